@@ -1,0 +1,41 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+
+// The folders are not electron-vite's default src/*: every entry and the renderer root are explicit.
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          // Electron's main process: windows, ipcMain, protocol, updater.
+          index: resolve(__dirname, 'src-main/electron/main.ts'),
+          // The worker thread that owns the SQLite cache (one writer, one reader).
+          'db-worker': resolve(__dirname, 'src-main/core/worker/db-worker.ts'),
+          // The browser host: the same core served to a browser on 127.0.0.1.
+          host: resolve(__dirname, 'src-main/host/main.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      // A sandboxed preload cannot load ES modules or node_modules: one CommonJS file, deps inlined.
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src-preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'src-renderer'),
+    build: {
+      outDir: resolve(__dirname, 'out/renderer'),
+      rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } },
+    },
+    plugins: [react()],
+  },
+});

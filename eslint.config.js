@@ -1,0 +1,66 @@
+// The folder is the runtime (STYLE.md §1): these rules keep each folder's imports to what its
+// runtime has, so the boundaries cannot rot. They run inside `npm test`.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)].filter((m) => !m.startsWith('_'));
+
+const restrict = (patterns, message) => ({ group: patterns, message });
+
+// Bare built-in names ("domain", "path") go in `paths`: as gitignore patterns they would also
+// match folders of ours with the same name.
+const NODE_MESSAGE = 'This folder does not run under Node: no Node built-ins.';
+const NO_NODE = restrict(['node:*'], NODE_MESSAGE);
+const NODE_PATHS = nodeBuiltins.filter((m) => !m.startsWith('node:')).map((name) => ({ name, message: NODE_MESSAGE }));
+const NO_ELECTRON = restrict(['electron', 'electron/*', 'electron-updater'], 'Electron is only for src-main/electron and src-preload.');
+const NO_DB = restrict(['better-sqlite3', 'drizzle-orm', 'drizzle-orm/*'], 'SQL lives in src-main/core repositories, never here.');
+const NO_MAIN = restrict(['**/src-main', '**/src-main/**'], 'Only the main side imports src-main.');
+const NO_PRELOAD = restrict(['**/src-preload', '**/src-preload/**'], 'Nothing imports the preload; call the typed client.');
+const NO_RENDERER = restrict(['**/src-renderer', '**/src-renderer/**'], 'Nothing imports the renderer.');
+const NO_UI = restrict(['react', 'react-dom', 'react-dom/*', 'zustand', 'react-hook-form'], 'UI libraries belong in src-renderer.');
+
+const boundary = (files, patterns, paths = []) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { patterns, paths }] },
+});
+
+export default tseslint.config(
+  { ignores: ['out/**', 'node_modules/**', 'drizzle/**', 'coverage/**', 'test-results/**', 'playwright-report/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name=/^(it|test|describe)$/][callee.property.name='only']", message: 'No .only: it hides the rest of the suite.' },
+      ],
+    },
+  },
+  // Shared code runs in every process: neither Node, DOM nor Electron.
+  {
+    files: ['src-shared/**'],
+    languageOptions: { globals: { ...globals['shared-node-browser'] } },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [NO_NODE, NO_ELECTRON, NO_DB, NO_MAIN, NO_PRELOAD, NO_RENDERER, NO_UI], paths: NODE_PATHS }],
+      'no-restricted-globals': ['error', 'window', 'document', 'process', 'require', 'Buffer', '__dirname'],
+    },
+  },
+  // The renderer is a sandboxed web page: no Node, no Electron, no SQL, no main-side code.
+  {
+    files: ['src-renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [NO_NODE, NO_ELECTRON, NO_DB, NO_MAIN, NO_PRELOAD], paths: NODE_PATHS }],
+      'no-restricted-globals': ['error', 'process', 'require', 'Buffer', '__dirname'],
+    },
+  },
+  // The sandboxed preload can require only 'electron' (contextBridge, ipcRenderer).
+  boundary(['src-preload/**'], [NO_NODE, NO_DB, NO_MAIN, NO_RENDERER, NO_UI], NODE_PATHS),
+  // The core is plain Node: it must run in tests and in the browser host without Electron.
+  boundary(['src-main/core/**', 'src-main/host/**'], [NO_ELECTRON, NO_PRELOAD, NO_RENDERER, NO_UI]),
+  boundary(['src-main/electron/**'], [NO_PRELOAD, NO_RENDERER, NO_UI]),
+);

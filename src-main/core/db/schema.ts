@@ -1,0 +1,201 @@
+/**
+ * The local cache's schema. Server-owned rows (customers, products, orders) carry a global UUID
+ * `id` so sync can upsert them; times are integer milliseconds since the epoch (UTC); money is
+ * integer minor units with its currency. Later tables (calls, complaints, notes, offers, outbox,
+ * sync cursors, users) reference `customers.id` and `orders.id` the same way.
+ */
+import { sql } from 'drizzle-orm';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  LOYALTY_TIERS,
+  ORDER_CHANNELS,
+  ORDER_STATUSES,
+  PHONE_KINDS,
+  PRODUCT_RELATION_KINDS,
+  SEGMENTS,
+} from '../../../src-shared/domain/customer';
+
+export const customers = sqliteTable(
+  'customers',
+  {
+    /** Local integer key (a rowid alias): stable under VACUUM, so the FTS index can point at it. */
+    rowId: integer('row_id').primaryKey(),
+    id: text('id').notNull(),
+    firstName: text('first_name').notNull(),
+    lastName: text('last_name').notNull(),
+    loyaltyTier: text('loyalty_tier', { enum: LOYALTY_TIERS }).notNull().default('none'),
+    loyaltyPoints: integer('loyalty_points').notNull().default(0),
+    marketingConsent: integer('marketing_consent', { mode: 'boolean' }).notNull().default(false),
+    segment: text('segment', { enum: SEGMENTS }).notNull().default('new'),
+    lifetimeValueCents: integer('lifetime_value_cents').notNull().default(0),
+    currency: text('currency').notNull().default('USD'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('customers_id_uq').on(t.id),
+    check('customers_tier_ck', sql`${t.loyaltyTier} in ('none','bronze','silver','gold','platinum')`),
+  ],
+);
+
+export const customerPhones = sqliteTable(
+  'customer_phones',
+  {
+    id: text('id').primaryKey(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    /** E.164, e.g. +442079460958: the only form lookups compare. */
+    e164: text('e164').notNull(),
+    /** As the source system or the CSR wrote it, kept for display and audit. */
+    raw: text('raw').notNull(),
+    kind: text('kind', { enum: PHONE_KINDS }).notNull().default('mobile'),
+    isPrimary: integer('is_primary', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [index('customer_phones_e164_idx').on(t.e164), index('customer_phones_customer_idx').on(t.customerId)],
+);
+
+export const customerEmails = sqliteTable(
+  'customer_emails',
+  {
+    id: text('id').primaryKey(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    /** Lower-cased; exact and prefix lookups are range scans on this index. */
+    email: text('email').notNull(),
+    isPrimary: integer('is_primary', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [index('customer_emails_email_idx').on(t.email), index('customer_emails_customer_idx').on(t.customerId)],
+);
+
+export const customerAddresses = sqliteTable(
+  'customer_addresses',
+  {
+    id: text('id').primaryKey(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['billing', 'shipping', 'home'] }).notNull().default('shipping'),
+    line1: text('line1').notNull(),
+    line2: text('line2'),
+    city: text('city').notNull(),
+    region: text('region'),
+    postalCode: text('postal_code'),
+    /** ISO 3166-1 alpha-2. */
+    country: text('country').notNull(),
+    isPrimary: integer('is_primary', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [index('customer_addresses_customer_idx').on(t.customerId)],
+);
+
+export const products = sqliteTable(
+  'products',
+  {
+    id: text('id').primaryKey(),
+    /** Upper-cased, as printed on the label. */
+    sku: text('sku').notNull(),
+    name: text('name').notNull(),
+    brand: text('brand').notNull(),
+    /** Manufacturer part number, upper-cased. */
+    partNumber: text('part_number'),
+    category: text('category').notNull(),
+    priceCents: integer('price_cents').notNull(),
+    currency: text('currency').notNull().default('USD'),
+    /** Consumables may be suggested again; `replenishDays` is their usual interval. */
+    isConsumable: integer('is_consumable', { mode: 'boolean' }).notNull().default(false),
+    replenishDays: integer('replenish_days'),
+  },
+  (t) => [uniqueIndex('products_sku_uq').on(t.sku), index('products_part_number_idx').on(t.partNumber)],
+);
+
+export const productRelations = sqliteTable(
+  'product_relations',
+  {
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    relatedProductId: text('related_product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: PRODUCT_RELATION_KINDS }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.productId, t.relatedProductId, t.kind] })],
+);
+
+export const orders = sqliteTable(
+  'orders',
+  {
+    id: text('id').primaryKey(),
+    /** Upper-cased order number as the customer reads it, e.g. SB00012345. */
+    number: text('number').notNull(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    channel: text('channel', { enum: ORDER_CHANNELS }).notNull(),
+    campaignCode: text('campaign_code'),
+    status: text('status', { enum: ORDER_STATUSES }).notNull(),
+    currency: text('currency').notNull(),
+    subtotalCents: integer('subtotal_cents').notNull(),
+    discountCents: integer('discount_cents').notNull().default(0),
+    taxCents: integer('tax_cents').notNull().default(0),
+    shippingCents: integer('shipping_cents').notNull().default(0),
+    totalCents: integer('total_cents').notNull(),
+    placedAt: integer('placed_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('orders_number_uq').on(t.number),
+    index('orders_customer_placed_idx').on(t.customerId, t.placedAt),
+    check('orders_channel_ck', sql`${t.channel} in ('web','phone','store')`),
+  ],
+);
+
+export const orderLines = sqliteTable(
+  'order_lines',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    lineNo: integer('line_no').notNull(),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id),
+    /** Copied from the order so "who bought this SKU, most recent first" is one index range. */
+    customerId: text('customer_id').notNull(),
+    placedAt: integer('placed_at').notNull(),
+    /** Snapshot of SKU and name at the time of sale: products get renamed, receipts do not. */
+    sku: text('sku').notNull(),
+    name: text('name').notNull(),
+    quantity: integer('quantity').notNull(),
+    unitPriceCents: integer('unit_price_cents').notNull(),
+    totalCents: integer('total_cents').notNull(),
+  },
+  (t) => [
+    index('order_lines_order_idx').on(t.orderId, t.lineNo),
+    index('order_lines_product_placed_idx').on(t.productId, t.placedAt),
+    index('order_lines_customer_idx').on(t.customerId, t.productId),
+  ],
+);
+
+/**
+ * Local writes waiting for the central store. Each row is written in the same transaction as the
+ * change it describes; `mutation_id` is sequential per client and never reused.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    mutationId: integer('mutation_id').primaryKey(),
+    clientId: text('client_id').notNull(),
+    name: text('name').notNull(),
+    args: text('args', { mode: 'json' }).notNull(),
+    schemaVersion: integer('schema_version').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+);
+
+/** Small key/value facts about this cache: the client id, the seed that made it, and so on. */
+export const cacheMeta = sqliteTable('cache_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

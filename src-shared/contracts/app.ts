@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { defineChannel } from './define';
+
+export const appInfo = defineChannel({
+  channel: 'app:info',
+  access: 'read',
+  input: z.object({}).strict(),
+  output: z.object({
+    version: z.string(),
+    defaultRegion: z.string(),
+    customerCount: z.number().int(),
+    /** Where the core runs: "electron" or "browser-host". */
+    host: z.enum(['electron', 'browser-host']),
+  }),
+});

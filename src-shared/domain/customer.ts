@@ -1,0 +1,27 @@
+export const LOYALTY_TIERS = ['none', 'bronze', 'silver', 'gold', 'platinum'] as const;
+export type LoyaltyTier = (typeof LOYALTY_TIERS)[number];
+
+export const ORDER_CHANNELS = ['web', 'phone', 'store'] as const;
+export type OrderChannel = (typeof ORDER_CHANNELS)[number];
+
+export const ORDER_STATUSES = ['placed', 'paid', 'shipped', 'delivered', 'returned', 'cancelled'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const SEGMENTS = ['new', 'occasional', 'regular', 'vip', 'lapsed', 'wholesale'] as const;
+export type Segment = (typeof SEGMENTS)[number];
+
+export const PHONE_KINDS = ['mobile', 'home', 'work'] as const;
+export type PhoneKind = (typeof PHONE_KINDS)[number];
+
+export const PRODUCT_RELATION_KINDS = ['complement', 'accessory'] as const;
+export type ProductRelationKind = (typeof PRODUCT_RELATION_KINDS)[number];
+
+/** Limits stated once and used by the forms, the contracts and the database checks. */
+export const LIMITS = {
+  searchQuery: 200,
+  name: 100,
+  email: 254,
+  phoneRaw: 40,
+  city: 100,
+  addressLine: 200,
+} as const;
