@@ -97,7 +97,7 @@ CREATE TABLE `orders` (
 CREATE UNIQUE INDEX `orders_number_uq` ON `orders` (`number`);--> statement-breakpoint
 CREATE INDEX `orders_customer_placed_idx` ON `orders` (`customer_id`,`placed_at`);--> statement-breakpoint
 CREATE TABLE `outbox` (
-	`mutation_id` integer PRIMARY KEY NOT NULL,
+	`mutation_id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`client_id` text NOT NULL,
 	`name` text NOT NULL,
 	`args` text NOT NULL,

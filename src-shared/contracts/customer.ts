@@ -70,7 +70,6 @@ export const newCustomerInput = z.object({
   email: z
     .union([z.literal(''), z.string().trim().max(LIMITS.email).email({ message: 'Not an email address.' })])
     .optional(),
-  city: z.string().trim().max(LIMITS.city, { message: `City: at most ${LIMITS.city} characters.` }).optional(),
 });
 export type NewCustomerInput = z.infer<typeof newCustomerInput>;
 

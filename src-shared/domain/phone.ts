@@ -1,9 +1,9 @@
-import { parsePhoneNumberWithError, ParseError, type CountryCode } from 'libphonenumber-js/max';
+import { parsePhoneNumberWithError, ParseError, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js/max';
 
 export type PhoneProblem = 'empty' | 'not_a_number' | 'invalid_country' | 'too_short' | 'too_long' | 'impossible';
 
 export type PhoneParse =
-  | { ok: true; e164: string; country: CountryCode | undefined; international: string }
+  | { ok: true; e164: string; country: CountryCode | undefined; international: string; valid: boolean }
   | { ok: false; problem: PhoneProblem; message: string };
 
 const PHONE_CHARS = /^[+\d\s().\-/]+$/;
@@ -42,9 +42,17 @@ function attempt(text: string, region: CountryCode): PhoneParse {
     // "Possible" (right length for the country) rather than "valid" (an allocated range):
     // numbering plans change faster than metadata, and fictional 555 numbers are used in training.
     if (!parsed.isPossible()) {
-      return { ok: false, problem: 'impossible', message: PROBLEM_MESSAGES.impossible };
+      const length = validatePhoneNumberLength(text, { defaultCountry: region });
+      const problem: PhoneProblem = length === 'TOO_SHORT' ? 'too_short' : length === 'TOO_LONG' ? 'too_long' : 'impossible';
+      return { ok: false, problem, message: PROBLEM_MESSAGES[problem] };
     }
-    return { ok: true, e164: parsed.number, country: parsed.country, international: parsed.formatInternational() };
+    return {
+      ok: true,
+      e164: parsed.number,
+      country: parsed.country,
+      international: parsed.formatInternational(),
+      valid: parsed.isValid(),
+    };
   } catch (e) {
     if (e instanceof ParseError) {
       const problem = problemFromParseError(e);
@@ -57,19 +65,17 @@ function attempt(text: string, region: CountryCode): PhoneParse {
 /**
  * Normalizes a phone number written in any format to E.164, using `defaultRegion` for national
  * formats. "00" is the international prefix in most of the world, so "0044 20 7946 0958" is read as
- * +44 even when the default region dials out with another prefix (011 in North America).
+ * +44 even where the default region dials out with another prefix (011 in North America, 010 in
+ * Japan). Where both readings are possible, the one in an allocated range wins, the national
+ * reading first.
  */
 export function normalizePhone(input: string, defaultRegion: CountryCode): PhoneParse {
   const text = input.trim();
   if (text.length === 0) return { ok: false, problem: 'empty', message: PROBLEM_MESSAGES.empty };
-  const first = attempt(text, defaultRegion);
-  if (first.ok) return first;
+  const readings = [attempt(text, defaultRegion)];
   const compact = text.replace(/[\s().\-/]/g, '');
-  if (compact.startsWith('00') && compact.length > 4) {
-    const viaPlus = attempt(`+${compact.slice(2)}`, defaultRegion);
-    if (viaPlus.ok) return viaPlus;
-  }
-  return first;
+  if (compact.startsWith('00') && compact.length > 4) readings.push(attempt(`+${compact.slice(2)}`, defaultRegion));
+  return readings.find((r) => r.ok && r.valid) ?? readings.find((r) => r.ok) ?? (readings[0] as PhoneParse);
 }
 
 /** Display form of a stored E.164 number ("+44 20 7946 0958"). */

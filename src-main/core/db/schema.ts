@@ -185,7 +185,8 @@ export const orderLines = sqliteTable(
 export const outbox = sqliteTable(
   'outbox',
   {
-    mutationId: integer('mutation_id').primaryKey(),
+    // AUTOINCREMENT: an id is never handed out twice, even after the rows below it were pushed and deleted.
+    mutationId: integer('mutation_id').primaryKey({ autoIncrement: true }),
     clientId: text('client_id').notNull(),
     name: text('name').notNull(),
     args: text('args', { mode: 'json' }).notNull(),

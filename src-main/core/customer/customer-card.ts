@@ -1,0 +1,63 @@
+import type { CacheDb } from '../db/open';
+import { AppError } from '../../../src-shared/result';
+import { formatPhone } from '../../../src-shared/domain/phone';
+import type { CustomerCard } from '../../../src-shared/contracts/customer';
+
+const RECENT_ORDERS = 10;
+
+/** The customer's card: profile, contact data and the latest orders, from the local cache. */
+export function createCustomerCardQuery(db: CacheDb) {
+  const c = db.$client;
+  const profile = c.prepare(
+    `SELECT id, first_name AS firstName, last_name AS lastName, loyalty_tier AS loyaltyTier,
+            loyalty_points AS loyaltyPoints, marketing_consent AS marketingConsent, segment,
+            lifetime_value_cents AS lifetimeValueCents, currency
+       FROM customers WHERE id = ?`,
+  );
+  const phones = c.prepare(
+    `SELECT e164, kind, is_primary AS isPrimary FROM customer_phones WHERE customer_id = ? ORDER BY is_primary DESC, e164`,
+  );
+  const emails = c.prepare(
+    `SELECT email, is_primary AS isPrimary FROM customer_emails WHERE customer_id = ? ORDER BY is_primary DESC, email`,
+  );
+  const addresses = c.prepare(
+    `SELECT line1, line2, city, region, postal_code AS postalCode, country, is_primary AS isPrimary
+       FROM customer_addresses WHERE customer_id = ? ORDER BY is_primary DESC`,
+  );
+  const orderCount = c.prepare(`SELECT count(*) AS n FROM orders WHERE customer_id = ?`).pluck();
+  const recent = c.prepare(
+    `SELECT o.id, o.number, o.channel, o.status, o.total_cents AS totalCents, o.currency, o.placed_at AS placedAt,
+            (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id) AS lineCount
+       FROM orders o WHERE o.customer_id = ? ORDER BY o.placed_at DESC LIMIT ${RECENT_ORDERS}`,
+  );
+
+  return (customerId: string): CustomerCard => {
+    const p = profile.get(customerId) as
+      | (Omit<CustomerCard, 'phones' | 'emails' | 'addresses' | 'orderCount' | 'recentOrders' | 'displayName' | 'marketingConsent'> & {
+          marketingConsent: number;
+        })
+      | undefined;
+    if (!p) throw new AppError('not_found', 'This customer is not in the local cache.', 'customerId');
+    return {
+      ...p,
+      displayName: `${p.firstName} ${p.lastName}`.trim(),
+      marketingConsent: p.marketingConsent === 1,
+      phones: (phones.all(customerId) as { e164: string; kind: CustomerCard['phones'][number]['kind']; isPrimary: number }[]).map((r) => ({
+        e164: r.e164,
+        display: formatPhone(r.e164),
+        kind: r.kind,
+        isPrimary: r.isPrimary === 1,
+      })),
+      emails: (emails.all(customerId) as { email: string; isPrimary: number }[]).map((r) => ({ email: r.email, isPrimary: r.isPrimary === 1 })),
+      addresses: (addresses.all(customerId) as (Omit<CustomerCard['addresses'][number], 'isPrimary'> & { isPrimary: number })[]).map((r) => ({
+        ...r,
+        isPrimary: r.isPrimary === 1,
+      })),
+      orderCount: orderCount.get(customerId) as number,
+      recentOrders: (recent.all(customerId) as (Omit<CustomerCard['recentOrders'][number], 'placedAt'> & { placedAt: number })[]).map((r) => ({
+        ...r,
+        placedAt: new Date(r.placedAt).toISOString(),
+      })),
+    };
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * CustomerIntake: a new customer created during a call (the caller was not in the cache). The
+ * customer, their phone and email, and the outbox entry commit in one transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CountryCode } from 'libphonenumber-js/max';
+import type { CacheDb } from '../db/open';
+import { Outbox } from '../outbox/outbox';
+import { AppError } from '../../../src-shared/result';
+import { normalizePhone } from '../../../src-shared/domain/phone';
+import type { NewCustomerInput } from '../../../src-shared/contracts/customer';
+
+export class CustomerIntake {
+  private readonly outbox: Outbox;
+  private readonly insertCustomer;
+  private readonly insertPhone;
+  private readonly insertEmail;
+
+  constructor(
+    private readonly db: CacheDb,
+    private readonly defaultRegion: CountryCode,
+  ) {
+    const c = db.$client;
+    this.outbox = new Outbox(db);
+    this.insertCustomer = c.prepare(
+      `INSERT INTO customers (id, first_name, last_name, segment, created_at, updated_at) VALUES (?, ?, ?, 'new', ?, ?)`,
+    );
+    this.insertPhone = c.prepare(
+      `INSERT INTO customer_phones (id, customer_id, e164, raw, kind, is_primary) VALUES (?, ?, ?, ?, 'mobile', 1)`,
+    );
+    this.insertEmail = c.prepare(`INSERT INTO customer_emails (id, customer_id, email, is_primary) VALUES (?, ?, ?, 1)`);
+  }
+
+  create(input: NewCustomerInput, now: number = Date.now()): { customerId: string; e164: string } {
+    const phone = normalizePhone(input.phone, this.defaultRegion);
+    if (!phone.ok) throw new AppError('invalid_input', `Phone: ${phone.message}`, 'phone');
+    const customerId = randomUUID();
+    const email = input.email ? input.email.toLowerCase() : null;
+    const write = this.db.$client.transaction(() => {
+      this.insertCustomer.run(customerId, input.firstName, input.lastName, now, now);
+      this.insertPhone.run(randomUUID(), customerId, phone.e164, input.phone);
+      if (email) this.insertEmail.run(randomUUID(), customerId, email);
+      this.outbox.append(
+        'customer.create',
+        { customerId, firstName: input.firstName, lastName: input.lastName, phone: phone.e164, email },
+        now,
+      );
+    });
+    write.immediate();
+    return { customerId, e164: phone.e164 };
+  }
+}

@@ -1,0 +1,84 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as schema from './schema';
+
+export type CacheDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+export interface OpenOptions {
+  /** Folder with drizzle-kit's migrations; defaults to the repository's drizzle/. */
+  migrationsFolder?: string;
+  /** Path to a better_sqlite3.node built for this runtime (Electron's ABI differs from Node's). */
+  nativeBinding?: string;
+  /** A reader never migrates or writes; it is opened read-only (`query_only`). */
+  readonly?: boolean;
+}
+
+export class MigrationError extends Error {
+  constructor(file: string, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(`The local cache at ${file} could not be upgraded (${why}). Nothing was changed; the app cannot start until this is fixed.`);
+    this.name = 'MigrationError';
+    this.cause = cause;
+  }
+}
+
+export function defaultMigrationsFolder(): string {
+  // Source (tests, tsx): src-main/core/db → ../../../drizzle. Built (out/main): → ../../drizzle.
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [resolve(here, '../../../drizzle'), resolve(here, '../../drizzle'), resolve(process.cwd(), 'drizzle')]) {
+    if (existsSync(resolve(candidate, 'meta/_journal.json'))) return candidate;
+  }
+  throw new Error(`No migrations folder found near ${here}`);
+}
+
+/**
+ * Connection settings every cache connection uses. WAL lets readers run beside the writer;
+ * better-sqlite3 leaves WAL at synchronous=NORMAL, which can lose the last commits on power loss,
+ * so FULL is set explicitly: a CSR's "saved" must survive a crash.
+ */
+export function applyPragmas(client: Database.Database, readonly: boolean): void {
+  if (!readonly) client.pragma('journal_mode = WAL');
+  client.pragma('synchronous = FULL');
+  client.pragma('foreign_keys = ON');
+  client.pragma('busy_timeout = 5000');
+  client.pragma('cache_size = -65536'); // 64 MiB page cache per connection
+  client.pragma('temp_store = MEMORY');
+  client.pragma('mmap_size = 268435456');
+  if (readonly) client.pragma('query_only = ON');
+}
+
+/** Opens (and, for the writer, creates and migrates) the local cache at `file`. */
+export function openCache(file: string, options: OpenOptions = {}): CacheDb {
+  const client = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  try {
+    applyPragmas(client, options.readonly ?? false);
+    const db = drizzle({ client, schema });
+    if (!options.readonly) {
+      try {
+        migrate(db, { migrationsFolder: options.migrationsFolder ?? defaultMigrationsFolder() });
+      } catch (e) {
+        throw new MigrationError(file, e);
+      }
+      ensureClientId(db);
+    }
+    return db;
+  } catch (e) {
+    client.close();
+    throw e;
+  }
+}
+
+/** This cache's client id for the outbox: made once, kept for the life of the file. */
+export function ensureClientId(db: CacheDb): string {
+  const client = db.$client;
+  const row = client.prepare(`SELECT value FROM cache_meta WHERE key = 'client_id'`).get() as { value: string } | undefined;
+  if (row) return row.value;
+  const id = randomUUID();
+  client.prepare(`INSERT INTO cache_meta(key, value) VALUES ('client_id', ?)`).run(id);
+  return id;
+}

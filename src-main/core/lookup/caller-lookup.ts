@@ -1,0 +1,208 @@
+/**
+ * CallerLookup: one search box, one ranked list. The text is read as every kind of key it could
+ * be (phone, email, name prefix, order number, SKU or part number) and the hits are merged, best
+ * first, one row per customer.
+ */
+import type { CountryCode } from 'libphonenumber-js/max';
+import type { CacheDb } from '../db/open';
+import { createCustomerReadRepository, type CustomerReadRepository } from './customer-read-repository';
+import { AppError } from '../../../src-shared/result';
+import { formatPhone, looksLikePhone, normalizePhone } from '../../../src-shared/domain/phone';
+import { LIMITS } from '../../../src-shared/domain/customer';
+import type { CustomerHit, LookupSearchOutput, MatchKind } from '../../../src-shared/contracts/lookup';
+
+export interface CallerLookupOptions {
+  /** Region for numbers written in national format ("020 7946 0958" with GB). */
+  defaultRegion: CountryCode;
+}
+
+export const DEFAULT_LIMIT = 20;
+
+/** Base scores per kind of match: exact keys beat prefixes; a phone match is the caller. */
+const SCORE: Record<MatchKind, number> = {
+  phone: 1000,
+  order: 900,
+  email: 800,
+  sku: 500,
+  name: 300,
+};
+
+const ORDER_NUMBER = /^SB\d{8}$/;
+const CODE_LIKE = /^(?=.*\d)[A-Z0-9][A-Z0-9\-_./]{2,39}$/;
+
+interface Candidate {
+  customerId: string;
+  kind: MatchKind;
+  score: number;
+  detail: string;
+}
+
+/** Name tokens for FTS5: letters and digits only (no operators can be injected), each a prefix. */
+export function ftsPrefixQuery(text: string): string | null {
+  const tokens = text
+    .normalize('NFC')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t.length > 0)
+    .slice(0, 6);
+  if (tokens.length === 0) return null;
+  return tokens.map((t) => `"${t}"*`).join(' ');
+}
+
+function fold(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase();
+}
+
+export class CallerLookup {
+  private readonly repo: CustomerReadRepository;
+
+  constructor(
+    db: CacheDb,
+    private readonly options: CallerLookupOptions,
+  ) {
+    this.repo = createCustomerReadRepository(db);
+  }
+
+  search(input: { query: string; limit?: number | undefined }): LookupSearchOutput {
+    const query = input.query.trim();
+    const limit = Math.min(Math.max(input.limit ?? DEFAULT_LIMIT, 1), 50);
+    if (query.length === 0) {
+      throw new AppError('empty_query', 'Type a name, phone number, email, order number or SKU.', 'query');
+    }
+    if (query.length > LIMITS.searchQuery) {
+      throw new AppError('query_too_long', `Search text is too long: at most ${LIMITS.searchQuery} characters.`, 'query');
+    }
+    if (!/[\p{L}\p{N}]/u.test(query)) {
+      throw new AppError('invalid_input', 'Nothing to search for: type letters or digits.', 'query');
+    }
+
+    const candidates: Candidate[] = [];
+    const interpretedAs: MatchKind[] = [];
+    let normalizedPhone: string | null = null;
+    const code = query.toUpperCase().replace(/\s+/g, '');
+
+    if (looksLikePhone(query)) {
+      interpretedAs.push('phone');
+      const orderHit = this.matchOrder(code, candidates);
+      if (orderHit) interpretedAs.push('order');
+      const phone = normalizePhone(query, this.options.defaultRegion);
+      if (phone.ok) {
+        normalizedPhone = phone.e164;
+        for (const customerId of this.repo.customerIdsByPhone(phone.e164, limit)) {
+          candidates.push({ customerId, kind: 'phone', score: SCORE.phone, detail: phone.international });
+        }
+      } else if (!orderHit) {
+        throw new AppError('unparseable_phone', `“${query}” is not a phone number we can read: ${phone.message}`, 'query');
+      }
+    } else if (query.includes('@')) {
+      interpretedAs.push('email');
+      this.matchEmail(query.toLowerCase(), limit, candidates, true);
+    } else {
+      interpretedAs.push('name');
+      this.matchName(query, limit, candidates);
+      if (!/\s/.test(query)) {
+        interpretedAs.push('email');
+        this.matchEmail(query.toLowerCase(), limit, candidates, false);
+      }
+      if (CODE_LIKE.test(code)) {
+        if (this.matchOrder(code, candidates)) interpretedAs.push('order');
+        if (this.matchProduct(code, limit, candidates)) interpretedAs.push('sku');
+      }
+    }
+
+    const hits = this.rank(candidates, limit);
+    return {
+      query,
+      interpretedAs,
+      normalizedPhone,
+      hits,
+      noMatch: hits.length === 0,
+      hint: candidates.length > limit ? `Showing the best ${limit}; keep typing to narrow down.` : null,
+    };
+  }
+
+  private matchOrder(code: string, out: Candidate[]): boolean {
+    const digits = code.replace(/[-#]/g, '');
+    const number = /^\d{8}$/.test(digits) ? `SB${digits}` : digits;
+    if (!ORDER_NUMBER.test(number)) return false;
+    const order = this.repo.orderByNumber(number);
+    if (!order) return false;
+    out.push({ customerId: order.customerId, kind: 'order', score: SCORE.order, detail: `order ${order.number}` });
+    return true;
+  }
+
+  private matchEmail(text: string, limit: number, out: Candidate[], explicit: boolean): void {
+    for (const row of this.repo.emailsWithPrefix(text, limit + 1)) {
+      const exact = row.email === text;
+      out.push({
+        customerId: row.customerId,
+        kind: 'email',
+        // A prefix without "@" ("mart") ranks below names: it is the weaker reading.
+        score: exact ? SCORE.email : explicit ? SCORE.email - 200 : SCORE.name - 50,
+        detail: row.email,
+      });
+    }
+  }
+
+  private matchName(text: string, limit: number, out: Candidate[]): void {
+    const fts = ftsPrefixQuery(text);
+    if (!fts) return;
+    const tokens = fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    for (const row of this.repo.namesMatching(fts, limit + 1)) {
+      const first = fold(row.firstName);
+      const last = fold(row.lastName);
+      // Whole-word matches ("zoe" for Zoë) rank above prefixes ("zo" for Zoltan).
+      const whole = tokens.filter((t) => t === first || t === last).length;
+      out.push({ customerId: row.customerId, kind: 'name', score: SCORE.name + whole * 10, detail: 'name' });
+    }
+  }
+
+  private matchProduct(code: string, limit: number, out: Candidate[]): boolean {
+    const found = this.repo.productsByCode(code);
+    for (const product of found) {
+      const via = product.sku === code ? product.sku : `part ${product.partNumber ?? code}`;
+      const buyers = this.repo.recentBuyers(product.id, limit * 3);
+      buyers.forEach((b, i) => {
+        out.push({
+          customerId: b.customerId,
+          kind: 'sku',
+          // Most recent buyer first.
+          score: SCORE.sku - i / 1000,
+          detail: `bought ${via} (${product.name})`,
+        });
+      });
+    }
+    return found.length > 0;
+  }
+
+  private rank(candidates: Candidate[], limit: number): CustomerHit[] {
+    const best = new Map<string, Candidate>();
+    for (const c of candidates) {
+      const prev = best.get(c.customerId);
+      if (!prev || c.score > prev.score) best.set(c.customerId, c);
+    }
+    // Summaries cost a few index reads each: read them only for the rows that will be shown.
+    const shown = [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);
+    const hits: CustomerHit[] = [];
+    for (const c of shown) {
+      const row = this.repo.summary(c.customerId);
+      if (!row) continue; // a row deleted between the two reads: not a hit
+      hits.push({
+        customerId: row.id,
+        displayName: `${row.firstName} ${row.lastName}`.trim(),
+        phone: row.phone ? formatPhone(row.phone) : null,
+        email: row.email,
+        city: row.city,
+        loyaltyTier: row.loyaltyTier,
+        lastOrderAt: row.lastOrderAt === null ? null : new Date(row.lastOrderAt).toISOString(),
+        matchedBy: c.kind,
+        matchDetail: c.detail === 'name' ? `name ${row.firstName} ${row.lastName}` : c.detail,
+        score: c.score,
+      });
+    }
+    hits.sort((a, b) => b.score - a.score || a.displayName.localeCompare(b.displayName));
+    return hits;
+  }
+}

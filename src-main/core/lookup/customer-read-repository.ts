@@ -1,0 +1,109 @@
+/**
+ * Read-side SQL for caller lookup and the customer card. Every statement is prepared once per
+ * connection: lookups are on the CSR's critical path (the card must be on screen before the second
+ * ring), so the per-call cost is binding parameters and walking one index.
+ */
+import { and, desc, eq, gte, lt, or, sql } from 'drizzle-orm';
+import type { CacheDb } from '../db/open';
+import { customerEmails, customerPhones, customers, orderLines, orders, products } from '../db/schema';
+
+export interface CustomerSummaryRow {
+  id: string;
+  firstName: string;
+  lastName: string;
+  loyaltyTier: 'none' | 'bronze' | 'silver' | 'gold' | 'platinum';
+  phone: string | null;
+  email: string | null;
+  city: string | null;
+  lastOrderAt: number | null;
+}
+
+export function createCustomerReadRepository(db: CacheDb) {
+  const byPhone = db
+    .select({ customerId: customerPhones.customerId })
+    .from(customerPhones)
+    .where(eq(customerPhones.e164, sql.placeholder('e164')))
+    .limit(sql.placeholder('limit'))
+    .prepare();
+
+  const byEmailRange = db
+    .select({ customerId: customerEmails.customerId, email: customerEmails.email })
+    .from(customerEmails)
+    .where(and(gte(customerEmails.email, sql.placeholder('from')), lt(customerEmails.email, sql.placeholder('to'))))
+    .orderBy(customerEmails.email)
+    .limit(sql.placeholder('limit'))
+    .prepare();
+
+  const byOrderNumber = db
+    .select({ customerId: orders.customerId, number: orders.number })
+    .from(orders)
+    .where(eq(orders.number, sql.placeholder('number')))
+    .prepare();
+
+  const productByCode = db
+    .select({ id: products.id, sku: products.sku, name: products.name, partNumber: products.partNumber })
+    .from(products)
+    .where(or(eq(products.sku, sql.placeholder('code')), eq(products.partNumber, sql.placeholder('code'))))
+    .limit(5)
+    .prepare();
+
+  // Newest purchases first, straight off order_lines_product_placed_idx.
+  const recentBuyers = db
+    .select({ customerId: orderLines.customerId, placedAt: orderLines.placedAt })
+    .from(orderLines)
+    .where(eq(orderLines.productId, sql.placeholder('productId')))
+    .orderBy(desc(orderLines.placedAt))
+    .limit(sql.placeholder('limit'))
+    .prepare();
+
+  // FTS5 returns matches in rowid order and stops at LIMIT: a one-letter prefix over a million
+  // names reads only the first page of its doclist instead of ranking every match.
+  const byName = db.$client.prepare(
+    `SELECT c.id AS customerId, c.first_name AS firstName, c.last_name AS lastName
+       FROM customer_name_fts f JOIN customers c ON c.row_id = f.rowid
+      WHERE customer_name_fts MATCH ? LIMIT ?`,
+  );
+
+  // Subqueries name their tables explicitly: inside them an unqualified "id" would be the inner row's.
+  const summary = db
+    .select({
+      id: customers.id,
+      firstName: customers.firstName,
+      lastName: customers.lastName,
+      loyaltyTier: customers.loyaltyTier,
+      phone: sql<string | null>`(SELECT p.e164 FROM customer_phones p WHERE p.customer_id = customers.id ORDER BY p.is_primary DESC LIMIT 1)`,
+      email: sql<string | null>`(SELECT e.email FROM customer_emails e WHERE e.customer_id = customers.id ORDER BY e.is_primary DESC LIMIT 1)`,
+      city: sql<string | null>`(SELECT a.city FROM customer_addresses a WHERE a.customer_id = customers.id ORDER BY a.is_primary DESC LIMIT 1)`,
+      lastOrderAt: sql<number | null>`(SELECT max(o.placed_at) FROM orders o WHERE o.customer_id = customers.id)`,
+    })
+    .from(customers)
+    .where(eq(customers.id, sql.placeholder('id')))
+    .prepare();
+
+  return {
+    customerIdsByPhone(e164: string, limit: number): string[] {
+      return byPhone.all({ e164, limit }).map((r) => r.customerId);
+    },
+    /** Emails in [prefix, prefix + U+FFFF): exact match when `prefix` is a whole address. */
+    emailsWithPrefix(prefix: string, limit: number): { customerId: string; email: string }[] {
+      return byEmailRange.all({ from: prefix, to: `${prefix}\uffff`, limit });
+    },
+    orderByNumber(number: string): { customerId: string; number: string } | undefined {
+      return byOrderNumber.get({ number });
+    },
+    productsByCode(code: string): { id: string; sku: string; name: string; partNumber: string | null }[] {
+      return productByCode.all({ code });
+    },
+    recentBuyers(productId: string, limit: number): { customerId: string; placedAt: number }[] {
+      return recentBuyers.all({ productId, limit });
+    },
+    namesMatching(ftsQuery: string, limit: number): { customerId: string; firstName: string; lastName: string }[] {
+      return byName.all(ftsQuery, limit) as { customerId: string; firstName: string; lastName: string }[];
+    },
+    summary(id: string): CustomerSummaryRow | undefined {
+      return summary.get({ id });
+    },
+  };
+}
+
+export type CustomerReadRepository = ReturnType<typeof createCustomerReadRepository>;

@@ -1,0 +1,164 @@
+/**
+ * CoreProcess: the main-thread side of the core. It owns no database connection itself; it starts
+ * the writer worker (which migrates the cache before anything else may touch it), then a reader,
+ * validates every call against its contract and routes it by the contract's access: reads to the
+ * reader, writes to the writer. Electron's main process and the browser host both use it, so the
+ * tests exercise the same arrangement users run.
+ */
+import { Worker } from 'node:worker_threads';
+import { contracts } from '../../../src-shared/contracts';
+import { fail, type Result } from '../../../src-shared/result';
+import { validateInput } from '../rpc/dispatch';
+import type { FromWorker, ToWorker, WorkerConfig, WorkerRole } from './protocol';
+
+export interface CoreOptions {
+  dbFile: string;
+  /** The worker script: out/main/db-worker.js when built; the .ts source under tsx in tests. */
+  workerFile: string;
+  migrationsFolder: string;
+  defaultRegion: string;
+  host: 'electron' | 'browser-host';
+  version?: string;
+  nativeBinding?: string | undefined;
+  demoSeed?: boolean;
+  /** Extra Node flags for the workers, e.g. ['--import', 'tsx'] to run the TypeScript source. */
+  workerExecArgv?: string[];
+}
+
+interface Pending {
+  resolve: (r: Result<unknown>) => void;
+}
+
+class DbWorker {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private starting: Promise<void> | undefined;
+  private closing = false;
+
+  constructor(
+    private readonly role: WorkerRole,
+    private readonly options: CoreOptions,
+  ) {}
+
+  start(): Promise<void> {
+    this.starting ??= new Promise<void>((resolve, reject) => {
+      const config: WorkerConfig = {
+        role: this.role,
+        dbFile: this.options.dbFile,
+        migrationsFolder: this.options.migrationsFolder,
+        defaultRegion: this.options.defaultRegion,
+        host: this.options.host,
+        version: this.options.version ?? '0.0.0',
+        nativeBinding: this.options.nativeBinding,
+        demoSeed: this.role === 'writer' && (this.options.demoSeed ?? false),
+      };
+      const worker = new Worker(this.options.workerFile, {
+        workerData: config,
+        execArgv: this.options.workerExecArgv ?? [],
+      });
+      this.worker = worker;
+      let ready = false;
+      worker.on('message', (msg: FromWorker) => {
+        switch (msg.type) {
+          case 'ready':
+            ready = true;
+            resolve();
+            break;
+          case 'fatal':
+            reject(new Error(msg.message));
+            break;
+          case 'result': {
+            const p = this.pending.get(msg.id);
+            this.pending.delete(msg.id);
+            p?.resolve(msg.result);
+            break;
+          }
+          case 'closed':
+            break;
+        }
+      });
+      worker.on('error', (err) => {
+        if (!ready) reject(err);
+        console.error(`[core] ${this.role} worker error`, err);
+      });
+      worker.on('exit', (code) => {
+        if (!ready) reject(new Error(`The ${this.role} worker stopped while starting (exit code ${code}).`));
+        this.worker = undefined;
+        this.starting = undefined;
+        // Calls in flight get an answer, never a hang; the next call starts a fresh worker.
+        for (const [, p] of this.pending) {
+          p.resolve(fail('unavailable', 'The local cache restarted while answering; try again.'));
+        }
+        this.pending.clear();
+      });
+    });
+    return this.starting;
+  }
+
+  async call(channel: string, input: unknown): Promise<Result<unknown>> {
+    if (this.closing) return fail('unavailable', 'Switchboard is shutting down.');
+    try {
+      await this.start();
+    } catch (e) {
+      return fail('unavailable', `The local cache is not available: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const worker = this.worker;
+    if (!worker) return fail('unavailable', 'The local cache is not available; try again.');
+    const id = this.nextId++;
+    return new Promise<Result<unknown>>((resolve) => {
+      this.pending.set(id, { resolve });
+      const msg: ToWorker = { type: 'call', id, channel, input };
+      worker.postMessage(msg);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.closing = true;
+    const worker = this.worker;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    const closed = new Promise<void>((resolve) => {
+      worker.on('message', (msg: FromWorker) => {
+        if (msg.type === 'closed') resolve();
+      });
+    });
+    worker.postMessage({ type: 'close' } satisfies ToWorker);
+    // Let the connection close cleanly (WAL checkpoint), but never hang a quit on it.
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
+    await worker.terminate();
+    await exited;
+  }
+}
+
+export class CoreProcess {
+  private readonly writer: DbWorker;
+  private readonly reader: DbWorker;
+
+  constructor(private readonly options: CoreOptions) {
+    this.writer = new DbWorker('writer', options);
+    this.reader = new DbWorker('reader', options);
+  }
+
+  /** Migrates (and on first start seeds) the cache, then opens the reader. Rejects with a message for people. */
+  async start(): Promise<void> {
+    await this.writer.start();
+    await this.reader.start();
+  }
+
+  /** Validates and routes one call. Never throws: every outcome is an envelope. */
+  async call(channel: string, rawInput: unknown): Promise<Result<unknown>> {
+    const valid = validateInput(channel, rawInput);
+    if (!valid.ok) return valid;
+    const target = contracts[valid.value.channel].access === 'read' ? this.reader : this.writer;
+    return target.call(valid.value.channel, valid.value.input);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.reader.stop(), this.writer.stop()]);
+  }
+
+  get dbFile(): string {
+    return this.options.dbFile;
+  }
+}

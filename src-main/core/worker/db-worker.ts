@@ -1,0 +1,58 @@
+/**
+ * A worker thread that owns one connection to the local cache. The writer migrates the file at
+ * start and takes every write; readers answer lookups. In WAL mode readers never wait behind the
+ * writer's transactions, so a long sync batch cannot stall a screen-pop.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { CountryCode } from 'libphonenumber-js/max';
+import { openCache, type CacheDb } from '../db/open';
+import { createHandlers } from '../rpc/handlers';
+import { runHandler } from '../rpc/dispatch';
+import { isChannel } from '../../../src-shared/contracts';
+import { fail } from '../../../src-shared/result';
+import { isCountryCode } from '../../../src-shared/domain/phone';
+import { seedDemoIfEmpty } from '../seed/demo';
+import type { FromWorker, ToWorker, WorkerConfig } from './protocol';
+
+const port = parentPort;
+if (!port) throw new Error('db-worker must run as a worker thread');
+const config = workerData as WorkerConfig;
+const send = (msg: FromWorker) => port.postMessage(msg);
+const log = (msg: string, err: unknown) => console.error(`[db-worker:${config.role}] ${msg}`, err);
+
+let db: CacheDb;
+let region: CountryCode;
+try {
+  if (!isCountryCode(config.defaultRegion)) throw new Error(`"${config.defaultRegion}" is not a two-letter region code`);
+  region = config.defaultRegion;
+  db = openCache(config.dbFile, {
+    readonly: config.role === 'reader',
+    migrationsFolder: config.migrationsFolder,
+    nativeBinding: config.nativeBinding,
+  });
+  if (config.role === 'writer' && config.demoSeed) seedDemoIfEmpty(db);
+} catch (e) {
+  send({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });
+  process.exit(1);
+}
+
+const handlers = createHandlers({
+  db,
+  defaultRegion: region,
+  host: config.host,
+  version: config.version,
+});
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'close') {
+    db.$client.close();
+    send({ type: 'closed' });
+    return;
+  }
+  const result = isChannel(msg.channel)
+    ? runHandler(handlers, msg.channel, msg.input, log)
+    : fail('unknown_channel', `There is no channel named ${msg.channel}.`);
+  send({ type: 'result', id: msg.id, result });
+});
+
+send({ type: 'ready' });
