@@ -21,8 +21,6 @@ export interface CoreOptions {
   version?: string;
   nativeBinding?: string | undefined;
   demoSeed?: boolean;
-  /** Extra Node flags for the workers, e.g. ['--import', 'tsx'] to run the TypeScript source. */
-  workerExecArgv?: string[];
 }
 
 interface Pending {
@@ -53,10 +51,7 @@ class DbWorker {
         nativeBinding: this.options.nativeBinding,
         demoSeed: this.role === 'writer' && (this.options.demoSeed ?? false),
       };
-      const worker = new Worker(this.options.workerFile, {
-        workerData: config,
-        execArgv: this.options.workerExecArgv ?? [],
-      });
+      const worker = new Worker(this.options.workerFile, { workerData: config });
       this.worker = worker;
       let ready = false;
       worker.on('message', (msg: FromWorker) => {

@@ -11,7 +11,7 @@ import { runHandler } from '../rpc/dispatch';
 import { isChannel } from '../../../src-shared/contracts';
 import { fail } from '../../../src-shared/result';
 import { isCountryCode } from '../../../src-shared/domain/phone';
-import { seedDemoIfEmpty } from '../seed/demo';
+import { seedDemoIfEmpty } from '../seed/generator';
 import type { FromWorker, ToWorker, WorkerConfig } from './protocol';
 
 const port = parentPort;
