@@ -75,7 +75,8 @@ describe('migrations', () => {
     openCache(file).$client.close();
     const db = openCache(file);
     const applied = db.$client.prepare(`SELECT count(*) FROM __drizzle_migrations`).pluck().get();
-    expect(applied).toBe(2);
+    const journal = JSON.parse(readFileSync(join(defaultMigrationsFolder(), 'meta/_journal.json'), 'utf8')) as Journal;
+    expect(applied).toBe(journal.entries.length);
     db.$client.close();
   });
 
@@ -94,6 +95,22 @@ describe('migrations', () => {
     expect(c.prepare(`SELECT count(*) FROM __drizzle_migrations`).pluck().get()).toBe(1);
     c.close();
   });
+});
+
+it('upgrade a file made by each earlier release to the latest, keeping its rows', () => {
+  const journal = JSON.parse(readFileSync(join(defaultMigrationsFolder(), 'meta/_journal.json'), 'utf8')) as Journal;
+  for (let k = 1; k < journal.entries.length; k++) {
+    const file = join(tempDir(), 'cache.db');
+    const old = openCache(file, { migrationsFolder: migrationsUpTo(k) });
+    old.$client
+      .prepare(`INSERT INTO customers (id, first_name, last_name, created_at, updated_at) VALUES ('6f1c1a8e-0000-4000-8000-00000000000${k}', 'Ana', 'Lima', 0, 0)`)
+      .run();
+    old.$client.close();
+    const db = openCache(file);
+    expect(db.$client.prepare(`SELECT count(*) FROM __drizzle_migrations`).pluck().get(), `from ${k}`).toBe(journal.entries.length);
+    expect(db.$client.prepare(`SELECT first_name FROM customers`).pluck().get(), `from ${k}`).toBe('Ana');
+    db.$client.close();
+  }
 });
 
 describe('indexes the lookups rely on', () => {

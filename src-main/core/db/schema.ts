@@ -5,7 +5,7 @@
  * sync cursors, users) reference `customers.id` and `orders.id` the same way.
  */
 import { sql } from 'drizzle-orm';
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import {
   LOYALTY_TIERS,
   ORDER_CHANNELS,
@@ -200,3 +200,176 @@ export const cacheMeta = sqliteTable('cache_meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+// ——— The call and everything done during it (issue: customer 360, complaints, call lifecycle) ———
+// `agent_id` is who did it: the signed-in user once sign-in exists; until then this workstation's
+// operator name. Every row a CSR writes also goes into the outbox in the same transaction.
+
+/** Configurable lists: wrap-up disposition codes and complaint categories. */
+export const dispositions = sqliteTable('dispositions', {
+  code: text('code').primaryKey(),
+  label: text('label').notNull(),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  sort: integer('sort').notNull().default(0),
+});
+
+export const complaintCategories = sqliteTable('complaint_categories', {
+  code: text('code').primaryKey(),
+  label: text('label').notNull(),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  sort: integer('sort').notNull().default(0),
+});
+
+export const CALL_STATUSES = ['active', 'on_hold', 'wrap_up', 'completed'] as const;
+
+export const calls = sqliteTable(
+  'calls',
+  {
+    id: text('id').primaryKey(),
+    /** Null until the caller is identified or created during the call. */
+    customerId: text('customer_id').references(() => customers.id),
+    fromE164: text('from_e164'),
+    source: text('source', { enum: ['screen_pop', 'manual'] }).notNull(),
+    agentId: text('agent_id').notNull(),
+    status: text('status', { enum: CALL_STATUSES }).notNull(),
+    startedAt: integer('started_at').notNull(),
+    /** Set while on hold; its span is added to hold_ms when the hold ends. */
+    holdStartedAt: integer('hold_started_at'),
+    talkEndedAt: integer('talk_ended_at'),
+    completedAt: integer('completed_at'),
+    talkMs: integer('talk_ms').notNull().default(0),
+    holdMs: integer('hold_ms').notNull().default(0),
+    wrapUpMs: integer('wrap_up_ms').notNull().default(0),
+    dispositionCode: text('disposition_code').references(() => dispositions.code),
+    wrapUpNotes: text('wrap_up_notes'),
+  },
+  (t) => [index('calls_customer_started_idx').on(t.customerId, t.startedAt), index('calls_agent_started_idx').on(t.agentId, t.startedAt)],
+);
+
+export const COMPLAINT_STATUSES = ['open', 'in_progress', 'resolved', 'reopened'] as const;
+export const COMPLAINT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+
+export const complaints = sqliteTable(
+  'complaints',
+  {
+    id: text('id').primaryKey(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    callId: text('call_id').references(() => calls.id),
+    orderId: text('order_id').references(() => orders.id),
+    orderLineId: text('order_line_id').references(() => orderLines.id),
+    categoryCode: text('category_code')
+      .notNull()
+      .references(() => complaintCategories.code),
+    severity: text('severity', { enum: COMPLAINT_SEVERITIES }).notNull(),
+    description: text('description').notNull(),
+    desiredResolution: text('desired_resolution'),
+    status: text('status', { enum: COMPLAINT_STATUSES }).notNull(),
+    /** A calendar date, YYYY-MM-DD, in the workstation's time zone. */
+    followUpOn: text('follow_up_on'),
+    resolution: text('resolution'),
+    resolvedAt: integer('resolved_at'),
+    openedAt: integer('opened_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    agentId: text('agent_id').notNull(),
+  },
+  (t) => [index('complaints_customer_opened_idx').on(t.customerId, t.openedAt), index('complaints_status_follow_up_idx').on(t.status, t.followUpOn)],
+);
+
+/** Every change to a complaint, with who and when; never updated or deleted. */
+export const complaintEvents = sqliteTable(
+  'complaint_events',
+  {
+    id: text('id').primaryKey(),
+    complaintId: text('complaint_id')
+      .notNull()
+      .references(() => complaints.id),
+    callId: text('call_id').references(() => calls.id),
+    agentId: text('agent_id').notNull(),
+    at: integer('at').notNull(),
+    kind: text('kind', { enum: ['opened', 'status', 'follow_up', 'note'] }).notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    detail: text('detail'),
+  },
+  (t) => [index('complaint_events_complaint_at_idx').on(t.complaintId, t.at)],
+);
+
+export const notes = sqliteTable(
+  'notes',
+  {
+    id: text('id').primaryKey(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    callId: text('call_id').references(() => calls.id),
+    agentId: text('agent_id').notNull(),
+    body: text('body').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('notes_customer_created_idx').on(t.customerId, t.createdAt)],
+);
+
+/** The history of contact-data edits: one row per changed field, old and new value. */
+export const contactEdits = sqliteTable(
+  'contact_edits',
+  {
+    id: text('id').primaryKey(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    callId: text('call_id').references(() => calls.id),
+    agentId: text('agent_id').notNull(),
+    field: text('field').notNull(),
+    oldValue: text('old_value'),
+    newValue: text('new_value'),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('contact_edits_customer_at_idx').on(t.customerId, t.at)],
+);
+
+export const OFFER_KINDS = ['complement', 'accessory', 'co_purchase', 'replenishment'] as const;
+
+/** An upsell suggestion shown on a call, and what the customer said. Conversion = accepted ÷ presented. */
+export const offers = sqliteTable(
+  'offers',
+  {
+    id: text('id').primaryKey(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    callId: text('call_id').references(() => calls.id),
+    agentId: text('agent_id').notNull(),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id),
+    kind: text('kind', { enum: OFFER_KINDS }).notNull(),
+    reason: text('reason').notNull(),
+    outcome: text('outcome', { enum: ['presented', 'accepted', 'declined'] }).notNull(),
+    presentedAt: integer('presented_at').notNull(),
+    decidedAt: integer('decided_at'),
+  },
+  (t) => [index('offers_customer_idx').on(t.customerId, t.presentedAt), index('offers_call_idx').on(t.callId)],
+);
+
+/**
+ * Co-purchase rules mined from every cached order, off the lookup path: "bought A → also bought B",
+ * with support (orders with both), confidence P(B|A) and lift P(B|A)/P(B).
+ */
+export const coPurchases = sqliteTable(
+  'co_purchases',
+  {
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id),
+    relatedProductId: text('related_product_id')
+      .notNull()
+      .references(() => products.id),
+    support: integer('support').notNull(),
+    confidence: real('confidence').notNull(),
+    lift: real('lift').notNull(),
+    computedAt: integer('computed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.productId, t.relatedProductId] }), index('co_purchases_product_lift_idx').on(t.productId, t.lift)],
+);
