@@ -23,18 +23,27 @@ export function isChannel(name: unknown): name is Channel {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contracts, name);
 }
 
+/** Method name on `SwitchboardApi` for each channel. Every channel must have one. */
+export const API_METHOD = {
+  'app:info': 'appInfo',
+  'lookup:search': 'lookupSearch',
+  'customer:get': 'customerGet',
+  'customer:create': 'customerCreate',
+} as const satisfies { [C in Channel]: string };
+
+type ApiMethods = {
+  [C in Channel as (typeof API_METHOD)[C]]: (input: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>;
+};
+
 /**
  * The surface the preload exposes as `window.switchboard` and the browser host's bridge mirrors:
- * one named function per channel (camel-cased), plus the screen-pop event.
+ * one named function per channel (derived from the contracts, so adding a channel makes the
+ * preload, the bridge and the handler table all demand it), plus the screen-pop event.
  */
-export interface SwitchboardApi {
-  appInfo(input: ChannelInput<'app:info'>): Promise<Result<ChannelOutput<'app:info'>>>;
-  lookupSearch(input: ChannelInput<'lookup:search'>): Promise<Result<ChannelOutput<'lookup:search'>>>;
-  customerGet(input: ChannelInput<'customer:get'>): Promise<Result<ChannelOutput<'customer:get'>>>;
-  customerCreate(input: ChannelInput<'customer:create'>): Promise<Result<ChannelOutput<'customer:create'>>>;
+export type SwitchboardApi = ApiMethods & {
   /** Calls `listener` for each incoming-call screen-pop; returns an unsubscribe function. */
   onScreenPop(listener: (pop: ScreenPop) => void): () => void;
-}
+};
 
 export interface ScreenPop {
   from: string;
@@ -42,11 +51,3 @@ export interface ScreenPop {
 
 /** Event channel main → renderer (not a request channel). */
 export const SCREEN_POP_EVENT = 'call:screen-pop';
-
-/** Method name on `SwitchboardApi` for each channel. */
-export const API_METHOD: { [C in Channel]: keyof SwitchboardApi } = {
-  'app:info': 'appInfo',
-  'lookup:search': 'lookupSearch',
-  'customer:get': 'customerGet',
-  'customer:create': 'customerCreate',
-};

@@ -115,7 +115,7 @@ describe('name, email, order and SKU lookup', () => {
 });
 
 describe('unusable input', () => {
-  const handlers = () => createHandlers({ db: cache.db, defaultRegion: 'US', host: 'browser-host', version: 'test' });
+  const handlers = () => createHandlers({ db: cache.db, defaultRegion: 'US', host: 'browser-host', version: 'test', agentId: 'tester', now: () => Date.now() });
 
   it.each([
     ['empty', '', 'empty_query'],

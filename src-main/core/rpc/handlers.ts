@@ -18,6 +18,10 @@ export interface HandlerContext {
   defaultRegion: CountryCode;
   host: 'electron' | 'browser-host';
   version: string;
+  /** Who is working: the signed-in user once sign-in exists; until then this workstation's operator. */
+  agentId: string;
+  /** The clock every write stamps with (injectable for tests). */
+  now: () => number;
 }
 
 export function createHandlers(ctx: HandlerContext): HandlerTable {
@@ -36,6 +40,6 @@ export function createHandlers(ctx: HandlerContext): HandlerTable {
     }),
     'lookup:search': (input) => (lookup ??= new CallerLookup(ctx.db, { defaultRegion: ctx.defaultRegion })).search(input),
     'customer:get': (input) => (card ??= createCustomerCardQuery(ctx.db))(input.customerId),
-    'customer:create': (input) => (intake ??= new CustomerIntake(ctx.db, ctx.defaultRegion)).create(input),
+    'customer:create': (input) => (intake ??= new CustomerIntake(ctx.db, ctx.defaultRegion)).create(input, ctx.now()),
   };
 }

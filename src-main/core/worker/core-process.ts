@@ -6,6 +6,7 @@
  * tests exercise the same arrangement users run.
  */
 import { Worker } from 'node:worker_threads';
+import { userInfo } from 'node:os';
 import { contracts } from '../../../src-shared/contracts';
 import { fail, type Result } from '../../../src-shared/result';
 import { validateInput } from '../rpc/dispatch';
@@ -19,8 +20,18 @@ export interface CoreOptions {
   defaultRegion: string;
   host: 'electron' | 'browser-host';
   version?: string;
+  /** The operator recorded on every write until sign-in exists (defaults to the OS user name). */
+  agentId?: string;
   nativeBinding?: string | undefined;
   demoSeed?: boolean;
+}
+
+function defaultAgentId(): string {
+  try {
+    return userInfo().username || 'operator';
+  } catch {
+    return 'operator';
+  }
 }
 
 interface Pending {
@@ -48,6 +59,7 @@ class DbWorker {
         defaultRegion: this.options.defaultRegion,
         host: this.options.host,
         version: this.options.version ?? '0.0.0',
+        agentId: this.options.agentId ?? defaultAgentId(),
         nativeBinding: this.options.nativeBinding,
         demoSeed: this.role === 'writer' && (this.options.demoSeed ?? false),
       };

@@ -41,6 +41,8 @@ const handlers = createHandlers({
   defaultRegion: region,
   host: config.host,
   version: config.version,
+  agentId: config.agentId,
+  now: () => Date.now(),
 });
 
 port.on('message', (msg: ToWorker) => {

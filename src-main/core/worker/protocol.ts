@@ -9,6 +9,7 @@ export interface WorkerConfig {
   defaultRegion: string;
   host: 'electron' | 'browser-host';
   version: string;
+  agentId: string;
   nativeBinding?: string | undefined;
   /** Writer only: seed the demo customers into an empty cache. */
   demoSeed?: boolean | undefined;
