@@ -3,6 +3,7 @@ import { appInfo } from './app';
 import { customerCreate, customerGet } from './customer';
 import { lookupSearch } from './lookup';
 import type { Result } from '../result';
+import type { ScreenPop } from './events';
 
 /** Every IPC channel. Adding a channel here makes main, preload, host and client all demand it. */
 export const contracts = {
@@ -45,9 +46,4 @@ export type SwitchboardApi = ApiMethods & {
   onScreenPop(listener: (pop: ScreenPop) => void): () => void;
 };
 
-export interface ScreenPop {
-  from: string;
-}
-
-/** Event channel main → renderer (not a request channel). */
-export const SCREEN_POP_EVENT = 'call:screen-pop';
+export { SCREEN_POP_EVENT, type ScreenPop } from './events';

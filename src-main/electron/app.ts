@@ -1,0 +1,185 @@
+/**
+ * The app's lifecycle: one instance, deep links, the core before the window, a clean quit.
+ * Everything it needs from outside Electron (the core, the updater, paths) comes in as
+ * `ShellDeps`, so tests drive it with a mocked `electron` and a fake core.
+ */
+import { app, dialog, ipcMain, session, type BrowserWindow } from 'electron';
+import { join, resolve } from 'node:path';
+import type { Result } from '../../src-shared/result';
+import type { CoreOptions } from '../core/worker/core-process';
+import { registerIpcHandlers } from './ipc';
+import { ScreenPopRelay } from './screen-pop';
+import {
+  APP_ENTRY_URL,
+  DEEP_LINK_SCHEME,
+  chooseDefaultRegion,
+  devServerUrlFrom,
+  findDeepLinkArgument,
+  parseDeepLink,
+  type PageTrust,
+} from './security';
+import { createMainWindow, hardenSession, hardenWebContents, registerAppScheme, serveRenderer } from './window';
+
+export interface ShellCore {
+  start(): Promise<void>;
+  call(channel: string, rawInput: unknown): Promise<Result<unknown>>;
+  stop(): Promise<void>;
+}
+
+export interface ShellDeps {
+  paths: {
+    /** out/preload/index.cjs */
+    preloadFile: string;
+    /** out/renderer, served as app://switchboard */
+    rendererRoot: string;
+    /** out/main/db-worker.js */
+    workerFile: string;
+    migrationsFolder: string;
+  };
+  createCore(options: CoreOptions): ShellCore;
+  /** Called only when packaged; may throw or reject, which is logged. */
+  checkForUpdates(): Promise<unknown>;
+  env: NodeJS.ProcessEnv;
+  argv: readonly string[];
+  /** `process.defaultApp`: run as `electron .` rather than as the packaged executable. */
+  defaultApp: boolean;
+  execPath: string;
+}
+
+export const DB_FILE_NAME = 'switchboard-cache.db';
+
+/** Starts the shell. Returns false when another instance already runs (this one then quits). */
+export function launchSwitchboard(deps: ShellDeps): boolean {
+  if (!app.requestSingleInstanceLock()) {
+    // The running instance gets our argv through 'second-instance'.
+    app.quit();
+    return false;
+  }
+
+  // Every renderer sandboxed, whatever a window's webPreferences say (must precede 'ready').
+  app.enableSandbox();
+  registerAppScheme();
+  registerDeepLinkScheme(deps);
+
+  const trust: PageTrust = { devServerUrl: devServerUrlFrom(deps.env, app.isPackaged) };
+  const screenPops = new ScreenPopRelay();
+  let window: BrowserWindow | null = null;
+  let core: ShellCore | null = null;
+
+  const bringToFront = () => {
+    if (!window || window.isDestroyed()) return;
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  };
+  const handleDeepLink = (url: string) => {
+    const parsed = parseDeepLink(url);
+    if (!parsed.ok) {
+      console.warn(`[switchboard] ignored deep link (${parsed.reason}): ${JSON.stringify(url.slice(0, 120))}`);
+      return;
+    }
+    screenPops.deliver({ from: parsed.link.from });
+    bringToFront();
+  };
+
+  app.on('second-instance', (_event, argv) => {
+    bringToFront();
+    const link = findDeepLinkArgument(argv);
+    if (link) handleDeepLink(link);
+  });
+  // macOS delivers deep links as events, both at launch and while running.
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    handleDeepLink(url);
+  });
+  // Windows and Linux put the link of a cold start on our own command line.
+  const coldStartLink = findDeepLinkArgument(deps.argv);
+  if (coldStartLink) handleDeepLink(coldStartLink);
+
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, trust));
+  app.on('window-all-closed', () => app.quit());
+
+  let coreStopped = false;
+  app.on('before-quit', (event) => {
+    if (!core || coreStopped) return;
+    // Let the workers finish their transactions and close the database before we exit.
+    event.preventDefault();
+    const stopping = core;
+    core = null;
+    stopping
+      .stop()
+      .catch((error: unknown) => console.error('[switchboard] the core did not stop cleanly:', error))
+      .finally(() => {
+        coreStopped = true;
+        app.quit();
+      });
+  });
+
+  const startShell = async () => {
+    hardenSession(session.defaultSession, trust);
+    serveRenderer(deps.paths.rendererRoot);
+
+    const starting = deps.createCore({
+      dbFile: join(app.getPath('userData'), DB_FILE_NAME),
+      workerFile: deps.paths.workerFile,
+      migrationsFolder: deps.paths.migrationsFolder,
+      defaultRegion: chooseDefaultRegion({
+        envRegion: deps.env.SWITCHBOARD_REGION,
+        localeCountryCode: app.getLocaleCountryCode(),
+        systemLocale: app.getSystemLocale(),
+      }),
+      host: 'electron',
+      version: app.getVersion(),
+      nativeBinding: deps.env.SWITCHBOARD_NATIVE_BINDING || undefined,
+      demoSeed: true,
+    });
+    core = starting;
+    try {
+      // Migrations run here, before any window shows (STYLE.md §5: fail fast).
+      await starting.start();
+    } catch (error) {
+      core = null;
+      const message = error instanceof Error ? error.message : String(error);
+      console.error('[switchboard] cannot start:', error);
+      dialog.showErrorBox('Switchboard cannot start', message);
+      app.exit(1);
+      return;
+    }
+
+    registerIpcHandlers(ipcMain, starting, trust);
+    const created = createMainWindow({ preloadFile: deps.paths.preloadFile, entryUrl: trust.devServerUrl ?? APP_ENTRY_URL });
+    window = created;
+    created.webContents.on('did-start-loading', () => screenPops.rendererUnloaded());
+    created.webContents.on('did-finish-load', () => screenPops.rendererLoaded(created.webContents));
+    created.on('closed', () => {
+      screenPops.rendererUnloaded();
+      window = null;
+    });
+
+    if (app.isPackaged) {
+      Promise.resolve()
+        .then(() => deps.checkForUpdates())
+        .catch((error: unknown) => console.warn('[switchboard] update check failed:', error));
+    }
+  };
+
+  app
+    .whenReady()
+    .then(startShell)
+    .catch((error: unknown) => {
+      console.error('[switchboard] cannot start:', error);
+      dialog.showErrorBox('Switchboard cannot start', error instanceof Error ? error.message : String(error));
+      app.exit(1);
+    });
+  return true;
+}
+
+/** Makes the OS send switchboard:// links to this app (in dev, to `electron <app path>`). */
+function registerDeepLinkScheme(deps: ShellDeps): void {
+  const appPath = deps.argv[1];
+  const registered =
+    deps.defaultApp && appPath !== undefined
+      ? app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, deps.execPath, [resolve(appPath)])
+      : app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+  if (!registered) console.warn(`[switchboard] could not register as the ${DEEP_LINK_SCHEME}:// handler`);
+}

@@ -1,0 +1,55 @@
+/**
+ * ipcMain side of the contracts: one handler per channel. Each checks who is asking (top-level
+ * frame of our own page), validates the input against the channel's zod contract, and only then
+ * hands it to the core. Handlers never throw: the renderer always gets a result envelope.
+ */
+import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import { CHANNELS, type Channel } from '../../src-shared/contracts';
+import { fail, type Result } from '../../src-shared/result';
+import { validateInput } from '../core/rpc/dispatch';
+import { isTrustedSender, type FrameLike, type PageTrust } from './security';
+
+/** The part of CoreProcess the IPC layer uses. */
+export interface CoreCaller {
+  call(channel: string, rawInput: unknown): Promise<Result<unknown>>;
+}
+
+/** What of IpcMainInvokeEvent the check reads (kept narrow so tests can build one). */
+export interface InvokeEventLike {
+  readonly senderFrame: FrameLike | null;
+  readonly sender: { readonly mainFrame: FrameLike | null };
+}
+
+export async function answerInvoke(
+  channel: Channel,
+  event: InvokeEventLike,
+  input: unknown,
+  core: CoreCaller,
+  trust: PageTrust,
+): Promise<Result<unknown>> {
+  try {
+    if (!isTrustedSender(event.senderFrame, event.sender.mainFrame, trust)) {
+      console.warn(`[switchboard] refused ${channel} from ${event.senderFrame?.url ?? 'a frame that is gone'}`);
+      return fail('forbidden_sender', 'This request did not come from the Switchboard window, so it was refused.');
+    }
+    // Checked at the IPC boundary so a bad request never reaches the core. The core checks
+    // again with the same function, because it also serves the browser host.
+    const valid = validateInput(channel, input);
+    if (!valid.ok) return valid;
+    return await core.call(channel, input);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`[switchboard] ${channel} failed:`, error);
+    return { ok: false, error: { code: 'internal', message: `Something went wrong in Switchboard: ${message}` } };
+  }
+}
+
+/** Registers every channel in `contracts`; returns a function that removes them again. */
+export function registerIpcHandlers(ipc: Pick<IpcMain, 'handle' | 'removeHandler'>, core: CoreCaller, trust: PageTrust): () => void {
+  for (const channel of CHANNELS) {
+    ipc.handle(channel, (event: IpcMainInvokeEvent, input: unknown) => answerInvoke(channel, event, input, core, trust));
+  }
+  return () => {
+    for (const channel of CHANNELS) ipc.removeHandler(channel);
+  };
+}
