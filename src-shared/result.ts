@@ -2,17 +2,19 @@
  * Result envelopes: errors are values at every process boundary (IPC, HTTP, worker).
  * Inside a process code throws; the boundary turns what it catches into one of these.
  */
-export type ErrorCode =
-  | 'invalid_input'
-  | 'empty_query'
-  | 'query_too_long'
-  | 'unparseable_phone'
-  | 'not_found'
-  | 'conflict'
-  | 'forbidden_sender'
-  | 'unknown_channel'
-  | 'unavailable'
-  | 'internal';
+export const ERROR_CODES = [
+  'invalid_input',
+  'empty_query',
+  'query_too_long',
+  'unparseable_phone',
+  'not_found',
+  'conflict',
+  'forbidden_sender',
+  'unknown_channel',
+  'unavailable',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface AppErrorShape {
   code: ErrorCode;

@@ -2,6 +2,7 @@
  * The shell's trust decisions, as small pure functions so each one has a unit test
  * (tests/unit/electron-security.test.ts). Nothing here imports Electron.
  */
+import { CONTENT_SECURITY_POLICY } from '../../src-shared/security/csp';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 
 /** The built renderer is served from this privileged scheme, never from file://. */
@@ -15,18 +16,7 @@ export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
  * the renderer is a bundle of files from 'self'. React's `style={...}` goes through the CSSOM,
  * which style-src does not govern, so 'self' is enough for styles too.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+export { CONTENT_SECURITY_POLICY };
 
 /**
  * Only for `electron-vite dev` (never when packaged): Vite's dev server injects an inline

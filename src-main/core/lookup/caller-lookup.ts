@@ -5,7 +5,7 @@
  */
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { CacheDb } from '../db/open';
-import { createCustomerReadRepository, type CustomerReadRepository } from './customer-read-repository';
+import { createCustomerReadRepository, type CustomerReadRepository, type CustomerSummaryRow } from './customer-read-repository';
 import { AppError } from '../../../src-shared/result';
 import { formatPhone, looksLikePhone, normalizePhone } from '../../../src-shared/domain/phone';
 import { LIMITS } from '../../../src-shared/domain/customer';
@@ -35,6 +35,20 @@ interface Candidate {
   kind: MatchKind;
   score: number;
   detail: string;
+  /** Present when the matching query already read the row the list shows. */
+  row?: CustomerSummaryRow;
+}
+
+/** Display forms of E.164 numbers, memoized: formatting re-parses the number with full metadata. */
+const displayPhones = new Map<string, string>();
+function displayPhone(e164: string): string {
+  let shown = displayPhones.get(e164);
+  if (shown === undefined) {
+    shown = formatPhone(e164);
+    if (displayPhones.size >= 10_000) displayPhones.clear();
+    displayPhones.set(e164, shown);
+  }
+  return shown;
 }
 
 /** Name tokens for FTS5: letters and digits only (no operators can be injected), each a prefix. */
@@ -90,8 +104,8 @@ export class CallerLookup {
       const phone = normalizePhone(query, this.options.defaultRegion);
       if (phone.ok) {
         normalizedPhone = phone.e164;
-        for (const customerId of this.repo.customerIdsByPhone(phone.e164, limit)) {
-          candidates.push({ customerId, kind: 'phone', score: SCORE.phone, detail: phone.international });
+        for (const row of this.repo.summariesByPhone(phone.e164, limit)) {
+          candidates.push({ customerId: row.id, kind: 'phone', score: SCORE.phone, detail: phone.international, row });
         }
       } else if (!orderHit) {
         throw new AppError('unparseable_phone', `“${query}” is not a phone number we can read: ${phone.message}`, 'query');
@@ -187,12 +201,12 @@ export class CallerLookup {
     const shown = [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);
     const hits: CustomerHit[] = [];
     for (const c of shown) {
-      const row = this.repo.summary(c.customerId);
+      const row = c.row ?? this.repo.summary(c.customerId);
       if (!row) continue; // a row deleted between the two reads: not a hit
       hits.push({
         customerId: row.id,
         displayName: `${row.firstName} ${row.lastName}`.trim(),
-        phone: row.phone ? formatPhone(row.phone) : null,
+        phone: row.phone ? displayPhone(row.phone) : null,
         email: row.email,
         city: row.city,
         loyaltyTier: row.loyaltyTier,

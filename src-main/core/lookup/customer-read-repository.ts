@@ -19,13 +19,6 @@ export interface CustomerSummaryRow {
 }
 
 export function createCustomerReadRepository(db: CacheDb) {
-  const byPhone = db
-    .select({ customerId: customerPhones.customerId })
-    .from(customerPhones)
-    .where(eq(customerPhones.e164, sql.placeholder('e164')))
-    .limit(sql.placeholder('limit'))
-    .prepare();
-
   const byEmailRange = db
     .select({ customerId: customerEmails.customerId, email: customerEmails.email })
     .from(customerEmails)
@@ -64,25 +57,33 @@ export function createCustomerReadRepository(db: CacheDb) {
       WHERE customer_name_fts MATCH ? LIMIT ?`,
   );
 
-  // Subqueries name their tables explicitly: inside them an unqualified "id" would be the inner row's.
-  const summary = db
-    .select({
-      id: customers.id,
-      firstName: customers.firstName,
-      lastName: customers.lastName,
-      loyaltyTier: customers.loyaltyTier,
-      phone: sql<string | null>`(SELECT p.e164 FROM customer_phones p WHERE p.customer_id = customers.id ORDER BY p.is_primary DESC LIMIT 1)`,
-      email: sql<string | null>`(SELECT e.email FROM customer_emails e WHERE e.customer_id = customers.id ORDER BY e.is_primary DESC LIMIT 1)`,
-      city: sql<string | null>`(SELECT a.city FROM customer_addresses a WHERE a.customer_id = customers.id ORDER BY a.is_primary DESC LIMIT 1)`,
-      lastOrderAt: sql<number | null>`(SELECT max(o.placed_at) FROM orders o WHERE o.customer_id = customers.id)`,
-    })
-    .from(customers)
-    .where(eq(customers.id, sql.placeholder('id')))
+  // The columns a result row shows. Subqueries name their tables explicitly: inside them an
+  // unqualified "id" would be the inner row's.
+  const summaryColumns = {
+    id: customers.id,
+    firstName: customers.firstName,
+    lastName: customers.lastName,
+    loyaltyTier: customers.loyaltyTier,
+    phone: sql<string | null>`(SELECT p.e164 FROM customer_phones p WHERE p.customer_id = customers.id ORDER BY p.is_primary DESC LIMIT 1)`,
+    email: sql<string | null>`(SELECT e.email FROM customer_emails e WHERE e.customer_id = customers.id ORDER BY e.is_primary DESC LIMIT 1)`,
+    city: sql<string | null>`(SELECT a.city FROM customer_addresses a WHERE a.customer_id = customers.id ORDER BY a.is_primary DESC LIMIT 1)`,
+    lastOrderAt: sql<number | null>`(SELECT max(o.placed_at) FROM orders o WHERE o.customer_id = customers.id)`,
+  };
+
+  const summary = db.select(summaryColumns).from(customers).where(eq(customers.id, sql.placeholder('id'))).prepare();
+
+  // A screen-pop is one statement: the phone index straight into the row the list shows.
+  const summariesByPhone = db
+    .select(summaryColumns)
+    .from(customerPhones)
+    .innerJoin(customers, eq(customers.id, customerPhones.customerId))
+    .where(eq(customerPhones.e164, sql.placeholder('e164')))
+    .limit(sql.placeholder('limit'))
     .prepare();
 
   return {
-    customerIdsByPhone(e164: string, limit: number): string[] {
-      return byPhone.all({ e164, limit }).map((r) => r.customerId);
+    summariesByPhone(e164: string, limit: number): CustomerSummaryRow[] {
+      return summariesByPhone.all({ e164, limit });
     },
     /** Emails in [prefix, prefix + U+FFFF): exact match when `prefix` is a whole address. */
     emailsWithPrefix(prefix: string, limit: number): { customerId: string; email: string }[] {
