@@ -2,6 +2,11 @@ import type { z } from 'zod';
 import { appInfo } from './app';
 import { customerCreate, customerGet } from './customer';
 import { lookupSearch } from './lookup';
+import { offerDecide, offerPresent, offersStats, suggestionsList, suggestionsStatus } from './suggestions';
+import { callAttachCustomer, callCurrent, callEnd, callGet, callHold, callResume, callStart, callWrapUp, configLists } from './calls';
+import { complaintGet, complaintList, complaintLog, complaintSetFollowUp, complaintTransition } from './complaints';
+import { noteAdd } from './notes';
+import { customerEditHistory, customerPurchases, customerTimeline, customerUpdateContact, orderGet } from './customer360';
 import type { Result } from '../result';
 import type { ScreenPop } from './events';
 
@@ -9,8 +14,33 @@ import type { ScreenPop } from './events';
 export const contracts = {
   'app:info': appInfo,
   'lookup:search': lookupSearch,
+  'suggestions:list': suggestionsList,
+  'suggestions:status': suggestionsStatus,
+  'offer:present': offerPresent,
+  'offer:decide': offerDecide,
+  'offers:stats': offersStats,
   'customer:get': customerGet,
   'customer:create': customerCreate,
+  'call:start': callStart,
+  'call:attach-customer': callAttachCustomer,
+  'call:hold': callHold,
+  'call:resume': callResume,
+  'call:end': callEnd,
+  'call:wrap-up': callWrapUp,
+  'call:get': callGet,
+  'call:current': callCurrent,
+  'config:lists': configLists,
+  'complaint:log': complaintLog,
+  'complaint:transition': complaintTransition,
+  'complaint:set-follow-up': complaintSetFollowUp,
+  'complaint:list': complaintList,
+  'complaint:get': complaintGet,
+  'note:add': noteAdd,
+  'customer:update-contact': customerUpdateContact,
+  'customer:edit-history': customerEditHistory,
+  'customer:timeline': customerTimeline,
+  'customer:purchases': customerPurchases,
+  'order:get': orderGet,
 } as const;
 
 export type Contracts = typeof contracts;
@@ -28,8 +58,33 @@ export function isChannel(name: unknown): name is Channel {
 export const API_METHOD = {
   'app:info': 'appInfo',
   'lookup:search': 'lookupSearch',
+  'suggestions:list': 'suggestionsList',
+  'suggestions:status': 'suggestionsStatus',
+  'offer:present': 'offerPresent',
+  'offer:decide': 'offerDecide',
+  'offers:stats': 'offersStats',
   'customer:get': 'customerGet',
   'customer:create': 'customerCreate',
+  'call:start': 'callStart',
+  'call:attach-customer': 'callAttachCustomer',
+  'call:hold': 'callHold',
+  'call:resume': 'callResume',
+  'call:end': 'callEnd',
+  'call:wrap-up': 'callWrapUp',
+  'call:get': 'callGet',
+  'call:current': 'callCurrent',
+  'config:lists': 'configLists',
+  'complaint:log': 'complaintLog',
+  'complaint:transition': 'complaintTransition',
+  'complaint:set-follow-up': 'complaintSetFollowUp',
+  'complaint:list': 'complaintList',
+  'complaint:get': 'complaintGet',
+  'note:add': 'noteAdd',
+  'customer:update-contact': 'customerUpdateContact',
+  'customer:edit-history': 'customerEditHistory',
+  'customer:timeline': 'customerTimeline',
+  'customer:purchases': 'customerPurchases',
+  'order:get': 'orderGet',
 } as const satisfies { [C in Channel]: string };
 
 type ApiMethods = {

@@ -350,7 +350,13 @@ export const offers = sqliteTable(
     presentedAt: integer('presented_at').notNull(),
     decidedAt: integer('decided_at'),
   },
-  (t) => [index('offers_customer_idx').on(t.customerId, t.presentedAt), index('offers_call_idx').on(t.callId)],
+  (t) => [
+    index('offers_customer_idx').on(t.customerId, t.presentedAt),
+    index('offers_call_idx').on(t.callId),
+    // One offer per product per call: presenting the same suggestion twice on a call never double-counts
+    // (NULL call ids do not collide, so offers made outside a call are not constrained here).
+    uniqueIndex('offers_call_product_uq').on(t.callId, t.productId),
+  ],
 );
 
 /**
@@ -372,4 +378,26 @@ export const coPurchases = sqliteTable(
     computedAt: integer('computed_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.productId, t.relatedProductId] }), index('co_purchases_product_lift_idx').on(t.productId, t.lift)],
+);
+
+/**
+ * The co-purchase miner's running counts, derived from order_lines and never synced: how many
+ * orders hold each product, and how many hold each pair (stored once, product_id < related_product_id
+ * as strings). With these and the watermark in cache_meta ('co_purchase'), new orders update the
+ * rules in `co_purchases` without rescanning every order. No foreign keys: a product removed by sync
+ * must never be blocked by derived counts; the miner skips unknown products when it writes rules.
+ */
+export const coPurchaseItems = sqliteTable('co_purchase_items', {
+  productId: text('product_id').primaryKey(),
+  orders: integer('orders').notNull(),
+});
+
+export const coPurchasePairs = sqliteTable(
+  'co_purchase_pairs',
+  {
+    productId: text('product_id').notNull(),
+    relatedProductId: text('related_product_id').notNull(),
+    orders: integer('orders').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.productId, t.relatedProductId] })],
 );

@@ -8,6 +8,18 @@ import type { CacheDb } from '../db/open';
 import { CallerLookup } from '../lookup/caller-lookup';
 import { createCustomerCardQuery } from '../customer/customer-card';
 import { CustomerIntake } from '../customer/customer-intake';
+import { SuggestionEngine } from '../suggestions/suggestion-engine';
+import { createCoPurchaseStatusQuery } from '../suggestions/co-purchase-miner';
+import { OfferLog, OfferStats } from '../offers/offer-log';
+import { CallDesk } from '../calls/call-desk';
+import { CallQuery } from '../calls/call-query';
+import { ComplaintLog } from '../complaints/complaint-log';
+import { ComplaintQuery } from '../complaints/complaint-query';
+import { NoteBook } from '../notes/note-book';
+import { ProfileEditor } from '../customer/profile-editor';
+import { ProfileHistory } from '../customer/profile-history';
+import { CustomerTimeline } from '../customer/timeline';
+import { PurchaseHistory } from '../customer/purchases';
 import type { Channel, ChannelOutput, ChannelParsedInput } from '../../../src-shared/contracts';
 
 export type Handler<C extends Channel> = (input: ChannelParsedInput<C>) => ChannelOutput<C>;
@@ -29,6 +41,23 @@ export function createHandlers(ctx: HandlerContext): HandlerTable {
   let lookup: CallerLookup | undefined;
   let card: ReturnType<typeof createCustomerCardQuery> | undefined;
   let intake: CustomerIntake | undefined;
+  // Upsell suggestions (reader) and the offer log (writer).
+  let suggestions: SuggestionEngine | undefined;
+  let minerStatus: ReturnType<typeof createCoPurchaseStatusQuery> | undefined;
+  let offerLog: OfferLog | undefined;
+  let offerStats: OfferStats | undefined;
+  // Call lifecycle, complaints, notes, contact edits and the 360 reads: created on first use.
+  let desk: CallDesk | undefined;
+  let callQuery: CallQuery | undefined;
+  let complaintLog: ComplaintLog | undefined;
+  let complaintQuery: ComplaintQuery | undefined;
+  let noteBook: NoteBook | undefined;
+  let profileEditor: ProfileEditor | undefined;
+  let profileHistory: ProfileHistory | undefined;
+  let timeline: CustomerTimeline | undefined;
+  let purchases: PurchaseHistory | undefined;
+  const calls = () => (desk ??= new CallDesk(ctx.db, ctx.defaultRegion));
+  const complaints = () => (complaintLog ??= new ComplaintLog(ctx.db));
   const countCustomers = () => ctx.db.$client.prepare('SELECT count(*) FROM customers').pluck().get() as number;
 
   return {
@@ -41,5 +70,30 @@ export function createHandlers(ctx: HandlerContext): HandlerTable {
     'lookup:search': (input) => (lookup ??= new CallerLookup(ctx.db, { defaultRegion: ctx.defaultRegion })).search(input),
     'customer:get': (input) => (card ??= createCustomerCardQuery(ctx.db))(input.customerId),
     'customer:create': (input) => (intake ??= new CustomerIntake(ctx.db, ctx.defaultRegion)).create(input, ctx.now()),
+    'suggestions:list': (input) => (suggestions ??= new SuggestionEngine(ctx.db)).list(input.customerId, { limit: input.limit, now: ctx.now() }),
+    'suggestions:status': () => (minerStatus ??= createCoPurchaseStatusQuery(ctx.db))(),
+    'offer:present': (input) => (offerLog ??= new OfferLog(ctx.db)).present(input, ctx.agentId, ctx.now()),
+    'offer:decide': (input) => (offerLog ??= new OfferLog(ctx.db)).decide(input.offerId, input.outcome, ctx.agentId, ctx.now()),
+    'offers:stats': (input) => (offerStats ??= new OfferStats(ctx.db)).stats(input),
+    'call:start': (input) => calls().start(input, ctx.agentId, ctx.now()),
+    'call:attach-customer': (input) => calls().attachCustomer(input, ctx.agentId, ctx.now()),
+    'call:hold': (input) => calls().hold(input.callId, ctx.agentId, ctx.now()),
+    'call:resume': (input) => calls().resume(input.callId, ctx.agentId, ctx.now()),
+    'call:end': (input) => calls().end(input.callId, ctx.agentId, ctx.now()),
+    'call:wrap-up': (input) => calls().wrapUp(input, ctx.agentId, ctx.now()),
+    'call:get': (input) => (callQuery ??= new CallQuery(ctx.db)).get(input.callId, ctx.now()),
+    'call:current': () => (callQuery ??= new CallQuery(ctx.db)).current(ctx.agentId, ctx.now()),
+    'config:lists': () => (callQuery ??= new CallQuery(ctx.db)).lists(),
+    'complaint:log': (input) => complaints().log(input, ctx.agentId, ctx.now()),
+    'complaint:transition': (input) => complaints().transition(input, ctx.agentId, ctx.now()),
+    'complaint:set-follow-up': (input) => complaints().setFollowUp(input, ctx.agentId, ctx.now()),
+    'complaint:list': (input) => (complaintQuery ??= new ComplaintQuery(ctx.db)).list(input.customerId, input.statuses, input.limit),
+    'complaint:get': (input) => (complaintQuery ??= new ComplaintQuery(ctx.db)).get(input.complaintId),
+    'note:add': (input) => (noteBook ??= new NoteBook(ctx.db)).add(input, ctx.agentId, ctx.now()),
+    'customer:update-contact': (input) => (profileEditor ??= new ProfileEditor(ctx.db, ctx.defaultRegion)).updateContact(input, ctx.agentId, ctx.now()),
+    'customer:edit-history': (input) => (profileHistory ??= new ProfileHistory(ctx.db)).list(input.customerId, input.limit),
+    'customer:timeline': (input) => (timeline ??= new CustomerTimeline(ctx.db)).page(input),
+    'customer:purchases': (input) => (purchases ??= new PurchaseHistory(ctx.db)).search(input, ctx.now()),
+    'order:get': (input) => (purchases ??= new PurchaseHistory(ctx.db)).order(input.orderId),
   };
 }

@@ -49,7 +49,7 @@ export interface GeneratedPhone {
 
 const TAIL = 4;
 const TAIL_SPACE = 10 ** TAIL;
-const BLOCKS_PER_TYPE = 64;
+const BLOCKS_PER_TYPE = 40;
 const ATTEMPTS = 6000;
 
 /** Replaces the last `n` digits of `formatted` (the national number) with '#'. */
@@ -129,13 +129,24 @@ function findBlocks(country: CountryCode, random: SeedRandom): CountryBlocks {
   const sample = example.nationalNumber as string;
   const mobile = new Map<string, NumberBlock>();
   const fixed = new Map<string, NumberBlock>();
+  const found: string[] = [];
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (mobile.size >= BLOCKS_PER_TYPE && fixed.size >= BLOCKS_PER_TYPE) break;
-    // Keep 0–2 leading digits of the example (0 finds landline ranges, 1–2 stay near mobile
-    // ones); try one digit shorter too, where landlines are shorter than mobiles (Brazil).
-    const keep = attempt % 3;
-    const length = attempt % 2 === 0 ? sample.length : sample.length - 1;
-    let digits = sample.slice(0, keep);
+    // One attempt in three: a neighbour of a number already found (same area code, new
+    // exchange), valid far more often than a blind draw. The others: keep 0–2 leading digits
+    // of the example (0 finds landline ranges, 1–2 stay near mobile ones), at the example's
+    // length or one shorter, where landlines are shorter than mobiles (Brazil).
+    let start: string;
+    let length: number;
+    if (attempt % 3 === 2 && found.length > 0) {
+      const near = random.pick(found);
+      length = near.length;
+      start = near.slice(0, 3 + random.int(2));
+    } else {
+      length = random.chance(0.5) ? sample.length : sample.length - 1;
+      start = sample.slice(0, random.int(3));
+    }
+    let digits = start;
     while (digits.length < length) digits += String(random.int(10));
     const key = `${length}:${digits.slice(0, length - TAIL)}`;
     if (mobile.has(key) || fixed.has(key)) continue;
@@ -154,6 +165,7 @@ function findBlocks(country: CountryCode, random: SeedRandom): CountryBlocks {
     const asFixed = type === 'FIXED_LINE' || (type === 'FIXED_LINE_OR_MOBILE' && !asMobile);
     const target = asMobile ? mobile : asFixed ? fixed : null;
     if (!target || target.size >= BLOCKS_PER_TYPE) continue;
+    found.push(digits);
     target.set(key, {
       prefix: digits.slice(0, length - TAIL),
       offset: random.int(TAIL_SPACE),

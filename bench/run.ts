@@ -1,0 +1,284 @@
+/**
+ * npm run bench -- [--customers N] [--db FILE] [--reuse] [--iterations K]
+ *
+ * Seeds (or reuses) a cache of N customers (default 1,000,000, ~5 orders each), then measures
+ * caller lookup through the service layer (CallerLookup) beside the same lookup as one raw
+ * prepared statement, and search-as-you-type. Prints a table and writes bench/results.json as a
+ * list of { name, value, unit }. These are figures to compare across changes, not pass/fail.
+ */
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
+import { openCache, type CacheDb } from '../src-main/core/db/open';
+import { CallerLookup } from '../src-main/core/lookup/caller-lookup';
+import { seedCache } from '../src-main/core/seed/generator';
+import { SeedRandom } from '../src-main/core/seed/random';
+import { WELL_KNOWN_CUSTOMERS } from '../src-main/core/seed/well-known';
+import { normalizePhone } from '../src-shared/domain/phone';
+import { formatTable, percentile, round, type Figure } from './stats';
+import { benchSuggestions } from './suggestions';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(HERE, '..');
+const SEED = 1;
+/** Fixed "today" so a reused file and a fresh one hold the same data. */
+const NOW = Date.UTC(2025, 5, 1);
+const WARMUP = 500;
+
+interface BenchArgs {
+  customers: number;
+  db: string;
+  defaultDb: boolean;
+  reuse: boolean;
+  iterations: number;
+}
+
+function parse(argv: string[]): BenchArgs {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      customers: { type: 'string' },
+      db: { type: 'string' },
+      reuse: { type: 'boolean', default: false },
+      iterations: { type: 'string' },
+    },
+  });
+  const customers = values.customers === undefined ? 1_000_000 : Number(values.customers.replace(/_/g, ''));
+  if (!Number.isSafeInteger(customers) || customers < 100) throw new Error(`--customers must be a whole number ≥ 100, not "${values.customers}"`);
+  const iterations = values.iterations === undefined ? 5000 : Number(values.iterations);
+  if (!Number.isSafeInteger(iterations) || iterations < 100) throw new Error(`--iterations must be a whole number ≥ 100, not "${values.iterations}"`);
+  const defaultDb = values.db === undefined;
+  const db = resolve(values.db ?? join(REPO, '.cache', `bench-${customers}.db`));
+  return { customers, db, defaultDb, reuse: values.reuse, iterations };
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const mb = (bytes: number): number => bytes / 1024 / 1024;
+
+function removeCacheFile(file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+}
+
+/** Seeds the bench file, sampling RSS after every batch; returns the seed figures. */
+function seed(args: BenchArgs): Figure[] {
+  mkdirSync(dirname(args.db), { recursive: true });
+  const db = openCache(args.db);
+  let peakRss = process.memoryUsage().rss;
+  let lastPrint = 0;
+  try {
+    console.log(`Seeding ${fmt(args.customers)} customers into ${args.db} …`);
+    const cpuBefore = process.cpuUsage();
+    const summary = seedCache(db, {
+      customers: args.customers,
+      seed: SEED,
+      now: NOW,
+      onProgress: (p) => {
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+        if (p.ms - lastPrint < 10_000 && p.customers < p.target) return;
+        lastPrint = p.ms;
+        console.log(`  ${fmt(p.customers)} / ${fmt(p.target)} customers · ${fmt(p.orders)} orders · ${(p.ms / 1000).toFixed(0)} s · RSS ${mb(process.memoryUsage().rss).toFixed(0)} MB`);
+      },
+    });
+    const cpu = process.cpuUsage(cpuBefore);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    const seconds = summary.ms / 1000;
+    console.log(`Seeded ${fmt(summary.rows)} rows in ${seconds.toFixed(1)} s (${fmt(summary.rows / seconds)} rows/s).`);
+    return [
+      { name: 'seed.seconds', value: seconds, unit: 's' },
+      { name: 'seed.rows', value: summary.rows, unit: 'rows' },
+      { name: 'seed.rows_per_s', value: summary.rows / seconds, unit: 'rows/s' },
+      // CPU time of this process: on a shared machine wall time also counts other people's work.
+      { name: 'seed.cpu_seconds', value: (cpu.user + cpu.system) / 1e6, unit: 's' },
+      { name: 'seed.peak_rss_mb', value: mb(peakRss), unit: 'MB' },
+    ];
+  } finally {
+    db.$client.close();
+  }
+}
+
+/** Evenly spread rows of `table` (by rowid), the same ones every run. */
+function sampleRows<T>(db: CacheDb, sql: string, table: string, count: number, stream: string): T[] {
+  const client = db.$client;
+  const maxRowid = client.prepare(`SELECT max(rowid) FROM ${table}`).pluck().get() as number;
+  const random = new SeedRandom(SEED, stream);
+  const statement = client.prepare(sql);
+  const rows: T[] = [];
+  for (let tries = 0; rows.length < count && tries < count * 3; tries++) {
+    const row = statement.get(1 + random.int(maxRowid)) as T | undefined;
+    if (row) rows.push(row);
+  }
+  return rows;
+}
+
+/** How a CSR would type the number the phone system shows: national for the desk's own country, else international with spaces. */
+function typedForm(e164: string): string {
+  const parsed = parsePhoneNumberWithError(e164);
+  return parsed.country === 'US' ? parsed.formatNational() : parsed.formatInternational();
+}
+
+function time(fn: () => unknown): number {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+}
+
+function measure(db: CacheDb, iterations: number): Figure[] {
+  const client = db.$client;
+  const lookup = new CallerLookup(db, { defaultRegion: 'US' });
+  const fictional = new Set(WELL_KNOWN_CUSTOMERS.flatMap((c) => c.phones.map((p) => p.e164)));
+
+  // --- Phone lookup: service vs one raw prepared statement returning the same columns. ---
+  const phones = sampleRows<{ e164: string; customer_id: string }>(
+    db,
+    'SELECT e164, customer_id FROM customer_phones WHERE rowid = ?',
+    'customer_phones',
+    2000,
+    'bench-phones',
+  ).filter((p) => !fictional.has(p.e164));
+  const typed = phones.map((p) => typedForm(p.e164));
+  const raw = client.prepare(
+    `SELECT c.id, c.first_name, c.last_name, c.loyalty_tier,
+            (SELECT p2.e164 FROM customer_phones p2 WHERE p2.customer_id = c.id ORDER BY p2.is_primary DESC LIMIT 1) AS phone,
+            (SELECT e.email FROM customer_emails e WHERE e.customer_id = c.id ORDER BY e.is_primary DESC LIMIT 1) AS email,
+            (SELECT a.city FROM customer_addresses a WHERE a.customer_id = c.id ORDER BY a.is_primary DESC LIMIT 1) AS city,
+            (SELECT max(o.placed_at) FROM orders o WHERE o.customer_id = c.id) AS last_order_at
+       FROM customer_phones p JOIN customers c ON c.id = p.customer_id
+      WHERE p.e164 = ?
+      LIMIT 20`,
+  );
+  let wrong = 0;
+  for (let i = 0; i < WARMUP; i++) {
+    const k = i % phones.length;
+    const result = lookup.search({ query: typed[k]!, limit: 20 });
+    if (!result.hits.some((h) => h.customerId === phones[k]!.customer_id)) wrong++;
+    raw.all(phones[k]!.e164);
+  }
+  if (wrong > 0) console.warn(`  warning: ${wrong} of ${WARMUP} service lookups did not return the phone's customer`);
+  const service: number[] = [];
+  const direct: number[] = [];
+  // Reading the typed number alone: the part of the service's time that is libphonenumber's.
+  const parsing: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const k = i % phones.length;
+    const query = { query: typed[k]!, limit: 20 };
+    const e164 = phones[k]!.e164;
+    // Alternate which goes first, so neither always runs on a cache the other just warmed.
+    if (i % 2 === 0) {
+      service.push(time(() => lookup.search(query)));
+      direct.push(time(() => raw.all(e164)));
+    } else {
+      direct.push(time(() => raw.all(e164)));
+      service.push(time(() => lookup.search(query)));
+    }
+    parsing.push(time(() => normalizePhone(query.query, 'US')));
+  }
+
+  // --- Search as you type: name prefixes of 1–4 letters and email prefixes. ---
+  const people = sampleRows<{ first_name: string; last_name: string; email: string | null }>(
+    db,
+    `SELECT c.first_name, c.last_name, (SELECT email FROM customer_emails e WHERE e.customer_id = c.id LIMIT 1) AS email
+       FROM customers c WHERE c.row_id = ?`,
+    'customers',
+    1000,
+    'bench-names',
+  );
+  // Each query is labelled with what was typed, so a slow kind of keystroke shows in the figures.
+  const keystrokes: { query: string; kind: string }[] = [];
+  for (const p of people) {
+    const name = (p.first_name.split(/\s/)[0] ?? p.first_name).toLowerCase();
+    for (let n = 1; n <= Math.min(4, name.length); n++) keystrokes.push({ query: name.slice(0, n), kind: `name_${n}` });
+    keystrokes.push({ query: `${name} ${p.last_name.slice(0, 2).toLowerCase()}`, kind: 'name_and_last' });
+    if (p.email) for (const n of [3, 6, 9]) keystrokes.push({ query: p.email.slice(0, n), kind: `email_${n}` });
+  }
+  const typable = keystrokes.filter((k) => /[\p{L}\p{N}]/u.test(k.query));
+  for (let i = 0; i < WARMUP; i++) lookup.search({ query: typable[i % typable.length]!.query, limit: 20 });
+  const search: number[] = [];
+  const byKind = new Map<string, number[]>();
+  const rounds = Math.max(1, Math.ceil(iterations / typable.length));
+  for (let r = 0; r < rounds; r++) {
+    for (const { query, kind } of typable) {
+      const ms = time(() => lookup.search({ query, limit: 20 }));
+      search.push(ms);
+      const list = byKind.get(kind) ?? [];
+      list.push(ms);
+      byKind.set(kind, list);
+    }
+  }
+
+  // --- Order number and SKU: the other exact keys a CSR types. ---
+  const orderNumbers = sampleRows<{ number: string }>(db, 'SELECT number FROM orders WHERE rowid = ?', 'orders', 500, 'bench-orders');
+  for (const o of orderNumbers.slice(0, 100)) lookup.search({ query: o.number, limit: 20 });
+  const orderTimes = orderNumbers.map((o) => time(() => lookup.search({ query: o.number, limit: 20 })));
+  const skus = client.prepare('SELECT sku FROM products ORDER BY rowid LIMIT 200').pluck().all() as string[];
+  for (const sku of skus.slice(0, 50)) lookup.search({ query: sku, limit: 20 });
+  const skuTimes = skus.map((sku) => time(() => lookup.search({ query: sku, limit: 20 })));
+
+  console.log(`  ${phones.length} sampled phones (e.g. "${typed[0]}"), ${typable.length} keystroke queries (e.g. ${typable.slice(0, 6).map((k) => `"${k.query}"`).join(', ')} …)`);
+  const p99Service = percentile(service, 0.99);
+  const p99Raw = percentile(direct, 0.99);
+  return [
+    { name: 'lookup.phone.p50_ms', value: percentile(service, 0.5), unit: 'ms' },
+    { name: 'lookup.phone.p99_ms', value: p99Service, unit: 'ms' },
+    { name: 'lookup.phone.raw_p50_ms', value: percentile(direct, 0.5), unit: 'ms' },
+    { name: 'lookup.phone.raw_p99_ms', value: p99Raw, unit: 'ms' },
+    { name: 'lookup.phone.service_over_raw_p99', value: p99Service / p99Raw, unit: 'x' },
+    { name: 'lookup.phone.normalize_p50_ms', value: percentile(parsing, 0.5), unit: 'ms' },
+    { name: 'lookup.phone.iterations', value: service.length, unit: 'lookups' },
+    { name: 'search.keystroke.p50_ms', value: percentile(search, 0.5), unit: 'ms' },
+    { name: 'search.keystroke.p95_ms', value: percentile(search, 0.95), unit: 'ms' },
+    { name: 'search.keystroke.p99_ms', value: percentile(search, 0.99), unit: 'ms' },
+    { name: 'search.keystroke.iterations', value: search.length, unit: 'searches' },
+    ...[...byKind].map(([kind, samples]) => ({ name: `search.keystroke.${kind}.p95_ms`, value: percentile(samples, 0.95), unit: 'ms' })),
+    { name: 'lookup.order.p99_ms', value: percentile(orderTimes, 0.99), unit: 'ms' },
+    { name: 'search.sku.p95_ms', value: percentile(skuTimes, 0.95), unit: 'ms' },
+  ];
+}
+
+function main(): void {
+  const args = parse(process.argv.slice(2));
+  console.log(`Switchboard bench: ${fmt(args.customers)} customers · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? '?'} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+  const figures: Figure[] = [];
+  if (existsSync(args.db) && !args.reuse) {
+    if (!args.defaultDb) throw new Error(`${args.db} exists: pass --reuse to measure it, or remove it to seed a new one.`);
+    removeCacheFile(args.db);
+  }
+  if (!existsSync(args.db)) figures.push(...seed(args));
+  else console.log(`Reusing ${args.db} (${mb(statSync(args.db).size).toFixed(0)} MB); no seed figures this run.`);
+
+  const db = openCache(args.db, { readonly: true });
+  try {
+    const count = (table: string): number => db.$client.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+    const customers = count('customers');
+    if (customers === 0) throw new Error(`${args.db} holds no customers: remove it and run again without --reuse.`);
+    figures.unshift(
+      { name: 'bench.customers', value: customers, unit: 'customers' },
+      { name: 'bench.orders', value: count('orders'), unit: 'orders' },
+      { name: 'bench.order_lines', value: count('order_lines'), unit: 'lines' },
+      { name: 'bench.file_mb', value: mb(statSync(args.db).size), unit: 'MB' },
+    );
+    console.log('Measuring …');
+    figures.push(...measure(db, args.iterations));
+  } finally {
+    db.$client.close();
+  }
+  console.log('Upsell suggestions …');
+  figures.push(...benchSuggestions(args.db, { iterations: args.iterations, now: NOW, seed: SEED }));
+
+  const results = figures.map((f) => ({ ...f, value: round(f.value) }));
+  console.log(`\n${formatTable(results)}\n`);
+  const out = join(HERE, 'results.json');
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`Wrote ${out}`);
+}
+
+try {
+  main();
+} catch (e) {
+  console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,52 @@
+/** Read side of calls: one call's state with running timings, the agent's current call, the configurable lists. */
+import type { CacheDb } from '../db/open';
+import { AppError } from '../../../src-shared/result';
+import type { CallState, ListEntry } from '../../../src-shared/contracts/calls';
+import { createCallReadRepository, type CallRow } from './call-repository';
+import { callTimings } from './call-timing';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function toCallState(row: CallRow, now: number): CallState {
+  // A completed call's timings are what was stored, whatever the clock says now.
+  const asOf = row.status === 'completed' && row.completedAt !== null ? row.completedAt : now;
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    fromE164: row.fromE164,
+    source: row.source,
+    status: row.status,
+    agentId: row.agentId,
+    startedAt: new Date(row.startedAt).toISOString(),
+    holdStartedAt: iso(row.holdStartedAt),
+    talkEndedAt: iso(row.talkEndedAt),
+    completedAt: iso(row.completedAt),
+    dispositionCode: row.dispositionCode,
+    wrapUpNotes: row.wrapUpNotes,
+    timings: callTimings(row, asOf),
+    asOf: new Date(asOf).toISOString(),
+  };
+}
+
+export class CallQuery {
+  private readonly calls;
+
+  constructor(db: CacheDb) {
+    this.calls = createCallReadRepository(db);
+  }
+
+  get(callId: string, now: number): CallState {
+    const row = this.calls.byId(callId);
+    if (!row) throw new AppError('not_found', 'This call is not in the local cache.', 'callId');
+    return toCallState(row, now);
+  }
+
+  current(agentId: string, now: number): { call: CallState | null } {
+    const row = this.calls.unfinishedForAgent(agentId);
+    return { call: row ? toCallState(row, now) : null };
+  }
+
+  lists(): { dispositions: ListEntry[]; complaintCategories: ListEntry[] } {
+    return { dispositions: this.calls.activeDispositions(), complaintCategories: this.calls.activeComplaintCategories() };
+  }
+}

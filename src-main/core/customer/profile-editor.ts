@@ -1,0 +1,200 @@
+/**
+ * ProfileEditor: the CSR validates and updates a customer's contact data during a call. The form
+ * sends the whole contact record; each field that differs from what is stored is written, gets a
+ * contact_edits row (who, when, on which call, old → new), and the changes go into one outbox
+ * entry — all in one transaction. A form that matches what is stored writes nothing.
+ *
+ * Phone and email rows keep their ids when they survive an edit (the central store knows them by
+ * id); a phone's raw text stays as first written when the same number is typed another way.
+ */
+import { randomUUID } from 'node:crypto';
+import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
+import type { CacheDb } from '../db/open';
+import { Outbox } from '../outbox/outbox';
+import { AppError } from '../../../src-shared/result';
+import { normalizePhone } from '../../../src-shared/domain/phone';
+import type { ContactField, CustomerUpdateContactInput } from '../../../src-shared/contracts/customer360';
+import { createCallLinkCheck } from '../calls/call-link';
+import {
+  createProfileReadRepository,
+  createProfileWriteRepository,
+  type StoredAddress,
+  type StoredContact,
+  type StoredEmail,
+  type StoredPhone,
+} from './profile-repository';
+
+type Change = { field: ContactField; oldValue: string | null; newValue: string | null };
+type DesiredPhone = Omit<StoredPhone, 'id'>;
+type DesiredEmail = Omit<StoredEmail, 'id'>;
+type DesiredAddress = Omit<StoredAddress, 'id'>;
+
+// How each field reads in the edit history: stable text, so "changed?" is a string comparison.
+const phonesText = (phones: readonly DesiredPhone[]) => (phones.length ? phones.map((p) => `${p.e164} (${p.kind})`).join(', ') : null);
+const emailsText = (emails: readonly DesiredEmail[]) => (emails.length ? emails.map((e) => e.email).join(', ') : null);
+const addressText = (a: DesiredAddress | null) =>
+  a ? [a.line1, a.line2, a.city, a.region, a.postalCode, a.country].filter((part) => part !== null && part !== '').join(', ') : null;
+const consentText = (consent: boolean) => (consent ? 'true' : 'false');
+const sameAddress = (a: DesiredAddress | null, b: DesiredAddress | null) =>
+  a === null || b === null
+    ? a === b
+    : a.line1 === b.line1 && a.line2 === b.line2 && a.city === b.city && a.region === b.region && a.postalCode === b.postalCode && a.country === b.country;
+
+export class ProfileEditor {
+  private readonly reads;
+  private readonly writes;
+  private readonly outbox: Outbox;
+  private readonly checkCallLink;
+
+  constructor(
+    private readonly db: CacheDb,
+    private readonly defaultRegion: CountryCode,
+  ) {
+    this.reads = createProfileReadRepository(db);
+    this.writes = createProfileWriteRepository(db);
+    this.outbox = new Outbox(db);
+    this.checkCallLink = createCallLinkCheck(db);
+  }
+
+  updateContact(input: CustomerUpdateContactInput, agentId: string, now: number): { customerId: string; changes: Change[] } {
+    const phones = this.readPhones(input);
+    const emails = this.readEmails(input);
+    const address = this.readAddress(input);
+    let changes: Change[] = [];
+
+    this.db.$client
+      .transaction(() => {
+        this.checkCallLink(input.customerId, input.callId);
+        const stored = this.reads.contact(input.customerId);
+        if (!stored) throw new AppError('not_found', 'This customer is not in the local cache.', 'customerId');
+        changes = diff(stored, input, phones, emails, address);
+        if (changes.length === 0) return;
+
+        const changed = new Set(changes.map((c) => c.field));
+        const replay: Record<string, unknown> = {};
+        this.writes.updateCustomer(input.customerId, input.firstName, input.lastName, input.marketingConsent, now);
+        if (changed.has('first_name')) replay.firstName = input.firstName;
+        if (changed.has('last_name')) replay.lastName = input.lastName;
+        if (changed.has('marketing_consent')) replay.marketingConsent = input.marketingConsent;
+        if (changed.has('phones')) replay.phones = this.replacePhones(input.customerId, stored.phones, phones);
+        if (changed.has('emails')) replay.emails = this.replaceEmails(input.customerId, stored.emails, emails);
+        if (changed.has('primary_address')) replay.primaryAddress = this.replaceAddress(input.customerId, stored.primaryAddress, address);
+
+        const editIds: string[] = [];
+        for (const change of changes) {
+          const id = randomUUID();
+          editIds.push(id);
+          this.writes.insertEdit({ id, customerId: input.customerId, callId: input.callId ?? null, agentId, at: now, ...change });
+        }
+        this.outbox.append(
+          'customer.update_contact',
+          { customerId: input.customerId, callId: input.callId ?? null, agentId, at: now, editIds, changes: replay },
+          now,
+        );
+      })
+      .immediate();
+    return { customerId: input.customerId, changes };
+  }
+
+  private readPhones(input: CustomerUpdateContactInput): DesiredPhone[] {
+    const seen = new Set<string>();
+    return input.phones.map((p, i) => {
+      const parsed = normalizePhone(p.number, this.defaultRegion);
+      if (!parsed.ok) throw new AppError('invalid_input', `Phone: ${parsed.message}`, `phones.${i}.number`);
+      if (seen.has(parsed.e164)) throw new AppError('invalid_input', 'This number is already in the list.', `phones.${i}.number`);
+      seen.add(parsed.e164);
+      return { e164: parsed.e164, raw: p.number, kind: p.kind, isPrimary: i === 0 };
+    });
+  }
+
+  private readEmails(input: CustomerUpdateContactInput): DesiredEmail[] {
+    const seen = new Set<string>();
+    return input.emails.map((raw, i) => {
+      const email = raw.trim().toLowerCase();
+      if (seen.has(email)) throw new AppError('invalid_input', 'This address is already in the list.', `emails.${i}`);
+      seen.add(email);
+      return { email, isPrimary: i === 0 };
+    });
+  }
+
+  private readAddress(input: CustomerUpdateContactInput): DesiredAddress | null {
+    const a = input.primaryAddress;
+    if (a === null) return null;
+    if (!isSupportedCountry(a.country)) {
+      throw new AppError('invalid_input', `Country: "${a.country}" is not a country code we know; use the two-letter code, e.g. GB.`, 'primaryAddress.country');
+    }
+    const orNull = (s: string | undefined) => (s ? s : null);
+    return { line1: a.line1, line2: orNull(a.line2), city: a.city, region: orNull(a.region), postalCode: orNull(a.postalCode), country: a.country };
+  }
+
+  private replacePhones(customerId: string, stored: StoredPhone[], desired: DesiredPhone[]): StoredPhone[] {
+    const byNumber = new Map(stored.map((p) => [p.e164, p]));
+    const result = desired.map((d) => {
+      const existing = byNumber.get(d.e164);
+      if (!existing) {
+        const created = { id: randomUUID(), ...d };
+        this.writes.insertPhone(customerId, created);
+        return created;
+      }
+      byNumber.delete(d.e164);
+      const kept = { ...existing, kind: d.kind, isPrimary: d.isPrimary };
+      if (kept.kind !== existing.kind || kept.isPrimary !== existing.isPrimary) this.writes.updatePhone(kept);
+      return kept;
+    });
+    for (const p of stored) if (!result.some((r) => r.id === p.id)) this.writes.deletePhone(p.id);
+    return result;
+  }
+
+  private replaceEmails(customerId: string, stored: StoredEmail[], desired: DesiredEmail[]): StoredEmail[] {
+    const byAddress = new Map(stored.map((e) => [e.email, e]));
+    const result = desired.map((d) => {
+      const existing = byAddress.get(d.email);
+      if (!existing) {
+        const created = { id: randomUUID(), ...d };
+        this.writes.insertEmail(customerId, created);
+        return created;
+      }
+      byAddress.delete(d.email);
+      if (existing.isPrimary !== d.isPrimary) this.writes.updateEmail({ ...existing, isPrimary: d.isPrimary });
+      return { ...existing, isPrimary: d.isPrimary };
+    });
+    for (const e of stored) if (!result.some((r) => r.id === e.id)) this.writes.deleteEmail(e.id);
+    return result;
+  }
+
+  private replaceAddress(customerId: string, stored: StoredAddress | null, desired: DesiredAddress | null): StoredAddress | null {
+    if (desired === null) {
+      if (stored) this.writes.deleteAddress(stored.id);
+      return null;
+    }
+    if (stored) {
+      const updated = { id: stored.id, ...desired };
+      this.writes.updateAddress(updated);
+      return updated;
+    }
+    const created = { id: randomUUID(), ...desired };
+    this.writes.insertPrimaryAddress(customerId, created);
+    return created;
+  }
+}
+
+function diff(stored: StoredContact, input: CustomerUpdateContactInput, phones: DesiredPhone[], emails: DesiredEmail[], address: DesiredAddress | null): Change[] {
+  const changes: Change[] = [];
+  const compare = (field: ContactField, oldValue: string | null, newValue: string | null) => {
+    if (oldValue !== newValue) changes.push({ field, oldValue, newValue });
+  };
+  compare('first_name', stored.firstName, input.firstName);
+  compare('last_name', stored.lastName, input.lastName);
+  compare('phones', phonesText(stored.phones), phonesText(phones));
+  compare('emails', emailsText(stored.emails), emailsText(emails));
+  if (!sameAddress(stored.primaryAddress && stripId(stored.primaryAddress), address)) {
+    changes.push({ field: 'primary_address', oldValue: addressText(stored.primaryAddress), newValue: addressText(address) });
+  }
+  compare('marketing_consent', consentText(stored.marketingConsent), consentText(input.marketingConsent));
+  return changes;
+}
+
+function stripId(a: StoredAddress): DesiredAddress {
+  const { id: _id, ...rest } = a;
+  return rest;
+}

@@ -1,0 +1,156 @@
+/**
+ * SQL for past purchases. The filter combinations (period, product, category, text, cursor) give
+ * a few dozen statement shapes; each is prepared once per connection on first use. Every shape
+ * reads orders_customer_placed_idx (customer_id, placed_at) and order_lines_customer_idx
+ * (customer_id, product_id), so the cost follows the customer's own orders, never the size of
+ * the cache. The indexes are named (INDEXED BY): once ANALYZE statistics exist, a cache where a
+ * few customers hold most lines could otherwise tempt the planner into scanning every order
+ * line; and a dropped index fails loudly at prepare time instead of silently scanning.
+ */
+import type Database from 'better-sqlite3';
+import type { CacheDb } from '../db/open';
+import type { OrderChannel, OrderStatus } from '../../../src-shared/domain/customer';
+import { FOLD_FUNCTION, registerFoldFunction } from './purchases-text';
+
+export interface PurchaseFilter {
+  customerId: string;
+  /** placed_at >= from */
+  from?: number;
+  /** placed_at < to */
+  to?: number;
+  productId?: string;
+  /** Upper-cased; the product with this SKU in the catalogue. */
+  sku?: string;
+  category?: string;
+  /** Upper-cased for order numbers and SKUs, folded for product names. */
+  text?: { upper: string; folded: string };
+}
+
+export interface OrderRow {
+  id: string;
+  customerId: string;
+  number: string;
+  channel: OrderChannel;
+  status: OrderStatus;
+  campaignCode: string | null;
+  currency: string;
+  subtotalCents: number;
+  discountCents: number;
+  taxCents: number;
+  shippingCents: number;
+  totalCents: number;
+  placedAt: number;
+}
+
+export interface LineRow {
+  id: string;
+  orderId: string;
+  lineNo: number;
+  productId: string;
+  sku: string;
+  name: string;
+  category: string | null;
+  /** The product's SKU in the catalogue today (the line keeps the one on the receipt). */
+  productSku: string | null;
+  quantity: number;
+  unitPriceCents: number;
+  totalCents: number;
+}
+
+const ORDER_COLUMNS = `o.id, o.customer_id AS customerId, o.number, o.channel, o.status, o.campaign_code AS campaignCode, o.currency,
+  o.subtotal_cents AS subtotalCents, o.discount_cents AS discountCents, o.tax_cents AS taxCents,
+  o.shipping_cents AS shippingCents, o.total_cents AS totalCents, o.placed_at AS placedAt`;
+
+/** The WHERE clause for a filter; parameter names match the keys `params` binds. */
+export function purchaseWhere(filter: PurchaseFilter, withCursor: boolean): string {
+  const parts = ['o.customer_id = @customerId'];
+  if (filter.from !== undefined) parts.push('o.placed_at >= @from');
+  if (filter.to !== undefined) parts.push('o.placed_at < @to');
+  if (filter.productId !== undefined) {
+    parts.push('o.id IN (SELECT l.order_id FROM order_lines l INDEXED BY order_lines_customer_idx WHERE l.customer_id = @customerId AND l.product_id = @productId)');
+  }
+  // SKU and category pick products first — by products_sku_uq; for a category, among the distinct
+  // products this customer bought (a covering scan of order_lines_customer_idx, one catalogue
+  // lookup per product, whatever the catalogue's size) — then seek (customer_id, product_id).
+  if (filter.sku !== undefined) {
+    parts.push(
+      'o.id IN (SELECT l.order_id FROM order_lines l INDEXED BY order_lines_customer_idx WHERE l.customer_id = @customerId AND l.product_id IN (SELECT p.id FROM products p WHERE p.sku = @sku))',
+    );
+  }
+  if (filter.category !== undefined) {
+    parts.push(
+      `o.id IN (SELECT l.order_id FROM order_lines l INDEXED BY order_lines_customer_idx WHERE l.customer_id = @customerId AND l.product_id IN (
+         SELECT bought.productId FROM (SELECT DISTINCT b.product_id AS productId FROM order_lines b INDEXED BY order_lines_customer_idx
+                                        WHERE b.customer_id = @customerId) bought
+          WHERE (SELECT p.category FROM products p WHERE p.id = bought.productId) = @category))`,
+    );
+  }
+  if (filter.text !== undefined) {
+    parts.push(
+      `(instr(o.number, @textUpper) > 0 OR o.id IN (SELECT l.order_id FROM order_lines l INDEXED BY order_lines_customer_idx WHERE l.customer_id = @customerId
+         AND (instr(upper(l.sku), @textUpper) > 0 OR instr(${FOLD_FUNCTION}(l.name), @textFolded) > 0)))`,
+    );
+  }
+  // Keyset: the range bound lets the index seek to the cursor; the OR breaks ties on id.
+  if (withCursor) parts.push('o.placed_at <= @cursorAt AND (o.placed_at < @cursorAt OR o.id < @cursorId)');
+  return parts.join(' AND ');
+}
+
+function params(filter: PurchaseFilter, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const p: Record<string, unknown> = { customerId: filter.customerId, ...extra };
+  if (filter.from !== undefined) p.from = filter.from;
+  if (filter.to !== undefined) p.to = filter.to;
+  if (filter.productId !== undefined) p.productId = filter.productId;
+  if (filter.sku !== undefined) p.sku = filter.sku;
+  if (filter.category !== undefined) p.category = filter.category;
+  if (filter.text !== undefined) {
+    p.textUpper = filter.text.upper;
+    p.textFolded = filter.text.folded;
+  }
+  return p;
+}
+
+export function purchasePageSql(filter: PurchaseFilter, withCursor: boolean): string {
+  return `SELECT ${ORDER_COLUMNS} FROM orders o INDEXED BY orders_customer_placed_idx WHERE ${purchaseWhere(filter, withCursor)} ORDER BY o.placed_at DESC, o.id DESC LIMIT @limit`;
+}
+
+export function purchaseTotalsSql(filter: PurchaseFilter): string {
+  return `SELECT o.currency, count(*) AS orderCount, coalesce(sum(o.total_cents), 0) AS totalCents
+            FROM orders o INDEXED BY orders_customer_placed_idx WHERE ${purchaseWhere(filter, false)} GROUP BY o.currency ORDER BY orderCount DESC, o.currency`;
+}
+
+export function createPurchasesRepository(db: CacheDb) {
+  const c = db.$client;
+  registerFoldFunction(c);
+  const statements = new Map<string, Database.Statement>();
+  const prepared = (sql: string) => {
+    let st = statements.get(sql);
+    if (!st) {
+      st = c.prepare(sql);
+      statements.set(sql, st);
+    }
+    return st;
+  };
+  const lines = c.prepare(
+    `SELECT l.id, l.order_id AS orderId, l.line_no AS lineNo, l.product_id AS productId, l.sku, l.name, p.category, p.sku AS productSku,
+            l.quantity, l.unit_price_cents AS unitPriceCents, l.total_cents AS totalCents
+       FROM order_lines l LEFT JOIN products p ON p.id = l.product_id
+      WHERE l.order_id IN (SELECT value FROM json_each(?))
+      ORDER BY l.order_id, l.line_no`,
+  );
+  const order = c.prepare(`SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = ?`);
+
+  return {
+    page(filter: PurchaseFilter, cursor: { at: number; id: string } | null, limit: number): OrderRow[] {
+      const extra = cursor ? { cursorAt: cursor.at, cursorId: cursor.id, limit } : { limit };
+      return prepared(purchasePageSql(filter, cursor !== null)).all(params(filter, extra)) as OrderRow[];
+    },
+    totals(filter: PurchaseFilter): { currency: string; orderCount: number; totalCents: number }[] {
+      return prepared(purchaseTotalsSql(filter)).all(params(filter)) as { currency: string; orderCount: number; totalCents: number }[];
+    },
+    linesOf(orderIds: readonly string[]): LineRow[] {
+      return orderIds.length === 0 ? [] : (lines.all(JSON.stringify(orderIds)) as LineRow[]);
+    },
+    order: (orderId: string) => order.get(orderId) as OrderRow | undefined,
+  };
+}

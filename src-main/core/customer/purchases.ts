@@ -1,0 +1,111 @@
+/**
+ * PurchaseHistory: "what did they buy last year?" — a customer's orders with their line items,
+ * filtered by period, product (id or SKU), category or free text (order number, SKU or product
+ * name, case and accents ignored), newest first in keyset pages, with totals over the whole
+ * filter. Periods are read in the workstation's time zone: "2025" is the CSR's calendar year.
+ */
+import type { CacheDb } from '../db/open';
+import { AppError } from '../../../src-shared/result';
+import {
+  PURCHASES_PAGE_DEFAULT,
+  PURCHASES_PAGE_MAX,
+  type CustomerPurchasesInput,
+  type PurchaseOrder,
+  type PurchasePeriod,
+} from '../../../src-shared/contracts/customer360';
+import { createCustomerExistsQuery } from './profile-repository';
+import { createPurchasesRepository, type LineRow, type OrderRow, type PurchaseFilter } from './purchases-repository';
+import { foldText } from './purchases-text';
+import { decodeCursor, encodeCursor } from './timeline-cursor';
+
+const ORDER_KIND = ['order'] as const;
+
+/** Midnight at the start of a YYYY-MM-DD day, local time; `addDays` moves by calendar days. */
+function localDay(date: string, addDays = 0): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d + addDays).getTime();
+}
+
+/** [from, to) of a period, in ms. */
+export function periodBounds(period: PurchasePeriod, now: number): { from: number; to?: number } {
+  switch (period.kind) {
+    case 'last_12_months': {
+      const from = new Date(now);
+      from.setFullYear(from.getFullYear() - 1);
+      return { from: from.getTime() };
+    }
+    case 'year':
+      return { from: new Date(period.year, 0, 1).getTime(), to: new Date(period.year + 1, 0, 1).getTime() };
+    case 'range':
+      return { from: localDay(period.from), to: localDay(period.to, 1) };
+  }
+}
+
+export class PurchaseHistory {
+  private readonly purchases;
+  private readonly customerExists;
+
+  constructor(db: CacheDb) {
+    this.purchases = createPurchasesRepository(db);
+    this.customerExists = createCustomerExistsQuery(db);
+  }
+
+  search(input: CustomerPurchasesInput, now: number): {
+    orders: PurchaseOrder[];
+    nextCursor: string | null;
+    totals: { orderCount: number; byCurrency: { currency: string; orderCount: number; totalCents: number }[] } | null;
+  } {
+    if (!this.customerExists(input.customerId)) throw new AppError('not_found', 'This customer is not in the local cache.', 'customerId');
+    const filter: PurchaseFilter = { customerId: input.customerId };
+    if (input.period) Object.assign(filter, periodBounds(input.period, now));
+    if (input.productId) filter.productId = input.productId;
+    if (input.sku) filter.sku = input.sku.toUpperCase();
+    if (input.category) filter.category = input.category;
+    if (input.text) filter.text = { upper: input.text.toUpperCase(), folded: foldText(input.text) };
+
+    const limit = Math.min(input.limit ?? PURCHASES_PAGE_DEFAULT, PURCHASES_PAGE_MAX);
+    const cursor = input.cursor === undefined ? null : decodeCursor(input.cursor, ORDER_KIND);
+    const rows = this.purchases.page(filter, cursor, limit + 1);
+    const shown = rows.slice(0, limit);
+    const last = shown[shown.length - 1];
+    // Totals cost a pass over every matching order: once per search, on its first page.
+    const byCurrency = cursor === null ? this.purchases.totals(filter) : null;
+    return {
+      orders: this.withLines(shown, filter),
+      nextCursor: rows.length > limit && last ? encodeCursor({ at: last.placedAt, kind: 'order', id: last.id }) : null,
+      totals: byCurrency && { orderCount: byCurrency.reduce((n, t) => n + t.orderCount, 0), byCurrency },
+    };
+  }
+
+  order(orderId: string): PurchaseOrder {
+    const row = this.purchases.order(orderId);
+    if (!row) throw new AppError('not_found', 'This order is not in the local cache.', 'orderId');
+    const [order] = this.withLines([row], { customerId: row.customerId });
+    if (!order) throw new Error(`order ${orderId} lost its row while reading its lines`);
+    return order;
+  }
+
+  private withLines(orders: OrderRow[], filter: PurchaseFilter): PurchaseOrder[] {
+    const byOrder = new Map<string, LineRow[]>();
+    for (const line of this.purchases.linesOf(orders.map((o) => o.id))) {
+      const list = byOrder.get(line.orderId) ?? [];
+      list.push(line);
+      byOrder.set(line.orderId, list);
+    }
+    const lineFilter = filter.productId !== undefined || filter.sku !== undefined || filter.category !== undefined || filter.text !== undefined;
+    const matches = (l: LineRow) =>
+      lineFilter &&
+      (filter.productId === undefined || l.productId === filter.productId) &&
+      (filter.sku === undefined || l.productSku === filter.sku) &&
+      (filter.category === undefined || l.category === filter.category) &&
+      (filter.text === undefined || l.sku.toUpperCase().includes(filter.text.upper) || foldText(l.name).includes(filter.text.folded));
+    return orders.map((o) => ({
+      ...o,
+      placedAt: new Date(o.placedAt).toISOString(),
+      lines: (byOrder.get(o.id) ?? []).map((l) => {
+        const { orderId: _orderId, productSku: _productSku, ...line } = l;
+        return { ...line, matchesFilter: matches(l) };
+      }),
+    }));
+  }
+}

@@ -1,0 +1,238 @@
+import { useEffect, useId, useState } from 'react';
+import {
+  COMPLAINT_LIMITS,
+  type ComplaintDetail,
+  type ComplaintEvent,
+  type ComplaintStatus,
+} from '../../../../../src-shared/contracts/complaints';
+import type { Result } from '../../../../../src-shared/result';
+import { switchboard } from '../../../api/client';
+import { useAppStore } from '../../../app/store';
+import { formatDate } from '../../lookup/format';
+import { formatDateTime } from '../../../ui/format';
+import { SaveStatus, type SaveState } from '../../../ui/fields';
+import { COMPLAINT_STATUS_LABELS } from '../../timeline/components/Timeline';
+import { SEVERITY_LABELS } from './ComplaintForm';
+
+function eventText(e: ComplaintEvent): string {
+  switch (e.kind) {
+    case 'opened':
+      return 'Opened';
+    case 'status':
+      return `${e.fromStatus ? COMPLAINT_STATUS_LABELS[e.fromStatus] : '—'} → ${e.toStatus ? COMPLAINT_STATUS_LABELS[e.toStatus] : '—'}`;
+    case 'follow_up':
+      return 'Follow-up date';
+    case 'note':
+      return 'Note';
+  }
+}
+
+/** One complaint: what it is about, its history, and the next steps its status allows. */
+export function ComplaintDetailView({ complaintId, onChanged, onClose }: { complaintId: string; onChanged(): void; onClose(): void }) {
+  const id = useId();
+  const callId = useAppStore((s) => s.call?.id);
+  const [detail, setDetail] = useState<ComplaintDetail | { error: string } | null>(null);
+  const [resolution, setResolution] = useState('');
+  const [note, setNote] = useState('');
+  const [followUp, setFollowUp] = useState('');
+  const [save, setSave] = useState<SaveState>({ kind: 'idle' });
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    let current = true;
+    void switchboard()
+      .complaintGet({ complaintId })
+      .then((r) => {
+        if (!current) return;
+        setDetail(r.ok ? r.value : { error: r.error.message });
+        if (r.ok) setFollowUp(r.value.followUpOn ?? '');
+      });
+    return () => {
+      current = false;
+    };
+  }, [complaintId]);
+
+  const apply = async (request: Promise<Result<ComplaintDetail>>, saved: string) => {
+    setBusy(true);
+    setSave({ kind: 'idle' });
+    const r = await request;
+    setBusy(false);
+    if (!r.ok) {
+      setSave({ kind: 'error', message: r.error.message });
+      return;
+    }
+    setDetail(r.value);
+    setResolution('');
+    setNote('');
+    setFollowUp(r.value.followUpOn ?? '');
+    setSave({ kind: 'saved', text: saved });
+    onChanged();
+  };
+  const transition = (to: ComplaintStatus, saved: string) =>
+    void apply(
+      switchboard().complaintTransition({
+        complaintId,
+        to,
+        ...(to === 'resolved' ? { resolution } : {}),
+        ...(note.trim() ? { note } : {}),
+        ...(callId ? { callId } : {}),
+      }),
+      saved,
+    );
+
+  if (detail === null) return <p className="muted">Loading complaint…</p>;
+  if ('error' in detail)
+    return (
+      <p className="notice notice--error" role="alert">
+        {detail.error}
+      </p>
+    );
+  const can = (s: ComplaintStatus) => detail.allowedTransitions.includes(s);
+  return (
+    <section className="detail" aria-labelledby={`${id}-title`}>
+      <div className="panel__bar">
+        <h4 id={`${id}-title`} className="detail__title">
+          {detail.categoryLabel} — {COMPLAINT_STATUS_LABELS[detail.status]}
+        </h4>
+        <button type="button" className="button button--quiet" onClick={onClose}>
+          Close complaint
+        </button>
+      </div>
+      <dl className="facts facts--inline">
+        <div className="facts__row">
+          <dt>Severity</dt>
+          <dd>{SEVERITY_LABELS[detail.severity]}</dd>
+        </div>
+        <div className="facts__row">
+          <dt>About</dt>
+          <dd>{detail.orderLineLabel ? `${detail.orderNumber ?? ''} · ${detail.orderLineLabel}` : (detail.orderNumber ?? 'No order')}</dd>
+        </div>
+        <div className="facts__row">
+          <dt>Opened</dt>
+          <dd>{formatDateTime(detail.openedAt)}</dd>
+        </div>
+        <div className="facts__row">
+          <dt>Follow up</dt>
+          <dd>{formatDate(detail.followUpOn)}</dd>
+        </div>
+        <div className="facts__row">
+          <dt>Description</dt>
+          <dd className="prewrap">{detail.description}</dd>
+        </div>
+        {detail.desiredResolution && (
+          <div className="facts__row">
+            <dt>Wants</dt>
+            <dd className="prewrap">{detail.desiredResolution}</dd>
+          </div>
+        )}
+        {detail.resolution && (
+          <div className="facts__row">
+            <dt>Resolution</dt>
+            <dd className="prewrap">{detail.resolution}</dd>
+          </div>
+        )}
+      </dl>
+
+      <div className="lifecycle">
+        {can('resolved') && (
+          <div className="field field--grow">
+            <div className="field__head">
+              <label className="field__label" htmlFor={`${id}-resolution`}>
+                Resolution
+              </label>
+              <span className="field__count" id={`${id}-resolution-count`}>
+                {resolution.length} / {COMPLAINT_LIMITS.resolution} characters
+              </span>
+            </div>
+            <textarea
+              id={`${id}-resolution`}
+              className="field__input field__input--area"
+              rows={2}
+              maxLength={COMPLAINT_LIMITS.resolution}
+              aria-describedby={`${id}-resolution-count`}
+              value={resolution}
+              onChange={(e) => setResolution(e.target.value)}
+            />
+          </div>
+        )}
+        {can('reopened') && (
+          <div className="field field--grow">
+            <div className="field__head">
+              <label className="field__label" htmlFor={`${id}-note`}>
+                Reason for reopening
+              </label>
+              <span className="field__count" id={`${id}-note-count`}>
+                {note.length} / {COMPLAINT_LIMITS.transitionNote} characters
+              </span>
+            </div>
+            <textarea
+              id={`${id}-note`}
+              className="field__input field__input--area"
+              rows={2}
+              maxLength={COMPLAINT_LIMITS.transitionNote}
+              aria-describedby={`${id}-note-count`}
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+            />
+          </div>
+        )}
+        <div className="lifecycle__actions">
+          {can('in_progress') && (
+            <button type="button" className="button" disabled={busy} onClick={() => transition('in_progress', 'Saved: work started')}>
+              Start work
+            </button>
+          )}
+          {can('resolved') && (
+            <button type="button" className="button button--primary" disabled={busy || resolution.trim() === ''} onClick={() => transition('resolved', 'Saved: resolved')}>
+              Resolve
+            </button>
+          )}
+          {can('reopened') && (
+            <button type="button" className="button" disabled={busy} onClick={() => transition('reopened', 'Saved: reopened')}>
+              Reopen
+            </button>
+          )}
+        </div>
+        <div className="lifecycle__followup">
+          <div className="field">
+            <label className="field__label" htmlFor={`${id}-followup`}>
+              Follow-up date
+            </label>
+            <input id={`${id}-followup`} type="date" className="field__input" value={followUp} onChange={(e) => setFollowUp(e.target.value)} />
+          </div>
+          <button
+            type="button"
+            className="button"
+            disabled={busy || followUp === '' || followUp === (detail.followUpOn ?? '')}
+            onClick={() => void apply(switchboard().complaintSetFollowUp({ complaintId, followUpOn: followUp, ...(callId ? { callId } : {}) }), 'Saved: follow-up set')}
+          >
+            Set follow-up
+          </button>
+          {detail.followUpOn && (
+            <button
+              type="button"
+              className="button button--quiet"
+              disabled={busy}
+              onClick={() => void apply(switchboard().complaintSetFollowUp({ complaintId, followUpOn: null, ...(callId ? { callId } : {}) }), 'Saved: follow-up cleared')}
+            >
+              Clear follow-up
+            </button>
+          )}
+        </div>
+        <SaveStatus state={save} />
+      </div>
+
+      <h5 className="detail__sub">History</h5>
+      <ol className="history">
+        {detail.history.map((e) => (
+          <li key={e.id} className="history__item">
+            <span className="history__when">{formatDateTime(e.at)}</span>
+            <span className="history__what">{eventText(e)}</span>
+            <span className="history__who muted">{e.agentId}</span>
+            {e.detail && <span className="history__detail prewrap">{e.detail}</span>}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

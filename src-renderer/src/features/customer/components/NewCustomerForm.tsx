@@ -1,0 +1,122 @@
+import { useId, useState } from 'react';
+import { useForm, type FieldPath, type UseFormRegisterReturn } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import type { z } from 'zod';
+import { newCustomerInput } from '../../../../../src-shared/contracts/customer';
+import { LIMITS } from '../../../../../src-shared/domain/customer';
+import { switchboard } from '../../../api/client';
+import { useAppStore } from '../../../app/store';
+import { searchNow } from '../../lookup/hooks/useCallerSearch';
+import { attachCustomerToCall } from '../../call/actions';
+
+type FormInput = z.input<typeof newCustomerInput>;
+type FormOutput = z.output<typeof newCustomerInput>;
+const FIELDS = ['firstName', 'lastName', 'phone', 'email'] as const satisfies readonly FieldPath<FormInput>[];
+
+interface FieldProps {
+  label: string;
+  registration: UseFormRegisterReturn;
+  error: string | undefined;
+  type?: 'text' | 'tel' | 'email';
+  autoComplete: string;
+  optional?: boolean;
+  maxLength: number;
+  autoFocus?: boolean;
+}
+
+function Field({ label, registration, error, type = 'text', autoComplete, optional, maxLength, autoFocus }: FieldProps) {
+  const id = useId();
+  const errorId = `${id}-error`;
+  return (
+    <div className="field">
+      <label htmlFor={id} className="field__label">
+        {label}
+        {optional && <span className="field__optional"> (optional)</span>}
+      </label>
+      <input
+        id={id}
+        type={type}
+        className="field__input"
+        autoComplete={autoComplete}
+        // The contract's limit plus one: typing past it shows the schema's message.
+        maxLength={maxLength + 1}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errorId : undefined}
+        aria-required={optional ? undefined : true}
+        autoFocus={autoFocus}
+        {...registration}
+      />
+      {error && (
+        <p id={errorId} className="field__error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A caller the cache does not know: the number they called from is filled in, the rest is typed. */
+export function NewCustomerForm({ phone }: { phone: string }) {
+  const [formError, setFormError] = useState<string | null>(null);
+  const {
+    register,
+    handleSubmit,
+    setError,
+    formState: { errors, isSubmitting },
+  } = useForm<FormInput, unknown, FormOutput>({
+    resolver: zodResolver(newCustomerInput),
+    defaultValues: { firstName: '', lastName: '', phone, email: '' },
+    mode: 'onSubmit',
+    reValidateMode: 'onChange',
+  });
+
+  const onSubmit = handleSubmit(async (values) => {
+    setFormError(null);
+    const result = await switchboard().customerCreate(values);
+    if (!result.ok) {
+      const field = FIELDS.find((name) => name === result.error.field);
+      if (field) setError(field, { type: 'server', message: result.error.message }, { shouldFocus: true });
+      else setFormError(result.error.message);
+      return;
+    }
+    // The list behind the form said "no match" for this number; it no longer holds.
+    void searchNow(useAppStore.getState().query);
+    // A caller created during a call is who the call is with.
+    await attachCustomerToCall(result.value.customerId);
+    useAppStore.getState().openCustomer(result.value.customerId);
+  });
+
+  return (
+    <section className="card" aria-labelledby="new-customer-heading">
+      <div className="card__head">
+        <button type="button" className="button button--quiet" onClick={() => useAppStore.getState().backToResults()}>
+          <span aria-hidden="true">←</span> Back to results <kbd aria-hidden="true">Esc</kbd>
+        </button>
+      </div>
+      <header className="card__title">
+        <h2 id="new-customer-heading">New customer</h2>
+      </header>
+      <form className="form" onSubmit={(event) => void onSubmit(event)} noValidate aria-labelledby="new-customer-heading">
+        <div className="form__grid">
+          <Field label="First name" registration={register('firstName')} error={errors.firstName?.message} autoComplete="off" maxLength={LIMITS.name} autoFocus />
+          <Field label="Last name" registration={register('lastName')} error={errors.lastName?.message} autoComplete="off" maxLength={LIMITS.name} />
+          <Field label="Phone" type="tel" registration={register('phone')} error={errors.phone?.message} autoComplete="off" maxLength={LIMITS.phoneRaw} />
+          <Field label="Email" type="email" registration={register('email')} error={errors.email?.message} autoComplete="off" maxLength={LIMITS.email} optional />
+        </div>
+        {formError && (
+          <p className="notice notice--error" role="alert">
+            {formError}
+          </p>
+        )}
+        <div className="form__actions">
+          <button type="submit" className="button button--primary" disabled={isSubmitting}>
+            {isSubmitting ? 'Saving…' : 'Save customer'}
+          </button>
+          <span className="form__hint">
+            <kbd>Enter</kbd> saves · <kbd>Esc</kbd> cancels
+          </span>
+        </div>
+      </form>
+    </section>
+  );
+}

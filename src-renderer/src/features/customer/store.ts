@@ -1,0 +1,22 @@
+import type { StateCreator } from 'zustand';
+import type { AppState } from '../../app/store';
+
+/** What the main pane shows under the search box. */
+export type MainView =
+  | { kind: 'results' }
+  | { kind: 'customer'; customerId: string }
+  | { kind: 'new-customer'; phone: string };
+
+export interface CustomerSlice {
+  view: MainView;
+  openCustomer(customerId: string): void;
+  openNewCustomer(phone: string): void;
+  backToResults(): void;
+}
+
+export const createCustomerSlice: StateCreator<AppState, [], [], CustomerSlice> = (set) => ({
+  view: { kind: 'results' },
+  openCustomer: (customerId) => set({ view: { kind: 'customer', customerId } }),
+  openNewCustomer: (phone) => set({ view: { kind: 'new-customer', phone } }),
+  backToResults: () => set({ view: { kind: 'results' } }),
+});

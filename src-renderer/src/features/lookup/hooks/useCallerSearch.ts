@@ -1,0 +1,72 @@
+import { useEffect } from 'react';
+import type { LookupSearchOutput } from '../../../../../src-shared/contracts/lookup';
+import { formatPhone } from '../../../../../src-shared/domain/phone';
+import { switchboard } from '../../../api/client';
+import { useAppStore } from '../../../app/store';
+
+/** Short enough to feel instant, long enough not to send a request per keystroke of a fast typist. */
+export const SEARCH_DEBOUNCE_MS = 80;
+export const SEARCH_LIMIT = 50;
+
+// Every search gets a ticket; only the answer carrying the newest ticket is shown. A slow answer to
+// "zo" must not overwrite the answer to "zoe" that came back first.
+let latestTicket = 0;
+let latestQuery: string | null = null;
+
+/**
+ * Runs a search for `query` now and shows its answer unless a newer search started meanwhile.
+ * Resolves to the answer that was shown, or null when it failed, was empty or went stale.
+ */
+export async function searchNow(query: string): Promise<LookupSearchOutput | null> {
+  const ticket = ++latestTicket;
+  latestQuery = query;
+  const store = useAppStore.getState();
+  if (query.trim().length === 0) {
+    store.searchCleared();
+    return null;
+  }
+  store.searchStarted();
+  const result = await switchboard().lookupSearch({ query, limit: SEARCH_LIMIT });
+  if (ticket !== latestTicket) return null;
+  if (!result.ok) {
+    useAppStore.getState().searchFailed(query, result.error);
+    return null;
+  }
+  useAppStore.getState().searchSucceeded(query, result.value);
+  return result.value;
+}
+
+/** Searches as the CSR types: debounced, and skipped when that text was just searched (screen-pop). */
+export function useCallerSearch(): void {
+  const query = useAppStore((s) => s.query);
+  useEffect(() => {
+    if (query === latestQuery) return;
+    const timer = window.setTimeout(
+      () => {
+        // Enter or a screen-pop may have searched this text already while the timer ran.
+        if (query !== latestQuery) void searchNow(query);
+      },
+      query.trim().length === 0 ? 0 : SEARCH_DEBOUNCE_MS,
+    );
+    return () => window.clearTimeout(timer);
+  }, [query]);
+}
+
+/**
+ * Enter in the search box: opens the highlighted customer, or — when nothing matched a readable
+ * number — the new-customer form. A CSR who types a number and presses Enter at once does not wait
+ * for the debounce: the text is searched now and the answer acted on, unless they typed on meanwhile.
+ */
+export async function openFromSearch(): Promise<void> {
+  const { query, answeredQuery } = useAppStore.getState();
+  if (query.trim() === '') return;
+  if (answeredQuery !== query) {
+    await searchNow(query);
+    if (useAppStore.getState().query !== query) return;
+  }
+  const store = useAppStore.getState();
+  if (store.answeredQuery !== query || store.view.kind !== 'results') return;
+  const hit = store.result?.hits[store.selectedIndex];
+  if (hit) store.openCustomer(hit.customerId);
+  else if (store.result?.noMatch && store.result.normalizedPhone) store.openNewCustomer(formatPhone(store.result.normalizedPhone));
+}

@@ -1,0 +1,136 @@
+/**
+ * The call lifecycle: start (screen-pop or manual) → talk, with holds → end → wrap-up with a
+ * disposition code and notes → completed. Every write returns the call's state, so the desk
+ * never has to ask twice.
+ */
+import { z } from 'zod';
+import { defineChannel } from './define';
+import { LIMITS } from '../domain/customer';
+
+export const CALL_SOURCES = ['screen_pop', 'manual'] as const;
+export type CallSource = (typeof CALL_SOURCES)[number];
+
+export const CALL_STATUSES = ['active', 'on_hold', 'wrap_up', 'completed'] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+
+/** Limits stated once: the wrap-up form and main validate with the same numbers. */
+export const CALL_LIMITS = {
+  wrapUpNotes: 2000,
+  dispositionCode: 40,
+} as const;
+
+const callId = z.string().uuid({ message: 'Not a call id.' });
+const customerId = z.string().uuid({ message: 'Not a customer id.' });
+const isoInstant = z.string();
+
+export const callState = z.object({
+  id: z.string(),
+  customerId: z.string().nullable(),
+  /** The caller's number in E.164, when known. */
+  fromE164: z.string().nullable(),
+  source: z.enum(CALL_SOURCES),
+  status: z.enum(CALL_STATUSES),
+  agentId: z.string(),
+  startedAt: isoInstant,
+  /** Set while the caller is on hold. */
+  holdStartedAt: isoInstant.nullable(),
+  talkEndedAt: isoInstant.nullable(),
+  completedAt: isoInstant.nullable(),
+  dispositionCode: z.string().nullable(),
+  wrapUpNotes: z.string().nullable(),
+  /**
+   * Talk (hold excluded), hold and wrap-up so far, and handle time = their sum. For a call still
+   * running they are computed at `asOf`; a timer adds the time since `asOf` to the part that is
+   * running (talk when active, hold when on hold, wrap-up in wrap-up). Completed calls: as stored.
+   */
+  timings: z.object({
+    talkMs: z.number().int().nonnegative(),
+    holdMs: z.number().int().nonnegative(),
+    wrapUpMs: z.number().int().nonnegative(),
+    handleMs: z.number().int().nonnegative(),
+  }),
+  asOf: isoInstant,
+});
+export type CallState = z.infer<typeof callState>;
+
+export const callStartInput = z.object({
+  source: z.enum(CALL_SOURCES),
+  /** The caller's number in any format (a screen-pop's caller ID, or typed); stored as E.164. */
+  fromNumber: z
+    .string()
+    .trim()
+    .max(LIMITS.phoneRaw, { message: `Caller number: at most ${LIMITS.phoneRaw} characters.` })
+    .optional(),
+  /** The caller, when already identified (a screen-pop hit or a search result). */
+  customerId: customerId.optional(),
+});
+export type CallStartInput = z.infer<typeof callStartInput>;
+
+export const callStart = defineChannel({
+  channel: 'call:start',
+  access: 'write',
+  input: callStartInput,
+  output: callState,
+});
+
+export const callAttachCustomerInput = z.object({ callId, customerId });
+export type CallAttachCustomerInput = z.infer<typeof callAttachCustomerInput>;
+
+/** Sets (or corrects) who is calling, e.g. a customer created during the call. */
+export const callAttachCustomer = defineChannel({
+  channel: 'call:attach-customer',
+  access: 'write',
+  input: callAttachCustomerInput,
+  output: callState,
+});
+
+const callRef = z.object({ callId });
+
+export const callHold = defineChannel({ channel: 'call:hold', access: 'write', input: callRef, output: callState });
+export const callResume = defineChannel({ channel: 'call:resume', access: 'write', input: callRef, output: callState });
+/** The conversation ends (from talking or from hold); wrap-up time starts. */
+export const callEnd = defineChannel({ channel: 'call:end', access: 'write', input: callRef, output: callState });
+
+export const callWrapUpInput = z.object({
+  callId,
+  /** A code from the configurable disposition list (`config:lists`). */
+  dispositionCode: z
+    .string()
+    .trim()
+    .min(1, { message: 'Choose a wrap-up code.' })
+    .max(CALL_LIMITS.dispositionCode, { message: 'Not a wrap-up code.' }),
+  notes: z
+    .string()
+    .trim()
+    .max(CALL_LIMITS.wrapUpNotes, { message: `Wrap-up notes: at most ${CALL_LIMITS.wrapUpNotes} characters.` })
+    .optional(),
+});
+export type CallWrapUpInput = z.infer<typeof callWrapUpInput>;
+
+export const callWrapUp = defineChannel({
+  channel: 'call:wrap-up',
+  access: 'write',
+  input: callWrapUpInput,
+  output: callState,
+});
+
+export const callGet = defineChannel({ channel: 'call:get', access: 'read', input: callRef, output: callState });
+
+/** This agent's call that is not completed yet (after a restart the desk picks it up again), or null. */
+export const callCurrent = defineChannel({
+  channel: 'call:current',
+  access: 'read',
+  input: z.object({}).strict(),
+  output: z.object({ call: callState.nullable() }),
+});
+
+const listEntry = z.object({ code: z.string(), label: z.string() });
+export type ListEntry = z.infer<typeof listEntry>;
+
+/** The configurable lists, active entries only, in their configured order. */
+export const configLists = defineChannel({
+  channel: 'config:lists',
+  access: 'read',
+  input: z.object({}).strict(),
+  output: z.object({ dispositions: z.array(listEntry), complaintCategories: z.array(listEntry) }),
+});

@@ -1,0 +1,189 @@
+/**
+ * Upsell suggestions and the offer log. `suggestions:list` ranks what to offer a customer, each
+ * with a reason in words; `offer:present` / `offer:decide` record what the CSR offered and what the
+ * customer said, so upsell conversion (accepted ÷ presented, src-shared/domain/metrics.ts) can be
+ * measured per call, per customer and per CSR.
+ */
+import { z } from 'zod';
+import { defineChannel } from './define';
+
+/** Why a product is suggested; the offer log records the same kind. */
+export const SUGGESTION_KINDS = ['complement', 'accessory', 'co_purchase', 'replenishment'] as const;
+export type SuggestionKind = (typeof SUGGESTION_KINDS)[number];
+
+/** What the customer said. `presented` means "offered, no answer yet". */
+export const OFFER_OUTCOMES = ['presented', 'accepted', 'declined'] as const;
+export type OfferOutcome = (typeof OFFER_OUTCOMES)[number];
+export const OFFER_DECISIONS = ['accepted', 'declined'] as const;
+export type OfferDecision = (typeof OFFER_DECISIONS)[number];
+
+/** Limits stated once: the UI and main validate with the same numbers. */
+export const SUGGESTION_LIMITS = {
+  defaultCount: 5,
+  maxCount: 20,
+  reason: 500,
+} as const;
+
+const customerId = z.string().uuid({ message: 'Not a customer id.' });
+const productId = z.string().uuid({ message: 'Not a product id.' });
+const callId = z.string().uuid({ message: 'Not a call id.' });
+const offerId = z.string().uuid({ message: 'Not an offer id.' });
+/** An instant as ISO 8601 UTC, e.g. 2026-03-14T09:30:00.000Z. */
+const isoInstant = z.string();
+
+export const suggestion = z.object({
+  productId: z.string(),
+  sku: z.string(),
+  name: z.string(),
+  /** List price in minor units of `currency`. */
+  priceCents: z.number().int(),
+  currency: z.string(),
+  kind: z.enum(SUGGESTION_KINDS),
+  /** Why, in words the CSR can say: "Bought Trail Runner 2 in March 2026 → matching Trail Gaiter". */
+  reason: z.string(),
+  /** Ranking score in [0, 1]: higher is offered first (see SuggestionEngine for the formula). */
+  score: z.number().min(0).max(1),
+  /** The purchase the suggestion comes from, or null when it rests on no single purchase. */
+  basedOn: z
+    .object({
+      productId: z.string(),
+      sku: z.string(),
+      name: z.string(),
+      purchasedAt: isoInstant,
+    })
+    .nullable(),
+});
+export type Suggestion = z.infer<typeof suggestion>;
+
+export const suggestionsListInput = z.object({
+  customerId,
+  limit: z
+    .number()
+    .int()
+    .min(1, { message: 'Ask for at least one suggestion.' })
+    .max(SUGGESTION_LIMITS.maxCount, { message: `At most ${SUGGESTION_LIMITS.maxCount} suggestions.` })
+    .optional(),
+});
+export type SuggestionsListInput = z.infer<typeof suggestionsListInput>;
+
+export const suggestionsListOutput = z.object({
+  customerId: z.string(),
+  /** Best first, one row per product. Empty when there is nothing worth offering. */
+  suggestions: z.array(suggestion),
+  /** When the co-purchase rules these suggestions used were computed; null before the first run. */
+  rulesComputedAt: isoInstant.nullable(),
+});
+export type SuggestionsListOutput = z.infer<typeof suggestionsListOutput>;
+
+export const suggestionsList = defineChannel({
+  channel: 'suggestions:list',
+  access: 'read',
+  input: suggestionsListInput,
+  output: suggestionsListOutput,
+});
+
+/** The co-purchase miner's progress, for a status line and for tests. */
+export const coPurchaseStatus = z.object({
+  /** never: no rules yet; building: a full count is under way; ready: rules cover `ordersCovered`. */
+  state: z.enum(['never', 'building', 'ready']),
+  /** When the rules in use were computed; null before the first run. */
+  computedAt: isoInstant.nullable(),
+  /** Orders counted into the rules. */
+  ordersCovered: z.number().int().nonnegative(),
+  /** Orders in the cache not yet counted (they are counted on the miner's next run). */
+  ordersPending: z.number().int().nonnegative(),
+  /** Rules ("bought A → also bought B") in use. */
+  rules: z.number().int().nonnegative(),
+  /** How long the last run took, in ms; null before the first run. */
+  lastRunMs: z.number().nonnegative().nullable(),
+});
+export type CoPurchaseStatus = z.infer<typeof coPurchaseStatus>;
+
+export const suggestionsStatus = defineChannel({
+  channel: 'suggestions:status',
+  access: 'read',
+  input: z.object({}).strict(),
+  output: coPurchaseStatus,
+});
+
+export const offerPresentInput = z.object({
+  customerId,
+  /** The call it was offered on; null or absent for an offer made outside a call (e.g. at a store counter). */
+  callId: callId.nullable().optional(),
+  productId,
+  kind: z.enum(SUGGESTION_KINDS),
+  /** The reason as shown to the CSR, kept with the offer. */
+  reason: z
+    .string()
+    .trim()
+    .min(1, { message: 'The reason is required.' })
+    .max(SUGGESTION_LIMITS.reason, { message: `Reason: at most ${SUGGESTION_LIMITS.reason} characters.` }),
+});
+export type OfferPresentInput = z.infer<typeof offerPresentInput>;
+
+export const offerRecord = z.object({
+  offerId: z.string(),
+  customerId: z.string(),
+  callId: z.string().nullable(),
+  productId: z.string(),
+  kind: z.enum(SUGGESTION_KINDS),
+  reason: z.string(),
+  outcome: z.enum(OFFER_OUTCOMES),
+  agentId: z.string(),
+  presentedAt: isoInstant,
+  decidedAt: isoInstant.nullable(),
+});
+export type OfferRecord = z.infer<typeof offerRecord>;
+
+export const offerPresentOutput = z.object({
+  offer: offerRecord,
+  /** True when this product was already presented on this call: the existing offer is returned, nothing is written. */
+  alreadyPresented: z.boolean(),
+});
+export type OfferPresentOutput = z.infer<typeof offerPresentOutput>;
+
+export const offerPresent = defineChannel({
+  channel: 'offer:present',
+  access: 'write',
+  input: offerPresentInput,
+  output: offerPresentOutput,
+});
+
+export const offerDecideInput = z.object({
+  offerId,
+  outcome: z.enum(OFFER_DECISIONS, { message: 'The outcome is "accepted" or "declined".' }),
+});
+export type OfferDecideInput = z.infer<typeof offerDecideInput>;
+
+export const offerDecide = defineChannel({
+  channel: 'offer:decide',
+  access: 'write',
+  input: offerDecideInput,
+  output: offerRecord,
+});
+
+export const offersStatsInput = z
+  .object({ customerId: customerId.optional(), callId: callId.optional() })
+  .refine((i) => (i.customerId === undefined) !== (i.callId === undefined), {
+    message: 'Give either a customer or a call, not both.',
+  });
+export type OffersStatsInput = z.infer<typeof offersStatsInput>;
+
+export const offersStatsOutput = z.object({
+  /** Every offer made (whatever the answer): the denominator of conversion. */
+  presented: z.number().int().nonnegative(),
+  accepted: z.number().int().nonnegative(),
+  declined: z.number().int().nonnegative(),
+  /** Offered, no answer recorded yet. */
+  undecided: z.number().int().nonnegative(),
+  /** Upsell conversion = accepted ÷ presented, in [0, 1]; null when nothing was presented. */
+  conversion: z.number().min(0).max(1).nullable(),
+});
+export type OffersStatsOutput = z.infer<typeof offersStatsOutput>;
+
+export const offersStats = defineChannel({
+  channel: 'offers:stats',
+  access: 'read',
+  input: offersStatsInput,
+  output: offersStatsOutput,
+});
