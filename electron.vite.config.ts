@@ -31,6 +31,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           // The worker thread that owns the SQLite cache (one writer, one reader).
           'db-worker': resolve(__dirname, 'src-main/core/worker/db-worker.ts'),
+          // The co-purchase miner's own low-priority thread (upsell rules, off the lookup path).
+          'co-purchase-worker': resolve(__dirname, 'src-main/core/suggestions/co-purchase-worker.ts'),
           // The browser host: the same core served to a browser on 127.0.0.1.
           host: resolve(__dirname, 'src-main/host/main.ts'),
         },

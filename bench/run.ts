@@ -20,6 +20,7 @@ import { WELL_KNOWN_CUSTOMERS } from '../src-main/core/seed/well-known';
 import { normalizePhone } from '../src-shared/domain/phone';
 import { formatTable, percentile, round, type Figure } from './stats';
 import { benchSuggestions } from './suggestions';
+import { benchCustomer360 } from './customer360';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..');
@@ -268,6 +269,7 @@ function main(): void {
   }
   console.log('Upsell suggestions …');
   figures.push(...benchSuggestions(args.db, { iterations: args.iterations, now: NOW, seed: SEED }));
+  figures.push(...benchCustomer360(args.db, { iterations: args.iterations, now: NOW, seed: SEED }));
 
   const results = figures.map((f) => ({ ...f, value: round(f.value) }));
   console.log(`\n${formatTable(results)}\n`);

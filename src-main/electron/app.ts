@@ -34,6 +34,8 @@ export interface ShellDeps {
     rendererRoot: string;
     /** out/main/db-worker.js */
     workerFile: string;
+    /** out/main/co-purchase-worker.js */
+    minerWorkerFile: string;
     migrationsFolder: string;
   };
   createCore(options: CoreOptions): ShellCore;
@@ -122,6 +124,7 @@ export function launchSwitchboard(deps: ShellDeps): boolean {
     const starting = deps.createCore({
       dbFile: join(app.getPath('userData'), DB_FILE_NAME),
       workerFile: deps.paths.workerFile,
+      minerWorkerFile: deps.paths.minerWorkerFile,
       migrationsFolder: deps.paths.migrationsFolder,
       defaultRegion: chooseDefaultRegion({
         envRegion: deps.env.SWITCHBOARD_REGION,

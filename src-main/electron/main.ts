@@ -16,6 +16,7 @@ launchSwitchboard({
     preloadFile: join(builtMainDir, '../preload/index.cjs'),
     rendererRoot: join(builtMainDir, '../renderer'),
     workerFile: join(builtMainDir, 'db-worker.js'),
+    minerWorkerFile: join(builtMainDir, 'co-purchase-worker.js'),
     migrationsFolder: join(app.getAppPath(), 'drizzle'),
   },
   createCore: (options) => new CoreProcess(options),

@@ -58,6 +58,7 @@ async function main(): Promise<void> {
   const core = new CoreProcess({
     dbFile,
     workerFile: join(here, 'db-worker.js'),
+    minerWorkerFile: join(here, 'co-purchase-worker.js'),
     migrationsFolder: defaultMigrationsFolder(),
     defaultRegion: region,
     host: 'browser-host',

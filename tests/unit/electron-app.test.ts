@@ -26,7 +26,7 @@ function fakeCore() {
 function deps(overrides: Partial<ShellDeps> = {}) {
   const core = fakeCore();
   const base: ShellDeps = {
-    paths: { preloadFile: '/app/out/preload/index.cjs', rendererRoot: '/app/out/renderer', workerFile: '/app/out/main/db-worker.js', migrationsFolder: '/app/drizzle' },
+    paths: { preloadFile: '/app/out/preload/index.cjs', rendererRoot: '/app/out/renderer', workerFile: '/app/out/main/db-worker.js', minerWorkerFile: '/app/out/main/co-purchase-worker.js', migrationsFolder: '/app/drizzle' },
     createCore: vi.fn(() => core),
     checkForUpdates: vi.fn(async () => null),
     env: {},
@@ -139,6 +139,7 @@ describe('start and quit', () => {
     expect(d.createCore).toHaveBeenCalledWith({
       dbFile: join('/fake/userData', DB_FILE_NAME),
       workerFile: '/app/out/main/db-worker.js',
+      minerWorkerFile: '/app/out/main/co-purchase-worker.js',
       migrationsFolder: '/app/drizzle',
       defaultRegion: 'DE',
       host: 'electron',

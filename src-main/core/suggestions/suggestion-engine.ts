@@ -7,9 +7,11 @@
  * A product the customer already has is never suggested, unless it is a consumable that is due.
  *
  * The work per call is bounded whatever the customer's history: their `MAX_ORDERS` most recent
- * orders (one index range), the relations and rules of at most `MAX_BASE_PRODUCTS` of the products
- * in them (primary-key ranges), and — only for a customer with more orders than that — one
- * ownership probe on order_lines (customer_id, product_id) per suggestion about to be shown.
+ * orders (one index range), the curated relations (covering primary-key ranges) and mined rules
+ * (held in memory per connection, see SuggestionRepository) of at most `MAX_BASE_PRODUCTS` of the
+ * products in them, the products shown (primary key), and — only for a customer with more orders
+ * than that — one ownership probe on order_lines (customer_id, product_id) per suggestion shown.
+ * Months in reasons are UTC months.
  */
 import { AppError } from '../../../src-shared/result';
 import type { Suggestion, SuggestionKind, SuggestionsListOutput } from '../../../src-shared/contracts/suggestions';

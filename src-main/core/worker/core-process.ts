@@ -10,6 +10,7 @@ import { userInfo } from 'node:os';
 import { contracts } from '../../../src-shared/contracts';
 import { fail, type Result } from '../../../src-shared/result';
 import { validateInput } from '../rpc/dispatch';
+import { CoPurchaseMinerThread } from '../suggestions/co-purchase-thread';
 import type { FromWorker, ToWorker, WorkerConfig, WorkerRole } from './protocol';
 
 export interface CoreOptions {
@@ -24,6 +25,8 @@ export interface CoreOptions {
   agentId?: string;
   nativeBinding?: string | undefined;
   demoSeed?: boolean;
+  /** The co-purchase miner's worker script (out/main/co-purchase-worker.js); without it no rules are mined. */
+  minerWorkerFile?: string;
 }
 
 function defaultAgentId(): string {
@@ -141,16 +144,34 @@ class DbWorker {
 export class CoreProcess {
   private readonly writer: DbWorker;
   private readonly reader: DbWorker;
+  private readonly miner: CoPurchaseMinerThread | undefined;
 
   constructor(private readonly options: CoreOptions) {
     this.writer = new DbWorker('writer', options);
     this.reader = new DbWorker('reader', options);
+    this.miner = options.minerWorkerFile
+      ? new CoPurchaseMinerThread({
+          dbFile: options.dbFile,
+          migrationsFolder: options.migrationsFolder,
+          nativeBinding: options.nativeBinding,
+          workerFile: options.minerWorkerFile,
+        })
+      : undefined;
   }
 
-  /** Migrates (and on first start seeds) the cache, then opens the reader. Rejects with a message for people. */
+  /**
+   * Migrates (and on first start seeds) the cache, then opens the reader. Rejects with a message for
+   * people. The co-purchase miner then starts in the background: suggestions never wait for it.
+   */
   async start(): Promise<void> {
     await this.writer.start();
     await this.reader.start();
+    this.miner?.start().catch((e: unknown) => console.error('[core] the co-purchase miner did not start; suggestions use curated relations only', e));
+  }
+
+  /** Asks the miner to fold in orders that arrived since its last run (sync calls this after a batch). */
+  refreshSuggestions(): void {
+    this.miner?.refresh().catch((e: unknown) => console.error('[core] co-purchase refresh failed', e));
   }
 
   /** Validates and routes one call. Never throws: every outcome is an envelope. */
@@ -162,7 +183,7 @@ export class CoreProcess {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.reader.stop(), this.writer.stop()]);
+    await Promise.all([this.reader.stop(), this.writer.stop(), this.miner?.stop()]);
   }
 
   get dbFile(): string {
