@@ -237,4 +237,16 @@ describe('suggestions', () => {
     const related = plan(`SELECT r.kind, p.sku FROM product_relations r JOIN products p ON p.id = r.related_product_id WHERE r.product_id IN (SELECT value FROM json_each(?))`, '[]');
     expect(related).toMatch(/SEARCH r USING (COVERING )?INDEX \S+ \(product_id=\?\)/);
   });
+
+  it('words a long-lapsed habit as one to win back, ranked below a due one', () => {
+    const lapsed = plantCustomer(db, { firstName: 'Lapsed', lastName: 'Buyer' });
+    for (const ago of [900, 870, 840]) order(lapsed, [planted.beans!], NOW - ago * DAY);
+    const beans = suggest(lapsed).find((s) => s.productId === planted.beans);
+    expect(beans).toMatchObject({
+      kind: 'replenishment',
+      reason: 'Used to buy Coffee Beans 1 kg about every 30 days; none for 840 days, probably buys it elsewhere now',
+    });
+    const due = suggest(planted.regular!).find((s) => s.productId === planted.beans);
+    expect(beans!.score).toBeLessThan(due!.score);
+  });
 });

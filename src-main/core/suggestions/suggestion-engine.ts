@@ -235,9 +235,13 @@ export class SuggestionEngine {
         kind: 'replenishment',
         score: (due.fromHistory ? SCORING.HABIT : SCORING.TYPICAL) * Math.min(1, SCORING.LAPSED_AFTER / due.ratio),
         explain: () => ({
-          reason: due.fromHistory
-            ? `Buys ${name} about every ${days(every)}; last bought ${days(sinceDays)} ago`
-            : `Bought ${name} ${days(sinceDays)} ago; it usually lasts about ${days(every)}`,
+          // Long overdue reads as a lapsed habit to win back, not as "running out now".
+          reason:
+            due.ratio > SCORING.LAPSED_AFTER
+              ? `Used to buy ${name} about every ${days(every)}; none for ${days(sinceDays)}, probably buys it elsewhere now`
+              : due.fromHistory
+                ? `Buys ${name} about every ${days(every)}; last bought ${days(sinceDays)} ago`
+                : `Bought ${name} ${days(sinceDays)} ago; it usually lasts about ${days(every)}`,
           basedOn: { productId, sku: k.last.soldSku, name, purchasedAt: new Date(due.lastAt).toISOString() },
         }),
       });
