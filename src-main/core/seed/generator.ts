@@ -280,10 +280,18 @@ export function restoreDeferredIndexes(db: CacheDb): number {
   const pending = client.prepare(`SELECT value FROM cache_meta WHERE key = ?`).pluck().get(DEFERRED_INDEXES_KEY) as string | undefined;
   if (pending === undefined) return 0;
   const indexes = JSON.parse(pending) as { name: string; sql: string }[];
-  client.transaction(() => {
-    for (const index of indexes) client.exec(index.sql.replace(/^CREATE (UNIQUE )?INDEX /i, (_m, unique: string | undefined) => `CREATE ${unique ?? ''}INDEX IF NOT EXISTS `));
-    client.prepare(`DELETE FROM cache_meta WHERE key = ?`).run(DEFERRED_INDEXES_KEY);
-  })();
+  // Index builds sort every row; with temp_store=MEMORY (the connection default) the sorter would
+  // hold gigabytes at a million customers. On disk it stays within the page cache's budget.
+  const tempStore = client.pragma('temp_store', { simple: true }) as number;
+  client.pragma('temp_store = FILE');
+  try {
+    client.transaction(() => {
+      for (const index of indexes) client.exec(index.sql.replace(/^CREATE (UNIQUE )?INDEX /i, (_m, unique: string | undefined) => `CREATE ${unique ?? ''}INDEX IF NOT EXISTS `));
+      client.prepare(`DELETE FROM cache_meta WHERE key = ?`).run(DEFERRED_INDEXES_KEY);
+    })();
+  } finally {
+    client.pragma(`temp_store = ${tempStore}`);
+  }
   return indexes.length;
 }
 

@@ -11,7 +11,7 @@ import { runHandler } from '../rpc/dispatch';
 import { isChannel } from '../../../src-shared/contracts';
 import { fail } from '../../../src-shared/result';
 import { isCountryCode } from '../../../src-shared/domain/phone';
-import { seedDemoIfEmpty } from '../seed/generator';
+import { restoreDeferredIndexes, seedDemoIfEmpty } from '../seed/generator';
 import type { FromWorker, ToWorker, WorkerConfig } from './protocol';
 
 const port = parentPort;
@@ -30,7 +30,11 @@ try {
     migrationsFolder: config.migrationsFolder,
     nativeBinding: config.nativeBinding,
   });
-  if (config.role === 'writer' && config.demoSeed) seedDemoIfEmpty(db);
+  if (config.role === 'writer') {
+    // A bulk seed killed mid-load leaves its deferred indexes listed in cache_meta: build them now.
+    restoreDeferredIndexes(db);
+    if (config.demoSeed) seedDemoIfEmpty(db);
+  }
 } catch (e) {
   send({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });
   process.exit(1);
