@@ -63,4 +63,6 @@ export default tseslint.config(
   // The core is plain Node: it must run in tests and in the browser host without Electron.
   boundary(['src-main/core/**', 'src-main/host/**'], [NO_ELECTRON, NO_PRELOAD, NO_RENDERER, NO_UI]),
   boundary(['src-main/electron/**'], [NO_PRELOAD, NO_RENDERER, NO_UI]),
+  // The central store's server is plain Node: it shares src-shared with the app and nothing else.
+  boundary(['server/**'], [NO_MAIN, NO_ELECTRON, NO_PRELOAD, NO_RENDERER, NO_UI]),
 );

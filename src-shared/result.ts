@@ -13,6 +13,10 @@ export const ERROR_CODES = [
   'unknown_channel',
   'unavailable',
   'internal',
+  /** No valid session: sign in (again). */
+  'unauthenticated',
+  /** Signed in, but the role does not allow this. */
+  'forbidden',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -1,0 +1,55 @@
+/**
+ * The central store's HTTP app (Fastify 5, pino logs). `buildServer` wires routes to a store and
+ * returns the app unstarted: tests use `app.inject`, main.ts calls `listen`.
+ */
+import { sql } from 'drizzle-orm';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { HealthResponse } from '../../src-shared/contracts/server-auth';
+import type { Store } from './db/connect';
+import { registerAuthRoutes } from './auth/routes';
+import { DEFAULT_SESSION_TTL_MS } from './auth/sessions';
+import { envelope, toEnvelope } from './http/errors';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    readonly store: Store;
+    /** The server's clock in epoch ms: expiry and every ordering use this, never a client's. */
+    readonly clock: () => number;
+  }
+}
+
+export interface BuildServerOptions {
+  store: Store;
+  /** Fastify's pino logger: options, `true` for defaults, `false` (tests) for silence. */
+  logger?: FastifyServerOptions['logger'];
+  sessionTtlMs?: number;
+  clock?: () => number;
+}
+
+export function buildServer(options: BuildServerOptions): FastifyInstance {
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024 });
+  app.decorate('store', options.store);
+  app.decorate('clock', options.clock ?? Date.now);
+  app.decorateRequest('auth', null);
+  // Every body is JSON: a text/plain body is refused (415) rather than handed to a route as a string.
+  app.removeContentTypeParser('text/plain');
+
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = toEnvelope(error);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(envelope('not_found', `No such endpoint: ${request.method} ${request.url.split('?')[0]}.`)),
+  );
+
+  app.get('/health', async () => {
+    // A real round trip: "ok" means the store answers, not only that the process is up.
+    await options.store.db.execute(sql`select 1`);
+    const value: HealthResponse = { store: options.store.kind };
+    return { ok: true, value };
+  });
+
+  registerAuthRoutes(app, { sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS });
+  return app;
+}

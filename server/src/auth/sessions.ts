@@ -1,0 +1,56 @@
+/**
+ * Sessions: a bearer token is 32 random bytes (base64url) handed to the client once; the store
+ * keeps only its SHA-256, so a leaked database holds no usable token. Sessions expire and can be
+ * revoked; an inactive user's sessions stop working at once.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import type { SessionUser } from '../../../src-shared/contracts/server-auth';
+import type { StoreDb } from '../db/connect';
+import { sessions, users } from '../db/schema';
+
+export const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
+export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
+
+export interface IssuedSession {
+  token: string;
+  expiresAt: number;
+}
+
+export async function createSession(db: StoreDb, userId: string, now: number, ttlMs: number): Promise<IssuedSession> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = now + ttlMs;
+  await db.insert(sessions).values({ tokenHash: hashToken(token), userId, createdAt: now, expiresAt });
+  return { token, expiresAt };
+}
+
+export interface ActiveSession {
+  sessionId: string;
+  expiresAt: number;
+  user: SessionUser;
+}
+
+/** The session this token opens, if it exists, is neither expired nor revoked, and its user is active. */
+export async function findActiveSession(db: StoreDb, token: string, now: number): Promise<ActiveSession | undefined> {
+  const [row] = await db
+    .select({
+      sessionId: sessions.id,
+      expiresAt: sessions.expiresAt,
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      role: users.role,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt), gt(sessions.expiresAt, now), eq(users.active, true)))
+    .limit(1);
+  if (!row) return undefined;
+  const { sessionId, expiresAt, ...user } = row;
+  return { sessionId, expiresAt, user };
+}
+
+export async function revokeSession(db: StoreDb, sessionId: string, now: number): Promise<void> {
+  await db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+}

@@ -1,0 +1,277 @@
+/**
+ * The central store's schema (PostgreSQL; PGlite speaks the same dialect). The server owns
+ * customers, products and orders: their tables mirror the client cache's
+ * (src-main/core/db/schema.ts) column for column, with the global UUID `id` as the primary key
+ * (the cache's local `row_id` does not exist here). Times are bigint milliseconds since the epoch
+ * (UTC), as in the cache, so rows travel without conversion; money is integer minor units.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import {
+  LOYALTY_TIERS,
+  ORDER_CHANNELS,
+  ORDER_STATUSES,
+  PHONE_KINDS,
+  PRODUCT_RELATION_KINDS,
+  SEGMENTS,
+} from '../../../src-shared/domain/customer';
+import { USER_ROLES } from '../../../src-shared/contracts/server-auth';
+
+const ms = (name: string) => bigint(name, { mode: 'number' });
+/** The server's clock in epoch milliseconds: the only clock that orders anything here. */
+const nowMs = sql`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
+
+export const customers = pgTable(
+  'customers',
+  {
+    id: uuid('id').primaryKey(),
+    firstName: text('first_name').notNull(),
+    lastName: text('last_name').notNull(),
+    loyaltyTier: text('loyalty_tier', { enum: LOYALTY_TIERS }).notNull().default('none'),
+    loyaltyPoints: integer('loyalty_points').notNull().default(0),
+    marketingConsent: boolean('marketing_consent').notNull().default(false),
+    segment: text('segment', { enum: SEGMENTS }).notNull().default('new'),
+    lifetimeValueCents: bigint('lifetime_value_cents', { mode: 'number' }).notNull().default(0),
+    currency: text('currency').notNull().default('USD'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [check('customers_tier_ck', sql`${t.loyaltyTier} in ('none','bronze','silver','gold','platinum')`)],
+);
+
+export const customerPhones = pgTable(
+  'customer_phones',
+  {
+    id: uuid('id').primaryKey(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    /** E.164, e.g. +442079460958: the only form lookups compare. */
+    e164: text('e164').notNull(),
+    /** As the source system or the CSR wrote it, kept for display and audit. */
+    raw: text('raw').notNull(),
+    kind: text('kind', { enum: PHONE_KINDS }).notNull().default('mobile'),
+    isPrimary: boolean('is_primary').notNull().default(false),
+  },
+  (t) => [index('customer_phones_e164_idx').on(t.e164), index('customer_phones_customer_idx').on(t.customerId)],
+);
+
+export const customerEmails = pgTable(
+  'customer_emails',
+  {
+    id: uuid('id').primaryKey(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    /** Lower-cased. */
+    email: text('email').notNull(),
+    isPrimary: boolean('is_primary').notNull().default(false),
+  },
+  (t) => [index('customer_emails_email_idx').on(t.email), index('customer_emails_customer_idx').on(t.customerId)],
+);
+
+export const customerAddresses = pgTable(
+  'customer_addresses',
+  {
+    id: uuid('id').primaryKey(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['billing', 'shipping', 'home'] }).notNull().default('shipping'),
+    line1: text('line1').notNull(),
+    line2: text('line2'),
+    city: text('city').notNull(),
+    region: text('region'),
+    postalCode: text('postal_code'),
+    /** ISO 3166-1 alpha-2. */
+    country: text('country').notNull(),
+    isPrimary: boolean('is_primary').notNull().default(false),
+  },
+  (t) => [index('customer_addresses_customer_idx').on(t.customerId)],
+);
+
+export const products = pgTable(
+  'products',
+  {
+    id: uuid('id').primaryKey(),
+    /** Upper-cased, as printed on the label. */
+    sku: text('sku').notNull(),
+    name: text('name').notNull(),
+    brand: text('brand').notNull(),
+    /** Manufacturer part number, upper-cased. */
+    partNumber: text('part_number'),
+    category: text('category').notNull(),
+    priceCents: integer('price_cents').notNull(),
+    currency: text('currency').notNull().default('USD'),
+    isConsumable: boolean('is_consumable').notNull().default(false),
+    replenishDays: integer('replenish_days'),
+  },
+  (t) => [uniqueIndex('products_sku_uq').on(t.sku), index('products_part_number_idx').on(t.partNumber)],
+);
+
+export const productRelations = pgTable(
+  'product_relations',
+  {
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    relatedProductId: uuid('related_product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: PRODUCT_RELATION_KINDS }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.productId, t.relatedProductId, t.kind] })],
+);
+
+export const orders = pgTable(
+  'orders',
+  {
+    id: uuid('id').primaryKey(),
+    /** Upper-cased order number as the customer reads it, e.g. SB00012345. */
+    number: text('number').notNull(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    channel: text('channel', { enum: ORDER_CHANNELS }).notNull(),
+    campaignCode: text('campaign_code'),
+    status: text('status', { enum: ORDER_STATUSES }).notNull(),
+    currency: text('currency').notNull(),
+    subtotalCents: integer('subtotal_cents').notNull(),
+    discountCents: integer('discount_cents').notNull().default(0),
+    taxCents: integer('tax_cents').notNull().default(0),
+    shippingCents: integer('shipping_cents').notNull().default(0),
+    totalCents: integer('total_cents').notNull(),
+    placedAt: ms('placed_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('orders_number_uq').on(t.number),
+    index('orders_customer_placed_idx').on(t.customerId, t.placedAt),
+    check('orders_channel_ck', sql`${t.channel} in ('web','phone','store')`),
+  ],
+);
+
+export const orderLines = pgTable(
+  'order_lines',
+  {
+    id: uuid('id').primaryKey(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    lineNo: integer('line_no').notNull(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    /** Copied from the order, as in the cache. */
+    customerId: uuid('customer_id').notNull(),
+    placedAt: ms('placed_at').notNull(),
+    /** Snapshot of SKU and name at the time of sale. */
+    sku: text('sku').notNull(),
+    name: text('name').notNull(),
+    quantity: integer('quantity').notNull(),
+    unitPriceCents: integer('unit_price_cents').notNull(),
+    totalCents: integer('total_cents').notNull(),
+  },
+  (t) => [
+    index('order_lines_order_idx').on(t.orderId, t.lineNo),
+    index('order_lines_product_placed_idx').on(t.productId, t.placedAt),
+    index('order_lines_customer_idx').on(t.customerId, t.productId),
+  ],
+);
+
+// ——— Users and sessions ———
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Lower-cased and trimmed before it is stored or compared. */
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    role: text('role', { enum: USER_ROLES }).notNull(),
+    /** `scrypt$N$r$p$salt$hash` (base64url): parameters and per-user salt travel with the hash. */
+    passwordHash: text('password_hash').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: ms('created_at').notNull().default(nowMs),
+  },
+  (t) => [
+    uniqueIndex('users_username_uq').on(t.username),
+    check('users_role_ck', sql`${t.role} in ('csr','supervisor','store_associate','admin')`),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** SHA-256 (hex) of the bearer token. The token itself is never stored. */
+    tokenHash: text('token_hash').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: ms('created_at').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+    revokedAt: ms('revoked_at'),
+  },
+  (t) => [uniqueIndex('sessions_token_hash_uq').on(t.tokenHash), index('sessions_user_idx').on(t.userId)],
+);
+
+// ——— Sync bookkeeping (used by push and pull) ———
+
+/**
+ * One row per workstation cache. Push applies a client's outbox entries in order: in the same
+ * transaction as the mutation, `last_mutation_id` is checked and bumped atomically, so an id at
+ * or below it is a duplicate and is skipped.
+ */
+export const clients = pgTable(
+  'clients',
+  {
+    /** The cache's client id (a UUID it makes once; see ensureClientId in the client). */
+    clientId: uuid('client_id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    lastMutationId: bigint('last_mutation_id', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [index('clients_user_idx').on(t.userId)],
+);
+
+export const CHANGE_OPS = ['upsert', 'delete'] as const;
+
+/**
+ * The serialized change log the pull cursor reads. Every write to a server-owned row appends
+ * (table_name, row_id, op) here in the same transaction, after taking
+ * `pg_advisory_xact_lock(CHANGE_LOG_LOCK_KEY)`. The lock is held until commit, so versions
+ * commit in the order they were assigned: when a reader sees version v, every version below v
+ * has already committed or rolled back — a transaction that started earlier can never commit a
+ * lower version later. (A bare sequence or `updated_at` cursor would skip such rows.)
+ *
+ * The pull cursor is the highest version a client has applied; a page is
+ * `WHERE version > cursor ORDER BY version LIMIT n`, joined to the current row (or a tombstone
+ * when op = 'delete' or the row is gone). Older entries for the same row may be compacted away.
+ */
+export const changeLog = pgTable(
+  'change_log',
+  {
+    version: bigserial('version', { mode: 'number' }).primaryKey(),
+    tableName: text('table_name').notNull(),
+    rowId: uuid('row_id').notNull(),
+    op: text('op', { enum: CHANGE_OPS }).notNull(),
+    at: ms('at').notNull().default(nowMs),
+  },
+  (t) => [index('change_log_row_idx').on(t.tableName, t.rowId), check('change_log_op_ck', sql`${t.op} in ('upsert','delete')`)],
+);
+
+/** The advisory-lock key that serializes change_log appends (any fixed 64-bit number works). */
+export const CHANGE_LOG_LOCK_KEY = 5_179_001;

@@ -1,0 +1,58 @@
+/**
+ * `npm run server -- [--port 5179] [--host 127.0.0.1] [--data-dir DIR]`
+ *
+ * Runs the central store. With DATABASE_URL set it uses that PostgreSQL; otherwise the embedded
+ * PGlite store in --data-dir (default ./.switchboard-store). Binds 127.0.0.1 unless --host says
+ * otherwise. On an empty store it creates the demo users and prints their passwords once.
+ */
+import { parseArgs } from 'node:util';
+import { buildServer } from './app';
+import { DEMO_USERS, seedDemoUsers } from './auth/users';
+import { DEFAULT_DATA_DIR, openStore, redactDatabaseUrl } from './db/connect';
+
+export const DEFAULT_PORT = 5179;
+export const DEFAULT_HOST = '127.0.0.1';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: String(DEFAULT_PORT) },
+      host: { type: 'string', default: DEFAULT_HOST },
+      'data-dir': { type: 'string', default: DEFAULT_DATA_DIR },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${values.port}".`);
+
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const store = await openStore({ databaseUrl, dataDir: values['data-dir'] });
+  const app = buildServer({ store, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+  app.log.info({ store: store.kind, where: databaseUrl ? redactDatabaseUrl(databaseUrl) : values['data-dir'] }, 'central store open');
+
+  const seeded = await seedDemoUsers(store.db);
+  if (seeded.length > 0) {
+    const lines = DEMO_USERS.map((u) => `  ${u.username} / ${u.password}  (${u.role})`).join('\n');
+    // Printed once, on the store's first start: these are demo credentials, change them for real use.
+    process.stdout.write(`Created demo users on the empty store:\n${lines}\n`);
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await app.listen({ port, host: values.host });
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`switchboard server: ${(e as Error).message}\n`);
+  process.exit(1);
+});

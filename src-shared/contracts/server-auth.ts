@@ -1,0 +1,57 @@
+/**
+ * The central store's HTTP contracts for signing in (issue 4). The server validates every request
+ * body with these schemas; the app's sync client parses the responses with them.
+ *
+ * Every response body is a result envelope, the same shape as src-shared/result.ts:
+ * `{ ok: true, value }` or `{ ok: false, error: { code, message } }`, with a matching HTTP status.
+ */
+import { z } from 'zod';
+import { ERROR_CODES } from '../result';
+
+export const USER_ROLES = ['csr', 'supervisor', 'store_associate', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** HTTP adds two codes to the process-boundary ones: 401 and 403. */
+/** The central store answers with the same codes as every other boundary (src-shared/result.ts). */
+export const SERVER_ERROR_CODES = ERROR_CODES;
+export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[number];
+
+export const serverError = z.object({
+  ok: z.literal(false),
+  error: z.object({ code: z.enum(SERVER_ERROR_CODES), message: z.string(), field: z.string().optional() }),
+});
+export type ServerError = z.infer<typeof serverError>;
+
+export const serverOk = <T extends z.ZodType>(value: T) => z.object({ ok: z.literal(true), value });
+
+export const LOGIN_LIMITS = { usernameMax: 64, passwordMax: 256 } as const;
+
+export const loginRequest = z.object({
+  username: z.string().trim().min(1, 'Enter your user name.').max(LOGIN_LIMITS.usernameMax),
+  password: z.string().min(1, 'Enter your password.').max(LOGIN_LIMITS.passwordMax),
+});
+export type LoginRequest = z.infer<typeof loginRequest>;
+
+export const sessionUser = z.object({
+  id: z.string().uuid(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(USER_ROLES),
+});
+export type SessionUser = z.infer<typeof sessionUser>;
+
+export const loginResponse = z.object({
+  /** The bearer token: send it as `Authorization: Bearer <token>`. The server keeps only its hash. */
+  token: z.string(),
+  /** Epoch milliseconds (server clock). */
+  expiresAt: z.number().int(),
+  user: sessionUser,
+});
+export type LoginResponse = z.infer<typeof loginResponse>;
+
+export const meResponse = z.object({ user: sessionUser, expiresAt: z.number().int() });
+export type MeResponse = z.infer<typeof meResponse>;
+
+/** GET /health's value: the store answered a query. */
+export const healthResponse = z.object({ store: z.enum(['postgres', 'pglite']) });
+export type HealthResponse = z.infer<typeof healthResponse>;
