@@ -59,7 +59,9 @@ test.describe('customer 360', () => {
     await page.getByRole('tab', { name: 'Complaints' }).click();
     await page.getByRole('button', { name: 'Log complaint' }).click();
     const form = page.getByRole('form', { name: 'Log complaint' });
-    // Keyboard only: category, severity, order, description, save.
+    // Keyboard only: category, severity, order, description, save. The categories come from the
+    // configurable list: wait until it has arrived, as a person would see it before choosing.
+    await expect(form.getByRole('combobox', { name: 'Category' }).getByRole('option', { name: 'Damaged or defective item' })).toBeAttached();
     await page.keyboard.press('ArrowDown'); // first category
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
