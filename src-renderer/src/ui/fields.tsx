@@ -77,6 +77,15 @@ export function TextField({
         autoFocus={autoFocus}
         {...registration}
       />
+      <FieldMessages hint={hint} hintId={hintId} error={error} errorId={errorId} />
+    </div>
+  );
+}
+
+/** The hint and the error under a field, with the ids its input's aria-describedby names. */
+function FieldMessages({ hint, hintId, error, errorId }: { hint?: ReactNode; hintId: string; error?: string | undefined; errorId: string }) {
+  return (
+    <>
       {hint !== undefined && (
         <p id={hintId} className="field__hint">
           {hint}
@@ -87,7 +96,7 @@ export function TextField({
           {error}
         </p>
       )}
-    </div>
+    </>
   );
 }
 
@@ -110,16 +119,7 @@ export function TextAreaField({ label, registration, error, optional, maxLength,
         aria-required={optional ? undefined : true}
         {...registration}
       />
-      {hint !== undefined && (
-        <p id={hintId} className="field__hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={errorId} className="field__error">
-          {error}
-        </p>
-      )}
+      <FieldMessages hint={hint} hintId={hintId} error={error} errorId={errorId} />
     </div>
   );
 }
