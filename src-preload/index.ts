@@ -63,6 +63,11 @@ const api = {
   customerTimeline: (input) => invoke('customer:timeline', input),
   customerPurchases: (input) => invoke('customer:purchases', input),
   orderGet: (input) => invoke('order:get', input),
+  syncStatus: (input) => invoke('sync:status', input),
+  syncNow: (input) => invoke('sync:now', input),
+  syncCheck: (input) => invoke('sync:check', input),
+  syncReset: (input) => invoke('sync:reset', input),
+  syncDismissRejection: (input) => invoke('sync:dismiss-rejection', input),
   onScreenPop: (listener) => {
     if (typeof listener !== 'function') throw new TypeError('onScreenPop needs a function.');
     // A wrapper, so subscribing the same function twice still gives two independent subscriptions.

@@ -7,6 +7,7 @@ import { callAttachCustomer, callCurrent, callEnd, callGet, callHold, callResume
 import { complaintGet, complaintList, complaintLog, complaintSetFollowUp, complaintTransition } from './complaints';
 import { noteAdd } from './notes';
 import { customerEditHistory, customerPurchases, customerTimeline, customerUpdateContact, orderGet } from './customer360';
+import { syncCheck, syncDismissRejection, syncNow, syncReset, syncStatusChannel } from './sync';
 import type { Result } from '../result';
 import type { ScreenPop } from './events';
 
@@ -41,6 +42,11 @@ export const contracts = {
   'customer:timeline': customerTimeline,
   'customer:purchases': customerPurchases,
   'order:get': orderGet,
+  'sync:status': syncStatusChannel,
+  'sync:now': syncNow,
+  'sync:check': syncCheck,
+  'sync:reset': syncReset,
+  'sync:dismiss-rejection': syncDismissRejection,
 } as const;
 
 export type Contracts = typeof contracts;
@@ -50,6 +56,14 @@ export type ChannelParsedInput<C extends Channel> = z.output<Contracts[C]['input
 export type ChannelOutput<C extends Channel> = z.output<Contracts[C]['output']>;
 
 export const CHANNELS = Object.keys(contracts) as Channel[];
+
+/** Channels answered by the sync engine rather than a database worker. */
+export type SyncChannel = { [C in Channel]: Contracts[C]['access'] extends 'sync' ? C : never }[Channel];
+/** Channels answered by the cache's database workers (the handler table). */
+export type DbChannel = Exclude<Channel, SyncChannel>;
+export function isSyncChannel(channel: Channel): channel is SyncChannel {
+  return contracts[channel].access === 'sync';
+}
 export function isChannel(name: unknown): name is Channel {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contracts, name);
 }
@@ -85,6 +99,11 @@ export const API_METHOD = {
   'customer:timeline': 'customerTimeline',
   'customer:purchases': 'customerPurchases',
   'order:get': 'orderGet',
+  'sync:status': 'syncStatus',
+  'sync:now': 'syncNow',
+  'sync:check': 'syncCheck',
+  'sync:reset': 'syncReset',
+  'sync:dismiss-rejection': 'syncDismissRejection',
 } as const satisfies { [C in Channel]: string };
 
 type ApiMethods = {

@@ -266,7 +266,8 @@ export const changeLog = pgTable(
   {
     version: bigserial('version', { mode: 'number' }).primaryKey(),
     tableName: text('table_name').notNull(),
-    rowId: uuid('row_id').notNull(),
+    /** The row's key as text (see rowKey in src-shared/sync/tables.ts): a UUID, or product_relations' composite key. */
+    rowId: text('row_id').notNull(),
     op: text('op', { enum: CHANGE_OPS }).notNull(),
     at: ms('at').notNull().default(nowMs),
   },
@@ -275,3 +276,165 @@ export const changeLog = pgTable(
 
 /** The advisory-lock key that serializes change_log appends (any fixed 64-bit number works). */
 export const CHANGE_LOG_LOCK_KEY = 5_179_001;
+
+/**
+ * Facts about this store: `store_id` (a UUID made by the migration that created the table). A
+ * client whose cursor came from another store starts its sync over.
+ */
+export const storeMeta = pgTable('store_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+export const MUTATION_OUTCOMES = ['applied', 'rejected'] as const;
+
+/**
+ * Every pushed mutation the store settled, applied or rejected, in server order (`seq`). A
+ * rejected one keeps its error so the workstation can show it; the client's last_mutation_id is
+ * bumped either way, so a poison entry never blocks the queue.
+ */
+export const mutationLog = pgTable(
+  'mutation_log',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => clients.clientId),
+    mutationId: bigint('mutation_id', { mode: 'number' }).notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    schemaVersion: integer('schema_version').notNull(),
+    outcome: text('outcome', { enum: MUTATION_OUTCOMES }).notNull(),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    /** The workstation's clock when it was saved (display only). */
+    clientCreatedAt: ms('client_created_at').notNull(),
+    /** The server's clock when it was settled: the order that counts. */
+    settledAt: ms('settled_at').notNull().default(nowMs),
+  },
+  (t) => [uniqueIndex('mutation_log_client_mutation_uq').on(t.clientId, t.mutationId)],
+);
+
+// ——— What CSRs write on workstations (pushed through the outbox; then the store's) ———
+// Mirrors the cache's tables (src-main/core/db/schema.ts). Codes from the configurable lists
+// (dispositions, complaint categories) are kept as text: the lists live with the workstations.
+
+export const calls = pgTable(
+  'calls',
+  {
+    id: uuid('id').primaryKey(),
+    customerId: uuid('customer_id').references(() => customers.id),
+    fromE164: text('from_e164'),
+    source: text('source', { enum: ['screen_pop', 'manual'] }).notNull(),
+    agentId: text('agent_id').notNull(),
+    status: text('status', { enum: ['active', 'on_hold', 'wrap_up', 'completed'] }).notNull(),
+    startedAt: ms('started_at').notNull(),
+    holdStartedAt: ms('hold_started_at'),
+    talkEndedAt: ms('talk_ended_at'),
+    completedAt: ms('completed_at'),
+    talkMs: ms('talk_ms').notNull().default(0),
+    holdMs: ms('hold_ms').notNull().default(0),
+    wrapUpMs: ms('wrap_up_ms').notNull().default(0),
+    dispositionCode: text('disposition_code'),
+    wrapUpNotes: text('wrap_up_notes'),
+  },
+  (t) => [index('calls_customer_started_idx').on(t.customerId, t.startedAt), index('calls_agent_started_idx').on(t.agentId, t.startedAt)],
+);
+
+export const complaints = pgTable(
+  'complaints',
+  {
+    id: uuid('id').primaryKey(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    callId: uuid('call_id').references(() => calls.id),
+    orderId: uuid('order_id').references(() => orders.id),
+    orderLineId: uuid('order_line_id').references(() => orderLines.id),
+    categoryCode: text('category_code').notNull(),
+    severity: text('severity', { enum: ['low', 'medium', 'high', 'critical'] }).notNull(),
+    description: text('description').notNull(),
+    desiredResolution: text('desired_resolution'),
+    status: text('status', { enum: ['open', 'in_progress', 'resolved', 'reopened'] }).notNull(),
+    followUpOn: text('follow_up_on'),
+    resolution: text('resolution'),
+    resolvedAt: ms('resolved_at'),
+    openedAt: ms('opened_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    agentId: text('agent_id').notNull(),
+  },
+  (t) => [index('complaints_customer_opened_idx').on(t.customerId, t.openedAt), index('complaints_status_follow_up_idx').on(t.status, t.followUpOn)],
+);
+
+export const complaintEvents = pgTable(
+  'complaint_events',
+  {
+    id: uuid('id').primaryKey(),
+    complaintId: uuid('complaint_id')
+      .notNull()
+      .references(() => complaints.id),
+    callId: uuid('call_id').references(() => calls.id),
+    agentId: text('agent_id').notNull(),
+    at: ms('at').notNull(),
+    kind: text('kind', { enum: ['opened', 'status', 'follow_up', 'note'] }).notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    detail: text('detail'),
+  },
+  (t) => [index('complaint_events_complaint_at_idx').on(t.complaintId, t.at)],
+);
+
+export const notes = pgTable(
+  'notes',
+  {
+    id: uuid('id').primaryKey(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    callId: uuid('call_id').references(() => calls.id),
+    agentId: text('agent_id').notNull(),
+    body: text('body').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('notes_customer_created_idx').on(t.customerId, t.createdAt)],
+);
+
+export const contactEdits = pgTable(
+  'contact_edits',
+  {
+    id: uuid('id').primaryKey(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    callId: uuid('call_id').references(() => calls.id),
+    agentId: text('agent_id').notNull(),
+    field: text('field').notNull(),
+    oldValue: text('old_value'),
+    newValue: text('new_value'),
+    at: ms('at').notNull(),
+  },
+  (t) => [index('contact_edits_customer_at_idx').on(t.customerId, t.at)],
+);
+
+export const offers = pgTable(
+  'offers',
+  {
+    id: uuid('id').primaryKey(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    callId: uuid('call_id').references(() => calls.id),
+    agentId: text('agent_id').notNull(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    kind: text('kind', { enum: ['complement', 'accessory', 'co_purchase', 'replenishment'] }).notNull(),
+    reason: text('reason').notNull(),
+    outcome: text('outcome', { enum: ['presented', 'accepted', 'declined'] }).notNull(),
+    presentedAt: ms('presented_at').notNull(),
+    decidedAt: ms('decided_at'),
+  },
+  (t) => [index('offers_customer_idx').on(t.customerId, t.presentedAt), index('offers_call_idx').on(t.callId)],
+);

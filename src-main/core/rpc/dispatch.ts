@@ -1,4 +1,4 @@
-import { contracts, isChannel, type Channel } from '../../../src-shared/contracts';
+import { contracts, isChannel, isSyncChannel, type Channel, type DbChannel } from '../../../src-shared/contracts';
 import { AppError, fail, ok, type Result } from '../../../src-shared/result';
 import type { HandlerTable } from './handlers';
 
@@ -15,7 +15,7 @@ export function validateInput(channel: unknown, raw: unknown): Result<{ channel:
 }
 
 /** Runs a handler on already-validated input and turns what it throws into an envelope. */
-export function runHandler(handlers: HandlerTable, channel: Channel, input: unknown, log: (msg: string, err: unknown) => void): Result<unknown> {
+export function runHandler(handlers: HandlerTable, channel: DbChannel, input: unknown, log: (msg: string, err: unknown) => void): Result<unknown> {
   try {
     const handler = handlers[channel] as (i: unknown) => unknown;
     return ok(handler(input));
@@ -30,5 +30,6 @@ export function runHandler(handlers: HandlerTable, channel: Channel, input: unkn
 export function dispatch(handlers: HandlerTable, channel: unknown, raw: unknown, log: (msg: string, err: unknown) => void = () => {}): Result<unknown> {
   const valid = validateInput(channel, raw);
   if (!valid.ok) return valid;
+  if (isSyncChannel(valid.value.channel)) return fail('unknown_channel', `${valid.value.channel} is answered by the sync engine, not the cache.`);
   return runHandler(handlers, valid.value.channel, valid.value.input, log);
 }

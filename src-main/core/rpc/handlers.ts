@@ -20,10 +20,11 @@ import { ProfileEditor } from '../customer/profile-editor';
 import { ProfileHistory } from '../customer/profile-history';
 import { CustomerTimeline } from '../customer/timeline';
 import { PurchaseHistory } from '../customer/purchases';
-import type { Channel, ChannelOutput, ChannelParsedInput } from '../../../src-shared/contracts';
+import type { ChannelOutput, ChannelParsedInput, DbChannel } from '../../../src-shared/contracts';
 
-export type Handler<C extends Channel> = (input: ChannelParsedInput<C>) => ChannelOutput<C>;
-export type HandlerTable = { [C in Channel]: Handler<C> };
+export type Handler<C extends DbChannel> = (input: ChannelParsedInput<C>) => ChannelOutput<C>;
+/** Every channel a database worker answers; `sync` channels are the sync engine's. */
+export type HandlerTable = { [C in DbChannel]: Handler<C> };
 
 export interface HandlerContext {
   db: CacheDb;

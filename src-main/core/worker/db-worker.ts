@@ -8,7 +8,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import { openCache, type CacheDb } from '../db/open';
 import { createHandlers } from '../rpc/handlers';
 import { runHandler } from '../rpc/dispatch';
-import { isChannel } from '../../../src-shared/contracts';
+import { isChannel, isSyncChannel } from '../../../src-shared/contracts';
 import { fail } from '../../../src-shared/result';
 import { isCountryCode } from '../../../src-shared/domain/phone';
 import { restoreDeferredIndexes, seedDemoIfEmpty } from '../seed/generator';
@@ -55,7 +55,7 @@ port.on('message', (msg: ToWorker) => {
     send({ type: 'closed' });
     return;
   }
-  const result = isChannel(msg.channel)
+  const result = isChannel(msg.channel) && !isSyncChannel(msg.channel)
     ? runHandler(handlers, msg.channel, msg.input, log)
     : fail('unknown_channel', `There is no channel named ${msg.channel}.`);
   send({ type: 'result', id: msg.id, result });

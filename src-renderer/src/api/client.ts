@@ -125,6 +125,11 @@ export function createHttpBridge(): SwitchboardApi {
     customerTimeline: (input) => call('customer:timeline', input),
     customerPurchases: (input) => call('customer:purchases', input),
     orderGet: (input) => call('order:get', input),
+    syncStatus: (input) => call('sync:status', input),
+    syncNow: (input) => call('sync:now', input),
+    syncCheck: (input) => call('sync:check', input),
+    syncReset: (input) => call('sync:reset', input),
+    syncDismissRejection: (input) => call('sync:dismiss-rejection', input),
     onScreenPop(listener) {
       let subscribed = true;
       if (pendingPop !== null) {

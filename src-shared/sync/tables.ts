@@ -1,0 +1,264 @@
+/**
+ * The tables sync carries from the central store to every workstation cache, declared once.
+ *
+ * The server's pull reads these columns (in this order) and sends each row as an array of values;
+ * the client's page applier writes the same columns; the per-table counts and checksums that show
+ * client and server hold the same data are computed over the same columns on both sides
+ * (PostgreSQL on the server, SQLite in the cache). Column names are the SQL names, identical in
+ * both schemas (server/src/db/schema.ts and src-main/core/db/schema.ts).
+ *
+ * The list is in dependency order: a table comes after every table it references. Upserts are
+ * applied in this order and deletes in the reverse order.
+ */
+
+/** How a value travels in a pulled row: `int` is a JSON number, `bool` a JSON boolean, `text` a string; any may be null. */
+export type SyncColumnKind = 'text' | 'int' | 'bool';
+
+export interface SyncColumn {
+  readonly name: string;
+  readonly kind: SyncColumnKind;
+}
+
+export interface SyncTable {
+  readonly name: SyncTableName;
+  /**
+   * The columns that identify a row. Most tables have one UUID `id`; product_relations has a
+   * composite key. A row's key on the wire (tombstones, the change log) is these values joined by
+   * SYNC_KEY_SEPARATOR.
+   */
+  readonly key: readonly string[];
+  readonly columns: readonly SyncColumn[];
+  /** Who writes it first: `server` rows come from the retailer's systems; `csr` rows are made on workstations and pushed. */
+  readonly origin: 'server' | 'csr';
+}
+
+export const SYNC_KEY_SEPARATOR = '|';
+
+export const SYNC_TABLE_NAMES = [
+  'products',
+  'product_relations',
+  'customers',
+  'customer_phones',
+  'customer_emails',
+  'customer_addresses',
+  'orders',
+  'order_lines',
+  'calls',
+  'complaints',
+  'complaint_events',
+  'notes',
+  'contact_edits',
+  'offers',
+] as const;
+export type SyncTableName = (typeof SYNC_TABLE_NAMES)[number];
+
+const t = (name: string): SyncColumn => ({ name, kind: 'text' });
+const i = (name: string): SyncColumn => ({ name, kind: 'int' });
+const b = (name: string): SyncColumn => ({ name, kind: 'bool' });
+
+export const SYNC_TABLES: readonly SyncTable[] = [
+  {
+    name: 'products',
+    key: ['id'],
+    origin: 'server',
+    columns: [t('id'), t('sku'), t('name'), t('brand'), t('part_number'), t('category'), i('price_cents'), t('currency'), b('is_consumable'), i('replenish_days')],
+  },
+  {
+    name: 'product_relations',
+    key: ['product_id', 'related_product_id', 'kind'],
+    origin: 'server',
+    columns: [t('product_id'), t('related_product_id'), t('kind')],
+  },
+  {
+    name: 'customers',
+    key: ['id'],
+    origin: 'server',
+    columns: [
+      t('id'),
+      t('first_name'),
+      t('last_name'),
+      t('loyalty_tier'),
+      i('loyalty_points'),
+      b('marketing_consent'),
+      t('segment'),
+      i('lifetime_value_cents'),
+      t('currency'),
+      i('created_at'),
+      i('updated_at'),
+    ],
+  },
+  {
+    name: 'customer_phones',
+    key: ['id'],
+    origin: 'server',
+    columns: [t('id'), t('customer_id'), t('e164'), t('raw'), t('kind'), b('is_primary')],
+  },
+  {
+    name: 'customer_emails',
+    key: ['id'],
+    origin: 'server',
+    columns: [t('id'), t('customer_id'), t('email'), b('is_primary')],
+  },
+  {
+    name: 'customer_addresses',
+    key: ['id'],
+    origin: 'server',
+    columns: [t('id'), t('customer_id'), t('kind'), t('line1'), t('line2'), t('city'), t('region'), t('postal_code'), t('country'), b('is_primary')],
+  },
+  {
+    name: 'orders',
+    key: ['id'],
+    origin: 'server',
+    columns: [
+      t('id'),
+      t('number'),
+      t('customer_id'),
+      t('channel'),
+      t('campaign_code'),
+      t('status'),
+      t('currency'),
+      i('subtotal_cents'),
+      i('discount_cents'),
+      i('tax_cents'),
+      i('shipping_cents'),
+      i('total_cents'),
+      i('placed_at'),
+    ],
+  },
+  {
+    name: 'order_lines',
+    key: ['id'],
+    origin: 'server',
+    columns: [
+      t('id'),
+      t('order_id'),
+      i('line_no'),
+      t('product_id'),
+      t('customer_id'),
+      i('placed_at'),
+      t('sku'),
+      t('name'),
+      i('quantity'),
+      i('unit_price_cents'),
+      i('total_cents'),
+    ],
+  },
+  {
+    name: 'calls',
+    key: ['id'],
+    origin: 'csr',
+    columns: [
+      t('id'),
+      t('customer_id'),
+      t('from_e164'),
+      t('source'),
+      t('agent_id'),
+      t('status'),
+      i('started_at'),
+      i('hold_started_at'),
+      i('talk_ended_at'),
+      i('completed_at'),
+      i('talk_ms'),
+      i('hold_ms'),
+      i('wrap_up_ms'),
+      t('disposition_code'),
+      t('wrap_up_notes'),
+    ],
+  },
+  {
+    name: 'complaints',
+    key: ['id'],
+    origin: 'csr',
+    columns: [
+      t('id'),
+      t('customer_id'),
+      t('call_id'),
+      t('order_id'),
+      t('order_line_id'),
+      t('category_code'),
+      t('severity'),
+      t('description'),
+      t('desired_resolution'),
+      t('status'),
+      t('follow_up_on'),
+      t('resolution'),
+      i('resolved_at'),
+      i('opened_at'),
+      i('updated_at'),
+      t('agent_id'),
+    ],
+  },
+  {
+    name: 'complaint_events',
+    key: ['id'],
+    origin: 'csr',
+    columns: [t('id'), t('complaint_id'), t('call_id'), t('agent_id'), i('at'), t('kind'), t('from_status'), t('to_status'), t('detail')],
+  },
+  {
+    name: 'notes',
+    key: ['id'],
+    origin: 'csr',
+    columns: [t('id'), t('customer_id'), t('call_id'), t('agent_id'), t('body'), i('created_at')],
+  },
+  {
+    name: 'contact_edits',
+    key: ['id'],
+    origin: 'csr',
+    columns: [t('id'), t('customer_id'), t('call_id'), t('agent_id'), t('field'), t('old_value'), t('new_value'), i('at')],
+  },
+  {
+    name: 'offers',
+    key: ['id'],
+    origin: 'csr',
+    columns: [
+      t('id'),
+      t('customer_id'),
+      t('call_id'),
+      t('agent_id'),
+      t('product_id'),
+      t('kind'),
+      t('reason'),
+      t('outcome'),
+      i('presented_at'),
+      i('decided_at'),
+    ],
+  },
+];
+
+const BY_NAME = new Map(SYNC_TABLES.map((table) => [table.name, table]));
+
+export function syncTable(name: SyncTableName): SyncTable {
+  const table = BY_NAME.get(name);
+  if (!table) throw new Error(`No sync table named ${name}`);
+  return table;
+}
+
+export function isSyncTableName(name: unknown): name is SyncTableName {
+  return typeof name === 'string' && BY_NAME.has(name as SyncTableName);
+}
+
+/** A row's key on the wire, from its key column values. */
+export function rowKey(values: readonly unknown[]): string {
+  return values.map((v) => String(v)).join(SYNC_KEY_SEPARATOR);
+}
+
+/**
+ * The text a row contributes to its table's checksum, as SQL for each dialect: every column in
+ * order, NULL written as `\N`, booleans as 1/0, numbers in decimal. The checksum of a table is
+ * (count, sum over rows of the first 32 bits of md5(row text)); both sides compute it in SQL
+ * (the cache registers an md5 function), so a difference in any column of any row shows.
+ */
+export function checksumRowSql(table: SyncTable, dialect: 'postgres' | 'sqlite'): string {
+  const parts = table.columns.map((c) => {
+    const col = `"${c.name}"`;
+    switch (c.kind) {
+      case 'text':
+        return `coalesce(${col}, '\\N')`;
+      case 'int':
+        return dialect === 'postgres' ? `coalesce(${col}::text, '\\N')` : `coalesce(cast(${col} as text), '\\N')`;
+      case 'bool':
+        return `(case when ${col} is null then '\\N' when ${col} then '1' else '0' end)`;
+    }
+  });
+  return parts.join(` || '|' || `);
+}
