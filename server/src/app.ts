@@ -9,12 +9,15 @@ import type { Store } from './db/connect';
 import { registerAuthRoutes } from './auth/routes';
 import { DEFAULT_SESSION_TTL_MS } from './auth/sessions';
 import { envelope, toEnvelope } from './http/errors';
+import { ChangeFeed } from './sync/change-feed';
 
 declare module 'fastify' {
   interface FastifyInstance {
     readonly store: Store;
     /** The server's clock in epoch ms: expiry and every ordering use this, never a client's. */
     readonly clock: () => number;
+    /** News of committed changes, for the live route. */
+    readonly changeFeed: ChangeFeed;
   }
 }
 
@@ -24,12 +27,14 @@ export interface BuildServerOptions {
   logger?: FastifyServerOptions['logger'];
   sessionTtlMs?: number;
   clock?: () => number;
+  changeFeed?: ChangeFeed;
 }
 
 export function buildServer(options: BuildServerOptions): FastifyInstance {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024 });
   app.decorate('store', options.store);
   app.decorate('clock', options.clock ?? Date.now);
+  app.decorate('changeFeed', options.changeFeed ?? new ChangeFeed());
   app.decorateRequest('auth', null);
   // Every body is JSON: a text/plain body is refused (415) rather than handed to a route as a string.
   app.removeContentTypeParser('text/plain');
