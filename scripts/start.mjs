@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm start`: build if needed, then run the Electron app. Where Electron cannot run (no display,
-// no binary and no way to download it, no headers to compile SQLite for it) say why in one line
-// and run the browser host instead, in this same terminal.
+// `npm start`: build if needed, start the central store on its embedded default (or use the one
+// SWITCHBOARD_SERVER names), then run the Electron app pointed at it. Where Electron cannot run
+// (no display, no binary and no way to download it, no headers to compile SQLite for it) say why
+// in one line and run the browser host instead, in this same terminal.
 //   npm start -- 'switchboard://call?from=%2B442079460958'   passes a deep link through.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ import {
   wantedNativeStamp,
 } from './electron-launch.mjs';
 import { buildIfStale } from './build-if-stale.mjs';
+import { startCentralStore } from './central-store.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const passThroughArgs = process.argv.slice(2);
@@ -100,16 +102,28 @@ function ensureNativeBinding(executable) {
   return binding;
 }
 
+/** The store the app syncs with; stopped when the app exits (unless it was already running). */
+let centralStore = { url: process.env.SWITCHBOARD_SERVER || null, stop: async () => {} };
+
 /** Runs a child in this terminal and exits with its code; Ctrl+C reaches it directly. */
 function runInTerminal(command, args, env) {
   const child = spawn(command, args, { cwd: root, env, stdio: 'inherit' });
   process.on('SIGINT', () => {});
   process.on('SIGTERM', () => child.kill('SIGTERM'));
+  const exit = async (code) => {
+    await centralStore.stop();
+    process.exit(code);
+  };
   child.on('error', (error) => {
     console.error(`Could not run ${command}: ${error.message}`);
-    process.exit(1);
+    void exit(1);
   });
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  child.on('exit', (code, signal) => void exit(code ?? (signal ? 1 : 0)));
+}
+
+/** The environment that points the app (Electron or the browser host) at the central store. */
+function withStore(env) {
+  return centralStore.url ? { ...env, SWITCHBOARD_SERVER: centralStore.url } : env;
 }
 
 function startBrowserHost() {
@@ -118,10 +132,20 @@ function startBrowserHost() {
     console.error('scripts/host.mjs is missing, so the browser host cannot start either.');
     process.exit(1);
   }
-  runInTerminal(process.execPath, [host], process.env);
+  runInTerminal(process.execPath, [host], withStore(process.env));
 }
 
 build();
+if (!centralStore.url) {
+  try {
+    centralStore = await startCentralStore({ root });
+  } catch (error) {
+    // The app still works on its local cache; say so plainly rather than refusing to start.
+    console.error(`The central store could not start (${error.message}); the app starts on its local cache only.`);
+  }
+} else {
+  console.log(`Using the central store at ${centralStore.url} (SWITCHBOARD_SERVER).`);
+}
 try {
   const noDisplay = displayProblem(process.platform, process.env);
   if (noDisplay) throw new CannotRunElectron(noDisplay);
@@ -129,7 +153,7 @@ try {
   const probe = probeElectron(executable, 'process.stdout.write(String(process.versions.electron))');
   if (probe.status !== 0) throw new CannotRunElectron(`its binary does not run on this system (${firstMeaningfulLine(probe.stderr || probe.error?.message)})`);
   const nativeBinding = ensureNativeBinding(executable);
-  runInTerminal(executable, ['.', ...passThroughArgs], electronAppEnv(process.env, nativeBinding));
+  runInTerminal(executable, ['.', ...passThroughArgs], withStore(electronAppEnv(process.env, nativeBinding)));
 } catch (error) {
   if (!(error instanceof CannotRunElectron)) throw error;
   console.log(`Electron cannot start here: ${error.message}. Starting the browser host instead.`);

@@ -10,6 +10,7 @@ import { registerAuthRoutes } from './auth/routes';
 import { DEFAULT_SESSION_TTL_MS } from './auth/sessions';
 import { envelope, toEnvelope } from './http/errors';
 import { ChangeFeed } from './sync/change-feed';
+import { registerLookupRoutes } from './lookup/routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -56,5 +57,6 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   });
 
   registerAuthRoutes(app, { sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS });
+  registerLookupRoutes(app);
   return app;
 }

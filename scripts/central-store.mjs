@@ -1,0 +1,66 @@
+// The central store for `npm start`: the server (server/src/main.ts) on its embedded default
+// (PGlite in a data folder, demo users and demo data on first start), on 127.0.0.1. If a store
+// already answers on the port (a second `npm start`, or one started with `npm run server`), it is
+// used as it is.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export const CENTRAL_STORE_PORT = 5179;
+
+export function defaultStoreDataDir(env = process.env) {
+  const base = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return join(base, 'switchboard', 'central-store');
+}
+
+/** True when a Switchboard central store answers /health at `url`. */
+export async function storeAnswers(url, timeoutMs = 1500) {
+  try {
+    const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    const body = await response.json();
+    return response.ok && body?.ok === true && typeof body?.value?.store === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts the store (or finds one running) and resolves with its URL and a stop function.
+ * Rejects with a sentence when it cannot start; its own output explains more above.
+ */
+export async function startCentralStore({ root, port = CENTRAL_STORE_PORT, dataDir = defaultStoreDataDir(), startTimeoutMs = 120_000 }) {
+  const url = `http://127.0.0.1:${port}`;
+  if (await storeAnswers(url)) {
+    console.log(`Using the central store already running at ${url}.`);
+    return { url, stop: async () => {} };
+  }
+  mkdirSync(dataDir, { recursive: true });
+  console.log(`Starting the central store (embedded PostgreSQL in ${dataDir}) on ${url}…`);
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/src/main.ts'), '--port', String(port), '--data-dir', dataDir], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? '', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  let exited = null;
+  child.on('exit', (code, signal) => {
+    exited = { code, signal };
+  });
+  const deadline = Date.now() + startTimeoutMs;
+  while (!(await storeAnswers(url))) {
+    if (exited) throw new Error(`the central store stopped while starting (exit code ${exited.code ?? exited.signal})`);
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error(`the central store did not answer on ${url} within ${Math.round(startTimeoutMs / 1000)} s`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const stop = () =>
+    new Promise((resolve) => {
+      if (exited) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    });
+  return { url, stop };
+}
