@@ -27,7 +27,7 @@ const boundary = (files, patterns, paths = []) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', '.cache/**', '.electron-native/**', 'drizzle/**', 'coverage/**', 'test-results/**', 'playwright-report/**'] },
+  { ignores: ['out/**', 'node_modules/**', '.cache/**', '.electron-native/**', 'drizzle/**', 'coverage/**', 'test-results/**', 'playwright-report/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,10 +1,12 @@
 /**
- * npm run bench -- [--customers N] [--db FILE] [--reuse] [--iterations K]
+ * npm run bench -- [--customers N] [--db FILE] [--reuse] [--iterations K] [--no-sync]
  *
  * Seeds (or reuses) a cache of N customers (default 1,000,000, ~5 orders each), then measures
  * caller lookup through the service layer (CallerLookup) beside the same lookup as one raw
- * prepared statement, and search-as-you-type. Prints a table and writes bench/results.json as a
- * list of { name, value, unit }. These are figures to compare across changes, not pass/fail.
+ * prepared statement, and search-as-you-type; then (unless --no-sync) the initial sync of that
+ * data from the central store on the local PostgreSQL into an empty cache, and pushes
+ * (bench/sync.ts). Prints a table and writes bench/results.json as a list of { name, value, unit }.
+ * These are figures to compare across changes, not pass/fail.
  */
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -21,6 +23,7 @@ import { normalizePhone } from '../src-shared/domain/phone';
 import { formatTable, percentile, round, type Figure } from './stats';
 import { benchSuggestions } from './suggestions';
 import { benchCustomer360 } from './customer360';
+import { benchSync } from './sync';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..');
@@ -35,6 +38,7 @@ interface BenchArgs {
   defaultDb: boolean;
   reuse: boolean;
   iterations: number;
+  sync: boolean;
 }
 
 function parse(argv: string[]): BenchArgs {
@@ -46,6 +50,9 @@ function parse(argv: string[]): BenchArgs {
       db: { type: 'string' },
       reuse: { type: 'boolean', default: false },
       iterations: { type: 'string' },
+      // The sync part needs PostgreSQL at 127.0.0.1:5432; --no-sync leaves it out.
+      sync: { type: 'boolean', default: true },
+      'no-sync': { type: 'boolean', default: false },
     },
   });
   const customers = values.customers === undefined ? 1_000_000 : Number(values.customers.replace(/_/g, ''));
@@ -54,7 +61,7 @@ function parse(argv: string[]): BenchArgs {
   if (!Number.isSafeInteger(iterations) || iterations < 100) throw new Error(`--iterations must be a whole number ≥ 100, not "${values.iterations}"`);
   const defaultDb = values.db === undefined;
   const db = resolve(values.db ?? join(REPO, '.cache', `bench-${customers}.db`));
-  return { customers, db, defaultDb, reuse: values.reuse, iterations };
+  return { customers, db, defaultDb, reuse: values.reuse, iterations, sync: values.sync && !values['no-sync'] };
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -128,7 +135,13 @@ function time(fn: () => unknown): number {
   return performance.now() - start;
 }
 
-function measure(db: CacheDb, iterations: number): Figure[] {
+interface Measured {
+  figures: Figure[];
+  /** The numbers looked up, as typed, with their customer: the sync part asks the server for the same ones. */
+  phones: { typed: string; customerId: string }[];
+}
+
+function measure(db: CacheDb, iterations: number): Measured {
   const client = db.$client;
   const lookup = new CallerLookup(db, { defaultRegion: 'US' });
   const fictional = new Set(WELL_KNOWN_CUSTOMERS.flatMap((c) => c.phones.map((p) => p.e164)));
@@ -222,7 +235,7 @@ function measure(db: CacheDb, iterations: number): Figure[] {
   console.log(`  ${phones.length} sampled phones (e.g. "${typed[0]}"), ${typable.length} keystroke queries (e.g. ${typable.slice(0, 6).map((k) => `"${k.query}"`).join(', ')} …)`);
   const p99Service = percentile(service, 0.99);
   const p99Raw = percentile(direct, 0.99);
-  return [
+  const figures = [
     { name: 'lookup.phone.p50_ms', value: percentile(service, 0.5), unit: 'ms' },
     { name: 'lookup.phone.p99_ms', value: p99Service, unit: 'ms' },
     { name: 'lookup.phone.raw_p50_ms', value: percentile(direct, 0.5), unit: 'ms' },
@@ -238,9 +251,10 @@ function measure(db: CacheDb, iterations: number): Figure[] {
     { name: 'lookup.order.p99_ms', value: percentile(orderTimes, 0.99), unit: 'ms' },
     { name: 'search.sku.p95_ms', value: percentile(skuTimes, 0.95), unit: 'ms' },
   ];
+  return { figures, phones: phones.map((p, k) => ({ typed: typed[k]!, customerId: p.customer_id })) };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = parse(process.argv.slice(2));
   console.log(`Switchboard bench: ${fmt(args.customers)} customers · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? '?'} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
   const figures: Figure[] = [];
@@ -252,6 +266,7 @@ function main(): void {
   else console.log(`Reusing ${args.db} (${mb(statSync(args.db).size).toFixed(0)} MB); no seed figures this run.`);
 
   const db = openCache(args.db, { readonly: true });
+  let phones: Measured['phones'] = [];
   try {
     const count = (table: string): number => db.$client.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
     const customers = count('customers');
@@ -263,13 +278,18 @@ function main(): void {
       { name: 'bench.file_mb', value: mb(statSync(args.db).size), unit: 'MB' },
     );
     console.log('Measuring …');
-    figures.push(...measure(db, args.iterations));
+    const measured = measure(db, args.iterations);
+    figures.push(...measured.figures);
+    phones = measured.phones;
   } finally {
     db.$client.close();
   }
   console.log('Upsell suggestions …');
   figures.push(...benchSuggestions(args.db, { iterations: args.iterations, now: NOW, seed: SEED }));
   figures.push(...benchCustomer360(args.db, { iterations: args.iterations, now: NOW, seed: SEED }));
+  if (args.sync) {
+    figures.push(...(await benchSync({ repo: REPO, sourceDb: args.db, workDir: dirname(args.db), phones, iterations: args.iterations, warmup: WARMUP })));
+  }
 
   const results = figures.map((f) => ({ ...f, value: round(f.value) }));
   console.log(`\n${formatTable(results)}\n`);
@@ -278,9 +298,7 @@ function main(): void {
   console.log(`Wrote ${out}`);
 }
 
-try {
-  main();
-} catch (e) {
+main().catch((e: unknown) => {
   console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
   process.exitCode = 1;
-}
+});

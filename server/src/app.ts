@@ -11,6 +11,8 @@ import { DEFAULT_SESSION_TTL_MS } from './auth/sessions';
 import { envelope, toEnvelope } from './http/errors';
 import { ChangeFeed } from './sync/change-feed';
 import { registerLookupRoutes } from './lookup/routes';
+import { registerPullRoutes } from './sync/pull-routes';
+import { registerPushRoutes } from './sync/push-routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -58,5 +60,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
 
   registerAuthRoutes(app, { sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS });
   registerLookupRoutes(app);
+  registerPullRoutes(app);
+  registerPushRoutes(app);
   return app;
 }

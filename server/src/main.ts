@@ -1,14 +1,16 @@
 /**
- * `npm run server -- [--port 5179] [--host 127.0.0.1] [--data-dir DIR]`
+ * `npm run server -- [--port 5179] [--host 127.0.0.1] [--data-dir DIR] [--no-demo]`
  *
  * Runs the central store. With DATABASE_URL set it uses that PostgreSQL; otherwise the embedded
  * PGlite store in --data-dir (default ./.switchboard-store). Binds 127.0.0.1 unless --host says
- * otherwise. On an empty store it creates the demo users and prints their passwords once.
+ * otherwise. On an empty store it creates the demo users and prints their passwords once, and
+ * (unless --no-demo) loads the demo customers, products and orders the app's first start makes.
  */
 import { parseArgs } from 'node:util';
 import { buildServer } from './app';
 import { DEMO_USERS, seedDemoUsers } from './auth/users';
 import { DEFAULT_DATA_DIR, openStore, redactDatabaseUrl } from './db/connect';
+import { loadDemoIfEmpty } from './seed/demo';
 
 export const DEFAULT_PORT = 5179;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -19,6 +21,7 @@ async function main(): Promise<void> {
       port: { type: 'string', default: String(DEFAULT_PORT) },
       host: { type: 'string', default: DEFAULT_HOST },
       'data-dir': { type: 'string', default: DEFAULT_DATA_DIR },
+      'no-demo': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -35,6 +38,15 @@ async function main(): Promise<void> {
     const lines = DEMO_USERS.map((u) => `  ${u.username} / ${u.password}  (${u.role})`).join('\n');
     // Printed once, on the store's first start: these are demo credentials, change them for real use.
     process.stdout.write(`Created demo users on the empty store:\n${lines}\n`);
+  }
+  if (!values['no-demo']) {
+    const demo = await loadDemoIfEmpty(store);
+    if (demo) {
+      const n = (count: number) => count.toLocaleString('en-US');
+      process.stdout.write(
+        `Loaded demo data into the empty store: ${n(demo.customers)} customers, ${n(demo.products)} products, ${n(demo.orders)} orders, ${n(demo.lines)} order lines (${n(demo.rows)} rows, ${(demo.ms / 1000).toFixed(1)} s).\n`,
+      );
+    }
   }
 
   let closing = false;

@@ -7,6 +7,7 @@ import { app, dialog, ipcMain, session, type BrowserWindow } from 'electron';
 import { join, resolve } from 'node:path';
 import type { Result } from '../../src-shared/result';
 import type { CoreOptions } from '../core/worker/core-process';
+import { storeSettingsFrom } from '../core/sync/store-settings';
 import { registerIpcHandlers } from './ipc';
 import { ScreenPopRelay } from './screen-pop';
 import {
@@ -36,6 +37,8 @@ export interface ShellDeps {
     workerFile: string;
     /** out/main/co-purchase-worker.js */
     minerWorkerFile: string;
+    /** out/main/sync-worker.js */
+    syncWorkerFile: string;
     migrationsFolder: string;
   };
   createCore(options: CoreOptions): ShellCore;
@@ -121,6 +124,18 @@ export function launchSwitchboard(deps: ShellDeps): boolean {
     hardenSession(session.defaultSession, trust);
     serveRenderer(deps.paths.rendererRoot);
 
+    // The central store from the environment (SWITCHBOARD_SERVER, SWITCHBOARD_USER,
+    // SWITCHBOARD_PASSWORD), as the browser host reads it. Interim until issue 5 brings the sign-in
+    // screen and keeps the password with safeStorage.
+    const store = storeSettingsFrom({ server: deps.env.SWITCHBOARD_SERVER, username: deps.env.SWITCHBOARD_USER, password: deps.env.SWITCHBOARD_PASSWORD });
+    if (!store.ok) {
+      console.error('[switchboard] cannot start:', store.error.message);
+      dialog.showErrorBox('Switchboard cannot start', store.error.message);
+      app.exit(1);
+      return;
+    }
+    const sync = store.value;
+
     const starting = deps.createCore({
       dbFile: join(app.getPath('userData'), DB_FILE_NAME),
       workerFile: deps.paths.workerFile,
@@ -134,7 +149,9 @@ export function launchSwitchboard(deps: ShellDeps): boolean {
       host: 'electron',
       version: app.getVersion(),
       nativeBinding: deps.env.SWITCHBOARD_NATIVE_BINDING || undefined,
-      demoSeed: true,
+      // With a store the cache is filled from it; the demo seed is for a workstation on its own.
+      demoSeed: sync === null,
+      ...(sync && { sync: { serverUrl: sync.serverUrl, username: sync.username, password: sync.password, workerFile: deps.paths.syncWorkerFile } }),
     });
     core = starting;
     try {

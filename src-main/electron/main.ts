@@ -17,6 +17,7 @@ launchSwitchboard({
     rendererRoot: join(builtMainDir, '../renderer'),
     workerFile: join(builtMainDir, 'db-worker.js'),
     minerWorkerFile: join(builtMainDir, 'co-purchase-worker.js'),
+    syncWorkerFile: join(builtMainDir, 'sync-worker.js'),
     migrationsFolder: join(app.getAppPath(), 'drizzle'),
   },
   createCore: (options) => new CoreProcess(options),

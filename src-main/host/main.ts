@@ -1,6 +1,8 @@
 /**
- * `npm run host`: the browser host as a command. Runs the core on a cache file (demo data on first
- * start) and serves the built renderer on 127.0.0.1.
+ * `npm run host`: the browser host as a command. Runs the core on a cache file and serves the built
+ * renderer on 127.0.0.1. With a central store (`--server` or SWITCHBOARD_SERVER) the cache syncs
+ * with it and its data comes from there; without one the cache works alone, with demo data on
+ * first start.
  */
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -9,13 +11,17 @@ import { parseArgs } from 'node:util';
 import { CoreProcess } from '../core/worker/core-process';
 import { defaultMigrationsFolder } from '../core/db/open';
 import { isCountryCode } from '../../src-shared/domain/phone';
+import { storeSettingsFrom } from '../core/sync/store-settings';
 import { startBrowserHost } from './browser-host';
 
-const USAGE = `Usage: npm run host -- [--db FILE] [--port N] [--region CC] [--no-demo]
-  --db FILE    the local cache file (default: ${defaultDbFile()})
-  --port N     port on 127.0.0.1 (default 5178; 0 picks a free one)
-  --region CC  default region for national phone numbers, e.g. US, GB, DE (default: $SWITCHBOARD_REGION or US)
-  --no-demo    do not seed demo customers into an empty cache`;
+const USAGE = `Usage: npm run host -- [--db FILE] [--port N] [--region CC] [--server URL] [--no-demo]
+  --db FILE     the local cache file (default: ${defaultDbFile()})
+  --port N      port on 127.0.0.1 (default 5178; 0 picks a free one)
+  --region CC   default region for national phone numbers, e.g. US, GB, DE (default: $SWITCHBOARD_REGION or US)
+  --server URL  the central store to sync with, e.g. http://127.0.0.1:5179 (default: $SWITCHBOARD_SERVER;
+                none: the cache works alone). Signs in as $SWITCHBOARD_USER / $SWITCHBOARD_PASSWORD;
+                for a store on this computer they default to the demo CSR (csr / csr-demo).
+  --no-demo     do not seed demo customers into an empty cache (never seeded with a store: its data comes from there)`;
 
 function defaultDbFile(): string {
   const base = process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share');
@@ -35,6 +41,7 @@ async function main(): Promise<void> {
         db: { type: 'string' },
         port: { type: 'string' },
         region: { type: 'string' },
+        server: { type: 'string' },
         'no-demo': { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -53,6 +60,14 @@ async function main(): Promise<void> {
   if (!isCountryCode(region)) die(`--region must be a two-letter region code such as US or GB, not "${region}"`);
   const dbFile = resolve(args.db ?? defaultDbFile());
   mkdirSync(dirname(dbFile), { recursive: true });
+  // Interim until the sign-in screen (issue 5): the account comes from the environment.
+  const settings = storeSettingsFrom({
+    server: args.server ?? process.env.SWITCHBOARD_SERVER,
+    username: process.env.SWITCHBOARD_USER,
+    password: process.env.SWITCHBOARD_PASSWORD,
+  });
+  if (!settings.ok) die(settings.error.message);
+  const store = settings.value;
 
   const here = import.meta.dirname;
   const core = new CoreProcess({
@@ -63,7 +78,11 @@ async function main(): Promise<void> {
     defaultRegion: region,
     host: 'browser-host',
     version: process.env.npm_package_version ?? '0.1.0',
-    demoSeed: !args['no-demo'],
+    // With a store the cache is filled from it: a local demo seed would only be deleted again.
+    demoSeed: !args['no-demo'] && store === null,
+    ...(store && {
+      sync: { serverUrl: store.serverUrl, username: store.username, password: store.password, workerFile: join(here, 'sync-worker.js') },
+    }),
   });
   try {
     await core.start();
@@ -81,6 +100,11 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   console.log(`Switchboard browser host (cache ${dbFile}, region ${region})`);
+  console.log(
+    store
+      ? `Syncing with the central store at ${store.serverUrl} as ${store.username}${store.demoAccount ? ' (the demo CSR; set SWITCHBOARD_USER and SWITCHBOARD_PASSWORD for another account)' : ''}`
+      : 'No central store (--server or SWITCHBOARD_SERVER): this cache works alone',
+  );
   console.log(`Open ${host.url}`);
   console.log(`Screen-pop: add &from=NUMBER to that address, e.g. ${host.url}&from=%2B442079460958`);
 

@@ -50,7 +50,7 @@ describe('CoreProcess (writer and reader worker threads over one cache file)', (
     const outbox = db.prepare(`SELECT name, args, schema_version AS v FROM outbox`).all() as { name: string; args: string; v: number }[];
     db.close();
     expect(outbox).toHaveLength(1);
-    expect(outbox[0]).toMatchObject({ name: 'customer.create', v: 1 });
+    expect(outbox[0]).toMatchObject({ name: 'customer.create', v: 2 });
     expect(JSON.parse(outbox[0]?.args ?? '{}')).toMatchObject({ customerId, phone: '+5511912345678' });
   });
 

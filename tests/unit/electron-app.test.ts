@@ -26,7 +26,7 @@ function fakeCore() {
 function deps(overrides: Partial<ShellDeps> = {}) {
   const core = fakeCore();
   const base: ShellDeps = {
-    paths: { preloadFile: '/app/out/preload/index.cjs', rendererRoot: '/app/out/renderer', workerFile: '/app/out/main/db-worker.js', minerWorkerFile: '/app/out/main/co-purchase-worker.js', migrationsFolder: '/app/drizzle' },
+    paths: { preloadFile: '/app/out/preload/index.cjs', rendererRoot: '/app/out/renderer', workerFile: '/app/out/main/db-worker.js', minerWorkerFile: '/app/out/main/co-purchase-worker.js', syncWorkerFile: '/app/out/main/sync-worker.js', migrationsFolder: '/app/drizzle' },
     createCore: vi.fn(() => core),
     checkForUpdates: vi.fn(async () => null),
     env: {},
@@ -174,6 +174,30 @@ describe('start and quit', () => {
     expect(app.exit).toHaveBeenCalledWith(1);
     expect(FakeBrowserWindow.instances).toHaveLength(0);
     expect(ipcMain.handle).not.toHaveBeenCalled();
+  });
+
+  it('syncs with the central store SWITCHBOARD_SERVER names, without the demo seed', async () => {
+    const { deps: d } = await launchToWindow({ env: { SWITCHBOARD_SERVER: 'https://store.example.com/', SWITCHBOARD_USER: 'ana', SWITCHBOARD_PASSWORD: 'secret' } });
+    expect(d.createCore).toHaveBeenCalledWith(
+      expect.objectContaining({
+        demoSeed: false,
+        sync: { serverUrl: 'https://store.example.com', username: 'ana', password: 'secret', workerFile: '/app/out/main/sync-worker.js' },
+      }),
+    );
+  });
+
+  it('signs in to a store on this computer as the demo CSR when no account is given', async () => {
+    const { deps: d } = await launchToWindow({ env: { SWITCHBOARD_SERVER: 'http://127.0.0.1:5179' } });
+    expect(d.createCore).toHaveBeenCalledWith(expect.objectContaining({ sync: expect.objectContaining({ username: 'csr', password: 'csr-demo' }) }));
+  });
+
+  it('refuses to start against a remote store without an account, saying what to set', async () => {
+    const { deps: d } = deps({ env: { SWITCHBOARD_SERVER: 'https://store.example.com' } });
+    launchSwitchboard(d);
+    await vi.waitFor(() => expect(app.exit).toHaveBeenCalledWith(1));
+    expect(dialog.showErrorBox).toHaveBeenCalledWith('Switchboard cannot start', expect.stringMatching(/SWITCHBOARD_USER and SWITCHBOARD_PASSWORD/));
+    expect(d.createCore).not.toHaveBeenCalled();
+    expect(FakeBrowserWindow.instances).toHaveLength(0);
   });
 
   it('stops the core before the app really quits', async () => {

@@ -24,6 +24,11 @@ export interface Store {
   readonly db: StoreDb;
   readonly kind: StoreKind;
   close(): Promise<void>;
+  /**
+   * LISTEN on a notification channel: `onNotify` runs for every NOTIFY on it, from this process or
+   * any other writing the same database. Resolves to the function that stops listening.
+   */
+  listen?(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
 }
 
 export interface OpenStoreOptions {
@@ -74,7 +79,64 @@ async function openPostgres(databaseUrl: string, migrationsFolder: string): Prom
     await close();
     throw migrationError(`PostgreSQL at ${where}`, e);
   }
-  return { db: db as unknown as StoreDb, kind: 'postgres', close };
+  return { db: db as unknown as StoreDb, kind: 'postgres', close, listen: (channel, onNotify) => listenPostgres(pool, where, channel, onNotify) };
+}
+
+const LISTEN_RETRY_MS = 1000;
+
+/**
+ * LISTEN holds a connection of its own (taken from the pool for as long as it listens). When that
+ * connection fails it is dropped and a new one listens again a second later; `onNotify` runs once
+ * after every reconnect too, since notifications sent meanwhile were lost.
+ */
+async function listenPostgres(pool: pg.Pool, where: string, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+  let client: pg.PoolClient | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const onNotification = (message: pg.Notification) => {
+    if (message.channel === channel) onNotify();
+  };
+  const connect = async (): Promise<void> => {
+    const next = await pool.connect();
+    next.on('notification', onNotification);
+    next.on('error', (e) => {
+      if (client !== next) return;
+      client = undefined;
+      next.release(e);
+      if (stopped) return;
+      console.warn(`PostgreSQL at ${where}: the LISTEN ${channel} connection failed (${e.message}); listening again shortly.`);
+      retry = setTimeout(reconnect, LISTEN_RETRY_MS);
+    });
+    try {
+      await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (e) {
+      next.release(e as Error);
+      throw e;
+    }
+    if (stopped) {
+      next.release(true);
+      return;
+    }
+    client = next;
+  };
+  const reconnect = () => {
+    retry = undefined;
+    if (stopped) return;
+    connect().then(onNotify, (e: unknown) => {
+      if (stopped) return;
+      console.warn(`PostgreSQL at ${where}: cannot LISTEN ${channel} (${(e as Error).message}); trying again shortly.`);
+      retry = setTimeout(reconnect, LISTEN_RETRY_MS);
+    });
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    const listening = client;
+    client = undefined;
+    // Dropped rather than returned to the pool: a pooled connection must not keep listening.
+    listening?.release(true);
+  };
 }
 
 async function openPglite(dataDir: string, migrationsFolder: string): Promise<Store> {
@@ -93,7 +155,15 @@ async function openPglite(dataDir: string, migrationsFolder: string): Promise<St
     await close();
     throw migrationError(`the embedded store (PGlite) in ${dataDir}`, e);
   }
-  return { db: db as unknown as StoreDb, kind: 'pglite', close };
+  return {
+    db: db as unknown as StoreDb,
+    kind: 'pglite',
+    close,
+    listen: async (channel, onNotify) => {
+      const unlisten = await client.listen(channel, () => onNotify());
+      return () => unlisten();
+    },
+  };
 }
 
 function migrationError(where: string, e: unknown): Error {

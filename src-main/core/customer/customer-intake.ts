@@ -36,13 +36,17 @@ export class CustomerIntake {
     if (!phone.ok) throw new AppError('invalid_input', `Phone: ${phone.message}`, 'phone');
     const customerId = randomUUID();
     const email = input.email ? input.email.toLowerCase() : null;
+    // The phone and email ids travel in the outbox entry (schema v2), so the central store's rows
+    // have the same ids as these and a later edit of either refers to the same row on both sides.
+    const phoneId = randomUUID();
+    const emailId = email ? randomUUID() : null;
     const write = this.db.$client.transaction(() => {
       this.insertCustomer.run(customerId, input.firstName, input.lastName, now, now);
-      this.insertPhone.run(randomUUID(), customerId, phone.e164, input.phone);
-      if (email) this.insertEmail.run(randomUUID(), customerId, email);
+      this.insertPhone.run(phoneId, customerId, phone.e164, input.phone);
+      if (email && emailId) this.insertEmail.run(emailId, customerId, email);
       this.outbox.append(
         'customer.create',
-        { customerId, firstName: input.firstName, lastName: input.lastName, phone: phone.e164, email },
+        { customerId, firstName: input.firstName, lastName: input.lastName, phone: phone.e164, email, phoneId, emailId, phoneRaw: input.phone },
         now,
       );
     });

@@ -14,6 +14,7 @@ import { Outbox } from '../outbox/outbox';
 import { AppError } from '../../../src-shared/result';
 import { normalizePhone } from '../../../src-shared/domain/phone';
 import type { ContactField, CustomerUpdateContactInput } from '../../../src-shared/contracts/customer360';
+import { addressText, consentText, emailsText, phonesText } from '../../../src-shared/domain/contact-text';
 import { createCallLinkCheck } from '../calls/call-link';
 import {
   createProfileReadRepository,
@@ -29,12 +30,6 @@ type DesiredPhone = Omit<StoredPhone, 'id'>;
 type DesiredEmail = Omit<StoredEmail, 'id'>;
 type DesiredAddress = Omit<StoredAddress, 'id'>;
 
-// How each field reads in the edit history: stable text, so "changed?" is a string comparison.
-const phonesText = (phones: readonly DesiredPhone[]) => (phones.length ? phones.map((p) => `${p.e164} (${p.kind})`).join(', ') : null);
-const emailsText = (emails: readonly DesiredEmail[]) => (emails.length ? emails.map((e) => e.email).join(', ') : null);
-const addressText = (a: DesiredAddress | null) =>
-  a ? [a.line1, a.line2, a.city, a.region, a.postalCode, a.country].filter((part) => part !== null && part !== '').join(', ') : null;
-const consentText = (consent: boolean) => (consent ? 'true' : 'false');
 const sameAddress = (a: DesiredAddress | null, b: DesiredAddress | null) =>
   a === null || b === null
     ? a === b
@@ -80,15 +75,24 @@ export class ProfileEditor {
         if (changed.has('emails')) replay.emails = this.replaceEmails(input.customerId, stored.emails, emails);
         if (changed.has('primary_address')) replay.primaryAddress = this.replaceAddress(input.customerId, stored.primaryAddress, address);
 
-        const editIds: string[] = [];
-        for (const change of changes) {
-          const id = randomUUID();
-          editIds.push(id);
-          this.writes.insertEdit({ id, customerId: input.customerId, callId: input.callId ?? null, agentId, at: now, ...change });
+        // `changes` is in the canonical field order (see diff); the edits keep it.
+        const edits = changes.map((change) => ({ id: randomUUID(), ...change }));
+        for (const edit of edits) {
+          this.writes.insertEdit({ customerId: input.customerId, callId: input.callId ?? null, agentId, at: now, ...edit });
         }
+        // Schema v2 (src-shared/sync/mutations.ts): `edits` carries each edit's id, field and new
+        // text, so the central store records the same rows with its own current value as old_value.
         this.outbox.append(
           'customer.update_contact',
-          { customerId: input.customerId, callId: input.callId ?? null, agentId, at: now, editIds, changes: replay },
+          {
+            customerId: input.customerId,
+            callId: input.callId ?? null,
+            agentId,
+            at: now,
+            editIds: edits.map((e) => e.id),
+            edits: edits.map(({ id, field, newValue }) => ({ id, field, newValue })),
+            changes: replay,
+          },
           now,
         );
       })

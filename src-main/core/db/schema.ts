@@ -401,3 +401,28 @@ export const coPurchasePairs = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.productId, t.relatedProductId] })],
 );
+
+/**
+ * Pushed writes the central store refused for good (issue 4). The outbox entry is deleted in the
+ * same transaction that records its refusal here, so the queue moves on and a person still sees
+ * what was not saved centrally and why, until they dismiss it. `at` is the store's clock when
+ * known (the push response's Date header), else this workstation's. Keyed by its own id: after a
+ * store lost this workstation's ids, queued entries are renumbered and a mutation id can recur.
+ */
+export const syncRejections = sqliteTable(
+  'sync_rejections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    mutationId: integer('mutation_id').notNull(),
+    name: text('name').notNull(),
+    args: text('args').notNull(),
+    schemaVersion: integer('schema_version').notNull(),
+    /** When the write was made on this workstation (its clock). */
+    createdAt: integer('created_at').notNull(),
+    code: text('code').notNull(),
+    message: text('message').notNull(),
+    at: integer('at').notNull(),
+    dismissedAt: integer('dismissed_at'),
+  },
+  // No index: a handful of rows a person has yet to read, scanned whole.
+);

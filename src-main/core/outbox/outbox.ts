@@ -6,9 +6,15 @@
  */
 import type { CacheDb } from '../db/open';
 import { ensureClientId } from '../db/open';
+import type { MUTATION_SCHEMA_VERSIONS, MutationName } from '../../../src-shared/contracts/sync-protocol';
+import type { MutationArgs } from '../../../src-shared/sync/mutations';
 
-/** Bumped when a mutation's argument shape changes; the server accepts this and the previous one. */
-export const OUTBOX_SCHEMA_VERSION = 1;
+/**
+ * Bumped when a mutation's argument shape changes; the server accepts this and the previous one.
+ * Its type pins it to the protocol's current version, and `append` checks every entry's arguments
+ * against that version's schema (src-shared/sync/mutations.ts) at compile time.
+ */
+export const OUTBOX_SCHEMA_VERSION: typeof MUTATION_SCHEMA_VERSIONS.current = 2;
 
 export interface OutboxEntry {
   mutationId: number;
@@ -36,7 +42,7 @@ export class Outbox {
   }
 
   /** Appends a mutation; call only inside the transaction that writes its rows. */
-  append(name: string, args: unknown, now: number = Date.now()): number {
+  append<N extends MutationName>(name: N, args: MutationArgs<N, typeof OUTBOX_SCHEMA_VERSION>, now: number = Date.now()): number {
     if (!this.db.$client.inTransaction) {
       throw new Error(`Outbox.append(${name}) outside a transaction: the row and its outbox entry must commit together`);
     }

@@ -2,15 +2,18 @@
  * CoreProcess: the main-thread side of the core. It owns no database connection itself; it starts
  * the writer worker (which migrates the cache before anything else may touch it), then a reader,
  * validates every call against its contract and routes it by the contract's access: reads to the
- * reader, writes to the writer. Electron's main process and the browser host both use it, so the
- * tests exercise the same arrangement users run.
+ * reader, writes to the writer, `sync` to the sync engine's thread when a central store is
+ * configured. Electron's main process and the browser host both use it, so the tests exercise the
+ * same arrangement users run.
  */
 import { Worker } from 'node:worker_threads';
 import { userInfo } from 'node:os';
-import { contracts } from '../../../src-shared/contracts';
+import { contracts, isSyncChannel, type SyncChannel } from '../../../src-shared/contracts';
 import { fail, type Result } from '../../../src-shared/result';
+import type { SyncTableName } from '../../../src-shared/sync/tables';
 import { validateInput } from '../rpc/dispatch';
 import { CoPurchaseMinerThread } from '../suggestions/co-purchase-thread';
+import { SyncThread } from '../sync/sync-thread';
 import type { FromWorker, ToWorker, WorkerConfig, WorkerRole } from './protocol';
 
 export interface CoreOptions {
@@ -27,7 +30,26 @@ export interface CoreOptions {
   demoSeed?: boolean;
   /** The co-purchase miner's worker script (out/main/co-purchase-worker.js); without it no rules are mined. */
   minerWorkerFile?: string;
+  /**
+   * The central store to sync with. Without it the cache works alone ('local_only'). Credentials
+   * come from the environment until sign-in exists (issue 5: sign-in screen, safeStorage).
+   */
+  sync?: SyncSettings;
 }
+
+export interface SyncSettings {
+  serverUrl: string;
+  username: string;
+  password: string;
+  /** out/main/sync-worker.js when built; a tsx bootstrap in tests. */
+  workerFile: string | URL;
+  /** Rows per pull page (tests use small pages); default the most the store sends. */
+  pullLimit?: number;
+}
+
+/** Pulled orders reach suggestions at most this often (the miner also spaces its own runs). */
+const SUGGESTION_REFRESH_MS = 5_000;
+const ORDER_TABLES: readonly SyncTableName[] = ['orders', 'order_lines', 'products', 'product_relations'];
 
 function defaultAgentId(): string {
   try {
@@ -145,6 +167,10 @@ export class CoreProcess {
   private readonly writer: DbWorker;
   private readonly reader: DbWorker;
   private readonly miner: CoPurchaseMinerThread | undefined;
+  private readonly sync: SyncThread | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastRefresh = 0;
+  private stopping = false;
 
   constructor(private readonly options: CoreOptions) {
     this.writer = new DbWorker('writer', options);
@@ -157,32 +183,83 @@ export class CoreProcess {
           workerFile: options.minerWorkerFile,
         })
       : undefined;
+    this.sync = options.sync
+      ? new SyncThread({
+          dbFile: options.dbFile,
+          migrationsFolder: options.migrationsFolder,
+          nativeBinding: options.nativeBinding,
+          serverUrl: options.sync.serverUrl,
+          username: options.sync.username,
+          password: options.sync.password,
+          workerFile: options.sync.workerFile,
+          pullLimit: options.sync.pullLimit,
+          onPulled: (change) => this.pulled(change.tables),
+        })
+      : undefined;
   }
 
   /**
    * Migrates (and on first start seeds) the cache, then opens the reader. Rejects with a message for
    * people. The co-purchase miner then starts in the background: suggestions never wait for it.
+   * Sync starts last, on the migrated file, also in the background: the window never waits for the
+   * store. If it cannot start the cache still works (its channels then answer `unavailable`).
    */
   async start(): Promise<void> {
     await this.writer.start();
     await this.reader.start();
     this.miner?.start().catch((e: unknown) => console.error('[core] the co-purchase miner did not start; suggestions use curated relations only', e));
+    this.sync?.start().catch((e: unknown) => {
+      if (!this.stopping) console.error('[core] sync did not start; the cache works alone until restart', e);
+    });
   }
 
   /** Asks the miner to fold in orders that arrived since its last run (sync calls this after a batch). */
   refreshSuggestions(): void {
-    this.miner?.refresh().catch((e: unknown) => console.error('[core] co-purchase refresh failed', e));
+    this.miner?.refresh().catch((e: unknown) => {
+      // A run cut short by quitting is not a failure: it resumes on the next start.
+      if (!this.stopping) console.error('[core] co-purchase refresh failed', e);
+    });
+  }
+
+  /** Pulled pages changed rows: when orders or the catalogue changed, refresh suggestions, throttled. */
+  private pulled(tables: readonly SyncTableName[]): void {
+    if (!this.miner || this.stopping || this.refreshTimer || !tables.some((t) => ORDER_TABLES.includes(t))) return;
+    const wait = Math.max(0, this.lastRefresh + SUGGESTION_REFRESH_MS - Date.now());
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.lastRefresh = Date.now();
+      this.refreshSuggestions();
+    }, wait);
   }
 
   /** Validates and routes one call. Never throws: every outcome is an envelope. */
   async call(channel: string, rawInput: unknown): Promise<Result<unknown>> {
     const valid = validateInput(channel, rawInput);
     if (!valid.ok) return valid;
-    const target = contracts[valid.value.channel].access === 'read' ? this.reader : this.writer;
-    return target.call(valid.value.channel, valid.value.input);
+    const { channel: name, input } = valid.value;
+    if (isSyncChannel(name)) return this.callSync(name, input);
+    const access = contracts[name].access;
+    const result = await (access === 'read' ? this.reader : this.writer).call(name, input);
+    // A saved write goes to the store at once, not at the next 30-second round.
+    if (access === 'write' && result.ok) this.sync?.kick();
+    return result;
+  }
+
+  /**
+   * With a store configured the sync thread answers; without one the database workers answer from
+   * the cache itself ('local_only', the outbox counted honestly). Dismissing writes, so it goes to
+   * the writer.
+   */
+  private callSync(channel: SyncChannel, input: unknown): Promise<Result<unknown>> {
+    if (this.sync) return this.sync.call(channel, input);
+    return (channel === 'sync:dismiss-rejection' ? this.writer : this.reader).call(channel, input);
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    // Sync first: no page is being applied while the other connections close.
+    await this.sync?.stop();
     await Promise.all([this.reader.stop(), this.writer.stop(), this.miner?.stop()]);
   }
 

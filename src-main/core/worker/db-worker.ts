@@ -8,10 +8,11 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import { openCache, type CacheDb } from '../db/open';
 import { createHandlers } from '../rpc/handlers';
 import { runHandler } from '../rpc/dispatch';
-import { isChannel, isSyncChannel } from '../../../src-shared/contracts';
-import { fail } from '../../../src-shared/result';
+import { isChannel, isSyncChannel, type SyncChannel } from '../../../src-shared/contracts';
+import { fail, type Result } from '../../../src-shared/result';
 import { isCountryCode } from '../../../src-shared/domain/phone';
 import { restoreDeferredIndexes, seedDemoIfEmpty } from '../seed/generator';
+import { answerWithoutStore } from '../sync/local-only';
 import type { FromWorker, ToWorker, WorkerConfig } from './protocol';
 
 const port = parentPort;
@@ -49,15 +50,27 @@ const handlers = createHandlers({
   now: () => Date.now(),
 });
 
+/** CoreProcess sends `sync:*` here only when no central store is configured (see sync/local-only.ts). */
+function syncWithoutStore(channel: SyncChannel, input: unknown): Result<unknown> {
+  try {
+    return answerWithoutStore(db.$client, channel, input, Date.now());
+  } catch (e) {
+    log(`${channel} failed`, e);
+    return fail('internal', 'The sync status could not be read from the local cache; try again.');
+  }
+}
+
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'close') {
     db.$client.close();
     send({ type: 'closed' });
     return;
   }
-  const result = isChannel(msg.channel) && !isSyncChannel(msg.channel)
-    ? runHandler(handlers, msg.channel, msg.input, log)
-    : fail('unknown_channel', `There is no channel named ${msg.channel}.`);
+  const result = !isChannel(msg.channel)
+    ? fail('unknown_channel', `There is no channel named ${msg.channel}.`)
+    : isSyncChannel(msg.channel)
+      ? syncWithoutStore(msg.channel, msg.input)
+      : runHandler(handlers, msg.channel, msg.input, log);
   send({ type: 'result', id: msg.id, result });
 });
 

@@ -6,11 +6,13 @@ import { create } from 'zustand';
 import { createLookupSlice, type LookupSlice } from '../features/lookup/store';
 import { createCustomerSlice, type CustomerSlice } from '../features/customer/store';
 import { createCallSlice, type CallSlice } from '../features/call/store';
+import { createSyncSlice, type SyncSlice } from '../features/sync/store';
 
-export type AppState = LookupSlice & CustomerSlice & CallSlice;
+export type AppState = LookupSlice & CustomerSlice & CallSlice & SyncSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createLookupSlice(...a),
   ...createCustomerSlice(...a),
   ...createCallSlice(...a),
+  ...createSyncSlice(...a),
 }));

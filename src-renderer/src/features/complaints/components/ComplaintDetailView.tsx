@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import {
   COMPLAINT_LIMITS,
   type ComplaintDetail,
@@ -8,6 +8,7 @@ import {
 import type { Result } from '../../../../../src-shared/result';
 import { switchboard } from '../../../api/client';
 import { useAppStore } from '../../../app/store';
+import { useDataVersion } from '../../sync/hooks/useDataVersion';
 import { formatDate } from '../../lookup/format';
 import { formatDateTime } from '../../../ui/format';
 import { SaveStatus, type SaveState } from '../../../ui/fields';
@@ -37,6 +38,11 @@ export function ComplaintDetailView({ complaintId, onChanged, onClose }: { compl
   const [followUp, setFollowUp] = useState('');
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
   const [busy, setBusy] = useState(false);
+  // Another workstation may move this complaint on; a sync reloads it (its status decides the
+  // buttons). What is typed here stays: the follow-up field takes the stored date only while the
+  // person has not changed it from the date last loaded.
+  const dataVersion = useDataVersion();
+  const loadedFollowUp = useRef('');
 
   useEffect(() => {
     let current = true;
@@ -44,13 +50,19 @@ export function ComplaintDetailView({ complaintId, onChanged, onClose }: { compl
       .complaintGet({ complaintId })
       .then((r) => {
         if (!current) return;
-        setDetail(r.ok ? r.value : { error: r.error.message });
-        if (r.ok) setFollowUp(r.value.followUpOn ?? '');
+        // A failed reload keeps the complaint on screen (and the fields under it); only a first load shows the error.
+        setDetail((shown) => (r.ok ? r.value : shown !== null && !('error' in shown) ? shown : { error: r.error.message }));
+        if (r.ok) {
+          const stored = r.value.followUpOn ?? '';
+          const before = loadedFollowUp.current;
+          loadedFollowUp.current = stored;
+          setFollowUp((typed) => (typed === before ? stored : typed));
+        }
       });
     return () => {
       current = false;
     };
-  }, [complaintId]);
+  }, [complaintId, dataVersion]);
 
   const apply = async (request: Promise<Result<ComplaintDetail>>, saved: string) => {
     setBusy(true);
@@ -64,7 +76,8 @@ export function ComplaintDetailView({ complaintId, onChanged, onClose }: { compl
     setDetail(r.value);
     setResolution('');
     setNote('');
-    setFollowUp(r.value.followUpOn ?? '');
+    loadedFollowUp.current = r.value.followUpOn ?? '';
+    setFollowUp(loadedFollowUp.current);
     setSave({ kind: 'saved', text: saved });
     onChanged();
   };

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ComplaintSummary } from '../../../../../src-shared/contracts/complaints';
 import { switchboard } from '../../../api/client';
+import { useDataVersion } from '../../sync/hooks/useDataVersion';
 import { formatDate } from '../../lookup/format';
 import { SaveStatus, type SaveState } from '../../../ui/fields';
 import { COMPLAINT_STATUS_LABELS } from '../../timeline/components/Timeline';
@@ -13,6 +14,8 @@ export function Complaints({ customerId, onChanged }: { customerId: string; onCh
   const [list, setList] = useState<{ complaints: ComplaintSummary[]; total: number } | { error: string } | null>(null);
   const [version, setVersion] = useState(0);
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
+  // Complaints logged or moved on other workstations arrive with a sync; the list keeps showing until the new one is in.
+  const dataVersion = useDataVersion();
 
   useEffect(() => {
     let current = true;
@@ -24,7 +27,7 @@ export function Complaints({ customerId, onChanged }: { customerId: string; onCh
     return () => {
       current = false;
     };
-  }, [customerId, version]);
+  }, [customerId, version, dataVersion]);
 
   const changed = () => {
     setVersion((v) => v + 1);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ContactEdit } from '../../../../../src-shared/contracts/customer360';
 import { switchboard } from '../../../api/client';
+import { useDataVersion } from '../../sync/hooks/useDataVersion';
 import { formatDateTime } from '../../../ui/format';
 
 const FIELD_LABELS: Record<ContactEdit['field'], string> = {
@@ -15,6 +16,7 @@ const FIELD_LABELS: Record<ContactEdit['field'], string> = {
 /** Who changed which contact field, when, from what to what; newest first. */
 export function EditHistory({ customerId, version }: { customerId: string; version: number }) {
   const [state, setState] = useState<{ edits: ContactEdit[]; total: number } | { error: string } | null>(null);
+  const dataVersion = useDataVersion();
   useEffect(() => {
     let current = true;
     void switchboard()
@@ -25,7 +27,7 @@ export function EditHistory({ customerId, version }: { customerId: string; versi
     return () => {
       current = false;
     };
-  }, [customerId, version]);
+  }, [customerId, version, dataVersion]);
   if (state === null) return <p className="muted">Loading history…</p>;
   if ('error' in state)
     return (

@@ -6,6 +6,7 @@ import { NOTE_LIMITS, noteAddInput } from '../../../../../src-shared/contracts/n
 import type { TimelineEntry } from '../../../../../src-shared/contracts/customer360';
 import { switchboard } from '../../../api/client';
 import { useAppStore } from '../../../app/store';
+import { useDataVersion } from '../../sync/hooks/useDataVersion';
 import { formatDateTime } from '../../../ui/format';
 import { SaveStatus, TextAreaField, type SaveState } from '../../../ui/fields';
 
@@ -19,6 +20,8 @@ export function Notes({ customerId, onChanged }: { customerId: string; onChanged
   const callId = useAppStore((s) => s.call?.id);
   const [notes, setNotes] = useState<NoteEntry[] | { error: string } | null>(null);
   const [version, setVersion] = useState(0);
+  // Notes from other workstations arrive with a sync; reloading the list leaves the note being typed alone.
+  const dataVersion = useDataVersion();
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
   const {
     register,
@@ -39,7 +42,7 @@ export function Notes({ customerId, onChanged }: { customerId: string; onChanged
     return () => {
       current = false;
     };
-  }, [customerId, version]);
+  }, [customerId, version, dataVersion]);
 
   const onSubmit = handleSubmit(async ({ body: text }) => {
     setSave({ kind: 'idle' });

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { OfferDecision, OfferRecord, OffersStatsOutput, Suggestion, SuggestionKind } from '../../../../../src-shared/contracts/suggestions';
 import { switchboard } from '../../../api/client';
 import { useAppStore } from '../../../app/store';
+import { useDataVersion } from '../../sync/hooks/useDataVersion';
 import { formatMoney } from '../../lookup/format';
 
 const KIND_LABELS: Record<SuggestionKind, string> = {
@@ -26,6 +27,9 @@ export function Suggestions({ customerId }: { customerId: string }) {
   const [stats, setStats] = useState<OffersStatsOutput | null>(null);
   const [statsVersion, setStatsVersion] = useState(0);
   const presentedOn = useRef<string | null>(null);
+  // Orders and offers from other workstations change what is worth offering; the list is replaced
+  // when the new one arrives (offers already recorded on this call stay as they are).
+  const dataVersion = useDataVersion();
 
   useEffect(() => {
     let current = true;
@@ -37,7 +41,7 @@ export function Suggestions({ customerId }: { customerId: string }) {
     return () => {
       current = false;
     };
-  }, [customerId]);
+  }, [customerId, dataVersion]);
 
   useEffect(() => {
     let current = true;
@@ -49,7 +53,7 @@ export function Suggestions({ customerId }: { customerId: string }) {
     return () => {
       current = false;
     };
-  }, [customerId, statsVersion]);
+  }, [customerId, statsVersion, dataVersion]);
 
   // Shown on a call → recorded as presented on that call.
   useEffect(() => {

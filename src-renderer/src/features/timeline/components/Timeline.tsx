@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { TimelineEntry } from '../../../../../src-shared/contracts/customer360';
+import { TIMELINE_PAGE_MAX, type TimelineEntry } from '../../../../../src-shared/contracts/customer360';
 import type { CallStatus } from '../../../../../src-shared/contracts/calls';
 import type { ComplaintStatus } from '../../../../../src-shared/contracts/complaints';
 import { switchboard } from '../../../api/client';
@@ -8,6 +8,7 @@ import { formatMoney } from '../../lookup/format';
 import { formatDateTime } from '../../../ui/format';
 import { CHANNEL_LABELS, STATUS_LABELS } from '../../customer/components/ProfilePanels';
 import { formatDuration } from '../../call/hooks/useCallTimer';
+import { useDataVersion } from '../../sync/hooks/useDataVersion';
 
 /** Entries read per page: a few screens' worth, so the first answer is quick. */
 const PAGE = 25;
@@ -48,13 +49,24 @@ export function Timeline({ customerId, version }: { customerId: string; version:
   const [error, setError] = useState<string | null>(null);
   const loading = useRef(false);
   const scrollRef = useRef<HTMLDivElement>(null);
+  // Entries from other workstations arrive with a sync (a complaint logged elsewhere shows here).
+  const dataVersion = useDataVersion();
+  /** Bumped by every reload: a page that was on its way for an older list is dropped, not appended. */
+  const generation = useRef(0);
+  const loadedCount = useRef(0);
+  loadedCount.current = entries.length;
 
   const loadPage = useCallback(
     async (from: string | undefined, reset: boolean) => {
-      if (loading.current) return;
+      // A reload always goes ahead (it replaces the list); a next page waits for the one on its way.
+      if (!reset && loading.current) return;
+      const mine = reset ? ++generation.current : generation.current;
       loading.current = true;
+      // A reload reads as many entries as are loaded, so a list scrolled down does not shrink under the reader.
+      const limit = reset ? Math.min(TIMELINE_PAGE_MAX, Math.max(PAGE, loadedCount.current)) : PAGE;
       try {
-        const r = await switchboard().customerTimeline({ customerId, limit: PAGE, ...(from ? { cursor: from } : {}) });
+        const r = await switchboard().customerTimeline({ customerId, limit, ...(from ? { cursor: from } : {}) });
+        if (mine !== generation.current) return;
         if (!r.ok) {
           setError(r.error.message);
           return;
@@ -63,7 +75,7 @@ export function Timeline({ customerId, version }: { customerId: string; version:
         setEntries((prev) => (reset ? r.value.entries : [...prev, ...r.value.entries]));
         setCursor(r.value.nextCursor);
       } finally {
-        loading.current = false;
+        if (mine === generation.current) loading.current = false;
       }
     },
     [customerId],
@@ -71,7 +83,7 @@ export function Timeline({ customerId, version }: { customerId: string; version:
 
   useEffect(() => {
     void loadPage(undefined, true);
-  }, [loadPage, version]);
+  }, [loadPage, version, dataVersion]);
 
   const virtualizer = useVirtualizer({
     count: entries.length,

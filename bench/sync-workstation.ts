@@ -1,0 +1,260 @@
+/**
+ * The workstation side of the sync benchmark, in a process of its own (forked by bench/sync.ts) so
+ * its memory is the workstation's alone: the real CoreProcess — writer, reader and sync worker
+ * threads, the TypeScript sources under tsx — copies the central store into an empty cache file,
+ * while a CSR looks callers up by phone through `lookup:search` as the window would.
+ *
+ * It receives one WorkstationConfig over IPC and answers with one WorkstationReport.
+ */
+import Database from 'better-sqlite3';
+import { readFileSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { LookupSearchOutput } from '../src-shared/contracts/lookup';
+import type { SyncStatus } from '../src-shared/contracts/sync';
+import { SYNC_TABLE_NAMES } from '../src-shared/sync/tables';
+import { defaultMigrationsFolder } from '../src-main/core/db/open';
+import { CoreProcess } from '../src-main/core/worker/core-process';
+import { SeedRandom } from '../src-main/core/seed/random';
+import { percentile, type Figure } from './stats';
+
+export interface SampledPhone {
+  /** The phone row's position in the source file (phones are keyed in the order they were made). */
+  rowid: number;
+  /** As a CSR types it. */
+  typed: string;
+  customerId: string;
+}
+
+export interface WorkstationConfig {
+  cacheFile: string;
+  serverUrl: string;
+  username: string;
+  password: string;
+  pullLimit: number;
+  /** Phones from the source, by rowid: a lookup picks one the sync has already delivered, when there is one. */
+  phones: SampledPhone[];
+  /** Rows the snapshot sends before the first phone (the tables before customer_phones). */
+  rowsBeforePhones: number;
+  /** One lookup starts every this many ms (a busy desk, not a flood that would starve the sync). */
+  lookupEveryMs: number;
+  /** Give up waiting for the sync after this long (the figures then say it did not catch up). */
+  deadlineMs: number;
+}
+
+export type WorkstationReport = { type: 'figures'; figures: Figure[]; caughtUp: boolean; lastError: string | null } | { type: 'failed'; message: string };
+
+const STATUS_EVERY_MS = 100;
+const RSS_EVERY_MS = 100;
+const PRINT_EVERY_MS = 15_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * What the RSS is made of (Linux): anonymous memory (heaps, SQLite page caches) and file pages
+ * mapped into the process (SQLite's mmap of the cache file, counted once per connection that
+ * mapped it, though the kernel may drop them at any time). Zeros elsewhere.
+ */
+function rssParts(): { anon: number; file: number } {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+    return { anon: kb('RssAnon'), file: kb('RssFile') + kb('RssShmem') };
+  } catch {
+    return { anon: 0, file: 0 };
+  }
+}
+const mb = (bytes: number) => bytes / 1024 / 1024;
+
+async function run(config: WorkstationConfig): Promise<WorkstationReport> {
+  const rssBefore = process.memoryUsage.rss();
+  let peakRss = rssBefore;
+  let peakParts = rssParts();
+  let peakAnon = peakParts.anon;
+  const rssTimer = setInterval(() => {
+    const rss = process.memoryUsage.rss();
+    if (rss > peakRss) {
+      peakRss = rss;
+      peakParts = rssParts();
+    }
+    peakAnon = Math.max(peakAnon, rssParts().anon);
+  }, RSS_EVERY_MS);
+  const loads: number[] = [];
+  const loadTimer = setInterval(() => loads.push(loadavg()[0] ?? 0), 5_000);
+
+  const core = new CoreProcess({
+    dbFile: config.cacheFile,
+    workerFile: fileURLToPath(new URL('./db-worker-ts.mjs', import.meta.url)),
+    migrationsFolder: defaultMigrationsFolder(),
+    defaultRegion: 'US',
+    host: 'browser-host',
+    version: 'bench',
+    agentId: 'bench',
+    sync: {
+      serverUrl: config.serverUrl,
+      username: config.username,
+      password: config.password,
+      workerFile: fileURLToPath(new URL('./sync-worker-ts.mjs', import.meta.url)),
+      pullLimit: config.pullLimit,
+    },
+  });
+
+  let stopped: Promise<void> | undefined;
+  const stopCore = () => (stopped ??= core.stop());
+  let status: SyncStatus | null = null;
+  let finished = false;
+  let caughtUp = false;
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  let elapsedMs = 0;
+  try {
+    await core.start();
+    const rssStarted = process.memoryUsage.rss();
+
+    // Sync status, as the window polls it; "caught up" = no initial copy running and a pull reached the end.
+    const watch = (async () => {
+      let lastPrint = performance.now();
+      while (!finished) {
+        const r = await core.call('sync:status', {});
+        if (r.ok) {
+          status = r.value as SyncStatus;
+          if (status.initialSync === null && status.lastSyncAt !== null) {
+            caughtUp = true;
+            finished = true;
+            break;
+          }
+          if (status.state === 'signed_out') throw new Error(`The store refused the bench user: ${status.lastError}`);
+        }
+        const now = performance.now();
+        if (now - lastPrint >= PRINT_EVERY_MS) {
+          lastPrint = now;
+          const done = status?.initialSync?.done ?? 0;
+          const total = status?.initialSync?.total ?? 0;
+          const s = (now - started) / 1000;
+          console.log(
+            `  sync: ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} rows · ${s.toFixed(0)} s · ${Math.round(done / s).toLocaleString('en-US')} rows/s · RSS ${mb(process.memoryUsage.rss()).toFixed(0)} MB (peak ${mb(peakRss).toFixed(0)}) · ${status?.state ?? '?'}${status?.lastError ? ` (${status.lastError})` : ''} · load ${loadavg()[0]?.toFixed(1)}`,
+          );
+        }
+        if (now - started > config.deadlineMs) {
+          console.warn(`  the sync did not catch up within ${(config.deadlineMs / 60_000).toFixed(0)} min; stopping it`);
+          finished = true;
+          break;
+        }
+        await sleep(STATUS_EVERY_MS);
+      }
+      elapsedMs = performance.now() - started;
+    })();
+
+    // Lookups while the copy runs: a number of a customer whose phones have already arrived.
+    const lookups: number[] = [];
+    const hitTimes: number[] = [];
+    let hits = 0;
+    let noMatch = 0;
+    let wrong = 0;
+    let errors = 0;
+    let startupLookups = 0;
+    const phones = [...config.phones].sort((a, b) => a.rowid - b.rowid);
+    const random = new SeedRandom(1, 'bench-sync-lookups');
+    const pick = (): SampledPhone => {
+      const delivered = Math.max(0, (status?.initialSync?.done ?? (status?.lastSyncAt ? Infinity : 0)) - config.rowsBeforePhones);
+      let n = 0;
+      while (n < phones.length && phones[n]!.rowid <= delivered) n++;
+      // None delivered yet (products and customers come first): look one up anyway, it finds nothing.
+      return phones[random.int(n > 0 ? n : phones.length)]!;
+    };
+    const ask = (async () => {
+      let next = performance.now();
+      while (!finished) {
+        const phone = pick();
+        const t = performance.now();
+        const r = await core.call('lookup:search', { query: phone.typed, limit: 20 });
+        const ms = performance.now() - t;
+        if (finished) break; // answered after the sync caught up: not "during"
+        // Before the first page lands the threads are still starting (under tsx: compiling): not the sync's effect.
+        const seen = status as SyncStatus | null;
+        if (seen === null || (seen.initialSync === null && seen.lastSyncAt === null)) startupLookups++;
+        else lookups.push(ms);
+        if (!r.ok) errors++;
+        else {
+          const hitList = (r.value as LookupSearchOutput).hits;
+          if (hitList.length === 0) noMatch++;
+          else if (hitList.some((h) => h.customerId === phone.customerId)) {
+            hits++;
+            hitTimes.push(ms);
+          } else wrong++;
+        }
+        next += config.lookupEveryMs;
+        await sleep(Math.max(0, next - performance.now()));
+      }
+    })();
+
+    await Promise.all([watch, ask]);
+    const cpu = process.cpuUsage(cpuBefore);
+    clearInterval(rssTimer);
+    clearInterval(loadTimer);
+    const lastError = (status as SyncStatus | null)?.lastError ?? null;
+    await stopCore();
+
+    const cache = new Database(config.cacheFile, { readonly: true });
+    let rows = 0;
+    try {
+      for (const table of SYNC_TABLE_NAMES) rows += cache.prepare(`SELECT count(*) FROM "${table}"`).pluck().get() as number;
+    } finally {
+      cache.close();
+    }
+    const seconds = elapsedMs / 1000;
+    if (errors > 0) console.warn(`  warning: ${errors} lookups during the sync answered with an error`);
+    if (wrong > 0) console.warn(`  warning: ${wrong} lookups during the sync found other customers but not the phone's own`);
+    const figures: Figure[] = [
+      { name: 'sync.initial.rows', value: rows, unit: 'rows' },
+      { name: 'sync.initial.seconds', value: seconds, unit: 's' },
+      { name: 'sync.initial.rows_per_s', value: rows / seconds, unit: 'rows/s' },
+      { name: 'sync.initial.peak_rss_mb', value: mb(peakRss), unit: 'MB' },
+      { name: 'sync.initial.peak_rss_anon_mb', value: mb(peakParts.anon), unit: 'MB (anonymous part of the peak)' },
+      { name: 'sync.initial.peak_rss_file_mb', value: mb(peakParts.file), unit: 'MB (mapped-file part of the peak)' },
+      { name: 'sync.initial.peak_anon_mb', value: mb(peakAnon), unit: 'MB' },
+      { name: 'sync.initial.rss_before_mb', value: mb(rssBefore), unit: 'MB' },
+      // Right after the core's threads started (the sync had just begun): what the threads weigh before any data.
+      { name: 'sync.initial.rss_started_mb', value: mb(rssStarted), unit: 'MB' },
+      // All threads of the workstation process (writer, reader, sync, main); the server's and PostgreSQL's are separate figures.
+      { name: 'sync.initial.workstation_cpu_s', value: (cpu.user + cpu.system) / 1e6, unit: 's' },
+      { name: 'sync.initial.cache_mb', value: mb(statSync(config.cacheFile).size), unit: 'MB' },
+      { name: 'sync.initial.loadavg_1m', value: loads.length > 0 ? loads.reduce((a, b) => a + b, 0) / loads.length : (loadavg()[0] ?? 0), unit: 'load' },
+    ];
+    if (lookups.length > 0) {
+      figures.push(
+        { name: 'sync.lookup_during.p50_ms', value: percentile(lookups, 0.5), unit: 'ms' },
+        { name: 'sync.lookup_during.p99_ms', value: percentile(lookups, 0.99), unit: 'ms' },
+        { name: 'sync.lookup_during.lookups', value: lookups.length, unit: 'lookups' },
+        { name: 'sync.lookup_during.hits', value: hits, unit: 'lookups' },
+        { name: 'sync.lookup_during.no_match', value: noMatch, unit: 'lookups' },
+        { name: 'sync.lookup_during.before_first_page', value: startupLookups, unit: 'lookups (not in the percentiles)' },
+      );
+      if (hitTimes.length > 0) figures.push({ name: 'sync.lookup_during.hit_p99_ms', value: percentile(hitTimes, 0.99), unit: 'ms' });
+    }
+    return { type: 'figures', figures, caughtUp, lastError };
+  } finally {
+    finished = true;
+    clearInterval(rssTimer);
+    clearInterval(loadTimer);
+    await stopCore();
+  }
+}
+
+function send(report: WorkstationReport): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) {
+      console.log(JSON.stringify(report));
+      resolve();
+      return;
+    }
+    process.send(report, undefined, {}, () => resolve());
+  });
+}
+
+process.once('message', (config: WorkstationConfig) => {
+  run(config)
+    .catch((e: unknown): WorkstationReport => ({ type: 'failed', message: e instanceof Error ? (e.stack ?? e.message) : String(e) }))
+    .then(send)
+    .finally(() => process.exit(0));
+});

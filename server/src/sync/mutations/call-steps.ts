@@ -1,0 +1,92 @@
+/**
+ * The call lifecycle on the central store: `call.start` makes the row; each later step updates it
+ * the way the workstation's CallDesk did (status, hold_started_at, talk_ended_at, completed_at and
+ * the talk / hold / wrap-up times the workstation measured), so the store's row reads like the
+ * workstation's.
+ *
+ * A step the call's current status does not allow (possible only when an agent carried on the same
+ * call from a second workstation) changes nothing and is still settled as applied: the store's row
+ * is the truth both workstations pull, and refusing it would leave the CSR an error they cannot act
+ * on. A step for a call the store does not have is refused.
+ */
+import { eq } from 'drizzle-orm';
+import type { CallStatus } from '../../../../src-shared/contracts/calls';
+import { MUTATION_WORDS, type ParsedMutation } from '../../../../src-shared/sync/mutations';
+import { missingCaseError } from '../../../../src-shared/result';
+import { calls } from '../../db/schema';
+import { requireCustomer } from './references';
+import { MutationRefused, type ApplyContext, type StoreTx } from './refusal';
+
+type CallMutation = Extract<ParsedMutation, { name: `call.${string}` }>;
+type Step = Exclude<CallMutation['name'], 'call.start'>;
+
+/** Which statuses each step may start from (the same rules as the workstation's CallDesk). */
+const ALLOWED_FROM: Record<Step, readonly CallStatus[]> = {
+  'call.attach_customer': ['active', 'on_hold', 'wrap_up'],
+  'call.hold': ['active'],
+  'call.resume': ['on_hold'],
+  'call.end': ['active', 'on_hold'],
+  'call.wrap_up': ['wrap_up'],
+};
+
+export async function applyCallMutation({ tx }: ApplyContext, m: CallMutation): Promise<void> {
+  const words = MUTATION_WORDS[m.name];
+  if (m.name === 'call.start') {
+    const a = m.args;
+    if (a.customerId !== null) await requireCustomer(tx, a.customerId, words);
+    await tx
+      .insert(calls)
+      .values({ id: a.callId, customerId: a.customerId, fromE164: a.fromE164, source: a.source, agentId: a.agentId, status: 'active', startedAt: a.startedAt })
+      .onConflictDoNothing({ target: calls.id });
+    return;
+  }
+
+  const call = await lockCall(tx, m.args.callId, words);
+  if (!ALLOWED_FROM[m.name].includes(call.status)) return;
+  const where = eq(calls.id, m.args.callId);
+  switch (m.name) {
+    case 'call.attach_customer':
+      await requireCustomer(tx, m.args.customerId, words);
+      if (call.customerId !== m.args.customerId) await tx.update(calls).set({ customerId: m.args.customerId }).where(where);
+      return;
+    case 'call.hold':
+      await tx.update(calls).set({ status: 'on_hold', holdStartedAt: m.args.at }).where(where);
+      return;
+    case 'call.resume':
+      await tx.update(calls).set({ status: 'active', holdStartedAt: null, holdMs: m.args.holdMs }).where(where);
+      return;
+    case 'call.end':
+      await tx
+        .update(calls)
+        .set({ status: 'wrap_up', holdStartedAt: null, talkEndedAt: m.args.at, talkMs: m.args.talkMs, holdMs: m.args.holdMs })
+        .where(where);
+      return;
+    case 'call.wrap_up':
+      await tx
+        .update(calls)
+        .set({
+          status: 'completed',
+          completedAt: m.args.at,
+          talkMs: m.args.talkMs,
+          holdMs: m.args.holdMs,
+          wrapUpMs: m.args.wrapUpMs,
+          dispositionCode: m.args.dispositionCode,
+          wrapUpNotes: m.args.notes,
+        })
+        .where(where);
+      return;
+    default:
+      throw missingCaseError(m);
+  }
+}
+
+async function lockCall(tx: StoreTx, callId: string, words: string): Promise<{ status: CallStatus; customerId: string | null }> {
+  const [call] = await tx.select({ status: calls.status, customerId: calls.customerId }).from(calls).where(eq(calls.id, callId)).for('no key update');
+  if (!call) {
+    throw new MutationRefused(
+      'not_found',
+      `This call is not in the central store (its start was refused or removed), so this ${words} could not be recorded there; nothing needs re-entering.`,
+    );
+  }
+  return call;
+}

@@ -1,0 +1,144 @@
+/**
+ * Complaints on the central store: logging one, and its status and follow-up changes.
+ *
+ * Changes are applied in server order as recorded events, never refused for the status they came
+ * from: two workstations that both moved the same complaint (one resolved it while the other,
+ * offline, started work on it) each keep their event, the complaint's status is the `to` of the
+ * change applied last, and the event's "from" is the store's status just before it, so the
+ * history reads as what happened in the store. Refusing would poison the second workstation's
+ * queue with an error nobody can fix.
+ */
+import { eq, sql } from 'drizzle-orm';
+import type { ComplaintStatus } from '../../../../src-shared/contracts/complaints';
+import { MUTATION_WORDS, type ParsedMutation } from '../../../../src-shared/sync/mutations';
+import { missingCaseError } from '../../../../src-shared/result';
+import { complaintEvents, complaints } from '../../db/schema';
+import { requireComplaintOrder, requireCustomer, requireLinkedCall } from './references';
+import { MutationRefused, type ApplyContext, type StoreTx } from './refusal';
+
+type ComplaintMutation = Extract<ParsedMutation, { name: `complaint.${string}` }>;
+
+/** The follow-up event's text, worded as the workstation words it (ComplaintLog.setFollowUp). */
+export function followUpDetail(previous: string | null, next: string | null): string {
+  if (next === null) return previous === null ? 'Follow-up cleared' : `Follow-up cleared (was ${previous})`;
+  return previous === null || previous === next ? `Follow up on ${next}` : `Follow-up moved from ${previous} to ${next}`;
+}
+
+export async function applyComplaintMutation({ tx }: ApplyContext, m: ComplaintMutation): Promise<void> {
+  const words = MUTATION_WORDS[m.name];
+  switch (m.name) {
+    case 'complaint.log': {
+      const a = m.args;
+      await requireCustomer(tx, a.customerId, words);
+      await requireLinkedCall(tx, a.callId, words);
+      await requireComplaintOrder(tx, a.customerId, a.orderId, a.orderLineId);
+      await tx
+        .insert(complaints)
+        .values({
+          id: a.complaintId,
+          customerId: a.customerId,
+          callId: a.callId,
+          orderId: a.orderId,
+          orderLineId: a.orderLineId,
+          categoryCode: a.categoryCode,
+          severity: a.severity,
+          description: a.description,
+          desiredResolution: a.desiredResolution,
+          status: 'open',
+          followUpOn: a.followUpOn,
+          openedAt: a.openedAt,
+          updatedAt: a.openedAt,
+          agentId: a.agentId,
+        })
+        .onConflictDoNothing({ target: complaints.id });
+      await tx
+        .insert(complaintEvents)
+        .values({
+          id: a.eventId,
+          complaintId: a.complaintId,
+          callId: a.callId,
+          agentId: a.agentId,
+          at: a.openedAt,
+          kind: 'opened',
+          fromStatus: null,
+          toStatus: 'open',
+          detail: a.followUpOn ? `Follow up on ${a.followUpOn}` : null,
+        })
+        .onConflictDoNothing({ target: complaintEvents.id });
+      return;
+    }
+    case 'complaint.transition': {
+      const a = m.args;
+      const current = await lockComplaint(tx, a.complaintId, words);
+      await requireLinkedCall(tx, a.callId, words);
+      const resolved = a.to === 'resolved';
+      await tx
+        .update(complaints)
+        .set({
+          status: a.to,
+          // Reopening (or any move away from resolved) clears the resolution; the event keeps it.
+          resolution: resolved ? a.resolution : null,
+          resolvedAt: resolved ? a.at : null,
+          updatedAt: sql`greatest(${complaints.updatedAt}, ${a.at})`,
+        })
+        .where(eq(complaints.id, a.complaintId));
+      const detail = [resolved ? a.resolution : null, a.note].filter((s): s is string => s !== null).join('\n') || null;
+      await tx
+        .insert(complaintEvents)
+        .values({
+          id: a.eventId,
+          complaintId: a.complaintId,
+          callId: a.callId,
+          agentId: a.agentId,
+          at: a.at,
+          kind: 'status',
+          fromStatus: current.status,
+          toStatus: a.to,
+          detail,
+        })
+        .onConflictDoNothing({ target: complaintEvents.id });
+      return;
+    }
+    case 'complaint.set_follow_up': {
+      const a = m.args;
+      const current = await lockComplaint(tx, a.complaintId, words);
+      await requireLinkedCall(tx, a.callId, words);
+      await tx
+        .update(complaints)
+        .set({ followUpOn: a.followUpOn, updatedAt: sql`greatest(${complaints.updatedAt}, ${a.at})` })
+        .where(eq(complaints.id, a.complaintId));
+      await tx
+        .insert(complaintEvents)
+        .values({
+          id: a.eventId,
+          complaintId: a.complaintId,
+          callId: a.callId,
+          agentId: a.agentId,
+          at: a.at,
+          kind: 'follow_up',
+          fromStatus: null,
+          toStatus: null,
+          detail: followUpDetail(current.followUpOn, a.followUpOn),
+        })
+        .onConflictDoNothing({ target: complaintEvents.id });
+      return;
+    }
+    default:
+      throw missingCaseError(m);
+  }
+}
+
+async function lockComplaint(tx: StoreTx, complaintId: string, words: string): Promise<{ status: ComplaintStatus; followUpOn: string | null }> {
+  const [found] = await tx
+    .select({ status: complaints.status, followUpOn: complaints.followUpOn })
+    .from(complaints)
+    .where(eq(complaints.id, complaintId))
+    .for('no key update');
+  if (!found) {
+    throw new MutationRefused(
+      'not_found',
+      `This complaint is not in the central store (it was refused earlier or removed), so this ${words} was not saved there; re-enter it on the complaint if it is still needed.`,
+    );
+  }
+  return found;
+}

@@ -1,0 +1,192 @@
+/**
+ * `customer.create` and `customer.update_contact` on the central store.
+ *
+ * Contact edits are field-level last-writer-wins in server order: an edit writes only the fields
+ * it changed, so two workstations editing different fields of one customer both keep their
+ * change, and on the same field the one applied later wins. Every edit is recorded in
+ * contact_edits with old_value = the store's value just before it was applied (not the value the
+ * workstation saw), so the value that lost stays readable in the history. Phones, emails and the
+ * primary address are each one field: the edit carries the whole list and the store makes the
+ * customer's rows match it (rows keep their ids, rows not in it are removed).
+ */
+import { and, asc, desc, eq, ne, notInArray } from 'drizzle-orm';
+import type { ContactField } from '../../../../src-shared/contracts/customer360';
+import { contactFieldText, type ContactForText } from '../../../../src-shared/domain/contact-text';
+import { changedContactFields, MUTATION_WORDS, type ContactChanges, type ParsedMutation } from '../../../../src-shared/sync/mutations';
+import { contactEdits, customerAddresses, customerEmails, customerPhones, customers } from '../../db/schema';
+import { v1CustomerContactIds } from './derived-ids';
+import { requireLinkedCall } from './references';
+import { MutationRefused, type ApplyContext, type StoreTx } from './refusal';
+
+type CustomerCreate = Extract<ParsedMutation, { name: 'customer.create' }>;
+type UpdateContact = Extract<ParsedMutation, { name: 'customer.update_contact' }>;
+
+export async function applyCustomerCreate({ tx, savedAt }: ApplyContext, m: CustomerCreate): Promise<void> {
+  const a = m.args;
+  const ids = m.schemaVersion === 2 ? { phoneId: m.args.phoneId, emailId: m.args.emailId } : v1CustomerContactIds(a.customerId);
+  // v1 did not carry the number as typed; its E.164 form is the best "raw" there is.
+  const raw = m.schemaVersion === 2 ? m.args.phoneRaw : a.phone;
+  // The customer's times are the workstation's (the entry carries no other); nothing orders by them.
+  await tx
+    .insert(customers)
+    .values({ id: a.customerId, firstName: a.firstName, lastName: a.lastName, segment: 'new', createdAt: savedAt, updatedAt: savedAt })
+    .onConflictDoNothing({ target: customers.id });
+  await tx
+    .insert(customerPhones)
+    .values({ id: ids.phoneId, customerId: a.customerId, e164: a.phone, raw, kind: 'mobile', isPrimary: true })
+    .onConflictDoNothing({ target: customerPhones.id });
+  if (a.email !== null && ids.emailId !== null) {
+    await tx
+      .insert(customerEmails)
+      .values({ id: ids.emailId, customerId: a.customerId, email: a.email, isPrimary: true })
+      .onConflictDoNothing({ target: customerEmails.id });
+  }
+}
+
+export async function applyUpdateContact({ tx, now }: ApplyContext, m: UpdateContact): Promise<void> {
+  const a = m.args;
+  const words = MUTATION_WORDS[m.name];
+  // Serializes contact edits of one customer (NO KEY UPDATE does not block rows that merely refer to it).
+  const [customer] = await tx
+    .select({ firstName: customers.firstName, lastName: customers.lastName, marketingConsent: customers.marketingConsent })
+    .from(customers)
+    .where(eq(customers.id, a.customerId))
+    .for('no key update');
+  if (!customer) {
+    throw new MutationRefused(
+      'not_found',
+      `The customer this ${words} is for is no longer in the central store (the record may have been deleted or merged), so the ${words} was not saved there; find the customer again and re-enter it if it is still needed.`,
+    );
+  }
+  await requireLinkedCall(tx, a.callId, words);
+
+  const before = await readContact(tx, a.customerId, customer);
+  const c = a.changes;
+  const after = applyChanges(before, c);
+  const fields = changedContactFields(c);
+  const newValue = (field: ContactField, i: number): string | null =>
+    m.schemaVersion === 2 ? (m.args.edits[i]?.newValue ?? null) : contactFieldText(field, after);
+
+  await tx
+    .insert(contactEdits)
+    .values(
+      fields.map((field, i) => ({
+        id: a.editIds[i]!,
+        customerId: a.customerId,
+        callId: a.callId,
+        agentId: a.agentId,
+        field,
+        oldValue: contactFieldText(field, before),
+        newValue: newValue(field, i),
+        at: a.at,
+      })),
+    )
+    .onConflictDoNothing({ target: contactEdits.id });
+
+  await tx
+    .update(customers)
+    .set({
+      ...(c.firstName !== undefined ? { firstName: c.firstName } : {}),
+      ...(c.lastName !== undefined ? { lastName: c.lastName } : {}),
+      ...(c.marketingConsent !== undefined ? { marketingConsent: c.marketingConsent } : {}),
+      updatedAt: now,
+    })
+    .where(eq(customers.id, a.customerId));
+  if (c.phones !== undefined) await replacePhones(tx, a.customerId, c.phones);
+  if (c.emails !== undefined) await replaceEmails(tx, a.customerId, c.emails);
+  if (c.primaryAddress !== undefined) await replacePrimaryAddress(tx, a.customerId, c.primaryAddress);
+}
+
+type StoredPhones = NonNullable<ContactChanges['phones']>;
+type StoredEmails = NonNullable<ContactChanges['emails']>;
+type StoredAddress = NonNullable<ContactChanges['primaryAddress']>;
+
+/** The store's current contact record of a customer, lists in priority order (primary first). */
+async function readContact(
+  tx: StoreTx,
+  customerId: string,
+  customer: { firstName: string; lastName: string; marketingConsent: boolean },
+): Promise<ContactForText> {
+  // The store keeps no insertion order: after the primary, lists are in a stable order of their own.
+  const phones = await tx
+    .select({ e164: customerPhones.e164, kind: customerPhones.kind })
+    .from(customerPhones)
+    .where(eq(customerPhones.customerId, customerId))
+    .orderBy(desc(customerPhones.isPrimary), asc(customerPhones.e164), asc(customerPhones.id));
+  const emails = await tx
+    .select({ email: customerEmails.email })
+    .from(customerEmails)
+    .where(eq(customerEmails.customerId, customerId))
+    .orderBy(desc(customerEmails.isPrimary), asc(customerEmails.email), asc(customerEmails.id));
+  const [primaryAddress] = await tx
+    .select({
+      line1: customerAddresses.line1,
+      line2: customerAddresses.line2,
+      city: customerAddresses.city,
+      region: customerAddresses.region,
+      postalCode: customerAddresses.postalCode,
+      country: customerAddresses.country,
+    })
+    .from(customerAddresses)
+    .where(and(eq(customerAddresses.customerId, customerId), eq(customerAddresses.isPrimary, true)))
+    .orderBy(asc(customerAddresses.id))
+    .limit(1);
+  return { ...customer, phones, emails, primaryAddress: primaryAddress ?? null };
+}
+
+function applyChanges(before: ContactForText, c: ContactChanges): ContactForText {
+  return {
+    firstName: c.firstName ?? before.firstName,
+    lastName: c.lastName ?? before.lastName,
+    phones: c.phones ?? before.phones,
+    emails: c.emails ?? before.emails,
+    primaryAddress: c.primaryAddress !== undefined ? c.primaryAddress : before.primaryAddress,
+    marketingConsent: c.marketingConsent ?? before.marketingConsent,
+  };
+}
+
+async function replacePhones(tx: StoreTx, customerId: string, phones: StoredPhones): Promise<void> {
+  const keep = phones.map((p) => p.id);
+  await tx
+    .delete(customerPhones)
+    .where(and(eq(customerPhones.customerId, customerId), keep.length ? notInArray(customerPhones.id, keep) : undefined));
+  for (const p of phones) {
+    const values = { e164: p.e164, raw: p.raw, kind: p.kind, isPrimary: p.isPrimary };
+    await tx
+      .insert(customerPhones)
+      .values({ id: p.id, customerId, ...values })
+      // An id of another customer's row is left alone: a list only ever speaks for its own customer.
+      .onConflictDoUpdate({ target: customerPhones.id, set: values, setWhere: eq(customerPhones.customerId, customerId) });
+  }
+}
+
+async function replaceEmails(tx: StoreTx, customerId: string, emails: StoredEmails): Promise<void> {
+  const keep = emails.map((e) => e.id);
+  await tx
+    .delete(customerEmails)
+    .where(and(eq(customerEmails.customerId, customerId), keep.length ? notInArray(customerEmails.id, keep) : undefined));
+  for (const e of emails) {
+    const values = { email: e.email, isPrimary: e.isPrimary };
+    await tx
+      .insert(customerEmails)
+      .values({ id: e.id, customerId, ...values })
+      .onConflictDoUpdate({ target: customerEmails.id, set: values, setWhere: eq(customerEmails.customerId, customerId) });
+  }
+}
+
+/** The customer's primary address becomes `address` (or there is none); other addresses stay. */
+async function replacePrimaryAddress(tx: StoreTx, customerId: string, address: StoredAddress | null): Promise<void> {
+  const primaries = and(eq(customerAddresses.customerId, customerId), eq(customerAddresses.isPrimary, true));
+  if (address === null) {
+    await tx.delete(customerAddresses).where(primaries);
+    return;
+  }
+  const { id, ...fields } = address;
+  await tx.delete(customerAddresses).where(and(primaries, ne(customerAddresses.id, id)));
+  const values = { ...fields, isPrimary: true };
+  await tx
+    .insert(customerAddresses)
+    .values({ id, customerId, ...values })
+    .onConflictDoUpdate({ target: customerAddresses.id, set: values, setWhere: eq(customerAddresses.customerId, customerId) });
+}
+

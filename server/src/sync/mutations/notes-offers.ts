@@ -1,0 +1,68 @@
+/**
+ * Notes and upsell offers on the central store. A note is written once. An offer is presented
+ * once and answered once: the first answer the store applies is the one it keeps (as on the
+ * workstation, a recorded answer is final), and a later answer to the same offer changes nothing.
+ */
+import { and, eq } from 'drizzle-orm';
+import { MUTATION_WORDS, type ParsedMutation } from '../../../../src-shared/sync/mutations';
+import { missingCaseError } from '../../../../src-shared/result';
+import { notes, offers } from '../../db/schema';
+import { requireCustomer, requireLinkedCall, requireProduct } from './references';
+import { MutationRefused, type ApplyContext } from './refusal';
+
+type NoteOrOffer = Extract<ParsedMutation, { name: 'note.add' | 'offer.present' | 'offer.decide' }>;
+
+export async function applyNoteOrOffer({ tx }: ApplyContext, m: NoteOrOffer): Promise<void> {
+  const words = MUTATION_WORDS[m.name];
+  switch (m.name) {
+    case 'note.add': {
+      const a = m.args;
+      await requireCustomer(tx, a.customerId, words);
+      await requireLinkedCall(tx, a.callId, words);
+      await tx
+        .insert(notes)
+        .values({ id: a.noteId, customerId: a.customerId, callId: a.callId, agentId: a.agentId, body: a.body, createdAt: a.createdAt })
+        .onConflictDoNothing({ target: notes.id });
+      return;
+    }
+    case 'offer.present': {
+      const a = m.args;
+      await requireCustomer(tx, a.customerId, words);
+      await requireLinkedCall(tx, a.callId, words);
+      await requireProduct(tx, a.productId, words);
+      await tx
+        .insert(offers)
+        .values({
+          id: a.offerId,
+          customerId: a.customerId,
+          callId: a.callId,
+          agentId: a.agentId,
+          productId: a.productId,
+          kind: a.kind,
+          reason: a.reason,
+          outcome: 'presented',
+          presentedAt: a.presentedAt,
+          decidedAt: null,
+        })
+        .onConflictDoNothing({ target: offers.id });
+      return;
+    }
+    case 'offer.decide': {
+      const a = m.args;
+      const [offer] = await tx.select({ outcome: offers.outcome }).from(offers).where(eq(offers.id, a.offerId)).for('no key update');
+      if (!offer) {
+        throw new MutationRefused(
+          'not_found',
+          'This offer is not in the central store (it was refused earlier or removed), so the customer’s answer was not recorded there; nothing needs re-entering.',
+        );
+      }
+      await tx
+        .update(offers)
+        .set({ outcome: a.outcome, decidedAt: a.decidedAt })
+        .where(and(eq(offers.id, a.offerId), eq(offers.outcome, 'presented')));
+      return;
+    }
+    default:
+      throw missingCaseError(m);
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * A permanent reason not to apply a pushed mutation: its arguments do not parse, or a row it
+ * refers to is not in the store. An applier throws it; push rolls the apply back and, in a fresh
+ * transaction, records the entry as rejected with this code and message (the client's last
+ * mutation id still moves on, so one bad entry never blocks the queue). Anything else thrown is
+ * transient and stops the batch.
+ */
+import type { ErrorCode } from '../../../../src-shared/result';
+import type { StoreDb } from '../../db/connect';
+
+export class MutationRefused extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'MutationRefused';
+    this.code = code;
+  }
+}
+
+/** The transaction an applier writes in (one per pushed mutation). */
+export type StoreTx = Parameters<Parameters<StoreDb['transaction']>[0]>[0];
+
+export interface ApplyContext {
+  tx: StoreTx;
+  /** The server's clock (epoch ms) when this mutation is applied. */
+  now: number;
+  /** The workstation's clock when the entry was saved: for rows whose time the mutation does not carry. */
+  savedAt: number;
+}

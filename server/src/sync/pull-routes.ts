@@ -1,0 +1,38 @@
+/**
+ * The read side of sync over HTTP, every route behind a signed-in user:
+ * - POST /sync/pull       one page of rows under a cursor (pull.ts)
+ * - GET  /sync/checksums  per-table counts and checksums (checksums.ts)
+ * - GET  /sync/events     server-sent pokes (live-route.ts)
+ * Handlers only translate: validate the body, call the service, send its answer.
+ */
+import type { FastifyInstance } from 'fastify';
+import { pullRequest, type ChecksumsResponse } from '../../../src-shared/contracts/sync-protocol';
+import { requireUser } from '../auth/guard';
+import { parseBody } from '../http/errors';
+import { readChecksums } from './checksums';
+import { registerLiveRoute, type LiveRouteOptions } from './live-route';
+import { PullPages } from './pull';
+
+export interface PullRoutesOptions {
+  live?: LiveRouteOptions;
+}
+
+export function registerPullRoutes(app: FastifyInstance, options: PullRoutesOptions = {}): void {
+  const pages = new PullPages(app.store.db);
+  // Reads ahead still running must finish before the store closes.
+  app.addHook('onClose', () => pages.settle());
+
+  app.post('/sync/pull', { preHandler: requireUser() }, async (request, reply) => {
+    const { cursor, limit, tables } = parseBody(pullRequest, request.body);
+    const page = await pages.page({ cursor, limit, tables });
+    // The page is JSON text already (rows built by PostgreSQL): sent as it is, never re-serialized.
+    return reply.type('application/json; charset=utf-8').send(page.json);
+  });
+
+  app.get('/sync/checksums', { preHandler: requireUser() }, async () => {
+    const value: ChecksumsResponse = await readChecksums(app.store.db);
+    return { ok: true, value };
+  });
+
+  registerLiveRoute(app, options.live);
+}

@@ -1,0 +1,518 @@
+/**
+ * PageApplier: the repository that writes pulled pages into the cache (issue 4). It owns all the
+ * SQL of the pull side: per-table upserts, tombstones, the end of a snapshot, and the pull cursor,
+ * which is stored in the same transaction as the page it came with, so a crash between pages
+ * resumes exactly where the cache is.
+ *
+ * Rules (see .scratch/SYNC-BRIEF.md and src-shared/sync/tables.ts):
+ * - One IMMEDIATE transaction per page, `PRAGMA defer_foreign_keys = ON` inside it (a page may
+ *   hold a child before its parent's tombstone is dealt with); deletes in reverse SYNC_TABLES
+ *   order, then upserts in order. Booleans are bound as 1/0.
+ * - Upserts are `INSERT … ON CONFLICT(<key>) DO UPDATE … WHERE <something differs>`: a row's
+ *   rowid never changes (the FTS index of customer names points at customers.row_id, and the
+ *   co-purchase miner's watermark at orders' rowids), unchanged rows are not rewritten, and the
+ *   customers_fts_au trigger (drizzle/0001) re-indexes the name whenever an update sets it.
+ * - Rows written by queued outbox entries are skipped (PendingWrites).
+ * - A snapshot (first sync, reset, or a targeted re-pull) records the keys it received in TEMP
+ *   tables, for the tables that held rows when it began; on its last page, rows of those tables it
+ *   did not receive, and that no queued write protects, are deleted. Tables that were empty when it
+ *   began need no tracking, which keeps the initial sync of an empty cache to one statement a row.
+ * - Deleting a row first deals with local rows that reference it (FKs without ON DELETE CASCADE):
+ *   unprotected dependents are removed or detached; a row still referenced by a protected one is
+ *   kept, so the page always commits.
+ */
+import type Database from 'better-sqlite3';
+import { SYNC_TABLES, rowKey, type SyncTable, type SyncTableName } from '../../../src-shared/sync/tables';
+import type { PullResponse } from '../../../src-shared/contracts/sync-protocol';
+import { PendingWrites } from './pending-writes';
+
+/** cache_meta keys of the pull side. */
+export const SYNC_META = {
+  cursor: 'sync_cursor',
+  storeId: 'sync_store_id',
+  /** 'snapshot' | 'log': whether the stored cursor is in the middle of a snapshot. */
+  phase: 'sync_phase',
+  /** JSON list of the tables the running main snapshot tracks received keys for. */
+  tracked: 'sync_snapshot_tracked',
+} as const;
+
+export interface StoredCursor {
+  cursor: string | null;
+  storeId: string | null;
+  phase: 'snapshot' | 'log' | null;
+  /** Tables whose received keys a running snapshot tracks (in TEMP tables, lost with the connection). */
+  tracked: SyncTableName[];
+}
+
+/** A snapshot under way: which tables it covers and which of them track received keys. */
+export interface SnapshotPlan {
+  tables: SyncTableName[];
+  tracked: Set<SyncTableName>;
+}
+
+export interface ApplyOptions {
+  /** The running snapshot, when the page belongs to one. */
+  snapshot: SnapshotPlan | null;
+  /** Store the page's cursor (the main pull); a targeted re-pull keeps its cursor in memory. */
+  saveCursor: boolean;
+}
+
+export interface ApplyOutcome {
+  /** Rows inserted, changed or deleted. */
+  changed: number;
+  changedTables: SyncTableName[];
+  /** Rows (and tombstones) skipped because a queued local write protects them. */
+  protectedSkips: number;
+  received: number;
+}
+
+export class SyncProtocolError extends Error {
+  override name = 'SyncProtocolError';
+}
+
+type Row = (string | number | boolean | null)[];
+type Dependent = { table: string; column: string; key: string; action: 'remove' | 'detach' | 'purge' };
+
+/**
+ * Local rows that reference a synced table through a foreign key without ON DELETE CASCADE (or
+ * whose cascade would strand their own dependents). `remove`: delete the dependent too (with its
+ * own dependents); `detach`: set the reference to NULL; `purge`: derived data, delete outright.
+ * ON DELETE CASCADE children that nothing else references (phones, emails, addresses, product
+ * relations) are left to SQLite.
+ */
+const DEPENDENTS: Partial<Record<string, readonly Dependent[]>> = {
+  products: [
+    { table: 'order_lines', column: 'product_id', key: 'id', action: 'remove' },
+    { table: 'offers', column: 'product_id', key: 'id', action: 'remove' },
+    { table: 'co_purchases', column: 'product_id', key: 'product_id', action: 'purge' },
+    { table: 'co_purchases', column: 'related_product_id', key: 'product_id', action: 'purge' },
+  ],
+  customers: [
+    { table: 'orders', column: 'customer_id', key: 'id', action: 'remove' },
+    { table: 'complaints', column: 'customer_id', key: 'id', action: 'remove' },
+    { table: 'notes', column: 'customer_id', key: 'id', action: 'remove' },
+    { table: 'contact_edits', column: 'customer_id', key: 'id', action: 'remove' },
+    { table: 'offers', column: 'customer_id', key: 'id', action: 'remove' },
+    { table: 'calls', column: 'customer_id', key: 'id', action: 'detach' },
+  ],
+  orders: [
+    { table: 'order_lines', column: 'order_id', key: 'id', action: 'remove' },
+    { table: 'complaints', column: 'order_id', key: 'id', action: 'detach' },
+  ],
+  order_lines: [{ table: 'complaints', column: 'order_line_id', key: 'id', action: 'detach' }],
+  calls: [
+    { table: 'complaints', column: 'call_id', key: 'id', action: 'detach' },
+    { table: 'complaint_events', column: 'call_id', key: 'id', action: 'detach' },
+    { table: 'notes', column: 'call_id', key: 'id', action: 'detach' },
+    { table: 'contact_edits', column: 'call_id', key: 'id', action: 'detach' },
+    { table: 'offers', column: 'call_id', key: 'id', action: 'detach' },
+  ],
+  complaints: [{ table: 'complaint_events', column: 'complaint_id', key: 'id', action: 'remove' }],
+};
+
+/** Other UNIQUE constraints a pulled row can collide with (a local row with another id but the same SKU, say). */
+const OTHER_UNIQUE: Partial<Record<SyncTableName, readonly string[][]>> = {
+  products: [['sku']],
+  orders: [['number']],
+  offers: [['call_id', 'product_id']],
+};
+
+/** Local code lists (not synced) that pulled rows reference: a code this cache lacks is added, inactive. */
+const CODE_LISTS: Partial<Record<SyncTableName, { column: string; list: 'dispositions' | 'complaint_categories' }>> = {
+  calls: { column: 'disposition_code', list: 'dispositions' },
+  complaints: { column: 'category_code', list: 'complaint_categories' },
+};
+
+const CONTACT_TABLES = new Set<SyncTableName>(['customer_phones', 'customer_emails', 'customer_addresses']);
+/** Old v1 creates gave the workstation's phone/email rows ids the store does not share: same customer, same value, other id ⇒ the same row. */
+const SAME_VALUE_COLUMN: Partial<Record<SyncTableName, string>> = { customer_phones: 'e164', customer_emails: 'email' };
+
+/** Rows per upsert statement (SQLite allows 32,766 parameters; the widest table has 16 columns). */
+const UPSERT_BATCH = 64;
+
+const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const seenTable = (table: SyncTableName) => `temp.${q(`sb_seen_${table}`)}`;
+
+interface TablePlan {
+  table: SyncTable;
+  names: string[];
+  upsert: Database.Statement;
+  /** The same upsert for UPSERT_BATCH rows at once. */
+  upsertBatch: Database.Statement;
+  keyIdx: number[];
+  boolIdx: number[];
+  /** Index of customer_id in contact tables, else -1. */
+  customerIdx: number;
+  /** SQL for the row key (rowKey) of this table. */
+  keyExpr: string;
+  deleteByKey: Database.Statement;
+  sameValue?: { column: number; remove: Database.Statement; candidates: Database.Statement };
+  codeList?: { column: number; add: Database.Statement; known: Set<string> };
+  otherUnique: { columns: number[]; find: Database.Statement }[];
+}
+
+export class PageApplier {
+  private readonly plans = new Map<SyncTableName, TablePlan>();
+  private readonly metaGet: Database.Statement;
+  private readonly metaSet: Database.Statement;
+  private readonly metaDelete: Database.Statement;
+  private readonly outboxFingerprint: Database.Statement;
+  private pending: PendingWrites = PendingWrites.none;
+  private pendingFingerprint = '';
+  private readonly seenInsert = new Map<SyncTableName, Database.Statement>();
+
+  constructor(private readonly client: Database.Database) {
+    for (const table of SYNC_TABLES) this.plans.set(table.name, this.plan(table));
+    this.metaGet = client.prepare(`SELECT value FROM cache_meta WHERE key = ?`).pluck();
+    this.metaSet = client.prepare(`INSERT INTO cache_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
+    this.metaDelete = client.prepare(`DELETE FROM cache_meta WHERE key = ?`);
+    this.outboxFingerprint = client.prepare(`SELECT count(*) || ':' || coalesce(max(mutation_id), 0) FROM outbox`).pluck();
+  }
+
+  private plan(table: SyncTable): TablePlan {
+    const names = table.columns.map((c) => c.name);
+    const cols = names.map(q).join(', ');
+    const marks = names.map(() => '?').join(', ');
+    const keySet = new Set(table.key);
+    const rest = names.filter((n) => !keySet.has(n));
+    const conflict = table.key.map(q).join(', ');
+    const onConflict =
+      rest.length === 0
+        ? `ON CONFLICT (${conflict}) DO NOTHING`
+        : `ON CONFLICT (${conflict}) DO UPDATE SET ` +
+          rest.map((n) => `${q(n)} = excluded.${q(n)}`).join(', ') +
+          ` WHERE ` +
+          rest.map((n) => `${q(table.name)}.${q(n)} IS NOT excluded.${q(n)}`).join(' OR ');
+    const upsertSql = (rows: number) => `INSERT INTO ${q(table.name)} (${cols}) VALUES ${Array(rows).fill(`(${marks})`).join(', ')} ${onConflict}`;
+    const keyExpr = table.key.length === 1 ? q(table.key[0] as string) : table.key.map(q).join(` || '|' || `);
+    const plan: TablePlan = {
+      table,
+      names,
+      upsert: this.client.prepare(upsertSql(1)),
+      upsertBatch: this.client.prepare(upsertSql(UPSERT_BATCH)),
+      keyIdx: table.key.map((k) => names.indexOf(k)),
+      boolIdx: table.columns.flatMap((c, i) => (c.kind === 'bool' ? [i] : [])),
+      customerIdx: CONTACT_TABLES.has(table.name) ? names.indexOf('customer_id') : -1,
+      keyExpr,
+      deleteByKey: this.client.prepare(`DELETE FROM ${q(table.name)} WHERE ${keyExpr} IN (SELECT value FROM json_each(?))`),
+      otherUnique: (OTHER_UNIQUE[table.name] ?? []).map((columns) => ({
+        columns: columns.map((c) => names.indexOf(c)),
+        find: this.client.prepare(`SELECT ${keyExpr} FROM ${q(table.name)} WHERE ${columns.map((c) => `${q(c)} = ?`).join(' AND ')} AND ${keyExpr} <> ?`).pluck(),
+      })),
+    };
+    const same = SAME_VALUE_COLUMN[table.name];
+    if (same) {
+      plan.sameValue = {
+        column: names.indexOf(same),
+        remove: this.client.prepare(`DELETE FROM ${q(table.name)} WHERE customer_id = ? AND ${q(same)} = ? AND id <> ?`),
+        candidates: this.client.prepare(`SELECT id FROM ${q(table.name)} WHERE customer_id = ? AND ${q(same)} = ? AND id <> ?`).pluck(),
+      };
+    }
+    const codes = CODE_LISTS[table.name];
+    if (codes) {
+      plan.codeList = {
+        column: names.indexOf(codes.column),
+        add: this.client.prepare(`INSERT INTO ${codes.list} (code, label, active, sort) VALUES (?, ?, 0, 1000) ON CONFLICT(code) DO NOTHING`),
+        known: new Set(this.client.prepare(`SELECT code FROM ${codes.list}`).pluck().all() as string[]),
+      };
+    }
+    return plan;
+  }
+
+  // ——— The cursor ———
+
+  readCursor(): StoredCursor {
+    const get = (key: string) => (this.metaGet.get(key) as string | undefined) ?? null;
+    const phase = get(SYNC_META.phase);
+    let tracked: SyncTableName[] = [];
+    try {
+      tracked = JSON.parse(get(SYNC_META.tracked) ?? '[]') as SyncTableName[];
+    } catch {
+      tracked = [];
+    }
+    return { cursor: get(SYNC_META.cursor), storeId: get(SYNC_META.storeId), phase: phase === 'snapshot' || phase === 'log' ? phase : null, tracked };
+  }
+
+  /** Forgets where the pull was (a reset): the next pull starts a snapshot. The outbox is not touched. */
+  clearCursor(): void {
+    this.client.transaction(() => {
+      for (const key of Object.values(SYNC_META)) this.metaDelete.run(key);
+    })();
+  }
+
+  /**
+   * Prepares a snapshot of `tables`: tables that hold rows now get a TEMP table of received keys
+   * (emptied if one is left from before); empty tables need none.
+   */
+  beginSnapshot(tables: readonly SyncTableName[]): SnapshotPlan {
+    const tracked = new Set<SyncTableName>();
+    for (const name of tables) {
+      const hasRows = this.client.prepare(`SELECT EXISTS (SELECT 1 FROM ${q(name)})`).pluck().get() === 1;
+      if (!hasRows) continue;
+      tracked.add(name);
+      this.client.exec(`CREATE TEMP TABLE IF NOT EXISTS ${q(`sb_seen_${name}`)} (k TEXT PRIMARY KEY) WITHOUT ROWID`);
+      this.client.exec(`DELETE FROM ${seenTable(name)}`);
+    }
+    return { tables: [...tables], tracked };
+  }
+
+  /** Which outbox entries are queued, read again only when the outbox changed (inside the page's transaction). */
+  private refreshPending(): void {
+    const fingerprint = this.outboxFingerprint.get() as string;
+    if (fingerprint === this.pendingFingerprint) return;
+    this.pending = fingerprint.startsWith('0:') ? PendingWrites.none : PendingWrites.load(this.client);
+    this.pendingFingerprint = fingerprint;
+  }
+
+  /** The rows queued writes protect, as of now (for tests and status). */
+  pendingWrites(): PendingWrites {
+    this.refreshPending();
+    return this.pending;
+  }
+
+  // ——— Applying a page ———
+
+  /** Applies one pulled page and (for the main pull) its cursor, in one transaction. */
+  apply(page: PullResponse, options: ApplyOptions): ApplyOutcome {
+    return this.applyPages([page], options);
+  }
+
+  /**
+   * Applies consecutive pages of one phase in one transaction, with the last one's cursor: each page
+   * is still atomic with its cursor, and the initial copy commits (and rewrites the index pages its
+   * random keys touch) a few times less often.
+   */
+  applyPages(pages: readonly PullResponse[], options: ApplyOptions): ApplyOutcome {
+    const outcome: ApplyOutcome = { changed: 0, changedTables: [], protectedSkips: 0, received: 0 };
+    const changedTables = new Set<SyncTableName>();
+    const last = pages[pages.length - 1];
+    if (!last) return outcome;
+    const run = this.client.transaction(() => {
+      this.client.pragma('defer_foreign_keys = ON');
+      this.refreshPending();
+      for (const page of pages) this.applyOne(page, options.snapshot, outcome, changedTables);
+      if (options.saveCursor) {
+        this.metaSet.run(SYNC_META.cursor, last.cursor);
+        this.metaSet.run(SYNC_META.storeId, last.storeId);
+        const phase = last.phase === 'snapshot' && !last.snapshotComplete ? 'snapshot' : 'log';
+        this.metaSet.run(SYNC_META.phase, phase);
+        this.metaSet.run(SYNC_META.tracked, JSON.stringify(phase === 'snapshot' && options.snapshot ? [...options.snapshot.tracked] : []));
+      }
+    });
+    // IMMEDIATE: the queued writes read above stay the queued writes until this commits.
+    run.immediate();
+    outcome.changedTables = [...changedTables];
+    return outcome;
+  }
+
+  private applyOne(page: PullResponse, snapshot: SnapshotPlan | null, outcome: ApplyOutcome, changedTables: Set<SyncTableName>): void {
+    // Tombstones first, children before parents.
+    for (let i = SYNC_TABLES.length - 1; i >= 0; i--) {
+      const table = SYNC_TABLES[i] as SyncTable;
+      const part = page.changes[table.name];
+      if (!part || part.deleted.length === 0) continue;
+      const keys = this.unprotectedForDelete(table.name, part.deleted, outcome);
+      outcome.changed += this.removeKeys(table.name, keys, changedTables);
+    }
+
+    for (const table of SYNC_TABLES) {
+      const part = page.changes[table.name];
+      if (!part || part.rows.length === 0) continue;
+      const plan = this.plans.get(table.name) as TablePlan;
+      if (part.columns.length !== plan.names.length || part.columns.some((c, i) => c !== plan.names[i])) {
+        throw new SyncProtocolError(
+          `The central store sent ${table.name} with columns (${part.columns.join(', ')}), but this app expects (${plan.names.join(', ')}). Update Switchboard or the store so both are the same version.`,
+        );
+      }
+      const changed = this.upsertRows(plan, part.rows as Row[], page.phase === 'snapshot' ? snapshot : null, outcome);
+      if (changed > 0) changedTables.add(table.name);
+      outcome.changed += changed;
+    }
+
+    if (page.snapshotComplete && snapshot) outcome.changed += this.finishSnapshot(snapshot, changedTables);
+  }
+
+  private upsertRows(plan: TablePlan, rows: Row[], snapshot: SnapshotPlan | null, outcome: ApplyOutcome): number {
+    const name = plan.table.name;
+    const pending = this.pending;
+    const checkRows = pending.hasRows(name);
+    const checkSets = plan.customerIdx >= 0 && pending.hasContactSets(name);
+    const seen = snapshot?.tracked.has(name) ? this.seenStatement(name) : null;
+    const singleKey = plan.keyIdx.length === 1 ? (plan.keyIdx[0] as number) : -1;
+    // Old v1 phone/email rows can only be in a table that held rows when the snapshot began (or
+    // be met in the log): a snapshot into an empty table skips that lookup, one statement a row.
+    const dedupe = plan.sameValue !== undefined && !(snapshot !== null && !snapshot.tracked.has(name));
+    const keyOf = (row: Row) => (singleKey >= 0 ? String(row[singleKey]) : rowKey(plan.keyIdx.map((i) => row[i])));
+    let changed = 0;
+    // Rows go in groups of UPSERT_BATCH per statement (fewer round trips into SQLite); a group that
+    // hits another UNIQUE constraint is undone by SQLite (statement atomicity) and redone row by row.
+    const group: Row[] = [];
+    const values: unknown[] = [];
+    const flush = () => {
+      if (group.length === UPSERT_BATCH) {
+        try {
+          changed += plan.upsertBatch.run(values).changes;
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
+          for (const row of group) changed += this.upsertOne(plan, row, keyOf(row), outcome);
+        }
+      } else {
+        for (const row of group) changed += this.upsertOne(plan, row, keyOf(row), outcome);
+      }
+      if (dedupe) for (const row of group) changed += this.removeSameValue(plan, row, keyOf(row));
+      group.length = 0;
+      values.length = 0;
+    };
+    for (const row of rows) {
+      outcome.received++;
+      for (const i of plan.boolIdx) {
+        const v = row[i];
+        if (typeof v === 'boolean') row[i] = v ? 1 : 0;
+      }
+      if (seen || checkRows) {
+        const key = keyOf(row);
+        if (seen) seen.run(key);
+        if (checkRows && pending.isRowProtected(name, key)) {
+          outcome.protectedSkips++;
+          continue;
+        }
+      }
+      if (checkSets && pending.isContactSetProtected(name, row[plan.customerIdx])) {
+        outcome.protectedSkips++;
+        continue;
+      }
+      if (plan.codeList) this.ensureCode(plan.codeList, row[plan.codeList.column]);
+      group.push(row);
+      for (const v of row) values.push(v);
+      if (group.length === UPSERT_BATCH) flush();
+    }
+    flush();
+    return changed;
+  }
+
+  private upsertOne(plan: TablePlan, row: Row, key: string, outcome: ApplyOutcome): number {
+    try {
+      return plan.upsert.run(row as unknown[]).changes;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE' || plan.otherUnique.length === 0) throw e;
+    }
+    // Another local row holds this SKU / order number / (call, product): the store's row wins
+    // unless a queued write protects the local one.
+    for (const unique of plan.otherUnique) {
+      const values = unique.columns.map((i) => row[i]);
+      if (values.some((v) => v === null)) continue;
+      const clashing = unique.find.all(...values, key) as string[];
+      const free = clashing.filter((k) => !this.pending.isRowProtected(plan.table.name, k));
+      if (free.length < clashing.length) {
+        outcome.protectedSkips++;
+        return 0;
+      }
+      this.removeKeys(plan.table.name, free, new Set());
+    }
+    return plan.upsert.run(row as unknown[]).changes;
+  }
+
+  private removeSameValue(plan: TablePlan, row: Row, key: string): number {
+    const same = plan.sameValue;
+    if (!same) return 0;
+    const customerId = row[plan.customerIdx];
+    const value = row[same.column];
+    if (this.pending.hasRows(plan.table.name)) {
+      const ids = (same.candidates.all(customerId, value, key) as string[]).filter((id) => !this.pending.isRowProtected(plan.table.name, id));
+      if (ids.length === 0) return 0;
+      return plan.deleteByKey.run(JSON.stringify(ids)).changes;
+    }
+    return same.remove.run(customerId, value, key).changes;
+  }
+
+  private ensureCode(list: NonNullable<TablePlan['codeList']>, code: unknown): void {
+    if (typeof code !== 'string' || list.known.has(code)) return;
+    // A code another workstation's list has and ours lacks: keep the row, add the code as inactive
+    // (not offered here) so the reference holds.
+    list.add.run(code, code);
+    list.known.add(code);
+  }
+
+  private seenStatement(table: SyncTableName): Database.Statement {
+    let stmt = this.seenInsert.get(table);
+    if (!stmt) {
+      stmt = this.client.prepare(`INSERT OR IGNORE INTO ${seenTable(table)} (k) VALUES (?)`);
+      this.seenInsert.set(table, stmt);
+    }
+    return stmt;
+  }
+
+  /** Tombstone keys minus those a queued write protects. */
+  private unprotectedForDelete(table: SyncTableName, keys: readonly string[], outcome: ApplyOutcome): string[] {
+    const pending = this.pending;
+    const checkSets = CONTACT_TABLES.has(table) && pending.hasContactSets(table);
+    const customerOf = checkSets ? this.client.prepare(`SELECT customer_id FROM ${q(table)} WHERE id = ?`).pluck() : null;
+    const result: string[] = [];
+    for (const key of keys) {
+      if (pending.isRowProtected(table, key) || (customerOf && pending.isContactSetProtected(table, customerOf.get(key)))) {
+        outcome.protectedSkips++;
+        continue;
+      }
+      result.push(key);
+    }
+    return result;
+  }
+
+  /**
+   * Deletes rows of `table` by key after dealing with the local rows that reference them. Returns
+   * how many rows of `table` went. Rows still referenced afterwards (by a protected row) stay.
+   */
+  private removeKeys(table: string, keys: readonly string[], changedTables: Set<SyncTableName>): number {
+    if (keys.length === 0) return 0;
+    const list = JSON.stringify(keys);
+    const dependents = DEPENDENTS[table] ?? [];
+    for (const dep of dependents) {
+      if (dep.action === 'purge') {
+        this.client.prepare(`DELETE FROM ${q(dep.table)} WHERE ${q(dep.column)} IN (SELECT value FROM json_each(?))`).run(list);
+        continue;
+      }
+      const children = this.client.prepare(`SELECT ${q(dep.key)} FROM ${q(dep.table)} WHERE ${q(dep.column)} IN (SELECT value FROM json_each(?))`).pluck().all(list) as string[];
+      const free = children.filter((k) => !this.pending.isRowProtected(dep.table as SyncTableName, k));
+      if (free.length === 0) continue;
+      if (dep.action === 'remove') {
+        this.removeKeys(dep.table, free, changedTables);
+      } else {
+        const n = this.client.prepare(`UPDATE ${q(dep.table)} SET ${q(dep.column)} = NULL WHERE ${q(dep.key)} IN (SELECT value FROM json_each(?))`).run(JSON.stringify(free)).changes;
+        if (n > 0) changedTables.add(dep.table as SyncTableName);
+      }
+    }
+    // A key some remaining (protected) row still points at is kept, so the commit's FK check holds.
+    const kept = new Set<string>();
+    for (const dep of dependents) {
+      if (dep.action === 'purge') continue;
+      const still = this.client.prepare(`SELECT DISTINCT ${q(dep.column)} FROM ${q(dep.table)} WHERE ${q(dep.column)} IN (SELECT value FROM json_each(?))`).pluck().all(list) as string[];
+      for (const k of still) kept.add(k);
+    }
+    const doomed = kept.size === 0 ? keys : keys.filter((k) => !kept.has(k));
+    if (doomed.length === 0) return 0;
+    const plan = this.plans.get(table as SyncTableName);
+    const n = plan
+      ? plan.deleteByKey.run(JSON.stringify(doomed)).changes
+      : this.client.prepare(`DELETE FROM ${q(table)} WHERE id IN (SELECT value FROM json_each(?))`).run(JSON.stringify(doomed)).changes;
+    if (n > 0 && plan) changedTables.add(plan.table.name);
+    return n;
+  }
+
+  /** The last page of a snapshot: rows of tracked tables that did not come, and are not protected, go. */
+  private finishSnapshot(snapshot: SnapshotPlan, changedTables: Set<SyncTableName>): number {
+    let removed = 0;
+    for (let i = SYNC_TABLES.length - 1; i >= 0; i--) {
+      const table = SYNC_TABLES[i] as SyncTable;
+      if (!snapshot.tracked.has(table.name) || !snapshot.tables.includes(table.name)) continue;
+      const plan = this.plans.get(table.name) as TablePlan;
+      const withCustomer = plan.customerIdx >= 0;
+      const rows = this.client
+        .prepare(`SELECT ${plan.keyExpr} AS k${withCustomer ? ', customer_id AS c' : ''} FROM ${q(table.name)} WHERE ${plan.keyExpr} NOT IN (SELECT k FROM ${seenTable(table.name)})`)
+        .all() as { k: string; c?: string }[];
+      const unreceived = rows.filter((r) => !this.pending.isRowProtected(table.name, r.k) && !(withCustomer && this.pending.isContactSetProtected(table.name, r.c))).map((r) => r.k);
+      removed += this.removeKeys(table.name, unreceived, changedTables);
+    }
+    for (const name of snapshot.tracked) this.client.exec(`DELETE FROM ${seenTable(name)}`);
+    return removed;
+  }
+}

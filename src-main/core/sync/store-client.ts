@@ -1,0 +1,223 @@
+/**
+ * StoreClient: the workstation's HTTP client for the central store (issue 4). Every response is
+ * parsed with the shared zod contracts (src-shared/contracts/sync-protocol.ts, server-auth.ts), and
+ * every failure comes back as a value the sync engine can act on without guessing:
+ *
+ * - `transient`: the store could not be reached or could not answer now (network error, timeout,
+ *   5xx, 408/429). Retry later with backoff; nothing is wrong with what we sent.
+ * - `auth`: 401. The token expired or was revoked (sign in again), or the credentials were refused.
+ * - `permanent`: any other 4xx, or a body that does not match the contract. Retrying the same
+ *   request will not help; the caller decides (a refused cursor means "start over").
+ *
+ * Every request has a bounded timeout (AbortSignal.timeout), combined with the engine's stop signal
+ * so quitting never waits for a slow store.
+ */
+import type { z } from 'zod';
+import { loginResponse, serverError, type LoginResponse } from '../../../src-shared/contracts/server-auth';
+import {
+  checksumsResponse,
+  pullResponse,
+  pushResponse,
+  type ChecksumsResponse,
+  type PullRequest,
+  type PullResponse,
+  type PushRequest,
+  type PushResponse,
+} from '../../../src-shared/contracts/sync-protocol';
+
+export type StoreFailureKind = 'transient' | 'auth' | 'permanent';
+
+export interface StoreFailure {
+  kind: StoreFailureKind;
+  /** The HTTP status, or null when no response came (network error, timeout). */
+  status: number | null;
+  /** The store's error code (src-shared/result.ts codes) or a local one: network, timeout, bad_response. */
+  code: string;
+  /** A sentence for the status line. */
+  message: string;
+}
+
+export type StoreResult<T> = { ok: true; value: T; /** The store's clock from the Date header, or null. */ serverTime: number | null } | { ok: false; failure: StoreFailure };
+
+/** Per-request limits: generous enough for a 5,000-row page or a full checksum scan on a busy store, never unbounded. */
+export const STORE_TIMEOUTS_MS = {
+  login: 15_000,
+  push: 30_000,
+  pull: 60_000,
+  /** Counting and hashing every table can take minutes on a store with millions of rows. */
+  checksums: 300_000,
+  /** Until the live stream's response headers arrive; then the idle timeout applies. */
+  eventsConnect: 15_000,
+} as const;
+
+export interface StoreClientOptions {
+  /** e.g. http://127.0.0.1:5179 (no trailing slash needed). */
+  serverUrl: string;
+  /** Aborts every request in flight when the engine stops. */
+  stopSignal?: AbortSignal;
+  timeouts?: Partial<typeof STORE_TIMEOUTS_MS>;
+}
+
+function parseEnvelope<T extends z.ZodType>(schema: T, body: unknown): { ok: true; value: z.infer<T> } | { ok: false; message: string } {
+  if (typeof body !== 'object' || body === null || (body as { ok?: unknown }).ok !== true) {
+    return { ok: false, message: 'The central store answered without a result.' };
+  }
+  const parsed = schema.safeParse((body as { value?: unknown }).value);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  return { ok: false, message: `The central store's answer does not match this app's protocol${where}: ${issue?.message ?? 'invalid'}. Is the store a different version?` };
+}
+
+/** Status → kind. 408 and 429 are the store asking us to come back later. */
+export function classifyStatus(status: number): StoreFailureKind {
+  if (status === 401) return 'auth';
+  if (status >= 500 || status === 408 || status === 429) return 'transient';
+  return 'permanent';
+}
+
+export class StoreClient {
+  readonly serverUrl: string;
+  private readonly timeouts: typeof STORE_TIMEOUTS_MS;
+
+  constructor(private readonly options: StoreClientOptions) {
+    this.serverUrl = normalizeServerUrl(options.serverUrl);
+    this.timeouts = { ...STORE_TIMEOUTS_MS, ...options.timeouts };
+  }
+
+  login(username: string, password: string): Promise<StoreResult<LoginResponse>> {
+    return this.request('POST', '/auth/login', null, { username, password }, loginResponse, this.timeouts.login);
+  }
+
+  pull(token: string, body: PullRequest): Promise<StoreResult<PullResponse>> {
+    return this.request('POST', '/sync/pull', token, body, pullResponse, this.timeouts.pull);
+  }
+
+  push(token: string, body: PushRequest): Promise<StoreResult<PushResponse>> {
+    return this.request('POST', '/sync/push', token, body, pushResponse, this.timeouts.push);
+  }
+
+  checksums(token: string): Promise<StoreResult<ChecksumsResponse>> {
+    return this.request('GET', '/sync/checksums', token, undefined, checksumsResponse, this.timeouts.checksums);
+  }
+
+  /**
+   * Opens the live stream (GET /sync/events). Resolves with the response once its headers arrive
+   * (its body is the event stream), or with a failure. `signal` ends the stream.
+   */
+  async openEvents(token: string, signal: AbortSignal): Promise<StoreResult<Response>> {
+    // The connect timeout must not outlive the headers: the stream itself stays open for as long
+    // as the store keeps it (the caller watches for silence between keepalives).
+    const connect = new AbortController();
+    const timer = setTimeout(() => connect.abort(new DOMException('The live stream did not open in time.', 'TimeoutError')), this.timeouts.eventsConnect);
+    let response: Response;
+    try {
+      response = await fetch(`${this.serverUrl}/sync/events`, {
+        method: 'GET',
+        headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+        signal: AbortSignal.any([signal, connect.signal, ...this.stopSignals()]),
+      });
+    } catch (e) {
+      return { ok: false, failure: networkFailure(e) };
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!response.ok) return { ok: false, failure: await failureFrom(response) };
+    const type = response.headers.get('content-type') ?? '';
+    if (!type.startsWith('text/event-stream')) {
+      await response.body?.cancel().catch(() => undefined);
+      return { ok: false, failure: { kind: 'permanent', status: response.status, code: 'bad_response', message: `The central store's live stream is not an event stream (${type || 'no content type'}).` } };
+    }
+    return { ok: true, value: response, serverTime: dateHeader(response) };
+  }
+
+  private stopSignals(): AbortSignal[] {
+    return this.options.stopSignal ? [this.options.stopSignal] : [];
+  }
+
+  private async request<T extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    token: string | null,
+    body: unknown,
+    schema: T,
+    timeoutMs: number,
+  ): Promise<StoreResult<z.infer<T>>> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(`${this.serverUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), ...this.stopSignals()]),
+      });
+      // Read the body under the same timeout: a store that sends headers and then stalls is unreachable too.
+      text = await response.text();
+    } catch (e) {
+      return { ok: false, failure: networkFailure(e) };
+    }
+    if (!response.ok) return { ok: false, failure: failureFromBody(response.status, text) };
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return { ok: false, failure: { kind: 'permanent', status: response.status, code: 'bad_response', message: `The central store answered ${path} with something that is not JSON.` } };
+    }
+    const parsed = parseEnvelope(schema, json);
+    if (!parsed.ok) return { ok: false, failure: { kind: 'permanent', status: response.status, code: 'bad_response', message: parsed.message } };
+    return { ok: true, value: parsed.value, serverTime: dateHeader(response) };
+  }
+}
+
+/** Accepts http(s) URLs only; drops a trailing slash so paths join cleanly. */
+export function normalizeServerUrl(raw: string): string {
+  const url = new URL(raw);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`The central store's address must start with http:// or https://, not "${raw}".`);
+  return url.toString().replace(/\/+$/, '');
+}
+
+function dateHeader(response: Response): number | null {
+  const date = response.headers.get('date');
+  if (!date) return null;
+  const ms = Date.parse(date);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+async function failureFrom(response: Response): Promise<StoreFailure> {
+  let text = '';
+  try {
+    text = await response.text();
+  } catch {
+    // The status alone still classifies it.
+  }
+  return failureFromBody(response.status, text);
+}
+
+function failureFromBody(status: number, text: string): StoreFailure {
+  const kind = classifyStatus(status);
+  let code = `http_${status}`;
+  let message = `The central store answered HTTP ${status}.`;
+  try {
+    const parsed = serverError.safeParse(JSON.parse(text));
+    if (parsed.success) {
+      code = parsed.data.error.code;
+      message = parsed.data.error.message;
+    }
+  } catch {
+    // Not an envelope (a proxy's error page, say): keep the status-based message.
+  }
+  return { kind, status, code, message };
+}
+
+function networkFailure(e: unknown): StoreFailure {
+  const name = (e as { name?: string } | null)?.name;
+  if (name === 'TimeoutError') return { kind: 'transient', status: null, code: 'timeout', message: 'The central store did not answer in time.' };
+  if (name === 'AbortError') return { kind: 'transient', status: null, code: 'aborted', message: 'The request to the central store was stopped.' };
+  const cause = (e as { cause?: { code?: string; message?: string } } | null)?.cause;
+  const detail = cause?.code ?? cause?.message ?? (e instanceof Error ? e.message : String(e));
+  return { kind: 'transient', status: null, code: 'network', message: `The central store cannot be reached (${detail}).` };
+}

@@ -1,0 +1,129 @@
+/**
+ * SyncThread: the core's handle on the sync engine's worker thread (sync-worker.ts). CoreProcess
+ * starts it after the writer has migrated the cache, routes the `sync:*` channels to it, kicks it
+ * after every write, and hears from it when pulled pages changed rows.
+ */
+import { Worker } from 'node:worker_threads';
+import { fail, type Result } from '../../../src-shared/result';
+import type { SyncChannel } from '../../../src-shared/contracts';
+import type { SyncTableName } from '../../../src-shared/sync/tables';
+
+export interface SyncWorkerConfig {
+  dbFile: string;
+  migrationsFolder: string;
+  nativeBinding?: string | undefined;
+  serverUrl: string;
+  username: string;
+  password: string;
+  /** Rows per pull page (tests use small pages to exercise paging). */
+  pullLimit?: number;
+  idleMs?: number;
+}
+
+export type ToSyncWorker =
+  | { type: 'call'; id: number; channel: SyncChannel; input: unknown }
+  | { type: 'kick' }
+  | { type: 'close' };
+
+export type FromSyncWorker =
+  | { type: 'ready' }
+  | { type: 'fatal'; message: string }
+  | { type: 'result'; id: number; result: Result<unknown> }
+  | { type: 'pulled'; tables: SyncTableName[]; dataVersion: number }
+  | { type: 'closed' };
+
+export interface SyncThreadOptions extends SyncWorkerConfig {
+  /** out/main/sync-worker.js when built; a tsx bootstrap in tests. */
+  workerFile: string | URL;
+  onPulled?: (change: { tables: SyncTableName[]; dataVersion: number }) => void;
+}
+
+export class SyncThread {
+  private worker: Worker | undefined;
+  private started: Promise<void> | undefined;
+  private readonly pending = new Map<number, (r: Result<unknown>) => void>();
+  private nextId = 1;
+  private closing = false;
+
+  constructor(private readonly options: SyncThreadOptions) {}
+
+  start(): Promise<void> {
+    this.started ??= new Promise<void>((resolve, reject) => {
+      const { workerFile, onPulled: _onPulled, ...config } = this.options;
+      const worker = new Worker(workerFile, { workerData: config satisfies SyncWorkerConfig });
+      this.worker = worker;
+      let ready = false;
+      worker.on('message', (msg: FromSyncWorker) => {
+        switch (msg.type) {
+          case 'ready':
+            ready = true;
+            resolve();
+            break;
+          case 'fatal':
+            reject(new Error(msg.message));
+            break;
+          case 'result': {
+            const answer = this.pending.get(msg.id);
+            this.pending.delete(msg.id);
+            answer?.(msg.result);
+            break;
+          }
+          case 'pulled':
+            this.options.onPulled?.({ tables: msg.tables, dataVersion: msg.dataVersion });
+            break;
+          case 'closed':
+            break;
+        }
+      });
+      worker.on('error', (err) => {
+        if (!ready) reject(err);
+        console.error('[core] sync worker error', err);
+      });
+      worker.on('exit', (code) => {
+        if (!ready) reject(new Error(`The sync worker stopped while starting (exit code ${code}).`));
+        this.worker = undefined;
+        for (const [, answer] of this.pending) answer(fail('unavailable', 'Sync stopped while answering; try again.'));
+        this.pending.clear();
+      });
+    });
+    return this.started;
+  }
+
+  async call(channel: SyncChannel, input: unknown): Promise<Result<unknown>> {
+    if (this.closing) return fail('unavailable', 'Switchboard is shutting down.');
+    try {
+      await this.start();
+    } catch (e) {
+      return fail('unavailable', `Sync is not running: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const worker = this.worker;
+    if (!worker) return fail('unavailable', 'Sync is not running; restart Switchboard.');
+    const id = this.nextId++;
+    return new Promise<Result<unknown>>((resolve) => {
+      this.pending.set(id, resolve);
+      worker.postMessage({ type: 'call', id, channel, input } satisfies ToSyncWorker);
+    });
+  }
+
+  /** A write was saved: push it now. Never waits, never throws. */
+  kick(): void {
+    this.worker?.postMessage({ type: 'kick' } satisfies ToSyncWorker);
+  }
+
+  /**
+   * Stops the engine (requests in flight are aborted) and closes its connection. A page being
+   * applied is one transaction: it commits before the close is read, or, if the thread has to be
+   * terminated mid-transaction, SQLite rolls it back.
+   */
+  async stop(): Promise<void> {
+    this.closing = true;
+    const worker = this.worker;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    const closed = new Promise<void>((resolve) => worker.on('message', (m: FromSyncWorker) => m.type === 'closed' && resolve()));
+    worker.postMessage({ type: 'close' } satisfies ToSyncWorker);
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 3000))]);
+    await worker.terminate();
+    await exited;
+  }
+}

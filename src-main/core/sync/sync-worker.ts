@@ -1,0 +1,101 @@
+/**
+ * The sync engine's worker thread (out/main/sync-worker.js), with its own connection to the cache.
+ *
+ * Why a thread of its own: applying a 5,000-row page takes tens of milliseconds of SQLite work and
+ * the initial copy of a store takes minutes; in the writer worker that would sit between CSRs'
+ * saves, and on the main thread it would stall IPC. Here it runs beside them; WAL keeps readers
+ * unblocked, and each page holds the write lock for one short transaction.
+ *
+ * Messages: call (the sync:* channels), kick (a write was saved), close.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openCache, ensureClientId, type CacheDb } from '../db/open';
+import { fail, missingCaseError, ok, type Result } from '../../../src-shared/result';
+import { contracts, type SyncChannel } from '../../../src-shared/contracts';
+import { SyncEngine } from './sync-engine';
+import type { FromSyncWorker, SyncWorkerConfig, ToSyncWorker } from './sync-thread';
+
+const port = parentPort;
+if (!port) throw new Error('sync-worker must run as a worker thread');
+const config = workerData as SyncWorkerConfig;
+const send = (msg: FromSyncWorker) => port.postMessage(msg);
+const log = (message: string, error?: unknown) => (error === undefined ? console.warn(`[sync] ${message}`) : console.error(`[sync] ${message}`, error));
+
+let db: CacheDb;
+let engine: SyncEngine;
+try {
+  // The writer worker migrated the file before this thread started; migrating again is a no-op.
+  db = openCache(config.dbFile, { migrationsFolder: config.migrationsFolder, nativeBinding: config.nativeBinding });
+  // Received-key tables of a reset can hold millions of keys: let them spill to disk.
+  db.$client.pragma('temp_store = FILE');
+  // What this connection commits can be had again: a pulled page commits with its cursor (lost
+  // together, pulled again), and a push settlement lost to a power cut is pushed again and answered
+  // "duplicate". So its commits skip the fsync that synchronous=FULL costs (one per page: a large
+  // share of the initial copy's time). Commits stay atomic, and a CSR's writes, made on the writer's
+  // connection with FULL, stay durable.
+  db.$client.pragma('synchronous = NORMAL');
+  engine = new SyncEngine({
+    client: db.$client,
+    clientId: ensureClientId(db),
+    serverUrl: config.serverUrl,
+    username: config.username,
+    password: config.password,
+    pullLimit: config.pullLimit,
+    idleMs: config.idleMs,
+    log,
+    onPulled: (change) => send({ type: 'pulled', tables: change.tables, dataVersion: change.dataVersion }),
+  });
+} catch (e) {
+  send({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });
+  process.exit(1);
+}
+
+async function answer(channel: SyncChannel, input: unknown): Promise<Result<unknown>> {
+  const parsed = contracts[channel].input.safeParse(input ?? {});
+  if (!parsed.success) return fail('invalid_input', parsed.error.issues[0]?.message ?? 'The request was not valid.');
+  switch (channel) {
+    case 'sync:status':
+      return ok(engine.status());
+    case 'sync:now':
+      return ok(engine.syncNow());
+    case 'sync:reset':
+      return ok(engine.reset());
+    case 'sync:check':
+      return ok(await engine.check());
+    case 'sync:dismiss-rejection':
+      return ok(engine.dismissRejection((parsed.data as { mutationId: number }).mutationId));
+    default:
+      throw missingCaseError(channel);
+  }
+}
+
+let closing = false;
+port.on('message', (msg: ToSyncWorker) => {
+  switch (msg.type) {
+    case 'call':
+      answer(msg.channel, msg.input)
+        .catch((e: unknown) => {
+          log(`${msg.channel} failed`, e);
+          return fail('internal', 'Sync could not answer; try again, and tell support if it repeats.');
+        })
+        .then((result) => send({ type: 'result', id: msg.id, result }));
+      break;
+    case 'kick':
+      engine.kick();
+      break;
+    case 'close':
+      if (closing) return;
+      closing = true;
+      void engine
+        .stop()
+        .catch((e: unknown) => log('sync did not stop cleanly', e))
+        .finally(() => {
+          db.$client.close();
+          send({ type: 'closed' });
+        });
+      break;
+  }
+});
+
+engine.start();
+send({ type: 'ready' });

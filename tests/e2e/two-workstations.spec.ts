@@ -1,0 +1,218 @@
+/**
+ * Two workstations against one central store, end to end: the real server (over PGlite, on
+ * 127.0.0.1), two real browser hosts with their own caches, two Chromium pages. Workstation B
+ * reaches the store through a link the test can cut, so B can go offline while A stays online.
+ *
+ * - A complaint logged on A appears on B (live: the store pokes B, B pulls, B's open screen reloads).
+ * - B offline: B logs a complaint (saved at once on B), comes back, and the store holds it once; A sees it.
+ */
+import { test as base, expect, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../../server/src/app';
+import { createUser } from '../../server/src/auth/users';
+import { openStore, type Store } from '../../server/src/db/connect';
+import { loadDemoIfEmpty } from '../../server/src/seed/demo';
+import { LinkProxy } from '../helpers/link-proxy';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const HOST_SCRIPT = join(REPO_ROOT, 'out/main/host.js');
+const HOST_URL = /http:\/\/127\.0\.0\.1:\d+\/\?key=[\w-]+/;
+const CSR = { username: 'kim', password: 'two workstations' };
+const ZOE = {
+  id: '5e1d0b9c-7a53-4c1e-9d0a-0000000000e1',
+  firstName: 'Zoë',
+  lastName: 'Wexford-Ångström',
+  displayName: 'Zoë Wexford-Ångström',
+  e164: '+442079460999',
+};
+
+interface CentralStore {
+  url: string;
+  store: Store;
+  rows<T>(query: ReturnType<typeof sql>): Promise<T[]>;
+}
+
+interface Workstation {
+  url: string;
+  output(): string;
+}
+
+async function startStore(dataDir: string): Promise<{ app: FastifyInstance; store: Store; url: string }> {
+  const store = await openStore({ dataDir });
+  await createUser(store.db, { username: CSR.username, displayName: 'Kim CSR', role: 'csr', password: CSR.password }, { N: 1024, r: 8, p: 1 });
+  await loadDemoIfEmpty(store, { customers: 150, now: Date.UTC(2025, 5, 1) });
+  await store.db.execute(sql`insert into customers (id, first_name, last_name, loyalty_tier, created_at, updated_at)
+                             values (${ZOE.id}, ${ZOE.firstName}, ${ZOE.lastName}, 'gold', 0, 0)`);
+  await store.db.execute(sql`insert into customer_phones (id, customer_id, e164, raw, is_primary)
+                             values (gen_random_uuid(), ${ZOE.id}, ${ZOE.e164}, '020 7946 0999', true)`);
+  const app = buildServer({ store, logger: false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, store, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
+}
+
+async function startWorkstation(dbFile: string, serverUrl: string): Promise<{ ws: Workstation; child: ChildProcess }> {
+  if (!existsSync(HOST_SCRIPT)) throw new Error(`${HOST_SCRIPT} does not exist: build first (npm run test:e2e builds).`);
+  const child = spawn(process.execPath, [HOST_SCRIPT, '--db', dbFile, '--port', '0', '--server', serverUrl, '--region', 'GB'], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'production', SWITCHBOARD_USER: CSR.username, SWITCHBOARD_PASSWORD: CSR.password },
+  });
+  let output = '';
+  child.stdout?.setEncoding('utf8');
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => (output += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The browser host printed no URL within 30 s. Output:\n${output}`)), 30_000);
+    child.stdout?.on('data', (chunk: string) => {
+      output += chunk;
+      const match = HOST_URL.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[0]);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`The browser host exited (code ${code}, signal ${signal}) before printing its URL. Output:\n${output}`));
+    });
+  });
+  return { ws: { url, output: () => output }, child };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+const test = base.extend<{ central: CentralStore; link: LinkProxy; workstationA: Workstation; workstationB: Workstation }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern.
+  central: async ({}, use) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-store-'));
+    const { app, store, url } = await startStore(dataDir);
+    try {
+      await use({
+        url,
+        store,
+        rows: async <T,>(query: ReturnType<typeof sql>) => ((await store.db.execute(query)) as unknown as { rows: T[] }).rows,
+      });
+    } finally {
+      await app.close();
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+  link: async ({ central }, use) => {
+    const link = new LinkProxy(Number(new URL(central.url).port));
+    await link.start();
+    try {
+      await use(link);
+    } finally {
+      await link.stop();
+    }
+  },
+  workstationA: async ({ central }, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-ws-a-'));
+    const { ws, child } = await startWorkstation(join(dir, 'cache.db'), central.url);
+    try {
+      await use(ws);
+    } finally {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  workstationB: async ({ link }, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-ws-b-'));
+    const { ws, child } = await startWorkstation(join(dir, 'cache.db'), `http://127.0.0.1:${link.port}`);
+    try {
+      await use(ws);
+    } finally {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+});
+
+const statusBar = (page: Page) => page.getByRole('contentinfo', { name: 'Status' });
+
+/** Opens a workstation's page and Zoë's complaints, once the first sync has brought her in. */
+async function openZoesComplaints(page: Page, ws: Workstation): Promise<void> {
+  await page.goto(ws.url);
+  const search = page.getByRole('searchbox', { name: 'Search customers' });
+  await expect(search).toBeVisible();
+  await expect(statusBar(page)).toContainText('Online', { timeout: 20_000 });
+  // Type as a CSR would; retype until the initial sync has delivered her (it takes a moment).
+  await expect(async () => {
+    await search.fill('');
+    await search.fill('Wexford');
+    await expect(page.getByRole('option', { name: new RegExp(`^${ZOE.displayName}\\s`) })).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await page.getByRole('option', { name: new RegExp(`^${ZOE.displayName}\\s`) }).click();
+  await expect(page.getByRole('heading', { level: 2, name: ZOE.displayName, exact: true })).toBeVisible();
+  await page.getByRole('tab', { name: 'Complaints' }).click();
+}
+
+async function logComplaint(page: Page, description: string): Promise<void> {
+  await page.getByRole('button', { name: 'Log complaint' }).click();
+  const form = page.getByRole('form', { name: 'Log complaint' });
+  await expect(form.getByRole('combobox', { name: 'Category' }).getByRole('option', { name: 'Wrong item sent' })).toBeAttached();
+  await form.getByRole('combobox', { name: 'Category' }).selectOption({ label: 'Wrong item sent' });
+  await form.getByRole('textbox', { name: 'Description' }).fill(description);
+  await form.getByRole('button', { name: 'Save complaint' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved: complaint logged' })).toBeVisible();
+}
+
+test.describe('two workstations, one central store', () => {
+  test.describe.configure({ timeout: 120_000 });
+
+  test('a complaint logged on one appears on the other; one logged offline arrives once when it is back', async ({
+    browser,
+    central,
+    link,
+    workstationA,
+    workstationB,
+  }) => {
+    const pageA = await (await browser.newContext()).newPage();
+    const pageB = await (await browser.newContext()).newPage();
+    await openZoesComplaints(pageA, workstationA);
+    await openZoesComplaints(pageB, workstationB);
+
+    // Online: logged on A, on B's open screen without anyone touching B.
+    const fromA = `Parcel arrived crushed (logged on A ${Date.now()})`;
+    await logComplaint(pageA, fromA);
+    const loggedAt = Date.now();
+    await expect(pageB.getByText(fromA)).toBeVisible({ timeout: 10_000 });
+    console.log(`A → B: the complaint showed on B ${Date.now() - loggedAt} ms after A's "Saved"`);
+
+    // B loses the network: the CSR keeps working, the write is saved locally and waits.
+    link.set('down');
+    await expect(statusBar(pageB)).toContainText('Offline', { timeout: 15_000 });
+    const fromB = `Wrong colour sent (logged on B while offline ${Date.now()})`;
+    await logComplaint(pageB, fromB);
+    await expect(pageB.getByText(fromB)).toBeVisible();
+    await expect(statusBar(pageB)).toContainText(/1 change waiting/);
+    expect(await central.rows(sql`select id from complaints where description = ${fromB}`)).toEqual([]);
+
+    // Back online: delivered once, and A sees it.
+    link.set('up');
+    await expect(statusBar(pageB)).toContainText('All changes synced', { timeout: 40_000 });
+    await expect(pageA.getByText(fromB)).toBeVisible({ timeout: 10_000 });
+    const stored = await central.rows<{ id: string }>(sql`select id from complaints where description = ${fromB}`);
+    expect(stored).toHaveLength(1);
+    const events = await central.rows<{ n: string | number }>(
+      sql`select count(*) as n from complaint_events where complaint_id = ${stored[0]?.id ?? ''}`,
+    );
+    expect(Number(events[0]?.n)).toBe(1);
+    expect(await central.rows(sql`select id from complaints where description = ${fromA}`)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * One workstation for the sync fault-injection test, as a process of its own so the test can
+ * SIGKILL it mid-write: the real CoreProcess (writer, reader and sync worker threads) on a cache
+ * file, syncing with the store at the given address. It takes JSON commands on stdin, one a line,
+ * and answers one line each on stdout:
+ *
+ *   {"op":"write","n":3,"tag":"w17"}  → "ack note <id>" / "ack complaint <id>" / "ack transition <complaintId> <eventId>"
+ *                                       per committed write, or "fail <code> <message>"; then "done w17"
+ *   {"op":"status"}                   → "status <SyncStatus json>"
+ *   {"op":"check"}                    → "check <SyncCheckResult json>"
+ *   {"op":"now"}                      → "now"
+ *
+ * An "ack" line is printed only after the core answered that the write was saved.
+ *
+ * Usage: node --import tsx tests/helpers/sync-fault-client.ts <cache file> <store url> <user> <password> <label>
+ */
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { testCore } from './core';
+
+const [dbFile, serverUrl, username, password, label] = process.argv.slice(2);
+if (!dbFile || !serverUrl || !username || !password || !label) {
+  process.stderr.write('usage: sync-fault-client <cache file> <store url> <user> <password> <label>\n');
+  process.exit(2);
+}
+
+const core = testCore(dbFile, {
+  agentId: `fault-${label}`,
+  sync: {
+    serverUrl,
+    username,
+    password,
+    workerFile: fileURLToPath(new URL('./sync-worker-ts.mjs', import.meta.url)),
+    pullLimit: 500,
+  },
+});
+
+const say = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+let seq = 0;
+const myComplaints: string[] = [];
+
+interface Customer {
+  customerId: string;
+}
+
+async function someCustomer(): Promise<string | null> {
+  const found = await core.call('lookup:search', { query: 'a', limit: 20 });
+  if (!found.ok) return null;
+  const hits = (found.value as { hits: Customer[] }).hits;
+  return hits.length === 0 ? null : (hits[seq % hits.length]?.customerId ?? null);
+}
+
+async function writeOne(): Promise<void> {
+  seq++;
+  const kind = myComplaints.length > 0 && seq % 4 === 0 ? 'transition' : seq % 2 === 0 ? 'complaint' : 'note';
+  if (kind === 'transition') {
+    const complaintId = myComplaints.shift() as string;
+    const r = await core.call('complaint:transition', { complaintId, to: 'in_progress', note: `${label} picked it up (${seq})` });
+    if (!r.ok) return say(`fail ${r.error.code} ${r.error.message}`);
+    const history = (r.value as { history: { id: string }[] }).history;
+    return say(`ack transition ${complaintId} ${history.at(-1)?.id ?? ''}`);
+  }
+  const customerId = await someCustomer();
+  if (customerId === null) return say('fail not_found no customer in the cache yet');
+  if (kind === 'note') {
+    const r = await core.call('note:add', { customerId, body: `fault-note ${label} ${process.pid} ${seq}` });
+    if (!r.ok) return say(`fail ${r.error.code} ${r.error.message}`);
+    return say(`ack note ${(r.value as { noteId: string }).noteId}`);
+  }
+  const r = await core.call('complaint:log', {
+    customerId,
+    category: 'late',
+    severity: 'medium',
+    description: `fault-complaint ${label} ${process.pid} ${seq}`,
+  });
+  if (!r.ok) return say(`fail ${r.error.code} ${r.error.message}`);
+  const id = (r.value as { id: string }).id;
+  myComplaints.push(id);
+  return say(`ack complaint ${id}`);
+}
+
+async function handle(line: string): Promise<void> {
+  const command = JSON.parse(line) as { op: string; n?: number; tag?: string };
+  switch (command.op) {
+    case 'write':
+      for (let i = 0; i < (command.n ?? 1); i++) await writeOne();
+      return say(`done ${command.tag ?? ''}`);
+    case 'status': {
+      const r = await core.call('sync:status', {});
+      return say(`status ${JSON.stringify(r.ok ? r.value : r.error)}`);
+    }
+    case 'check': {
+      const r = await core.call('sync:check', {});
+      return say(`check ${JSON.stringify(r.ok ? r.value : r.error)}`);
+    }
+    case 'now':
+      await core.call('sync:now', {});
+      return say('now');
+    default:
+      return say(`fail invalid_input unknown op ${command.op}`);
+  }
+}
+
+await core.start();
+say('ready');
+// Commands are handled one at a time, in order: the test reads the answers in the same order.
+let queue = Promise.resolve();
+createInterface({ input: process.stdin }).on('line', (line) => {
+  queue = queue.then(() => handle(line)).catch((e: unknown) => say(`fail internal ${e instanceof Error ? e.message : String(e)}`));
+});
+process.stdin.on('end', () => {
+  void queue.then(async () => {
+    await core.stop();
+    process.exit(0);
+  });
+});
