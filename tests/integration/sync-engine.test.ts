@@ -24,7 +24,7 @@ import type { CustomerCard } from '../../src-shared/contracts/customer';
 import type { ContactFormInput } from '../../src-shared/contracts/customer360';
 import { SYNC_TABLE_NAMES } from '../../src-shared/sync/tables';
 import type { Result } from '../../src-shared/result';
-import { plantCustomer, tempCache, type TempCache } from '../helpers/cache';
+import { plantCustomer, plantOrder, plantProduct, tempCache, type TempCache } from '../helpers/cache';
 import { testCore } from '../helpers/core';
 import { testDesk } from '../helpers/desk';
 import { StoreServer } from '../helpers/store-server';
@@ -351,6 +351,31 @@ describe('rows with pending local writes', { timeout: TEST_MS }, () => {
       expect(onStore?.first_name).toBe('Localname');
       expect(name()).toBe('Localname');
       expect(await serverCount('notes', `id = '${note.noteId}'`)).toBe(1);
+    } finally {
+      cache.cleanup();
+    }
+  });
+});
+
+describe('a cache that already held other rows', { timeout: TEST_MS }, () => {
+  it('takes the store’s product and order where a local one has the same SKU or order number under another id', async () => {
+    const cache = tempCache();
+    try {
+      const [storeProduct] = await server.rows<{ id: string; sku: string }>(sql`select id::text as id, sku from products order by sku limit 1`);
+      const [storeOrder] = await server.rows<{ id: string; number: string }>(sql`select id::text as id, number from orders order by number limit 1`);
+      if (!storeProduct || !storeOrder) throw new Error('the store has no products or orders');
+      const localProduct = plantProduct(cache.db, { sku: storeProduct.sku, name: 'Local copy' });
+      const localCustomer = plantCustomer(cache.db, { firstName: 'Local', lastName: 'Only' });
+      const localOrder = plantOrder(cache.db, { customerId: localCustomer, number: storeOrder.number, placedAt: Date.now(), productIds: [localProduct] });
+      await (await syncOnce(cache)).stop();
+      const c = cache.db.$client;
+      expect(c.prepare(`SELECT id FROM products WHERE sku = ?`).pluck().all(storeProduct.sku)).toEqual([storeProduct.id]);
+      expect(c.prepare(`SELECT id FROM orders WHERE number = ?`).pluck().all(storeOrder.number)).toEqual([storeOrder.id]);
+      expect(countIn(c, `SELECT count(*) FROM orders WHERE id = ?`, localOrder)).toBe(0);
+      // The snapshot also removed what the store does not have (the cache held rows, so it tracked them).
+      expect(countIn(c, `SELECT count(*) FROM customers WHERE id = ?`, localCustomer)).toBe(0);
+      expect(countIn(c, `SELECT count(*) FROM customers`)).toBe(await serverCount('customers'));
+      expect(c.pragma('foreign_key_check')).toEqual([]);
     } finally {
       cache.cleanup();
     }
