@@ -253,7 +253,8 @@ export function checksumRowSql(table: SyncTable, dialect: 'postgres' | 'sqlite')
     const col = `"${c.name}"`;
     switch (c.kind) {
       case 'text':
-        return `coalesce(${col}, '\\N')`;
+        // The store keeps ids as uuid: read every text-kind column as text, as the cache holds it.
+        return dialect === 'postgres' ? `coalesce(${col}::text, '\\N')` : `coalesce(${col}, '\\N')`;
       case 'int':
         return dialect === 'postgres' ? `coalesce(${col}::text, '\\N')` : `coalesce(cast(${col} as text), '\\N')`;
       case 'bool':

@@ -282,7 +282,7 @@ describe('two workstations syncing through CoreProcess', { timeout: TEST_MS }, (
 });
 
 /** Pulls to the end by hand with the real client and applier, without pushing (the engine always pushes first). */
-async function pullWithoutPushing(cache: TempCache, fromScratch = false): Promise<number> {
+async function pullWithoutPushing(cache: TempCache, fromScratch = false, limit = PAGE): Promise<number> {
   const client = new StoreClient({ serverUrl: server.url });
   const login = await client.login(CSR.username, CSR.password);
   if (!login.ok) throw new Error(login.failure.message);
@@ -292,7 +292,7 @@ async function pullWithoutPushing(cache: TempCache, fromScratch = false): Promis
   const plan = cursor === null ? applier.beginSnapshot(SYNC_TABLE_NAMES) : null;
   let skipped = 0;
   for (;;) {
-    const page = await client.pull(login.value.token, { clientId: ensureClientId(cache.db), cursor, limit: PAGE });
+    const page = await client.pull(login.value.token, { clientId: ensureClientId(cache.db), cursor, limit });
     if (!page.ok) throw new Error(page.failure.message);
     skipped += applier.apply(page.value, { snapshot: page.value.phase === 'snapshot' ? plan : null, saveCursor: true }).protectedSkips;
     cursor = page.value.cursor;
@@ -308,6 +308,35 @@ async function syncOnce(cache: TempCache): Promise<SyncEngine> {
   expect(engine.status().lastSyncAt).toBeGreaterThanOrEqual(started);
   return engine;
 }
+
+describe('pages that name a row before it arrives', { timeout: TEST_MS }, () => {
+  it('apply anyway: a call logged, its customer created later, then attached, pulled one change a page', async () => {
+    const cache = tempCache();
+    try {
+      await (await syncOnce(cache)).stop();
+      const callId = randomUUID();
+      const customerId = randomUUID();
+      // Three commits on the store, in this order. The first page (limit 1) covers only the call's
+      // insert, but carries its current state, which already names the customer of the third.
+      await server.store.db.execute(
+        sql`insert into calls (id, customer_id, source, agent_id, status, started_at) values (${callId}, null, 'manual', 'agent-x', 'active', 1)`,
+      );
+      await server.store.db.execute(
+        sql`insert into customers (id, first_name, last_name, created_at, updated_at) values (${customerId}, 'Late', 'Arrival', 2, 2)`,
+      );
+      await server.store.db.execute(sql`update calls set customer_id = ${customerId} where id = ${callId}`);
+
+      await pullWithoutPushing(cache, false, 1);
+      const row = cache.db.$client.prepare(`SELECT customer_id AS customerId FROM calls WHERE id = ?`).get(callId) as { customerId: string } | undefined;
+      expect(row?.customerId).toBe(customerId);
+      expect(cache.db.$client.prepare(`SELECT first_name FROM customers WHERE id = ?`).pluck().get(customerId)).toBe('Late');
+      expect(cache.db.$client.pragma('foreign_key_check')).toEqual([]);
+      expect(cache.db.$client.pragma('foreign_keys', { simple: true })).toBe(1);
+    } finally {
+      cache.cleanup();
+    }
+  });
+});
 
 describe('rows with pending local writes', { timeout: TEST_MS }, () => {
   it('are never overwritten or deleted by a pull, and the local write wins once pushed', async () => {

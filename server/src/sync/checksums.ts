@@ -13,20 +13,13 @@ import type { ChecksumsResponse, TableChecksum } from '../../../src-shared/contr
 import { SYNC_TABLES, checksumRowSql, type SyncTable, type SyncTableName } from '../../../src-shared/sync/tables';
 import type { StoreDb } from '../db/connect';
 import { readStoreId } from './pull-repository';
-import { storeTable } from './store-tables';
 
 type Rows<T> = { rows: T[] };
 
-/**
- * checksumRowSql treats `text` columns as text; the store keeps ids as uuid, so the row text is
- * built over a select that reads uuid columns as text (as the cache holds them).
- */
 function checksumSql(table: SyncTable): SQL {
-  const { sqlTypes } = storeTable(table.name);
-  const columns = table.columns.map((c, i) => (sqlTypes[i] === 'uuid' ? `"${c.name}"::text as "${c.name}"` : `"${c.name}"`)).join(', ');
   return sql.raw(
     `select count(*)::text as n, coalesce(sum(('x' || substr(md5(${checksumRowSql(table, 'postgres')}), 1, 8))::bit(32)::bigint), 0)::text as s ` +
-      `from (select ${columns} from "${table.name}") as row_text`,
+      `from "${table.name}"`,
   );
 }
 

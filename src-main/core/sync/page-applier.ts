@@ -5,9 +5,13 @@
  * resumes exactly where the cache is.
  *
  * Rules (see .scratch/SYNC-BRIEF.md and src-shared/sync/tables.ts):
- * - One IMMEDIATE transaction per page, `PRAGMA defer_foreign_keys = ON` inside it (a page may
- *   hold a child before its parent's tombstone is dealt with); deletes in reverse SYNC_TABLES
- *   order, then upserts in order. Booleans are bound as 1/0.
+ * - One IMMEDIATE transaction per page, with foreign keys not enforced while it applies: pages
+ *   carry each row's CURRENT state, so a row can arrive before the row it references (a call
+ *   logged, its customer created later, the call then attached to that customer: the page covering
+ *   the call's first change already names the customer, who comes in a later page; a snapshot has
+ *   the same across tables). The store keeps its references whole, and the cache converges on it
+ *   page by page; checking per page would instead stop sync for good on such a page. Deletes go in
+ *   reverse SYNC_TABLES order, then upserts in order. Booleans are bound as 1/0.
  * - Upserts are `INSERT … ON CONFLICT(<key>) DO UPDATE … WHERE <something differs>`: a row's
  *   rowid never changes (the FTS index of customer names points at customers.row_id, and the
  *   co-purchase miner's watermark at orders' rowids), unchanged rows are not rewritten, and the
@@ -288,7 +292,6 @@ export class PageApplier {
     const last = pages[pages.length - 1];
     if (!last) return outcome;
     const run = this.client.transaction(() => {
-      this.client.pragma('defer_foreign_keys = ON');
       this.refreshPending();
       for (const page of pages) this.applyOne(page, options.snapshot, outcome, changedTables);
       if (options.saveCursor) {
@@ -299,8 +302,15 @@ export class PageApplier {
         this.metaSet.run(SYNC_META.tracked, JSON.stringify(phase === 'snapshot' && options.snapshot ? [...options.snapshot.tracked] : []));
       }
     });
-    // IMMEDIATE: the queued writes read above stay the queued writes until this commits.
-    run.immediate();
+    // foreign_keys can only change outside a transaction; this connection is the sync thread's alone.
+    const enforced = this.client.pragma('foreign_keys', { simple: true }) === 1;
+    if (enforced) this.client.pragma('foreign_keys = OFF');
+    try {
+      // IMMEDIATE: the queued writes read above stay the queued writes until this commits.
+      run.immediate();
+    } finally {
+      if (enforced) this.client.pragma('foreign_keys = ON');
+    }
     outcome.changedTables = [...changedTables];
     return outcome;
   }
