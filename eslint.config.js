@@ -63,6 +63,18 @@ export default tseslint.config(
   // The core is plain Node: it must run in tests and in the browser host without Electron.
   boundary(['src-main/core/**', 'src-main/host/**'], [NO_ELECTRON, NO_PRELOAD, NO_RENDERER, NO_UI]),
   boundary(['src-main/electron/**'], [NO_PRELOAD, NO_RENDERER, NO_UI]),
-  // The central store's server is plain Node: it shares src-shared with the app and nothing else.
+  // The central store's server is plain Node: it shares src-shared with the app and nothing else…
   boundary(['server/**'], [NO_MAIN, NO_ELECTRON, NO_PRELOAD, NO_RENDERER, NO_UI]),
+  // …but its demo data, made by the app's own seed generator into an in-memory cache and copied
+  // into the store, so the store's demo rows are the ones the app's first start would make.
+  boundary(
+    ['server/src/seed/**'],
+    [
+      restrict(['**/src-main/electron/**', '**/src-main/host/**', '**/src-main/core/!(seed|db)/**'], 'The server may use only the seed generator and the cache it fills.'),
+      NO_ELECTRON,
+      NO_PRELOAD,
+      NO_RENDERER,
+      NO_UI,
+    ],
+  ),
 );

@@ -10,9 +10,7 @@
 import { sql } from 'drizzle-orm';
 // The server's one use of the app's core: the generator is plain Node (SQLite, no Electron), and a
 // second copy of it would drift. eslint.config.js keeps server/** away from src-main otherwise.
-// eslint-disable-next-line no-restricted-imports -- the seed generator and the cache it fills are plain Node (see above)
 import { openCache } from '../../../src-main/core/db/open';
-// eslint-disable-next-line no-restricted-imports -- as above
 import { DEMO_CUSTOMERS, DEMO_SEED, seedCache } from '../../../src-main/core/seed/generator';
 import type { Store } from '../db/connect';
 import { loadCacheIntoStore, type CacheLoadSummary } from './cache-load';
