@@ -70,7 +70,7 @@ export default tseslint.config(
   boundary(
     ['server/src/seed/**'],
     [
-      restrict(['**/src-main/electron/**', '**/src-main/host/**', '**/src-main/core/!(seed|db)/**'], 'The server may use only the seed generator and the cache it fills.'),
+      restrict(['**/src-main/*', '!**/src-main/core', '**/src-main/core/*', '!**/src-main/core/seed', '!**/src-main/core/db'], 'The server may use only the seed generator and the cache it fills.'),
       NO_ELECTRON,
       NO_PRELOAD,
       NO_RENDERER,

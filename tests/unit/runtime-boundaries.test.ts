@@ -26,6 +26,9 @@ describe('the lint rule that keeps each folder to its runtime', () => {
     ['src-main/host/x.ts', `import { BrowserWindow } from 'electron';`],
     ['src-preload/x.ts', `import { readFileSync } from 'node:fs';`],
     ['src-preload/x.ts', `import { openCache } from '../src-main/core/db/open';`],
+    ['server/src/sync/x.ts', `import { openCache } from '../../../src-main/core/db/open';`],
+    ['server/src/seed/x.ts', `import { CallerLookup } from '../../../src-main/core/lookup/caller-lookup';`],
+    ['server/src/seed/x.ts', `import { startBrowserHost } from '../../../src-main/host/browser-host';`],
   ])('%s: refuses %s', async (file, code) => {
     expect(await restricted(file, code)).not.toHaveLength(0);
   });
@@ -37,6 +40,7 @@ describe('the lint rule that keeps each folder to its runtime', () => {
     ['src-main/core/x.ts', `import Database from 'better-sqlite3';\nimport { join } from 'node:path';`],
     ['src-main/electron/x.ts', `import { app } from 'electron';\nimport { CoreProcess } from '../core/worker/core-process';`],
     ['src-preload/x.ts', `import { contextBridge } from 'electron';`],
+    ['server/src/seed/x.ts', `import { openCache } from '../../../src-main/core/db/open';\nimport { seedCache } from '../../../src-main/core/seed/generator';`],
   ])('%s: allows %s', async (file, code) => {
     expect(await restricted(file, code)).toEqual([]);
   });
