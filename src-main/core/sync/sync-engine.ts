@@ -46,7 +46,8 @@ export interface SyncEngineOptions {
   /** Largest push request body (the store refuses bodies over 1 MiB). */
   pushBodyBytes?: number;
   /** After a page that changed rows (the core refreshes suggestions when orders changed). */
-  onPulled?: (change: { tables: SyncTableName[]; dataVersion: number }) => void;
+  /** Pulled pages changed rows; `copying` while the first copy (or a reset) is still running. */
+  onPulled?: (change: { tables: SyncTableName[]; dataVersion: number; copying: boolean }) => void;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -491,7 +492,7 @@ export class SyncEngine {
     if (saveCursor) this.pulledVersion = last.version;
     if (outcome.changed > 0) {
       this.dataVersion++;
-      this.options.onPulled?.({ tables: outcome.changedTables, dataVersion: this.dataVersion });
+      this.options.onPulled?.({ tables: outcome.changedTables, dataVersion: this.dataVersion, copying: this.initialSync !== null });
     }
   }
 

@@ -29,13 +29,13 @@ export type FromSyncWorker =
   | { type: 'ready' }
   | { type: 'fatal'; message: string }
   | { type: 'result'; id: number; result: Result<unknown> }
-  | { type: 'pulled'; tables: SyncTableName[]; dataVersion: number }
+  | { type: 'pulled'; tables: SyncTableName[]; dataVersion: number; copying: boolean }
   | { type: 'closed' };
 
 export interface SyncThreadOptions extends SyncWorkerConfig {
   /** out/main/sync-worker.js when built; a tsx bootstrap in tests. */
   workerFile: string | URL;
-  onPulled?: (change: { tables: SyncTableName[]; dataVersion: number }) => void;
+  onPulled?: (change: { tables: SyncTableName[]; dataVersion: number; copying: boolean }) => void;
 }
 
 export class SyncThread {
@@ -69,7 +69,7 @@ export class SyncThread {
             break;
           }
           case 'pulled':
-            this.options.onPulled?.({ tables: msg.tables, dataVersion: msg.dataVersion });
+            this.options.onPulled?.({ tables: msg.tables, dataVersion: msg.dataVersion, copying: msg.copying });
             break;
           case 'closed':
             break;

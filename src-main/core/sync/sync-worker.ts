@@ -34,6 +34,10 @@ try {
   // share of the initial copy's time). Commits stay atomic, and a CSR's writes, made on the writer's
   // connection with FULL, stay durable.
   db.$client.pragma('synchronous = NORMAL');
+  // Inserting millions of rows reads index pages all over the file; through mmap every page read
+  // stays in this process's resident memory. Through SQLite's own page cache it is bounded by
+  // cache_size (applyPragmas), which keeps the initial copy's memory flat.
+  db.$client.pragma('mmap_size = 0');
   engine = new SyncEngine({
     client: db.$client,
     clientId: ensureClientId(db),
@@ -43,7 +47,7 @@ try {
     pullLimit: config.pullLimit,
     idleMs: config.idleMs,
     log,
-    onPulled: (change) => send({ type: 'pulled', tables: change.tables, dataVersion: change.dataVersion }),
+    onPulled: (change) => send({ type: 'pulled', tables: change.tables, dataVersion: change.dataVersion, copying: change.copying }),
   });
 } catch (e) {
   send({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });

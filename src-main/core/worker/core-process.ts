@@ -170,6 +170,7 @@ export class CoreProcess {
   private readonly sync: SyncThread | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private lastRefresh = 0;
+  private ordersArrivedWhileCopying = false;
   private stopping = false;
 
   constructor(private readonly options: CoreOptions) {
@@ -193,7 +194,7 @@ export class CoreProcess {
           password: options.sync.password,
           workerFile: options.sync.workerFile,
           pullLimit: options.sync.pullLimit,
-          onPulled: (change) => this.pulled(change.tables),
+          onPulled: (change) => this.pulled(change.tables, change.copying),
         })
       : undefined;
   }
@@ -221,9 +222,19 @@ export class CoreProcess {
     });
   }
 
-  /** Pulled pages changed rows: when orders or the catalogue changed, refresh suggestions, throttled. */
-  private pulled(tables: readonly SyncTableName[]): void {
-    if (!this.miner || this.stopping || this.refreshTimer || !tables.some((t) => ORDER_TABLES.includes(t))) return;
+  /**
+   * Pulled pages changed rows: when orders or the catalogue changed, refresh suggestions, throttled.
+   * Not while the first copy runs: the miner would recount a growing table every few seconds and
+   * take the write lock from the copy; the copy's last page (copying false) refreshes once.
+   */
+  private pulled(tables: readonly SyncTableName[], copying: boolean): void {
+    if (copying) {
+      this.ordersArrivedWhileCopying ||= tables.some((t) => ORDER_TABLES.includes(t));
+      return;
+    }
+    const ordersChanged = this.ordersArrivedWhileCopying || tables.some((t) => ORDER_TABLES.includes(t));
+    this.ordersArrivedWhileCopying = false;
+    if (!this.miner || this.stopping || this.refreshTimer || !ordersChanged) return;
     const wait = Math.max(0, this.lastRefresh + SUGGESTION_REFRESH_MS - Date.now());
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
