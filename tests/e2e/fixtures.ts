@@ -122,7 +122,7 @@ function insertKnownCustomers(db: CacheDb): void {
   })();
 }
 
-interface RunningHost {
+export interface RunningHost {
   /** The address the host printed, with this run's key: opening it signs the browser in. */
   url: string;
   dbFile: string;
@@ -130,14 +130,23 @@ interface RunningHost {
   output(): string;
 }
 
-async function startHost(dbFile: string, region: string): Promise<{ host: RunningHost; child: ChildProcess }> {
+/**
+ * Starts `out/main/host.js` on a cache file and resolves once it printed its address. `extra`
+ * adds arguments (e.g. `--server URL`) and environment (e.g. the account it syncs as).
+ */
+export async function startHost(
+  dbFile: string,
+  region: string,
+  extra: { args?: string[]; env?: Record<string, string> } = {},
+): Promise<{ host: RunningHost; child: ChildProcess }> {
   if (!existsSync(HOST_SCRIPT)) {
     throw new Error(`${HOST_SCRIPT} does not exist: build first (npm run build, or use npm run test:e2e which builds).`);
   }
-  const child = spawn(process.execPath, [HOST_SCRIPT, '--db', dbFile, '--port', '0', '--no-demo', '--region', region], {
+  const args = extra.args ?? ['--no-demo'];
+  const child = spawn(process.execPath, [HOST_SCRIPT, '--db', dbFile, '--port', '0', '--region', region, ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, NODE_ENV: 'production', ...extra.env },
   });
   let output = '';
   child.stdout?.setEncoding('utf8');
@@ -161,7 +170,7 @@ async function startHost(dbFile: string, region: string): Promise<{ host: Runnin
   return { host: { url, dbFile, output: () => output }, child };
 }
 
-async function stopHost(child: ChildProcess): Promise<void> {
+export async function stopHost(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');

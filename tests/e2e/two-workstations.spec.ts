@@ -7,11 +7,10 @@
  * - B offline: B logs a complaint (saved at once on B), comes back, and the store holds it once; A sees it.
  */
 import { test as base, expect, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -20,10 +19,8 @@ import { createUser } from '../../server/src/auth/users';
 import { openStore, type Store } from '../../server/src/db/connect';
 import { loadDemoIfEmpty } from '../../server/src/seed/demo';
 import { LinkProxy } from '../helpers/link-proxy';
+import { startHost, stopHost, type RunningHost } from './fixtures';
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const HOST_SCRIPT = join(REPO_ROOT, 'out/main/host.js');
-const HOST_URL = /http:\/\/127\.0\.0\.1:\d+\/\?key=[\w-]+/;
 const CSR = { username: 'kim', password: 'two workstations' };
 const ZOE = {
   id: '5e1d0b9c-7a53-4c1e-9d0a-0000000000e1',
@@ -39,11 +36,6 @@ interface CentralStore {
   rows<T>(query: ReturnType<typeof sql>): Promise<T[]>;
 }
 
-interface Workstation {
-  url: string;
-  output(): string;
-}
-
 async function startStore(dataDir: string): Promise<{ app: FastifyInstance; store: Store; url: string }> {
   const store = await openStore({ dataDir });
   await createUser(store.db, { username: CSR.username, displayName: 'Kim CSR', role: 'csr', password: CSR.password }, { N: 1024, r: 8, p: 1 });
@@ -57,45 +49,15 @@ async function startStore(dataDir: string): Promise<{ app: FastifyInstance; stor
   return { app, store, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
 }
 
-async function startWorkstation(dbFile: string, serverUrl: string): Promise<{ ws: Workstation; child: ChildProcess }> {
-  if (!existsSync(HOST_SCRIPT)) throw new Error(`${HOST_SCRIPT} does not exist: build first (npm run test:e2e builds).`);
-  const child = spawn(process.execPath, [HOST_SCRIPT, '--db', dbFile, '--port', '0', '--server', serverUrl, '--region', 'GB'], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production', SWITCHBOARD_USER: CSR.username, SWITCHBOARD_PASSWORD: CSR.password },
+async function startWorkstation(dbFile: string, serverUrl: string): Promise<{ ws: RunningHost; child: ChildProcess }> {
+  const { host, child } = await startHost(dbFile, 'GB', {
+    args: ['--server', serverUrl],
+    env: { SWITCHBOARD_USER: CSR.username, SWITCHBOARD_PASSWORD: CSR.password },
   });
-  let output = '';
-  child.stdout?.setEncoding('utf8');
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => (output += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The browser host printed no URL within 30 s. Output:\n${output}`)), 30_000);
-    child.stdout?.on('data', (chunk: string) => {
-      output += chunk;
-      const match = HOST_URL.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[0]);
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`The browser host exited (code ${code}, signal ${signal}) before printing its URL. Output:\n${output}`));
-    });
-  });
-  return { ws: { url, output: () => output }, child };
+  return { ws: host, child };
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-const test = base.extend<{ central: CentralStore; link: LinkProxy; workstationA: Workstation; workstationB: Workstation }>({
+const test = base.extend<{ central: CentralStore; link: LinkProxy; workstationA: RunningHost; workstationB: RunningHost }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern.
   central: async ({}, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-store-'));
@@ -127,7 +89,7 @@ const test = base.extend<{ central: CentralStore; link: LinkProxy; workstationA:
     try {
       await use(ws);
     } finally {
-      await stopChild(child);
+      await stopHost(child);
       rmSync(dir, { recursive: true, force: true });
     }
   },
@@ -137,7 +99,7 @@ const test = base.extend<{ central: CentralStore; link: LinkProxy; workstationA:
     try {
       await use(ws);
     } finally {
-      await stopChild(child);
+      await stopHost(child);
       rmSync(dir, { recursive: true, force: true });
     }
   },
@@ -148,7 +110,7 @@ const statusBar = (page: Page) => page.getByRole('contentinfo', { name: 'Status'
 const complaintRow = (page: Page, description: string) => page.getByRole('cell', { name: description, exact: true });
 
 /** Opens a workstation's page and Zoë's complaints, once the first sync has brought her in. */
-async function openZoesComplaints(page: Page, ws: Workstation): Promise<void> {
+async function openZoesComplaints(page: Page, ws: RunningHost): Promise<void> {
   await page.goto(ws.url);
   const search = page.getByRole('searchbox', { name: 'Search customers' });
   await expect(search).toBeVisible();
