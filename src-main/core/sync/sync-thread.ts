@@ -4,7 +4,8 @@
  * after every write, and hears from it when pulled pages changed rows.
  */
 import { Worker } from 'node:worker_threads';
-import { fail, type Result } from '../../../src-shared/result';
+import { fail, ok, type Result } from '../../../src-shared/result';
+import type { SyncStatus } from '../../../src-shared/contracts/sync';
 import type { SyncChannel } from '../../../src-shared/contracts';
 import type { SyncTableName } from '../../../src-shared/sync/tables';
 
@@ -22,7 +23,8 @@ export interface SyncWorkerConfig {
 
 export type ToSyncWorker =
   | { type: 'call'; id: number; channel: SyncChannel; input: unknown }
-  | { type: 'kick' }
+  /** A write was saved; `seq` counts kicks, so a status taken before the write can be told apart. */
+  | { type: 'kick'; seq: number }
   | { type: 'close' };
 
 export type FromSyncWorker =
@@ -30,6 +32,8 @@ export type FromSyncWorker =
   | { type: 'fatal'; message: string }
   | { type: 'result'; id: number; result: Result<unknown> }
   | { type: 'pulled'; tables: SyncTableName[]; dataVersion: number; copying: boolean }
+  /** The engine's status, sent a few times a second and after every answer (see `call`). */
+  | { type: 'status'; status: SyncStatus; kickSeq: number }
   | { type: 'closed' };
 
 export interface SyncThreadOptions extends SyncWorkerConfig {
@@ -44,6 +48,14 @@ export class SyncThread {
   private readonly pending = new Map<number, (r: Result<unknown>) => void>();
   private nextId = 1;
   private closing = false;
+  /**
+   * The status the thread last published. `sync:status` is answered from it at once: the thread
+   * applies pulled pages and builds indexes synchronously (up to seconds during the first copy),
+   * and the window's status bar must not wait behind that.
+   */
+  private lastStatus: SyncStatus | undefined;
+  /** Kicks sent; a published status counts only once it reflects the latest (it was taken after it). */
+  private kicks = 0;
 
   constructor(private readonly options: SyncThreadOptions) {}
 
@@ -68,6 +80,10 @@ export class SyncThread {
             answer?.(msg.result);
             break;
           }
+          case 'status':
+            // A status taken before the latest write would say "all synced" while it waits.
+            this.lastStatus = msg.kickSeq === this.kicks ? msg.status : undefined;
+            break;
           case 'pulled':
             this.options.onPulled?.({ tables: msg.tables, dataVersion: msg.dataVersion, copying: msg.copying });
             break;
@@ -98,6 +114,7 @@ export class SyncThread {
     }
     const worker = this.worker;
     if (!worker) return fail('unavailable', 'Sync is not running; restart Switchboard.');
+    if (channel === 'sync:status' && this.lastStatus) return ok(this.lastStatus);
     const id = this.nextId++;
     return new Promise<Result<unknown>>((resolve) => {
       this.pending.set(id, resolve);
@@ -107,7 +124,9 @@ export class SyncThread {
 
   /** A write was saved: push it now. Never waits, never throws. */
   kick(): void {
-    this.worker?.postMessage({ type: 'kick' } satisfies ToSyncWorker);
+    this.kicks++;
+    this.lastStatus = undefined;
+    this.worker?.postMessage({ type: 'kick', seq: this.kicks } satisfies ToSyncWorker);
   }
 
   /**

@@ -73,7 +73,11 @@ async function answer(channel: SyncChannel, input: unknown): Promise<Result<unkn
   }
 }
 
+/** How often the status is published (the window polls twice a second). */
+const STATUS_EVERY_MS = 200;
 let closing = false;
+/** The last kick (saved write) this thread has heard of; every status it publishes says so. */
+let kickSeq = 0;
 port.on('message', (msg: ToSyncWorker) => {
   switch (msg.type) {
     case 'call':
@@ -82,9 +86,14 @@ port.on('message', (msg: ToSyncWorker) => {
           log(`${msg.channel} failed`, e);
           return fail('internal', 'Sync could not answer; try again, and tell support if it repeats.');
         })
-        .then((result) => send({ type: 'result', id: msg.id, result }));
+        .then((result) => {
+          // Status first: whoever awaited this answer and asks for the status next sees its effect.
+          publishStatus();
+          send({ type: 'result', id: msg.id, result });
+        });
       break;
     case 'kick':
+      kickSeq = msg.seq;
       engine.kick();
       break;
     case 'close':
@@ -101,5 +110,12 @@ port.on('message', (msg: ToSyncWorker) => {
   }
 });
 
+/** The status goes to the main thread a few times a second, so `sync:status` never waits on this thread. */
+function publishStatus(): void {
+  if (!closing) send({ type: 'status', status: engine.status(), kickSeq });
+}
+
 engine.start();
+publishStatus();
+setInterval(publishStatus, STATUS_EVERY_MS).unref();
 send({ type: 'ready' });
