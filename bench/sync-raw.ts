@@ -1,8 +1,8 @@
 /**
  * The yardstick for the initial sync: the same rows inserted straight into an empty cache file, with
  * nothing in between — no server, no HTTP, no JSON, no upsert conflict handling. The cache is made
- * by openCache (the same schema, indexes, FTS triggers and connection settings as the sync
- * worker's connection, including its synchronous=NORMAL), one prepared INSERT per table, 5,000
+ * by openCache (the same schema, indexes and FTS triggers), with the settings the sync worker's
+ * connection applies pages under (SYNC_CONNECTION_PRAGMAS), one prepared INSERT per table, 5,000
  * rows per transaction. Rows are read from the source file a batch at a time; only the inserts are
  * timed.
  */
@@ -10,15 +10,23 @@ import Database from 'better-sqlite3';
 import { SYNC_TABLES } from '../src-shared/sync/tables';
 import { openCache } from '../src-main/core/db/open';
 import { LOADED_TABLES } from '../server/src/seed/cache-load';
+import { ownThreadTimes } from './sync-proc';
 
 export const RAW_BATCH_ROWS = 5000;
-/** The sync worker's setting (it commits pages with NORMAL; a page lost to a power cut is pulled again). */
-export const SYNC_CONNECTION_SYNCHRONOUS = 'NORMAL';
+/**
+ * What the sync worker's connection changes from openCache's defaults (src-main/core/sync/sync-worker.ts:
+ * synchronous=NORMAL, no mmap; page-applier.ts applies pages with foreign keys off), so the
+ * comparison is of the work and not of fsyncs or checks one side skips. Keep in step with those files.
+ */
+export const SYNC_CONNECTION_PRAGMAS = ['synchronous = NORMAL', 'mmap_size = 0', 'foreign_keys = OFF'] as const;
 
 export interface RawInsertSummary {
   rows: number;
   /** Time inside the insert transactions only. */
   insertSeconds: number;
+  /** CPU used inside them, and time spent waiting for a CPU (null without /proc). */
+  insertCpuSeconds: number;
+  insertCpuWaitSeconds: number | null;
   /** Including reading the source. */
   wallSeconds: number;
   tables: Record<string, number>;
@@ -27,11 +35,11 @@ export interface RawInsertSummary {
 export function rawInsert(sourceFile: string, targetFile: string, onProgress?: (rows: number, table: string, insertSeconds: number) => void): RawInsertSummary {
   const source = new Database(sourceFile, { readonly: true, fileMustExist: true });
   const target = openCache(targetFile);
-  // As the sync worker's connection (src-main/core/sync/sync-worker.ts): same durability, so the
-  // comparison is of the work, not of fsyncs.
-  target.$client.pragma(`synchronous = ${SYNC_CONNECTION_SYNCHRONOUS}`);
+  for (const pragma of SYNC_CONNECTION_PRAGMAS) target.$client.pragma(pragma);
   const started = performance.now();
   let insertMs = 0;
+  let insertCpuUs = 0;
+  let insertWait: number | null = 0;
   let rows = 0;
   const tables: Record<string, number> = {};
   try {
@@ -48,9 +56,15 @@ export function rawInsert(sourceFile: string, targetFile: string, onProgress?: (
       let tableRows = 0;
       const flush = () => {
         if (batch.length === 0) return;
+        const waitBefore = ownThreadTimes()?.waitForCpu ?? null;
+        const cpuBefore = process.cpuUsage();
         const t = performance.now();
         insertAll(batch);
         insertMs += performance.now() - t;
+        const cpu = process.cpuUsage(cpuBefore);
+        insertCpuUs += cpu.user + cpu.system;
+        const waitAfter = ownThreadTimes()?.waitForCpu ?? null;
+        insertWait = insertWait === null || waitBefore === null || waitAfter === null ? null : insertWait + waitAfter - waitBefore;
         tableRows += batch.length;
         rows += batch.length;
         batch = [];
@@ -63,7 +77,7 @@ export function rawInsert(sourceFile: string, targetFile: string, onProgress?: (
       flush();
       tables[table.name] = tableRows;
     }
-    return { rows, insertSeconds: insertMs / 1000, wallSeconds: (performance.now() - started) / 1000, tables };
+    return { rows, insertSeconds: insertMs / 1000, insertCpuSeconds: insertCpuUs / 1e6, insertCpuWaitSeconds: insertWait, wallSeconds: (performance.now() - started) / 1000, tables };
   } finally {
     source.close();
     target.$client.close();

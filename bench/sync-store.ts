@@ -5,12 +5,12 @@
  * as the workstation's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
 import { createUser } from '../server/src/auth/users';
 import { openStore } from '../server/src/db/connect';
 import { loadCacheFileIntoStore, type CacheLoadSummary } from '../server/src/seed/cache-load';
+import { processCpuSeconds } from './sync-proc';
 
 export const POSTGRES_HOST = '127.0.0.1';
 export const POSTGRES_PORT = 5432;
@@ -114,18 +114,6 @@ async function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere or once it is gone. */
-export function processCpuSeconds(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) start at state; utime and stime are the 12th and 13th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return null;
-  }
 }
 
 /**

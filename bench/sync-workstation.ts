@@ -16,6 +16,7 @@ import { SYNC_TABLE_NAMES } from '../src-shared/sync/tables';
 import { defaultMigrationsFolder } from '../src-main/core/db/open';
 import { CoreProcess } from '../src-main/core/worker/core-process';
 import { SeedRandom } from '../src-main/core/seed/random';
+import { busiestThread, threadTimes } from './sync-proc';
 import { percentile, type Figure } from './stats';
 
 export interface SampledPhone {
@@ -71,11 +72,15 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
   let peakRss = rssBefore;
   let peakParts = rssParts();
   let peakAnon = peakParts.anon;
+  let peakAt = 0;
+  const rssSamples: number[] = [];
   const rssTimer = setInterval(() => {
     const rss = process.memoryUsage.rss();
+    rssSamples.push(rss);
     if (rss > peakRss) {
       peakRss = rss;
       peakParts = rssParts();
+      peakAt = performance.now();
     }
     peakAnon = Math.max(peakAnon, rssParts().anon);
   }, RSS_EVERY_MS);
@@ -105,6 +110,7 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
   let finished = false;
   let caughtUp = false;
   const cpuBefore = process.cpuUsage();
+  const threadsBefore = threadTimes();
   const started = performance.now();
   let elapsedMs = 0;
   try {
@@ -173,9 +179,11 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
         // Before the first page lands the threads are still starting (under tsx: compiling): not the sync's effect.
         const seen = status as SyncStatus | null;
         if (seen === null || (seen.initialSync === null && seen.lastSyncAt === null)) startupLookups++;
-        else lookups.push(ms);
-        if (!r.ok) errors++;
-        else {
+        else if (!r.ok) {
+          lookups.push(ms);
+          errors++;
+        } else {
+          lookups.push(ms);
           const hitList = (r.value as LookupSearchOutput).hits;
           if (hitList.length === 0) noMatch++;
           else if (hitList.some((h) => h.customerId === phone.customerId)) {
@@ -190,6 +198,8 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
 
     await Promise.all([watch, ask]);
     const cpu = process.cpuUsage(cpuBefore);
+    // The sync worker's thread is by far the busiest during a copy (the others answer lookups).
+    const syncThread = busiestThread(threadsBefore, threadTimes());
     clearInterval(rssTimer);
     clearInterval(loadTimer);
     const lastError = (status as SyncStatus | null)?.lastError ?? null;
@@ -213,11 +223,21 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
       { name: 'sync.initial.peak_rss_anon_mb', value: mb(peakParts.anon), unit: 'MB (anonymous part of the peak)' },
       { name: 'sync.initial.peak_rss_file_mb', value: mb(peakParts.file), unit: 'MB (mapped-file part of the peak)' },
       { name: 'sync.initial.peak_anon_mb', value: mb(peakAnon), unit: 'MB' },
+      // When the peak came (seconds after the start) and the median of all samples: a start-up peak reads differently from a growing one.
+      { name: 'sync.initial.peak_rss_at_s', value: Math.max(0, (peakAt - started) / 1000), unit: 's' },
+      { name: 'sync.initial.rss_p50_mb', value: mb(rssSamples.length > 0 ? percentile(rssSamples, 0.5) : rssBefore), unit: 'MB' },
       { name: 'sync.initial.rss_before_mb', value: mb(rssBefore), unit: 'MB' },
       // Right after the core's threads started (the sync had just begun): what the threads weigh before any data.
       { name: 'sync.initial.rss_started_mb', value: mb(rssStarted), unit: 'MB' },
       // All threads of the workstation process (writer, reader, sync, main); the server's and PostgreSQL's are separate figures.
       { name: 'sync.initial.workstation_cpu_s', value: (cpu.user + cpu.system) / 1e6, unit: 's' },
+      ...(syncThread
+        ? [
+            { name: 'sync.initial.sync_thread_cpu_s', value: syncThread.cpu, unit: 's' },
+            { name: 'sync.initial.sync_thread_cpu_wait_s', value: syncThread.waitForCpu, unit: 's (runnable, waiting for a CPU)' },
+            { name: 'sync.initial.rows_per_sync_thread_cpu_s', value: rows / syncThread.cpu, unit: 'rows/s' },
+          ]
+        : []),
       { name: 'sync.initial.cache_mb', value: mb(statSync(config.cacheFile).size), unit: 'MB' },
       { name: 'sync.initial.loadavg_1m', value: loads.length > 0 ? loads.reduce((a, b) => a + b, 0) / loads.length : (loadavg()[0] ?? 0), unit: 'load' },
     ];

@@ -24,7 +24,8 @@ import { PULL_PAGE } from '../src-shared/contracts/sync-protocol';
 import { SYNC_TABLES } from '../src-shared/sync/tables';
 import { benchPush } from './sync-push';
 import { rawInsert } from './sync-raw';
-import { BackendCpu, createDatabase, dropDatabase, fillStore, processCpuSeconds, signIn, StoreProcess } from './sync-store';
+import { processCpuSeconds } from './sync-proc';
+import { BackendCpu, createDatabase, dropDatabase, fillStore, signIn, StoreProcess } from './sync-store';
 import type { SampledPhone, WorkstationConfig, WorkstationReport } from './sync-workstation';
 import { percentile, type Figure } from './stats';
 
@@ -263,6 +264,9 @@ export async function benchSync(options: SyncBenchOptions): Promise<Figure[]> {
     figures.push(
       { name: 'sync.raw_insert.rows_per_s', value: rawRate, unit: 'rows/s' },
       { name: 'sync.raw_insert.seconds', value: raw.insertSeconds, unit: 's' },
+      { name: 'sync.raw_insert.cpu_s', value: raw.insertCpuSeconds, unit: 's' },
+      ...(raw.insertCpuWaitSeconds === null ? [] : [{ name: 'sync.raw_insert.cpu_wait_s', value: raw.insertCpuWaitSeconds, unit: 's (runnable, waiting for a CPU)' }]),
+      { name: 'sync.raw_insert.rows_per_cpu_s', value: raw.rows / raw.insertCpuSeconds, unit: 'rows/s' },
       { name: 'sync.initial_over_raw', value: initialRate / rawRate, unit: 'x' },
     );
   } finally {

@@ -1,0 +1,75 @@
+/**
+ * CPU time and time spent waiting for a CPU, read from /proc (Linux). On a machine shared with
+ * other work, a thread's wall time is its CPU time plus its wait for a CPU plus its waits on I/O and
+ * other threads; these figures say how much of a slow result was the machine rather than the code.
+ * Everything answers null where /proc is not there.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** USER_HZ: /proc reports CPU time in these ticks (100 a second on Linux). */
+const TICKS_PER_SECOND = 100;
+
+function cpuFromStat(stat: string): number {
+  // Fields after the command name (which may hold spaces) start at state; utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** CPU seconds (user + system, all threads) a process has used so far, or null once it is gone. */
+export function processCpuSeconds(pid: number): number | null {
+  try {
+    return cpuFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+export interface ThreadTimes {
+  /** CPU seconds used. */
+  cpu: number;
+  /** Seconds spent runnable but waiting for a CPU (schedstat's run delay). */
+  waitForCpu: number;
+}
+
+/** Every thread of this process, by thread id. */
+export function threadTimes(): Map<number, ThreadTimes> {
+  const times = new Map<number, ThreadTimes>();
+  let tids: string[];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return times;
+  }
+  for (const tid of tids) {
+    try {
+      const cpu = cpuFromStat(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'));
+      const waitNs = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[1] ?? 0);
+      times.set(Number(tid), { cpu, waitForCpu: waitNs / 1e9 });
+    } catch {
+      // the thread ended between listing and reading
+    }
+  }
+  return times;
+}
+
+/** The thread that used the most CPU between two readings (threads new since `before` count from zero). */
+export function busiestThread(before: Map<number, ThreadTimes>, after: Map<number, ThreadTimes>): ThreadTimes | null {
+  let busiest: ThreadTimes | null = null;
+  for (const [tid, now] of after) {
+    const then = before.get(tid) ?? { cpu: 0, waitForCpu: 0 };
+    const used = { cpu: now.cpu - then.cpu, waitForCpu: now.waitForCpu - then.waitForCpu };
+    if (!busiest || used.cpu > busiest.cpu) busiest = used;
+  }
+  return busiest;
+}
+
+/** The calling thread's times. */
+export function ownThreadTimes(): ThreadTimes | null {
+  try {
+    const cpu = cpuFromStat(readFileSync('/proc/thread-self/stat', 'utf8'));
+    const waitNs = Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1] ?? 0);
+    return { cpu, waitForCpu: waitNs / 1e9 };
+  } catch {
+    return null;
+  }
+}
