@@ -2,13 +2,14 @@
  * The yardstick for the initial sync: the same rows inserted straight into an empty cache file, with
  * nothing in between — no server, no HTTP, no JSON, no upsert conflict handling. The cache is made
  * by openCache (the same schema, indexes and FTS triggers), with the settings the sync worker's
- * connection applies pages under (SYNC_CONNECTION_PRAGMAS), one prepared INSERT per table, 5,000
+ * connection applies pages under (applySyncConnectionPragmas in src-main/core/sync/sync-connection.ts), one prepared INSERT per table, 5,000
  * rows per transaction. Rows are read from the source file a batch at a time; only the inserts are
  * timed.
  */
 import Database from 'better-sqlite3';
 import { SYNC_TABLES } from '../src-shared/sync/tables';
 import { openCache } from '../src-main/core/db/open';
+import { applySyncConnectionPragmas } from '../src-main/core/sync/sync-connection';
 import { LOADED_TABLES } from '../server/src/seed/cache-load';
 import { ownThreadTimes } from './sync-proc';
 
@@ -18,7 +19,6 @@ export const RAW_BATCH_ROWS = 5000;
  * synchronous=NORMAL, no mmap; page-applier.ts applies pages with foreign keys off), so the
  * comparison is of the work and not of fsyncs or checks one side skips. Keep in step with those files.
  */
-export const SYNC_CONNECTION_PRAGMAS = ['synchronous = NORMAL', 'mmap_size = 0', 'foreign_keys = OFF'] as const;
 
 export interface RawInsertSummary {
   rows: number;
@@ -35,7 +35,9 @@ export interface RawInsertSummary {
 export function rawInsert(sourceFile: string, targetFile: string, onProgress?: (rows: number, table: string, insertSeconds: number) => void): RawInsertSummary {
   const source = new Database(sourceFile, { readonly: true, fileMustExist: true });
   const target = openCache(targetFile);
-  for (const pragma of SYNC_CONNECTION_PRAGMAS) target.$client.pragma(pragma);
+  applySyncConnectionPragmas(target.$client);
+  // The sync connection applies pages with foreign keys unenforced (page-applier.ts).
+  target.$client.pragma('foreign_keys = OFF');
   const started = performance.now();
   let insertMs = 0;
   let insertCpuUs = 0;

@@ -8,6 +8,7 @@
  *
  * Messages: call (the sync:* channels), kick (a write was saved), close.
  */
+import { applySyncConnectionPragmas } from './sync-connection';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openCache, ensureClientId, type CacheDb } from '../db/open';
 import { fail, missingCaseError, ok, type Result } from '../../../src-shared/result';
@@ -26,18 +27,7 @@ let engine: SyncEngine;
 try {
   // The writer worker migrated the file before this thread started; migrating again is a no-op.
   db = openCache(config.dbFile, { migrationsFolder: config.migrationsFolder, nativeBinding: config.nativeBinding });
-  // Received-key tables of a reset can hold millions of keys: let them spill to disk.
-  db.$client.pragma('temp_store = FILE');
-  // What this connection commits can be had again: a pulled page commits with its cursor (lost
-  // together, pulled again), and a push settlement lost to a power cut is pushed again and answered
-  // "duplicate". So its commits skip the fsync that synchronous=FULL costs (one per page: a large
-  // share of the initial copy's time). Commits stay atomic, and a CSR's writes, made on the writer's
-  // connection with FULL, stay durable.
-  db.$client.pragma('synchronous = NORMAL');
-  // Inserting millions of rows reads index pages all over the file; through mmap every page read
-  // stays in this process's resident memory. Through SQLite's own page cache it is bounded by
-  // cache_size (applyPragmas), which keeps the initial copy's memory flat.
-  db.$client.pragma('mmap_size = 0');
+  applySyncConnectionPragmas(db.$client);
   engine = new SyncEngine({
     client: db.$client,
     clientId: ensureClientId(db),
