@@ -3,6 +3,7 @@
  * complaint, adds its history event (who, when, from → to, what) and appends the outbox entry in
  * one transaction: a complaint is saved instantly, offline too, and reaches the central store once.
  */
+import { followUpDetail } from '../../../src-shared/domain/complaint-history';
 import { randomUUID } from 'node:crypto';
 import type { CacheDb } from '../db/open';
 import { Outbox } from '../outbox/outbox';
@@ -84,7 +85,7 @@ export class ComplaintLog {
           kind: 'opened',
           fromStatus: null,
           toStatus: 'open',
-          detail: row.followUpOn ? `Follow up on ${row.followUpOn}` : null,
+          detail: row.followUpOn ? followUpDetail(null, row.followUpOn) : null,
         });
         const { id: _id, ...fields } = row;
         this.outbox.append('complaint.log', { complaintId, eventId, ...fields, status: 'open' }, now);
@@ -167,12 +168,7 @@ export class ComplaintLog {
           kind: 'follow_up',
           fromStatus: null,
           toStatus: null,
-          detail:
-            input.followUpOn === null
-              ? `Follow-up cleared (was ${complaint.followUpOn})`
-              : complaint.followUpOn === null
-                ? `Follow up on ${input.followUpOn}`
-                : `Follow-up moved from ${complaint.followUpOn} to ${input.followUpOn}`,
+          detail: followUpDetail(complaint.followUpOn, input.followUpOn),
         });
         this.outbox.append(
           'complaint.set_follow_up',

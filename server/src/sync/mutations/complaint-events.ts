@@ -12,18 +12,21 @@ import { eq, sql } from 'drizzle-orm';
 import type { ComplaintStatus } from '../../../../src-shared/contracts/complaints';
 import { MUTATION_WORDS, type ParsedMutation } from '../../../../src-shared/sync/mutations';
 import { missingCaseError } from '../../../../src-shared/result';
+import { followUpDetail } from '../../../../src-shared/domain/complaint-history';
 import { complaintEvents, complaints } from '../../db/schema';
+
+type ComplaintEventRow = typeof complaintEvents.$inferInsert;
+
+/** Records one history event; idempotent on its UUID (a retried push adds nothing). */
+async function recordEvent(tx: StoreTx, event: ComplaintEventRow): Promise<void> {
+  await tx.insert(complaintEvents).values(event).onConflictDoNothing({ target: complaintEvents.id });
+}
 import { requireComplaintOrder, requireCustomer, requireLinkedCall } from './references';
 import { MutationRefused, type ApplyContext, type StoreTx } from './refusal';
 
 type ComplaintMutation = Extract<ParsedMutation, { name: `complaint.${string}` }>;
 
 /** The follow-up event's text, worded as the workstation words it (ComplaintLog.setFollowUp). */
-export function followUpDetail(previous: string | null, next: string | null): string {
-  if (next === null) return previous === null ? 'Follow-up cleared' : `Follow-up cleared (was ${previous})`;
-  return previous === null || previous === next ? `Follow up on ${next}` : `Follow-up moved from ${previous} to ${next}`;
-}
-
 export async function applyComplaintMutation({ tx }: ApplyContext, m: ComplaintMutation): Promise<void> {
   const words = MUTATION_WORDS[m.name];
   switch (m.name) {
@@ -51,9 +54,7 @@ export async function applyComplaintMutation({ tx }: ApplyContext, m: ComplaintM
           agentId: a.agentId,
         })
         .onConflictDoNothing({ target: complaints.id });
-      await tx
-        .insert(complaintEvents)
-        .values({
+      await recordEvent(tx, {
           id: a.eventId,
           complaintId: a.complaintId,
           callId: a.callId,
@@ -62,9 +63,8 @@ export async function applyComplaintMutation({ tx }: ApplyContext, m: ComplaintM
           kind: 'opened',
           fromStatus: null,
           toStatus: 'open',
-          detail: a.followUpOn ? `Follow up on ${a.followUpOn}` : null,
-        })
-        .onConflictDoNothing({ target: complaintEvents.id });
+          detail: a.followUpOn ? followUpDetail(null, a.followUpOn) : null,
+        });
       return;
     }
     case 'complaint.transition': {
@@ -83,9 +83,7 @@ export async function applyComplaintMutation({ tx }: ApplyContext, m: ComplaintM
         })
         .where(eq(complaints.id, a.complaintId));
       const detail = [resolved ? a.resolution : null, a.note].filter((s): s is string => s !== null).join('\n') || null;
-      await tx
-        .insert(complaintEvents)
-        .values({
+      await recordEvent(tx, {
           id: a.eventId,
           complaintId: a.complaintId,
           callId: a.callId,
@@ -95,8 +93,7 @@ export async function applyComplaintMutation({ tx }: ApplyContext, m: ComplaintM
           fromStatus: current.status,
           toStatus: a.to,
           detail,
-        })
-        .onConflictDoNothing({ target: complaintEvents.id });
+        });
       return;
     }
     case 'complaint.set_follow_up': {
@@ -107,9 +104,7 @@ export async function applyComplaintMutation({ tx }: ApplyContext, m: ComplaintM
         .update(complaints)
         .set({ followUpOn: a.followUpOn, updatedAt: sql`greatest(${complaints.updatedAt}, ${a.at})` })
         .where(eq(complaints.id, a.complaintId));
-      await tx
-        .insert(complaintEvents)
-        .values({
+      await recordEvent(tx, {
           id: a.eventId,
           complaintId: a.complaintId,
           callId: a.callId,
@@ -119,8 +114,7 @@ export async function applyComplaintMutation({ tx }: ApplyContext, m: ComplaintM
           fromStatus: null,
           toStatus: null,
           detail: followUpDetail(current.followUpOn, a.followUpOn),
-        })
-        .onConflictDoNothing({ target: complaintEvents.id });
+        });
       return;
     }
     default:
