@@ -68,6 +68,19 @@ const api = {
   syncCheck: (input) => invoke('sync:check', input),
   syncReset: (input) => invoke('sync:reset', input),
   syncDismissRejection: (input) => invoke('sync:dismiss-rejection', input),
+  authSession: (input) => invoke('auth:session', input),
+  authSignIn: (input) => invoke('auth:sign-in', input),
+  authSignOut: (input) => invoke('auth:sign-out', input),
+  authLock: (input) => invoke('auth:lock', input),
+  authUnlock: (input) => invoke('auth:unlock', input),
+  authActivity: (input) => invoke('auth:activity', input),
+  adminUsers: (input) => invoke('admin:users', input),
+  adminCreateUser: (input) => invoke('admin:create-user', input),
+  adminUpdateUser: (input) => invoke('admin:update-user', input),
+  adminResetPassword: (input) => invoke('admin:reset-password', input),
+  adminCreateTeam: (input) => invoke('admin:create-team', input),
+  adminWorkstations: (input) => invoke('admin:workstations', input),
+  auditList: (input) => invoke('audit:list', input),
   onScreenPop: (listener) => {
     if (typeof listener !== 'function') throw new TypeError('onScreenPop needs a function.');
     // A wrapper, so subscribing the same function twice still gives two independent subscriptions.

@@ -17,6 +17,10 @@ export const ERROR_CODES = [
   'unauthenticated',
   /** Signed in, but the role does not allow this. */
   'forbidden',
+  /** The screen is locked: unlock with the same user's password, or sign in as someone else. */
+  'locked',
+  /** Too many failed attempts: slowed down or locked for a time (the message says until when). */
+  'rate_limited',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

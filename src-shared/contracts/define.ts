@@ -2,9 +2,11 @@ import type { z } from 'zod';
 
 /**
  * `read` runs on the reader connection and never waits behind a write batch; `write` on the
- * writer; `sync` is answered by the sync engine (its thread), not by a database worker.
+ * writer; `sync` is answered by the sync engine (its thread), not by a database worker; `auth` by
+ * the main process's session keeper; `store` by the central store, asked by main with the
+ * signed-in user's token.
  */
-export type ChannelAccess = 'read' | 'write' | 'sync';
+export type ChannelAccess = 'read' | 'write' | 'sync' | 'auth' | 'store';
 
 /**
  * One contract per IPC channel, named `domain:verb`. Main validates `input` before any handler

@@ -8,6 +8,8 @@ import { complaintGet, complaintList, complaintLog, complaintSetFollowUp, compla
 import { noteAdd } from './notes';
 import { customerEditHistory, customerPurchases, customerTimeline, customerUpdateContact, orderGet } from './customer360';
 import { syncCheck, syncDismissRejection, syncNow, syncReset, syncStatusChannel } from './sync';
+import { authActivity, authLock, authSession, authSignIn, authSignOut, authUnlock } from './auth';
+import { adminCreateTeam, adminCreateUser, adminResetPassword, adminUpdateUser, adminUsers, adminWorkstations, auditList } from './admin';
 import type { Result } from '../result';
 import type { ScreenPop } from './events';
 
@@ -47,6 +49,19 @@ export const contracts = {
   'sync:check': syncCheck,
   'sync:reset': syncReset,
   'sync:dismiss-rejection': syncDismissRejection,
+  'auth:session': authSession,
+  'auth:sign-in': authSignIn,
+  'auth:sign-out': authSignOut,
+  'auth:lock': authLock,
+  'auth:unlock': authUnlock,
+  'auth:activity': authActivity,
+  'admin:users': adminUsers,
+  'admin:create-user': adminCreateUser,
+  'admin:update-user': adminUpdateUser,
+  'admin:reset-password': adminResetPassword,
+  'admin:create-team': adminCreateTeam,
+  'admin:workstations': adminWorkstations,
+  'audit:list': auditList,
 } as const;
 
 export type Contracts = typeof contracts;
@@ -59,10 +74,24 @@ export const CHANNELS = Object.keys(contracts) as Channel[];
 
 /** Channels answered by the sync engine rather than a database worker. */
 export type SyncChannel = { [C in Channel]: Contracts[C]['access'] extends 'sync' ? C : never }[Channel];
+/** Channels answered by the main process's session keeper. */
+export type AuthChannel = { [C in Channel]: Contracts[C]['access'] extends 'auth' ? C : never }[Channel];
+/** Channels answered by the central store, asked by main with the signed-in user's token. */
+export type StoreChannel = { [C in Channel]: Contracts[C]['access'] extends 'store' ? C : never }[Channel];
 /** Channels answered by the cache's database workers (the handler table). */
-export type DbChannel = Exclude<Channel, SyncChannel>;
+export type DbChannel = Exclude<Channel, SyncChannel | AuthChannel | StoreChannel>;
 export function isSyncChannel(channel: Channel): channel is SyncChannel {
   return contracts[channel].access === 'sync';
+}
+export function isAuthChannel(channel: Channel): channel is AuthChannel {
+  return contracts[channel].access === 'auth';
+}
+export function isStoreChannel(channel: Channel): channel is StoreChannel {
+  return contracts[channel].access === 'store';
+}
+export function isDbChannel(channel: Channel): channel is DbChannel {
+  const access = contracts[channel].access;
+  return access === 'read' || access === 'write';
 }
 export function isChannel(name: unknown): name is Channel {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contracts, name);
@@ -104,6 +133,19 @@ export const API_METHOD = {
   'sync:check': 'syncCheck',
   'sync:reset': 'syncReset',
   'sync:dismiss-rejection': 'syncDismissRejection',
+  'auth:session': 'authSession',
+  'auth:sign-in': 'authSignIn',
+  'auth:sign-out': 'authSignOut',
+  'auth:lock': 'authLock',
+  'auth:unlock': 'authUnlock',
+  'auth:activity': 'authActivity',
+  'admin:users': 'adminUsers',
+  'admin:create-user': 'adminCreateUser',
+  'admin:update-user': 'adminUpdateUser',
+  'admin:reset-password': 'adminResetPassword',
+  'admin:create-team': 'adminCreateTeam',
+  'admin:workstations': 'adminWorkstations',
+  'audit:list': 'auditList',
 } as const satisfies { [C in Channel]: string };
 
 type ApiMethods = {

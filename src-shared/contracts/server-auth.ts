@@ -26,9 +26,22 @@ export const serverOk = <T extends z.ZodType>(value: T) => z.object({ ok: z.lite
 
 export const LOGIN_LIMITS = { usernameMax: 64, passwordMax: 256 } as const;
 
+/** The workstation a user signs in on: its cache's client id and a name people recognise. */
+export const workstationRef = z.object({
+  id: z.string().uuid(),
+  name: z.string().trim().min(1).max(120),
+});
+export type WorkstationRef = z.infer<typeof workstationRef>;
+
 export const loginRequest = z.object({
   username: z.string().trim().min(1, 'Enter your user name.').max(LOGIN_LIMITS.usernameMax),
   password: z.string().min(1, 'Enter your password.').max(LOGIN_LIMITS.passwordMax),
+  /**
+   * Given by the app: the store registers the workstation (or recognises it), records it in the
+   * audit log, counts failures per workstation as well as per user, and answers with a
+   * workstation token for its sync traffic.
+   */
+  workstation: workstationRef.optional(),
 });
 export type LoginRequest = z.infer<typeof loginRequest>;
 
@@ -46,6 +59,14 @@ export const loginResponse = z.object({
   /** Epoch milliseconds (server clock). */
   expiresAt: z.number().int(),
   user: sessionUser,
+  /** Names of the teams the user belongs to. */
+  teams: z.array(z.string()).default([]),
+  /**
+   * With `workstation` in the request: the workstation's token for sync (push, pull, pokes,
+   * checksums), replacing any earlier one. It does not expire with the user's session; signing in
+   * online on the workstation again rotates it.
+   */
+  workstationToken: z.string().optional(),
 });
 export type LoginResponse = z.infer<typeof loginResponse>;
 

@@ -102,6 +102,13 @@ export const pushedMutation = z.object({
   schemaVersion: z.number().int().positive(),
   /** The workstation's clock when it was saved: shown to people, never used to order anything. */
   createdAt: z.number().int(),
+  /**
+   * The user signed in on the workstation when it was saved (online or offline). The store checks
+   * that user's role allows the mutation, applies it as theirs, and flags it in the audit log when
+   * the user has been disabled since. Absent on entries saved before sign-in existed: those count
+   * as the workstation's registering user's.
+   */
+  userId: uuid.optional(),
 });
 export type PushedMutation = z.infer<typeof pushedMutation>;
 

@@ -22,6 +22,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: { sessionTtlMs
       token: session.token,
       expiresAt: session.expiresAt,
       user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role },
+      teams: [],
     };
     return { ok: true, value };
   });

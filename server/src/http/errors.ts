@@ -35,6 +35,10 @@ export function statusFor(code: ServerErrorCode): number {
       return 404;
     case 'conflict':
       return 409;
+    case 'locked':
+      return 423;
+    case 'rate_limited':
+      return 429;
     case 'unavailable':
       return 503;
     case 'internal':

@@ -1,4 +1,4 @@
-import { contracts, isChannel, isSyncChannel, type Channel, type DbChannel } from '../../../src-shared/contracts';
+import { contracts, isChannel, isDbChannel, type Channel, type DbChannel } from '../../../src-shared/contracts';
 import { AppError, fail, ok, type Result } from '../../../src-shared/result';
 import type { HandlerTable } from './handlers';
 
@@ -30,6 +30,6 @@ export function runHandler(handlers: HandlerTable, channel: DbChannel, input: un
 export function dispatch(handlers: HandlerTable, channel: unknown, raw: unknown, log: (msg: string, err: unknown) => void = () => {}): Result<unknown> {
   const valid = validateInput(channel, raw);
   if (!valid.ok) return valid;
-  if (isSyncChannel(valid.value.channel)) return fail('unknown_channel', `${valid.value.channel} is answered by the sync engine, not the cache.`);
+  if (!isDbChannel(valid.value.channel)) return fail('unknown_channel', `${valid.value.channel} is not answered by the cache.`);
   return runHandler(handlers, valid.value.channel, valid.value.input, log);
 }

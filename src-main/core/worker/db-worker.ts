@@ -8,7 +8,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import { openCache, type CacheDb } from '../db/open';
 import { createHandlers } from '../rpc/handlers';
 import { runHandler } from '../rpc/dispatch';
-import { isChannel, isSyncChannel, type SyncChannel } from '../../../src-shared/contracts';
+import { isChannel, isDbChannel, isSyncChannel, type SyncChannel } from '../../../src-shared/contracts';
 import { fail, type Result } from '../../../src-shared/result';
 import { isCountryCode } from '../../../src-shared/domain/phone';
 import { restoreDeferredIndexes, seedDemoIfEmpty } from '../seed/generator';
@@ -70,7 +70,9 @@ port.on('message', (msg: ToWorker) => {
     ? fail('unknown_channel', `There is no channel named ${msg.channel}.`)
     : isSyncChannel(msg.channel)
       ? syncWithoutStore(msg.channel, msg.input)
-      : runHandler(handlers, msg.channel, msg.input, log);
+      : isDbChannel(msg.channel)
+        ? runHandler(handlers, msg.channel, msg.input, log)
+        : fail('unknown_channel', `${msg.channel} is not answered by the cache.`);
   send({ type: 'result', id: msg.id, result });
 });
 

@@ -130,6 +130,19 @@ export function createHttpBridge(): SwitchboardApi {
     syncCheck: (input) => call('sync:check', input),
     syncReset: (input) => call('sync:reset', input),
     syncDismissRejection: (input) => call('sync:dismiss-rejection', input),
+    authSession: (input) => call('auth:session', input),
+    authSignIn: (input) => call('auth:sign-in', input),
+    authSignOut: (input) => call('auth:sign-out', input),
+    authLock: (input) => call('auth:lock', input),
+    authUnlock: (input) => call('auth:unlock', input),
+    authActivity: (input) => call('auth:activity', input),
+    adminUsers: (input) => call('admin:users', input),
+    adminCreateUser: (input) => call('admin:create-user', input),
+    adminUpdateUser: (input) => call('admin:update-user', input),
+    adminResetPassword: (input) => call('admin:reset-password', input),
+    adminCreateTeam: (input) => call('admin:create-team', input),
+    adminWorkstations: (input) => call('admin:workstations', input),
+    auditList: (input) => call('audit:list', input),
     onScreenPop(listener) {
       let subscribed = true;
       if (pendingPop !== null) {

@@ -1,0 +1,137 @@
+/**
+ * Who may do what — declared once, here, and enforced twice: by the workstation's main process
+ * before any handler runs (src-main/core/auth) and by the central store before any route runs
+ * (server/src/auth/route-permissions.ts). The UI only hides what these deny; it never decides.
+ *
+ * Deny by default: a role has exactly the permissions listed for it below; an IPC channel or a
+ * server route without an entry in CHANNEL_PERMISSIONS / ROUTE_PERMISSIONS is refused (and the
+ * permission-matrix tests fail).
+ *
+ * Some permissions name features later issues add (metrics, exports, discounts over authority) so
+ * that they plug in; each is enforced where its feature exists and nowhere is it faked.
+ */
+import { USER_ROLES, type UserRole } from '../contracts/server-auth';
+import type { MutationName } from '../contracts/sync-protocol';
+
+export { USER_ROLES, type UserRole };
+
+export const PERMISSIONS = [
+  /** Caller lookup, the customer card, purchases, timeline, orders, suggestions. */
+  'customer.read',
+  /** Create a customer from a call or at the counter. */
+  'customer.create',
+  /** Change a customer's contact fields (audited). */
+  'customer.edit_contact',
+  /** Take calls: start, hold, resume, end, wrap up, attach a customer. */
+  'call.handle',
+  /** Log a complaint and add notes. */
+  'complaint.log',
+  /** Move a complaint through its states and set follow-ups. */
+  'complaint.manage',
+  /** Present upsell offers and record the answer. */
+  'offer.present',
+  /** See sync status, ask for a sync or a data check. */
+  'sync.use',
+  /** Re-pull the whole cache; dismiss refused writes. */
+  'sync.manage',
+  /** The user's own metrics (calls, handle time, conversion…). Metrics feature: a later issue. */
+  'metrics.own',
+  /** The metrics of the teams the user belongs to. */
+  'metrics.team',
+  /** Every team's metrics. */
+  'metrics.all',
+  /** Export data (CSV and the like). Export feature: a later issue. */
+  'data.export',
+  /** Approve a discount beyond the asking user's own authority (recorded). Discounts: a later issue. */
+  'discount.approve',
+  /** Ask for a customer's data to be erased (audited). */
+  'erasure.request',
+  /** Create and disable users, reset passwords, assign roles and teams. */
+  'users.manage',
+  /** Read and filter the audit log. */
+  'audit.read',
+  /** See the workstations and when each last synced. */
+  'workstations.read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const COUNTER: readonly Permission[] = [
+  'customer.read',
+  'customer.create',
+  'customer.edit_contact',
+  'call.handle',
+  'complaint.log',
+  'offer.present',
+  'sync.use',
+];
+
+/** What each role may do. Anything not listed is denied. */
+export const ROLE_PERMISSIONS: Readonly<Record<UserRole, readonly Permission[]>> = {
+  /** At the counter: the same lookup and complaint logging, nothing else (no metrics, no exports). */
+  store_associate: COUNTER,
+  /** On the phones: the counter's rights, running complaints to the end, their own metrics. */
+  csr: [...COUNTER, 'complaint.manage', 'metrics.own'],
+  /** Everything a CSR does, their teams' metrics, exports, approving discounts, erasure requests. */
+  supervisor: [...COUNTER, 'complaint.manage', 'metrics.own', 'metrics.team', 'data.export', 'discount.approve', 'erasure.request', 'sync.manage'],
+  /** Everything. */
+  admin: PERMISSIONS,
+};
+
+/**
+ * The largest discount a role may give on its own, in percent. Beyond it a supervisor's approval
+ * is needed (and recorded). The discount feature itself comes with a later issue.
+ */
+export const DISCOUNT_AUTHORITY_PERCENT: Readonly<Record<UserRole, number>> = {
+  store_associate: 0,
+  csr: 10,
+  supervisor: 25,
+  admin: 25,
+};
+
+export function can(role: UserRole, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+export function permissionsOf(role: UserRole): Permission[] {
+  return [...ROLE_PERMISSIONS[role]];
+}
+
+/**
+ * What a call needs:
+ * - `public`: nobody needs to be signed in (signing in, asking whether anyone is).
+ * - `session`: any signed-in user whose screen is not locked (signing out, locking).
+ * - a Permission: a signed-in, unlocked user whose role has it.
+ */
+export type Requirement = 'public' | 'session' | Permission;
+
+/**
+ * A central-store route may also need `workstation`: the workstation's own token (issued when a
+ * user signs in online on it), which carries sync traffic — push, pull, live pokes, checksums —
+ * whoever is signed in, also while the screen is locked or nobody is.
+ */
+export type RouteRequirement = Requirement | 'workstation';
+
+/** What each pushed mutation needs of the user who saved it; the store checks it again on push. */
+export const MUTATION_PERMISSIONS = {
+  'customer.create': 'customer.create',
+  'customer.update_contact': 'customer.edit_contact',
+  'call.start': 'call.handle',
+  'call.attach_customer': 'call.handle',
+  'call.hold': 'call.handle',
+  'call.resume': 'call.handle',
+  'call.end': 'call.handle',
+  'call.wrap_up': 'call.handle',
+  'complaint.log': 'complaint.log',
+  'complaint.transition': 'complaint.manage',
+  'complaint.set_follow_up': 'complaint.manage',
+  'note.add': 'complaint.log',
+  'offer.present': 'offer.present',
+  'offer.decide': 'offer.present',
+} as const satisfies Record<MutationName, Permission>;
+
+export const ROLE_LABELS: Readonly<Record<UserRole, string>> = {
+  csr: 'CSR',
+  supervisor: 'Supervisor',
+  store_associate: 'Store associate',
+  admin: 'Admin',
+};

@@ -1,0 +1,36 @@
+/**
+ * What every central-store route needs, keyed "METHOD /path" exactly as Fastify registers it.
+ * The store attaches the guard from this table to each route as it is registered and refuses to
+ * start when a route has no entry (deny by default); the permission-matrix test walks every
+ * registered route for every role. Fastify's automatic HEAD twin of a GET needs what the GET needs.
+ */
+import type { RouteRequirement } from './permissions';
+
+export const ROUTE_PERMISSIONS = {
+  'GET /health': 'public',
+  'POST /auth/login': 'public',
+  'POST /auth/logout': 'session',
+  'GET /auth/me': 'session',
+  'POST /sync/push': 'workstation',
+  'POST /sync/pull': 'workstation',
+  'GET /sync/checksums': 'workstation',
+  'GET /sync/events': 'workstation',
+  /** Sign-ins, sign-outs and failures that happened while the workstation was offline. */
+  'POST /workstation/audit': 'workstation',
+  'GET /lookup/phone': 'customer.read',
+  'GET /admin/users': 'users.manage',
+  'POST /admin/users': 'users.manage',
+  'PATCH /admin/users/:userId': 'users.manage',
+  'POST /admin/users/:userId/password': 'users.manage',
+  'POST /admin/teams': 'users.manage',
+  'GET /admin/workstations': 'workstations.read',
+  'GET /audit': 'audit.read',
+} as const satisfies Record<string, RouteRequirement>;
+
+export type RouteKey = keyof typeof ROUTE_PERMISSIONS;
+
+/** The requirement for a registered route, or undefined when it has none (refused). */
+export function routeRequirement(method: string, url: string): RouteRequirement | undefined {
+  const key = `${method === 'HEAD' ? 'GET' : method} ${url}`;
+  return Object.prototype.hasOwnProperty.call(ROUTE_PERMISSIONS, key) ? ROUTE_PERMISSIONS[key as RouteKey] : undefined;
+}

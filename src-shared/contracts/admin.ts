@@ -1,0 +1,212 @@
+/**
+ * Administration and the audit log: the central store's HTTP shapes and the IPC channels the
+ * window uses for them (access 'store': the main process asks the store with the signed-in user's
+ * token; they need the store online and answer `unavailable` otherwise).
+ *
+ * The store checks every request's user and role again (src-shared/auth/route-permissions.ts).
+ */
+import { z } from 'zod';
+import { defineChannel } from './define';
+import { LOGIN_LIMITS, USER_ROLES } from './server-auth';
+
+const uuid = z.string().uuid();
+
+export const PASSWORD_MIN = 8;
+const newPassword = z
+  .string()
+  .min(PASSWORD_MIN, `A password needs at least ${PASSWORD_MIN} characters.`)
+  .max(LOGIN_LIMITS.passwordMax, 'That password is too long.');
+const username = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, 'A user name is 2–64 letters, digits, dots, dashes or underscores.');
+const displayName = z.string().trim().min(1, 'Enter the person’s name.').max(120);
+
+// ——— Users and teams ———
+
+export const team = z.object({ id: uuid, name: z.string() });
+export type Team = z.infer<typeof team>;
+
+export const adminUser = z.object({
+  id: uuid,
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(USER_ROLES),
+  active: z.boolean(),
+  teams: z.array(team),
+  /** Epoch ms (store clock) of the last online sign-in, or null. */
+  lastSignInAt: z.number().int().nullable(),
+  /** Sign-in locked after repeated failures until this time (epoch ms), or null. */
+  lockedUntil: z.number().int().nullable(),
+});
+export type AdminUser = z.infer<typeof adminUser>;
+
+export const createUserRequest = z
+  .object({
+    username,
+    displayName,
+    role: z.enum(USER_ROLES),
+    password: newPassword,
+    teamIds: z.array(uuid).max(50).default([]),
+  })
+  .strict();
+export type CreateUserRequest = z.infer<typeof createUserRequest>;
+
+/** Change what is given; at least one field. Disabling ends the user's sessions at once. */
+export const updateUserRequest = z
+  .object({
+    userId: uuid,
+    displayName: displayName.optional(),
+    role: z.enum(USER_ROLES).optional(),
+    active: z.boolean().optional(),
+    teamIds: z.array(uuid).max(50).optional(),
+  })
+  .strict()
+  .refine((r) => r.displayName !== undefined || r.role !== undefined || r.active !== undefined || r.teamIds !== undefined, {
+    message: 'Nothing to change.',
+  });
+export type UpdateUserRequest = z.infer<typeof updateUserRequest>;
+
+/** Sets a new password and ends the user's sessions; clears a sign-in lockout. */
+export const resetPasswordRequest = z.object({ userId: uuid, password: newPassword }).strict();
+export type ResetPasswordRequest = z.infer<typeof resetPasswordRequest>;
+
+export const createTeamRequest = z.object({ name: z.string().trim().min(1, 'Name the team.').max(80) }).strict();
+export type CreateTeamRequest = z.infer<typeof createTeamRequest>;
+
+// ——— Workstations ———
+
+export const workstationInfo = z.object({
+  id: uuid,
+  name: z.string(),
+  /** Epoch ms (store clock) it first registered. */
+  registeredAt: z.number().int(),
+  /** The last request it made with its token, or null. */
+  lastSeenAt: z.number().int().nullable(),
+  /** The last pull that reached the end (caught up), or null. */
+  lastSyncAt: z.number().int().nullable(),
+  /** Who last signed in online on it. */
+  lastUsername: z.string().nullable(),
+});
+export type WorkstationInfo = z.infer<typeof workstationInfo>;
+
+// ——— Audit log ———
+
+export const AUDIT_ACTIONS = [
+  'sign_in',
+  /** Signed in against the verifier cached on a workstation (reported when it was next online). */
+  'sign_in_offline',
+  'sign_in_failed',
+  /** Too many failures: sign-in locked for a time (per user or per workstation). */
+  'lockout',
+  'sign_out',
+  'user_created',
+  'user_updated',
+  'role_changed',
+  'user_disabled',
+  'user_enabled',
+  'password_reset',
+  'team_created',
+  'export',
+  'discount_over_authority',
+  'contact_changed',
+  'erasure_requested',
+  /** A write saved while its user was active, delivered after they were disabled. */
+  'write_by_disabled_user',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const auditEntry = z.object({
+  /** Server order: higher is later. */
+  seq: z.number().int(),
+  /** Epoch ms, the store's clock. */
+  at: z.number().int(),
+  action: z.enum(AUDIT_ACTIONS),
+  /** Who did it (null for a failed sign-in under a name that is not a user). */
+  userId: uuid.nullable(),
+  /** The name given or the user's name at the time. */
+  username: z.string().nullable(),
+  workstationId: uuid.nullable(),
+  workstationName: z.string().nullable(),
+  /** Whom or what it was about: a user name, a customer id, … */
+  subject: z.string().nullable(),
+  /** A short sentence with the particulars (e.g. "role csr → supervisor"). */
+  detail: z.string(),
+});
+export type AuditEntry = z.infer<typeof auditEntry>;
+
+export const auditQuery = z
+  .object({
+    action: z.enum(AUDIT_ACTIONS).optional(),
+    /** Exact user name (actor). */
+    username: z.string().trim().toLowerCase().max(LOGIN_LIMITS.usernameMax).optional(),
+    workstationId: uuid.optional(),
+    /** Epoch ms, inclusive. */
+    from: z.coerce.number().int().nonnegative().optional(),
+    /** Epoch ms, exclusive. */
+    to: z.coerce.number().int().nonnegative().optional(),
+    /** Entries with seq below this (paging back in time). */
+    before: z.coerce.number().int().positive().optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+export type AuditQuery = z.infer<typeof auditQuery>;
+
+export const auditPage = z.object({
+  entries: z.array(auditEntry),
+  /** Pass as `before` for the next (older) page; null at the start of the log. */
+  nextBefore: z.number().int().nullable(),
+});
+export type AuditPage = z.infer<typeof auditPage>;
+
+// ——— IPC channels (answered by main through the store) ———
+
+export const adminUsers = defineChannel({
+  channel: 'admin:users',
+  input: z.object({}).strict(),
+  output: z.object({ users: z.array(adminUser), teams: z.array(team) }),
+  access: 'store',
+});
+
+export const adminCreateUser = defineChannel({
+  channel: 'admin:create-user',
+  input: createUserRequest,
+  output: adminUser,
+  access: 'store',
+});
+
+export const adminUpdateUser = defineChannel({
+  channel: 'admin:update-user',
+  input: updateUserRequest,
+  output: adminUser,
+  access: 'store',
+});
+
+export const adminResetPassword = defineChannel({
+  channel: 'admin:reset-password',
+  input: resetPasswordRequest,
+  output: adminUser,
+  access: 'store',
+});
+
+export const adminCreateTeam = defineChannel({
+  channel: 'admin:create-team',
+  input: createTeamRequest,
+  output: team,
+  access: 'store',
+});
+
+export const adminWorkstations = defineChannel({
+  channel: 'admin:workstations',
+  input: z.object({}).strict(),
+  output: z.object({ workstations: z.array(workstationInfo) }),
+  access: 'store',
+});
+
+export const auditList = defineChannel({
+  channel: 'audit:list',
+  input: auditQuery,
+  output: auditPage,
+  access: 'store',
+});
