@@ -25,8 +25,12 @@ const REQUEST_TIMEOUT_MS = 30_000;
 export async function benchPush(options: PushBenchOptions): Promise<Figure[]> {
   if (options.customerIds.length === 0) throw new Error('The push benchmark needs customers on the store.');
   // Sign-ins (scrypt on the server) happen before the clock starts: they are not pushes.
-  const tokens: string[] = [];
-  for (let c = 0; c < options.clients; c++) tokens.push(await signIn(options.serverUrl, options.username, options.password));
+  // Each workstation registers with its own client id and pushes with its workstation token.
+  const stations: { clientId: string; token: string }[] = [];
+  for (let c = 0; c < options.clients; c++) {
+    const clientId = randomUUID();
+    stations.push({ clientId, token: await signIn(options.serverUrl, options.username, options.password, { id: clientId, name: `bench ${c + 1}` }) });
+  }
 
   const latencies: number[] = [];
   const outcomes = new Map<string, number>();
@@ -47,8 +51,7 @@ export async function benchPush(options: PushBenchOptions): Promise<Figure[]> {
     return args;
   };
 
-  const workstation = async (token: string) => {
-    const clientId = randomUUID();
+  const workstation = async ({ clientId, token }: { clientId: string; token: string }) => {
     for (let id = 1; id <= options.perClient; id++) {
       const body: PushRequest = {
         clientId,
@@ -76,7 +79,7 @@ export async function benchPush(options: PushBenchOptions): Promise<Figure[]> {
   };
 
   const started = performance.now();
-  await Promise.all(tokens.map((token) => workstation(token)));
+  await Promise.all(stations.map((station) => workstation(station)));
   const seconds = (performance.now() - started) / 1000;
   const applied = outcomes.get('applied') ?? 0;
   const other = [...outcomes].filter(([status]) => status !== 'applied');

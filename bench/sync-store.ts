@@ -210,14 +210,19 @@ export class StoreProcess {
   }
 }
 
-export async function signIn(serverUrl: string, username: string, password: string): Promise<string> {
+/**
+ * Signs in; with `workstation` the answer is that workstation's sync token (what push and pull
+ * need), else the user's session token.
+ */
+export async function signIn(serverUrl: string, username: string, password: string, workstation?: { id: string; name: string }): Promise<string> {
   const response = await fetch(`${serverUrl}/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
+    body: JSON.stringify({ username, password, ...(workstation ? { workstation } : {}) }),
     signal: AbortSignal.timeout(30_000),
   });
-  const body = (await response.json()) as { ok: boolean; value?: { token: string }; error?: { message: string } };
+  const body = (await response.json()) as { ok: boolean; value?: { token: string; workstationToken?: string }; error?: { message: string } };
   if (!body.ok || !body.value) throw new Error(`Signing in as ${username} failed: ${body.error?.message ?? response.status}`);
-  return body.value.token;
+  if (workstation && !body.value.workstationToken) throw new Error('The store gave no workstation token.');
+  return workstation ? body.value.workstationToken! : body.value.token;
 }

@@ -115,6 +115,9 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
   let elapsedMs = 0;
   try {
     await core.start();
+    // Lookups need a signed-in user (the sync thread signs in by itself with the same account).
+    const signedIn = await core.call('auth:sign-in', { username: config.username, password: config.password });
+    if (!signedIn.ok) throw new Error(`Signing in on the bench workstation failed: ${signedIn.error.message}`);
     const rssStarted = process.memoryUsage.rss();
 
     // Sync status, as the window polls it; "caught up" = no initial copy running and a pull reached the end.

@@ -3,11 +3,12 @@
  * Everything it needs from outside Electron (the core, the updater, paths) comes in as
  * `ShellDeps`, so tests drive it with a mocked `electron` and a fake core.
  */
-import { app, dialog, ipcMain, session, type BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, safeStorage, session, type BrowserWindow } from 'electron';
 import { join, resolve } from 'node:path';
 import type { Result } from '../../src-shared/result';
 import type { CoreOptions } from '../core/worker/core-process';
-import { storeSettingsFrom } from '../core/sync/store-settings';
+import { idleLockMsFrom, storeSettingsFrom } from '../core/sync/store-settings';
+import { SafeStorageSecrets } from './secret-file';
 import { registerIpcHandlers } from './ipc';
 import { ScreenPopRelay } from './screen-pop';
 import {
@@ -52,6 +53,7 @@ export interface ShellDeps {
 }
 
 export const DB_FILE_NAME = 'switchboard-cache.db';
+export const SECRETS_FILE_NAME = 'secrets.json';
 
 /** Starts the shell. Returns false when another instance already runs (this one then quits). */
 export function launchSwitchboard(deps: ShellDeps): boolean {
@@ -124,17 +126,21 @@ export function launchSwitchboard(deps: ShellDeps): boolean {
     hardenSession(session.defaultSession, trust);
     serveRenderer(deps.paths.rendererRoot);
 
-    // The central store from the environment (SWITCHBOARD_SERVER, SWITCHBOARD_USER,
-    // SWITCHBOARD_PASSWORD), as the browser host reads it. Interim until issue 5 brings the sign-in
-    // screen and keeps the password with safeStorage.
-    const store = storeSettingsFrom({ server: deps.env.SWITCHBOARD_SERVER, username: deps.env.SWITCHBOARD_USER, password: deps.env.SWITCHBOARD_PASSWORD });
-    if (!store.ok) {
-      console.error('[switchboard] cannot start:', store.error.message);
-      dialog.showErrorBox('Switchboard cannot start', store.error.message);
+    // The central store (SWITCHBOARD_SERVER) and the idle lock (SWITCHBOARD_IDLE_LOCK_SECONDS), as
+    // the browser host reads them. People sign in on the sign-in screen.
+    const store = storeSettingsFrom({ server: deps.env.SWITCHBOARD_SERVER });
+    const idleLock = idleLockMsFrom(deps.env.SWITCHBOARD_IDLE_LOCK_SECONDS);
+    const refused = !store.ok ? store.error.message : !idleLock.ok ? idleLock.error.message : null;
+    if (refused !== null || !store.ok || !idleLock.ok) {
+      console.error('[switchboard] cannot start:', refused);
+      dialog.showErrorBox('Switchboard cannot start', refused ?? 'The settings are not usable.');
       app.exit(1);
       return;
     }
     const sync = store.value;
+    // The workstation's sync token, encrypted by the OS key store (memory only where there is none).
+    const secrets = new SafeStorageSecrets(join(app.getPath('userData'), SECRETS_FILE_NAME), safeStorage);
+    if (secrets.warning) console.warn(`[switchboard] ${secrets.warning}`);
 
     const starting = deps.createCore({
       dbFile: join(app.getPath('userData'), DB_FILE_NAME),
@@ -151,7 +157,9 @@ export function launchSwitchboard(deps: ShellDeps): boolean {
       nativeBinding: deps.env.SWITCHBOARD_NATIVE_BINDING || undefined,
       // With a store the cache is filled from it; the demo seed is for a workstation on its own.
       demoSeed: sync === null,
-      ...(sync && { sync: { serverUrl: sync.serverUrl, username: sync.username, password: sync.password, workerFile: deps.paths.syncWorkerFile } }),
+      ...(sync && { sync: { serverUrl: sync.serverUrl, workerFile: deps.paths.syncWorkerFile } }),
+      // Without a store the workstation works alone on its demo accounts.
+      auth: { secrets, idleLockMs: idleLock.value, demoAccounts: sync === null },
     });
     core = starting;
     try {

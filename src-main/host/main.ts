@@ -11,16 +11,19 @@ import { parseArgs } from 'node:util';
 import { CoreProcess } from '../core/worker/core-process';
 import { defaultMigrationsFolder } from '../core/db/open';
 import { isCountryCode } from '../../src-shared/domain/phone';
-import { storeSettingsFrom } from '../core/sync/store-settings';
+import { idleLockMsFrom, storeSettingsFrom } from '../core/sync/store-settings';
+import { MemorySecretStore } from '../core/auth/secret-store';
 import { startBrowserHost } from './browser-host';
 
-const USAGE = `Usage: npm run host -- [--db FILE] [--port N] [--region CC] [--server URL] [--no-demo]
+const USAGE = `Usage: npm run host -- [--db FILE] [--port N] [--region CC] [--server URL] [--idle-lock-seconds N] [--no-demo]
   --db FILE     the local cache file (default: ${defaultDbFile()})
   --port N      port on 127.0.0.1 (default 5178; 0 picks a free one)
   --region CC   default region for national phone numbers, e.g. US, GB, DE (default: $SWITCHBOARD_REGION or US)
   --server URL  the central store to sync with, e.g. http://127.0.0.1:5179 (default: $SWITCHBOARD_SERVER;
-                none: the cache works alone). Signs in as $SWITCHBOARD_USER / $SWITCHBOARD_PASSWORD;
-                for a store on this computer they default to the demo CSR (csr / csr-demo).
+                none: the cache works alone, with its demo accounts). People sign in on the page; sync
+                starts with the first online sign-in. Tokens are kept in memory only.
+  --idle-lock-seconds N
+                lock the session after N seconds without activity (default: $SWITCHBOARD_IDLE_LOCK_SECONDS or 300)
   --no-demo     do not seed demo customers into an empty cache (never seeded with a store: its data comes from there)`;
 
 function defaultDbFile(): string {
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
         port: { type: 'string' },
         region: { type: 'string' },
         server: { type: 'string' },
+        'idle-lock-seconds': { type: 'string' },
         'no-demo': { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -60,14 +64,11 @@ async function main(): Promise<void> {
   if (!isCountryCode(region)) die(`--region must be a two-letter region code such as US or GB, not "${region}"`);
   const dbFile = resolve(args.db ?? defaultDbFile());
   mkdirSync(dirname(dbFile), { recursive: true });
-  // Interim until the sign-in screen (issue 5): the account comes from the environment.
-  const settings = storeSettingsFrom({
-    server: args.server ?? process.env.SWITCHBOARD_SERVER,
-    username: process.env.SWITCHBOARD_USER,
-    password: process.env.SWITCHBOARD_PASSWORD,
-  });
+  const settings = storeSettingsFrom({ server: args.server ?? process.env.SWITCHBOARD_SERVER });
   if (!settings.ok) die(settings.error.message);
   const store = settings.value;
+  const idleLock = idleLockMsFrom(args['idle-lock-seconds'] ?? process.env.SWITCHBOARD_IDLE_LOCK_SECONDS);
+  if (!idleLock.ok) die(idleLock.error.message);
 
   const here = import.meta.dirname;
   const core = new CoreProcess({
@@ -80,9 +81,9 @@ async function main(): Promise<void> {
     version: process.env.npm_package_version ?? '0.1.0',
     // With a store the cache is filled from it: a local demo seed would only be deleted again.
     demoSeed: !args['no-demo'] && store === null,
-    ...(store && {
-      sync: { serverUrl: store.serverUrl, username: store.username, password: store.password, workerFile: join(here, 'sync-worker.js') },
-    }),
+    ...(store && { sync: { serverUrl: store.serverUrl, workerFile: join(here, 'sync-worker.js') } }),
+    // The browser host keeps tokens in memory only; without a store the demo accounts sign in.
+    auth: { secrets: new MemorySecretStore(), idleLockMs: idleLock.value, demoAccounts: store === null },
   });
   try {
     await core.start();
@@ -102,8 +103,8 @@ async function main(): Promise<void> {
   console.log(`Switchboard browser host (cache ${dbFile}, region ${region})`);
   console.log(
     store
-      ? `Syncing with the central store at ${store.serverUrl} as ${store.username}${store.demoAccount ? ' (the demo CSR; set SWITCHBOARD_USER and SWITCHBOARD_PASSWORD for another account)' : ''}`
-      : 'No central store (--server or SWITCHBOARD_SERVER): this cache works alone',
+      ? `Syncing with the central store at ${store.serverUrl} once someone signs in online`
+      : 'No central store (--server or SWITCHBOARD_SERVER): this cache works alone. Demo accounts: csr / csr-demo, supervisor / supervisor-demo, associate / associate-demo, admin / admin-demo',
   );
   console.log(`Open ${host.url}`);
   console.log(`Screen-pop: add &from=NUMBER to that address, e.g. ${host.url}&from=%2B442079460958`);

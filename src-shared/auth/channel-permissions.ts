@@ -47,7 +47,8 @@ export const CHANNEL_PERMISSIONS = {
   'sync:now': 'sync.use',
   'sync:check': 'sync.use',
   'sync:reset': 'sync.manage',
-  'sync:dismiss-rejection': 'sync.manage',
+  /** Everyone may clear a refused write from the list once they have read it. */
+  'sync:dismiss-rejection': 'sync.use',
   'admin:users': 'users.manage',
   'admin:create-user': 'users.manage',
   'admin:update-user': 'users.manage',

@@ -30,9 +30,9 @@ export const PERMISSIONS = [
   'complaint.manage',
   /** Present upsell offers and record the answer. */
   'offer.present',
-  /** See sync status, ask for a sync or a data check. */
+  /** See sync status, ask for a sync or a data check, dismiss a refused write once read. */
   'sync.use',
-  /** Re-pull the whole cache; dismiss refused writes. */
+  /** Re-pull the whole cache from the store. */
   'sync.manage',
   /** The user's own metrics (calls, handle time, conversion…). Metrics feature: a later issue. */
   'metrics.own',

@@ -160,6 +160,35 @@ export const auditPage = z.object({
 });
 export type AuditPage = z.infer<typeof auditPage>;
 
+// ——— Events a workstation recorded while offline (POST /workstation/audit, its own token) ———
+
+export const OFFLINE_AUDIT_ACTIONS = ['sign_in_offline', 'sign_in_failed', 'sign_out', 'lockout'] as const satisfies readonly AuditAction[];
+export const WORKSTATION_AUDIT_MAX = 100;
+
+export const offlineAuditEvent = z
+  .object({
+    /** Made by the workstation when it recorded the event: sending it again records nothing. */
+    id: uuid,
+    action: z.enum(OFFLINE_AUDIT_ACTIONS),
+    username: z.string().trim().toLowerCase().min(1).max(LOGIN_LIMITS.usernameMax),
+    /** The workstation's clock (epoch ms): kept in the entry's detail; the store orders by its own. */
+    at: z.number().int().nonnegative(),
+    detail: z.string().max(500).default(''),
+  })
+  .strict();
+export type OfflineAuditEvent = z.infer<typeof offlineAuditEvent>;
+
+export const workstationAuditRequest = z.object({ events: z.array(offlineAuditEvent).min(1).max(WORKSTATION_AUDIT_MAX) }).strict();
+export type WorkstationAuditRequest = z.infer<typeof workstationAuditRequest>;
+
+export const workstationAuditResponse = z.object({
+  /** Events recorded now. */
+  recorded: z.number().int(),
+  /** Events the store had already (a resend). */
+  duplicates: z.number().int(),
+});
+export type WorkstationAuditResponse = z.infer<typeof workstationAuditResponse>;
+
 // ——— IPC channels (answered by main through the store) ———
 
 export const adminUsers = defineChannel({

@@ -13,6 +13,7 @@ import { buildServer } from '../../server/src/app';
 import { createUser } from '../../server/src/auth/users';
 import { openStore, type Store } from '../../server/src/db/connect';
 import { queryRows } from './server-db';
+import type { UserRole } from '../../src-shared/contracts/server-auth';
 
 export const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
 
@@ -57,8 +58,8 @@ export class StoreServer {
     this.opened = undefined;
   }
 
-  async addUser(username: string, password: string): Promise<void> {
-    await createUser(this.store.db, { username, displayName: username, role: 'csr', password }, FAST_SCRYPT);
+  async addUser(username: string, password: string, role: UserRole = 'csr'): Promise<void> {
+    await createUser(this.store.db, { username, displayName: username, role, password }, FAST_SCRYPT);
   }
 
   rows<T>(query: SQL): Promise<T[]> {

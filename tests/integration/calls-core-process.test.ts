@@ -19,7 +19,7 @@ let core: CoreProcess;
 beforeAll(async () => {
   cache = tempCache();
   cache.db.$client.close();
-  core = testCore(cache.file, { agentId: 'agent-core' });
+  core = testCore(cache.file, { agentId: 'csr' });
   await core.start();
 });
 afterAll(async () => {
@@ -38,7 +38,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('a whole call through CoreProcess', () => {
   it('records every step on the writer, and the reader’s timeline and call state show it', async () => {
     const started = await ok<CallState>('call:start', { source: 'screen_pop', fromNumber: '+44 7700 900456' });
-    expect(started).toMatchObject({ status: 'active', fromE164: '+447700900456', customerId: null, agentId: 'agent-core' });
+    expect(started).toMatchObject({ status: 'active', fromE164: '+447700900456', customerId: null, agentId: 'csr' });
     const callId = started.id;
 
     const { customerId } = await ok<{ customerId: string }>('customer:create', { firstName: 'Ines', lastName: 'Ibáñez', phone: '+44 7700 900456' });

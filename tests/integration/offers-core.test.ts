@@ -34,7 +34,7 @@ describe('suggestions and offers through the core workers', () => {
     const top = suggestions[0]!;
 
     const presented = await core.call('offer:present', { customerId: zoe, productId: top.productId, kind: top.kind, reason: top.reason });
-    expect(presented).toMatchObject({ ok: true, value: { alreadyPresented: false, offer: { agentId: 'csr-core', outcome: 'presented' } } });
+    expect(presented).toMatchObject({ ok: true, value: { alreadyPresented: false, offer: { agentId: 'csr', outcome: 'presented' } } });
     if (!presented.ok) return;
     const offerId = (presented.value as { offer: { offerId: string } }).offer.offerId;
     expect(await core.call('offer:decide', { offerId, outcome: 'accepted' })).toMatchObject({ ok: true, value: { outcome: 'accepted' } });

@@ -30,6 +30,7 @@ import { testDesk } from '../helpers/desk';
 import { StoreServer } from '../helpers/store-server';
 
 const SYNC_WORKER = fileURLToPath(new URL('../helpers/sync-worker-ts.mjs', import.meta.url));
+/** The account the workstations sign in with: a supervisor, who may also re-pull the whole cache. */
 const CSR = { username: 'carl', password: 'battery staple' };
 /** Small pages, so every sync here runs over several pages. */
 const PAGE = 250;
@@ -47,7 +48,7 @@ const tempDir = () => {
 
 beforeAll(async () => {
   await server.start();
-  await server.addUser(CSR.username, CSR.password);
+  await server.addUser(CSR.username, CSR.password, 'supervisor');
   await loadDemoIfEmpty(server.store, { customers: 60 });
 }, 120_000);
 
@@ -153,7 +154,7 @@ describe('two workstations syncing through CoreProcess', { timeout: TEST_MS }, (
     const dbB = open(fileB);
     await vi.waitFor(() => {
       const row = dbB.prepare(`SELECT description, customer_id AS customerId, agent_id AS agentId FROM complaints WHERE id = ?`).get(logged.id);
-      expect(row).toEqual({ description: 'The kettle arrived cracked.', customerId: customer.id, agentId: 'agent-a' });
+      expect(row).toEqual({ description: 'The kettle arrived cracked.', customerId: customer.id, agentId: CSR.username });
     }, WAIT);
     expect(countIn(dbB, `SELECT count(*) FROM complaint_events WHERE complaint_id = ?`, logged.id)).toBe(1);
     dbB.close();
@@ -284,15 +285,16 @@ describe('two workstations syncing through CoreProcess', { timeout: TEST_MS }, (
 /** Pulls to the end by hand with the real client and applier, without pushing (the engine always pushes first). */
 async function pullWithoutPushing(cache: TempCache, fromScratch = false, limit = PAGE): Promise<number> {
   const client = new StoreClient({ serverUrl: server.url });
-  const login = await client.login(CSR.username, CSR.password);
+  const login = await client.login(CSR.username, CSR.password, { id: ensureClientId(cache.db), name: 'test workstation' });
   if (!login.ok) throw new Error(login.failure.message);
+  const token = login.value.workstationToken ?? login.value.token;
   const applier = new PageApplier(cache.db.$client);
   if (fromScratch) applier.clearCursor();
   let cursor = applier.readCursor().cursor;
   const plan = cursor === null ? applier.beginSnapshot(SYNC_TABLE_NAMES) : null;
   let skipped = 0;
   for (;;) {
-    const page = await client.pull(login.value.token, { clientId: ensureClientId(cache.db), cursor, limit });
+    const page = await client.pull(token, { clientId: ensureClientId(cache.db), cursor, limit });
     if (!page.ok) throw new Error(page.failure.message);
     skipped += applier.apply(page.value, { snapshot: page.value.phase === 'snapshot' ? plan : null, saveCursor: true }).protectedSkips;
     cursor = page.value.cursor;
@@ -301,7 +303,7 @@ async function pullWithoutPushing(cache: TempCache, fromScratch = false, limit =
 }
 
 async function syncOnce(cache: TempCache): Promise<SyncEngine> {
-  const engine = new SyncEngine({ client: cache.db.$client, clientId: ensureClientId(cache.db), serverUrl: server.url, ...CSR, pullLimit: PAGE, live: false });
+  const engine = new SyncEngine({ client: cache.db.$client, clientId: ensureClientId(cache.db), serverUrl: server.url, credentials: { kind: 'password', ...CSR }, pullLimit: PAGE, live: false });
   const started = Date.now();
   engine.start();
   await vi.waitFor(() => expect(engine.status()).toMatchObject({ state: 'online', pendingWrites: 0, initialSync: null, lastSyncAt: expect.any(Number) }), WAIT);
@@ -489,7 +491,7 @@ describe('a different store behind the same address', { timeout: TEST_MS }, () =
       await first.start();
       await first.addUser(CSR.username, CSR.password);
       await loadDemoIfEmpty(first.store, { customers: 12 });
-      const options = { client: cache.db.$client, clientId: ensureClientId(cache.db), serverUrl: first.url, ...CSR, pullLimit: PAGE, live: false };
+      const options = { client: cache.db.$client, clientId: ensureClientId(cache.db), serverUrl: first.url, credentials: { kind: 'password' as const, ...CSR }, pullLimit: PAGE, live: false };
       let engine = new SyncEngine(options);
       engine.start();
       await vi.waitFor(() => expect(engine.status()).toMatchObject({ state: 'online', initialSync: null, lastSyncAt: expect.any(Number) }), WAIT);
@@ -605,7 +607,8 @@ describe('without a central store', { timeout: TEST_MS }, () => {
     cache = tempCache();
     plantCustomer(cache.db, { firstName: 'Lone', lastName: 'Desk', phones: ['+442079460111'] });
     cache.db.$client.close();
-    core = testCore(cache.file);
+    // A supervisor: sync:reset needs sync.manage.
+    core = testCore(cache.file, {}, { username: 'supervisor', password: 'supervisor-demo' });
     await core.start();
   });
   afterAll(async () => {

@@ -146,6 +146,7 @@ describe('start and quit', () => {
       version: '0.1.0',
       nativeBinding: '/native/better_sqlite3.node',
       demoSeed: true,
+      auth: { secrets: expect.objectContaining({ kind: 'os' }), idleLockMs: undefined, demoAccounts: true },
     });
     expect(ipcMain.handle.mock.calls.map(([c]) => c).sort()).toEqual([...CHANNELS].sort());
     expect(FakeBrowserWindow.instances[0]?.loadURL).toHaveBeenCalledWith('app://switchboard/index.html');
@@ -176,28 +177,32 @@ describe('start and quit', () => {
     expect(ipcMain.handle).not.toHaveBeenCalled();
   });
 
-  it('syncs with the central store SWITCHBOARD_SERVER names, without the demo seed', async () => {
-    const { deps: d } = await launchToWindow({ env: { SWITCHBOARD_SERVER: 'https://store.example.com/', SWITCHBOARD_USER: 'ana', SWITCHBOARD_PASSWORD: 'secret' } });
+  it('syncs with the central store SWITCHBOARD_SERVER names, without the demo seed or demo accounts, keeping tokens with safeStorage', async () => {
+    const { deps: d } = await launchToWindow({ env: { SWITCHBOARD_SERVER: 'https://store.example.com/', SWITCHBOARD_IDLE_LOCK_SECONDS: '120' } });
     expect(d.createCore).toHaveBeenCalledWith(
       expect.objectContaining({
         demoSeed: false,
-        sync: { serverUrl: 'https://store.example.com', username: 'ana', password: 'secret', workerFile: '/app/out/main/sync-worker.js' },
+        sync: { serverUrl: 'https://store.example.com', workerFile: '/app/out/main/sync-worker.js' },
+        auth: expect.objectContaining({ idleLockMs: 120_000, demoAccounts: false, secrets: expect.objectContaining({ kind: 'os', warning: null }) }),
       }),
     );
   });
 
-  it('signs in to a store on this computer as the demo CSR when no account is given', async () => {
-    const { deps: d } = await launchToWindow({ env: { SWITCHBOARD_SERVER: 'http://127.0.0.1:5179' } });
-    expect(d.createCore).toHaveBeenCalledWith(expect.objectContaining({ sync: expect.objectContaining({ username: 'csr', password: 'csr-demo' }) }));
+  it('works alone on the demo accounts without a store', async () => {
+    const { deps: d } = await launchToWindow();
+    expect(d.createCore).toHaveBeenCalledWith(expect.objectContaining({ demoSeed: true, auth: expect.objectContaining({ demoAccounts: true }) }));
   });
 
-  it('refuses to start against a remote store without an account, saying what to set', async () => {
-    const { deps: d } = deps({ env: { SWITCHBOARD_SERVER: 'https://store.example.com' } });
-    launchSwitchboard(d);
-    await vi.waitFor(() => expect(app.exit).toHaveBeenCalledWith(1));
-    expect(dialog.showErrorBox).toHaveBeenCalledWith('Switchboard cannot start', expect.stringMatching(/SWITCHBOARD_USER and SWITCHBOARD_PASSWORD/));
-    expect(d.createCore).not.toHaveBeenCalled();
-    expect(FakeBrowserWindow.instances).toHaveLength(0);
+  it('refuses to start with an unusable store address or idle lock, saying what is wrong', async () => {
+    for (const env of [{ SWITCHBOARD_SERVER: 'ftp://store.example.com' }, { SWITCHBOARD_IDLE_LOCK_SECONDS: 'soon' }]) {
+      resetElectronFake();
+      const { deps: d } = deps({ env });
+      launchSwitchboard(d);
+      await vi.waitFor(() => expect(app.exit).toHaveBeenCalledWith(1));
+      expect(dialog.showErrorBox).toHaveBeenCalledWith('Switchboard cannot start', expect.stringMatching(/http:\/\/ or https:\/\/|whole number of seconds/));
+      expect(d.createCore).not.toHaveBeenCalled();
+      expect(FakeBrowserWindow.instances).toHaveLength(0);
+    }
   });
 
   it('stops the core before the app really quits', async () => {

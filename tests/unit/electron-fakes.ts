@@ -74,8 +74,21 @@ export const net = { fetch: vi.fn() };
 export const contextBridge = { exposeInMainWorld: vi.fn() };
 export const ipcRenderer = { invoke: vi.fn(), on: vi.fn() };
 
+/** safeStorage with a working OS key store; tests swap the backend. Encryption is a visible prefix. */
+export const safeStorage = {
+  isEncryptionAvailable: vi.fn(() => true),
+  encryptString: vi.fn((plain: string) => Buffer.from(`enc:${plain}`)),
+  decryptString: vi.fn((data: Buffer) => {
+    const text = data.toString();
+    if (!text.startsWith('enc:')) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    return text.slice(4);
+  }),
+  getSelectedStorageBackend: vi.fn(() => 'gnome_libsecret'),
+};
+
 export const electronModule = {
   app,
+  safeStorage,
   BrowserWindow: FakeBrowserWindow,
   session: { defaultSession: fakeSession },
   protocol,

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyStatus, normalizeServerUrl } from '../../src-main/core/sync/store-client';
 import { RETRY, SnapshotProgress, retryDelayMs } from '../../src-main/core/sync/retry-schedule';
 import { followPokes } from '../../src-main/core/sync/poke-stream';
-import { DEMO_CSR, isLoopbackUrl, storeSettingsFrom } from '../../src-main/core/sync/store-settings';
+import { idleLockMsFrom, isLoopbackUrl, storeSettingsFrom } from '../../src-main/core/sync/store-settings';
 
 describe('failure classes', () => {
   it('retries 5xx, 408 and 429; signs in again on 401; gives up on other 4xx', () => {
@@ -77,20 +77,19 @@ describe('the live stream', () => {
 describe('store settings', () => {
   it('mean no store when no address is given', () => {
     expect(storeSettingsFrom({})).toEqual({ ok: true, value: null });
-    expect(storeSettingsFrom({ server: '  ', username: 'ana' })).toEqual({ ok: true, value: null });
+    expect(storeSettingsFrom({ server: '  ' })).toEqual({ ok: true, value: null });
   });
 
-  it('take the account given, and the demo CSR only for a store on this computer', () => {
-    expect(storeSettingsFrom({ server: 'https://store.example.com/', username: 'ana', password: 'pw' })).toEqual({
-      ok: true,
-      value: { serverUrl: 'https://store.example.com', username: 'ana', password: 'pw', demoAccount: false },
-    });
-    expect(storeSettingsFrom({ server: 'http://localhost:5179' })).toMatchObject({ ok: true, value: { ...DEMO_CSR, demoAccount: true } });
-    const remote = storeSettingsFrom({ server: 'https://store.example.com' });
-    expect(remote).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(!remote.ok && remote.error.message).toMatch(/set SWITCHBOARD_USER and SWITCHBOARD_PASSWORD/);
-    const half = storeSettingsFrom({ server: 'http://127.0.0.1:5179', username: 'ana' });
-    expect(!half.ok && half.error.message).toMatch(/set SWITCHBOARD_PASSWORD .*or set neither/);
+  it('take the address only: people sign in on the sign-in screen', () => {
+    expect(storeSettingsFrom({ server: 'https://store.example.com/' })).toEqual({ ok: true, value: { serverUrl: 'https://store.example.com' } });
+    expect(isLoopbackUrl('http://localhost:5179')).toBe(true);
+    expect(isLoopbackUrl('https://store.example.com')).toBe(false);
+  });
+
+  it('read the idle lock in whole seconds', () => {
+    expect(idleLockMsFrom(undefined)).toEqual({ ok: true, value: undefined });
+    expect(idleLockMsFrom('90')).toEqual({ ok: true, value: 90_000 });
+    for (const bad of ['0', '-5', '1.5', 'soon', '999999']) expect(idleLockMsFrom(bad)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 
   it('refuse an address that is not http(s)', () => {

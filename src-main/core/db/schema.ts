@@ -192,6 +192,11 @@ export const outbox = sqliteTable(
     args: text('args', { mode: 'json' }).notNull(),
     schemaVersion: integer('schema_version').notNull(),
     createdAt: integer('created_at').notNull(),
+    /**
+     * The user signed in when it was saved (issue 5); the store applies it as theirs. Null on
+     * entries saved before sign-in existed.
+     */
+    userId: text('user_id'),
   },
 );
 
@@ -426,3 +431,35 @@ export const syncRejections = sqliteTable(
   },
   // No index: a handful of rows a person has yet to read, scanned whole.
 );
+
+/**
+ * Users who signed in online on this workstation (issue 5), so they can sign in again while the
+ * central store is unreachable: their profile as the store gave it and a scrypt verifier of their
+ * password made here (never the store's hash, never the password). A definite refusal from the
+ * store (wrong password after a reset, a disabled user) deletes the row. With no store configured
+ * the workstation keeps its demo accounts here.
+ */
+export const localUsers = sqliteTable('local_users', {
+  id: text('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  role: text('role', { enum: ['csr', 'supervisor', 'store_associate', 'admin'] }).notNull(),
+  /** JSON array of team names. */
+  teams: text('teams').notNull().default('[]'),
+  verifier: text('verifier').notNull(),
+  /** This workstation's clock at the last online sign-in (null for local demo accounts). */
+  lastOnlineAt: integer('last_online_at'),
+});
+
+/**
+ * Sign-in events that happened while the store was unreachable (offline sign-ins, failures,
+ * lockouts, sign-outs), kept until the sync engine delivers them to the store's audit log.
+ * Keyed by a UUID made here, so a resend after a lost response is recorded once.
+ */
+export const pendingAudit = sqliteTable('pending_audit', {
+  id: text('id').primaryKey(),
+  action: text('action').notNull(),
+  username: text('username').notNull(),
+  at: integer('at').notNull(),
+  detail: text('detail').notNull(),
+});

@@ -25,6 +25,18 @@ export interface OutboxEntry {
   createdAt: number;
 }
 
+/**
+ * Who is acting on each connection: the worker sets it before every call (from the signed-in
+ * session the main process passes along), and every entry appended records it. Handlers run
+ * synchronously, so one call's actor can never leak into another's writes.
+ */
+const actors = new WeakMap<object, string | null>();
+
+/** Sets the user id recorded on outbox entries appended through `db` until the next call. */
+export function setOutboxActor(db: CacheDb, userId: string | null): void {
+  actors.set(db.$client, userId);
+}
+
 export class Outbox {
   private readonly clientId: string;
   private readonly insert;
@@ -33,7 +45,7 @@ export class Outbox {
   constructor(private readonly db: CacheDb) {
     this.clientId = ensureClientId(db);
     this.insert = db.$client.prepare(
-      `INSERT INTO outbox (client_id, name, args, schema_version, created_at) VALUES (?, ?, ?, ?, ?)`,
+      `INSERT INTO outbox (client_id, name, args, schema_version, created_at, user_id) VALUES (?, ?, ?, ?, ?, ?)`,
     );
     this.list = db.$client.prepare(
       `SELECT mutation_id AS mutationId, client_id AS clientId, name, args, schema_version AS schemaVersion, created_at AS createdAt
@@ -46,7 +58,7 @@ export class Outbox {
     if (!this.db.$client.inTransaction) {
       throw new Error(`Outbox.append(${name}) outside a transaction: the row and its outbox entry must commit together`);
     }
-    const info = this.insert.run(this.clientId, name, JSON.stringify(args), OUTBOX_SCHEMA_VERSION, now);
+    const info = this.insert.run(this.clientId, name, JSON.stringify(args), OUTBOX_SCHEMA_VERSION, now, actors.get(this.db.$client) ?? null);
     return Number(info.lastInsertRowid);
   }
 

@@ -24,7 +24,7 @@ export class PushQueue {
 
   constructor(private readonly client: Database.Database) {
     this.batchStmt = client.prepare(
-      `SELECT mutation_id AS id, name, args, schema_version AS schemaVersion, created_at AS createdAt FROM outbox ORDER BY mutation_id LIMIT ?`,
+      `SELECT mutation_id AS id, name, args, schema_version AS schemaVersion, created_at AS createdAt, user_id AS userId FROM outbox ORDER BY mutation_id LIMIT ?`,
     );
     this.countStmt = client.prepare(`SELECT count(*) FROM outbox`).pluck();
     this.deleteCovered = client.prepare(`DELETE FROM outbox WHERE mutation_id <= ?`);
@@ -41,8 +41,16 @@ export class PushQueue {
 
   /** The oldest `limit` queued entries, in mutation-id order, as the push request carries them. */
   batch(limit: number): PushedMutation[] {
-    const rows = this.batchStmt.all(limit) as { id: number; name: string; args: string; schemaVersion: number; createdAt: number }[];
-    return rows.map((r) => ({ id: r.id, name: r.name, args: parseArgs(r.args), schemaVersion: r.schemaVersion, createdAt: r.createdAt }));
+    const rows = this.batchStmt.all(limit) as { id: number; name: string; args: string; schemaVersion: number; createdAt: number; userId: string | null }[];
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      args: parseArgs(r.args),
+      schemaVersion: r.schemaVersion,
+      createdAt: r.createdAt,
+      // Who saved it; entries from before sign-in existed carry none (the store attributes them).
+      ...(r.userId ? { userId: r.userId } : {}),
+    }));
   }
 
   count(): number {

@@ -12,8 +12,9 @@
  * Every request has a bounded timeout (AbortSignal.timeout), combined with the engine's stop signal
  * so quitting never waits for a slow store.
  */
-import type { z } from 'zod';
-import { loginResponse, serverError, type LoginResponse } from '../../../src-shared/contracts/server-auth';
+import { z } from 'zod';
+import { loginResponse, serverError, type LoginResponse, type WorkstationRef } from '../../../src-shared/contracts/server-auth';
+import { workstationAuditResponse, type WorkstationAuditRequest, type WorkstationAuditResponse } from '../../../src-shared/contracts/admin';
 import {
   checksumsResponse,
   pullResponse,
@@ -78,15 +79,26 @@ export function classifyStatus(status: number): StoreFailureKind {
 
 export class StoreClient {
   readonly serverUrl: string;
-  private readonly timeouts: typeof STORE_TIMEOUTS_MS;
+  private readonly timeouts: { [K in keyof typeof STORE_TIMEOUTS_MS]: number };
 
   constructor(private readonly options: StoreClientOptions) {
     this.serverUrl = normalizeServerUrl(options.serverUrl);
     this.timeouts = { ...STORE_TIMEOUTS_MS, ...options.timeouts };
   }
 
-  login(username: string, password: string): Promise<StoreResult<LoginResponse>> {
-    return this.request('POST', '/auth/login', null, { username, password }, loginResponse, this.timeouts.login);
+  /** With `workstation`, the store registers this workstation and answers with its sync token too. */
+  login(username: string, password: string, workstation?: WorkstationRef, timeoutMs: number = this.timeouts.login): Promise<StoreResult<LoginResponse>> {
+    return this.request('POST', '/auth/login', null, { username, password, ...(workstation ? { workstation } : {}) }, loginResponse, timeoutMs);
+  }
+
+  /** Ends a user's session on the store. */
+  logout(token: string, timeoutMs: number = 5_000): Promise<StoreResult<unknown>> {
+    return this.request('POST', '/auth/logout', token, {}, z.unknown(), timeoutMs);
+  }
+
+  /** Any other JSON route, answered in the store's envelope and parsed with `schema`. */
+  send<T extends z.ZodType>(method: 'GET' | 'POST' | 'PATCH', path: string, token: string, body: unknown, schema: T, timeoutMs: number = 15_000): Promise<StoreResult<z.infer<T>>> {
+    return this.request(method, path, token, body, schema, timeoutMs);
   }
 
   pull(token: string, body: PullRequest): Promise<StoreResult<PullResponse>> {
@@ -95,6 +107,11 @@ export class StoreClient {
 
   push(token: string, body: PushRequest): Promise<StoreResult<PushResponse>> {
     return this.request('POST', '/sync/push', token, body, pushResponse, this.timeouts.push);
+  }
+
+  /** Sign-in events recorded while offline, for the store's audit log (idempotent by event id). */
+  reportAudit(token: string, body: WorkstationAuditRequest): Promise<StoreResult<WorkstationAuditResponse>> {
+    return this.request('POST', '/workstation/audit', token, body, workstationAuditResponse, this.timeouts.push);
   }
 
   checksums(token: string): Promise<StoreResult<ChecksumsResponse>> {
@@ -136,7 +153,7 @@ export class StoreClient {
   }
 
   private async request<T extends z.ZodType>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PATCH',
     path: string,
     token: string | null,
     body: unknown,

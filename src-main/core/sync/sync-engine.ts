@@ -19,6 +19,7 @@ import type Database from 'better-sqlite3';
 import { PULL_PAGE, PUSH_BATCH_MAX, type PullResponse, type PushedMutation } from '../../../src-shared/contracts/sync-protocol';
 import type { SyncCheckResult, SyncConnectionState, SyncStatus, SyncTableCheck } from '../../../src-shared/contracts/sync';
 import { SYNC_TABLE_NAMES, type SyncTableName } from '../../../src-shared/sync/tables';
+import { AuditQueue } from './audit-queue';
 import { CacheChecksums } from './cache-checksums';
 import { PageApplier, type SnapshotPlan } from './page-applier';
 import { followPokes } from './poke-stream';
@@ -32,8 +33,9 @@ export interface SyncEngineOptions {
   /** This cache's client id (cache_meta 'client_id', the outbox's). */
   clientId: string;
   serverUrl: string;
-  username: string;
-  password: string;
+  credentials: SyncCredentials;
+  /** The store refused the workstation token it was given (kind 'token'). */
+  onTokenRefused?: () => void;
   now?: () => number;
   random?: () => number;
   /** Rows per pull page (default: the most the store sends). */
@@ -50,6 +52,17 @@ export interface SyncEngineOptions {
   onPulled?: (change: { tables: SyncTableName[]; dataVersion: number; copying: boolean }) => void;
   log?: (message: string, error?: unknown) => void;
 }
+
+/**
+ * How sync signs in to the store.
+ * - `token`: the workstation token a person's online sign-in gave (issue 5); null until someone
+ *   signs in online here. A refused token is dropped and sync waits for the next sign-in.
+ * - `password`: headless tools (the bench, the fault-injection clients) sign in as a fixed
+ *   account, registering the workstation, and use the workstation token that gives.
+ */
+export type SyncCredentials =
+  | { kind: 'token'; token: string | null }
+  | { kind: 'password'; username: string; password: string; workstationName?: string };
 
 type WakeReason = 'kick' | 'poke' | 'now' | 'reset' | 'check' | 'stop' | 'timer';
 
@@ -77,12 +90,15 @@ export class SyncEngine {
   private readonly applier: PageApplier;
   private readonly queue: PushQueue;
   private readonly checksums: CacheChecksums;
+  private readonly audit: AuditQueue;
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly stopController = new AbortController();
   private readonly progress = new SnapshotProgress();
 
   private token: string | null = null;
+  /** The token main handed over (credentials kind 'token'). */
+  private givenToken: string | null = null;
   private state: SyncConnectionState = 'connecting';
   private lastSyncAt: number | null = null;
   private lastError: string | null = null;
@@ -114,8 +130,13 @@ export class SyncEngine {
     this.applier = new PageApplier(options.client);
     this.queue = new PushQueue(options.client);
     this.checksums = new CacheChecksums(options.client);
+    this.audit = new AuditQueue(options.client);
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
+    if (options.credentials.kind === 'token') {
+      this.token = options.credentials.token;
+      this.givenToken = options.credentials.token;
+    }
   }
 
   get serverUrl(): string {
@@ -228,6 +249,7 @@ export class SyncEngine {
     if (this.resetRequested) this.startOver('a reset was asked for');
     await this.signedIn();
     await this.pushAll();
+    await this.deliverAudit();
     await this.pullToEnd();
     while (this.checkWaiters.length > 0) await this.answerCheck();
     if (this.repullTables.size > 0) {
@@ -296,31 +318,74 @@ export class SyncEngine {
 
   // ——— Talking to the store ———
 
+  /** A person signed in online and the store gave this workstation a (new) token. */
+  setToken(token: string | null): void {
+    if (this.options.credentials.kind !== 'token') return;
+    this.givenToken = token;
+    this.token = token;
+    if (token) this.ring('now');
+  }
+
   private async signedIn(): Promise<string> {
     if (this.token) return this.token;
-    const r = await this.client.login(this.options.username, this.options.password);
+    const credentials = this.options.credentials;
+    if (credentials.kind === 'token') {
+      throw new CycleFailure(
+        { kind: 'auth', status: null, code: 'unauthenticated', message: 'Sync waits for someone to sign in online on this workstation.' },
+        true,
+      );
+    }
+    const workstation = { id: this.options.clientId, name: credentials.workstationName ?? 'Workstation' };
+    const r = await this.client.login(credentials.username, credentials.password, workstation);
     if (r.ok) {
-      this.token = r.value.token;
-      return r.value.token;
+      this.token = r.value.workstationToken ?? r.value.token;
+      return this.token;
     }
     // 401 (wrong name or password, inactive user) or a 4xx about the credentials themselves.
     if (r.failure.kind !== 'transient') {
-      throw new CycleFailure({ ...r.failure, message: `The central store refused the sign-in of “${this.options.username}”: ${r.failure.message}` }, true);
+      throw new CycleFailure({ ...r.failure, message: `The central store refused the sign-in of “${credentials.username}”: ${r.failure.message}` }, true);
     }
     throw new CycleFailure(r.failure);
   }
 
-  /** Runs a request with the session token, signing in again once when the store says 401. */
+  /** Runs a request with the workstation token, signing in again once when the store says 401. */
   private async withToken<T>(request: (token: string) => Promise<StoreResult<T>>): Promise<StoreResult<T>> {
-    const first = await request(await this.signedIn());
+    const token = await this.signedIn();
+    const first = await request(token);
     if (first.ok || first.failure.kind !== 'auth') return first;
-    this.token = null;
+    this.dropToken(token);
     return request(await this.signedIn());
+  }
+
+  /** The store refused `token`: a given one is forgotten (main too), a password one is renewed. */
+  private dropToken(token: string): void {
+    if (this.token === token) this.token = null;
+    if (this.options.credentials.kind === 'token' && this.givenToken === token) {
+      this.givenToken = null;
+      this.options.onTokenRefused?.();
+    }
   }
 
   private expect<T>(r: StoreResult<T>): { value: T; serverTime: number | null } {
     if (r.ok) return r;
     throw new CycleFailure(r.failure);
+  }
+
+  // ——— Sign-in events recorded offline ———
+
+  private async deliverAudit(): Promise<void> {
+    for (;;) {
+      const events = this.audit.batch();
+      if (events.length === 0) return;
+      const sent = await this.withToken((token) => this.client.reportAudit(token, { events }));
+      if (!sent.ok && sent.failure.kind === 'permanent') {
+        // A store that cannot take them (an older store, a malformed event) must not stop sync.
+        this.log(`the central store refused ${events.length} offline sign-in event(s); they are dropped: ${sent.failure.message}`);
+      } else {
+        this.expect(sent);
+      }
+      this.audit.delivered(events.map((e) => e.id));
+    }
   }
 
   // ——— Push ———
@@ -595,7 +660,7 @@ export class SyncEngine {
           connectedBefore = true;
           await followPokes(opened.value, { signal: stream.signal, onPoke: () => this.poke() });
         } else if (opened.failure.kind === 'auth' && this.token === token) {
-          this.token = null; // the loop signs in again on its next request
+          this.dropToken(token); // the loop signs in again on its next request
         }
       } finally {
         this.stopController.signal.removeEventListener('abort', stop);

@@ -8,14 +8,14 @@ import { fail, ok, type Result } from '../../../src-shared/result';
 import type { SyncStatus } from '../../../src-shared/contracts/sync';
 import type { SyncChannel } from '../../../src-shared/contracts';
 import type { SyncTableName } from '../../../src-shared/sync/tables';
+import type { SyncCredentials } from './sync-engine';
 
 export interface SyncWorkerConfig {
   dbFile: string;
   migrationsFolder: string;
   nativeBinding?: string | undefined;
   serverUrl: string;
-  username: string;
-  password: string;
+  credentials: SyncCredentials;
   /** Rows per pull page (tests use small pages to exercise paging). */
   pullLimit?: number;
   idleMs?: number;
@@ -25,6 +25,8 @@ export type ToSyncWorker =
   | { type: 'call'; id: number; channel: SyncChannel; input: unknown }
   /** A write was saved; `seq` counts kicks, so a status taken before the write can be told apart. */
   | { type: 'kick'; seq: number }
+  /** The workstation token a person's online sign-in gave (null: none). */
+  | { type: 'token'; token: string | null }
   | { type: 'close' };
 
 export type FromSyncWorker =
@@ -34,12 +36,15 @@ export type FromSyncWorker =
   | { type: 'pulled'; tables: SyncTableName[]; dataVersion: number; copying: boolean }
   /** The engine's status, sent a few times a second and after every answer (see `call`). */
   | { type: 'status'; status: SyncStatus; kickSeq: number }
+  /** The store refused the workstation token: sync waits for someone to sign in online. */
+  | { type: 'token-refused' }
   | { type: 'closed' };
 
 export interface SyncThreadOptions extends SyncWorkerConfig {
   /** out/main/sync-worker.js when built; a tsx bootstrap in tests. */
   workerFile: string | URL;
   onPulled?: (change: { tables: SyncTableName[]; dataVersion: number; copying: boolean }) => void;
+  onTokenRefused?: () => void;
 }
 
 export class SyncThread {
@@ -56,12 +61,15 @@ export class SyncThread {
   private lastStatus: SyncStatus | undefined;
   /** Kicks sent; a published status counts only once it reflects the latest (it was taken after it). */
   private kicks = 0;
+  private token: string | null | undefined;
 
   constructor(private readonly options: SyncThreadOptions) {}
 
   start(): Promise<void> {
     this.started ??= new Promise<void>((resolve, reject) => {
-      const { workerFile, onPulled: _onPulled, ...config } = this.options;
+      const { workerFile, onPulled: _onPulled, onTokenRefused: _onTokenRefused, ...config } = this.options;
+      // A token handed over before the thread started goes with its start.
+      if (this.token !== undefined && config.credentials.kind === 'token') config.credentials = { kind: 'token', token: this.token };
       const worker = new Worker(workerFile, { workerData: config satisfies SyncWorkerConfig });
       this.worker = worker;
       let ready = false;
@@ -83,6 +91,9 @@ export class SyncThread {
           case 'status':
             // A status taken before the latest write would say "all synced" while it waits.
             this.lastStatus = msg.kickSeq === this.kicks ? msg.status : undefined;
+            break;
+          case 'token-refused':
+            this.options.onTokenRefused?.();
             break;
           case 'pulled':
             this.options.onPulled?.({ tables: msg.tables, dataVersion: msg.dataVersion, copying: msg.copying });
@@ -120,6 +131,12 @@ export class SyncThread {
       this.pending.set(id, resolve);
       worker.postMessage({ type: 'call', id, channel, input } satisfies ToSyncWorker);
     });
+  }
+
+  /** Hands sync the workstation token an online sign-in gave (before or after the thread started). */
+  setToken(token: string | null): void {
+    this.token = token;
+    this.worker?.postMessage({ type: 'token', token } satisfies ToSyncWorker);
   }
 
   /** A write was saved: push it now. Never waits, never throws. */

@@ -32,8 +32,8 @@ try {
     client: db.$client,
     clientId: ensureClientId(db),
     serverUrl: config.serverUrl,
-    username: config.username,
-    password: config.password,
+    credentials: config.credentials,
+    onTokenRefused: () => send({ type: 'token-refused' }),
     pullLimit: config.pullLimit,
     idleMs: config.idleMs,
     log,
@@ -85,6 +85,9 @@ port.on('message', (msg: ToSyncWorker) => {
     case 'kick':
       kickSeq = msg.seq;
       engine.kick();
+      break;
+    case 'token':
+      engine.setToken(msg.token);
       break;
     case 'close':
       if (closing) return;

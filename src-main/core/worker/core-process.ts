@@ -7,14 +7,20 @@
  * same arrangement users run.
  */
 import { Worker } from 'node:worker_threads';
-import { userInfo } from 'node:os';
-import { contracts, isSyncChannel, type SyncChannel } from '../../../src-shared/contracts';
+import { hostname, userInfo } from 'node:os';
+import { contracts, isChannel, isAuthChannel, isStoreChannel, isSyncChannel, type AuthChannel, type SyncChannel } from '../../../src-shared/contracts';
 import { fail, type Result } from '../../../src-shared/result';
 import type { SyncTableName } from '../../../src-shared/sync/tables';
 import { validateInput } from '../rpc/dispatch';
 import { CoPurchaseMinerThread } from '../suggestions/co-purchase-thread';
 import { SyncThread } from '../sync/sync-thread';
-import type { FromWorker, ToWorker, WorkerConfig, WorkerRole } from './protocol';
+import type { Actor, FromWorker, ToWorker, WorkerConfig, WorkerRole } from './protocol';
+import type { UsersOp } from '../auth/local-users';
+import { SessionKeeper } from '../auth/session-keeper';
+import { MemorySecretStore, type SecretStore } from '../auth/secret-store';
+import type { ThrottlePolicy } from '../auth/throttle';
+import type { ScryptCost } from '../auth/verifier';
+import { CHANNEL_PERMISSIONS } from '../../../src-shared/auth/channel-permissions';
 
 export interface CoreOptions {
   dbFile: string;
@@ -35,12 +41,32 @@ export interface CoreOptions {
    * come from the environment until sign-in exists (issue 5: sign-in screen, safeStorage).
    */
   sync?: SyncSettings;
+  /** Signing in (issue 5). Without it: tokens in memory, the default idle lock, no demo accounts. */
+  auth?: AuthSettings;
+}
+
+export interface AuthSettings {
+  /** Electron: safeStorage; the browser host: memory. */
+  secrets?: SecretStore;
+  idleLockMs?: number;
+  /** The computer's name as the store's workstation list shows it. */
+  workstationName?: string;
+  /** With no central store: create the demo accounts on a workstation that has no user. */
+  demoAccounts?: boolean;
+  throttle?: ThrottlePolicy;
+  /** Tests make verifiers cheaper. */
+  verifierCost?: ScryptCost;
+  idleCheckMs?: number;
 }
 
 export interface SyncSettings {
   serverUrl: string;
-  username: string;
-  password: string;
+  /**
+   * Headless tools (the bench, the fault-injection clients) sign in as a fixed account. Without
+   * them sync waits for a person to sign in online and uses the workstation token that gives.
+   */
+  username?: string;
+  password?: string;
   /** out/main/sync-worker.js when built; a tsx bootstrap in tests. */
   workerFile: string | URL;
   /** Rows per pull page (tests use small pages); default the most the store sends. */
@@ -50,6 +76,15 @@ export interface SyncSettings {
 /** Pulled orders reach suggestions at most this often (the miner also spaces its own runs). */
 const SUGGESTION_REFRESH_MS = 5_000;
 const ORDER_TABLES: readonly SyncTableName[] = ['orders', 'order_lines', 'products', 'product_relations'];
+
+function workstationName(options: CoreOptions): string {
+  if (options.auth?.workstationName) return options.auth.workstationName;
+  try {
+    return hostname() || 'Workstation';
+  } catch {
+    return 'Workstation';
+  }
+}
 
 function defaultAgentId(): string {
   try {
@@ -128,7 +163,7 @@ class DbWorker {
     return this.starting;
   }
 
-  async call(channel: string, input: unknown): Promise<Result<unknown>> {
+  async call(channel: string, input: unknown, actor: Actor | null = null): Promise<Result<unknown>> {
     if (this.closing) return fail('unavailable', 'Switchboard is shutting down.');
     try {
       await this.start();
@@ -140,8 +175,25 @@ class DbWorker {
     const id = this.nextId++;
     return new Promise<Result<unknown>>((resolve) => {
       this.pending.set(id, { resolve });
-      const msg: ToWorker = { type: 'call', id, channel, input };
+      const msg: ToWorker = { type: 'call', id, channel, input, actor };
       worker.postMessage(msg);
+    });
+  }
+
+  /** The session keeper's questions about local users (writer only). */
+  async users(op: UsersOp): Promise<Result<unknown>> {
+    if (this.closing) return fail('unavailable', 'Switchboard is shutting down.');
+    try {
+      await this.start();
+    } catch (e) {
+      return fail('unavailable', `The local cache is not available: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const worker = this.worker;
+    if (!worker) return fail('unavailable', 'The local cache is not available; try again.');
+    const id = this.nextId++;
+    return new Promise<Result<unknown>>((resolve) => {
+      this.pending.set(id, { resolve });
+      worker.postMessage({ type: 'users', id, op } satisfies ToWorker);
     });
   }
 
@@ -168,6 +220,8 @@ export class CoreProcess {
   private readonly reader: DbWorker;
   private readonly miner: CoPurchaseMinerThread | undefined;
   private readonly sync: SyncThread | undefined;
+  /** Who is signed in; asked before every call is routed. */
+  readonly session: SessionKeeper;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private lastRefresh = 0;
   private ordersArrivedWhileCopying = false;
@@ -190,13 +244,32 @@ export class CoreProcess {
           migrationsFolder: options.migrationsFolder,
           nativeBinding: options.nativeBinding,
           serverUrl: options.sync.serverUrl,
-          username: options.sync.username,
-          password: options.sync.password,
+          credentials:
+            options.sync.username && options.sync.password
+              ? { kind: 'password', username: options.sync.username, password: options.sync.password, workstationName: workstationName(options) }
+              : { kind: 'token', token: null },
           workerFile: options.sync.workerFile,
           pullLimit: options.sync.pullLimit,
           onPulled: (change) => this.pulled(change.tables, change.copying),
+          onTokenRefused: () => this.session.workstationTokenRefused(),
         })
       : undefined;
+    this.session = new SessionKeeper({
+      serverUrl: options.sync?.serverUrl ?? null,
+      workstation: async () => {
+        const id = await this.writer.users({ op: 'client-id' });
+        if (!id.ok) throw new Error(id.error.message);
+        return { id: id.value as string, name: workstationName(options) };
+      },
+      users: (op) => this.writer.users(op),
+      secrets: options.auth?.secrets ?? new MemorySecretStore(),
+      idleLockMs: options.auth?.idleLockMs,
+      demoAccounts: options.auth?.demoAccounts,
+      throttle: options.auth?.throttle,
+      verifierCost: options.auth?.verifierCost,
+      idleCheckMs: options.auth?.idleCheckMs,
+      onWorkstationToken: (token) => this.sync?.setToken(token),
+    });
   }
 
   /**
@@ -208,6 +281,7 @@ export class CoreProcess {
   async start(): Promise<void> {
     await this.writer.start();
     await this.reader.start();
+    await this.session.start();
     this.miner?.start().catch((e: unknown) => console.error('[core] the co-purchase miner did not start; suggestions use curated relations only', e));
     this.sync?.start().catch((e: unknown) => {
       if (!this.stopping) console.error('[core] sync did not start; the cache works alone until restart', e);
@@ -243,17 +317,46 @@ export class CoreProcess {
     }, wait);
   }
 
-  /** Validates and routes one call. Never throws: every outcome is an envelope. */
+  /**
+   * Validates, authorizes and routes one call. Never throws: every outcome is an envelope. What
+   * the channel needs (src-shared/auth/channel-permissions.ts) is checked here, before anything
+   * runs, for every channel: signed out, locked or a role without the permission is refused.
+   */
   async call(channel: string, rawInput: unknown): Promise<Result<unknown>> {
+    if (!isChannel(channel)) return validateInput(channel, rawInput);
+    // Who may ask comes before what was asked: a refused caller learns nothing about the input.
+    const allowed = this.session.authorize(CHANNEL_PERMISSIONS[channel]);
+    if (!allowed.ok) return allowed;
     const valid = validateInput(channel, rawInput);
     if (!valid.ok) return valid;
     const { channel: name, input } = valid.value;
+    if (isAuthChannel(name)) return this.callAuth(name, input);
+    if (isStoreChannel(name)) return this.session.callStore(name, input);
     if (isSyncChannel(name)) return this.callSync(name, input);
     const access = contracts[name].access;
-    const result = await (access === 'read' ? this.reader : this.writer).call(name, input);
+    const result = await (access === 'read' ? this.reader : this.writer).call(name, input, allowed.value);
     // A saved write goes to the store at once, not at the next 30-second round.
     if (access === 'write' && result.ok) this.sync?.kick();
     return result;
+  }
+
+  private callAuth(channel: AuthChannel, input: unknown): Promise<Result<unknown>> | Result<unknown> {
+    switch (channel) {
+      case 'auth:session':
+        return { ok: true, value: this.session.view() };
+      case 'auth:sign-in': {
+        const { username, password } = input as { username: string; password: string };
+        return this.session.signIn(username, password);
+      }
+      case 'auth:sign-out':
+        return this.session.signOut();
+      case 'auth:lock':
+        return this.session.lock();
+      case 'auth:unlock':
+        return this.session.unlock((input as { password: string }).password);
+      case 'auth:activity':
+        return this.session.activity();
+    }
   }
 
   /**
@@ -268,6 +371,7 @@ export class CoreProcess {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.session.stop();
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     // Sync first: no page is being applied while the other connections close.
     await this.sync?.stop();

@@ -6,10 +6,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { openCache, type CacheDb } from '../db/open';
-import { createHandlers } from '../rpc/handlers';
+import { createHandlers, type HandlerContext } from '../rpc/handlers';
+import { LocalUsers, type UsersOp } from '../auth/local-users';
+import { setOutboxActor } from '../outbox/outbox';
 import { runHandler } from '../rpc/dispatch';
 import { isChannel, isDbChannel, isSyncChannel, type SyncChannel } from '../../../src-shared/contracts';
-import { fail, type Result } from '../../../src-shared/result';
+import { fail, ok, type Result } from '../../../src-shared/result';
 import { isCountryCode } from '../../../src-shared/domain/phone';
 import { restoreDeferredIndexes, seedDemoIfEmpty } from '../seed/generator';
 import { answerWithoutStore } from '../sync/local-only';
@@ -41,14 +43,26 @@ try {
   process.exit(1);
 }
 
-const handlers = createHandlers({
+const context: HandlerContext = {
   db,
   defaultRegion: region,
   host: config.host,
   version: config.version,
   agentId: config.agentId,
   now: () => Date.now(),
-});
+};
+const handlers = createHandlers(context);
+const users = config.role === 'writer' ? new LocalUsers(db.$client) : undefined;
+
+function answerUsers(op: UsersOp): Result<unknown> {
+  if (!users) return fail('internal', 'Only the writer keeps the workstation’s users.');
+  try {
+    return ok(users.run(op));
+  } catch (e) {
+    log(`users ${op.op} failed`, e);
+    return fail('internal', 'This workstation’s sign-in records could not be read or saved; try again.');
+  }
+}
 
 /** CoreProcess sends `sync:*` here only when no central store is configured (see sync/local-only.ts). */
 function syncWithoutStore(channel: SyncChannel, input: unknown): Result<unknown> {
@@ -66,6 +80,13 @@ port.on('message', (msg: ToWorker) => {
     send({ type: 'closed' });
     return;
   }
+  if (msg.type === 'users') {
+    send({ type: 'result', id: msg.id, result: answerUsers(msg.op) });
+    return;
+  }
+  // Every row and outbox entry this call writes is recorded as the signed-in user's.
+  context.agentId = msg.actor?.username ?? config.agentId;
+  setOutboxActor(db, msg.actor?.userId ?? null);
   const result = !isChannel(msg.channel)
     ? fail('unknown_channel', `There is no channel named ${msg.channel}.`)
     : isSyncChannel(msg.channel)

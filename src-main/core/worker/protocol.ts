@@ -1,4 +1,5 @@
 import type { Result } from '../../../src-shared/result';
+import type { UsersOp } from '../auth/local-users';
 
 export type WorkerRole = 'reader' | 'writer';
 
@@ -15,7 +16,17 @@ export interface WorkerConfig {
   demoSeed?: boolean | undefined;
 }
 
-export type ToWorker = { type: 'call'; id: number; channel: string; input: unknown } | { type: 'close' };
+/** Who makes a call: the signed-in user (their user name is the agent id recorded on rows). */
+export interface Actor {
+  userId: string;
+  username: string;
+}
+
+export type ToWorker =
+  | { type: 'call'; id: number; channel: string; input: unknown; actor: Actor | null }
+  /** The session keeper's questions about this workstation's users (writer only). */
+  | { type: 'users'; id: number; op: UsersOp }
+  | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready' }

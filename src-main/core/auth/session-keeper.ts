@@ -1,0 +1,367 @@
+/**
+ * SessionKeeper: who is signed in on this workstation, and what they may do (issue 5). It lives
+ * in the main process (Electron's main, or the browser host) beside CoreProcess, which asks it
+ * before routing any call: a channel's requirement (src-shared/auth/channel-permissions.ts) is
+ * checked here, for every channel, before a handler runs. Deny by default.
+ *
+ * Signing in:
+ * - With a central store configured, online first: the store checks the password, registers the
+ *   workstation and hands back the user's session token and the workstation's sync token. A
+ *   verifier of the password (scrypt, made here) is then cached with the user's profile, so the
+ *   same person can sign in again while the store is unreachable.
+ * - The store unreachable (network, timeout, 5xx): the cached verifier decides ("offline").
+ * - The store refused (401): one message whatever the reason, and the cached verifier goes, so a
+ *   changed password or a disabled user stops working here once the workstation was online.
+ * - No store configured: the workstation works alone on its demo accounts.
+ *
+ * One session at a time. Signing in as someone else while a session is open or locked ends it
+ * ("switch user"). Locking keeps the user; unlocking takes their password again. The keeper locks
+ * the session itself when the window reports no activity for `idleLockMs`.
+ */
+import { randomUUID } from 'node:crypto';
+import { contracts, type StoreChannel } from '../../../src-shared/contracts';
+import type { SessionView, WorkstationUser } from '../../../src-shared/contracts/auth';
+import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '../../../src-shared/result';
+import { ROLE_LABELS, can, permissionsOf, type Permission, type Requirement } from '../../../src-shared/auth/permissions';
+import type { UserRole, WorkstationRef } from '../../../src-shared/contracts/server-auth';
+import { StoreClient, type StoreFailure } from '../sync/store-client';
+import type { Actor } from '../worker/protocol';
+import type { LocalUser, QueuedAuditEvent, UsersOp } from './local-users';
+import type { SecretStore } from './secret-store';
+import { DEFAULT_THROTTLE, SignInThrottle, throttleMessage, type ThrottlePolicy } from './throttle';
+import { checkVerifier, decoyVerifier, makeVerifier, VERIFIER_COST, type ScryptCost } from './verifier';
+
+/** One message for an unknown name, a wrong password and a disabled user. */
+export const WRONG_CREDENTIALS = 'Wrong user name or password.';
+
+export const DEFAULT_IDLE_LOCK_MS = 5 * 60_000;
+/** How long an online sign-in waits for the store before trying the cached verifier. */
+const ONLINE_SIGN_IN_TIMEOUT_MS = 6_000;
+
+/** The accounts a workstation without a central store works with (the demo store has the same). */
+export const LOCAL_DEMO_ACCOUNTS: readonly { username: string; password: string; displayName: string; role: UserRole; teams: string[] }[] = [
+  { username: 'admin', password: 'admin-demo', displayName: 'Demo Admin', role: 'admin', teams: [] },
+  { username: 'supervisor', password: 'supervisor-demo', displayName: 'Demo Supervisor', role: 'supervisor', teams: ['Phones'] },
+  { username: 'csr', password: 'csr-demo', displayName: 'Demo CSR', role: 'csr', teams: ['Phones'] },
+  { username: 'associate', password: 'associate-demo', displayName: 'Demo Associate', role: 'store_associate', teams: ['Counter'] },
+];
+
+export interface SessionKeeperOptions {
+  /** The central store, or null when this workstation works alone. */
+  serverUrl: string | null;
+  /** This workstation as the store knows it (the cache's client id and the computer's name). */
+  workstation: () => Promise<WorkstationRef>;
+  /** Asks the writer worker about local users (see LocalUsers.run). */
+  users: (op: UsersOp) => Promise<Result<unknown>>;
+  secrets: SecretStore;
+  idleLockMs?: number;
+  /** The workstation's sync token changed (null: there is none, sync waits for an online sign-in). */
+  onWorkstationToken?: (token: string | null) => void;
+  /** Without a store: create the demo accounts when the workstation has no user at all. */
+  demoAccounts?: boolean;
+  throttle?: ThrottlePolicy;
+  verifierCost?: ScryptCost;
+  now?: () => number;
+  /** How often the idle lock is checked (tests shorten it). */
+  idleCheckMs?: number;
+}
+
+interface OpenSession {
+  user: WorkstationUser;
+  /** The user's session token on the store, or null when signed in offline or without a store. */
+  token: string | null;
+  offline: boolean;
+  locked: boolean;
+}
+
+const TOKEN_SECRET = (serverUrl: string) => `workstation-token ${serverUrl}`;
+
+export class SessionKeeper {
+  private session: OpenSession | null = null;
+  private lastActivity = 0;
+  private readonly throttle: SignInThrottle;
+  private readonly now: () => number;
+  private readonly idleLockMs: number;
+  private readonly client: StoreClient | null;
+  private idleTimer: ReturnType<typeof setInterval> | undefined;
+  /** Sign-in and unlock run one at a time: two racing attempts must not both open a session. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: SessionKeeperOptions) {
+    this.throttle = new SignInThrottle(options.throttle ?? DEFAULT_THROTTLE);
+    this.now = options.now ?? Date.now;
+    this.idleLockMs = options.idleLockMs ?? DEFAULT_IDLE_LOCK_MS;
+    this.client = options.serverUrl ? new StoreClient({ serverUrl: options.serverUrl }) : null;
+  }
+
+  /** Hands sync the token kept from an earlier run, creates demo accounts if asked, starts the idle watch. */
+  async start(): Promise<void> {
+    if (this.client) this.options.onWorkstationToken?.(this.options.secrets.get(TOKEN_SECRET(this.client.serverUrl)));
+    if (!this.client && this.options.demoAccounts) await this.createDemoAccounts();
+    this.idleTimer = setInterval(() => this.lockIfIdle(), this.options.idleCheckMs ?? 1_000);
+    this.idleTimer.unref?.();
+  }
+
+  stop(): void {
+    if (this.idleTimer) clearInterval(this.idleTimer);
+  }
+
+  /** Sync's token was refused by the store (revoked, or the workstation was removed): forget it. */
+  workstationTokenRefused(): void {
+    if (this.client) this.options.secrets.delete(TOKEN_SECRET(this.client.serverUrl));
+  }
+
+  view(): SessionView {
+    const s = this.session;
+    return {
+      state: !s ? 'signed_out' : s.locked ? 'locked' : 'signed_in',
+      user: s ? s.user : null,
+      permissions: s && !s.locked ? permissionsOf(s.user.role) : [],
+      offline: s?.offline ?? false,
+      idleLockMs: this.idleLockMs,
+      secretStorage: this.options.secrets.kind,
+      warning: this.options.secrets.warning,
+      storeConfigured: this.client !== null,
+    };
+  }
+
+  /**
+   * May the current session make a call that needs `requirement`? The actor to record on its
+   * writes when it may; a refusal a person can act on when it may not.
+   */
+  authorize(requirement: Requirement): Result<Actor | null> {
+    if (requirement === 'public') return ok(this.actor());
+    const s = this.session;
+    if (!s) return fail('unauthenticated', 'Sign in first.');
+    if (s.locked) return fail('locked', 'The screen is locked: unlock it with your password, or switch user.');
+    if (requirement !== 'session' && !can(s.user.role, requirement)) {
+      return fail('forbidden', `Your role (${ROLE_LABELS[s.user.role]}) does not allow this: ${PERMISSION_WORDS[requirement]}.`);
+    }
+    return ok(this.actor());
+  }
+
+  private actor(): Actor | null {
+    const s = this.session;
+    return s && !s.locked ? { userId: s.user.id, username: s.user.username } : null;
+  }
+
+  signIn(username: string, password: string): Promise<Result<SessionView>> {
+    return this.serially(() => this.signInNow(username.trim().toLowerCase(), password));
+  }
+
+  unlock(password: string): Promise<Result<SessionView>> {
+    return this.serially(() => this.unlockNow(password));
+  }
+
+  async signOut(): Promise<Result<SessionView>> {
+    const s = this.session;
+    if (s) await this.end(s, 'signed out');
+    return ok(this.view());
+  }
+
+  lock(): Result<SessionView> {
+    if (this.session) this.session.locked = true;
+    return ok(this.view());
+  }
+
+  activity(): Result<{ lockAt: number }> {
+    this.lastActivity = this.now();
+    return ok({ lockAt: this.lastActivity + this.idleLockMs });
+  }
+
+  /**
+   * Asks the store a `store` channel's question with the signed-in user's token. The store checks
+   * the user and role again; offline or without a store the answer is `unavailable`.
+   */
+  async callStore(channel: StoreChannel, input: unknown): Promise<Result<unknown>> {
+    const s = this.session;
+    if (!this.client) return fail('unavailable', 'This needs the central store, and this workstation works without one.');
+    if (!s?.token) return fail('unavailable', 'This needs the central store: you signed in while it was unreachable. Sign out and in again once it is back.');
+    const request = storeRequest(channel, input);
+    const r = await this.client.send(request.method, request.path, s.token, request.body, contracts[channel].output);
+    if (r.ok) return ok(r.value);
+    return fail(...failureForPerson(r.failure));
+  }
+
+  // ——— Signing in ———
+
+  private async signInNow(username: string, password: string): Promise<Result<SessionView>> {
+    const now = this.now();
+    const verdict = this.throttle.check(username, now);
+    if (!verdict.allowed) return fail('rate_limited', throttleMessage(verdict, now));
+
+    if (this.client) {
+      const workstation = await this.options.workstation();
+      const r = await this.client.login(username, password, workstation, ONLINE_SIGN_IN_TIMEOUT_MS);
+      if (r.ok) {
+        const user: WorkstationUser = { ...r.value.user, teams: r.value.teams };
+        // The verifier for next time: made from what the person typed, which the store just accepted.
+        const verifier = await makeVerifier(password, this.options.verifierCost ?? VERIFIER_COST);
+        await this.users({ op: 'save', user: { ...user, verifier, lastOnlineAt: now } satisfies LocalUser });
+        if (r.value.workstationToken) {
+          this.options.secrets.set(TOKEN_SECRET(this.client.serverUrl), r.value.workstationToken);
+          this.options.onWorkstationToken?.(r.value.workstationToken);
+        }
+        return this.open({ user, token: r.value.token, offline: false, locked: false });
+      }
+      const failure = r.failure;
+      if (failure.status === 401) {
+        // The store said no: whatever was cached for this name no longer opens this workstation.
+        await this.users({ op: 'forget', username });
+        return this.failed(username, false);
+      }
+      if (failure.status === 429) return fail('rate_limited', failure.message);
+      if (failure.kind === 'permanent') return fail(...failureForPerson(failure));
+      // Unreachable: fall through to the verifier cached at the last online sign-in.
+    }
+
+    const found = await this.users({ op: 'find', username });
+    const local = found.ok ? (found.value as LocalUser | null) : null;
+    const matches = await checkVerifier(password, local?.verifier ?? (await decoyVerifier()));
+    if (!local || !matches) return this.failed(username, this.client !== null);
+    const { verifier: _v, lastOnlineAt: _l, ...user } = local;
+    if (this.client) await this.queueAudit('sign_in_offline', username, 'Signed in against the verifier cached on this workstation (the store was unreachable).');
+    return this.open({ user, token: null, offline: this.client !== null, locked: false });
+  }
+
+  private async unlockNow(password: string): Promise<Result<SessionView>> {
+    const s = this.session;
+    if (!s) return fail('unauthenticated', 'Nobody is signed in: sign in.');
+    if (!s.locked) return ok(this.view());
+    const now = this.now();
+    const username = s.user.username;
+    const verdict = this.throttle.check(username, now);
+    if (!verdict.allowed) return fail('rate_limited', throttleMessage(verdict, now));
+    const found = await this.users({ op: 'find', username });
+    const local = found.ok ? (found.value as LocalUser | null) : null;
+    if (!local || local.id !== s.user.id || !(await checkVerifier(password, local.verifier))) {
+      const refused = await this.failed(username, this.client !== null && s.offline);
+      return refused.error.code === 'rate_limited' ? refused : fail('unauthenticated', 'Wrong password.');
+    }
+    this.throttle.succeed(username);
+    if (this.session !== s) return ok(this.view());
+    s.locked = false;
+    this.lastActivity = this.now();
+    return ok(this.view());
+  }
+
+  private async open(next: OpenSession): Promise<Result<SessionView>> {
+    const previous = this.session;
+    if (previous) await this.end(previous, 'switched user');
+    this.throttle.succeed(next.user.username);
+    this.session = next;
+    this.lastActivity = this.now();
+    return ok(this.view());
+  }
+
+  /** A refused attempt: counted, queued for the audit log when the store did not see it. */
+  private async failed(username: string, unseenByStore: boolean): Promise<ReturnType<typeof fail>> {
+    const now = this.now();
+    const { lockedNow } = this.throttle.fail(username, now);
+    if (unseenByStore) {
+      await this.queueAudit('sign_in_failed', username, 'A sign-in on this workstation failed while the store was unreachable.');
+      if (lockedNow) await this.queueAudit('lockout', username, 'Signing in was locked on this workstation after repeated failures.');
+    }
+    if (lockedNow) {
+      const verdict = this.throttle.check(username, now);
+      if (!verdict.allowed) return fail('rate_limited', throttleMessage(verdict, now));
+    }
+    return fail('unauthenticated', WRONG_CREDENTIALS);
+  }
+
+  private async end(s: OpenSession, why: string): Promise<void> {
+    if (this.session === s) this.session = null;
+    if (s.token && this.client) {
+      // The store records the sign-out and revokes the token; an unreachable store lets it expire.
+      const r = await this.client.logout(s.token, 3_000);
+      if (!r.ok && r.failure.kind === 'transient') await this.queueAudit('sign_out', s.user.username, `The session ended (${why}) while the store was unreachable.`);
+    } else if (this.client) {
+      await this.queueAudit('sign_out', s.user.username, `The offline session ended (${why}).`);
+    }
+  }
+
+  private lockIfIdle(): void {
+    const s = this.session;
+    if (s && !s.locked && this.now() - this.lastActivity >= this.idleLockMs) s.locked = true;
+  }
+
+  private async queueAudit(action: QueuedAuditEvent['action'], username: string, detail: string): Promise<void> {
+    await this.users({ op: 'queue-audit', event: { action, username, at: this.now(), detail } });
+  }
+
+  private async users(op: UsersOp): Promise<Result<unknown>> {
+    const r = await this.options.users(op);
+    if (!r.ok) console.error(`[auth] local users ${op.op} failed: ${r.error.message}`);
+    return r;
+  }
+
+  private async createDemoAccounts(): Promise<void> {
+    const count = await this.users({ op: 'count' });
+    if (!count.ok || count.value !== 0) return;
+    for (const account of LOCAL_DEMO_ACCOUNTS) {
+      const verifier = await makeVerifier(account.password, this.options.verifierCost ?? VERIFIER_COST);
+      const { password: _p, ...profile } = account;
+      await this.users({ op: 'save', user: { id: randomUUID(), ...profile, verifier, lastOnlineAt: null } });
+    }
+  }
+
+  private serially<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** What a permission allows, for the refusal sentence. */
+const PERMISSION_WORDS: Readonly<Record<Permission, string>> = {
+  'customer.read': 'looking up customers',
+  'customer.create': 'creating customers',
+  'customer.edit_contact': 'changing contact details',
+  'call.handle': 'handling calls',
+  'complaint.log': 'logging complaints and notes',
+  'complaint.manage': 'changing a complaint’s state or follow-up',
+  'offer.present': 'presenting offers',
+  'sync.use': 'using sync',
+  'sync.manage': 're-pulling the whole cache',
+  'metrics.own': 'seeing your metrics',
+  'metrics.team': 'seeing your teams’ metrics',
+  'metrics.all': 'seeing every team’s metrics',
+  'data.export': 'exporting data',
+  'discount.approve': 'approving discounts over authority',
+  'erasure.request': 'requesting erasure',
+  'users.manage': 'managing users',
+  'audit.read': 'reading the audit log',
+  'workstations.read': 'seeing workstations',
+};
+
+function storeRequest(channel: StoreChannel, input: unknown): { method: 'GET' | 'POST' | 'PATCH'; path: string; body: unknown } {
+  const record = (input ?? {}) as Record<string, unknown>;
+  const userPath = (rest = '') => `/admin/users/${encodeURIComponent(String(record.userId))}${rest}`;
+  const withoutUserId = () => Object.fromEntries(Object.entries(record).filter(([k]) => k !== 'userId'));
+  switch (channel) {
+    case 'admin:users':
+      return { method: 'GET', path: '/admin/users', body: undefined };
+    case 'admin:create-user':
+      return { method: 'POST', path: '/admin/users', body: input };
+    case 'admin:update-user':
+      return { method: 'PATCH', path: userPath(), body: withoutUserId() };
+    case 'admin:reset-password':
+      return { method: 'POST', path: userPath('/password'), body: withoutUserId() };
+    case 'admin:create-team':
+      return { method: 'POST', path: '/admin/teams', body: input };
+    case 'admin:workstations':
+      return { method: 'GET', path: '/admin/workstations', body: undefined };
+    case 'audit:list': {
+      const query = new URLSearchParams();
+      for (const [k, v] of Object.entries(record)) if (v !== undefined && v !== null) query.set(k, String(v));
+      return { method: 'GET', path: `/audit?${query.toString()}`, body: undefined };
+    }
+  }
+}
+
+function failureForPerson(failure: StoreFailure): [ErrorCode, string] {
+  if (failure.status === 401) return ['unauthenticated', 'Your session with the central store has ended (it expired, or you were signed out or disabled). Sign in again.'];
+  if (failure.kind === 'transient' && failure.status !== 429) return ['unavailable', `The central store cannot be reached just now: ${failure.message}`];
+  const code = (ERROR_CODES as readonly string[]).includes(failure.code) ? (failure.code as ErrorCode) : 'unavailable';
+  return [code, failure.message];
+}
