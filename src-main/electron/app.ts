@@ -3,7 +3,7 @@
  * Everything it needs from outside Electron (the core, the updater, paths) comes in as
  * `ShellDeps`, so tests drive it with a mocked `electron` and a fake core.
  */
-import { app, dialog, ipcMain, safeStorage, session, type BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, powerMonitor, safeStorage, session, type BrowserWindow } from 'electron';
 import { join, resolve } from 'node:path';
 import type { Result } from '../../src-shared/result';
 import type { CoreOptions } from '../core/worker/core-process';
@@ -175,6 +175,10 @@ export function launchSwitchboard(deps: ShellDeps): boolean {
     }
 
     registerIpcHandlers(ipcMain, starting, trust);
+    // Walking away locks Switchboard too: the OS screen lock or sleep locks the session at once.
+    const lockSession = () => void starting.call('auth:lock', {}).catch(() => undefined);
+    powerMonitor.on('lock-screen', lockSession);
+    powerMonitor.on('suspend', lockSession);
     const created = createMainWindow({ preloadFile: deps.paths.preloadFile, entryUrl: trust.devServerUrl ?? APP_ENTRY_URL });
     window = created;
     created.webContents.on('did-start-loading', () => screenPops.rendererUnloaded());

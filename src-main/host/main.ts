@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { CoreProcess } from '../core/worker/core-process';
 import { defaultMigrationsFolder } from '../core/db/open';
 import { isCountryCode } from '../../src-shared/domain/phone';
-import { idleLockMsFrom, storeSettingsFrom } from '../core/sync/store-settings';
+import { idleLockMsFrom, isLoopbackUrl, storeSettingsFrom } from '../core/sync/store-settings';
 import { MemorySecretStore } from '../core/auth/secret-store';
 import { startBrowserHost } from './browser-host';
 
@@ -103,7 +103,8 @@ async function main(): Promise<void> {
   console.log(`Switchboard browser host (cache ${dbFile}, region ${region})`);
   console.log(
     store
-      ? `Syncing with the central store at ${store.serverUrl} once someone signs in online`
+      ? `Syncing with the central store at ${store.serverUrl} once someone signs in online` +
+          (isLoopbackUrl(store.serverUrl) ? ' (the demo store has csr / csr-demo, supervisor / supervisor-demo, associate / associate-demo, admin / admin-demo)' : '')
       : 'No central store (--server or SWITCHBOARD_SERVER): this cache works alone. Demo accounts: csr / csr-demo, supervisor / supervisor-demo, associate / associate-demo, admin / admin-demo',
   );
   console.log(`Open ${host.url}`);

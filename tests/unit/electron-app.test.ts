@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CHANNELS, SCREEN_POP_EVENT } from '../../src-shared/contracts';
 import { ok } from '../../src-shared/result';
-import { FakeBrowserWindow, FakeWebContents, app, dialog, fakeEvent, ipcMain, resetElectronFake } from './electron-fakes';
+import { FakeBrowserWindow, FakeWebContents, app, dialog, fakeEvent, ipcMain, powerMonitor, resetElectronFake } from './electron-fakes';
 
 vi.mock('electron', async () => (await import('./electron-fakes')).electronModule);
 
@@ -186,6 +186,17 @@ describe('start and quit', () => {
         auth: expect.objectContaining({ idleLockMs: 120_000, demoAccounts: false, secrets: expect.objectContaining({ kind: 'os', warning: null }) }),
       }),
     );
+  });
+
+  it('locks the session when the operating system locks the screen or sleeps', async () => {
+    const { core } = await launchToWindow();
+    core.call.mockClear();
+    powerMonitor.emit('lock-screen');
+    powerMonitor.emit('suspend');
+    expect(core.call.mock.calls).toEqual([
+      ['auth:lock', {}],
+      ['auth:lock', {}],
+    ]);
   });
 
   it('works alone on the demo accounts without a store', async () => {

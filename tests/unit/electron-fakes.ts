@@ -86,9 +86,13 @@ export const safeStorage = {
   getSelectedStorageBackend: vi.fn(() => 'gnome_libsecret'),
 };
 
+/** The OS's lock and sleep events. */
+export const powerMonitor = new EventEmitter();
+
 export const electronModule = {
   app,
   safeStorage,
+  powerMonitor,
   BrowserWindow: FakeBrowserWindow,
   session: { defaultSession: fakeSession },
   protocol,
@@ -104,6 +108,7 @@ export const electronModule = {
 export function resetElectronFake(): void {
   vi.clearAllMocks();
   app.removeAllListeners();
+  powerMonitor.removeAllListeners();
   app.isPackaged = false;
   app.requestSingleInstanceLock.mockImplementation(() => true);
   FakeBrowserWindow.instances = [];

@@ -163,25 +163,17 @@ class DbWorker {
     return this.starting;
   }
 
-  async call(channel: string, input: unknown, actor: Actor | null = null): Promise<Result<unknown>> {
-    if (this.closing) return fail('unavailable', 'Switchboard is shutting down.');
-    try {
-      await this.start();
-    } catch (e) {
-      return fail('unavailable', `The local cache is not available: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    const worker = this.worker;
-    if (!worker) return fail('unavailable', 'The local cache is not available; try again.');
-    const id = this.nextId++;
-    return new Promise<Result<unknown>>((resolve) => {
-      this.pending.set(id, { resolve });
-      const msg: ToWorker = { type: 'call', id, channel, input, actor };
-      worker.postMessage(msg);
-    });
+  call(channel: string, input: unknown, actor: Actor | null = null): Promise<Result<unknown>> {
+    return this.ask((id) => ({ type: 'call', id, channel, input, actor }));
   }
 
   /** The session keeper's questions about local users (writer only). */
-  async users(op: UsersOp): Promise<Result<unknown>> {
+  users(op: UsersOp): Promise<Result<unknown>> {
+    return this.ask((id) => ({ type: 'users', id, op }));
+  }
+
+  /** Sends one message that expects an answer; starts the worker if needed. Never throws. */
+  private async ask(message: (id: number) => ToWorker): Promise<Result<unknown>> {
     if (this.closing) return fail('unavailable', 'Switchboard is shutting down.');
     try {
       await this.start();
@@ -193,7 +185,7 @@ class DbWorker {
     const id = this.nextId++;
     return new Promise<Result<unknown>>((resolve) => {
       this.pending.set(id, { resolve });
-      worker.postMessage({ type: 'users', id, op } satisfies ToWorker);
+      worker.postMessage(message(id));
     });
   }
 
