@@ -122,9 +122,27 @@ function insertKnownCustomers(db: CacheDb): void {
   })();
 }
 
+/**
+ * The accounts a workstation without a central store creates for itself (and the demo store has
+ * too). `openApp` signs in as `csr` unless a test asks for someone else or for nobody.
+ */
+export const DEMO_ACCOUNTS = {
+  admin: { username: 'admin', password: 'admin-demo' },
+  supervisor: { username: 'supervisor', password: 'supervisor-demo' },
+  csr: { username: 'csr', password: 'csr-demo' },
+  associate: { username: 'associate', password: 'associate-demo' },
+} as const;
+export type DemoAccount = keyof typeof DEMO_ACCOUNTS;
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
 export interface RunningHost {
   /** The address the host printed, with this run's key: opening it signs the browser in. */
   url: string;
+  /** Whom `openApp` signs in as on this host unless told otherwise; null: nobody (the sign-in screen stays). */
+  signInAs: Credentials | null;
   dbFile: string;
   /** What the host wrote to stdout and stderr so far (for failure messages). */
   output(): string;
@@ -132,12 +150,13 @@ export interface RunningHost {
 
 /**
  * Starts `out/main/host.js` on a cache file and resolves once it printed its address. `extra`
- * adds arguments (e.g. `--server URL`) and environment (e.g. the account it syncs as).
+ * adds arguments (e.g. `--server URL`, `--idle-lock-seconds N`), environment, and whom `openApp`
+ * signs in as (default: the demo CSR).
  */
 export async function startHost(
   dbFile: string,
   region: string,
-  extra: { args?: string[]; env?: Record<string, string> } = {},
+  extra: { args?: string[]; env?: Record<string, string>; signInAs?: Credentials | null } = {},
 ): Promise<{ host: RunningHost; child: ChildProcess }> {
   if (!existsSync(HOST_SCRIPT)) {
     throw new Error(`${HOST_SCRIPT} does not exist: build first (npm run build, or use npm run test:e2e which builds).`);
@@ -167,7 +186,7 @@ export async function startHost(
       reject(new Error(`The browser host exited (code ${code}, signal ${signal}) before printing its URL. Output:\n${output}`));
     });
   });
-  return { host: { url, dbFile, output: () => output }, child };
+  return { host: { url, dbFile, signInAs: extra.signInAs === undefined ? DEMO_ACCOUNTS.csr : extra.signInAs, output: () => output }, child };
 }
 
 export async function stopHost(child: ChildProcess): Promise<void> {
@@ -185,10 +204,14 @@ interface PageProblems {
 }
 
 export const test = base.extend<
-  { region: string; host: RunningHost; pageProblems: PageProblems },
+  { region: string; signInAs: DemoAccount | null; idleLockSeconds: number | null; host: RunningHost; pageProblems: PageProblems },
   { seededCacheFile: string }
 >({
   region: ['US', { option: true }],
+  /** Whom `openApp` signs in as: a demo account, or null to stay at the sign-in screen. */
+  signInAs: ['csr', { option: true }],
+  /** The host's idle time before it locks (`--idle-lock-seconds`); null: its default. */
+  idleLockSeconds: [null, { option: true }],
 
   seededCacheFile: [
     // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern.
@@ -209,11 +232,14 @@ export const test = base.extend<
     { scope: 'worker', timeout: 120_000 },
   ],
 
-  host: async ({ seededCacheFile, region }, use) => {
+  host: async ({ seededCacheFile, region, signInAs, idleLockSeconds }, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-'));
     const dbFile = join(dir, 'cache.db');
     copyFileSync(seededCacheFile, dbFile);
-    const { host, child } = await startHost(dbFile, region);
+    const { host, child } = await startHost(dbFile, region, {
+      args: ['--no-demo', ...(idleLockSeconds === null ? [] : ['--idle-lock-seconds', String(idleLockSeconds)])],
+      signInAs: signInAs === null ? null : DEMO_ACCOUNTS[signInAs],
+    });
     try {
       await use(host);
     } finally {
@@ -245,11 +271,33 @@ export const test = base.extend<
 
 export { expect };
 
-/** Opens the app the way a person does: the printed address (optionally with a caller number). */
-export async function openApp(page: Page, host: RunningHost, options: { from?: string } = {}): Promise<void> {
+/**
+ * Opens the app the way a person does: the printed address (optionally with a caller number),
+ * then signs in — as the host's `signInAs` (the demo CSR unless the test said otherwise), as
+ * `options.as`, or not at all with `as: null` (the sign-in screen is left showing).
+ */
+export async function openApp(page: Page, host: RunningHost, options: { from?: string; as?: DemoAccount | Credentials | null } = {}): Promise<void> {
   const url = options.from === undefined ? host.url : `${host.url}&from=${encodeURIComponent(options.from)}`;
   await page.goto(url);
+  const account = options.as === undefined ? host.signInAs : typeof options.as === 'string' ? DEMO_ACCOUNTS[options.as] : options.as;
+  if (account === null) {
+    await expect(signInForm(page)).toBeVisible();
+    return;
+  }
+  await signIn(page, account);
   await expect(searchBox(page)).toBeVisible();
+}
+
+/** The sign-in form (on the sign-in screen, or on the lock screen after "Switch user"). */
+export const signInForm = (page: Page) => page.getByRole('form', { name: 'Sign in' });
+
+/** Types a user name and password into the sign-in form and presses "Sign in" (whatever the outcome). */
+export async function signIn(page: Page, account: DemoAccount | Credentials): Promise<void> {
+  const { username, password } = typeof account === 'string' ? DEMO_ACCOUNTS[account] : account;
+  const form = signInForm(page);
+  await form.getByRole('textbox', { name: 'User name' }).fill(username);
+  await form.getByLabel('Password', { exact: true }).fill(password);
+  await form.getByRole('button', { name: 'Sign in' }).click();
 }
 
 export const searchBox = (page: Page) => page.getByRole('searchbox', { name: 'Search customers' });

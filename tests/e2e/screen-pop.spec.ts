@@ -1,4 +1,4 @@
-import { test, expect, openApp, searchBox, customerHeading, KNOWN, UNKNOWN_NUMBER } from './fixtures';
+import { test, expect, openApp, signIn, searchBox, customerHeading, KNOWN, UNKNOWN_NUMBER } from './fixtures';
 
 test.describe('screen-pop from the caller number in the address', () => {
   test('a known caller opens straight on their card', async ({ page, host }) => {
@@ -19,6 +19,7 @@ test.describe('screen-pop from the caller number in the address', () => {
 
   test('a "+" left unencoded by the softphone still reads as the international prefix', async ({ page, host }) => {
     await page.goto(`${host.url}&from=${KNOWN.zoe.e164}`);
+    await signIn(page, 'csr');
     await expect(customerHeading(page, KNOWN.zoe.displayName)).toBeVisible();
   });
 

@@ -8,6 +8,9 @@ import type { SyncCheckResult, SyncStatus } from '../../src-shared/contracts/syn
 import { test, expect, openApp, searchBox, customerHeading, customerOption, KNOWN } from './fixtures';
 import { describeViolations, seriousAxeViolations } from './axe';
 
+// Re-pulling the whole cache needs sync.manage: a supervisor's panel has every control.
+test.use({ signInAs: 'supervisor' });
+
 const statusBar = (page: Page) => page.getByRole('contentinfo', { name: 'Status' });
 const detailsButton = (page: Page) => statusBar(page).getByRole('button', { name: 'Sync details', exact: true });
 const syncPanel = (page: Page) => page.getByRole('region', { name: 'Sync with the central store' });

@@ -19,7 +19,7 @@ import { createUser } from '../../server/src/auth/users';
 import { openStore, type Store } from '../../server/src/db/connect';
 import { loadDemoIfEmpty } from '../../server/src/seed/demo';
 import { LinkProxy } from '../helpers/link-proxy';
-import { startHost, stopHost, type RunningHost } from './fixtures';
+import { signIn, startHost, stopHost, type RunningHost } from './fixtures';
 
 const CSR = { username: 'kim', password: 'two workstations' };
 const ZOE = {
@@ -50,10 +50,8 @@ async function startStore(dataDir: string): Promise<{ app: FastifyInstance; stor
 }
 
 async function startWorkstation(dbFile: string, serverUrl: string): Promise<{ ws: RunningHost; child: ChildProcess }> {
-  const { host, child } = await startHost(dbFile, 'GB', {
-    args: ['--server', serverUrl],
-    env: { SWITCHBOARD_USER: CSR.username, SWITCHBOARD_PASSWORD: CSR.password },
-  });
+  // Sync starts with the first online sign-in on the page (openZoesComplaints signs in as Kim).
+  const { host, child } = await startHost(dbFile, 'GB', { args: ['--server', serverUrl], signInAs: CSR });
   return { ws: host, child };
 }
 
@@ -112,6 +110,7 @@ const complaintRow = (page: Page, description: string) => page.getByRole('cell',
 /** Opens a workstation's page and Zoë's complaints, once the first sync has brought her in. */
 async function openZoesComplaints(page: Page, ws: RunningHost): Promise<void> {
   await page.goto(ws.url);
+  await signIn(page, CSR);
   const search = page.getByRole('searchbox', { name: 'Search customers' });
   await expect(search).toBeVisible();
   await expect(statusBar(page)).toContainText('Online', { timeout: 20_000 });

@@ -165,8 +165,47 @@ export function createHttpBridge(): SwitchboardApi {
 
 let api: SwitchboardApi | null = null;
 
+type RefusalListener = (error: AppErrorShape) => void;
+const refusalListeners = new Set<RefusalListener>();
+
+/**
+ * Called whenever a channel is refused for want of a session (`unauthenticated`, `locked`): the
+ * main process may have locked the screen or ended the session on its own, and the window should
+ * find out now rather than at its next look. Returns the unsubscribe function.
+ */
+export function onSessionRefused(listener: RefusalListener): () => void {
+  refusalListeners.add(listener);
+  return () => refusalListeners.delete(listener);
+}
+
+const SESSION_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['unauthenticated', 'locked']);
+
+/**
+ * The same API with every call's answer looked at on the way back. A new object rather than a
+ * Proxy: the preload's object comes through contextBridge, whose properties may not be redefined.
+ * The auth channels are left out: a wrong password is `unauthenticated` too, and is no news.
+ */
+function watchRefusals(base: SwitchboardApi): SwitchboardApi {
+  const watched: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(base) as [string, unknown][]) {
+    if (typeof member !== 'function' || name === 'onScreenPop' || name.startsWith('auth')) {
+      watched[name] = member;
+      continue;
+    }
+    const call = member as (input: unknown) => Promise<Result<unknown>>;
+    watched[name] = async (input: unknown) => {
+      const result = await call(input);
+      if (!result.ok && SESSION_REFUSALS.has(result.error.code)) {
+        for (const listener of refusalListeners) listener(result.error);
+      }
+      return result;
+    };
+  }
+  return watched as unknown as SwitchboardApi;
+}
+
 /** The API for this window: the preload's in Electron, the HTTP bridge in a browser. */
 export function switchboard(): SwitchboardApi {
-  api ??= window.switchboard ?? createHttpBridge();
+  api ??= watchRefusals(window.switchboard ?? createHttpBridge());
   return api;
 }

@@ -9,10 +9,29 @@ import { Customer360 } from '../features/customer/components/Customer360';
 import { NewCustomerForm } from '../features/customer/components/NewCustomerForm';
 import { CallBar } from '../features/call/components/CallBar';
 import { useRestoreCall } from '../features/call/hooks/useRestoreCall';
+import { AdminScreen } from '../features/admin/components/AdminScreen';
+import { AuditLog } from '../features/audit/components/AuditLog';
+import { useSessionKeeper } from '../features/auth/hooks/useSessionKeeper';
+import { useCan, useSessionStore } from '../features/auth/store';
+import { SignInScreen } from '../features/auth/components/SignInScreen';
+import { LockScreen } from '../features/auth/components/LockScreen';
+import { SessionControls } from '../features/auth/components/SessionControls';
+import type { WorkstationUser } from '../../../src-shared/contracts/auth';
 import { missingCaseError } from '../../../src-shared/result';
+
+function NotAllowed({ what }: { what: string }) {
+  return (
+    <p className="notice notice--error" role="alert">
+      Your role does not include {what}. Press Esc to go back.
+    </p>
+  );
+}
 
 function MainView() {
   const view = useAppStore((s) => s.view);
+  const canAdmin = useCan('users.manage');
+  const canWorkstations = useCan('workstations.read');
+  const canAudit = useCan('audit.read');
   switch (view.kind) {
     case 'results':
       return <ResultList />;
@@ -20,6 +39,10 @@ function MainView() {
       return <Customer360 key={view.customerId} customerId={view.customerId} />;
     case 'new-customer':
       return <NewCustomerForm key={view.phone} phone={view.phone} />;
+    case 'admin':
+      return canAdmin || canWorkstations ? <AdminScreen /> : <NotAllowed what="administration" />;
+    case 'audit':
+      return canAudit ? <AuditLog /> : <NotAllowed what="the audit log" />;
     default:
       throw missingCaseError(view);
   }
@@ -41,11 +64,15 @@ function ShortcutHints() {
       <span>
         <kbd>Esc</kbd> back
       </span>
+      <span>
+        <kbd>Ctrl</kbd>+<kbd>L</kbd> lock
+      </span>
     </p>
   );
 }
 
-export function App() {
+/** The signed-in user's screens. Mounted only while signed in and unlocked: locking removes all of it. */
+function Workspace({ user }: { user: WorkstationUser }) {
   useGlobalShortcuts();
   useCallerSearch();
   useScreenPop();
@@ -58,6 +85,7 @@ export function App() {
           <SearchBox />
         </div>
         <ShortcutHints />
+        <SessionControls user={user} />
       </header>
       <div className="callbar-slot">
         <CallBar />
@@ -68,4 +96,41 @@ export function App() {
       <StatusBar />
     </div>
   );
+}
+
+function Starting() {
+  const readError = useSessionStore((s) => s.readError);
+  return (
+    <main className="auth">
+      <section className="auth__card" aria-labelledby="starting-title">
+        <p className="auth__brand">Switchboard</p>
+        <h1 id="starting-title" className="auth__title">
+          Starting…
+        </h1>
+        {readError !== null && (
+          <p className="notice notice--error" role="alert">
+            {readError}
+          </p>
+        )}
+      </section>
+    </main>
+  );
+}
+
+export function App() {
+  useSessionKeeper();
+  const session = useSessionStore((s) => s.session);
+  const generation = useSessionStore((s) => s.workspaceGeneration);
+  if (session === null) return <Starting />;
+  switch (session.state) {
+    case 'signed_out':
+      return <SignInScreen session={session} />;
+    case 'locked':
+      return <LockScreen session={session} />;
+    case 'signed_in':
+      // Keyed by the generation: a cleared workspace starts every screen and form afresh.
+      return session.user === null ? <Starting /> : <Workspace key={generation} user={session.user} />;
+    default:
+      throw missingCaseError(session.state);
+  }
 }

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useAppStore } from './store';
 import { focusSearchBox } from '../features/lookup/searchBoxFocus';
+import { lockNow } from '../features/auth/session';
 
 function isTypingTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -24,6 +25,9 @@ export function useGlobalShortcuts(): void {
       if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'k') {
         event.preventDefault();
         focusSearchBox({ selectAll: true });
+      } else if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'l') {
+        event.preventDefault();
+        void lockNow();
       } else if (plain && event.key === 'F2') {
         event.preventDefault();
         focusSearchBox({ selectAll: true });

@@ -12,3 +12,16 @@ export function todayIso(): string {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
+
+/** An epoch-ms time (the central store's clock) as the workstation reads it; "—" for none. */
+export function formatEpoch(ms: number | null): string {
+  return ms === null ? '—' : dateTime.format(new Date(ms));
+}
+
+/** The start of a YYYY-MM-DD day in the workstation's calendar, as epoch ms; null for an empty or unreadable date. */
+export function startOfDay(iso: string, addDays = 0): number | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!match) return null;
+  const time = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + addDays).getTime();
+  return Number.isNaN(time) ? null : time;
+}

@@ -5,13 +5,19 @@ import type { AppState } from '../../app/store';
 export type MainView =
   | { kind: 'results' }
   | { kind: 'customer'; customerId: string }
-  | { kind: 'new-customer'; phone: string };
+  | { kind: 'new-customer'; phone: string }
+  /** Users, teams and workstations (users.manage or workstations.read). */
+  | { kind: 'admin' }
+  /** The audit log (audit.read). */
+  | { kind: 'audit' };
 
 export interface CustomerSlice {
   view: MainView;
   openCustomer(customerId: string): void;
   openNewCustomer(phone: string): void;
   backToResults(): void;
+  openAdmin(): void;
+  openAudit(): void;
 }
 
 export const createCustomerSlice: StateCreator<AppState, [], [], CustomerSlice> = (set) => ({
@@ -19,4 +25,6 @@ export const createCustomerSlice: StateCreator<AppState, [], [], CustomerSlice> 
   openCustomer: (customerId) => set({ view: { kind: 'customer', customerId } }),
   openNewCustomer: (phone) => set({ view: { kind: 'new-customer', phone } }),
   backToResults: () => set({ view: { kind: 'results' } }),
+  openAdmin: () => set({ view: { kind: 'admin' } }),
+  openAudit: () => set({ view: { kind: 'audit' } }),
 });

@@ -8,6 +8,11 @@ export type ListsState = { status: 'loading' } | { status: 'loaded'; lists: List
 
 let cached: Promise<ListsState> | null = null;
 
+/** Read again for the next user (a role may see other lists, and nothing of a session outlives it). */
+export function forgetConfigLists(): void {
+  cached = null;
+}
+
 /** The configurable lists (wrap-up codes, complaint categories), read once per window. */
 export function useConfigLists(): ListsState {
   const [state, setState] = useState<ListsState>({ status: 'loading' });

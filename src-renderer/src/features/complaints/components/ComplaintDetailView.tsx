@@ -9,6 +9,7 @@ import type { Result } from '../../../../../src-shared/result';
 import { switchboard } from '../../../api/client';
 import { useAppStore } from '../../../app/store';
 import { useDataVersion } from '../../sync/hooks/useDataVersion';
+import { useCan } from '../../auth/store';
 import { formatDate } from '../../lookup/format';
 import { formatDateTime } from '../../../ui/format';
 import { SaveStatus, type SaveState } from '../../../ui/fields';
@@ -32,6 +33,8 @@ function eventText(e: ComplaintEvent): string {
 export function ComplaintDetailView({ complaintId, onChanged, onClose }: { complaintId: string; onChanged(): void; onClose(): void }) {
   const id = useId();
   const callId = useAppStore((s) => s.call?.id);
+  // Moving a complaint on and follow-ups need complaint.manage; without it the history is read only.
+  const canManage = useCan('complaint.manage');
   const [detail, setDetail] = useState<ComplaintDetail | { error: string } | null>(null);
   const [resolution, setResolution] = useState('');
   const [note, setNote] = useState('');
@@ -146,94 +149,96 @@ export function ComplaintDetailView({ complaintId, onChanged, onClose }: { compl
         )}
       </dl>
 
-      <div className="lifecycle">
-        {can('resolved') && (
-          <div className="field field--grow">
-            <div className="field__head">
-              <label className="field__label" htmlFor={`${id}-resolution`}>
-                Resolution
-              </label>
-              <span className="field__count" id={`${id}-resolution-count`}>
-                {resolution.length} / {COMPLAINT_LIMITS.resolution} characters
-              </span>
-            </div>
-            <textarea
-              id={`${id}-resolution`}
-              className="field__input field__input--area"
-              rows={2}
-              maxLength={COMPLAINT_LIMITS.resolution}
-              aria-describedby={`${id}-resolution-count`}
-              value={resolution}
-              onChange={(e) => setResolution(e.target.value)}
-            />
-          </div>
-        )}
-        {can('reopened') && (
-          <div className="field field--grow">
-            <div className="field__head">
-              <label className="field__label" htmlFor={`${id}-note`}>
-                Reason for reopening
-              </label>
-              <span className="field__count" id={`${id}-note-count`}>
-                {note.length} / {COMPLAINT_LIMITS.transitionNote} characters
-              </span>
-            </div>
-            <textarea
-              id={`${id}-note`}
-              className="field__input field__input--area"
-              rows={2}
-              maxLength={COMPLAINT_LIMITS.transitionNote}
-              aria-describedby={`${id}-note-count`}
-              value={note}
-              onChange={(e) => setNote(e.target.value)}
-            />
-          </div>
-        )}
-        <div className="lifecycle__actions">
-          {can('in_progress') && (
-            <button type="button" className="button" disabled={busy} onClick={() => transition('in_progress', 'Saved: work started')}>
-              Start work
-            </button>
-          )}
+      {canManage && (
+        <div className="lifecycle">
           {can('resolved') && (
-            <button type="button" className="button button--primary" disabled={busy || resolution.trim() === ''} onClick={() => transition('resolved', 'Saved: resolved')}>
-              Resolve
-            </button>
+            <div className="field field--grow">
+              <div className="field__head">
+                <label className="field__label" htmlFor={`${id}-resolution`}>
+                  Resolution
+                </label>
+                <span className="field__count" id={`${id}-resolution-count`}>
+                  {resolution.length} / {COMPLAINT_LIMITS.resolution} characters
+                </span>
+              </div>
+              <textarea
+                id={`${id}-resolution`}
+                className="field__input field__input--area"
+                rows={2}
+                maxLength={COMPLAINT_LIMITS.resolution}
+                aria-describedby={`${id}-resolution-count`}
+                value={resolution}
+                onChange={(e) => setResolution(e.target.value)}
+              />
+            </div>
           )}
           {can('reopened') && (
-            <button type="button" className="button" disabled={busy} onClick={() => transition('reopened', 'Saved: reopened')}>
-              Reopen
-            </button>
+            <div className="field field--grow">
+              <div className="field__head">
+                <label className="field__label" htmlFor={`${id}-note`}>
+                  Reason for reopening
+                </label>
+                <span className="field__count" id={`${id}-note-count`}>
+                  {note.length} / {COMPLAINT_LIMITS.transitionNote} characters
+                </span>
+              </div>
+              <textarea
+                id={`${id}-note`}
+                className="field__input field__input--area"
+                rows={2}
+                maxLength={COMPLAINT_LIMITS.transitionNote}
+                aria-describedby={`${id}-note-count`}
+                value={note}
+                onChange={(e) => setNote(e.target.value)}
+              />
+            </div>
           )}
-        </div>
-        <div className="lifecycle__followup">
-          <div className="field">
-            <label className="field__label" htmlFor={`${id}-followup`}>
-              Follow-up date
-            </label>
-            <input id={`${id}-followup`} type="date" className="field__input" value={followUp} onChange={(e) => setFollowUp(e.target.value)} />
+          <div className="lifecycle__actions">
+            {can('in_progress') && (
+              <button type="button" className="button" disabled={busy} onClick={() => transition('in_progress', 'Saved: work started')}>
+                Start work
+              </button>
+            )}
+            {can('resolved') && (
+              <button type="button" className="button button--primary" disabled={busy || resolution.trim() === ''} onClick={() => transition('resolved', 'Saved: resolved')}>
+                Resolve
+              </button>
+            )}
+            {can('reopened') && (
+              <button type="button" className="button" disabled={busy} onClick={() => transition('reopened', 'Saved: reopened')}>
+                Reopen
+              </button>
+            )}
           </div>
-          <button
-            type="button"
-            className="button"
-            disabled={busy || followUp === '' || followUp === (detail.followUpOn ?? '')}
-            onClick={() => void apply(switchboard().complaintSetFollowUp({ complaintId, followUpOn: followUp, ...(callId ? { callId } : {}) }), 'Saved: follow-up set')}
-          >
-            Set follow-up
-          </button>
-          {detail.followUpOn && (
+          <div className="lifecycle__followup">
+            <div className="field">
+              <label className="field__label" htmlFor={`${id}-followup`}>
+                Follow-up date
+              </label>
+              <input id={`${id}-followup`} type="date" className="field__input" value={followUp} onChange={(e) => setFollowUp(e.target.value)} />
+            </div>
             <button
               type="button"
-              className="button button--quiet"
-              disabled={busy}
-              onClick={() => void apply(switchboard().complaintSetFollowUp({ complaintId, followUpOn: null, ...(callId ? { callId } : {}) }), 'Saved: follow-up cleared')}
+              className="button"
+              disabled={busy || followUp === '' || followUp === (detail.followUpOn ?? '')}
+              onClick={() => void apply(switchboard().complaintSetFollowUp({ complaintId, followUpOn: followUp, ...(callId ? { callId } : {}) }), 'Saved: follow-up set')}
             >
-              Clear follow-up
+              Set follow-up
             </button>
-          )}
+            {detail.followUpOn && (
+              <button
+                type="button"
+                className="button button--quiet"
+                disabled={busy}
+                onClick={() => void apply(switchboard().complaintSetFollowUp({ complaintId, followUpOn: null, ...(callId ? { callId } : {}) }), 'Saved: follow-up cleared')}
+              >
+                Clear follow-up
+              </button>
+            )}
+          </div>
+          <SaveStatus state={save} />
         </div>
-        <SaveStatus state={save} />
-      </div>
+      )}
 
       <h5 className="detail__sub">History</h5>
       <ol className="history">

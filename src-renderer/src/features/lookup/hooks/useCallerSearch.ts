@@ -13,6 +13,12 @@ export const SEARCH_LIMIT = 50;
 let latestTicket = 0;
 let latestQuery: string | null = null;
 
+/** For the next user: answers still on their way are dropped, and the empty box is not "already searched". */
+export function forgetCallerSearches(): void {
+  latestTicket += 1;
+  latestQuery = null;
+}
+
 /**
  * Runs a search for `query` now and shows its answer unless a newer search started meanwhile.
  * Resolves to the answer that was shown, or null when it failed, was empty or went stale.

@@ -13,11 +13,14 @@ export function Rejections({
   rejections,
   headingRef,
   afterLastRef,
+  canDismiss,
 }: {
   rejections: SyncRejection[];
   headingRef: RefObject<HTMLHeadingElement | null>;
   /** Where focus goes when the last one is dismissed: this whole section goes with the next status. */
   afterLastRef: RefObject<HTMLElement | null>;
+  /** Dismissing needs sync.use; without it the list is for reading (and telling a supervisor). */
+  canDismiss: boolean;
 }) {
   const [dismissed, setDismissed] = useState<ReadonlySet<number>>(new Set());
   const [failure, setFailure] = useState<string | null>(null);
@@ -50,7 +53,7 @@ export function Rejections({
       </h3>
       <p className="muted">
         These were not saved centrally and will not be tried again. Check each against the customer’s record, redo it if it is still needed, then
-        dismiss it.
+        {canDismiss ? ' dismiss it.' : ' ask a supervisor to dismiss it.'}
       </p>
       {failure !== null && (
         <p className="notice notice--error" role="alert">
@@ -70,18 +73,20 @@ export function Rejections({
                 <span className="sync-rejection__why">
                   {r.message} <span className="mono muted">({r.code})</span>
                 </span>
-                <button
-                  ref={(el) => {
-                    if (el) buttons.current.set(r.mutationId, el);
-                    else buttons.current.delete(r.mutationId);
-                  }}
-                  type="button"
-                  className="button button--small"
-                  aria-label={`Dismiss: ${what}, refused ${when}`}
-                  onClick={() => void dismiss(r)}
-                >
-                  Dismiss
-                </button>
+                {canDismiss && (
+                  <button
+                    ref={(el) => {
+                      if (el) buttons.current.set(r.mutationId, el);
+                      else buttons.current.delete(r.mutationId);
+                    }}
+                    type="button"
+                    className="button button--small"
+                    aria-label={`Dismiss: ${what}, refused ${when}`}
+                    onClick={() => void dismiss(r)}
+                  >
+                    Dismiss
+                  </button>
+                )}
               </li>
             );
           })}

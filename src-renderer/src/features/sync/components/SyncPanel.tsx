@@ -16,6 +16,7 @@ import {
   timeLeftText,
 } from '../words';
 import { DataCheck } from './DataCheck';
+import { useCan } from '../../auth/store';
 import { Rejections } from './Rejections';
 import { SYNC_ATTENTION_BUTTON_ID, SYNC_DETAILS_BUTTON_ID, SYNC_PANEL_ID } from './ids';
 
@@ -111,6 +112,9 @@ function OpenSyncPanel({ opener, request }: { opener: SyncPanelOpener; request: 
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
   const [checked, setChecked] = useState<SyncCheckResult | null>(null);
   const [confirmingReset, setConfirmingReset] = useState(false);
+  // Re-pulling everything needs sync.manage (supervisors, admins); dismissing a refused write, sync.use.
+  const canManage = useCan('sync.manage');
+  const canDismiss = useCan('sync.use');
   const headingRef = useRef<HTMLHeadingElement>(null);
   const rejectionsHeadingRef = useRef<HTMLHeadingElement>(null);
   const resetButtonRef = useRef<HTMLButtonElement>(null);
@@ -222,24 +226,26 @@ function OpenSyncPanel({ opener, request }: { opener: SyncPanelOpener; request: 
         <button type="button" className="button" aria-disabled={busy} onClick={check}>
           Check data
         </button>
-        <button
-          ref={resetButtonRef}
-          type="button"
-          className="button"
-          aria-disabled={busy}
-          aria-expanded={confirmingReset}
-          onClick={() => {
-            if (!busy) setConfirmingReset((v) => !v);
-          }}
-        >
-          Re-pull everything…
-        </button>
+        {canManage && (
+          <button
+            ref={resetButtonRef}
+            type="button"
+            className="button"
+            aria-disabled={busy}
+            aria-expanded={confirmingReset}
+            onClick={() => {
+              if (!busy) setConfirmingReset((v) => !v);
+            }}
+          >
+            Re-pull everything…
+          </button>
+        )}
         <span role="status" className={outcome.kind === 'error' ? 'sync-panel__outcome sync-panel__outcome--error' : 'sync-panel__outcome'}>
           {outcome.kind === 'idle' ? '' : outcome.text}
         </span>
       </div>
 
-      {confirmingReset && (
+      {canManage && confirmingReset && (
         <div className="sync-panel__confirm" role="group" aria-labelledby="sync-reset-question">
           <p id="sync-reset-question" ref={confirmRef} tabIndex={-1}>
             Re-pull everything from the central store? Every table is copied again; on a large store this takes several minutes, and lookups keep
@@ -268,7 +274,7 @@ function OpenSyncPanel({ opener, request }: { opener: SyncPanelOpener; request: 
 
       {lastCheck !== null && <DataCheck check={lastCheck} />}
       {status !== null && status.rejections.length > 0 && (
-        <Rejections rejections={status.rejections} headingRef={rejectionsHeadingRef} afterLastRef={headingRef} />
+        <Rejections rejections={status.rejections} headingRef={rejectionsHeadingRef} afterLastRef={headingRef} canDismiss={canDismiss} />
       )}
     </section>
   );

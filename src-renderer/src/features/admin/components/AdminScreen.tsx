@@ -1,0 +1,141 @@
+import { useEffect, useRef, useState } from 'react';
+import type { AdminUser, Team, WorkstationInfo } from '../../../../../src-shared/contracts/admin';
+import { switchboard } from '../../../api/client';
+import { BackButton } from '../../customer/components/ProfilePanels';
+import { useCan, useSessionStore } from '../../auth/store';
+import { formatEpoch } from '../../../ui/format';
+import { UsersSection } from './UsersSection';
+
+type Loaded<T> = { status: 'loading' } | { status: 'loaded'; value: T } | { status: 'failed'; message: string };
+
+/** Reads a store list when the screen opens and again on `reload()`; a failed reload keeps what is shown. */
+function useStoreList<T>(read: () => Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>, enabled: boolean) {
+  const [state, setState] = useState<Loaded<T>>({ status: 'loading' });
+  const [generation, setGeneration] = useState(0);
+  const [reloadError, setReloadError] = useState<string | null>(null);
+  const readRef = useRef(read);
+  readRef.current = read;
+  useEffect(() => {
+    if (!enabled) return;
+    let current = true;
+    void readRef.current().then((r) => {
+      if (!current) return;
+      if (r.ok) {
+        setState({ status: 'loaded', value: r.value });
+        setReloadError(null);
+      } else {
+        const message = r.error.message;
+        setReloadError(message);
+        setState((shown) => (shown.status === 'loaded' ? shown : { status: 'failed', message }));
+      }
+    });
+    return () => {
+      current = false;
+    };
+  }, [enabled, generation]);
+  return { state, reloadError, reload: () => setGeneration((g) => g + 1) };
+}
+
+function Failure({ message }: { message: string }) {
+  return (
+    <p role="alert" className="notice notice--error">
+      {message}
+    </p>
+  );
+}
+
+function WorkstationsSection({ workstations }: { workstations: WorkstationInfo[] }) {
+  return (
+    <section className="admin__section" aria-labelledby="admin-workstations-title">
+      <h3 id="admin-workstations-title" className="admin__heading">
+        Workstations <span className="panel__count">({workstations.length})</span>
+      </h3>
+      {workstations.length === 0 ? (
+        <p className="muted">No workstation has signed in to the central store yet.</p>
+      ) : (
+        <table className="orders admin__table" aria-labelledby="admin-workstations-title">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Registered</th>
+              <th scope="col">Last seen</th>
+              <th scope="col">Last synced</th>
+              <th scope="col">Last user</th>
+            </tr>
+          </thead>
+          <tbody>
+            {workstations.map((w) => (
+              <tr key={w.id}>
+                <th scope="row" className="admin__name">
+                  {w.name}
+                </th>
+                <td className="nowrap">{formatEpoch(w.registeredAt)}</td>
+                <td className="nowrap">{formatEpoch(w.lastSeenAt)}</td>
+                <td className="nowrap">{w.lastSyncAt === null ? 'Never' : formatEpoch(w.lastSyncAt)}</td>
+                <td className="mono">{w.lastUsername ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/**
+ * Administration: users and teams (users.manage) and workstations (workstations.read), read from
+ * the central store through the main process. Without a store online the store's sentence says why.
+ */
+export function AdminScreen() {
+  const storeConfigured = useSessionStore((s) => s.session?.storeConfigured === true);
+  const canUsers = useCan('users.manage') && storeConfigured;
+  const canWorkstations = useCan('workstations.read') && storeConfigured;
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  const users = useStoreList<{ users: AdminUser[]; teams: Team[] }>(() => switchboard().adminUsers({}), canUsers);
+  const workstations = useStoreList<{ workstations: WorkstationInfo[] }>(() => switchboard().adminWorkstations({}), canWorkstations);
+  // Both lists fail alike when the store is offline: one sentence is enough.
+  const workstationsFailure =
+    workstations.state.status === 'failed' && !(users.state.status === 'failed' && users.state.message === workstations.state.message) ? workstations.state.message : null;
+
+  return (
+    <section className="admin" aria-labelledby="admin-title">
+      <div className="card__head">
+        <BackButton />
+      </div>
+      <h2 id="admin-title" className="admin__title" ref={heading} tabIndex={-1}>
+        Administration
+      </h2>
+      {!storeConfigured && (
+        <p role="alert" className="notice">
+          Users, teams and workstations are kept on the central store, and this workstation works without one. Run Switchboard with a central
+          store to manage them.
+        </p>
+      )}
+      {canUsers && (
+        <>
+          {users.state.status === 'loading' && <p className="muted">Reading users…</p>}
+          {users.state.status === 'failed' && <Failure message={users.state.message} />}
+          {users.state.status === 'loaded' && users.reloadError !== null && <Failure message={`The list could not be read again: ${users.reloadError}`} />}
+          {users.state.status === 'loaded' && (
+            <UsersSection
+              users={users.state.value.users}
+              teams={users.state.value.teams}
+              reload={() => {
+                users.reload();
+                workstations.reload();
+              }}
+            />
+          )}
+        </>
+      )}
+      {canWorkstations && (
+        <>
+          {workstations.state.status === 'loading' && <p className="muted">Reading workstations…</p>}
+          {workstationsFailure !== null && <Failure message={workstationsFailure} />}
+          {workstations.state.status === 'loaded' && <WorkstationsSection workstations={workstations.state.value.workstations} />}
+        </>
+      )}
+    </section>
+  );
+}
