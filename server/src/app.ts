@@ -6,8 +6,13 @@ import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { HealthResponse } from '../../src-shared/contracts/server-auth';
 import type { Store } from './db/connect';
+import { registerAdminRoutes } from './admin/routes';
+import { registerAuditRoutes } from './audit/routes';
+import { guardRoutes } from './auth/guard';
+import type { ScryptParams } from './auth/password';
 import { registerAuthRoutes } from './auth/routes';
 import { DEFAULT_SESSION_TTL_MS } from './auth/sessions';
+import { DEFAULT_THROTTLE_LIMITS, SignInThrottle, type ThrottleLimits } from './auth/throttle';
 import { envelope, toEnvelope } from './http/errors';
 import { ChangeFeed } from './sync/change-feed';
 import { registerLookupRoutes } from './lookup/routes';
@@ -31,6 +36,10 @@ export interface BuildServerOptions {
   sessionTtlMs?: number;
   clock?: () => number;
   changeFeed?: ChangeFeed;
+  /** Sign-in throttling and lockout; the defaults are 3 failures, then 2, 4, 8… s; 10 in 15 min lock for 15 min. */
+  throttle?: Partial<ThrottleLimits>;
+  /** The cost of passwords set through the admin routes (tests make it cheap). */
+  scrypt?: ScryptParams;
 }
 
 export function buildServer(options: BuildServerOptions): FastifyInstance {
@@ -38,7 +47,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.decorate('store', options.store);
   app.decorate('clock', options.clock ?? Date.now);
   app.decorate('changeFeed', options.changeFeed ?? new ChangeFeed());
-  app.decorateRequest('auth', null);
+  // Before any route: each gets its guard from ROUTE_PERMISSIONS, and one without an entry stops the start.
+  guardRoutes(app);
   // Every body is JSON: a text/plain body is refused (415) rather than handed to a route as a string.
   app.removeContentTypeParser('text/plain');
 
@@ -58,7 +68,10 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     return { ok: true, value };
   });
 
-  registerAuthRoutes(app, { sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS });
+  const throttle = new SignInThrottle(options.store.db, { ...DEFAULT_THROTTLE_LIMITS, ...options.throttle });
+  registerAuthRoutes(app, { sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, throttle });
+  registerAdminRoutes(app, { throttle, scrypt: options.scrypt });
+  registerAuditRoutes(app);
   registerLookupRoutes(app);
   registerPullRoutes(app);
   registerPushRoutes(app);

@@ -78,13 +78,16 @@ describe('npm run server', () => {
     const dataDir = tempDir('switchboard-store-cli-');
     const first = await startServer(['--port', '0', '--data-dir', dataDir]);
     expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(first.output()).toContain('csr / csr-demo');
+    for (const line of ['admin / admin-demo  (admin)', 'csr / csr-demo  (csr)', 'supervisor / supervisor-demo  (supervisor)', 'associate / associate-demo  (store_associate)']) {
+      expect(first.output()).toContain(line);
+    }
     const signIn = await fetch(`${first.url}/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'csr', password: 'csr-demo' }),
     });
     expect(signIn.status).toBe(200);
+    expect(((await signIn.json()) as { value: { teams: string[] } }).value.teams).toEqual(['Phones']);
     expect(await stop(first.child)).toBe(0);
 
     const second = await startServer(['--port', '0', '--data-dir', dataDir]);

@@ -10,7 +10,6 @@ import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildServer } from '../../server/src/app';
-import { requireUser } from '../../server/src/auth/guard';
 import { hashToken } from '../../server/src/auth/sessions';
 import { createUser } from '../../server/src/auth/users';
 import { MIGRATIONS_FOLDER, type Store } from '../../server/src/db/connect';
@@ -49,8 +48,6 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       locations.push(location);
       store = await location.open();
       app = buildServer({ store, logger: false, clock: () => now, sessionTtlMs: TTL_MS });
-      // What later routes do: a role-restricted endpoint behind requireUser.
-      app.get('/test/admin-only', { preHandler: requireUser(['admin']) }, async (request) => ({ ok: true, value: { who: request.auth?.user.username } }));
       await app.ready();
       await createUser(store.db, { username: 'Alice', displayName: 'Alice Admin', role: 'admin', password: 'correct horse' }, FAST_SCRYPT);
       await createUser(store.db, { username: 'carl', displayName: 'Carl CSR', role: 'csr', password: 'battery staple' }, FAST_SCRYPT);
@@ -86,7 +83,22 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       try {
         expect(await appliedMigrations(first)).toBe(journal.entries.length);
         expect(await publicTables(first)).toEqual(
-          expect.arrayContaining(['customers', 'customer_phones', 'orders', 'order_lines', 'products', 'users', 'sessions', 'clients', 'change_log']),
+          expect.arrayContaining([
+            'customers',
+            'customer_phones',
+            'orders',
+            'order_lines',
+            'products',
+            'users',
+            'sessions',
+            'clients',
+            'change_log',
+            'workstations',
+            'teams',
+            'user_teams',
+            'sign_in_throttle',
+            'audit_log',
+          ]),
         );
         await createUser(first.db, { username: 'kept', displayName: 'Kept', role: 'csr', password: 'x' }, FAST_SCRYPT);
       } finally {
@@ -179,16 +191,17 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect((await me('A'.repeat(43))).statusCode).toBe(401);
     });
 
-    it('checks roles: 403 for a signed-in user without the role, 401 without a session', async () => {
+    it('checks roles: 403 for a signed-in user without the permission, 401 without a session', async () => {
       const csr = await tokenFor('carl', 'battery staple');
       const admin = await tokenFor('alice', 'correct horse');
-      const refused = await app.inject({ method: 'GET', url: '/test/admin-only', headers: { authorization: `Bearer ${csr}` } });
+      // An admin-only route (users.manage); the full matrix is in server-permissions.test.ts.
+      const refused = await app.inject({ method: 'GET', url: '/admin/users', headers: { authorization: `Bearer ${csr}` } });
       expect(refused.statusCode).toBe(403);
-      expect(serverError.parse(refused.json()).error.code).toBe('forbidden');
-      const allowed = await app.inject({ method: 'GET', url: '/test/admin-only', headers: { authorization: `Bearer ${admin}` } });
+      expect(serverError.parse(refused.json()).error).toEqual({ code: 'forbidden', message: 'Your role (CSR) does not allow this: it needs the “users.manage” permission.' });
+      const allowed = await app.inject({ method: 'GET', url: '/admin/users', headers: { authorization: `Bearer ${admin}` } });
       expect(allowed.statusCode).toBe(200);
-      expect(allowed.json()).toEqual({ ok: true, value: { who: 'alice' } });
-      expect((await app.inject({ method: 'GET', url: '/test/admin-only' })).statusCode).toBe(401);
+      expect((allowed.json() as { value: { users: { username: string }[] } }).value.users.map((u) => u.username)).toContain('alice');
+      expect((await app.inject({ method: 'GET', url: '/admin/users' })).statusCode).toBe(401);
     });
 
     it('answers malformed JSON, an empty body and a non-JSON body with a 4xx envelope', async () => {

@@ -14,7 +14,8 @@ import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { buildServer } from '../../server/src/app';
-import { createSession, findActiveSession, revokeSession } from '../../server/src/auth/sessions';
+import { createSession } from '../../server/src/auth/sessions';
+import { issueWorkstationToken } from '../../server/src/auth/workstations';
 import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
 import { loadCacheIntoStore } from '../../server/src/seed/cache-load';
@@ -112,6 +113,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
     let app: FastifyInstance;
     let base: string;
     let token: string;
+    let puller: string;
 
     beforeAll(async () => {
       if (skipReason) return;
@@ -124,7 +126,9 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       await app.listen({ host: '127.0.0.1', port: 0 });
       base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
       const user = await createUser(store.db, { username: 'puller', displayName: 'Pull Tester', role: 'csr', password: 'x' }, { N: 1024, r: 8, p: 1 });
-      token = (await createSession(store.db, user.id, Date.now(), 3_600_000)).token;
+      puller = user.id;
+      // Sync routes take the workstation's token (issue 5), issued when a user signs in on it.
+      token = await issueWorkstationToken(store.db, { id: CLIENT_ID, name: 'Pull desk' }, user.id, Date.now());
     });
 
     afterAll(async () => {
@@ -223,6 +227,17 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       const log = await pull(replica.cursor, 500);
       expect(log).toMatchObject({ phase: 'log', hasMore: false, snapshotComplete: false, changes: {}, version: pages.at(-1)!.version });
       expect(log.progress).toBeUndefined();
+    });
+
+    it('records the workstation’s last sync when a pull answer reaches the end, not before', async () => {
+      await exec(sql`update workstations set last_sync_at = null where id = ${CLIENT_ID}`);
+      const lastSync = async () => (await queryRows<{ at: string | number | null }>(store, sql`select last_sync_at as at from workstations where id = ${CLIENT_ID}`))[0]?.at ?? null;
+      const first = await pull(null, 10);
+      expect(first.hasMore).toBe(true);
+      expect(await lastSync()).toBeNull();
+      const before = Date.now();
+      await catchUp(new Replica(), 5000);
+      expect(Number(await lastSync())).toBeGreaterThanOrEqual(before);
     });
 
     it('the demo data are the generator’s own rows; a second start leaves them alone', async () => {
@@ -374,14 +389,15 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect((await pullRaw({ cursor: null, limit: 5001 })).statusCode).toBe(400);
     });
 
-    it('answers 401 without a valid token on every sync read route', async () => {
+    it('answers 401 without a valid workstation token on every sync read route (a user session token is not one)', async () => {
       const routes = [
         { method: 'POST' as const, url: '/sync/pull', payload: { clientId: CLIENT_ID, cursor: null } },
         { method: 'GET' as const, url: '/sync/checksums' },
         { method: 'GET' as const, url: '/sync/events' },
       ];
+      const session = await createSession(store.db, puller, Date.now(), 3_600_000);
       for (const route of routes) {
-        for (const headers of [{}, { authorization: `Bearer ${'A'.repeat(43)}` }]) {
+        for (const headers of [{}, { authorization: `Bearer ${'A'.repeat(43)}` }, { authorization: `Bearer ${session.token}` }]) {
           const res = await app.inject({ ...route, headers });
           expect(res.statusCode, route.url).toBe(401);
           expect(serverError.parse(res.json()).error.code).toBe('unauthenticated');
@@ -525,19 +541,21 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         }
       });
 
-      it('sends a keepalive comment every interval, and ends the stream once its session is signed out', async () => {
+      it('sends a keepalive comment every interval, and ends the stream once its workstation token is replaced', async () => {
         // A bare app with only the live route, on a short keepalive (the real one is 15 s).
         const live = Fastify({ logger: false });
         live.decorate('store', store);
         live.decorate('clock', Date.now);
         live.decorate('changeFeed', new ChangeFeed());
         live.decorateRequest('auth', null);
+        live.decorateRequest('workstation', null);
         registerLiveRoute(live, { keepaliveMs: 100 });
         await live.listen({ host: '127.0.0.1', port: 0 });
         try {
           const user = await createUser(store.db, { username: `kept-${randomUUID()}`, displayName: 'Kept', role: 'csr', password: 'x' }, { N: 1024, r: 8, p: 1 });
-          const session = await createSession(store.db, user.id, Date.now(), 3_600_000);
-          const res = await fetch(`http://127.0.0.1:${(live.server.address() as AddressInfo).port}/sync/events`, { headers: { authorization: `Bearer ${session.token}` } });
+          const desk = { id: randomUUID(), name: 'Kept desk' };
+          const first = await issueWorkstationToken(store.db, desk, user.id, Date.now());
+          const res = await fetch(`http://127.0.0.1:${(live.server.address() as AddressInfo).port}/sync/events`, { headers: { authorization: `Bearer ${first}` } });
           expect(res.status).toBe(200);
           const reader = res.body!.getReader();
           const decoder = new TextDecoder();
@@ -553,8 +571,8 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
             return done() ? 'matched' : 'timeout';
           };
           expect(await readUntil(() => text.split(': keepalive\n\n').length > 2, 2000)).toBe('matched');
-          const active = await findActiveSession(store.db, session.token, Date.now());
-          await revokeSession(store.db, active!.sessionId, Date.now());
+          // Signing in on the workstation again rotates its token: the old one loses its stream.
+          await issueWorkstationToken(store.db, desk, user.id, Date.now());
           expect(await readUntil(() => false, 2000)).toBe('ended');
         } finally {
           await live.close();

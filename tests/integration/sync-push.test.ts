@@ -16,12 +16,13 @@ import { NOTE_LIMITS } from '../../src-shared/contracts/notes';
 import { loginResponse, serverError } from '../../src-shared/contracts/server-auth';
 import { MUTATION_NAMES, pushResponse, PUSH_BATCH_MAX, type MutationName, type PushedMutation, type PushResponse } from '../../src-shared/contracts/sync-protocol';
 import { addressText, emailsText, phonesText } from '../../src-shared/domain/contact-text';
-import { contactSetsReplacedBy, parseMutationArgs, rowsWrittenBy, type MutationArgs } from '../../src-shared/sync/mutations';
+import { changedContactFields, contactSetsReplacedBy, parseMutationArgs, rowsWrittenBy, type MutationArgs } from '../../src-shared/sync/mutations';
 import { SYNC_TABLES, syncTable, type SyncTableName } from '../../src-shared/sync/tables';
 import { Outbox } from '../../src-main/core/outbox/outbox';
 import { plantCustomer, plantOrder, plantProduct, tempCache, type TempCache } from '../helpers/cache';
 import { testDesk } from '../helpers/desk';
 import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
+import { signIn, workstationToken, WorkstationTokens, type Credentials } from '../helpers/store-auth';
 
 const postgresSkip = await postgresSkipReason();
 
@@ -50,6 +51,9 @@ const note = (customerId: string, body = 'Asked about delivery.', callId: string
 
 const noteEntry = (customerId: string, body?: string) => entry('note.add', note(customerId, body));
 
+/** The contact fields an update_contact entry changes, as the audit entry names them. */
+const changedContactFieldsOf = (m: PushedMutation) => changedContactFields((m.args as MutationArgs<'customer.update_contact'>).changes);
+
 function suite(backend: StoreBackend, skipReason: string | undefined) {
   describe(`push on ${backend.name}`, () => {
     let location: StoreLocation;
@@ -59,8 +63,10 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
     /** Pokes from push carry the change-log version; the store's LISTEN also pokes, with 0. */
     const pokes: number[] = [];
     const pushPokes = () => pokes.filter((version) => version > 0);
-    let carl: string;
-    let dana: string;
+    const carl: Credentials = { username: 'carl', password: 'battery staple' };
+    const dana: Credentials = { username: 'dana', password: 'correct horse' };
+    /** Each test's workstation (its clientId) is signed in on by the first user that pushes from it. */
+    const tokens = new WorkstationTokens(() => app);
     let carlId: string;
     /** Server-owned fixtures every test may refer to. */
     const zoe = { id: randomUUID(), phoneId: randomUUID(), phone2Id: randomUUID(), emailId: randomUUID(), addressId: randomUUID() };
@@ -77,8 +83,6 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       await app.ready();
       carlId = (await createUser(store.db, { username: 'carl', displayName: 'Carl CSR', role: 'csr', password: 'battery staple' }, FAST_SCRYPT)).id;
       await createUser(store.db, { username: 'dana', displayName: 'Dana CSR', role: 'csr', password: 'correct horse' }, FAST_SCRYPT);
-      carl = await tokenFor('carl', 'battery staple');
-      dana = await tokenFor('dana', 'correct horse');
 
       const db = store.db;
       await db.insert(products).values({ id: productId, sku: 'TR-2041-BLK', name: 'Trail Runner 2', brand: 'Acme', category: 'shoes', priceCents: 8999 });
@@ -137,12 +141,16 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       return id;
     }
 
-    const post = (token: string, payload: unknown) =>
+    const postWith = (token: string, payload: unknown) =>
       app.inject({ method: 'POST', url: '/sync/push', headers: { authorization: `Bearer ${token}` }, payload: payload as object });
 
+    /** A push from the workstation `payload.clientId`, under its token (signed in on by `who` first). */
+    const post = async (who: Credentials, payload: { clientId: string; mutations: unknown }) =>
+      postWith(await tokens.for(who, payload.clientId), payload);
+
     /** A push that must answer 200; returns its parsed value. */
-    async function push(token: string, clientId: string, mutations: PushedMutation[]): Promise<PushResponse> {
-      const res = await post(token, { clientId, mutations });
+    async function push(who: Credentials, clientId: string, mutations: PushedMutation[]): Promise<PushResponse> {
+      const res = await post(who, { clientId, mutations });
       expect(res.statusCode, res.body).toBe(200);
       return pushResponse.parse(res.json().value);
     }
@@ -331,6 +339,16 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(log.map((r) => [Number(r.mutation_id), r.outcome, r.user_id, r.schema_version, Number(r.settled_at)])).toEqual(
         batch.map((m) => [m.id, 'applied', carlId, 2, now]),
       );
+
+      expect(await rows(sql`select action, user_id, username, workstation_id, detail from audit_log where action = 'contact_changed' and subject = ${ines.customerId}`)).toEqual([
+        {
+          action: 'contact_changed',
+          user_id: carlId,
+          username: 'carl',
+          workstation_id: clientId,
+          detail: `Changed ${changedContactFieldsOf(batch[3]!).join(', ')}.`,
+        },
+      ]);
 
       await expectChangesCovered(batch, versionBefore);
     });
@@ -589,37 +607,129 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       }
     });
 
-    it('refuses an expired and a revoked token with 401 and applies nothing', async () => {
+    it('refuses a push without a workstation token, with a user session token or with a replaced one (401), and applies nothing', async () => {
       const clientId = randomUUID();
       const batch = numbered([noteEntry(zoe.id, 'never')]);
       const ids = [(batch[0]!.args as { noteId: string }).noteId];
 
-      const expiring = await tokenFor('carl', 'battery staple');
-      now = T0 + TTL_MS;
-      const expired = await post(expiring, { clientId, mutations: batch });
-      expect(expired.statusCode).toBe(401);
-      expect(serverError.parse(expired.json()).error.code).toBe('unauthenticated');
-
-      now = T0;
-      const revoked = await tokenFor('carl', 'battery staple');
-      expect((await app.inject({ method: 'POST', url: '/auth/logout', headers: { authorization: `Bearer ${revoked}` } })).statusCode).toBe(200);
-      const afterLogout = await post(revoked, { clientId, mutations: batch });
-      expect(afterLogout.statusCode).toBe(401);
-
       expect((await app.inject({ method: 'POST', url: '/sync/push', payload: { clientId, mutations: batch } })).statusCode).toBe(401);
+      const session = await tokenFor('carl', 'battery staple');
+      const withSession = await postWith(session, { clientId, mutations: batch });
+      expect(withSession.statusCode).toBe(401);
+      expect(serverError.parse(withSession.json()).error.code).toBe('unauthenticated');
+
+      const replaced = await workstationToken(app, carl, clientId);
+      await workstationToken(app, dana, clientId);
+      expect((await postWith(replaced, { clientId, mutations: batch })).statusCode).toBe(401);
       expect(await notesWith(ids)).toBe(0);
       expect(await count(sql`select count(*) as n from clients where client_id = ${clientId}`)).toBe(0);
     });
 
-    it('refuses a client id that another user already pushes with (403) and applies nothing', async () => {
+    it('a workstation token outlives the user session it came with: expiry and sign-out end only the session', async () => {
+      const clientId = randomUUID();
+      const answer = await signIn(app, carl, clientId);
+      now = T0 + TTL_MS;
+      expect((await app.inject({ method: 'GET', url: '/auth/me', headers: { authorization: `Bearer ${answer.token}` } })).statusCode).toBe(401);
+      const res = await postWith(answer.workstationToken!, { clientId, mutations: numbered([noteEntry(zoe.id, 'after the session expired')]) });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(pushResponse.parse(res.json().value).results).toEqual([{ id: 1, status: 'applied' }]);
+    });
+
+    it('refuses a push of another workstation’s queue (403) and applies nothing', async () => {
       const clientId = randomUUID();
       expect(statuses(await push(carl, clientId, numbered([noteEntry(zoe.id, 'carl’s')])))).toEqual([[1, 'applied']]);
+      const other = await workstationToken(app, dana, randomUUID());
       const batch = numbered([noteEntry(zoe.id, 'dana’s')], 2);
-      const res = await post(dana, { clientId, mutations: batch });
+      const res = await postWith(other, { clientId, mutations: batch });
       expect(res.statusCode).toBe(403);
-      expect(serverError.parse(res.json()).error.code).toBe('forbidden');
+      expect(serverError.parse(res.json()).error).toMatchObject({ code: 'forbidden', field: 'clientId' });
       expect(await notesWith([(batch[0]!.args as { noteId: string }).noteId])).toBe(0);
       expect(await lastMutationId(clientId)).toBe(1);
+    });
+
+    it('a shared workstation: one queue, each entry applied as the user who saved it', async () => {
+      const clientId = randomUUID();
+      const danaId = (await rows<{ id: string }>(sql`select id from users where username = 'dana'`))[0]!.id;
+      expect(statuses(await push(carl, clientId, numbered([noteEntry(zoe.id, 'carl’s')])))).toEqual([[1, 'applied']]);
+      // Dana signs in on the same workstation: its token rotates, the queue stays the workstation's.
+      tokens.forget(clientId);
+      const mine = numbered([noteEntry(zoe.id, 'no user id: the last signed-in user'), { ...noteEntry(zoe.id, 'carl’s again'), userId: carlId }], 2);
+      const res = await push(dana, clientId, mine);
+      expect(statuses(res)).toEqual([
+        [2, 'applied'],
+        [3, 'applied'],
+      ]);
+      const log = await rows<{ mutation_id: string | number; user_id: string }>(sql`select mutation_id, user_id from mutation_log where client_id = ${clientId} order by mutation_id`);
+      expect(log.map((r) => [Number(r.mutation_id), r.user_id])).toEqual([
+        [1, carlId],
+        [2, danaId],
+        [3, carlId],
+      ]);
+    });
+
+    it('rejects an entry whose author lacks the permission (forbidden) or is unknown, and applies the rest', async () => {
+      const clientId = randomUUID();
+      const sam = { username: 'sam', password: 'counter pass' };
+      const samId = (await createUser(store.db, { username: 'sam', displayName: 'Sam Counter', role: 'store_associate', password: sam.password }, FAST_SCRYPT)).id;
+      const stranger = randomUUID();
+      const transition = entry('complaint.transition', {
+        complaintId: randomUUID(),
+        eventId: randomUUID(),
+        from: 'open',
+        to: 'in_progress',
+        resolution: null,
+        note: null,
+        callId: null,
+        agentId: 'agent-sam',
+        at: T0,
+      } satisfies MutationArgs<'complaint.transition'>);
+      const batch = numbered([
+        { ...transition, userId: samId },
+        { ...noteEntry(zoe.id, 'a counter note'), userId: samId },
+        { ...noteEntry(zoe.id, 'from nobody'), userId: stranger },
+      ]);
+      const res = await push(sam, clientId, batch);
+      expect(res.results[0]).toMatchObject({ id: 1, status: 'rejected', code: 'forbidden' });
+      expect((res.results[0] as { message: string }).message).toBe(
+        'sam’s role (Store associate) does not allow this change (it needs the “complaint.manage” permission), so it was not saved on the central store.',
+      );
+      expect(res.results[1]).toEqual({ id: 2, status: 'applied' });
+      expect(res.results[2]).toMatchObject({ id: 3, status: 'rejected', code: 'forbidden' });
+      expect((res.results[2] as { message: string }).message).toContain('is not known to the central store');
+      expect(res.lastMutationId).toBe(3);
+      const log = await rows<{ mutation_id: string | number; outcome: string; user_id: string | null; error_code: string | null }>(
+        sql`select mutation_id, outcome, user_id, error_code from mutation_log where client_id = ${clientId} order by mutation_id`,
+      );
+      expect(log.map((r) => [Number(r.mutation_id), r.outcome, r.user_id, r.error_code])).toEqual([
+        [1, 'rejected', samId, 'forbidden'],
+        [2, 'applied', samId, null],
+        [3, 'rejected', null, 'forbidden'],
+      ]);
+    });
+
+    it('applies a disabled user’s queued entry and flags it in the audit log (same transaction)', async () => {
+      const clientId = randomUUID();
+      const vic = { username: 'vic', password: 'queued pass' };
+      const vicId = (await createUser(store.db, { username: 'vic', displayName: 'Vic CSR', role: 'csr', password: vic.password }, FAST_SCRYPT)).id;
+      await tokens.for(vic, clientId);
+      await store.db.execute(sql`update users set active = false where id = ${vicId}`);
+      const batch = numbered([{ ...noteEntry(zoe.id, 'saved before vic was disabled'), userId: vicId }]);
+      expect(statuses(await push(vic, clientId, batch))).toEqual([[1, 'applied']]);
+      expect(await notesWith([(batch[0]!.args as { noteId: string }).noteId])).toBe(1);
+      const audit = await rows<Record<string, unknown>>(
+        sql`select action, user_id, username, workstation_id, workstation_name, subject, detail from audit_log where action = 'write_by_disabled_user' and user_id = ${vicId}`,
+      );
+      expect(audit).toEqual([
+        {
+          action: 'write_by_disabled_user',
+          user_id: vicId,
+          username: 'vic',
+          workstation_id: clientId,
+          workstation_name: 'Test desk',
+          subject: 'vic',
+          detail: 'A note.add saved by vic before they were disabled was delivered and applied (entry 1).',
+        },
+      ]);
     });
 
     it('applies the same batch pushed twice at once exactly once', async () => {

@@ -1,17 +1,32 @@
 /**
- * `requireUser(roles?)`: the preHandler every protected route uses. It reads
- * `Authorization: Bearer <token>`, finds the active session (unknown, expired or revoked → 401)
- * and checks the role (wrong role → 403), then leaves the session on `request.auth`.
+ * Route permissions, deny by default (issue 5). Every route gets its guard from ROUTE_PERMISSIONS
+ * (src-shared/auth/route-permissions.ts) as it is registered, in an `onRoute` hook; a route
+ * without an entry makes the app refuse to start. The guard runs first (`onRequest`, before the
+ * body is even read):
+ * - 'public': nobody needs to be signed in;
+ * - 'session': `Authorization: Bearer <session token>` of an active session (unknown, expired or
+ *   revoked, or a disabled user → 401) — left on `request.auth`;
+ * - a Permission: such a session whose role has it (else 403);
+ * - 'workstation': the bearer is a workstation's current token (else 401) — left on
+ *   `request.workstation`.
  */
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import type { UserRole } from '../../../src-shared/contracts/server-auth';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, RouteOptions } from 'fastify';
+import { can, ROLE_LABELS, type Permission, type RouteRequirement } from '../../../src-shared/auth/permissions';
+import { routeRequirement } from '../../../src-shared/auth/route-permissions';
 import { HttpError } from '../http/errors';
 import { findActiveSession, type ActiveSession } from './sessions';
+import { findWorkstationByToken, WorkstationSightings, type KnownWorkstation } from './workstations';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every registered route ("METHOD /url", HEAD twins included) and what it needs. */
+    readonly routeRequirements: ReadonlyMap<string, RouteRequirement>;
+  }
   interface FastifyRequest {
-    /** Set by requireUser; null on routes that do not require a user. */
+    /** The user session on 'session' and permission routes; null elsewhere. */
     auth: ActiveSession | null;
+    /** The workstation on 'workstation' routes; null elsewhere. */
+    workstation: KnownWorkstation | null;
   }
 }
 
@@ -22,17 +37,84 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return header ? BEARER.exec(header)?.[1] : undefined;
 }
 
-export function requireUser(roles?: readonly UserRole[]): preHandlerAsyncHookHandler {
-  return async function checkUser(request: FastifyRequest, reply: FastifyReply) {
-    const token = bearerToken(request);
-    const session = token === undefined ? undefined : await findActiveSession(request.server.store.db, token, request.server.clock());
-    if (!session) {
-      void reply.header('www-authenticate', 'Bearer');
-      throw new HttpError('unauthenticated', 'Sign in again: the session is missing, expired or signed out.');
+function unauthenticated(reply: FastifyReply, message: string): HttpError {
+  void reply.header('www-authenticate', 'Bearer');
+  return new HttpError('unauthenticated', message);
+}
+
+async function userSession(request: FastifyRequest, reply: FastifyReply): Promise<ActiveSession> {
+  const token = bearerToken(request);
+  const session = token === undefined ? undefined : await findActiveSession(request.server.store.db, token, request.server.clock());
+  if (!session) throw unauthenticated(reply, 'Sign in again: the session is missing, expired or signed out.');
+  request.auth = session;
+  return session;
+}
+
+function permissionGuard(permission: Permission): onRequestAsyncHookHandler {
+  return async function checkPermission(request, reply) {
+    const session = await userSession(request, reply);
+    if (!can(session.user.role, permission)) {
+      throw new HttpError('forbidden', `Your role (${ROLE_LABELS[session.user.role]}) does not allow this: it needs the “${permission}” permission.`);
     }
-    if (roles && !roles.includes(session.user.role)) {
-      throw new HttpError('forbidden', `This needs one of these roles: ${roles.join(', ')}.`);
-    }
-    request.auth = session;
   };
+}
+
+function workstationGuard(sightings: WorkstationSightings): onRequestAsyncHookHandler {
+  return async function checkWorkstation(request, reply) {
+    const token = bearerToken(request);
+    const workstation = token === undefined ? undefined : await findWorkstationByToken(request.server.store.db, token);
+    if (!workstation) throw unauthenticated(reply, 'This workstation is not signed in to the central store: sign in on it online to sync again.');
+    request.workstation = workstation;
+    try {
+      await sightings.seen(workstation.id, request.server.clock());
+    } catch (e) {
+      // Bookkeeping only: a failed write of last_seen_at must not refuse the sync.
+      request.log.warn({ err: e, workstation: workstation.id }, 'could not record that the workstation was seen');
+    }
+  };
+}
+
+function guardFor(requirement: RouteRequirement, sightings: WorkstationSightings): onRequestAsyncHookHandler | undefined {
+  switch (requirement) {
+    case 'public':
+      return undefined;
+    case 'session':
+      return async (request, reply) => {
+        await userSession(request, reply);
+      };
+    case 'workstation':
+      return workstationGuard(sightings);
+    default:
+      return permissionGuard(requirement);
+  }
+}
+
+/**
+ * Attaches each route's guard as it is registered; call before registering any route. Throws
+ * (the app does not start) for a route that ROUTE_PERMISSIONS does not name.
+ */
+export function guardRoutes(app: FastifyInstance): void {
+  app.decorateRequest('auth', null);
+  app.decorateRequest('workstation', null);
+  const sightings = new WorkstationSightings(app.store.db);
+  const registered = new Map<string, RouteRequirement>();
+  app.decorate('routeRequirements', registered);
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const requirements = new Set(
+      methods.map((method) => {
+        const requirement = routeRequirement(method, route.url);
+        if (requirement === undefined) {
+          throw new Error(`Route "${method} ${route.url}" has no entry in ROUTE_PERMISSIONS (src-shared/auth/route-permissions.ts): every route must say who may call it.`);
+        }
+        registered.set(`${method} ${route.url}`, requirement);
+        return requirement;
+      }),
+    );
+    if (requirements.size !== 1) throw new Error(`Route "${methods.join('|')} ${route.url}" needs different permissions per method: register one route per method.`);
+    const guard = guardFor([...requirements][0]!, sightings);
+    if (!guard) return;
+    const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    route.onRequest = [guard, ...existing];
+  });
 }

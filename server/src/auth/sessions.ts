@@ -8,6 +8,7 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { SessionUser } from '../../../src-shared/contracts/server-auth';
 import type { StoreDb } from '../db/connect';
 import { sessions, users } from '../db/schema';
+import type { StoreTx } from '../sync/mutations/refusal';
 
 export const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
@@ -18,10 +19,11 @@ export interface IssuedSession {
   expiresAt: number;
 }
 
-export async function createSession(db: StoreDb, userId: string, now: number, ttlMs: number): Promise<IssuedSession> {
+/** `workstationId`: the workstation signed in on, when the sign-in named one (registered first). */
+export async function createSession(db: StoreDb, userId: string, now: number, ttlMs: number, workstationId?: string): Promise<IssuedSession> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = now + ttlMs;
-  await db.insert(sessions).values({ tokenHash: hashToken(token), userId, createdAt: now, expiresAt });
+  await db.insert(sessions).values({ tokenHash: hashToken(token), userId, createdAt: now, expiresAt, workstationId: workstationId ?? null });
   return { token, expiresAt };
 }
 
@@ -29,6 +31,8 @@ export interface ActiveSession {
   sessionId: string;
   expiresAt: number;
   user: SessionUser;
+  /** The workstation the session was opened on, or null. */
+  workstationId: string | null;
 }
 
 /** The session this token opens, if it exists, is neither expired nor revoked, and its user is active. */
@@ -37,6 +41,7 @@ export async function findActiveSession(db: StoreDb, token: string, now: number)
     .select({
       sessionId: sessions.id,
       expiresAt: sessions.expiresAt,
+      workstationId: sessions.workstationId,
       id: users.id,
       username: users.username,
       displayName: users.displayName,
@@ -47,10 +52,20 @@ export async function findActiveSession(db: StoreDb, token: string, now: number)
     .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt), gt(sessions.expiresAt, now), eq(users.active, true)))
     .limit(1);
   if (!row) return undefined;
-  const { sessionId, expiresAt, ...user } = row;
-  return { sessionId, expiresAt, user };
+  const { sessionId, expiresAt, workstationId, ...user } = row;
+  return { sessionId, expiresAt, user, workstationId };
 }
 
 export async function revokeSession(db: StoreDb, sessionId: string, now: number): Promise<void> {
   await db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+}
+
+/** Ends every open session of the user at once (disabled, or the password was reset). */
+export async function revokeUserSessions(db: StoreDb | StoreTx, userId: string, now: number): Promise<number> {
+  const revoked = await db
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
+    .returning({ id: sessions.id });
+  return revoked.length;
 }

@@ -1,8 +1,8 @@
 /** The users repository: who may sign in to the central store, with which role. */
-import { eq } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { SessionUser, UserRole } from '../../../src-shared/contracts/server-auth';
 import type { StoreDb } from '../db/connect';
-import { users } from '../db/schema';
+import { teams, users, userTeams } from '../db/schema';
 import { hashPassword, type ScryptParams } from './password';
 
 export interface NewUser {
@@ -11,6 +11,8 @@ export interface NewUser {
   role: UserRole;
   password: string;
   active?: boolean;
+  /** Names of the teams the user belongs to (made when missing). */
+  teams?: readonly string[];
 }
 
 export interface UserRecord extends SessionUser {
@@ -28,6 +30,48 @@ export async function createUser(db: StoreDb, user: NewUser, scrypt?: ScryptPara
     .values({ username: normalizeUsername(user.username), displayName: user.displayName, role: user.role, passwordHash, active: user.active ?? true })
     .returning({ id: users.id, username: users.username, displayName: users.displayName, role: users.role });
   if (!row) throw new Error('Creating the user returned no row.');
+  if (user.teams && user.teams.length > 0) {
+    const ids = await ensureTeams(db, user.teams);
+    await db.insert(userTeams).values(ids.map((teamId) => ({ userId: row.id, teamId }))).onConflictDoNothing();
+  }
+  return row;
+}
+
+/** The ids of the named teams, making the ones that do not exist yet. */
+export async function ensureTeams(db: StoreDb, names: readonly string[]): Promise<string[]> {
+  if (names.length === 0) return [];
+  await db
+    .insert(teams)
+    .values(names.map((name) => ({ name })))
+    .onConflictDoNothing({ target: teams.name });
+  const rows = await db.select({ id: teams.id }).from(teams).where(inArray(teams.name, [...names]));
+  return rows.map((r) => r.id);
+}
+
+/** Names of the teams the user belongs to, alphabetically. */
+export async function teamNamesOf(db: StoreDb, userId: string): Promise<string[]> {
+  const rows = await db
+    .select({ name: teams.name })
+    .from(userTeams)
+    .innerJoin(teams, eq(teams.id, userTeams.teamId))
+    .where(eq(userTeams.userId, userId))
+    .orderBy(asc(teams.name));
+  return rows.map((r) => r.name);
+}
+
+export async function findUserById(db: StoreDb, userId: string): Promise<UserRecord | undefined> {
+  const [row] = await db
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      role: users.role,
+      passwordHash: users.passwordHash,
+      active: users.active,
+    })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
   return row;
 }
 
@@ -55,7 +99,9 @@ export async function countUsers(db: StoreDb): Promise<number> {
 /** The demo accounts `npm run server` creates on an empty store (their passwords are in the README). */
 export const DEMO_USERS: readonly NewUser[] = [
   { username: 'admin', displayName: 'Demo Admin', role: 'admin', password: 'admin-demo' },
-  { username: 'csr', displayName: 'Demo CSR', role: 'csr', password: 'csr-demo' },
+  { username: 'csr', displayName: 'Demo CSR', role: 'csr', password: 'csr-demo', teams: ['Phones'] },
+  { username: 'supervisor', displayName: 'Demo Supervisor', role: 'supervisor', password: 'supervisor-demo', teams: ['Phones'] },
+  { username: 'associate', displayName: 'Demo Store Associate', role: 'store_associate', password: 'associate-demo', teams: ['Counter'] },
 ];
 
 /** Creates the demo users when the store has no user at all; returns the ones it created. */

@@ -18,6 +18,7 @@ import {
   text,
   uniqueIndex,
   uuid,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import {
   LOYALTY_TIERS,
@@ -28,6 +29,7 @@ import {
   SEGMENTS,
 } from '../../../src-shared/domain/customer';
 import { USER_ROLES } from '../../../src-shared/contracts/server-auth';
+import { AUDIT_ACTIONS } from '../../../src-shared/contracts/admin';
 
 const ms = (name: string) => bigint(name, { mode: 'number' });
 /** The server's clock in epoch milliseconds: the only clock that orders anything here. */
@@ -223,8 +225,105 @@ export const sessions = pgTable(
     createdAt: ms('created_at').notNull(),
     expiresAt: ms('expires_at').notNull(),
     revokedAt: ms('revoked_at'),
+    /** The workstation the user signed in on, when the sign-in named one (for the audit log). */
+    workstationId: uuid('workstation_id').references((): AnyPgColumn => workstations.id),
   },
   (t) => [uniqueIndex('sessions_token_hash_uq').on(t.tokenHash), index('sessions_user_idx').on(t.userId)],
+);
+
+// ——— Teams, workstations, sign-in throttling, the audit log (issue 5) ———
+
+export const teams = pgTable(
+  'teams',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    createdAt: ms('created_at').notNull().default(nowMs),
+  },
+  (t) => [uniqueIndex('teams_name_uq').on(t.name)],
+);
+
+export const userTeams = pgTable(
+  'user_teams',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    teamId: uuid('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.teamId] }), index('user_teams_team_idx').on(t.teamId)],
+);
+
+/**
+ * A shared workstation, known by its cache's client id. Signing in online on it (re)issues its
+ * token, whose SHA-256 alone is kept here: the token carries the workstation's sync traffic
+ * whoever is signed in, also while nobody is.
+ */
+export const workstations = pgTable(
+  'workstations',
+  {
+    /** The workstation cache's client id. */
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    /** SHA-256 (hex) of the current workstation token. */
+    tokenHash: text('token_hash').notNull(),
+    registeredAt: ms('registered_at').notNull(),
+    registeredBy: uuid('registered_by')
+      .notNull()
+      .references(() => users.id),
+    lastSeenAt: ms('last_seen_at'),
+    /** The last pull that reached the end (caught up). */
+    lastSyncAt: ms('last_sync_at'),
+    /** Who last signed in online on it: the author of pushed entries that name nobody. */
+    lastUserId: uuid('last_user_id').references(() => users.id),
+  },
+  (t) => [uniqueIndex('workstations_token_hash_uq').on(t.tokenHash)],
+);
+
+/**
+ * Failed sign-ins per key ("user:<name>", whether or not the user exists, and "workstation:<id>"),
+ * in the database so every server process sees them and a restart forgets nothing.
+ */
+export const signInThrottle = pgTable('sign_in_throttle', {
+  key: text('key').primaryKey(),
+  /** Failures since the last success: from the third on, each attempt waits (2, 4, 8… s). */
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  lastFailureAt: ms('last_failure_at').notNull(),
+  /** Failures counted toward a lockout since windowStart. */
+  windowStart: ms('window_start').notNull(),
+  windowFailures: integer('window_failures').notNull().default(0),
+  lockedUntil: ms('locked_until'),
+});
+
+/**
+ * Who did what, when (issue 5). Append-only: a trigger refuses UPDATE and DELETE
+ * (server/drizzle/0004_audit_log_append_only.sql). `at` is the store's clock; events a
+ * workstation reports later keep their own time in `detail` and are idempotent by `event_id`.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    at: ms('at').notNull(),
+    action: text('action', { enum: AUDIT_ACTIONS }).notNull(),
+    userId: uuid('user_id'),
+    username: text('username'),
+    workstationId: uuid('workstation_id'),
+    workstationName: text('workstation_name'),
+    subject: text('subject'),
+    detail: text('detail').notNull(),
+    /** The id a workstation gave an event it recorded offline: a resend is a no-op. */
+    eventId: uuid('event_id'),
+  },
+  (t) => [
+    uniqueIndex('audit_log_event_uq').on(t.eventId),
+    index('audit_log_action_idx').on(t.action, t.seq),
+    index('audit_log_username_idx').on(t.username, t.seq),
+    index('audit_log_workstation_idx').on(t.workstationId, t.seq),
+    index('audit_log_at_idx').on(t.at),
+  ],
 );
 
 // ——— Sync bookkeeping (used by push and pull) ———
@@ -239,9 +338,10 @@ export const clients = pgTable(
   {
     /** The cache's client id (a UUID it makes once; see ensureClientId in the client). */
     clientId: uuid('client_id').primaryKey(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id),
+    /** Who first pushed from it, before workstations had tokens (issue 4); null since issue 5. */
+    userId: uuid('user_id').references(() => users.id),
+    /** The workstation whose token pushes this client's entries (the same id since issue 5). */
+    workstationId: uuid('workstation_id').references(() => workstations.id),
     lastMutationId: bigint('last_mutation_id', { mode: 'number' }).notNull().default(0),
   },
   (t) => [index('clients_user_idx').on(t.userId)],
@@ -301,9 +401,8 @@ export const mutationLog = pgTable(
       .notNull()
       .references(() => clients.clientId),
     mutationId: bigint('mutation_id', { mode: 'number' }).notNull(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id),
+    /** The entry's author; null when it named a user the store does not know (then rejected). */
+    userId: uuid('user_id').references(() => users.id),
     name: text('name').notNull(),
     schemaVersion: integer('schema_version').notNull(),
     outcome: text('outcome', { enum: MUTATION_OUTCOMES }).notNull(),

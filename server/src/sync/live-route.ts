@@ -4,15 +4,15 @@
  * (N is a change-log version at or after the change, 0 when the poke did not say); a burst of
  * pokes is coalesced to at most one event per POKE_INTERVAL_MS per stream, the first sent at
  * once. A `: keepalive` comment every KEEPALIVE_MS keeps proxies from closing an idle stream, and
- * at each one the session is checked again, so a signed-out or expired token loses its stream.
+ * at each one the workstation token is checked again, so a replaced token loses its stream.
  *
  * On PostgreSQL (and PGlite) the route also LISTENs on the change-log trigger's channel, so writes
  * made by other processes (imports, a second server) poke too.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { POKE_EVENT } from '../../../src-shared/contracts/sync-protocol';
-import { bearerToken, requireUser } from '../auth/guard';
-import { findActiveSession } from '../auth/sessions';
+import { bearerToken } from '../auth/guard';
+import { findWorkstationByToken } from '../auth/workstations';
 import { HttpError } from '../http/errors';
 
 export const POKE_INTERVAL_MS = 50;
@@ -107,7 +107,7 @@ export function registerLiveRoute(app: FastifyInstance, options: LiveRouteOption
     await stop?.().catch((e: unknown) => app.log.warn({ err: e }, `stopping LISTEN ${CHANGE_CHANNEL} failed`));
   });
 
-  app.get('/sync/events', { preHandler: requireUser() }, async (request: FastifyRequest, reply: FastifyReply) => {
+  app.get('/sync/events', async (request: FastifyRequest, reply: FastifyReply) => {
     if (streams.size >= maxStreams) {
       throw new HttpError('unavailable', 'Too many live connections are open; pull every 30 seconds instead and try again later.');
     }
@@ -119,6 +119,12 @@ export function registerLiveRoute(app: FastifyInstance, options: LiveRouteOption
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
+    // HEAD (Fastify's twin of this GET) has no body: the headers are the whole answer. Without
+    // ending it here Node would hold the headers back, waiting for a body that never comes.
+    if (request.method === 'HEAD') {
+      reply.raw.end();
+      return;
+    }
     const stream = new PokeStream(reply, pokeIntervalMs);
     streams.add(stream);
     stream.comment('connected');
@@ -127,11 +133,11 @@ export function registerLiveRoute(app: FastifyInstance, options: LiveRouteOption
     const keepalive = setInterval(() => {
       stream.comment('keepalive');
       if (token === undefined) return;
-      findActiveSession(app.store.db, token, app.clock()).then(
-        (session) => {
-          if (!session) stream.close();
+      findWorkstationByToken(app.store.db, token).then(
+        (workstation) => {
+          if (!workstation) stream.close();
         },
-        (e: unknown) => request.log.warn({ err: e }, 'live stream: the session check failed; keeping the stream'),
+        (e: unknown) => request.log.warn({ err: e }, 'live stream: the workstation token check failed; keeping the stream'),
       );
     }, keepaliveMs);
     const cleanup = () => {

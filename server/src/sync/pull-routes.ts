@@ -1,5 +1,5 @@
 /**
- * The read side of sync over HTTP, every route behind a signed-in user:
+ * The read side of sync over HTTP, every route behind the workstation's token (the guard):
  * - POST /sync/pull       one page of rows under a cursor (pull.ts)
  * - GET  /sync/checksums  per-table counts and checksums (checksums.ts)
  * - GET  /sync/events     server-sent pokes (live-route.ts)
@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { pullRequest, type ChecksumsResponse } from '../../../src-shared/contracts/sync-protocol';
-import { requireUser } from '../auth/guard';
+import { markWorkstationSynced } from '../auth/workstations';
 import { parseBody } from '../http/errors';
 import { readChecksums } from './checksums';
 import { registerLiveRoute, type LiveRouteOptions } from './live-route';
@@ -22,14 +22,20 @@ export function registerPullRoutes(app: FastifyInstance, options: PullRoutesOpti
   // Reads ahead still running must finish before the store closes.
   app.addHook('onClose', () => pages.settle());
 
-  app.post('/sync/pull', { preHandler: requireUser() }, async (request, reply) => {
+  app.post('/sync/pull', async (request, reply) => {
     const { cursor, limit, tables } = parseBody(pullRequest, request.body);
     const page = await pages.page({ cursor, limit, tables });
+    if (!page.hasMore && request.workstation) {
+      // Caught up: what the workstations list shows as its last sync.
+      await markWorkstationSynced(app.store.db, request.workstation.id, app.clock()).catch((e: unknown) =>
+        request.log.warn({ err: e, workstation: request.workstation?.id }, 'could not record the workstation’s last sync'),
+      );
+    }
     // The page is JSON text already (rows built by PostgreSQL): sent as it is, never re-serialized.
     return reply.type('application/json; charset=utf-8').send(page.json);
   });
 
-  app.get('/sync/checksums', { preHandler: requireUser() }, async () => {
+  app.get('/sync/checksums', async () => {
     const value: ChecksumsResponse = await readChecksums(app.store.db);
     return { ok: true, value };
   });

@@ -46,6 +46,8 @@ export interface PulledPage {
   cursor: string;
   phase: PullResponse['phase'];
   snapshotComplete: boolean;
+  /** False when this page reaches the end of what there is now (the workstation is caught up). */
+  hasMore: boolean;
 }
 
 interface TablePart {
@@ -156,6 +158,7 @@ function pageJson(head: PageHead, parts: ReadonlyMap<SyncTableName, TablePart>):
     cursor: head.cursor,
     phase: head.phase,
     snapshotComplete: head.snapshotComplete,
+    hasMore: head.hasMore,
   };
 }
 

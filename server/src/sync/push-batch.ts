@@ -14,23 +14,43 @@
  * - Anything else (the database went away, a serialization failure, a bug) is transient: it is
  *   thrown, the batch stops there, and the client sends it again later; what was settled before
  *   stays settled and comes back as duplicates.
+ *
+ * Authors (issue 5): each entry is applied as the user who saved it (`userId`; an entry without
+ * one counts as the workstation's last signed-in user, else its registering user). An unknown
+ * user, or one whose role lacks MUTATION_PERMISSIONS[name], gets the entry rejected `forbidden`.
+ * A user disabled since the entry was saved still has it applied — it was saved while they were
+ * allowed — and the audit log flags it (`write_by_disabled_user`) in the same transaction.
  */
-import { eq } from 'drizzle-orm';
+import { eq, inArray, isNull, sql } from 'drizzle-orm';
+import { can, MUTATION_PERMISSIONS, ROLE_LABELS } from '../../../src-shared/auth/permissions';
 import type { PushedMutation, PushOutcome, PushResponse } from '../../../src-shared/contracts/sync-protocol';
-import { parseMutationArgs } from '../../../src-shared/sync/mutations';
-import { missingCaseError, type ErrorCode } from '../../../src-shared/result';
+import type { UserRole } from '../../../src-shared/contracts/server-auth';
+import { changedContactFields, parseMutationArgs, type ParsedMutation } from '../../../src-shared/sync/mutations';
+import { AppError, missingCaseError, type ErrorCode } from '../../../src-shared/result';
+import { recordAudit } from '../audit/audit';
+import type { KnownWorkstation } from '../auth/workstations';
 import type { StoreDb } from '../db/connect';
-import { clients, mutationLog } from '../db/schema';
-import { HttpError } from '../http/errors';
+import { clients, mutationLog, users } from '../db/schema';
 import { applyMutation } from './mutations/apply';
 import { MutationRefused, type StoreTx } from './mutations/refusal';
 
 export interface PushBatch {
+  /** The workstation's cache id: the workstation's own id (the route checks it). */
   clientId: string;
-  /** The signed-in user pushing (the token's). */
-  userId: string;
+  /** The workstation pushing (its token's). */
+  workstation: KnownWorkstation;
   mutations: readonly PushedMutation[];
 }
+
+interface Author {
+  id: string;
+  username: string;
+  role: UserRole;
+  active: boolean;
+}
+
+/** Who saved each entry, as far as the store knows them. */
+type Authors = ReadonlyMap<string, Author>;
 
 export interface PushSettings {
   db: StoreDb;
@@ -54,10 +74,11 @@ export async function settlePushBatch(batch: PushBatch, settings: PushSettings):
   const sorted = [...batch.mutations].sort((a, b) => a.id - b.id);
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i]!.id === sorted[i - 1]!.id) {
-      throw new HttpError('invalid_input', `Mutation id ${sorted[i]!.id} appears twice in this push; send each entry once.`, 'mutations');
+      throw new AppError('invalid_input', `Mutation id ${sorted[i]!.id} appears twice in this push; send each entry once.`, 'mutations');
     }
   }
-  let last = await bindClient(settings.db, batch.clientId, batch.userId);
+  let last = await bindClient(settings.db, batch.clientId, batch.workstation.id);
+  const authors = await readAuthors(settings.db, sorted.map((m) => authorOf(batch, m)));
   const results: PushOutcome[] = [];
   for (let i = 0; i < sorted.length; i++) {
     const m = sorted[i]!;
@@ -65,7 +86,7 @@ export async function settlePushBatch(batch: PushBatch, settings: PushSettings):
       results.push({ id: m.id, status: 'duplicate' });
       continue;
     }
-    const settled = m.id === last + 1 ? await settleOne(settings, batch, m) : { status: 'gap' as const, last };
+    const settled = m.id === last + 1 ? await settleOne(settings, batch, m, authors) : { status: 'gap' as const, last };
     if (settled.status === 'gap') {
       for (const rest of sorted.slice(i)) results.push({ id: rest.id, status: 'not_applied' });
       last = settled.last;
@@ -92,49 +113,104 @@ export async function settlePushBatch(batch: PushBatch, settings: PushSettings):
   return { lastMutationId: last, results };
 }
 
+/** The user an entry is applied as: its own, else the workstation's last or registering user. */
+function authorOf(batch: PushBatch, m: PushedMutation): string {
+  return m.userId ?? batch.workstation.lastUserId ?? batch.workstation.registeredBy;
+}
+
+async function readAuthors(db: StoreDb, ids: readonly string[]): Promise<Authors> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db.select({ id: users.id, username: users.username, role: users.role, active: users.active }).from(users).where(inArray(users.id, unique));
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
 /**
- * The client's row, made on its first push for the signed-in user. A client id is one cache; the
- * same id from another user's session is refused (403) rather than mixing two users' queues.
+ * The client's row, made on its first push and tied to the workstation. Rows from before
+ * workstations (bound to the user who first pushed) are adopted by the workstation of the same
+ * id: whoever signs in on it, its queue is its own.
  */
-async function bindClient(db: StoreDb, clientId: string, userId: string): Promise<number> {
-  await db.insert(clients).values({ clientId, userId }).onConflictDoNothing({ target: clients.clientId });
-  const [row] = await db.select({ userId: clients.userId, last: clients.lastMutationId }).from(clients).where(eq(clients.clientId, clientId));
+async function bindClient(db: StoreDb, clientId: string, workstationId: string): Promise<number> {
+  await db
+    .insert(clients)
+    .values({ clientId, workstationId })
+    .onConflictDoUpdate({ target: clients.clientId, set: { workstationId: sql`excluded.workstation_id` }, setWhere: isNull(clients.workstationId) });
+  const [row] = await db.select({ last: clients.lastMutationId }).from(clients).where(eq(clients.clientId, clientId));
   if (!row) throw new Error(`clients row ${clientId} vanished right after it was made`);
-  if (row.userId !== userId) {
-    throw new HttpError(
-      'forbidden',
-      'This workstation’s changes belong to another user’s session; sign in as that user to send them, or ask an administrator to reset this workstation.',
-    );
-  }
   return Number(row.last);
 }
 
-async function settleOne(settings: PushSettings, batch: PushBatch, m: PushedMutation): Promise<Settled> {
+/** The author when they may make this change, else why not. */
+function checkAuthor(author: Author | undefined, authorId: string, m: ParsedMutation): { ok: true; author: Author } | { ok: false; refusal: MutationRefused } {
+  if (!author) {
+    return { ok: false, refusal: new MutationRefused('forbidden', `The user who saved this change (${authorId}) is not known to the central store, so it was not saved there.`) };
+  }
+  const needs = MUTATION_PERMISSIONS[m.name];
+  if (!can(author.role, needs)) {
+    const refusal = new MutationRefused(
+      'forbidden',
+      `${author.username}’s role (${ROLE_LABELS[author.role]}) does not allow this change (it needs the “${needs}” permission), so it was not saved on the central store.`,
+    );
+    return { ok: false, refusal };
+  }
+  return { ok: true, author };
+}
+
+/** The audit entries an applied change brings, written in its transaction. */
+async function auditApplied(tx: StoreTx, batch: PushBatch, m: ParsedMutation, mutationId: number, author: Author, now: number): Promise<void> {
+  const who = { userId: author.id, username: author.username, workstationId: batch.workstation.id, workstationName: batch.workstation.name };
+  if (!author.active) {
+    await recordAudit(tx, {
+      at: now,
+      ...who,
+      action: 'write_by_disabled_user',
+      subject: author.username,
+      detail: `A ${m.name} saved by ${author.username} before they were disabled was delivered and applied (entry ${mutationId}).`,
+    });
+  }
+  if (m.name === 'customer.update_contact') {
+    await recordAudit(tx, {
+      at: now,
+      ...who,
+      action: 'contact_changed',
+      subject: m.args.customerId,
+      detail: `Changed ${changedContactFields(m.args.changes).join(', ')}.`,
+    });
+  }
+}
+
+async function settleOne(settings: PushSettings, batch: PushBatch, m: PushedMutation, authors: Authors): Promise<Settled> {
+  const authorId = authorOf(batch, m);
+  const known = authors.get(authorId);
   const parsed = parseMutationArgs(m.name, m.schemaVersion, m.args);
-  if (!parsed.ok) return reject(settings, batch, m, new MutationRefused(parsed.error.code, parsed.error.message));
+  if (!parsed.ok) return reject(settings, batch, m, known, new MutationRefused(parsed.error.code, parsed.error.message));
+  const allowed = checkAuthor(known, authorId, parsed.value);
+  if (!allowed.ok) return reject(settings, batch, m, known, allowed.refusal);
+  const { author } = allowed;
   const now = settings.clock();
   try {
     return await settings.db.transaction(async (tx): Promise<Settled> => {
       const last = await lockClient(tx, batch.clientId);
       if (m.id !== last + 1) return m.id <= last ? { status: 'duplicate', last } : { status: 'gap', last };
       await applyMutation({ tx, now, savedAt: m.createdAt }, parsed.value);
-      await settle(tx, batch, m, now, { outcome: 'applied' });
+      await auditApplied(tx, batch, parsed.value, m.id, author, now);
+      await settle(tx, batch, m, author.id, now, { outcome: 'applied' });
       return { status: 'applied' };
     });
   } catch (e) {
-    if (e instanceof MutationRefused) return reject(settings, batch, m, e);
+    if (e instanceof MutationRefused) return reject(settings, batch, m, author, e);
     throw e;
   }
 }
 
 /** Records a permanent failure in a transaction of its own (the apply, if any, was rolled back). */
-async function reject(settings: PushSettings, batch: PushBatch, m: PushedMutation, refusal: MutationRefused): Promise<Settled> {
+async function reject(settings: PushSettings, batch: PushBatch, m: PushedMutation, author: Author | undefined, refusal: MutationRefused): Promise<Settled> {
   const now = settings.clock();
   const message = refusal.message.slice(0, MESSAGE_MAX);
   return settings.db.transaction(async (tx): Promise<Settled> => {
     const last = await lockClient(tx, batch.clientId);
     if (m.id !== last + 1) return m.id <= last ? { status: 'duplicate', last } : { status: 'gap', last };
-    await settle(tx, batch, m, now, { outcome: 'rejected', code: refusal.code, message });
+    await settle(tx, batch, m, author?.id ?? null, now, { outcome: 'rejected', code: refusal.code, message });
     return { status: 'rejected', code: refusal.code, message };
   });
 }
@@ -149,6 +225,7 @@ async function settle(
   tx: StoreTx,
   batch: PushBatch,
   m: PushedMutation,
+  userId: string | null,
   now: number,
   outcome: { outcome: 'applied' } | { outcome: 'rejected'; code: ErrorCode; message: string },
 ): Promise<void> {
@@ -156,7 +233,7 @@ async function settle(
   await tx.insert(mutationLog).values({
     clientId: batch.clientId,
     mutationId: m.id,
-    userId: batch.userId,
+    userId,
     name: m.name,
     schemaVersion: m.schemaVersion,
     outcome: outcome.outcome,
