@@ -9,7 +9,7 @@
  * - `permanent`: any other 4xx, or a body that does not match the contract. Retrying the same
  *   request will not help; the caller decides (a refused cursor means "start over").
  *
- * Every request has a bounded timeout (AbortSignal.timeout), combined with the engine's stop signal
+ * Every request has a bounded timeout (its own timer), combined with the engine's stop signal
  * so quitting never waits for a slow store.
  */
 import { z } from 'zod';
@@ -165,17 +165,30 @@ export class StoreClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     let text: string;
+    // One controller aborted by our own timer or the stop signal. (Not AbortSignal.any over
+    // AbortSignal.timeout: the composite holds its sources weakly, and a timeout signal nothing
+    // else references can be collected before it fires, leaving a request to a silent store
+    // waiting for ever — seen in the fault-injection test.)
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new DOMException(`No answer within ${timeoutMs} ms.`, 'TimeoutError')), timeoutMs);
+    const stop = this.options.stopSignal;
+    const onStop = () => abort.abort(stop?.reason);
+    if (stop?.aborted) onStop();
+    stop?.addEventListener('abort', onStop, { once: true });
     try {
       response = await fetch(`${this.serverUrl}${path}`, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), ...this.stopSignals()]),
+        signal: abort.signal,
       });
       // Read the body under the same timeout: a store that sends headers and then stalls is unreachable too.
       text = await response.text();
     } catch (e) {
-      return { ok: false, failure: networkFailure(e) };
+      return { ok: false, failure: networkFailure(abort.signal.reason ?? e) };
+    } finally {
+      clearTimeout(timer);
+      stop?.removeEventListener('abort', onStop);
     }
     if (!response.ok) return { ok: false, failure: failureFromBody(response.status, text) };
     let json: unknown;
