@@ -37,7 +37,7 @@ beforeAll(async () => {
   cache.db.$client.close();
   core = testCore(
     cache.file,
-    { sync: { serverUrl: server.url, workerFile: SYNC_WORKER, pullLimit: 500 }, auth: { idleLockMs: 60_000, idleCheckMs: 50 } },
+    { sync: { serverUrl: server.url, workerFile: SYNC_WORKER, pullLimit: 500 }, auth: { idleLockMs: 60_000, idleCheckMs: 50, sessionCheckMs: 200 } },
     null,
   );
   await core.start();
@@ -61,10 +61,10 @@ async function syncStatus(): Promise<SyncStatus> {
   return r.value as SyncStatus;
 }
 
-function localUser(username: string): { id: string; verifier: string } | undefined {
+function localUser(username: string): { id: string; verifier: string; role: string } | undefined {
   const db = new Database(cache.file, { readonly: true });
   try {
-    return db.prepare('SELECT id, verifier FROM local_users WHERE username = ?').get(username) as { id: string; verifier: string } | undefined;
+    return db.prepare('SELECT id, verifier, role FROM local_users WHERE username = ?').get(username) as { id: string; verifier: string; role: string } | undefined;
   } finally {
     db.close();
   }
@@ -153,11 +153,29 @@ describe('signing in on a workstation with a central store', () => {
       expect(users).toMatchObject({ ok: true, value: { users: expect.arrayContaining([expect.objectContaining({ username: 'carl' })]) } });
       await server.rows(sql`update sessions set revoked_at = ${Date.now()} where revoked_at is null`);
       const after = await core.call('admin:users', {});
-      expect(after).toMatchObject({ ok: false, error: { code: 'unauthenticated', message: expect.stringMatching(/Sign in again/) } });
+      // Either the store said so, or the session check got there first and signed out here.
+      expect(after).toMatchObject({ ok: false, error: { code: 'unauthenticated', message: expect.stringMatching(/Sign in again|Sign in first/) } });
       await server.rows(sql`update sessions set expires_at = ${Date.now() - 1}`);
       await core.call('auth:sign-in', ADA);
       await server.rows(sql`update sessions set expires_at = ${Date.now() - 1}`);
       expect(await core.call('audit:list', {})).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    },
+    TEST_MS,
+  );
+});
+
+describe('an online session follows the store', () => {
+  it(
+    'takes a role changed on the store, and ends when the store disables the user',
+    async () => {
+      expect(await core.call('auth:sign-in', CARL)).toMatchObject({ ok: true, value: { user: { role: 'csr' }, offline: false } });
+      await server.rows(sql`update users set role = 'supervisor' where username = 'carl'`);
+      await vi.waitFor(async () => expect(await session()).toMatchObject({ state: 'signed_in', user: { role: 'supervisor' } }), WAIT);
+      expect(localUser('carl')?.role).toBe('supervisor');
+      await server.rows(sql`update users set active = false where username = 'carl'`);
+      await vi.waitFor(async () => expect(await session()).toMatchObject({ state: 'signed_out', user: null }), WAIT);
+      expect(await core.call('lookup:search', { query: 'a' })).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+      await server.rows(sql`update users set active = true, role = 'csr' where username = 'carl'`);
     },
     TEST_MS,
   );

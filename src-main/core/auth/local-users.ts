@@ -26,6 +26,8 @@ export type UsersOp =
   | { op: 'count' }
   | { op: 'save'; user: LocalUser }
   | { op: 'forget'; username: string }
+  /** The store changed the user's name or role: an offline sign-in later gets the new one. */
+  | { op: 'update-profile'; id: string; username: string; displayName: string; role: UserRole }
   | { op: 'queue-audit'; event: Omit<QueuedAuditEvent, 'id'> }
   /** This cache's client id: the workstation's id on the store. */
   | { op: 'client-id' };
@@ -112,6 +114,10 @@ export class LocalUsers {
         return null;
       case 'forget':
         return this.forget(op.username);
+      case 'update-profile':
+        return this.client
+          .prepare(`UPDATE local_users SET username = ?, display_name = ?, role = ? WHERE id = ?`)
+          .run(op.username, op.displayName, op.role, op.id).changes;
       case 'queue-audit':
         return this.queueAudit(op.event);
       case 'client-id': {

@@ -23,7 +23,7 @@ import { contracts, type StoreChannel } from '../../../src-shared/contracts';
 import type { SessionView, WorkstationUser } from '../../../src-shared/contracts/auth';
 import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '../../../src-shared/result';
 import { ROLE_LABELS, can, permissionsOf, type Permission, type Requirement } from '../../../src-shared/auth/permissions';
-import type { UserRole, WorkstationRef } from '../../../src-shared/contracts/server-auth';
+import { meResponse, type UserRole, type WorkstationRef } from '../../../src-shared/contracts/server-auth';
 import { StoreClient, type StoreFailure } from '../sync/store-client';
 import type { Actor } from '../worker/protocol';
 import type { LocalUser, QueuedAuditEvent, UsersOp } from './local-users';
@@ -64,6 +64,12 @@ export interface SessionKeeperOptions {
   now?: () => number;
   /** How often the idle lock is checked (tests shorten it). */
   idleCheckMs?: number;
+  /**
+   * How often an online session asks the store whether it still stands (default 60 s): a user
+   * disabled, signed out elsewhere or given another role meanwhile is signed out here, or gets the
+   * new role's permissions, without waiting for the next sign-in.
+   */
+  sessionCheckMs?: number;
 }
 
 interface OpenSession {
@@ -84,6 +90,8 @@ export class SessionKeeper {
   private readonly idleLockMs: number;
   private readonly client: StoreClient | null;
   private idleTimer: ReturnType<typeof setInterval> | undefined;
+  private checkTimer: ReturnType<typeof setInterval> | undefined;
+  private checking = false;
   /** Sign-in and unlock run one at a time: two racing attempts must not both open a session. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -100,10 +108,41 @@ export class SessionKeeper {
     if (!this.client && this.options.demoAccounts) await this.createDemoAccounts();
     this.idleTimer = setInterval(() => this.lockIfIdle(), this.options.idleCheckMs ?? 1_000);
     this.idleTimer.unref?.();
+    if (this.client) {
+      this.checkTimer = setInterval(() => void this.confirmWithStore(), this.options.sessionCheckMs ?? 60_000);
+      this.checkTimer.unref?.();
+    }
   }
 
   stop(): void {
     if (this.idleTimer) clearInterval(this.idleTimer);
+    if (this.checkTimer) clearInterval(this.checkTimer);
+  }
+
+  /**
+   * Asks the store whether the online session still stands. A definite no (401: disabled, revoked,
+   * expired) ends it here too; a changed role or name is taken over. Unreachable: nothing changes.
+   */
+  private async confirmWithStore(): Promise<void> {
+    const s = this.session;
+    if (!this.client || !s?.token || this.checking) return;
+    this.checking = true;
+    try {
+      const r = await this.client.send('GET', '/auth/me', s.token, undefined, meResponse, 10_000);
+      if (this.session !== s) return;
+      if (r.ok) {
+        const { username, displayName, role } = r.value.user;
+        if (username !== s.user.username || displayName !== s.user.displayName || role !== s.user.role) {
+          s.user = { ...s.user, username, displayName, role };
+          await this.users({ op: 'update-profile', id: s.user.id, username, displayName, role });
+        }
+      } else if (r.failure.status === 401) {
+        this.session = null;
+        console.warn(`[auth] the store no longer accepts ${s.user.username}'s session (disabled, signed out elsewhere or expired): signed out here`);
+      }
+    } finally {
+      this.checking = false;
+    }
   }
 
   /** Sync's token was refused by the store (revoked, or the workstation was removed): forget it. */

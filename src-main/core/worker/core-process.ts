@@ -57,6 +57,8 @@ export interface AuthSettings {
   /** Tests make verifiers cheaper. */
   verifierCost?: ScryptCost;
   idleCheckMs?: number;
+  /** How often an online session is confirmed with the store (default 60 s). */
+  sessionCheckMs?: number;
 }
 
 export interface SyncSettings {
@@ -260,6 +262,7 @@ export class CoreProcess {
       throttle: options.auth?.throttle,
       verifierCost: options.auth?.verifierCost,
       idleCheckMs: options.auth?.idleCheckMs,
+      sessionCheckMs: options.auth?.sessionCheckMs,
       onWorkstationToken: (token) => this.sync?.setToken(token),
     });
   }
