@@ -126,6 +126,12 @@ export const pushOutcome = z.discriminatedUnion('status', [
   z.object({ id: z.number().int(), status: z.literal('rejected'), code: z.string(), message: z.string() }),
   /** Not looked at: it came after a gap in the ids; send the missing ones first. */
   z.object({ id: z.number().int(), status: z.literal('not_applied') }),
+  /**
+   * The store already settled a different write under this id (its name or time differ): the
+   * workstation's cache was restored from an older copy and handed out the id again. Nothing was
+   * done; give it (and the entries after it) ids above lastMutationId and send it again.
+   */
+  z.object({ id: z.number().int(), status: z.literal('id_reused') }),
 ]);
 export type PushOutcome = z.infer<typeof pushOutcome>;
 

@@ -599,6 +599,44 @@ describe('an upgrade with writes the previous release queued (schema v1)', { tim
   });
 });
 
+describe('a cache restored from an older copy', { timeout: TEST_MS }, () => {
+  it('delivers the writes made after the restore instead of taking them for duplicates of the lost ones', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'desk.db');
+    const backup = join(dir, 'desk-backup.db');
+    const customer = await someStoreCustomer(9);
+    let core = syncedCore(file, 'agent-r');
+    await core.start();
+    await settled(core);
+    await ok(core, 'note:add', { customerId: customer.id, body: 'Restore test: before the backup.' });
+    await settled(core, Date.now());
+    await core.stop();
+    // The backup is taken here (a copy of the closed file); then two more writes reach the store.
+    copyFileSync(file, backup);
+    core = syncedCore(file, 'agent-r');
+    await core.start();
+    await ok(core, 'note:add', { customerId: customer.id, body: 'Restore test: lost with the disk.' });
+    await ok(core, 'note:add', { customerId: customer.id, body: 'Restore test: also lost with the disk.' });
+    await settled(core, Date.now());
+    await core.stop();
+    expect(await serverCount('notes', `body like 'Restore test:%'`)).toBe(3);
+
+    // The disk is replaced with the backup: its outbox hands out mutation ids the store has settled.
+    copyFileSync(backup, file);
+    core = syncedCore(file, 'agent-r');
+    try {
+      await core.start();
+      const after = await ok<{ noteId: string }>(core, 'note:add', { customerId: customer.id, body: 'Restore test: written after the restore.' });
+      const again = await ok<{ noteId: string }>(core, 'note:add', { customerId: customer.id, body: 'Restore test: and one more.' });
+      await settled(core, Date.now());
+      expect(await serverCount('notes', `id in ('${after.noteId}', '${again.noteId}')`)).toBe(2);
+      expect(await serverCount('notes', `body like 'Restore test:%'`)).toBe(5);
+    } finally {
+      await core.stop();
+    }
+  });
+});
+
 describe('without a central store', { timeout: TEST_MS }, () => {
   let cache: TempCache;
   let core: CoreProcess;

@@ -423,6 +423,24 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(await count(sql`select count(*) as n from mutation_log where client_id = ${clientId}`)).toBe(2);
     });
 
+    it('tells a different write under a settled id (a cache restored from an older copy) from a retry, and applies nothing for it', async () => {
+      const clientId = randomUUID();
+      const settled = numbered([noteEntry(zoe.id, 'Settled first.'), noteEntry(zoe.id, 'Settled second.')]);
+      expect(statuses(await push(carl, clientId, settled))).toEqual([
+        [1, 'applied'],
+        [2, 'applied'],
+      ]);
+      // The restored cache hands out id 2 again, for a new note written later.
+      const reused = { ...noteEntry(zoe.id, 'Written after the restore.'), id: 2, createdAt: T0 + 60_000 };
+      const answer = await push(carl, clientId, [settled[0]!, reused]);
+      expect(answer).toEqual({ lastMutationId: 2, results: [{ id: 1, status: 'duplicate' }, { id: 2, status: 'id_reused' }] });
+      expect(await notesWith([(reused.args as { noteId: string }).noteId])).toBe(0);
+      // Sent again under the next id, it is applied once.
+      expect(statuses(await push(carl, clientId, [{ ...reused, id: 3 }]))).toEqual([[3, 'applied']]);
+      expect(await notesWith([(reused.args as { noteId: string }).noteId])).toBe(1);
+      expect(await count(sql`select count(*) as n from mutation_log where client_id = ${clientId}`)).toBe(3);
+    });
+
     it('does not apply entries after a gap, then applies them all once the gap is filled', async () => {
       const clientId = randomUUID();
       const batch = numbered([noteEntry(zoe.id, 'one'), noteEntry(zoe.id, 'two'), noteEntry(zoe.id, 'three'), noteEntry(zoe.id, 'four')]);

@@ -2,8 +2,10 @@
  * Settles a pushed batch of outbox entries, in mutation-id order, for one workstation cache
  * (README "Sync", SYNC-BRIEF PUSH):
  *
- * - id ≤ the client's last_mutation_id → `duplicate` (a retry after a lost response: nothing is
- *   done twice);
+ * - id ≤ the client's last_mutation_id, and the write logged under that id (same name and
+ *   workstation time) → `duplicate` (a retry after a lost response: nothing is done twice); a
+ *   different write → `id_reused` (a cache restored from an older copy handed the id out again:
+ *   nothing is done, the client gives it an id after last_mutation_id and sends it again);
  * - id > last_mutation_id + 1 → `not_applied`, with every later one (a gap: send the missing first);
  * - otherwise, in ONE transaction: lock the clients row (`SELECT … FOR UPDATE`), check the id
  *   again (a concurrent push of the same entries may have settled it meanwhile), apply, bump
@@ -21,7 +23,7 @@
  * A user disabled since the entry was saved still has it applied — it was saved while they were
  * allowed — and the audit log flags it (`write_by_disabled_user`) in the same transaction.
  */
-import { eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { can, MUTATION_PERMISSIONS, ROLE_LABELS } from '../../../src-shared/auth/permissions';
 import type { PushedMutation, PushOutcome, PushResponse } from '../../../src-shared/contracts/sync-protocol';
 import type { UserRole } from '../../../src-shared/contracts/server-auth';
@@ -83,7 +85,7 @@ export async function settlePushBatch(batch: PushBatch, settings: PushSettings):
   for (let i = 0; i < sorted.length; i++) {
     const m = sorted[i]!;
     if (m.id <= last) {
-      results.push({ id: m.id, status: 'duplicate' });
+      results.push({ id: m.id, status: (await sameAsSettled(settings.db, batch.clientId, m)) ? 'duplicate' : 'id_reused' });
       continue;
     }
     const settled = m.id === last + 1 ? await settleOne(settings, batch, m, authors) : { status: 'gap' as const, last };
@@ -111,6 +113,21 @@ export async function settlePushBatch(batch: PushBatch, settings: PushSettings):
     }
   }
   return { lastMutationId: last, results };
+}
+
+/**
+ * Whether an entry at or below the client's last id is the write settled under that id (a retry)
+ * rather than another one given the same id by a cache restored from an older copy. Compared by
+ * name and the workstation's timestamp; an id with no log row counts as the same (nothing to
+ * tell them apart by).
+ */
+async function sameAsSettled(db: StoreDb, clientId: string, m: PushedMutation): Promise<boolean> {
+  const [row] = await db
+    .select({ name: mutationLog.name, createdAt: mutationLog.clientCreatedAt })
+    .from(mutationLog)
+    .where(and(eq(mutationLog.clientId, clientId), eq(mutationLog.mutationId, m.id)))
+    .limit(1);
+  return !row || (row.name === m.name && Number(row.createdAt) === m.createdAt);
 }
 
 /** The user an entry is applied as: its own, else the workstation's last or registering user. */

@@ -109,6 +109,22 @@ export class PushQueue {
     }).immediate();
   }
 
+  /**
+   * Moves the entries from `fromId` on to the ids after `lastSettled` (the store settled other
+   * writes under their ids: this cache was restored from an older copy). Returns how far they moved.
+   */
+  moveAbove(fromId: number, lastSettled: number): number {
+    return this.client.transaction((): number => {
+      const shift = lastSettled + 1 - fromId;
+      if (shift <= 0) return 0;
+      // Through negative ids, so no row collides with one not yet moved.
+      this.client.prepare(`UPDATE outbox SET mutation_id = -mutation_id WHERE mutation_id >= ?`).run(fromId);
+      this.client.prepare(`UPDATE outbox SET mutation_id = -mutation_id + ? WHERE mutation_id < 0`).run(shift);
+      this.client.prepare(`UPDATE sqlite_sequence SET seq = max(seq, (SELECT coalesce(max(mutation_id), 0) FROM outbox)) WHERE name = 'outbox'`).run();
+      return shift;
+    }).immediate();
+  }
+
   /** Refused writes a person has not dismissed, newest first. */
   rejections(limit = 200): SyncRejection[] {
     return this.rejectionsStmt.all(limit) as SyncRejection[];

@@ -413,6 +413,15 @@ export class SyncEngine {
       }
       const r = this.expect(sent);
       const { lastMutationId, results } = r.value;
+      const reused = results.filter((o) => o.status === 'id_reused').map((o) => o.id);
+      if (reused.length > 0) {
+        // This cache was restored from an older copy and handed out ids the store had settled for
+        // other writes. Those writes (and every later one) take ids after the store's last, before
+        // the settle below deletes what the store's last id covers.
+        const from = Math.min(...reused);
+        const shift = this.queue.moveAbove(from, lastMutationId);
+        this.log(`the central store settled other writes under #${from}…#${lastMutationId}: this cache was restored from an older copy; moved the queued writes from #${from} up by ${shift}`);
+      }
       this.queue.settle(lastMutationId, results, r.serverTime ?? this.now());
       this.setState('online');
       if (lastMutationId < first.id - 1 && renumberedAt !== lastMutationId) {
