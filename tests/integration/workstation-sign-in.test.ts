@@ -181,17 +181,17 @@ describe('an online session follows the store', () => {
   );
 });
 
+const ALONE = {
+  auth: { idleLockMs: 400, idleCheckMs: 50, throttle: { freeFailures: 2, baseDelayMs: 60_000, maxDelayMs: 60_000, lockAfter: 4, workstationLockAfter: 50, windowMs: 600_000, lockMs: 900_000 } },
+};
+
 describe('a workstation working alone', () => {
   let alone: CoreProcess;
   let aloneCache: TempCache;
   beforeAll(async () => {
     aloneCache = tempCache();
     aloneCache.db.$client.close();
-    alone = testCore(
-      aloneCache.file,
-      { auth: { idleLockMs: 400, idleCheckMs: 50, throttle: { freeFailures: 2, baseDelayMs: 60_000, maxDelayMs: 60_000, lockAfter: 4, workstationLockAfter: 50, windowMs: 600_000, lockMs: 900_000 } } },
-      null,
-    );
+    alone = testCore(aloneCache.file, ALONE, null);
     await alone.start();
   }, 60_000);
   afterAll(async () => {
@@ -206,8 +206,13 @@ describe('a workstation working alone', () => {
       expect(answers.slice(0, 2)).toMatchObject([{ error: { code: 'unauthenticated' } }, { error: { code: 'unauthenticated' } }]);
       expect(answers[2]).toMatchObject({ ok: false, error: { code: 'rate_limited', message: expect.stringMatching(/^Too many failed attempts\. Try again in 60 seconds\.$/) } });
     }
-    // Even the right password waits while slowed.
+    // Even the right password waits while slowed — also after the app restarts.
     expect(await alone.call('auth:sign-in', { username: 'csr', password: 'csr-demo' })).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    await alone.stop();
+    alone = testCore(aloneCache.file, ALONE, null);
+    await alone.start();
+    expect(await alone.call('auth:sign-in', { username: 'csr', password: 'csr-demo' })).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    expect(await alone.call('auth:sign-in', { username: 'ghost', password: 'csr-demo' })).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
     expect(await alone.call('auth:sign-in', { username: 'supervisor', password: 'supervisor-demo' })).toMatchObject({ ok: true });
   });
 

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { USER_ROLES, type UserRole } from '../../../src-shared/contracts/server-auth';
 import type { WorkstationUser } from '../../../src-shared/contracts/auth';
+import type { ThrottleRecord } from './throttle';
 
 export interface LocalUser extends WorkstationUser {
   verifier: string;
@@ -30,7 +31,19 @@ export type UsersOp =
   | { op: 'update-profile'; id: string; username: string; displayName: string; role: UserRole }
   | { op: 'queue-audit'; event: Omit<QueuedAuditEvent, 'id'> }
   /** This cache's client id: the workstation's id on the store. */
-  | { op: 'client-id' };
+  | { op: 'client-id' }
+  /** The sign-in throttle as an earlier run left it. */
+  | { op: 'throttle-load' }
+  | { op: 'throttle-save'; key: string; record: ThrottleRecord | null };
+
+function parseTimes(text: string): number[] {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed.filter((t): t is number => Number.isSafeInteger(t)) : [];
+  } catch {
+    return [];
+  }
+}
 
 interface Row {
   id: string;
@@ -120,6 +133,18 @@ export class LocalUsers {
           .run(op.username, op.displayName, op.role, op.id).changes;
       case 'queue-audit':
         return this.queueAudit(op.event);
+      case 'throttle-load':
+        return (this.client.prepare(`SELECT key, failures, locked_until AS lockedUntil FROM sign_in_throttle`).all() as { key: string; failures: string; lockedUntil: number }[]).map(
+          (row): [string, ThrottleRecord] => [row.key, { failures: parseTimes(row.failures), lockedUntil: row.lockedUntil }],
+        );
+      case 'throttle-save':
+        if (op.record === null) return this.client.prepare(`DELETE FROM sign_in_throttle WHERE key = ?`).run(op.key).changes;
+        return this.client
+          .prepare(
+            `INSERT INTO sign_in_throttle (key, failures, locked_until) VALUES (?, ?, ?)
+             ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until`,
+          )
+          .run(op.key, JSON.stringify(op.record.failures), op.record.lockedUntil).changes;
       case 'client-id': {
         const row = this.client.prepare(`SELECT value FROM cache_meta WHERE key = 'client_id'`).get() as { value: string } | undefined;
         if (row) return row.value;

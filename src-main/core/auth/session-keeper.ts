@@ -28,7 +28,7 @@ import { StoreClient, type StoreFailure } from '../sync/store-client';
 import type { Actor } from '../worker/protocol';
 import type { LocalUser, QueuedAuditEvent, UsersOp } from './local-users';
 import type { SecretStore } from './secret-store';
-import { DEFAULT_THROTTLE, SignInThrottle, throttleMessage, type ThrottlePolicy } from './throttle';
+import { DEFAULT_THROTTLE, SignInThrottle, throttleMessage, type ThrottlePolicy, type ThrottleRecord } from './throttle';
 import { checkVerifier, decoyVerifier, makeVerifier, VERIFIER_COST, type ScryptCost } from './verifier';
 
 /** One message for an unknown name, a wrong password and a disabled user. */
@@ -96,7 +96,10 @@ export class SessionKeeper {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: SessionKeeperOptions) {
-    this.throttle = new SignInThrottle(options.throttle ?? DEFAULT_THROTTLE);
+    // Every change is written to the cache, so restarting the app does not lift a lockout.
+    this.throttle = new SignInThrottle(options.throttle ?? DEFAULT_THROTTLE, (key, record) => {
+      void this.users({ op: 'throttle-save', key, record });
+    });
     this.now = options.now ?? Date.now;
     this.idleLockMs = options.idleLockMs ?? DEFAULT_IDLE_LOCK_MS;
     this.client = options.serverUrl ? new StoreClient({ serverUrl: options.serverUrl }) : null;
@@ -104,6 +107,8 @@ export class SessionKeeper {
 
   /** Hands sync the token kept from an earlier run, creates demo accounts if asked, starts the idle watch. */
   async start(): Promise<void> {
+    const saved = await this.users({ op: 'throttle-load' });
+    if (saved.ok) this.throttle.restore(saved.value as [string, ThrottleRecord][]);
     if (this.client) this.options.onWorkstationToken?.(this.options.secrets.get(TOKEN_SECRET(this.client.serverUrl)));
     if (!this.client && this.options.demoAccounts) await this.createDemoAccounts();
     this.idleTimer = setInterval(() => this.lockIfIdle(), this.options.idleCheckMs ?? 1_000);

@@ -27,10 +27,11 @@ export const DEFAULT_THROTTLE: ThrottlePolicy = {
   lockMs: 15 * 60_000,
 };
 
-interface Record {
+export interface ThrottleRecord {
   failures: number[];
   lockedUntil: number;
 }
+type Record = ThrottleRecord;
 
 export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAt: number; locked: boolean };
 
@@ -39,7 +40,19 @@ const WORKSTATION = '\u0000workstation';
 export class SignInThrottle {
   private readonly records = new Map<string, Record>();
 
-  constructor(private readonly policy: ThrottlePolicy = DEFAULT_THROTTLE) {}
+  /**
+   * `onChange` hears every key whose record changed (null: cleared), so the keeper can keep it in
+   * the cache and a restart does not lift a lockout.
+   */
+  constructor(
+    private readonly policy: ThrottlePolicy = DEFAULT_THROTTLE,
+    private readonly onChange: (key: string, record: ThrottleRecord | null) => void = () => {},
+  ) {}
+
+  /** Takes over what an earlier run recorded (failures outside the window are dropped as they age). */
+  restore(saved: Iterable<[string, ThrottleRecord]>): void {
+    for (const [key, record] of saved) this.records.set(key, { failures: [...record.failures], lockedUntil: record.lockedUntil });
+  }
 
   /** May `username` try now? */
   check(username: string, now: number): ThrottleVerdict {
@@ -65,12 +78,14 @@ export class SignInThrottle {
       station.lockedUntil = now + this.policy.lockMs;
       lockedNow = true;
     }
+    this.onChange(username, name);
+    this.onChange(WORKSTATION, station);
     return { lockedNow, lockedUntil: lockedNow ? Math.max(name.lockedUntil, station.lockedUntil) : null };
   }
 
   /** A success clears the name's failures (not the workstation's: another name may be guessing). */
   succeed(username: string): void {
-    this.records.delete(username);
+    if (this.records.delete(username)) this.onChange(username, null);
   }
 
   private record(key: string, now: number): Record {

@@ -463,3 +463,15 @@ export const pendingAudit = sqliteTable('pending_audit', {
   at: integer('at').notNull(),
   detail: text('detail').notNull(),
 });
+
+/**
+ * The workstation's sign-in throttle (issue 5), kept so that restarting the app does not clear a
+ * lockout: per key (a user name, or the whole workstation) the recent failure times and the end of
+ * a lock. Written through by the session keeper; read once at start.
+ */
+export const signInThrottle = sqliteTable('sign_in_throttle', {
+  key: text('key').primaryKey(),
+  /** JSON array of epoch ms. */
+  failures: text('failures').notNull().default('[]'),
+  lockedUntil: integer('locked_until').notNull().default(0),
+});
