@@ -96,16 +96,23 @@ export function EditUser({ user, teams, onSaved, onClose }: { user: AdminUser; t
         </div>
         <Controller control={control} name="teamIds" render={({ field }) => <TeamChoices teams={teams} value={field.value} onChange={field.onChange} />} />
         <FormFailure message={failure} />
-        <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={isSubmitting}>
-            Save changes
-          </button>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <SubmitOrCancel label="Save changes" busy={isSubmitting} onCancel={onClose} />
       </form>
     </EditorPanel>
+  );
+}
+
+/** The editor's buttons: submit (disabled while saving) and Cancel (closes the panel). */
+function SubmitOrCancel({ label, busy, onCancel }: { label: string; busy: boolean; onCancel(): void }) {
+  return (
+    <div className="form__actions">
+      <button type="submit" className="button button--primary" disabled={busy}>
+        {label}
+      </button>
+      <button type="button" className="button" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
   );
 }
 
@@ -138,14 +145,7 @@ export function ResetPassword({ user, onSaved, onClose }: { user: AdminUser; onS
           <PasswordInput label="Confirm new password" registration={register('confirmPassword')} error={errors.confirmPassword?.message} />
         </div>
         <FormFailure message={failure} />
-        <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={isSubmitting}>
-            Set password
-          </button>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <SubmitOrCancel label="Set password" busy={isSubmitting} onCancel={onClose} />
       </form>
     </EditorPanel>
   );
