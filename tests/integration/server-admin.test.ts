@@ -72,6 +72,8 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       now = T0 + 1000;
       const phones = await ok(await admin('POST', '/admin/teams', { name: 'Phones' }), (v) => team.parse(v));
       expect(refusal(await admin('POST', '/admin/teams', { name: 'phones' }))).toEqual([409, 'That team name is taken.']);
+      // The database holds the rule too, so two admins racing past the check cannot make both.
+      await expect(store.db.execute(sql`insert into teams (name) values ('PHONES')`)).rejects.toThrow();
       const created = await ok(
         await admin('POST', '/admin/users', { username: 'Nia', displayName: 'Nia New', role: 'csr', password: 'long enough', teamIds: [phones.id] }),
         (v) => adminUser.parse(v),

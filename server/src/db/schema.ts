@@ -240,7 +240,9 @@ export const teams = pgTable(
     name: text('name').notNull(),
     createdAt: ms('created_at').notNull().default(nowMs),
   },
-  (t) => [uniqueIndex('teams_name_uq').on(t.name)],
+  // One team per name whatever its case: "Phones" and "phones" are the same team, also when two
+  // admins create them at the same moment.
+  (t) => [uniqueIndex('teams_name_uq').on(sql`lower(${t.name})`)],
 );
 
 export const userTeams = pgTable(
