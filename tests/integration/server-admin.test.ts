@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../server/src/app';
 import { WRONG_CREDENTIALS } from '../../server/src/auth/sign-in';
-import { createUser } from '../../server/src/auth/users';
+import { createUser, DEMO_USERS, ensureTeams, seedDemoUsers } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
 import { adminUser, auditPage, team, workstationAuditResponse, workstationInfo, type AdminUser, type AuditEntry } from '../../src-shared/contracts/admin';
 import { loginResponse, serverError, type LoginResponse } from '../../src-shared/contracts/server-auth';
@@ -67,6 +67,29 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
     async function auditOf(query: string): Promise<AuditEntry[]> {
       return (await ok(await admin('GET', `/audit?${query}`), (v) => auditPage.parse(v))).entries;
     }
+
+    it('creates the demo users of an empty store in their teams (what `npm start` relies on), once', async () => {
+      const fresh = await backend.freshLocation();
+      const demo = await fresh.open();
+      try {
+        expect((await seedDemoUsers(demo.db)).map((u) => `${u.username}:${u.role}`)).toEqual(DEMO_USERS.map((u) => `${u.username}:${u.role}`));
+        expect(await seedDemoUsers(demo.db)).toEqual([]);
+        const byUser = await queryRows<{ username: string; team: string }>(
+          demo,
+          sql`select u.username, t.name as team from user_teams ut join users u on u.id = ut.user_id join teams t on t.id = ut.team_id order by u.username`,
+        );
+        expect(byUser).toEqual([
+          { username: 'associate', team: 'Counter' },
+          { username: 'csr', team: 'Phones' },
+          { username: 'supervisor', team: 'Phones' },
+        ]);
+        // A team name given in another case is the same team.
+        expect(await ensureTeams(demo.db, ['phones'])).toHaveLength(1);
+      } finally {
+        await demo.close();
+        await fresh.dispose();
+      }
+    });
 
     it('creates users (audited), refuses a taken name with 409, and lists users with teams and last sign-in', async () => {
       now = T0 + 1000;

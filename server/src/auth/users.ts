@@ -1,5 +1,5 @@
 /** The users repository: who may sign in to the central store, with which role. */
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { SessionUser, UserRole } from '../../../src-shared/contracts/server-auth';
 import type { StoreDb } from '../db/connect';
 import { teams, users, userTeams } from '../db/schema';
@@ -40,11 +40,15 @@ export async function createUser(db: StoreDb, user: NewUser, scrypt?: ScryptPara
 /** The ids of the named teams, making the ones that do not exist yet. */
 export async function ensureTeams(db: StoreDb, names: readonly string[]): Promise<string[]> {
   if (names.length === 0) return [];
+  // Team names are unique whatever their case (the index is on lower(name)): "phones" finds "Phones".
   await db
     .insert(teams)
     .values(names.map((name) => ({ name })))
-    .onConflictDoNothing({ target: teams.name });
-  const rows = await db.select({ id: teams.id }).from(teams).where(inArray(teams.name, [...names]));
+    .onConflictDoNothing();
+  const rows = await db
+    .select({ id: teams.id })
+    .from(teams)
+    .where(inArray(sql`lower(${teams.name})`, names.map((n) => n.toLowerCase())));
   return rows.map((r) => r.id);
 }
 
