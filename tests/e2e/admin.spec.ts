@@ -5,16 +5,9 @@
  * action, and the people concerned sign in (or not) accordingly.
  */
 import { test as base, expect, type Page } from '@playwright/test';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../../server/src/app';
 import { createUser } from '../../server/src/auth/users';
-import { openStore, type Store } from '../../server/src/db/connect';
-import { signIn, signInForm, startHost, stopHost, type RunningHost } from './fixtures';
+import { startCentralStore, startSyncedHost } from './central-store';
+import { signIn, signInForm, type RunningHost } from './fixtures';
 import { describeViolations, seriousAxeViolations } from './axe';
 
 const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
@@ -25,30 +18,22 @@ const PAT = { username: 'pat', firstPassword: 'first password', newPassword: 'se
 const test = base.extend<{ central: { url: string }; workstation: RunningHost }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern.
   central: async ({}, use) => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-admin-store-'));
-    const store: Store = await openStore({ dataDir });
-    await createUser(store.db, { username: ADMIN.username, displayName: ADMIN.displayName, role: 'admin', password: ADMIN.password }, FAST_SCRYPT);
-    await createUser(store.db, { username: KIM.username, displayName: KIM.displayName, role: 'csr', password: KIM.password }, FAST_SCRYPT);
-    const app: FastifyInstance = buildServer({ store, logger: false });
-    await app.listen({ host: '127.0.0.1', port: 0 });
+    const central = await startCentralStore(async (store) => {
+      await createUser(store.db, { username: ADMIN.username, displayName: ADMIN.displayName, role: 'admin', password: ADMIN.password }, FAST_SCRYPT);
+      await createUser(store.db, { username: KIM.username, displayName: KIM.displayName, role: 'csr', password: KIM.password }, FAST_SCRYPT);
+    });
     try {
-      await use({ url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` });
+      await use(central);
     } finally {
-      await app.close();
-      await store.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await central.close();
     }
   },
   workstation: async ({ central }, use) => {
-    const dir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-admin-ws-'));
-    let child: ChildProcess | undefined;
+    const { host, stop } = await startSyncedHost(central.url, ADMIN);
     try {
-      const started = await startHost(join(dir, 'cache.db'), 'GB', { args: ['--server', central.url], signInAs: ADMIN });
-      child = started.child;
-      await use(started.host);
+      await use(host);
     } finally {
-      if (child) await stopHost(child);
-      rmSync(dir, { recursive: true, force: true });
+      await stop();
     }
   },
 });

@@ -5,19 +5,12 @@
  * store gets every write as its author's; the admin's audit log shows it all.
  */
 import { test as base, expect, type Page } from '@playwright/test';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../../server/src/app';
 import { createUser } from '../../server/src/auth/users';
-import { openStore, type Store } from '../../server/src/db/connect';
 import { loadDemoIfEmpty } from '../../server/src/seed/demo';
 import { LinkProxy } from '../helpers/link-proxy';
-import { signIn, signInForm, startHost, stopHost, type RunningHost } from './fixtures';
+import { startCentralStore, startSyncedHost, type CentralStore } from './central-store';
+import { signIn, signInForm, type RunningHost } from './fixtures';
 
 const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
 const KIM = { username: 'kim', password: 'kim on the phones', displayName: 'Kim Phones', role: 'csr' } as const;
@@ -25,33 +18,21 @@ const SAM = { username: 'sam', password: 'sam at the counter', displayName: 'Sam
 const BOSS = { username: 'boss', password: 'boss of it all', displayName: 'Bo Admin', role: 'admin' } as const;
 const ZOE = { id: '5e1d0b9c-7a53-4c1e-9d0a-0000000000f1', firstName: 'Zoë', lastName: 'Turnbull-Ångström', displayName: 'Zoë Turnbull-Ångström' };
 
-interface Central {
-  url: string;
-  rows<T>(query: ReturnType<typeof sql>): Promise<T[]>;
-}
-
-const test = base.extend<{ central: Central; link: LinkProxy; workstation: RunningHost }>({
+const test = base.extend<{ central: CentralStore; link: LinkProxy; workstation: RunningHost }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern.
   central: async ({}, use) => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-shared-store-'));
-    const store: Store = await openStore({ dataDir });
-    for (const person of [KIM, SAM, BOSS]) {
-      await createUser(store.db, { username: person.username, displayName: person.displayName, role: person.role, password: person.password }, FAST_SCRYPT);
-    }
-    await loadDemoIfEmpty(store, { customers: 60, now: Date.UTC(2025, 5, 1) });
-    await store.db.execute(sql`insert into customers (id, first_name, last_name, loyalty_tier, created_at, updated_at)
-                               values (${ZOE.id}, ${ZOE.firstName}, ${ZOE.lastName}, 'gold', 0, 0)`);
-    const app: FastifyInstance = buildServer({ store, logger: false });
-    await app.listen({ host: '127.0.0.1', port: 0 });
+    const central = await startCentralStore(async (store) => {
+      for (const person of [KIM, SAM, BOSS]) {
+        await createUser(store.db, { username: person.username, displayName: person.displayName, role: person.role, password: person.password }, FAST_SCRYPT);
+      }
+      await loadDemoIfEmpty(store, { customers: 60, now: Date.UTC(2025, 5, 1) });
+      await store.db.execute(sql`insert into customers (id, first_name, last_name, loyalty_tier, created_at, updated_at)
+                                 values (${ZOE.id}, ${ZOE.firstName}, ${ZOE.lastName}, 'gold', 0, 0)`);
+    });
     try {
-      await use({
-        url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
-        rows: async <T,>(query: ReturnType<typeof sql>) => ((await store.db.execute(query)) as unknown as { rows: T[] }).rows,
-      });
+      await use(central);
     } finally {
-      await app.close();
-      await store.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await central.close();
     }
   },
   link: async ({ central }, use) => {
@@ -64,15 +45,11 @@ const test = base.extend<{ central: Central; link: LinkProxy; workstation: Runni
     }
   },
   workstation: async ({ link }, use) => {
-    const dir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-shared-ws-'));
-    let child: ChildProcess | undefined;
+    const { host, stop } = await startSyncedHost(`http://127.0.0.1:${link.port}`, null);
     try {
-      const started = await startHost(join(dir, 'cache.db'), 'GB', { args: ['--server', `http://127.0.0.1:${link.port}`], signInAs: null });
-      child = started.child;
-      await use(started.host);
+      await use(host);
     } finally {
-      if (child) await stopHost(child);
-      rmSync(dir, { recursive: true, force: true });
+      await stop();
     }
   },
 });

@@ -7,19 +7,12 @@
  * - B offline: B logs a complaint (saved at once on B), comes back, and the store holds it once; A sees it.
  */
 import { test as base, expect, type Page } from '@playwright/test';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../../server/src/app';
 import { createUser } from '../../server/src/auth/users';
-import { openStore, type Store } from '../../server/src/db/connect';
 import { loadDemoIfEmpty } from '../../server/src/seed/demo';
 import { LinkProxy } from '../helpers/link-proxy';
-import { signIn, startHost, stopHost, type RunningHost } from './fixtures';
+import { startCentralStore, startSyncedHost, type CentralStore } from './central-store';
+import { signIn, type RunningHost } from './fixtures';
 
 const CSR = { username: 'kim', password: 'two workstations' };
 const ZOE = {
@@ -30,46 +23,21 @@ const ZOE = {
   e164: '+442079460999',
 };
 
-interface CentralStore {
-  url: string;
-  store: Store;
-  rows<T>(query: ReturnType<typeof sql>): Promise<T[]>;
-}
-
-async function startStore(dataDir: string): Promise<{ app: FastifyInstance; store: Store; url: string }> {
-  const store = await openStore({ dataDir });
-  await createUser(store.db, { username: CSR.username, displayName: 'Kim CSR', role: 'csr', password: CSR.password }, { N: 1024, r: 8, p: 1 });
-  await loadDemoIfEmpty(store, { customers: 150, now: Date.UTC(2025, 5, 1) });
-  await store.db.execute(sql`insert into customers (id, first_name, last_name, loyalty_tier, created_at, updated_at)
-                             values (${ZOE.id}, ${ZOE.firstName}, ${ZOE.lastName}, 'gold', 0, 0)`);
-  await store.db.execute(sql`insert into customer_phones (id, customer_id, e164, raw, is_primary)
-                             values (gen_random_uuid(), ${ZOE.id}, ${ZOE.e164}, '020 7946 0999', true)`);
-  const app = buildServer({ store, logger: false });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  return { app, store, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
-}
-
-async function startWorkstation(dbFile: string, serverUrl: string): Promise<{ ws: RunningHost; child: ChildProcess }> {
-  // Sync starts with the first online sign-in on the page (openZoesComplaints signs in as Kim).
-  const { host, child } = await startHost(dbFile, 'GB', { args: ['--server', serverUrl], signInAs: CSR });
-  return { ws: host, child };
-}
-
 const test = base.extend<{ central: CentralStore; link: LinkProxy; workstationA: RunningHost; workstationB: RunningHost }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern.
   central: async ({}, use) => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-store-'));
-    const { app, store, url } = await startStore(dataDir);
+    const central = await startCentralStore(async (store) => {
+      await createUser(store.db, { username: CSR.username, displayName: 'Kim CSR', role: 'csr', password: CSR.password }, { N: 1024, r: 8, p: 1 });
+      await loadDemoIfEmpty(store, { customers: 150, now: Date.UTC(2025, 5, 1) });
+      await store.db.execute(sql`insert into customers (id, first_name, last_name, loyalty_tier, created_at, updated_at)
+                                 values (${ZOE.id}, ${ZOE.firstName}, ${ZOE.lastName}, 'gold', 0, 0)`);
+      await store.db.execute(sql`insert into customer_phones (id, customer_id, e164, raw, is_primary)
+                                 values (gen_random_uuid(), ${ZOE.id}, ${ZOE.e164}, '020 7946 0999', true)`);
+    });
     try {
-      await use({
-        url,
-        store,
-        rows: async <T,>(query: ReturnType<typeof sql>) => ((await store.db.execute(query)) as unknown as { rows: T[] }).rows,
-      });
+      await use(central);
     } finally {
-      await app.close();
-      await store.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await central.close();
     }
   },
   link: async ({ central }, use) => {
@@ -82,23 +50,20 @@ const test = base.extend<{ central: CentralStore; link: LinkProxy; workstationA:
     }
   },
   workstationA: async ({ central }, use) => {
-    const dir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-ws-a-'));
-    const { ws, child } = await startWorkstation(join(dir, 'cache.db'), central.url);
+    const { host, stop } = await startSyncedHost(central.url, CSR);
     try {
-      await use(ws);
+      await use(host);
     } finally {
-      await stopHost(child);
-      rmSync(dir, { recursive: true, force: true });
+      await stop();
     }
   },
+  // B reaches the store through the link the test can cut.
   workstationB: async ({ link }, use) => {
-    const dir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-ws-b-'));
-    const { ws, child } = await startWorkstation(join(dir, 'cache.db'), `http://127.0.0.1:${link.port}`);
+    const { host, stop } = await startSyncedHost(`http://127.0.0.1:${link.port}`, CSR);
     try {
-      await use(ws);
+      await use(host);
     } finally {
-      await stopHost(child);
-      rmSync(dir, { recursive: true, force: true });
+      await stop();
     }
   },
 });
