@@ -65,30 +65,26 @@ export async function teamNamesOf(db: StoreDb, userId: string): Promise<string[]
 
 export async function findUserById(db: StoreDb, userId: string): Promise<UserRecord | undefined> {
   const [row] = await db
-    .select({
-      id: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      role: users.role,
-      passwordHash: users.passwordHash,
-      active: users.active,
-    })
+    .select(USER_RECORD)
     .from(users)
     .where(eq(users.id, userId))
     .limit(1);
   return row;
 }
 
+/** The columns a UserRecord is read from. */
+const USER_RECORD = {
+  id: users.id,
+  username: users.username,
+  displayName: users.displayName,
+  role: users.role,
+  passwordHash: users.passwordHash,
+  active: users.active,
+};
+
 export async function findUserByUsername(db: StoreDb, username: string): Promise<UserRecord | undefined> {
   const [row] = await db
-    .select({
-      id: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      role: users.role,
-      passwordHash: users.passwordHash,
-      active: users.active,
-    })
+    .select(USER_RECORD)
     .from(users)
     .where(eq(users.username, normalizeUsername(username)))
     .limit(1);
