@@ -51,8 +51,8 @@ export const sessionView = z.object({
 });
 export type SessionView = z.infer<typeof sessionView>;
 
-const username = z.string().trim().min(1, 'Enter your user name.').max(LOGIN_LIMITS.usernameMax, 'That user name is too long.');
-const password = z.string().min(1, 'Enter your password.').max(LOGIN_LIMITS.passwordMax, 'That password is too long.');
+const username = z.string({ error: 'Enter your user name.' }).trim().min(1, 'Enter your user name.').max(LOGIN_LIMITS.usernameMax, 'That user name is too long.');
+const password = z.string({ error: 'Enter your password.' }).min(1, 'Enter your password.').max(LOGIN_LIMITS.passwordMax, 'That password is too long.');
 
 export const authSession = defineChannel({
   channel: 'auth:session',

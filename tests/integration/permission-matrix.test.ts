@@ -78,6 +78,17 @@ describe('the permission declarations', () => {
   });
 });
 
+describe('bad sign-in input', () => {
+  it('gets a sentence naming the field, and changes nothing', async () => {
+    await core.call('auth:sign-out', {});
+    expect(await core.call('auth:sign-in', { username: 'csr' })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: 'Enter your password.', field: 'password' } });
+    expect(await core.call('auth:sign-in', { password: 'csr-demo' })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: 'Enter your user name.', field: 'username' } });
+    expect(await core.call('auth:sign-in', { username: '  ', password: 'x' })).toMatchObject({ ok: false, error: { message: 'Enter your user name.' } });
+    expect(await core.call('auth:unlock', { password: 42 })).toMatchObject({ ok: false, error: { message: 'Enter your password.' } });
+    expect(await core.call('auth:session', {})).toMatchObject({ ok: true, value: { state: 'signed_out', user: null } });
+  });
+});
+
 describe('every channel for every role, through the real main-process core', () => {
   it('refuses everything but the public channels when nobody is signed in', async () => {
     await core.call('auth:sign-out', {});
