@@ -77,6 +77,11 @@ export const syncStatus = z.object({
   dataVersion: z.number().int().nonnegative(),
   /** The last data check (counts and checksums), or null if none ran since start. */
   lastCheck: syncCheckResult.nullable(),
+  /**
+   * False while the first copy is still bringing in orders and order lines (their indexes are built
+   * at its end): order lists, purchases and purchase-based suggestions are empty until then.
+   */
+  orderHistoryReady: z.boolean(),
 });
 export type SyncStatus = z.infer<typeof syncStatus>;
 

@@ -137,6 +137,7 @@ async function standInEngine(page: Page) {
     rejections: [],
     dataVersion: 1,
     lastCheck: null,
+    orderHistoryReady: true,
   };
   let polls = 0;
   let check: SyncCheckResult | null = null;
@@ -243,6 +244,27 @@ test.describe('sync status with a stand-in engine', () => {
     engine.set({ initialSync: null });
     await expect(bar).toHaveCount(0);
     await expect(statusBar(page).getByRole('status')).toHaveText('Initial sync finished.');
+  });
+
+  test('while order history is arriving the 360 says so where orders would be, and shows them once it has arrived', async ({ page, host }) => {
+    const engine = await standInEngine(page);
+    engine.set({ state: 'online', initialSync: { done: 500_000, total: 1_000_000, etaMs: 60_000 }, orderHistoryReady: false });
+    await openApp(page, host, { from: KNOWN.zoe.e164 });
+    await expect(customerHeading(page, KNOWN.zoe.displayName)).toBeFocused();
+    const value = page.getByRole('region', { name: 'Customer', exact: true });
+    const panel = page.getByRole('tabpanel', { name: 'Past purchases' });
+    // A polite status, not an alert, and not "none": the count is not shown as 0.
+    const arriving = panel.getByRole('status').filter({ hasText: 'Order history is still arriving from the central store.' });
+    await expect(arriving).toBeVisible();
+    await expect(value).toContainText('Still arriving');
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    const violations = await seriousAxeViolations(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
+
+    engine.set({ initialSync: null, orderHistoryReady: true });
+    await expect(arriving).toHaveCount(0);
+    await expect(value).not.toContainText('Still arriving');
+    await expect(panel.getByRole('table', { name: 'Past purchases' })).toBeVisible();
   });
 
   test('refused writes: the attention button opens the list, and each is dismissed from the keyboard', async ({ page, host }) => {

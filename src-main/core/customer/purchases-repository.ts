@@ -6,9 +6,16 @@
  * the cache. The indexes are named (INDEXED BY): once ANALYZE statistics exist, a cache where a
  * few customers hold most lines could otherwise tempt the planner into scanning every order
  * line; and a dropped index fails loudly at prepare time instead of silently scanning.
+ *
+ * A first copy builds those indexes only at its end (see deferred-indexes): until then
+ * `orderHistoryArriving` is true and the service must not prepare or run any of these statements
+ * (the INDEXED BY ones would fail with "no such index", the others would scan every line). The
+ * service asks inside `consistently`, one read transaction, so the answer and the statements see
+ * the same schema.
  */
 import type Database from 'better-sqlite3';
 import type { CacheDb } from '../db/open';
+import { orderHistoryArriving } from '../db/deferred-indexes';
 import type { OrderChannel, OrderStatus } from '../../../src-shared/domain/customer';
 import { FOLD_FUNCTION, registerFoldFunction } from './purchases-text';
 
@@ -141,6 +148,10 @@ export function createPurchasesRepository(db: CacheDb) {
   const order = c.prepare(`SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = ?`);
 
   return {
+    /** True while a first copy is still bringing in orders and their indexes are missing (one cache_meta read). */
+    orderHistoryArriving: () => orderHistoryArriving(c),
+    /** Runs `read` in one read transaction: every statement in it sees the same rows and the same indexes. */
+    consistently: <T>(read: () => T): T => c.transaction(read)(),
     page(filter: PurchaseFilter, cursor: { at: number; id: string } | null, limit: number): OrderRow[] {
       const extra = cursor ? { cursorAt: cursor.at, cursorId: cursor.id, limit } : { limit };
       return prepared(purchasePageSql(filter, cursor !== null)).all(params(filter, extra)) as OrderRow[];

@@ -1,9 +1,13 @@
 /**
  * SQL for the customer timeline: one statement per source (orders, calls, complaints, notes),
  * each a backwards range scan of that table's (customer_id, time) index from the cursor, limited
- * to one page. The service merges the pages.
+ * to one page. The service merges the pages. The order statement needs orders_customer_placed_idx
+ * and order_lines_order_idx, which a first copy builds only at its end: until then
+ * `orderHistoryArriving` says so and the service leaves orders out (it is prepared anyway: without
+ * INDEXED BY, preparing it with the indexes missing does not fail, and it re-plans once they exist).
  */
 import type { CacheDb } from '../db/open';
+import { orderHistoryArriving } from '../db/deferred-indexes';
 import type { OrderChannel, OrderStatus } from '../../../src-shared/domain/customer';
 import type { CallSource, CallStatus } from '../../../src-shared/contracts/calls';
 import type { ComplaintSeverity, ComplaintStatus } from '../../../src-shared/contracts/complaints';
@@ -94,6 +98,8 @@ export function createTimelineRepository(db: CacheDb) {
   const complaints = c.prepare(TIMELINE_SQL.complaint);
   const notes = c.prepare(TIMELINE_SQL.note);
   return {
+    /** True while a first copy is still bringing in orders and their indexes are missing (one cache_meta read). */
+    orderHistoryArriving: () => orderHistoryArriving(c),
     orders: (b: SourceBounds) => orders.all(b) as OrderEventRow[],
     calls: (b: SourceBounds) => calls.all(b) as CallEventRow[],
     complaints: (b: SourceBounds) => complaints.all(b) as ComplaintEventRow[],

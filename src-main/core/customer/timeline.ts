@@ -2,7 +2,8 @@
  * CustomerTimeline: one history of a customer across channels — orders (web, phone, store),
  * calls, complaints and notes — newest first, in keyset pages. Each source reads at most one page
  * past the cursor from its own index; the pages are merged here, so a customer with thousands of
- * events pages as fast at the end as at the start.
+ * events pages as fast at the end as at the start. While a first copy is still bringing in orders
+ * (their indexes are built at its end) the timeline has no orders: reading them would scan the table.
  */
 import type { CacheDb } from '../db/open';
 import { AppError } from '../../../src-shared/result';
@@ -41,7 +42,7 @@ export class CustomerTimeline {
     const bounds = (kind: TimelineKind) => ({ ...boundsAfter(cursor, kind), customerId: input.customerId, limit: limit + 1 });
     const merged: Positioned[] = [];
 
-    if (kinds.has('order')) {
+    if (kinds.has('order') && !this.sources.orderHistoryArriving()) {
       for (const r of this.sources.orders(bounds('order'))) {
         merged.push({ at: r.at, kind: 'order', id: r.id, entry: { kind: 'order', ...r, at: iso(r.at) } });
       }

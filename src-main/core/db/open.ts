@@ -1,11 +1,13 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema';
+import { buildDeferredIndexes, DEFERRED_INDEXES_KEY } from './deferred-indexes';
 
 export type CacheDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -45,7 +47,10 @@ export function applyPragmas(client: Database.Database, readonly: boolean): void
   if (!readonly) client.pragma('journal_mode = WAL');
   client.pragma('synchronous = FULL');
   client.pragma('foreign_keys = ON');
-  client.pragma('busy_timeout = 5000');
+  // A writer may wait for the sync thread to build one deferred index at the end of a first copy
+  // (db/deferred-indexes.ts: ~10–20 s for order lines at a million customers on a slow machine):
+  // a CSR's save then takes that long instead of failing with "database is locked".
+  client.pragma(`busy_timeout = ${readonly ? 5000 : 60_000}`);
   client.pragma('cache_size = -65536'); // 64 MiB page cache per connection
   client.pragma('temp_store = MEMORY');
   client.pragma('mmap_size = 268435456');
@@ -59,8 +64,12 @@ export function openCache(file: string, options: OpenOptions = {}): CacheDb {
     applyPragmas(client, options.readonly ?? false);
     const db = drizzle({ client, schema });
     if (!options.readonly) {
+      const migrationsFolder = options.migrationsFolder ?? defaultMigrationsFolder();
       try {
-        migrate(db, { migrationsFolder: options.migrationsFolder ?? defaultMigrationsFolder() });
+        // Migrations are written against the full schema: indexes a first copy left to build at its
+        // end are built before any migration runs (only then: otherwise the copy resumes and builds them).
+        if (hasDeferredIndexes(client) && hasPendingMigrations(client, migrationsFolder)) buildDeferredIndexes(client);
+        migrate(db, { migrationsFolder });
       } catch (e) {
         throw new MigrationError(file, e);
       }
@@ -71,6 +80,18 @@ export function openCache(file: string, options: OpenOptions = {}): CacheDb {
     client.close();
     throw e;
   }
+}
+
+function hasDeferredIndexes(client: Database.Database): boolean {
+  const metaExists = client.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cache_meta'`).get() !== undefined;
+  return metaExists && client.prepare(`SELECT 1 FROM cache_meta WHERE key = ?`).get(DEFERRED_INDEXES_KEY) !== undefined;
+}
+
+function hasPendingMigrations(client: Database.Database, migrationsFolder: string): boolean {
+  const applied = client.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'`).get()
+    ? (client.prepare(`SELECT count(*) FROM __drizzle_migrations`).pluck().get() as number)
+    : 0;
+  return readMigrationFiles({ migrationsFolder }).length > applied;
 }
 
 /** This cache's client id for the outbox: made once, kept for the life of the file. */

@@ -1,7 +1,9 @@
 /**
  * CallerLookup: one search box, one ranked list. The text is read as every kind of key it could
  * be (phone, email, name prefix, order number, SKU or part number) and the hits are merged, best
- * first, one row per customer.
+ * first, one row per customer. While a first copy is still bringing in orders (their indexes are
+ * built at its end) a SKU finds no buyers and rows show no last order date; order numbers (a unique
+ * index) are found as always.
  */
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { CacheDb } from '../db/open';
@@ -92,6 +94,8 @@ export class CallerLookup {
       throw new AppError('invalid_input', 'Nothing to search for: type letters or digits.', 'query');
     }
 
+    // Read once per search (one cache_meta point read, a few µs) and used for every row of it.
+    const orderHistory = !this.repo.orderHistoryArriving();
     const candidates: Candidate[] = [];
     const interpretedAs: MatchKind[] = [];
     let normalizedPhone: string | null = null;
@@ -104,7 +108,7 @@ export class CallerLookup {
       const phone = normalizePhone(query, this.options.defaultRegion);
       if (phone.ok) {
         normalizedPhone = phone.e164;
-        for (const row of this.repo.summariesByPhone(phone.e164, limit)) {
+        for (const row of this.repo.summariesByPhone(phone.e164, limit, orderHistory)) {
           candidates.push({ customerId: row.id, kind: 'phone', score: SCORE.phone, detail: phone.international, row });
         }
       } else if (!orderHit) {
@@ -122,11 +126,11 @@ export class CallerLookup {
       }
       if (CODE_LIKE.test(code)) {
         if (this.matchOrder(code, candidates)) interpretedAs.push('order');
-        if (this.matchProduct(code, limit, candidates)) interpretedAs.push('sku');
+        if (this.matchProduct(code, limit, candidates, orderHistory)) interpretedAs.push('sku');
       }
     }
 
-    const hits = this.rank(candidates, limit);
+    const hits = this.rank(candidates, limit, orderHistory);
     return {
       query,
       interpretedAs,
@@ -173,8 +177,10 @@ export class CallerLookup {
     }
   }
 
-  private matchProduct(code: string, limit: number, out: Candidate[]): boolean {
+  /** `orderHistory` false: the product is recognized, but its buyers are not read yet. */
+  private matchProduct(code: string, limit: number, out: Candidate[], orderHistory: boolean): boolean {
     const found = this.repo.productsByCode(code);
+    if (!orderHistory) return found.length > 0;
     for (const product of found) {
       const via = product.sku === code ? product.sku : `part ${product.partNumber ?? code}`;
       const buyers = this.repo.recentBuyers(product.id, limit * 3);
@@ -191,7 +197,7 @@ export class CallerLookup {
     return found.length > 0;
   }
 
-  private rank(candidates: Candidate[], limit: number): CustomerHit[] {
+  private rank(candidates: Candidate[], limit: number, orderHistory: boolean): CustomerHit[] {
     const best = new Map<string, Candidate>();
     for (const c of candidates) {
       const prev = best.get(c.customerId);
@@ -201,7 +207,7 @@ export class CallerLookup {
     const shown = [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);
     const hits: CustomerHit[] = [];
     for (const c of shown) {
-      const row = c.row ?? this.repo.summary(c.customerId);
+      const row = c.row ?? this.repo.summary(c.customerId, orderHistory);
       if (!row) continue; // a row deleted between the two reads: not a hit
       hits.push({
         customerId: row.id,

@@ -2,9 +2,15 @@
  * Read-side SQL for caller lookup and the customer card. Every statement is prepared once per
  * connection: lookups are on the CSR's critical path (the card must be on screen before the second
  * ring), so the per-call cost is binding parameters and walking one index.
+ *
+ * Two reads need order-history indexes a first copy builds only at its end (see deferred-indexes):
+ * a SKU's recent buyers (order_lines_product_placed_idx) and a row's last order date
+ * (orders_customer_placed_idx). While `orderHistoryArriving` is true the service skips the first
+ * and asks for rows without the second; without the index either would scan every order.
  */
 import { and, desc, eq, gte, lt, or, sql } from 'drizzle-orm';
 import type { CacheDb } from '../db/open';
+import { orderHistoryArriving } from '../db/deferred-indexes';
 import { customerEmails, customerPhones, customers, orderLines, orders, products } from '../db/schema';
 
 export interface CustomerSummaryRow {
@@ -70,20 +76,28 @@ export function createCustomerReadRepository(db: CacheDb) {
     lastOrderAt: sql<number | null>`(SELECT max(o.placed_at) FROM orders o WHERE o.customer_id = customers.id)`,
   };
 
-  const summary = db.select(summaryColumns).from(customers).where(eq(customers.id, sql.placeholder('id'))).prepare();
-
+  // The same row without the last order date, while order history is arriving.
+  const summaryColumnsWithoutOrders = { ...summaryColumns, lastOrderAt: sql<number | null>`NULL` };
+  const summaryStatement = (columns: typeof summaryColumns) =>
+    db.select(columns).from(customers).where(eq(customers.id, sql.placeholder('id'))).prepare();
   // A screen-pop is one statement: the phone index straight into the row the list shows.
-  const summariesByPhone = db
-    .select(summaryColumns)
-    .from(customerPhones)
-    .innerJoin(customers, eq(customers.id, customerPhones.customerId))
-    .where(eq(customerPhones.e164, sql.placeholder('e164')))
-    .limit(sql.placeholder('limit'))
-    .prepare();
+  const byPhoneStatement = (columns: typeof summaryColumns) =>
+    db
+      .select(columns)
+      .from(customerPhones)
+      .innerJoin(customers, eq(customers.id, customerPhones.customerId))
+      .where(eq(customerPhones.e164, sql.placeholder('e164')))
+      .limit(sql.placeholder('limit'))
+      .prepare();
+  const summary = { withOrders: summaryStatement(summaryColumns), withoutOrders: summaryStatement(summaryColumnsWithoutOrders) };
+  const summariesByPhone = { withOrders: byPhoneStatement(summaryColumns), withoutOrders: byPhoneStatement(summaryColumnsWithoutOrders) };
 
   return {
-    summariesByPhone(e164: string, limit: number): CustomerSummaryRow[] {
-      return summariesByPhone.all({ e164, limit });
+    /** True while a first copy is still bringing in orders and their indexes are missing (one cache_meta read). */
+    orderHistoryArriving: () => orderHistoryArriving(db.$client),
+    /** `lastOrder` false: lastOrderAt is null, the orders are not read. */
+    summariesByPhone(e164: string, limit: number, lastOrder: boolean): CustomerSummaryRow[] {
+      return (lastOrder ? summariesByPhone.withOrders : summariesByPhone.withoutOrders).all({ e164, limit });
     },
     /** Emails in [prefix, prefix + U+FFFF): exact match when `prefix` is a whole address. */
     emailsWithPrefix(prefix: string, limit: number): { customerId: string; email: string }[] {
@@ -101,8 +115,9 @@ export function createCustomerReadRepository(db: CacheDb) {
     namesMatching(ftsQuery: string, limit: number): { customerId: string; firstName: string; lastName: string }[] {
       return byName.all(ftsQuery, limit) as { customerId: string; firstName: string; lastName: string }[];
     },
-    summary(id: string): CustomerSummaryRow | undefined {
-      return summary.get({ id });
+    /** `lastOrder` false: lastOrderAt is null, the orders are not read. */
+    summary(id: string, lastOrder: boolean): CustomerSummaryRow | undefined {
+      return (lastOrder ? summary.withOrders : summary.withoutOrders).get({ id });
     },
   };
 }

@@ -31,6 +31,7 @@
 import type { CacheDb } from '../db/open';
 import type { CoPurchaseStatus } from '../../../src-shared/contracts/suggestions';
 import { CoPurchaseStore, STATE_KEY, type MinerState, type RuleRow } from './co-purchase-store';
+import { orderHistoryArriving } from '../db/deferred-indexes';
 
 export interface MinerOptions {
   /** A rule needs at least this many orders holding both products. */
@@ -193,6 +194,9 @@ export class CoPurchaseMiner {
 
   /** What the next run would do (cheap enough to ask at start-up and after every sync batch). */
   plan(): MineMode {
+    // A first copy is still bringing in orders, without the indexes the baskets are read by (they
+    // are built at its end, and its last page asks for a run): counting now would scan every line.
+    if (orderHistoryArriving(this.store.client)) return 'none';
     const st = this.store.state();
     if (!st || st.phase === 'building' || st.maxBasketProducts !== this.o.maxBasketProducts) return 'rebuild';
     const pending = this.store.ordersAfter(st.watermark);

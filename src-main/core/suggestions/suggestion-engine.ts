@@ -11,7 +11,8 @@
  * (held in memory per connection, see SuggestionRepository) of at most `MAX_BASE_PRODUCTS` of the
  * products in them, the products shown (primary key), and — only for a customer with more orders
  * than that — one ownership probe on order_lines (customer_id, product_id) per suggestion shown.
- * Months in reasons are UTC months.
+ * Months in reasons are UTC months. While a first copy is still bringing in orders (their indexes
+ * are built at its end) there are no suggestions: every source starts from what the customer bought.
  */
 import { AppError } from '../../../src-shared/result';
 import type { Suggestion, SuggestionKind, SuggestionsListOutput } from '../../../src-shared/contracts/suggestions';
@@ -153,6 +154,7 @@ export class SuggestionEngine {
     if (!this.repo.customerExistsById(customerId)) {
       throw new AppError('not_found', 'This customer is not in the local cache.', 'customerId');
     }
+    if (this.repo.orderHistoryArriving()) return [];
     const lines = this.repo.recentLines(customerId, MAX_ORDERS);
     if (lines.length === 0) return [];
     const ordersRead = new Set(lines.map((l) => l.orderId)).size;

@@ -3,9 +3,13 @@
  * recent orders' lines (orders_customer_placed_idx, then order_lines_order_idx), the curated
  * relations and mined rules of the products they bought (index ranges, as bare tuples: thousands of
  * rows for a heavy buyer), the few products shown (primary key), and an ownership probe for
- * customers with more orders than the engine reads.
+ * customers with more orders than the engine reads. The order reads need indexes a first copy builds
+ * only at its end (see deferred-indexes): while `orderHistoryArriving` is true the engine does not
+ * run them (they are prepared all the same: without INDEXED BY that does not fail, and they re-plan
+ * once the indexes exist).
  */
 import type { CacheDb } from '../db/open';
+import { orderHistoryArriving } from '../db/deferred-indexes';
 import type { OrderStatus, ProductRelationKind } from '../../../src-shared/domain/customer';
 import { STATE_KEY, type MinerState } from './co-purchase-store';
 
@@ -55,12 +59,14 @@ export class SuggestionRepository {
   private readonly product;
   private readonly owns;
   private readonly minerState;
+  private readonly client;
 
   constructor(
     db: CacheDb,
     private readonly maxRulesInMemory: number = MAX_RULES_IN_MEMORY,
   ) {
     const c = db.$client;
+    this.client = c;
     this.customerExists = c.prepare(`SELECT 1 FROM customers WHERE id = ?`).pluck();
     this.lines = c
       .prepare(
@@ -82,6 +88,11 @@ export class SuggestionRepository {
     this.product = c.prepare(`SELECT id, sku, name, price_cents AS priceCents, currency FROM products WHERE id = ?`);
     this.owns = c.prepare(`SELECT 1 FROM order_lines WHERE customer_id = ? AND product_id = ? LIMIT 1`).pluck();
     this.minerState = c.prepare(`SELECT value FROM cache_meta WHERE key = '${STATE_KEY}'`).pluck();
+  }
+
+  /** True while a first copy is still bringing in orders and their indexes are missing (one cache_meta read). */
+  orderHistoryArriving(): boolean {
+    return orderHistoryArriving(this.client);
   }
 
   customerExistsById(customerId: string): boolean {

@@ -9,6 +9,7 @@ import type { SyncChannel } from '../../../src-shared/contracts';
 import type { SyncCheckResult, SyncStatus } from '../../../src-shared/contracts/sync';
 import { fail, ok, type Result } from '../../../src-shared/result';
 import { PushQueue } from './push-queue';
+import { orderHistoryArriving } from '../db/deferred-indexes';
 
 export const LOCAL_ONLY_REASON = 'No central store is configured; this workstation works on its local cache alone.';
 
@@ -27,6 +28,8 @@ export function answerWithoutStore(client: Database.Database, channel: SyncChann
         rejections: queue.rejections(),
         dataVersion: 0,
         lastCheck: null,
+        // A copy cut short before the store was removed: its indexes are built at the writer's next start.
+        orderHistoryReady: !orderHistoryArriving(client),
       };
       return ok(status);
     }

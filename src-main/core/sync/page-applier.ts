@@ -29,6 +29,7 @@ import type Database from 'better-sqlite3';
 import { SYNC_TABLES, rowKey, type SyncTable, type SyncTableName } from '../../../src-shared/sync/tables';
 import type { PullResponse } from '../../../src-shared/contracts/sync-protocol';
 import { PendingWrites } from './pending-writes';
+import { buildDeferredIndexes, deferIndexes, deferredIndexNames, DEFERRABLE_INDEXES } from '../db/deferred-indexes';
 
 /** cache_meta keys of the pull side. */
 export const SYNC_META = {
@@ -257,7 +258,28 @@ export class PageApplier {
       this.client.exec(`CREATE TEMP TABLE IF NOT EXISTS ${q(`sb_seen_${name}`)} (k TEXT PRIMARY KEY) WITHOUT ROWID`);
       this.client.exec(`DELETE FROM ${seenTable(name)}`);
     }
+    // Indexes an earlier copy left unbuilt, on tables that now hold rows (a copy that starts over):
+    // this snapshot reads those tables by them (rows it did not receive, their dependents), so build
+    // them first. Then empty order tables get their indexes built after the copy instead of during it.
+    const withRows = (table: string) => tracked.has(table as SyncTableName);
+    if (deferredIndexNames(this.client).some((index) => Object.entries(DEFERRABLE_INDEXES).some(([table, names]) => names.includes(index) && withRows(table)))) {
+      this.buildDeferredIndexes();
+    }
+    deferIndexes(
+      this.client,
+      tables.filter((t) => !tracked.has(t)),
+    );
     return { tables: [...tables], tracked };
+  }
+
+  /** Builds the indexes a first copy left for its end (db/deferred-indexes.ts), with foreign keys as they are. */
+  buildDeferredIndexes(): string[] {
+    return buildDeferredIndexes(this.client);
+  }
+
+  /** True while order tables still lack indexes a copy deferred: order history is still arriving. */
+  orderHistoryReady(): boolean {
+    return deferredIndexNames(this.client).length === 0;
   }
 
   /** Which outbox entries are queued, read again only when the outbox changed (inside the page's transaction). */

@@ -48,6 +48,8 @@ export interface SyncEngineOptions {
   /** Largest push request body (the store refuses bodies over 1 MiB). */
   pushBodyBytes?: number;
   /** After a page that changed rows (the core refreshes suggestions when orders changed). */
+  /** Sends the status out now (before long synchronous work, during which no timer fires). */
+  publishStatus?: () => void;
   /** Pulled pages changed rows; `copying` while the first copy (or a reset) is still running. */
   onPulled?: (change: { tables: SyncTableName[]; dataVersion: number; copying: boolean }) => void;
   log?: (message: string, error?: unknown) => void;
@@ -106,6 +108,8 @@ export class SyncEngine {
   private initialSync: SyncStatus['initialSync'] = null;
   private dataVersion = 0;
   private lastCheck: SyncCheckResult | null = null;
+  /** False while order tables lack the indexes a first copy builds at its end (db/deferred-indexes.ts). */
+  private orderHistoryReady = true;
   private failures = 0;
   private pulledVersion = -1;
 
@@ -131,6 +135,7 @@ export class SyncEngine {
     this.queue = new PushQueue(options.client);
     this.checksums = new CacheChecksums(options.client);
     this.audit = new AuditQueue(options.client);
+    this.orderHistoryReady = this.applier.orderHistoryReady();
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     if (options.credentials.kind === 'token') {
@@ -152,6 +157,9 @@ export class SyncEngine {
       this.log('an interrupted snapshot that tracked received rows starts over');
       this.applier.clearCursor();
     }
+    // A copy that finished its rows but stopped before building the indexes it deferred: build them
+    // now (a copy still under way builds them at its end, and one that starts over before it begins).
+    if (stored.phase === 'log') this.buildDeferredIndexes();
     this.loop = this.run();
     if (this.options.live !== false) this.events = this.followEvents();
   }
@@ -217,7 +225,18 @@ export class SyncEngine {
       rejections: this.queue.rejections(),
       dataVersion: this.dataVersion,
       lastCheck: this.lastCheck,
+      orderHistoryReady: this.orderHistoryReady,
     };
+  }
+
+  private buildDeferredIndexes(): void {
+    if (this.applier.orderHistoryReady()) return;
+    // Building takes seconds per index on a big cache, with this thread busy: say so first.
+    this.orderHistoryReady = false;
+    this.options.publishStatus?.();
+    const built = this.applier.buildDeferredIndexes();
+    if (built.length > 0) this.log(`built the indexes the first copy deferred: ${built.join(', ')}`);
+    this.orderHistoryReady = this.applier.orderHistoryReady();
   }
 
   // ——— The loop ———
@@ -508,6 +527,7 @@ export class SyncEngine {
       }
       if (cursor === null && !this.snapshot) {
         this.snapshot = this.applier.beginSnapshot(SYNC_TABLE_NAMES);
+        this.orderHistoryReady = this.applier.orderHistoryReady();
         this.progress.reset();
       }
       const r: StoreResult<PullResponse> = prefetched !== null && prefetched.cursor === cursor ? await prefetched.page : await this.pullPage(cursor);
@@ -564,6 +584,9 @@ export class SyncEngine {
     }
     if (saveCursor && last.snapshotComplete) this.snapshot = null;
     if (saveCursor) this.pulledVersion = last.version;
+    // The end of a snapshot: the order tables are complete, so build what the copy deferred (before
+    // screens are told to reload, so they find the order history).
+    if (last.snapshotComplete) this.buildDeferredIndexes();
     if (outcome.changed > 0) {
       this.dataVersion++;
       this.options.onPulled?.({ tables: outcome.changedTables, dataVersion: this.dataVersion, copying: this.initialSync !== null });
@@ -573,6 +596,7 @@ export class SyncEngine {
   /** A snapshot of some tables only (after a checksum mismatch); its cursor is not kept. */
   private async repull(tables: SyncTableName[]): Promise<void> {
     const plan = this.applier.beginSnapshot(tables);
+    this.orderHistoryReady = this.applier.orderHistoryReady();
     this.progress.reset();
     let cursor: string | null = null;
     for (;;) {

@@ -29,9 +29,10 @@ export interface SyncSlice {
    */
   syncAnnouncement: { text: string; seq: number };
   /**
-   * Goes up by one each time the engine's dataVersion changes after the first status: screens
-   * showing store data use it as a reload trigger (the first status is not a change, so opening
-   * the window does not load everything twice).
+   * Goes up by one each time the engine's dataVersion changes after the first status, and when
+   * order history becomes ready (its indexes are built at the end of the first copy, and the
+   * screens that showed it empty must ask again): screens showing store data use it as a reload
+   * trigger (the first status is not a change, so opening the window does not load everything twice).
    */
   syncDataGeneration: number;
   syncPanel: SyncPanelState;
@@ -44,6 +45,11 @@ export interface SyncSlice {
 /** Statuses arrive twice a second and are mostly the same: an equal one keeps the old object, so nothing re-renders. */
 function sameStatus(a: SyncStatus, b: SyncStatus): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Rows pulled, or order history that was arriving is now readable. */
+function dataChanged(previous: SyncStatus, next: SyncStatus): boolean {
+  return previous.dataVersion !== next.dataVersion || (!previous.orderHistoryReady && next.orderHistoryReady);
 }
 
 export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, get) => ({
@@ -68,7 +74,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
       syncStatusFailures: 0,
       syncLastSettled: status.state === 'connecting' ? syncLastSettled : status.state,
       syncAnnouncement: said === null ? syncAnnouncement : { text: said, seq: syncAnnouncement.seq + 1 },
-      syncDataGeneration: previous !== null && previous.dataVersion !== status.dataVersion ? syncDataGeneration + 1 : syncDataGeneration,
+      syncDataGeneration: previous !== null && dataChanged(previous, status) ? syncDataGeneration + 1 : syncDataGeneration,
     });
   },
   syncStatusFailed: (error) => set((s) => ({ syncStatusError: error, syncStatusFailures: s.syncStatusFailures + 1 })),

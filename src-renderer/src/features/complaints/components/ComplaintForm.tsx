@@ -16,6 +16,8 @@ import { useAppStore } from '../../../app/store';
 import { formatDate } from '../../lookup/format';
 import { SelectField, TextAreaField, TextField } from '../../../ui/fields';
 import { useConfigLists } from '../../call/hooks/useConfigLists';
+import { useOrderHistoryReady } from '../../sync/hooks/useOrderHistoryReady';
+import { OrderHistoryArriving } from '../../sync/components/OrderHistoryArriving';
 
 export const SEVERITY_LABELS: Record<ComplaintSeverity, string> = { low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' };
 
@@ -31,7 +33,8 @@ const complaintForm = z.object({
 type FormInput = z.input<typeof complaintForm>;
 type FormOutput = z.output<typeof complaintForm>;
 
-function useRecentOrders(customerId: string): PurchaseOrder[] | { error: string } | null {
+/** The customer's latest orders for the picker; asked again once order history has arrived (`historyReady`). */
+function useRecentOrders(customerId: string, historyReady: boolean): PurchaseOrder[] | { error: string } | null {
   const [orders, setOrders] = useState<PurchaseOrder[] | { error: string } | null>(null);
   useEffect(() => {
     let current = true;
@@ -43,7 +46,7 @@ function useRecentOrders(customerId: string): PurchaseOrder[] | { error: string 
     return () => {
       current = false;
     };
-  }, [customerId]);
+  }, [customerId, historyReady]);
   return orders;
 }
 
@@ -58,7 +61,8 @@ function aboutToIds(about: string): { orderId?: string; orderLineId?: string } {
 export function ComplaintForm({ customerId, onSaved, onCancel }: { customerId: string; onSaved(c: ComplaintDetail): void; onCancel(): void }) {
   const callId = useAppStore((s) => s.call?.id);
   const lists = useConfigLists();
-  const orders = useRecentOrders(customerId);
+  const historyReady = useOrderHistoryReady();
+  const orders = useRecentOrders(customerId, historyReady);
   const [formError, setFormError] = useState<string | null>(null);
   const {
     register,
@@ -170,6 +174,7 @@ export function ComplaintForm({ customerId, onSaved, onCancel }: { customerId: s
           />
           <TextField label="Follow up on" type="date" optional registration={register('followUpOn')} error={errors.followUpOn?.message} />
         </div>
+        {!historyReady && <OrderHistoryArriving />}
         {orders !== null && 'error' in orders && <p className="field__error">{orders.error}</p>}
         {lists.status === 'failed' && <p className="field__error">{lists.error.message}</p>}
         {formError && (

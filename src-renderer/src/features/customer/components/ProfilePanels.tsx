@@ -4,6 +4,7 @@ import type { CustomerCard } from '../../../../../src-shared/contracts/customer'
 import type { OrderChannel, OrderStatus, PhoneKind, Segment } from '../../../../../src-shared/domain/customer';
 import { useAppStore } from '../../../app/store';
 import { countFormat, displayPhone, formatMoney, tierLabel } from '../../lookup/format';
+import { useOrderHistoryReady } from '../../sync/hooks/useOrderHistoryReady';
 
 export const PHONE_KIND_LABELS: Record<PhoneKind, string> = { mobile: 'Mobile', home: 'Home', work: 'Work' };
 export const SEGMENT_LABELS: Record<Segment, string> = {
@@ -122,6 +123,8 @@ export function Addresses({ card }: { card: CustomerCard }) {
 }
 
 export function Value({ card }: { card: CustomerCard }) {
+  // While order history is arriving the card counts no orders: "0" would be wrong, so say why.
+  const historyReady = useOrderHistoryReady();
   return (
     <section className="panel" aria-labelledby="card-value">
       <h3 id="card-value" className="panel__title">
@@ -145,7 +148,7 @@ export function Value({ card }: { card: CustomerCard }) {
         </div>
         <div className="facts__row">
           <dt>Orders</dt>
-          <dd className="tabular">{countFormat.format(card.orderCount)}</dd>
+          <dd className="tabular">{historyReady ? countFormat.format(card.orderCount) : 'Still arriving'}</dd>
         </div>
         <div className="facts__row">
           <dt>Marketing</dt>

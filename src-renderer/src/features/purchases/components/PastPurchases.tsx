@@ -5,6 +5,8 @@ import { switchboard } from '../../../api/client';
 import { countFormat, formatDate, formatMoney } from '../../lookup/format';
 import { CHANNEL_LABELS, STATUS_LABELS } from '../../customer/components/ProfilePanels';
 import { usePurchases, type PurchasesFilter } from '../hooks';
+import { useOrderHistoryReady } from '../../sync/hooks/useOrderHistoryReady';
+import { OrderHistoryArriving } from '../../sync/components/OrderHistoryArriving';
 
 type PeriodKind = 'all' | PurchasePeriod['kind'];
 
@@ -139,6 +141,7 @@ export function PastPurchases({ customerId }: { customerId: string }) {
   }, [periodKind, typed]);
   const key = JSON.stringify(filter);
   const purchases = usePurchases(customerId, filter, key);
+  const historyReady = useOrderHistoryReady();
 
   return (
     <div className="purchases">
@@ -211,7 +214,7 @@ export function PastPurchases({ customerId }: { customerId: string }) {
       )}
       <p className="purchases__totals" role="status" aria-live="polite">
         {purchases.status === 'loading' && 'Loading purchases…'}
-        {purchases.status === 'loaded' && purchases.totals && (
+        {purchases.status === 'loaded' && purchases.totals && (historyReady || purchases.totals.orderCount > 0) && (
           <>
             {countFormat.format(purchases.totals.orderCount)} {purchases.totals.orderCount === 1 ? 'order' : 'orders'}
             {purchases.totals.byCurrency.map((c) => (
@@ -227,7 +230,8 @@ export function PastPurchases({ customerId }: { customerId: string }) {
           {purchases.error}
         </p>
       )}
-      {purchases.status !== 'failed' && purchases.orders.length === 0 && purchases.status === 'loaded' && <p className="muted">No orders match.</p>}
+      {!historyReady && <OrderHistoryArriving />}
+      {historyReady && purchases.status !== 'failed' && purchases.orders.length === 0 && purchases.status === 'loaded' && <p className="muted">No orders match.</p>}
       {purchases.orders.length > 0 && (
         <table className="orders purchases__table" aria-label="Past purchases">
           <thead>

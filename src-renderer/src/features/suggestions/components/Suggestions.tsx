@@ -3,6 +3,8 @@ import type { OfferDecision, OfferRecord, OffersStatsOutput, Suggestion, Suggest
 import { switchboard } from '../../../api/client';
 import { useAppStore } from '../../../app/store';
 import { useDataVersion } from '../../sync/hooks/useDataVersion';
+import { useOrderHistoryReady } from '../../sync/hooks/useOrderHistoryReady';
+import { OrderHistoryArriving } from '../../sync/components/OrderHistoryArriving';
 import { formatMoney } from '../../lookup/format';
 
 const KIND_LABELS: Record<SuggestionKind, string> = {
@@ -30,6 +32,7 @@ export function Suggestions({ customerId }: { customerId: string }) {
   // Orders and offers from other workstations change what is worth offering; the list is replaced
   // when the new one arrives (offers already recorded on this call stay as they are).
   const dataVersion = useDataVersion();
+  const historyReady = useOrderHistoryReady();
 
   useEffect(() => {
     let current = true;
@@ -105,7 +108,7 @@ export function Suggestions({ customerId }: { customerId: string }) {
           {list.error}
         </p>
       )}
-      {list !== null && !('error' in list) && list.length === 0 && <p className="muted">Nothing worth offering right now.</p>}
+      {list !== null && !('error' in list) && list.length === 0 && (historyReady ? <p className="muted">Nothing worth offering right now.</p> : <OrderHistoryArriving />)}
       {list !== null && !('error' in list) && list.length > 0 && (
         <ol className="suggestions" aria-label="Suggestions, best first">
           {list.map((s) => {

@@ -9,6 +9,8 @@ import { formatDateTime } from '../../../ui/format';
 import { CHANNEL_LABELS, STATUS_LABELS } from '../../customer/components/ProfilePanels';
 import { formatDuration } from '../../call/hooks/useCallTimer';
 import { useDataVersion } from '../../sync/hooks/useDataVersion';
+import { useOrderHistoryReady } from '../../sync/hooks/useOrderHistoryReady';
+import { OrderHistoryArriving } from '../../sync/components/OrderHistoryArriving';
 
 /** Entries read per page: a few screens' worth, so the first answer is quick. */
 const PAGE = 25;
@@ -51,6 +53,7 @@ export function Timeline({ customerId, version }: { customerId: string; version:
   const scrollRef = useRef<HTMLDivElement>(null);
   // Entries from other workstations arrive with a sync (a complaint logged elsewhere shows here).
   const dataVersion = useDataVersion();
+  const historyReady = useOrderHistoryReady();
   /** Bumped by every reload: a page that was on its way for an older list is dropped, not appended. */
   const generation = useRef(0);
   const loadedCount = useRef(0);
@@ -105,31 +108,35 @@ export function Timeline({ customerId, version }: { customerId: string; version:
     );
   }
   if (cursor === undefined) return <p className="muted">Loading timeline…</p>;
-  if (entries.length === 0) return <p className="muted">Nothing recorded yet.</p>;
+  if (entries.length === 0) return historyReady ? <p className="muted">Nothing recorded yet.</p> : <OrderHistoryArriving />;
   return (
-    <div ref={scrollRef} className="timeline" tabIndex={0} role="region" aria-label="Timeline, newest first">
-      <ul className="timeline__list" style={{ height: virtualizer.getTotalSize() }} aria-label="Timeline entries">
-        {items.map((item) => {
-          const entry = entries[item.index];
-          if (!entry) return null;
-          const s = summary(entry);
-          return (
-            <li
-              key={`${entry.kind}-${entry.id}`}
-              className={`timeline__row timeline__row--${entry.kind}`}
-              style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-              aria-setsize={typeof cursor === 'string' ? -1 : entries.length}
-              aria-posinset={item.index + 1}
-            >
-              <span className={`timeline__kind timeline__kind--${entry.kind}`}>{KIND_LABELS[entry.kind]}</span>
-              <span className="timeline__when">{formatDateTime(entry.at)}</span>
-              <span className="timeline__title">{s.title}</span>
-              <span className="timeline__detail">{s.detail}</span>
-            </li>
-          );
-        })}
-      </ul>
-      {typeof cursor === 'string' && <p className="muted timeline__more">Loading older entries as you scroll…</p>}
-    </div>
+    <>
+      {/* Calls, complaints and notes are here; orders join them once they have arrived. */}
+      {!historyReady && <OrderHistoryArriving />}
+      <div ref={scrollRef} className="timeline" tabIndex={0} role="region" aria-label="Timeline, newest first">
+        <ul className="timeline__list" style={{ height: virtualizer.getTotalSize() }} aria-label="Timeline entries">
+          {items.map((item) => {
+            const entry = entries[item.index];
+            if (!entry) return null;
+            const s = summary(entry);
+            return (
+              <li
+                key={`${entry.kind}-${entry.id}`}
+                className={`timeline__row timeline__row--${entry.kind}`}
+                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                aria-setsize={typeof cursor === 'string' ? -1 : entries.length}
+                aria-posinset={item.index + 1}
+              >
+                <span className={`timeline__kind timeline__kind--${entry.kind}`}>{KIND_LABELS[entry.kind]}</span>
+                <span className="timeline__when">{formatDateTime(entry.at)}</span>
+                <span className="timeline__title">{s.title}</span>
+                <span className="timeline__detail">{s.detail}</span>
+              </li>
+            );
+          })}
+        </ul>
+        {typeof cursor === 'string' && <p className="muted timeline__more">Loading older entries as you scroll…</p>}
+      </div>
+    </>
   );
 }

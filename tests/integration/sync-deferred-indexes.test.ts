@@ -1,0 +1,263 @@
+/**
+ * The first copy into an empty cache builds the order tables' secondary indexes after their rows
+ * (src-main/core/db/deferred-indexes.ts): a real store (PGlite) over HTTP, the real SyncEngine and
+ * PageApplier on a cache file. What must hold: the indexes end up exactly as the schema declares
+ * them, whatever interrupts the copy (a quit mid-copy, a quit between the last page and the build,
+ * a reset, an upgrade whose migration touches one of them), and the status says when order history
+ * is still arriving.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { cpSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
+import { loadDemoIfEmpty } from '../../server/src/seed/demo';
+import { defaultMigrationsFolder, ensureClientId, openCache } from '../../src-main/core/db/open';
+import { DEFERRABLE_INDEXES, DEFERRED_INDEXES_KEY, deferIndexes, deferredIndexNames } from '../../src-main/core/db/deferred-indexes';
+import { SyncEngine, type SyncEngineOptions } from '../../src-main/core/sync/sync-engine';
+import { tempCache, type TempCache } from '../helpers/cache';
+import { StoreServer } from '../helpers/store-server';
+
+const CSR = { username: 'dora', password: 'deferred indexes' };
+const WAIT = { timeout: 30_000, interval: 50 };
+const ALL_DEFERRABLE = Object.values(DEFERRABLE_INDEXES).flat();
+
+const server = new StoreServer();
+let declared: Map<string, string>;
+
+beforeAll(async () => {
+  await server.start();
+  await server.addUser(CSR.username, CSR.password);
+  await loadDemoIfEmpty(server.store, { customers: 40 });
+  // The indexes as the migrations declare them, from a cache nothing was copied into.
+  const fresh = tempCache();
+  declared = indexSql(fresh.db.$client);
+  fresh.cleanup();
+  for (const name of ALL_DEFERRABLE) expect(declared.get(name), name).toMatch(/^CREATE INDEX/);
+}, 120_000);
+
+afterAll(async () => {
+  await server.dispose();
+});
+
+function indexSql(c: Database.Database): Map<string, string> {
+  const rows = c.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL`).all() as { name: string; sql: string }[];
+  return new Map(rows.map((r) => [r.name, r.sql.replace(/ IF NOT EXISTS/i, '')]));
+}
+
+const missing = (c: Database.Database) => ALL_DEFERRABLE.filter((name) => !indexSql(c).has(name));
+
+function engineFor(cache: TempCache, extra: Partial<SyncEngineOptions> = {}): SyncEngine {
+  return new SyncEngine({
+    client: cache.db.$client,
+    clientId: ensureClientId(cache.db),
+    serverUrl: server.url,
+    credentials: { kind: 'password', ...CSR },
+    pullLimit: 40,
+    live: false,
+    log: () => undefined,
+    ...extra,
+  });
+}
+
+async function caughtUp(engine: SyncEngine): Promise<void> {
+  await vi.waitFor(() => expect(engine.status()).toMatchObject({ state: 'online', initialSync: null, lastSyncAt: expect.any(Number) }), WAIT);
+}
+
+function expectIndexesAsDeclared(c: Database.Database): void {
+  const now = indexSql(c);
+  for (const name of ALL_DEFERRABLE) expect(now.get(name), name).toBe(declared.get(name));
+  expect(c.prepare(`SELECT value FROM cache_meta WHERE key = ?`).get(DEFERRED_INDEXES_KEY)).toBeUndefined();
+  const plan = c.prepare(`EXPLAIN QUERY PLAN SELECT id FROM order_lines WHERE customer_id = ? AND product_id = ?`).all('x', 'y') as { detail: string }[];
+  expect(plan.map((p) => p.detail).join(' ')).toContain('order_lines_customer_idx');
+}
+
+describe('the first copy into an empty cache', { timeout: 120_000 }, () => {
+  it('copies order rows without their secondary indexes, says order history is arriving, then builds them as declared', async () => {
+    const cache = tempCache();
+    const seen: { missing: number; ready: boolean; orders: number }[] = [];
+    let engine: SyncEngine | undefined;
+    try {
+      engine = engineFor(cache, {
+        onPulled: () => {
+          const c = cache.db.$client;
+          seen.push({ missing: missing(c).length, ready: (engine as SyncEngine).status().orderHistoryReady, orders: c.prepare(`SELECT count(*) FROM orders`).pluck().get() as number });
+        },
+      });
+      expect(engine.status().orderHistoryReady).toBe(true);
+      engine.start();
+      await caughtUp(engine);
+      const c = cache.db.$client;
+      // While order rows were arriving, the four indexes were absent and the status said so.
+      const duringOrders = seen.filter((s) => s.orders > 0 && s !== seen[seen.length - 1]);
+      expect(duringOrders.length).toBeGreaterThan(1);
+      for (const s of duringOrders) expect(s).toMatchObject({ missing: ALL_DEFERRABLE.length, ready: false });
+      expectIndexesAsDeclared(c);
+      expect(engine.status().orderHistoryReady).toBe(true);
+      expect(c.prepare(`SELECT count(*) FROM order_lines`).pluck().get()).toBe(await server.count(sqlCount('order_lines')));
+      expect(await engine.check()).toMatchObject({ match: true });
+    } finally {
+      await engine?.stop();
+      cache.cleanup();
+    }
+  });
+
+  it('stopped half-way, keeps them deferred across the restart and builds them when the resumed copy ends', async () => {
+    const cache = tempCache();
+    try {
+      let stopAsked = false;
+      const first: SyncEngine = engineFor(cache, {
+        onPulled: () => {
+          const orders = cache.db.$client.prepare(`SELECT count(*) FROM orders`).pluck().get() as number;
+          if (orders > 0 && !stopAsked) {
+            stopAsked = true;
+            void first.stop();
+          }
+        },
+      });
+      first.start();
+      await vi.waitFor(() => expect(stopAsked).toBe(true), WAIT);
+      await first.stop();
+      const c = cache.db.$client;
+      expect(c.prepare(`SELECT value FROM cache_meta WHERE key = 'sync_phase'`).pluck().get()).toBe('snapshot');
+      expect(missing(c)).toEqual(ALL_DEFERRABLE);
+
+      // The app is quit and started again: opening the cache (no migration pending) leaves them for the copy.
+      c.close();
+      cache.db = openCache(cache.file);
+      expect(missing(cache.db.$client)).toEqual(ALL_DEFERRABLE);
+      const second = engineFor(cache);
+      expect(second.status().orderHistoryReady).toBe(false);
+      second.start();
+      try {
+        await caughtUp(second);
+        expectIndexesAsDeclared(cache.db.$client);
+        expect(second.status().orderHistoryReady).toBe(true);
+        expect(await second.check()).toMatchObject({ match: true });
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      cache.cleanup();
+    }
+  });
+
+  it('stopped between its last page and the build, builds them when sync starts again', async () => {
+    const cache = tempCache();
+    try {
+      const engine = engineFor(cache);
+      engine.start();
+      await caughtUp(engine);
+      await engine.stop();
+      const c = cache.db.$client;
+      // As a quit right after the last page's commit leaves it: the rows and cursor in, the indexes not.
+      dropAsDeferred(c);
+      expect(deferredIndexNames(c).sort()).toEqual([...ALL_DEFERRABLE].sort());
+      const again = engineFor(cache);
+      again.start();
+      try {
+        expect(again.status().orderHistoryReady).toBe(true);
+        expectIndexesAsDeclared(c);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      cache.cleanup();
+    }
+  });
+
+  it('a reset of a half-copied cache builds the deferred indexes before it re-reads the tables by them', async () => {
+    const cache = tempCache();
+    try {
+      let stopAsked = false;
+      const first: SyncEngine = engineFor(cache, {
+        onPulled: () => {
+          if (!stopAsked && (cache.db.$client.prepare(`SELECT count(*) FROM order_lines`).pluck().get() as number) > 0) {
+            stopAsked = true;
+            void first.stop();
+          }
+        },
+      });
+      first.start();
+      await vi.waitFor(() => expect(stopAsked).toBe(true), WAIT);
+      await first.stop();
+      const c = cache.db.$client;
+      expect(missing(c)).toEqual(ALL_DEFERRABLE);
+      const duringReset: number[] = [];
+      const second = engineFor(cache, { onPulled: () => duringReset.push(missing(c).length) });
+      second.start();
+      second.reset();
+      try {
+        await caughtUp(second);
+        expect(duringReset.length).toBeGreaterThan(0);
+        expect(new Set(duringReset)).toEqual(new Set([0]));
+        expectIndexesAsDeclared(c);
+        expect(await second.check()).toMatchObject({ match: true });
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      cache.cleanup();
+    }
+  });
+
+  it('a cache that holds order rows keeps its indexes: only empty tables are deferred', () => {
+    const cache = tempCache();
+    try {
+      const c = cache.db.$client;
+      c.exec(`INSERT INTO customers (id, first_name, last_name, created_at, updated_at) VALUES ('c1', 'A', 'B', 1, 1)`);
+      c.exec(`INSERT INTO products (id, sku, name, brand, category, price_cents) VALUES ('p1', 'SKU1', 'Thing', 'Brand', 'Misc', 100)`);
+      c.exec(
+        `INSERT INTO orders (id, number, customer_id, channel, status, currency, subtotal_cents, total_cents, placed_at) VALUES ('o1', 'SB1', 'c1', 'web', 'delivered', 'USD', 100, 100, 1)`,
+      );
+      expect(deferIndexes(c, ['orders', 'order_lines'])).toEqual(DEFERRABLE_INDEXES.order_lines);
+      expect(missing(c)).toEqual(DEFERRABLE_INDEXES.order_lines);
+    } finally {
+      cache.cleanup();
+    }
+  });
+});
+
+describe('an upgrade while indexes are deferred', { timeout: 60_000 }, () => {
+  it('builds them before running a migration that expects them', () => {
+    const cache = tempCache();
+    const folder = mkdtempSync(join(tmpdir(), 'switchboard-migrations-'));
+    try {
+      dropAsDeferred(cache.db.$client);
+      cache.db.$client.close();
+      // A later release's migration that rebuilds one of the deferred indexes.
+      cpSync(defaultMigrationsFolder(), folder, { recursive: true });
+      const journalFile = join(folder, 'meta/_journal.json');
+      const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { idx: number; when: number; tag: string; version: string; breakpoints: boolean }[] };
+      const last = journal.entries[journal.entries.length - 1];
+      if (!last) throw new Error('no migrations');
+      const tag = `${String(last.idx + 1).padStart(4, '0')}_test_rebuild_index`;
+      journal.entries.push({ ...last, idx: last.idx + 1, when: last.when + 1, tag });
+      writeFileSync(journalFile, JSON.stringify(journal));
+      writeFileSync(
+        join(folder, `${tag}.sql`),
+        'DROP INDEX `order_lines_customer_idx`;--> statement-breakpoint\nCREATE INDEX `order_lines_customer_idx` ON `order_lines` (`customer_id`,`product_id`);',
+      );
+      cache.db = openCache(cache.file, { migrationsFolder: folder });
+      expectIndexesAsDeclared(cache.db.$client);
+    } finally {
+      cache.cleanup();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Drops the deferrable indexes and records them as a copy does (deferIndexes needs empty tables). */
+function dropAsDeferred(c: Database.Database): void {
+  const pending: Record<string, string> = {};
+  for (const name of ALL_DEFERRABLE) {
+    pending[name] = c.prepare(`SELECT sql FROM sqlite_master WHERE name = ?`).pluck().get(name) as string;
+    c.exec(`DROP INDEX "${name}"`);
+  }
+  c.prepare(`INSERT INTO cache_meta (key, value) VALUES (?, ?)`).run(DEFERRED_INDEXES_KEY, JSON.stringify(pending));
+}
+
+function sqlCount(table: string) {
+  return sql.raw(`select count(*) as n from "${table}"`);
+}
