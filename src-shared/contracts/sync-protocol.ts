@@ -1,6 +1,9 @@
 /**
  * The sync protocol between a workstation cache and the central store (HTTP, JSON). The server
- * validates every request body with these schemas; the client parses every response with them.
+ * validates every request body with these schemas; the client parses every response with them,
+ * except that it checks pull pages' rows by hand against SYNC_TABLES, cell by cell and more
+ * strictly than `pullTableChanges` (src-shared/sync/pull-page-check.ts: a page holds up to 5,000
+ * rows, and a zod union per cell was a measurable share of the initial sync's CPU).
  * Every response body is a result envelope (`serverOk(...)` / `serverError`, see server-auth.ts).
  *
  * Mechanisms (after Replicache and PowerSync; see README "Sync"):
@@ -62,7 +65,11 @@ export const pullRequest = z.object({
 });
 export type PullRequest = z.input<typeof pullRequest>;
 
-/** One table's part of a page: rows in the column order of src-shared/sync/tables.ts, and tombstones. */
+/**
+ * One table's part of a page: rows in the column order of src-shared/sync/tables.ts, and tombstones.
+ * The client does not parse rows with this (see checkPullPage in src-shared/sync/pull-page-check.ts,
+ * which also checks each cell against its column's kind); the server's responses and tests do.
+ */
 export const pullTableChanges = z.object({
   columns: z.array(z.string()),
   rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))),
@@ -91,6 +98,15 @@ export const pullResponse = z.object({
   version: z.number().int().nonnegative(),
 });
 export type PullResponse = z.infer<typeof pullResponse>;
+
+/**
+ * The sentence a client shows when the store's answer does not fit this protocol: permanent (the
+ * same request gets the same answer), and most likely a store of another version. `where` is the
+ * path in the response (`changes.orders.rows.3`), empty for the whole answer.
+ */
+export function protocolMismatchMessage(where: string, detail: string): string {
+  return `The central store's answer does not match this app's protocol${where ? ` at ${where}` : ''}: ${detail}. Is the store a different version?`;
+}
 
 // ——— Push ———
 

@@ -1,7 +1,9 @@
 /**
  * StoreClient: the workstation's HTTP client for the central store (issue 4). Every response is
- * parsed with the shared zod contracts (src-shared/contracts/sync-protocol.ts, server-auth.ts), and
- * every failure comes back as a value the sync engine can act on without guessing:
+ * parsed with the shared zod contracts (src-shared/contracts/sync-protocol.ts, server-auth.ts) —
+ * pull pages' rows with checkPullPage (src-shared/sync/pull-page-check.ts), which is faster and
+ * stricter than zod per cell — and every failure comes back as a value the sync engine can act on
+ * without guessing:
  *
  * - `transient`: the store could not be reached or could not answer now (network error, timeout,
  *   5xx, 408/429). Retry later with backoff; nothing is wrong with what we sent.
@@ -17,7 +19,7 @@ import { loginResponse, serverError, type LoginResponse, type WorkstationRef } f
 import { workstationAuditResponse, type WorkstationAuditRequest, type WorkstationAuditResponse } from '../../../src-shared/contracts/admin';
 import {
   checksumsResponse,
-  pullResponse,
+  protocolMismatchMessage,
   pushResponse,
   type ChecksumsResponse,
   type PullRequest,
@@ -25,6 +27,7 @@ import {
   type PushRequest,
   type PushResponse,
 } from '../../../src-shared/contracts/sync-protocol';
+import { checkPullPage } from '../../../src-shared/sync/pull-page-check';
 
 export type StoreFailureKind = 'transient' | 'auth' | 'permanent';
 
@@ -59,15 +62,25 @@ export interface StoreClientOptions {
   timeouts?: Partial<typeof STORE_TIMEOUTS_MS>;
 }
 
-function parseEnvelope<T extends z.ZodType>(schema: T, body: unknown): { ok: true; value: z.infer<T> } | { ok: false; message: string } {
+type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** Reads an envelope's `value` as a T, or says in a sentence why it is not one. */
+type ResponseReader<T> = (value: unknown) => Parsed<T>;
+
+function zodReader<T extends z.ZodType>(schema: T): ResponseReader<z.infer<T>> {
+  return (value) => {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return { ok: true, value: parsed.data };
+    const issue = parsed.error.issues[0];
+    return { ok: false, message: protocolMismatchMessage(issue ? issue.path.join('.') : '', issue?.message ?? 'invalid') };
+  };
+}
+
+function parseEnvelope<T>(read: ResponseReader<T>, body: unknown): Parsed<T> {
   if (typeof body !== 'object' || body === null || (body as { ok?: unknown }).ok !== true) {
     return { ok: false, message: 'The central store answered without a result.' };
   }
-  const parsed = schema.safeParse((body as { value?: unknown }).value);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  const issue = parsed.error.issues[0];
-  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-  return { ok: false, message: `The central store's answer does not match this app's protocol${where}: ${issue?.message ?? 'invalid'}. Is the store a different version?` };
+  return read((body as { value?: unknown }).value);
 }
 
 /** Status → kind. 408 and 429 are the store asking us to come back later. */
@@ -88,34 +101,34 @@ export class StoreClient {
 
   /** With `workstation`, the store registers this workstation and answers with its sync token too. */
   login(username: string, password: string, workstation?: WorkstationRef, timeoutMs: number = this.timeouts.login): Promise<StoreResult<LoginResponse>> {
-    return this.request('POST', '/auth/login', null, { username, password, ...(workstation ? { workstation } : {}) }, loginResponse, timeoutMs);
+    return this.request('POST', '/auth/login', null, { username, password, ...(workstation ? { workstation } : {}) }, zodReader(loginResponse), timeoutMs);
   }
 
   /** Ends a user's session on the store. */
   logout(token: string, timeoutMs: number = 5_000): Promise<StoreResult<unknown>> {
-    return this.request('POST', '/auth/logout', token, {}, z.unknown(), timeoutMs);
+    return this.request('POST', '/auth/logout', token, {}, zodReader(z.unknown()), timeoutMs);
   }
 
   /** Any other JSON route, answered in the store's envelope and parsed with `schema`. */
   send<T extends z.ZodType>(method: 'GET' | 'POST' | 'PATCH', path: string, token: string, body: unknown, schema: T, timeoutMs: number = 15_000): Promise<StoreResult<z.infer<T>>> {
-    return this.request(method, path, token, body, schema, timeoutMs);
+    return this.request(method, path, token, body, zodReader(schema), timeoutMs);
   }
 
   pull(token: string, body: PullRequest): Promise<StoreResult<PullResponse>> {
-    return this.request('POST', '/sync/pull', token, body, pullResponse, this.timeouts.pull);
+    return this.request('POST', '/sync/pull', token, body, checkPullPage, this.timeouts.pull);
   }
 
   push(token: string, body: PushRequest): Promise<StoreResult<PushResponse>> {
-    return this.request('POST', '/sync/push', token, body, pushResponse, this.timeouts.push);
+    return this.request('POST', '/sync/push', token, body, zodReader(pushResponse), this.timeouts.push);
   }
 
   /** Sign-in events recorded while offline, for the store's audit log (idempotent by event id). */
   reportAudit(token: string, body: WorkstationAuditRequest): Promise<StoreResult<WorkstationAuditResponse>> {
-    return this.request('POST', '/workstation/audit', token, body, workstationAuditResponse, this.timeouts.push);
+    return this.request('POST', '/workstation/audit', token, body, zodReader(workstationAuditResponse), this.timeouts.push);
   }
 
   checksums(token: string): Promise<StoreResult<ChecksumsResponse>> {
-    return this.request('GET', '/sync/checksums', token, undefined, checksumsResponse, this.timeouts.checksums);
+    return this.request('GET', '/sync/checksums', token, undefined, zodReader(checksumsResponse), this.timeouts.checksums);
   }
 
   /**
@@ -152,14 +165,14 @@ export class StoreClient {
     return this.options.stopSignal ? [this.options.stopSignal] : [];
   }
 
-  private async request<T extends z.ZodType>(
+  private async request<T>(
     method: 'GET' | 'POST' | 'PATCH',
     path: string,
     token: string | null,
     body: unknown,
-    schema: T,
+    read: ResponseReader<T>,
     timeoutMs: number,
-  ): Promise<StoreResult<z.infer<T>>> {
+  ): Promise<StoreResult<T>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token !== null) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -197,7 +210,7 @@ export class StoreClient {
     } catch {
       return { ok: false, failure: { kind: 'permanent', status: response.status, code: 'bad_response', message: `The central store answered ${path} with something that is not JSON.` } };
     }
-    const parsed = parseEnvelope(schema, json);
+    const parsed = parseEnvelope(read, json);
     if (!parsed.ok) return { ok: false, failure: { kind: 'permanent', status: response.status, code: 'bad_response', message: parsed.message } };
     return { ok: true, value: parsed.value, serverTime: dateHeader(response) };
   }
