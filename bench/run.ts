@@ -24,6 +24,7 @@ import { formatTable, percentile, round, type Figure } from './stats';
 import { benchSuggestions } from './suggestions';
 import { benchCustomer360 } from './customer360';
 import { benchSync } from './sync';
+import { buildWorkstation, type BuiltWorkstation } from './app-build';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..');
@@ -258,6 +259,9 @@ async function main(): Promise<void> {
   const args = parse(process.argv.slice(2));
   console.log(`Switchboard bench: ${fmt(args.customers)} customers · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? '?'} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
   const figures: Figure[] = [];
+  // The sync part runs the workstation as built JavaScript: build it first, so a broken build stops the bench before the long parts.
+  let workstation: BuiltWorkstation | undefined;
+  if (args.sync) workstation = await buildWorkstation(REPO);
   if (existsSync(args.db) && !args.reuse) {
     if (!args.defaultDb) throw new Error(`${args.db} exists: pass --reuse to measure it, or remove it to seed a new one.`);
     removeCacheFile(args.db);
@@ -287,8 +291,8 @@ async function main(): Promise<void> {
   console.log('Upsell suggestions …');
   figures.push(...benchSuggestions(args.db, { iterations: args.iterations, now: NOW, seed: SEED }));
   figures.push(...benchCustomer360(args.db, { iterations: args.iterations, now: NOW, seed: SEED }));
-  if (args.sync) {
-    figures.push(...(await benchSync({ repo: REPO, sourceDb: args.db, workDir: dirname(args.db), phones, iterations: args.iterations, warmup: WARMUP })));
+  if (workstation) {
+    figures.push(...(await benchSync({ repo: REPO, sourceDb: args.db, workDir: dirname(args.db), workstation, phones, iterations: args.iterations, warmup: WARMUP })));
   }
 
   const results = figures.map((f) => ({ ...f, value: round(f.value) }));

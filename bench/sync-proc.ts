@@ -9,9 +9,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** USER_HZ: /proc reports CPU time in these ticks (100 a second on Linux). */
 const TICKS_PER_SECOND = 100;
 
+/** Fields after the command name (which may hold spaces), from state on. */
+const statFields = (stat: string): string[] => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+
+/** The nice value: the 17th field from state on. */
+function niceFromStat(stat: string): number | null {
+  const nice = Number(statFields(stat)[16]);
+  return Number.isInteger(nice) ? nice : null;
+}
+
 function cpuFromStat(stat: string): number {
-  // Fields after the command name (which may hold spaces) start at state; utime and stime are the 12th and 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are the 12th and 13th fields from state on.
+  const fields = statFields(stat);
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
@@ -29,6 +38,8 @@ export interface ThreadTimes {
   cpu: number;
   /** Seconds spent runnable but waiting for a CPU (schedstat's run delay). */
   waitForCpu: number;
+  /** The thread's nice value when read (null where unknown). */
+  nice: number | null;
 }
 
 /** Every thread of this process, by thread id. */
@@ -42,9 +53,9 @@ export function threadTimes(): Map<number, ThreadTimes> {
   }
   for (const tid of tids) {
     try {
-      const cpu = cpuFromStat(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'));
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
       const waitNs = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[1] ?? 0);
-      times.set(Number(tid), { cpu, waitForCpu: waitNs / 1e9 });
+      times.set(Number(tid), { cpu: cpuFromStat(stat), waitForCpu: waitNs / 1e9, nice: niceFromStat(stat) });
     } catch {
       // the thread ended between listing and reading
     }
@@ -56,8 +67,8 @@ export function threadTimes(): Map<number, ThreadTimes> {
 export function busiestThread(before: Map<number, ThreadTimes>, after: Map<number, ThreadTimes>): ThreadTimes | null {
   let busiest: ThreadTimes | null = null;
   for (const [tid, now] of after) {
-    const then = before.get(tid) ?? { cpu: 0, waitForCpu: 0 };
-    const used = { cpu: now.cpu - then.cpu, waitForCpu: now.waitForCpu - then.waitForCpu };
+    const then = before.get(tid) ?? { cpu: 0, waitForCpu: 0, nice: null };
+    const used = { cpu: now.cpu - then.cpu, waitForCpu: now.waitForCpu - then.waitForCpu, nice: now.nice };
     if (!busiest || used.cpu > busiest.cpu) busiest = used;
   }
   return busiest;
@@ -66,9 +77,9 @@ export function busiestThread(before: Map<number, ThreadTimes>, after: Map<numbe
 /** The calling thread's times. */
 export function ownThreadTimes(): ThreadTimes | null {
   try {
-    const cpu = cpuFromStat(readFileSync('/proc/thread-self/stat', 'utf8'));
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
     const waitNs = Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1] ?? 0);
-    return { cpu, waitForCpu: waitNs / 1e9 };
+    return { cpu: cpuFromStat(stat), waitForCpu: waitNs / 1e9, nice: niceFromStat(stat) };
   } catch {
     return null;
   }

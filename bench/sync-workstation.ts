@@ -1,22 +1,23 @@
 /**
  * The workstation side of the sync benchmark, in a process of its own (forked by bench/sync.ts) so
- * its memory is the workstation's alone: the real CoreProcess — writer, reader and sync worker
- * threads, the TypeScript sources under tsx — copies the central store into an empty cache file,
- * while a CSR looks callers up by phone through `lookup:search` as the window would.
+ * its memory is the workstation's alone: the real CoreProcess — writer, reader, sync and
+ * co-purchase miner threads, started from the app's built worker files as Electron and the browser
+ * host start them — copies the central store into an empty cache file, while a CSR looks callers
+ * up by phone through `lookup:search` as the window would. This file itself runs bundled, under
+ * plain node (bench/app-build.ts), so no TypeScript loader weighs on the figures.
  *
  * It receives one WorkstationConfig over IPC and answers with one WorkstationReport.
  */
 import Database from 'better-sqlite3';
 import { readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { LookupSearchOutput } from '../src-shared/contracts/lookup';
 import type { SyncStatus } from '../src-shared/contracts/sync';
 import { SYNC_TABLE_NAMES } from '../src-shared/sync/tables';
-import { defaultMigrationsFolder } from '../src-main/core/db/open';
 import { CoreProcess } from '../src-main/core/worker/core-process';
 import { SeedRandom } from '../src-main/core/seed/random';
 import { busiestThread, threadTimes } from './sync-proc';
+import type { BuiltWorkstation } from './app-build';
 import { percentile, type Figure } from './stats';
 
 export interface SampledPhone {
@@ -29,6 +30,8 @@ export interface SampledPhone {
 
 export interface WorkstationConfig {
   cacheFile: string;
+  /** The app's built worker files and migrations (bench/app-build.ts). */
+  app: Omit<BuiltWorkstation, 'script'>;
   serverUrl: string;
   username: string;
   password: string;
@@ -87,10 +90,12 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
   const loads: number[] = [];
   const loadTimer = setInterval(() => loads.push(loadavg()[0] ?? 0), 5_000);
 
+  // As src-main/host/main.ts and src-main/electron/main.ts compose it, with the bench's account.
   const core = new CoreProcess({
     dbFile: config.cacheFile,
-    workerFile: fileURLToPath(new URL('./db-worker-ts.mjs', import.meta.url)),
-    migrationsFolder: defaultMigrationsFolder(),
+    workerFile: config.app.dbWorker,
+    minerWorkerFile: config.app.minerWorker,
+    migrationsFolder: config.app.migrationsFolder,
     defaultRegion: 'US',
     host: 'browser-host',
     version: 'bench',
@@ -99,7 +104,7 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
       serverUrl: config.serverUrl,
       username: config.username,
       password: config.password,
-      workerFile: fileURLToPath(new URL('./sync-worker-ts.mjs', import.meta.url)),
+      workerFile: config.app.syncWorker,
       pullLimit: config.pullLimit,
     },
   });
@@ -109,6 +114,8 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
   let status: SyncStatus | null = null;
   let finished = false;
   let caughtUp = false;
+  /** A page has landed (the status showed a copy under way or a finished pull): the threads are up. */
+  let firstPageLanded = false;
   const cpuBefore = process.cpuUsage();
   const threadsBefore = threadTimes();
   const started = performance.now();
@@ -127,6 +134,7 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
         const r = await core.call('sync:status', {});
         if (r.ok) {
           status = r.value as SyncStatus;
+          if (status.initialSync !== null || status.lastSyncAt !== null) firstPageLanded = true;
           if (status.initialSync === null && status.lastSyncAt !== null) {
             caughtUp = true;
             finished = true;
@@ -157,6 +165,8 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
     // Lookups while the copy runs: a number of a customer whose phones have already arrived.
     const lookups: number[] = [];
     const hitTimes: number[] = [];
+    /** Lookups after the last page, before caught up: the copy builds the indexes it deferred (db/deferred-indexes.ts). */
+    const finalPhase: number[] = [];
     let hits = 0;
     let noMatch = 0;
     let wrong = 0;
@@ -165,7 +175,7 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
     const phones = [...config.phones].sort((a, b) => a.rowid - b.rowid);
     const random = new SeedRandom(1, 'bench-sync-lookups');
     const pick = (): SampledPhone => {
-      const delivered = Math.max(0, (status?.initialSync?.done ?? (status?.lastSyncAt ? Infinity : 0)) - config.rowsBeforePhones);
+      const delivered = Math.max(0, (status?.initialSync?.done ?? (firstPageLanded ? Infinity : 0)) - config.rowsBeforePhones);
       let n = 0;
       while (n < phones.length && phones[n]!.rowid <= delivered) n++;
       // None delivered yet (products and customers come first): look one up anyway, it finds nothing.
@@ -179,20 +189,20 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
         const r = await core.call('lookup:search', { query: phone.typed, limit: 20 });
         const ms = performance.now() - t;
         if (finished) break; // answered after the sync caught up: not "during"
-        // Before the first page lands the threads are still starting (under tsx: compiling): not the sync's effect.
-        const seen = status as SyncStatus | null;
-        if (seen === null || (seen.initialSync === null && seen.lastSyncAt === null)) startupLookups++;
-        else if (!r.ok) {
+        // Before the first page lands the threads are still starting: not the sync's effect.
+        if (!firstPageLanded) startupLookups++;
+        else {
           lookups.push(ms);
-          errors++;
-        } else {
-          lookups.push(ms);
-          const hitList = (r.value as LookupSearchOutput).hits;
-          if (hitList.length === 0) noMatch++;
-          else if (hitList.some((h) => h.customerId === phone.customerId)) {
-            hits++;
-            hitTimes.push(ms);
-          } else wrong++;
+          if ((status as SyncStatus | null)?.initialSync === null) finalPhase.push(ms);
+          if (!r.ok) errors++;
+          else {
+            const hitList = (r.value as LookupSearchOutput).hits;
+            if (hitList.length === 0) noMatch++;
+            else if (hitList.some((h) => h.customerId === phone.customerId)) {
+              hits++;
+              hitTimes.push(ms);
+            } else wrong++;
+          }
         }
         next += config.lookupEveryMs;
         await sleep(Math.max(0, next - performance.now()));
@@ -239,6 +249,7 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
             { name: 'sync.initial.sync_thread_cpu_s', value: syncThread.cpu, unit: 's' },
             { name: 'sync.initial.sync_thread_cpu_wait_s', value: syncThread.waitForCpu, unit: 's (runnable, waiting for a CPU)' },
             { name: 'sync.initial.rows_per_sync_thread_cpu_s', value: rows / syncThread.cpu, unit: 'rows/s' },
+            ...(syncThread.nice === null ? [] : [{ name: 'sync.initial.sync_thread_nice', value: syncThread.nice, unit: 'nice' }]),
           ]
         : []),
       { name: 'sync.initial.cache_mb', value: mb(statSync(config.cacheFile).size), unit: 'MB' },
@@ -254,6 +265,13 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
         { name: 'sync.lookup_during.before_first_page', value: startupLookups, unit: 'lookups (not in the percentiles)' },
       );
       if (hitTimes.length > 0) figures.push({ name: 'sync.lookup_during.hit_p99_ms', value: percentile(hitTimes, 0.99), unit: 'ms' });
+      // Part of the above: after the last page, while the deferred indexes are built.
+      if (finalPhase.length > 0) {
+        figures.push(
+          { name: 'sync.lookup_during.index_build.lookups', value: finalPhase.length, unit: 'lookups (part of sync.lookup_during.lookups)' },
+          { name: 'sync.lookup_during.index_build.p99_ms', value: percentile(finalPhase, 0.99), unit: 'ms' },
+        );
+      }
     }
     return { type: 'figures', figures, caughtUp, lastError };
   } finally {

@@ -3,8 +3,9 @@
  *
  * 1. A throwaway PostgreSQL database `switchboard_bench_<pid>` gets the bench cache file's
  *    server-owned rows (loadCacheFileIntoStore), and the real server runs over it in a child process.
- * 2. A workstation process (bench/sync-workstation.ts: the real CoreProcess and its threads) copies
- *    the store into an EMPTY cache file while looking callers up by phone: `sync.initial.*`,
+ * 2. A workstation process (bench/sync-workstation.ts: the real CoreProcess and its threads, built
+ *    as users run them, see bench/app-build.ts) copies the store into an EMPTY cache file while
+ *    looking callers up by phone: `sync.initial.*`,
  *    `sync.lookup_during.*`. The server's and PostgreSQL's CPU during the copy are read from /proc.
  * 3. The same phone lookup asked of the server over HTTP, for the numbers run.ts looked up locally:
  *    `lookup.server_http.*`.
@@ -17,7 +18,6 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { PULL_PAGE } from '../src-shared/contracts/sync-protocol';
@@ -27,6 +27,7 @@ import { rawInsert } from './sync-raw';
 import { processCpuSeconds } from './sync-proc';
 import { BackendCpu, createDatabase, dropDatabase, fillStore, signIn, StoreProcess } from './sync-store';
 import type { SampledPhone, WorkstationConfig, WorkstationReport } from './sync-workstation';
+import type { BuiltWorkstation } from './app-build';
 import { percentile, type Figure } from './stats';
 
 export interface SyncBenchOptions {
@@ -35,6 +36,8 @@ export interface SyncBenchOptions {
   sourceDb: string;
   /** Where the synced and the raw cache files go (removed at the end). */
   workDir: string;
+  /** The bundled workstation and the app's built workers (bench/app-build.ts). */
+  workstation: BuiltWorkstation;
   /** The numbers run.ts looked up locally, as typed, with their customer: the server is asked for the same ones. */
   phones: readonly { typed: string; customerId: string }[];
   iterations: number;
@@ -74,12 +77,12 @@ function phonesForSyncLookups(sourceDb: string): SampledPhone[] {
   }
 }
 
-/** Forks the workstation process, hands it its config, and waits for its report (bounded). */
-function runWorkstation(config: WorkstationConfig, repo: string, track: (child: ChildProcess) => void): Promise<WorkstationReport> {
+/** Forks the workstation process (built JavaScript, plain node), hands it its config, and waits for its report (bounded). */
+function runWorkstation(script: string, config: WorkstationConfig, repo: string, track: (child: ChildProcess) => void): Promise<WorkstationReport> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL('./sync-workstation.ts', import.meta.url)), [], {
+    const child = fork(script, [], {
       cwd: repo,
-      execArgv: ['--import', 'tsx', ...cpuProfileArgs()],
+      execArgv: cpuProfileArgs(),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     track(child);
@@ -184,11 +187,14 @@ export async function benchSync(options: SyncBenchOptions): Promise<Figure[]> {
     const serverCpuBefore = processCpuSeconds(server.pid);
     const sampler = setInterval(() => void backends.sample().catch(() => undefined), 1000);
     console.log(`Sync: initial sync of ${fmt(filled.load.rows)} rows into an empty cache (pages of ${PULL_PAGE.max}), a phone lookup every ${LOOKUP_EVERY_MS} ms …`);
+    const { script, ...app } = options.workstation;
     let report: WorkstationReport;
     try {
       report = await runWorkstation(
+        script,
         {
           cacheFile,
+          app,
           serverUrl: server.url,
           username: user.username,
           password: user.password,
@@ -260,10 +266,13 @@ export async function benchSync(options: SyncBenchOptions): Promise<Figure[]> {
       console.log(`  raw insert: ${fmt(rows)} rows (${table}) · ${seconds.toFixed(0)} s inserting · ${fmt(rows / seconds)} rows/s`);
     });
     const rawRate = raw.rows / raw.insertSeconds;
-    console.log(`  ${fmt(raw.rows)} rows in ${raw.insertSeconds.toFixed(1)} s of inserts = ${fmt(rawRate)} rows/s`);
+    console.log(
+      `  ${fmt(raw.rows)} rows in ${raw.insertSeconds.toFixed(1)} s of inserts = ${fmt(rawRate)} rows/s (of which ${raw.indexBuildSeconds.toFixed(1)} s building ${raw.deferredIndexes.length} deferred indexes at the end)`,
+    );
     figures.push(
       { name: 'sync.raw_insert.rows_per_s', value: rawRate, unit: 'rows/s' },
       { name: 'sync.raw_insert.seconds', value: raw.insertSeconds, unit: 's' },
+      { name: 'sync.raw_insert.index_build_seconds', value: raw.indexBuildSeconds, unit: 's (part of sync.raw_insert.seconds)' },
       { name: 'sync.raw_insert.cpu_s', value: raw.insertCpuSeconds, unit: 's' },
       ...(raw.insertCpuWaitSeconds === null ? [] : [{ name: 'sync.raw_insert.cpu_wait_s', value: raw.insertCpuWaitSeconds, unit: 's (runnable, waiting for a CPU)' }]),
       { name: 'sync.raw_insert.rows_per_cpu_s', value: raw.rows / raw.insertCpuSeconds, unit: 'rows/s' },

@@ -94,6 +94,8 @@ describe('the first copy into an empty cache', { timeout: 120_000 }, () => {
       expect(duringOrders.length).toBeGreaterThan(1);
       for (const s of duringOrders) expect(s).toMatchObject({ missing: ALL_DEFERRABLE.length, ready: false });
       expectIndexesAsDeclared(c);
+      // The build ran with a small page cache (its sort memory); the connection's own is back.
+      expect(c.pragma('cache_size', { simple: true })).toBe(-65_536);
       expect(engine.status().orderHistoryReady).toBe(true);
       expect(c.prepare(`SELECT count(*) FROM order_lines`).pluck().get()).toBe(await server.count(sqlCount('order_lines')));
       expect(await engine.check()).toMatchObject({ match: true });
