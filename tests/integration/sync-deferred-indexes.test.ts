@@ -221,6 +221,20 @@ describe('the first copy into an empty cache', { timeout: 120_000 }, () => {
   });
 });
 
+describe('a save while an index is being built', () => {
+  it('waits up to a minute for the write lock (a build takes seconds) instead of failing after 5 s; readers keep 5 s', () => {
+    const cache = tempCache();
+    try {
+      expect(cache.db.$client.pragma('busy_timeout', { simple: true })).toBe(60_000);
+      const reader = openCache(cache.file, { readonly: true });
+      expect(reader.$client.pragma('busy_timeout', { simple: true })).toBe(5_000);
+      reader.$client.close();
+    } finally {
+      cache.cleanup();
+    }
+  });
+});
+
 describe('an upgrade while indexes are deferred', { timeout: 60_000 }, () => {
   it('builds them before running a migration that expects them', () => {
     const cache = tempCache();

@@ -17,6 +17,11 @@ export function applySyncConnectionPragmas(client: Database.Database): void {
   // stays in this process's resident memory. Through SQLite's own page cache it is bounded by
   // cache_size (applyPragmas), which keeps the initial copy's memory flat.
   client.pragma('mmap_size = 0');
+  // 32 MiB rather than the 64 every other connection has: the copy's rows go in key order and the
+  // order tables' random-order indexes are built at its end (db/deferred-indexes.ts), so a bigger
+  // cache buys little. Measured side by side at 200,000 customers: 64 MiB 95k rows/s, peak RSS
+  // 449 MB; 32 MiB 110k rows/s, 386 MB; 16 MiB 104k rows/s, 388 MB.
+  client.pragma('cache_size = -32768');
   // Checkpoint after ~80 MB of WAL rather than SQLite's 4 MB: the copy changes the same index pages
   // again and again, and between two checkpoints each is written back to the database file once
   // (measured on 950k rows: 81k → 95k rows/s inserted). Readers find pages in the WAL by its hash

@@ -13,7 +13,7 @@ import { runHandler } from '../rpc/dispatch';
 import { isChannel, isDbChannel, isSyncChannel, type SyncChannel } from '../../../src-shared/contracts';
 import { fail, ok, type Result } from '../../../src-shared/result';
 import { isCountryCode } from '../../../src-shared/domain/phone';
-import { restoreDeferredIndexes, seedDemoIfEmpty } from '../seed/generator';
+import { restoreDeferredIndexes } from '../seed/seed-indexes';
 import { answerWithoutStore } from '../sync/local-only';
 import type { FromWorker, ToWorker, WorkerConfig } from './protocol';
 
@@ -36,7 +36,8 @@ try {
   if (config.role === 'writer') {
     // A bulk seed killed mid-load leaves its deferred indexes listed in cache_meta: build them now.
     restoreDeferredIndexes(db);
-    if (config.demoSeed) seedDemoIfEmpty(db);
+    // The generator (with faker's locale data, ~35 MB per thread) is loaded only to seed demo data.
+    if (config.demoSeed) (await import('../seed/generator')).seedDemoIfEmpty(db);
   }
 } catch (e) {
   send({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });
