@@ -61,6 +61,22 @@ function engineFor(cache: TempCache, extra: Partial<SyncEngineOptions> = {}): Sy
   });
 }
 
+/** Runs a first copy into `cache` and stops it (as a quit does) once `table` has rows. */
+async function copyUntilRowsIn(cache: TempCache, table: 'orders' | 'order_lines'): Promise<void> {
+  let stopAsked = false;
+  const engine: SyncEngine = engineFor(cache, {
+    onPulled: () => {
+      if (!stopAsked && (cache.db.$client.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number) > 0) {
+        stopAsked = true;
+        void engine.stop();
+      }
+    },
+  });
+  engine.start();
+  await vi.waitFor(() => expect(stopAsked).toBe(true), WAIT);
+  await engine.stop();
+}
+
 async function caughtUp(engine: SyncEngine): Promise<void> {
   await vi.waitFor(() => expect(engine.status()).toMatchObject({ state: 'online', initialSync: null, lastSyncAt: expect.any(Number) }), WAIT);
 }
@@ -108,19 +124,7 @@ describe('the first copy into an empty cache', { timeout: 120_000 }, () => {
   it('stopped half-way, keeps them deferred across the restart and builds them when the resumed copy ends', async () => {
     const cache = tempCache();
     try {
-      let stopAsked = false;
-      const first: SyncEngine = engineFor(cache, {
-        onPulled: () => {
-          const orders = cache.db.$client.prepare(`SELECT count(*) FROM orders`).pluck().get() as number;
-          if (orders > 0 && !stopAsked) {
-            stopAsked = true;
-            void first.stop();
-          }
-        },
-      });
-      first.start();
-      await vi.waitFor(() => expect(stopAsked).toBe(true), WAIT);
-      await first.stop();
+      await copyUntilRowsIn(cache, 'orders');
       const c = cache.db.$client;
       expect(c.prepare(`SELECT value FROM cache_meta WHERE key = 'sync_phase'`).pluck().get()).toBe('snapshot');
       expect(missing(c)).toEqual(ALL_DEFERRABLE);
@@ -172,18 +176,7 @@ describe('the first copy into an empty cache', { timeout: 120_000 }, () => {
   it('a reset of a half-copied cache builds the deferred indexes before it re-reads the tables by them', async () => {
     const cache = tempCache();
     try {
-      let stopAsked = false;
-      const first: SyncEngine = engineFor(cache, {
-        onPulled: () => {
-          if (!stopAsked && (cache.db.$client.prepare(`SELECT count(*) FROM order_lines`).pluck().get() as number) > 0) {
-            stopAsked = true;
-            void first.stop();
-          }
-        },
-      });
-      first.start();
-      await vi.waitFor(() => expect(stopAsked).toBe(true), WAIT);
-      await first.stop();
+      await copyUntilRowsIn(cache, 'order_lines');
       const c = cache.db.$client;
       expect(missing(c)).toEqual(ALL_DEFERRABLE);
       const duringReset: number[] = [];
