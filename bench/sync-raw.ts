@@ -21,7 +21,7 @@ import Database from 'better-sqlite3';
 import { SYNC_TABLES } from '../src-shared/sync/tables';
 import { openCache } from '../src-main/core/db/open';
 import { buildDeferredIndexes, deferIndexes } from '../src-main/core/db/deferred-indexes';
-import { applySyncConnectionPragmas, copyCacheSizeFor } from '../src-main/core/sync/sync-connection';
+import { applySyncConnectionPragmas } from '../src-main/core/sync/sync-connection';
 import { LOADED_TABLES } from '../server/src/seed/cache-load';
 import { ownThreadTimes } from './sync-proc';
 
@@ -79,8 +79,6 @@ export function rawInsert(sourceFile: string, targetFile: string, onProgress?: (
     for (const table of SYNC_TABLES.filter((t) => LOADED_TABLES.includes(t.name))) {
       const columns = table.columns.map((c) => `"${c.name}"`).join(', ');
       const placeholders = `(${table.columns.map(() => '?').join(', ')})`;
-      // The page cache the sync's snapshot applies this table's rows with.
-      client.pragma(`cache_size = ${copyCacheSizeFor(table.name)}`);
       const read = source.prepare(`SELECT ${columns} FROM "${table.name}" ORDER BY ${table.key.map((k) => `"${k}"`).join(', ')}`).raw(true);
       const insertOne = client.prepare(`INSERT INTO "${table.name}" (${columns}) VALUES ${placeholders}`);
       const insertMany = client.prepare(`INSERT INTO "${table.name}" (${columns}) VALUES ${Array.from({ length: RAW_STATEMENT_ROWS }, () => placeholders).join(', ')}`);

@@ -29,7 +29,6 @@ import type Database from 'better-sqlite3';
 import { SYNC_TABLES, rowKey, type SyncTable, type SyncTableName } from '../../../src-shared/sync/tables';
 import type { PullResponse } from '../../../src-shared/contracts/sync-protocol';
 import { PendingWrites } from './pending-writes';
-import { copyCacheSizeFor, SYNC_CACHE_SIZE } from './sync-connection';
 import { buildDeferredIndexes, deferIndexes, deferredIndexNames, DEFERRABLE_INDEXES } from '../db/deferred-indexes';
 
 /** cache_meta keys of the pull side. */
@@ -166,8 +165,6 @@ export class PageApplier {
   private pending: PendingWrites = PendingWrites.none;
   private pendingFingerprint = '';
   private readonly seenInsert = new Map<SyncTableName, Database.Statement>();
-  /** The page cache last set by useCacheSize (null: as the connection was opened). */
-  private cacheSize: number | null = null;
 
   constructor(private readonly client: Database.Database) {
     for (const table of SYNC_TABLES) this.plans.set(table.name, this.plan(table));
@@ -359,20 +356,12 @@ export class PageApplier {
           `The central store sent ${table.name} with columns (${part.columns.join(', ')}), but this app expects (${plan.names.join(', ')}). Update Switchboard or the store so both are the same version.`,
         );
       }
-      this.useCacheSize(page.phase === 'snapshot' ? copyCacheSizeFor(table.name) : SYNC_CACHE_SIZE);
       const changed = this.upsertRows(plan, part.rows as Row[], page.phase === 'snapshot' ? snapshot : null, outcome);
       if (changed > 0) changedTables.add(table.name);
       outcome.changed += changed;
     }
 
     if (page.snapshotComplete && snapshot) outcome.changed += this.finishSnapshot(snapshot, changedTables);
-  }
-
-  /** Sets this connection's page cache (see sync-connection.ts) when it is not that already. */
-  private useCacheSize(size: number): void {
-    if (size === this.cacheSize) return;
-    this.client.pragma(`cache_size = ${size}`);
-    this.cacheSize = size;
   }
 
   private upsertRows(plan: TablePlan, rows: Row[], snapshot: SnapshotPlan | null, outcome: ApplyOutcome): number {

@@ -3,28 +3,6 @@
  * The benchmark's raw-insert yardstick (bench/sync-raw.ts) uses the same, so the two compare alike.
  */
 import type Database from 'better-sqlite3';
-import type { SyncTableName } from '../../../src-shared/sync/tables';
-
-/**
- * The sync connection's page cache (SQLite units; negative: KiB): 32 MiB rather than the 64 every
- * other connection has. A first copy's rows arrive in key order and the order tables' random-order
- * indexes are built at its end (db/deferred-indexes.ts), so most of the copy gains little from a
- * bigger cache. Side by side at 200,000 customers: 64 MiB 95k rows/s, peak RSS 449 MB; 32 MiB
- * 110k rows/s, 386 MB; 16 MiB 104k rows/s, 388 MB.
- */
-export const SYNC_CACHE_SIZE = -32_768;
-/**
- * While a snapshot copies the customer-side tables, whose secondary indexes (phone, email, customer,
- * the name FTS) take keys in random order and stay live for lookups, the cache is 64 MiB: at a
- * million customers 32 MiB made that part ~20% slower (S3 vs S4 in BENCHMARKS.md).
- */
-export const RANDOM_KEY_COPY_CACHE_SIZE = -65_536;
-const RANDOM_KEY_TABLES: ReadonlySet<SyncTableName> = new Set(['customers', 'customer_phones', 'customer_emails', 'customer_addresses']);
-
-/** The page cache a snapshot applies `table`'s rows with. */
-export function copyCacheSizeFor(table: SyncTableName): number {
-  return RANDOM_KEY_TABLES.has(table) ? RANDOM_KEY_COPY_CACHE_SIZE : SYNC_CACHE_SIZE;
-}
 
 export function applySyncConnectionPragmas(client: Database.Database): void {
   // Received-key tables of a reset can hold millions of keys: let them spill to disk.
@@ -39,7 +17,11 @@ export function applySyncConnectionPragmas(client: Database.Database): void {
   // stays in this process's resident memory. Through SQLite's own page cache it is bounded by
   // cache_size (applyPragmas), which keeps the initial copy's memory flat.
   client.pragma('mmap_size = 0');
-  client.pragma(`cache_size = ${SYNC_CACHE_SIZE}`);
+  // 32 MiB rather than the 64 every other connection has: the copy's rows go in key order and the
+  // order tables' random-order indexes are built at its end (db/deferred-indexes.ts), so a bigger
+  // cache buys little. Measured side by side at 200,000 customers: 64 MiB 95k rows/s, peak RSS
+  // 449 MB; 32 MiB 110k rows/s, 386 MB; 16 MiB 104k rows/s, 388 MB.
+  client.pragma('cache_size = -32768');
   // Checkpoint after ~80 MB of WAL rather than SQLite's 4 MB: the copy changes the same index pages
   // again and again, and between two checkpoints each is written back to the database file once
   // (measured on 950k rows: 81k → 95k rows/s inserted). Readers find pages in the WAL by its hash
