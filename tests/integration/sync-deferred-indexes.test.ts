@@ -174,6 +174,42 @@ describe('the first copy into an empty cache', { timeout: 120_000 }, () => {
     }
   });
 
+  it('a build that fails (the write lock held past the busy timeout) is retried by the next cycle until it succeeds', async () => {
+    const cache = tempCache();
+    const other = new Database(cache.file);
+    const failures: string[] = [];
+    let held = false;
+    let engine: SyncEngine | undefined;
+    try {
+      cache.db.$client.pragma('busy_timeout = 100');
+      engine = engineFor(cache, {
+        retry: { baseMs: 50, capMs: 200 },
+        log: (message, error) => {
+          if (error !== undefined) failures.push(`${message}: ${String(error)}`);
+        },
+        // Called just before the build: another connection takes the write lock for 600 ms.
+        publishStatus: () => {
+          if (held) return;
+          held = true;
+          other.exec('BEGIN IMMEDIATE');
+          setTimeout(() => other.exec('COMMIT'), 600);
+        },
+      });
+      engine.start();
+      await vi.waitFor(() => expect(engine?.status()).toMatchObject({ state: 'online', initialSync: null, orderHistoryReady: true }), WAIT);
+      expect(held).toBe(true);
+      expect(failures.length).toBeGreaterThan(0);
+      expect(failures[0]).toMatch(/database is locked/i);
+      expectIndexesAsDeclared(cache.db.$client);
+      expect(await engine.check()).toMatchObject({ match: true });
+    } finally {
+      await engine?.stop();
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+      cache.cleanup();
+    }
+  });
+
   it('a reset of a half-copied cache builds the deferred indexes before it re-reads the tables by them', async () => {
     const cache = tempCache();
     try {

@@ -157,9 +157,6 @@ export class SyncEngine {
       this.log('an interrupted snapshot that tracked received rows starts over');
       this.applier.clearCursor();
     }
-    // A copy that finished its rows but stopped before building the indexes it deferred: build them
-    // now (a copy still under way builds them at its end, and one that starts over before it begins).
-    if (stored.phase === 'log') this.buildDeferredIndexes();
     this.loop = this.run();
     if (this.options.live !== false) this.events = this.followEvents();
   }
@@ -266,6 +263,10 @@ export class SyncEngine {
     this.nowRequested = false;
     this.poked = false;
     if (this.resetRequested) this.startOver('a reset was asked for');
+    // Indexes a copy deferred, when no copy is running: it stopped (a quit, a crash) after its last
+    // page and before the build, or the build failed (the cycle fails and is retried with backoff).
+    // A copy still under way builds them at its end, and one that starts over before it begins.
+    if (!this.applier.orderHistoryReady() && this.applier.readCursor().phase === 'log') this.buildDeferredIndexes();
     await this.signedIn();
     await this.pushAll();
     await this.deliverAudit();
