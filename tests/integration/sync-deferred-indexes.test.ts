@@ -16,6 +16,7 @@ import { loadDemoIfEmpty } from '../../server/src/seed/demo';
 import { defaultMigrationsFolder, ensureClientId, openCache } from '../../src-main/core/db/open';
 import { DEFERRABLE_INDEXES, DEFERRED_INDEXES_KEY, deferIndexes, deferredIndexNames } from '../../src-main/core/db/deferred-indexes';
 import { SyncEngine, type SyncEngineOptions } from '../../src-main/core/sync/sync-engine';
+import { deferIndexes as deferSeedIndexes } from '../../src-main/core/seed/seed-indexes';
 import { plantCustomer, tempCache, type TempCache } from '../helpers/cache';
 import { testCore } from '../helpers/core';
 import { StoreServer } from '../helpers/store-server';
@@ -291,27 +292,47 @@ describe('a save while an index is being built', { timeout: 60_000 }, () => {
 });
 
 describe('an upgrade while indexes are deferred', { timeout: 60_000 }, () => {
-  it('builds them before running a migration that expects them', () => {
-    const cache = tempCache();
+  /** The app's migrations plus a later release's one that rebuilds one of the deferred indexes. */
+  function migrationsWithIndexRebuild(): string {
     const folder = mkdtempSync(join(tmpdir(), 'switchboard-migrations-'));
+    cpSync(defaultMigrationsFolder(), folder, { recursive: true });
+    const journalFile = join(folder, 'meta/_journal.json');
+    const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { idx: number; when: number; tag: string; version: string; breakpoints: boolean }[] };
+    const last = journal.entries[journal.entries.length - 1];
+    if (!last) throw new Error('no migrations');
+    const tag = `${String(last.idx + 1).padStart(4, '0')}_test_rebuild_index`;
+    journal.entries.push({ ...last, idx: last.idx + 1, when: last.when + 1, tag });
+    writeFileSync(journalFile, JSON.stringify(journal));
+    writeFileSync(
+      join(folder, `${tag}.sql`),
+      'DROP INDEX `order_lines_customer_idx`;--> statement-breakpoint\nCREATE INDEX `order_lines_customer_idx` ON `order_lines` (`customer_id`,`product_id`);',
+    );
+    return folder;
+  }
+
+  it('builds those a copy deferred before running a migration that expects them', () => {
+    const cache = tempCache();
+    const folder = migrationsWithIndexRebuild();
     try {
       dropAsDeferred(cache.db.$client);
       cache.db.$client.close();
-      // A later release's migration that rebuilds one of the deferred indexes.
-      cpSync(defaultMigrationsFolder(), folder, { recursive: true });
-      const journalFile = join(folder, 'meta/_journal.json');
-      const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { idx: number; when: number; tag: string; version: string; breakpoints: boolean }[] };
-      const last = journal.entries[journal.entries.length - 1];
-      if (!last) throw new Error('no migrations');
-      const tag = `${String(last.idx + 1).padStart(4, '0')}_test_rebuild_index`;
-      journal.entries.push({ ...last, idx: last.idx + 1, when: last.when + 1, tag });
-      writeFileSync(journalFile, JSON.stringify(journal));
-      writeFileSync(
-        join(folder, `${tag}.sql`),
-        'DROP INDEX `order_lines_customer_idx`;--> statement-breakpoint\nCREATE INDEX `order_lines_customer_idx` ON `order_lines` (`customer_id`,`product_id`);',
-      );
       cache.db = openCache(cache.file, { migrationsFolder: folder });
       expectIndexesAsDeclared(cache.db.$client);
+    } finally {
+      cache.cleanup();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('builds those an interrupted bulk seed deferred too', () => {
+    const cache = tempCache();
+    const folder = migrationsWithIndexRebuild();
+    try {
+      deferSeedIndexes(cache.db.$client);
+      expect(missing(cache.db.$client)).toEqual(ALL_DEFERRABLE);
+      cache.db.$client.close();
+      cache.db = openCache(cache.file, { migrationsFolder: folder });
+      expect(indexSql(cache.db.$client)).toEqual(declared);
     } finally {
       cache.cleanup();
       rmSync(folder, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema';
 import { buildDeferredIndexes, DEFERRED_INDEXES_KEY } from './deferred-indexes';
+import { restoreSeedIndexes, SEED_DEFERRED_INDEXES_KEY } from '../seed/seed-indexes';
 
 export type CacheDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -68,7 +69,10 @@ export function openCache(file: string, options: OpenOptions = {}): CacheDb {
       try {
         // Migrations are written against the full schema: indexes a first copy left to build at its
         // end are built before any migration runs (only then: otherwise the copy resumes and builds them).
-        if (hasDeferredIndexes(client) && hasPendingMigrations(client, migrationsFolder)) buildDeferredIndexes(client);
+        if (hasDeferredIndexes(client) && hasPendingMigrations(client, migrationsFolder)) {
+          buildDeferredIndexes(client);
+          restoreSeedIndexes(client);
+        }
         migrate(db, { migrationsFolder });
       } catch (e) {
         throw new MigrationError(file, e);
@@ -84,7 +88,7 @@ export function openCache(file: string, options: OpenOptions = {}): CacheDb {
 
 function hasDeferredIndexes(client: Database.Database): boolean {
   const metaExists = client.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cache_meta'`).get() !== undefined;
-  return metaExists && client.prepare(`SELECT 1 FROM cache_meta WHERE key = ?`).get(DEFERRED_INDEXES_KEY) !== undefined;
+  return metaExists && client.prepare(`SELECT 1 FROM cache_meta WHERE key IN (?, ?)`).get(DEFERRED_INDEXES_KEY, SEED_DEFERRED_INDEXES_KEY) !== undefined;
 }
 
 function hasPendingMigrations(client: Database.Database, migrationsFolder: string): boolean {

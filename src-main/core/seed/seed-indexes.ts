@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { CacheDb } from '../db/open';
 
 const DEFERRED_INDEX_TABLES = ['customer_phones', 'customer_emails', 'customer_addresses', 'orders', 'order_lines'];
-const DEFERRED_INDEXES_KEY = 'seed_deferred_indexes';
+export const SEED_DEFERRED_INDEXES_KEY = 'seed_deferred_indexes';
 
 /**
  * Drops the secondary indexes of the child tables for a bulk load; `restoreDeferredIndexes`
@@ -24,7 +24,7 @@ export function deferIndexes(client: Database.Database): void {
   client.transaction(() => {
     client
       .prepare(`INSERT INTO cache_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
-      .run(DEFERRED_INDEXES_KEY, JSON.stringify(indexes));
+      .run(SEED_DEFERRED_INDEXES_KEY, JSON.stringify(indexes));
     for (const index of indexes) client.exec(`DROP INDEX "${index.name.replace(/"/g, '""')}"`);
   })();
 }
@@ -34,8 +34,12 @@ export function deferIndexes(client: Database.Database): void {
  * Returns how many it built; does nothing when none are pending.
  */
 export function restoreDeferredIndexes(db: CacheDb): number {
-  const client = db.$client;
-  const pending = client.prepare(`SELECT value FROM cache_meta WHERE key = ?`).pluck().get(DEFERRED_INDEXES_KEY) as string | undefined;
+  return restoreSeedIndexes(db.$client);
+}
+
+/** `restoreDeferredIndexes` on a bare connection (openCache runs it before a pending migration). */
+export function restoreSeedIndexes(client: Database.Database): number {
+  const pending = client.prepare(`SELECT value FROM cache_meta WHERE key = ?`).pluck().get(SEED_DEFERRED_INDEXES_KEY) as string | undefined;
   if (pending === undefined) return 0;
   const indexes = JSON.parse(pending) as { name: string; sql: string }[];
   // Index builds sort every row; with temp_store=MEMORY (the connection default) the sorter would
@@ -45,7 +49,7 @@ export function restoreDeferredIndexes(db: CacheDb): number {
   try {
     client.transaction(() => {
       for (const index of indexes) client.exec(index.sql.replace(/^CREATE (UNIQUE )?INDEX /i, (_m, unique: string | undefined) => `CREATE ${unique ?? ''}INDEX IF NOT EXISTS `));
-      client.prepare(`DELETE FROM cache_meta WHERE key = ?`).run(DEFERRED_INDEXES_KEY);
+      client.prepare(`DELETE FROM cache_meta WHERE key = ?`).run(SEED_DEFERRED_INDEXES_KEY);
     })();
   } finally {
     client.pragma(`temp_store = ${tempStore}`);
