@@ -73,8 +73,16 @@ export function deferredIndexNames(client: Database.Database): string[] {
  * table, so they answer "still arriving" instead. One point read of cache_meta.
  */
 export function orderHistoryArriving(client: Database.Database): boolean {
-  return client.prepare(`SELECT EXISTS (SELECT 1 FROM cache_meta WHERE key = ?)`).pluck().get(DEFERRED_INDEXES_KEY) === 1;
+  let statement = arrivingStatements.get(client);
+  if (!statement) {
+    statement = client.prepare(`SELECT EXISTS (SELECT 1 FROM cache_meta WHERE key = ?)`).pluck();
+    arrivingStatements.set(client, statement);
+  }
+  return statement.get(DEFERRED_INDEXES_KEY) === 1;
 }
+
+/** Prepared once per connection: lookups and the customer card ask on every call. */
+const arrivingStatements = new WeakMap<Database.Database, Database.Statement>();
 
 /**
  * Drops the deferrable indexes of those `tables` that are empty, remembering how to build them, in
