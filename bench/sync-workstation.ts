@@ -40,6 +40,8 @@ export interface WorkstationConfig {
   phones: SampledPhone[];
   /** Rows the snapshot sends before the first phone (the tables before customer_phones). */
   rowsBeforePhones: number;
+  /** Each synced table's rows in the store, in the snapshot's order: when the copy passes each one. */
+  tableRows: { table: string; rows: number }[];
   /** One lookup starts every this many ms (a busy desk, not a flood that would starve the sync). */
   lookupEveryMs: number;
   /** Give up waiting for the sync after this long (the figures then say it did not catch up). */
@@ -127,6 +129,20 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
     if (!signedIn.ok) throw new Error(`Signing in on the bench workstation failed: ${signedIn.error.message}`);
     const rssStarted = process.memoryUsage.rss();
 
+    // When `done` first passes the end of each table (the snapshot sends them in order) and when
+    // the last page landed (the rest, until caught up, is building the deferred indexes).
+    const boundaries: { table: string; end: number; at: number | null }[] = [];
+    let cumulative = 0;
+    for (const { table, rows } of config.tableRows) {
+      if (rows === 0) continue;
+      cumulative += rows;
+      boundaries.push({ table, end: cumulative, at: null });
+    }
+    const markBoundaries = (done: number) => {
+      const now = performance.now();
+      for (const b of boundaries) if (b.at === null && done >= b.end) b.at = now;
+    };
+
     // Sync status, as the window polls it; "caught up" = no initial copy running and a pull reached the end.
     const watch = (async () => {
       let lastPrint = performance.now();
@@ -135,6 +151,8 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
         if (r.ok) {
           status = r.value as SyncStatus;
           if (status.initialSync !== null || status.lastSyncAt !== null) firstPageLanded = true;
+          if (status.initialSync !== null) markBoundaries(status.initialSync.done);
+          else if (firstPageLanded) markBoundaries(Infinity);
           if (status.initialSync === null && status.lastSyncAt !== null) {
             caughtUp = true;
             finished = true;
@@ -255,6 +273,16 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
       { name: 'sync.initial.cache_mb', value: mb(statSync(config.cacheFile).size), unit: 'MB' },
       { name: 'sync.initial.loadavg_1m', value: loads.length > 0 ? loads.reduce((a, b) => a + b, 0) / loads.length : (loadavg()[0] ?? 0), unit: 'load' },
     ];
+    // Seconds per table (from when the previous table's last row landed), as the status polled every
+    // 100 ms saw it; the index build is from the last page to caught up.
+    let previous = started;
+    for (const b of boundaries) {
+      if (b.at === null) continue;
+      figures.push({ name: `sync.initial.table_s.${b.table}`, value: (b.at - previous) / 1000, unit: 's' });
+      previous = b.at;
+    }
+    const lastPage = boundaries.at(-1)?.at;
+    if (caughtUp && lastPage != null) figures.push({ name: 'sync.initial.after_last_page_s', value: (started + elapsedMs - lastPage) / 1000, unit: 's (building the deferred indexes)' });
     if (lookups.length > 0) {
       figures.push(
         { name: 'sync.lookup_during.p50_ms', value: percentile(lookups, 0.5), unit: 'ms' },

@@ -201,6 +201,7 @@ export async function benchSync(options: SyncBenchOptions): Promise<Figure[]> {
           pullLimit: PULL_PAGE.max,
           phones,
           rowsBeforePhones,
+          tableRows: SYNC_TABLES.map((t) => ({ table: t.name, rows: filled.load.tables[t.name] ?? 0 })),
           lookupEveryMs: LOOKUP_EVERY_MS,
           // Bounded: slower than 10,000 rows/s (20× short of the target) is not worth waiting for.
           deadlineMs: 10 * 60_000 + (filled.load.rows / 10_000) * 1000,
