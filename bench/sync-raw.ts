@@ -8,9 +8,10 @@
  *   src-main/core/sync/sync-connection.ts, and foreign keys off as in page-applier.ts).
  * - Tables go in the order the store loaded them (SYNC_TABLES order), each read from the source
  *   `ORDER BY` its SYNC_TABLES key columns: the store's snapshot is keyset-paged in key order.
- * - Before the first insert, `deferIndexes(client, ['orders', 'order_lines'])` drops the order
- *   tables' four non-unique indexes, and after the last one `buildDeferredIndexes` builds them
- *   (src-main/core/db/deferred-indexes.ts), as the sync does into an empty cache.
+ * - Before the first insert, `deferIndexes` drops what the sync's first copy defers into an empty
+ *   cache (src-main/core/db/deferred-indexes.ts): the contact tables' indexes and the name search's
+ *   triggers (built, with the name index rebuilt, once the tables after them begin, as the sync
+ *   does) and the order tables' four non-unique indexes (built after the last row).
  * - Rows go in 5,000 per transaction, as multi-row INSERT statements of 64 rows (UPSERT_BATCH in
  *   page-applier.ts), the rest of each transaction one row per statement.
  *
@@ -20,7 +21,7 @@
 import Database from 'better-sqlite3';
 import { SYNC_TABLES } from '../src-shared/sync/tables';
 import { openCache } from '../src-main/core/db/open';
-import { buildDeferredIndexes, deferIndexes } from '../src-main/core/db/deferred-indexes';
+import { buildDeferredIndexes, deferIndexes, DIRECTORY_TABLES, ORDER_HISTORY_TABLES } from '../src-main/core/db/deferred-indexes';
 import { applySyncConnectionPragmas } from '../src-main/core/sync/sync-connection';
 import { LOADED_TABLES } from '../server/src/seed/cache-load';
 import { ownThreadTimes } from './sync-proc';
@@ -29,7 +30,8 @@ export const RAW_BATCH_ROWS = 5000;
 /** Rows per INSERT statement: page-applier.ts's UPSERT_BATCH. */
 export const RAW_STATEMENT_ROWS = 64;
 /** The tables whose non-unique indexes the sync's first copy builds after its rows. */
-const DEFERRED_TABLES = ['orders', 'order_lines'];
+const DEFERRED_TABLES = [...DIRECTORY_TABLES, ...ORDER_HISTORY_TABLES];
+const lastDirectoryTable = Math.max(...DIRECTORY_TABLES.map((name) => SYNC_TABLES.findIndex((t) => t.name === name)));
 
 export interface RawInsertSummary {
   rows: number;
@@ -76,7 +78,13 @@ export function rawInsert(sourceFile: string, targetFile: string, onProgress?: (
     const client = target.$client;
     const deferred = timed(() => deferIndexes(client, DEFERRED_TABLES));
     // The tables the store was loaded with, in the same order: exactly the rows the sync delivers.
+    let directoryBuilt = false;
     for (const table of SYNC_TABLES.filter((t) => LOADED_TABLES.includes(t.name))) {
+      // As the sync: the directory's indexes and name search once its tables are all in.
+      if (!directoryBuilt && !DIRECTORY_TABLES.includes(table.name) && SYNC_TABLES.findIndex((t) => t.name === table.name) > lastDirectoryTable) {
+        timed(() => buildDeferredIndexes(client, undefined, 'directory'));
+        directoryBuilt = true;
+      }
       const columns = table.columns.map((c) => `"${c.name}"`).join(', ');
       const placeholders = `(${table.columns.map(() => '?').join(', ')})`;
       const read = source.prepare(`SELECT ${columns} FROM "${table.name}" ORDER BY ${table.key.map((k) => `"${k}"`).join(', ')}`).raw(true);

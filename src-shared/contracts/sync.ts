@@ -82,6 +82,12 @@ export const syncStatus = z.object({
    * at its end): order lists, purchases and purchase-based suggestions are empty until then.
    */
   orderHistoryReady: z.boolean(),
+  /**
+   * False while the first copy is still bringing in customers and their phones, emails and
+   * addresses (their indexes and the name search are built once those tables are in, early in the
+   * copy): caller lookup says the directory is still arriving instead of answering from part of it.
+   */
+  directoryReady: z.boolean(),
 });
 export type SyncStatus = z.infer<typeof syncStatus>;
 

@@ -138,6 +138,7 @@ async function standInEngine(page: Page) {
     dataVersion: 1,
     lastCheck: null,
     orderHistoryReady: true,
+    directoryReady: true,
   };
   let polls = 0;
   let check: SyncCheckResult | null = null;

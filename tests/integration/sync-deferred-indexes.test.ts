@@ -14,7 +14,16 @@ import Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { loadDemoIfEmpty } from '../../server/src/seed/demo';
 import { defaultMigrationsFolder, ensureClientId, openCache } from '../../src-main/core/db/open';
-import { DEFERRABLE_INDEXES, DEFERRED_INDEXES_KEY, deferIndexes, deferredIndexNames } from '../../src-main/core/db/deferred-indexes';
+import {
+  DEFERRABLE_INDEXES,
+  DEFERRED_DIRECTORY_KEY,
+  DEFERRED_INDEXES_KEY,
+  DIRECTORY_DEFERRABLE,
+  DIRECTORY_TABLES,
+  deferIndexes,
+  deferredIndexNames,
+  NAME_SEARCH_TRIGGERS,
+} from '../../src-main/core/db/deferred-indexes';
 import { SyncEngine, type SyncEngineOptions } from '../../src-main/core/sync/sync-engine';
 import { deferIndexes as deferSeedIndexes } from '../../src-main/core/seed/seed-indexes';
 import { plantCustomer, tempCache, type TempCache } from '../helpers/cache';
@@ -24,9 +33,12 @@ import { StoreServer } from '../helpers/store-server';
 const CSR = { username: 'dora', password: 'deferred indexes' };
 const WAIT = { timeout: 30_000, interval: 50 };
 const ALL_DEFERRABLE = Object.values(DEFERRABLE_INDEXES).flat();
+/** The directory's deferrable indexes and the name search's triggers. */
+const DIRECTORY_NAMES = Object.values(DIRECTORY_DEFERRABLE).flat();
 
 const server = new StoreServer();
 let declared: Map<string, string>;
+let declaredTriggers: Map<string, string>;
 
 beforeAll(async () => {
   await server.start();
@@ -35,7 +47,9 @@ beforeAll(async () => {
   // The indexes as the migrations declare them, from a cache nothing was copied into.
   const fresh = tempCache();
   declared = indexSql(fresh.db.$client);
+  declaredTriggers = triggerSql(fresh.db.$client);
   fresh.cleanup();
+  for (const name of NAME_SEARCH_TRIGGERS) expect(declaredTriggers.get(name), name).toMatch(/^CREATE TRIGGER/);
   for (const name of ALL_DEFERRABLE) expect(declared.get(name), name).toMatch(/^CREATE INDEX/);
 }, 120_000);
 
@@ -48,7 +62,35 @@ function indexSql(c: Database.Database): Map<string, string> {
   return new Map(rows.map((r) => [r.name, r.sql.replace(/ IF NOT EXISTS/i, '')]));
 }
 
+function triggerSql(c: Database.Database): Map<string, string> {
+  const rows = c.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger'`).all() as { name: string; sql: string }[];
+  return new Map(rows.map((r) => [r.name, r.sql.replace(/ IF NOT EXISTS/i, '')]));
+}
+
 const missing = (c: Database.Database) => ALL_DEFERRABLE.filter((name) => !indexSql(c).has(name));
+/** The directory's indexes and name-search triggers that are not in the schema now. */
+const directoryMissing = (c: Database.Database) => {
+  const indexes = indexSql(c);
+  const triggers = triggerSql(c);
+  return DIRECTORY_NAMES.filter((name) => !indexes.has(name) && !triggers.has(name));
+};
+
+/** The directory's indexes and triggers exactly as declared, and the name index in step with customers. */
+function expectDirectoryAsDeclared(c: Database.Database): void {
+  const indexes = indexSql(c);
+  const triggers = triggerSql(c);
+  for (const name of DIRECTORY_NAMES) expect(indexes.get(name) ?? triggers.get(name), name).toBe(declared.get(name) ?? declaredTriggers.get(name));
+  expect(c.prepare(`SELECT value FROM cache_meta WHERE key = ?`).get(DEFERRED_DIRECTORY_KEY)).toBeUndefined();
+  // FTS5 checks its index against the content table (customers): throws when a name is missing or stale.
+  c.exec(`INSERT INTO customer_name_fts(customer_name_fts) VALUES ('integrity-check')`);
+  expect(c.prepare(`SELECT count(*) FROM customer_name_fts`).pluck().get()).toBe(c.prepare(`SELECT count(*) FROM customers`).pluck().get());
+  const plan = c.prepare(`EXPLAIN QUERY PLAN SELECT customer_id FROM customer_phones WHERE e164 = ?`).all('+15550100') as { detail: string }[];
+  expect(plan.map((p) => p.detail).join(' ')).toContain('customer_phones_e164_idx');
+}
+
+/** Customer ids whose first or last name matches `term` in the name search. */
+const byName = (c: Database.Database, term: string) =>
+  c.prepare(`SELECT c.id FROM customer_name_fts f JOIN customers c ON c.row_id = f.rowid WHERE customer_name_fts MATCH ?`).pluck().all(term) as string[];
 
 function engineFor(cache: TempCache, extra: Partial<SyncEngineOptions> = {}): SyncEngine {
   return new SyncEngine({
@@ -64,7 +106,7 @@ function engineFor(cache: TempCache, extra: Partial<SyncEngineOptions> = {}): Sy
 }
 
 /** Runs a first copy into `cache` and stops it (as a quit does) once `table` has rows. */
-async function copyUntilRowsIn(cache: TempCache, table: 'orders' | 'order_lines'): Promise<void> {
+async function copyUntilRowsIn(cache: TempCache, table: 'customer_phones' | 'orders' | 'order_lines'): Promise<void> {
   let stopAsked = false;
   const engine: SyncEngine = engineFor(cache, {
     onPulled: () => {
@@ -252,6 +294,89 @@ describe('the first copy into an empty cache', { timeout: 120_000 }, () => {
   });
 });
 
+describe('the customer directory in a first copy', { timeout: 120_000 }, () => {
+  it('comes without its indexes and name search, says so, and has them built before the first order is applied', async () => {
+    const cache = tempCache();
+    const seen: { missing: number; ready: boolean; customers: number; orders: number }[] = [];
+    let local: string | null = null;
+    let engine: SyncEngine | undefined;
+    try {
+      engine = engineFor(cache, {
+        onPulled: () => {
+          const c = cache.db.$client;
+          const customers = c.prepare(`SELECT count(*) FROM customers`).pluck().get() as number;
+          seen.push({ missing: directoryMissing(c).length, ready: (engine as SyncEngine).status().directoryReady, customers, orders: c.prepare(`SELECT count(*) FROM orders`).pluck().get() as number });
+          // A customer saved on this workstation while the name search has no triggers.
+          if (local === null && customers > 0) local = plantCustomer(cache.db, { firstName: 'Quillon', lastName: 'Marchetti', phones: ['+15550100'] });
+        },
+      });
+      expect(engine.status().directoryReady).toBe(true);
+      engine.start();
+      await caughtUp(engine);
+      const c = cache.db.$client;
+      const whileDirectory = seen.filter((s) => s.customers > 0 && s.orders === 0);
+      expect(whileDirectory.length).toBeGreaterThan(0);
+      for (const s of whileDirectory.slice(0, -1)) expect(s).toMatchObject({ missing: DIRECTORY_NAMES.length, ready: false });
+      // Once order rows came, the directory had been built (in the same cycle as that page).
+      const withOrders = seen.filter((s) => s.orders > 0);
+      expect(withOrders.length).toBeGreaterThan(0);
+      for (const s of withOrders) expect(s).toMatchObject({ missing: 0, ready: true });
+      expectDirectoryAsDeclared(c);
+      expectIndexesAsDeclared(c);
+      expect(engine.status()).toMatchObject({ directoryReady: true, orderHistoryReady: true });
+      // Names copied from the store and the one saved here while the triggers were away are all found.
+      expect(byName(c, 'Quillon')).toEqual([local]);
+      const someone = c.prepare(`SELECT id, last_name FROM customers WHERE id <> ? LIMIT 1`).get(local) as { id: string; last_name: string };
+      expect(byName(c, `"${someone.last_name}"`)).toContain(someone.id);
+      // And the triggers are back: a rename is searchable at once.
+      c.prepare(`UPDATE customers SET last_name = 'Vantongeren' WHERE id = ?`).run(someone.id);
+      expect(byName(c, 'Vantongeren')).toEqual([someone.id]);
+      // (No data check here: the planted customer and the rename are local rows the store lacks.)
+    } finally {
+      await engine?.stop();
+      cache.cleanup();
+    }
+  });
+
+  it('stopped while contacts arrive, keeps it deferred across the restart and builds it when the resumed copy passes it', async () => {
+    const cache = tempCache();
+    try {
+      await copyUntilRowsIn(cache, 'customer_phones');
+      const c = cache.db.$client;
+      expect(directoryMissing(c)).toEqual(DIRECTORY_NAMES);
+      c.close();
+      cache.db = openCache(cache.file);
+      expect(directoryMissing(cache.db.$client)).toEqual(DIRECTORY_NAMES);
+      const second = engineFor(cache);
+      expect(second.status().directoryReady).toBe(false);
+      second.start();
+      try {
+        await caughtUp(second);
+        expectDirectoryAsDeclared(cache.db.$client);
+        expect(second.status().directoryReady).toBe(true);
+        expect(await second.check()).toMatchObject({ match: true });
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      cache.cleanup();
+    }
+  });
+
+  it('only empty tables: a cache that holds customers keeps its name search and contact indexes', () => {
+    const cache = tempCache();
+    try {
+      const c = cache.db.$client;
+      plantCustomer(cache.db, { firstName: 'Ada', lastName: 'Byron' });
+      expect(deferIndexes(c, DIRECTORY_TABLES).sort()).toEqual([...DIRECTORY_DEFERRABLE.customer_phones!, ...DIRECTORY_DEFERRABLE.customer_emails!, ...DIRECTORY_DEFERRABLE.customer_addresses!].sort());
+      expect(triggerSql(c).size).toBeGreaterThanOrEqual(NAME_SEARCH_TRIGGERS.length);
+      expect(byName(c, 'Byron')).toHaveLength(1);
+    } finally {
+      cache.cleanup();
+    }
+  });
+});
+
 describe('a save while an index is being built', { timeout: 60_000 }, () => {
   it('waits for the write lock (a build takes seconds at scale) and is saved, instead of failing after 5 s', async () => {
     const cache = tempCache();
@@ -318,6 +443,23 @@ describe('an upgrade while indexes are deferred', { timeout: 60_000 }, () => {
       cache.db.$client.close();
       cache.db = openCache(cache.file, { migrationsFolder: folder });
       expectIndexesAsDeclared(cache.db.$client);
+    } finally {
+      cache.cleanup();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('builds the directory a copy deferred, and rebuilds the name search, before running a migration', () => {
+    const cache = tempCache();
+    const folder = migrationsWithIndexRebuild();
+    try {
+      expect(deferIndexes(cache.db.$client, DIRECTORY_TABLES).sort()).toEqual([...DIRECTORY_NAMES].sort());
+      const id = plantCustomer(cache.db, { firstName: 'Ines', lastName: 'Okonkwo', phones: ['+15550100'] });
+      expect(byName(cache.db.$client, 'Okonkwo')).toEqual([]);
+      cache.db.$client.close();
+      cache.db = openCache(cache.file, { migrationsFolder: folder });
+      expectDirectoryAsDeclared(cache.db.$client);
+      expect(byName(cache.db.$client, 'Okonkwo')).toEqual([id]);
     } finally {
       cache.cleanup();
       rmSync(folder, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema';
-import { buildDeferredIndexes, DEFERRED_INDEXES_KEY } from './deferred-indexes';
+import { buildDeferredIndexes, DEFERRED_DIRECTORY_KEY, DEFERRED_INDEXES_KEY } from './deferred-indexes';
 import { restoreSeedIndexes, SEED_DEFERRED_INDEXES_KEY } from '../seed/seed-indexes';
 
 export type CacheDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -88,7 +88,7 @@ export function openCache(file: string, options: OpenOptions = {}): CacheDb {
 
 function hasDeferredIndexes(client: Database.Database): boolean {
   const metaExists = client.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cache_meta'`).get() !== undefined;
-  return metaExists && client.prepare(`SELECT 1 FROM cache_meta WHERE key IN (?, ?)`).get(DEFERRED_INDEXES_KEY, SEED_DEFERRED_INDEXES_KEY) !== undefined;
+  return metaExists && client.prepare(`SELECT 1 FROM cache_meta WHERE key IN (?, ?, ?)`).get(DEFERRED_INDEXES_KEY, DEFERRED_DIRECTORY_KEY, SEED_DEFERRED_INDEXES_KEY) !== undefined;
 }
 
 function hasPendingMigrations(client: Database.Database, migrationsFolder: string): boolean {

@@ -9,7 +9,7 @@ import type { SyncChannel } from '../../../src-shared/contracts';
 import type { SyncCheckResult, SyncStatus } from '../../../src-shared/contracts/sync';
 import { fail, ok, type Result } from '../../../src-shared/result';
 import { PushQueue } from './push-queue';
-import { orderHistoryArriving } from '../db/deferred-indexes';
+import { directoryArriving, orderHistoryArriving } from '../db/deferred-indexes';
 
 export const LOCAL_ONLY_REASON = 'No central store is configured; this workstation works on its local cache alone.';
 
@@ -30,6 +30,7 @@ export function answerWithoutStore(client: Database.Database, channel: SyncChann
         lastCheck: null,
         // A copy cut short before the store was removed: its indexes are built at the writer's next start.
         orderHistoryReady: !orderHistoryArriving(client),
+        directoryReady: !directoryArriving(client),
       };
       return ok(status);
     }

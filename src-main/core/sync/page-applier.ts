@@ -29,7 +29,7 @@ import type Database from 'better-sqlite3';
 import { SYNC_TABLES, rowKey, type SyncTable, type SyncTableName } from '../../../src-shared/sync/tables';
 import type { PullResponse } from '../../../src-shared/contracts/sync-protocol';
 import { PendingWrites } from './pending-writes';
-import { buildDeferredIndexes, deferIndexes, deferredIndexNames, DEFERRABLE_INDEXES } from '../db/deferred-indexes';
+import { ALL_DEFERRABLE, buildDeferredIndexes, deferIndexes, deferredIndexNames, type DeferredGroup } from '../db/deferred-indexes';
 
 /** cache_meta keys of the pull side. */
 export const SYNC_META = {
@@ -260,9 +260,9 @@ export class PageApplier {
     }
     // Indexes an earlier copy left unbuilt, on tables that now hold rows (a copy that starts over):
     // this snapshot reads those tables by them (rows it did not receive, their dependents), so build
-    // them first. Then empty order tables get their indexes built after the copy instead of during it.
+    // them first. Then empty tables get their indexes built after their rows instead of during them.
     const withRows = (table: string) => tracked.has(table as SyncTableName);
-    if (deferredIndexNames(this.client).some((index) => Object.entries(DEFERRABLE_INDEXES).some(([table, names]) => names.includes(index) && withRows(table)))) {
+    if (deferredIndexNames(this.client).some((index) => Object.entries(ALL_DEFERRABLE).some(([table, names]) => names.includes(index) && withRows(table)))) {
       this.buildDeferredIndexes();
     }
     deferIndexes(
@@ -272,14 +272,19 @@ export class PageApplier {
     return { tables: [...tables], tracked };
   }
 
-  /** Builds the indexes a first copy left for its end (db/deferred-indexes.ts), with foreign keys as they are. */
-  buildDeferredIndexes(): string[] {
-    return buildDeferredIndexes(this.client);
+  /** Builds what a first copy deferred (db/deferred-indexes.ts): one group, or both. */
+  buildDeferredIndexes(group?: DeferredGroup): string[] {
+    return buildDeferredIndexes(this.client, undefined, group);
   }
 
-  /** True while order tables still lack indexes a copy deferred: order history is still arriving. */
+  /** False while order tables still lack indexes a copy deferred: order history is still arriving. */
   orderHistoryReady(): boolean {
-    return deferredIndexNames(this.client).length === 0;
+    return deferredIndexNames(this.client, 'orderHistory').length === 0;
+  }
+
+  /** False while the contact tables' indexes or the name search are still to be built: the directory is arriving. */
+  directoryReady(): boolean {
+    return deferredIndexNames(this.client, 'directory').length === 0;
   }
 
   /** Which outbox entries are queued, read again only when the outbox changed (inside the page's transaction). */

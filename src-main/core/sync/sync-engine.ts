@@ -19,6 +19,7 @@ import type Database from 'better-sqlite3';
 import { PULL_PAGE, PUSH_BATCH_MAX, type PullResponse, type PushedMutation } from '../../../src-shared/contracts/sync-protocol';
 import type { SyncCheckResult, SyncConnectionState, SyncStatus, SyncTableCheck } from '../../../src-shared/contracts/sync';
 import { SYNC_TABLE_NAMES, type SyncTableName } from '../../../src-shared/sync/tables';
+import { DIRECTORY_TABLES, type DeferredGroup } from '../db/deferred-indexes';
 import { AuditQueue } from './audit-queue';
 import { CacheChecksums } from './cache-checksums';
 import { PageApplier, type SnapshotPlan } from './page-applier';
@@ -110,6 +111,8 @@ export class SyncEngine {
   private lastCheck: SyncCheckResult | null = null;
   /** False while order tables lack the indexes a first copy builds at its end (db/deferred-indexes.ts). */
   private orderHistoryReady = true;
+  /** False while contact tables lack the indexes (and customers the name search) a first copy builds after them. */
+  private directoryReady = true;
   private failures = 0;
   private pulledVersion = -1;
 
@@ -135,7 +138,7 @@ export class SyncEngine {
     this.queue = new PushQueue(options.client);
     this.checksums = new CacheChecksums(options.client);
     this.audit = new AuditQueue(options.client);
-    this.orderHistoryReady = this.applier.orderHistoryReady();
+    this.refreshReadiness();
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     if (options.credentials.kind === 'token') {
@@ -223,17 +226,25 @@ export class SyncEngine {
       dataVersion: this.dataVersion,
       lastCheck: this.lastCheck,
       orderHistoryReady: this.orderHistoryReady,
+      directoryReady: this.directoryReady,
     };
   }
 
-  private buildDeferredIndexes(): void {
-    if (this.applier.orderHistoryReady()) return;
-    // Building takes seconds per index on a big cache, with this thread busy: say so first.
-    this.orderHistoryReady = false;
-    this.options.publishStatus?.();
-    const built = this.applier.buildDeferredIndexes();
-    if (built.length > 0) this.log(`built the indexes the first copy deferred: ${built.join(', ')}`);
+  private refreshReadiness(): void {
     this.orderHistoryReady = this.applier.orderHistoryReady();
+    this.directoryReady = this.applier.directoryReady();
+  }
+
+  /** Builds what the copy deferred (one group, or all that is pending). */
+  private buildDeferredIndexes(group?: DeferredGroup): void {
+    this.refreshReadiness();
+    const pending = group === 'directory' ? !this.directoryReady : group === 'orderHistory' ? !this.orderHistoryReady : !this.directoryReady || !this.orderHistoryReady;
+    if (!pending) return;
+    // Building takes seconds per index on a big cache, with this thread busy: say so first.
+    this.options.publishStatus?.();
+    const built = this.applier.buildDeferredIndexes(group);
+    if (built.length > 0) this.log(`built what the first copy deferred: ${built.join(', ')}`);
+    this.refreshReadiness();
   }
 
   // ——— The loop ———
@@ -266,7 +277,7 @@ export class SyncEngine {
     // Indexes a copy deferred, when no copy is running: it stopped (a quit, a crash) after its last
     // page and before the build, or the build failed (the cycle fails and is retried with backoff).
     // A copy still under way builds them at its end, and one that starts over before it begins.
-    if (!this.applier.orderHistoryReady() && this.applier.readCursor().phase === 'log') this.buildDeferredIndexes();
+    if ((!this.applier.orderHistoryReady() || !this.applier.directoryReady()) && this.applier.readCursor().phase === 'log') this.buildDeferredIndexes();
     await this.signedIn();
     await this.pushAll();
     await this.deliverAudit();
@@ -528,7 +539,7 @@ export class SyncEngine {
       }
       if (cursor === null && !this.snapshot) {
         this.snapshot = this.applier.beginSnapshot(SYNC_TABLE_NAMES);
-        this.orderHistoryReady = this.applier.orderHistoryReady();
+        this.refreshReadiness();
         this.progress.reset();
       }
       const r: StoreResult<PullResponse> = prefetched !== null && prefetched.cursor === cursor ? await prefetched.page : await this.pullPage(cursor);
@@ -557,6 +568,10 @@ export class SyncEngine {
         const next = this.pullPage(page.cursor);
         next.catch(() => undefined); // awaited below, or dropped: never an unhandled rejection
         prefetched = { cursor: page.cursor, page: next };
+        // fetch() writes the request only once the event loop turns: without this the request
+        // would wait for the synchronous apply below, and the store would start on the next page
+        // only after it (measured: one turn of the loop puts the request on the wire).
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
       if (group.length > 0 && group[0]?.phase !== page.phase) flush();
       group.push(page);
@@ -585,6 +600,9 @@ export class SyncEngine {
     }
     if (saveCursor && last.snapshotComplete) this.snapshot = null;
     if (saveCursor) this.pulledVersion = last.version;
+    // The snapshot sends tables in SYNC_TABLES order: once a page holds rows of a table after the
+    // contact tables, the directory is complete, and lookups need its indexes for the rest of the copy.
+    if (!this.directoryReady && (last.snapshotComplete || pages.some(pastDirectory))) this.buildDeferredIndexes('directory');
     // The end of a snapshot: the order tables are complete, so build what the copy deferred (before
     // screens are told to reload, so they find the order history).
     if (last.snapshotComplete) this.buildDeferredIndexes();
@@ -597,7 +615,7 @@ export class SyncEngine {
   /** A snapshot of some tables only (after a checksum mismatch); its cursor is not kept. */
   private async repull(tables: SyncTableName[]): Promise<void> {
     const plan = this.applier.beginSnapshot(tables);
-    this.orderHistoryReady = this.applier.orderHistoryReady();
+    this.refreshReadiness();
     this.progress.reset();
     let cursor: string | null = null;
     for (;;) {
@@ -731,4 +749,12 @@ export class SyncEngine {
   private log(message: string, error?: unknown): void {
     if (this.options.log) this.options.log(message, error);
   }
+}
+
+/** The last of the directory's tables in snapshot order; a page with rows of any later table is past it. */
+const LAST_DIRECTORY_TABLE = Math.max(...DIRECTORY_TABLES.map((t) => SYNC_TABLE_NAMES.indexOf(t as SyncTableName)));
+
+function pastDirectory(page: PullResponse): boolean {
+  if (page.phase !== 'snapshot') return true;
+  return Object.entries(page.changes).some(([table, part]) => part !== undefined && part.rows.length > 0 && SYNC_TABLE_NAMES.indexOf(table as SyncTableName) > LAST_DIRECTORY_TABLE);
 }
