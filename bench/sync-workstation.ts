@@ -187,6 +187,8 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
     const finalPhase: number[] = [];
     let hits = 0;
     let noMatch = 0;
+    /** Answered "the customer directory is still arriving" (its indexes are built once its tables are in). */
+    let arriving = 0;
     let wrong = 0;
     let errors = 0;
     let startupLookups = 0;
@@ -214,8 +216,10 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
           if ((status as SyncStatus | null)?.initialSync === null) finalPhase.push(ms);
           if (!r.ok) errors++;
           else {
-            const hitList = (r.value as LookupSearchOutput).hits;
-            if (hitList.length === 0) noMatch++;
+            const answer = r.value as LookupSearchOutput;
+            const hitList = answer.hits;
+            if (answer.directoryArriving) arriving++;
+            else if (hitList.length === 0) noMatch++;
             else if (hitList.some((h) => h.customerId === phone.customerId)) {
               hits++;
               hitTimes.push(ms);
@@ -290,6 +294,7 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
         { name: 'sync.lookup_during.lookups', value: lookups.length, unit: 'lookups' },
         { name: 'sync.lookup_during.hits', value: hits, unit: 'lookups' },
         { name: 'sync.lookup_during.no_match', value: noMatch, unit: 'lookups' },
+        { name: 'sync.lookup_during.directory_arriving', value: arriving, unit: 'lookups (answered: directory still arriving)' },
         { name: 'sync.lookup_during.before_first_page', value: startupLookups, unit: 'lookups (not in the percentiles)' },
       );
       if (hitTimes.length > 0) figures.push({ name: 'sync.lookup_during.hit_p99_ms', value: percentile(hitTimes, 0.99), unit: 'ms' });

@@ -377,6 +377,31 @@ describe('the customer directory in a first copy', { timeout: 120_000 }, () => {
   });
 });
 
+describe('a workstation with no central store configured', { timeout: 60_000 }, () => {
+  it('builds what a cut-short first copy deferred when it starts, so lookups and order history do not wait for a sync that never comes', async () => {
+    const cache = tempCache();
+    const c = cache.db.$client;
+    expect(deferIndexes(c, [...DIRECTORY_TABLES, 'orders', 'order_lines']).sort()).toEqual([...DIRECTORY_NAMES, ...ALL_DEFERRABLE].sort());
+    const id = plantCustomer(cache.db, { firstName: 'Perpetua', lastName: 'Lindqvist', phones: ['+15550100'] });
+    c.close();
+    const core = testCore(cache.file);
+    try {
+      await core.start();
+      const status = await core.call('sync:status', {});
+      expect(status).toMatchObject({ ok: true, value: { state: 'local_only', directoryReady: true, orderHistoryReady: true } });
+      const found = await core.call('lookup:search', { query: 'Lindqvist' });
+      expect(found).toMatchObject({ ok: true, value: { directoryArriving: false, hits: [{ customerId: id }] } });
+    } finally {
+      await core.stop();
+      const check = openCache(cache.file);
+      expectDirectoryAsDeclared(check.$client);
+      expectIndexesAsDeclared(check.$client);
+      check.$client.close();
+      cache.cleanup();
+    }
+  });
+});
+
 describe('a save while an index is being built', { timeout: 60_000 }, () => {
   it('waits for the write lock (a build takes seconds at scale) and is saved, instead of failing after 5 s', async () => {
     const cache = tempCache();

@@ -124,6 +124,7 @@ class DbWorker {
         agentId: this.options.agentId ?? defaultAgentId(),
         nativeBinding: this.options.nativeBinding,
         demoSeed: this.role === 'writer' && (this.options.demoSeed ?? false),
+        buildDeferred: this.role === 'writer' && this.options.sync === undefined,
       };
       const worker = new Worker(this.options.workerFile, { workerData: config });
       this.worker = worker;

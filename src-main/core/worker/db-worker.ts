@@ -14,6 +14,7 @@ import { isChannel, isDbChannel, isSyncChannel, type SyncChannel } from '../../.
 import { fail, ok, type Result } from '../../../src-shared/result';
 import { isCountryCode } from '../../../src-shared/domain/phone';
 import { restoreDeferredIndexes } from '../seed/seed-indexes';
+import { buildDeferredIndexes } from '../db/deferred-indexes';
 import { answerWithoutStore } from '../sync/local-only';
 import type { FromWorker, ToWorker, WorkerConfig } from './protocol';
 
@@ -36,6 +37,8 @@ try {
   if (config.role === 'writer') {
     // A bulk seed killed mid-load leaves its deferred indexes listed in cache_meta: build them now.
     restoreDeferredIndexes(db);
+    // A first copy cut short and the store then removed from the settings: nothing else would build these.
+    if (config.buildDeferred) buildDeferredIndexes(db.$client);
     // The generator (with faker's locale data, ~35 MB per thread) is loaded only to seed demo data.
     if (config.demoSeed) (await import('../seed/generator')).seedDemoIfEmpty(db);
   }

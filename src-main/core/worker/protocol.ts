@@ -14,6 +14,12 @@ export interface WorkerConfig {
   nativeBinding?: string | undefined;
   /** Writer only: seed the demo customers into an empty cache. */
   demoSeed?: boolean | undefined;
+  /**
+   * Writer only: no central store is configured, so no sync will finish a first copy that was cut
+   * short: build the indexes it deferred now (db/deferred-indexes.ts), or lookups and order history
+   * would say "still arriving" for good.
+   */
+  buildDeferred?: boolean | undefined;
 }
 
 /** Who makes a call: the signed-in user (their user name is the agent id recorded on rows). */
