@@ -9,6 +9,12 @@ export const customerCard = z.object({
   displayName: z.string(),
   firstName: z.string(),
   lastName: z.string(),
+  /**
+   * True while a first copy from the central store is still bringing in customers' phones, emails
+   * and addresses (their indexes are built once those tables are in): `phones`, `emails` and
+   * `addresses` are empty then, not because there are none, and the contact cannot be edited yet.
+   */
+  contactsArriving: z.boolean(),
   phones: z.array(z.object({ e164: z.string(), display: z.string(), kind: z.enum(PHONE_KINDS), isPrimary: z.boolean() })),
   emails: z.array(z.object({ email: z.string(), isPrimary: z.boolean() })),
   addresses: z.array(
@@ -72,6 +78,18 @@ export const newCustomerInput = z.object({
     .optional(),
 });
 export type NewCustomerInput = z.infer<typeof newCustomerInput>;
+
+/**
+ * A new customer is refused with this while the customer directory is still arriving from the
+ * central store (code `unavailable`: try again shortly): the lookup that would have found the caller
+ * cannot run yet, so the caller may already be a customer. Nothing is written.
+ */
+export const CREATE_WHILE_DIRECTORY_ARRIVING =
+  'The customer directory is still arriving from the central store, so this workstation cannot check for an existing customer yet. Try again in a moment.';
+
+/** A contact edit is refused with this (code `unavailable`) while the customer's contact details are still arriving. */
+export const EDIT_WHILE_DIRECTORY_ARRIVING =
+  'This customer’s phone numbers, emails and addresses are still arriving from the central store, so their contact details cannot be changed yet. Try again in a moment.';
 
 export const customerCreate = defineChannel({
   channel: 'customer:create',

@@ -35,12 +35,37 @@ export const lookupSearchOutput = z.object({
   /** Set when the text was read as a phone number: its E.164 form. */
   normalizedPhone: z.string().nullable(),
   hits: z.array(customerHit),
-  /** True when nothing matched; with `normalizedPhone` set the UI offers a new customer. */
+  /**
+   * True when nothing matched; with `normalizedPhone` set the UI offers a new customer. Never true
+   * while `directoryArriving`: a caller not found then may simply not be copied yet.
+   */
   noMatch: z.boolean(),
   /** A non-blocking hint while typing, e.g. "Too few digits for a phone number." */
   hint: z.string().nullable(),
+  /**
+   * True while a first copy from the central store is still bringing in the customer directory
+   * (customers, phones, emails, addresses; their indexes and the name search are built once those
+   * are in). Nothing was searched: no hits, `noMatch` false, `hint` says why. Search again when the
+   * sync status says `directoryReady`.
+   */
+  directoryArriving: z.boolean(),
 });
 export type LookupSearchOutput = z.infer<typeof lookupSearchOutput>;
+
+/** The hint of an answer given while the directory is arriving (see `directoryArriving`). */
+export const DIRECTORY_ARRIVING_HINT =
+  'The customer directory is still arriving from the central store, so this workstation cannot search it yet. Search again in a moment; do not create the caller as a new customer meanwhile.';
+
+/**
+ * The number an answer offers as a new customer (E.164), or null. Only when nothing matched a
+ * readable number and the whole directory was searched: not while it is still arriving from the
+ * central store (the answer says so, or the sync status does: `directoryReady` false), when a
+ * caller not found may be a customer not copied yet and creating them would make a duplicate.
+ */
+export function newCustomerNumber(answer: LookupSearchOutput | null, directoryReady: boolean): string | null {
+  if (answer === null || !directoryReady || answer.directoryArriving || !answer.noMatch) return null;
+  return answer.normalizedPhone;
+}
 
 export const lookupSearch = defineChannel({
   channel: 'lookup:search',

@@ -1,5 +1,6 @@
 import type { CacheDb } from '../db/open';
-import { orderHistoryArriving } from '../db/deferred-indexes';
+import { directoryArriving, orderHistoryArriving } from '../db/deferred-indexes';
+import { onFirstUse } from './statements';
 import { AppError } from '../../../src-shared/result';
 import { formatPhone } from '../../../src-shared/domain/phone';
 import type { CustomerCard } from '../../../src-shared/contracts/customer';
@@ -10,8 +11,13 @@ type RecentOrderRow = Omit<CustomerCard['recentOrders'][number], 'placedAt'> & {
 
 /**
  * The customer's card: profile, contact data and the latest orders, from the local cache. While a
- * first copy is still bringing in orders (their indexes are built at its end, see deferred-indexes)
- * the card has no orders: counting them would scan every order in the cache.
+ * first copy is still running, some of it is not readable yet (see deferred-indexes):
+ * - while the customer directory arrives (early in the copy) the card has the profile and no
+ *   phones, emails or addresses, with `contactsArriving` set: read by customer without their
+ *   indexes, each list would scan its whole table, and may not have arrived anyway. Those
+ *   statements are prepared on first use, after the directory is in;
+ * - while orders arrive (their indexes are built at its end) the card has no orders: counting them
+ *   would scan every order in the cache.
  */
 export function createCustomerCardQuery(db: CacheDb) {
   const c = db.$client;
@@ -21,15 +27,17 @@ export function createCustomerCardQuery(db: CacheDb) {
             lifetime_value_cents AS lifetimeValueCents, currency
        FROM customers WHERE id = ?`,
   );
-  const phones = c.prepare(
-    `SELECT e164, kind, is_primary AS isPrimary FROM customer_phones WHERE customer_id = ? ORDER BY is_primary DESC, e164`,
+  const phones = onFirstUse(() =>
+    c.prepare(`SELECT e164, kind, is_primary AS isPrimary FROM customer_phones WHERE customer_id = ? ORDER BY is_primary DESC, e164`),
   );
-  const emails = c.prepare(
-    `SELECT email, is_primary AS isPrimary FROM customer_emails WHERE customer_id = ? ORDER BY is_primary DESC, email`,
+  const emails = onFirstUse(() =>
+    c.prepare(`SELECT email, is_primary AS isPrimary FROM customer_emails WHERE customer_id = ? ORDER BY is_primary DESC, email`),
   );
-  const addresses = c.prepare(
-    `SELECT line1, line2, city, region, postal_code AS postalCode, country, is_primary AS isPrimary
-       FROM customer_addresses WHERE customer_id = ? ORDER BY is_primary DESC`,
+  const addresses = onFirstUse(() =>
+    c.prepare(
+      `SELECT line1, line2, city, region, postal_code AS postalCode, country, is_primary AS isPrimary
+         FROM customer_addresses WHERE customer_id = ? ORDER BY is_primary DESC`,
+    ),
   );
   const orderCount = c.prepare(`SELECT count(*) AS n FROM orders WHERE customer_id = ?`).pluck();
   const recent = c.prepare(
@@ -38,30 +46,39 @@ export function createCustomerCardQuery(db: CacheDb) {
        FROM orders o WHERE o.customer_id = ? ORDER BY o.placed_at DESC LIMIT ${RECENT_ORDERS}`,
   );
 
+  const contacts = (customerId: string): Pick<CustomerCard, 'phones' | 'emails' | 'addresses'> => ({
+    phones: (phones().all(customerId) as { e164: string; kind: CustomerCard['phones'][number]['kind']; isPrimary: number }[]).map((r) => ({
+      e164: r.e164,
+      display: formatPhone(r.e164),
+      kind: r.kind,
+      isPrimary: r.isPrimary === 1,
+    })),
+    emails: (emails().all(customerId) as { email: string; isPrimary: number }[]).map((r) => ({ email: r.email, isPrimary: r.isPrimary === 1 })),
+    addresses: (addresses().all(customerId) as (Omit<CustomerCard['addresses'][number], 'isPrimary'> & { isPrimary: number })[]).map((r) => ({
+      ...r,
+      isPrimary: r.isPrimary === 1,
+    })),
+  });
+
   return (customerId: string): CustomerCard => {
     const p = profile.get(customerId) as
-      | (Omit<CustomerCard, 'phones' | 'emails' | 'addresses' | 'orderCount' | 'recentOrders' | 'displayName' | 'marketingConsent'> & {
+      | (Omit<
+          CustomerCard,
+          'phones' | 'emails' | 'addresses' | 'contactsArriving' | 'orderCount' | 'recentOrders' | 'displayName' | 'marketingConsent'
+        > & {
           marketingConsent: number;
         })
       | undefined;
     if (!p) throw new AppError('not_found', 'This customer is not in the local cache.', 'customerId');
-    // One cache_meta point read; while it says "arriving", the card shows no orders rather than scan them all.
+    // One cache_meta point read each; while one says "arriving", the card leaves that part out rather than scan for it.
+    const contactsArriving = directoryArriving(c);
     const arriving = orderHistoryArriving(c);
     return {
       ...p,
       displayName: `${p.firstName} ${p.lastName}`.trim(),
       marketingConsent: p.marketingConsent === 1,
-      phones: (phones.all(customerId) as { e164: string; kind: CustomerCard['phones'][number]['kind']; isPrimary: number }[]).map((r) => ({
-        e164: r.e164,
-        display: formatPhone(r.e164),
-        kind: r.kind,
-        isPrimary: r.isPrimary === 1,
-      })),
-      emails: (emails.all(customerId) as { email: string; isPrimary: number }[]).map((r) => ({ email: r.email, isPrimary: r.isPrimary === 1 })),
-      addresses: (addresses.all(customerId) as (Omit<CustomerCard['addresses'][number], 'isPrimary'> & { isPrimary: number })[]).map((r) => ({
-        ...r,
-        isPrimary: r.isPrimary === 1,
-      })),
+      contactsArriving,
+      ...(contactsArriving ? { phones: [], emails: [], addresses: [] } : contacts(customerId)),
       orderCount: arriving ? 0 : (orderCount.get(customerId) as number),
       recentOrders: (arriving ? [] : (recent.all(customerId) as RecentOrderRow[])).map((r) => ({
         ...r,

@@ -1,14 +1,21 @@
 /**
  * CustomerIntake: a new customer created during a call (the caller was not in the cache). The
  * customer, their phone and email, and the outbox entry commit in one transaction.
+ *
+ * "Not in the cache" is what caller lookup said, and it cannot say it while a first copy is still
+ * bringing in the customer directory (db/deferred-indexes: `directoryArriving`): the caller may be
+ * a customer not copied yet. A new customer is refused then (code `unavailable`, try again in a
+ * moment), and nothing is written: a duplicate made now would reach the central store as a second
+ * customer for the same person.
  */
 import { randomUUID } from 'node:crypto';
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { CacheDb } from '../db/open';
+import { directoryArriving } from '../db/deferred-indexes';
 import { Outbox } from '../outbox/outbox';
 import { AppError } from '../../../src-shared/result';
 import { normalizePhone } from '../../../src-shared/domain/phone';
-import type { NewCustomerInput } from '../../../src-shared/contracts/customer';
+import { CREATE_WHILE_DIRECTORY_ARRIVING, type NewCustomerInput } from '../../../src-shared/contracts/customer';
 
 export class CustomerIntake {
   private readonly outbox: Outbox;
@@ -41,6 +48,9 @@ export class CustomerIntake {
     const phoneId = randomUUID();
     const emailId = email ? randomUUID() : null;
     const write = this.db.$client.transaction(() => {
+      // Asked inside the write transaction: the copy defers and builds indexes in its own, so the
+      // answer holds until this one commits.
+      if (directoryArriving(this.db.$client)) throw new AppError('unavailable', CREATE_WHILE_DIRECTORY_ARRIVING);
       this.insertCustomer.run(customerId, input.firstName, input.lastName, now, now);
       this.insertPhone.run(phoneId, customerId, phone.e164, input.phone);
       if (email && emailId) this.insertEmail.run(emailId, customerId, email);

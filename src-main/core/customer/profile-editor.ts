@@ -6,14 +6,21 @@
  *
  * Phone and email rows keep their ids when they survive an edit (the central store knows them by
  * id); a phone's raw text stays as first written when the same number is typed another way.
+ *
+ * While a first copy is still bringing in the customer directory (db/deferred-indexes:
+ * `directoryArriving`) an edit is refused (code `unavailable`, try again in a moment) and nothing
+ * is written: the stored phones, emails and address it compares with cannot be read by customer
+ * without a scan of each table, and may not have arrived yet (an edit then would delete them).
  */
 import { randomUUID } from 'node:crypto';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
 import type { CacheDb } from '../db/open';
+import { directoryArriving } from '../db/deferred-indexes';
 import { Outbox } from '../outbox/outbox';
 import { AppError } from '../../../src-shared/result';
 import { normalizePhone } from '../../../src-shared/domain/phone';
 import type { ContactField, CustomerUpdateContactInput } from '../../../src-shared/contracts/customer360';
+import { EDIT_WHILE_DIRECTORY_ARRIVING } from '../../../src-shared/contracts/customer';
 import { addressText, consentText, emailsText, phonesText } from '../../../src-shared/domain/contact-text';
 import { createCallLinkCheck } from '../calls/call-link';
 import {
@@ -59,6 +66,8 @@ export class ProfileEditor {
 
     this.db.$client
       .transaction(() => {
+        // Inside the write transaction: the copy builds the directory's indexes in its own.
+        if (directoryArriving(this.db.$client)) throw new AppError('unavailable', EDIT_WHILE_DIRECTORY_ARRIVING);
         this.checkCallLink(input.customerId, input.callId);
         const stored = this.reads.contact(input.customerId);
         if (!stored) throw new AppError('not_found', 'This customer is not in the local cache.', 'customerId');

@@ -6,6 +6,7 @@
 import type { CacheDb } from '../db/open';
 import type { PhoneKind } from '../../../src-shared/domain/customer';
 import type { ContactField } from '../../../src-shared/contracts/customer360';
+import { onFirstUse } from './statements';
 
 export interface StoredPhone {
   id: string;
@@ -61,13 +62,18 @@ export function createProfileReadRepository(db: CacheDb) {
   const customer = c.prepare(
     `SELECT first_name AS firstName, last_name AS lastName, marketing_consent AS marketingConsent FROM customers WHERE id = ?`,
   );
-  const phones = c.prepare(
-    `SELECT id, e164, raw, kind, is_primary AS isPrimary FROM customer_phones WHERE customer_id = ? ORDER BY is_primary DESC, rowid`,
+  // By customer: each needs an index a first copy builds once the directory is in (prepared on first use, see statements.ts).
+  const phones = onFirstUse(() =>
+    c.prepare(`SELECT id, e164, raw, kind, is_primary AS isPrimary FROM customer_phones WHERE customer_id = ? ORDER BY is_primary DESC, rowid`),
   );
-  const emails = c.prepare(`SELECT id, email, is_primary AS isPrimary FROM customer_emails WHERE customer_id = ? ORDER BY is_primary DESC, rowid`);
-  const address = c.prepare(
-    `SELECT id, line1, line2, city, region, postal_code AS postalCode, country
-       FROM customer_addresses WHERE customer_id = ? AND is_primary = 1 ORDER BY rowid LIMIT 1`,
+  const emails = onFirstUse(() =>
+    c.prepare(`SELECT id, email, is_primary AS isPrimary FROM customer_emails WHERE customer_id = ? ORDER BY is_primary DESC, rowid`),
+  );
+  const address = onFirstUse(() =>
+    c.prepare(
+      `SELECT id, line1, line2, city, region, postal_code AS postalCode, country
+         FROM customer_addresses WHERE customer_id = ? AND is_primary = 1 ORDER BY rowid LIMIT 1`,
+    ),
   );
   const edits = c.prepare(
     `SELECT id, field, old_value AS oldValue, new_value AS newValue, agent_id AS agentId, call_id AS callId, at
@@ -76,16 +82,17 @@ export function createProfileReadRepository(db: CacheDb) {
   const editCount = c.prepare(`SELECT count(*) FROM contact_edits WHERE customer_id = ?`).pluck();
 
   return {
+    /** Not while the directory is arriving (`directoryArriving`): each list would scan its table. */
     contact(customerId: string): StoredContact | undefined {
       const row = customer.get(customerId) as { firstName: string; lastName: string; marketingConsent: number } | undefined;
       if (!row) return undefined;
-      const primary = address.get(customerId) as StoredAddress | undefined;
+      const primary = address().get(customerId) as StoredAddress | undefined;
       return {
         firstName: row.firstName,
         lastName: row.lastName,
         marketingConsent: row.marketingConsent === 1,
-        phones: (phones.all(customerId) as (Omit<StoredPhone, 'isPrimary'> & { isPrimary: number })[]).map((p) => ({ ...p, isPrimary: p.isPrimary === 1 })),
-        emails: (emails.all(customerId) as (Omit<StoredEmail, 'isPrimary'> & { isPrimary: number })[]).map((e) => ({ ...e, isPrimary: e.isPrimary === 1 })),
+        phones: (phones().all(customerId) as (Omit<StoredPhone, 'isPrimary'> & { isPrimary: number })[]).map((p) => ({ ...p, isPrimary: p.isPrimary === 1 })),
+        emails: (emails().all(customerId) as (Omit<StoredEmail, 'isPrimary'> & { isPrimary: number })[]).map((e) => ({ ...e, isPrimary: e.isPrimary === 1 })),
         primaryAddress: primary ?? null,
       };
     },

@@ -3,14 +3,19 @@
  * connection: lookups are on the CSR's critical path (the card must be on screen before the second
  * ring), so the per-call cost is binding parameters and walking one index.
  *
- * Two reads need order-history indexes a first copy builds only at its end (see deferred-indexes):
- * a SKU's recent buyers (order_lines_product_placed_idx) and a row's last order date
- * (orders_customer_placed_idx). While `orderHistoryArriving` is true the service skips the first
- * and asks for rows without the second; without the index either would scan every order.
+ * Two groups of indexes may be missing while a first copy runs (see deferred-indexes):
+ * - the directory's (phones by number and by customer, emails by address and by customer,
+ *   addresses by customer, the name search): while `directoryArriving` is true the service asks
+ *   none of the statements that read them. They are prepared on first use, so a lookup asked only
+ *   while the directory arrives never even plans one;
+ * - order history's: a SKU's recent buyers (order_lines_product_placed_idx) and a row's last order
+ *   date (orders_customer_placed_idx). While `orderHistoryArriving` is true the service skips the
+ *   first and asks for rows without the second; without the index either would scan every order.
  */
 import { and, desc, eq, gte, lt, or, sql } from 'drizzle-orm';
 import type { CacheDb } from '../db/open';
-import { orderHistoryArriving } from '../db/deferred-indexes';
+import { directoryArriving, orderHistoryArriving } from '../db/deferred-indexes';
+import { onFirstUse } from '../customer/statements';
 import { customerEmails, customerPhones, customers, orderLines, orders, products } from '../db/schema';
 
 export interface CustomerSummaryRow {
@@ -25,14 +30,6 @@ export interface CustomerSummaryRow {
 }
 
 export function createCustomerReadRepository(db: CacheDb) {
-  const byEmailRange = db
-    .select({ customerId: customerEmails.customerId, email: customerEmails.email })
-    .from(customerEmails)
-    .where(and(gte(customerEmails.email, sql.placeholder('from')), lt(customerEmails.email, sql.placeholder('to'))))
-    .orderBy(customerEmails.email)
-    .limit(sql.placeholder('limit'))
-    .prepare();
-
   const byOrderNumber = db
     .select({ customerId: orders.customerId, number: orders.number })
     .from(orders)
@@ -55,12 +52,25 @@ export function createCustomerReadRepository(db: CacheDb) {
     .limit(sql.placeholder('limit'))
     .prepare();
 
+  // The directory's statements: each needs an index a first copy may still be missing.
+  const byEmailRange = onFirstUse(() =>
+    db
+      .select({ customerId: customerEmails.customerId, email: customerEmails.email })
+      .from(customerEmails)
+      .where(and(gte(customerEmails.email, sql.placeholder('from')), lt(customerEmails.email, sql.placeholder('to'))))
+      .orderBy(customerEmails.email)
+      .limit(sql.placeholder('limit'))
+      .prepare(),
+  );
+
   // FTS5 returns matches in rowid order and stops at LIMIT: a one-letter prefix over a million
   // names reads only the first page of its doclist instead of ranking every match.
-  const byName = db.$client.prepare(
-    `SELECT c.id AS customerId, c.first_name AS firstName, c.last_name AS lastName
-       FROM customer_name_fts f JOIN customers c ON c.row_id = f.rowid
-      WHERE customer_name_fts MATCH ? LIMIT ?`,
+  const byName = onFirstUse(() =>
+    db.$client.prepare(
+      `SELECT c.id AS customerId, c.first_name AS firstName, c.last_name AS lastName
+         FROM customer_name_fts f JOIN customers c ON c.row_id = f.rowid
+        WHERE customer_name_fts MATCH ? LIMIT ?`,
+    ),
   );
 
   // The columns a result row shows. Subqueries name their tables explicitly: inside them an
@@ -79,29 +89,37 @@ export function createCustomerReadRepository(db: CacheDb) {
   // The same row without the last order date, while order history is arriving.
   const summaryColumnsWithoutOrders = { ...summaryColumns, lastOrderAt: sql<number | null>`NULL` };
   const summaryStatement = (columns: typeof summaryColumns) =>
-    db.select(columns).from(customers).where(eq(customers.id, sql.placeholder('id'))).prepare();
+    onFirstUse(() => db.select(columns).from(customers).where(eq(customers.id, sql.placeholder('id'))).prepare());
   // A screen-pop is one statement: the phone index straight into the row the list shows.
   const byPhoneStatement = (columns: typeof summaryColumns) =>
-    db
-      .select(columns)
-      .from(customerPhones)
-      .innerJoin(customers, eq(customers.id, customerPhones.customerId))
-      .where(eq(customerPhones.e164, sql.placeholder('e164')))
-      .limit(sql.placeholder('limit'))
-      .prepare();
+    onFirstUse(() =>
+      db
+        .select(columns)
+        .from(customerPhones)
+        .innerJoin(customers, eq(customers.id, customerPhones.customerId))
+        .where(eq(customerPhones.e164, sql.placeholder('e164')))
+        .limit(sql.placeholder('limit'))
+        .prepare(),
+    );
   const summary = { withOrders: summaryStatement(summaryColumns), withoutOrders: summaryStatement(summaryColumnsWithoutOrders) };
   const summariesByPhone = { withOrders: byPhoneStatement(summaryColumns), withoutOrders: byPhoneStatement(summaryColumnsWithoutOrders) };
 
   return {
+    /**
+     * True while a first copy is still bringing in the customer directory and its indexes or name
+     * search are missing (one cache_meta read): none of the methods below that read contacts or
+     * names may be called then.
+     */
+    directoryArriving: () => directoryArriving(db.$client),
     /** True while a first copy is still bringing in orders and their indexes are missing (one cache_meta read). */
     orderHistoryArriving: () => orderHistoryArriving(db.$client),
-    /** `lastOrder` false: lastOrderAt is null, the orders are not read. */
+    /** `lastOrder` false: lastOrderAt is null, the orders are not read. Not while the directory is arriving. */
     summariesByPhone(e164: string, limit: number, lastOrder: boolean): CustomerSummaryRow[] {
-      return (lastOrder ? summariesByPhone.withOrders : summariesByPhone.withoutOrders).all({ e164, limit });
+      return (lastOrder ? summariesByPhone.withOrders : summariesByPhone.withoutOrders)().all({ e164, limit });
     },
-    /** Emails in [prefix, prefix + U+FFFF): exact match when `prefix` is a whole address. */
+    /** Emails in [prefix, prefix + U+FFFF): exact match when `prefix` is a whole address. Not while the directory is arriving. */
     emailsWithPrefix(prefix: string, limit: number): { customerId: string; email: string }[] {
-      return byEmailRange.all({ from: prefix, to: `${prefix}\uffff`, limit });
+      return byEmailRange().all({ from: prefix, to: `${prefix}\uffff`, limit });
     },
     orderByNumber(number: string): { customerId: string; number: string } | undefined {
       return byOrderNumber.get({ number });
@@ -112,12 +130,13 @@ export function createCustomerReadRepository(db: CacheDb) {
     recentBuyers(productId: string, limit: number): { customerId: string; placedAt: number }[] {
       return recentBuyers.all({ productId, limit });
     },
+    /** Not while the directory is arriving: the name search is empty or stale until it is rebuilt. */
     namesMatching(ftsQuery: string, limit: number): { customerId: string; firstName: string; lastName: string }[] {
-      return byName.all(ftsQuery, limit) as { customerId: string; firstName: string; lastName: string }[];
+      return byName().all(ftsQuery, limit) as { customerId: string; firstName: string; lastName: string }[];
     },
-    /** `lastOrder` false: lastOrderAt is null, the orders are not read. */
+    /** `lastOrder` false: lastOrderAt is null, the orders are not read. Not while the directory is arriving. */
     summary(id: string, lastOrder: boolean): CustomerSummaryRow | undefined {
-      return (lastOrder ? summary.withOrders : summary.withoutOrders).get({ id });
+      return (lastOrder ? summary.withOrders : summary.withoutOrders)().get({ id });
     },
   };
 }

@@ -30,9 +30,10 @@ export interface SyncSlice {
   syncAnnouncement: { text: string; seq: number };
   /**
    * Goes up by one each time the engine's dataVersion changes after the first status, and when
-   * order history becomes ready (its indexes are built at the end of the first copy, and the
-   * screens that showed it empty must ask again): screens showing store data use it as a reload
-   * trigger (the first status is not a change, so opening the window does not load everything twice).
+   * the customer directory or order history becomes ready (their indexes are built during the
+   * first copy, and the screens that showed them as still arriving must ask again): screens showing
+   * store data use it as a reload trigger (the first status is not a change, so opening the window
+   * does not load everything twice).
    */
   syncDataGeneration: number;
   syncPanel: SyncPanelState;
@@ -47,9 +48,13 @@ function sameStatus(a: SyncStatus, b: SyncStatus): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Rows pulled, or order history that was arriving is now readable. */
+/** Rows pulled, or the customer directory or order history that was arriving is now readable. */
 function dataChanged(previous: SyncStatus, next: SyncStatus): boolean {
-  return previous.dataVersion !== next.dataVersion || (!previous.orderHistoryReady && next.orderHistoryReady);
+  return (
+    previous.dataVersion !== next.dataVersion ||
+    (!previous.orderHistoryReady && next.orderHistoryReady) ||
+    (!previous.directoryReady && next.directoryReady)
+  );
 }
 
 export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, get) => ({

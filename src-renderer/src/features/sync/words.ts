@@ -101,6 +101,10 @@ export function progressCountText(done: number, total: number): string {
   return `${count.format(done)} of ${plural(total, 'row', 'rows')}`;
 }
 
+/** What the lookup screen says while the first copy is still bringing in the customer directory. */
+export const DIRECTORY_ARRIVING_SENTENCE =
+  'Searches answer once it is in from the central store. Until then a caller who is not found may still be a customer: do not create them as new.';
+
 /** "2 changes need attention". */
 export function attentionText(rejections: number): string {
   return `${plural(rejections, 'change needs', 'changes need')} attention`;
@@ -184,6 +188,7 @@ export function announcement(previous: SyncStatus, next: SyncStatus, lastSettled
       parts.push(settledAnnouncement(lastSettled, next.state));
     }
   }
+  if (!previous.directoryReady && next.directoryReady) parts.push('The customer directory has arrived: searches answer in full.');
   if (previous.initialSync !== null && next.initialSync === null) parts.push('Initial sync finished.');
   const known = new Set(previous.rejections.map((r) => r.mutationId));
   const refused = next.rejections.filter((r) => !known.has(r.mutationId));

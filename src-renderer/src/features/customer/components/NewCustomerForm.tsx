@@ -8,6 +8,7 @@ import { switchboard } from '../../../api/client';
 import { useAppStore } from '../../../app/store';
 import { searchNow } from '../../lookup/hooks/useCallerSearch';
 import { attachCustomerToCall } from '../../call/actions';
+import { useDirectoryReady } from '../../sync/hooks/useDirectoryReady';
 
 type FormInput = z.input<typeof newCustomerInput>;
 type FormOutput = z.output<typeof newCustomerInput>;
@@ -58,6 +59,8 @@ function Field({ label, registration, error, type = 'text', autoComplete, option
 /** A caller the cache does not know: the number they called from is filled in, the rest is typed. */
 export function NewCustomerForm({ phone }: { phone: string }) {
   const [formError, setFormError] = useState<string | null>(null);
+  // Opened before the directory started arriving again (a re-pull from nothing): saving is refused until it is in.
+  const directoryReady = useDirectoryReady();
   const {
     register,
     handleSubmit,
@@ -96,6 +99,12 @@ export function NewCustomerForm({ phone }: { phone: string }) {
       <header className="card__title">
         <h2 id="new-customer-heading">New customer</h2>
       </header>
+      {!directoryReady && (
+        <p className="notice notice--warn" role="status">
+          The customer directory is still arriving from the central store: this workstation cannot yet check that the caller is not a customer already,
+          so a new customer cannot be saved until it is in.
+        </p>
+      )}
       <form className="form" onSubmit={(event) => void onSubmit(event)} noValidate aria-labelledby="new-customer-heading">
         <div className="form__grid">
           <Field label="First name" registration={register('firstName')} error={errors.firstName?.message} autoComplete="off" maxLength={LIMITS.name} autoFocus />

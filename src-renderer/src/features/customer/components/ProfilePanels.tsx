@@ -54,7 +54,35 @@ export function BackButton() {
   );
 }
 
+/** Said where phones, emails or addresses would be while the first copy is still bringing them in. */
+export const CONTACTS_ARRIVING = 'Still arriving from the central store';
+
 export function Contact({ card, action }: { card: CustomerCard; action?: ReactNode }) {
+  if (card.contactsArriving) {
+    // The card has no contact data yet: "—" would say there is none. Nothing to edit either.
+    return (
+      <section className="panel" aria-labelledby="card-contact">
+        <div className="panel__bar">
+          <h3 id="card-contact" className="panel__title">
+            Contact
+          </h3>
+        </div>
+        <dl className="facts">
+          <div className="facts__row">
+            <dt>Phone</dt>
+            <dd>{CONTACTS_ARRIVING}</dd>
+          </div>
+          <div className="facts__row">
+            <dt>Email</dt>
+            <dd>{CONTACTS_ARRIVING}</dd>
+          </div>
+        </dl>
+        <p className="muted" role="status">
+          This customer’s phone numbers and emails are still arriving from the central store; they show, and can be edited, once they are in.
+        </p>
+      </section>
+    );
+  }
   return (
     <section className="panel" aria-labelledby="card-contact">
       <div className="panel__bar">
@@ -106,7 +134,11 @@ export function Addresses({ card }: { card: CustomerCard }) {
       <h3 id="card-address" className="panel__title">
         {addresses.length > 1 ? 'Addresses' : 'Address'}
       </h3>
-      {addresses.length === 0 && <p className="muted">No address on file.</p>}
+      {card.contactsArriving ? (
+        <p className="muted">{CONTACTS_ARRIVING}.</p>
+      ) : (
+        addresses.length === 0 && <p className="muted">No address on file.</p>
+      )}
       {addresses.map((address, index) => (
         <address className="address" key={index}>
           <span>{address.line1}</span>

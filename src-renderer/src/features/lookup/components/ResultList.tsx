@@ -1,7 +1,9 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import type { CustomerHit } from '../../../../../src-shared/contracts/lookup';
-import { formatPhone } from '../../../../../src-shared/domain/phone';
 import { useAppStore } from '../../../app/store';
+import { useDirectoryReady } from '../../sync/hooks/useDirectoryReady';
+import { DirectoryArriving } from '../../sync/components/DirectoryArriving';
+import { newCustomerPhone } from '../newCustomerOffer';
 import { countFormat, displayPhone, formatDate, matchLabel, tierLabel } from '../format';
 import { optionId, RESULTS_ID } from './SearchBox';
 
@@ -55,13 +57,19 @@ function ResultRow({ hit, index, selected }: { hit: CustomerHit; index: number; 
   );
 }
 
-/** The answer to the current search: a count, the rows, or the way forward when nothing matched. */
+/**
+ * The answer to the current search: a count, the rows, or the way forward when nothing matched.
+ * While the customer directory is still arriving from the central store (the sync status or the
+ * answer says so) a notice says why nothing is found, and no new customer is offered.
+ */
 export function ResultList() {
   const query = useAppStore((s) => s.query);
   const status = useAppStore((s) => s.status);
   const result = useAppStore((s) => s.result);
   const selectedIndex = useAppStore((s) => s.selectedIndex);
+  const directoryReady = useDirectoryReady();
   const hits = result?.hits ?? [];
+  const arriving = !directoryReady || result?.directoryArriving === true;
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
     const store = useAppStore.getState();
@@ -88,10 +96,11 @@ export function ResultList() {
   if (query.trim() === '') summary = 'Type a name, phone number, email, order number or SKU.';
   else if (status === 'searching' && !result) summary = 'Searching…';
   else if (!result) summary = status === 'failed' ? 'No search run: see the message under the search box.' : '';
+  else if (result.directoryArriving) summary = 'Not searched: the customer directory is still arriving.';
   else if (hits.length === 0) summary = 'No customers match.';
   else summary = hits.length === 1 ? '1 customer' : `${countFormat.format(hits.length)} customers`;
 
-  const offerPhone = result?.noMatch && result.normalizedPhone ? formatPhone(result.normalizedPhone) : null;
+  const offerPhone = newCustomerPhone(result, directoryReady);
 
   return (
     <section className="results" aria-labelledby="results-heading">
@@ -103,6 +112,7 @@ export function ResultList() {
           {summary}
         </p>
       </div>
+      {arriving && <DirectoryArriving />}
       {offerPhone !== null && (
         <div className="results__empty">
           <p>No customer has the number {offerPhone}.</p>

@@ -17,7 +17,8 @@ export function SearchBox() {
   const query = useAppStore((s) => s.query);
   const status = useAppStore((s) => s.status);
   const searchError = useAppStore((s) => s.searchError);
-  const hint = useAppStore((s) => s.result?.hint ?? null);
+  // The "directory still arriving" answer is explained by the notice in the results, not twice.
+  const hint = useAppStore((s) => (s.result?.directoryArriving ? null : (s.result?.hint ?? null)));
   const hitCount = useAppStore((s) => s.result?.hits.length ?? 0);
   const selectedIndex = useAppStore((s) => s.selectedIndex);
   const showingResults = useAppStore((s) => s.view.kind === 'results');

@@ -1,8 +1,8 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { LookupSearchOutput } from '../../../../../src-shared/contracts/lookup';
-import { formatPhone } from '../../../../../src-shared/domain/phone';
 import { switchboard } from '../../../api/client';
 import { useAppStore } from '../../../app/store';
+import { newCustomerPhone } from '../newCustomerOffer';
 
 /** Short enough to feel instant, long enough not to send a request per keystroke of a fast typist. */
 export const SEARCH_DEBOUNCE_MS = 80;
@@ -42,9 +42,26 @@ export async function searchNow(query: string): Promise<LookupSearchOutput | nul
   return result.value;
 }
 
-/** Searches as the CSR types: debounced, and skipped when that text was just searched (screen-pop). */
+/**
+ * Searches as the CSR types: debounced, and skipped when that text was just searched (screen-pop).
+ * While the first copy brings in the customer directory a search answers "still arriving"; when the
+ * sync status says the directory is in, the text in the box is searched again, so the caller the
+ * CSR was looking for shows up without typing anything (and, the other way, rows found before a
+ * re-pull emptied the directory give way to "still arriving").
+ */
 export function useCallerSearch(): void {
   const query = useAppStore((s) => s.query);
+  const directoryReady = useAppStore((s) => s.syncStatus?.directoryReady ?? null);
+  const readyBefore = useRef(directoryReady);
+  useEffect(() => {
+    const before = readyBefore.current;
+    readyBefore.current = directoryReady;
+    if (directoryReady === null || before === directoryReady) return;
+    const { query: current, result } = useAppStore.getState();
+    if (current.trim() === '') return;
+    // A change seen; or the first status, when it contradicts the answer on screen.
+    if (before !== null || result?.directoryArriving === directoryReady) void searchNow(current);
+  }, [directoryReady]);
   useEffect(() => {
     if (query === latestQuery) return;
     const timer = window.setTimeout(
@@ -60,8 +77,9 @@ export function useCallerSearch(): void {
 
 /**
  * Enter in the search box: opens the highlighted customer, or — when nothing matched a readable
- * number — the new-customer form. A CSR who types a number and presses Enter at once does not wait
- * for the debounce: the text is searched now and the answer acted on, unless they typed on meanwhile.
+ * number, and the whole directory was searched — the new-customer form. A CSR who types a number
+ * and presses Enter at once does not wait for the debounce: the text is searched now and the answer
+ * acted on, unless they typed on meanwhile.
  */
 export async function openFromSearch(): Promise<void> {
   const { query, answeredQuery } = useAppStore.getState();
@@ -73,6 +91,10 @@ export async function openFromSearch(): Promise<void> {
   const store = useAppStore.getState();
   if (store.answeredQuery !== query || store.view.kind !== 'results') return;
   const hit = store.result?.hits[store.selectedIndex];
-  if (hit) store.openCustomer(hit.customerId);
-  else if (store.result?.noMatch && store.result.normalizedPhone) store.openNewCustomer(formatPhone(store.result.normalizedPhone));
+  if (hit) {
+    store.openCustomer(hit.customerId);
+    return;
+  }
+  const phone = newCustomerPhone(store.result, store.syncStatus?.directoryReady ?? true);
+  if (phone !== null) store.openNewCustomer(phone);
 }

@@ -1,15 +1,16 @@
 import { useEffect } from 'react';
-import { formatPhone } from '../../../../../src-shared/domain/phone';
 import { switchboard } from '../../../api/client';
 import { useAppStore } from '../../../app/store';
 import { focusSearchBox } from '../searchBoxFocus';
 import { searchNow } from './useCallerSearch';
+import { newCustomerPhone } from '../newCustomerOffer';
 import { startCallFromScreenPop } from '../../call/actions';
 
 /**
  * An incoming call: the number goes into the search box and is looked up at once. One customer
  * with that phone opens their card; an unknown number opens the new-customer form with it filled;
- * anything else (several people share the number) leaves the list for the CSR to choose from.
+ * anything else (several people share the number, or the directory is still arriving from the
+ * central store and nothing could be searched) leaves the list for the CSR to see.
  * Each pop starts a call (unless one is still running), so what is done next is recorded on it.
  */
 export async function handleScreenPop(from: string): Promise<void> {
@@ -26,10 +27,11 @@ export async function handleScreenPop(from: string): Promise<void> {
   const identified = only && others.length === 0 && only.matchedBy === 'phone' ? only.customerId : undefined;
   // The call starts with the pop (tied to the caller when the number names one customer).
   void startCallFromScreenPop(from, identified);
+  const newPhone = newCustomerPhone(answer, useAppStore.getState().syncStatus?.directoryReady ?? true);
   if (identified !== undefined) {
     useAppStore.getState().openCustomer(identified);
-  } else if (answer.noMatch && answer.normalizedPhone) {
-    useAppStore.getState().openNewCustomer(formatPhone(answer.normalizedPhone));
+  } else if (newPhone !== null) {
+    useAppStore.getState().openNewCustomer(newPhone);
   }
 }
 
