@@ -173,9 +173,10 @@ export function buildDeferredIndexes(client: Database.Database, onBuilt?: (name:
   // and the page cache the build fills, small (measured: the build was the copy's memory peak).
   const cacheSize = client.pragma('cache_size', { simple: true }) as number;
   client.pragma(`cache_size = ${BUILD_CACHE_SIZE}`);
-  // SQLite's sorter may sort runs on helper threads: at the end of a copy the store has nothing
+  // SQLite's sorter may sort runs on a helper thread: at the end of a copy the store has nothing
   // more to send, so the second core is free. Measured on 9.4 M order lines (1,000,000 customers),
-  // order_lines_product_placed_idx: 11.3 s with no helper, 7.2 s with threads = 2, ~1 s more CPU.
+  // order_lines_product_placed_idx: 11.3 s with no helper, 6.5–8.2 s with one, 6.3–7.2 s with two,
+  // whose extra sort buffers cost 16 MB more peak memory (and the copy's peak is here).
   const threads = client.pragma('threads', { simple: true }) as number;
   client.pragma(`threads = ${BUILD_SORT_THREADS}`);
   try {
@@ -198,8 +199,8 @@ const isTrigger = (name: string) => (NAME_SEARCH_TRIGGERS as readonly string[]).
  * order_lines_product_placed_idx faster than 64 MiB (7.2 s vs 9.5 s with two sort threads).
  */
 const BUILD_CACHE_SIZE = -16_384;
-/** Sort threads while building (SQLite's `threads`): the cores there are, at most 4. */
-const BUILD_SORT_THREADS = Math.max(1, Math.min(4, availableParallelism()));
+/** Helper threads for the sort while building (SQLite's `threads`): one per core beyond the first, at most 3. */
+const BUILD_SORT_THREADS = Math.max(0, Math.min(3, availableParallelism() - 1));
 
 function buildOne(client: Database.Database, group: DeferredGroup, name: string, built: string[], onBuilt?: (name: string, ms: number) => void): void {
   const started = performance.now();

@@ -27,15 +27,15 @@ const log = (message: string, error?: unknown) => (error === undefined ? console
  * This thread runs below the ones a CSR waits on. A first copy is minutes of synchronous SQLite
  * work; on a two-core workstation it competes for a CPU with the reader thread answering caller
  * lookups (target: p99 ≤ 20 ms during the initial sync, issue 4) and with the writer and main
- * threads. At nice 5 the scheduler gives a woken lookup the CPU ahead of the copy (about three
- * times this thread's weight). Not lower: measured side by side at 200,000 customers with the store
- * and PostgreSQL on the same two cores, nice 10 copied 168–172k rows/s (lookups p99 7.7–8.7 ms) and
- * nice 5 188–196k (p99 9.4–9.7 ms): at 10 the copy waited behind every other runnable thread. Not
- * 19 like the co-purchase miner: the copy is what fills an empty cache, and a CSR's save waits for
- * the page transaction holding the write lock, so the thread should not starve either.
+ * threads. At nice 10 the scheduler gives a woken lookup the CPU ahead of the copy, and the copy
+ * gets whatever the other threads leave. Nice 5 was tried (BENCHMARKS.md, runs S7–S9): faster at
+ * 200,000 customers (188–196k rows/s against 168–172k) but not at 1,000,000 (166k against 175k and
+ * 179k), with lookups a little slower, so it stays 10. Not 19 like the co-purchase miner: the copy
+ * is what fills an empty cache, and a CSR's save waits for the page transaction holding the write
+ * lock, so the thread should not starve behind every other program either.
  * Linux only: there pid 0 is the calling thread; elsewhere it would lower the whole app.
  */
-const SYNC_THREAD_NICENESS = 5;
+const SYNC_THREAD_NICENESS = 10;
 if (process.platform === 'linux') {
   try {
     setPriority(0, SYNC_THREAD_NICENESS);
