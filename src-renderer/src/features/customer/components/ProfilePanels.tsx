@@ -58,44 +58,23 @@ export function BackButton() {
 export const CONTACTS_ARRIVING = 'Still arriving from the central store';
 
 export function Contact({ card, action }: { card: CustomerCard; action?: ReactNode }) {
-  if (card.contactsArriving) {
-    // The card has no contact data yet: "—" would say there is none. Nothing to edit either.
-    return (
-      <section className="panel" aria-labelledby="card-contact">
-        <div className="panel__bar">
-          <h3 id="card-contact" className="panel__title">
-            Contact
-          </h3>
-        </div>
-        <dl className="facts">
-          <div className="facts__row">
-            <dt>Phone</dt>
-            <dd>{CONTACTS_ARRIVING}</dd>
-          </div>
-          <div className="facts__row">
-            <dt>Email</dt>
-            <dd>{CONTACTS_ARRIVING}</dd>
-          </div>
-        </dl>
-        <p className="muted" role="status">
-          This customer’s phone numbers and emails are still arriving from the central store; they show, and can be edited, once they are in.
-        </p>
-      </section>
-    );
-  }
+  // While the first copy is still bringing contacts in, the card has none yet: "—" would say there
+  // are none, and there is nothing to edit.
+  const arriving = card.contactsArriving;
+  const none = arriving ? CONTACTS_ARRIVING : '—';
   return (
     <section className="panel" aria-labelledby="card-contact">
       <div className="panel__bar">
         <h3 id="card-contact" className="panel__title">
           Contact
         </h3>
-        {action}
+        {!arriving && action}
       </div>
       <dl className="facts">
         {card.phones.length === 0 && (
           <div className="facts__row">
             <dt>Phone</dt>
-            <dd>—</dd>
+            <dd>{none}</dd>
           </div>
         )}
         {card.phones.map((phone) => (
@@ -110,7 +89,7 @@ export function Contact({ card, action }: { card: CustomerCard; action?: ReactNo
         {card.emails.length === 0 && (
           <div className="facts__row">
             <dt>Email</dt>
-            <dd>—</dd>
+            <dd>{none}</dd>
           </div>
         )}
         {card.emails.map((email) => (
@@ -123,6 +102,11 @@ export function Contact({ card, action }: { card: CustomerCard; action?: ReactNo
           </div>
         ))}
       </dl>
+      {arriving && (
+        <p className="muted" role="status">
+          This customer’s phone numbers and emails are still arriving from the central store; they show, and can be edited, once they are in.
+        </p>
+      )}
     </section>
   );
 }
