@@ -21,6 +21,11 @@ export const ERROR_CODES = [
   'locked',
   /** Too many failed attempts: slowed down or locked for a time (the message says until when). */
   'rate_limited',
+  /**
+   * The first copy from the central store is still bringing in the customer directory: a write
+   * that must check it (a new customer, a contact edit) waits until the directory is in.
+   */
+  'directory_arriving',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -187,7 +187,7 @@ describe('while the customer directory is arriving (indexes and name search miss
   it('a new customer is refused with a message a person can act on, and nothing changes', () => {
     const before = dumpWritable(cache.db);
     const r = writer.call('customer:create', newCaller);
-    expect(r).toEqual({ ok: false, error: { code: 'unavailable', message: CREATE_WHILE_DIRECTORY_ARRIVING } });
+    expect(r).toEqual({ ok: false, error: { code: 'directory_arriving', message: CREATE_WHILE_DIRECTORY_ARRIVING } });
     expect(dumpWritable(cache.db)).toEqual(before);
     // A number that cannot be read is still pointed at its field first.
     expect(writer.call('customer:create', { ...newCaller, phone: '12' })).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'phone' } });
@@ -197,7 +197,7 @@ describe('while the customer directory is arriving (indexes and name search miss
 
   it('a contact edit is refused (its stored contacts cannot be read without a scan), and nothing changes', () => {
     const before = dumpWritable(cache.db);
-    expect(writer.call('customer:update-contact', contactForm(zoe))).toEqual({ ok: false, error: { code: 'unavailable', message: EDIT_WHILE_DIRECTORY_ARRIVING } });
+    expect(writer.call('customer:update-contact', contactForm(zoe))).toEqual({ ok: false, error: { code: 'directory_arriving', message: EDIT_WHILE_DIRECTORY_ARRIVING } });
     expect(dumpWritable(cache.db)).toEqual(before);
     expect(sinceLastLook()).toEqual({ scans: [], directoryReads: [] });
   });
@@ -281,7 +281,7 @@ describe('once the directory’s indexes are built', () => {
     ran = [];
 
     for (const query of QUERIES) expect(reader.ok<LookupSearchOutput>('lookup:search', { query }), query).toEqual(arrivingAnswer(query));
-    expect(writer.call('customer:create', newCaller)).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect(writer.call('customer:create', newCaller)).toMatchObject({ ok: false, error: { code: 'directory_arriving' } });
     expect(syncStatus().directoryReady).toBe(false);
     expect(sinceLastLook()).toEqual({ scans: [], directoryReads: [] });
 

@@ -40,6 +40,7 @@ export function statusFor(code: ServerErrorCode): number {
     case 'rate_limited':
       return 429;
     case 'unavailable':
+    case 'directory_arriving':
       return 503;
     case 'internal':
       return 500;

@@ -50,7 +50,7 @@ export class CustomerIntake {
     const write = this.db.$client.transaction(() => {
       // Asked inside the write transaction: the copy defers and builds indexes in its own, so the
       // answer holds until this one commits.
-      if (directoryArriving(this.db.$client)) throw new AppError('unavailable', CREATE_WHILE_DIRECTORY_ARRIVING);
+      if (directoryArriving(this.db.$client)) throw new AppError('directory_arriving', CREATE_WHILE_DIRECTORY_ARRIVING);
       this.insertCustomer.run(customerId, input.firstName, input.lastName, now, now);
       this.insertPhone.run(phoneId, customerId, phone.e164, input.phone);
       if (email && emailId) this.insertEmail.run(emailId, customerId, email);

@@ -67,7 +67,7 @@ export class ProfileEditor {
     this.db.$client
       .transaction(() => {
         // Inside the write transaction: the copy builds the directory's indexes in its own.
-        if (directoryArriving(this.db.$client)) throw new AppError('unavailable', EDIT_WHILE_DIRECTORY_ARRIVING);
+        if (directoryArriving(this.db.$client)) throw new AppError('directory_arriving', EDIT_WHILE_DIRECTORY_ARRIVING);
         this.checkCallLink(input.customerId, input.callId);
         const stored = this.reads.contact(input.customerId);
         if (!stored) throw new AppError('not_found', 'This customer is not in the local cache.', 'customerId');
