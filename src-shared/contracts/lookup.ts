@@ -56,6 +56,11 @@ export type LookupSearchOutput = z.infer<typeof lookupSearchOutput>;
 export const DIRECTORY_ARRIVING_HINT =
   'The customer directory is still arriving from the central store, so this workstation cannot search it yet. Search again in a moment; do not create the caller as a new customer meanwhile.';
 
+/** The answer to any search while the customer directory is still arriving (nothing is searched). */
+export function directoryArrivingAnswer(query: string): LookupSearchOutput {
+  return { query, interpretedAs: [], normalizedPhone: null, hits: [], noMatch: false, hint: DIRECTORY_ARRIVING_HINT, directoryArriving: true };
+}
+
 /**
  * The number an answer offers as a new customer (E.164), or null. Only when nothing matched a
  * readable number and the whole directory was searched: not while it is still arriving from the

@@ -22,7 +22,7 @@ import { buildDeferredIndexes, deferIndexes, DIRECTORY_TABLES } from '../../src-
 import { CREATE_WHILE_DIRECTORY_ARRIVING } from '../../src-shared/contracts/customer';
 import type { LookupSearchOutput } from '../../src-shared/contracts/lookup';
 import type { SyncStatus } from '../../src-shared/contracts/sync';
-import { test, expect, openApp, searchBox, results, customerOption, customerHeading, startHost, stopHost, KNOWN, UNKNOWN_NUMBER } from './fixtures';
+import { test, expect, openApp, standInSyncStatus, searchBox, results, customerOption, customerHeading, startHost, stopHost, KNOWN, UNKNOWN_NUMBER } from './fixtures';
 import { describeViolations, seriousAxeViolations } from './axe';
 
 const CONTACT_TABLES = ['customer_phones', 'customer_emails', 'customer_addresses'] as const;
@@ -121,20 +121,7 @@ function directoryArrives(file: string, rows?: ContactRows): void {
 
 /** A stand-in for the sync engine's `sync:*` channels (status only); everything else goes to the real host. */
 async function standInStatus(page: Page) {
-  let status: SyncStatus = {
-    state: 'online',
-    serverUrl: 'http://127.0.0.1:5179',
-    pendingWrites: 0,
-    lastSyncAt: null,
-    lastError: null,
-    nextRetryAt: null,
-    initialSync: null,
-    rejections: [],
-    dataVersion: 1,
-    lastCheck: null,
-    orderHistoryReady: true,
-    directoryReady: true,
-  };
+  let status: SyncStatus = standInSyncStatus();
   await page.route(/\/rpc\/sync(%3A|:)status$/, (route) =>
     route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ok: true, value: status }) }),
   );

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openCache, type CacheDb } from '../../src-main/core/db/open';
 import { seedCache } from '../../src-main/core/seed/generator';
+import type { SyncStatus } from '../../src-shared/contracts/sync';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HOST_SCRIPT = join(REPO_ROOT, 'out/main/host.js');
@@ -73,6 +74,28 @@ export const KNOWN = {
 } as const;
 
 /** A number no customer has: the new-customer path starts from it. */
+/**
+ * A sync status as the engine reports it once it is connected and idle, for tests that stand in for
+ * the engine's `sync:*` channels (the renderer is real; only the status is made up).
+ */
+export function standInSyncStatus(changes: Partial<SyncStatus> = {}): SyncStatus {
+  return {
+    state: 'online',
+    serverUrl: 'http://127.0.0.1:5179',
+    pendingWrites: 0,
+    lastSyncAt: null,
+    lastError: null,
+    nextRetryAt: null,
+    initialSync: null,
+    rejections: [],
+    dataVersion: 1,
+    lastCheck: null,
+    orderHistoryReady: true,
+    directoryReady: true,
+    ...changes,
+  };
+}
+
 export const UNKNOWN_NUMBER = { e164: '+15550107788', typed: '(555) 010-7788', display: '+1 555 010 7788' } as const;
 
 const RESERVED_NUMBERS = [...Object.values(KNOWN).map((c) => c.e164), UNKNOWN_NUMBER.e164];

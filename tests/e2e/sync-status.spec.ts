@@ -5,7 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import type { SyncCheckResult, SyncStatus } from '../../src-shared/contracts/sync';
-import { test, expect, openApp, searchBox, customerHeading, customerOption, KNOWN } from './fixtures';
+import { test, expect, openApp, standInSyncStatus, searchBox, customerHeading, customerOption, KNOWN } from './fixtures';
 import { describeViolations, seriousAxeViolations } from './axe';
 
 // Re-pulling the whole cache needs sync.manage: a supervisor's panel has every control.
@@ -126,20 +126,7 @@ test.describe('sync status', () => {
  * shown to the real renderer. Everything else goes to the real host and its cache.
  */
 async function standInEngine(page: Page) {
-  let status: SyncStatus = {
-    state: 'connecting',
-    serverUrl: 'http://127.0.0.1:5179',
-    pendingWrites: 0,
-    lastSyncAt: null,
-    lastError: null,
-    nextRetryAt: null,
-    initialSync: null,
-    rejections: [],
-    dataVersion: 1,
-    lastCheck: null,
-    orderHistoryReady: true,
-    directoryReady: true,
-  };
+  let status: SyncStatus = standInSyncStatus({ state: 'connecting' });
   let polls = 0;
   let check: SyncCheckResult | null = null;
   /** While set, status requests get no answer (an engine that stopped answering). */

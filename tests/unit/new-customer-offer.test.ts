@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DIRECTORY_ARRIVING_HINT, lookupSearchOutput, newCustomerNumber, type LookupSearchOutput } from '../../src-shared/contracts/lookup';
+import { directoryArrivingAnswer, lookupSearchOutput, newCustomerNumber, type LookupSearchOutput } from '../../src-shared/contracts/lookup';
 
 const noMatch: LookupSearchOutput = {
   query: '020 7946 0958',
@@ -11,15 +11,7 @@ const noMatch: LookupSearchOutput = {
   directoryArriving: false,
 };
 
-const arriving: LookupSearchOutput = {
-  query: '020 7946 0958',
-  interpretedAs: [],
-  normalizedPhone: null,
-  hits: [],
-  noMatch: false,
-  hint: DIRECTORY_ARRIVING_HINT,
-  directoryArriving: true,
-};
+const arriving: LookupSearchOutput = directoryArrivingAnswer('020 7946 0958');
 
 describe('when a lookup answer offers a new customer', () => {
   it('offers the number when nothing matched a readable number and the directory is in', () => {

@@ -19,7 +19,7 @@ import { createCustomerReadRepository, type CustomerReadRepository, type Custome
 import { AppError } from '../../../src-shared/result';
 import { formatPhone, looksLikePhone, normalizePhone } from '../../../src-shared/domain/phone';
 import { LIMITS } from '../../../src-shared/domain/customer';
-import { DIRECTORY_ARRIVING_HINT, type CustomerHit, type LookupSearchOutput, type MatchKind } from '../../../src-shared/contracts/lookup';
+import { directoryArrivingAnswer, type CustomerHit, type LookupSearchOutput, type MatchKind } from '../../../src-shared/contracts/lookup';
 
 export interface CallerLookupOptions {
   /** Region for numbers written in national format ("020 7946 0958" with GB). */
@@ -105,7 +105,7 @@ export class CallerLookup {
     // One cache_meta point read (a prepared statement, a few µs): while the directory arrives,
     // every other statement here would scan its tables or read a name search not built yet.
     if (this.repo.directoryArriving()) {
-      return { query, interpretedAs: [], normalizedPhone: null, hits: [], noMatch: false, hint: DIRECTORY_ARRIVING_HINT, directoryArriving: true };
+      return directoryArrivingAnswer(query);
     }
 
     // Read once per search (one cache_meta point read, a few µs) and used for every row of it.
