@@ -1,6 +1,6 @@
 import type { CacheDb } from '../db/open';
-import { directoryArriving, orderHistoryArriving } from '../db/deferred-indexes';
-import { onFirstUse } from './statements';
+import { arriving as arrivingGroups } from '../db/deferred-indexes';
+import { onFirstUse } from '../db/statements';
 import { AppError } from '../../../src-shared/result';
 import { formatPhone } from '../../../src-shared/domain/phone';
 import type { CustomerCard } from '../../../src-shared/contracts/customer';
@@ -70,9 +70,10 @@ export function createCustomerCardQuery(db: CacheDb) {
         })
       | undefined;
     if (!p) throw new AppError('not_found', 'This customer is not in the local cache.', 'customerId');
-    // One cache_meta point read each; while one says "arriving", the card leaves that part out rather than scan for it.
-    const contactsArriving = directoryArriving(c);
-    const arriving = orderHistoryArriving(c);
+    // One cache_meta point read; while a group is "arriving", the card leaves that part out rather than scan for it.
+    const groups = arrivingGroups(c);
+    const contactsArriving = groups.directory;
+    const arriving = groups.orderHistory;
     return {
       ...p,
       displayName: `${p.firstName} ${p.lastName}`.trim(),

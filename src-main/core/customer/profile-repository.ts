@@ -6,7 +6,7 @@
 import type { CacheDb } from '../db/open';
 import type { PhoneKind } from '../../../src-shared/domain/customer';
 import type { ContactField } from '../../../src-shared/contracts/customer360';
-import { onFirstUse } from './statements';
+import { onFirstUse } from '../db/statements';
 
 export interface StoredPhone {
   id: string;

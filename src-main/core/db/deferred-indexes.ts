@@ -112,6 +112,21 @@ function groupPending(client: Database.Database, group: DeferredGroup): boolean 
 const pendingStatements = new WeakMap<Database.Database, Database.Statement>();
 
 /**
+ * Which groups are still arriving, in one point read (lookup and the customer card need both on
+ * every call). Prepared once per connection.
+ */
+export function arriving(client: Database.Database): { directory: boolean; orderHistory: boolean } {
+  let statement = bothStatements.get(client);
+  if (!statement) {
+    statement = client.prepare(`SELECT key FROM cache_meta WHERE key IN (?, ?)`).pluck();
+    bothStatements.set(client, statement);
+  }
+  const keys = statement.all(DEFERRED_DIRECTORY_KEY, DEFERRED_INDEXES_KEY) as string[];
+  return { directory: keys.includes(DEFERRED_DIRECTORY_KEY), orderHistory: keys.includes(DEFERRED_INDEXES_KEY) };
+}
+const bothStatements = new WeakMap<Database.Database, Database.Statement>();
+
+/**
  * True while any order-history index is missing (a first copy is filling orders / order_lines):
  * customer order lists, purchases, SKU search and purchase-based suggestions would scan the whole
  * table, so they answer "still arriving" instead.

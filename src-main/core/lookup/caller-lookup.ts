@@ -102,14 +102,12 @@ export class CallerLookup {
       throw new AppError('invalid_input', 'Nothing to search for: type letters or digits.', 'query');
     }
 
-    // One cache_meta point read (a prepared statement, a few µs): while the directory arrives,
-    // every other statement here would scan its tables or read a name search not built yet.
-    if (this.repo.directoryArriving()) {
-      return directoryArrivingAnswer(query);
-    }
-
-    // Read once per search (one cache_meta point read, a few µs) and used for every row of it.
-    const orderHistory = !this.repo.orderHistoryArriving();
+    // One cache_meta point read per search (a prepared statement, a few µs). While the directory
+    // arrives, every other statement here would scan its tables or read a name search not built
+    // yet; while order history arrives, rows go without their last order date.
+    const arriving = this.repo.arriving();
+    if (arriving.directory) return directoryArrivingAnswer(query);
+    const orderHistory = !arriving.orderHistory;
     const candidates: Candidate[] = [];
     const interpretedAs: MatchKind[] = [];
     let normalizedPhone: string | null = null;

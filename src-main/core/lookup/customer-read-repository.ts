@@ -14,8 +14,8 @@
  */
 import { and, desc, eq, gte, lt, or, sql } from 'drizzle-orm';
 import type { CacheDb } from '../db/open';
-import { directoryArriving, orderHistoryArriving } from '../db/deferred-indexes';
-import { onFirstUse } from '../customer/statements';
+import { arriving } from '../db/deferred-indexes';
+import { onFirstUse } from '../db/statements';
 import { customerEmails, customerPhones, customers, orderLines, orders, products } from '../db/schema';
 
 export interface CustomerSummaryRow {
@@ -106,13 +106,11 @@ export function createCustomerReadRepository(db: CacheDb) {
 
   return {
     /**
-     * True while a first copy is still bringing in the customer directory and its indexes or name
-     * search are missing (one cache_meta read): none of the methods below that read contacts or
-     * names may be called then.
+     * What a first copy has not built yet (db/deferred-indexes.ts), in one cache_meta read: while
+     * `directory` is true none of the methods below that read contacts or names may be called;
+     * while `orderHistory` is true, none that read orders.
      */
-    directoryArriving: () => directoryArriving(db.$client),
-    /** True while a first copy is still bringing in orders and their indexes are missing (one cache_meta read). */
-    orderHistoryArriving: () => orderHistoryArriving(db.$client),
+    arriving: () => arriving(db.$client),
     /** `lastOrder` false: lastOrderAt is null, the orders are not read. Not while the directory is arriving. */
     summariesByPhone(e164: string, limit: number, lastOrder: boolean): CustomerSummaryRow[] {
       return (lastOrder ? summariesByPhone.withOrders : summariesByPhone.withoutOrders)().all({ e164, limit });
