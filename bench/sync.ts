@@ -65,7 +65,7 @@ function typedForm(e164: string): string {
 }
 
 /** Every k-th phone of the source, with its rowid (the order the snapshot delivers phones in). */
-function phonesForSyncLookups(sourceDb: string): SampledPhone[] {
+export function phonesForSyncLookups(sourceDb: string): SampledPhone[] {
   const db = new Database(sourceDb, { readonly: true, fileMustExist: true });
   try {
     const max = (db.prepare('SELECT max(rowid) FROM customer_phones').pluck().get() as number | null) ?? 0;

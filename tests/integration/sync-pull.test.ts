@@ -286,6 +286,24 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(replica.tables.get('customers')!.get(added)?.[2]).toBe('Paged');
     });
 
+    it('answers in ASCII: characters past U+007F arrive as JSON escapes and parse back to the same text', async () => {
+      const cursor = await logCursorNow();
+      const name = 'Zoë Ünal-Þórsdóttir 李 😀';
+      const id = await newCustomer(name);
+      const res = await pullRaw({ cursor, limit: 100 });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.rawPayload.every((byte) => byte < 0x80)).toBe(true);
+      expect(res.body).toContain('Zo\\u00eb');
+      expect(res.body).toContain('\\ud83d\\ude00');
+      const page = pullResponse.parse((res.json() as { value: unknown }).value);
+      expect(page.changes.customers!.rows.find((r) => r[0] === id)?.[1]).toBe(name);
+      // A snapshot page too (the demo's names and addresses have accents).
+      const snapshot = await pullRaw({ cursor: null, limit: 5000, tables: ['customers', 'customer_addresses'] });
+      expect(snapshot.statusCode).toBe(200);
+      expect(snapshot.rawPayload.every((byte) => byte < 0x80)).toBe(true);
+      expect(snapshot.body).toMatch(/\\u00[8-9a-f][0-9a-f]/);
+    });
+
     it('sends deletes as tombstones, cascaded children and composite product_relations keys included', async () => {
       const [victim] = await queryRows<{ id: string }>(
         store,
