@@ -35,6 +35,7 @@ export default defineConfig({
           'co-purchase-worker': resolve(__dirname, 'src-main/core/suggestions/co-purchase-worker.ts'),
           // The sync engine's thread: pushes the outbox to the central store and pulls its rows.
           'sync-worker': resolve(__dirname, 'src-main/core/sync/sync-worker.ts'),
+          'checkpoint-worker': resolve(__dirname, 'src-main/core/db/checkpoint-worker.ts'),
           // The browser host: the same core served to a browser on 127.0.0.1.
           host: resolve(__dirname, 'src-main/host/main.ts'),
         },

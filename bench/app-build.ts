@@ -7,7 +7,7 @@
  * workers but the main thread under tsx, and 226 MB all built (Node 20, 2026-11-26).
  *
  * - The worker threads are the app's own build (electron-vite, `npm run build`): out/main/
- *   db-worker.js, sync-worker.js and co-purchase-worker.js, the files Electron's main process
+ *   db-worker.js, sync-worker.js, checkpoint-worker.js and co-purchase-worker.js, the files Electron's main process
  *   (src-main/electron/main.ts) and the browser host (src-main/host/main.ts) start. The build runs
  *   when it is missing or older than the sources (scripts/build-if-stale.mjs, as `npm run host`
  *   and `npm start` do).
@@ -28,6 +28,7 @@ export interface BuiltWorkstation {
   /** The app's built worker entries, as CoreProcess takes them. */
   dbWorker: string;
   syncWorker: string;
+  checkpointWorker: string;
   minerWorker: string;
   migrationsFolder: string;
 }
@@ -40,11 +41,12 @@ export async function buildWorkstation(repo: string): Promise<BuiltWorkstation> 
     script: join(repo, BUNDLE_DIR, 'sync-workstation.mjs'),
     dbWorker: join(repo, 'out/main/db-worker.js'),
     syncWorker: join(repo, 'out/main/sync-worker.js'),
+    checkpointWorker: join(repo, 'out/main/checkpoint-worker.js'),
     minerWorker: join(repo, 'out/main/co-purchase-worker.js'),
     migrationsFolder: join(repo, 'drizzle'),
   };
 
-  const workers = [built.dbWorker, built.syncWorker, built.minerWorker];
+  const workers = [built.dbWorker, built.syncWorker, built.checkpointWorker, built.minerWorker];
   if (workers.every((file) => existsSync(file))) {
     // The project's own staleness check and build (plain JS, hence typed here by hand).
     const script = pathToFileURL(join(repo, 'scripts/build-if-stale.mjs')).href;

@@ -107,6 +107,7 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
       username: config.username,
       password: config.password,
       workerFile: config.app.syncWorker,
+      checkpointWorkerFile: config.app.checkpointWorker,
       pullLimit: config.pullLimit,
     },
   });

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const SOURCES = ['src-main', 'src-preload', 'src-renderer', 'src-shared', 'drizzle', 'electron.vite.config.ts', 'package.json'];
-const OUTPUTS = ['out/main/index.js', 'out/main/host.js', 'out/main/db-worker.js', 'out/main/sync-worker.js', 'out/main/co-purchase-worker.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
+const OUTPUTS = ['out/main/index.js', 'out/main/host.js', 'out/main/db-worker.js', 'out/main/sync-worker.js', 'out/main/checkpoint-worker.js', 'out/main/co-purchase-worker.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
 
 function newest(path) {
   const st = statSync(path);

@@ -40,6 +40,8 @@ export interface ShellDeps {
     minerWorkerFile: string;
     /** out/main/sync-worker.js */
     syncWorkerFile: string;
+    /** out/main/checkpoint-worker.js */
+    checkpointWorkerFile: string;
     migrationsFolder: string;
   };
   createCore(options: CoreOptions): ShellCore;
@@ -157,7 +159,7 @@ export function launchSwitchboard(deps: ShellDeps): boolean {
       nativeBinding: deps.env.SWITCHBOARD_NATIVE_BINDING || undefined,
       // With a store the cache is filled from it; the demo seed is for a workstation on its own.
       demoSeed: sync === null,
-      ...(sync && { sync: { serverUrl: sync.serverUrl, workerFile: deps.paths.syncWorkerFile } }),
+      ...(sync && { sync: { serverUrl: sync.serverUrl, workerFile: deps.paths.syncWorkerFile, checkpointWorkerFile: deps.paths.checkpointWorkerFile } }),
       // Without a store the workstation works alone on its demo accounts.
       auth: { secrets, idleLockMs: idleLock.value, demoAccounts: sync === null },
     });

@@ -18,6 +18,7 @@ launchSwitchboard({
     workerFile: join(builtMainDir, 'db-worker.js'),
     minerWorkerFile: join(builtMainDir, 'co-purchase-worker.js'),
     syncWorkerFile: join(builtMainDir, 'sync-worker.js'),
+    checkpointWorkerFile: join(builtMainDir, 'checkpoint-worker.js'),
     migrationsFolder: join(app.getAppPath(), 'drizzle'),
   },
   createCore: (options) => new CoreProcess(options),

@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     version: process.env.npm_package_version ?? '0.1.0',
     // With a store the cache is filled from it: a local demo seed would only be deleted again.
     demoSeed: !args['no-demo'] && store === null,
-    ...(store && { sync: { serverUrl: store.serverUrl, workerFile: join(here, 'sync-worker.js') } }),
+    ...(store && { sync: { serverUrl: store.serverUrl, workerFile: join(here, 'sync-worker.js'), checkpointWorkerFile: join(here, 'checkpoint-worker.js') } }),
     // The browser host keeps tokens in memory only; without a store the demo accounts sign in.
     auth: { secrets: new MemorySecretStore(), idleLockMs: idleLock.value, demoAccounts: store === null },
   });

@@ -31,6 +31,8 @@ const core = testCore(dbFile, {
     username,
     password,
     workerFile: fileURLToPath(new URL('./sync-worker-ts.mjs', import.meta.url)),
+    // As the app runs it: checkpoints on their own thread, so the faults hit that too.
+    checkpointWorkerFile: fileURLToPath(new URL('./checkpoint-worker-ts.mjs', import.meta.url)),
     pullLimit: 500,
   },
 });

@@ -26,7 +26,7 @@ function fakeCore() {
 function deps(overrides: Partial<ShellDeps> = {}) {
   const core = fakeCore();
   const base: ShellDeps = {
-    paths: { preloadFile: '/app/out/preload/index.cjs', rendererRoot: '/app/out/renderer', workerFile: '/app/out/main/db-worker.js', minerWorkerFile: '/app/out/main/co-purchase-worker.js', syncWorkerFile: '/app/out/main/sync-worker.js', migrationsFolder: '/app/drizzle' },
+    paths: { preloadFile: '/app/out/preload/index.cjs', rendererRoot: '/app/out/renderer', workerFile: '/app/out/main/db-worker.js', minerWorkerFile: '/app/out/main/co-purchase-worker.js', syncWorkerFile: '/app/out/main/sync-worker.js', checkpointWorkerFile: '/app/out/main/checkpoint-worker.js', migrationsFolder: '/app/drizzle' },
     createCore: vi.fn(() => core),
     checkForUpdates: vi.fn(async () => null),
     env: {},
@@ -182,7 +182,7 @@ describe('start and quit', () => {
     expect(d.createCore).toHaveBeenCalledWith(
       expect.objectContaining({
         demoSeed: false,
-        sync: { serverUrl: 'https://store.example.com', workerFile: '/app/out/main/sync-worker.js' },
+        sync: { serverUrl: 'https://store.example.com', workerFile: '/app/out/main/sync-worker.js', checkpointWorkerFile: '/app/out/main/checkpoint-worker.js' },
         auth: expect.objectContaining({ idleLockMs: 120_000, demoAccounts: false, secrets: expect.objectContaining({ kind: 'os', warning: null }) }),
       }),
     );

@@ -4,6 +4,9 @@
  */
 import type Database from 'better-sqlite3';
 
+/** The sync connection's own auto-checkpoint, in pages (see below); raised while a checkpointer thread does the work (db/checkpoint-thread.ts). */
+export const SYNC_AUTOCHECKPOINT_PAGES = 20_000;
+
 export function applySyncConnectionPragmas(client: Database.Database): void {
   // Received-key tables of a reset can hold millions of keys: let them spill to disk.
   client.pragma('temp_store = FILE');
@@ -26,5 +29,5 @@ export function applySyncConnectionPragmas(client: Database.Database): void {
   // again and again, and between two checkpoints each is written back to the database file once
   // (measured on 950k rows: 81k → 95k rows/s inserted). Readers find pages in the WAL by its hash
   // index, so a longer WAL does not slow lookups.
-  client.pragma('wal_autocheckpoint = 20000');
+  client.pragma(`wal_autocheckpoint = ${SYNC_AUTOCHECKPOINT_PAGES}`);
 }

@@ -19,6 +19,12 @@ export interface SyncWorkerConfig {
   /** Rows per pull page (tests use small pages to exercise paging). */
   pullLimit?: number;
   idleMs?: number;
+  /**
+   * out/main/checkpoint-worker.js when built (a tsx bootstrap in tests): the sync thread then has
+   * its WAL checkpoints made on a thread of their own (db/checkpoint-thread.ts). Without it the sync
+   * connection checkpoints itself.
+   */
+  checkpointWorkerFile?: string | undefined;
 }
 
 export type ToSyncWorker =

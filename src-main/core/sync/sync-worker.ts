@@ -8,7 +8,8 @@
  *
  * Messages: call (the sync:* channels), kick (a write was saved), close.
  */
-import { applySyncConnectionPragmas } from './sync-connection';
+import { applySyncConnectionPragmas, SYNC_AUTOCHECKPOINT_PAGES } from './sync-connection';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, CheckpointThread } from '../db/checkpoint-thread';
 import { parentPort, workerData } from 'node:worker_threads';
 import { setPriority } from 'node:os';
 import { openCache, ensureClientId, type CacheDb } from '../db/open';
@@ -46,6 +47,8 @@ if (process.platform === 'linux') {
 
 let db: CacheDb;
 let engine: SyncEngine;
+/** The WAL checkpointer (db/checkpoint-thread.ts), when the app gave its worker file. */
+let checkpoints: CheckpointThread | undefined;
 try {
   // The writer worker migrated the file before this thread started; migrating again is a no-op.
   db = openCache(config.dbFile, { migrationsFolder: config.migrationsFolder, nativeBinding: config.nativeBinding });
@@ -60,8 +63,29 @@ try {
     idleMs: config.idleMs,
     log,
     publishStatus: () => publishStatus(),
-    onPulled: (change) => send({ type: 'pulled', tables: change.tables, dataVersion: change.dataVersion, copying: change.copying }),
+    onPulled: (change) => {
+      checkpoints?.wrote();
+      send({ type: 'pulled', tables: change.tables, dataVersion: change.dataVersion, copying: change.copying });
+    },
   });
+  if (config.checkpointWorkerFile) {
+    const client = db.$client;
+    checkpoints = new CheckpointThread({
+      workerFile: config.checkpointWorkerFile,
+      dbFile: config.dbFile,
+      nativeBinding: config.nativeBinding,
+      onLost: (why) => {
+        if (client.open) client.pragma(`wal_autocheckpoint = ${SYNC_AUTOCHECKPOINT_PAGES}`);
+        log(`the WAL checkpointer is not running (${why}); this connection checkpoints the log itself`);
+      },
+    });
+    checkpoints
+      .start()
+      .then(() => {
+        if (client.open) client.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+      })
+      .catch(() => undefined); // onLost has said why
+  }
 } catch (e) {
   send({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });
   process.exit(1);
@@ -118,6 +142,8 @@ port.on('message', (msg: ToSyncWorker) => {
       void engine
         .stop()
         .catch((e: unknown) => log('sync did not stop cleanly', e))
+        .then(() => checkpoints?.stop())
+        .catch((e: unknown) => log('the WAL checkpointer did not stop cleanly', e))
         .finally(() => {
           db.$client.close();
           send({ type: 'closed' });

@@ -71,6 +71,8 @@ export interface SyncSettings {
   password?: string;
   /** out/main/sync-worker.js when built; a tsx bootstrap in tests. */
   workerFile: string | URL;
+  /** out/main/checkpoint-worker.js when built (see SyncWorkerConfig.checkpointWorkerFile). */
+  checkpointWorkerFile?: string;
   /** Rows per pull page (tests use small pages); default the most the store sends. */
   pullLimit?: number;
 }
@@ -244,6 +246,7 @@ export class CoreProcess {
               ? { kind: 'password', username: options.sync.username, password: options.sync.password, workstationName: workstationName(options) }
               : { kind: 'token', token: null },
           workerFile: options.sync.workerFile,
+          checkpointWorkerFile: options.sync.checkpointWorkerFile,
           pullLimit: options.sync.pullLimit,
           onPulled: (change) => this.pulled(change.tables, change.copying),
           onTokenRefused: () => this.session.workstationTokenRefused(),
