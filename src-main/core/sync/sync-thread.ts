@@ -57,9 +57,11 @@ export interface SyncThreadOptions extends SyncWorkerConfig {
  * The sync thread's young generation (V8's nursery for short-lived objects), in MB. Every pulled
  * page is a megabyte of JSON text parsed into thousands of arrays that die once the page is
  * applied; V8's default lets the nursery grow to tens of MB before it collects them. Capped, the
- * first copy's peak memory at 200,000 customers fell by 20–48 MB (four runs side by side), which
- * keeps the copy within its 400 MB target now that WAL checkpoints have a thread (~9 MB) of their
- * own. A cap of 12 MB cost 4–7% of the copy's speed; 24 MB showed no cost beyond the machine's noise.
+ * first copy's peak memory at 200,000 customers fell by 20–48 MB (four runs side by side); at
+ * 1,000,000 the copy itself peaked at 345 MB instead of 402 (BENCHMARKS.md, S11/S12), room for the
+ * WAL checkpointer's thread (~9 MB). The index build at the very end still peaks higher: that is
+ * SQLite's sorter, outside this heap. A cap of 12 MB cost 4–7% of the copy's speed; 24 MB showed
+ * no cost beyond the machine's noise.
  */
 export const SYNC_YOUNG_GENERATION_MB = 24;
 
