@@ -145,6 +145,45 @@ describe('signing in on a workstation with a central store', () => {
   );
 
   it(
+    'a session begun offline goes online at its next unlock once the store is back; one the store now refuses ends',
+    async () => {
+      // Ada has signed in here online once (her verifier is cached), then the store goes away.
+      expect(await core.call('auth:sign-in', ADA)).toMatchObject({ ok: true, value: { offline: false } });
+      await core.call('auth:sign-out', {});
+      await server.stop();
+      expect(await core.call('auth:sign-in', ADA)).toMatchObject({ ok: true, value: { state: 'signed_in', offline: true } });
+      expect(await core.call('admin:users', {})).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+      // Unlocking while the store is still away keeps the session, offline.
+      await core.call('auth:lock', {});
+      expect(await core.call('auth:unlock', { password: ADA.password })).toMatchObject({ ok: true, value: { state: 'signed_in', offline: true } });
+
+      await server.start();
+      await core.call('auth:lock', {});
+      expect(await core.call('auth:unlock', { password: 'not it' })).toMatchObject({ ok: false, error: { code: 'unauthenticated', message: 'Wrong password.' } });
+      const unlocked = await core.call('auth:unlock', { password: ADA.password });
+      expect(unlocked).toMatchObject({ ok: true, value: { state: 'signed_in', offline: false, user: { username: 'ada', role: 'admin' } } });
+      // The store's questions are answered now, with the token the unlock got.
+      expect(await core.call('admin:users', {})).toMatchObject({ ok: true, value: { users: expect.arrayContaining([expect.objectContaining({ username: 'ada' })]) } });
+
+      // Carl's offline session, and meanwhile the store disabled him: his unlock ends it.
+      await core.call('auth:sign-out', {});
+      expect(await core.call('auth:sign-in', CARL)).toMatchObject({ ok: true, value: { offline: false } });
+      await core.call('auth:sign-out', {});
+      await server.stop();
+      expect(await core.call('auth:sign-in', CARL)).toMatchObject({ ok: true, value: { offline: true } });
+      await server.start();
+      await server.rows(sql`update users set active = false where username = 'carl'`);
+      await core.call('auth:lock', {});
+      const refused = await core.call('auth:unlock', { password: CARL.password });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'unauthenticated', message: expect.stringMatching(/no longer accepts/) } });
+      expect(await session()).toMatchObject({ state: 'signed_out', user: null });
+      expect(localUser('carl')).toBeUndefined();
+      await server.rows(sql`update users set active = true where username = 'carl'`);
+    },
+    TEST_MS,
+  );
+
+  it(
     'asks the store with the user’s token for admin questions, and says so when the token is revoked',
     async () => {
       const signedIn = await core.call('auth:sign-in', ADA);

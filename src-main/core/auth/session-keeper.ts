@@ -15,7 +15,8 @@
  * - No store configured: the workstation works alone on its demo accounts.
  *
  * One session at a time. Signing in as someone else while a session is open or locked ends it
- * ("switch user"). Locking keeps the user; unlocking takes their password again. The keeper locks
+ * ("switch user"). Locking keeps the user; unlocking takes their password again (and, for a session
+ * begun offline, asks the store too: once it is back the session goes online). The keeper locks
  * the session itself when the window reports no activity for `idleLockMs`.
  */
 import { randomUUID } from 'node:crypto';
@@ -79,6 +80,9 @@ interface OpenSession {
   offline: boolean;
   locked: boolean;
 }
+
+/** What the store answers an accepted sign-in. */
+type StoreLogin = Extract<Awaited<ReturnType<StoreClient['login']>>, { ok: true }>['value'];
 
 const TOKEN_SECRET = (serverUrl: string) => `workstation-token ${serverUrl}`;
 
@@ -220,7 +224,7 @@ export class SessionKeeper {
   async callStore(channel: StoreChannel, input: unknown): Promise<Result<unknown>> {
     const s = this.session;
     if (!this.client) return fail('unavailable', 'This needs the central store, and this workstation works without one.');
-    if (!s?.token) return fail('unavailable', 'This needs the central store: you signed in while it was unreachable. Sign out and in again once it is back.');
+    if (!s?.token) return fail('unavailable', 'This needs the central store: you signed in while it was unreachable. Once it is back, lock the screen and unlock it (or sign in again) to connect.');
     const request = storeRequest(channel, input);
     const r = await this.client.send(request.method, request.path, s.token, request.body, contracts[channel].output);
     if (r.ok) return ok(r.value);
@@ -238,14 +242,7 @@ export class SessionKeeper {
       const workstation = await this.options.workstation();
       const r = await this.client.login(username, password, workstation, ONLINE_SIGN_IN_TIMEOUT_MS);
       if (r.ok) {
-        const user: WorkstationUser = { ...r.value.user, teams: r.value.teams };
-        // The verifier for next time: made from what the person typed, which the store just accepted.
-        const verifier = await makeVerifier(password, this.options.verifierCost ?? VERIFIER_COST);
-        await this.users({ op: 'save', user: { ...user, verifier, lastOnlineAt: now } satisfies LocalUser });
-        if (r.value.workstationToken) {
-          this.options.secrets.set(TOKEN_SECRET(this.client.serverUrl), r.value.workstationToken);
-          this.options.onWorkstationToken?.(r.value.workstationToken);
-        }
+        const user = await this.acceptedByStore(this.client, r.value, password);
         return this.open({ user, token: r.value.token, offline: false, locked: false });
       }
       const failure = r.failure;
@@ -268,6 +265,21 @@ export class SessionKeeper {
     return this.open({ user, token: null, offline: this.client !== null, locked: false });
   }
 
+  /**
+   * The store accepted the password: the user's profile, with a verifier for next time made from
+   * what the person typed, is cached here, and the workstation token it handed over goes to sync.
+   */
+  private async acceptedByStore(client: StoreClient, accepted: StoreLogin, password: string): Promise<WorkstationUser> {
+    const user: WorkstationUser = { ...accepted.user, teams: accepted.teams };
+    const verifier = await makeVerifier(password, this.options.verifierCost ?? VERIFIER_COST);
+    await this.users({ op: 'save', user: { ...user, verifier, lastOnlineAt: this.now() } satisfies LocalUser });
+    if (accepted.workstationToken) {
+      this.options.secrets.set(TOKEN_SECRET(client.serverUrl), accepted.workstationToken);
+      this.options.onWorkstationToken?.(accepted.workstationToken);
+    }
+    return user;
+  }
+
   private async unlockNow(password: string): Promise<Result<SessionView>> {
     const s = this.session;
     if (!s) return fail('unauthenticated', 'Nobody is signed in: sign in.');
@@ -284,9 +296,43 @@ export class SessionKeeper {
     }
     this.throttle.succeed(username);
     if (this.session !== s) return ok(this.view());
+    if (s.offline && this.client) {
+      // Signed in while the store was unreachable: with the password at hand again, try the store,
+      // so a session begun offline goes online once it is back (store screens, the store's own checks).
+      const online = await this.goOnline(s, password);
+      if (!online.ok) return online;
+    }
+    if (this.session !== s) return ok(this.view());
     s.locked = false;
     this.lastActivity = this.now();
     return ok(this.view());
+  }
+
+  /**
+   * An offline session's unlock, with the store asked too. Accepted: the session gets the store's
+   * token (and profile), the verifier is made afresh and the workstation token kept. Refused (the
+   * password changed or the user was disabled on the store): the session ends and the verifier
+   * goes, as an online sign-in would have it. Unreachable: the session stays offline.
+   */
+  private async goOnline(s: OpenSession, password: string): Promise<Result<null>> {
+    const client = this.client;
+    if (!client) return ok(null);
+    const workstation = await this.options.workstation();
+    const r = await client.login(s.user.username, password, workstation, ONLINE_SIGN_IN_TIMEOUT_MS);
+    if (this.session !== s) return ok(null);
+    if (r.ok) {
+      const user = await this.acceptedByStore(client, r.value, password);
+      s.user = user;
+      s.token = r.value.token;
+      s.offline = false;
+      return ok(null);
+    }
+    if (r.failure.status === 401) {
+      await this.users({ op: 'forget', username: s.user.username });
+      await this.end(s, 'refused by the central store at unlock');
+      return fail('unauthenticated', 'The central store no longer accepts this password: sign in again.');
+    }
+    return ok(null);
   }
 
   private async open(next: OpenSession): Promise<Result<SessionView>> {
