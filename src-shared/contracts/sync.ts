@@ -88,6 +88,12 @@ export const syncStatus = z.object({
    * copy): caller lookup says the directory is still arriving instead of answering from part of it.
    */
   directoryReady: z.boolean(),
+  /**
+   * True while this workstation builds the indexes a copy deferred (once the directory is in, and
+   * again after the last page). Each index is one transaction of seconds on a big cache, and a save
+   * waits for it: the window says so rather than look stuck.
+   */
+  buildingIndexes: z.boolean(),
 });
 export type SyncStatus = z.infer<typeof syncStatus>;
 

@@ -91,6 +91,7 @@ export function standInSyncStatus(changes: Partial<SyncStatus> = {}): SyncStatus
     dataVersion: 1,
     lastCheck: null,
     orderHistoryReady: true,
+    buildingIndexes: false,
     directoryReady: true,
     ...changes,
   };

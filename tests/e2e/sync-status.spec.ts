@@ -229,8 +229,17 @@ test.describe('sync status with a stand-in engine', () => {
     await searchBox(page).fill('zo');
     await expect(customerOption(page, KNOWN.zoe.displayName)).toBeVisible();
 
-    engine.set({ initialSync: null });
+    // The last page is in; the deferred indexes are being built: no bar, a word that saves may wait,
+    // and the copy is not yet announced as finished.
+    engine.set({ initialSync: null, buildingIndexes: true, orderHistoryReady: false });
     await expect(bar).toHaveCount(0);
+    await expect(statusBar(page)).toContainText('Building search indexes: saving may take a few seconds');
+    await expect(statusBar(page).getByRole('status')).not.toHaveText('Initial sync finished.');
+    await searchBox(page).fill('zoe');
+    await expect(customerOption(page, KNOWN.zoe.displayName)).toBeVisible();
+
+    engine.set({ buildingIndexes: false, orderHistoryReady: true });
+    await expect(statusBar(page)).not.toContainText('Building search indexes');
     await expect(statusBar(page).getByRole('status')).toHaveText('Initial sync finished.');
   });
 

@@ -300,8 +300,13 @@ describe('the customer directory in a first copy', { timeout: 120_000 }, () => {
     const seen: { missing: number; ready: boolean; customers: number; orders: number }[] = [];
     let local: string | null = null;
     let engine: SyncEngine | undefined;
+    const published: { building: boolean; directoryReady: boolean; orderHistoryReady: boolean; copying: boolean }[] = [];
     try {
       engine = engineFor(cache, {
+        publishStatus: () => {
+          const s = (engine as SyncEngine).status();
+          published.push({ building: s.buildingIndexes, directoryReady: s.directoryReady, orderHistoryReady: s.orderHistoryReady, copying: s.initialSync !== null });
+        },
         onPulled: () => {
           const c = cache.db.$client;
           const customers = c.prepare(`SELECT count(*) FROM customers`).pluck().get() as number;
@@ -323,7 +328,13 @@ describe('the customer directory in a first copy', { timeout: 120_000 }, () => {
       for (const s of withOrders) expect(s).toMatchObject({ missing: 0, ready: true });
       expectDirectoryAsDeclared(c);
       expectIndexesAsDeclared(c);
-      expect(engine.status()).toMatchObject({ directoryReady: true, orderHistoryReady: true });
+      expect(engine.status()).toMatchObject({ directoryReady: true, orderHistoryReady: true, buildingIndexes: false });
+      // The window was told before each build that saves may wait: the directory's mid-copy, the
+      // order history's after the last page.
+      expect(published.filter((p) => p.building)).toEqual([
+        { building: true, directoryReady: false, orderHistoryReady: false, copying: true },
+        { building: true, directoryReady: true, orderHistoryReady: false, copying: false },
+      ]);
       // Names copied from the store and the one saved here while the triggers were away are all found.
       expect(byName(c, 'Quillon')).toEqual([local]);
       const someone = c.prepare(`SELECT id, last_name FROM customers WHERE id <> ? LIMIT 1`).get(local) as { id: string; last_name: string };

@@ -31,6 +31,7 @@ export function answerWithoutStore(client: Database.Database, channel: SyncChann
         // A copy cut short before the store was removed: its indexes are built at the writer's next start.
         orderHistoryReady: !orderHistoryArriving(client),
         directoryReady: !directoryArriving(client),
+        buildingIndexes: false,
       };
       return ok(status);
     }

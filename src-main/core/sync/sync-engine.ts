@@ -115,6 +115,8 @@ export class SyncEngine {
   private lastCheck: SyncCheckResult | null = null;
   /** False while order tables lack the indexes a first copy builds at its end (db/deferred-indexes.ts). */
   private orderHistoryReady = true;
+  /** The deferred indexes are being built (this thread is busy with it; see buildDeferredIndexes). */
+  private buildingIndexes = false;
   /** False while contact tables lack the indexes (and customers the name search) a first copy builds after them. */
   private directoryReady = true;
   private failures = 0;
@@ -231,6 +233,7 @@ export class SyncEngine {
       lastCheck: this.lastCheck,
       orderHistoryReady: this.orderHistoryReady,
       directoryReady: this.directoryReady,
+      buildingIndexes: this.buildingIndexes,
     };
   }
 
@@ -245,10 +248,15 @@ export class SyncEngine {
     const pending = group === 'directory' ? !this.directoryReady : group === 'orderHistory' ? !this.orderHistoryReady : !this.directoryReady || !this.orderHistoryReady;
     if (!pending) return;
     // Building takes seconds per index on a big cache, with this thread busy: say so first.
+    this.buildingIndexes = true;
     this.options.publishStatus?.();
-    const built = this.applier.buildDeferredIndexes(group);
-    if (built.length > 0) this.log(`built what the first copy deferred: ${built.join(', ')}`);
-    this.refreshReadiness();
+    try {
+      const built = this.applier.buildDeferredIndexes(group);
+      if (built.length > 0) this.log(`built what the first copy deferred: ${built.join(', ')}`);
+    } finally {
+      this.buildingIndexes = false;
+      this.refreshReadiness();
+    }
   }
 
   // ——— The loop ———

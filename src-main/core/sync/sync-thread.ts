@@ -65,6 +65,9 @@ export interface SyncThreadOptions extends SyncWorkerConfig {
  */
 export const SYNC_YOUNG_GENERATION_MB = 24;
 
+/** How long `sync:status` waits for the thread after a write before answering from the last status. */
+export const STALE_STATUS_AFTER_MS = 250;
+
 export class SyncThread {
   private worker: Worker | undefined;
   private started: Promise<void> | undefined;
@@ -76,8 +79,8 @@ export class SyncThread {
    * applies pulled pages and builds indexes synchronously (up to seconds during the first copy),
    * and the window's status bar must not wait behind that.
    */
-  private lastStatus: SyncStatus | undefined;
-  /** Kicks sent; a published status counts only once it reflects the latest (it was taken after it). */
+  private lastStatus: { status: SyncStatus; kickSeq: number } | undefined;
+  /** Kicks sent; a published status is current only once it reflects the latest (it was taken after it). */
   private kicks = 0;
   private token: string | null | undefined;
 
@@ -107,8 +110,7 @@ export class SyncThread {
             break;
           }
           case 'status':
-            // A status taken before the latest write would say "all synced" while it waits.
-            this.lastStatus = msg.kickSeq === this.kicks ? msg.status : undefined;
+            this.lastStatus = { status: msg.status, kickSeq: msg.kickSeq };
             break;
           case 'token-refused':
             this.options.onTokenRefused?.();
@@ -143,12 +145,23 @@ export class SyncThread {
     }
     const worker = this.worker;
     if (!worker) return fail('unavailable', 'Sync is not running; restart Switchboard.');
-    if (channel === 'sync:status' && this.lastStatus) return ok(this.lastStatus);
+    const published = this.lastStatus;
+    if (channel === 'sync:status' && published?.kickSeq === this.kicks) return ok(published.status);
     const id = this.nextId++;
-    return new Promise<Result<unknown>>((resolve) => {
+    const answer = new Promise<Result<unknown>>((resolve) => {
       this.pending.set(id, resolve);
       worker.postMessage({ type: 'call', id, channel, input } satisfies ToSyncWorker);
     });
+    if (channel !== 'sync:status' || !published) return answer;
+    // A write was saved since the last published status: ask the thread, which answers at once
+    // unless it is applying a page or building an index. Then the window gets the last status
+    // rather than wait (seconds, at the end of a big first copy), counting the unseen write as
+    // pending: a status taken before it would otherwise say "all synced" while it waits.
+    let timer: NodeJS.Timeout | undefined;
+    const stale = new Promise<Result<unknown>>((resolve) => {
+      timer = setTimeout(() => resolve(ok({ ...published.status, pendingWrites: published.status.pendingWrites + 1 })), STALE_STATUS_AFTER_MS);
+    });
+    return Promise.race([answer, stale]).finally(() => clearTimeout(timer));
   }
 
   /** Hands sync the workstation token an online sign-in gave (before or after the thread started). */
@@ -160,7 +173,6 @@ export class SyncThread {
   /** A write was saved: push it now. Never waits, never throws. */
   kick(): void {
     this.kicks++;
-    this.lastStatus = undefined;
     this.worker?.postMessage({ type: 'kick', seq: this.kicks } satisfies ToSyncWorker);
   }
 

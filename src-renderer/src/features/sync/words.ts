@@ -101,6 +101,12 @@ export function progressCountText(done: number, total: number): string {
   return `${count.format(done)} of ${plural(total, 'row', 'rows')}`;
 }
 
+/**
+ * The status bar while the deferred indexes are built (once the directory is in, and after the last
+ * page): each is seconds on a big cache, and a save waits for the one being built.
+ */
+export const BUILDING_INDEXES_TEXT = 'Building search indexes: saving may take a few seconds';
+
 /** What the lookup screen says while the first copy is still bringing in the customer directory. */
 export const DIRECTORY_ARRIVING_SENTENCE =
   'Searches answer once it is in from the central store. Until then a caller who is not found may still be a customer: do not create them as new.';
@@ -189,7 +195,9 @@ export function announcement(previous: SyncStatus, next: SyncStatus, lastSettled
     }
   }
   if (!previous.directoryReady && next.directoryReady) parts.push('The customer directory has arrived: searches answer in full.');
-  if (previous.initialSync !== null && next.initialSync === null) parts.push('Initial sync finished.');
+  // The copy is finished once its deferred indexes are built too (order history answers from then on).
+  const copying = (s: SyncStatus) => s.initialSync !== null || s.buildingIndexes;
+  if (copying(previous) && !copying(next)) parts.push('Initial sync finished.');
   const known = new Set(previous.rejections.map((r) => r.mutationId));
   const refused = next.rejections.filter((r) => !known.has(r.mutationId));
   if (refused.length === 1 && refused[0]) {

@@ -2,7 +2,7 @@ import type { SyncConnectionState } from '../../../../../src-shared/contracts/sy
 import { useAppStore } from '../../../app/store';
 import { useNow } from '../hooks/useNow';
 import { FAILURES_BEFORE_UNAVAILABLE } from '../store';
-import { attentionText, lastSyncText, pendingText, stateText } from '../words';
+import { attentionText, BUILDING_INDEXES_TEXT, lastSyncText, pendingText, stateText } from '../words';
 import { InitialSyncProgress } from './InitialSyncProgress';
 import { SYNC_ATTENTION_BUTTON_ID, SYNC_DETAILS_BUTTON_ID, SYNC_PANEL_ID } from './ids';
 
@@ -59,6 +59,7 @@ export function SyncStatusItems() {
             <span className="statusbar__item tabular">{lastSyncText(status.lastSyncAt, now)}</span>
           )}
           {status.initialSync !== null && <InitialSyncProgress progress={status.initialSync} />}
+          {status.buildingIndexes && <span className="statusbar__item sync-building">{BUILDING_INDEXES_TEXT}</span>}
         </>
       )}
       <span className="statusbar__item statusbar__actions">
