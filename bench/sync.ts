@@ -29,6 +29,7 @@ import { BackendCpu, createDatabase, dropDatabase, fillStore, signIn, StoreProce
 import type { SampledPhone, WorkstationConfig, WorkstationReport } from './sync-workstation';
 import type { BuiltWorkstation } from './app-build';
 import { percentile, type Figure } from './stats';
+import { coreProcessEnv } from '../scripts/electron-launch.mjs';
 
 export interface SyncBenchOptions {
   repo: string;
@@ -82,6 +83,8 @@ function runWorkstation(script: string, config: WorkstationConfig, repo: string,
   return new Promise((resolve, reject) => {
     const child = fork(script, [], {
       cwd: repo,
+      // As `npm start` and `npm run host` start the process that runs the core (malloc arenas).
+      env: coreProcessEnv(process.env),
       execArgv: cpuProfileArgs(),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
