@@ -13,6 +13,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { LookupSearchOutput } from '../src-shared/contracts/lookup';
 import type { SyncStatus } from '../src-shared/contracts/sync';
+import type { CoPurchaseStatus } from '../src-shared/contracts/suggestions';
 import { SYNC_TABLE_NAMES } from '../src-shared/sync/tables';
 import { CoreProcess } from '../src-main/core/worker/core-process';
 import { SeedRandom } from '../src-main/core/seed/random';
@@ -53,6 +54,8 @@ export type WorkstationReport = { type: 'figures'; figures: Figure[]; caughtUp: 
 const STATUS_EVERY_MS = 100;
 const RSS_EVERY_MS = 100;
 const PRINT_EVERY_MS = 15_000;
+/** How long to wait after the copy for the co-purchase miner's first count (about 100 s at 1,000,000 customers). */
+const AFTER_COPY_DEADLINE_MS = 10 * 60_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -79,8 +82,14 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
   let peakAnon = peakParts.anon;
   let peakAt = 0;
   const rssSamples: number[] = [];
+  /** Set once the copy has caught up: samples from then on count for the after-copy peak only. */
+  let afterCopyPeak: number | null = null;
   const rssTimer = setInterval(() => {
     const rss = process.memoryUsage.rss();
+    if (afterCopyPeak !== null) {
+      afterCopyPeak = Math.max(afterCopyPeak, rss);
+      return;
+    }
     rssSamples.push(rss);
     if (rss > peakRss) {
       peakRss = rss;
@@ -236,9 +245,29 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
     const cpu = process.cpuUsage(cpuBefore);
     // The sync worker's thread is by far the busiest during a copy (the others answer lookups).
     const syncThread = busiestThread(threadsBefore, threadTimes());
+    const lastError = (status as SyncStatus | null)?.lastError ?? null;
+
+    // Right after the copy the co-purchase miner counts every order that arrived (the app does
+    // this once the copy's last page is in): the same process's memory until its rules are ready.
+    afterCopyPeak = process.memoryUsage.rss();
+    let afterCopy: { seconds: number; peakRss: number; ready: boolean } | null = null;
+    if (caughtUp) {
+      const afterStarted = performance.now();
+      let ready = false;
+      while (performance.now() - afterStarted < AFTER_COPY_DEADLINE_MS) {
+        const r = await core.call('suggestions:status', {});
+        const s = r.ok ? (r.value as CoPurchaseStatus) : null;
+        if (s && s.state === 'ready' && s.ordersPending === 0 && s.ordersCovered > 0) {
+          ready = true;
+          break;
+        }
+        await sleep(500);
+      }
+      afterCopy = { seconds: (performance.now() - afterStarted) / 1000, peakRss: afterCopyPeak, ready };
+      if (!ready) console.warn(`  warning: the suggestions were not ready ${AFTER_COPY_DEADLINE_MS / 60_000} min after the copy`);
+    }
     clearInterval(rssTimer);
     clearInterval(loadTimer);
-    const lastError = (status as SyncStatus | null)?.lastError ?? null;
     await stopCore();
 
     const cache = new Database(config.cacheFile, { readonly: true });
@@ -285,6 +314,12 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
       if (b.at === null) continue;
       figures.push({ name: `sync.initial.table_s.${b.table}`, value: (b.at - previous) / 1000, unit: 's' });
       previous = b.at;
+    }
+    if (afterCopy) {
+      figures.push(
+        { name: 'sync.after_copy.suggestions_s', value: afterCopy.seconds, unit: afterCopy.ready ? 's (caught up → suggestions counted from every order)' : 's (gave up: not ready)' },
+        { name: 'sync.after_copy.peak_rss_mb', value: mb(afterCopy.peakRss), unit: 'MB (meanwhile)' },
+      );
     }
     const lastPage = boundaries.at(-1)?.at;
     if (caughtUp && lastPage != null) figures.push({ name: 'sync.initial.after_last_page_s', value: (started + elapsedMs - lastPage) / 1000, unit: 's (building the deferred indexes)' });

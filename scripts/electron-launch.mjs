@@ -109,7 +109,7 @@ export function firstMeaningfulLine(text) {
  * unless the environment already sets them. By default glibc gives up to eight arenas per core, and
  * the core's threads (sync, checkpointer, SQLite's sort helper, the reader and writer, libuv's pool)
  * each end up holding freed memory in one of them: side by side at 1,000,000 customers the first
- * copy peaked at 393–457 MB with the default and at 387–393 MB with two arenas, at the same speed
+ * copy peaked at 393–457 MB with the default and at 387–398 MB with two arenas, at the same speed
  * (BENCHMARKS.md). glibc reads this when the process starts, so it is set here, in the launcher;
  * other C libraries and platforms ignore it.
  */
