@@ -108,12 +108,13 @@ export function firstMeaningfulLine(text) {
  * glibc's malloc arenas for a process that runs the core (Electron's main or the browser host),
  * unless the environment already sets them. By default glibc gives up to eight arenas per core, and
  * the core's threads (sync, checkpointer, SQLite's sort helper, the reader and writer, libuv's pool)
- * each end up holding freed memory in one of them: side by side at 1,000,000 customers the first
- * copy peaked at 393–457 MB with the default and at 387–398 MB with two arenas, at the same speed
- * (BENCHMARKS.md). glibc reads this when the process starts, so it is set here, in the launcher;
- * other C libraries and platforms ignore it.
+ * each end up holding freed memory in one of them. Side by side at 1,000,000 customers (BENCHMARKS.md)
+ * the first copy peaked at 393–457 MB with the default (four runs), 375–410 MB with two arenas
+ * (six) and 368–374 MB with one (two), with no difference in speed beyond the machine's noise: the
+ * threads mostly wait on SQLite, not on malloc's lock. glibc reads this when the process starts,
+ * so it is set here, in the launcher; other C libraries and platforms ignore it.
  */
-export const CORE_MALLOC_ARENAS = '2';
+export const CORE_MALLOC_ARENAS = '1';
 
 export function coreProcessEnv(env) {
   return env.MALLOC_ARENA_MAX ? { ...env } : { ...env, MALLOC_ARENA_MAX: CORE_MALLOC_ARENAS };
