@@ -112,7 +112,8 @@ export function firstMeaningfulLine(text) {
  * the first copy peaked at 393–457 MB with the default (four runs), 375–410 MB with two arenas
  * (six) and 368–374 MB with one (two), with no difference in speed beyond the machine's noise: the
  * threads mostly wait on SQLite, not on malloc's lock. glibc reads this when the process starts,
- * so it is set here, in the launcher; other C libraries and platforms ignore it.
+ * so it is set here, in the launcher; other C libraries and platforms ignore it, and Electron
+ * (21 and later) routes malloc through Chromium's PartitionAlloc, where it likely changes nothing.
  */
 export const CORE_MALLOC_ARENAS = '1';
 
