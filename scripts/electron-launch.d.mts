@@ -24,6 +24,6 @@ export function electronBuildEnv(env: Env): Env;
 export function nodeGypArgs(electron: string, devdir: string): string[];
 export function nodeGypCandidates(root: string, env: Env, execPath: string): string[];
 export function firstMeaningfulLine(text: string | undefined | null): string;
-export const CORE_MALLOC_ARENAS: string;
+export const CORE_MALLOC_ENV: Record<string, string>;
 export function coreProcessEnv(env: Env): Env;
 export function electronAppEnv(env: Env, nativeBinding: string): Env;

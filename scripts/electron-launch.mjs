@@ -105,20 +105,29 @@ export function firstMeaningfulLine(text) {
 }
 
 /**
- * glibc's malloc arenas for a process that runs the core (Electron's main or the browser host),
- * unless the environment already sets them. By default glibc gives up to eight arenas per core, and
- * the core's threads (sync, checkpointer, SQLite's sort helper, the reader and writer, libuv's pool)
- * each end up holding freed memory in one of them. Side by side at 1,000,000 customers (BENCHMARKS.md)
- * the first copy peaked at 393–457 MB with the default (four runs), 375–410 MB with two arenas
- * (six) and 368–374 MB with one (two), with no difference in speed beyond the machine's noise: the
- * threads mostly wait on SQLite, not on malloc's lock. glibc reads this when the process starts,
- * so it is set here, in the launcher; other C libraries and platforms ignore it, and Electron
- * (21 and later) routes malloc through Chromium's PartitionAlloc, where it likely changes nothing.
+ * glibc's malloc settings for a process that runs the core (Electron's main or the browser host),
+ * each unless the environment already sets it. glibc reads them when the process starts, so they
+ * are set here, in the launcher.
+ *
+ * - One arena (`MALLOC_ARENA_MAX`): by default glibc gives up to eight per core, and the core's
+ *   threads (sync, checkpointer, SQLite's sort helper, the reader and writer, libuv's pool) each
+ *   end up holding freed memory in one of them.
+ * - A fixed mmap threshold of 128 KiB (`MALLOC_MMAP_THRESHOLD_`): by default it rises to the size of
+ *   any mapped block freed (up to 32 MiB), after which SQLite's sort buffers and each pulled page's
+ *   megabyte-sized buffers come from the heap, fragment it and are not given back.
+ *
+ * Side by side at 1,000,000 customers (BENCHMARKS.md, run S13): the first copy peaked at 393–457 MB
+ * with the defaults (four runs), 375–410 MB with two arenas (six), 359–416 MB with one (ten), and
+ * 365–381 MB with one and the fixed threshold (two), with no difference in speed beyond the
+ * machine's noise. Other C libraries and platforms ignore these; Electron (21 and later) routes
+ * malloc through Chromium's PartitionAlloc, where they likely change nothing.
  */
-export const CORE_MALLOC_ARENAS = '1';
+export const CORE_MALLOC_ENV = { MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '131072' };
 
 export function coreProcessEnv(env) {
-  return env.MALLOC_ARENA_MAX ? { ...env } : { ...env, MALLOC_ARENA_MAX: CORE_MALLOC_ARENAS };
+  const out = { ...env };
+  for (const [key, value] of Object.entries(CORE_MALLOC_ENV)) if (!out[key]) out[key] = value;
+  return out;
 }
 
 /** The environment Electron itself gets: the native binding, and nothing that changes its mode. */

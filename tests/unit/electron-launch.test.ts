@@ -85,16 +85,16 @@ describe('electronBuildEnv', () => {
 describe('electronAppEnv', () => {
   it('hands the binding to the app and removes variables that change how Electron runs', () => {
     const env = electronAppEnv({ PATH: '/bin', ELECTRON_RUN_AS_NODE: '1', ELECTRON_RENDERER_URL: 'http://localhost:5173' }, '/b.node');
-    expect(env).toEqual({ PATH: '/bin', SWITCHBOARD_NATIVE_BINDING: '/b.node', MALLOC_ARENA_MAX: '1' });
+    expect(env).toEqual({ PATH: '/bin', SWITCHBOARD_NATIVE_BINDING: '/b.node', MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '131072' });
   });
 });
 
 describe('coreProcessEnv', () => {
-  it('gives the process that runs the core one malloc arena, unless the environment chose', () => {
+  it('gives the process that runs the core one malloc arena and a fixed mmap threshold, unless the environment chose', () => {
     const given = { PATH: '/bin' };
-    expect(coreProcessEnv(given)).toEqual({ PATH: '/bin', MALLOC_ARENA_MAX: '1' });
+    expect(coreProcessEnv(given)).toEqual({ PATH: '/bin', MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '131072' });
     expect(given).toEqual({ PATH: '/bin' });
-    expect(coreProcessEnv({ MALLOC_ARENA_MAX: '4' })).toEqual({ MALLOC_ARENA_MAX: '4' });
+    expect(coreProcessEnv({ MALLOC_ARENA_MAX: '4' })).toEqual({ MALLOC_ARENA_MAX: '4', MALLOC_MMAP_THRESHOLD_: '131072' });
   });
 });
 
