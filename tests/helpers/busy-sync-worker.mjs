@@ -5,12 +5,14 @@ import { parentPort } from 'node:worker_threads';
 
 let pending = 0;
 let kickSeq = 0;
+/** `sync:status` calls that reached this thread (the handle answers most from what was published). */
+let statusCalls = 0;
 const status = () => ({
   state: 'online',
   serverUrl: 'http://127.0.0.1:1',
   pendingWrites: pending,
   lastSyncAt: null,
-  lastError: null,
+  lastError: `status calls: ${statusCalls}`,
   nextRetryAt: null,
   initialSync: null,
   rejections: [],
@@ -35,6 +37,7 @@ parentPort.on('message', (msg) => {
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, msg.input.busyMs);
         parentPort.postMessage({ type: 'result', id: msg.id, result: { ok: true, value: { started: true } } });
       } else {
+        statusCalls++;
         parentPort.postMessage({ type: 'result', id: msg.id, result: { ok: true, value: status() } });
       }
       publish();

@@ -54,11 +54,15 @@ describe('SyncThread status', () => {
     expect(during.status.pendingWrites).toBe(1);
     expect(during.ms).toBeGreaterThanOrEqual(STALE_STATUS_AFTER_MS - 20);
     expect(during.ms).toBeLessThan(2_000);
+    // More polls while it is busy share the one question already waiting for the thread.
+    const more = await Promise.all([status(t), status(t), status(t)]);
+    for (const m of more) expect(m.status.pendingWrites).toBe(1);
     await busy;
     // Once free, the thread's own count answers (and is current again: at once).
     await until(async () => (await status(t)).ms < STALE_STATUS_AFTER_MS / 2);
     const later = await status(t);
     expect(later.status.pendingWrites).toBe(1);
     expect(later.ms).toBeLessThan(STALE_STATUS_AFTER_MS);
+    expect(later.status.lastError).toBe('status calls: 1');
   });
 });

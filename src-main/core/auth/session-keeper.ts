@@ -38,6 +38,12 @@ export const WRONG_CREDENTIALS = 'Wrong user name or password.';
 export const DEFAULT_IDLE_LOCK_MS = 5 * 60_000;
 /** How long an online sign-in waits for the store before trying the cached verifier. */
 const ONLINE_SIGN_IN_TIMEOUT_MS = 6_000;
+/**
+ * How long unlocking a session begun offline waits for the store before staying offline: short,
+ * since the person is already let in by the cached verifier (an unreachable store usually refuses
+ * the connection at once; this bounds a network that drops packets instead).
+ */
+const UNLOCK_ONLINE_TIMEOUT_MS = 1_500;
 
 /** The accounts a workstation without a central store works with (the demo store has the same). */
 export const LOCAL_DEMO_ACCOUNTS: readonly { username: string; password: string; displayName: string; role: UserRole; teams: string[] }[] = [
@@ -318,7 +324,7 @@ export class SessionKeeper {
     const client = this.client;
     if (!client) return ok(null);
     const workstation = await this.options.workstation();
-    const r = await client.login(s.user.username, password, workstation, ONLINE_SIGN_IN_TIMEOUT_MS);
+    const r = await client.login(s.user.username, password, workstation, UNLOCK_ONLINE_TIMEOUT_MS);
     if (this.session !== s) return ok(null);
     if (r.ok) {
       const user = await this.acceptedByStore(client, r.value, password);

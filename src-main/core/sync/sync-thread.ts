@@ -82,6 +82,11 @@ export class SyncThread {
   private lastStatus: { status: SyncStatus; kickSeq: number } | undefined;
   /** Kicks sent; a published status is current only once it reflects the latest (it was taken after it). */
   private kicks = 0;
+  /**
+   * A `sync:status` asked of the thread and not yet answered, with the kicks sent before it: later
+   * polls share it (rather than queue more behind a busy thread) while no write came since.
+   */
+  private statusAsked: { kicks: number; answer: Promise<Result<unknown>> } | undefined;
   private token: string | null | undefined;
 
   constructor(private readonly options: SyncThreadOptions) {}
@@ -147,12 +152,22 @@ export class SyncThread {
     if (!worker) return fail('unavailable', 'Sync is not running; restart Switchboard.');
     const published = this.lastStatus;
     if (channel === 'sync:status' && published?.kickSeq === this.kicks) return ok(published.status);
-    const id = this.nextId++;
-    const answer = new Promise<Result<unknown>>((resolve) => {
-      this.pending.set(id, resolve);
-      worker.postMessage({ type: 'call', id, channel, input } satisfies ToSyncWorker);
-    });
-    if (channel !== 'sync:status' || !published) return answer;
+    const ask = () =>
+      new Promise<Result<unknown>>((resolve) => {
+        const id = this.nextId++;
+        this.pending.set(id, resolve);
+        worker.postMessage({ type: 'call', id, channel, input } satisfies ToSyncWorker);
+      });
+    if (channel !== 'sync:status') return ask();
+    if (this.statusAsked?.kicks !== this.kicks) {
+      const asked = { kicks: this.kicks, answer: ask() };
+      this.statusAsked = asked;
+      void asked.answer.finally(() => {
+        if (this.statusAsked === asked) this.statusAsked = undefined;
+      });
+    }
+    const answer = this.statusAsked.answer;
+    if (!published) return answer;
     // A write was saved since the last published status: ask the thread, which answers at once
     // unless it is applying a page or building an index. Then the window gets the last status
     // rather than wait (seconds, at the end of a big first copy), counting the unseen write as
