@@ -148,8 +148,10 @@ export class SessionKeeper {
       if (r.ok) {
         const { username, displayName, role } = r.value.user;
         if (username !== s.user.username || displayName !== s.user.displayName || role !== s.user.role) {
-          s.user = { ...s.user, username, displayName, role };
+          // Cached first, then taken over: once the session shows the new profile, an offline
+          // sign-in later gets it too.
           await this.users({ op: 'update-profile', id: s.user.id, username, displayName, role });
+          if (this.session === s) s.user = { ...s.user, username, displayName, role };
         }
       } else if (r.failure.status === 401) {
         this.session = null;
