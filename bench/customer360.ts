@@ -2,6 +2,8 @@
  * Customer 360 and complaint figures for `npm run bench`:
  * - customer360.p95_ms: what opening a caller reads — profile card + first timeline page + the last
  *   50 orders with their lines + suggestions — on a read-only connection, as the reader worker has;
+ * - purchases.filtered.p50_ms / p99_ms: past purchases narrowed by a SKU the customer bought, a
+ *   category or a word of a product name (first page and totals), in turn;
  * - complaint.save.p50_ms / p99_ms: ComplaintLog.log with its events row and outbox entry in one
  *   transaction, committed with synchronous=FULL, on a writable connection, as the writer has.
  * Customers are sampled among those with orders, by the same seeded sampler as the other figures.
@@ -64,6 +66,33 @@ export function benchCustomer360(dbFile: string, options: { iterations: number; 
       { name: 'customer360.p50_ms', value: percentile(samples, 0.5), unit: 'ms' },
       { name: 'customer360.p95_ms', value: percentile(samples, 0.95), unit: 'ms' },
       { name: 'customer360.p99_ms', value: percentile(samples, 0.99), unit: 'ms' },
+    );
+
+    // Past purchases narrowed to what the caller asks about: a product they bought (by SKU), a
+    // category of one, or a word of its name. Each reads the lines of the customer's orders.
+    const boughtLine = reader.$client.prepare(
+      `SELECT l.sku, p.category, l.name FROM orders o JOIN order_lines l ON l.order_id = o.id LEFT JOIN products p ON p.id = l.product_id
+        WHERE o.customer_id = ? ORDER BY o.placed_at, l.line_no LIMIT 1`,
+    );
+    const filters = customers.map((customerId) => {
+      const line = boughtLine.get(customerId) as { sku: string; category: string | null; name: string } | undefined;
+      const word = line?.name.split(/\s+/).find((w) => w.length >= 4) ?? 'zzzz';
+      return [
+        { customerId, sku: line?.sku ?? 'NONE' },
+        line?.category ? { customerId, category: line.category } : { customerId, text: word },
+        { customerId, text: word },
+      ];
+    });
+    const filtered = (i: number) => {
+      const input = filters[Math.floor(i / 3) % filters.length]![i % 3]!;
+      purchases.search({ ...input, limit: 50 }, options.now);
+    };
+    for (let i = 0; i < WARMUP; i++) filtered(i);
+    const filteredSamples: number[] = [];
+    for (let i = 0; i < options.iterations; i++) filteredSamples.push(time(() => filtered(i)));
+    figures.push(
+      { name: 'purchases.filtered.p50_ms', value: percentile(filteredSamples, 0.5), unit: 'ms (one search with its totals: by SKU, category or text, in turn)' },
+      { name: 'purchases.filtered.p99_ms', value: percentile(filteredSamples, 0.99), unit: 'ms' },
     );
   } finally {
     reader.$client.close();

@@ -11,7 +11,7 @@
  * - Before the first insert, `deferIndexes` drops what the sync's first copy defers into an empty
  *   cache (src-main/core/db/deferred-indexes.ts): the contact tables' indexes and the name search's
  *   triggers (built, with the name index rebuilt, once the tables after them begin, as the sync
- *   does) and the order tables' four non-unique indexes (built after the last row).
+ *   does) and the order tables' non-unique indexes (built after the last row).
  * - Rows go in 5,000 per transaction, as multi-row INSERT statements of 64 rows (UPSERT_BATCH in
  *   page-applier.ts), the rest of each transaction one row per statement.
  *

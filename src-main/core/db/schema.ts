@@ -174,7 +174,6 @@ export const orderLines = sqliteTable(
   (t) => [
     index('order_lines_order_idx').on(t.orderId, t.lineNo),
     index('order_lines_product_placed_idx').on(t.productId, t.placedAt),
-    index('order_lines_customer_idx').on(t.customerId, t.productId),
   ],
 );
 

@@ -10,7 +10,8 @@
  * orders (one index range), the curated relations (covering primary-key ranges) and mined rules
  * (held in memory per connection, see SuggestionRepository) of at most `MAX_BASE_PRODUCTS` of the
  * products in them, the products shown (primary key), and — only for a customer with more orders
- * than that — one ownership probe on order_lines (customer_id, product_id) per suggestion shown.
+ * than that — one read of every product they ever bought (their orders' lines: bounded by their
+ * own history, not by the cache).
  * Months in reasons are UTC months. While a first copy is still bringing in orders (their indexes
  * are built at its end) there are no suggestions: every source starts from what the customer bought.
  */
@@ -263,10 +264,14 @@ export class SuggestionEngine {
     scored.sort((a, b) => b.score - a.score || (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
 
     const shown: Suggestion[] = [];
+    /** Beyond the orders read: everything the customer ever bought, read once, only if something would be shown. */
+    let everBought: Set<string> | null = null;
     for (const { productId, best, score } of scored) {
       if (shown.length >= limit) break;
-      // Beyond the orders read, ownership is checked in the index — only for what would be shown.
-      if (!sawAllOrders && best.kind !== 'replenishment' && this.repo.everBought(customerId, productId)) continue;
+      if (!sawAllOrders && best.kind !== 'replenishment') {
+        everBought ??= this.repo.productsEverBought(customerId);
+        if (everBought.has(productId)) continue;
+      }
       const product = this.repo.productById(productId);
       if (!product) continue; // left the catalogue since the rules were mined
       const { reason, basedOn: from } = best.explain(product);

@@ -2,12 +2,11 @@
  * The reads behind upsell suggestions, all indexed and all bounded by one customer: their most
  * recent orders' lines (orders_customer_placed_idx, then order_lines_order_idx), the curated
  * relations and mined rules of the products they bought (index ranges, as bare tuples: thousands of
- * rows for a heavy buyer), the few products shown (primary key), and an ownership probe for
- * customers with more orders than the engine reads. The order reads need indexes a first copy builds
- * only at its end (see deferred-indexes): while `orderHistoryArriving` is true the engine does not
- * run them (they are prepared all the same: without INDEXED BY that does not fail, and they re-plan
- * once the indexes exist).
- */
+ * rows for a heavy buyer), the few products shown (primary key), and, for customers with more
+ * orders than the engine reads, the products they ever bought (their orders' lines, once). The
+ * order reads need indexes a first copy builds only at its end (see deferred-indexes): while
+ * `orderHistoryArriving` is true the engine does not run them (they are prepared all the same:
+ * without INDEXED BY that does not fail, and they re-plan once the indexes exist). */
 import type { CacheDb } from '../db/open';
 import { orderHistoryArriving } from '../db/deferred-indexes';
 import type { OrderStatus, ProductRelationKind } from '../../../src-shared/domain/customer';
@@ -57,7 +56,7 @@ export class SuggestionRepository {
   private readonly ruleCount;
   private rulesInMemory: { computedAt: number | null; byProduct: Map<string, RuleTuple[]> | null } | undefined;
   private readonly product;
-  private readonly owns;
+  private readonly owned;
   private readonly minerState;
   private readonly client;
 
@@ -86,7 +85,10 @@ export class SuggestionRepository {
     this.allRules = c.prepare(`SELECT product_id, related_product_id, confidence, lift FROM co_purchases`).raw();
     this.ruleCount = c.prepare(`SELECT count(*) FROM co_purchases`).pluck();
     this.product = c.prepare(`SELECT id, sku, name, price_cents AS priceCents, currency FROM products WHERE id = ?`);
-    this.owns = c.prepare(`SELECT 1 FROM order_lines WHERE customer_id = ? AND product_id = ? LIMIT 1`).pluck();
+    // Through the customer's orders (orders_customer_placed_idx, then order_lines_order_idx); there
+    // is no index on order_lines (customer_id, product_id) since drizzle/0007. No INDEXED BY, as
+    // for the reads above.
+    this.owned = c.prepare(`SELECT DISTINCT l.product_id FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.customer_id = ?`).pluck();
     this.minerState = c.prepare(`SELECT value FROM cache_meta WHERE key = '${STATE_KEY}'`).pluck();
   }
 
@@ -152,9 +154,9 @@ export class SuggestionRepository {
     return this.product.get(id) as ProductFacts | undefined;
   }
 
-  /** Whether the customer ever bought the product, in any order (the index on (customer_id, product_id)). */
-  everBought(customerId: string, productId: string): boolean {
-    return this.owns.get(customerId, productId) !== undefined;
+  /** Every product the customer ever bought, in any order (one pass over their orders' lines). */
+  productsEverBought(customerId: string): Set<string> {
+    return new Set(this.owned.all(customerId) as string[]);
   }
 
   rulesComputedAt(): number | null {
