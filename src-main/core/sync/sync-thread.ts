@@ -162,19 +162,25 @@ export class SyncThread {
     if (this.statusAsked?.kicks !== this.kicks) {
       const asked = { kicks: this.kicks, answer: ask() };
       this.statusAsked = asked;
-      void asked.answer.finally(() => {
+      void asked.answer.then((r) => {
         if (this.statusAsked === asked) this.statusAsked = undefined;
+        // The thread reads messages in order: its answer has seen every kick sent before the
+        // question, so it is as good as a status published after them (no need to ask again).
+        if (r.ok && asked.kicks >= (this.lastStatus?.kickSeq ?? -1)) this.lastStatus = { status: r.value as SyncStatus, kickSeq: asked.kicks };
       });
     }
     const answer = this.statusAsked.answer;
     if (!published) return answer;
-    // A write was saved since the last published status: ask the thread, which answers at once
+    // Writes were saved since the last published status: ask the thread, which answers at once
     // unless it is applying a page or building an index. Then the window gets the last status
-    // rather than wait (seconds, at the end of a big first copy), counting the unseen write as
-    // pending: a status taken before it would otherwise say "all synced" while it waits.
+    // rather than wait (seconds, at the end of a big first copy), counting each write saved since
+    // (one kick each) as pending: a status taken before them would otherwise say "all synced".
     let timer: NodeJS.Timeout | undefined;
     const stale = new Promise<Result<unknown>>((resolve) => {
-      timer = setTimeout(() => resolve(ok({ ...published.status, pendingWrites: published.status.pendingWrites + 1 })), STALE_STATUS_AFTER_MS);
+      timer = setTimeout(
+        () => resolve(ok({ ...published.status, pendingWrites: published.status.pendingWrites + (this.kicks - published.kickSeq) })),
+        STALE_STATUS_AFTER_MS,
+      );
     });
     return Promise.race([answer, stale]).finally(() => clearTimeout(timer));
   }
