@@ -312,6 +312,49 @@ async function syncOnce(cache: TempCache): Promise<SyncEngine> {
   return engine;
 }
 
+describe('what the sync connection commits', { timeout: TEST_MS }, () => {
+  it('is reported after every commit (pages whether or not they changed rows, settled pushes), so the WAL checkpointer hears of it', async () => {
+    const cache = tempCache();
+    const events: string[] = [];
+    const engine = new SyncEngine({
+      client: cache.db.$client,
+      clientId: ensureClientId(cache.db),
+      serverUrl: server.url,
+      credentials: { kind: 'password', ...CSR },
+      pullLimit: PAGE,
+      live: false,
+      onCommitted: () => events.push(`committed:${countIn(cache.db.$client, `SELECT count(*) FROM outbox`)}`),
+      onPulled: () => events.push('pulled'),
+    });
+    try {
+      engine.start();
+      await vi.waitFor(() => expect(engine.status()).toMatchObject({ state: 'online', initialSync: null, lastSyncAt: expect.any(Number) }), WAIT);
+      const pulled = events.filter((e) => e === 'pulled').length;
+      expect(pulled).toBeGreaterThan(1);
+      expect(events.filter((e) => e.startsWith('committed')).length).toBeGreaterThanOrEqual(pulled);
+      // A saved write, pushed and settled: its outbox row goes, and the commit that removed it is reported.
+      events.length = 0;
+      const desk = testDesk(cache.db, { agentId: 'agent-w', start: Date.now() });
+      const someone = cache.db.$client.prepare(`SELECT id FROM customers ORDER BY id LIMIT 1`).pluck().get() as string;
+      desk.ok('note:add', { customerId: someone, body: 'Checkpoint me.' });
+      engine.kick();
+      await vi.waitFor(() => expect(engine.status().pendingWrites).toBe(0), WAIT);
+      expect(events).toContain('committed:0');
+      // A pull with nothing new still commits its cursor, and says so though no row changed.
+      const before = engine.status().lastSyncAt as number;
+      events.length = 0;
+      await new Promise((r) => setTimeout(r, 5));
+      expect(engine.syncNow()).toEqual({ started: true });
+      await vi.waitFor(() => expect(engine.status().lastSyncAt).toBeGreaterThan(before), WAIT);
+      expect(events).not.toContain('pulled');
+      expect(events.some((e) => e.startsWith('committed'))).toBe(true);
+    } finally {
+      await engine.stop();
+      cache.cleanup();
+    }
+  });
+});
+
 describe('pages that name a row before it arrives', { timeout: TEST_MS }, () => {
   it('apply anyway: a call logged, its customer created later, then attached, pulled one change a page', async () => {
     const cache = tempCache();

@@ -48,11 +48,15 @@ export interface SyncEngineOptions {
   live?: boolean;
   /** Largest push request body (the store refuses bodies over 1 MiB). */
   pushBodyBytes?: number;
-  /** After a page that changed rows (the core refreshes suggestions when orders changed). */
   /** Sends the status out now (before long synchronous work, during which no timer fires). */
   publishStatus?: () => void;
   /** Pulled pages changed rows; `copying` while the first copy (or a reset) is still running. */
   onPulled?: (change: { tables: SyncTableName[]; dataVersion: number; copying: boolean }) => void;
+  /**
+   * This connection committed to the cache: pulled pages with their cursor (changed rows or not),
+   * push results settled, deferred indexes built. The WAL checkpointer is told (sync-worker.ts).
+   */
+  onCommitted?: () => void;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -252,7 +256,10 @@ export class SyncEngine {
     this.options.publishStatus?.();
     try {
       const built = this.applier.buildDeferredIndexes(group);
-      if (built.length > 0) this.log(`built what the first copy deferred: ${built.join(', ')}`);
+      if (built.length > 0) {
+        this.log(`built what the first copy deferred: ${built.join(', ')}`);
+        this.options.onCommitted?.();
+      }
     } finally {
       this.buildingIndexes = false;
       this.refreshReadiness();
@@ -452,6 +459,7 @@ export class SyncEngine {
         }
         this.log(`the central store refused to take write #${first.id} (${first.name}): ${sent.failure.message}`);
         this.queue.refuseLocally(first.id, sent.failure.code, `The central store would not take this write: ${sent.failure.message}`, this.now());
+        this.options.onCommitted?.();
         continue;
       }
       const r = this.expect(sent);
@@ -466,6 +474,7 @@ export class SyncEngine {
         this.log(`the central store settled other writes under #${from}…#${lastMutationId}: this cache was restored from an older copy; moved the queued writes from #${from} up by ${shift}`);
       }
       this.queue.settle(lastMutationId, results, r.serverTime ?? this.now());
+      this.options.onCommitted?.();
       this.setState('online');
       if (lastMutationId < first.id - 1 && renumberedAt !== lastMutationId) {
         // The store has never seen ids this high from us: it is a new store at the same address, or
@@ -603,6 +612,7 @@ export class SyncEngine {
     const last = pages[pages.length - 1];
     if (!last) return;
     const outcome = this.applier.applyPages(pages, { snapshot: last.phase === 'snapshot' ? snapshot : null, saveCursor });
+    this.options.onCommitted?.();
     this.setState('online');
     if (last.phase === 'snapshot' && last.progress && !last.snapshotComplete) {
       const at = this.now();

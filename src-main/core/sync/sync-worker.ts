@@ -63,8 +63,8 @@ try {
     idleMs: config.idleMs,
     log,
     publishStatus: () => publishStatus(),
+    onCommitted: () => checkpoints?.wrote(),
     onPulled: (change) => {
-      checkpoints?.wrote();
       send({ type: 'pulled', tables: change.tables, dataVersion: change.dataVersion, copying: change.copying });
     },
   });
