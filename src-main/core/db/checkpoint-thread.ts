@@ -6,7 +6,8 @@
  * cannot start or stops, the connection goes back to checkpointing itself (`onLost`). Either way
  * the log is copied back and started over: nothing about the file's safety depends on this thread.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker, stopWorker } from '../worker/worker-thread';
 
 export interface CheckpointWorkerConfig {
   dbFile: string;
@@ -54,31 +55,25 @@ export class CheckpointThread {
   /** Resolves once the checkpointer's connection is open; rejects (and calls onLost) if it cannot start. */
   start(): Promise<void> {
     const { workerFile, onLost: _onLost, ...config } = this.options;
-    return new Promise<void>((resolve, reject) => {
-      const worker = new Worker(workerFile, { workerData: config satisfies CheckpointWorkerConfig });
-      this.worker = worker;
+    const { worker, ready } = startWorker<CheckpointFromWorker>({
+      name: 'checkpointer',
+      workerFile,
+      workerData: config satisfies CheckpointWorkerConfig,
       // The checkpointer never keeps the sync thread alive on its own.
-      worker.unref();
-      worker.on('message', (msg: CheckpointFromWorker) => {
-        if (msg.type === 'ready') {
-          this.ready = true;
-          resolve();
-        } else if (msg.type === 'fatal') {
-          this.loseIt(`it could not open the cache: ${msg.message}`);
-          reject(new Error(msg.message));
-        }
-      });
-      worker.on('error', (e) => {
-        this.loseIt(`it failed: ${e.message}`);
-        reject(e);
-      });
-      worker.on('exit', (code) => {
+      unref: true,
+      onMessage: (msg) => {
+        if (msg.type === 'ready') this.ready = true;
+        else if (msg.type === 'fatal') this.loseIt(`it could not open the cache: ${msg.message}`);
+      },
+      onError: (e) => this.loseIt(`it failed: ${e.message}`),
+      onExit: (code) => {
         this.worker = undefined;
         this.ready = false;
         if (!this.stopping) this.loseIt(`it stopped (exit code ${code})`);
-        reject(new Error(`The checkpointer stopped while starting (exit code ${code}).`));
-      });
+      },
     });
+    this.worker = worker;
+    return ready;
   }
 
   /** Pages were committed: checkpoint them soon. Never waits, never throws. */
@@ -91,14 +86,8 @@ export class CheckpointThread {
     this.stopping = true;
     const worker = this.worker;
     if (!worker) return null;
-    const closed = new Promise<CheckpointFigures | null>((resolve) => {
-      worker.on('message', (m: CheckpointFromWorker) => m.type === 'closed' && resolve(m.figures));
-      worker.once('exit', () => resolve(null));
-    });
-    worker.postMessage({ type: 'close' } satisfies CheckpointToWorker);
-    const figures = await Promise.race([closed, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
-    await worker.terminate();
-    return figures;
+    const closed = await stopWorker<CheckpointFromWorker>(worker, { type: 'close' } satisfies CheckpointToWorker, 5000);
+    return closed?.type === 'closed' ? closed.figures : null;
   }
 
   private loseIt(why: string): void {

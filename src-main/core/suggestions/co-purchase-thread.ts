@@ -5,7 +5,8 @@
  * it applies a batch of orders; the UI reads progress through the `suggestions:status` channel
  * (from cache_meta, so any connection can answer) or `status()` here.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker, stopWorker } from '../worker/worker-thread';
 import type { CoPurchaseStatus } from '../../../src-shared/contracts/suggestions';
 import type { MineSummary, MinerOptions } from './co-purchase-miner';
 
@@ -52,37 +53,32 @@ export class CoPurchaseMinerThread {
   constructor(private readonly options: CoPurchaseMinerThreadOptions) {}
 
   start(): Promise<void> {
-    this.started ??= new Promise<void>((resolve, reject) => {
-      const { workerFile, ...rest } = this.options;
-      const config: MinerWorkerConfig = { minIntervalMs: 60_000, lowPriority: true, ...rest };
-      const worker = new Worker(workerFile, { workerData: config });
-      this.worker = worker;
-      let ready = false;
-      worker.on('message', (msg: MinerFromWorker) => {
+    if (this.started) return this.started;
+    const { workerFile, ...rest } = this.options;
+    const config: MinerWorkerConfig = { minIntervalMs: 60_000, lowPriority: true, ...rest };
+    const { worker, ready } = startWorker<MinerFromWorker>({
+      name: 'co-purchase',
+      workerFile,
+      workerData: config,
+      onMessage: (msg) => {
         if (msg.type === 'ready') {
-          ready = true;
           this.niceness = msg.niceness;
-          resolve();
-        } else if (msg.type === 'fatal') {
-          reject(new Error(msg.message));
         } else if ('id' in msg) {
           const answer = this.pending.get(msg.id);
           this.pending.delete(msg.id);
           answer?.(msg);
         }
-      });
-      worker.on('error', (err) => {
-        if (!ready) reject(err);
-        console.error('[core] co-purchase worker error', err);
-      });
-      worker.on('exit', () => {
-        if (!ready) reject(new Error('The co-purchase worker stopped while starting.'));
+      },
+      onError: (err) => console.error('[core] co-purchase worker error', err),
+      onExit: () => {
         this.worker = undefined;
         for (const [id, answer] of this.pending) answer({ type: 'error', id, message: 'The co-purchase worker stopped.' });
         this.pending.clear();
-      });
+      },
     });
-    return this.started;
+    this.worker = worker;
+    this.started = ready;
+    return ready;
   }
 
   private async ask(type: 'run' | 'status'): Promise<Reply> {
@@ -115,11 +111,6 @@ export class CoPurchaseMinerThread {
   async stop(): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    const closed = new Promise<void>((resolve) => worker.on('message', (m: MinerFromWorker) => m.type === 'closed' && resolve()));
-    worker.postMessage({ type: 'close' } satisfies MinerToWorker);
-    await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
-    await worker.terminate();
-    await exited;
+    await stopWorker(worker, { type: 'close' } satisfies MinerToWorker, 2000);
   }
 }

@@ -3,12 +3,13 @@
  * starts it after the writer has migrated the cache, routes the `sync:*` channels to it, kicks it
  * after every write, and hears from it when pulled pages changed rows.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { fail, ok, type Result } from '../../../src-shared/result';
 import type { SyncStatus } from '../../../src-shared/contracts/sync';
 import type { SyncChannel } from '../../../src-shared/contracts';
 import type { SyncTableName } from '../../../src-shared/sync/tables';
 import type { SyncCredentials } from './sync-engine';
+import { startWorker, stopWorker } from '../worker/worker-thread';
 
 export interface SyncWorkerConfig {
   dbFile: string;
@@ -92,22 +93,17 @@ export class SyncThread {
   constructor(private readonly options: SyncThreadOptions) {}
 
   start(): Promise<void> {
-    this.started ??= new Promise<void>((resolve, reject) => {
-      const { workerFile, onPulled: _onPulled, onTokenRefused: _onTokenRefused, ...config } = this.options;
-      // A token handed over before the thread started goes with its start.
-      if (this.token !== undefined && config.credentials.kind === 'token') config.credentials = { kind: 'token', token: this.token };
-      const worker = new Worker(workerFile, { workerData: config satisfies SyncWorkerConfig, resourceLimits: { maxYoungGenerationSizeMb: SYNC_YOUNG_GENERATION_MB } });
-      this.worker = worker;
-      let ready = false;
-      worker.on('message', (msg: FromSyncWorker) => {
+    if (this.started) return this.started;
+    const { workerFile, onPulled: _onPulled, onTokenRefused: _onTokenRefused, ...config } = this.options;
+    // A token handed over before the thread started goes with its start.
+    if (this.token !== undefined && config.credentials.kind === 'token') config.credentials = { kind: 'token', token: this.token };
+    const { worker, ready } = startWorker<FromSyncWorker>({
+      name: 'sync',
+      workerFile,
+      workerData: config satisfies SyncWorkerConfig,
+      resourceLimits: { maxYoungGenerationSizeMb: SYNC_YOUNG_GENERATION_MB },
+      onMessage: (msg) => {
         switch (msg.type) {
-          case 'ready':
-            ready = true;
-            resolve();
-            break;
-          case 'fatal':
-            reject(new Error(msg.message));
-            break;
           case 'result': {
             const answer = this.pending.get(msg.id);
             this.pending.delete(msg.id);
@@ -123,22 +119,18 @@ export class SyncThread {
           case 'pulled':
             this.options.onPulled?.({ tables: msg.tables, dataVersion: msg.dataVersion, copying: msg.copying });
             break;
-          case 'closed':
-            break;
         }
-      });
-      worker.on('error', (err) => {
-        if (!ready) reject(err);
-        console.error('[core] sync worker error', err);
-      });
-      worker.on('exit', (code) => {
-        if (!ready) reject(new Error(`The sync worker stopped while starting (exit code ${code}).`));
+      },
+      onError: (err) => console.error('[core] sync worker error', err),
+      onExit: () => {
         this.worker = undefined;
         for (const [, answer] of this.pending) answer(fail('unavailable', 'Sync stopped while answering; try again.'));
         this.pending.clear();
-      });
+      },
     });
-    return this.started;
+    this.worker = worker;
+    this.started = ready;
+    return ready;
   }
 
   async call(channel: SyncChannel, input: unknown): Promise<Result<unknown>> {
@@ -206,11 +198,6 @@ export class SyncThread {
     this.closing = true;
     const worker = this.worker;
     if (!worker) return;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    const closed = new Promise<void>((resolve) => worker.on('message', (m: FromSyncWorker) => m.type === 'closed' && resolve()));
-    worker.postMessage({ type: 'close' } satisfies ToSyncWorker);
-    await Promise.race([closed, new Promise((r) => setTimeout(r, 3000))]);
-    await worker.terminate();
-    await exited;
+    await stopWorker(worker, { type: 'close' } satisfies ToSyncWorker, 3000);
   }
 }

@@ -6,7 +6,7 @@
  * configured. Electron's main process and the browser host both use it, so the tests exercise the
  * same arrangement users run.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { hostname, userInfo } from 'node:os';
 import { contracts, isChannel, isAuthChannel, isStoreChannel, isSyncChannel, type AuthChannel, type SyncChannel } from '../../../src-shared/contracts';
 import { fail, type Result } from '../../../src-shared/result';
@@ -15,6 +15,7 @@ import { validateInput } from '../rpc/dispatch';
 import { CoPurchaseMinerThread } from '../suggestions/co-purchase-thread';
 import { SyncThread } from '../sync/sync-thread';
 import type { Actor, FromWorker, ToWorker, WorkerConfig, WorkerRole } from './protocol';
+import { startWorker, stopWorker } from './worker-thread';
 import type { UsersOp } from '../auth/local-users';
 import { SessionKeeper } from '../auth/session-keeper';
 import { MemorySecretStore, type SecretStore } from '../auth/secret-store';
@@ -115,47 +116,31 @@ class DbWorker {
   ) {}
 
   start(): Promise<void> {
-    this.starting ??= new Promise<void>((resolve, reject) => {
-      const config: WorkerConfig = {
-        role: this.role,
-        dbFile: this.options.dbFile,
-        migrationsFolder: this.options.migrationsFolder,
-        defaultRegion: this.options.defaultRegion,
-        host: this.options.host,
-        version: this.options.version ?? '0.0.0',
-        agentId: this.options.agentId ?? defaultAgentId(),
-        nativeBinding: this.options.nativeBinding,
-        demoSeed: this.role === 'writer' && (this.options.demoSeed ?? false),
-        buildDeferred: this.role === 'writer' && this.options.sync === undefined,
-      };
-      const worker = new Worker(this.options.workerFile, { workerData: config });
-      this.worker = worker;
-      let ready = false;
-      worker.on('message', (msg: FromWorker) => {
-        switch (msg.type) {
-          case 'ready':
-            ready = true;
-            resolve();
-            break;
-          case 'fatal':
-            reject(new Error(msg.message));
-            break;
-          case 'result': {
-            const p = this.pending.get(msg.id);
-            this.pending.delete(msg.id);
-            p?.resolve(msg.result);
-            break;
-          }
-          case 'closed':
-            break;
-        }
-      });
-      worker.on('error', (err) => {
-        if (!ready) reject(err);
-        console.error(`[core] ${this.role} worker error`, err);
-      });
-      worker.on('exit', (code) => {
-        if (!ready) reject(new Error(`The ${this.role} worker stopped while starting (exit code ${code}).`));
+    if (this.starting) return this.starting;
+    const config: WorkerConfig = {
+      role: this.role,
+      dbFile: this.options.dbFile,
+      migrationsFolder: this.options.migrationsFolder,
+      defaultRegion: this.options.defaultRegion,
+      host: this.options.host,
+      version: this.options.version ?? '0.0.0',
+      agentId: this.options.agentId ?? defaultAgentId(),
+      nativeBinding: this.options.nativeBinding,
+      demoSeed: this.role === 'writer' && (this.options.demoSeed ?? false),
+      buildDeferred: this.role === 'writer' && this.options.sync === undefined,
+    };
+    const { worker, ready } = startWorker<FromWorker>({
+      name: this.role,
+      workerFile: this.options.workerFile,
+      workerData: config,
+      onMessage: (msg) => {
+        if (msg.type !== 'result') return;
+        const p = this.pending.get(msg.id);
+        this.pending.delete(msg.id);
+        p?.resolve(msg.result);
+      },
+      onError: (err) => console.error(`[core] ${this.role} worker error`, err),
+      onExit: () => {
         this.worker = undefined;
         this.starting = undefined;
         // Calls in flight get an answer, never a hang; the next call starts a fresh worker.
@@ -163,9 +148,11 @@ class DbWorker {
           p.resolve(fail('unavailable', 'The local cache restarted while answering; try again.'));
         }
         this.pending.clear();
-      });
+      },
     });
-    return this.starting;
+    this.worker = worker;
+    this.starting = ready;
+    return ready;
   }
 
   call(channel: string, input: unknown, actor: Actor | null = null): Promise<Result<unknown>> {
@@ -198,17 +185,8 @@ class DbWorker {
     this.closing = true;
     const worker = this.worker;
     if (!worker) return;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    const closed = new Promise<void>((resolve) => {
-      worker.on('message', (msg: FromWorker) => {
-        if (msg.type === 'closed') resolve();
-      });
-    });
-    worker.postMessage({ type: 'close' } satisfies ToWorker);
     // Let the connection close cleanly (WAL checkpoint), but never hang a quit on it.
-    await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
-    await worker.terminate();
-    await exited;
+    await stopWorker(worker, { type: 'close' } satisfies ToWorker, 2000);
   }
 }
 
