@@ -46,6 +46,14 @@ try {
 // losing the last commits to a power cut (what NORMAL risks in WAL mode, unlike FULL) only means
 // counting those orders again. It saves an fsync per short transaction.
 db.$client.pragma('synchronous = NORMAL');
+// A full count reads every order and line once, in order: nothing is read twice, so neither a
+// memory map nor a big page cache helps it. Through the 256 MiB map every connection has
+// (applyPragmas) each page it read stayed in the process's resident memory: measured on 1,000,000
+// customers (5 M orders), the process peaked at 536–538 MB during a full count with it, 283 MB
+// without the map and 229 MB with an 8 MiB page cache as well, in the same 33 s (BENCHMARKS.md,
+// S14). This is the app's memory right after a first copy, when the miner counts every order.
+db.$client.pragma('mmap_size = 0');
+db.$client.pragma('cache_size = -8192');
 const miner = new CoPurchaseMiner(db, config.options ?? {});
 const status = createCoPurchaseStatusQuery(db);
 
