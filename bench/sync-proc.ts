@@ -40,6 +40,8 @@ export interface ThreadTimes {
   waitForCpu: number;
   /** The thread's nice value when read (null where unknown). */
   nice: number | null;
+  /** The thread's name (/proc's comm: "node" for the main thread and Node's workers, "libuv-worker", V8's helpers…). */
+  name?: string;
 }
 
 /** Every thread of this process, by thread id. */
@@ -55,7 +57,8 @@ export function threadTimes(): Map<number, ThreadTimes> {
     try {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
       const waitNs = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[1] ?? 0);
-      times.set(Number(tid), { cpu: cpuFromStat(stat), waitForCpu: waitNs / 1e9, nice: niceFromStat(stat) });
+      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+      times.set(Number(tid), { cpu: cpuFromStat(stat), waitForCpu: waitNs / 1e9, nice: niceFromStat(stat), name });
     } catch {
       // the thread ended between listing and reading
     }
@@ -63,15 +66,17 @@ export function threadTimes(): Map<number, ThreadTimes> {
   return times;
 }
 
-/** The thread that used the most CPU between two readings (threads new since `before` count from zero). */
-export function busiestThread(before: Map<number, ThreadTimes>, after: Map<number, ThreadTimes>): ThreadTimes | null {
-  let busiest: ThreadTimes | null = null;
+/**
+ * What each thread used between two readings, busiest first (threads new since `before` count from
+ * zero; threads that ended in between are not in `after`, so their share is missing).
+ */
+export function threadsByCpu(before: Map<number, ThreadTimes>, after: Map<number, ThreadTimes>): (ThreadTimes & { tid: number })[] {
+  const used: (ThreadTimes & { tid: number })[] = [];
   for (const [tid, now] of after) {
     const then = before.get(tid) ?? { cpu: 0, waitForCpu: 0, nice: null };
-    const used = { cpu: now.cpu - then.cpu, waitForCpu: now.waitForCpu - then.waitForCpu, nice: now.nice };
-    if (!busiest || used.cpu > busiest.cpu) busiest = used;
+    used.push({ tid, cpu: now.cpu - then.cpu, waitForCpu: now.waitForCpu - then.waitForCpu, nice: now.nice, ...(now.name === undefined ? {} : { name: now.name }) });
   }
-  return busiest;
+  return used.sort((a, b) => b.cpu - a.cpu);
 }
 
 /** The calling thread's times. */

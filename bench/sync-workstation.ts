@@ -17,7 +17,7 @@ import type { CoPurchaseStatus } from '../src-shared/contracts/suggestions';
 import { SYNC_TABLE_NAMES } from '../src-shared/sync/tables';
 import { CoreProcess } from '../src-main/core/worker/core-process';
 import { SeedRandom } from '../src-main/core/seed/random';
-import { busiestThread, threadTimes } from './sync-proc';
+import { threadsByCpu, threadTimes } from './sync-proc';
 import type { BuiltWorkstation } from './app-build';
 import { percentile, type Figure } from './stats';
 
@@ -244,7 +244,12 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
     await Promise.all([watch, ask]);
     const cpu = process.cpuUsage(cpuBefore);
     // The sync worker's thread is by far the busiest during a copy (the others answer lookups).
-    const syncThread = busiestThread(threadsBefore, threadTimes());
+    const byThread = threadsByCpu(threadsBefore, threadTimes());
+    const syncThread = byThread[0] ?? null;
+    // Where the rest of the workstation's CPU went (the reader answering lookups, the checkpointer
+    // copying the WAL into the file, V8's and libuv's helpers…): the threads that used a second or more.
+    const others = byThread.slice(1).filter((t) => t.cpu >= 1);
+    if (others.length > 0) console.log(`  other threads by CPU: ${others.map((t) => `${t.name ?? '?'}#${t.tid} ${t.cpu.toFixed(1)} s`).join(', ')}`);
     const lastError = (status as SyncStatus | null)?.lastError ?? null;
 
     // Right after the copy the co-purchase miner counts every order that arrived (the app does

@@ -79,7 +79,7 @@ export function phonesForSyncLookups(sourceDb: string): SampledPhone[] {
 }
 
 /** Forks the workstation process (built JavaScript, plain node), hands it its config, and waits for its report (bounded). */
-function runWorkstation(script: string, config: WorkstationConfig, repo: string, track: (child: ChildProcess) => void): Promise<WorkstationReport> {
+export function runWorkstation(script: string, config: WorkstationConfig, repo: string, track: (child: ChildProcess) => void): Promise<WorkstationReport> {
   return new Promise((resolve, reject) => {
     const child = fork(script, [], {
       cwd: repo,

@@ -3,7 +3,8 @@
  * with stand-in workers written inline.
  */
 import { describe, expect, it } from 'vitest';
-import { startWorker, stopWorker, type WorkerMessage } from '../../src-main/core/worker/worker-thread';
+import { readFileSync } from 'node:fs';
+import { nameThisThread, startWorker, stopWorker, type WorkerMessage } from '../../src-main/core/worker/worker-thread';
 
 const inline = (code: string) => new URL(`data:text/javascript,${encodeURIComponent(`import { parentPort } from 'node:worker_threads';\n${code}`)}`);
 
@@ -52,5 +53,20 @@ describe('stopWorker', () => {
     expect(worker.threadId).toBe(-1);
     // Stopping one that has ended already does nothing.
     expect(await stopWorker(worker, { type: 'close' }, 200)).toBeNull();
+  });
+});
+
+describe('nameThisThread', () => {
+  it.runIf(process.platform === 'linux')('names the calling thread as /proc shows it, cut to the 15 characters Linux keeps', () => {
+    const comm = () => readFileSync('/proc/thread-self/comm', 'utf8').trim();
+    const before = comm();
+    try {
+      nameThisThread('sb-test');
+      expect(comm()).toBe('sb-test');
+      nameThisThread('sb-checkpointer-thread');
+      expect(comm()).toBe('sb-checkpointer');
+    } finally {
+      nameThisThread(before);
+    }
   });
 });

@@ -15,10 +15,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { CheckpointFromWorker, CheckpointToWorker, CheckpointWorkerConfig } from './checkpoint-thread';
+import { nameThisThread } from '../worker/worker-thread';
 
 const port = parentPort;
 if (!port) throw new Error('checkpoint-worker must run as a worker thread');
 const config = workerData as CheckpointWorkerConfig;
+nameThisThread('sb-checkpoint');
 const send = (msg: CheckpointFromWorker) => port.postMessage(msg);
 
 let client: Database.Database;

@@ -18,10 +18,12 @@ import { getPriority, setPriority } from 'node:os';
 import { openCache, type CacheDb } from '../db/open';
 import { CoPurchaseMiner, createCoPurchaseStatusQuery, type MineSummary } from './co-purchase-miner';
 import type { MinerFromWorker, MinerToWorker, MinerWorkerConfig } from './co-purchase-thread';
+import { nameThisThread } from '../worker/worker-thread';
 
 const port = parentPort;
 if (!port) throw new Error('co-purchase-worker must run as a worker thread');
 const config = workerData as MinerWorkerConfig;
+nameThisThread('sb-miner');
 const send = (msg: MinerFromWorker) => port.postMessage(msg);
 
 let niceness: number | null = null;

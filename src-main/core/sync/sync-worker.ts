@@ -17,10 +17,12 @@ import { fail, missingCaseError, ok, type Result } from '../../../src-shared/res
 import { contracts, type SyncChannel } from '../../../src-shared/contracts';
 import { SyncEngine } from './sync-engine';
 import type { FromSyncWorker, SyncWorkerConfig, ToSyncWorker } from './sync-thread';
+import { nameThisThread } from '../worker/worker-thread';
 
 const port = parentPort;
 if (!port) throw new Error('sync-worker must run as a worker thread');
 const config = workerData as SyncWorkerConfig;
+nameThisThread('sb-sync');
 const send = (msg: FromSyncWorker) => port.postMessage(msg);
 const log = (message: string, error?: unknown) => (error === undefined ? console.warn(`[sync] ${message}`) : console.error(`[sync] ${message}`, error));
 

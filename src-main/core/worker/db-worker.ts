@@ -17,10 +17,12 @@ import { restoreDeferredIndexes } from '../seed/seed-indexes';
 import { buildDeferredIndexes } from '../db/deferred-indexes';
 import { answerWithoutStore } from '../sync/local-only';
 import type { FromWorker, ToWorker, WorkerConfig } from './protocol';
+import { nameThisThread } from './worker-thread';
 
 const port = parentPort;
 if (!port) throw new Error('db-worker must run as a worker thread');
 const config = workerData as WorkerConfig;
+nameThisThread(`sb-${config.role}`);
 const send = (msg: FromWorker) => port.postMessage(msg);
 const log = (msg: string, err: unknown) => console.error(`[db-worker:${config.role}] ${msg}`, err);
 

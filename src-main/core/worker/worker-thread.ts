@@ -12,6 +12,7 @@
  *
  * Each handle keeps its own protocol (requests by id, status, figures) on top.
  */
+import { writeFileSync } from 'node:fs';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 /** Messages from a worker: every protocol has `ready`, `fatal` and `closed` among them. */
@@ -92,5 +93,19 @@ export async function stopWorker<From extends WorkerMessage>(worker: Worker, clo
     if (onMessage) worker.off('message', onMessage);
     await worker.terminate();
     await exited;
+  }
+}
+
+/**
+ * Names the calling thread where the OS lets a thread do so (Linux: /proc/thread-self/comm, at
+ * most 15 characters), so `top -H`, `ps -L` and profilers tell the core's threads apart; every
+ * thread of a Node process is otherwise called "node". Elsewhere, or if it cannot, nothing happens.
+ */
+export function nameThisThread(name: string): void {
+  if (process.platform !== 'linux') return;
+  try {
+    writeFileSync('/proc/thread-self/comm', name.slice(0, 15));
+  } catch {
+    // an older kernel or a restricted /proc: the name is a convenience only
   }
 }
