@@ -4,7 +4,7 @@
  * (The engine itself is tested end to end against the real store in tests/integration/sync-engine.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { classifyStatus, normalizeServerUrl } from '../../src-main/core/sync/store-client';
+import { classifyStatus, decodeBody, normalizeServerUrl } from '../../src-main/core/sync/store-client';
 import { RETRY, SnapshotProgress, retryDelayMs } from '../../src-main/core/sync/retry-schedule';
 import { followPokes } from '../../src-main/core/sync/poke-stream';
 import { idleLockMsFrom, isLoopbackUrl, storeSettingsFrom } from '../../src-main/core/sync/store-settings';
@@ -14,6 +14,25 @@ describe('failure classes', () => {
     expect([500, 502, 503, 504, 408, 429].map(classifyStatus)).toEqual(Array(6).fill('transient'));
     expect(classifyStatus(401)).toBe('auth');
     expect([400, 403, 404, 409, 413, 415].map(classifyStatus)).toEqual(Array(6).fill('permanent'));
+  });
+});
+
+describe('response bodies', () => {
+  const bodies: [string, Uint8Array][] = [
+    ['an ASCII page', new TextEncoder().encode('{"ok":true,"value":{"rows":[["Zo\\u00eb",1,true]]}}')],
+    ['UTF-8 past U+007F (two, three and four bytes)', new TextEncoder().encode('{"name":"Zoë Þórs 李 😀"}')],
+    ['a leading byte-order mark', Uint8Array.from([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('{"a":1}')])],
+    ['malformed UTF-8', Uint8Array.from([0x7b, 0x22, 0xc3, 0x28, 0xff, 0x22, 0x7d])],
+    ['nothing', new Uint8Array(0)],
+  ];
+  it.each(bodies)('reads %s exactly as response.text() does', async (_, bytes) => {
+    expect(decodeBody(bytes)).toBe(await new Response(bytes).text());
+  });
+
+  it('reads a view into a larger buffer by its own bytes only', () => {
+    const whole = new TextEncoder().encode('xx{"a":"é"}yy');
+    expect(decodeBody(whole.subarray(2, whole.length - 2))).toBe('{"a":"é"}');
+    expect(decodeBody(new TextEncoder().encode('xx{"a":1}yy').subarray(2, 9))).toBe('{"a":1}');
   });
 });
 

