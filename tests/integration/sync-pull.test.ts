@@ -21,6 +21,7 @@ import type { Store } from '../../server/src/db/connect';
 import { loadCacheIntoStore } from '../../server/src/seed/cache-load';
 import { loadDemoIfEmpty } from '../../server/src/seed/demo';
 import { ChangeFeed } from '../../server/src/sync/change-feed';
+import { rowJsonSql } from '../../server/src/sync/pull-repository';
 import { MAX_LIVE_STREAMS, registerLiveRoute } from '../../server/src/sync/live-route';
 import { openCache } from '../../src-main/core/db/open';
 import { seedCache } from '../../src-main/core/seed/generator';
@@ -302,6 +303,28 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(snapshot.statusCode).toBe(200);
       expect(snapshot.rawPayload.every((byte) => byte < 0x80)).toBe(true);
       expect(snapshot.body).toMatch(/\\u00[8-9a-f][0-9a-f]/);
+    });
+
+    it('writes each row as the same JSON values json_build_array gives, for every column type and awkward text', async () => {
+      const texts = ['plain', 'a "quote", a \\ backslash', 'tab\tnew\nline\r', '\u0001\u001f\u007f', 'Zoë Þórs 李 😀', '', null];
+      const values = texts
+        .map((text, i) => {
+          const t = text === null ? 'null::text' : `'${text.replace(/'/g, "''")}'::text`;
+          const u = i === 3 ? 'null::uuid' : `'${randomUUID()}'::uuid`;
+          const int = [0, -1, 2147483647, -2147483648, 42, null, 7][i];
+          const big = [0, -9007199254740991, 9007199254740991, 1743461391619, null, 1, -5][i];
+          const bool = [true, false, null, true, false, true, null][i];
+          return `(${u}, ${t}, (${int ?? 'null'})::integer, (${big ?? 'null'})::bigint, ${bool ?? 'null'}::boolean)`;
+        })
+        .join(', ');
+      const ours = rowJsonSql(['u', 't', 'i', 'b', 'f'], ['uuid', 'text', 'integer', 'bigint', 'boolean']);
+      const rows = await queryRows<{ ours: string; theirs: string }>(
+        store,
+        sql.raw(`select ${ours} as ours, json_build_array(u, t, i, b, f)::text as theirs from (values ${values}) as v(u, t, i, b, f)`),
+      );
+      expect(rows).toHaveLength(texts.length);
+      for (const row of rows) expect(JSON.parse(row.ours)).toEqual(JSON.parse(row.theirs));
+      expect(rows.map((row) => (JSON.parse(row.ours) as unknown[])[1])).toEqual(texts);
     });
 
     it('sends deletes as tombstones, cascaded children and composite product_relations keys included', async () => {
