@@ -589,7 +589,7 @@ export class SyncEngine {
         const next = this.pullPage(page.cursor);
         next.catch(() => undefined); // awaited below, or dropped: never an unhandled rejection
         prefetched = { cursor: page.cursor, page: next };
-        // fetch() writes the request only once the event loop turns: without this the request
+        // The request is written only once the event loop turns: without this the request
         // would wait for the synchronous apply below, and the store would start on the next page
         // only after it (measured: one turn of the loop puts the request on the wire).
         await new Promise<void>((resolve) => setImmediate(resolve));
