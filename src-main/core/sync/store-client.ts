@@ -61,7 +61,7 @@ export interface StoreClientOptions {
   serverUrl: string;
   /** Aborts every request in flight when the engine stops. */
   stopSignal?: AbortSignal;
-  timeouts?: Partial<typeof STORE_TIMEOUTS_MS>;
+  timeouts?: Partial<Record<keyof typeof STORE_TIMEOUTS_MS, number>>;
 }
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
