@@ -643,6 +643,22 @@ describe('an upgrade with writes the previous release queued (schema v1)', { tim
   });
 });
 
+/** A consistent copy of a cache, as a backup tool using SQLite's backup API takes it. */
+async function takeBackup(file: string, backup: string): Promise<void> {
+  const db = new Database(file);
+  try {
+    await db.backup(backup);
+  } finally {
+    db.close();
+  }
+}
+
+/** The backup replaces the file; a log left beside the newer file belongs to it and goes too. */
+function restoreBackup(backup: string, file: string): void {
+  for (const suffix of ['-wal', '-shm']) rmSync(file + suffix, { force: true });
+  copyFileSync(backup, file);
+}
+
 describe('a cache restored from an older copy', { timeout: TEST_MS }, () => {
   it('delivers the writes made after the restore instead of taking them for duplicates of the lost ones', async () => {
     const dir = tempDir();
@@ -655,8 +671,10 @@ describe('a cache restored from an older copy', { timeout: TEST_MS }, () => {
     await ok(core, 'note:add', { customerId: customer.id, body: 'Restore test: before the backup.' });
     await settled(core, Date.now());
     await core.stop();
-    // The backup is taken here (a copy of the closed file); then two more writes reach the store.
-    copyFileSync(file, backup);
+    // The backup is taken here, with SQLite's online backup: the file and whatever its log still
+    // holds (a thread that had to be terminated at stop leaves its log beside the file, for the
+    // next open to recover; a bare copy of the file would miss it). Then two more writes reach the store.
+    await takeBackup(file, backup);
     core = syncedCore(file, 'agent-r');
     await core.start();
     await ok(core, 'note:add', { customerId: customer.id, body: 'Restore test: lost with the disk.' });
@@ -666,7 +684,7 @@ describe('a cache restored from an older copy', { timeout: TEST_MS }, () => {
     expect(await serverCount('notes', `body like 'Restore test:%'`)).toBe(3);
 
     // The disk is replaced with the backup: its outbox hands out mutation ids the store has settled.
-    copyFileSync(backup, file);
+    restoreBackup(backup, file);
     core = syncedCore(file, 'agent-r');
     try {
       await core.start();

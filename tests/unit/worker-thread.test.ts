@@ -2,7 +2,7 @@
  * The start and stop every worker-thread handle of the core shares (src-main/core/worker/worker-thread.ts),
  * with stand-in workers written inline.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { nameThisThread, startWorker, stopWorker, type WorkerMessage } from '../../src-main/core/worker/worker-thread';
 
@@ -47,10 +47,15 @@ describe('stopWorker', () => {
   it('terminates a thread that does not close within the grace period', async () => {
     const { worker, ready } = startWorker<WorkerMessage>({ name: 'test', workerFile: inline(`parentPort.on('message', () => undefined); parentPort.postMessage({ type: 'ready' });`), workerData: null });
     await ready;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    onTestFinished(() => warn.mockRestore());
     const started = performance.now();
-    expect(await stopWorker(worker, { type: 'close' }, 200)).toBeNull();
+    expect(await stopWorker(worker, { type: 'close' }, 200, 'writer')).toBeNull();
     expect(performance.now() - started).toBeGreaterThanOrEqual(150);
     expect(worker.threadId).toBe(-1);
+    // Said, since its connection did not close: the log stays beside the cache.
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]?.[0])).toMatch(/^The writer thread did not close within 200 ms/);
     // Stopping one that has ended already does nothing.
     expect(await stopWorker(worker, { type: 'close' }, 200)).toBeNull();
   });

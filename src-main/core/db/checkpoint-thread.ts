@@ -86,7 +86,7 @@ export class CheckpointThread {
     this.stopping = true;
     const worker = this.worker;
     if (!worker) return null;
-    const closed = await stopWorker<CheckpointFromWorker>(worker, { type: 'close' } satisfies CheckpointToWorker, 5000);
+    const closed = await stopWorker<CheckpointFromWorker>(worker, { type: 'close' } satisfies CheckpointToWorker, 5000, 'checkpointer');
     return closed?.type === 'closed' ? closed.figures : null;
   }
 

@@ -111,6 +111,6 @@ export class CoPurchaseMinerThread {
   async stop(): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
-    await stopWorker(worker, { type: 'close' } satisfies MinerToWorker, 2000);
+    await stopWorker(worker, { type: 'close' } satisfies MinerToWorker, 2000, 'co-purchase miner');
   }
 }

@@ -198,6 +198,6 @@ export class SyncThread {
     this.closing = true;
     const worker = this.worker;
     if (!worker) return;
-    await stopWorker(worker, { type: 'close' } satisfies ToSyncWorker, 3000);
+    await stopWorker(worker, { type: 'close' } satisfies ToSyncWorker, 3000, 'sync');
   }
 }

@@ -186,7 +186,7 @@ class DbWorker {
     const worker = this.worker;
     if (!worker) return;
     // Let the connection close cleanly (WAL checkpoint), but never hang a quit on it.
-    await stopWorker(worker, { type: 'close' } satisfies ToWorker, 2000);
+    await stopWorker(worker, { type: 'close' } satisfies ToWorker, 2000, this.role);
   }
 }
 

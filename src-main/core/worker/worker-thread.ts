@@ -69,9 +69,11 @@ export function startWorker<From extends WorkerMessage>(start: WorkerStart<From>
 
 /**
  * Asks the worker to close, waits up to `graceMs` for its `closed` message, then terminates it and
- * waits for it to end. Resolves with the `closed` message, or null when none came in time.
+ * waits for it to end. Resolves with the `closed` message, or null when none came in time. A thread
+ * that had to be terminated is reported on stderr under `name`: its connection did not close, so
+ * its write-ahead log stays beside the cache until the next open folds it back in.
  */
-export async function stopWorker<From extends WorkerMessage>(worker: Worker, close: unknown, graceMs: number): Promise<From | null> {
+export async function stopWorker<From extends WorkerMessage>(worker: Worker, close: unknown, graceMs: number, name = 'worker'): Promise<From | null> {
   if (worker.threadId < 0) return null; // it has ended already
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   let onMessage: ((msg: From) => void) | undefined;
@@ -87,7 +89,12 @@ export async function stopWorker<From extends WorkerMessage>(worker: Worker, clo
   });
   try {
     worker.postMessage(close);
-    return await Promise.race([closed, late, exited.then(() => null)]);
+    const answer = await Promise.race([closed, late.then(() => 'late' as const), exited.then(() => null)]);
+    if (answer === 'late') {
+      console.warn(`The ${name} thread did not close within ${graceMs} ms and was stopped; its log stays beside the cache until the next start.`);
+      return null;
+    }
+    return answer;
   } finally {
     clearTimeout(timer);
     if (onMessage) worker.off('message', onMessage);
