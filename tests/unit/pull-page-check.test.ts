@@ -3,7 +3,9 @@
  * replaces zod per cell with a loop, and is stricter: exact column lists, exact row width, and each
  * cell of its column's kind. Every refusal names where (table, row, column) and what was found.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { checkPullPage } from '../../src-shared/sync/pull-page-check';
 import { StoreClient } from '../../src-main/core/sync/store-client';
 import { pullResponse } from '../../src-shared/contracts/sync-protocol';
@@ -163,18 +165,24 @@ describe('checkPullPage', () => {
 });
 
 describe('StoreClient.pull', () => {
-  afterEach(() => {
-    vi.unstubAllGlobals();
+  const servers: Server[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await new Promise((resolve) => server.close(resolve));
   });
 
-  /** A StoreClient whose store answers every request 200 with `body` as JSON. */
-  function clientAnswering(body: unknown): StoreClient {
-    vi.stubGlobal('fetch', async () => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } }));
-    return new StoreClient({ serverUrl: 'http://127.0.0.1:1' });
+  /** A StoreClient whose store (a server on 127.0.0.1) answers every request 200 with `body` as JSON. */
+  async function clientAnswering(body: unknown): Promise<StoreClient> {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return new StoreClient({ serverUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
   }
 
   it('returns a valid page', async () => {
-    const result = await clientAnswering({ ok: true, value: page() }).pull('token', { clientId: STORE_ID, cursor: null });
+    const result = await (await clientAnswering({ ok: true, value: page() })).pull('token', { clientId: STORE_ID, cursor: null });
     expect(result.ok).toBe(true);
     if (result.ok) expect(result.value.changes.order_lines?.rows).toHaveLength(2);
   });
@@ -184,7 +192,7 @@ describe('StoreClient.pull', () => {
     const row = orderLine(1);
     row[8] = 2.5;
     p.changes.order_lines!.rows[0] = row;
-    const result = await clientAnswering({ ok: true, value: p }).pull('token', { clientId: STORE_ID, cursor: null });
+    const result = await (await clientAnswering({ ok: true, value: p })).pull('token', { clientId: STORE_ID, cursor: null });
     expect(result).toEqual({
       ok: false,
       failure: { kind: 'permanent', status: 200, code: 'bad_response', message: expect.stringMatching(/row 0 of order_lines, column quantity \(int\).*found the number 2\.5/) },
