@@ -653,7 +653,7 @@ async function takeBackup(file: string, backup: string): Promise<void> {
   }
 }
 
-/** The backup replaces the file; a log left beside the newer file belongs to it and goes too. */
+/** The backup replaces the file; a log left beside the newer file belongs to it and must not be replayed over the backup. */
 function restoreBackup(backup: string, file: string): void {
   for (const suffix of ['-wal', '-shm']) rmSync(file + suffix, { force: true });
   copyFileSync(backup, file);
@@ -671,9 +671,11 @@ describe('a cache restored from an older copy', { timeout: TEST_MS }, () => {
     await ok(core, 'note:add', { customerId: customer.id, body: 'Restore test: before the backup.' });
     await settled(core, Date.now());
     await core.stop();
-    // The backup is taken here, with SQLite's online backup: the file and whatever its log still
-    // holds (a thread that had to be terminated at stop leaves its log beside the file, for the
-    // next open to recover; a bare copy of the file would miss it). Then two more writes reach the store.
+    // The backup is taken here, with SQLite's backup API: what the database holds, whether or not
+    // its write-ahead log was folded back at stop. (Connections of several threads closing at the
+    // same moment can each see another still open, and then none checkpoints: the log stays
+    // beside the file for the next open to recover. A bare copy of the file missed those commits
+    // once in CI.) Then two more writes reach the store.
     await takeBackup(file, backup);
     core = syncedCore(file, 'agent-r');
     await core.start();

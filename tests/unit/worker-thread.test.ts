@@ -53,7 +53,7 @@ describe('stopWorker', () => {
     expect(await stopWorker(worker, { type: 'close' }, 200, 'writer')).toBeNull();
     expect(performance.now() - started).toBeGreaterThanOrEqual(150);
     expect(worker.threadId).toBe(-1);
-    // Said, since its connection did not close: the log stays beside the cache.
+    // Said, so that a slow close shows in the logs.
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0]?.[0])).toMatch(/^The writer thread did not close within 200 ms/);
     // Stopping one that has ended already does nothing.

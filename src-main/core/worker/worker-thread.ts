@@ -70,8 +70,9 @@ export function startWorker<From extends WorkerMessage>(start: WorkerStart<From>
 /**
  * Asks the worker to close, waits up to `graceMs` for its `closed` message, then terminates it and
  * waits for it to end. Resolves with the `closed` message, or null when none came in time. A thread
- * that had to be terminated is reported on stderr under `name`: its connection did not close, so
- * its write-ahead log stays beside the cache until the next open folds it back in.
+ * that had to be terminated is reported on stderr under `name`, so a slow close shows in the logs
+ * (its connection is then closed by better-sqlite3's cleanup as the thread ends, and a transaction
+ * it was in is rolled back).
  */
 export async function stopWorker<From extends WorkerMessage>(worker: Worker, close: unknown, graceMs: number, name = 'worker'): Promise<From | null> {
   if (worker.threadId < 0) return null; // it has ended already
@@ -91,7 +92,7 @@ export async function stopWorker<From extends WorkerMessage>(worker: Worker, clo
     worker.postMessage(close);
     const answer = await Promise.race([closed, late.then(() => 'late' as const), exited.then(() => null)]);
     if (answer === 'late') {
-      console.warn(`The ${name} thread did not close within ${graceMs} ms and was stopped; its log stays beside the cache until the next start.`);
+      console.warn(`The ${name} thread did not close within ${graceMs} ms and was stopped.`);
       return null;
     }
     return answer;
