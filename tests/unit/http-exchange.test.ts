@@ -3,29 +3,11 @@
  * classifies what goes wrong on it, against real servers on 127.0.0.1 that misbehave on purpose.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ConnectionClosedError, exchange } from '../../src-main/core/sync/http-exchange';
 import { StoreClient } from '../../src-main/core/sync/store-client';
+import { closeLocalServers, serveLocally as serve } from '../helpers/local-http';
 
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
-
-async function serve(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<string> {
-  const server = createServer((req, res) => {
-    const parts: Buffer[] = [];
-    req.on('data', (c: Buffer) => parts.push(c));
-    req.on('end', () => handler(req, res, Buffer.concat(parts).toString('utf8')));
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+afterEach(closeLocalServers);
 
 const signal = () => new AbortController().signal;
 
@@ -87,8 +69,7 @@ describe('StoreClient over it', () => {
 
   it('says "network" with the system error for a store nobody listens on', async () => {
     const url = await serve(() => undefined);
-    const closed = servers.pop()!;
-    await new Promise((resolve) => closed.close(resolve));
+    await closeLocalServers(); // the port is free again: nobody listens on it
     const result = await new StoreClient({ serverUrl: url }).checksums('token');
     expect(result).toMatchObject({ ok: false, failure: { kind: 'transient', code: 'network', status: null } });
     expect(!result.ok && result.failure.message).toContain('ECONNREFUSED');

@@ -4,10 +4,9 @@
  * cell of its column's kind. Every refusal names where (table, row, column) and what was found.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { checkPullPage } from '../../src-shared/sync/pull-page-check';
 import { StoreClient } from '../../src-main/core/sync/store-client';
+import { closeLocalServers, serveLocally } from '../helpers/local-http';
 import { pullResponse } from '../../src-shared/contracts/sync-protocol';
 import { syncTable, type SyncTableName } from '../../src-shared/sync/tables';
 
@@ -165,20 +164,12 @@ describe('checkPullPage', () => {
 });
 
 describe('StoreClient.pull', () => {
-  const servers: Server[] = [];
-  afterEach(async () => {
-    for (const server of servers.splice(0)) await new Promise((resolve) => server.close(resolve));
-  });
+  afterEach(closeLocalServers);
 
   /** A StoreClient whose store (a server on 127.0.0.1) answers every request 200 with `body` as JSON. */
   async function clientAnswering(body: unknown): Promise<StoreClient> {
-    const server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
-    });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return new StoreClient({ serverUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    const url = await serveLocally((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
+    return new StoreClient({ serverUrl: url });
   }
 
   it('returns a valid page', async () => {
