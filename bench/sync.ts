@@ -24,6 +24,7 @@ import { PULL_PAGE } from '../src-shared/contracts/sync-protocol';
 import { SYNC_TABLES } from '../src-shared/sync/tables';
 import { benchPush } from './sync-push';
 import { rawInsert } from './sync-raw';
+import { replayPages } from './sync-replay';
 import { processCpuSeconds } from './sync-proc';
 import { BackendCpu, createDatabase, dropDatabase, fillStore, signIn, StoreProcess } from './sync-store';
 import type { SampledPhone, WorkstationConfig, WorkstationReport } from './sync-workstation';
@@ -281,6 +282,34 @@ export async function benchSync(options: SyncBenchOptions): Promise<Figure[]> {
       ...(raw.insertCpuWaitSeconds === null ? [] : [{ name: 'sync.raw_insert.cpu_wait_s', value: raw.insertCpuWaitSeconds, unit: 's (runnable, waiting for a CPU)' }]),
       { name: 'sync.raw_insert.rows_per_cpu_s', value: raw.rows / raw.insertCpuSeconds, unit: 'rows/s' },
       { name: 'sync.initial_over_raw', value: initialRate / rawRate, unit: 'x' },
+    );
+  } finally {
+    removeCacheFile(rawFile);
+  }
+
+  // --- The second yardstick: the sync thread's own work on the same rows, alone on the machine. ---
+  console.log('Sync: the same rows as pull pages, parsed, checked and applied by the sync code alone (no store, no HTTP) …');
+  removeCacheFile(rawFile);
+  try {
+    let lastPrint = performance.now();
+    const replay = replayPages(options.sourceDb, rawFile, (rows, table, seconds) => {
+      if (performance.now() - lastPrint < 15_000) return;
+      lastPrint = performance.now();
+      console.log(`  client only: ${fmt(rows)} rows (${table}) · ${seconds.toFixed(0)} s · ${fmt(rows / seconds)} rows/s`);
+    });
+    const replayRate = replay.rows / replay.seconds;
+    console.log(
+      `  ${fmt(replay.rows)} rows in ${fmt(replay.pages)} pages, ${replay.seconds.toFixed(1)} s = ${fmt(replayRate)} rows/s ` +
+        `(parse and check ${replay.parseSeconds.toFixed(1)} s, apply ${replay.applySeconds.toFixed(1)} s, index builds ${replay.indexBuildSeconds.toFixed(1)} s)`,
+    );
+    figures.push(
+      { name: 'sync.client_only.rows_per_s', value: replayRate, unit: 'rows/s' },
+      { name: 'sync.client_only.seconds', value: replay.seconds, unit: 's' },
+      { name: 'sync.client_only.parse_check_s', value: replay.parseSeconds, unit: 's (part of sync.client_only.seconds)' },
+      { name: 'sync.client_only.apply_s', value: replay.applySeconds, unit: 's (part of sync.client_only.seconds)' },
+      { name: 'sync.client_only.index_build_s', value: replay.indexBuildSeconds, unit: 's (part of sync.client_only.seconds)' },
+      { name: 'sync.client_only.cpu_s', value: replay.cpuSeconds, unit: 's' },
+      { name: 'sync.initial_over_client_only', value: initialRate / replayRate, unit: 'x' },
     );
   } finally {
     removeCacheFile(rawFile);

@@ -94,7 +94,12 @@ const CHECK_ATTEMPTS = 3;
  * 0.34 M four; 4 M orders 262k vs 238k) and each page is applied as soon as it arrives, while the
  * next one is on its way.
  */
-const SNAPSHOT_PAGES_PER_COMMIT = 4;
+export const SNAPSHOT_PAGES_PER_COMMIT = 4;
+
+/** Snapshot pages per transaction: one into empty tables (a first copy), else SNAPSHOT_PAGES_PER_COMMIT. */
+export function snapshotPagesPerCommit(snapshot: SnapshotPlan | null): number {
+  return snapshot !== null && snapshot.tracked.size === 0 ? 1 : SNAPSHOT_PAGES_PER_COMMIT;
+}
 
 export class SyncEngine {
   private readonly client: StoreClient;
@@ -598,7 +603,7 @@ export class SyncEngine {
       group.push(page);
       cursor = page.cursor;
       storeId = page.storeId;
-      const perCommit = this.snapshot !== null && this.snapshot.tracked.size === 0 ? 1 : SNAPSHOT_PAGES_PER_COMMIT;
+      const perCommit = snapshotPagesPerCommit(this.snapshot);
       const keepGrouping = page.phase === 'snapshot' && page.hasMore && !page.snapshotComplete && group.length < perCommit;
       if (!keepGrouping) flush();
       if (!page.hasMore) {
