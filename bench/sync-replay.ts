@@ -16,7 +16,7 @@
  * settings (applySyncConnectionPragmas), as the raw yardstick does, and checkpoints itself.
  */
 import Database from 'better-sqlite3';
-import { SYNC_TABLES, SYNC_TABLE_NAMES, type SyncTable } from '../src-shared/sync/tables';
+import { SYNC_TABLES, SYNC_TABLE_NAMES, type SyncTable, type SyncTableName } from '../src-shared/sync/tables';
 import { checkPullPage } from '../src-shared/sync/pull-page-check';
 import type { PullResponse } from '../src-shared/contracts/sync-protocol';
 import { openCache } from '../src-main/core/db/open';
@@ -26,6 +26,7 @@ import { PageApplier } from '../src-main/core/sync/page-applier';
 import { snapshotPagesPerCommit } from '../src-main/core/sync/sync-engine';
 import { decodeBody } from '../src-main/core/sync/store-client';
 import { asciiRowJson } from '../server/src/sync/pull-repository';
+import { pageJson, type PageHead, type TablePart } from '../server/src/sync/pull';
 import { LOADED_TABLES } from '../server/src/seed/cache-load';
 
 /** Rows per page: the bench's pullLimit. */
@@ -140,9 +141,9 @@ export function replayPages(sourceFile: string, targetFile: string, onProgress?:
   }
 }
 
-/** A snapshot page's bytes as the store sends them (pull.ts's pageJson, with these rows). */
+/** A snapshot page's bytes as the store sends them: pull.ts's own pageJson, and the route's latin1 copy. */
 function pageText(parts: readonly { table: SyncTable; rows: string[] }[], done: number, index: number, last: boolean): Buffer {
-  const head = {
+  const head: PageHead = {
     storeId: STORE_ID,
     cursor: `replay-${index}`,
     hasMore: !last,
@@ -152,8 +153,6 @@ function pageText(parts: readonly { table: SyncTable; rows: string[] }[], done: 
     progress: { done, total: done },
     version: 1,
   };
-  const changes = parts
-    .map(({ table, rows }) => `${JSON.stringify(table.name)}:{"columns":${JSON.stringify(table.columns.map((c) => c.name))},"rows":[${rows.join(',')}],"deleted":[]}`)
-    .join(',');
-  return Buffer.from(`{"ok":true,"value":{${JSON.stringify(head).slice(1, -1)},"changes":{${changes}}}}`, 'latin1');
+  const tables = new Map<SyncTableName, TablePart>(parts.map(({ table, rows }) => [table.name, { rowsJson: `[${rows.join(',')}]`, deleted: [] }]));
+  return Buffer.from(pageJson(head, tables).json, 'latin1');
 }

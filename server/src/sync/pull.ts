@@ -38,7 +38,7 @@ export interface PullPageRequest {
 }
 
 /** A page's fields other than `changes`, exactly as in pullResponse. */
-type PageHead = Omit<PullResponse, 'changes'>;
+export type PageHead = Omit<PullResponse, 'changes'>;
 
 export interface PulledPage {
   /** The JSON text of the whole response envelope `{ ok: true, value: PullResponse }`, in ASCII. */
@@ -51,7 +51,7 @@ export interface PulledPage {
   hasMore: boolean;
 }
 
-interface TablePart {
+export interface TablePart {
   /** JSON array text of rows, as PostgreSQL built it. */
   rowsJson: string;
   deleted: string[];
@@ -154,7 +154,7 @@ async function logPage(db: StoreDb, cursor: LogCursor, limit: number): Promise<P
  * them. All of it is ASCII: the rows are (asciiRowJson), and so are the head and the deleted keys
  * once passed through the same escape, so the route can send the text as it is in memory.
  */
-function pageJson(head: PageHead, parts: ReadonlyMap<SyncTableName, TablePart>): PulledPage {
+export function pageJson(head: PageHead, parts: ReadonlyMap<SyncTableName, TablePart>): PulledPage {
   const changes = [...parts]
     .map(([name, part]) => `${JSON.stringify(name)}:{"columns":${COLUMNS_JSON.get(name)},"rows":${part.rowsJson},"deleted":${asciiRowJson(JSON.stringify(part.deleted))}}`)
     .join(',');

@@ -94,7 +94,7 @@ const CHECK_ATTEMPTS = 3;
  * 0.34 M four; 4 M orders 262k vs 238k) and each page is applied as soon as it arrives, while the
  * next one is on its way.
  */
-export const SNAPSHOT_PAGES_PER_COMMIT = 4;
+const SNAPSHOT_PAGES_PER_COMMIT = 4;
 
 /** Snapshot pages per transaction: one into empty tables (a first copy), else SNAPSHOT_PAGES_PER_COMMIT. */
 export function snapshotPagesPerCommit(snapshot: SnapshotPlan | null): number {
