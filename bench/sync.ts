@@ -264,12 +264,7 @@ export async function benchSync(options: SyncBenchOptions): Promise<Figure[]> {
   console.log('Sync: raw insert of the same rows into an empty cache …');
   removeCacheFile(rawFile);
   try {
-    let lastPrint = performance.now();
-    const raw = rawInsert(options.sourceDb, rawFile, (rows, table, seconds) => {
-      if (performance.now() - lastPrint < 15_000) return;
-      lastPrint = performance.now();
-      console.log(`  raw insert: ${fmt(rows)} rows (${table}) · ${seconds.toFixed(0)} s inserting · ${fmt(rows / seconds)} rows/s`);
-    });
+    const raw = rawInsert(options.sourceDb, rawFile, progressLine('raw insert', 'inserting'));
     const rawRate = raw.rows / raw.insertSeconds;
     console.log(
       `  ${fmt(raw.rows)} rows in ${raw.insertSeconds.toFixed(1)} s of inserts = ${fmt(rawRate)} rows/s (of which ${raw.indexBuildSeconds.toFixed(1)} s building ${raw.deferredIndexes.length} deferred indexes at the end)`,
@@ -291,12 +286,7 @@ export async function benchSync(options: SyncBenchOptions): Promise<Figure[]> {
   console.log('Sync: the same rows as pull pages, parsed, checked and applied by the sync code alone (no store, no HTTP) …');
   removeCacheFile(rawFile);
   try {
-    let lastPrint = performance.now();
-    const replay = replayPages(options.sourceDb, rawFile, (rows, table, seconds) => {
-      if (performance.now() - lastPrint < 15_000) return;
-      lastPrint = performance.now();
-      console.log(`  client only: ${fmt(rows)} rows (${table}) · ${seconds.toFixed(0)} s · ${fmt(rows / seconds)} rows/s`);
-    });
+    const replay = replayPages(options.sourceDb, rawFile, progressLine('client only', 'timed'));
     const replayRate = replay.rows / replay.seconds;
     console.log(
       `  ${fmt(replay.rows)} rows in ${fmt(replay.pages)} pages, ${replay.seconds.toFixed(1)} s = ${fmt(replayRate)} rows/s ` +
@@ -315,4 +305,14 @@ export async function benchSync(options: SyncBenchOptions): Promise<Figure[]> {
     removeCacheFile(rawFile);
   }
   return figures;
+}
+
+/** A yardstick's progress callback that prints a line at most every 15 s. */
+function progressLine(label: string, timedAs: string): (rows: number, table: string, seconds: number) => void {
+  let lastPrint = performance.now();
+  return (rows, table, seconds) => {
+    if (performance.now() - lastPrint < 15_000) return;
+    lastPrint = performance.now();
+    console.log(`  ${label}: ${fmt(rows)} rows (${table}) · ${seconds.toFixed(0)} s ${timedAs} · ${fmt(rows / seconds)} rows/s`);
+  };
 }
