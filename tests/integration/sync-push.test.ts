@@ -770,14 +770,16 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       } satisfies MutationArgs<'complaint.transition'>);
       const asAdmin = { ...noteEntry(zoe.id, 'written in the admin’s name'), userId: adaId };
       const ownButNamedAda = entry('note.add', { ...note(zoe.id, 'amy’s note, naming ada as its author'), agentId: 'ada' });
-      const batch = numbered([{ ...resolve, userId: sueId }, asAdmin, { ...ownButNamedAda, userId: amyId }]);
+      const malformedAsSue = { ...entry('note.add', { noteId: 'not-a-uuid' }), userId: sueId };
+      const batch = numbered([{ ...resolve, userId: sueId }, asAdmin, { ...ownButNamedAda, userId: amyId }, malformedAsSue]);
       const res = await push(amy, counter, batch);
 
-      expect(res.lastMutationId).toBe(3);
+      expect(res.lastMutationId).toBe(4);
       expect(res.results.map((r) => [r.id, r.status, 'code' in r ? r.code : null])).toEqual([
         [1, 'rejected', 'forbidden'],
         [2, 'rejected', 'forbidden'],
         [3, 'applied', null],
+        [4, 'rejected', 'invalid_input'],
       ]);
       expect((res.results[0] as { message: string }).message).toBe(
         'sue has never signed in on this workstation (Test desk) while it was connected to the central store, so it cannot save changes as them; this change was not saved there.',
@@ -799,12 +801,13 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         [1, 'rejected', null],
         [2, 'rejected', null],
         [3, 'applied', amyId],
+        [4, 'rejected', null],
       ]);
 
       // Once Sue signs in online on the counter's workstation, it may save her changes.
       tokens.forget(counter);
       const again = { ...resolve, args: { ...(resolve.args as object), eventId: randomUUID() }, userId: sueId };
-      expect(statuses(await push(sue, counter, numbered([again], 4)))).toEqual([[4, 'applied']]);
+      expect(statuses(await push(sue, counter, numbered([again], 5)))).toEqual([[5, 'applied']]);
       expect((await rows<{ status: string; agent_id: string }>(sql`select status, agent_id from complaints where id = ${complaintId}`))[0]).toMatchObject({ status: 'resolved' });
       expect(await rows(sql`select agent_id from complaint_events where complaint_id = ${complaintId} and kind = 'status'`)).toEqual([{ agent_id: 'sue' }]);
     });

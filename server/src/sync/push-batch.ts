@@ -212,11 +212,12 @@ async function auditApplied(tx: StoreTx, batch: PushBatch, m: ParsedMutation, mu
 async function settleOne(settings: PushSettings, batch: PushBatch, m: PushedMutation, authors: Authors): Promise<Settled> {
   const authorId = authorOf(batch, m);
   const known = authors.get(authorId);
+  // A refusal is logged as the entry's author's only when that may be them: never for a user not seen here.
+  const credited = known?.signedInThere ? known : undefined;
   const parsed = parseMutationArgs(m.name, m.schemaVersion, m.args);
-  if (!parsed.ok) return reject(settings, batch, m, known, new MutationRefused(parsed.error.code, parsed.error.message));
+  if (!parsed.ok) return reject(settings, batch, m, credited, new MutationRefused(parsed.error.code, parsed.error.message));
   const allowed = checkAuthor(known, authorId, batch.workstation, parsed.value);
-  // A user never seen here is not recorded as the author of the refusal either.
-  if (!allowed.ok) return reject(settings, batch, m, known?.signedInThere ? known : undefined, allowed.refusal);
+  if (!allowed.ok) return reject(settings, batch, m, credited, allowed.refusal);
   const { author } = allowed;
   const authored = authoredBy(parsed.value, author);
   const now = settings.clock();
