@@ -32,8 +32,10 @@ export type MutationSchemaVersion = 1 | 2;
 export const MUTATION_SCHEMA_VERSION_LIST: readonly MutationSchemaVersion[] = [1, 2];
 
 /**
- * Who did it: today the operating-system user name, after sign-in the store's user name. No
- * contract bounds it yet; 128 covers both (user names are at most 64, LOGIN_LIMITS).
+ * Who did it, on the workstation: the signed-in user's name (the operating-system user name on
+ * entries from before sign-in). The central store never stores it: it writes the name of the
+ * author it resolved from the entry's user id instead (issue 18, item 1). 128 covers both (user
+ * names are at most 64, LOGIN_LIMITS).
  */
 export const AGENT_ID_MAX = 128;
 /** A contact edit's history text: the longest is an address (six fields, at most ~650 characters). */
