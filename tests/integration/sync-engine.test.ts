@@ -701,6 +701,49 @@ describe('a cache restored from an older copy', { timeout: TEST_MS }, () => {
   });
 });
 
+describe('a store restored from a backup', { timeout: TEST_MS }, () => {
+  it('refuses the workstation’s cursor from its lost future, and the workstation copies it afresh instead of missing changes (issue 18, item 11)', async () => {
+    const cache = tempCache();
+    const engine = new SyncEngine({ client: cache.db.$client, clientId: ensureClientId(cache.db), serverUrl: server.url, credentials: { kind: 'password', ...CSR }, pullLimit: PAGE, live: false });
+    const c = cache.db.$client;
+    const inCache = (id: string) => countIn(c, `SELECT count(*) FROM customers WHERE id = ?`, id);
+    const headNow = async () => server.count(sql`select coalesce(max(version), 0) as n from change_log`);
+    try {
+      engine.start();
+      await vi.waitFor(() => expect(engine.status()).toMatchObject({ state: 'online', initialSync: null, lastSyncAt: expect.any(Number) }), WAIT);
+      // The backup is taken here: the store's change log ends at `backedUp`.
+      const backedUp = await headNow();
+      const lost = randomUUID();
+      await server.store.db.execute(sql`insert into customers (id, first_name, last_name, created_at, updated_at) values (${lost}, 'Lost', 'After Backup', 1, 1)`);
+      engine.syncNow();
+      await vi.waitFor(() => expect(inCache(lost)).toBe(1), WAIT);
+      // The store is restored from the backup: the row and its log entries are gone, and the
+      // version sequence is back where it was, so the next write takes a number this workstation
+      // has already passed.
+      await server.store.db.transaction(async (tx) => {
+        await tx.execute(sql`set local session_replication_role = replica`);
+        await tx.execute(sql`delete from customers where id = ${lost}`);
+        await tx.execute(sql`delete from change_log where version > ${backedUp}`);
+        await tx.execute(sql`select setval(pg_get_serial_sequence('change_log', 'version'), ${backedUp})`);
+      });
+      const after = randomUUID();
+      await server.store.db.execute(sql`insert into customers (id, first_name, last_name, created_at, updated_at) values (${after}, 'Written', 'After Restore', 1, 1)`);
+      expect(await headNow()).toBe(backedUp + 1);
+      engine.syncNow();
+      await vi.waitFor(() => {
+        expect(inCache(after)).toBe(1);
+        expect(inCache(lost)).toBe(0);
+        expect(engine.status()).toMatchObject({ state: 'online', initialSync: null });
+      }, WAIT);
+      expect(countIn(c, `SELECT count(*) FROM customers`)).toBe(await serverCount('customers'));
+      expect(await engine.check()).toMatchObject({ match: true });
+    } finally {
+      await engine.stop();
+      cache.cleanup();
+    }
+  });
+});
+
 describe('without a central store', { timeout: TEST_MS }, () => {
   let cache: TempCache;
   let core: CoreProcess;

@@ -430,6 +430,32 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect((await pullRaw({ cursor: null, limit: 5001 })).statusCode).toBe(400);
     });
 
+    it('refuses a cursor from beyond the store’s newest change (a store restored from a backup) with 400: start over (issue 18, item 11)', async () => {
+      const head = Number((await queryRows<{ v: string }>(store, sql`select coalesce(max(version), 0)::text as v from change_log`))[0]!.v);
+      const logCursor = await logCursorNow();
+      const decoded = JSON.parse(Buffer.from(logCursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+      expect(decoded).toMatchObject({ p: 'log', lv: head, h: expect.stringMatching(/^[0-9a-f]{12}$/) });
+      const forge = (change: Record<string, unknown>) => Buffer.from(JSON.stringify({ ...decoded, ...change }), 'utf8').toString('base64url');
+      // The store's own head is still a good cursor: nothing new, caught up.
+      expect((await pull(logCursor, 10)).hasMore).toBe(false);
+      for (const cursor of [forge({ lv: head + 1 }), forge({ lv: head + 1_000_000 })]) {
+        const res = await pullRaw({ cursor, limit: 10 });
+        expect(res.statusCode).toBe(400);
+        const { error } = serverError.parse(res.json());
+        expect(error).toMatchObject({ code: 'invalid_input', field: 'cursor' });
+        expect(error.message).toMatch(/ahead of this store.*start over/);
+      }
+      // The store's own version number, but the fingerprint of another change there (a restored
+      // store that has numbered new changes from the backup's version again).
+      const other = await pullRaw({ cursor: forge({ h: decoded.h === '000000000000' ? '111111111111' : '000000000000' }), limit: 10 });
+      expect(other.statusCode).toBe(400);
+      expect(serverError.parse(other.json()).error.message).toMatch(/holds another change.*start over/);
+      // A snapshot cursor whose watermark the store never reached, likewise.
+      const snap = JSON.parse(Buffer.from((await pull(null, 1)).cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+      const futureSnap = Buffer.from(JSON.stringify({ ...snap, w: head + 5 }), 'utf8').toString('base64url');
+      expect((await pullRaw({ cursor: futureSnap, limit: 10 })).statusCode).toBe(400);
+    });
+
     it('answers 401 without a valid workstation token on every sync read route (a user session token is not one)', async () => {
       const routes = [
         { method: 'POST' as const, url: '/sync/pull', payload: { clientId: CLIENT_ID, cursor: null } },

@@ -23,7 +23,9 @@ import {
   countRows,
   hasChangesAfter,
   hasRowsAfter,
+  readChangeFingerprint,
   readChangeLog,
+  readLatestVersion,
   readRowsByKeys,
   readSnapshotRows,
   readStoreId,
@@ -74,13 +76,38 @@ export async function readPullPage(db: StoreDb, request: PullPageRequest): Promi
     const tables = snapshotTablesInOrder(request.tables);
     const w = await readWatermark(db);
     const n = await countRows(db, tables);
-    cursor = { v: CURSOR_VERSION, s: storeId, p: 'snap', w, t: tables, ti: 0, k: null, d: 0, n };
+    const wh = w > 0 ? await readChangeFingerprint(db, w) : null;
+    cursor = { v: CURSOR_VERSION, s: storeId, p: 'snap', w, ...(wh === null ? {} : { wh }), t: tables, ti: 0, k: null, d: 0, n };
   } else {
     const reading = decodeCursor(request.cursor, storeId);
     if (!reading.ok) throw new AppError('invalid_input', `The sync cursor cannot be used: ${reading.why}; ${START_OVER}.`, 'cursor');
     cursor = reading.cursor;
+    await refuseUnissued(db, cursor);
   }
   return cursor.p === 'snap' ? snapshotPage(db, cursor, request.limit) : logPage(db, cursor, request.limit);
+}
+
+function logCursorAt(storeId: string, lv: number, h: string | undefined): LogCursor {
+  return h === undefined ? { v: CURSOR_VERSION, s: storeId, p: 'log', lv } : { v: CURSOR_VERSION, s: storeId, p: 'log', lv, h };
+}
+
+/**
+ * A cursor names the change-log version up to which the workstation holds the store's rows. One
+ * this store cannot have issued (a version beyond its newest, or one its log holds for another
+ * change) comes from a store that was restored from a backup or had its log rebuilt: answering it
+ * "nothing new" would make the workstation skip every change numbered at or below its cursor,
+ * silently. It is refused like a foreign cursor, and the workstation starts over.
+ */
+async function refuseUnissued(db: StoreDb, cursor: PullCursor): Promise<void> {
+  const [version, fingerprint] = cursor.p === 'snap' ? [cursor.w, cursor.wh] : [cursor.lv, cursor.h];
+  if (version === 0) return;
+  const found = await readChangeFingerprint(db, version);
+  if (found !== null && (fingerprint === undefined || found === fingerprint)) return;
+  const head = await readLatestVersion(db);
+  // An older cursor without a fingerprint: only a version past the head is known not to be ours.
+  if (found === null && fingerprint === undefined && version <= head) return;
+  const why = version > head ? `it is ahead of this store's change log (version ${version}, the store is at ${head})` : `this store's change log holds another change at its version ${version}`;
+  throw new AppError('invalid_input', `The sync cursor cannot be used: ${why} (was the store restored from a backup?); ${START_OVER}.`, 'cursor');
 }
 
 async function snapshotPage(db: StoreDb, cursor: SnapshotCursor, limit: number): Promise<PulledPage> {
@@ -104,7 +131,7 @@ async function snapshotPage(db: StoreDb, cursor: SnapshotCursor, limit: number):
   // page that sends the last row is the one that says the snapshot is complete.
   while (ti < cursor.t.length && k === null && !(await hasRowsAfter(db, cursor.t[ti]!, null))) ti += 1;
   const complete = ti >= cursor.t.length;
-  const next: PullCursor = complete ? { v: CURSOR_VERSION, s: cursor.s, p: 'log', lv: cursor.w } : { ...cursor, ti, k, d };
+  const next: PullCursor = complete ? logCursorAt(cursor.s, cursor.w, cursor.wh) : { ...cursor, ti, k, d };
   const head: PageHead = {
     storeId: cursor.s,
     cursor: encodeCursor(next),
@@ -137,10 +164,11 @@ async function logPage(db: StoreDb, cursor: LogCursor, limit: number): Promise<P
     const deleted = [...keysByTable.get(name)!].filter((key) => !current.found.has(key));
     parts.set(name, { rowsJson: current.json, deleted });
   });
-  const version = entries.at(-1)?.version ?? cursor.lv;
+  const last = entries.at(-1);
+  const version = last?.version ?? cursor.lv;
   const head: PageHead = {
     storeId: cursor.s,
-    cursor: encodeCursor({ v: CURSOR_VERSION, s: cursor.s, p: 'log', lv: version }),
+    cursor: encodeCursor(last ? logCursorAt(cursor.s, last.version, last.fingerprint) : cursor),
     hasMore: entries.length === limit,
     phase: 'log',
     snapshotComplete: false,
