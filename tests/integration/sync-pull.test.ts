@@ -22,7 +22,7 @@ import { loadCacheIntoStore } from '../../server/src/seed/cache-load';
 import { loadDemoIfEmpty } from '../../server/src/seed/demo';
 import { ChangeFeed } from '../../server/src/sync/change-feed';
 import { rowJsonSql } from '../../server/src/sync/pull-repository';
-import { MAX_LIVE_STREAMS, registerLiveRoute } from '../../server/src/sync/live-route';
+import { MAX_LIVE_STREAMS, MAX_LIVE_STREAMS_PER_WORKSTATION, registerLiveRoute } from '../../server/src/sync/live-route';
 import { openCache } from '../../src-main/core/db/open';
 import { seedCache } from '../../src-main/core/seed/generator';
 import { checksumsResponse, pullResponse, type PullResponse } from '../../src-shared/contracts/sync-protocol';
@@ -518,9 +518,9 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
     });
 
     describe('live pokes (GET /sync/events on a listening server)', () => {
-      async function openStream() {
+      async function openStream(bearer = token) {
         const controller = new AbortController();
-        const res = await fetch(`${base}/sync/events`, { headers: auth(), signal: controller.signal });
+        const res = await fetch(`${base}/sync/events`, { headers: { authorization: `Bearer ${bearer}` }, signal: controller.signal });
         expect(res.status).toBe(200);
         expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
         const reader = res.body!.getReader();
@@ -646,16 +646,45 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         }
       });
 
+      /** Tokens of `n` more workstations (one user signed in on each). */
+      async function moreWorkstations(n: number): Promise<string[]> {
+        return Promise.all(Array.from({ length: n }, (_, i) => issueWorkstationToken(store.db, { id: randomUUID(), name: `Live desk ${i}` }, puller, Date.now())));
+      }
+
       it(`refuses stream number ${MAX_LIVE_STREAMS + 1} with 503 and frees a place when one closes`, async () => {
         // The streams of earlier tests were aborted by the client; let the server see them go.
         await new Promise((r) => setTimeout(r, 200));
-        const streams = await Promise.all(Array.from({ length: MAX_LIVE_STREAMS }, () => openStream()));
+        const desks = await moreWorkstations(Math.ceil(MAX_LIVE_STREAMS / MAX_LIVE_STREAMS_PER_WORKSTATION));
+        const streams = await Promise.all(Array.from({ length: MAX_LIVE_STREAMS }, (_, i) => openStream(desks[i % desks.length])));
         try {
           const refused = await fetch(`${base}/sync/events`, { headers: auth() });
           expect(refused.status).toBe(503);
           expect(serverError.parse(await refused.json()).error.code).toBe('unavailable');
           await streams.pop()!.close();
           const again = await openStream();
+          streams.push(again);
+          expect(await again.waitFor(() => again.events.length > 0, 1000)).toBe(true);
+        } finally {
+          await Promise.all(streams.map((s) => s.close()));
+        }
+      });
+
+      it(`refuses a workstation’s stream number ${MAX_LIVE_STREAMS_PER_WORKSTATION + 1} with 429, while other workstations still connect (issue 18, item 16)`, async () => {
+        await new Promise((r) => setTimeout(r, 200));
+        const [greedy, other] = await moreWorkstations(2);
+        const streams = await Promise.all(Array.from({ length: MAX_LIVE_STREAMS_PER_WORKSTATION }, () => openStream(greedy)));
+        try {
+          const refused = await fetch(`${base}/sync/events`, { headers: { authorization: `Bearer ${greedy}` } });
+          expect(refused.status).toBe(429);
+          const { error } = serverError.parse(await refused.json());
+          expect(error.code).toBe('rate_limited');
+          expect(error.message).toMatch(/already has \d+ live connections/);
+          // Another workstation is not held back by it.
+          streams.push(await openStream(other));
+          // Closing one of its own streams gives the workstation its place back.
+          await streams.shift()!.close();
+          await new Promise((r) => setTimeout(r, 200));
+          const again = await openStream(greedy);
           streams.push(again);
           expect(await again.waitFor(() => again.events.length > 0, 1000)).toBe(true);
         } finally {
