@@ -15,6 +15,7 @@ import { DEFAULT_SESSION_TTL_MS } from './auth/sessions';
 import { DEFAULT_THROTTLE_LIMITS, SignInThrottle, type ThrottleLimits } from './auth/throttle';
 import { envelope, toEnvelope } from './http/errors';
 import { ChangeFeed } from './sync/change-feed';
+import type { ChecksumLimits } from './sync/checksums';
 import { registerLookupRoutes } from './lookup/routes';
 import { registerPullRoutes } from './sync/pull-routes';
 import { registerPushRoutes } from './sync/push-routes';
@@ -40,6 +41,8 @@ export interface BuildServerOptions {
   throttle?: Partial<ThrottleLimits>;
   /** The cost of passwords set through the admin routes (tests make it cheap). */
   scrypt?: ScryptParams;
+  /** How often GET /sync/checksums may hash the store (defaults: DEFAULT_CHECKSUM_LIMITS). */
+  checksums?: ChecksumLimits;
 }
 
 export function buildServer(options: BuildServerOptions): FastifyInstance {
@@ -73,7 +76,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerAdminRoutes(app, { throttle, scrypt: options.scrypt });
   registerAuditRoutes(app);
   registerLookupRoutes(app);
-  registerPullRoutes(app);
+  registerPullRoutes(app, { checksums: options.checksums });
   registerPushRoutes(app);
   return app;
 }

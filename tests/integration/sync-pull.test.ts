@@ -495,6 +495,55 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       for (const table of SYNC_TABLES.filter((t) => t.name !== 'customers')) expect(after.tables[table.name]).toEqual(before.tables[table.name]);
     });
 
+    it('hashes the store once per change-log head, one computation at a time, and refuses a workstation more than its share of fresh ones with 429 (issue 18, item 19)', async () => {
+      let now = Date.now();
+      const bounded = buildServer({ store, logger: false, clock: () => now, checksums: { perWorkstation: 2, windowMs: 60_000, reuseForMs: 600_000 } });
+      try {
+        const [mine, other] = await Promise.all(
+          ['Sum desk', 'Other sum desk'].map((name) => issueWorkstationToken(store.db, { id: randomUUID(), name }, puller, Date.now())),
+        );
+        const ask = (bearer: string | undefined) => bounded.inject({ method: 'GET', url: '/sync/checksums', headers: { authorization: `Bearer ${bearer}` } });
+        const touch = () => exec(sql`update customers set loyalty_points = loyalty_points + 1 where id = (select id from customers order by id limit 1)`);
+        await touch();
+        const first = await ask(mine);
+        expect(first.statusCode).toBe(200);
+        // Asked again and again while nothing changes: the same answer, and no fresh computation
+        // (with a share of 2, a fresh one each time would be refused by the third).
+        for (let i = 0; i < 5; i++) {
+          const again = await ask(mine);
+          expect(again.statusCode).toBe(200);
+          expect(again.json()).toEqual(first.json());
+        }
+        // Many asking at once after a change share one computation: each of five fresh workstations
+        // would be within its own share anyway, so count through `mine`, whose share is one left.
+        await touch();
+        const together = await Promise.all([ask(mine), ask(mine), ask(mine)]);
+        expect(together.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+        const second = checksumsResponse.parse(together[0]!.json().value);
+        expect(second.version).toBeGreaterThan(checksumsResponse.parse(first.json().value).version);
+        expect(together.map((r) => r.json())).toEqual([together[0]!.json(), together[0]!.json(), together[0]!.json()]);
+        // The share is spent: the store changed again, and this workstation may not hash it again yet.
+        await touch();
+        const refused = await ask(mine);
+        expect(refused.statusCode).toBe(429);
+        expect(serverError.parse(refused.json()).error.code).toBe('rate_limited');
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+        // Another workstation has its own share; once it has computed, the answer is everyone's.
+        const theirs = await ask(other);
+        expect(theirs.statusCode).toBe(200);
+        const mineNow = await ask(mine);
+        expect(mineNow.statusCode).toBe(200);
+        expect(mineNow.json()).toEqual(theirs.json());
+        // After the window, the share is back.
+        await touch();
+        expect((await ask(mine)).statusCode).toBe(429);
+        now += 60_001;
+        expect((await ask(mine)).statusCode).toBe(200);
+      } finally {
+        await bounded.close();
+      }
+    });
+
     it('a bulk load without the change log still reaches a snapshot, and leaves the log untouched', async () => {
       const cache = openCache(':memory:');
       try {
