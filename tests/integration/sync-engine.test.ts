@@ -701,6 +701,44 @@ describe('a cache restored from an older copy', { timeout: TEST_MS }, () => {
   });
 });
 
+describe('the first copy’s status', { timeout: TEST_MS }, () => {
+  it('is read from the cache when asked: pages applied without the engine hearing of them still end it, and a restart mid-copy still shows it (issue 18, item 4)', async () => {
+    const cache = tempCache();
+    const options = { client: cache.db.$client, clientId: ensureClientId(cache.db), serverUrl: server.url, credentials: { kind: 'password' as const, ...CSR }, pullLimit: 20, live: false };
+    let engine = new SyncEngine(options);
+    try {
+      engine.start();
+      // Stopped in the middle of the copy: the last progress it saw is its last word on it.
+      await vi.waitFor(() => expect(engine.status().initialSync?.done ?? 0).toBeGreaterThan(0), WAIT);
+      await engine.stop();
+      const stuck = engine.status().initialSync;
+      expect(stuck).not.toBeNull();
+      const stored = JSON.parse(cache.db.$client.prepare(`SELECT value FROM cache_meta WHERE key = 'sync_snapshot_progress'`).pluck().get() as string) as { done: number; total: number };
+      expect(stuck).toMatchObject(stored);
+      expect(stored.done).toBeLessThan(stored.total);
+      // A new engine over the same cache (the app restarted) shows the copy before any page lands.
+      const restarted = new SyncEngine(options);
+      expect(restarted.status().initialSync).toMatchObject({ done: stored.done, total: stored.total });
+      // The rest of the copy lands by another path: the engine hears no progress at all, and the
+      // cache's cursor hands over to the log. Asked now, the status says the copy is finished.
+      await pullWithoutPushing(cache);
+      expect(new PageApplier(cache.db.$client).readCursor().phase).toBe('log');
+      expect(engine.status().initialSync).toBeNull();
+      expect(restarted.status().initialSync).toBeNull();
+      expect(countIn(cache.db.$client, `SELECT count(*) FROM cache_meta WHERE key = 'sync_snapshot_progress'`)).toBe(0);
+      // And a copy that runs to its end by itself says so too.
+      engine = new SyncEngine(options);
+      engine.reset();
+      engine.start();
+      await vi.waitFor(() => expect(engine.status()).toMatchObject({ state: 'online', initialSync: null, lastSyncAt: expect.any(Number) }), WAIT);
+      expect(new PageApplier(cache.db.$client).readCursor().phase).toBe('log');
+    } finally {
+      await engine.stop();
+      cache.cleanup();
+    }
+  });
+});
+
 describe('a store restored from a backup', { timeout: TEST_MS }, () => {
   it('refuses the workstation’s cursor from its lost future, and the workstation copies it afresh instead of missing changes (issue 18, item 11)', async () => {
     const cache = tempCache();

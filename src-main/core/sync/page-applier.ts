@@ -39,6 +39,11 @@ export const SYNC_META = {
   phase: 'sync_phase',
   /** JSON list of the tables the running main snapshot tracks received keys for. */
   tracked: 'sync_snapshot_tracked',
+  /**
+   * JSON `{ done, total }` of the running main snapshot, as its last applied page said, written with
+   * that page: the copy's progress is read from here when asked, so it cannot outlive the copy.
+   */
+  progress: 'sync_snapshot_progress',
 } as const;
 
 export interface StoredCursor {
@@ -238,6 +243,23 @@ export class PageApplier {
     return { cursor: get(SYNC_META.cursor), storeId: get(SYNC_META.storeId), phase: phase === 'snapshot' || phase === 'log' ? phase : null, tracked };
   }
 
+  /**
+   * The main copy under way, as the cache holds it: its progress when the stored cursor is in the
+   * middle of a snapshot, else null (no copy, or it has finished and handed over to the log).
+   */
+  storedCopy(): { done: number; total: number } | null {
+    if (this.readCursor().phase !== 'snapshot') return null;
+    let progress: { done?: unknown; total?: unknown } | null = null;
+    try {
+      progress = JSON.parse((this.metaGet.get(SYNC_META.progress) as string | undefined) ?? 'null') as typeof progress;
+    } catch {
+      progress = null;
+    }
+    const done = typeof progress?.done === 'number' ? progress.done : 0;
+    const total = typeof progress?.total === 'number' ? progress.total : 0;
+    return { done, total: Math.max(done, total) };
+  }
+
   /** Forgets where the pull was (a reset): the next pull starts a snapshot. The outbox is not touched. */
   clearCursor(): void {
     this.client.transaction(() => {
@@ -327,6 +349,8 @@ export class PageApplier {
         const phase = last.phase === 'snapshot' && !last.snapshotComplete ? 'snapshot' : 'log';
         this.metaSet.run(SYNC_META.phase, phase);
         this.metaSet.run(SYNC_META.tracked, JSON.stringify(phase === 'snapshot' && options.snapshot ? [...options.snapshot.tracked] : []));
+        if (phase === 'snapshot' && last.progress) this.metaSet.run(SYNC_META.progress, JSON.stringify({ done: last.progress.done, total: last.progress.total }));
+        else this.metaDelete.run(SYNC_META.progress);
       }
     });
     // foreign_keys can only change outside a transaction; this connection is the sync thread's alone.
