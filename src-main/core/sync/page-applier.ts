@@ -249,14 +249,9 @@ export class PageApplier {
    */
   storedCopy(): { done: number; total: number } | null {
     if (this.readCursor().phase !== 'snapshot') return null;
-    let progress: { done?: unknown; total?: unknown } | null = null;
-    try {
-      progress = JSON.parse((this.metaGet.get(SYNC_META.progress) as string | undefined) ?? 'null') as typeof progress;
-    } catch {
-      progress = null;
-    }
-    const done = typeof progress?.done === 'number' ? progress.done : 0;
-    const total = typeof progress?.total === 'number' ? progress.total : 0;
+    const progress = parseProgress((this.metaGet.get(SYNC_META.progress) as string | undefined) ?? null);
+    const done = progress?.done ?? 0;
+    const total = progress?.total ?? 0;
     return { done, total: Math.max(done, total) };
   }
 
@@ -575,5 +570,16 @@ export class PageApplier {
     }
     for (const name of snapshot.tracked) this.client.exec(`DELETE FROM ${seenTable(name)}`);
     return removed;
+  }
+}
+
+/** The stored `{ done, total }` of a copy, or null when it is missing or not such an object. */
+function parseProgress(text: string | null): { done: number; total: number } | null {
+  if (text === null) return null;
+  try {
+    const value = JSON.parse(text) as { done?: unknown; total?: unknown } | null;
+    return typeof value?.done === 'number' && typeof value.total === 'number' ? { done: value.done, total: value.total } : null;
+  } catch {
+    return null;
   }
 }
