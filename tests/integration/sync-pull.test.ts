@@ -544,6 +544,26 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       }
     });
 
+    it('counts the store once per change-log head for the snapshots that start there, however often they are asked for (issue 18, item 19’s class)', async () => {
+      const first = await pull(null, 1);
+      // A row written around the change log (triggers off, as a bulk load does): the head stands
+      // still, so the count taken for it is reused rather than taken again.
+      const around = randomUUID();
+      await store.db.transaction(async (tx) => {
+        await tx.execute(sql`set local session_replication_role = replica`);
+        await tx.execute(sql`insert into customers (id, first_name, last_name, created_at, updated_at) values (${around}, 'Around', 'The Log', 1, 1)`);
+      });
+      try {
+        for (let i = 0; i < 3; i++) expect((await pull(null, 1)).progress?.total).toBe(first.progress!.total);
+        // A logged change moves the head: counted afresh, both rows included.
+        const logged = await newCustomer('Counted');
+        expect((await pull(null, 1)).progress?.total).toBe(first.progress!.total + 2);
+        await exec(sql`delete from customers where id = ${logged}`);
+      } finally {
+        await exec(sql`delete from customers where id = ${around}`);
+      }
+    });
+
     it('a bulk load without the change log still reaches a snapshot, and leaves the log untouched', async () => {
       const cache = openCache(':memory:');
       try {

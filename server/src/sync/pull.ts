@@ -68,14 +68,14 @@ export const START_OVER =
  * The page for `request`. A cursor that is not this store's throws AppError `invalid_input` (the
  * client resets and starts over).
  */
-export async function readPullPage(db: StoreDb, request: PullPageRequest): Promise<PulledPage> {
+export async function readPullPage(db: StoreDb, request: PullPageRequest, counts: SnapshotCounts = new SnapshotCounts()): Promise<PulledPage> {
   const storeId = await readStoreId(db);
   let cursor: PullCursor;
   if (request.cursor === null) {
     // `tables` is read only here: a continuing snapshot cursor carries its own tables.
     const tables = snapshotTablesInOrder(request.tables);
     const w = await readWatermark(db);
-    const n = await countRows(db, tables);
+    const n = await counts.count(db, tables, w);
     const wh = w > 0 ? await readChangeFingerprint(db, w) : null;
     cursor = { v: CURSOR_VERSION, s: storeId, p: 'snap', w, ...(wh === null ? {} : { wh }), t: tables, ti: 0, k: null, d: 0, n };
   } else {
@@ -85,6 +85,30 @@ export async function readPullPage(db: StoreDb, request: PullPageRequest): Promi
     await refuseUnissued(db, cursor);
   }
   return cursor.p === 'snap' ? snapshotPage(db, cursor, request.limit) : logPage(db, cursor, request.limit);
+}
+
+/**
+ * The row count a snapshot starts with (its progress total), kept per watermark: counting every
+ * row of a big store takes seconds, and any workstation may start a snapshot as often as it likes
+ * (issue 18, item 19's class). While the change log stands still the count does too; a write made
+ * around the log (a bulk load) leaves it short, which only the progress total shows
+ * (`total` is at least the rows sent).
+ */
+export class SnapshotCounts {
+  private readonly kept = new Map<string, Promise<number>>();
+
+  count(db: StoreDb, tables: readonly SyncTableName[], watermark: number): Promise<number> {
+    const key = `${watermark}:${tables.join(',')}`;
+    let counted = this.kept.get(key);
+    if (!counted) {
+      // Older watermarks are of no more use: keep the newest few only.
+      if (this.kept.size >= 8) this.kept.clear();
+      counted = countRows(db, tables);
+      this.kept.set(key, counted);
+      counted.catch(() => this.kept.delete(key));
+    }
+    return counted;
+  }
 }
 
 function logCursorAt(storeId: string, lv: number, h: string | undefined): LogCursor {
@@ -207,6 +231,7 @@ export const READ_AHEAD = { depth: 2, pages: 16, ttlMs: 30_000 } as const;
  */
 export class PullPages {
   private readonly ahead = new Map<string, { page: Promise<PulledPage>; at: number }>();
+  private readonly counts = new SnapshotCounts();
   private closing = false;
 
   constructor(
@@ -216,7 +241,7 @@ export class PullPages {
 
   async page(request: PullPageRequest): Promise<PulledPage> {
     const early = request.cursor === null ? undefined : this.take(`${request.limit}:${request.cursor}`);
-    const page = (early ? await early.catch(() => undefined) : undefined) ?? (await readPullPage(this.db, request));
+    const page = (early ? await early.catch(() => undefined) : undefined) ?? (await readPullPage(this.db, request, this.counts));
     this.readAhead(page, request.limit, this.options.depth);
     return page;
   }
@@ -247,7 +272,7 @@ export class PullPages {
       const now = performance.now();
       for (const [stale, old] of this.ahead) if (now - old.at > this.options.ttlMs) this.ahead.delete(stale);
       if (this.ahead.size >= this.options.pages) return;
-      entry = { page: readPullPage(this.db, { cursor: after.cursor, limit }), at: now };
+      entry = { page: readPullPage(this.db, { cursor: after.cursor, limit }, this.counts), at: now };
       this.ahead.set(key, entry);
     }
     // Nobody may ever take a page read ahead (the client went away): its failure is not an error.
