@@ -739,6 +739,34 @@ describe('the first copy’s status', { timeout: TEST_MS }, () => {
   });
 });
 
+describe('a check the store asks to make later', { timeout: TEST_MS }, () => {
+  it('is answered skipped with the store’s reason, and the workstation stays online (issue 18, item 19)', async () => {
+    const bounded = new StoreServer(0, { checksums: { perWorkstation: 1, windowMs: 600_000, reuseForMs: 600_000 } });
+    const cache = tempCache();
+    let engine: SyncEngine | undefined;
+    try {
+      await bounded.start();
+      await bounded.addUser(CSR.username, CSR.password, 'supervisor');
+      await loadDemoIfEmpty(bounded.store, { customers: 8 });
+      engine = new SyncEngine({ client: cache.db.$client, clientId: ensureClientId(cache.db), serverUrl: bounded.url, credentials: { kind: 'password', ...CSR }, pullLimit: PAGE, live: false, retry: { baseMs: 60_000, capMs: 60_000 } });
+      engine.start();
+      await vi.waitFor(() => expect(engine!.status()).toMatchObject({ state: 'online', initialSync: null, lastSyncAt: expect.any(Number) }), WAIT);
+      expect(await engine.check()).toMatchObject({ match: true, skipped: null });
+      // The store changes, so a second check needs fresh checksums: this workstation's share is spent.
+      await bounded.store.db.execute(sql`update customers set loyalty_points = loyalty_points + 1 where id = (select id from customers order by id limit 1)`);
+      const refused = await engine.check();
+      expect(refused.skipped).toMatch(/try again in \d+ s/);
+      // Give the sync loop time to act on the refusal: it must not take it for an unreachable store.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(engine.status()).toMatchObject({ state: 'online', lastError: null, nextRetryAt: null });
+    } finally {
+      await engine?.stop();
+      await bounded.dispose();
+      cache.cleanup();
+    }
+  });
+});
+
 describe('a store restored from a backup', { timeout: TEST_MS }, () => {
   it('refuses the workstation’s cursor from its lost future, and the workstation copies it afresh instead of missing changes (issue 18, item 11)', async () => {
     const cache = tempCache();

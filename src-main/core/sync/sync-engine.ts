@@ -691,8 +691,10 @@ export class SyncEngine {
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       for (const answer of waiters) answer(this.remember(this.skippedCheck(`The check could not finish: ${why}`)));
-      // Unreachable: the loop goes offline and retries. Refused (an older store, say): said above, sync goes on.
-      if (e instanceof CycleFailure && e.failure.kind === 'permanent' && !e.signedOut) return;
+      // Unreachable: the loop goes offline and retries. Refused (an older store, say), or asked to
+      // come back later (the store bounds how often one workstation makes it hash every row, 429):
+      // said above, sync goes on; the store is reachable, so the status must not say offline.
+      if (e instanceof CycleFailure && !e.signedOut && (e.failure.kind === 'permanent' || e.failure.status === 429)) return;
       throw e;
     }
     this.remember(result);
