@@ -206,8 +206,7 @@ export const cacheMeta = sqliteTable('cache_meta', {
 });
 
 // ——— The call and everything done during it (issue: customer 360, complaints, call lifecycle) ———
-// `agent_id` is who did it: the signed-in user once sign-in exists; until then this workstation's
-// operator name. Every row a CSR writes also goes into the outbox in the same transaction.
+// `agent_id` is who did it: the signed-in user's name (issue 5). Every row a CSR writes also goes into the outbox in the same transaction.
 
 /** Configurable lists: wrap-up disposition codes and complaint categories. */
 export const dispositions = sqliteTable('dispositions', {
