@@ -1,5 +1,6 @@
 import { test, expect, openApp, searchBox, customerOption, customerHeading, UNKNOWN_NUMBER } from './fixtures';
 import { UNVERIFIED_PHONE_WARNING } from '../../src-shared/domain/phone';
+import { describeViolations, seriousAxeViolations } from './axe';
 
 test.describe('an unknown number becomes a new customer', () => {
   test('the form is offered with the number, saving opens the new card, and searching finds them', async ({ page, host }) => {
@@ -47,6 +48,8 @@ test.describe('an unknown number becomes a new customer', () => {
     await expect(phone).toHaveAccessibleDescription(/Too few digits for a phone number/);
     const warning = page.getByRole('alert').filter({ hasText: UNVERIFIED_PHONE_WARNING });
     await expect(warning).toBeVisible();
+    const atForm = await seriousAxeViolations(page);
+    expect(atForm, describeViolations(atForm)).toEqual([]);
     // A changed number withdraws the offer; the same number brings it back on the next save.
     await phone.fill('88.60.15.3');
     await expect(page.getByRole('button', { name: 'Save anyway as unverified' })).toHaveCount(0);
@@ -58,6 +61,8 @@ test.describe('an unknown number becomes a new customer', () => {
     await expect(page.getByText(typed, { exact: true })).toBeVisible();
     await expect(page.getByText('unverified', { exact: true })).toBeVisible();
     await expect(page.getByText(UNVERIFIED_PHONE_WARNING)).toBeVisible();
+    const atProfile = await seriousAxeViolations(page);
+    expect(atProfile, describeViolations(atProfile)).toEqual([]);
 
     // Found again by its digits, typed another way.
     await searchBox(page).fill('88 60 15 31');
