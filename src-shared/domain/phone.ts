@@ -104,6 +104,9 @@ const KEEPABLE_PROBLEMS: readonly PhoneProblem[] = ['too_short', 'too_long', 'im
 /** Fewer digits than this is no phone number anywhere; more than E.164's 15 plus a prefix and an extension is not one either. */
 export const UNVERIFIED_DIGITS = { min: 4, max: 20 } as const;
 
+/** Said after the reason a number the CSR may keep unverified was refused. */
+export const KEEP_UNVERIFIED_HINT = 'It can be saved as typed, marked unverified, if the customer confirms it.';
+
 export const UNVERIFIED_PHONE_WARNING =
   'This number could not be verified: it is kept exactly as typed, and calls from it may not find this customer by themselves. Check it with the customer.';
 

@@ -64,8 +64,24 @@ test.describe('an unknown number becomes a new customer', () => {
     const atProfile = await seriousAxeViolations(page);
     expect(atProfile, describeViolations(atProfile)).toEqual([]);
 
+    // In the profile: a second such number is refused, then kept once confirmed; the first stays as it is.
+    await page.getByRole('button', { name: 'Edit contact' }).click();
+    const form = page.getByRole('form', { name: 'Edit contact' });
+    await expect(form.getByRole('textbox', { name: 'Phone 1' })).toHaveValue(typed);
+    await form.getByRole('button', { name: '+ Add phone' }).click();
+    await form.getByRole('textbox', { name: 'Phone 2' }).fill('91.24.45.40');
+    await form.getByRole('button', { name: 'Save contact' }).click();
+    await expect(form.getByRole('textbox', { name: 'Phone 2' })).toHaveAccessibleDescription(/Too few digits for a phone number/);
+    await expect(form.getByRole('alert').filter({ hasText: UNVERIFIED_PHONE_WARNING })).toBeVisible();
+    await form.getByRole('button', { name: 'Save anyway as unverified' }).click();
+    await expect(page.getByRole('status').filter({ hasText: /^Saved: .*Phones/ })).toBeVisible();
+    await expect(page.getByText('91.24.45.40', { exact: true })).toBeVisible();
+    await expect(page.getByText('unverified', { exact: true })).toHaveCount(2);
+
     // Found again by its digits, typed another way.
     await searchBox(page).fill('88 60 15 31');
+    await expect(customerOption(page, 'Frédérique Citeaux')).toBeVisible();
+    await searchBox(page).fill('91244540');
     await expect(customerOption(page, 'Frédérique Citeaux')).toBeVisible();
   });
 

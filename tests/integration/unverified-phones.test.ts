@@ -85,7 +85,7 @@ describe('numbers the phone library cannot read', () => {
     expect(outboxRows(cache.db)).toEqual([]);
   });
 
-  it('stay unverified through a contact edit, while a new unreadable number there is refused', () => {
+  it('stay unverified through a contact edit; a new one there is kept only once the CSR confirms', () => {
     const desk = testDesk(cache.db, { defaultRegion: 'FR' });
     const { customerId } = desk.ok<{ customerId: string }>('customer:create', { firstName: 'Frédérique', lastName: 'Citeaux', phone: '88.60.15.31', keepUnverifiedPhone: true });
     const form = (phones: { number: string; kind: 'mobile' | 'home' | 'work' }[]) => ({
@@ -105,7 +105,21 @@ describe('numbers the phone library cannot read', () => {
     ]);
     const [, edit] = outboxRows(cache.db);
     expect(parseMutationArgs('customer.update_contact', 2, edit?.args).ok).toBe(true);
-    const added = desk.call('customer:update-contact', form([{ number: '88.60.15.31', kind: 'mobile' }, { number: '91.24.45.40', kind: 'home' }]));
-    expect(added).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'phones.1.number' } });
+    // A new unreadable number: refused until the CSR confirms, then kept unverified like the first.
+    const withNew = form([{ number: '88.60.15.31', kind: 'mobile' }, { number: '91.24.45.40', kind: 'home' }]);
+    expect(desk.call('customer:update-contact', withNew)).toMatchObject({ ok: false, error: { code: 'unparseable_phone', field: 'phones.1.number' } });
+    expect(outboxRows(cache.db)).toHaveLength(2);
+    desk.ok('customer:update-contact', { ...withNew, keepUnverifiedPhones: true });
+    expect(desk.ok<CustomerCard>('customer:get', { customerId }).phones.map((p) => [p.e164, p.display, p.verified])).toEqual([
+      ['88601531', '88.60.15.31', false],
+      ['91244540', '91.24.45.40', false],
+    ]);
+    const [, , third] = outboxRows(cache.db);
+    expect(parseMutationArgs('customer.update_contact', 2, third?.args).ok).toBe(true);
+    // Confirming does not make text that is no number a phone.
+    expect(desk.call('customer:update-contact', { ...form([{ number: '+999 1234 5678', kind: 'home' }]), keepUnverifiedPhones: true })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', field: 'phones.0.number' },
+    });
   });
 });

@@ -14,7 +14,7 @@ import type { CacheDb } from '../db/open';
 import { directoryArriving } from '../db/deferred-indexes';
 import { Outbox } from '../outbox/outbox';
 import { AppError } from '../../../src-shared/result';
-import { keepableUnverified, normalizePhone } from '../../../src-shared/domain/phone';
+import { KEEP_UNVERIFIED_HINT, keepableUnverified, normalizePhone } from '../../../src-shared/domain/phone';
 import { CREATE_WHILE_DIRECTORY_ARRIVING, type NewCustomerInput } from '../../../src-shared/contracts/customer';
 
 export class CustomerIntake {
@@ -45,7 +45,7 @@ export class CustomerIntake {
     const unverified = keepableUnverified(input.phone, parsed);
     if (!parsed.ok && unverified === null) throw new AppError('invalid_input', `Phone: ${parsed.message}`, 'phone');
     if (!parsed.ok && !input.keepUnverifiedPhone) {
-      throw new AppError('unparseable_phone', `Phone: ${parsed.message} It can be saved as typed, marked unverified, if the customer confirms it.`, 'phone');
+      throw new AppError('unparseable_phone', `Phone: ${parsed.message} ${KEEP_UNVERIFIED_HINT}`, 'phone');
     }
     const phone = parsed.ok ? { e164: parsed.e164, verified: true } : { e164: unverified as string, verified: false };
     const customerId = randomUUID();

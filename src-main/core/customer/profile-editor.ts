@@ -18,7 +18,7 @@ import type { CacheDb } from '../db/open';
 import { directoryArriving } from '../db/deferred-indexes';
 import { Outbox } from '../outbox/outbox';
 import { AppError } from '../../../src-shared/result';
-import { keepableUnverified, normalizePhone } from '../../../src-shared/domain/phone';
+import { KEEP_UNVERIFIED_HINT, keepableUnverified, normalizePhone } from '../../../src-shared/domain/phone';
 import type { ContactField, CustomerUpdateContactInput } from '../../../src-shared/contracts/customer360';
 import { EDIT_WHILE_DIRECTORY_ARRIVING } from '../../../src-shared/contracts/customer';
 import { addressText, consentText, emailsText, phonesText } from '../../../src-shared/domain/contact-text';
@@ -73,7 +73,8 @@ export class ProfileEditor {
         const stored = this.reads.contact(input.customerId);
         if (!stored) throw new AppError('not_found', 'This customer is not in the local cache.', 'customerId');
         for (const p of phones) {
-          if (!p.verified && !stored.phones.some((s) => !s.verified && s.e164 === p.e164)) throw new AppError('invalid_input', p.problem ?? 'Phone: not a number.', p.field);
+          if (p.verified || input.keepUnverifiedPhones || stored.phones.some((s) => !s.verified && s.e164 === p.e164)) continue;
+          throw new AppError('unparseable_phone', `${p.problem ?? 'Phone: not a number.'} ${KEEP_UNVERIFIED_HINT}`, p.field);
         }
         changes = diff(stored, input, phones, emails, address);
         if (changes.length === 0) return;
@@ -117,8 +118,8 @@ export class ProfileEditor {
     const seen = new Set<string>();
     return input.phones.map((p, i) => {
       const parsed = normalizePhone(p.number, this.defaultRegion);
-      // A number kept unverified (issue 18) stays in the list under its digits; only one already
-      // stored that way is accepted here (checked against the stored list in the transaction).
+      // A number kept unverified (issue 18) stays in the list under its digits; a new one only once
+      // the CSR has confirmed it (checked against the stored list in the transaction).
       const unverified = keepableUnverified(p.number, parsed);
       if (!parsed.ok && unverified === null) throw new AppError('invalid_input', `Phone: ${parsed.message}`, `phones.${i}.number`);
       const e164 = parsed.ok ? parsed.e164 : (unverified as string);
