@@ -1,4 +1,4 @@
-import { getCountryCallingCode, parsePhoneNumberWithError, ParseError, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js/max';
+import { getCountries, getCountryCallingCode, parsePhoneNumberWithError, ParseError, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js/max';
 
 export type PhoneProblem = 'empty' | 'not_a_number' | 'invalid_country' | 'too_short' | 'too_long' | 'impossible';
 
@@ -110,6 +110,12 @@ export const KEEP_UNVERIFIED_HINT = 'It can be saved as typed, marked unverified
 export const UNVERIFIED_PHONE_WARNING =
   'This number could not be verified: it is kept exactly as typed, and calls from it may not find this customer by themselves. Check it with the customer.';
 
+let knownCallingCodes: Set<string> | undefined;
+function callingCodes(): Set<string> {
+  knownCallingCodes ??= new Set(getCountries().map((country) => getCountryCallingCode(country)));
+  return knownCallingCodes;
+}
+
 /** The key an unverified number is stored and found under: its digits as typed, or null when it has too few or too many. */
 export function unverifiedPhoneKey(text: string): string | null {
   if (!looksLikePhone(text)) return null;
@@ -128,7 +134,7 @@ export function keepableUnverified(text: string, parse: PhoneParse): string | nu
 
 /**
  * The keys an unverified number typed as `text` may be stored under: its digits; written
- * internationally ("+52 5 555 4729", "0052…"), also what follows a 1–3 digit country code, with
+ * internationally ("+52 5 555 4729", "0052…"), also what follows its country calling code, with
  * and without a trunk 0; written nationally, also with the region's country code in front. At most
  * a handful, each an exact index read.
  */
@@ -139,12 +145,12 @@ export function unverifiedLookupKeys(text: string, region: CountryCode): string[
   const compact = text.trim().replace(/[\s().\-/]/g, '');
   const international = compact.startsWith('+') ? key : compact.startsWith('00') ? key.slice(2) : null;
   if (international !== null) {
-    for (const cc of [1, 2, 3]) {
-      const rest = international.slice(cc);
-      if (rest.length >= UNVERIFIED_DIGITS.min) {
-        keys.add(rest);
-        keys.add(`0${rest}`);
-      }
+    // Country calling codes are prefix-free: at most one of the first 1–3 digits is one.
+    const cc = [1, 2, 3].map((n) => international.slice(0, n)).find((prefix) => callingCodes().has(prefix));
+    const rest = cc === undefined ? null : international.slice(cc.length);
+    if (rest !== null && rest.length >= UNVERIFIED_DIGITS.min) {
+      keys.add(rest);
+      keys.add(`0${rest}`);
     }
   } else {
     const cc = getCountryCallingCode(region);

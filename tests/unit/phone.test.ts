@@ -38,8 +38,8 @@ describe('numbers kept unverified (issue 18)', () => {
     // Typed nationally: also with the workstation's country code in front.
     expect(unverifiedLookupKeys('88 60 15 31', 'FR')).toEqual(['88601531', '3388601531']);
     expect(unverifiedLookupKeys('071 23 67 22 20', 'BE')).toEqual(['07123672220', '327123672220']);
-    // Typed internationally: also what follows a 1–3 digit country code, with a trunk 0.
-    expect(unverifiedLookupKeys('+52 5 555 4729', 'US')).toContain('55554729');
+    // Typed internationally: also what follows its country calling code, with and without a trunk 0.
+    expect(unverifiedLookupKeys('+52 5 555 4729', 'US')).toEqual(['5255554729', '55554729', '055554729']);
     expect(unverifiedLookupKeys('0033 88 60 15 31', 'US')).toContain('88601531');
     expect(unverifiedLookupKeys('+32 71 23 67 22 20', 'US')).toContain('07123672220');
     // Every key is digits only: never equal to a stored E.164 number.
