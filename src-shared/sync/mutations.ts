@@ -33,8 +33,8 @@ export type MutationSchemaVersion = 1 | 2;
 export const MUTATION_SCHEMA_VERSION_LIST: readonly MutationSchemaVersion[] = [1, 2];
 
 /**
- * Who did it: today the operating-system user name, after sign-in the store's user name. No
- * contract bounds it yet; 128 covers both (user names are at most 64, LOGIN_LIMITS).
+ * Who did it: the signed-in user's name (at most 64 characters, LOGIN_LIMITS); entries written
+ * before sign-in existed carry the operating-system user name. 128 covers both.
  */
 export const AGENT_ID_MAX = 128;
 /** A contact edit's history text: the longest is an address (six fields, at most ~650 characters). */
