@@ -33,8 +33,10 @@ export type MutationSchemaVersion = 1 | 2;
 export const MUTATION_SCHEMA_VERSION_LIST: readonly MutationSchemaVersion[] = [1, 2];
 
 /**
- * Who did it: the signed-in user's name (at most 64 characters, LOGIN_LIMITS); entries written
- * before sign-in existed carry the operating-system user name. 128 covers both.
+ * Who did it, on the workstation: the signed-in user's name (the operating-system user name on
+ * entries from before sign-in). The central store never stores it: it writes the name of the
+ * author it resolved from the entry's user id instead (issue 18, item 1). 128 covers both (user
+ * names are at most 64, LOGIN_LIMITS).
  */
 export const AGENT_ID_MAX = 128;
 /** A contact edit's history text: the longest is an address (six fields, at most ~650 characters). */
