@@ -130,6 +130,11 @@ export const AUDIT_ACTIONS = [
   'erasure_requested',
   /** A write saved while its user was active, delivered after they were disabled. */
   'write_by_disabled_user',
+  /**
+   * A workstation reported an offline sign-in or sign-out of someone who never signed in online on
+   * it: not credited to them (no user), the name kept as the subject (issue 18, item 10).
+   */
+  'offline_claim_refused',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -227,12 +227,63 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(mine[0]).toMatchObject({ at: T0 + 70_000, workstationName: 'Admin desk', subject: 'sue', detail: `Signed in with the cached verifier. (at workstation time ${new Date(T0 - 3_600_000).toISOString()})` });
       expect(mine[0]!.userId).not.toBeNull();
       const ghost = await auditOf('username=ghost&action=sign_in_failed');
-      expect(ghost[0]).toMatchObject({ userId: null, detail: `Recorded offline, at workstation time ${new Date(T0 - 3_500_000).toISOString()}.` });
+      expect(ghost[0]).toMatchObject({
+        userId: null,
+        detail: `Recorded offline, at workstation time ${new Date(T0 - 3_500_000).toISOString()}. “ghost” has never signed in on Admin desk while it was connected to the central store.`,
+      });
 
       expect((await send({ events: [{ ...events[0], action: 'user_created' }] })).statusCode).toBe(400);
       expect((await send({ events: Array.from({ length: 101 }, () => ({ ...events[0], id: randomUUID() })) })).statusCode).toBe(400);
       // A user session is not the workstation's token.
       expect((await app.inject({ method: 'POST', url: '/workstation/audit', headers: as(ada.token), payload: { events } })).statusCode).toBe(401);
+    });
+
+    it('credits a reported offline sign-in only to a user seen signing in online on that workstation; others are kept as refused claims (issue 18, item 10)', async () => {
+      await createUser(store.db, { username: 'amy', displayName: 'Amy Associate', role: 'store_associate', password: 'amy pass' }, FAST_SCRYPT);
+      const counter = { id: randomUUID(), name: 'Counter 3' };
+      // Ada (an admin) and Sue have signed in online, but only on other desks.
+      const amy = await signIn('amy', 'amy pass', counter);
+      const token = amy.workstationToken!;
+      const at = T0 - 7_200_000;
+      const events = [
+        { id: randomUUID(), action: 'sign_in_offline', username: 'ada', at, detail: 'Signed in with the cached verifier.' },
+        { id: randomUUID(), action: 'sign_out', username: 'ada', at: at + 1000 },
+        { id: randomUUID(), action: 'sign_in_failed', username: 'sue', at: at + 2000 },
+        { id: randomUUID(), action: 'sign_in_offline', username: 'amy', at: at + 3000 },
+      ];
+      now = T0 + 80_000;
+      const res = await app.inject({ method: 'POST', url: '/workstation/audit', headers: as(token), payload: { events } });
+      expect(await ok(res, (v) => workstationAuditResponse.parse(v))).toEqual({ recorded: 4, duplicates: 0 });
+
+      // Nothing on the counter's workstation is credited to Ada or Sue.
+      const onCounter = await auditOf(`workstationId=${counter.id}&limit=500`);
+      expect(onCounter.filter((e) => e.username === 'ada')).toEqual([]);
+      expect(onCounter.filter((e) => e.userId !== null).map((e) => [e.action, e.username])).toEqual([
+        ['sign_in_offline', 'amy'],
+        ['sign_in', 'amy'],
+      ]);
+      const refused = await auditOf(`workstationId=${counter.id}&action=offline_claim_refused`);
+      expect(refused.map((e) => ({ userId: e.userId, username: e.username, subject: e.subject, workstationName: e.workstationName }))).toEqual([
+        { userId: null, username: null, subject: 'ada', workstationName: 'Counter 3' },
+        { userId: null, username: null, subject: 'ada', workstationName: 'Counter 3' },
+      ]);
+      expect(refused.map((e) => e.detail).reverse()).toEqual([
+        `The workstation reported a sign-in of “ada” at workstation time ${new Date(at).toISOString()}, but “ada” has never signed in on Counter 3 while it was connected to the central store (which an offline sign-in needs), so it is not credited to them.`,
+        `The workstation reported a sign-out of “ada” at workstation time ${new Date(at + 1000).toISOString()}, but “ada” has never signed in on Counter 3 while it was connected to the central store (which an offline sign-in needs), so it is not credited to them.`,
+      ]);
+      // A failure under a name never seen there is what it claims — a failure — with no user.
+      const failed = await auditOf(`workstationId=${counter.id}&action=sign_in_failed`);
+      expect(failed).toHaveLength(1);
+      expect(failed[0]).toMatchObject({ userId: null, username: 'sue', subject: 'sue' });
+
+      // Once Ada signs in online there, the same kind of report is hers.
+      await signIn('ada', 'ada pass', counter);
+      const later = { id: randomUUID(), action: 'sign_in_offline', username: 'ada', at: at + 10_000 };
+      const again = await app.inject({ method: 'POST', url: '/workstation/audit', headers: as((await signIn('amy', 'amy pass', counter)).workstationToken!), payload: { events: [later] } });
+      expect(await ok(again, (v) => workstationAuditResponse.parse(v))).toEqual({ recorded: 1, duplicates: 0 });
+      const credited = await auditOf(`workstationId=${counter.id}&username=ada&action=sign_in_offline`);
+      expect(credited).toHaveLength(1);
+      expect(credited[0]!.userId).toBe(ada.user.id);
     });
 
     it('GET /audit answers newest first, filters by action, user, workstation and time, and pages with `before`', async () => {

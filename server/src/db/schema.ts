@@ -290,6 +290,27 @@ export const workstations = pgTable(
 );
 
 /**
+ * Who has signed in online on each workstation (issue 18, items 1 and 10): written by every
+ * online sign-in that names the workstation. Only these users can be the author of what the
+ * workstation pushes, or be named in the sign-ins it reports from offline (an offline sign-in
+ * needs the verifier an online sign-in there cached). Unlike sessions, rows are never cleaned up.
+ */
+export const workstationUsers = pgTable(
+  'workstation_users',
+  {
+    workstationId: uuid('workstation_id')
+      .notNull()
+      .references(() => workstations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    firstSignedInAt: ms('first_signed_in_at').notNull(),
+    lastSignedInAt: ms('last_signed_in_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workstationId, t.userId] })],
+);
+
+/**
  * Failed sign-ins per key ("user:<name>", whether or not the user exists, and "workstation:<id>"),
  * in the database so every server process sees them and a restart forgets nothing.
  */
