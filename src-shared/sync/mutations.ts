@@ -11,7 +11,11 @@
  *   store's phone and email rows get the workstation's ids (for v1 the store derives them).
  * - `customer.update_contact` v2 adds `edits: [{ id, field, newValue }]`; v1 has only `editIds`,
  *   in the canonical field order restricted to the fields present in `changes`.
- * Every other mutation has the same arguments in both versions.
+ * Every other mutation has the same arguments in both versions. Numbers kept unverified (issue 18)
+ * added optional flags to v2 instead of a v3: `phoneVerified` on `customer.create` and `verified`
+ * on each phone of `customer.update_contact`; absent means verified, as every earlier entry is.
+ * A store older than that refuses an entry with an unverified number (its key is not E.164), shown
+ * under "needs attention" on the workstation; it never stores it as a verified one.
  *
  * Strings are bounded by the limits the IPC contracts declare for the same fields, so an entry can
  * carry nothing the forms would not have accepted.
