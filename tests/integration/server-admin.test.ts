@@ -12,6 +12,7 @@ import { buildServer } from '../../server/src/app';
 import { WRONG_CREDENTIALS } from '../../server/src/auth/sign-in';
 import { createUser, DEMO_USERS, ensureTeams, seedDemoUsers } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
+import { WEAK_PASSWORD_MESSAGE } from '../../src-shared/auth/password-policy';
 import { adminUser, auditPage, team, workstationAuditResponse, workstationInfo, type AdminUser, type AuditEntry } from '../../src-shared/contracts/admin';
 import { loginResponse, serverError, type LoginResponse } from '../../src-shared/contracts/server-auth';
 import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
@@ -158,17 +159,38 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(locked?.lockedUntil).toBe(now + 15 * 60_000);
       expect(now - start).toBeLessThan(15 * 60_000);
 
-      const reset = await ok(await admin('POST', `/admin/users/${user.id}/password`, { password: 'new password' }), (v) => adminUser.parse(v));
+      const reset = await ok(await admin('POST', `/admin/users/${user.id}/password`, { password: 'pale kettle drifts north' }), (v) => adminUser.parse(v));
       expect(reset.lockedUntil).toBeNull();
       expect((await app.inject({ method: 'GET', url: '/auth/me', headers: as(session.token) })).statusCode).toBe(401);
       const old = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'pat', password: 'old password' } });
       expect(serverError.parse(old.json()).error.message).toBe(WRONG_CREDENTIALS);
-      expect((await signIn('pat', 'new password')).user.username).toBe('pat');
+      expect((await signIn('pat', 'pale kettle drifts north')).user.username).toBe('pat');
       expect((await auditOf('action=password_reset'))[0]).toMatchObject({
         subject: 'pat',
         detail: 'Set a new password for pat; ended 1 open session and lifted any sign-in lockout.',
       });
       expect((await admin('POST', `/admin/users/${user.id}/password`, { password: 'short' })).statusCode).toBe(400);
+    });
+
+    it('refuses common, leaked and easily guessed passwords wherever one is set, saying why (NIST SP 800-63B)', async () => {
+      const user = await createUser(store.db, { username: 'rosa.mendez', displayName: 'Rosa Mendez', role: 'csr', password: 'rosa pass' }, FAST_SCRYPT);
+      const create = (username: string, password: string) => admin('POST', '/admin/users', { username, displayName: 'Weak Example', role: 'csr', password });
+      const reset = (password: string) => admin('POST', `/admin/users/${user.id}/password`, { password });
+      for (const weak of ['password', 'aaaaaaaa', '        ', '12345678', 'qwertyuiop', 'Password1!']) {
+        expect(refusal(await create('weak.one', weak))).toEqual([400, `password: ${WEAK_PASSWORD_MESSAGE}`]);
+        expect(refusal(await reset(weak))).toEqual([400, `password: ${WEAK_PASSWORD_MESSAGE}`]);
+      }
+      // The person's own name is a context-specific word: on creation the contract knows it, on a reset the store.
+      expect(refusal(await admin('POST', '/admin/users', { username: 'ines.garcia', displayName: 'Ines Garcia', role: 'csr', password: 'InesGarcia!' }))).toEqual([
+        400,
+        `password: ${WEAK_PASSWORD_MESSAGE}`,
+      ]);
+      expect(refusal(await reset('RosaMendez!'))).toEqual([400, `password: ${WEAK_PASSWORD_MESSAGE}`]);
+      expect((await auditOf('action=password_reset')).filter((e) => e.subject === 'rosa.mendez')).toEqual([]);
+      // A passphrase of unrelated words is accepted in both places.
+      expect((await create('strong.one', 'mauve tractor sings loudly')).statusCode).toBe(200);
+      expect((await reset('copper lantern above quiet fields')).statusCode).toBe(200);
+      expect((await signIn('rosa.mendez', 'copper lantern above quiet fields')).user.username).toBe('rosa.mendez');
     });
 
     it('lists workstations with their last user, last request and last sync', async () => {

@@ -163,6 +163,27 @@ describe('two workstations syncing through CoreProcess', { timeout: TEST_MS }, (
     expect(onB.complaints.map((c) => c.id)).toContain(logged.id);
   });
 
+  it('a customer saved on A with an unverified number reaches the store and B unverified, and B finds them by its digits (issue 18)', async () => {
+    const created = await ok<{ customerId: string; phoneVerified: boolean }>(a, 'customer:create', {
+      firstName: 'Ana',
+      lastName: 'Trujillo',
+      phone: '(5) 555-4729',
+      keepUnverifiedPhone: true,
+    });
+    expect(created.phoneVerified).toBe(false);
+    await settled(a);
+    expect(await serverCount('customer_phones', `customer_id = '${created.customerId}' and e164 = '55554729' and raw = '(5) 555-4729' and not verified`)).toBe(1);
+    const dbB = open(fileB);
+    await vi.waitFor(() => {
+      const row = dbB.prepare(`SELECT e164, raw, verified FROM customer_phones WHERE customer_id = ?`).get(created.customerId);
+      expect(row).toEqual({ e164: '55554729', raw: '(5) 555-4729', verified: 0 });
+    }, WAIT);
+    dbB.close();
+    const found = await ok<{ hits: { customerId: string }[] }>(b, 'lookup:search', { query: '5 555 4729' });
+    expect(found.hits.map((h) => h.customerId)).toEqual([created.customerId]);
+    expect(await ok<SyncCheckResult>(b, 'sync:check')).toMatchObject({ match: true });
+  });
+
   it('shows a write the store refuses for good, and later writes still go', async () => {
     const customer = await someStoreCustomer(4);
     const dbA = open(fileA);

@@ -521,6 +521,58 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(old.ok ? 'parsed' : old.error.message).toContain('no longer accepts (format 0)');
     });
 
+    it('keeps a number the phone library could not read as typed, unverified, and refuses a key that is not its digits (issue 18)', async () => {
+      const clientId = randomUUID();
+      const ids = { customerId: randomUUID(), phoneId: randomUUID(), editedPhoneId: randomUUID() };
+      const create = (phone: string, phoneRaw: string, phoneVerified?: boolean) =>
+        entry('customer.create', {
+          customerId: ids.customerId,
+          firstName: 'Frédérique',
+          lastName: 'Citeaux',
+          phone,
+          email: null,
+          phoneId: ids.phoneId,
+          emailId: null,
+          phoneRaw,
+          ...(phoneVerified === undefined ? {} : { phoneVerified }),
+        } satisfies MutationArgs<'customer.create'>);
+      const phones = [
+        { id: ids.phoneId, e164: '88601531', raw: '88.60.15.31', kind: 'mobile' as const, isPrimary: true, verified: false },
+        { id: ids.editedPhoneId, e164: '55554729', raw: '(5) 555-4729', kind: 'work' as const, isPrimary: false, verified: false },
+      ];
+      const editId = randomUUID();
+      const batch = numbered([
+        // Digits that are not the raw text's, an unverified key claimed as verified, and a "+" number claimed as unverified.
+        create('88601532', '88.60.15.31', false),
+        create('88601531', '88.60.15.31'),
+        create('+3388601531', '88.60.15.31', false),
+        create('88601531', '88.60.15.31', false),
+        entry('customer.update_contact', {
+          customerId: ids.customerId,
+          callId: null,
+          agentId: 'agent-ana',
+          at: T0 + 1000,
+          editIds: [editId],
+          edits: [{ id: editId, field: 'phones', newValue: phonesText(phones) }],
+          changes: { phones },
+        } satisfies MutationArgs<'customer.update_contact'>),
+      ]);
+      const res = await push(carl, clientId, batch);
+      expect(statuses(res)).toEqual([
+        [1, 'rejected'],
+        [2, 'rejected'],
+        [3, 'rejected'],
+        [4, 'applied'],
+        [5, 'applied'],
+      ]);
+      const stored = await rows<{ id: string; e164: string; raw: string; verified: boolean }>(
+        sql`select id, e164, raw, verified from customer_phones where customer_id = ${ids.customerId} order by is_primary desc`,
+      );
+      expect(stored).toEqual(phones.map((p) => ({ id: p.id, e164: p.e164, raw: p.raw, verified: false })));
+      // Older entries carry no flag: their numbers are verified, as they always were.
+      expect(await count(sql`select count(*) as n from customer_phones where verified and e164 not like '+%'`)).toBe(0);
+    });
+
     it('rejects mutations that refer to a deleted customer, an unknown call or a missing order', async () => {
       const clientId = randomUUID();
       const gone = await plantStoreCustomer(randomUUID(), 'Gone', 'Away');

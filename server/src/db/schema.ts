@@ -60,12 +60,17 @@ export const customerPhones = pgTable(
     customerId: uuid('customer_id')
       .notNull()
       .references(() => customers.id, { onDelete: 'cascade' }),
-    /** E.164, e.g. +442079460958: the only form lookups compare. */
+    /**
+     * E.164, e.g. +442079460958: the only form lookups compare. For a number kept unverified
+     * (`verified` false) its digits as typed, with no "+" (src-shared/domain/phone.ts, unverifiedPhoneKey).
+     */
     e164: text('e164').notNull(),
     /** As the source system or the CSR wrote it, kept for display and audit. */
     raw: text('raw').notNull(),
     kind: text('kind', { enum: PHONE_KINDS }).notNull().default('mobile'),
     isPrimary: boolean('is_primary').notNull().default(false),
+    /** False for a number the phone library could not read, kept as typed after the CSR confirmed it (issue 18). */
+    verified: boolean('verified').notNull().default(true),
   },
   (t) => [index('customer_phones_e164_idx').on(t.e164), index('customer_phones_customer_idx').on(t.customerId)],
 );

@@ -1,6 +1,6 @@
 /**
  * Settles a pushed batch of outbox entries, in mutation-id order, for one workstation cache
- * (README "Sync", SYNC-BRIEF PUSH):
+ * (README "Sync", "Push"):
  *
  * - id ≤ the client's last_mutation_id, and the write logged under that id (same name and
  *   workstation time) → `duplicate` (a retry after a lost response: nothing is done twice); a

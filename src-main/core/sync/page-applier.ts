@@ -4,7 +4,7 @@
  * which is stored in the same transaction as the page it came with, so a crash between pages
  * resumes exactly where the cache is.
  *
- * Rules (see .scratch/SYNC-BRIEF.md and src-shared/sync/tables.ts):
+ * Rules (see README "Sync" and src-shared/sync/tables.ts):
  * - One IMMEDIATE transaction per page, with foreign keys not enforced while it applies: pages
  *   carry each row's CURRENT state, so a row can arrive before the row it references (a call
  *   logged, its customer created later, the call then attached to that customer: the page covering
