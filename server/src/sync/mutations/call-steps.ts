@@ -14,6 +14,7 @@ import type { CallStatus } from '../../../../src-shared/contracts/calls';
 import { MUTATION_WORDS, type ParsedMutation } from '../../../../src-shared/sync/mutations';
 import { missingCaseError } from '../../../../src-shared/result';
 import { calls } from '../../db/schema';
+import { insertOnce } from './insert-once';
 import { requireCustomer } from './references';
 import { MutationRefused, type ApplyContext, type StoreTx } from './refusal';
 
@@ -34,10 +35,14 @@ export async function applyCallMutation({ tx }: ApplyContext, m: CallMutation): 
   if (m.name === 'call.start') {
     const a = m.args;
     if (a.customerId !== null) await requireCustomer(tx, a.customerId, words);
-    await tx
-      .insert(calls)
-      .values({ id: a.callId, customerId: a.customerId, fromE164: a.fromE164, source: a.source, agentId: a.agentId, status: 'active', startedAt: a.startedAt })
-      .onConflictDoNothing({ target: calls.id });
+    // An insert (issue 18, item 7): a call id the store has for another call refuses the start.
+    await insertOnce(
+      tx,
+      calls,
+      { id: a.callId, customerId: a.customerId, fromE164: a.fromE164, source: a.source, agentId: a.agentId, status: 'active', startedAt: a.startedAt },
+      ['fromE164', 'source', 'agentId', 'startedAt'],
+      `This ${words} was given an id that the central store already has for another call, so it was not recorded there; nothing needs re-entering.`,
+    );
     return;
   }
 

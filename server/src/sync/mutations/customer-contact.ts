@@ -15,6 +15,7 @@ import { contactFieldText, type ContactForText } from '../../../../src-shared/do
 import { changedContactFields, MUTATION_WORDS, type ContactChanges, type ParsedMutation } from '../../../../src-shared/sync/mutations';
 import { contactEdits, customerAddresses, customerEmails, customerPhones, customers } from '../../db/schema';
 import { v1CustomerContactIds } from './derived-ids';
+import { insertOnce, requireAllExisting } from './insert-once';
 import { requireLinkedCall } from './references';
 import { MutationRefused, type ApplyContext, type StoreTx } from './refusal';
 
@@ -27,20 +28,22 @@ export async function applyCustomerCreate({ tx, savedAt }: ApplyContext, m: Cust
   // v1 did not carry the number as typed; its E.164 form is the best "raw" there is.
   const raw = m.schemaVersion === 2 ? m.args.phoneRaw : a.phone;
   // The customer's times are the workstation's (the entry carries no other); nothing orders by them.
-  await tx
-    .insert(customers)
-    .values({ id: a.customerId, firstName: a.firstName, lastName: a.lastName, segment: 'new', createdAt: savedAt, updatedAt: savedAt })
-    .onConflictDoNothing({ target: customers.id });
-  await tx
-    .insert(customerPhones)
-    .values({ id: ids.phoneId, customerId: a.customerId, e164: a.phone, raw, kind: 'mobile', isPrimary: true })
-    .onConflictDoNothing({ target: customerPhones.id });
+  // Inserts only (issue 18, item 7): an id already taken by other content refuses the whole create.
+  const taken = `This ${MUTATION_WORDS[m.name]} was given an id that the central store already has for another record, so it was not saved there; enter the customer again if they are still needed.`;
+  const outcomes = [
+    await insertOnce(
+      tx,
+      customers,
+      { id: a.customerId, firstName: a.firstName, lastName: a.lastName, segment: 'new', createdAt: savedAt, updatedAt: savedAt },
+      ['createdAt'],
+      taken,
+    ),
+    await insertOnce(tx, customerPhones, { id: ids.phoneId, customerId: a.customerId, e164: a.phone, raw, kind: 'mobile', isPrimary: true }, ['customerId'], taken),
+  ];
   if (a.email !== null && ids.emailId !== null) {
-    await tx
-      .insert(customerEmails)
-      .values({ id: ids.emailId, customerId: a.customerId, email: a.email, isPrimary: true })
-      .onConflictDoNothing({ target: customerEmails.id });
+    outcomes.push(await insertOnce(tx, customerEmails, { id: ids.emailId, customerId: a.customerId, email: a.email, isPrimary: true }, ['customerId'], taken));
   }
+  requireAllExisting(outcomes, taken);
 }
 
 export async function applyUpdateContact({ tx, now }: ApplyContext, m: UpdateContact): Promise<void> {
@@ -67,10 +70,13 @@ export async function applyUpdateContact({ tx, now }: ApplyContext, m: UpdateCon
   const newValue = (field: ContactField, i: number): string | null =>
     m.schemaVersion === 2 ? (m.args.edits[i]?.newValue ?? null) : contactFieldText(field, after);
 
-  await tx
-    .insert(contactEdits)
-    .values(
-      fields.map((field, i) => ({
+  // Each edit row is new (issue 18, item 7): an edit id the store has for another edit refuses the change.
+  const taken = `This ${words} was given an id that the central store already has for another change, so it was not saved there; make the change again if it is still needed.`;
+  for (const [i, field] of fields.entries()) {
+    await insertOnce(
+      tx,
+      contactEdits,
+      {
         id: a.editIds[i]!,
         customerId: a.customerId,
         callId: a.callId,
@@ -79,9 +85,11 @@ export async function applyUpdateContact({ tx, now }: ApplyContext, m: UpdateCon
         oldValue: contactFieldText(field, before),
         newValue: newValue(field, i),
         at: a.at,
-      })),
-    )
-    .onConflictDoNothing({ target: contactEdits.id });
+      },
+      ['customerId', 'field', 'at'],
+      taken,
+    );
+  }
 
   await tx
     .update(customers)

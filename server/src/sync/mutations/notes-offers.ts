@@ -7,8 +7,13 @@ import { and, eq } from 'drizzle-orm';
 import { MUTATION_WORDS, type ParsedMutation } from '../../../../src-shared/sync/mutations';
 import { missingCaseError } from '../../../../src-shared/result';
 import { notes, offers } from '../../db/schema';
+import { insertOnce } from './insert-once';
 import { requireCustomer, requireLinkedCall, requireProduct } from './references';
 import { MutationRefused, type ApplyContext } from './refusal';
+
+/** Issue 18, item 7: a create under an id the store has for another record is refused. */
+const taken = (words: string, record: string) =>
+  `This ${words} was given an id that the central store already has for another ${record}, so it was not saved there; enter it again if it is still needed.`;
 
 type NoteOrOffer = Extract<ParsedMutation, { name: 'note.add' | 'offer.present' | 'offer.decide' }>;
 
@@ -19,10 +24,13 @@ export async function applyNoteOrOffer({ tx }: ApplyContext, m: NoteOrOffer): Pr
       const a = m.args;
       await requireCustomer(tx, a.customerId, words);
       await requireLinkedCall(tx, a.callId, words);
-      await tx
-        .insert(notes)
-        .values({ id: a.noteId, customerId: a.customerId, callId: a.callId, agentId: a.agentId, body: a.body, createdAt: a.createdAt })
-        .onConflictDoNothing({ target: notes.id });
+      await insertOnce(
+        tx,
+        notes,
+        { id: a.noteId, customerId: a.customerId, callId: a.callId, agentId: a.agentId, body: a.body, createdAt: a.createdAt },
+        ['customerId', 'callId', 'agentId', 'body', 'createdAt'],
+        taken(words, 'note'),
+      );
       return;
     }
     case 'offer.present': {
@@ -30,9 +38,10 @@ export async function applyNoteOrOffer({ tx }: ApplyContext, m: NoteOrOffer): Pr
       await requireCustomer(tx, a.customerId, words);
       await requireLinkedCall(tx, a.callId, words);
       await requireProduct(tx, a.productId, words);
-      await tx
-        .insert(offers)
-        .values({
+      await insertOnce(
+        tx,
+        offers,
+        {
           id: a.offerId,
           customerId: a.customerId,
           callId: a.callId,
@@ -43,8 +52,10 @@ export async function applyNoteOrOffer({ tx }: ApplyContext, m: NoteOrOffer): Pr
           outcome: 'presented',
           presentedAt: a.presentedAt,
           decidedAt: null,
-        })
-        .onConflictDoNothing({ target: offers.id });
+        },
+        ['customerId', 'callId', 'agentId', 'productId', 'kind', 'reason', 'presentedAt'],
+        taken(words, 'offer'),
+      );
       return;
     }
     case 'offer.decide': {

@@ -1,0 +1,270 @@
+/**
+ * What a pushed entry may not do to records that are not its own (issue 18, items 6, 7, 8 and 13),
+ * on both backends, PGlite and the real PostgreSQL at 127.0.0.1:5432 (tests/helpers/server-db.ts):
+ * creates are inserts, times are bounded by the store's clock, calls and offers are stepped by
+ * their own agent only, and a settled mutation id is compared by content also inside the push
+ * transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sql, type SQL } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../../server/src/app';
+import { createUser } from '../../server/src/auth/users';
+import type { Store } from '../../server/src/db/connect';
+import { customerPhones, customers, products } from '../../server/src/db/schema';
+import { pushResponse, type MutationName, type PushedMutation, type PushOutcome, type PushResponse } from '../../src-shared/contracts/sync-protocol';
+import type { MutationArgs } from '../../src-shared/sync/mutations';
+import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
+import { WorkstationTokens, type Credentials } from '../helpers/store-auth';
+
+const postgresSkip = await postgresSkipReason();
+
+const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
+const T0 = Date.UTC(2026, 2, 10, 9, 0, 0);
+
+type Entry = Omit<PushedMutation, 'id'>;
+
+const entry = (name: MutationName, args: unknown, createdAt = T0): Entry => ({ name, args, schemaVersion: 2, createdAt });
+
+function suite(backend: StoreBackend, skipReason: string | undefined) {
+  describe(`push integrity on ${backend.name}`, () => {
+    let location: StoreLocation;
+    let store: Store;
+    let app: FastifyInstance;
+    let now = T0;
+    // Each user pushes from a workstation of their own, under the user name they sign in with.
+    const carl: Credentials = { username: 'carl', password: 'battery staple' };
+    const dana: Credentials = { username: 'dana', password: 'correct horse' };
+    const sue: Credentials = { username: 'sue', password: 'supervises calls' };
+    const tokens = new WorkstationTokens(() => app);
+    /** Next mutation id per workstation. */
+    const nextIds = new Map<string, number>();
+    const desks = new Map<string, string>();
+    const zoe = { id: randomUUID(), phoneId: randomUUID() };
+    const productId = randomUUID();
+
+    beforeAll(async () => {
+      if (skipReason) return;
+      location = await backend.freshLocation();
+      store = await location.open();
+      app = buildServer({ store, logger: false, clock: () => now });
+      await app.ready();
+      await createUser(store.db, { username: 'carl', displayName: 'Carl CSR', role: 'csr', password: carl.password }, FAST_SCRYPT);
+      await createUser(store.db, { username: 'dana', displayName: 'Dana CSR', role: 'csr', password: dana.password }, FAST_SCRYPT);
+      await createUser(store.db, { username: 'sue', displayName: 'Sue Supervisor', role: 'supervisor', password: sue.password }, FAST_SCRYPT);
+      await store.db.insert(products).values({ id: productId, sku: 'TR-2041-BLK', name: 'Trail Runner 2', brand: 'Acme', category: 'shoes', priceCents: 8999 });
+      await store.db.insert(customers).values({ id: zoe.id, firstName: 'Zoë', lastName: 'Ångström', createdAt: T0 - 1000, updatedAt: T0 - 1000 });
+      await store.db.insert(customerPhones).values({ id: zoe.phoneId, customerId: zoe.id, e164: '+442079460958', raw: '020 7946 0958', kind: 'mobile', isPrimary: true });
+    });
+
+    afterAll(async () => {
+      await app?.close();
+      await store?.close();
+      await location?.dispose();
+    });
+
+    beforeEach((ctx) => {
+      if (skipReason) ctx.skip(skipReason);
+      now = T0;
+    });
+
+    const deskOf = (who: Credentials) => {
+      let desk = desks.get(who.username);
+      if (!desk) desks.set(who.username, (desk = randomUUID()));
+      return desk;
+    };
+
+    /** Pushes `entries` from `who`'s own workstation under its next mutation ids; must answer 200. */
+    async function push(who: Credentials, ...entries: Entry[]): Promise<PushOutcome[]> {
+      const clientId = deskOf(who);
+      const first = nextIds.get(clientId) ?? 1;
+      const mutations = entries.map((e, i) => ({ ...e, id: first + i }));
+      nextIds.set(clientId, first + entries.length);
+      const res = await app.inject({
+        method: 'POST',
+        url: '/sync/push',
+        headers: { authorization: `Bearer ${await tokens.for(who, clientId)}` },
+        payload: { clientId, mutations },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return (pushResponse.parse(res.json().value) as PushResponse).results;
+    }
+
+    const rows = <T,>(query: SQL) => queryRows<T>(store, query);
+    const count = async (query: SQL) => Number((await rows<{ n: string | number }>(query))[0]?.n);
+    const statusOf = (o: PushOutcome[]) => o.map((r) => (r.status === 'rejected' ? `rejected:${r.code}` : r.status));
+
+    const createArgs = (over: Partial<MutationArgs<'customer.create'>> = {}): MutationArgs<'customer.create'> => ({
+      customerId: randomUUID(),
+      firstName: 'Ines',
+      lastName: 'Ibáñez',
+      phone: '+447700900456',
+      email: null,
+      phoneId: randomUUID(),
+      emailId: null,
+      phoneRaw: '07700 900456',
+      ...over,
+    });
+    const complaintArgs = (over: Partial<MutationArgs<'complaint.log'>> = {}): MutationArgs<'complaint.log'> => ({
+      complaintId: randomUUID(),
+      eventId: randomUUID(),
+      customerId: zoe.id,
+      callId: null,
+      orderId: null,
+      orderLineId: null,
+      categoryCode: 'damaged',
+      severity: 'high',
+      description: 'The sole came off after a week.',
+      desiredResolution: null,
+      followUpOn: null,
+      openedAt: T0,
+      agentId: 'carl',
+      status: 'open',
+      ...over,
+    });
+    const noteArgs = (over: Partial<MutationArgs<'note.add'>> = {}): MutationArgs<'note.add'> => ({
+      noteId: randomUUID(),
+      customerId: zoe.id,
+      callId: null,
+      agentId: 'carl',
+      body: 'Asked about delivery.',
+      createdAt: T0,
+      ...over,
+    });
+    const callArgs = (agentId: string, over: Partial<MutationArgs<'call.start'>> = {}): MutationArgs<'call.start'> => ({
+      callId: randomUUID(),
+      customerId: zoe.id,
+      fromE164: '+442079460958',
+      source: 'screen_pop',
+      agentId,
+      startedAt: T0,
+      ...over,
+    });
+    const offerArgs = (agentId: string, over: Partial<MutationArgs<'offer.present'>> = {}): MutationArgs<'offer.present'> => ({
+      offerId: randomUUID(),
+      customerId: zoe.id,
+      callId: null,
+      productId,
+      kind: 'accessory',
+      reason: 'Goes with the shoes she bought.',
+      agentId,
+      presentedAt: T0,
+      ...over,
+    });
+
+    describe('creates are inserts (item 7)', () => {
+      it('customer.create naming an existing customer’s id is refused and adds no phone to them', async () => {
+        const phonesBefore = await rows(sql`select id, e164 from customer_phones where customer_id = ${zoe.id} order by id`);
+        const hijack = createArgs({ customerId: zoe.id, phone: '+15550104477', phoneRaw: '+1 555 010 4477' });
+        expect(statusOf(await push(carl, entry('customer.create', hijack)))).toEqual(['rejected:conflict']);
+        expect(await rows(sql`select id, e164 from customer_phones where customer_id = ${zoe.id} order by id`)).toEqual(phonesBefore);
+        expect(await count(sql`select count(*) as n from customer_phones where id = ${hijack.phoneId}`)).toBe(0);
+        // Even with the customer's own creation time: the new phone still makes it another write.
+        const sameTime = { ...entry('customer.create', hijack), createdAt: T0 - 1000 };
+        expect(statusOf(await push(carl, sameTime))).toEqual(['rejected:conflict']);
+        expect(await rows(sql`select id, e164 from customer_phones where customer_id = ${zoe.id} order by id`)).toEqual(phonesBefore);
+      });
+
+      it('customer.create naming another customer’s phone id is refused: the phone stays theirs', async () => {
+        const taken = createArgs({ phoneId: zoe.phoneId });
+        expect(statusOf(await push(carl, entry('customer.create', taken)))).toEqual(['rejected:conflict']);
+        expect(await count(sql`select count(*) as n from customers where id = ${taken.customerId}`)).toBe(0);
+        expect(await rows(sql`select customer_id, e164 from customer_phones where id = ${zoe.phoneId}`)).toEqual([{ customer_id: zoe.id, e164: '+442079460958' }]);
+      });
+
+      it('the same create delivered again under a new mutation id changes nothing and is not refused', async () => {
+        const args = createArgs({ email: 'ines@example.com', emailId: randomUUID() });
+        expect(statusOf(await push(carl, entry('customer.create', args)))).toEqual(['applied']);
+        expect(statusOf(await push(carl, entry('customer.create', args)))).toEqual(['applied']);
+        expect(await count(sql`select count(*) as n from customer_phones where customer_id = ${args.customerId}`)).toBe(1);
+        expect(await count(sql`select count(*) as n from customer_emails where customer_id = ${args.customerId}`)).toBe(1);
+        // The same customer with another email (a new email id) is another write.
+        expect(statusOf(await push(carl, entry('customer.create', { ...args, emailId: randomUUID() })))).toEqual(['rejected:conflict']);
+        expect(await count(sql`select count(*) as n from customer_emails where customer_id = ${args.customerId}`)).toBe(1);
+      });
+
+      it('complaint.log with an existing complaint’s id is refused and attaches no "opened" event to it', async () => {
+        const first = complaintArgs();
+        expect(statusOf(await push(carl, entry('complaint.log', first)))).toEqual(['applied']);
+        const other = complaintArgs({ complaintId: first.complaintId, description: 'Something else entirely.' });
+        expect(statusOf(await push(carl, entry('complaint.log', other)))).toEqual(['rejected:conflict']);
+        // Same complaint, new event id: also another write.
+        expect(statusOf(await push(carl, entry('complaint.log', { ...first, eventId: randomUUID() })))).toEqual(['rejected:conflict']);
+        expect(await rows(sql`select id, kind from complaint_events where complaint_id = ${first.complaintId}`)).toEqual([{ id: first.eventId, kind: 'opened' }]);
+        expect(await rows(sql`select description from complaints where id = ${first.complaintId}`)).toEqual([{ description: first.description }]);
+        // Delivered again as it was: nothing new, not refused.
+        expect(statusOf(await push(carl, entry('complaint.log', first)))).toEqual(['applied']);
+        expect(await count(sql`select count(*) as n from complaint_events where complaint_id = ${first.complaintId}`)).toBe(1);
+      });
+
+      it('a status change or follow-up whose event id is another complaint’s event is refused and changes nothing', async () => {
+        const a = complaintArgs();
+        const b = complaintArgs();
+        expect(statusOf(await push(carl, entry('complaint.log', a), entry('complaint.log', b)))).toEqual(['applied', 'applied']);
+        const transition: MutationArgs<'complaint.transition'> = {
+          complaintId: b.complaintId,
+          eventId: a.eventId,
+          from: 'open',
+          to: 'in_progress',
+          resolution: null,
+          note: null,
+          callId: null,
+          agentId: 'carl',
+          at: T0 + 1000,
+        };
+        const followUp: MutationArgs<'complaint.set_follow_up'> = {
+          complaintId: b.complaintId,
+          eventId: a.eventId,
+          followUpOn: '2026-03-20',
+          previous: null,
+          callId: null,
+          agentId: 'carl',
+          at: T0 + 2000,
+        };
+        expect(statusOf(await push(carl, entry('complaint.transition', transition), entry('complaint.set_follow_up', followUp)))).toEqual(['rejected:conflict', 'rejected:conflict']);
+        expect(await rows(sql`select status, follow_up_on from complaints where id = ${b.complaintId}`)).toEqual([{ status: 'open', follow_up_on: null }]);
+        expect(await rows(sql`select complaint_id, kind from complaint_events where id = ${a.eventId}`)).toEqual([{ complaint_id: a.complaintId, kind: 'opened' }]);
+      });
+
+      it('note.add, call.start and offer.present under an existing id with other content are refused', async () => {
+        const note = noteArgs();
+        const call = callArgs('carl');
+        const offer = offerArgs('carl');
+        expect(statusOf(await push(carl, entry('note.add', note), entry('call.start', call), entry('offer.present', offer)))).toEqual(['applied', 'applied', 'applied']);
+        const answers = await push(
+          carl,
+          entry('note.add', { ...note, body: 'Rewritten.' }),
+          entry('call.start', { ...call, startedAt: T0 + 5000 }),
+          entry('offer.present', { ...offer, reason: 'Another reason.' }),
+        );
+        expect(statusOf(answers)).toEqual(['rejected:conflict', 'rejected:conflict', 'rejected:conflict']);
+        expect(await rows(sql`select body from notes where id = ${note.noteId}`)).toEqual([{ body: note.body }]);
+        expect(await rows(sql`select reason from offers where id = ${offer.offerId}`)).toEqual([{ reason: offer.reason }]);
+        expect(Number((await rows<{ started_at: string }>(sql`select started_at from calls where id = ${call.callId}`))[0]?.started_at)).toBe(T0);
+        // The same three again, as they were: applied, nothing doubled.
+        expect(statusOf(await push(carl, entry('note.add', note), entry('call.start', call), entry('offer.present', offer)))).toEqual(['applied', 'applied', 'applied']);
+      });
+
+      it('a contact change whose edit id is another edit’s is refused and changes nothing', async () => {
+        const first = randomUUID();
+        const change = (editId: string, lastName: string): MutationArgs<'customer.update_contact'> => ({
+          customerId: zoe.id,
+          callId: null,
+          agentId: 'carl',
+          at: T0 + 3000,
+          editIds: [editId],
+          edits: [{ id: editId, field: 'last_name', newValue: lastName }],
+          changes: { lastName },
+        });
+        expect(statusOf(await push(carl, entry('customer.update_contact', change(first, 'Angstrom'))))).toEqual(['applied']);
+        const reused = { ...change(first, 'Hijacked'), edits: [{ id: first, field: 'first_name' as const, newValue: 'Hijacked' }], changes: { firstName: 'Hijacked' } };
+        expect(statusOf(await push(carl, entry('customer.update_contact', reused)))).toEqual(['rejected:conflict']);
+        expect(await rows(sql`select first_name, last_name from customers where id = ${zoe.id}`)).toEqual([{ first_name: 'Zoë', last_name: 'Angstrom' }]);
+      });
+    });
+  });
+}
+
+suite(pgliteBackend, undefined);
+suite(postgresBackend, postgresSkip);
