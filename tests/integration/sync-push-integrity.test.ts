@@ -263,6 +263,38 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         expect(await rows(sql`select first_name, last_name from customers where id = ${zoe.id}`)).toEqual([{ first_name: 'Zoë', last_name: 'Angstrom' }]);
       });
     });
+
+    describe('calls and offers are stepped by their own agent (item 8)', () => {
+      it('another CSR’s hold, end, wrap-up, change of caller and offer answer are refused; the call and offer are unchanged', async () => {
+        const call = callArgs('carl');
+        const offer = offerArgs('carl', { callId: call.callId });
+        expect(statusOf(await push(carl, entry('call.start', call), entry('offer.present', offer)))).toEqual(['applied', 'applied']);
+        const other = randomUUID();
+        await store.db.insert(customers).values({ id: other, firstName: 'Otto', lastName: 'Other', createdAt: T0, updatedAt: T0 });
+        const byDana = await push(
+          dana,
+          entry('call.hold', { callId: call.callId, agentId: 'dana', at: T0 + 1000 }),
+          entry('call.attach_customer', { callId: call.callId, customerId: other, previousCustomerId: zoe.id, agentId: 'dana', at: T0 + 1500 }),
+          entry('call.end', { callId: call.callId, agentId: 'dana', at: T0 + 2000, talkMs: 2000, holdMs: 0 }),
+          entry('call.wrap_up', { callId: call.callId, agentId: 'dana', at: T0 + 3000, dispositionCode: 'resolved', notes: null, talkMs: 2000, holdMs: 0, wrapUpMs: 1000 }),
+          entry('offer.decide', { offerId: offer.offerId, outcome: 'accepted', agentId: 'dana', decidedAt: T0 + 2500 }),
+        );
+        expect(statusOf(byDana)).toEqual(Array.from({ length: 5 }, () => 'rejected:forbidden'));
+        expect(await rows(sql`select status, customer_id, hold_started_at from calls where id = ${call.callId}`)).toEqual([{ status: 'active', customer_id: zoe.id, hold_started_at: null }]);
+        expect(await rows(sql`select outcome from offers where id = ${offer.offerId}`)).toEqual([{ outcome: 'presented' }]);
+
+        // Their own agent may; so may a supervisor (call.others).
+        expect(statusOf(await push(carl, entry('call.hold', { callId: call.callId, agentId: 'carl', at: T0 + 1000 })))).toEqual(['applied']);
+        const bySue = await push(
+          sue,
+          entry('call.end', { callId: call.callId, agentId: 'sue', at: T0 + 2000, talkMs: 1000, holdMs: 1000 }),
+          entry('offer.decide', { offerId: offer.offerId, outcome: 'declined', agentId: 'sue', decidedAt: T0 + 2500 }),
+        );
+        expect(statusOf(bySue)).toEqual(['applied', 'applied']);
+        expect(await rows(sql`select status from calls where id = ${call.callId}`)).toEqual([{ status: 'wrap_up' }]);
+        expect(await rows(sql`select outcome from offers where id = ${offer.offerId}`)).toEqual([{ outcome: 'declined' }]);
+      });
+    });
   });
 }
 

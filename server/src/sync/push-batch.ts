@@ -209,7 +209,7 @@ async function settleOne(settings: PushSettings, batch: PushBatch, m: PushedMuta
     return await settings.db.transaction(async (tx): Promise<Settled> => {
       const last = await lockClient(tx, batch.clientId);
       if (m.id !== last + 1) return m.id <= last ? { status: 'duplicate', last } : { status: 'gap', last };
-      await applyMutation({ tx, now, savedAt: m.createdAt }, parsed.value);
+      await applyMutation({ tx, now, savedAt: m.createdAt, authorRole: author.role }, parsed.value);
       await auditApplied(tx, batch, parsed.value, m.id, author, now);
       await settle(tx, batch, m, author.id, now, { outcome: 'applied' });
       return { status: 'applied' };

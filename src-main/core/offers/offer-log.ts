@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { CacheDb } from '../db/open';
 import { Outbox } from '../outbox/outbox';
 import { AppError } from '../../../src-shared/result';
+import { mayStep, type StepAgent } from '../../../src-shared/auth/permissions';
 import { upsellConversion } from '../../../src-shared/domain/metrics';
 import type {
   OfferDecision,
@@ -95,10 +96,15 @@ export class OfferLog {
     return run.immediate();
   }
 
-  decide(offerId: string, outcome: OfferDecision, agentId: string, now: number): OfferRecord {
+  decide(offerId: string, outcome: OfferDecision, agent: StepAgent, now: number): OfferRecord {
+    const { agentId } = agent;
     const run = this.db.$client.transaction((): OfferRecord => {
       const offer = this.repo.offer(offerId);
       if (!offer) throw new AppError('not_found', 'There is no such offer on this workstation.', 'offerId');
+      // The answer is recorded by the agent who presented the offer, unless their role may (issue 18, item 8).
+      if (!mayStep(offer.agentId, agent)) {
+        throw new AppError('forbidden', `This offer was presented by ${offer.agentId}; only they (or a supervisor) can record the answer.`, 'offerId');
+      }
       if (offer.outcome !== 'presented') {
         const when = offer.decidedAt === null ? '' : ` on ${clock.format(offer.decidedAt)} UTC`;
         throw new AppError('conflict', `This offer was already marked ${offer.outcome}${when}; a recorded answer cannot be changed.`, 'offerId');

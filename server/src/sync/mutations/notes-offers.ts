@@ -5,6 +5,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { MUTATION_WORDS, type ParsedMutation } from '../../../../src-shared/sync/mutations';
+import { mayStep } from '../../../../src-shared/auth/permissions';
 import { missingCaseError } from '../../../../src-shared/result';
 import { notes, offers } from '../../db/schema';
 import { insertOnce } from './insert-once';
@@ -17,7 +18,7 @@ const taken = (words: string, record: string) =>
 
 type NoteOrOffer = Extract<ParsedMutation, { name: 'note.add' | 'offer.present' | 'offer.decide' }>;
 
-export async function applyNoteOrOffer({ tx }: ApplyContext, m: NoteOrOffer): Promise<void> {
+export async function applyNoteOrOffer({ tx, authorRole }: ApplyContext, m: NoteOrOffer): Promise<void> {
   const words = MUTATION_WORDS[m.name];
   switch (m.name) {
     case 'note.add': {
@@ -60,11 +61,18 @@ export async function applyNoteOrOffer({ tx }: ApplyContext, m: NoteOrOffer): Pr
     }
     case 'offer.decide': {
       const a = m.args;
-      const [offer] = await tx.select({ outcome: offers.outcome }).from(offers).where(eq(offers.id, a.offerId)).for('no key update');
+      const [offer] = await tx.select({ outcome: offers.outcome, agentId: offers.agentId }).from(offers).where(eq(offers.id, a.offerId)).for('no key update');
       if (!offer) {
         throw new MutationRefused(
           'not_found',
           'This offer is not in the central store (it was refused earlier or removed), so the customer’s answer was not recorded there; nothing needs re-entering.',
+        );
+      }
+      // The answer is recorded by the agent who presented the offer, unless the author's role may (issue 18, item 8).
+      if (!mayStep(offer.agentId, { agentId: a.agentId, role: authorRole })) {
+        throw new MutationRefused(
+          'forbidden',
+          `This offer was presented by ${offer.agentId}, and only they (or a supervisor) can record the answer, so it was not recorded on the central store.`,
         );
       }
       await tx
