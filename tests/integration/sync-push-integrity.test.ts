@@ -295,6 +295,86 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         expect(await rows(sql`select outcome from offers where id = ${offer.offerId}`)).toEqual([{ outcome: 'declined' }]);
       });
     });
+
+    describe('a settled id inside the push transaction (item 13)', () => {
+      /** One push of exactly these entries (ids as given) from `clientId`. */
+      async function pushRaw(who: Credentials, clientId: string, mutations: PushedMutation[]): Promise<PushResponse> {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/sync/push',
+          headers: { authorization: `Bearer ${await tokens.for(who, clientId)}` },
+          payload: { clientId, mutations },
+        });
+        expect(res.statusCode, res.body).toBe(200);
+        return pushResponse.parse(res.json().value);
+      }
+      const noteEntry = (id: number, body: string): PushedMutation => ({ ...entry('note.add', noteArgs({ body })), id });
+      const noteIdOf = (m: PushedMutation) => (m.args as { noteId: string }).noteId;
+
+      it('two pushes racing with different entries under one id: one is applied, the other told id_reused, never a silent duplicate', async () => {
+        const clientId = randomUUID();
+        for (let id = 1; id <= 8; id++) {
+          const a = noteEntry(id, `Race ${id}, first workstation copy.`);
+          const b = noteEntry(id, `Race ${id}, second workstation copy.`);
+          const answers = await Promise.all([pushRaw(carl, clientId, [a]), pushRaw(carl, clientId, [b])]);
+          expect(answers.map((r) => r.results[0]?.status).sort(), `id ${id}`).toEqual(['applied', 'id_reused']);
+          const kept = answers[0]!.results[0]?.status === 'applied' ? a : b;
+          const lost = kept === a ? b : a;
+          expect(await count(sql`select count(*) as n from notes where id = ${noteIdOf(kept)}`)).toBe(1);
+          expect(await count(sql`select count(*) as n from notes where id = ${noteIdOf(lost)}`)).toBe(0);
+        }
+        // The same entry racing itself is still a duplicate.
+        const same = noteEntry(9, 'Sent twice at once.');
+        const twice = await Promise.all([pushRaw(carl, clientId, [same]), pushRaw(carl, clientId, [same])]);
+        expect(twice.map((r) => r.results[0]?.status).sort()).toEqual(['applied', 'duplicate']);
+      });
+
+      it.runIf(backend.name === 'postgres')('PostgreSQL: a push that waited on the client lock compares the entry settled meanwhile (id_reused, then duplicate)', async () => {
+        const clientId = randomUUID();
+        expect((await pushRaw(carl, clientId, [noteEntry(1, 'First.')])).results[0]?.status).toBe('applied');
+        const a = noteEntry(2, 'Written on the restored copy.');
+        const b = noteEntry(2, 'Written on the original.');
+        // Hold the clients row from another connection: both pushes pass the early check (id 2 is
+        // next) and then queue on the lock inside their transactions.
+        const other = await location.open();
+        let release!: () => void;
+        const released = new Promise<void>((resolve) => (release = resolve));
+        let locked!: () => void;
+        const isLocked = new Promise<void>((resolve) => (locked = resolve));
+        const holder = other.db.transaction(async (tx) => {
+          await tx.execute(sql`select 1 from clients where client_id = ${clientId} for update`);
+          locked();
+          await released;
+        });
+        try {
+          await isLocked;
+          const first = pushRaw(carl, clientId, [a]);
+          const second = pushRaw(carl, clientId, [b]);
+          const third = pushRaw(carl, clientId, [a]);
+          // Let them all reach the lock, then let go.
+          for (let i = 0; i < 50; i++) {
+            const waiting = await rows<{ n: string | number }>(sql`select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`);
+            if (Number(waiting[0]?.n) >= 3) break;
+            await new Promise((r) => setTimeout(r, 20));
+          }
+          release();
+          await holder;
+          const statuses = (await Promise.all([first, second, third])).map((r) => r.results[0]?.status);
+          // Whichever got the lock first applied; the other content is id_reused, the same content a duplicate.
+          if (statuses[0] === 'applied' || statuses[2] === 'applied') {
+            expect(statuses[1]).toBe('id_reused');
+            expect([statuses[0], statuses[2]].sort()).toEqual(['applied', 'duplicate']);
+          } else {
+            expect(statuses).toEqual(['id_reused', 'applied', 'id_reused']);
+          }
+          expect(await count(sql`select count(*) as n from notes where id in (${noteIdOf(a)}, ${noteIdOf(b)})`)).toBe(1);
+        } finally {
+          release();
+          await holder.catch(() => undefined);
+          await other.close();
+        }
+      });
+    });
   });
 }
 
