@@ -264,6 +264,47 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       });
     });
 
+    describe('times from a workstation are bounded by the store’s clock (item 6)', () => {
+      const HOUR = 3_600_000;
+
+      it('note.add created at 9000000000000000 is refused for its data and stored nowhere; the queue goes on', async () => {
+        const far = noteArgs({ createdAt: 9_000_000_000_000_000 });
+        const after = noteArgs();
+        expect(statusOf(await push(carl, entry('note.add', far), entry('note.add', after)))).toEqual(['rejected:invalid_input', 'applied']);
+        expect(await count(sql`select count(*) as n from notes where id = ${far.noteId}`)).toBe(0);
+        expect(await count(sql`select count(*) as n from notes where created_at > ${T0 + 365 * 24 * HOUR}`)).toBe(0);
+      });
+
+      it('a time more than a day ahead of the store, in any time field or the entry’s own, is refused; within a day it is kept', async () => {
+        now = T0;
+        const call = callArgs('carl', { startedAt: T0 + 2 * HOUR });
+        const answers = await push(
+          carl,
+          entry('note.add', noteArgs({ createdAt: T0 + 25 * HOUR })),
+          entry('note.add', noteArgs(), T0 + 25 * HOUR),
+          entry('complaint.log', complaintArgs({ openedAt: T0 + 48 * HOUR })),
+          entry('offer.present', offerArgs('carl', { presentedAt: T0 + 30 * 24 * HOUR })),
+          entry('call.start', call),
+          entry('call.hold', { callId: call.callId, agentId: 'carl', at: T0 + 100 * 24 * HOUR }),
+          entry('call.end', { callId: call.callId, agentId: 'carl', at: T0 + 3 * HOUR, talkMs: 9_000_000_000_000, holdMs: 0 }),
+          entry('note.add', noteArgs({ createdAt: T0 + 23 * HOUR }), T0 + 23 * HOUR),
+        );
+        expect(statusOf(answers)).toEqual([
+          'rejected:invalid_input',
+          'rejected:invalid_input',
+          'rejected:invalid_input',
+          'rejected:invalid_input',
+          'applied',
+          'rejected:invalid_input',
+          'rejected:invalid_input',
+          'applied',
+        ]);
+        const refusal = answers[0]!;
+        expect(refusal.status === 'rejected' && refusal.message).toMatch(/25 hours ahead of the central store's clock.*check this workstation's date and time/);
+        expect(await rows(sql`select status, hold_started_at, talk_ms::int as talk_ms from calls where id = ${call.callId}`)).toEqual([{ status: 'active', hold_started_at: null, talk_ms: 0 }]);
+      });
+    });
+
     describe('calls and offers are stepped by their own agent (item 8)', () => {
       it('another CSR’s hold, end, wrap-up, change of caller and offer answer are refused; the call and offer are unchanged', async () => {
         const call = callArgs('carl');

@@ -37,6 +37,7 @@ import { recordAudit } from '../audit/audit';
 import type { KnownWorkstation } from '../auth/workstations';
 import type { StoreDb } from '../db/connect';
 import { clients, mutationLog, users } from '../db/schema';
+import { refuseTimesAhead } from './entry-times';
 import { applyMutation } from './mutations/apply';
 import { MutationRefused, type StoreTx } from './mutations/refusal';
 
@@ -236,6 +237,8 @@ async function settleOne(settings: PushSettings, batch: PushBatch, m: PushedMuta
   if (!allowed.ok) return reject(settings, batch, m, known, allowed.refusal);
   const { author } = allowed;
   const now = settings.clock();
+  const timesAhead = refuseTimesAhead(m, parsed.value, now);
+  if (timesAhead) return reject(settings, batch, m, author, timesAhead);
   try {
     return await settings.db.transaction(async (tx): Promise<Settled> => {
       const last = await lockClient(tx, batch.clientId);

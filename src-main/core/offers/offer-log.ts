@@ -23,6 +23,7 @@ import type {
 import type { OFFER_KINDS } from '../db/schema';
 import type { SuggestionKind } from '../../../src-shared/contracts/suggestions';
 import { OfferReadRepository, OfferWriteRepository, type OfferRow } from './offer-repository';
+import { isoTime } from '../../../src-shared/domain/time';
 
 // The contract's kinds and the offers table's kind enum (schema.ts) must be the same list: this fails to compile otherwise.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -39,8 +40,8 @@ function record(row: OfferRow): OfferRecord {
     reason: row.reason,
     outcome: row.outcome,
     agentId: row.agentId,
-    presentedAt: new Date(row.presentedAt).toISOString(),
-    decidedAt: row.decidedAt === null ? null : new Date(row.decidedAt).toISOString(),
+    presentedAt: isoTime(row.presentedAt),
+    decidedAt: row.decidedAt === null ? null : isoTime(row.decidedAt),
   };
 }
 
