@@ -262,6 +262,28 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         expect(statusOf(await push(carl, entry('customer.update_contact', reused)))).toEqual(['rejected:conflict']);
         expect(await rows(sql`select first_name, last_name from customers where id = ${zoe.id}`)).toEqual([{ first_name: 'Zoë', last_name: 'Angstrom' }]);
       });
+
+      it('a contact change listing another customer’s phone id is refused; both customers keep their phones', async () => {
+        const otto = randomUUID();
+        const ottoPhone = randomUUID();
+        await store.db.insert(customers).values({ id: otto, firstName: 'Otto', lastName: 'Other', createdAt: T0, updatedAt: T0 });
+        await store.db.insert(customerPhones).values({ id: ottoPhone, customerId: otto, e164: '+15550100001', raw: '555 0100001', kind: 'home', isPrimary: true });
+        const phones = [{ id: ottoPhone, e164: '+442079460958', raw: '020 7946 0958', kind: 'mobile' as const, isPrimary: true }];
+        const editId = randomUUID();
+        const change: MutationArgs<'customer.update_contact'> = {
+          customerId: zoe.id,
+          callId: null,
+          agentId: 'carl',
+          at: T0 + 4000,
+          editIds: [editId],
+          edits: [{ id: editId, field: 'phones', newValue: '+442079460958 (mobile)' }],
+          changes: { phones },
+        };
+        const zoePhones = await rows(sql`select id, e164 from customer_phones where customer_id = ${zoe.id} order by id`);
+        expect(statusOf(await push(carl, entry('customer.update_contact', change)))).toEqual(['rejected:conflict']);
+        expect(await rows(sql`select id, e164 from customer_phones where customer_id = ${zoe.id} order by id`)).toEqual(zoePhones);
+        expect(await rows(sql`select customer_id, e164 from customer_phones where id = ${ottoPhone}`)).toEqual([{ customer_id: otto, e164: '+15550100001' }]);
+      });
     });
 
     describe('times from a workstation are bounded by the store’s clock (item 6)', () => {

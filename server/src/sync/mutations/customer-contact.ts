@@ -105,6 +105,16 @@ export async function applyUpdateContact({ tx, now }: ApplyContext, m: UpdateCon
   if (c.primaryAddress !== undefined) await replacePrimaryAddress(tx, a.customerId, c.primaryAddress);
 }
 
+/**
+ * A list naming a row id that another customer's row has: the change would neither take that row
+ * nor hold the CSR's entry, so it is refused whole (issue 18, item 7).
+ */
+const othersRow = (what: string) =>
+  new MutationRefused(
+    'conflict',
+    `This contact change names a ${what} that the central store has on another customer's record, so it was not saved there; make the change again if it is still needed.`,
+  );
+
 type StoredPhones = NonNullable<ContactChanges['phones']>;
 type StoredEmails = NonNullable<ContactChanges['emails']>;
 type StoredAddress = NonNullable<ContactChanges['primaryAddress']>;
@@ -160,11 +170,13 @@ async function replacePhones(tx: StoreTx, customerId: string, phones: StoredPhon
     .where(and(eq(customerPhones.customerId, customerId), keep.length ? notInArray(customerPhones.id, keep) : undefined));
   for (const p of phones) {
     const values = { e164: p.e164, raw: p.raw, kind: p.kind, isPrimary: p.isPrimary };
-    await tx
+    const written = await tx
       .insert(customerPhones)
       .values({ id: p.id, customerId, ...values })
       // An id of another customer's row is left alone: a list only ever speaks for its own customer.
-      .onConflictDoUpdate({ target: customerPhones.id, set: values, setWhere: eq(customerPhones.customerId, customerId) });
+      .onConflictDoUpdate({ target: customerPhones.id, set: values, setWhere: eq(customerPhones.customerId, customerId) })
+      .returning({ id: customerPhones.id });
+    if (written.length === 0) throw othersRow('phone');
   }
 }
 
@@ -175,10 +187,12 @@ async function replaceEmails(tx: StoreTx, customerId: string, emails: StoredEmai
     .where(and(eq(customerEmails.customerId, customerId), keep.length ? notInArray(customerEmails.id, keep) : undefined));
   for (const e of emails) {
     const values = { email: e.email, isPrimary: e.isPrimary };
-    await tx
+    const written = await tx
       .insert(customerEmails)
       .values({ id: e.id, customerId, ...values })
-      .onConflictDoUpdate({ target: customerEmails.id, set: values, setWhere: eq(customerEmails.customerId, customerId) });
+      .onConflictDoUpdate({ target: customerEmails.id, set: values, setWhere: eq(customerEmails.customerId, customerId) })
+      .returning({ id: customerEmails.id });
+    if (written.length === 0) throw othersRow('email');
   }
 }
 
@@ -192,9 +206,11 @@ async function replacePrimaryAddress(tx: StoreTx, customerId: string, address: S
   const { id, ...fields } = address;
   await tx.delete(customerAddresses).where(and(primaries, ne(customerAddresses.id, id)));
   const values = { ...fields, isPrimary: true };
-  await tx
+  const written = await tx
     .insert(customerAddresses)
     .values({ id, customerId, ...values })
-    .onConflictDoUpdate({ target: customerAddresses.id, set: values, setWhere: eq(customerAddresses.customerId, customerId) });
+    .onConflictDoUpdate({ target: customerAddresses.id, set: values, setWhere: eq(customerAddresses.customerId, customerId) })
+    .returning({ id: customerAddresses.id });
+  if (written.length === 0) throw othersRow('address');
 }
 
