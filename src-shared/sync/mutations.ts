@@ -32,6 +32,7 @@ import { OFFER_DECISIONS, SUGGESTION_KINDS, SUGGESTION_LIMITS } from '../contrac
 import { MUTATION_NAMES, MUTATION_SCHEMA_VERSIONS, type MutationName } from '../contracts/sync-protocol';
 import { fail, missingCaseError, ok, type Result } from '../result';
 import { rowKey, type SyncTableName } from './tables';
+import { MAX_DURATION_MS, MAX_INSTANT_MS } from '../domain/time';
 
 export type MutationSchemaVersion = 1 | 2;
 export const MUTATION_SCHEMA_VERSION_LIST: readonly MutationSchemaVersion[] = [1, 2];
@@ -49,9 +50,13 @@ export const CONTACT_TEXT_MAX = 2000;
 // ——— Building blocks ———
 
 const uuid = z.string().uuid();
-/** Epoch milliseconds (a workstation's clock: shown to people, never used to order anything). */
-const instant = z.number().int().nonnegative();
-const durationMs = z.number().int().nonnegative();
+/**
+ * Epoch milliseconds (a workstation's clock: shown to people, never used to order anything),
+ * within what a Date holds; the store also bounds them by its own clock (issue 18, item 6).
+ * Every field that is a workstation time uses this very schema: `workstationTimes` finds them so.
+ */
+const instant = z.number().int().nonnegative().max(MAX_INSTANT_MS, { message: 'Not a time this side of the year 10000.' });
+const durationMs = z.number().int().nonnegative().max(MAX_DURATION_MS, { message: 'Longer than any call can last.' });
 const agentId = z.string().min(1).max(AGENT_ID_MAX);
 const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, { message: 'Not a phone number in E.164 form.' });
 const personName = z.string().min(1).max(LIMITS.name);
@@ -367,6 +372,23 @@ export function parseMutationArgs(name: string, schemaVersion: number, args: unk
     return fail('invalid_input', `The central store could not read this ${words} (${what}), so it was not saved there; re-enter it if it is still needed.`);
   }
   return ok({ name, schemaVersion, args: parsed.data } as ParsedMutation);
+}
+
+/**
+ * The workstation times a parsed mutation carries (every argument declared as `instant`), for the
+ * store to hold against its own clock. Derived from the schemas, so a new time field is covered.
+ */
+export function workstationTimes(m: ParsedMutation): number[] {
+  const args = m.args as Record<string, unknown>;
+  return workstationTimeFields(m.name, m.schemaVersion)
+    .map((field) => args[field])
+    .filter((value): value is number => typeof value === 'number');
+}
+
+/** The argument names of a mutation (at a version) that are workstation times. */
+export function workstationTimeFields(name: MutationName, version: MutationSchemaVersion): string[] {
+  const shape = (MUTATION_SCHEMAS[name][version] as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+  return Object.keys(shape).filter((field) => shape[field] === instant);
 }
 
 // ——— What a mutation writes (for the client: rows with pending writes are protected from pulls) ———

@@ -8,8 +8,11 @@
  *   nothing is done, the client gives it an id after last_mutation_id and sends it again);
  * - id > last_mutation_id + 1 → `not_applied`, with every later one (a gap: send the missing first);
  * - otherwise, in ONE transaction: lock the clients row (`SELECT … FOR UPDATE`), check the id
- *   again (a concurrent push of the same entries may have settled it meanwhile), apply, bump
+ *   again (a concurrent push may have settled it meanwhile: the same entry → `duplicate`, another
+ *   entry under that id → `id_reused`, compared the same way as above), apply, bump
  *   last_mutation_id, log it in mutation_log as applied → `applied`.
+ * - "The same write" is the same content hash (name, version, workstation time and arguments;
+ *   issue 18, item 13); rows logged before the hash existed compare by name and time.
  * - A permanent failure (arguments that do not parse for the name and version, an unknown name or
  *   version, a row it refers to that the store does not have) rolls the apply back; a fresh
  *   transaction still bumps the id and logs it as rejected with its reason → `rejected`.
@@ -27,7 +30,8 @@
  * A user disabled since the entry was saved still has it applied — it was saved while they were
  * allowed — and the audit log flags it (`write_by_disabled_user`) in the same transaction.
  */
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { can, MUTATION_PERMISSIONS, ROLE_LABELS } from '../../../src-shared/auth/permissions';
 import type { PushedMutation, PushOutcome, PushResponse } from '../../../src-shared/contracts/sync-protocol';
 import { changedContactFields, parseMutationArgs, type ParsedMutation } from '../../../src-shared/sync/mutations';
@@ -36,7 +40,8 @@ import { recordAudit } from '../audit/audit';
 import { usersByIdOn, type StoreUser } from '../auth/workstation-users';
 import type { KnownWorkstation } from '../auth/workstations';
 import type { StoreDb } from '../db/connect';
-import { clients, mutationLog } from '../db/schema';
+import { clients, mutationLog, users } from '../db/schema';
+import { refuseTimesAhead } from './entry-times';
 import { applyMutation } from './mutations/apply';
 import { MutationRefused, type StoreTx } from './mutations/refusal';
 
@@ -69,6 +74,8 @@ type Settled =
   | { status: 'rejected'; code: ErrorCode; message: string }
   /** Someone else settled it first; `last` is the client's last_mutation_id now. */
   | { status: 'duplicate'; last: number }
+  /** Someone else settled another entry under this id first. */
+  | { status: 'id_reused'; last: number }
   | { status: 'gap'; last: number };
 
 export async function settlePushBatch(batch: PushBatch, settings: PushSettings): Promise<PushResponse> {
@@ -104,7 +111,8 @@ export async function settlePushBatch(batch: PushBatch, settings: PushSettings):
         last = m.id;
         break;
       case 'duplicate':
-        results.push({ id: m.id, status: 'duplicate' });
+      case 'id_reused':
+        results.push({ id: m.id, status: settled.status });
         last = settled.last;
         break;
       default:
@@ -116,17 +124,41 @@ export async function settlePushBatch(batch: PushBatch, settings: PushSettings):
 
 /**
  * Whether an entry at or below the client's last id is the write settled under that id (a retry)
- * rather than another one given the same id by a cache restored from an older copy. Compared by
- * name and the workstation's timestamp; an id with no log row counts as the same (nothing to
- * tell them apart by).
+ * rather than another one given the same id (a cache restored from an older copy, or two pushes
+ * racing with different entries). Compared by content hash; a row from before the hash by name
+ * and the workstation's timestamp; an id with no log row counts as the same (nothing to tell
+ * them apart by). `db` may be the push transaction (issue 18, item 13).
  */
-async function sameAsSettled(db: StoreDb, clientId: string, m: PushedMutation): Promise<boolean> {
+async function sameAsSettled(db: StoreDb | StoreTx, clientId: string, m: PushedMutation): Promise<boolean> {
   const [row] = await db
-    .select({ name: mutationLog.name, createdAt: mutationLog.clientCreatedAt })
+    .select({ name: mutationLog.name, createdAt: mutationLog.clientCreatedAt, contentHash: mutationLog.contentHash })
     .from(mutationLog)
     .where(and(eq(mutationLog.clientId, clientId), eq(mutationLog.mutationId, m.id)))
     .limit(1);
-  return !row || (row.name === m.name && Number(row.createdAt) === m.createdAt);
+  if (!row) return true;
+  if (row.contentHash !== null) return row.contentHash === contentHash(m);
+  return row.name === m.name && Number(row.createdAt) === m.createdAt;
+}
+
+/** Settled by someone else meanwhile (m.id ≤ last): the same entry, or another under its id. */
+async function settledMeanwhile(tx: StoreTx, clientId: string, m: PushedMutation, last: number): Promise<Settled> {
+  return (await sameAsSettled(tx, clientId, m)) ? { status: 'duplicate', last } : { status: 'id_reused', last };
+}
+
+/** JSON with every object's keys sorted: the same value always gives the same text. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** The entry's content hash: what it is, not which id or author it came with. */
+function contentHash(m: PushedMutation): string {
+  return createHash('sha256').update(canonicalJson([m.name, m.schemaVersion, m.createdAt, m.args])).digest('hex');
 }
 
 /** The user an entry is applied as: its own, else the workstation's last or registering user. */
@@ -221,11 +253,13 @@ async function settleOne(settings: PushSettings, batch: PushBatch, m: PushedMuta
   const { author } = allowed;
   const authored = authoredBy(parsed.value, author);
   const now = settings.clock();
+  const timesAhead = refuseTimesAhead(m, parsed.value, now);
+  if (timesAhead) return reject(settings, batch, m, author, timesAhead);
   try {
     return await settings.db.transaction(async (tx): Promise<Settled> => {
       const last = await lockClient(tx, batch.clientId);
-      if (m.id !== last + 1) return m.id <= last ? { status: 'duplicate', last } : { status: 'gap', last };
-      await applyMutation({ tx, now, savedAt: m.createdAt }, authored);
+      if (m.id !== last + 1) return m.id <= last ? settledMeanwhile(tx, batch.clientId, m, last) : { status: 'gap', last };
+      await applyMutation({ tx, now, savedAt: m.createdAt, authorRole: author.role }, authored);
       await auditApplied(tx, batch, authored, m.id, author, now);
       await settle(tx, batch, m, author.id, now, { outcome: 'applied' });
       return { status: 'applied' };
@@ -242,7 +276,7 @@ async function reject(settings: PushSettings, batch: PushBatch, m: PushedMutatio
   const message = refusal.message.slice(0, MESSAGE_MAX);
   return settings.db.transaction(async (tx): Promise<Settled> => {
     const last = await lockClient(tx, batch.clientId);
-    if (m.id !== last + 1) return m.id <= last ? { status: 'duplicate', last } : { status: 'gap', last };
+    if (m.id !== last + 1) return m.id <= last ? settledMeanwhile(tx, batch.clientId, m, last) : { status: 'gap', last };
     await settle(tx, batch, m, author?.id ?? null, now, { outcome: 'rejected', code: refusal.code, message });
     return { status: 'rejected', code: refusal.code, message };
   });
@@ -273,6 +307,7 @@ async function settle(
     errorCode: outcome.outcome === 'rejected' ? outcome.code : null,
     errorMessage: outcome.outcome === 'rejected' ? outcome.message : null,
     clientCreatedAt: m.createdAt,
+    contentHash: contentHash(m),
     settledAt: now,
   });
 }

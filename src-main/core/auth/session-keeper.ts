@@ -198,7 +198,7 @@ export class SessionKeeper {
 
   private actor(): Actor | null {
     const s = this.session;
-    return s && !s.locked ? { userId: s.user.id, username: s.user.username } : null;
+    return s && !s.locked ? { userId: s.user.id, username: s.user.username, role: s.user.role } : null;
   }
 
   signIn(username: string, password: string): Promise<Result<SessionView>> {
@@ -416,6 +416,7 @@ const PERMISSION_WORDS: Readonly<Record<Permission, string>> = {
   'customer.create': 'creating customers',
   'customer.edit_contact': 'changing contact details',
   'call.handle': 'handling calls',
+  'call.others': 'stepping another agent’s call or offer',
   'complaint.log': 'logging complaints and notes',
   'complaint.manage': 'changing a complaint’s state or follow-up',
   'offer.present': 'presenting offers',
