@@ -31,7 +31,7 @@
  * allowed — and the audit log flags it (`write_by_disabled_user`) in the same transaction.
  */
 import { createHash } from 'node:crypto';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { can, MUTATION_PERMISSIONS, ROLE_LABELS } from '../../../src-shared/auth/permissions';
 import type { PushedMutation, PushOutcome, PushResponse } from '../../../src-shared/contracts/sync-protocol';
 import { changedContactFields, parseMutationArgs, type ParsedMutation } from '../../../src-shared/sync/mutations';
@@ -40,7 +40,7 @@ import { recordAudit } from '../audit/audit';
 import { usersByIdOn, type StoreUser } from '../auth/workstation-users';
 import type { KnownWorkstation } from '../auth/workstations';
 import type { StoreDb } from '../db/connect';
-import { clients, mutationLog, users } from '../db/schema';
+import { clients, mutationLog } from '../db/schema';
 import { refuseTimesAhead } from './entry-times';
 import { applyMutation } from './mutations/apply';
 import { MutationRefused, type StoreTx } from './mutations/refusal';
