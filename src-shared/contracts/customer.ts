@@ -1,30 +1,31 @@
 import { z } from 'zod';
+import { text } from './text';
 import { defineChannel } from './define';
 import { LIMITS, LOYALTY_TIERS, ORDER_CHANNELS, ORDER_STATUSES, PHONE_KINDS, SEGMENTS } from '../domain/customer';
 
-const id = z.string().uuid({ message: 'Not a customer id.' });
+const id = text().uuid({ message: 'Not a customer id.' });
 
 export const customerCard = z.object({
-  id: z.string(),
-  displayName: z.string(),
-  firstName: z.string(),
-  lastName: z.string(),
+  id: text(),
+  displayName: text(),
+  firstName: text(),
+  lastName: text(),
   /**
    * True while a first copy from the central store is still bringing in customers' phones, emails
    * and addresses (their indexes are built once those tables are in): `phones`, `emails` and
    * `addresses` are empty then, not because there are none, and the contact cannot be edited yet.
    */
   contactsArriving: z.boolean(),
-  phones: z.array(z.object({ e164: z.string(), display: z.string(), kind: z.enum(PHONE_KINDS), isPrimary: z.boolean() })),
-  emails: z.array(z.object({ email: z.string(), isPrimary: z.boolean() })),
+  phones: z.array(z.object({ e164: text(), display: text(), kind: z.enum(PHONE_KINDS), isPrimary: z.boolean() })),
+  emails: z.array(z.object({ email: text(), isPrimary: z.boolean() })),
   addresses: z.array(
     z.object({
-      line1: z.string(),
-      line2: z.string().nullable(),
-      city: z.string(),
-      region: z.string().nullable(),
-      postalCode: z.string().nullable(),
-      country: z.string(),
+      line1: text(),
+      line2: text().nullable(),
+      city: text(),
+      region: text().nullable(),
+      postalCode: text().nullable(),
+      country: text(),
       isPrimary: z.boolean(),
     }),
   ),
@@ -33,17 +34,17 @@ export const customerCard = z.object({
   marketingConsent: z.boolean(),
   segment: z.enum(SEGMENTS),
   lifetimeValueCents: z.number().int(),
-  currency: z.string(),
+  currency: text(),
   orderCount: z.number().int(),
   recentOrders: z.array(
     z.object({
-      id: z.string(),
-      number: z.string(),
+      id: text(),
+      number: text(),
       channel: z.enum(ORDER_CHANNELS),
       status: z.enum(ORDER_STATUSES),
       totalCents: z.number().int(),
-      currency: z.string(),
-      placedAt: z.string(),
+      currency: text(),
+      placedAt: text(),
       lineCount: z.number().int(),
     }),
   ),
@@ -58,8 +59,7 @@ export const customerGet = defineChannel({
 });
 
 const trimmed = (max: number, label: string) =>
-  z
-    .string()
+  text()
     .trim()
     .min(1, { message: `${label} is required.` })
     .max(max, { message: `${label}: at most ${max} characters.` });
@@ -68,13 +68,12 @@ const trimmed = (max: number, label: string) =>
 export const newCustomerInput = z.object({
   firstName: trimmed(LIMITS.name, 'First name'),
   lastName: trimmed(LIMITS.name, 'Last name'),
-  phone: z
-    .string()
+  phone: text()
     .trim()
     .min(1, { message: 'Phone is required.' })
     .max(LIMITS.phoneRaw, { message: `Phone: at most ${LIMITS.phoneRaw} characters.` }),
   email: z
-    .union([z.literal(''), z.string().trim().max(LIMITS.email).email({ message: 'Not an email address.' })])
+    .union([z.literal(''), text().trim().max(LIMITS.email).email({ message: 'Not an email address.' })])
     .optional(),
 });
 export type NewCustomerInput = z.infer<typeof newCustomerInput>;
@@ -95,5 +94,5 @@ export const customerCreate = defineChannel({
   channel: 'customer:create',
   access: 'write',
   input: newCustomerInput,
-  output: z.object({ customerId: z.string(), e164: z.string() }),
+  output: z.object({ customerId: text(), e164: text() }),
 });
