@@ -14,6 +14,7 @@ import { registerAuthRoutes } from './auth/routes';
 import { DEFAULT_SESSION_TTL_MS } from './auth/sessions';
 import { DEFAULT_THROTTLE_LIMITS, SignInThrottle, type ThrottleLimits } from './auth/throttle';
 import { envelope, toEnvelope } from './http/errors';
+import { serializeError } from './http/log-errors';
 import { ChangeFeed } from './sync/change-feed';
 import { registerLookupRoutes } from './lookup/routes';
 import { registerPullRoutes } from './sync/pull-routes';
@@ -43,7 +44,7 @@ export interface BuildServerOptions {
 }
 
 export function buildServer(options: BuildServerOptions): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024 });
+  const app = Fastify({ logger: withSafeErrors(options.logger), bodyLimit: 1024 * 1024 });
   app.decorate('store', options.store);
   app.decorate('clock', options.clock ?? Date.now);
   app.decorate('changeFeed', options.changeFeed ?? new ChangeFeed());
@@ -76,4 +77,11 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerPullRoutes(app);
   registerPushRoutes(app);
   return app;
+}
+
+/** Every logger the app makes writes errors through serializeError: never query parameters or values. */
+function withSafeErrors(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (logger === undefined || logger === false) return false;
+  const options = logger === true ? {} : logger;
+  return { ...options, serializers: { ...options.serializers, err: serializeError, error: serializeError } };
 }

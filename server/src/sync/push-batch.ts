@@ -13,6 +13,8 @@
  * - A permanent failure (arguments that do not parse for the name and version, an unknown name or
  *   version, a row it refers to that the store does not have) rolls the apply back; a fresh
  *   transaction still bumps the id and logs it as rejected with its reason → `rejected`.
+ * - A database error caused by the entry's data (SQLSTATE class 22 or 23: a value it cannot store, a
+ *   constraint it breaks) is permanent too: sending it again would fail again (db/db-errors.ts).
  * - Anything else (the database went away, a serialization failure, a bug) is transient: it is
  *   thrown, the batch stops there, and the client sends it again later; what was settled before
  *   stays settled and comes back as duplicates.
@@ -30,6 +32,7 @@ import type { UserRole } from '../../../src-shared/contracts/server-auth';
 import { changedContactFields, parseMutationArgs, type ParsedMutation } from '../../../src-shared/sync/mutations';
 import { AppError, missingCaseError, type ErrorCode } from '../../../src-shared/result';
 import { recordAudit } from '../audit/audit';
+import { classifyDbError, dataFailureMessage, sqlState } from '../db/db-errors';
 import type { KnownWorkstation } from '../auth/workstations';
 import type { StoreDb } from '../db/connect';
 import { clients, mutationLog, users } from '../db/schema';
@@ -216,6 +219,9 @@ async function settleOne(settings: PushSettings, batch: PushBatch, m: PushedMuta
     });
   } catch (e) {
     if (e instanceof MutationRefused) return reject(settings, batch, m, author, e);
+    // The database refused this entry's data (a value it cannot store, a constraint): sending it
+    // again fails again and would hold every later entry behind it (issue 18, item 3).
+    if (classifyDbError(e) === 'data') return reject(settings, batch, m, author, new MutationRefused('invalid_input', dataFailureMessage(sqlState(e) ?? '22000')));
     throw e;
   }
 }
