@@ -15,6 +15,12 @@ export const SYNC_CONNECTION_STATES = [
   'online',
   /** The store is unreachable; retrying with backoff. Everything keeps working on the cache. */
   'offline',
+  /**
+   * The store answers but fails for a reason of its own (5xx: its database is down, say); retrying
+   * with backoff. Not "offline": the network and the store are there (issue 18, item 3). An entry
+   * the store refuses for its data is no failure of either: it is a rejection (`rejections`).
+   */
+  'store_failing',
   /** The store refused this workstation's credentials: a person must act. */
   'signed_out',
 ] as const;

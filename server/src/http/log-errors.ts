@@ -13,7 +13,7 @@
  */
 import { sqlState } from '../db/db-errors';
 
-export interface LoggedError {
+export type LoggedError = {
   type: string;
   message: string;
   code?: string;
@@ -22,14 +22,14 @@ export interface LoggedError {
   constraint?: string;
   routine?: string;
   query?: string;
-  stack?: string;
+  stack: string;
   cause?: LoggedError;
-}
+};
 
 const DB_WHERE = ['table', 'column', 'constraint', 'routine'] as const;
 
 export function serializeError(error: unknown, depth = 0): LoggedError {
-  if (!(error instanceof Error)) return { type: typeof error, message: 'A non-Error value was thrown.' };
+  if (!(error instanceof Error)) return { type: typeof error, message: 'A non-Error value was thrown.', stack: '' };
   const type = error.name || error.constructor?.name || 'Error';
   const ownState = ownSqlState(error);
   const query = (error as { query?: unknown }).query;
@@ -37,7 +37,8 @@ export function serializeError(error: unknown, depth = 0): LoggedError {
   let message = error.message;
   if (ownState !== null) message = `Database error ${ownState}.`;
   else if (isQueryError) message = `A query failed${sqlState(error) ? ` (SQLSTATE ${sqlState(error)})` : ''}.`;
-  const logged: LoggedError = { type, message };
+  const frames = typeof error.stack === 'string' ? framesOf(error.stack) : '';
+  const logged: LoggedError = { type, message, stack: frames ? `${type}: ${message}\n${frames}` : `${type}: ${message}` };
   if (ownState !== null) {
     logged.code = ownState;
     for (const key of DB_WHERE) {
@@ -46,7 +47,6 @@ export function serializeError(error: unknown, depth = 0): LoggedError {
     }
   }
   if (isQueryError) logged.query = query.slice(0, 2000);
-  if (typeof error.stack === 'string') logged.stack = `${type}: ${message}\n${framesOf(error.stack)}`;
   if (error.cause !== undefined && depth < 5) logged.cause = serializeError(error.cause, depth + 1);
   return logged;
 }
