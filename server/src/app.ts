@@ -14,6 +14,7 @@ import { registerAuthRoutes } from './auth/routes';
 import { DEFAULT_SESSION_TTL_MS } from './auth/sessions';
 import { DEFAULT_THROTTLE_LIMITS, SignInThrottle, type ThrottleLimits } from './auth/throttle';
 import { envelope, toEnvelope } from './http/errors';
+import { checkHostHeader } from './http/host-check';
 import { serializeError } from './http/log-errors';
 import { ChangeFeed } from './sync/change-feed';
 import { registerLookupRoutes } from './lookup/routes';
@@ -41,6 +42,11 @@ export interface BuildServerOptions {
   throttle?: Partial<ThrottleLimits>;
   /** The cost of passwords set through the admin routes (tests make it cheap). */
   scrypt?: ScryptParams;
+  /**
+   * Host names the store answers to besides the loopback ones (its address on the network, a DNS
+   * name workstations use). A request naming any other host is refused (DNS rebinding).
+   */
+  hostNames?: readonly string[];
 }
 
 export function buildServer(options: BuildServerOptions): FastifyInstance {
@@ -48,6 +54,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.decorate('store', options.store);
   app.decorate('clock', options.clock ?? Date.now);
   app.decorate('changeFeed', options.changeFeed ?? new ChangeFeed());
+  // First of all: a request for another host name (a DNS-rebinding page) reaches no route.
+  checkHostHeader(app, options.hostNames);
   // Before any route: each gets its guard from ROUTE_PERMISSIONS, and one without an entry stops the start.
   guardRoutes(app);
   // Every body is JSON: a text/plain body is refused (415) rather than handed to a route as a string.
