@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { HealthResponse } from '../../src-shared/contracts/server-auth';
+import { clientErrorResponse } from '../../src-shared/http-client-error';
 import type { Store } from './db/connect';
 import { registerAdminRoutes } from './admin/routes';
 import { registerAuditRoutes } from './audit/routes';
@@ -50,7 +51,20 @@ export interface BuildServerOptions {
 }
 
 export function buildServer(options: BuildServerOptions): FastifyInstance {
-  const app = Fastify({ logger: withSafeErrors(options.logger), bodyLimit: 1024 * 1024 });
+  const app = Fastify({
+    logger: withSafeErrors(options.logger),
+    bodyLimit: 1024 * 1024,
+    // Refused before routing (a broken percent-encoding, say): still a typed 4xx in the envelope.
+    frameworkErrors: (error, _request, reply) => {
+      const { status, body } = toEnvelope(error);
+      return reply.status(status).send(body);
+    },
+    // Refused by Node's parser (an over-long URL): the envelope too, written to the socket.
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
+      if (socket.writable) socket.end(clientErrorResponse(error.code));
+      else socket.destroy();
+    },
+  });
   app.decorate('store', options.store);
   app.decorate('clock', options.clock ?? Date.now);
   app.decorate('changeFeed', options.changeFeed ?? new ChangeFeed());

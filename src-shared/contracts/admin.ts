@@ -135,6 +135,9 @@ export const auditEntry = z.object({
 });
 export type AuditEntry = z.infer<typeof auditEntry>;
 
+/** The last instant a JavaScript Date can hold (year 275760): a later "time" is refused, not a 500. */
+export const LAST_DATE_MS = 8_640_000_000_000_000;
+
 export const auditQuery = z
   .object({
     action: z.enum(AUDIT_ACTIONS).optional(),
@@ -142,9 +145,9 @@ export const auditQuery = z
     username: text().trim().toLowerCase().max(LOGIN_LIMITS.usernameMax).optional(),
     workstationId: uuid.optional(),
     /** Epoch ms, inclusive. */
-    from: z.coerce.number().int().nonnegative().optional(),
+    from: z.coerce.number().int().nonnegative().max(LAST_DATE_MS, 'Not a time a date can hold.').optional(),
     /** Epoch ms, exclusive. */
-    to: z.coerce.number().int().nonnegative().optional(),
+    to: z.coerce.number().int().nonnegative().max(LAST_DATE_MS, 'Not a time a date can hold.').optional(),
     /** Entries with seq below this (paging back in time). */
     before: z.coerce.number().int().positive().optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -171,7 +174,7 @@ export const offlineAuditEvent = z
     action: z.enum(OFFLINE_AUDIT_ACTIONS),
     username: text().trim().toLowerCase().min(1).max(LOGIN_LIMITS.usernameMax),
     /** The workstation's clock (epoch ms): kept in the entry's detail; the store orders by its own. */
-    at: z.number().int().nonnegative(),
+    at: z.number().int().nonnegative().max(LAST_DATE_MS, 'Not a time a date can hold.'),
     detail: text().max(500).default(''),
   })
   .strict();
