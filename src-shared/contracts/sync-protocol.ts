@@ -139,7 +139,10 @@ export const pushOutcome = z.discriminatedUnion('status', [
   z.object({ id: z.number().int(), status: z.literal('applied') }),
   /** Already applied earlier (a retry after a lost response): nothing was done twice. */
   z.object({ id: z.number().int(), status: z.literal('duplicate') }),
-  /** A permanent failure: recorded with its reason, the id is bumped, the queue moves on. */
+  /**
+   * A permanent failure: recorded with its reason, the id is bumped, the queue moves on. Sent
+   * again (its answer lost), it is answered `rejected` again with the same reason.
+   */
   z.object({ id: z.number().int(), status: z.literal('rejected'), code: text(), message: text() }),
   /** Not looked at: it came after a gap in the ids; send the missing ones first. */
   z.object({ id: z.number().int(), status: z.literal('not_applied') }),

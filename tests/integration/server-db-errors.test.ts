@@ -82,9 +82,11 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(answer.results[0]).toMatchObject({ id: 1, status: 'rejected', code: 'invalid_input' });
       expect(answer.results[0]?.status === 'rejected' && answer.results[0].message).toContain('23514');
       expect(answer.results[1]).toEqual({ id: 2, status: 'applied' });
-      // Sent again (a lost response): both are settled, nothing waits.
+      // Sent again (the answer was lost): both are settled, nothing waits, and the refusal is said again.
       const again = pushResponse.parse((await push()).json().value);
-      expect(again.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate']);
+      expect(again.lastMutationId).toBe(2);
+      expect(again.results.map((r) => r.status)).toEqual(['rejected', 'duplicate']);
+      expect(again.results[0]).toEqual(answer.results[0]);
       const rejected = await queryRows<{ mutation_id: string | number }>(store, sql`select mutation_id from mutation_log where outcome = 'rejected' and client_id = ${workstationId}`);
       expect(rejected.map((r) => Number(r.mutation_id))).toEqual([1]);
     });

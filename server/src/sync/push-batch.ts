@@ -88,7 +88,7 @@ export async function settlePushBatch(batch: PushBatch, settings: PushSettings):
   for (let i = 0; i < sorted.length; i++) {
     const m = sorted[i]!;
     if (m.id <= last) {
-      results.push({ id: m.id, status: (await sameAsSettled(settings.db, batch.clientId, m)) ? 'duplicate' : 'id_reused' });
+      results.push(await resentOutcome(settings.db, batch.clientId, m));
       continue;
     }
     const settled = m.id === last + 1 ? await settleOne(settings, batch, m, authors) : { status: 'gap' as const, last };
@@ -119,18 +119,25 @@ export async function settlePushBatch(batch: PushBatch, settings: PushSettings):
 }
 
 /**
- * Whether an entry at or below the client's last id is the write settled under that id (a retry)
- * rather than another one given the same id by a cache restored from an older copy. Compared by
- * name and the workstation's timestamp; an id with no log row counts as the same (nothing to
- * tell them apart by).
+ * The answer for an entry at or below the client's last id: `id_reused` when it is another write
+ * given the same id by a cache restored from an older copy (compared by name and the workstation's
+ * timestamp; an id with no log row counts as the same, nothing tells them apart), else a retry of
+ * the settled write: `duplicate` when it was applied, and the same `rejected` answer again when it
+ * was refused — a workstation whose first answer was lost must still learn that, or the refusal
+ * never reaches "needs attention" (issue 18, item 3).
  */
-async function sameAsSettled(db: StoreDb, clientId: string, m: PushedMutation): Promise<boolean> {
+async function resentOutcome(db: StoreDb, clientId: string, m: PushedMutation): Promise<PushOutcome> {
   const [row] = await db
-    .select({ name: mutationLog.name, createdAt: mutationLog.clientCreatedAt })
+    .select({ name: mutationLog.name, createdAt: mutationLog.clientCreatedAt, outcome: mutationLog.outcome, code: mutationLog.errorCode, message: mutationLog.errorMessage })
     .from(mutationLog)
     .where(and(eq(mutationLog.clientId, clientId), eq(mutationLog.mutationId, m.id)))
     .limit(1);
-  return !row || (row.name === m.name && Number(row.createdAt) === m.createdAt);
+  if (!row) return { id: m.id, status: 'duplicate' };
+  if (row.name !== m.name || Number(row.createdAt) !== m.createdAt) return { id: m.id, status: 'id_reused' };
+  if (row.outcome === 'rejected') {
+    return { id: m.id, status: 'rejected', code: (row.code ?? 'invalid_input') as ErrorCode, message: row.message ?? 'The central store refused this change.' };
+  }
+  return { id: m.id, status: 'duplicate' };
 }
 
 /** The user an entry is applied as: its own, else the workstation's last or registering user. */
