@@ -3,7 +3,7 @@
  * returns the app unstarted: tests use `app.inject`, main.ts calls `listen`.
  */
 import { sql } from 'drizzle-orm';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { HealthResponse } from '../../src-shared/contracts/server-auth';
 import { clientErrorResponse } from '../../src-shared/http-client-error';
 import type { Store } from './db/connect';
@@ -55,7 +55,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     logger: withSafeErrors(options.logger),
     bodyLimit: 1024 * 1024,
     // Refused before routing (a broken percent-encoding, say): still a typed 4xx in the envelope.
-    frameworkErrors: (error, _request, reply) => {
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
       const { status, body } = toEnvelope(error);
       return reply.status(status).send(body);
     },
