@@ -16,7 +16,7 @@ import { DEFAULT_SESSION_TTL_MS } from './auth/sessions';
 import { DEFAULT_THROTTLE_LIMITS, SignInThrottle, type ThrottleLimits } from './auth/throttle';
 import { envelope, toEnvelope } from './http/errors';
 import { checkHostHeader } from './http/host-check';
-import { serializeError } from './http/log-errors';
+import { serializeError, serializeRequest } from './http/log-errors';
 import { ChangeFeed } from './sync/change-feed';
 import { registerLookupRoutes } from './lookup/routes';
 import { registerPullRoutes } from './sync/pull-routes';
@@ -101,9 +101,13 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   return app;
 }
 
-/** Every logger the app makes writes errors through serializeError: never query parameters or values. */
+/**
+ * Every logger the app makes writes errors through serializeError (never query parameters or
+ * values) and requests by their path alone: a query string carries what was asked (a caller's
+ * phone number on /lookup/phone, a user name on /audit), which is customer data.
+ */
 function withSafeErrors(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
   if (logger === undefined || logger === false) return false;
   const options = logger === true ? {} : logger;
-  return { ...options, serializers: { ...options.serializers, err: serializeError, error: serializeError } };
+  return { ...options, serializers: { ...options.serializers, err: serializeError, error: serializeError, req: serializeRequest } };
 }

@@ -111,6 +111,14 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(log).not.toContain(csr.username);
     });
 
+    it('a request is logged by its path, never its query string (a caller’s number)', async () => {
+      logLines.length = 0;
+      await app.inject({ method: 'GET', url: '/lookup/phone?number=%2B442079460958' });
+      const log = logLines.join('');
+      expect(log).toContain('/lookup/phone');
+      expect(log).not.toContain('442079460958');
+    });
+
     it('classifies the driver error drizzle wraps', async () => {
       const error = await duplicateUser();
       expect(sqlState(error)).toBe('23505');

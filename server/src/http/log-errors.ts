@@ -10,6 +10,7 @@
  * - drizzle's query error keeps the SQL text (placeholders only), never `params`;
  * - the stack keeps its frames, never a first line built from such a message;
  * - causes are serialized the same way.
+ * Requests are logged by method and path: a query string carries what was asked (serializeRequest).
  */
 import { sqlState } from '../db/db-errors';
 
@@ -62,4 +63,14 @@ function framesOf(stack: string): string {
     .split('\n')
     .filter((line) => /^\s+at /.test(line))
     .join('\n');
+}
+
+/** A request as the log shows it: method and path, never the query string (it carries what was asked). */
+export function serializeRequest(request: { method?: string; url?: string; id?: unknown }): { method: string; path: string; query?: string; reqId?: unknown } {
+  const url = request.url ?? '';
+  const at = url.indexOf('?');
+  const logged: { method: string; path: string; query?: string; reqId?: unknown } = { method: request.method ?? '', path: at < 0 ? url : url.slice(0, at) };
+  if (at >= 0) logged.query = '(not logged)';
+  if (request.id !== undefined) logged.reqId = request.id;
+  return logged;
 }
