@@ -79,6 +79,14 @@ describe('bad input to the central store', () => {
     expectTyped4xx(await send('/auth/login', { method: 'POST', headers: json(body), body: JSON.stringify(body) }), 400);
   });
 
+  it('a NUL in a display name or a team name', async () => {
+    const auth = { authorization: `Bearer ${session}` };
+    const user = { username: 'newbie', displayName: 'New\u0000bie', role: 'csr', password: 'a long enough password for this' };
+    expectTyped4xx(await send('/admin/users', { method: 'POST', headers: { ...json(user), ...auth }, body: JSON.stringify(user) }), 400);
+    const team = { name: 'Pho\u0000nes' };
+    expectTyped4xx(await send('/admin/teams', { method: 'POST', headers: { ...json(team), ...auth }, body: JSON.stringify(team) }), 400);
+  });
+
   it('a NUL in an audit filter', async () => {
     expectTyped4xx(await send('/audit?username=a%00b', { headers: { authorization: `Bearer ${session}` } }), 400);
   });

@@ -14,6 +14,7 @@ import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
 import { classifyDbError, sqlState } from '../../server/src/db/db-errors';
 import { customers, users } from '../../server/src/db/schema';
+import { toEnvelope } from '../../server/src/http/errors';
 import { serializeError } from '../../server/src/http/log-errors';
 import { pushResponse, type PushedMutation } from '../../src-shared/contracts/sync-protocol';
 import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
@@ -119,10 +120,16 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(log).not.toContain('442079460958');
     });
 
-    it('classifies the driver error drizzle wraps', async () => {
+    it('classifies the driver error drizzle wraps, and answers it as a typed 4xx, not a 500', async () => {
       const error = await duplicateUser();
       expect(sqlState(error)).toBe('23505');
       expect(classifyDbError(error)).toBe('data');
+      expect(toEnvelope(error)).toMatchObject({ status: 409, body: { ok: false, error: { code: 'conflict' } } });
+      const nul = await store.db
+        .execute(sql`select ${'a\u0000b'}::text as t`)
+        .then(() => null)
+        .catch((e: unknown) => e);
+      expect(toEnvelope(nul)).toMatchObject({ status: 400, body: { ok: false, error: { code: 'invalid_input' } } });
       expect(JSON.stringify(serializeError(error))).not.toContain('NEVER-IN-A-LOG');
     });
   });
