@@ -52,6 +52,15 @@ export interface WorkstationConfig {
 export type WorkstationReport = { type: 'figures'; figures: Figure[]; caughtUp: boolean; lastError: string | null } | { type: 'failed'; message: string };
 
 const STATUS_EVERY_MS = 100;
+/**
+ * How often the bench says its CSR is active, as the window does on input (auth:activity): the
+ * CSR is looking callers up all along, and a session left idle locks after 5 minutes, after which
+ * every `sync:status` is refused `locked`. A long copy then looked stuck at its last progress
+ * (issue 18, item 4).
+ */
+const ACTIVITY_EVERY_MS = 30_000;
+/** `sync:status` refused this long in a row: the bench stops and says why rather than show a stale status. */
+const REFUSED_STATUS_LIMIT_MS = 30_000;
 const RSS_EVERY_MS = 100;
 const PRINT_EVERY_MS = 15_000;
 /** How long to wait after the copy for the co-purchase miner's first count (about 100 s at 1,000,000 customers). */
@@ -156,8 +165,23 @@ async function run(config: WorkstationConfig): Promise<WorkstationReport> {
     // Sync status, as the window polls it; "caught up" = no initial copy running and a pull reached the end.
     const watch = (async () => {
       let lastPrint = performance.now();
+      let lastActivity = performance.now();
+      let refusedSince: number | null = null;
       while (!finished) {
+        if (performance.now() - lastActivity >= ACTIVITY_EVERY_MS) {
+          lastActivity = performance.now();
+          const active = await core.call('auth:activity', {});
+          if (!active.ok) console.warn(`  the bench session refused activity: ${active.error.code} ${active.error.message}`);
+        }
         const r = await core.call('sync:status', {});
+        if (!r.ok) {
+          // Never carry on with the last status as if it were current: say so, and stop if it lasts.
+          refusedSince ??= performance.now();
+          if (performance.now() - refusedSince >= REFUSED_STATUS_LIMIT_MS) {
+            finished = true;
+            throw new Error(`sync:status has been refused for ${(REFUSED_STATUS_LIMIT_MS / 1000).toFixed(0)} s: ${r.error.code} ${r.error.message}`);
+          }
+        } else refusedSince = null;
         if (r.ok) {
           status = r.value as SyncStatus;
           if (status.initialSync !== null || status.lastSyncAt !== null) firstPageLanded = true;

@@ -12,12 +12,13 @@ import { registerAuditRoutes } from './audit/routes';
 import { guardRoutes } from './auth/guard';
 import type { ScryptParams } from './auth/password';
 import { registerAuthRoutes } from './auth/routes';
-import { DEFAULT_SESSION_TTL_MS } from './auth/sessions';
+import { DEFAULT_SESSION_TTL_MS, SESSION_SWEEP_MS, sweepSessions } from './auth/sessions';
 import { DEFAULT_THROTTLE_LIMITS, SignInThrottle, type ThrottleLimits } from './auth/throttle';
 import { envelope, toEnvelope } from './http/errors';
 import { checkHostHeader } from './http/host-check';
 import { serializeError, serializeRequest } from './http/log-errors';
 import { ChangeFeed } from './sync/change-feed';
+import type { ChecksumLimits } from './sync/checksums';
 import { registerLookupRoutes } from './lookup/routes';
 import { registerPullRoutes } from './sync/pull-routes';
 import { registerPushRoutes } from './sync/push-routes';
@@ -48,6 +49,10 @@ export interface BuildServerOptions {
    * name workstations use). A request naming any other host is refused (DNS rebinding).
    */
   hostNames?: readonly string[];
+  /** How often expired and revoked sessions are deleted (default SESSION_SWEEP_MS; also once at start). */
+  sessionSweepMs?: number;
+  /** How often GET /sync/checksums may hash the store (defaults: DEFAULT_CHECKSUM_LIMITS). */
+  checksums?: ChecksumLimits;
 }
 
 export function buildServer(options: BuildServerOptions): FastifyInstance {
@@ -91,12 +96,14 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     return { ok: true, value };
   });
 
+  sweepSessionsEvery(app, options.sessionSweepMs ?? SESSION_SWEEP_MS);
+
   const throttle = new SignInThrottle(options.store.db, { ...DEFAULT_THROTTLE_LIMITS, ...options.throttle });
   registerAuthRoutes(app, { sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, throttle });
   registerAdminRoutes(app, { throttle, scrypt: options.scrypt });
   registerAuditRoutes(app);
   registerLookupRoutes(app);
-  registerPullRoutes(app);
+  registerPullRoutes(app, { checksums: options.checksums });
   registerPushRoutes(app);
   return app;
 }
@@ -110,4 +117,30 @@ function withSafeErrors(logger: FastifyServerOptions['logger']): FastifyServerOp
   if (logger === undefined || logger === false) return false;
   const options = logger === true ? {} : logger;
   return { ...options, serializers: { ...options.serializers, err: serializeError, error: serializeError, req: serializeRequest } };
+}
+
+/** Deletes dead sessions once the app is ready and then every `everyMs`, until it closes. */
+function sweepSessionsEvery(app: FastifyInstance, everyMs: number): void {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  const sweep = () => {
+    if (running) return;
+    running = sweepSessions(app.store.db, app.clock())
+      .then((n) => {
+        if (n > 0) app.log.info({ sessions: n }, 'deleted expired and revoked sessions');
+      })
+      .catch((e: unknown) => app.log.warn({ err: e }, 'sweeping expired and revoked sessions failed; trying again at the next sweep'))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  app.addHook('onReady', async () => {
+    sweep();
+    timer = setInterval(sweep, everyMs);
+    timer.unref();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await running;
+  });
 }

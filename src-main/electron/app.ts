@@ -165,7 +165,7 @@ export function launchSwitchboard(deps: ShellDeps): boolean {
     });
     core = starting;
     try {
-      // Migrations run here, before any window shows (STYLE.md §5: fail fast).
+      // Migrations run here, before any window shows, and a failing one stops the start (fail fast).
       await starting.start();
     } catch (error) {
       core = null;

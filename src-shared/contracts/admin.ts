@@ -9,13 +9,20 @@ import { z } from 'zod';
 import { text } from './text';
 import { defineChannel } from './define';
 import { LOGIN_LIMITS, USER_ROLES } from './server-auth';
+import { passwordRefusal } from '../auth/password-policy';
 
 const uuid = text().uuid();
 
 export const PASSWORD_MIN = 8;
 const newPassword = text()
   .min(PASSWORD_MIN, `A password needs at least ${PASSWORD_MIN} characters.`)
-  .max(LOGIN_LIMITS.passwordMax, 'That password is too long.');
+  .max(LOGIN_LIMITS.passwordMax, 'That password is too long.')
+  // Common, leaked and easily guessed passwords are refused (NIST SP 800-63B; src-shared/auth/password-policy.ts).
+  .superRefine((password, ctx) => {
+    if (password.length < PASSWORD_MIN) return;
+    const refusal = passwordRefusal(password);
+    if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
+  });
 const username = text()
   .trim()
   .toLowerCase()
@@ -41,6 +48,14 @@ export const adminUser = z.object({
 });
 export type AdminUser = z.infer<typeof adminUser>;
 
+/** A new user's password may not be built on their own user name or display name (NIST SP 800-63B: context-specific words). */
+export function notBuiltOnOwnName(user: { username: string; displayName: string; password: string }, ctx: z.RefinementCtx): void {
+  // Too short or weak on its own is already said by the password field: say it once.
+  if (user.password.length < PASSWORD_MIN || passwordRefusal(user.password) !== null) return;
+  const refusal = passwordRefusal(user.password, [user.username, user.displayName]);
+  if (refusal) ctx.addIssue({ code: 'custom', message: refusal, path: ['password'] });
+}
+
 export const createUserRequest = z
   .object({
     username,
@@ -49,7 +64,8 @@ export const createUserRequest = z
     password: newPassword,
     teamIds: z.array(uuid).max(50).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine(notBuiltOnOwnName);
 export type CreateUserRequest = z.infer<typeof createUserRequest>;
 
 /** Change what is given; at least one field. Disabling ends the user's sessions at once. */
@@ -113,6 +129,11 @@ export const AUDIT_ACTIONS = [
   'erasure_requested',
   /** A write saved while its user was active, delivered after they were disabled. */
   'write_by_disabled_user',
+  /**
+   * A workstation reported an offline sign-in or sign-out of someone who never signed in online on
+   * it: not credited to them (no user), the name kept as the subject (issue 18, item 10).
+   */
+  'offline_claim_refused',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -16,7 +16,8 @@ export const customerCard = z.object({
    * `addresses` are empty then, not because there are none, and the contact cannot be edited yet.
    */
   contactsArriving: z.boolean(),
-  phones: z.array(z.object({ e164: text(), display: text(), kind: z.enum(PHONE_KINDS), isPrimary: z.boolean() })),
+  /** `verified` false: kept as typed after the CSR confirmed it; `display` is then the text as typed (issue 18). */
+  phones: z.array(z.object({ e164: text(), display: text(), kind: z.enum(PHONE_KINDS), isPrimary: z.boolean(), verified: z.boolean() })),
   emails: z.array(z.object({ email: text(), isPrimary: z.boolean() })),
   addresses: z.array(
     z.object({
@@ -75,6 +76,13 @@ export const newCustomerInput = z.object({
   email: z
     .union([z.literal(''), text().trim().max(LIMITS.email).email({ message: 'Not an email address.' })])
     .optional(),
+  /**
+   * The CSR confirmed keeping a number the phone library cannot read ("Save anyway as unverified"):
+   * it is saved as typed, marked unverified (issue 18). Without it such a number is refused with
+   * code `unparseable_phone` on the field `phone`, which is what offers the confirmation (numbers
+   * that cannot be kept, such as an unknown country code, are `invalid_input`).
+   */
+  keepUnverifiedPhone: z.boolean().optional(),
 });
 export type NewCustomerInput = z.infer<typeof newCustomerInput>;
 
@@ -94,5 +102,6 @@ export const customerCreate = defineChannel({
   channel: 'customer:create',
   access: 'write',
   input: newCustomerInput,
-  output: z.object({ customerId: text(), e164: text() }),
+  /** `e164`: E.164 when `phoneVerified`, else the digits the unverified number is kept under. */
+  output: z.object({ customerId: text(), e164: text(), phoneVerified: z.boolean() }),
 });

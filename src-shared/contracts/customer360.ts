@@ -92,6 +92,13 @@ export const customerUpdateContactInput = contactForm.extend({
   customerId,
   /** The call the change was made on, if any. */
   callId: text().uuid({ message: 'Not a call id.' }).optional(),
+  /**
+   * The CSR confirmed keeping the numbers the phone library cannot read ("Save anyway as
+   * unverified"): new ones are saved as typed, marked unverified (issue 18). Without it a new such
+   * number is refused with code `unparseable_phone` on its field; numbers the customer already has
+   * unverified stay as they are either way.
+   */
+  keepUnverifiedPhones: z.boolean().optional(),
 });
 export type CustomerUpdateContactInput = z.infer<typeof customerUpdateContactInput>;
 

@@ -34,9 +34,15 @@ export const lookupSearchOutput = z.object({
   interpretedAs: z.array(z.enum(MATCH_KINDS)),
   /** Set when the text was read as a phone number: its E.164 form. */
   normalizedPhone: text().nullable(),
+  /**
+   * Set when the text looks like a phone number the phone library cannot read but that a customer
+   * may be saved with, unverified (issue 18): the text as typed. Numbers kept so are searched by
+   * their digits.
+   */
+  unverifiedPhone: text().optional(),
   hits: z.array(customerHit),
   /**
-   * True when nothing matched; with `normalizedPhone` set the UI offers a new customer. Never true
+   * True when nothing matched; with `normalizedPhone` (or `unverifiedPhone`) set the UI offers a new customer. Never true
    * while `directoryArriving`: a caller not found then may simply not be copied yet.
    */
   noMatch: z.boolean(),
@@ -62,14 +68,14 @@ export function directoryArrivingAnswer(query: string): LookupSearchOutput {
 }
 
 /**
- * The number an answer offers as a new customer (E.164), or null. Only when nothing matched a
+ * The number an answer offers as a new customer (E.164, or as typed when it may only be kept unverified), or null. Only when nothing matched a
  * readable number and the whole directory was searched: not while it is still arriving from the
  * central store (the answer says so, or the sync status does: `directoryReady` false), when a
  * caller not found may be a customer not copied yet and creating them would make a duplicate.
  */
 export function newCustomerNumber(answer: LookupSearchOutput | null, directoryReady: boolean): string | null {
   if (answer === null || !directoryReady || answer.directoryArriving || !answer.noMatch) return null;
-  return answer.normalizedPhone;
+  return answer.normalizedPhone ?? answer.unverifiedPhone ?? null;
 }
 
 export const lookupSearch = defineChannel({

@@ -121,9 +121,10 @@ export const pushedMutation = z.object({
   createdAt: z.number().int(),
   /**
    * The user signed in on the workstation when it was saved (online or offline). The store checks
-   * that user's role allows the mutation, applies it as theirs, and flags it in the audit log when
-   * the user has been disabled since. Absent on entries saved before sign-in existed: those count
-   * as the workstation's registering user's.
+   * that user has signed in online on this workstation and that their role allows the mutation,
+   * applies it as theirs (the rows it writes name them, whatever `agentId` the arguments carry),
+   * and flags it in the audit log when the user has been disabled since. Absent on entries saved
+   * before sign-in existed: those count as the workstation's last signed-in user's.
    */
   userId: uuid.optional(),
 });

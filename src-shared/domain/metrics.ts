@@ -1,5 +1,5 @@
 /**
- * Metric definitions, written once (PRODUCT.md "Metric definitions"). The desk that records a call,
+ * Metric definitions, written once, here. The desk that records a call,
  * the supervisor dashboard and the central store's reports all compute from these functions, so
  * their numbers tie together. Each definition states its formula in words beside the code.
  * Durations are integer milliseconds; instants are milliseconds since the epoch (UTC).

@@ -1,4 +1,4 @@
-import { parsePhoneNumberWithError, ParseError, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js/max';
+import { getCountries, getCountryCallingCode, parsePhoneNumberWithError, ParseError, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js/max';
 
 export type PhoneProblem = 'empty' | 'not_a_number' | 'invalid_country' | 'too_short' | 'too_long' | 'impossible';
 
@@ -89,4 +89,72 @@ export function formatPhone(e164: string): string {
 
 export function isCountryCode(value: string): value is CountryCode {
   return /^[A-Z]{2}$/.test(value);
+}
+
+// ——— Numbers kept unverified (issue 18, "Real phone data") ———
+//
+// Real customer files hold numbers the phone library cannot read in the region they are typed in:
+// old 8-digit French numbers ("88.60.15.31"), a Mexican "(5) 555-4729", Argentine, Venezuelan and
+// Portuguese ones written the way their owners give them. A CSR may keep such a number as typed,
+// marked unverified, after confirming it. It is stored under its digits ("88601531"), with no "+",
+// so it can never be taken for an E.164 number, and found again by typing those digits.
+
+/** The problems a CSR may override: the library knows the country but not a number of this length. */
+const KEEPABLE_PROBLEMS: readonly PhoneProblem[] = ['too_short', 'too_long', 'impossible'];
+/** Fewer digits than this is no phone number anywhere; more than E.164's 15 plus a prefix and an extension is not one either. */
+export const UNVERIFIED_DIGITS = { min: 4, max: 20 } as const;
+
+/** Said after the reason a number the CSR may keep unverified was refused. */
+export const KEEP_UNVERIFIED_HINT = 'It can be saved as typed, marked unverified, if the customer confirms it.';
+
+export const UNVERIFIED_PHONE_WARNING =
+  'This number could not be verified: it is kept exactly as typed, and calls from it may not find this customer by themselves. Check it with the customer.';
+
+let knownCallingCodes: Set<string> | undefined;
+function callingCodes(): Set<string> {
+  knownCallingCodes ??= new Set(getCountries().map((country) => getCountryCallingCode(country)));
+  return knownCallingCodes;
+}
+
+/** The key an unverified number is stored and found under: its digits as typed, or null when it has too few or too many. */
+export function unverifiedPhoneKey(text: string): string | null {
+  if (!looksLikePhone(text)) return null;
+  const digits = text.replace(/\D/g, '');
+  return digits.length >= UNVERIFIED_DIGITS.min && digits.length <= UNVERIFIED_DIGITS.max ? digits : null;
+}
+
+/**
+ * The key to keep `text` under, unverified, or null: only when the library refused it for its
+ * length (not an unknown country code, not text that is no number at all).
+ */
+export function keepableUnverified(text: string, parse: PhoneParse): string | null {
+  if (parse.ok || !KEEPABLE_PROBLEMS.includes(parse.problem)) return null;
+  return unverifiedPhoneKey(text);
+}
+
+/**
+ * The keys an unverified number typed as `text` may be stored under: its digits; written
+ * internationally ("+52 5 555 4729", "0052…"), also what follows its country calling code, with
+ * and without a trunk 0; written nationally, also with the region's country code in front. At most
+ * a handful, each an exact index read.
+ */
+export function unverifiedLookupKeys(text: string, region: CountryCode): string[] {
+  const key = unverifiedPhoneKey(text);
+  if (key === null) return [];
+  const keys = new Set([key]);
+  const compact = text.trim().replace(/[\s().\-/]/g, '');
+  const international = compact.startsWith('+') ? key : compact.startsWith('00') ? key.slice(2) : null;
+  if (international !== null) {
+    // Country calling codes are prefix-free: at most one of the first 1–3 digits is one.
+    const cc = [1, 2, 3].map((n) => international.slice(0, n)).find((prefix) => callingCodes().has(prefix));
+    const rest = cc === undefined ? null : international.slice(cc.length);
+    if (rest !== null && rest.length >= UNVERIFIED_DIGITS.min) {
+      keys.add(rest);
+      keys.add(`0${rest}`);
+    }
+  } else {
+    const cc = getCountryCallingCode(region);
+    keys.add(`${cc}${key.replace(/^0/, '')}`);
+  }
+  return [...keys].filter((k) => k.length >= UNVERIFIED_DIGITS.min && k.length <= UNVERIFIED_DIGITS.max);
 }

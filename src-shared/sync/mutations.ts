@@ -11,7 +11,11 @@
  *   store's phone and email rows get the workstation's ids (for v1 the store derives them).
  * - `customer.update_contact` v2 adds `edits: [{ id, field, newValue }]`; v1 has only `editIds`,
  *   in the canonical field order restricted to the fields present in `changes`.
- * Every other mutation has the same arguments in both versions.
+ * Every other mutation has the same arguments in both versions. Numbers kept unverified (issue 18)
+ * added optional flags to v2 instead of a v3: `phoneVerified` on `customer.create` and `verified`
+ * on each phone of `customer.update_contact`; absent means verified, as every earlier entry is.
+ * A store older than that refuses an entry with an unverified number (its key is not E.164), shown
+ * under "needs attention" on the workstation; it never stores it as a verified one.
  *
  * Strings are bounded by the limits the IPC contracts declare for the same fields, so an entry can
  * carry nothing the forms would not have accepted.
@@ -19,6 +23,7 @@
 import { z } from 'zod';
 import { text } from '../contracts/text';
 import { LIMITS, PHONE_KINDS } from '../domain/customer';
+import { unverifiedPhoneKey } from '../domain/phone';
 import { CONTACT_FIELD_ORDER, CONTACT_CHANGE_KEY } from '../domain/contact-text';
 import { CONTACT_FIELDS, CONTACT_LIMITS, type ContactField } from '../contracts/customer360';
 import { CALL_LIMITS, CALL_SOURCES } from '../contracts/calls';
@@ -33,8 +38,10 @@ export type MutationSchemaVersion = 1 | 2;
 export const MUTATION_SCHEMA_VERSION_LIST: readonly MutationSchemaVersion[] = [1, 2];
 
 /**
- * Who did it: today the operating-system user name, after sign-in the store's user name. No
- * contract bounds it yet; 128 covers both (user names are at most 64, LOGIN_LIMITS).
+ * Who did it, on the workstation: the signed-in user's name (the operating-system user name on
+ * entries from before sign-in). The central store never stores it: it writes the name of the
+ * author it resolved from the entry's user id instead (issue 18, item 1). 128 covers both (user
+ * names are at most 64, LOGIN_LIMITS).
  */
 export const AGENT_ID_MAX = 128;
 /** A contact edit's history text: the longest is an address (six fields, at most ~650 characters). */
@@ -56,7 +63,19 @@ const emailAddress = text()
 const phoneRaw = text().min(1).max(LIMITS.phoneRaw);
 const country = text().regex(/^[A-Z]{2}$/, { message: 'Not a two-letter country code.' });
 
-const storedPhone = z.object({ id: uuid, e164, raw: phoneRaw, kind: z.enum(PHONE_KINDS), isPrimary: z.boolean() });
+/** The digits a number kept unverified is stored under (never E.164: no "+"; src-shared/domain/phone.ts). */
+const unverifiedKey = text().regex(/^\d{4,20}$/, { message: 'Not the digits of a phone number.' });
+/**
+ * A verified number is E.164; an unverified one (`verified` false, issue 18) is the digits of its
+ * raw text, exactly. Entries written before there were unverified numbers have no flag: verified.
+ */
+const phoneKeyMatches = (p: { e164: string; raw: string; verified?: boolean | undefined }) =>
+  p.verified !== false ? /^\+[1-9]\d{1,14}$/.test(p.e164) : p.e164 === unverifiedPhoneKey(p.raw);
+const PHONE_KEY_MISMATCH = 'A verified number is in E.164 form; an unverified one is stored under the digits of the number as typed.';
+
+const storedPhone = z
+  .object({ id: uuid, e164: z.union([e164, unverifiedKey]), raw: phoneRaw, kind: z.enum(PHONE_KINDS), isPrimary: z.boolean(), verified: z.boolean().optional() })
+  .refine(phoneKeyMatches, { message: PHONE_KEY_MISMATCH, path: ['e164'] });
 const storedEmail = z.object({ id: uuid, email: emailAddress, isPrimary: z.boolean() });
 const storedAddress = z.object({
   id: uuid,
@@ -89,7 +108,11 @@ const customerCreateV2 = customerCreateV1
     emailId: uuid.nullable(),
     /** The number as the CSR typed it. */
     phoneRaw,
+    /** E.164 when verified; false: the CSR kept a number the phone library could not read, `phone` is its digits (issue 18). */
+    phone: z.union([e164, unverifiedKey]),
+    phoneVerified: z.boolean().optional(),
   })
+  .refine((a) => phoneKeyMatches({ e164: a.phone, raw: a.phoneRaw, verified: a.phoneVerified }), { message: PHONE_KEY_MISMATCH, path: ['phone'] })
   .refine((a) => (a.emailId === null) === (a.email === null), { message: 'An email needs an email id, and only an email has one.', path: ['emailId'] })
   .refine((a) => a.emailId === null || a.emailId !== a.phoneId, { message: 'The phone and the email need different ids.', path: ['emailId'] });
 

@@ -91,7 +91,7 @@ export const SYNC_TABLES: readonly SyncTable[] = [
     name: 'customer_phones',
     key: ['id'],
     origin: 'server',
-    columns: [t('id'), t('customer_id'), t('e164'), t('raw'), t('kind'), b('is_primary')],
+    columns: [t('id'), t('customer_id'), t('e164'), t('raw'), t('kind'), b('is_primary'), b('verified')],
   },
   {
     name: 'customer_emails',

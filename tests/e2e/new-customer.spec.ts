@@ -1,4 +1,6 @@
 import { test, expect, openApp, searchBox, customerOption, customerHeading, UNKNOWN_NUMBER } from './fixtures';
+import { UNVERIFIED_PHONE_WARNING } from '../../src-shared/domain/phone';
+import { describeViolations, seriousAxeViolations } from './axe';
 
 test.describe('an unknown number becomes a new customer', () => {
   test('the form is offered with the number, saving opens the new card, and searching finds them', async ({ page, host }) => {
@@ -22,6 +24,65 @@ test.describe('an unknown number becomes a new customer', () => {
     await expect(customerOption(page, 'Priya Raman')).toBeVisible();
     await searchBox(page).fill(UNKNOWN_NUMBER.typed);
     await expect(customerOption(page, 'Priya Raman')).toBeVisible();
+  });
+
+  test('a number the phone library cannot read is kept as typed, unverified, only once the CSR confirms, and found again by its digits (issue 18)', async ({
+    page,
+    host,
+  }) => {
+    // An old French 8-digit number, as a real customer file has it.
+    const typed = '88.60.15.31';
+    await openApp(page, host);
+    await searchBox(page).fill(typed);
+    await expect(page.getByText('No customers match.')).toBeVisible();
+    await page.getByRole('button', { name: `New customer with ${typed}` }).click();
+
+    const phone = page.getByRole('textbox', { name: 'Phone' });
+    await expect(phone).toHaveValue(typed);
+    await page.getByRole('textbox', { name: 'First name' }).fill('Frédérique');
+    await page.getByRole('textbox', { name: 'Last name' }).fill('Citeaux');
+    await page.getByRole('button', { name: 'Save customer' }).click();
+
+    // Refused first, with the reason on the field and the choice to keep it, said with a warning.
+    await expect(phone).toHaveAttribute('aria-invalid', 'true');
+    await expect(phone).toHaveAccessibleDescription(/Too few digits for a phone number/);
+    const warning = page.getByRole('alert').filter({ hasText: UNVERIFIED_PHONE_WARNING });
+    await expect(warning).toBeVisible();
+    const atForm = await seriousAxeViolations(page);
+    expect(atForm, describeViolations(atForm)).toEqual([]);
+    // A changed number withdraws the offer; the same number brings it back on the next save.
+    await phone.fill('88.60.15.3');
+    await expect(page.getByRole('button', { name: 'Save anyway as unverified' })).toHaveCount(0);
+    await phone.fill(typed);
+    await page.getByRole('button', { name: 'Save customer' }).click();
+    await page.getByRole('button', { name: 'Save anyway as unverified' }).click();
+
+    await expect(customerHeading(page, 'Frédérique Citeaux')).toBeVisible();
+    await expect(page.getByText(typed, { exact: true })).toBeVisible();
+    await expect(page.getByText('unverified', { exact: true })).toBeVisible();
+    await expect(page.getByText(UNVERIFIED_PHONE_WARNING)).toBeVisible();
+    const atProfile = await seriousAxeViolations(page);
+    expect(atProfile, describeViolations(atProfile)).toEqual([]);
+
+    // In the profile: a second such number is refused, then kept once confirmed; the first stays as it is.
+    await page.getByRole('button', { name: 'Edit contact' }).click();
+    const form = page.getByRole('form', { name: 'Edit contact' });
+    await expect(form.getByRole('textbox', { name: 'Phone 1' })).toHaveValue(typed);
+    await form.getByRole('button', { name: '+ Add phone' }).click();
+    await form.getByRole('textbox', { name: 'Phone 2' }).fill('91.24.45.40');
+    await form.getByRole('button', { name: 'Save contact' }).click();
+    await expect(form.getByRole('textbox', { name: 'Phone 2' })).toHaveAccessibleDescription(/Too few digits for a phone number/);
+    await expect(form.getByRole('alert').filter({ hasText: UNVERIFIED_PHONE_WARNING })).toBeVisible();
+    await form.getByRole('button', { name: 'Save anyway as unverified' }).click();
+    await expect(page.getByRole('status').filter({ hasText: /^Saved: .*Phones/ })).toBeVisible();
+    await expect(page.getByText('91.24.45.40', { exact: true })).toBeVisible();
+    await expect(page.getByText('unverified', { exact: true })).toHaveCount(2);
+
+    // Found again by its digits, typed another way.
+    await searchBox(page).fill('88 60 15 31');
+    await expect(customerOption(page, 'Frédérique Citeaux')).toBeVisible();
+    await searchBox(page).fill('91244540');
+    await expect(customerOption(page, 'Frédérique Citeaux')).toBeVisible();
   });
 
   test('missing and wrong fields are named next to their inputs and nothing is saved', async ({ page, host }) => {

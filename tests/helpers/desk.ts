@@ -3,6 +3,7 @@
  * real cache file with a clock the test moves, and a full dump of what a write could change, for
  * "a refused write changed nothing" assertions (row contents, not only counts).
  */
+import type { CountryCode } from 'libphonenumber-js/max';
 import type { CacheDb } from '../../src-main/core/db/open';
 import { createHandlers, type HandlerTable } from '../../src-main/core/rpc/handlers';
 import { dispatch } from '../../src-main/core/rpc/dispatch';
@@ -17,7 +18,7 @@ export interface TestDesk {
   clock: { now: number; advance(ms: number): number };
 }
 
-export function testDesk(db: CacheDb, options: { agentId?: string; start?: number } = {}): TestDesk {
+export function testDesk(db: CacheDb, options: { agentId?: string; start?: number; defaultRegion?: CountryCode } = {}): TestDesk {
   const clock = {
     now: options.start ?? Date.UTC(2026, 2, 10, 9, 0, 0),
     advance(ms: number) {
@@ -27,7 +28,7 @@ export function testDesk(db: CacheDb, options: { agentId?: string; start?: numbe
   };
   const handlers = createHandlers({
     db,
-    defaultRegion: 'GB',
+    defaultRegion: options.defaultRegion ?? 'GB',
     host: 'browser-host',
     version: 'test',
     agentId: options.agentId ?? 'agent-ana',

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { SQL } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../../server/src/app';
+import { buildServer, type BuildServerOptions } from '../../server/src/app';
 import { createUser } from '../../server/src/auth/users';
 import { openStore, type Store } from '../../server/src/db/connect';
 import { queryRows } from './server-db';
@@ -21,7 +21,11 @@ export class StoreServer {
   readonly dataDir = mkdtempSync(join(tmpdir(), 'switchboard-sync-store-'));
 
   /** `port`: listen where another store listened before (a store replaced behind the same address). */
-  constructor(private port = 0) {}
+  /** `options`: anything else buildServer takes (limits a test wants small). */
+  constructor(
+    private port = 0,
+    private readonly options: Omit<BuildServerOptions, 'store'> = {},
+  ) {}
 
   private app: FastifyInstance | undefined;
   private opened: Store | undefined;
@@ -46,7 +50,7 @@ export class StoreServer {
   /** Opens the data directory and listens (on the same port as before after a restart). */
   async start(): Promise<void> {
     this.opened = await openStore({ dataDir: this.dataDir });
-    this.app = buildServer({ store: this.opened, logger: false });
+    this.app = buildServer({ logger: false, ...this.options, store: this.opened });
     await this.app.listen({ host: '127.0.0.1', port: this.port });
     this.port = (this.app.server.address() as AddressInfo).port;
   }

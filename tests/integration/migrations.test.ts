@@ -113,6 +113,27 @@ it('upgrade a file made by each earlier release to the latest, keeping its rows'
   }
 });
 
+it('0008 marks every phone already in a cache verified, and an unverified one is found through the number index (issue 18)', () => {
+  const journal = JSON.parse(readFileSync(join(defaultMigrationsFolder(), 'meta/_journal.json'), 'utf8')) as Journal;
+  const before = journal.entries.findIndex((e) => e.tag.endsWith('_phone_verified'));
+  expect(before).toBeGreaterThan(0);
+  const file = join(tempDir(), 'cache.db');
+  const old = openCache(file, { migrationsFolder: migrationsUpTo(before) });
+  old.$client.prepare(`INSERT INTO customers (id, first_name, last_name, created_at, updated_at) VALUES ('c1', 'Ana', 'Lima', 0, 0)`).run();
+  old.$client.prepare(`INSERT INTO customer_phones (id, customer_id, e164, raw) VALUES ('p1', 'c1', '+442079460958', '020 7946 0958')`).run();
+  expect(old.$client.prepare(`SELECT name FROM pragma_table_info('customer_phones')`).pluck().all()).not.toContain('verified');
+  old.$client.close();
+  const db = openCache(file);
+  const c = db.$client;
+  expect(c.prepare(`SELECT e164, verified FROM customer_phones`).all()).toEqual([{ e164: '+442079460958', verified: 1 }]);
+  c.prepare(`INSERT INTO customer_phones (id, customer_id, e164, raw, verified) VALUES ('p2', 'c1', '88601531', '88.60.15.31', 0)`).run();
+  const plan = (c.prepare(`EXPLAIN QUERY PLAN SELECT customer_id FROM customer_phones WHERE e164 IN ('88601531', '3388601531')`).all() as { detail: string }[])
+    .map((r) => r.detail)
+    .join(' | ');
+  expect(plan).toContain('customer_phones_e164_idx');
+  c.close();
+});
+
 describe('indexes the lookups rely on', () => {
   const plan = (c: Database.Database, sql: string) =>
     (c.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');

@@ -12,6 +12,7 @@ import { buildServer } from '../../server/src/app';
 import { WRONG_CREDENTIALS } from '../../server/src/auth/sign-in';
 import { createUser, DEMO_USERS, ensureTeams, seedDemoUsers } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
+import { WEAK_PASSWORD_MESSAGE } from '../../src-shared/auth/password-policy';
 import { adminUser, auditPage, team, workstationAuditResponse, workstationInfo, type AdminUser, type AuditEntry } from '../../src-shared/contracts/admin';
 import { loginResponse, serverError, type LoginResponse } from '../../src-shared/contracts/server-auth';
 import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
@@ -158,17 +159,38 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(locked?.lockedUntil).toBe(now + 15 * 60_000);
       expect(now - start).toBeLessThan(15 * 60_000);
 
-      const reset = await ok(await admin('POST', `/admin/users/${user.id}/password`, { password: 'new password' }), (v) => adminUser.parse(v));
+      const reset = await ok(await admin('POST', `/admin/users/${user.id}/password`, { password: 'pale kettle drifts north' }), (v) => adminUser.parse(v));
       expect(reset.lockedUntil).toBeNull();
       expect((await app.inject({ method: 'GET', url: '/auth/me', headers: as(session.token) })).statusCode).toBe(401);
       const old = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'pat', password: 'old password' } });
       expect(serverError.parse(old.json()).error.message).toBe(WRONG_CREDENTIALS);
-      expect((await signIn('pat', 'new password')).user.username).toBe('pat');
+      expect((await signIn('pat', 'pale kettle drifts north')).user.username).toBe('pat');
       expect((await auditOf('action=password_reset'))[0]).toMatchObject({
         subject: 'pat',
         detail: 'Set a new password for pat; ended 1 open session and lifted any sign-in lockout.',
       });
       expect((await admin('POST', `/admin/users/${user.id}/password`, { password: 'short' })).statusCode).toBe(400);
+    });
+
+    it('refuses common, leaked and easily guessed passwords wherever one is set, saying why (NIST SP 800-63B)', async () => {
+      const user = await createUser(store.db, { username: 'rosa.mendez', displayName: 'Rosa Mendez', role: 'csr', password: 'rosa pass' }, FAST_SCRYPT);
+      const create = (username: string, password: string) => admin('POST', '/admin/users', { username, displayName: 'Weak Example', role: 'csr', password });
+      const reset = (password: string) => admin('POST', `/admin/users/${user.id}/password`, { password });
+      for (const weak of ['password', 'aaaaaaaa', '        ', '12345678', 'qwertyuiop', 'Password1!']) {
+        expect(refusal(await create('weak.one', weak))).toEqual([400, `password: ${WEAK_PASSWORD_MESSAGE}`]);
+        expect(refusal(await reset(weak))).toEqual([400, `password: ${WEAK_PASSWORD_MESSAGE}`]);
+      }
+      // The person's own name is a context-specific word: on creation the contract knows it, on a reset the store.
+      expect(refusal(await admin('POST', '/admin/users', { username: 'ines.garcia', displayName: 'Ines Garcia', role: 'csr', password: 'InesGarcia!' }))).toEqual([
+        400,
+        `password: ${WEAK_PASSWORD_MESSAGE}`,
+      ]);
+      expect(refusal(await reset('RosaMendez!'))).toEqual([400, `password: ${WEAK_PASSWORD_MESSAGE}`]);
+      expect((await auditOf('action=password_reset')).filter((e) => e.subject === 'rosa.mendez')).toEqual([]);
+      // A passphrase of unrelated words is accepted in both places.
+      expect((await create('strong.one', 'mauve tractor sings loudly')).statusCode).toBe(200);
+      expect((await reset('copper lantern above quiet fields')).statusCode).toBe(200);
+      expect((await signIn('rosa.mendez', 'copper lantern above quiet fields')).user.username).toBe('rosa.mendez');
     });
 
     it('lists workstations with their last user, last request and last sync', async () => {
@@ -205,12 +227,63 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(mine[0]).toMatchObject({ at: T0 + 70_000, workstationName: 'Admin desk', subject: 'sue', detail: `Signed in with the cached verifier. (at workstation time ${new Date(T0 - 3_600_000).toISOString()})` });
       expect(mine[0]!.userId).not.toBeNull();
       const ghost = await auditOf('username=ghost&action=sign_in_failed');
-      expect(ghost[0]).toMatchObject({ userId: null, detail: `Recorded offline, at workstation time ${new Date(T0 - 3_500_000).toISOString()}.` });
+      expect(ghost[0]).toMatchObject({
+        userId: null,
+        detail: `Recorded offline, at workstation time ${new Date(T0 - 3_500_000).toISOString()}. “ghost” has never signed in on Admin desk while it was connected to the central store.`,
+      });
 
       expect((await send({ events: [{ ...events[0], action: 'user_created' }] })).statusCode).toBe(400);
       expect((await send({ events: Array.from({ length: 101 }, () => ({ ...events[0], id: randomUUID() })) })).statusCode).toBe(400);
       // A user session is not the workstation's token.
       expect((await app.inject({ method: 'POST', url: '/workstation/audit', headers: as(ada.token), payload: { events } })).statusCode).toBe(401);
+    });
+
+    it('credits a reported offline sign-in only to a user seen signing in online on that workstation; others are kept as refused claims (issue 18, item 10)', async () => {
+      await createUser(store.db, { username: 'amy', displayName: 'Amy Associate', role: 'store_associate', password: 'amy pass' }, FAST_SCRYPT);
+      const counter = { id: randomUUID(), name: 'Counter 3' };
+      // Ada (an admin) and Sue have signed in online, but only on other desks.
+      const amy = await signIn('amy', 'amy pass', counter);
+      const token = amy.workstationToken!;
+      const at = T0 - 7_200_000;
+      const events = [
+        { id: randomUUID(), action: 'sign_in_offline', username: 'ada', at, detail: 'Signed in with the cached verifier.' },
+        { id: randomUUID(), action: 'sign_out', username: 'ada', at: at + 1000 },
+        { id: randomUUID(), action: 'sign_in_failed', username: 'sue', at: at + 2000 },
+        { id: randomUUID(), action: 'sign_in_offline', username: 'amy', at: at + 3000 },
+      ];
+      now = T0 + 80_000;
+      const res = await app.inject({ method: 'POST', url: '/workstation/audit', headers: as(token), payload: { events } });
+      expect(await ok(res, (v) => workstationAuditResponse.parse(v))).toEqual({ recorded: 4, duplicates: 0 });
+
+      // Nothing on the counter's workstation is credited to Ada or Sue.
+      const onCounter = await auditOf(`workstationId=${counter.id}&limit=500`);
+      expect(onCounter.filter((e) => e.username === 'ada')).toEqual([]);
+      expect(onCounter.filter((e) => e.userId !== null).map((e) => [e.action, e.username])).toEqual([
+        ['sign_in_offline', 'amy'],
+        ['sign_in', 'amy'],
+      ]);
+      const refused = await auditOf(`workstationId=${counter.id}&action=offline_claim_refused`);
+      expect(refused.map((e) => ({ userId: e.userId, username: e.username, subject: e.subject, workstationName: e.workstationName }))).toEqual([
+        { userId: null, username: null, subject: 'ada', workstationName: 'Counter 3' },
+        { userId: null, username: null, subject: 'ada', workstationName: 'Counter 3' },
+      ]);
+      expect(refused.map((e) => e.detail).reverse()).toEqual([
+        `The workstation reported a sign-in of “ada” at workstation time ${new Date(at).toISOString()}, but “ada” has never signed in on Counter 3 while it was connected to the central store (which an offline sign-in needs), so it is not credited to them.`,
+        `The workstation reported a sign-out of “ada” at workstation time ${new Date(at + 1000).toISOString()}, but “ada” has never signed in on Counter 3 while it was connected to the central store (which an offline sign-in needs), so it is not credited to them.`,
+      ]);
+      // A failure under a name never seen there is what it claims — a failure — with no user.
+      const failed = await auditOf(`workstationId=${counter.id}&action=sign_in_failed`);
+      expect(failed).toHaveLength(1);
+      expect(failed[0]).toMatchObject({ userId: null, username: 'sue', subject: 'sue' });
+
+      // Once Ada signs in online there, the same kind of report is hers.
+      await signIn('ada', 'ada pass', counter);
+      const later = { id: randomUUID(), action: 'sign_in_offline', username: 'ada', at: at + 10_000 };
+      const again = await app.inject({ method: 'POST', url: '/workstation/audit', headers: as((await signIn('amy', 'amy pass', counter)).workstationToken!), payload: { events: [later] } });
+      expect(await ok(again, (v) => workstationAuditResponse.parse(v))).toEqual({ recorded: 1, duplicates: 0 });
+      const credited = await auditOf(`workstationId=${counter.id}&username=ada&action=sign_in_offline`);
+      expect(credited).toHaveLength(1);
+      expect(credited[0]!.userId).toBe(ada.user.id);
     });
 
     it('GET /audit answers newest first, filters by action, user, workstation and time, and pages with `before`', async () => {

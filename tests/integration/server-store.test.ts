@@ -3,14 +3,14 @@
  * PostgreSQL at 127.0.0.1:5432. The same suite runs on each; see tests/helpers/server-db.ts for
  * how the PostgreSQL half fails in CI and says plainly that it did not run elsewhere.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildServer } from '../../server/src/app';
-import { hashToken } from '../../server/src/auth/sessions';
+import { createSession, hashToken } from '../../server/src/auth/sessions';
 import { createUser } from '../../server/src/auth/users';
 import { MIGRATIONS_FOLDER, type Store } from '../../server/src/db/connect';
 import { loginResponse, meResponse, serverError } from '../../src-shared/contracts/server-auth';
@@ -260,6 +260,33 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         expect(((await who.json()) as { value: { user: { username: string } } }).value.user.username).toBe('carl');
       } finally {
         await server.close();
+      }
+    });
+
+    it('deletes expired and revoked sessions at start and then periodically, and leaves live ones alone (issue 18, item 20)', async () => {
+      const [carl] = await queryRows<{ id: string }>(store, sql`select id::text as id from users where username = 'carl'`);
+      const live = await tokenFor('carl', 'battery staple');
+      const signedOut = await tokenFor('carl', 'battery staple');
+      expect((await app.inject({ method: 'POST', url: '/auth/logout', headers: { authorization: `Bearer ${signedOut}` } })).statusCode).toBe(200);
+      const expired = await createSession(store.db, carl!.id, now - 2 * TTL_MS, TTL_MS);
+      const present = async (token: string) =>
+        Number((await queryRows<{ n: string | number }>(store, sql`select count(*) as n from sessions where token_hash = ${hashToken(token)}`))[0]?.n);
+      expect([await present(live), await present(signedOut), await present(expired.token)]).toEqual([1, 1, 1]);
+
+      const swept = buildServer({ store, logger: false, clock: () => now, sessionTtlMs: TTL_MS, sessionSweepMs: 100 });
+      try {
+        await swept.ready();
+        await vi.waitFor(async () => expect([await present(signedOut), await present(expired.token)]).toEqual([0, 0]), { timeout: 5000, interval: 50 });
+        expect(await present(live)).toBe(1);
+        expect((await me(live)).statusCode).toBe(200);
+        // Later sweeps find what expired or was revoked since.
+        const later = await tokenFor('carl', 'battery staple');
+        const out = await swept.inject({ method: 'POST', url: '/auth/logout', headers: { authorization: `Bearer ${later}` } });
+        expect(out.statusCode).toBe(200);
+        await vi.waitFor(async () => expect(await present(later)).toBe(0), { timeout: 5000, interval: 50 });
+        expect(await present(live)).toBe(1);
+      } finally {
+        await swept.close();
       }
     });
   });

@@ -163,6 +163,27 @@ describe('two workstations syncing through CoreProcess', { timeout: TEST_MS }, (
     expect(onB.complaints.map((c) => c.id)).toContain(logged.id);
   });
 
+  it('a customer saved on A with an unverified number reaches the store and B unverified, and B finds them by its digits (issue 18)', async () => {
+    const created = await ok<{ customerId: string; phoneVerified: boolean }>(a, 'customer:create', {
+      firstName: 'Ana',
+      lastName: 'Trujillo',
+      phone: '(5) 555-4729',
+      keepUnverifiedPhone: true,
+    });
+    expect(created.phoneVerified).toBe(false);
+    await settled(a);
+    expect(await serverCount('customer_phones', `customer_id = '${created.customerId}' and e164 = '55554729' and raw = '(5) 555-4729' and not verified`)).toBe(1);
+    const dbB = open(fileB);
+    await vi.waitFor(() => {
+      const row = dbB.prepare(`SELECT e164, raw, verified FROM customer_phones WHERE customer_id = ?`).get(created.customerId);
+      expect(row).toEqual({ e164: '55554729', raw: '(5) 555-4729', verified: 0 });
+    }, WAIT);
+    dbB.close();
+    const found = await ok<{ hits: { customerId: string }[] }>(b, 'lookup:search', { query: '5 555 4729' });
+    expect(found.hits.map((h) => h.customerId)).toEqual([created.customerId]);
+    expect(await ok<SyncCheckResult>(b, 'sync:check')).toMatchObject({ match: true });
+  });
+
   it('shows a write the store refuses for good, and later writes still go', async () => {
     const customer = await someStoreCustomer(4);
     const dbA = open(fileA);
@@ -697,6 +718,115 @@ describe('a cache restored from an older copy', { timeout: TEST_MS }, () => {
       expect(await serverCount('notes', `body like 'Restore test:%'`)).toBe(5);
     } finally {
       await core.stop();
+    }
+  });
+});
+
+describe('the first copy’s status', { timeout: TEST_MS }, () => {
+  it('is read from the cache when asked: pages applied without the engine hearing of them still end it, and a restart mid-copy still shows it (issue 18, item 4)', async () => {
+    const cache = tempCache();
+    const options = { client: cache.db.$client, clientId: ensureClientId(cache.db), serverUrl: server.url, credentials: { kind: 'password' as const, ...CSR }, pullLimit: 20, live: false };
+    let engine = new SyncEngine(options);
+    try {
+      engine.start();
+      // Stopped in the middle of the copy: the last progress it saw is its last word on it.
+      await vi.waitFor(() => expect(engine.status().initialSync?.done ?? 0).toBeGreaterThan(0), WAIT);
+      await engine.stop();
+      const stuck = engine.status().initialSync;
+      expect(stuck).not.toBeNull();
+      const stored = JSON.parse(cache.db.$client.prepare(`SELECT value FROM cache_meta WHERE key = 'sync_snapshot_progress'`).pluck().get() as string) as { done: number; total: number };
+      expect(stuck).toMatchObject(stored);
+      expect(stored.done).toBeLessThan(stored.total);
+      // A new engine over the same cache (the app restarted) shows the copy before any page lands.
+      const restarted = new SyncEngine(options);
+      expect(restarted.status().initialSync).toMatchObject({ done: stored.done, total: stored.total });
+      // The rest of the copy lands by another path: the engine hears no progress at all, and the
+      // cache's cursor hands over to the log. Asked now, the status says the copy is finished.
+      await pullWithoutPushing(cache);
+      expect(new PageApplier(cache.db.$client).readCursor().phase).toBe('log');
+      expect(engine.status().initialSync).toBeNull();
+      expect(restarted.status().initialSync).toBeNull();
+      expect(countIn(cache.db.$client, `SELECT count(*) FROM cache_meta WHERE key = 'sync_snapshot_progress'`)).toBe(0);
+      // And a copy that runs to its end by itself says so too.
+      engine = new SyncEngine(options);
+      engine.reset();
+      engine.start();
+      await vi.waitFor(() => expect(engine.status()).toMatchObject({ state: 'online', initialSync: null, lastSyncAt: expect.any(Number) }), WAIT);
+      expect(new PageApplier(cache.db.$client).readCursor().phase).toBe('log');
+    } finally {
+      await engine.stop();
+      cache.cleanup();
+    }
+  });
+});
+
+describe('a check the store asks to make later', { timeout: TEST_MS }, () => {
+  it('is answered skipped with the store’s reason, and the workstation stays online (issue 18, item 19)', async () => {
+    const bounded = new StoreServer(0, { checksums: { perWorkstation: 1, windowMs: 600_000, reuseForMs: 600_000 } });
+    const cache = tempCache();
+    let engine: SyncEngine | undefined;
+    try {
+      await bounded.start();
+      await bounded.addUser(CSR.username, CSR.password, 'supervisor');
+      await loadDemoIfEmpty(bounded.store, { customers: 8 });
+      engine = new SyncEngine({ client: cache.db.$client, clientId: ensureClientId(cache.db), serverUrl: bounded.url, credentials: { kind: 'password', ...CSR }, pullLimit: PAGE, live: false, retry: { baseMs: 60_000, capMs: 60_000 } });
+      engine.start();
+      await vi.waitFor(() => expect(engine!.status()).toMatchObject({ state: 'online', initialSync: null, lastSyncAt: expect.any(Number) }), WAIT);
+      expect(await engine.check()).toMatchObject({ match: true, skipped: null });
+      // The store changes, so a second check needs fresh checksums: this workstation's share is spent.
+      await bounded.store.db.execute(sql`update customers set loyalty_points = loyalty_points + 1 where id = (select id from customers order by id limit 1)`);
+      const refused = await engine.check();
+      expect(refused.skipped).toMatch(/try again in \d+ s/);
+      // Give the sync loop time to act on the refusal: it must not take it for an unreachable store.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(engine.status()).toMatchObject({ state: 'online', lastError: null, nextRetryAt: null });
+    } finally {
+      await engine?.stop();
+      await bounded.dispose();
+      cache.cleanup();
+    }
+  });
+});
+
+describe('a store restored from a backup', { timeout: TEST_MS }, () => {
+  it('refuses the workstation’s cursor from its lost future, and the workstation copies it afresh instead of missing changes (issue 18, item 11)', async () => {
+    const cache = tempCache();
+    const engine = new SyncEngine({ client: cache.db.$client, clientId: ensureClientId(cache.db), serverUrl: server.url, credentials: { kind: 'password', ...CSR }, pullLimit: PAGE, live: false });
+    const c = cache.db.$client;
+    const inCache = (id: string) => countIn(c, `SELECT count(*) FROM customers WHERE id = ?`, id);
+    const headNow = async () => server.count(sql`select coalesce(max(version), 0) as n from change_log`);
+    try {
+      engine.start();
+      await vi.waitFor(() => expect(engine.status()).toMatchObject({ state: 'online', initialSync: null, lastSyncAt: expect.any(Number) }), WAIT);
+      // The backup is taken here: the store's change log ends at `backedUp`.
+      const backedUp = await headNow();
+      const lost = randomUUID();
+      await server.store.db.execute(sql`insert into customers (id, first_name, last_name, created_at, updated_at) values (${lost}, 'Lost', 'After Backup', 1, 1)`);
+      engine.syncNow();
+      await vi.waitFor(() => expect(inCache(lost)).toBe(1), WAIT);
+      // The store is restored from the backup: the row and its log entries are gone, and the
+      // version sequence is back where it was, so the next write takes a number this workstation
+      // has already passed.
+      await server.store.db.transaction(async (tx) => {
+        await tx.execute(sql`set local session_replication_role = replica`);
+        await tx.execute(sql`delete from customers where id = ${lost}`);
+        await tx.execute(sql`delete from change_log where version > ${backedUp}`);
+        await tx.execute(sql`select setval(pg_get_serial_sequence('change_log', 'version'), ${backedUp})`);
+      });
+      const after = randomUUID();
+      await server.store.db.execute(sql`insert into customers (id, first_name, last_name, created_at, updated_at) values (${after}, 'Written', 'After Restore', 1, 1)`);
+      expect(await headNow()).toBe(backedUp + 1);
+      engine.syncNow();
+      await vi.waitFor(() => {
+        expect(inCache(after)).toBe(1);
+        expect(inCache(lost)).toBe(0);
+        expect(engine.status()).toMatchObject({ state: 'online', initialSync: null });
+      }, WAIT);
+      expect(countIn(c, `SELECT count(*) FROM customers`)).toBe(await serverCount('customers'));
+      expect(await engine.check()).toMatchObject({ match: true });
+    } finally {
+      await engine.stop();
+      cache.cleanup();
     }
   });
 });

@@ -22,7 +22,7 @@ import { loadCacheIntoStore } from '../../server/src/seed/cache-load';
 import { loadDemoIfEmpty } from '../../server/src/seed/demo';
 import { ChangeFeed } from '../../server/src/sync/change-feed';
 import { rowJsonSql } from '../../server/src/sync/pull-repository';
-import { MAX_LIVE_STREAMS, registerLiveRoute } from '../../server/src/sync/live-route';
+import { MAX_LIVE_STREAMS, MAX_LIVE_STREAMS_PER_WORKSTATION, registerLiveRoute } from '../../server/src/sync/live-route';
 import { openCache } from '../../src-main/core/db/open';
 import { seedCache } from '../../src-main/core/seed/generator';
 import { checksumsResponse, pullResponse, type PullResponse } from '../../src-shared/contracts/sync-protocol';
@@ -430,6 +430,32 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect((await pullRaw({ cursor: null, limit: 5001 })).statusCode).toBe(400);
     });
 
+    it('refuses a cursor from beyond the store’s newest change (a store restored from a backup) with 400: start over (issue 18, item 11)', async () => {
+      const head = Number((await queryRows<{ v: string }>(store, sql`select coalesce(max(version), 0)::text as v from change_log`))[0]!.v);
+      const logCursor = await logCursorNow();
+      const decoded = JSON.parse(Buffer.from(logCursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+      expect(decoded).toMatchObject({ p: 'log', lv: head, h: expect.stringMatching(/^[0-9a-f]{12}$/) });
+      const forge = (change: Record<string, unknown>) => Buffer.from(JSON.stringify({ ...decoded, ...change }), 'utf8').toString('base64url');
+      // The store's own head is still a good cursor: nothing new, caught up.
+      expect((await pull(logCursor, 10)).hasMore).toBe(false);
+      for (const cursor of [forge({ lv: head + 1 }), forge({ lv: head + 1_000_000 })]) {
+        const res = await pullRaw({ cursor, limit: 10 });
+        expect(res.statusCode).toBe(400);
+        const { error } = serverError.parse(res.json());
+        expect(error).toMatchObject({ code: 'invalid_input', field: 'cursor' });
+        expect(error.message).toMatch(/ahead of this store.*start over/);
+      }
+      // The store's own version number, but the fingerprint of another change there (a restored
+      // store that has numbered new changes from the backup's version again).
+      const other = await pullRaw({ cursor: forge({ h: decoded.h === '000000000000' ? '111111111111' : '000000000000' }), limit: 10 });
+      expect(other.statusCode).toBe(400);
+      expect(serverError.parse(other.json()).error.message).toMatch(/holds another change.*start over/);
+      // A snapshot cursor whose watermark the store never reached, likewise.
+      const snap = JSON.parse(Buffer.from((await pull(null, 1)).cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+      const futureSnap = Buffer.from(JSON.stringify({ ...snap, w: head + 5 }), 'utf8').toString('base64url');
+      expect((await pullRaw({ cursor: futureSnap, limit: 10 })).statusCode).toBe(400);
+    });
+
     it('answers 401 without a valid workstation token on every sync read route (a user session token is not one)', async () => {
       const routes = [
         { method: 'POST' as const, url: '/sync/pull', payload: { clientId: CLIENT_ID, cursor: null } },
@@ -469,6 +495,75 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       for (const table of SYNC_TABLES.filter((t) => t.name !== 'customers')) expect(after.tables[table.name]).toEqual(before.tables[table.name]);
     });
 
+    it('hashes the store once per change-log head, one computation at a time, and refuses a workstation more than its share of fresh ones with 429 (issue 18, item 19)', async () => {
+      let now = Date.now();
+      const bounded = buildServer({ store, logger: false, clock: () => now, checksums: { perWorkstation: 2, windowMs: 60_000, reuseForMs: 600_000 } });
+      try {
+        const [mine, other] = await Promise.all(
+          ['Sum desk', 'Other sum desk'].map((name) => issueWorkstationToken(store.db, { id: randomUUID(), name }, puller, Date.now())),
+        );
+        const ask = (bearer: string | undefined) => bounded.inject({ method: 'GET', url: '/sync/checksums', headers: { authorization: `Bearer ${bearer}` } });
+        const touch = () => exec(sql`update customers set loyalty_points = loyalty_points + 1 where id = (select id from customers order by id limit 1)`);
+        await touch();
+        const first = await ask(mine);
+        expect(first.statusCode).toBe(200);
+        // Asked again and again while nothing changes: the same answer, and no fresh computation
+        // (with a share of 2, a fresh one each time would be refused by the third).
+        for (let i = 0; i < 5; i++) {
+          const again = await ask(mine);
+          expect(again.statusCode).toBe(200);
+          expect(again.json()).toEqual(first.json());
+        }
+        // Many asking at once after a change share one computation: each of five fresh workstations
+        // would be within its own share anyway, so count through `mine`, whose share is one left.
+        await touch();
+        const together = await Promise.all([ask(mine), ask(mine), ask(mine)]);
+        expect(together.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+        const second = checksumsResponse.parse(together[0]!.json().value);
+        expect(second.version).toBeGreaterThan(checksumsResponse.parse(first.json().value).version);
+        expect(together.map((r) => r.json())).toEqual([together[0]!.json(), together[0]!.json(), together[0]!.json()]);
+        // The share is spent: the store changed again, and this workstation may not hash it again yet.
+        await touch();
+        const refused = await ask(mine);
+        expect(refused.statusCode).toBe(429);
+        expect(serverError.parse(refused.json()).error.code).toBe('rate_limited');
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+        // Another workstation has its own share; once it has computed, the answer is everyone's.
+        const theirs = await ask(other);
+        expect(theirs.statusCode).toBe(200);
+        const mineNow = await ask(mine);
+        expect(mineNow.statusCode).toBe(200);
+        expect(mineNow.json()).toEqual(theirs.json());
+        // After the window, the share is back.
+        await touch();
+        expect((await ask(mine)).statusCode).toBe(429);
+        now += 60_001;
+        expect((await ask(mine)).statusCode).toBe(200);
+      } finally {
+        await bounded.close();
+      }
+    });
+
+    it('counts the store once per change-log head for the snapshots that start there, however often they are asked for (issue 18, item 19’s class)', async () => {
+      const first = await pull(null, 1);
+      // A row written around the change log (triggers off, as a bulk load does): the head stands
+      // still, so the count taken for it is reused rather than taken again.
+      const around = randomUUID();
+      await store.db.transaction(async (tx) => {
+        await tx.execute(sql`set local session_replication_role = replica`);
+        await tx.execute(sql`insert into customers (id, first_name, last_name, created_at, updated_at) values (${around}, 'Around', 'The Log', 1, 1)`);
+      });
+      try {
+        for (let i = 0; i < 3; i++) expect((await pull(null, 1)).progress?.total).toBe(first.progress!.total);
+        // A logged change moves the head: counted afresh, both rows included.
+        const logged = await newCustomer('Counted');
+        expect((await pull(null, 1)).progress?.total).toBe(first.progress!.total + 2);
+        await exec(sql`delete from customers where id = ${logged}`);
+      } finally {
+        await exec(sql`delete from customers where id = ${around}`);
+      }
+    });
+
     it('a bulk load without the change log still reaches a snapshot, and leaves the log untouched', async () => {
       const cache = openCache(':memory:');
       try {
@@ -492,9 +587,9 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
     });
 
     describe('live pokes (GET /sync/events on a listening server)', () => {
-      async function openStream() {
+      async function openStream(bearer = token) {
         const controller = new AbortController();
-        const res = await fetch(`${base}/sync/events`, { headers: auth(), signal: controller.signal });
+        const res = await fetch(`${base}/sync/events`, { headers: { authorization: `Bearer ${bearer}` }, signal: controller.signal });
         expect(res.status).toBe(200);
         expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
         const reader = res.body!.getReader();
@@ -620,16 +715,45 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         }
       });
 
+      /** Tokens of `n` more workstations (one user signed in on each). */
+      async function moreWorkstations(n: number): Promise<string[]> {
+        return Promise.all(Array.from({ length: n }, (_, i) => issueWorkstationToken(store.db, { id: randomUUID(), name: `Live desk ${i}` }, puller, Date.now())));
+      }
+
       it(`refuses stream number ${MAX_LIVE_STREAMS + 1} with 503 and frees a place when one closes`, async () => {
         // The streams of earlier tests were aborted by the client; let the server see them go.
         await new Promise((r) => setTimeout(r, 200));
-        const streams = await Promise.all(Array.from({ length: MAX_LIVE_STREAMS }, () => openStream()));
+        const desks = await moreWorkstations(Math.ceil(MAX_LIVE_STREAMS / MAX_LIVE_STREAMS_PER_WORKSTATION));
+        const streams = await Promise.all(Array.from({ length: MAX_LIVE_STREAMS }, (_, i) => openStream(desks[i % desks.length])));
         try {
           const refused = await fetch(`${base}/sync/events`, { headers: auth() });
           expect(refused.status).toBe(503);
           expect(serverError.parse(await refused.json()).error.code).toBe('unavailable');
           await streams.pop()!.close();
           const again = await openStream();
+          streams.push(again);
+          expect(await again.waitFor(() => again.events.length > 0, 1000)).toBe(true);
+        } finally {
+          await Promise.all(streams.map((s) => s.close()));
+        }
+      });
+
+      it(`refuses a workstation’s stream number ${MAX_LIVE_STREAMS_PER_WORKSTATION + 1} with 429, while other workstations still connect (issue 18, item 16)`, async () => {
+        await new Promise((r) => setTimeout(r, 200));
+        const [greedy, other] = await moreWorkstations(2);
+        const streams = await Promise.all(Array.from({ length: MAX_LIVE_STREAMS_PER_WORKSTATION }, () => openStream(greedy)));
+        try {
+          const refused = await fetch(`${base}/sync/events`, { headers: { authorization: `Bearer ${greedy}` } });
+          expect(refused.status).toBe(429);
+          const { error } = serverError.parse(await refused.json());
+          expect(error.code).toBe('rate_limited');
+          expect(error.message).toMatch(/already has \d+ live connections/);
+          // Another workstation is not held back by it.
+          streams.push(await openStream(other));
+          // Closing one of its own streams gives the workstation its place back.
+          await streams.shift()!.close();
+          await new Promise((r) => setTimeout(r, 200));
+          const again = await openStream(greedy);
           streams.push(again);
           expect(await again.waitFor(() => again.events.length > 0, 1000)).toBe(true);
         } finally {

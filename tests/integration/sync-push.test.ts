@@ -298,7 +298,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
           { id: edits.consent, field: 'marketing_consent', old_value: 'false', new_value: 'true' },
           { id: edits.phones, field: 'phones', old_value: '+447700900456 (mobile)', new_value: '+447700900456 (work), +15550104477 (home)' },
           { id: edits.address, field: 'primary_address', old_value: null, new_value: '221B Baker Street, London, NW1 6XE, GB' },
-        ].map((e) => ({ ...e, call_id: callId, agent_id: 'agent-ana' })),
+        ].map((e) => ({ ...e, call_id: callId, agent_id: 'carl' })),
       );
 
       const [call] = await rows<Record<string, unknown>>(sql`select * from calls where id = ${callId}`);
@@ -524,6 +524,58 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(old.ok ? 'parsed' : old.error.message).toContain('no longer accepts (format 0)');
     });
 
+    it('keeps a number the phone library could not read as typed, unverified, and refuses a key that is not its digits (issue 18)', async () => {
+      const clientId = randomUUID();
+      const ids = { customerId: randomUUID(), phoneId: randomUUID(), editedPhoneId: randomUUID() };
+      const create = (phone: string, phoneRaw: string, phoneVerified?: boolean) =>
+        entry('customer.create', {
+          customerId: ids.customerId,
+          firstName: 'Frédérique',
+          lastName: 'Citeaux',
+          phone,
+          email: null,
+          phoneId: ids.phoneId,
+          emailId: null,
+          phoneRaw,
+          ...(phoneVerified === undefined ? {} : { phoneVerified }),
+        } satisfies MutationArgs<'customer.create'>);
+      const phones = [
+        { id: ids.phoneId, e164: '88601531', raw: '88.60.15.31', kind: 'mobile' as const, isPrimary: true, verified: false },
+        { id: ids.editedPhoneId, e164: '55554729', raw: '(5) 555-4729', kind: 'work' as const, isPrimary: false, verified: false },
+      ];
+      const editId = randomUUID();
+      const batch = numbered([
+        // Digits that are not the raw text's, an unverified key claimed as verified, and a "+" number claimed as unverified.
+        create('88601532', '88.60.15.31', false),
+        create('88601531', '88.60.15.31'),
+        create('+3388601531', '88.60.15.31', false),
+        create('88601531', '88.60.15.31', false),
+        entry('customer.update_contact', {
+          customerId: ids.customerId,
+          callId: null,
+          agentId: 'agent-ana',
+          at: T0 + 1000,
+          editIds: [editId],
+          edits: [{ id: editId, field: 'phones', newValue: phonesText(phones) }],
+          changes: { phones },
+        } satisfies MutationArgs<'customer.update_contact'>),
+      ]);
+      const res = await push(carl, clientId, batch);
+      expect(statuses(res)).toEqual([
+        [1, 'rejected'],
+        [2, 'rejected'],
+        [3, 'rejected'],
+        [4, 'applied'],
+        [5, 'applied'],
+      ]);
+      const stored = await rows<{ id: string; e164: string; raw: string; verified: boolean }>(
+        sql`select id, e164, raw, verified from customer_phones where customer_id = ${ids.customerId} order by is_primary desc`,
+      );
+      expect(stored).toEqual(phones.map((p) => ({ id: p.id, e164: p.e164, raw: p.raw, verified: false })));
+      // Older entries carry no flag: their numbers are verified, as they always were.
+      expect(await count(sql`select count(*) as n from customer_phones where verified and e164 not like '+%'`)).toBe(0);
+    });
+
     it('rejects mutations that refer to a deleted customer, an unknown call or a missing order', async () => {
       const clientId = randomUUID();
       const gone = await plantStoreCustomer(randomUUID(), 'Gone', 'Away');
@@ -728,6 +780,144 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       ]);
     });
 
+    it('an associate’s workstation cannot write as a supervisor or an admin who never signed in on it; the rest go on (issue 18, item 1)', async () => {
+      const counter = randomUUID();
+      const elsewhere = randomUUID();
+      const amy = { username: 'amy', password: 'counter amy' };
+      const sue = { username: 'sue', password: 'supervisor sue' };
+      const ada = { username: 'ada', password: 'admin ada' };
+      const amyId = (await createUser(store.db, { username: 'amy', displayName: 'Amy Associate', role: 'store_associate', password: amy.password }, FAST_SCRYPT)).id;
+      const sueId = (await createUser(store.db, { username: 'sue', displayName: 'Sue Supervisor', role: 'supervisor', password: sue.password }, FAST_SCRYPT)).id;
+      const adaId = (await createUser(store.db, { username: 'ada', displayName: 'Ada Admin', role: 'admin', password: ada.password }, FAST_SCRYPT)).id;
+      // Sue and Ada are active and sign in online — on another workstation, not on the counter's.
+      await workstationToken(app, sue, elsewhere, 'Back office');
+      await workstationToken(app, ada, elsewhere, 'Back office');
+      // A complaint Carl logged from his own desk.
+      const complaintId = randomUUID();
+      const logged = entry('complaint.log', {
+        complaintId,
+        eventId: randomUUID(),
+        customerId: zoe.id,
+        callId: null,
+        orderId: null,
+        orderLineId: null,
+        categoryCode: 'damaged',
+        severity: 'low',
+        description: 'Scuffed on arrival.',
+        desiredResolution: null,
+        followUpOn: null,
+        openedAt: T0,
+        agentId: 'carl',
+        status: 'open',
+      } satisfies MutationArgs<'complaint.log'>);
+      expect(statuses(await push(carl, randomUUID(), numbered([{ ...logged, userId: carlId }])))).toEqual([[1, 'applied']]);
+
+      const resolve = entry('complaint.transition', {
+        complaintId,
+        eventId: randomUUID(),
+        from: 'open',
+        to: 'resolved',
+        resolution: 'Refunded in full.',
+        note: null,
+        callId: null,
+        agentId: 'sue',
+        at: T0 + 1000,
+      } satisfies MutationArgs<'complaint.transition'>);
+      const asAdmin = { ...noteEntry(zoe.id, 'written in the admin’s name'), userId: adaId };
+      const ownButNamedAda = entry('note.add', { ...note(zoe.id, 'amy’s note, naming ada as its author'), agentId: 'ada' });
+      const malformedAsSue = { ...entry('note.add', { noteId: 'not-a-uuid' }), userId: sueId };
+      const batch = numbered([{ ...resolve, userId: sueId }, asAdmin, { ...ownButNamedAda, userId: amyId }, malformedAsSue]);
+      const res = await push(amy, counter, batch);
+
+      expect(res.lastMutationId).toBe(4);
+      expect(res.results.map((r) => [r.id, r.status, 'code' in r ? r.code : null])).toEqual([
+        [1, 'rejected', 'forbidden'],
+        [2, 'rejected', 'forbidden'],
+        [3, 'applied', null],
+        [4, 'rejected', 'invalid_input'],
+      ]);
+      expect((res.results[0] as { message: string }).message).toBe(
+        'sue has never signed in on this workstation (Test desk) while it was connected to the central store, so it cannot save changes as them; this change was not saved there.',
+      );
+      expect((res.results[1] as { message: string }).message).toContain('ada has never signed in on this workstation');
+      const [complaint] = await rows<{ status: string }>(sql`select status from complaints where id = ${complaintId}`);
+      expect(complaint?.status).toBe('open');
+      expect(await count(sql`select count(*) as n from complaint_events where complaint_id = ${complaintId}`)).toBe(1);
+      expect(await notesWith([(asAdmin.args as { noteId: string }).noteId])).toBe(0);
+      // The free-text author is not stored: the note is Amy's, as the store knows her.
+      expect(await rows(sql`select agent_id, body from notes where id = ${(ownButNamedAda.args as { noteId: string }).noteId}`)).toEqual([
+        { agent_id: 'amy', body: 'amy’s note, naming ada as its author' },
+      ]);
+      // Refusals are not credited to the user the entry named.
+      const log = await rows<{ mutation_id: string | number; outcome: string; user_id: string | null }>(
+        sql`select mutation_id, outcome, user_id from mutation_log where client_id = ${counter} order by mutation_id`,
+      );
+      expect(log.map((r) => [Number(r.mutation_id), r.outcome, r.user_id])).toEqual([
+        [1, 'rejected', null],
+        [2, 'rejected', null],
+        [3, 'applied', amyId],
+        [4, 'rejected', null],
+      ]);
+
+      // Once Sue signs in online on the counter's workstation, it may save her changes.
+      tokens.forget(counter);
+      const again = { ...resolve, args: { ...(resolve.args as object), eventId: randomUUID() }, userId: sueId };
+      expect(statuses(await push(sue, counter, numbered([again], 5)))).toEqual([[5, 'applied']]);
+      expect((await rows<{ status: string; agent_id: string }>(sql`select status, agent_id from complaints where id = ${complaintId}`))[0]).toMatchObject({ status: 'resolved' });
+      expect(await rows(sql`select agent_id from complaint_events where complaint_id = ${complaintId} and kind = 'status'`)).toEqual([{ agent_id: 'sue' }]);
+    });
+
+    it('stores the resolved author in every row a mutation writes, whatever agentId the entry carries (issue 18, item 1)', async () => {
+      const clientId = randomUUID();
+      const callId = randomUUID();
+      const complaintId = randomUUID();
+      const offerId = randomUUID();
+      const noteArgs = { ...note(zoe.id, 'forged author'), agentId: 'admin' };
+      const editId = randomUUID();
+      const forged = 'somebody-else';
+      const batch = numbered([
+        entry('call.start', { callId, customerId: zoe.id, fromE164: null, source: 'manual', agentId: forged, startedAt: T0 }),
+        entry('note.add', noteArgs),
+        entry('complaint.log', {
+          complaintId,
+          eventId: randomUUID(),
+          customerId: zoe.id,
+          callId,
+          orderId: null,
+          orderLineId: null,
+          categoryCode: 'late',
+          severity: 'low',
+          description: 'Late.',
+          desiredResolution: null,
+          followUpOn: null,
+          openedAt: T0,
+          agentId: forged,
+          status: 'open',
+        }),
+        entry('offer.present', { offerId, customerId: zoe.id, callId, productId, kind: 'accessory', reason: 'Laces.', agentId: forged, presentedAt: T0 }),
+        entry('customer.update_contact', {
+          customerId: zoe.id,
+          callId,
+          agentId: forged,
+          at: T0,
+          editIds: [editId],
+          edits: [{ id: editId, field: 'marketing_consent', newValue: 'true' }],
+          changes: { marketingConsent: true },
+        }),
+      ]);
+      const res = await push(carl, clientId, batch.map((m) => ({ ...m, userId: carlId })));
+      expect(res.results.every((r) => r.status === 'applied'), JSON.stringify(res.results)).toBe(true);
+      const agents = await rows<{ t: string; agent_id: string }>(sql`
+        select 'calls' as t, agent_id from calls where id = ${callId}
+        union all select 'notes', agent_id from notes where id = ${noteArgs.noteId}
+        union all select 'complaints', agent_id from complaints where id = ${complaintId}
+        union all select 'complaint_events', agent_id from complaint_events where complaint_id = ${complaintId}
+        union all select 'offers', agent_id from offers where id = ${offerId}
+        union all select 'contact_edits', agent_id from contact_edits where id = ${editId}`);
+      expect(agents.map((r) => r.t).sort()).toEqual(['calls', 'complaint_events', 'complaints', 'contact_edits', 'notes', 'offers']);
+      expect(agents.every((r) => r.agent_id === 'carl'), JSON.stringify(agents)).toBe(true);
+    });
+
     it('applies a disabled user’s queued entry and flags it in the audit log (same transaction)', async () => {
       const clientId = randomUUID();
       const vic = { username: 'vic', password: 'queued pass' };
@@ -871,7 +1061,8 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
           await copyTable(cache.db.$client, table);
         }
 
-        const desk = testDesk(cache.db, { start: T0 });
+        // The desk's rows name the signed-in user, as the store names the author it resolves.
+        const desk = testDesk(cache.db, { start: T0, agentId: 'carl' });
         const call = desk.ok<{ id: string }>('call:start', { source: 'manual', customerId: who });
         desk.clock.advance(30_000);
         desk.ok('customer:update-contact', {

@@ -10,6 +10,7 @@ import type { CreateTeamRequest, CreateUserRequest, ResetPasswordRequest, Team, 
 import type { SessionUser } from '../../../src-shared/contracts/server-auth';
 import { ROLE_LABELS } from '../../../src-shared/auth/permissions';
 import { recordAudit } from '../audit/audit';
+import { passwordRefusal } from '../../../src-shared/auth/password-policy';
 import { hashPassword, type ScryptParams } from '../auth/password';
 import { revokeUserSessions } from '../auth/sessions';
 import type { SignInThrottle } from '../auth/throttle';
@@ -113,6 +114,9 @@ export async function resetPasswordAsAdmin(ctx: AdminContext, request: ResetPass
   const username = await ctx.db.transaction(async (tx) => {
     const user = await lockUser(tx, request.userId);
     if (!user) throw new HttpError('not_found', 'No such user.', 'userId');
+    // The contract has refused common and leaked passwords; only here is it known whose password it is.
+    const refusal = passwordRefusal(request.password, [user.username, user.displayName]);
+    if (refusal) throw new HttpError('invalid_input', `password: ${refusal}`, 'password');
     await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id));
     const ended = await revokeUserSessions(tx, user.id, ctx.now);
     await recordAudit(tx, {

@@ -4,7 +4,7 @@
  * revoked; an inactive user's sessions stop working at once.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, lte, or } from 'drizzle-orm';
 import type { SessionUser } from '../../../src-shared/contracts/server-auth';
 import type { StoreDb } from '../db/connect';
 import { sessions, users } from '../db/schema';
@@ -69,3 +69,19 @@ export async function revokeUserSessions(db: StoreDb | StoreTx, userId: string, 
     .returning({ id: sessions.id });
   return revoked.length;
 }
+
+/**
+ * Deletes the sessions that can never open again: expired, or revoked (signed out, the user
+ * disabled or their password reset). Without this every sign-in left a row behind for good
+ * (issue 18, item 20). Nothing refers to a session row; the audit log keeps its own record.
+ */
+export async function sweepSessions(db: StoreDb, now: number): Promise<number> {
+  const swept = await db
+    .delete(sessions)
+    .where(or(lte(sessions.expiresAt, now), isNotNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return swept.length;
+}
+
+/** How often the store sweeps dead sessions (and once at start). */
+export const SESSION_SWEEP_MS = 60 * 60 * 1000;

@@ -11,6 +11,7 @@ import { hashForUnknownUser, verifyPassword } from './password';
 import { createSession, revokeSession, type ActiveSession } from './sessions';
 import { userKey, workstationKey, type SignInThrottle } from './throttle';
 import { findUserByUsername, normalizeUsername, teamNamesOf } from './users';
+import { recordWorkstationSignIn } from './workstation-users';
 import { issueWorkstationToken, workstationName } from './workstations';
 
 /** One message for an unknown user, an inactive one and a wrong password: no user enumeration. */
@@ -59,6 +60,8 @@ export async function signIn(deps: SignInDeps, request: LoginRequest): Promise<L
   await throttle.succeed(username, workstation?.id);
   // Registered first: the session refers to the workstation it was opened on.
   const workstationToken = workstation ? await issueWorkstationToken(db, workstation, user.id, now) : undefined;
+  // Only users seen signing in here may author its pushes or be named in its offline reports.
+  if (workstation) await recordWorkstationSignIn(db, workstation.id, user.id, now);
   const session = await createSession(db, user.id, now, deps.sessionTtlMs, workstation?.id);
   await recordAudit(db, {
     at: now,

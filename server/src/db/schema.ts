@@ -60,12 +60,17 @@ export const customerPhones = pgTable(
     customerId: uuid('customer_id')
       .notNull()
       .references(() => customers.id, { onDelete: 'cascade' }),
-    /** E.164, e.g. +442079460958: the only form lookups compare. */
+    /**
+     * E.164, e.g. +442079460958: the only form lookups compare. For a number kept unverified
+     * (`verified` false) its digits as typed, with no "+" (src-shared/domain/phone.ts, unverifiedPhoneKey).
+     */
     e164: text('e164').notNull(),
     /** As the source system or the CSR wrote it, kept for display and audit. */
     raw: text('raw').notNull(),
     kind: text('kind', { enum: PHONE_KINDS }).notNull().default('mobile'),
     isPrimary: boolean('is_primary').notNull().default(false),
+    /** False for a number the phone library could not read, kept as typed after the CSR confirmed it (issue 18). */
+    verified: boolean('verified').notNull().default(true),
   },
   (t) => [index('customer_phones_e164_idx').on(t.e164), index('customer_phones_customer_idx').on(t.customerId)],
 );
@@ -282,6 +287,27 @@ export const workstations = pgTable(
     lastUserId: uuid('last_user_id').references(() => users.id),
   },
   (t) => [uniqueIndex('workstations_token_hash_uq').on(t.tokenHash)],
+);
+
+/**
+ * Who has signed in online on each workstation (issue 18, items 1 and 10): written by every
+ * online sign-in that names the workstation. Only these users can be the author of what the
+ * workstation pushes, or be named in the sign-ins it reports from offline (an offline sign-in
+ * needs the verifier an online sign-in there cached). Unlike sessions, rows are never cleaned up.
+ */
+export const workstationUsers = pgTable(
+  'workstation_users',
+  {
+    workstationId: uuid('workstation_id')
+      .notNull()
+      .references(() => workstations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    firstSignedInAt: ms('first_signed_in_at').notNull(),
+    lastSignedInAt: ms('last_signed_in_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workstationId, t.userId] })],
 );
 
 /**

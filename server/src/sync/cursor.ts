@@ -7,8 +7,11 @@
  * - snapshot `{ v, s, p: 'snap', w, t, ti, k, d, n }`: copying tables `t` (SYNC_TABLES order) by
  *   key; `ti` is the table being read and `k` the last key sent from it (null: from its start);
  *   `w` is the change-log watermark taken when the snapshot started; `d` rows sent so far and `n`
- *   the row count at the start (progress).
- * - log `{ v, s, p: 'log', lv }`: every change-log version up to `lv` is reflected.
+ *   the row count at the start (progress); `wh` the fingerprint of the change-log entry at `w`.
+ * - log `{ v, s, p: 'log', lv, h }`: every change-log version up to `lv` is reflected; `h` is the
+ *   fingerprint of the entry at `lv`. A cursor whose version the store's log does not hold, or
+ *   holds for another change (a store restored from a backup), is refused: start over. (`wh` and
+ *   `h` are optional: cursors issued before they existed are checked against the log's head only.)
  * `s` is the store id: a cursor from another store (a rebuilt or different server) is refused.
  */
 import { z } from 'zod';
@@ -19,6 +22,8 @@ export const CURSOR_VERSION = 1;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const version = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/** The fingerprint of the change-log entry at the cursor's version (pull-repository.ts). */
+const fingerprint = z.string().regex(/^[0-9a-f]{12}$/);
 
 const snapshotCursor = z
   .object({
@@ -26,6 +31,7 @@ const snapshotCursor = z
     s: z.string().regex(UUID),
     p: z.literal('snap'),
     w: version,
+    wh: fingerprint.optional(),
     t: z.array(z.enum(SYNC_TABLE_NAMES)).min(1).max(SYNC_TABLE_NAMES.length),
     ti: z.number().int().nonnegative(),
     k: z.array(z.string().max(256)).nullable(),
@@ -54,6 +60,7 @@ const logCursor = z
     s: z.string().regex(UUID),
     p: z.literal('log'),
     lv: version,
+    h: fingerprint.optional(),
   })
   .strict();
 

@@ -5,6 +5,8 @@
  * pokes is coalesced to at most one event per POKE_INTERVAL_MS per stream, the first sent at
  * once. A `: keepalive` comment every KEEPALIVE_MS keeps proxies from closing an idle stream, and
  * at each one the workstation token is checked again, so a replaced token loses its stream.
+ * At most MAX_LIVE_STREAMS streams are open, and at most MAX_LIVE_STREAMS_PER_WORKSTATION of them
+ * per workstation (more: 429 rate_limited; the workstation keeps pulling on its timer).
  *
  * On PostgreSQL (and PGlite) the route also LISTENs on the change-log trigger's channel, so writes
  * made by other processes (imports, a second server) poke too.
@@ -18,11 +20,18 @@ import { HttpError } from '../http/errors';
 export const POKE_INTERVAL_MS = 50;
 export const KEEPALIVE_MS = 15_000;
 export const MAX_LIVE_STREAMS = 200;
+/**
+ * Open streams one workstation may hold. It needs one; a few more cover a reconnect that arrives
+ * before the server has seen the old stream go. Without a limit one workstation's token could take
+ * every place and leave the other workstations to polling (issue 18, item 16).
+ */
+export const MAX_LIVE_STREAMS_PER_WORKSTATION = 4;
 /** The channel the change-log trigger notifies (server/drizzle/0002_change_log_triggers.sql). */
 export const CHANGE_CHANNEL = 'sb_changes';
 
 export interface LiveRouteOptions {
   maxStreams?: number;
+  maxStreamsPerWorkstation?: number;
   keepaliveMs?: number;
   pokeIntervalMs?: number;
 }
@@ -82,6 +91,9 @@ class PokeStream {
 
 export function registerLiveRoute(app: FastifyInstance, options: LiveRouteOptions = {}): void {
   const maxStreams = options.maxStreams ?? MAX_LIVE_STREAMS;
+  const maxPerWorkstation = options.maxStreamsPerWorkstation ?? MAX_LIVE_STREAMS_PER_WORKSTATION;
+  /** Open streams per workstation id (the guard's `request.workstation`). */
+  const perWorkstation = new Map<string, number>();
   const keepaliveMs = options.keepaliveMs ?? KEEPALIVE_MS;
   const pokeIntervalMs = options.pokeIntervalMs ?? POKE_INTERVAL_MS;
   const streams = new Set<PokeStream>();
@@ -100,6 +112,7 @@ export function registerLiveRoute(app: FastifyInstance, options: LiveRouteOption
   app.addHook('preClose', async () => {
     for (const stream of streams) stream.close();
     streams.clear();
+    perWorkstation.clear();
   });
   app.addHook('onClose', async () => {
     const stop = stopListening;
@@ -110,6 +123,13 @@ export function registerLiveRoute(app: FastifyInstance, options: LiveRouteOption
   app.get('/sync/events', async (request: FastifyRequest, reply: FastifyReply) => {
     if (streams.size >= maxStreams) {
       throw new HttpError('unavailable', 'Too many live connections are open; pull every 30 seconds instead and try again later.');
+    }
+    const owner = request.workstation?.id;
+    if (owner !== undefined && (perWorkstation.get(owner) ?? 0) >= maxPerWorkstation) {
+      throw new HttpError(
+        'rate_limited',
+        `This workstation already has ${maxPerWorkstation} live connections open: close one (or wait for the server to see it gone) before opening another; pulling every 30 seconds goes on meanwhile.`,
+      );
     }
     const token = bearerToken(request);
     reply.hijack();
@@ -127,6 +147,7 @@ export function registerLiveRoute(app: FastifyInstance, options: LiveRouteOption
     }
     const stream = new PokeStream(reply, pokeIntervalMs);
     streams.add(stream);
+    if (owner !== undefined) perWorkstation.set(owner, (perWorkstation.get(owner) ?? 0) + 1);
     stream.comment('connected');
 
     const unsubscribe = app.changeFeed.subscribe((version) => stream.poke(version));
@@ -140,10 +161,17 @@ export function registerLiveRoute(app: FastifyInstance, options: LiveRouteOption
         (e: unknown) => request.log.warn({ err: e }, 'live stream: the workstation token check failed; keeping the stream'),
       );
     }, keepaliveMs);
+    let released = false;
     const cleanup = () => {
       clearInterval(keepalive);
       unsubscribe();
       streams.delete(stream);
+      if (owner !== undefined && !released) {
+        released = true;
+        const left = (perWorkstation.get(owner) ?? 1) - 1;
+        if (left > 0) perWorkstation.set(owner, left);
+        else perWorkstation.delete(owner);
+      }
       stream.close();
     };
     // The response's 'close' (not the request's, which fires once its body is read) is the client going away.

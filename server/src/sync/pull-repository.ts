@@ -198,7 +198,17 @@ export interface ChangeLogEntry {
   version: number;
   table: string;
   rowId: string;
+  /** See readChangeFingerprint. */
+  fingerprint: string;
 }
+
+/**
+ * A short fingerprint of one change-log entry (what changed, how and when): a cursor carries the
+ * fingerprint of the entry at its version, so a store restored from a backup, which numbers its
+ * new changes from the backup's version again, can tell that a cursor naming one of those numbers
+ * was issued for a different change.
+ */
+const CHANGE_FINGERPRINT_SQL = sql.raw(`substr(md5(table_name || '|' || row_id || '|' || op || '|' || at::text), 1, 12)`);
 
 /**
  * Up to `limit` change-log entries after `afterVersion`, in version order. Reading without the
@@ -206,11 +216,17 @@ export interface ChangeLogEntry {
  * written is higher than every version this can return.
  */
 export async function readChangeLog(db: StoreDb, afterVersion: number, limit: number): Promise<ChangeLogEntry[]> {
-  const found = await rows<{ version: string | number; table_name: string; row_id: string }>(
+  const found = await rows<{ version: string | number; table_name: string; row_id: string; fp: string }>(
     db,
-    sql`select version, table_name, row_id from change_log where version > ${afterVersion} order by version limit ${limit}`,
+    sql`select version, table_name, row_id, ${CHANGE_FINGERPRINT_SQL} as fp from change_log where version > ${afterVersion} order by version limit ${limit}`,
   );
-  return found.map((r) => ({ version: Number(r.version), table: r.table_name, rowId: r.row_id }));
+  return found.map((r) => ({ version: Number(r.version), table: r.table_name, rowId: r.row_id, fingerprint: r.fp }));
+}
+
+/** The fingerprint of the change-log entry at `version`, or null when there is none. */
+export async function readChangeFingerprint(db: StoreDb, version: number): Promise<string | null> {
+  const [row] = await rows<{ fp: string }>(db, sql`select ${CHANGE_FINGERPRINT_SQL} as fp from change_log where version = ${version}`);
+  return row?.fp ?? null;
 }
 
 export async function hasChangesAfter(db: StoreDb, version: number): Promise<boolean> {

@@ -9,12 +9,13 @@ import type { FastifyInstance } from 'fastify';
 import { pullRequest, type ChecksumsResponse } from '../../../src-shared/contracts/sync-protocol';
 import { markWorkstationSynced } from '../auth/workstations';
 import { parseBody } from '../http/errors';
-import { readChecksums } from './checksums';
+import { ChecksumsRateLimited, StoreChecksums, type ChecksumLimits } from './checksums';
 import { registerLiveRoute, type LiveRouteOptions } from './live-route';
 import { PullPages } from './pull';
 
 export interface PullRoutesOptions {
   live?: LiveRouteOptions;
+  checksums?: ChecksumLimits;
 }
 
 export function registerPullRoutes(app: FastifyInstance, options: PullRoutesOptions = {}): void {
@@ -37,9 +38,17 @@ export function registerPullRoutes(app: FastifyInstance, options: PullRoutesOpti
     return reply.type('application/json; charset=utf-8').send(Buffer.from(page.json, 'latin1'));
   });
 
-  app.get('/sync/checksums', async () => {
-    const value: ChecksumsResponse = await readChecksums(app.store.db);
-    return { ok: true, value };
+  const checksums = new StoreChecksums(app.store.db, app.clock, options.checksums);
+  app.get('/sync/checksums', async (request, reply) => {
+    // The guard has set the workstation; a route without it would be a bug, not a caller to count.
+    if (!request.workstation) throw new Error('GET /sync/checksums without a workstation: is its guard missing?');
+    try {
+      const value: ChecksumsResponse = await checksums.read(request.workstation.id);
+      return { ok: true, value };
+    } catch (e) {
+      if (e instanceof ChecksumsRateLimited) void reply.header('retry-after', String(Math.max(1, Math.ceil(e.retryAfterMs / 1000))));
+      throw e;
+    }
   });
 
   registerLiveRoute(app, options.live);

@@ -23,7 +23,9 @@ import {
   countRows,
   hasChangesAfter,
   hasRowsAfter,
+  readChangeFingerprint,
   readChangeLog,
+  readLatestVersion,
   readRowsByKeys,
   readSnapshotRows,
   readStoreId,
@@ -66,21 +68,70 @@ export const START_OVER =
  * The page for `request`. A cursor that is not this store's throws AppError `invalid_input` (the
  * client resets and starts over).
  */
-export async function readPullPage(db: StoreDb, request: PullPageRequest): Promise<PulledPage> {
+export async function readPullPage(db: StoreDb, request: PullPageRequest, counts: SnapshotCounts = new SnapshotCounts()): Promise<PulledPage> {
   const storeId = await readStoreId(db);
   let cursor: PullCursor;
   if (request.cursor === null) {
     // `tables` is read only here: a continuing snapshot cursor carries its own tables.
     const tables = snapshotTablesInOrder(request.tables);
     const w = await readWatermark(db);
-    const n = await countRows(db, tables);
-    cursor = { v: CURSOR_VERSION, s: storeId, p: 'snap', w, t: tables, ti: 0, k: null, d: 0, n };
+    const n = await counts.count(db, tables, w);
+    const wh = w > 0 ? await readChangeFingerprint(db, w) : null;
+    cursor = { v: CURSOR_VERSION, s: storeId, p: 'snap', w, ...(wh === null ? {} : { wh }), t: tables, ti: 0, k: null, d: 0, n };
   } else {
     const reading = decodeCursor(request.cursor, storeId);
     if (!reading.ok) throw new AppError('invalid_input', `The sync cursor cannot be used: ${reading.why}; ${START_OVER}.`, 'cursor');
     cursor = reading.cursor;
+    await refuseUnissued(db, cursor);
   }
   return cursor.p === 'snap' ? snapshotPage(db, cursor, request.limit) : logPage(db, cursor, request.limit);
+}
+
+/**
+ * The row count a snapshot starts with (its progress total), kept per watermark: counting every
+ * row of a big store takes seconds, and any workstation may start a snapshot as often as it likes
+ * (issue 18, item 19's class). While the change log stands still the count does too; a write made
+ * around the log (a bulk load) leaves it short, which only the progress total shows
+ * (`total` is at least the rows sent).
+ */
+export class SnapshotCounts {
+  private readonly kept = new Map<string, Promise<number>>();
+
+  count(db: StoreDb, tables: readonly SyncTableName[], watermark: number): Promise<number> {
+    const key = `${watermark}:${tables.join(',')}`;
+    let counted = this.kept.get(key);
+    if (!counted) {
+      // Older watermarks are of no more use: keep the newest few only.
+      if (this.kept.size >= 8) this.kept.clear();
+      counted = countRows(db, tables);
+      this.kept.set(key, counted);
+      counted.catch(() => this.kept.delete(key));
+    }
+    return counted;
+  }
+}
+
+function logCursorAt(storeId: string, lv: number, h: string | undefined): LogCursor {
+  return h === undefined ? { v: CURSOR_VERSION, s: storeId, p: 'log', lv } : { v: CURSOR_VERSION, s: storeId, p: 'log', lv, h };
+}
+
+/**
+ * A cursor names the change-log version up to which the workstation holds the store's rows. One
+ * this store cannot have issued (a version beyond its newest, or one its log holds for another
+ * change) comes from a store that was restored from a backup or had its log rebuilt: answering it
+ * "nothing new" would make the workstation skip every change numbered at or below its cursor,
+ * silently. It is refused like a foreign cursor, and the workstation starts over.
+ */
+async function refuseUnissued(db: StoreDb, cursor: PullCursor): Promise<void> {
+  const [version, fingerprint] = cursor.p === 'snap' ? [cursor.w, cursor.wh] : [cursor.lv, cursor.h];
+  if (version === 0) return;
+  const found = await readChangeFingerprint(db, version);
+  if (found !== null && (fingerprint === undefined || found === fingerprint)) return;
+  const head = await readLatestVersion(db);
+  // An older cursor without a fingerprint: only a version past the head is known not to be ours.
+  if (found === null && fingerprint === undefined && version <= head) return;
+  const why = version > head ? `it is ahead of this store's change log (version ${version}, the store is at ${head})` : `this store's change log holds another change at its version ${version}`;
+  throw new AppError('invalid_input', `The sync cursor cannot be used: ${why} (was the store restored from a backup?); ${START_OVER}.`, 'cursor');
 }
 
 async function snapshotPage(db: StoreDb, cursor: SnapshotCursor, limit: number): Promise<PulledPage> {
@@ -104,7 +155,7 @@ async function snapshotPage(db: StoreDb, cursor: SnapshotCursor, limit: number):
   // page that sends the last row is the one that says the snapshot is complete.
   while (ti < cursor.t.length && k === null && !(await hasRowsAfter(db, cursor.t[ti]!, null))) ti += 1;
   const complete = ti >= cursor.t.length;
-  const next: PullCursor = complete ? { v: CURSOR_VERSION, s: cursor.s, p: 'log', lv: cursor.w } : { ...cursor, ti, k, d };
+  const next: PullCursor = complete ? logCursorAt(cursor.s, cursor.w, cursor.wh) : { ...cursor, ti, k, d };
   const head: PageHead = {
     storeId: cursor.s,
     cursor: encodeCursor(next),
@@ -137,10 +188,11 @@ async function logPage(db: StoreDb, cursor: LogCursor, limit: number): Promise<P
     const deleted = [...keysByTable.get(name)!].filter((key) => !current.found.has(key));
     parts.set(name, { rowsJson: current.json, deleted });
   });
-  const version = entries.at(-1)?.version ?? cursor.lv;
+  const last = entries.at(-1);
+  const version = last?.version ?? cursor.lv;
   const head: PageHead = {
     storeId: cursor.s,
-    cursor: encodeCursor({ v: CURSOR_VERSION, s: cursor.s, p: 'log', lv: version }),
+    cursor: encodeCursor(last ? logCursorAt(cursor.s, last.version, last.fingerprint) : cursor),
     hasMore: entries.length === limit,
     phase: 'log',
     snapshotComplete: false,
@@ -179,6 +231,7 @@ export const READ_AHEAD = { depth: 2, pages: 16, ttlMs: 30_000 } as const;
  */
 export class PullPages {
   private readonly ahead = new Map<string, { page: Promise<PulledPage>; at: number }>();
+  private readonly counts = new SnapshotCounts();
   private closing = false;
 
   constructor(
@@ -188,7 +241,7 @@ export class PullPages {
 
   async page(request: PullPageRequest): Promise<PulledPage> {
     const early = request.cursor === null ? undefined : this.take(`${request.limit}:${request.cursor}`);
-    const page = (early ? await early.catch(() => undefined) : undefined) ?? (await readPullPage(this.db, request));
+    const page = (early ? await early.catch(() => undefined) : undefined) ?? (await readPullPage(this.db, request, this.counts));
     this.readAhead(page, request.limit, this.options.depth);
     return page;
   }
@@ -219,7 +272,7 @@ export class PullPages {
       const now = performance.now();
       for (const [stale, old] of this.ahead) if (now - old.at > this.options.ttlMs) this.ahead.delete(stale);
       if (this.ahead.size >= this.options.pages) return;
-      entry = { page: readPullPage(this.db, { cursor: after.cursor, limit }), at: now };
+      entry = { page: readPullPage(this.db, { cursor: after.cursor, limit }, this.counts), at: now };
       this.ahead.set(key, entry);
     }
     // Nobody may ever take a page read ahead (the client went away): its failure is not an error.

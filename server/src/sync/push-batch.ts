@@ -1,6 +1,6 @@
 /**
  * Settles a pushed batch of outbox entries, in mutation-id order, for one workstation cache
- * (README "Sync", SYNC-BRIEF PUSH):
+ * (README "Sync", "Push"):
  *
  * - id ≤ the client's last_mutation_id, and the write logged under that id (same name and
  *   workstation time) → `duplicate` (a retry after a lost response: nothing is done twice); a
@@ -19,23 +19,27 @@
  *   thrown, the batch stops there, and the client sends it again later; what was settled before
  *   stays settled and comes back as duplicates.
  *
- * Authors (issue 5): each entry is applied as the user who saved it (`userId`; an entry without
- * one counts as the workstation's last signed-in user, else its registering user). An unknown
- * user, or one whose role lacks MUTATION_PERMISSIONS[name], gets the entry rejected `forbidden`.
+ * Authors (issue 5; issue 18, item 1): each entry is applied as the user who saved it (`userId`;
+ * an entry without one counts as the workstation's last signed-in user, else its registering
+ * user). A workstation token speaks for the machine, not for a person, so that user must be one
+ * the store has seen sign in online on this workstation (workstation_users) and whose role has
+ * MUTATION_PERMISSIONS[name]; anyone else gets the entry rejected `forbidden` (permanent, the
+ * entries behind it go on). The stored author (`agent_id`, the audit log, mutation_log) is that
+ * user as the store knows them: the free-text `agentId` an entry carries is never stored.
  * A user disabled since the entry was saved still has it applied — it was saved while they were
  * allowed — and the audit log flags it (`write_by_disabled_user`) in the same transaction.
  */
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { can, MUTATION_PERMISSIONS, ROLE_LABELS } from '../../../src-shared/auth/permissions';
 import type { PushedMutation, PushOutcome, PushResponse } from '../../../src-shared/contracts/sync-protocol';
-import type { UserRole } from '../../../src-shared/contracts/server-auth';
 import { changedContactFields, parseMutationArgs, type ParsedMutation } from '../../../src-shared/sync/mutations';
 import { AppError, missingCaseError, type ErrorCode } from '../../../src-shared/result';
 import { recordAudit } from '../audit/audit';
 import { classifyDbError, dataFailureMessage, sqlState } from '../db/db-errors';
+import { usersByIdOn, type StoreUser } from '../auth/workstation-users';
 import type { KnownWorkstation } from '../auth/workstations';
 import type { StoreDb } from '../db/connect';
-import { clients, mutationLog, users } from '../db/schema';
+import { clients, mutationLog } from '../db/schema';
 import { applyMutation } from './mutations/apply';
 import { MutationRefused, type StoreTx } from './mutations/refusal';
 
@@ -47,14 +51,9 @@ export interface PushBatch {
   mutations: readonly PushedMutation[];
 }
 
-interface Author {
-  id: string;
-  username: string;
-  role: UserRole;
-  active: boolean;
-}
+type Author = StoreUser;
 
-/** Who saved each entry, as far as the store knows them. */
+/** Who saved each entry, as far as the store knows them, and whether they signed in on this workstation. */
 type Authors = ReadonlyMap<string, Author>;
 
 export interface PushSettings {
@@ -83,7 +82,7 @@ export async function settlePushBatch(batch: PushBatch, settings: PushSettings):
     }
   }
   let last = await bindClient(settings.db, batch.clientId, batch.workstation.id);
-  const authors = await readAuthors(settings.db, sorted.map((m) => authorOf(batch, m)));
+  const authors = await usersByIdOn(settings.db, batch.workstation.id, sorted.map((m) => authorOf(batch, m)));
   const results: PushOutcome[] = [];
   for (let i = 0; i < sorted.length; i++) {
     const m = sorted[i]!;
@@ -145,13 +144,6 @@ function authorOf(batch: PushBatch, m: PushedMutation): string {
   return m.userId ?? batch.workstation.lastUserId ?? batch.workstation.registeredBy;
 }
 
-async function readAuthors(db: StoreDb, ids: readonly string[]): Promise<Authors> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  const rows = await db.select({ id: users.id, username: users.username, role: users.role, active: users.active }).from(users).where(inArray(users.id, unique));
-  return new Map(rows.map((row) => [row.id, row]));
-}
-
 /**
  * The client's row, made on its first push and tied to the workstation. Rows from before
  * workstations (bound to the user who first pushed) are adopted by the workstation of the same
@@ -167,10 +159,22 @@ async function bindClient(db: StoreDb, clientId: string, workstationId: string):
   return Number(row.last);
 }
 
-/** The author when they may make this change, else why not. */
-function checkAuthor(author: Author | undefined, authorId: string, m: ParsedMutation): { ok: true; author: Author } | { ok: false; refusal: MutationRefused } {
+/** The author when they may make this change from this workstation, else why not. */
+function checkAuthor(
+  author: Author | undefined,
+  authorId: string,
+  workstation: KnownWorkstation,
+  m: ParsedMutation,
+): { ok: true; author: Author } | { ok: false; refusal: MutationRefused } {
   if (!author) {
     return { ok: false, refusal: new MutationRefused('forbidden', `The user who saved this change (${authorId}) is not known to the central store, so it was not saved there.`) };
+  }
+  if (!author.signedInThere) {
+    const refusal = new MutationRefused(
+      'forbidden',
+      `${author.username} has never signed in on this workstation (${workstation.name}) while it was connected to the central store, so it cannot save changes as them; this change was not saved there.`,
+    );
+    return { ok: false, refusal };
   }
   const needs = MUTATION_PERMISSIONS[m.name];
   if (!can(author.role, needs)) {
@@ -181,6 +185,15 @@ function checkAuthor(author: Author | undefined, authorId: string, m: ParsedMuta
     return { ok: false, refusal };
   }
   return { ok: true, author };
+}
+
+/**
+ * The entry as the store applies it: every row it writes names the user the store resolved
+ * (their user name, as the workstation's own rows do), whatever `agentId` the entry carried.
+ */
+function authoredBy(m: ParsedMutation, author: Author): ParsedMutation {
+  if (!('agentId' in m.args)) return m;
+  return { ...m, args: { ...m.args, agentId: author.username } } as ParsedMutation;
 }
 
 /** The audit entries an applied change brings, written in its transaction. */
@@ -209,18 +222,21 @@ async function auditApplied(tx: StoreTx, batch: PushBatch, m: ParsedMutation, mu
 async function settleOne(settings: PushSettings, batch: PushBatch, m: PushedMutation, authors: Authors): Promise<Settled> {
   const authorId = authorOf(batch, m);
   const known = authors.get(authorId);
+  // A refusal is logged as the entry's author's only when that may be them: never for a user not seen here.
+  const credited = known?.signedInThere ? known : undefined;
   const parsed = parseMutationArgs(m.name, m.schemaVersion, m.args);
-  if (!parsed.ok) return reject(settings, batch, m, known, new MutationRefused(parsed.error.code, parsed.error.message));
-  const allowed = checkAuthor(known, authorId, parsed.value);
-  if (!allowed.ok) return reject(settings, batch, m, known, allowed.refusal);
+  if (!parsed.ok) return reject(settings, batch, m, credited, new MutationRefused(parsed.error.code, parsed.error.message));
+  const allowed = checkAuthor(known, authorId, batch.workstation, parsed.value);
+  if (!allowed.ok) return reject(settings, batch, m, credited, allowed.refusal);
   const { author } = allowed;
+  const authored = authoredBy(parsed.value, author);
   const now = settings.clock();
   try {
     return await settings.db.transaction(async (tx): Promise<Settled> => {
       const last = await lockClient(tx, batch.clientId);
       if (m.id !== last + 1) return m.id <= last ? { status: 'duplicate', last } : { status: 'gap', last };
-      await applyMutation({ tx, now, savedAt: m.createdAt }, parsed.value);
-      await auditApplied(tx, batch, parsed.value, m.id, author, now);
+      await applyMutation({ tx, now, savedAt: m.createdAt }, authored);
+      await auditApplied(tx, batch, authored, m.id, author, now);
       await settle(tx, batch, m, author.id, now, { outcome: 'applied' });
       return { status: 'applied' };
     });

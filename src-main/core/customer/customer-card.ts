@@ -28,7 +28,7 @@ export function createCustomerCardQuery(db: CacheDb) {
        FROM customers WHERE id = ?`,
   );
   const phones = onFirstUse(() =>
-    c.prepare(`SELECT e164, kind, is_primary AS isPrimary FROM customer_phones WHERE customer_id = ? ORDER BY is_primary DESC, e164`),
+    c.prepare(`SELECT e164, raw, kind, is_primary AS isPrimary, verified FROM customer_phones WHERE customer_id = ? ORDER BY is_primary DESC, e164`),
   );
   const emails = onFirstUse(() =>
     c.prepare(`SELECT email, is_primary AS isPrimary FROM customer_emails WHERE customer_id = ? ORDER BY is_primary DESC, email`),
@@ -47,11 +47,15 @@ export function createCustomerCardQuery(db: CacheDb) {
   );
 
   const contacts = (customerId: string): Pick<CustomerCard, 'phones' | 'emails' | 'addresses'> => ({
-    phones: (phones().all(customerId) as { e164: string; kind: CustomerCard['phones'][number]['kind']; isPrimary: number }[]).map((r) => ({
+    phones: (
+      phones().all(customerId) as { e164: string; raw: string; kind: CustomerCard['phones'][number]['kind']; isPrimary: number; verified: number }[]
+    ).map((r) => ({
       e164: r.e164,
-      display: formatPhone(r.e164),
+      // An unverified number is shown exactly as it was typed (its key is only its digits).
+      display: r.verified === 1 ? formatPhone(r.e164) : r.raw,
       kind: r.kind,
       isPrimary: r.isPrimary === 1,
+      verified: r.verified === 1,
     })),
     emails: (emails().all(customerId) as { email: string; isPrimary: number }[]).map((r) => ({ email: r.email, isPrimary: r.isPrimary === 1 })),
     addresses: (addresses().all(customerId) as (Omit<CustomerCard['addresses'][number], 'isPrimary'> & { isPrimary: number })[]).map((r) => ({

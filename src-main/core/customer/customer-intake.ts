@@ -14,7 +14,7 @@ import type { CacheDb } from '../db/open';
 import { directoryArriving } from '../db/deferred-indexes';
 import { Outbox } from '../outbox/outbox';
 import { AppError } from '../../../src-shared/result';
-import { normalizePhone } from '../../../src-shared/domain/phone';
+import { KEEP_UNVERIFIED_HINT, keepableUnverified, normalizePhone } from '../../../src-shared/domain/phone';
 import { CREATE_WHILE_DIRECTORY_ARRIVING, type NewCustomerInput } from '../../../src-shared/contracts/customer';
 
 export class CustomerIntake {
@@ -33,14 +33,21 @@ export class CustomerIntake {
       `INSERT INTO customers (id, first_name, last_name, segment, created_at, updated_at) VALUES (?, ?, ?, 'new', ?, ?)`,
     );
     this.insertPhone = c.prepare(
-      `INSERT INTO customer_phones (id, customer_id, e164, raw, kind, is_primary) VALUES (?, ?, ?, ?, 'mobile', 1)`,
+      `INSERT INTO customer_phones (id, customer_id, e164, raw, kind, is_primary, verified) VALUES (?, ?, ?, ?, 'mobile', 1, ?)`,
     );
     this.insertEmail = c.prepare(`INSERT INTO customer_emails (id, customer_id, email, is_primary) VALUES (?, ?, ?, 1)`);
   }
 
-  create(input: NewCustomerInput, now: number = Date.now()): { customerId: string; e164: string } {
-    const phone = normalizePhone(input.phone, this.defaultRegion);
-    if (!phone.ok) throw new AppError('invalid_input', `Phone: ${phone.message}`, 'phone');
+  create(input: NewCustomerInput, now: number = Date.now()): { customerId: string; e164: string; phoneVerified: boolean } {
+    const parsed = normalizePhone(input.phone, this.defaultRegion);
+    // A number the library refuses only for its length may be kept as typed, unverified, once the
+    // CSR has confirmed it (issue 18): real customer files hold many such numbers.
+    const unverified = keepableUnverified(input.phone, parsed);
+    if (!parsed.ok && unverified === null) throw new AppError('invalid_input', `Phone: ${parsed.message}`, 'phone');
+    if (!parsed.ok && !input.keepUnverifiedPhone) {
+      throw new AppError('unparseable_phone', `Phone: ${parsed.message} ${KEEP_UNVERIFIED_HINT}`, 'phone');
+    }
+    const phone = parsed.ok ? { e164: parsed.e164, verified: true } : { e164: unverified as string, verified: false };
     const customerId = randomUUID();
     const email = input.email ? input.email.toLowerCase() : null;
     // The phone and email ids travel in the outbox entry (schema v2), so the central store's rows
@@ -52,15 +59,15 @@ export class CustomerIntake {
       // answer holds until this one commits.
       if (directoryArriving(this.db.$client)) throw new AppError('directory_arriving', CREATE_WHILE_DIRECTORY_ARRIVING);
       this.insertCustomer.run(customerId, input.firstName, input.lastName, now, now);
-      this.insertPhone.run(phoneId, customerId, phone.e164, input.phone);
+      this.insertPhone.run(phoneId, customerId, phone.e164, input.phone, phone.verified ? 1 : 0);
       if (email && emailId) this.insertEmail.run(emailId, customerId, email);
       this.outbox.append(
         'customer.create',
-        { customerId, firstName: input.firstName, lastName: input.lastName, phone: phone.e164, email, phoneId, emailId, phoneRaw: input.phone },
+        { customerId, firstName: input.firstName, lastName: input.lastName, phone: phone.e164, email, phoneId, emailId, phoneRaw: input.phone, phoneVerified: phone.verified },
         now,
       );
     });
     write.immediate();
-    return { customerId, e164: phone.e164 };
+    return { customerId, e164: phone.e164, phoneVerified: phone.verified };
   }
 }

@@ -18,7 +18,7 @@ import type { CacheDb } from '../db/open';
 import { directoryArriving } from '../db/deferred-indexes';
 import { Outbox } from '../outbox/outbox';
 import { AppError } from '../../../src-shared/result';
-import { normalizePhone } from '../../../src-shared/domain/phone';
+import { KEEP_UNVERIFIED_HINT, keepableUnverified, normalizePhone } from '../../../src-shared/domain/phone';
 import type { ContactField, CustomerUpdateContactInput } from '../../../src-shared/contracts/customer360';
 import { EDIT_WHILE_DIRECTORY_ARRIVING } from '../../../src-shared/contracts/customer';
 import { addressText, consentText, emailsText, phonesText } from '../../../src-shared/domain/contact-text';
@@ -33,7 +33,8 @@ import {
 } from './profile-repository';
 
 type Change = { field: ContactField; oldValue: string | null; newValue: string | null };
-type DesiredPhone = Omit<StoredPhone, 'id'>;
+/** `problem` and `field`: why an unverified number would be refused unless the customer has it already. */
+type DesiredPhone = Omit<StoredPhone, 'id'> & { problem: string | null; field: string };
 type DesiredEmail = Omit<StoredEmail, 'id'>;
 type DesiredAddress = Omit<StoredAddress, 'id'>;
 
@@ -71,6 +72,10 @@ export class ProfileEditor {
         this.checkCallLink(input.customerId, input.callId);
         const stored = this.reads.contact(input.customerId);
         if (!stored) throw new AppError('not_found', 'This customer is not in the local cache.', 'customerId');
+        for (const p of phones) {
+          if (p.verified || input.keepUnverifiedPhones || stored.phones.some((s) => !s.verified && s.e164 === p.e164)) continue;
+          throw new AppError('unparseable_phone', `${p.problem ?? 'Phone: not a number.'} ${KEEP_UNVERIFIED_HINT}`, p.field);
+        }
         changes = diff(stored, input, phones, emails, address);
         if (changes.length === 0) return;
 
@@ -113,10 +118,14 @@ export class ProfileEditor {
     const seen = new Set<string>();
     return input.phones.map((p, i) => {
       const parsed = normalizePhone(p.number, this.defaultRegion);
-      if (!parsed.ok) throw new AppError('invalid_input', `Phone: ${parsed.message}`, `phones.${i}.number`);
-      if (seen.has(parsed.e164)) throw new AppError('invalid_input', 'This number is already in the list.', `phones.${i}.number`);
-      seen.add(parsed.e164);
-      return { e164: parsed.e164, raw: p.number, kind: p.kind, isPrimary: i === 0 };
+      // A number kept unverified (issue 18) stays in the list under its digits; a new one only once
+      // the CSR has confirmed it (checked against the stored list in the transaction).
+      const unverified = keepableUnverified(p.number, parsed);
+      if (!parsed.ok && unverified === null) throw new AppError('invalid_input', `Phone: ${parsed.message}`, `phones.${i}.number`);
+      const e164 = parsed.ok ? parsed.e164 : (unverified as string);
+      if (seen.has(e164)) throw new AppError('invalid_input', 'This number is already in the list.', `phones.${i}.number`);
+      seen.add(e164);
+      return { e164, raw: p.number, kind: p.kind, isPrimary: i === 0, verified: parsed.ok, problem: parsed.ok ? null : `Phone: ${parsed.message}`, field: `phones.${i}.number` };
     });
   }
 
@@ -145,7 +154,7 @@ export class ProfileEditor {
     const result = desired.map((d) => {
       const existing = byNumber.get(d.e164);
       if (!existing) {
-        const created = { id: randomUUID(), ...d };
+        const created: StoredPhone = { id: randomUUID(), e164: d.e164, raw: d.raw, kind: d.kind, isPrimary: d.isPrimary, verified: d.verified };
         this.writes.insertPhone(customerId, created);
         return created;
       }

@@ -14,6 +14,8 @@ export interface StoredPhone {
   raw: string;
   kind: PhoneKind;
   isPrimary: boolean;
+  /** False: kept as typed, unverified; `e164` is then its digits (issue 18). */
+  verified: boolean;
 }
 
 export interface StoredEmail {
@@ -64,7 +66,7 @@ export function createProfileReadRepository(db: CacheDb) {
   );
   // By customer: each needs an index a first copy builds once the directory is in (prepared on first use, see statements.ts).
   const phones = onFirstUse(() =>
-    c.prepare(`SELECT id, e164, raw, kind, is_primary AS isPrimary FROM customer_phones WHERE customer_id = ? ORDER BY is_primary DESC, rowid`),
+    c.prepare(`SELECT id, e164, raw, kind, is_primary AS isPrimary, verified FROM customer_phones WHERE customer_id = ? ORDER BY is_primary DESC, rowid`),
   );
   const emails = onFirstUse(() =>
     c.prepare(`SELECT id, email, is_primary AS isPrimary FROM customer_emails WHERE customer_id = ? ORDER BY is_primary DESC, rowid`),
@@ -91,7 +93,11 @@ export function createProfileReadRepository(db: CacheDb) {
         firstName: row.firstName,
         lastName: row.lastName,
         marketingConsent: row.marketingConsent === 1,
-        phones: (phones().all(customerId) as (Omit<StoredPhone, 'isPrimary'> & { isPrimary: number })[]).map((p) => ({ ...p, isPrimary: p.isPrimary === 1 })),
+        phones: (phones().all(customerId) as (Omit<StoredPhone, 'isPrimary' | 'verified'> & { isPrimary: number; verified: number })[]).map((p) => ({
+          ...p,
+          isPrimary: p.isPrimary === 1,
+          verified: p.verified === 1,
+        })),
         emails: (emails().all(customerId) as (Omit<StoredEmail, 'isPrimary'> & { isPrimary: number })[]).map((e) => ({ ...e, isPrimary: e.isPrimary === 1 })),
         primaryAddress: primary ?? null,
       };
@@ -107,7 +113,7 @@ export function createProfileWriteRepository(db: CacheDb) {
     `UPDATE customers SET first_name = ?, last_name = ?, marketing_consent = ?, updated_at = ? WHERE id = ?`,
   );
   const insertPhone = c.prepare(
-    `INSERT INTO customer_phones (id, customer_id, e164, raw, kind, is_primary) VALUES (@id, @customerId, @e164, @raw, @kind, @isPrimary)`,
+    `INSERT INTO customer_phones (id, customer_id, e164, raw, kind, is_primary, verified) VALUES (@id, @customerId, @e164, @raw, @kind, @isPrimary, @verified)`,
   );
   const updatePhone = c.prepare(`UPDATE customer_phones SET kind = ?, is_primary = ? WHERE id = ?`);
   const deletePhone = c.prepare(`DELETE FROM customer_phones WHERE id = ?`);
@@ -133,7 +139,7 @@ export function createProfileWriteRepository(db: CacheDb) {
       updateCustomer.run(firstName, lastName, marketingConsent ? 1 : 0, at, customerId);
     },
     insertPhone(customerId: string, p: StoredPhone) {
-      insertPhone.run({ ...p, customerId, isPrimary: p.isPrimary ? 1 : 0 });
+      insertPhone.run({ ...p, customerId, isPrimary: p.isPrimary ? 1 : 0, verified: p.verified ? 1 : 0 });
     },
     updatePhone(p: StoredPhone) {
       updatePhone.run(p.kind, p.isPrimary ? 1 : 0, p.id);

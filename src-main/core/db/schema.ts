@@ -45,12 +45,17 @@ export const customerPhones = sqliteTable(
     customerId: text('customer_id')
       .notNull()
       .references(() => customers.id, { onDelete: 'cascade' }),
-    /** E.164, e.g. +442079460958: the only form lookups compare. */
+    /**
+     * E.164, e.g. +442079460958: the only form lookups compare. For a number kept unverified
+     * (`verified` false) its digits as typed, with no "+" (src-shared/domain/phone.ts, unverifiedPhoneKey).
+     */
     e164: text('e164').notNull(),
     /** As the source system or the CSR wrote it, kept for display and audit. */
     raw: text('raw').notNull(),
     kind: text('kind', { enum: PHONE_KINDS }).notNull().default('mobile'),
     isPrimary: integer('is_primary', { mode: 'boolean' }).notNull().default(false),
+    /** False for a number the phone library could not read, kept as typed after the CSR confirmed it (issue 18). */
+    verified: integer('verified', { mode: 'boolean' }).notNull().default(true),
   },
   (t) => [index('customer_phones_e164_idx').on(t.e164), index('customer_phones_customer_idx').on(t.customerId)],
 );
@@ -206,8 +211,7 @@ export const cacheMeta = sqliteTable('cache_meta', {
 });
 
 // ——— The call and everything done during it (issue: customer 360, complaints, call lifecycle) ———
-// `agent_id` is who did it: the signed-in user once sign-in exists; until then this workstation's
-// operator name. Every row a CSR writes also goes into the outbox in the same transaction.
+// `agent_id` is who did it: the signed-in user's name (issue 5). Every row a CSR writes also goes into the outbox in the same transaction.
 
 /** Configurable lists: wrap-up disposition codes and complaint categories. */
 export const dispositions = sqliteTable('dispositions', {

@@ -17,7 +17,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import type { CacheDb } from '../db/open';
 import { createCustomerReadRepository, type CustomerReadRepository, type CustomerSummaryRow } from './customer-read-repository';
 import { AppError } from '../../../src-shared/result';
-import { formatPhone, looksLikePhone, normalizePhone } from '../../../src-shared/domain/phone';
+import { formatPhone, keepableUnverified, looksLikePhone, normalizePhone, unverifiedLookupKeys } from '../../../src-shared/domain/phone';
 import { LIMITS } from '../../../src-shared/domain/customer';
 import { directoryArrivingAnswer, type CustomerHit, type LookupSearchOutput, type MatchKind } from '../../../src-shared/contracts/lookup';
 
@@ -111,6 +111,7 @@ export class CallerLookup {
     const candidates: Candidate[] = [];
     const interpretedAs: MatchKind[] = [];
     let normalizedPhone: string | null = null;
+    let unverifiedPhone: string | undefined;
     const code = query.toUpperCase().replace(/\s+/g, '');
 
     if (looksLikePhone(query)) {
@@ -118,13 +119,24 @@ export class CallerLookup {
       const orderHit = this.matchOrder(code, candidates);
       if (orderHit) interpretedAs.push('order');
       const phone = normalizePhone(query, this.options.defaultRegion);
+      const keepable = keepableUnverified(query, phone);
       if (phone.ok) {
         normalizedPhone = phone.e164;
         for (const row of this.repo.summariesByPhone(phone.e164, limit, orderHistory)) {
           candidates.push({ customerId: row.id, kind: 'phone', score: SCORE.phone, detail: phone.international, row });
         }
+      } else if (keepable !== null) {
+        // Not readable, but a number a customer may have been saved with, unverified: offered as typed.
+        unverifiedPhone = query;
       } else if (!orderHit) {
         throw new AppError('unparseable_phone', `“${query}” is not a phone number we can read: ${phone.message}`, 'query');
+      }
+      // Numbers kept unverified (issue 18) are stored under their digits: found by typing them,
+      // whether or not the library can read what was typed (a few exact index reads).
+      for (const key of unverifiedLookupKeys(query, this.options.defaultRegion)) {
+        for (const row of this.repo.summariesByPhone(key, limit, orderHistory)) {
+          candidates.push({ customerId: row.id, kind: 'phone', score: SCORE.phone - 1, detail: `unverified number ${query}`, row });
+        }
       }
     } else if (query.includes('@')) {
       interpretedAs.push('email');
@@ -147,6 +159,7 @@ export class CallerLookup {
       query,
       interpretedAs,
       normalizedPhone,
+      ...(unverifiedPhone !== undefined ? { unverifiedPhone } : {}),
       hits,
       noMatch: hits.length === 0,
       hint: candidates.length > limit ? `Showing the best ${limit}; keep typing to narrow down.` : null,

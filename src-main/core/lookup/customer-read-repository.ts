@@ -80,7 +80,8 @@ export function createCustomerReadRepository(db: CacheDb) {
     firstName: customers.firstName,
     lastName: customers.lastName,
     loyaltyTier: customers.loyaltyTier,
-    phone: sql<string | null>`(SELECT p.e164 FROM customer_phones p WHERE p.customer_id = customers.id ORDER BY p.is_primary DESC LIMIT 1)`,
+    // A number kept unverified is shown as typed (its e164 column holds only its digits).
+    phone: sql<string | null>`(SELECT CASE WHEN p.verified THEN p.e164 ELSE p.raw END FROM customer_phones p WHERE p.customer_id = customers.id ORDER BY p.is_primary DESC LIMIT 1)`,
     email: sql<string | null>`(SELECT e.email FROM customer_emails e WHERE e.customer_id = customers.id ORDER BY e.is_primary DESC LIMIT 1)`,
     city: sql<string | null>`(SELECT a.city FROM customer_addresses a WHERE a.customer_id = customers.id ORDER BY a.is_primary DESC LIMIT 1)`,
     lastOrderAt: sql<number | null>`(SELECT max(o.placed_at) FROM orders o WHERE o.customer_id = customers.id)`,

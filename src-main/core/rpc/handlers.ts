@@ -31,7 +31,7 @@ export interface HandlerContext {
   defaultRegion: CountryCode;
   host: 'electron' | 'browser-host';
   version: string;
-  /** Who is working: the signed-in user once sign-in exists; until then this workstation's operator. */
+  /** Who is working: the signed-in user (set per call by the db worker from the session's actor). */
   agentId: string;
   /** The clock every write stamps with (injectable for tests). */
   now: () => number;

@@ -1,7 +1,7 @@
 /**
  * Customers every freshly seeded cache starts with (row ids 1…4, whatever the seed), so demos,
  * tests and the manual can name them: accented names that search must fold ("zoe" finds Zoë), and
- * the numbers the product brief uses ("020 7946 0958", "(555) 010-4477"). Everything else about
+ * the numbers the README's "Using it" uses ("020 7946 0958", "(555) 010-4477"). Everything else about
  * them (orders after the first, loyalty, address) is generated like any other customer.
  */
 import type { CountryCode } from 'libphonenumber-js/max';

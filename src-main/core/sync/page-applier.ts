@@ -4,7 +4,7 @@
  * which is stored in the same transaction as the page it came with, so a crash between pages
  * resumes exactly where the cache is.
  *
- * Rules (see .scratch/SYNC-BRIEF.md and src-shared/sync/tables.ts):
+ * Rules (see README "Sync" and src-shared/sync/tables.ts):
  * - One IMMEDIATE transaction per page, with foreign keys not enforced while it applies: pages
  *   carry each row's CURRENT state, so a row can arrive before the row it references (a call
  *   logged, its customer created later, the call then attached to that customer: the page covering
@@ -39,6 +39,11 @@ export const SYNC_META = {
   phase: 'sync_phase',
   /** JSON list of the tables the running main snapshot tracks received keys for. */
   tracked: 'sync_snapshot_tracked',
+  /**
+   * JSON `{ done, total }` of the running main snapshot, as its last applied page said, written with
+   * that page: the copy's progress is read from here when asked, so it cannot outlive the copy.
+   */
+  progress: 'sync_snapshot_progress',
 } as const;
 
 export interface StoredCursor {
@@ -238,6 +243,18 @@ export class PageApplier {
     return { cursor: get(SYNC_META.cursor), storeId: get(SYNC_META.storeId), phase: phase === 'snapshot' || phase === 'log' ? phase : null, tracked };
   }
 
+  /**
+   * The main copy under way, as the cache holds it: its progress when the stored cursor is in the
+   * middle of a snapshot, else null (no copy, or it has finished and handed over to the log).
+   */
+  storedCopy(): { done: number; total: number } | null {
+    if (this.readCursor().phase !== 'snapshot') return null;
+    const progress = parseProgress((this.metaGet.get(SYNC_META.progress) as string | undefined) ?? null);
+    const done = progress?.done ?? 0;
+    const total = progress?.total ?? 0;
+    return { done, total: Math.max(done, total) };
+  }
+
   /** Forgets where the pull was (a reset): the next pull starts a snapshot. The outbox is not touched. */
   clearCursor(): void {
     this.client.transaction(() => {
@@ -327,6 +344,8 @@ export class PageApplier {
         const phase = last.phase === 'snapshot' && !last.snapshotComplete ? 'snapshot' : 'log';
         this.metaSet.run(SYNC_META.phase, phase);
         this.metaSet.run(SYNC_META.tracked, JSON.stringify(phase === 'snapshot' && options.snapshot ? [...options.snapshot.tracked] : []));
+        if (phase === 'snapshot' && last.progress) this.metaSet.run(SYNC_META.progress, JSON.stringify({ done: last.progress.done, total: last.progress.total }));
+        else this.metaDelete.run(SYNC_META.progress);
       }
     });
     // foreign_keys can only change outside a transaction; this connection is the sync thread's alone.
@@ -551,5 +570,16 @@ export class PageApplier {
     }
     for (const name of snapshot.tracked) this.client.exec(`DELETE FROM ${seenTable(name)}`);
     return removed;
+  }
+}
+
+/** The stored `{ done, total }` of a copy, or null when it is missing or not such an object. */
+function parseProgress(text: string | null): { done: number; total: number } | null {
+  if (text === null) return null;
+  try {
+    const value = JSON.parse(text) as { done?: unknown; total?: unknown } | null;
+    return typeof value?.done === 'number' && typeof value.total === 'number' ? { done: value.done, total: value.total } : null;
+  } catch {
+    return null;
   }
 }

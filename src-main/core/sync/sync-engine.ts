@@ -120,7 +120,14 @@ export class SyncEngine {
   private lastSyncAt: number | null = null;
   private lastError: string | null = null;
   private nextRetryAt: number | null = null;
+  /**
+   * The progress of a targeted re-pull while it runs (it keeps no cursor). The main copy's progress
+   * is not kept here: status() reads it from the cache (copyStatus), so no missed update can leave
+   * it behind (issue 18, item 4).
+   */
   private initialSync: SyncStatus['initialSync'] = null;
+  /** A targeted re-pull is running (repull). */
+  private repulling = false;
   private dataVersion = 0;
   private lastCheck: SyncCheckResult | null = null;
   /** False while order tables lack the indexes a first copy builds at its end (db/deferred-indexes.ts). */
@@ -238,7 +245,7 @@ export class SyncEngine {
       lastSyncAt: this.lastSyncAt,
       lastError: this.lastError,
       nextRetryAt: this.nextRetryAt,
-      initialSync: this.initialSync,
+      initialSync: this.copyStatus(),
       rejections: this.queue.rejections(),
       dataVersion: this.dataVersion,
       lastCheck: this.lastCheck,
@@ -246,6 +253,17 @@ export class SyncEngine {
       directoryReady: this.directoryReady,
       buildingIndexes: this.buildingIndexes,
     };
+  }
+
+  /**
+   * The copy under way, derived when asked from what the cache holds (its stored cursor's phase and
+   * the progress written with the last page applied), never from the last page this engine saw:
+   * once the cache's cursor has handed over to the log, the copy is finished whatever was missed.
+   */
+  private copyStatus(): SyncStatus['initialSync'] {
+    if (this.repulling) return this.initialSync;
+    const copy = this.applier.storedCopy();
+    return copy === null ? null : { done: copy.done, total: copy.total, etaMs: this.progress.etaMs(copy.done, copy.total) };
   }
 
   private refreshReadiness(): void {
@@ -640,7 +658,7 @@ export class SyncEngine {
     if (last.snapshotComplete) this.buildDeferredIndexes();
     if (outcome.changed > 0) {
       this.dataVersion++;
-      this.options.onPulled?.({ tables: outcome.changedTables, dataVersion: this.dataVersion, copying: this.initialSync !== null });
+      this.options.onPulled?.({ tables: outcome.changedTables, dataVersion: this.dataVersion, copying: this.copyStatus() !== null });
     }
   }
 
@@ -650,16 +668,21 @@ export class SyncEngine {
     this.refreshReadiness();
     this.progress.reset();
     let cursor: string | null = null;
-    for (;;) {
-      if (this.kicked) await this.pushAll();
-      if (this.stopping) return;
-      const page: PullResponse = this.expect(await this.pullPage(cursor, cursor === null ? tables : undefined)).value;
-      this.applyPages([page], false, plan);
-      cursor = page.cursor;
-      if (page.snapshotComplete || page.phase === 'log' || !page.hasMore) break;
+    this.repulling = true;
+    try {
+      for (;;) {
+        if (this.kicked) await this.pushAll();
+        if (this.stopping) return;
+        const page: PullResponse = this.expect(await this.pullPage(cursor, cursor === null ? tables : undefined)).value;
+        this.applyPages([page], false, plan);
+        cursor = page.cursor;
+        if (page.snapshotComplete || page.phase === 'log' || !page.hasMore) break;
+      }
+      for (const t of tables) this.repullTables.delete(t);
+    } finally {
+      this.repulling = false;
+      this.initialSync = null;
     }
-    for (const t of tables) this.repullTables.delete(t);
-    this.initialSync = null;
   }
 
   // ——— Check ———
@@ -672,8 +695,10 @@ export class SyncEngine {
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       for (const answer of waiters) answer(this.remember(this.skippedCheck(`The check could not finish: ${why}`)));
-      // Unreachable: the loop goes offline and retries. Refused (an older store, say): said above, sync goes on.
-      if (e instanceof CycleFailure && e.failure.kind === 'permanent' && !e.signedOut) return;
+      // Unreachable: the loop goes offline and retries. Refused (an older store, say), or asked to
+      // come back later (the store bounds how often one workstation makes it hash every row, 429):
+      // said above, sync goes on; the store is reachable, so the status must not say offline.
+      if (e instanceof CycleFailure && !e.signedOut && (e.failure.kind === 'permanent' || e.failure.status === 429)) return;
       throw e;
     }
     this.remember(result);

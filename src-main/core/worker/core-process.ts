@@ -30,15 +30,19 @@ export interface CoreOptions {
   defaultRegion: string;
   host: 'electron' | 'browser-host';
   version?: string;
-  /** The operator recorded on every write until sign-in exists (defaults to the OS user name). */
+  /**
+   * The name recorded for a call that carries no signed-in user (defaults to the OS user name).
+   * Every user write needs a session (src-shared/auth/channel-permissions.ts), so writes are recorded
+   * as the signed-in user; this only fills the context before the first session.
+   */
   agentId?: string;
   nativeBinding?: string | undefined;
   demoSeed?: boolean;
   /** The co-purchase miner's worker script (out/main/co-purchase-worker.js); without it no rules are mined. */
   minerWorkerFile?: string;
   /**
-   * The central store to sync with. Without it the cache works alone ('local_only'). Credentials
-   * come from the environment until sign-in exists (issue 5: sign-in screen, safeStorage).
+   * The central store to sync with. Without it the cache works alone ('local_only'). Sync uses the
+   * workstation token the first online sign-in gives (issue 5), not credentials from the environment.
    */
   sync?: SyncSettings;
   /** Signing in (issue 5). Without it: tokens in memory, the default idle lock, no demo accounts. */

@@ -1,7 +1,8 @@
 /**
  * Applies one parsed mutation inside its transaction: the appliers write the store's tables (the
  * change-log trigger records every row they touch). Each is idempotent on its rows' UUIDs, and
- * throws MutationRefused for a permanent reason not to apply.
+ * throws MutationRefused for a permanent reason not to apply. An `agentId` in the arguments is the
+ * author the store resolved (push-batch.ts, `authoredBy`), never the text the workstation sent.
  */
 import type { ParsedMutation } from '../../../../src-shared/sync/mutations';
 import { missingCaseError } from '../../../../src-shared/result';

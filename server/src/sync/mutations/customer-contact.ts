@@ -26,6 +26,7 @@ export async function applyCustomerCreate({ tx, savedAt }: ApplyContext, m: Cust
   const ids = m.schemaVersion === 2 ? { phoneId: m.args.phoneId, emailId: m.args.emailId } : v1CustomerContactIds(a.customerId);
   // v1 did not carry the number as typed; its E.164 form is the best "raw" there is.
   const raw = m.schemaVersion === 2 ? m.args.phoneRaw : a.phone;
+  const verified = m.schemaVersion === 2 ? m.args.phoneVerified !== false : true;
   // The customer's times are the workstation's (the entry carries no other); nothing orders by them.
   await tx
     .insert(customers)
@@ -33,7 +34,7 @@ export async function applyCustomerCreate({ tx, savedAt }: ApplyContext, m: Cust
     .onConflictDoNothing({ target: customers.id });
   await tx
     .insert(customerPhones)
-    .values({ id: ids.phoneId, customerId: a.customerId, e164: a.phone, raw, kind: 'mobile', isPrimary: true })
+    .values({ id: ids.phoneId, customerId: a.customerId, e164: a.phone, raw, kind: 'mobile', isPrimary: true, verified })
     .onConflictDoNothing({ target: customerPhones.id });
   if (a.email !== null && ids.emailId !== null) {
     await tx
@@ -151,7 +152,7 @@ async function replacePhones(tx: StoreTx, customerId: string, phones: StoredPhon
     .delete(customerPhones)
     .where(and(eq(customerPhones.customerId, customerId), keep.length ? notInArray(customerPhones.id, keep) : undefined));
   for (const p of phones) {
-    const values = { e164: p.e164, raw: p.raw, kind: p.kind, isPrimary: p.isPrimary };
+    const values = { e164: p.e164, raw: p.raw, kind: p.kind, isPrimary: p.isPrimary, verified: p.verified !== false };
     await tx
       .insert(customerPhones)
       .values({ id: p.id, customerId, ...values })

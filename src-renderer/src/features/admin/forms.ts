@@ -3,13 +3,14 @@
  * password typed twice). What is sent is checked by the contract again in main and on the store.
  */
 import { z } from 'zod';
-import { createUserRequest, resetPasswordRequest, createTeamRequest } from '../../../../src-shared/contracts/admin';
+import { createUserRequest, notBuiltOnOwnName, resetPasswordRequest, createTeamRequest } from '../../../../src-shared/contracts/admin';
 import { USER_ROLES } from '../../../../src-shared/auth/permissions';
 
 const SAME_PASSWORD = { message: 'The two passwords differ.', path: ['confirmPassword'] };
 
 export const newUserForm = z
   .object({ ...createUserRequest.shape, confirmPassword: z.string() })
+  .superRefine(notBuiltOnOwnName)
   .refine((v) => v.password === v.confirmPassword, SAME_PASSWORD);
 export type NewUserFormInput = z.input<typeof newUserForm>;
 export type NewUserFormOutput = z.output<typeof newUserForm>;

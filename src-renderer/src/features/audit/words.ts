@@ -19,4 +19,5 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   contact_changed: 'Contact details changed',
   erasure_requested: 'Erasure requested',
   write_by_disabled_user: 'Write by a disabled user',
+  offline_claim_refused: 'Offline sign-in not credited (never signed in there online)',
 };

@@ -7,5 +7,6 @@ import { formatPhone } from '../../../../src-shared/domain/phone';
  */
 export function newCustomerPhone(result: LookupSearchOutput | null, directoryReady: boolean): string | null {
   const e164 = newCustomerNumber(result, directoryReady);
-  return e164 === null ? null : formatPhone(e164);
+  // A number that may only be kept unverified is offered exactly as typed.
+  return e164 === null ? null : e164.startsWith('+') ? formatPhone(e164) : e164;
 }

@@ -60,7 +60,7 @@ export function NewUserForm({ teams, onCreated }: { teams: Team[]; onCreated(use
           ))}
         </SelectField>
         <span />
-        <PasswordInput label="Password" registration={register('password')} error={errors.password?.message} hint={`At least ${PASSWORD_MIN} characters.`} />
+        <PasswordInput label="Password" registration={register('password')} error={errors.password?.message} hint={`At least ${PASSWORD_MIN} characters; common, leaked and easily guessed passwords are refused. A phrase of several unrelated words works well.`} />
         <PasswordInput label="Confirm password" registration={register('confirmPassword')} error={errors.confirmPassword?.message} />
       </div>
       <Controller

@@ -141,7 +141,7 @@ export function ResetPassword({ user, onSaved, onClose }: { user: AdminUser; onS
     <EditorPanel title={`Reset password for ${user.displayName} (${user.username})`} onClose={onClose}>
       <form className="form" aria-label={`Reset password for ${user.displayName}`} noValidate onSubmit={(e) => void onSubmit(e)}>
         <div className="form__grid">
-          <PasswordInput label="New password" registration={register('password')} error={errors.password?.message} hint={`At least ${PASSWORD_MIN} characters.`} />
+          <PasswordInput label="New password" registration={register('password')} error={errors.password?.message} hint={`At least ${PASSWORD_MIN} characters; common, leaked and easily guessed passwords are refused. A phrase of several unrelated words works well.`} />
           <PasswordInput label="Confirm new password" registration={register('confirmPassword')} error={errors.confirmPassword?.message} />
         </div>
         <FormFailure message={failure} />

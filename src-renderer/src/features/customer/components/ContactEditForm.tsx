@@ -5,12 +5,16 @@ import { z } from 'zod';
 import { CONTACT_LIMITS, contactAddress, contactForm, contactPhone, type ContactForm } from '../../../../../src-shared/contracts/customer360';
 import type { CustomerCard } from '../../../../../src-shared/contracts/customer';
 import { PHONE_KINDS } from '../../../../../src-shared/domain/customer';
+import { UNVERIFIED_PHONE_WARNING } from '../../../../../src-shared/domain/phone';
 import { switchboard } from '../../../api/client';
 import { useAppStore } from '../../../app/store';
 import { SelectField, TextField } from '../../../ui/fields';
 import { PHONE_KIND_LABELS } from './ProfilePanels';
 
 const ADDRESS_KEYS = ['line1', 'line2', 'city', 'region', 'postalCode', 'country'] as const;
+
+/** The phone list as typed, to tell whether it changed since the core refused it. */
+const phoneListKey = (phones: readonly { number: string }[]) => JSON.stringify(phones.map((p) => p.number.trim()));
 
 /**
  * The form's own shape (react-hook-form lists hold objects, and an address is "none" when every
@@ -117,10 +121,19 @@ export function ContactEditForm({ card, onDone }: { card: CustomerCard; onDone(s
   const emails = useFieldArray({ control, name: 'emails' });
   const values = watch();
 
-  const onSubmit = handleSubmit(async (form) => {
+  // The numbers the core refused only because the phone library cannot read them: the CSR may
+  // keep them as typed, marked unverified, after confirming (issue 18), while the list still holds them.
+  const [unreadablePhones, setUnreadablePhones] = useState<string | null>(null);
+  const save = async (form: ContactForm, keepUnverifiedPhones: boolean) => {
     setFormError(null);
-    const result = await switchboard().customerUpdateContact({ ...form, customerId: card.id, ...(callId ? { callId } : {}) });
+    const result = await switchboard().customerUpdateContact({
+      ...form,
+      customerId: card.id,
+      ...(callId ? { callId } : {}),
+      ...(keepUnverifiedPhones ? { keepUnverifiedPhones } : {}),
+    });
     if (!result.ok) {
+      setUnreadablePhones(result.error.code === 'unparseable_phone' ? phoneListKey(form.phones) : null);
       const field = formField(result.error.field);
       if (field) setError(field, { type: 'server', message: result.error.message }, { shouldFocus: true });
       else setFormError(result.error.message);
@@ -128,7 +141,10 @@ export function ContactEditForm({ card, onDone }: { card: CustomerCard; onDone(s
     }
     const changed = result.value.changes.map((c) => FIELD_LABELS[c.field] ?? c.field);
     onDone(changed.length === 0 ? 'Saved — nothing had changed.' : `Saved: ${changed.join(', ')} changed.`);
-  });
+  };
+  const onSubmit = handleSubmit((form) => save(form, false));
+  const onKeepUnverified = handleSubmit((form) => save(form, true));
+  const offerUnverified = unreadablePhones !== null && phoneListKey(values.phones) === unreadablePhones;
 
   return (
     <section className="panel panel--wide" aria-labelledby="contact-edit-heading">
@@ -226,6 +242,14 @@ export function ContactEditForm({ card, onDone }: { card: CustomerCard; onDone(s
           </div>
         </fieldset>
 
+        {offerUnverified && (
+          <div className="notice notice--warn" role="alert">
+            <p>The phone library cannot verify a number in the list. {UNVERIFIED_PHONE_WARNING}</p>
+            <button type="button" className="button" disabled={isSubmitting} onClick={() => void onKeepUnverified()}>
+              Save anyway as unverified
+            </button>
+          </div>
+        )}
         {formError && (
           <p className="notice notice--error" role="alert">
             {formError}

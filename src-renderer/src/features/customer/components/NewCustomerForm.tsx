@@ -4,6 +4,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import type { z } from 'zod';
 import { newCustomerInput } from '../../../../../src-shared/contracts/customer';
 import { LIMITS } from '../../../../../src-shared/domain/customer';
+import { UNVERIFIED_PHONE_WARNING } from '../../../../../src-shared/domain/phone';
 import { switchboard } from '../../../api/client';
 import { useAppStore } from '../../../app/store';
 import { searchNow } from '../../lookup/hooks/useCallerSearch';
@@ -61,10 +62,14 @@ export function NewCustomerForm({ phone }: { phone: string }) {
   const [formError, setFormError] = useState<string | null>(null);
   // Opened before the directory started arriving again (a re-pull from nothing): saving is refused until it is in.
   const directoryReady = useDirectoryReady();
+  // The number the core refused only because the phone library cannot read it: the CSR may keep it
+  // as typed, marked unverified, after confirming (issue 18). Offered while the field still holds it.
+  const [unreadablePhone, setUnreadablePhone] = useState<string | null>(null);
   const {
     register,
     handleSubmit,
     setError,
+    watch,
     formState: { errors, isSubmitting },
   } = useForm<FormInput, unknown, FormOutput>({
     resolver: zodResolver(newCustomerInput),
@@ -73,10 +78,11 @@ export function NewCustomerForm({ phone }: { phone: string }) {
     reValidateMode: 'onChange',
   });
 
-  const onSubmit = handleSubmit(async (values) => {
+  const save = async (values: FormOutput, keepUnverifiedPhone: boolean) => {
     setFormError(null);
-    const result = await switchboard().customerCreate(values);
+    const result = await switchboard().customerCreate(keepUnverifiedPhone ? { ...values, keepUnverifiedPhone } : values);
     if (!result.ok) {
+      setUnreadablePhone(result.error.code === 'unparseable_phone' && result.error.field === 'phone' ? values.phone : null);
       const field = FIELDS.find((name) => name === result.error.field);
       if (field) setError(field, { type: 'server', message: result.error.message }, { shouldFocus: true });
       else setFormError(result.error.message);
@@ -87,7 +93,10 @@ export function NewCustomerForm({ phone }: { phone: string }) {
     // A caller created during a call is who the call is with.
     await attachCustomerToCall(result.value.customerId);
     useAppStore.getState().openCustomer(result.value.customerId);
-  });
+  };
+  const onSubmit = handleSubmit((values) => save(values, false));
+  const onKeepUnverified = handleSubmit((values) => save(values, true));
+  const offerUnverified = unreadablePhone !== null && (watch('phone') ?? '').trim() === unreadablePhone;
 
   return (
     <section className="card" aria-labelledby="new-customer-heading">
@@ -112,6 +121,16 @@ export function NewCustomerForm({ phone }: { phone: string }) {
           <Field label="Phone" type="tel" registration={register('phone')} error={errors.phone?.message} autoComplete="off" maxLength={LIMITS.phoneRaw} />
           <Field label="Email" type="email" registration={register('email')} error={errors.email?.message} autoComplete="off" maxLength={LIMITS.email} optional />
         </div>
+        {offerUnverified && (
+          <div className="notice notice--warn" role="alert">
+            <p>
+              The phone library cannot verify “{unreadablePhone}”. {UNVERIFIED_PHONE_WARNING}
+            </p>
+            <button type="button" className="button" disabled={isSubmitting} onClick={() => void onKeepUnverified()}>
+              Save anyway as unverified
+            </button>
+          </div>
+        )}
         {formError && (
           <p className="notice notice--error" role="alert">
             {formError}

@@ -4,6 +4,7 @@ import type { CustomerCard } from '../../../../../src-shared/contracts/customer'
 import type { OrderChannel, OrderStatus, PhoneKind, Segment } from '../../../../../src-shared/domain/customer';
 import { useAppStore } from '../../../app/store';
 import { countFormat, displayPhone, formatMoney, tierLabel } from '../../lookup/format';
+import { UNVERIFIED_PHONE_WARNING } from '../../../../../src-shared/domain/phone';
 import { useOrderHistoryReady } from '../../sync/hooks/useOrderHistoryReady';
 
 export const PHONE_KIND_LABELS: Record<PhoneKind, string> = { mobile: 'Mobile', home: 'Home', work: 'Work' };
@@ -83,6 +84,8 @@ export function Contact({ card, action }: { card: CustomerCard; action?: ReactNo
             <dd>
               <span className="tabular">{phone.display || displayPhone(phone.e164)}</span>
               {phone.isPrimary && card.phones.length > 1 && <span className="tag">primary</span>}
+              {!phone.verified && <span className="tag tag--warn">unverified</span>}
+              {!phone.verified && <p className="phone-warning">{UNVERIFIED_PHONE_WARNING}</p>}
             </dd>
           </div>
         ))}
