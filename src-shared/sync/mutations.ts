@@ -21,6 +21,7 @@
  * carry nothing the forms would not have accepted.
  */
 import { z } from 'zod';
+import { text } from '../contracts/text';
 import { LIMITS, PHONE_KINDS } from '../domain/customer';
 import { unverifiedPhoneKey } from '../domain/phone';
 import { CONTACT_FIELD_ORDER, CONTACT_CHANGE_KEY } from '../domain/contact-text';
@@ -49,7 +50,7 @@ export const CONTACT_TEXT_MAX = 2000;
 
 // ——— Building blocks ———
 
-const uuid = z.string().uuid();
+const uuid = text().uuid();
 /**
  * Epoch milliseconds (a workstation's clock: shown to people, never used to order anything),
  * within what a Date holds; the store also bounds them by its own clock (issue 18, item 6).
@@ -57,19 +58,18 @@ const uuid = z.string().uuid();
  */
 const instant = z.number().int().nonnegative().max(MAX_INSTANT_MS, { message: 'Not a time this side of the year 10000.' });
 const durationMs = z.number().int().nonnegative().max(MAX_DURATION_MS, { message: 'Longer than any call can last.' });
-const agentId = z.string().min(1).max(AGENT_ID_MAX);
-const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, { message: 'Not a phone number in E.164 form.' });
-const personName = z.string().min(1).max(LIMITS.name);
+const agentId = text().min(1).max(AGENT_ID_MAX);
+const e164 = text().regex(/^\+[1-9]\d{1,14}$/, { message: 'Not a phone number in E.164 form.' });
+const personName = text().min(1).max(LIMITS.name);
 /** Stored lower-cased; only the shape is checked here (the forms check the address itself). */
-const emailAddress = z
-  .string()
+const emailAddress = text()
   .max(LIMITS.email)
   .regex(/^[^\s@]+@[^\s@]+$/, { message: 'Not an email address.' });
-const phoneRaw = z.string().min(1).max(LIMITS.phoneRaw);
-const country = z.string().regex(/^[A-Z]{2}$/, { message: 'Not a two-letter country code.' });
+const phoneRaw = text().min(1).max(LIMITS.phoneRaw);
+const country = text().regex(/^[A-Z]{2}$/, { message: 'Not a two-letter country code.' });
 
 /** The digits a number kept unverified is stored under (never E.164: no "+"; src-shared/domain/phone.ts). */
-const unverifiedKey = z.string().regex(/^\d{4,20}$/, { message: 'Not the digits of a phone number.' });
+const unverifiedKey = text().regex(/^\d{4,20}$/, { message: 'Not the digits of a phone number.' });
 /**
  * A verified number is E.164; an unverified one (`verified` false, issue 18) is the digits of its
  * raw text, exactly. Entries written before there were unverified numbers have no flag: verified.
@@ -84,11 +84,11 @@ const storedPhone = z
 const storedEmail = z.object({ id: uuid, email: emailAddress, isPrimary: z.boolean() });
 const storedAddress = z.object({
   id: uuid,
-  line1: z.string().min(1).max(CONTACT_LIMITS.addressLine),
-  line2: z.string().max(CONTACT_LIMITS.addressLine).nullable(),
-  city: z.string().min(1).max(CONTACT_LIMITS.city),
-  region: z.string().max(CONTACT_LIMITS.region).nullable(),
-  postalCode: z.string().max(CONTACT_LIMITS.postalCode).nullable(),
+  line1: text().min(1).max(CONTACT_LIMITS.addressLine),
+  line2: text().max(CONTACT_LIMITS.addressLine).nullable(),
+  city: text().min(1).max(CONTACT_LIMITS.city),
+  region: text().max(CONTACT_LIMITS.region).nullable(),
+  postalCode: text().max(CONTACT_LIMITS.postalCode).nullable(),
   country,
 });
 
@@ -165,7 +165,7 @@ const customerUpdateContactV1 = updateContactV1Shape.refine(
   { message: 'There must be one distinct edit id per changed field.', path: ['editIds'] },
 );
 
-const contactEditV2 = z.object({ id: uuid, field: z.enum(CONTACT_FIELDS), newValue: z.string().max(CONTACT_TEXT_MAX).nullable() });
+const contactEditV2 = z.object({ id: uuid, field: z.enum(CONTACT_FIELDS), newValue: text().max(CONTACT_TEXT_MAX).nullable() });
 
 const customerUpdateContactV2 = updateContactV1Shape
   .extend({
@@ -203,8 +203,8 @@ const callWrapUp = z.object({
   callId: uuid,
   agentId,
   at: instant,
-  dispositionCode: z.string().min(1).max(CALL_LIMITS.dispositionCode),
-  notes: z.string().max(CALL_LIMITS.wrapUpNotes).nullable(),
+  dispositionCode: text().min(1).max(CALL_LIMITS.dispositionCode),
+  notes: text().max(CALL_LIMITS.wrapUpNotes).nullable(),
   talkMs: durationMs,
   holdMs: durationMs,
   wrapUpMs: durationMs,
@@ -220,10 +220,10 @@ const complaintLog = z.object({
   callId: uuid.nullable(),
   orderId: uuid.nullable(),
   orderLineId: uuid.nullable(),
-  categoryCode: z.string().min(1).max(COMPLAINT_LIMITS.categoryCode),
+  categoryCode: text().min(1).max(COMPLAINT_LIMITS.categoryCode),
   severity: z.enum(COMPLAINT_SEVERITIES),
-  description: z.string().min(1).max(COMPLAINT_LIMITS.description),
-  desiredResolution: z.string().max(COMPLAINT_LIMITS.desiredResolution).nullable(),
+  description: text().min(1).max(COMPLAINT_LIMITS.description),
+  desiredResolution: text().max(COMPLAINT_LIMITS.desiredResolution).nullable(),
   followUpOn: calendarDate.nullable(),
   openedAt: instant,
   agentId,
@@ -237,8 +237,8 @@ const complaintTransition = z
     /** The status the workstation saw; the store records its own current status as "from". */
     from: z.enum(COMPLAINT_STATUSES),
     to: z.enum(COMPLAINT_STATUSES),
-    resolution: z.string().min(1).max(COMPLAINT_LIMITS.resolution).nullable(),
-    note: z.string().min(1).max(COMPLAINT_LIMITS.transitionNote).nullable(),
+    resolution: text().min(1).max(COMPLAINT_LIMITS.resolution).nullable(),
+    note: text().min(1).max(COMPLAINT_LIMITS.transitionNote).nullable(),
     callId: uuid.nullable(),
     agentId,
     at: instant,
@@ -266,7 +266,7 @@ const noteAdd = z.object({
   customerId: uuid,
   callId: uuid.nullable(),
   agentId,
-  body: z.string().min(1).max(NOTE_LIMITS.body),
+  body: text().min(1).max(NOTE_LIMITS.body),
   createdAt: instant,
 });
 
@@ -276,7 +276,7 @@ const offerPresent = z.object({
   callId: uuid.nullable(),
   productId: uuid,
   kind: z.enum(SUGGESTION_KINDS),
-  reason: z.string().min(1).max(SUGGESTION_LIMITS.reason),
+  reason: text().min(1).max(SUGGESTION_LIMITS.reason),
   agentId,
   presentedAt: instant,
 });

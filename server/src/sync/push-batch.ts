@@ -16,6 +16,8 @@
  * - A permanent failure (arguments that do not parse for the name and version, an unknown name or
  *   version, a row it refers to that the store does not have) rolls the apply back; a fresh
  *   transaction still bumps the id and logs it as rejected with its reason → `rejected`.
+ * - A database error caused by the entry's data (SQLSTATE class 22 or 23: a value it cannot store, a
+ *   constraint it breaks) is permanent too: sending it again would fail again (db/db-errors.ts).
  * - Anything else (the database went away, a serialization failure, a bug) is transient: it is
  *   thrown, the batch stops there, and the client sends it again later; what was settled before
  *   stays settled and comes back as duplicates.
@@ -37,6 +39,7 @@ import type { PushedMutation, PushOutcome, PushResponse } from '../../../src-sha
 import { changedContactFields, parseMutationArgs, type ParsedMutation } from '../../../src-shared/sync/mutations';
 import { AppError, missingCaseError, type ErrorCode } from '../../../src-shared/result';
 import { recordAudit } from '../audit/audit';
+import { classifyDbError, dataFailureMessage, sqlState } from '../db/db-errors';
 import { usersByIdOn, type StoreUser } from '../auth/workstation-users';
 import type { KnownWorkstation } from '../auth/workstations';
 import type { StoreDb } from '../db/connect';
@@ -72,10 +75,8 @@ const MESSAGE_MAX = 1000;
 type Settled =
   | { status: 'applied' }
   | { status: 'rejected'; code: ErrorCode; message: string }
-  /** Someone else settled it first; `last` is the client's last_mutation_id now. */
-  | { status: 'duplicate'; last: number }
-  /** Someone else settled another entry under this id first. */
-  | { status: 'id_reused'; last: number }
+  /** Someone else settled this id first (the same entry or another); `last` is the client's last_mutation_id now. */
+  | { status: 'resent'; outcome: PushOutcome; last: number }
   | { status: 'gap'; last: number };
 
 export async function settlePushBatch(batch: PushBatch, settings: PushSettings): Promise<PushResponse> {
@@ -91,7 +92,7 @@ export async function settlePushBatch(batch: PushBatch, settings: PushSettings):
   for (let i = 0; i < sorted.length; i++) {
     const m = sorted[i]!;
     if (m.id <= last) {
-      results.push({ id: m.id, status: (await sameAsSettled(settings.db, batch.clientId, m)) ? 'duplicate' : 'id_reused' });
+      results.push(await resentOutcome(settings.db, batch.clientId, m));
       continue;
     }
     const settled = m.id === last + 1 ? await settleOne(settings, batch, m, authors) : { status: 'gap' as const, last };
@@ -110,9 +111,8 @@ export async function settlePushBatch(batch: PushBatch, settings: PushSettings):
         results.push({ id: m.id, status: 'rejected', code: settled.code, message: settled.message });
         last = m.id;
         break;
-      case 'duplicate':
-      case 'id_reused':
-        results.push({ id: m.id, status: settled.status });
+      case 'resent':
+        results.push(settled.outcome);
         last = settled.last;
         break;
       default:
@@ -123,26 +123,40 @@ export async function settlePushBatch(batch: PushBatch, settings: PushSettings):
 }
 
 /**
- * Whether an entry at or below the client's last id is the write settled under that id (a retry)
- * rather than another one given the same id (a cache restored from an older copy, or two pushes
- * racing with different entries). Compared by content hash; a row from before the hash by name
- * and the workstation's timestamp; an id with no log row counts as the same (nothing to tell
- * them apart by). `db` may be the push transaction (issue 18, item 13).
+ * The answer for an entry at or below the client's last id. Another write given the same id (a
+ * cache restored from an older copy, or two pushes racing with different entries) is `id_reused`:
+ * compared by content hash, a row from before the hash by name and the workstation's timestamp; an
+ * id with no log row counts as the same (nothing to tell them apart by). The same write again gets
+ * the answer it had: `duplicate` when applied, the same `rejected` when refused. `db` may be the
+ * push transaction (issue 18, items 3 and 13).
  */
-async function sameAsSettled(db: StoreDb | StoreTx, clientId: string, m: PushedMutation): Promise<boolean> {
+async function resentOutcome(db: StoreDb | StoreTx, clientId: string, m: PushedMutation): Promise<PushOutcome> {
   const [row] = await db
-    .select({ name: mutationLog.name, createdAt: mutationLog.clientCreatedAt, contentHash: mutationLog.contentHash })
+    .select({
+      name: mutationLog.name,
+      createdAt: mutationLog.clientCreatedAt,
+      contentHash: mutationLog.contentHash,
+      outcome: mutationLog.outcome,
+      code: mutationLog.errorCode,
+      message: mutationLog.errorMessage,
+    })
     .from(mutationLog)
     .where(and(eq(mutationLog.clientId, clientId), eq(mutationLog.mutationId, m.id)))
     .limit(1);
-  if (!row) return true;
-  if (row.contentHash !== null) return row.contentHash === contentHash(m);
-  return row.name === m.name && Number(row.createdAt) === m.createdAt;
+  if (!row) return { id: m.id, status: 'duplicate' };
+  const same = row.contentHash !== null ? row.contentHash === contentHash(m) : row.name === m.name && Number(row.createdAt) === m.createdAt;
+  if (!same) return { id: m.id, status: 'id_reused' };
+  // A refused entry sent again (its first answer lost) is refused again: the workstation must
+  // still learn it, or the refusal never reaches "needs attention" (issue 18, item 3).
+  if (row.outcome === 'rejected') {
+    return { id: m.id, status: 'rejected', code: (row.code ?? 'invalid_input') as ErrorCode, message: row.message ?? 'The central store refused this change.' };
+  }
+  return { id: m.id, status: 'duplicate' };
 }
 
-/** Settled by someone else meanwhile (m.id ≤ last): the same entry, or another under its id. */
+/** Settled by someone else meanwhile (m.id ≤ last): the answer that write had, or `id_reused`. */
 async function settledMeanwhile(tx: StoreTx, clientId: string, m: PushedMutation, last: number): Promise<Settled> {
-  return (await sameAsSettled(tx, clientId, m)) ? { status: 'duplicate', last } : { status: 'id_reused', last };
+  return { status: 'resent', outcome: await resentOutcome(tx, clientId, m), last };
 }
 
 /** JSON with every object's keys sorted: the same value always gives the same text. */
@@ -266,6 +280,9 @@ async function settleOne(settings: PushSettings, batch: PushBatch, m: PushedMuta
     });
   } catch (e) {
     if (e instanceof MutationRefused) return reject(settings, batch, m, author, e);
+    // The database refused this entry's data (a value it cannot store, a constraint): sending it
+    // again fails again and would hold every later entry behind it (issue 18, item 3).
+    if (classifyDbError(e) === 'data') return reject(settings, batch, m, author, new MutationRefused('invalid_input', dataFailureMessage(sqlState(e) ?? '22000')));
     throw e;
   }
 }
