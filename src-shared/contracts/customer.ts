@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { defineChannel } from './define';
+import { isPhoneCountry } from '../domain/phone';
+import { CONTACT_LIMITS } from './customer360';
 import { LIMITS, LOYALTY_TIERS, ORDER_CHANNELS, ORDER_STATUSES, PHONE_KINDS, SEGMENTS } from '../domain/customer';
 
 const id = z.string().uuid({ message: 'Not a customer id.' });
@@ -65,6 +67,25 @@ const trimmed = (max: number, label: string) =>
     .min(1, { message: `${label} is required.` })
     .max(max, { message: `${label}: at most ${max} characters.` });
 
+const addressPart = (max: number, label: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, { message: `${label}: at most ${max} characters.` });
+
+/** The new customer's address as the form holds it: empty strings for what was not typed. */
+export const newCustomerAddress = z
+  .object({
+    line1: addressPart(CONTACT_LIMITS.addressLine, 'Address'),
+    city: addressPart(CONTACT_LIMITS.city, 'City'),
+    postalCode: addressPart(CONTACT_LIMITS.postalCode, 'Postal code'),
+  })
+  .superRefine((a, ctx) => {
+    if (a.line1 === '' && a.city === '' && a.postalCode === '') return;
+    if (a.line1 === '') ctx.addIssue({ code: 'custom', path: ['line1'], message: 'Address: the street is needed when an address is given.' });
+    if (a.city === '') ctx.addIssue({ code: 'custom', path: ['city'], message: 'City: needed when an address is given.' });
+  });
+
 /** The new-customer form's fields; the same schema validates in the renderer form and in main. */
 export const newCustomerInput = z.object({
   firstName: trimmed(LIMITS.name, 'First name'),
@@ -77,6 +98,20 @@ export const newCustomerInput = z.object({
   email: z
     .union([z.literal(''), z.string().trim().max(LIMITS.email).email({ message: 'Not an email address.' })])
     .optional(),
+  /**
+   * The country the phone number is read in when typed in its national form (issue 19, item 4);
+   * the workstation's region when absent or empty. A number typed with "+" and its country code
+   * reads the same whatever is chosen.
+   */
+  country: z
+    .string()
+    .refine((value) => value === '' || isPhoneCountry(value), { message: 'Choose a country from the list.' })
+    .optional(),
+  /**
+   * Where the customer lives (issue 19, item 4), optional as a whole: leave every field empty for
+   * none; given, the street and the city are needed. Its country is `country` above.
+   */
+  address: newCustomerAddress.optional(),
   /**
    * The CSR confirmed keeping a number the phone library cannot read ("Save anyway as unverified"):
    * it is saved as typed, marked unverified (issue 18). Without it such a number is refused with

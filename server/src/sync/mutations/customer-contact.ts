@@ -42,6 +42,13 @@ export async function applyCustomerCreate({ tx, savedAt }: ApplyContext, m: Cust
       .values({ id: ids.emailId, customerId: a.customerId, email: a.email, isPrimary: true })
       .onConflictDoNothing({ target: customerEmails.id });
   }
+  const address = m.schemaVersion === 2 ? m.args.address : undefined;
+  if (address) {
+    await tx
+      .insert(customerAddresses)
+      .values({ ...address, customerId: a.customerId, isPrimary: true })
+      .onConflictDoNothing({ target: customerAddresses.id });
+  }
 }
 
 export async function applyUpdateContact({ tx, now }: ApplyContext, m: UpdateContact): Promise<void> {
