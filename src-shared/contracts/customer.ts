@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineChannel } from './define';
 import { isPhoneCountry } from '../domain/phone';
-import { CONTACT_LIMITS } from './customer360';
+import { CONTACT_LIMITS, EMAIL_ADDRESS } from './customer360';
 import { LIMITS, LOYALTY_TIERS, ORDER_CHANNELS, ORDER_STATUSES, PHONE_KINDS, SEGMENTS } from '../domain/customer';
 
 const id = z.string().uuid({ message: 'Not a customer id.' });
@@ -96,7 +96,7 @@ export const newCustomerInput = z.object({
     .min(1, { message: 'Phone is required.' })
     .max(LIMITS.phoneRaw, { message: `Phone: at most ${LIMITS.phoneRaw} characters.` }),
   email: z
-    .union([z.literal(''), z.string().trim().max(LIMITS.email).email({ message: 'Not an email address.' })])
+    .union([z.literal(''), z.string().trim().max(LIMITS.email).regex(EMAIL_ADDRESS, { message: 'Not an email address.' })])
     .optional(),
   /**
    * The country the phone number is read in when typed in its national form (issue 19, item 4);
