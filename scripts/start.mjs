@@ -132,7 +132,8 @@ function startBrowserHost() {
     console.error('scripts/host.mjs is missing, so the browser host cannot start either.');
     process.exit(1);
   }
-  runInTerminal(process.execPath, [host], withStore(process.env));
+  // The host prints its address; a page left open from an earlier run is told it was `npm start` that printed it.
+  runInTerminal(process.execPath, [host], withStore({ ...process.env, SWITCHBOARD_LAUNCHED_BY: 'npm start' }));
 }
 
 build();

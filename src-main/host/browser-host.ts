@@ -60,6 +60,17 @@ export interface BrowserHostOptions {
   /** Loopback only unless told otherwise. */
   hostname?: string;
   secret?: string;
+  /**
+   * The command that started this host and printed its address ("npm start" or "npm run host"):
+   * a page left open from an earlier run is told where this run's address is (issue 19, item 12).
+   */
+  launchedBy?: string;
+}
+
+/** What a browser without this run's key is told: the address, and which terminal printed it. */
+export function keyRefusal(launchedBy: string, wrongKey: boolean): string {
+  const why = wrongKey ? 'This address carries the key of another run of this host' : 'This browser has not opened this run\'s address yet';
+  return `${why} (each start makes a new key). Open the address \`${launchedBy}\` printed when it last started ("Open http://127.0.0.1:…/?key=…", in the terminal where it runs).`;
 }
 
 export interface BrowserHost {
@@ -118,6 +129,7 @@ async function readBody(req: IncomingMessage): Promise<string | 'too_large'> {
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const hostname = options.hostname ?? '127.0.0.1';
   const secret = options.secret ?? randomBytes(24).toString('base64url');
+  const launchedBy = options.launchedBy ?? 'npm run host';
   const rendererDir = resolve(options.rendererDir);
   let origin = '';
   let allowedHosts = new Set<string>();
@@ -152,7 +164,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     // Opening the printed URL trades the key in the query for a cookie, then drops it from the address bar.
     const key = url.searchParams.get('key');
     if (req.method === 'GET' && key !== null) {
-      if (!sameSecret(key, secret)) return sendText(res, 401, 'This key is not the one this host printed. Open the address `npm run host` printed.');
+      if (!sameSecret(key, secret)) return sendText(res, 401, keyRefusal(launchedBy, true));
       url.searchParams.delete('key');
       res.setHeader('Set-Cookie', `${cookie.name}=${cookie.value}; HttpOnly; SameSite=Strict; Path=/`);
       res.writeHead(303, { Location: url.pathname + url.search });
@@ -160,7 +172,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     }
     if (!sameSecret(cookieValue(req, cookie.name), cookie.value)) {
       if (url.pathname.startsWith('/rpc/')) return sendJson(res, 401, fail('forbidden_sender', 'Not signed in to this browser host: open the address it printed.'));
-      return sendText(res, 401, 'Open the address that `npm run host` printed: it carries this run\'s key.');
+      return sendText(res, 401, keyRefusal(launchedBy, false));
     }
 
     if (url.pathname.startsWith('/rpc/')) {

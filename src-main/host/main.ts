@@ -94,7 +94,9 @@ async function main(): Promise<void> {
   }
   let host;
   try {
-    host = await startBrowserHost({ core, rendererDir: join(here, '../renderer'), port });
+    // `npm start` runs this host where Electron cannot start: a page left open then names the right command.
+    const launchedBy = process.env.SWITCHBOARD_LAUNCHED_BY === 'npm start' ? 'npm start' : 'npm run host';
+    host = await startBrowserHost({ core, rendererDir: join(here, '../renderer'), port, launchedBy });
   } catch (e) {
     console.error(`switchboard host: cannot listen on 127.0.0.1:${port}: ${e instanceof Error ? e.message : String(e)} (try --port 0)`);
     await core.stop();

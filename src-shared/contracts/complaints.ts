@@ -61,10 +61,12 @@ export const complaintLogInput = z.object({
   orderId: text().uuid({ message: 'Not an order id.' }).optional(),
   /** One line of one of this customer's orders; its order is linked too. */
   orderLineId: text().uuid({ message: 'Not an order line id.' }).optional(),
+  // The limit is checked on the text as typed, before trimming, so it is the one the form's counter
+  // shows: "2001 / 2000" never saves (issue 19, item 12).
   description: text()
+    .max(COMPLAINT_LIMITS.description, { message: `Description: at most ${COMPLAINT_LIMITS.description} characters.` })
     .trim()
-    .min(1, { message: 'Describe the complaint.' })
-    .max(COMPLAINT_LIMITS.description, { message: `Description: at most ${COMPLAINT_LIMITS.description} characters.` }),
+    .min(1, { message: 'Describe the complaint.' }),
   desiredResolution: optionalText(COMPLAINT_LIMITS.desiredResolution, 'Desired resolution'),
   followUpOn: calendarDate.optional(),
 });
@@ -129,7 +131,7 @@ export const complaintTransitionInput = z.object({
   to: z.enum(COMPLAINT_STATUSES),
   /** Required when resolving: what was done. */
   resolution: optionalText(COMPLAINT_LIMITS.resolution, 'Resolution'),
-  /** Why, in a sentence (e.g. the reason for reopening); kept in the history. */
+  /** Why, in a sentence; kept in the history. Required when reopening (the core refuses a reopen without it). */
   note: optionalText(COMPLAINT_LIMITS.transitionNote, 'Note'),
   callId: callId.optional(),
 });

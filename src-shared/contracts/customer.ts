@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { text } from './text';
 import { defineChannel } from './define';
+import { isPhoneCountry } from '../domain/phone';
+import { CONTACT_LIMITS, EMAIL_ADDRESS } from './customer360';
 import { LIMITS, LOYALTY_TIERS, ORDER_CHANNELS, ORDER_STATUSES, PHONE_KINDS, SEGMENTS } from '../domain/customer';
 
 const id = text().uuid({ message: 'Not a customer id.' });
@@ -65,6 +67,24 @@ const trimmed = (max: number, label: string) =>
     .min(1, { message: `${label} is required.` })
     .max(max, { message: `${label}: at most ${max} characters.` });
 
+const addressPart = (max: number, label: string) =>
+  text()
+    .trim()
+    .max(max, { message: `${label}: at most ${max} characters.` });
+
+/** The new customer's address as the form holds it: empty strings for what was not typed. */
+export const newCustomerAddress = z
+  .object({
+    line1: addressPart(CONTACT_LIMITS.addressLine, 'Address'),
+    city: addressPart(CONTACT_LIMITS.city, 'City'),
+    postalCode: addressPart(CONTACT_LIMITS.postalCode, 'Postal code'),
+  })
+  .superRefine((a, ctx) => {
+    if (a.line1 === '' && a.city === '' && a.postalCode === '') return;
+    if (a.line1 === '') ctx.addIssue({ code: 'custom', path: ['line1'], message: 'Address: the street is needed when an address is given.' });
+    if (a.city === '') ctx.addIssue({ code: 'custom', path: ['city'], message: 'City: needed when an address is given.' });
+  });
+
 /** The new-customer form's fields; the same schema validates in the renderer form and in main. */
 export const newCustomerInput = z.object({
   firstName: trimmed(LIMITS.name, 'First name'),
@@ -74,8 +94,21 @@ export const newCustomerInput = z.object({
     .min(1, { message: 'Phone is required.' })
     .max(LIMITS.phoneRaw, { message: `Phone: at most ${LIMITS.phoneRaw} characters.` }),
   email: z
-    .union([z.literal(''), text().trim().max(LIMITS.email).email({ message: 'Not an email address.' })])
+    .union([z.literal(''), text().trim().max(LIMITS.email).regex(EMAIL_ADDRESS, { message: 'Not an email address.' })])
     .optional(),
+  /**
+   * The country the phone number is read in when typed in its national form (issue 19, item 4);
+   * the workstation's region when absent or empty. A number typed with "+" and its country code
+   * reads the same whatever is chosen.
+   */
+  country: text()
+    .refine((value) => value === '' || isPhoneCountry(value), { message: 'Choose a country from the list.' })
+    .optional(),
+  /**
+   * Where the customer lives (issue 19, item 4), optional as a whole: leave every field empty for
+   * none; given, the street and the city are needed. Its country is `country` above.
+   */
+  address: newCustomerAddress.optional(),
   /**
    * The CSR confirmed keeping a number the phone library cannot read ("Save anyway as unverified"):
    * it is saved as typed, marked unverified (issue 18). Without it such a number is refused with

@@ -60,6 +60,13 @@ export const contactAddress = z.object({
 });
 
 /**
+ * An email address, internationalised ones included (`josé@exämple.de`, issue 19, item 12): any
+ * characters but spaces, "@" and quotes before the "@", and a domain of letters or digits in any
+ * script, with at least one dot. zod's own email check takes ASCII only.
+ */
+export const EMAIL_ADDRESS = /^[^\s@"]{1,64}@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?$/u;
+
+/**
  * The contact form, shared by the renderer's react-hook-form and main. Lists are in priority
  * order: the first phone and the first email are the primary ones. The whole contact record is
  * sent; only fields that differ from what is stored are written and recorded.
@@ -74,7 +81,7 @@ export const contactForm = z.object({
         .trim()
         .toLowerCase()
         .max(CONTACT_LIMITS.email, { message: `Email: at most ${CONTACT_LIMITS.email} characters.` })
-        .email({ message: 'Not an email address.' }),
+        .regex(EMAIL_ADDRESS, { message: 'Not an email address.' }),
     )
     .max(CONTACT_LIMITS.emails, { message: `At most ${CONTACT_LIMITS.emails} email addresses.` }),
   /** The primary address; null removes it. */

@@ -42,6 +42,11 @@ export const lookupSearchOutput = z.object({
   unverifiedPhone: text().optional(),
   hits: z.array(customerHit),
   /**
+   * True when more customers matched than `hits` holds (the list stops at the limit): the count
+   * then says "50+", never "50 customers" (issue 19, item 12).
+   */
+  capped: z.boolean(),
+  /**
    * True when nothing matched; with `normalizedPhone` (or `unverifiedPhone`) set the UI offers a new customer. Never true
    * while `directoryArriving`: a caller not found then may simply not be copied yet.
    */
@@ -64,7 +69,7 @@ export const DIRECTORY_ARRIVING_HINT =
 
 /** The answer to any search while the customer directory is still arriving (nothing is searched). */
 export function directoryArrivingAnswer(query: string): LookupSearchOutput {
-  return { query, interpretedAs: [], normalizedPhone: null, hits: [], noMatch: false, hint: DIRECTORY_ARRIVING_HINT, directoryArriving: true };
+  return { query, interpretedAs: [], normalizedPhone: null, hits: [], capped: false, noMatch: false, hint: DIRECTORY_ARRIVING_HINT, directoryArriving: true };
 }
 
 /**

@@ -1,4 +1,13 @@
-import { getCountries, getCountryCallingCode, parsePhoneNumberWithError, ParseError, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js/max';
+import {
+  getCountries,
+  getCountryCallingCode,
+  isSupportedCountry,
+  Metadata,
+  parsePhoneNumberWithError,
+  ParseError,
+  validatePhoneNumberLength,
+  type CountryCode,
+} from 'libphonenumber-js/max';
 
 export type PhoneProblem = 'empty' | 'not_a_number' | 'invalid_country' | 'too_short' | 'too_long' | 'impossible';
 
@@ -23,6 +32,50 @@ const PROBLEM_MESSAGES: Record<PhoneProblem, string> = {
   impossible: 'No phone number has this length in its country.',
 };
 
+let regionNames: Intl.DisplayNames | null = null;
+/** "Germany" for "DE" (English, as the rest of the app's words); the code itself where the runtime has no names. */
+export function countryName(country: string): string {
+  try {
+    regionNames ??= new Intl.DisplayNames(['en'], { type: 'region' });
+    return regionNames.of(country) ?? country;
+  } catch {
+    return country;
+  }
+}
+
+/** The countries a number can be read in, by name, for a country picker. */
+export function phoneCountries(): { code: CountryCode; name: string }[] {
+  return getCountries()
+    .map((code) => ({ code, name: countryName(code) }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'en'));
+}
+
+/** True for a two-letter code the phone library has a numbering plan for. */
+export function isPhoneCountry(value: string): value is CountryCode {
+  return isCountryCode(value) && isSupportedCountry(value);
+}
+
+function notInCountryMessage(region: CountryCode): string {
+  return `Not a phone number in ${countryName(region)}: choose the country it is from, or type it with + and its country code.`;
+}
+
+/**
+ * True when the national number has the shape of the country's numbering plan (its general
+ * pattern: in North America ten digits whose area code starts with 2–9). Looser than "valid" (an
+ * allocated range), so fictional 555 numbers pass; but "0300074321" is no North American number,
+ * whatever its length, and must never become "+1 0300074321" (issue 19, item 4).
+ */
+function fitsNumberingPlan(parsed: { countryCallingCode: string; country?: CountryCode | undefined; nationalNumber: string }): boolean {
+  // The typings leave out what the metadata holds: a plan chosen by country or by calling code, and its general pattern.
+  const metadata = new Metadata() as unknown as {
+    selectNumberingPlan(countryOrCallingCode: string): void;
+    numberingPlan?: { nationalNumberPattern(): string };
+  };
+  metadata.selectNumberingPlan(parsed.country ?? parsed.countryCallingCode);
+  const pattern = metadata.numberingPlan?.nationalNumberPattern();
+  return pattern === undefined || new RegExp(`^(?:${pattern})$`).test(parsed.nationalNumber);
+}
+
 function problemFromParseError(e: ParseError): PhoneProblem {
   switch (e.message) {
     case 'INVALID_COUNTRY':
@@ -46,6 +99,12 @@ function attempt(text: string, region: CountryCode): PhoneParse {
       const problem: PhoneProblem = length === 'TOO_SHORT' ? 'too_short' : length === 'TOO_LONG' ? 'too_long' : 'impossible';
       return { ok: false, problem, message: PROBLEM_MESSAGES[problem] };
     }
+    if (!fitsNumberingPlan(parsed)) {
+      // Typed nationally, it is not a number of the region it was read in; typed with a country code, not one of that country.
+      const international = /^\s*(\+|00)/.test(text);
+      const message = international || parsed.country === undefined ? PROBLEM_MESSAGES.impossible : notInCountryMessage(parsed.country);
+      return { ok: false, problem: 'impossible', message };
+    }
     return {
       ok: true,
       e164: parsed.number,
@@ -68,14 +127,26 @@ function attempt(text: string, region: CountryCode): PhoneParse {
  * +44 even where the default region dials out with another prefix (011 in North America, 010 in
  * Japan). Where both readings are possible, the one in an allocated range wins, the national
  * reading first.
+ *
+ * Digits alone, with a country code but no "+" ("49300074321", as many phone systems send a caller
+ * id), are tried as international too; that guess is taken only when it lands in an allocated range
+ * and the national reading does not (issue 19, item 4). A national reading that does not fit the
+ * region's numbering plan is refused ('impossible'), never turned into a made-up number.
  */
 export function normalizePhone(input: string, defaultRegion: CountryCode): PhoneParse {
   const text = input.trim();
   if (text.length === 0) return { ok: false, problem: 'empty', message: PROBLEM_MESSAGES.empty };
-  const readings = [attempt(text, defaultRegion)];
+  const national = attempt(text, defaultRegion);
+  const readings = [national];
   const compact = text.replace(/[\s().\-/]/g, '');
   if (compact.startsWith('00') && compact.length > 4) readings.push(attempt(`+${compact.slice(2)}`, defaultRegion));
-  return readings.find((r) => r.ok && r.valid) ?? readings.find((r) => r.ok) ?? (readings[0] as PhoneParse);
+  const valid = readings.find((r) => r.ok && r.valid);
+  if (valid) return valid;
+  if (/^[1-9]\d{7,14}$/.test(compact)) {
+    const withPlus = attempt(`+${compact}`, defaultRegion);
+    if (withPlus.ok && withPlus.valid) return withPlus;
+  }
+  return readings.find((r) => r.ok) ?? national;
 }
 
 /** Display form of a stored E.164 number ("+44 20 7946 0958"). */

@@ -16,6 +16,8 @@
  * on each phone of `customer.update_contact`; absent means verified, as every earlier entry is.
  * A store older than that refuses an entry with an unverified number (its key is not E.164), shown
  * under "needs attention" on the workstation; it never stores it as a verified one.
+ * `customer.create` v2 also took an optional `address` (issue 19, item 4): a store older than that
+ * ignores it (zod drops unknown keys) and the new customer reaches it without the address.
  *
  * Strings are bounded by the limits the IPC contracts declare for the same fields, so an entry can
  * carry nothing the forms would not have accepted.
@@ -116,6 +118,8 @@ const customerCreateV2 = customerCreateV1
     /** E.164 when verified; false: the CSR kept a number the phone library could not read, `phone` is its digits (issue 18). */
     phone: z.union([e164, unverifiedKey]),
     phoneVerified: z.boolean().optional(),
+    /** The primary address given with the new customer (issue 19, item 4); absent: none. An optional field of v2, like `phoneVerified`. */
+    address: storedAddress.optional(),
   })
   .refine((a) => phoneKeyMatches({ e164: a.phone, raw: a.phoneRaw, verified: a.phoneVerified }), { message: PHONE_KEY_MISMATCH, path: ['phone'] })
   .refine((a) => (a.emailId === null) === (a.email === null), { message: 'An email needs an email id, and only an email has one.', path: ['emailId'] })
@@ -421,6 +425,7 @@ export function rowsWrittenByMutation(m: ParsedMutation): WrittenRow[] {
       if (m.schemaVersion === 2) {
         rows.push(row('customer_phones', m.args.phoneId));
         if (m.args.emailId !== null) rows.push(row('customer_emails', m.args.emailId));
+        if (m.args.address) rows.push(row('customer_addresses', m.args.address.id));
       }
       return rows;
     }
@@ -461,6 +466,7 @@ export function contactSetsReplaced(m: ParsedMutation): ReplacedContactSet[] {
     return [
       { table: 'customer_phones', customerId: m.args.customerId },
       { table: 'customer_emails', customerId: m.args.customerId },
+      ...(m.schemaVersion === 2 && m.args.address ? [{ table: 'customer_addresses' as const, customerId: m.args.customerId }] : []),
     ];
   }
   if (m.name !== 'customer.update_contact') return [];

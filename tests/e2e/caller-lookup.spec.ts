@@ -47,6 +47,15 @@ test.describe('caller lookup, default region US', () => {
     await expect(box).not.toHaveAccessibleDescription(/too long/i);
   });
 
+  test('a list stopped at its limit says more matched, never a plain count (issue 19, item 12)', async ({ page, host }) => {
+    await openApp(page, host);
+    // A one-letter name prefix matches far more of the demo customers than the list shows.
+    await searchBox(page).fill('a');
+    await expect(page.locator('.results__count')).toHaveText(/^(\d+)\+ customers: showing the first \1$/);
+    await searchBox(page).fill('Quistgaard');
+    await expect(page.locator('.results__count')).toHaveText(/^\d+ customers?$/);
+  });
+
   test('text that looks like SQL is only ever searched for', async ({ page, host }) => {
     await openApp(page, host);
     await searchBox(page).fill("'; DROP TABLE customers; --");

@@ -47,6 +47,41 @@ test.describe('customer 360', () => {
     await expect(history.getByRole('row').filter({ hasText: 'Phones' })).toContainText('+442079460959');
   });
 
+  test('the contact form shows every error on one save, the address is optional as a whole, and an internationalised email is taken (issue 19, item 12)', async ({
+    page,
+    host,
+  }) => {
+    await openZoe(page, host);
+    await page.getByRole('button', { name: 'Edit contact' }).click();
+    const form = page.getByRole('form', { name: 'Edit contact' });
+    const firstName = form.getByRole('textbox', { name: 'First name' });
+    const street = form.getByRole('textbox', { name: 'Address', exact: true });
+    const city = form.getByRole('textbox', { name: 'City' });
+    // What is needed once an address is begun is not labelled "(optional)".
+    await expect(form.getByText(/^Address\s*\(optional\)$/)).toHaveCount(0);
+    await expect(form.getByRole('group', { name: /Primary address \(optional/ })).toBeVisible();
+    await street.fill('');
+    await city.fill('');
+    await form.getByRole('textbox', { name: /Postal code/ }).fill('SW1A 1AA');
+    await firstName.fill('');
+    await form.getByRole('textbox', { name: 'Email 1' }).fill('not-an-email');
+    await form.getByRole('button', { name: 'Save contact' }).click();
+    // All at once: the name, the email and the address, on the same save.
+    await expect(firstName).toHaveAccessibleDescription(/First name is required\./);
+    await expect(form.getByRole('textbox', { name: 'Email 1' })).toHaveAccessibleDescription(/Not an email address\./);
+    await expect(street).toHaveAccessibleDescription(/Address is required/);
+    await expect(city).toHaveAccessibleDescription(/City is required/);
+
+    await firstName.fill(KNOWN.zoe.firstName);
+    await street.fill('1 Rue de la Paix');
+    await city.fill('Paris');
+    await form.getByRole('textbox', { name: 'Country' }).fill('FR');
+    await form.getByRole('textbox', { name: 'Email 1' }).fill('josé@exämple.de');
+    await form.getByRole('button', { name: 'Save contact' }).click();
+    await expect(page.getByRole('status').filter({ hasText: /^Saved: .*Emails/ })).toBeVisible();
+    await expect(page.getByText('josé@exämple.de')).toBeVisible();
+  });
+
   test('a complaint goes through its lifecycle with history, each step "Saved" only after the core answered', async ({ page, host }) => {
     await openZoe(page, host);
     await page.getByRole('button', { name: 'Start call' }).click();
@@ -80,6 +115,8 @@ test.describe('customer 360', () => {
     const resolved = page.getByRole('region', { name: /— Resolved$/ });
     await expect(resolved.getByRole('status')).toHaveText('Saved: resolved');
     await expect(resolved).toContainText('Refunded the delivery charge.');
+    // Reopening needs its reason (issue 19, item 12).
+    await expect(resolved.getByRole('button', { name: 'Reopen' })).toBeDisabled();
     await resolved.getByRole('textbox', { name: 'Reason for reopening' }).fill('Charge not refunded after all.');
     await resolved.getByRole('button', { name: 'Reopen' }).click();
     const reopened = page.getByRole('region', { name: /— Reopened$/ });
@@ -92,6 +129,15 @@ test.describe('customer 360', () => {
     await expect(history.filter({ hasText: 'In progress → Resolved' })).toHaveCount(1);
     await expect(history.filter({ hasText: 'Resolved → Reopened' })).toContainText('Charge not refunded after all.');
     await expect(history.filter({ hasText: 'Follow-up date' })).toHaveCount(1);
+    // Dates in the history read as the rest of the screen's, not as stored (issue 19, item 12).
+    const shownDate = await page.evaluate(() => new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(2030, 0, 15)));
+    await expect(history.filter({ hasText: 'Follow-up date' })).toContainText(`Follow up on ${shownDate}`);
+    await expect(reopened).not.toContainText('2030-01-15');
+    // "Close complaint" only hid the panel: the button says what it does; the complaint stays reopened.
+    await expect(reopened.getByRole('button', { name: 'Close complaint' })).toHaveCount(0);
+    await reopened.getByRole('button', { name: 'Hide details' }).click();
+    await expect(reopened).toHaveCount(0);
+    await expect(page.getByText('Reopened').first()).toBeVisible();
   });
 
   test('a note taken on a call is listed as on the call', async ({ page, host }) => {

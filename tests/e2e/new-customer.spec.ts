@@ -85,6 +85,61 @@ test.describe('an unknown number becomes a new customer', () => {
     await expect(customerOption(page, 'Frédérique Citeaux')).toBeVisible();
   });
 
+  test('a German number typed nationally on a US workstation is read in Germany once chosen, never as +1, and saved under +49 with the address (issue 19, item 4)', async ({
+    page,
+    host,
+  }) => {
+    const typed = '030-0074321';
+    await openApp(page, host);
+    await searchBox(page).fill(typed);
+    await expect(page.getByText('No customers match.')).toBeVisible();
+    await expect(page.getByText('+1 030')).toHaveCount(0);
+    await page.getByRole('button', { name: `New customer with ${typed}` }).click();
+
+    const phone = page.getByRole('textbox', { name: 'Phone' });
+    const country = page.getByRole('combobox', { name: 'Country' });
+    await expect(phone).toHaveValue(typed);
+    // The workstation's region is the default.
+    await expect(country).toHaveValue('US');
+    await page.getByRole('textbox', { name: 'First name' }).fill('Hanna');
+    await page.getByRole('textbox', { name: 'Last name' }).fill('Moos');
+    await page.getByRole('button', { name: 'Save customer' }).click();
+    // Not a number in the US: said so, and offered only as unverified, never as a made-up +1 number.
+    await expect(phone).toHaveAccessibleDescription(/Not a phone number in United States/);
+    await expect(page.getByRole('button', { name: 'Save anyway as unverified' })).toBeVisible();
+
+    await country.selectOption({ label: 'Germany' });
+    await expect(page.getByRole('button', { name: 'Save anyway as unverified' })).toHaveCount(0);
+    await page.getByRole('textbox', { name: 'Street address' }).fill('Forsterstr. 57');
+    await page.getByRole('textbox', { name: 'City' }).fill('Berlin');
+    await page.getByRole('textbox', { name: /Postal code/ }).fill('10115');
+    const atForm = await seriousAxeViolations(page);
+    expect(atForm, describeViolations(atForm)).toEqual([]);
+    await page.getByRole('button', { name: 'Save customer' }).click();
+
+    await expect(customerHeading(page, 'Hanna Moos')).toBeVisible();
+    await expect(page.getByText('+49 30 0074321')).toBeVisible();
+    await expect(page.getByText('unverified', { exact: true })).toHaveCount(0);
+    await expect(page.getByText(/Forsterstr\. 57/)).toBeVisible();
+    await searchBox(page).fill('+49 30 0074321');
+    await expect(customerOption(page, 'Hanna Moos')).toBeVisible();
+  });
+
+  test('an address is optional as a whole; begun, the street and the city are asked for at once', async ({ page, host }) => {
+    await openApp(page, host);
+    await searchBox(page).fill(UNKNOWN_NUMBER.typed);
+    await searchBox(page).press('Enter');
+    await page.getByRole('textbox', { name: 'First name' }).fill('Priya');
+    await page.getByRole('textbox', { name: 'Last name' }).fill('Raman');
+    const street = page.getByRole('textbox', { name: 'Street address' });
+    // Not "(optional)" and then "required": the address as a whole is optional, its street needed once begun.
+    await expect(street).not.toHaveAttribute('aria-required', 'true');
+    await page.getByRole('textbox', { name: /Postal code/ }).fill('10115');
+    await page.getByRole('button', { name: 'Save customer' }).click();
+    await expect(street).toHaveAccessibleDescription(/street is needed/);
+    await expect(page.getByRole('textbox', { name: 'City' })).toHaveAccessibleDescription(/needed when an address is given/);
+  });
+
   test('missing and wrong fields are named next to their inputs and nothing is saved', async ({ page, host }) => {
     await openApp(page, host);
     await searchBox(page).fill(UNKNOWN_NUMBER.typed);

@@ -83,11 +83,35 @@ describe('browser host', () => {
   });
 
   it('refuses requests without the key, with a wrong key, or for another Host', async () => {
-    expect((await send('/')).status).toBe(401);
-    expect((await send('/?key=wrong')).status).toBe(401);
+    const noKey = await send('/');
+    expect(noKey.status).toBe(401);
+    expect(noKey.body).toContain('`npm run host` printed');
+    const wrongKey = await send('/?key=wrong');
+    expect(wrongKey.status).toBe(401);
+    expect(wrongKey.body).toMatch(/another run of this host.*`npm run host` printed/);
     expect((await send('/', { headers: { Cookie: cookie, Host: 'evil.example:80' } })).status).toBe(421);
     const noCookie = await send('/rpc/lookup%3Asearch', { method: 'POST', body: '{"query":"zoe"}', headers: { 'Content-Type': 'application/json', 'X-Switchboard-Bridge': '1' } });
     expect(noCookie.status).toBe(401);
+  });
+
+  it('tells a page left open from an earlier run of `npm start` to open the address `npm start` printed (issue 19, item 12)', async () => {
+    const started = await startBrowserHost({ core, rendererDir: join(cache.dir, 'renderer'), port: 0, launchedBy: 'npm start' });
+    try {
+      const stale = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(`${started.origin}/?key=from-the-last-run`, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(stale.status).toBe(401);
+      expect(stale.body).toContain('`npm start` printed');
+      expect(stale.body).not.toContain('npm run host');
+    } finally {
+      await started.close();
+    }
   });
 
   it('does not serve files outside the renderer folder', async () => {

@@ -83,6 +83,12 @@ describe('name, email, order and SKU lookup', () => {
     expect(lookup().search({ query: 'zoe' }).hits[0]?.customerId).toBe(ids.zoe);
   });
 
+  it('says when the list stops at its limit with more customers matching (issue 19, item 12)', () => {
+    expect(lookup().search({ query: 'zo', limit: 1 })).toMatchObject({ capped: true, hits: [expect.anything()] });
+    expect(lookup().search({ query: 'zo', limit: 2 })).toMatchObject({ capped: false });
+    expect(lookup().search({ query: 'zo' }).capped).toBe(false);
+  });
+
   it('finds by whole email and by email prefix', () => {
     expect(lookup().search({ query: 'ZOE.Angstrom@example.com' }).hits[0]).toMatchObject({ customerId: ids.zoe, matchedBy: 'email' });
     expect(lookup().search({ query: 'zkov' }).hits[0]).toMatchObject({ customerId: ids.zoltan, matchedBy: 'email' });

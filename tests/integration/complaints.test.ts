@@ -113,6 +113,8 @@ describe('complaint:log', () => {
   it('refuses bad input with the limits the form states, writing nothing', () => {
     expectRefused('complaint:log', { ...baseComplaint(), description: 'x'.repeat(2001) }, 'invalid_input', 'description', /at most 2000/);
     expectRefused('complaint:log', { ...baseComplaint(), description: '   ' }, 'invalid_input', 'description', /Describe/);
+    // The limit is the counter's: 2001 characters as typed are refused even when the last is a space (issue 19, item 12).
+    expectRefused('complaint:log', { ...baseComplaint(), description: `${'x'.repeat(2000)} ` }, 'invalid_input', 'description', /at most 2000/);
     expectRefused('complaint:log', { ...baseComplaint(), desiredResolution: 'y'.repeat(501) }, 'invalid_input', 'desiredResolution', /at most 500/);
     expectRefused('complaint:log', { ...baseComplaint(), severity: 'apocalyptic' }, 'invalid_input', 'severity');
     expectRefused('complaint:log', { ...baseComplaint(), category: 'weather' }, 'invalid_input', 'category', /not a complaint category/);
@@ -186,6 +188,9 @@ describe('complaint lifecycle', () => {
     desk.ok('complaint:transition', { complaintId: c.id, to: 'resolved', resolution: 'Done.' });
     expectRefused('complaint:transition', { complaintId: c.id, to: 'resolved', resolution: 'Again.' }, 'conflict', undefined, /already resolved/);
     expectRefused('complaint:transition', { complaintId: c.id, to: 'in_progress' }, 'conflict', undefined, /reopen it before/);
+    // Reopening says why (issue 19, item 12): no reason, or only spaces, is refused on the field.
+    expectRefused('complaint:transition', { complaintId: c.id, to: 'reopened' }, 'invalid_input', 'note', /why the complaint is reopened/);
+    expectRefused('complaint:transition', { complaintId: c.id, to: 'reopened', note: '   ' }, 'invalid_input', 'note');
     expectRefused('complaint:transition', { complaintId: nobody, to: 'in_progress' }, 'not_found', 'complaintId');
     expectRefused('complaint:transition', { complaintId: c.id, to: 'closed' }, 'invalid_input', 'to');
   });

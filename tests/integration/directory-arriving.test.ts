@@ -101,6 +101,7 @@ const arrivingAnswer = (query: string): LookupSearchOutput => ({
   query,
   interpretedAs: [],
   normalizedPhone: null,
+  capped: false,
   hits: [],
   noMatch: false,
   hint: DIRECTORY_ARRIVING_HINT,

@@ -158,6 +158,16 @@ describe('customer:purchases', () => {
     expectSelection({ category: 'footwear' }, (o) => o.products.some((p) => p.category === 'footwear'));
   });
 
+  it('matches the category by its name or slug in any case, at the start of its words (issue 19, item 12)', () => {
+    const footwear = (o: Planted) => o.products.some((p) => p.category === 'footwear');
+    for (const typed of ['Footwear', 'FOOT', '  footwear ']) {
+      const found = expectSelection({ category: typed }, footwear);
+      expect(found.every((o) => o.lines.some((l) => l.matchesFilter && l.category === 'footwear')), typed).toBe(true);
+    }
+    // Not in the middle of a word: "wear" is no category's start.
+    expect(readAll({ customerId: heavy, limit: 100, category: 'wear' }).orders).toEqual([]);
+  });
+
   it('finds free text in order numbers, SKUs and product names, ignoring case and accents', () => {
     const cafe = expectSelection({ text: 'cafe CREME' }, (o) => o.products.some((p) => p.name === 'Café Crème Grinder'));
     expect(cafe[0]?.lines.find((l) => l.name === 'Café Crème Grinder')?.matchesFilter).toBe(true);

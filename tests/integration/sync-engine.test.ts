@@ -184,6 +184,27 @@ describe('two workstations syncing through CoreProcess', { timeout: TEST_MS }, (
     expect(await ok<SyncCheckResult>(b, 'sync:check')).toMatchObject({ match: true });
   });
 
+  it('a customer from abroad saved on A with their country and address reaches the store and B under +49 (issue 19, item 4)', async () => {
+    const created = await ok<{ customerId: string; e164: string }>(a, 'customer:create', {
+      firstName: 'Hanna',
+      lastName: 'Moos',
+      phone: '030-0074321',
+      country: 'DE',
+      address: { line1: 'Forsterstr. 57', city: 'Mannheim', postalCode: '68306' },
+    });
+    expect(created.e164).toBe('+49300074321');
+    await settled(a);
+    expect(await serverCount('customer_phones', `customer_id = '${created.customerId}' and e164 = '+49300074321'`)).toBe(1);
+    expect(await serverCount('customer_addresses', `customer_id = '${created.customerId}' and city = 'Mannheim' and country = 'DE' and is_primary`)).toBe(1);
+    const dbB = open(fileB);
+    await vi.waitFor(() => {
+      const row = dbB.prepare(`SELECT line1, city, postal_code AS postalCode, country FROM customer_addresses WHERE customer_id = ?`).get(created.customerId);
+      expect(row).toEqual({ line1: 'Forsterstr. 57', city: 'Mannheim', postalCode: '68306', country: 'DE' });
+    }, WAIT);
+    dbB.close();
+    expect(await ok<SyncCheckResult>(b, 'sync:check')).toMatchObject({ match: true });
+  });
+
   it('shows a write the store refuses for good, and later writes still go', async () => {
     const customer = await someStoreCustomer(4);
     const dbA = open(fileA);

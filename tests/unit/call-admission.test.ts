@@ -19,7 +19,7 @@ describe('admit', () => {
   it('then checks the input of a caller who may ask', () => {
     expect(admit(signedIn(), 'customer:get', { customerId: 42 })).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'customerId' } });
     const good = admit(signedIn(), 'customer:get', { customerId: '3f1c2b7e-8d4a-4c1e-9b2a-1d2e3f4a5b6c' });
-    expect(good).toEqual({ ok: true, value: { channel: 'customer:get', input: { customerId: '3f1c2b7e-8d4a-4c1e-9b2a-1d2e3f4a5b6c' }, actor: { userId: 'u-1', username: 'ana' } } });
+    expect(good).toEqual({ ok: true, value: { channel: 'customer:get', input: { customerId: '3f1c2b7e-8d4a-4c1e-9b2a-1d2e3f4a5b6c' }, actor: { userId: 'u-1', username: 'ana', role: 'csr' } } });
   });
 
   it('answers an unknown channel as unknown whoever asks, without asking the session', () => {

@@ -5,6 +5,7 @@ const noMatch: LookupSearchOutput = {
   query: '020 7946 0958',
   interpretedAs: ['phone'],
   normalizedPhone: '+442079460958',
+  capped: false,
   hits: [],
   noMatch: true,
   hint: null,

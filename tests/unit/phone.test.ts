@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keepableUnverified, looksLikePhone, normalizePhone, unverifiedLookupKeys, unverifiedPhoneKey } from '../../src-shared/domain/phone';
+import { countryName, isPhoneCountry, keepableUnverified, looksLikePhone, normalizePhone, phoneCountries, unverifiedLookupKeys, unverifiedPhoneKey } from '../../src-shared/domain/phone';
 
 describe('normalizePhone', () => {
   it('reads 00 as the international prefix even where the region dials 011', () => {
@@ -45,5 +45,47 @@ describe('numbers kept unverified (issue 18)', () => {
     // Every key is digits only: never equal to a stored E.164 number.
     for (const key of unverifiedLookupKeys('+44 20 7946 0958', 'GB')) expect(key).toMatch(/^\d+$/);
     expect(unverifiedLookupKeys('12', 'US')).toEqual([]);
+  });
+});
+
+describe('numbers from abroad (issue 19, item 4)', () => {
+  it('never turns a number impossible in the region into a made-up +1 number', () => {
+    for (const typed of ['030-0074321', '0921-12 34 65', '03 88 60 15 31']) {
+      const r = normalizePhone(typed, 'US');
+      expect(r.ok, typed).toBe(false);
+      if (!r.ok) {
+        expect(r.problem).toBe('impossible');
+        expect(r.message).toMatch(/Not a phone number in United States/);
+      }
+    }
+    // North American numbers, fictional 555 ones included, still read as before.
+    expect(normalizePhone('(212) 555-0143', 'US')).toMatchObject({ ok: true, e164: '+12125550143' });
+    expect(normalizePhone('1-201-555-0123', 'US')).toMatchObject({ ok: true, e164: '+12015550123' });
+  });
+
+  it('reads a national number in the country it is from', () => {
+    expect(normalizePhone('030-0074321', 'DE')).toMatchObject({ ok: true, e164: '+49300074321', country: 'DE' });
+    expect(normalizePhone('0921-12 34 65', 'SE')).toMatchObject({ ok: true, e164: '+46921123465', country: 'SE' });
+    expect(normalizePhone('03 88 60 15 31', 'FR')).toMatchObject({ ok: true, e164: '+33388601531', country: 'FR' });
+  });
+
+  it('tries digits with a country code but no + as international too', () => {
+    expect(normalizePhone('49300074321', 'US')).toMatchObject({ ok: true, e164: '+49300074321', country: 'DE' });
+    expect(normalizePhone('33388601531', 'US')).toMatchObject({ ok: true, e164: '+33388601531' });
+    // A national number that reads in the region keeps its national reading.
+    expect(normalizePhone('2125550143', 'US')).toMatchObject({ ok: true, e164: '+12125550143' });
+    expect(normalizePhone('030 0074321', 'DE')).toMatchObject({ ok: true, e164: '+49300074321' });
+  });
+
+  it('offers an impossible national number as unverified, never as +1', () => {
+    expect(keepableUnverified('030-0074321', normalizePhone('030-0074321', 'US'))).toBe('0300074321');
+  });
+
+  it('lists countries by name for the picker', () => {
+    const countries = phoneCountries();
+    expect(countries.find((c) => c.code === 'DE')?.name).toBe('Germany');
+    expect(countryName('SE')).toBe('Sweden');
+    expect(isPhoneCountry('DE')).toBe(true);
+    expect(isPhoneCountry('ZZ')).toBe(false);
   });
 });

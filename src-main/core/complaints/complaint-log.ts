@@ -107,6 +107,10 @@ export class ComplaintLog {
           throw new AppError('invalid_input', 'Say how the complaint was resolved.', 'resolution');
         }
         const note = input.note ? input.note : null;
+        // A reopened complaint says why in its history: the person who picks it up needs the reason (issue 19, item 12).
+        if (input.to === 'reopened' && note === null) {
+          throw new AppError('invalid_input', 'Say why the complaint is reopened.', 'note');
+        }
         // Reopening clears the resolution: it no longer holds. The old one stays in the history.
         const resolved = input.to === 'resolved';
         this.writes.setStatus({

@@ -22,6 +22,7 @@ export class CustomerIntake {
   private readonly insertCustomer;
   private readonly insertPhone;
   private readonly insertEmail;
+  private readonly insertAddress;
 
   constructor(
     private readonly db: CacheDb,
@@ -36,10 +37,16 @@ export class CustomerIntake {
       `INSERT INTO customer_phones (id, customer_id, e164, raw, kind, is_primary, verified) VALUES (?, ?, ?, ?, 'mobile', 1, ?)`,
     );
     this.insertEmail = c.prepare(`INSERT INTO customer_emails (id, customer_id, email, is_primary) VALUES (?, ?, ?, 1)`);
+    this.insertAddress = c.prepare(
+      `INSERT INTO customer_addresses (id, customer_id, line1, line2, city, region, postal_code, country, is_primary) VALUES (?, ?, ?, NULL, ?, NULL, ?, ?, 1)`,
+    );
   }
 
   create(input: NewCustomerInput, now: number = Date.now()): { customerId: string; e164: string; phoneVerified: boolean } {
-    const parsed = normalizePhone(input.phone, this.defaultRegion);
+    // Read in the country the CSR chose: a German number typed nationally on a US workstation is a
+    // German number, never "+1 0300074321" (issue 19, item 4).
+    const country = input.country ? (input.country as CountryCode) : this.defaultRegion;
+    const parsed = normalizePhone(input.phone, country);
     // A number the library refuses only for its length may be kept as typed, unverified, once the
     // CSR has confirmed it (issue 18): real customer files hold many such numbers.
     const unverified = keepableUnverified(input.phone, parsed);
@@ -54,6 +61,9 @@ export class CustomerIntake {
     // have the same ids as these and a later edit of either refers to the same row on both sides.
     const phoneId = randomUUID();
     const emailId = email ? randomUUID() : null;
+    const a = input.address;
+    const address =
+      a && a.line1 !== '' ? { id: randomUUID(), line1: a.line1, line2: null, city: a.city, region: null, postalCode: a.postalCode === '' ? null : a.postalCode, country } : null;
     const write = this.db.$client.transaction(() => {
       // Asked inside the write transaction: the copy defers and builds indexes in its own, so the
       // answer holds until this one commits.
@@ -61,9 +71,21 @@ export class CustomerIntake {
       this.insertCustomer.run(customerId, input.firstName, input.lastName, now, now);
       this.insertPhone.run(phoneId, customerId, phone.e164, input.phone, phone.verified ? 1 : 0);
       if (email && emailId) this.insertEmail.run(emailId, customerId, email);
+      if (address) this.insertAddress.run(address.id, customerId, address.line1, address.city, address.postalCode, address.country);
       this.outbox.append(
         'customer.create',
-        { customerId, firstName: input.firstName, lastName: input.lastName, phone: phone.e164, email, phoneId, emailId, phoneRaw: input.phone, phoneVerified: phone.verified },
+        {
+          customerId,
+          firstName: input.firstName,
+          lastName: input.lastName,
+          phone: phone.e164,
+          email,
+          phoneId,
+          emailId,
+          phoneRaw: input.phone,
+          phoneVerified: phone.verified,
+          ...(address ? { address } : {}),
+        },
         now,
       );
     });

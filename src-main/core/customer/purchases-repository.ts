@@ -32,6 +32,7 @@ export interface PurchaseFilter {
   productId?: string;
   /** Upper-cased; the product with this SKU in the catalogue. */
   sku?: string;
+  /** As `categoryWords` makes it (lower case, single spaces): matched at the start of the category name's words. */
   category?: string;
   /** Upper-cased for order numbers and SKUs, folded for product names. */
   text?: { upper: string; folded: string };
@@ -72,6 +73,9 @@ const ORDER_COLUMNS = `o.id, o.customer_id AS customerId, o.number, o.channel, o
   o.subtotal_cents AS subtotalCents, o.discount_cents AS discountCents, o.tax_cents AS taxCents,
   o.shipping_cents AS shippingCents, o.total_cents AS totalCents, o.placed_at AS placedAt`;
 
+/** `categoryWords` of a product's slug, in SQL (slugs are lower case with "-" or "_" between words). */
+const CATEGORY_WORDS_SQL = `replace(replace(lower(p.category), '-', ' '), '_', ' ')`;
+
 /** The WHERE clause for a filter; parameter names match the keys `params` binds. */
 export function purchaseWhere(filter: PurchaseFilter, withCursor: boolean): string {
   const parts = ['o.customer_id = @customerId'];
@@ -82,8 +86,11 @@ export function purchaseWhere(filter: PurchaseFilter, withCursor: boolean): stri
   if (filter.productId !== undefined) parts.push(anyLine('l.product_id = @productId'));
   // SKU: the catalogue's product with that SKU (products_sku_uq), read once, not per line.
   if (filter.sku !== undefined) parts.push(anyLine('l.product_id = (SELECT p.id FROM products p WHERE p.sku = @sku)'));
-  // Category: each line's product by its key, whatever the catalogue's size.
-  if (filter.category !== undefined) parts.push(anyLine('(SELECT p.category FROM products p WHERE p.id = l.product_id) = @category'));
+  // Category: each line's product by its key, whatever the catalogue's size; the typed words at
+  // the start of the category name's words, any case, as `categoryMatches` (issue 19, item 12).
+  if (filter.category !== undefined) {
+    parts.push(anyLine(`instr(' ' || (SELECT ${CATEGORY_WORDS_SQL} FROM products p WHERE p.id = l.product_id), ' ' || @category) > 0`));
+  }
   if (filter.text !== undefined) {
     parts.push(`(instr(o.number, @textUpper) > 0 OR ${anyLine(`(instr(upper(l.sku), @textUpper) > 0 OR instr(${FOLD_FUNCTION}(l.name), @textFolded) > 0)`)})`);
   }

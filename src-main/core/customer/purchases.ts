@@ -18,6 +18,7 @@ import {
 import { createCustomerExistsQuery } from './profile-repository';
 import { createPurchasesRepository, type LineRow, type OrderRow, type PurchaseFilter } from './purchases-repository';
 import { foldText } from './purchases-text';
+import { categoryMatches, categoryWords } from '../../../src-shared/domain/category';
 import { decodeCursor, encodeCursor } from './timeline-cursor';
 import { isoTime } from '../../../src-shared/domain/time';
 
@@ -63,7 +64,7 @@ export class PurchaseHistory {
     if (input.period) Object.assign(filter, periodBounds(input.period, now));
     if (input.productId) filter.productId = input.productId;
     if (input.sku) filter.sku = input.sku.toUpperCase();
-    if (input.category) filter.category = input.category;
+    if (input.category && categoryWords(input.category) !== '') filter.category = categoryWords(input.category);
     if (input.text) filter.text = { upper: input.text.toUpperCase(), folded: foldText(input.text) };
 
     const limit = Math.min(input.limit ?? PURCHASES_PAGE_DEFAULT, PURCHASES_PAGE_MAX);
@@ -111,7 +112,7 @@ export class PurchaseHistory {
       lineFilter &&
       (filter.productId === undefined || l.productId === filter.productId) &&
       (filter.sku === undefined || l.productSku === filter.sku) &&
-      (filter.category === undefined || l.category === filter.category) &&
+      (filter.category === undefined || (l.category !== null && categoryMatches(l.category, filter.category))) &&
       (filter.text === undefined || l.sku.toUpperCase().includes(filter.text.upper) || foldText(l.name).includes(filter.text.folded));
     return orders.map((o) => ({
       ...o,

@@ -155,15 +155,16 @@ export class CallerLookup {
       }
     }
 
-    const hits = this.rank(candidates, limit, orderHistory);
+    const { hits, capped } = this.rank(candidates, limit, orderHistory);
     return {
       query,
       interpretedAs,
       normalizedPhone,
       ...(unverifiedPhone !== undefined ? { unverifiedPhone } : {}),
       hits,
+      capped,
       noMatch: hits.length === 0,
-      hint: candidates.length > limit ? `Showing the best ${limit}; keep typing to narrow down.` : null,
+      hint: capped ? `Showing the best ${limit}; keep typing to narrow down.` : null,
       directoryArriving: false,
     };
   }
@@ -224,7 +225,8 @@ export class CallerLookup {
     return found.length > 0;
   }
 
-  private rank(candidates: Candidate[], limit: number, orderHistory: boolean): CustomerHit[] {
+  /** The best `limit` customers, and whether more matched (each matcher reads one past the limit to tell). */
+  private rank(candidates: Candidate[], limit: number, orderHistory: boolean): { hits: CustomerHit[]; capped: boolean } {
     const best = new Map<string, Candidate>();
     for (const c of candidates) {
       const prev = best.get(c.customerId);
@@ -250,6 +252,6 @@ export class CallerLookup {
       });
     }
     hits.sort((a, b) => b.score - a.score || a.displayName.localeCompare(b.displayName));
-    return hits;
+    return { hits, capped: best.size > limit };
   }
 }

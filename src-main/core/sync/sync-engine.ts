@@ -400,6 +400,9 @@ export class SyncEngine {
     if (this.options.credentials.kind !== 'token') return;
     this.givenToken = token;
     this.token = token;
+    // Signed out until now: with a token it is connecting from this moment, not "signed out" until
+    // the next cycle answers two seconds later (issue 19, item 12).
+    if (token && this.state === 'signed_out') this.setState('connecting');
     if (token) this.ring('now');
   }
 

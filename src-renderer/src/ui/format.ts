@@ -25,3 +25,15 @@ export function startOfDay(iso: string, addDays = 0): number | null {
   const time = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + addDays).getTime();
   return Number.isNaN(time) ? null : time;
 }
+
+const calendarDate = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+
+/**
+ * A calendar day (YYYY-MM-DD) as the rest of the screen shows dates ("20 Dec 2026"), read as that
+ * day in the workstation's calendar (not midnight UTC, which is the day before west of Greenwich).
+ */
+export function formatCalendarDate(iso: string | null): string {
+  if (iso === null || iso === '') return '—';
+  const start = startOfDay(iso);
+  return start === null ? iso : calendarDate.format(new Date(start));
+}

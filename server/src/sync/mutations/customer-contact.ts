@@ -44,6 +44,10 @@ export async function applyCustomerCreate({ tx, savedAt }: ApplyContext, m: Cust
   if (a.email !== null && ids.emailId !== null) {
     outcomes.push(await insertOnce(tx, customerEmails, { id: ids.emailId, customerId: a.customerId, email: a.email, isPrimary: true }, ['customerId'], taken));
   }
+  const address = m.schemaVersion === 2 ? m.args.address : undefined;
+  if (address) {
+    outcomes.push(await insertOnce(tx, customerAddresses, { ...address, customerId: a.customerId, isPrimary: true }, ['customerId'], taken));
+  }
   requireAllExisting(outcomes, taken);
 }
 

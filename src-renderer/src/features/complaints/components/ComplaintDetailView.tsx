@@ -10,8 +10,7 @@ import { switchboard } from '../../../api/client';
 import { useAppStore } from '../../../app/store';
 import { useDataVersion } from '../../sync/hooks/useDataVersion';
 import { useCan } from '../../auth/store';
-import { formatDate } from '../../lookup/format';
-import { formatDateTime } from '../../../ui/format';
+import { formatCalendarDate, formatDateTime } from '../../../ui/format';
 import { SaveStatus, type SaveState } from '../../../ui/fields';
 import { COMPLAINT_STATUS_LABELS } from '../../timeline/components/Timeline';
 import { SEVERITY_LABELS } from './ComplaintForm';
@@ -27,6 +26,14 @@ function eventText(e: ComplaintEvent): string {
     case 'note':
       return 'Note';
   }
+}
+
+/**
+ * A follow-up event's words carry its dates as stored ("Follow up on 2026-12-20", the same text on
+ * every workstation and the store); shown in the date format the rest of the screen uses.
+ */
+function withCalendarDates(text: string): string {
+  return text.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (date) => formatCalendarDate(date));
 }
 
 /** One complaint: what it is about, its history, and the next steps its status allows. */
@@ -110,8 +117,9 @@ export function ComplaintDetailView({ complaintId, onChanged, onClose }: { compl
         <h4 id={`${id}-title`} className="detail__title">
           {detail.categoryLabel} — {COMPLAINT_STATUS_LABELS[detail.status]}
         </h4>
+        {/* Only hides these details: the complaint itself is resolved with Resolve below (issue 19, item 12). */}
         <button type="button" className="button button--quiet" onClick={onClose}>
-          Close complaint
+          Hide details
         </button>
       </div>
       <dl className="facts facts--inline">
@@ -129,7 +137,7 @@ export function ComplaintDetailView({ complaintId, onChanged, onClose }: { compl
         </div>
         <div className="facts__row">
           <dt>Follow up</dt>
-          <dd>{formatDate(detail.followUpOn)}</dd>
+          <dd>{formatCalendarDate(detail.followUpOn)}</dd>
         </div>
         <div className="facts__row">
           <dt>Description</dt>
@@ -187,6 +195,7 @@ export function ComplaintDetailView({ complaintId, onChanged, onClose }: { compl
                 className="field__input field__input--area"
                 rows={2}
                 maxLength={COMPLAINT_LIMITS.transitionNote}
+                aria-required="true"
                 aria-describedby={`${id}-note-count`}
                 value={note}
                 onChange={(e) => setNote(e.target.value)}
@@ -205,7 +214,7 @@ export function ComplaintDetailView({ complaintId, onChanged, onClose }: { compl
               </button>
             )}
             {can('reopened') && (
-              <button type="button" className="button" disabled={busy} onClick={() => transition('reopened', 'Saved: reopened')}>
+              <button type="button" className="button" disabled={busy || note.trim() === ''} onClick={() => transition('reopened', 'Saved: reopened')}>
                 Reopen
               </button>
             )}
@@ -247,7 +256,7 @@ export function ComplaintDetailView({ complaintId, onChanged, onClose }: { compl
             <span className="history__when">{formatDateTime(e.at)}</span>
             <span className="history__what">{eventText(e)}</span>
             <span className="history__who muted">{e.agentId}</span>
-            {e.detail && <span className="history__detail prewrap">{e.detail}</span>}
+            {e.detail && <span className="history__detail prewrap">{e.kind === 'follow_up' ? withCalendarDates(e.detail) : e.detail}</span>}
           </li>
         ))}
       </ol>

@@ -21,14 +21,25 @@ const phoneListKey = (phones: readonly { number: string }[]) => JSON.stringify(p
  * field is empty), built from the contract's field schemas so the limits and messages are the
  * contract's; it turns into the contract's `ContactForm` on submit.
  */
-const addressFields = z.object({
-  line1: z.string(),
-  line2: z.string(),
-  city: z.string(),
-  region: z.string(),
-  postalCode: z.string(),
-  country: z.string(),
-});
+const addressFields = z
+  .object({
+    line1: z.string(),
+    line2: z.string(),
+    city: z.string(),
+    region: z.string(),
+    postalCode: z.string(),
+    country: z.string(),
+  })
+  // Checked on the address itself, not on the whole form: zod runs a form-level refinement only
+  // once every other field passes, which showed the address's errors one save after the rest's
+  // (issue 19, item 12). Every field's error now shows on the same save.
+  .superRefine((address, ctx) => {
+    if (ADDRESS_KEYS.every((k) => address[k].trim() === '')) return;
+    const parsed = contactAddress.safeParse(address);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+    }
+  });
 const contactEditForm = z
   .object({
     firstName: contactForm.shape.firstName,
@@ -39,13 +50,6 @@ const contactEditForm = z
     }),
     address: addressFields,
     marketingConsent: z.boolean(),
-  })
-  .superRefine((form, ctx) => {
-    if (ADDRESS_KEYS.every((k) => form.address[k].trim() === '')) return;
-    const parsed = contactAddress.safeParse(form.address);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: ['address', ...issue.path] });
-    }
   })
   .transform((form): ContactForm => {
     const empty = ADDRESS_KEYS.every((k) => form.address[k].trim() === '');
@@ -231,14 +235,15 @@ export function ContactEditForm({ card, onDone }: { card: CustomerCard; onDone(s
         </fieldset>
 
         <fieldset className="fieldset">
-          <legend>Primary address (leave every field empty for none)</legend>
+          {/* The address is optional as a whole; given, its street, city and country are needed (issue 19, item 12). */}
+          <legend>Primary address (optional: leave every field empty for none; with an address, Address, City and Country are needed)</legend>
           <div className="form__grid form__grid--3">
-            <TextField label="Address" registration={register('address.line1')} error={errors.address?.line1?.message} maxLength={CONTACT_LIMITS.addressLine} length={values.address.line1.length} optional />
+            <TextField label="Address" registration={register('address.line1')} error={errors.address?.line1?.message} maxLength={CONTACT_LIMITS.addressLine} length={values.address.line1.length} />
             <TextField label="Address line 2" registration={register('address.line2')} error={errors.address?.line2?.message} maxLength={CONTACT_LIMITS.addressLine} length={values.address.line2.length} optional />
-            <TextField label="City" registration={register('address.city')} error={errors.address?.city?.message} maxLength={CONTACT_LIMITS.city} length={values.address.city.length} optional />
+            <TextField label="City" registration={register('address.city')} error={errors.address?.city?.message} maxLength={CONTACT_LIMITS.city} length={values.address.city.length} />
             <TextField label="Region" registration={register('address.region')} error={errors.address?.region?.message} maxLength={CONTACT_LIMITS.region} length={values.address.region.length} optional />
             <TextField label="Postal code" registration={register('address.postalCode')} error={errors.address?.postalCode?.message} maxLength={CONTACT_LIMITS.postalCode} length={values.address.postalCode.length} optional />
-            <TextField label="Country" registration={register('address.country')} error={errors.address?.country?.message} maxLength={2} length={values.address.country.length} hint="Two letters, e.g. GB" optional />
+            <TextField label="Country" registration={register('address.country')} error={errors.address?.country?.message} maxLength={2} length={values.address.country.length} hint="Two letters, e.g. GB" />
           </div>
         </fieldset>
 

@@ -98,6 +98,8 @@ export function ResultList() {
   else if (!result) summary = status === 'failed' ? 'No search run: see the message under the search box.' : '';
   else if (result.directoryArriving) summary = 'Not searched: the customer directory is still arriving.';
   else if (hits.length === 0) summary = 'No customers match.';
+  // The list stops at its limit: then more matched than it shows, and the count says so (issue 19, item 12).
+  else if (result.capped) summary = `${countFormat.format(hits.length)}+ customers: showing the first ${countFormat.format(hits.length)}`;
   else summary = hits.length === 1 ? '1 customer' : `${countFormat.format(hits.length)} customers`;
 
   const offerPhone = newCustomerPhone(result, directoryReady);

@@ -1,6 +1,7 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { PurchaseOrder, PurchasePeriod } from '../../../../../src-shared/contracts/customer360';
 import { PURCHASE_TEXT_MAX } from '../../../../../src-shared/contracts/customer360';
+import { categoryName } from '../../../../../src-shared/domain/category';
 import { switchboard } from '../../../api/client';
 import { countFormat, formatDate, formatMoney } from '../../lookup/format';
 import { CHANNEL_LABELS, STATUS_LABELS } from '../../customer/components/ProfilePanels';
@@ -83,7 +84,7 @@ function OrderDetail({ orderId, onClose }: { orderId: string; onClose(): void })
               <td>{l.lineNo}</td>
               <td className="mono">{l.sku}</td>
               <td>{l.name}</td>
-              <td>{l.category ?? '—'}</td>
+              <td>{l.category === null ? '—' : categoryName(l.category)}</td>
               <td className="num">{l.quantity}</td>
               <td className="num">{money(l.unitPriceCents)}</td>
               <td className="num">{money(l.totalCents)}</td>
