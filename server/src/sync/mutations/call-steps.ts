@@ -36,7 +36,7 @@ export async function applyCallMutation({ tx }: ApplyContext, m: CallMutation): 
     if (a.customerId !== null) await requireCustomer(tx, a.customerId, words);
     await tx
       .insert(calls)
-      .values({ id: a.callId, customerId: a.customerId, fromE164: a.fromE164, source: a.source, agentId: a.agentId, status: 'active', startedAt: a.startedAt })
+      .values({ id: a.callId, customerId: a.customerId, fromE164: a.fromE164, fromRaw: a.fromRaw ?? null, source: a.source, agentId: a.agentId, status: 'active', startedAt: a.startedAt })
       .onConflictDoNothing({ target: calls.id });
     return;
   }
