@@ -7,13 +7,17 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import { normalizePhone, type PhoneParse } from './phone';
 
-/** Digits only, not starting with 0, the length of an E.164 number with its country code. */
-const COUNTRY_CODE_DIGITS = /^[1-9]\d{7,14}$/;
+/**
+ * Digits only, as phone systems send them (no punctuation: a number written with spaces or dots
+ * was written by a person, nationally), not starting with 0, 10 to 15 digits: a country code and a
+ * national number. Shorter digit runs are left to the region (and to numbers kept unverified).
+ */
+const COUNTRY_CODE_DIGITS = /^[1-9]\d{9,14}$/;
 
 export function readCallerNumber(input: string, defaultRegion: CountryCode): PhoneParse {
   const national = normalizePhone(input, defaultRegion);
   if (national.ok) return national;
-  const digits = input.trim().replace(/[\s().\-/]/g, '');
+  const digits = input.trim();
   if (!COUNTRY_CODE_DIGITS.test(digits)) return national;
   const international = normalizePhone(`+${digits}`, defaultRegion);
   return international.ok ? international : national;
