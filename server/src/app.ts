@@ -3,8 +3,9 @@
  * returns the app unstarted: tests use `app.inject`, main.ts calls `listen`.
  */
 import { sql } from 'drizzle-orm';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { HealthResponse } from '../../src-shared/contracts/server-auth';
+import { clientErrorResponse } from '../../src-shared/http-client-error';
 import type { Store } from './db/connect';
 import { registerAdminRoutes } from './admin/routes';
 import { registerAuditRoutes } from './audit/routes';
@@ -14,6 +15,8 @@ import { registerAuthRoutes } from './auth/routes';
 import { DEFAULT_SESSION_TTL_MS, SESSION_SWEEP_MS, sweepSessions } from './auth/sessions';
 import { DEFAULT_THROTTLE_LIMITS, SignInThrottle, type ThrottleLimits } from './auth/throttle';
 import { envelope, toEnvelope } from './http/errors';
+import { checkHostHeader } from './http/host-check';
+import { serializeError, serializeRequest } from './http/log-errors';
 import { ChangeFeed } from './sync/change-feed';
 import type { ChecksumLimits } from './sync/checksums';
 import { registerLookupRoutes } from './lookup/routes';
@@ -41,6 +44,11 @@ export interface BuildServerOptions {
   throttle?: Partial<ThrottleLimits>;
   /** The cost of passwords set through the admin routes (tests make it cheap). */
   scrypt?: ScryptParams;
+  /**
+   * Host names the store answers to besides the loopback ones (its address on the network, a DNS
+   * name workstations use). A request naming any other host is refused (DNS rebinding).
+   */
+  hostNames?: readonly string[];
   /** How often expired and revoked sessions are deleted (default SESSION_SWEEP_MS; also once at start). */
   sessionSweepMs?: number;
   /** How often GET /sync/checksums may hash the store (defaults: DEFAULT_CHECKSUM_LIMITS). */
@@ -48,10 +56,25 @@ export interface BuildServerOptions {
 }
 
 export function buildServer(options: BuildServerOptions): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024 });
+  const app = Fastify({
+    logger: withSafeErrors(options.logger),
+    bodyLimit: 1024 * 1024,
+    // Refused before routing (a broken percent-encoding, say): still a typed 4xx in the envelope.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const { status, body } = toEnvelope(error);
+      return reply.status(status).send(body);
+    },
+    // Refused by Node's parser (an over-long URL): the envelope too, written to the socket.
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
+      if (socket.writable) socket.end(clientErrorResponse(error.code));
+      else socket.destroy();
+    },
+  });
   app.decorate('store', options.store);
   app.decorate('clock', options.clock ?? Date.now);
   app.decorate('changeFeed', options.changeFeed ?? new ChangeFeed());
+  // First of all: a request for another host name (a DNS-rebinding page) reaches no route.
+  checkHostHeader(app, options.hostNames);
   // Before any route: each gets its guard from ROUTE_PERMISSIONS, and one without an entry stops the start.
   guardRoutes(app);
   // Every body is JSON: a text/plain body is refused (415) rather than handed to a route as a string.
@@ -83,6 +106,17 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerPullRoutes(app, { checksums: options.checksums });
   registerPushRoutes(app);
   return app;
+}
+
+/**
+ * Every logger the app makes writes errors through serializeError (never query parameters or
+ * values) and requests by their path alone: a query string carries what was asked (a caller's
+ * phone number on /lookup/phone, a user name on /audit), which is customer data.
+ */
+function withSafeErrors(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (logger === undefined || logger === false) return false;
+  const options = logger === true ? {} : logger;
+  return { ...options, serializers: { ...options.serializers, err: serializeError, error: serializeError, req: serializeRequest } };
 }
 
 /** Deletes dead sessions once the app is ready and then every `everyMs`, until it closes. */

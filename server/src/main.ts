@@ -1,10 +1,12 @@
 /**
- * `npm run server -- [--port 5179] [--host 127.0.0.1] [--data-dir DIR] [--no-demo]`
+ * `npm run server -- [--port 5179] [--host 127.0.0.1] [--allow-host NAME]… [--data-dir DIR] [--no-demo]`
  *
  * Runs the central store. With DATABASE_URL set it uses that PostgreSQL; otherwise the embedded
  * PGlite store in --data-dir (default ./.switchboard-store). Binds 127.0.0.1 unless --host says
  * otherwise. On an empty store it creates the demo users and prints their passwords once, and
  * (unless --no-demo) loads the demo customers, products and orders the app's first start makes.
+ * It answers only requests whose Host names it: the loopback names, its --host address, and each
+ * --allow-host name (also SWITCHBOARD_STORE_HOSTS, comma-separated), on any port.
  */
 import { parseArgs } from 'node:util';
 import { buildServer } from './app';
@@ -22,6 +24,7 @@ async function main(): Promise<void> {
       host: { type: 'string', default: DEFAULT_HOST },
       'data-dir': { type: 'string', default: DEFAULT_DATA_DIR },
       'no-demo': { type: 'boolean', default: false },
+      'allow-host': { type: 'string', multiple: true, default: [] },
     },
     strict: true,
   });
@@ -30,7 +33,13 @@ async function main(): Promise<void> {
 
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const store = await openStore({ databaseUrl, dataDir: values['data-dir'] });
-  const app = buildServer({ store, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+  const hostNames = [
+    // A specific address it listens on is a name workstations use; the wildcards are not names.
+    ...(['0.0.0.0', '::', ''].includes(values.host) ? [] : [values.host]),
+    ...values['allow-host'],
+    ...(process.env.SWITCHBOARD_STORE_HOSTS ?? '').split(','),
+  ];
+  const app = buildServer({ store, logger: { level: process.env.LOG_LEVEL ?? 'info' }, hostNames });
   app.log.info({ store: store.kind, where: databaseUrl ? redactDatabaseUrl(databaseUrl) : values['data-dir'] }, 'central store open');
 
   const seeded = await seedDemoUsers(store.db);

@@ -1,12 +1,11 @@
 /**
- * ipcMain side of the contracts: one handler per channel. Each checks who is asking (top-level
- * frame of our own page), validates the input against the channel's zod contract, and only then
- * hands it to the core. Handlers never throw: the renderer always gets a result envelope.
+ * ipcMain side of the contracts: one handler per channel. Each checks the sender (top-level frame
+ * of our own page) and hands the call to the core, which admits it exactly as it admits the
+ * browser host's (session, then the input against the channel's zod contract: core/rpc/admit.ts). Handlers never throw: the renderer always gets a result envelope.
  */
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { CHANNELS, type Channel } from '../../src-shared/contracts';
 import { fail, type Result } from '../../src-shared/result';
-import { validateInput } from '../core/rpc/dispatch';
 import { isTrustedSender, type FrameLike, type PageTrust } from './security';
 
 /** The part of CoreProcess the IPC layer uses. */
@@ -32,10 +31,9 @@ export async function answerInvoke(
       console.warn(`[switchboard] refused ${channel} from ${event.senderFrame?.url ?? 'a frame that is gone'}`);
       return fail('forbidden_sender', 'This request did not come from the Switchboard window, so it was refused.');
     }
-    // Checked at the IPC boundary so a bad request never reaches the core. The core checks
-    // again with the same function, because it also serves the browser host.
-    const valid = validateInput(channel, input);
-    if (!valid.ok) return valid;
+    // The core admits the call as it does for the browser host (core/rpc/admit.ts): the session
+    // first, then the input against the contract. Validating here first would tell a signed-out
+    // caller what is wrong with their input (issue 18, item 14).
     return await core.call(channel, input);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

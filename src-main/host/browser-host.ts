@@ -3,21 +3,39 @@
  * built renderer to a browser on 127.0.0.1. It stands in for Electron where none can start (no
  * display, no Electron binary) and is what the end-to-end tests drive.
  *
- * Security: bound to loopback; every request must carry this run's secret (a cookie set when the
- * user opens the printed URL); the Host header must name us (DNS rebinding); RPC needs a custom
+ * Security: bound to loopback; every request must carry this run's secret (as a cookie derived
+ * from it and named for this host's port, set when the user opens the printed URL); the Host header must name us (DNS rebinding); RPC needs a custom
  * header and JSON (no simple cross-site POST can reach it); the same strict CSP as the app.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { clientErrorResponse } from '../../src-shared/http-client-error';
 import { fail, type Result } from '../../src-shared/result';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/security/csp';
 
 export { CONTENT_SECURITY_POLICY };
 
-const COOKIE = 'sb_key';
+/**
+ * The cookie a host sets when its printed URL is opened (issue 18, item 17). Its name carries the
+ * host's port, so two hosts open in one browser (the two-workstation demo) keep a cookie each
+ * (cookies are shared across ports of one name); its value is derived from the key (an HMAC), so
+ * the key itself never goes to another service on 127.0.0.1 that reads cookies for that name.
+ */
+export function cookieFor(port: number, secret: string): { name: string; value: string } {
+  return { name: `sb_host_${port}`, value: createHmac('sha256', secret).update('switchboard browser host cookie').digest('base64url') };
+}
+
+/** A percent-decoded path, or null when its encoding is broken (a `%` not followed by two hex digits, say). */
+function decodedPath(path: string): string | null {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return null;
+  }
+}
 const MAX_BODY = 64 * 1024;
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -103,9 +121,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const rendererDir = resolve(options.rendererDir);
   let origin = '';
   let allowedHosts = new Set<string>();
+  let cookie = { name: '', value: '' };
 
   async function serveStatic(res: ServerResponse, pathname: string): Promise<void> {
-    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    const decoded = decodedPath(pathname);
+    if (decoded === null) return sendJson(res, 400, fail('invalid_input', 'The address is not validly percent-encoded.'));
+    const rel = pathname === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
     const file = normalize(join(rendererDir, rel));
     if (!file.startsWith(rendererDir + sep)) return sendText(res, 404, 'Not found');
     try {
@@ -121,18 +142,23 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     baseHeaders(res);
     if (!allowedHosts.has(req.headers.host ?? '')) return sendText(res, 421, 'Wrong host.');
-    const url = new URL(req.url ?? '/', origin);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', origin);
+    } catch {
+      return sendJson(res, 400, fail('invalid_input', 'The address is not valid.'));
+    }
 
     // Opening the printed URL trades the key in the query for a cookie, then drops it from the address bar.
     const key = url.searchParams.get('key');
     if (req.method === 'GET' && key !== null) {
       if (!sameSecret(key, secret)) return sendText(res, 401, 'This key is not the one this host printed. Open the address `npm run host` printed.');
       url.searchParams.delete('key');
-      res.setHeader('Set-Cookie', `${COOKIE}=${secret}; HttpOnly; SameSite=Strict; Path=/`);
+      res.setHeader('Set-Cookie', `${cookie.name}=${cookie.value}; HttpOnly; SameSite=Strict; Path=/`);
       res.writeHead(303, { Location: url.pathname + url.search });
       return void res.end();
     }
-    if (!sameSecret(cookieValue(req, COOKIE), secret)) {
+    if (!sameSecret(cookieValue(req, cookie.name), cookie.value)) {
       if (url.pathname.startsWith('/rpc/')) return sendJson(res, 401, fail('forbidden_sender', 'Not signed in to this browser host: open the address it printed.'));
       return sendText(res, 401, 'Open the address that `npm run host` printed: it carries this run\'s key.');
     }
@@ -153,7 +179,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       } catch {
         return sendJson(res, 400, fail('invalid_input', 'The request body is not valid JSON.'));
       }
-      const channel = decodeURIComponent(url.pathname.slice('/rpc/'.length));
+      const channel = decodedPath(url.pathname.slice('/rpc/'.length));
+      if (channel === null) return sendJson(res, 400, fail('invalid_input', 'The channel name is not validly percent-encoded.'));
       const result = await options.core.call(channel, input);
       return sendJson(res, 200, result);
     }
@@ -169,6 +196,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       else res.end();
     });
   });
+  // What Node's parser refuses (an over-long URL, a malformed request) is answered in the envelope too.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (socket.writable) socket.end(clientErrorResponse(err.code));
+    else socket.destroy();
+  });
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, hostname, () => resolveListen());
@@ -176,6 +208,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const port = (server.address() as AddressInfo).port;
   origin = `http://${hostname}:${port}`;
   allowedHosts = new Set([`${hostname}:${port}`, `localhost:${port}`]);
+  cookie = cookieFor(port, secret);
 
   return {
     url: `${origin}/?key=${secret}`,

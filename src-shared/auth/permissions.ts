@@ -24,6 +24,11 @@ export const PERMISSIONS = [
   'customer.edit_contact',
   /** Take calls: start, hold, resume, end, wrap up, attach a customer. */
   'call.handle',
+  /**
+   * Step a call another agent took (hold, resume, end, wrap up, attach a customer) or record the
+   * answer to their offer (issue 18, item 8). Without it only the call's or offer's own agent may.
+   */
+  'call.others',
   /** Log a complaint and add notes. */
   'complaint.log',
   /** Move a complaint through its states and set follow-ups. */
@@ -72,7 +77,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<UserRole, readonly Permission[]>>
   /** On the phones: the counter's rights, running complaints to the end, their own metrics. */
   csr: [...COUNTER, 'complaint.manage', 'metrics.own'],
   /** Everything a CSR does, their teams' metrics, exports, approving discounts, erasure requests. */
-  supervisor: [...COUNTER, 'complaint.manage', 'metrics.own', 'metrics.team', 'data.export', 'discount.approve', 'erasure.request', 'sync.manage'],
+  supervisor: [...COUNTER, 'complaint.manage', 'call.others', 'metrics.own', 'metrics.team', 'data.export', 'discount.approve', 'erasure.request', 'sync.manage'],
   /** Everything. */
   admin: PERMISSIONS,
 };
@@ -90,6 +95,20 @@ export const DISCOUNT_AUTHORITY_PERCENT: Readonly<Record<UserRole, number>> = {
 
 export function can(role: UserRole, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+/** Who steps a call or answers an offer: their agent id (user name) and role, when signed in. */
+export interface StepAgent {
+  agentId: string;
+  role: UserRole | null;
+}
+
+/**
+ * A call is stepped, and an offer answered, by the agent who took it — or by someone whose role
+ * has `call.others` (issue 18, item 8). The workstation and the store both ask this.
+ */
+export function mayStep(ownerAgentId: string, agent: StepAgent): boolean {
+  return ownerAgentId === agent.agentId || (agent.role !== null && can(agent.role, 'call.others'));
 }
 
 export function permissionsOf(role: UserRole): Permission[] {

@@ -6,15 +6,15 @@
  * The store checks every request's user and role again (src-shared/auth/route-permissions.ts).
  */
 import { z } from 'zod';
+import { text } from './text';
 import { defineChannel } from './define';
 import { LOGIN_LIMITS, USER_ROLES } from './server-auth';
 import { passwordRefusal } from '../auth/password-policy';
 
-const uuid = z.string().uuid();
+const uuid = text().uuid();
 
 export const PASSWORD_MIN = 8;
-const newPassword = z
-  .string()
+const newPassword = text()
   .min(PASSWORD_MIN, `A password needs at least ${PASSWORD_MIN} characters.`)
   .max(LOGIN_LIMITS.passwordMax, 'That password is too long.')
   // Common, leaked and easily guessed passwords are refused (NIST SP 800-63B; src-shared/auth/password-policy.ts).
@@ -23,22 +23,21 @@ const newPassword = z
     const refusal = passwordRefusal(password);
     if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
   });
-const username = z
-  .string()
+const username = text()
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, 'A user name is 2–64 letters, digits, dots, dashes or underscores.');
-const displayName = z.string().trim().min(1, 'Enter the person’s name.').max(120);
+const displayName = text().trim().min(1, 'Enter the person’s name.').max(120);
 
 // ——— Users and teams ———
 
-export const team = z.object({ id: uuid, name: z.string() });
+export const team = z.object({ id: uuid, name: text() });
 export type Team = z.infer<typeof team>;
 
 export const adminUser = z.object({
   id: uuid,
-  username: z.string(),
-  displayName: z.string(),
+  username: text(),
+  displayName: text(),
   role: z.enum(USER_ROLES),
   active: z.boolean(),
   teams: z.array(team),
@@ -88,14 +87,14 @@ export type UpdateUserRequest = z.infer<typeof updateUserRequest>;
 export const resetPasswordRequest = z.object({ userId: uuid, password: newPassword }).strict();
 export type ResetPasswordRequest = z.infer<typeof resetPasswordRequest>;
 
-export const createTeamRequest = z.object({ name: z.string().trim().min(1, 'Name the team.').max(80) }).strict();
+export const createTeamRequest = z.object({ name: text().trim().min(1, 'Name the team.').max(80) }).strict();
 export type CreateTeamRequest = z.infer<typeof createTeamRequest>;
 
 // ——— Workstations ———
 
 export const workstationInfo = z.object({
   id: uuid,
-  name: z.string(),
+  name: text(),
   /** Epoch ms (store clock) it first registered. */
   registeredAt: z.number().int(),
   /** The last request it made with its token, or null. */
@@ -103,7 +102,7 @@ export const workstationInfo = z.object({
   /** The last pull that reached the end (caught up), or null. */
   lastSyncAt: z.number().int().nullable(),
   /** Who last signed in online on it. */
-  lastUsername: z.string().nullable(),
+  lastUsername: text().nullable(),
 });
 export type WorkstationInfo = z.infer<typeof workstationInfo>;
 
@@ -147,26 +146,29 @@ export const auditEntry = z.object({
   /** Who did it (null for a failed sign-in under a name that is not a user). */
   userId: uuid.nullable(),
   /** The name given or the user's name at the time. */
-  username: z.string().nullable(),
+  username: text().nullable(),
   workstationId: uuid.nullable(),
-  workstationName: z.string().nullable(),
+  workstationName: text().nullable(),
   /** Whom or what it was about: a user name, a customer id, … */
-  subject: z.string().nullable(),
+  subject: text().nullable(),
   /** A short sentence with the particulars (e.g. "role csr → supervisor"). */
-  detail: z.string(),
+  detail: text(),
 });
 export type AuditEntry = z.infer<typeof auditEntry>;
+
+/** The last instant a JavaScript Date can hold (year 275760): a later "time" is refused, not a 500. */
+export const LAST_DATE_MS = 8_640_000_000_000_000;
 
 export const auditQuery = z
   .object({
     action: z.enum(AUDIT_ACTIONS).optional(),
     /** Exact user name (actor). */
-    username: z.string().trim().toLowerCase().max(LOGIN_LIMITS.usernameMax).optional(),
+    username: text().trim().toLowerCase().max(LOGIN_LIMITS.usernameMax).optional(),
     workstationId: uuid.optional(),
     /** Epoch ms, inclusive. */
-    from: z.coerce.number().int().nonnegative().optional(),
+    from: z.coerce.number().int().nonnegative().max(LAST_DATE_MS, 'Not a time a date can hold.').optional(),
     /** Epoch ms, exclusive. */
-    to: z.coerce.number().int().nonnegative().optional(),
+    to: z.coerce.number().int().nonnegative().max(LAST_DATE_MS, 'Not a time a date can hold.').optional(),
     /** Entries with seq below this (paging back in time). */
     before: z.coerce.number().int().positive().optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -191,10 +193,10 @@ export const offlineAuditEvent = z
     /** Made by the workstation when it recorded the event: sending it again records nothing. */
     id: uuid,
     action: z.enum(OFFLINE_AUDIT_ACTIONS),
-    username: z.string().trim().toLowerCase().min(1).max(LOGIN_LIMITS.usernameMax),
+    username: text().trim().toLowerCase().min(1).max(LOGIN_LIMITS.usernameMax),
     /** The workstation's clock (epoch ms): kept in the entry's detail; the store orders by its own. */
-    at: z.number().int().nonnegative(),
-    detail: z.string().max(500).default(''),
+    at: z.number().int().nonnegative().max(LAST_DATE_MS, 'Not a time a date can hold.'),
+    detail: text().max(500).default(''),
   })
   .strict();
 export type OfflineAuditEvent = z.infer<typeof offlineAuditEvent>;

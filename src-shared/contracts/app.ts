@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './text';
 import { defineChannel } from './define';
 
 export const appInfo = defineChannel({
@@ -6,8 +7,8 @@ export const appInfo = defineChannel({
   access: 'read',
   input: z.object({}).strict(),
   output: z.object({
-    version: z.string(),
-    defaultRegion: z.string(),
+    version: text(),
+    defaultRegion: text(),
     customerCount: z.number().int(),
     /** Where the core runs: "electron" or "browser-host". */
     host: z.enum(['electron', 'browser-host']),

@@ -7,6 +7,7 @@
  * password; anyone else signs in afresh ("switch user"), which ends the locked session.
  */
 import { z } from 'zod';
+import { text } from './text';
 import { defineChannel } from './define';
 import { LOGIN_LIMITS, USER_ROLES } from './server-auth';
 import { PERMISSIONS } from '../auth/permissions';
@@ -25,11 +26,11 @@ export const SECRET_STORAGE_KINDS = [
 export type SecretStorageKind = (typeof SECRET_STORAGE_KINDS)[number];
 
 export const workstationUser = z.object({
-  id: z.string().uuid(),
-  username: z.string(),
-  displayName: z.string(),
+  id: text().uuid(),
+  username: text(),
+  displayName: text(),
   role: z.enum(USER_ROLES),
-  teams: z.array(z.string()),
+  teams: z.array(text()),
 });
 export type WorkstationUser = z.infer<typeof workstationUser>;
 
@@ -45,14 +46,14 @@ export const sessionView = z.object({
   idleLockMs: z.number().int().positive(),
   secretStorage: z.enum(SECRET_STORAGE_KINDS),
   /** A sentence to show (e.g. the OS keychain is unavailable), or null. */
-  warning: z.string().nullable(),
+  warning: text().nullable(),
   /** Whether a central store is configured (false: this workstation works alone). */
   storeConfigured: z.boolean(),
 });
 export type SessionView = z.infer<typeof sessionView>;
 
-const username = z.string({ error: 'Enter your user name.' }).trim().min(1, 'Enter your user name.').max(LOGIN_LIMITS.usernameMax, 'That user name is too long.');
-const password = z.string({ error: 'Enter your password.' }).min(1, 'Enter your password.').max(LOGIN_LIMITS.passwordMax, 'That password is too long.');
+const username = text({ error: 'Enter your user name.' }).trim().min(1, 'Enter your user name.').max(LOGIN_LIMITS.usernameMax, 'That user name is too long.');
+const password = text({ error: 'Enter your password.' }).min(1, 'Enter your password.').max(LOGIN_LIMITS.passwordMax, 'That password is too long.');
 
 export const authSession = defineChannel({
   channel: 'auth:session',

@@ -4,6 +4,7 @@
  * never has to ask twice.
  */
 import { z } from 'zod';
+import { text } from './text';
 import { defineChannel } from './define';
 import { LIMITS } from '../domain/customer';
 
@@ -19,27 +20,27 @@ export const CALL_LIMITS = {
   dispositionCode: 40,
 } as const;
 
-const callId = z.string().uuid({ message: 'Not a call id.' });
-const customerId = z.string().uuid({ message: 'Not a customer id.' });
-const isoInstant = z.string();
+const callId = text().uuid({ message: 'Not a call id.' });
+const customerId = text().uuid({ message: 'Not a customer id.' });
+const isoInstant = text();
 
 export const callState = z.object({
-  id: z.string(),
-  customerId: z.string().nullable(),
+  id: text(),
+  customerId: text().nullable(),
   /** The caller's number in E.164, when known. */
-  fromE164: z.string().nullable(),
+  fromE164: text().nullable(),
   /** The caller id exactly as received (a screen-pop's, or typed), also when it could not be read; null without one. */
-  fromRaw: z.string().nullable(),
+  fromRaw: text().nullable(),
   source: z.enum(CALL_SOURCES),
   status: z.enum(CALL_STATUSES),
-  agentId: z.string(),
+  agentId: text(),
   startedAt: isoInstant,
   /** Set while the caller is on hold. */
   holdStartedAt: isoInstant.nullable(),
   talkEndedAt: isoInstant.nullable(),
   completedAt: isoInstant.nullable(),
-  dispositionCode: z.string().nullable(),
-  wrapUpNotes: z.string().nullable(),
+  dispositionCode: text().nullable(),
+  wrapUpNotes: text().nullable(),
   /**
    * Talk (hold excluded), hold and wrap-up so far, and handle time = their sum. For a call still
    * running they are computed at `asOf`; a timer adds the time since `asOf` to the part that is
@@ -62,8 +63,7 @@ export const callStartInput = z.object({
    * stored as E.164 too when it can be read (digits with a country code but no "+" are tried as
    * international). A number that cannot be read never stops the call from being recorded.
    */
-  fromNumber: z
-    .string()
+  fromNumber: text()
     .trim()
     .max(LIMITS.phoneRaw, { message: `Caller number: at most ${LIMITS.phoneRaw} characters.` })
     .optional(),
@@ -100,13 +100,11 @@ export const callEnd = defineChannel({ channel: 'call:end', access: 'write', inp
 export const callWrapUpInput = z.object({
   callId,
   /** A code from the configurable disposition list (`config:lists`). */
-  dispositionCode: z
-    .string()
+  dispositionCode: text()
     .trim()
     .min(1, { message: 'Choose a wrap-up code.' })
     .max(CALL_LIMITS.dispositionCode, { message: 'Not a wrap-up code.' }),
-  notes: z
-    .string()
+  notes: text()
     .trim()
     .max(CALL_LIMITS.wrapUpNotes, { message: `Wrap-up notes: at most ${CALL_LIMITS.wrapUpNotes} characters.` })
     .optional(),
@@ -135,7 +133,7 @@ export const callCurrent = defineChannel({
   output: z.object({ call: callState.nullable(), waiting: z.array(callState) }),
 });
 
-const listEntry = z.object({ code: z.string(), label: z.string() });
+const listEntry = z.object({ code: text(), label: text() });
 export type ListEntry = z.infer<typeof listEntry>;
 
 /** The configurable lists, active entries only, in their configured order. */

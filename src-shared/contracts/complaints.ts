@@ -4,6 +4,7 @@
  * follow-up dates. Every change is kept as an event with who and when.
  */
 import { z } from 'zod';
+import { text } from './text';
 import { defineChannel } from './define';
 
 export const COMPLAINT_STATUSES = ['open', 'in_progress', 'resolved', 'reopened'] as const;
@@ -35,15 +36,14 @@ export const COMPLAINT_LIMITS = {
   categoryCode: 40,
 } as const;
 
-const complaintId = z.string().uuid({ message: 'Not a complaint id.' });
-const customerId = z.string().uuid({ message: 'Not a customer id.' });
-const callId = z.string().uuid({ message: 'Not a call id.' });
+const complaintId = text().uuid({ message: 'Not a complaint id.' });
+const customerId = text().uuid({ message: 'Not a customer id.' });
+const callId = text().uuid({ message: 'Not a call id.' });
 /** A calendar day, YYYY-MM-DD (the workstation's own calendar). */
 export const calendarDate = z.iso.date({ message: 'Not a date (YYYY-MM-DD).' });
 
 const optionalText = (max: number, label: string) =>
-  z
-    .string()
+  text()
     .trim()
     .max(max, { message: `${label}: at most ${max} characters.` })
     .optional();
@@ -52,18 +52,16 @@ export const complaintLogInput = z.object({
   customerId,
   /** The call it was raised on, if any (a store counter has none). */
   callId: callId.optional(),
-  category: z
-    .string()
+  category: text()
     .trim()
     .min(1, { message: 'Choose a category.' })
     .max(COMPLAINT_LIMITS.categoryCode, { message: 'Not a complaint category.' }),
   severity: z.enum(COMPLAINT_SEVERITIES, { message: 'Choose a severity.' }),
   /** One of this customer's orders. */
-  orderId: z.string().uuid({ message: 'Not an order id.' }).optional(),
+  orderId: text().uuid({ message: 'Not an order id.' }).optional(),
   /** One line of one of this customer's orders; its order is linked too. */
-  orderLineId: z.string().uuid({ message: 'Not an order line id.' }).optional(),
-  description: z
-    .string()
+  orderLineId: text().uuid({ message: 'Not an order line id.' }).optional(),
+  description: text()
     .trim()
     .min(1, { message: 'Describe the complaint.' })
     .max(COMPLAINT_LIMITS.description, { message: `Description: at most ${COMPLAINT_LIMITS.description} characters.` }),
@@ -73,39 +71,39 @@ export const complaintLogInput = z.object({
 export type ComplaintLogInput = z.infer<typeof complaintLogInput>;
 
 export const complaintEvent = z.object({
-  id: z.string(),
+  id: text(),
   kind: z.enum(COMPLAINT_EVENT_KINDS),
   fromStatus: z.enum(COMPLAINT_STATUSES).nullable(),
   toStatus: z.enum(COMPLAINT_STATUSES).nullable(),
   /** The resolution, the reason for reopening, the follow-up date, …: what changed, in words. */
-  detail: z.string().nullable(),
-  agentId: z.string(),
-  callId: z.string().nullable(),
-  at: z.string(),
+  detail: text().nullable(),
+  agentId: text(),
+  callId: text().nullable(),
+  at: text(),
 });
 export type ComplaintEvent = z.infer<typeof complaintEvent>;
 
 export const complaintSummary = z.object({
-  id: z.string(),
-  customerId: z.string(),
-  callId: z.string().nullable(),
-  categoryCode: z.string(),
-  categoryLabel: z.string(),
+  id: text(),
+  customerId: text(),
+  callId: text().nullable(),
+  categoryCode: text(),
+  categoryLabel: text(),
   severity: z.enum(COMPLAINT_SEVERITIES),
   status: z.enum(COMPLAINT_STATUSES),
-  description: z.string(),
-  desiredResolution: z.string().nullable(),
-  orderId: z.string().nullable(),
-  orderNumber: z.string().nullable(),
-  orderLineId: z.string().nullable(),
+  description: text(),
+  desiredResolution: text().nullable(),
+  orderId: text().nullable(),
+  orderNumber: text().nullable(),
+  orderLineId: text().nullable(),
   /** "TR-2041-BLK Trail Runner 2" for a complaint about one line. */
-  orderLineLabel: z.string().nullable(),
-  followUpOn: z.string().nullable(),
-  resolution: z.string().nullable(),
-  openedAt: z.string(),
-  resolvedAt: z.string().nullable(),
-  updatedAt: z.string(),
-  agentId: z.string(),
+  orderLineLabel: text().nullable(),
+  followUpOn: text().nullable(),
+  resolution: text().nullable(),
+  openedAt: text(),
+  resolvedAt: text().nullable(),
+  updatedAt: text(),
+  agentId: text(),
   /** Opened → latest resolution (reopen cycles included); null while not resolved. */
   resolutionTimeMs: z.number().int().nonnegative().nullable(),
 });

@@ -1,14 +1,15 @@
 import { z } from 'zod';
+import { text } from './text';
 import { defineChannel } from './define';
 import { LIMITS, LOYALTY_TIERS, ORDER_CHANNELS, ORDER_STATUSES, PHONE_KINDS, SEGMENTS } from '../domain/customer';
 
-const id = z.string().uuid({ message: 'Not a customer id.' });
+const id = text().uuid({ message: 'Not a customer id.' });
 
 export const customerCard = z.object({
-  id: z.string(),
-  displayName: z.string(),
-  firstName: z.string(),
-  lastName: z.string(),
+  id: text(),
+  displayName: text(),
+  firstName: text(),
+  lastName: text(),
   /**
    * True while a first copy from the central store is still bringing in customers' phones, emails
    * and addresses (their indexes are built once those tables are in): `phones`, `emails` and
@@ -16,16 +17,16 @@ export const customerCard = z.object({
    */
   contactsArriving: z.boolean(),
   /** `verified` false: kept as typed after the CSR confirmed it; `display` is then the text as typed (issue 18). */
-  phones: z.array(z.object({ e164: z.string(), display: z.string(), kind: z.enum(PHONE_KINDS), isPrimary: z.boolean(), verified: z.boolean() })),
-  emails: z.array(z.object({ email: z.string(), isPrimary: z.boolean() })),
+  phones: z.array(z.object({ e164: text(), display: text(), kind: z.enum(PHONE_KINDS), isPrimary: z.boolean(), verified: z.boolean() })),
+  emails: z.array(z.object({ email: text(), isPrimary: z.boolean() })),
   addresses: z.array(
     z.object({
-      line1: z.string(),
-      line2: z.string().nullable(),
-      city: z.string(),
-      region: z.string().nullable(),
-      postalCode: z.string().nullable(),
-      country: z.string(),
+      line1: text(),
+      line2: text().nullable(),
+      city: text(),
+      region: text().nullable(),
+      postalCode: text().nullable(),
+      country: text(),
       isPrimary: z.boolean(),
     }),
   ),
@@ -34,17 +35,17 @@ export const customerCard = z.object({
   marketingConsent: z.boolean(),
   segment: z.enum(SEGMENTS),
   lifetimeValueCents: z.number().int(),
-  currency: z.string(),
+  currency: text(),
   orderCount: z.number().int(),
   recentOrders: z.array(
     z.object({
-      id: z.string(),
-      number: z.string(),
+      id: text(),
+      number: text(),
       channel: z.enum(ORDER_CHANNELS),
       status: z.enum(ORDER_STATUSES),
       totalCents: z.number().int(),
-      currency: z.string(),
-      placedAt: z.string(),
+      currency: text(),
+      placedAt: text(),
       lineCount: z.number().int(),
     }),
   ),
@@ -59,8 +60,7 @@ export const customerGet = defineChannel({
 });
 
 const trimmed = (max: number, label: string) =>
-  z
-    .string()
+  text()
     .trim()
     .min(1, { message: `${label} is required.` })
     .max(max, { message: `${label}: at most ${max} characters.` });
@@ -69,13 +69,12 @@ const trimmed = (max: number, label: string) =>
 export const newCustomerInput = z.object({
   firstName: trimmed(LIMITS.name, 'First name'),
   lastName: trimmed(LIMITS.name, 'Last name'),
-  phone: z
-    .string()
+  phone: text()
     .trim()
     .min(1, { message: 'Phone is required.' })
     .max(LIMITS.phoneRaw, { message: `Phone: at most ${LIMITS.phoneRaw} characters.` }),
   email: z
-    .union([z.literal(''), z.string().trim().max(LIMITS.email).email({ message: 'Not an email address.' })])
+    .union([z.literal(''), text().trim().max(LIMITS.email).email({ message: 'Not an email address.' })])
     .optional(),
   /**
    * The CSR confirmed keeping a number the phone library cannot read ("Save anyway as unverified"):
@@ -104,5 +103,5 @@ export const customerCreate = defineChannel({
   access: 'write',
   input: newCustomerInput,
   /** `e164`: E.164 when `phoneVerified`, else the digits the unverified number is kept under. */
-  output: z.object({ customerId: z.string(), e164: z.string(), phoneVerified: z.boolean() }),
+  output: z.object({ customerId: text(), e164: text(), phoneVerified: z.boolean() }),
 });

@@ -3,13 +3,14 @@
  * notes across channels, and past purchases with line items, filters and totals.
  */
 import { z } from 'zod';
+import { text } from './text';
 import { defineChannel } from './define';
 import { LIMITS, ORDER_CHANNELS, ORDER_STATUSES, PHONE_KINDS } from '../domain/customer';
 import { CALL_SOURCES, CALL_STATUSES } from './calls';
 import { COMPLAINT_SEVERITIES, COMPLAINT_STATUSES, calendarDate } from './complaints';
 
-const customerId = z.string().uuid({ message: 'Not a customer id.' });
-const isoInstant = z.string();
+const customerId = text().uuid({ message: 'Not a customer id.' });
+const isoInstant = text();
 
 // ——— Contact data ———
 
@@ -27,16 +28,14 @@ export const CONTACT_LIMITS = {
 } as const;
 
 const required = (max: number, label: string) =>
-  z
-    .string()
+  text()
     .trim()
     .min(1, { message: `${label} is required.` })
     .max(max, { message: `${label}: at most ${max} characters.` });
 
 /** Optional text: an empty field means "none". */
 const optional = (max: number, label: string) =>
-  z
-    .string()
+  text()
     .trim()
     .max(max, { message: `${label}: at most ${max} characters.` })
     .optional();
@@ -54,8 +53,7 @@ export const contactAddress = z.object({
   region: optional(CONTACT_LIMITS.region, 'Region'),
   postalCode: optional(CONTACT_LIMITS.postalCode, 'Postal code'),
   /** ISO 3166-1 alpha-2, e.g. GB. */
-  country: z
-    .string()
+  country: text()
     .trim()
     .toUpperCase()
     .regex(/^[A-Z]{2}$/, { message: 'Country: the two-letter code, e.g. GB or US.' }),
@@ -72,8 +70,7 @@ export const contactForm = z.object({
   phones: z.array(contactPhone).max(CONTACT_LIMITS.phones, { message: `At most ${CONTACT_LIMITS.phones} phone numbers.` }),
   emails: z
     .array(
-      z
-        .string()
+      text()
         .trim()
         .toLowerCase()
         .max(CONTACT_LIMITS.email, { message: `Email: at most ${CONTACT_LIMITS.email} characters.` })
@@ -94,7 +91,7 @@ export type ContactField = (typeof CONTACT_FIELDS)[number];
 export const customerUpdateContactInput = contactForm.extend({
   customerId,
   /** The call the change was made on, if any. */
-  callId: z.string().uuid({ message: 'Not a call id.' }).optional(),
+  callId: text().uuid({ message: 'Not a call id.' }).optional(),
   /**
    * The CSR confirmed keeping the numbers the phone library cannot read ("Save anyway as
    * unverified"): new ones are saved as typed, marked unverified (issue 18). Without it a new such
@@ -105,20 +102,20 @@ export const customerUpdateContactInput = contactForm.extend({
 });
 export type CustomerUpdateContactInput = z.infer<typeof customerUpdateContactInput>;
 
-const contactChange = z.object({ field: z.enum(CONTACT_FIELDS), oldValue: z.string().nullable(), newValue: z.string().nullable() });
+const contactChange = z.object({ field: z.enum(CONTACT_FIELDS), oldValue: text().nullable(), newValue: text().nullable() });
 
 export const customerUpdateContact = defineChannel({
   channel: 'customer:update-contact',
   access: 'write',
   input: customerUpdateContactInput,
   /** What changed; empty when the form matched what was stored (then nothing was written). */
-  output: z.object({ customerId: z.string(), changes: z.array(contactChange) }),
+  output: z.object({ customerId: text(), changes: z.array(contactChange) }),
 });
 
 export const contactEdit = contactChange.extend({
-  id: z.string(),
-  agentId: z.string(),
-  callId: z.string().nullable(),
+  id: text(),
+  agentId: text(),
+  callId: text().nullable(),
   at: isoInstant,
 });
 export type ContactEdit = z.infer<typeof contactEdit>;
@@ -142,53 +139,53 @@ export const TIMELINE_PAGE_DEFAULT = 50;
 
 const orderEntry = z.object({
   kind: z.literal('order'),
-  id: z.string(),
+  id: text(),
   at: isoInstant,
-  number: z.string(),
+  number: text(),
   channel: z.enum(ORDER_CHANNELS),
   status: z.enum(ORDER_STATUSES),
-  campaignCode: z.string().nullable(),
+  campaignCode: text().nullable(),
   totalCents: z.number().int(),
-  currency: z.string(),
+  currency: text(),
   lineCount: z.number().int(),
 });
 
 const callEntry = z.object({
   kind: z.literal('call'),
-  id: z.string(),
+  id: text(),
   at: isoInstant,
   status: z.enum(CALL_STATUSES),
   source: z.enum(CALL_SOURCES),
-  fromE164: z.string().nullable(),
-  agentId: z.string(),
-  dispositionCode: z.string().nullable(),
-  dispositionLabel: z.string().nullable(),
+  fromE164: text().nullable(),
+  agentId: text(),
+  dispositionCode: text().nullable(),
+  dispositionLabel: text().nullable(),
   /** Handle time once completed; null while the call is still running. */
   handleMs: z.number().int().nullable(),
-  wrapUpNotes: z.string().nullable(),
+  wrapUpNotes: text().nullable(),
 });
 
 const complaintEntry = z.object({
   kind: z.literal('complaint'),
-  id: z.string(),
+  id: text(),
   at: isoInstant,
   status: z.enum(COMPLAINT_STATUSES),
   severity: z.enum(COMPLAINT_SEVERITIES),
-  categoryCode: z.string(),
-  categoryLabel: z.string(),
-  description: z.string(),
-  orderNumber: z.string().nullable(),
-  callId: z.string().nullable(),
+  categoryCode: text(),
+  categoryLabel: text(),
+  description: text(),
+  orderNumber: text().nullable(),
+  callId: text().nullable(),
   resolvedAt: isoInstant.nullable(),
 });
 
 const noteEntry = z.object({
   kind: z.literal('note'),
-  id: z.string(),
+  id: text(),
   at: isoInstant,
-  body: z.string(),
-  agentId: z.string(),
-  callId: z.string().nullable(),
+  body: text(),
+  agentId: text(),
+  callId: text().nullable(),
 });
 
 export const timelineEntry = z.discriminatedUnion('kind', [orderEntry, callEntry, complaintEntry, noteEntry]);
@@ -197,7 +194,7 @@ export type TimelineEntry = z.infer<typeof timelineEntry>;
 export const customerTimelineInput = z.object({
   customerId,
   /** From the previous page's `nextCursor`; absent for the newest page. */
-  cursor: z.string().max(400, { message: 'Not a timeline cursor.' }).optional(),
+  cursor: text().max(400, { message: 'Not a timeline cursor.' }).optional(),
   limit: z.number().int().min(1).max(TIMELINE_PAGE_MAX).optional(),
   /** Only these kinds; all when absent. */
   kinds: z.array(z.enum(TIMELINE_KINDS)).min(1).max(TIMELINE_KINDS.length).optional(),
@@ -209,7 +206,7 @@ export const customerTimeline = defineChannel({
   access: 'read',
   input: customerTimelineInput,
   /** Newest first; `nextCursor` is null on the last page. */
-  output: z.object({ entries: z.array(timelineEntry), nextCursor: z.string().nullable() }),
+  output: z.object({ entries: z.array(timelineEntry), nextCursor: text().nullable() }),
 });
 
 // ——— Past purchases ———
@@ -236,13 +233,13 @@ export const customerPurchasesInput = z
     customerId,
     period: purchasePeriod.optional(),
     /** Orders with this product (by id or SKU) … */
-    productId: z.string().uuid({ message: 'Not a product id.' }).optional(),
-    sku: z.string().trim().min(1).max(64, { message: 'SKU: at most 64 characters.' }).optional(),
+    productId: text().uuid({ message: 'Not a product id.' }).optional(),
+    sku: text().trim().min(1).max(64, { message: 'SKU: at most 64 characters.' }).optional(),
     /** … or with a product of this category. */
-    category: z.string().trim().min(1).max(100, { message: 'Category: at most 100 characters.' }).optional(),
+    category: text().trim().min(1).max(100, { message: 'Category: at most 100 characters.' }).optional(),
     /** Order number, SKU or product name; case and accents ignored. */
-    text: z.string().trim().max(PURCHASE_TEXT_MAX, { message: `Search text: at most ${PURCHASE_TEXT_MAX} characters.` }).optional(),
-    cursor: z.string().max(400, { message: 'Not a purchases cursor.' }).optional(),
+    text: text().trim().max(PURCHASE_TEXT_MAX, { message: `Search text: at most ${PURCHASE_TEXT_MAX} characters.` }).optional(),
+    cursor: text().max(400, { message: 'Not a purchases cursor.' }).optional(),
     limit: z.number().int().min(1).max(PURCHASES_PAGE_MAX).optional(),
   })
   .refine((i) => i.productId === undefined || i.sku === undefined, {
@@ -252,13 +249,13 @@ export const customerPurchasesInput = z
 export type CustomerPurchasesInput = z.infer<typeof customerPurchasesInput>;
 
 export const purchaseLine = z.object({
-  id: z.string(),
+  id: text(),
   lineNo: z.number().int(),
-  productId: z.string(),
-  sku: z.string(),
-  name: z.string(),
+  productId: text(),
+  sku: text(),
+  name: text(),
   /** The product's category today (null if the product left the catalogue). */
-  category: z.string().nullable(),
+  category: text().nullable(),
   quantity: z.number().int(),
   unitPriceCents: z.number().int(),
   totalCents: z.number().int(),
@@ -268,13 +265,13 @@ export const purchaseLine = z.object({
 export type PurchaseLine = z.infer<typeof purchaseLine>;
 
 export const purchaseOrder = z.object({
-  id: z.string(),
-  customerId: z.string(),
-  number: z.string(),
+  id: text(),
+  customerId: text(),
+  number: text(),
   channel: z.enum(ORDER_CHANNELS),
   status: z.enum(ORDER_STATUSES),
-  campaignCode: z.string().nullable(),
-  currency: z.string(),
+  campaignCode: text().nullable(),
+  currency: text(),
   subtotalCents: z.number().int(),
   discountCents: z.number().int(),
   taxCents: z.number().int(),
@@ -292,7 +289,7 @@ export const customerPurchases = defineChannel({
   output: z.object({
     /** Newest first. */
     orders: z.array(purchaseOrder),
-    nextCursor: z.string().nullable(),
+    nextCursor: text().nullable(),
     /**
      * Over every order the filter matches, not just this page; money summed per currency (all
      * statuses, cancelled and returned included, as listed). Counted on the first page only (no
@@ -301,7 +298,7 @@ export const customerPurchases = defineChannel({
     totals: z
       .object({
         orderCount: z.number().int().nonnegative(),
-        byCurrency: z.array(z.object({ currency: z.string(), orderCount: z.number().int(), totalCents: z.number().int() })),
+        byCurrency: z.array(z.object({ currency: text(), orderCount: z.number().int(), totalCents: z.number().int() })),
       })
       .nullable(),
   }),
@@ -310,6 +307,6 @@ export const customerPurchases = defineChannel({
 export const orderGet = defineChannel({
   channel: 'order:get',
   access: 'read',
-  input: z.object({ orderId: z.string().uuid({ message: 'Not an order id.' }) }),
+  input: z.object({ orderId: text().uuid({ message: 'Not an order id.' }) }),
   output: purchaseOrder,
 });

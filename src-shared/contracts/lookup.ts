@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './text';
 import { defineChannel } from './define';
 import { LIMITS, LOYALTY_TIERS } from '../domain/customer';
 
@@ -6,40 +7,39 @@ export const MATCH_KINDS = ['phone', 'email', 'name', 'order', 'sku'] as const;
 export type MatchKind = (typeof MATCH_KINDS)[number];
 
 export const customerHit = z.object({
-  customerId: z.string(),
-  displayName: z.string(),
-  phone: z.string().nullable(),
-  email: z.string().nullable(),
-  city: z.string().nullable(),
+  customerId: text(),
+  displayName: text(),
+  phone: text().nullable(),
+  email: text().nullable(),
+  city: text().nullable(),
   loyaltyTier: z.enum(LOYALTY_TIERS),
-  lastOrderAt: z.string().nullable(),
+  lastOrderAt: text().nullable(),
   matchedBy: z.enum(MATCH_KINDS),
   /** What matched, in words: "+44 20 7946 0958", "order SB00012345", "bought TR-2041 (Trail Runner 2)". */
-  matchDetail: z.string(),
+  matchDetail: text(),
   score: z.number(),
 });
 export type CustomerHit = z.infer<typeof customerHit>;
 
 export const lookupSearchInput = z.object({
-  query: z
-    .string()
+  query: text()
     .max(LIMITS.searchQuery, { message: `Search text is too long: at most ${LIMITS.searchQuery} characters.` }),
   limit: z.number().int().min(1).max(50).optional(),
 });
 export type LookupSearchInput = z.infer<typeof lookupSearchInput>;
 
 export const lookupSearchOutput = z.object({
-  query: z.string(),
+  query: text(),
   /** How the text was read: the kinds of match that were tried. */
   interpretedAs: z.array(z.enum(MATCH_KINDS)),
   /** Set when the text was read as a phone number: its E.164 form. */
-  normalizedPhone: z.string().nullable(),
+  normalizedPhone: text().nullable(),
   /**
    * Set when the text looks like a phone number the phone library cannot read but that a customer
    * may be saved with, unverified (issue 18): the text as typed. Numbers kept so are searched by
    * their digits.
    */
-  unverifiedPhone: z.string().optional(),
+  unverifiedPhone: text().optional(),
   hits: z.array(customerHit),
   /**
    * True when nothing matched; with `normalizedPhone` (or `unverifiedPhone`) set the UI offers a new customer. Never true
@@ -47,7 +47,7 @@ export const lookupSearchOutput = z.object({
    */
   noMatch: z.boolean(),
   /** A non-blocking hint while typing, e.g. "Too few digits for a phone number." */
-  hint: z.string().nullable(),
+  hint: text().nullable(),
   /**
    * True while a first copy from the central store is still bringing in the customer directory
    * (customers, phones, emails, addresses; their indexes and the name search are built once those

@@ -1,14 +1,14 @@
 /** Free-text notes on a customer, linked to the call they were taken on. */
 import { z } from 'zod';
+import { text } from './text';
 import { defineChannel } from './define';
 
 export const NOTE_LIMITS = { body: 4000 } as const;
 
 export const noteAddInput = z.object({
-  customerId: z.string().uuid({ message: 'Not a customer id.' }),
-  callId: z.string().uuid({ message: 'Not a call id.' }).optional(),
-  body: z
-    .string()
+  customerId: text().uuid({ message: 'Not a customer id.' }),
+  callId: text().uuid({ message: 'Not a call id.' }).optional(),
+  body: text()
     .trim()
     .min(1, { message: 'Write the note first.' })
     .max(NOTE_LIMITS.body, { message: `Note: at most ${NOTE_LIMITS.body} characters.` }),
@@ -19,5 +19,5 @@ export const noteAdd = defineChannel({
   channel: 'note:add',
   access: 'write',
   input: noteAddInput,
-  output: z.object({ noteId: z.string(), createdAt: z.string() }),
+  output: z.object({ noteId: text(), createdAt: text() }),
 });

@@ -6,6 +6,7 @@
  * `{ ok: true, value }` or `{ ok: false, error: { code, message } }`, with a matching HTTP status.
  */
 import { z } from 'zod';
+import { text } from './text';
 import { ERROR_CODES } from '../result';
 
 export const USER_ROLES = ['csr', 'supervisor', 'store_associate', 'admin'] as const;
@@ -18,7 +19,7 @@ export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[number];
 
 export const serverError = z.object({
   ok: z.literal(false),
-  error: z.object({ code: z.enum(SERVER_ERROR_CODES), message: z.string(), field: z.string().optional() }),
+  error: z.object({ code: z.enum(SERVER_ERROR_CODES), message: text(), field: text().optional() }),
 });
 export type ServerError = z.infer<typeof serverError>;
 
@@ -28,14 +29,14 @@ export const LOGIN_LIMITS = { usernameMax: 64, passwordMax: 256 } as const;
 
 /** The workstation a user signs in on: its cache's client id and a name people recognise. */
 export const workstationRef = z.object({
-  id: z.string().uuid(),
-  name: z.string().trim().min(1).max(120),
+  id: text().uuid(),
+  name: text().trim().min(1).max(120),
 });
 export type WorkstationRef = z.infer<typeof workstationRef>;
 
 export const loginRequest = z.object({
-  username: z.string().trim().min(1, 'Enter your user name.').max(LOGIN_LIMITS.usernameMax),
-  password: z.string().min(1, 'Enter your password.').max(LOGIN_LIMITS.passwordMax),
+  username: text().trim().min(1, 'Enter your user name.').max(LOGIN_LIMITS.usernameMax),
+  password: text().min(1, 'Enter your password.').max(LOGIN_LIMITS.passwordMax),
   /**
    * Given by the app: the store registers the workstation (or recognises it), records it in the
    * audit log, counts failures per workstation as well as per user, and answers with a
@@ -46,27 +47,27 @@ export const loginRequest = z.object({
 export type LoginRequest = z.infer<typeof loginRequest>;
 
 export const sessionUser = z.object({
-  id: z.string().uuid(),
-  username: z.string(),
-  displayName: z.string(),
+  id: text().uuid(),
+  username: text(),
+  displayName: text(),
   role: z.enum(USER_ROLES),
 });
 export type SessionUser = z.infer<typeof sessionUser>;
 
 export const loginResponse = z.object({
   /** The bearer token: send it as `Authorization: Bearer <token>`. The server keeps only its hash. */
-  token: z.string(),
+  token: text(),
   /** Epoch milliseconds (server clock). */
   expiresAt: z.number().int(),
   user: sessionUser,
   /** Names of the teams the user belongs to. */
-  teams: z.array(z.string()).default([]),
+  teams: z.array(text()).default([]),
   /**
    * With `workstation` in the request: the workstation's token for sync (push, pull, pokes,
    * checksums), replacing any earlier one. It does not expire with the user's session; signing in
    * online on the workstation again rotates it.
    */
-  workstationToken: z.string().optional(),
+  workstationToken: text().optional(),
 });
 export type LoginResponse = z.infer<typeof loginResponse>;
 

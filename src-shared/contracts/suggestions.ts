@@ -5,6 +5,7 @@
  * measured per call, per customer and per CSR.
  */
 import { z } from 'zod';
+import { text } from './text';
 import { defineChannel } from './define';
 
 /** Why a product is suggested; the offer log records the same kind. */
@@ -24,31 +25,31 @@ export const SUGGESTION_LIMITS = {
   reason: 500,
 } as const;
 
-const customerId = z.string().uuid({ message: 'Not a customer id.' });
-const productId = z.string().uuid({ message: 'Not a product id.' });
-const callId = z.string().uuid({ message: 'Not a call id.' });
-const offerId = z.string().uuid({ message: 'Not an offer id.' });
+const customerId = text().uuid({ message: 'Not a customer id.' });
+const productId = text().uuid({ message: 'Not a product id.' });
+const callId = text().uuid({ message: 'Not a call id.' });
+const offerId = text().uuid({ message: 'Not an offer id.' });
 /** An instant as ISO 8601 UTC, e.g. 2026-03-14T09:30:00.000Z. */
-const isoInstant = z.string();
+const isoInstant = text();
 
 export const suggestion = z.object({
-  productId: z.string(),
-  sku: z.string(),
-  name: z.string(),
+  productId: text(),
+  sku: text(),
+  name: text(),
   /** List price in minor units of `currency`. */
   priceCents: z.number().int(),
-  currency: z.string(),
+  currency: text(),
   kind: z.enum(SUGGESTION_KINDS),
   /** Why, in words the CSR can say: "Bought Trail Runner 2 in March 2026 → matching Trail Gaiter". */
-  reason: z.string(),
+  reason: text(),
   /** Ranking score in [0, 1]: higher is offered first (see SuggestionEngine for the formula). */
   score: z.number().min(0).max(1),
   /** The purchase the suggestion comes from, or null when it rests on no single purchase. */
   basedOn: z
     .object({
-      productId: z.string(),
-      sku: z.string(),
-      name: z.string(),
+      productId: text(),
+      sku: text(),
+      name: text(),
       purchasedAt: isoInstant,
     })
     .nullable(),
@@ -67,7 +68,7 @@ export const suggestionsListInput = z.object({
 export type SuggestionsListInput = z.infer<typeof suggestionsListInput>;
 
 export const suggestionsListOutput = z.object({
-  customerId: z.string(),
+  customerId: text(),
   /** Best first, one row per product. Empty when there is nothing worth offering. */
   suggestions: z.array(suggestion),
   /** When the co-purchase rules these suggestions used were computed; null before the first run. */
@@ -113,8 +114,7 @@ export const offerPresentInput = z.object({
   productId,
   kind: z.enum(SUGGESTION_KINDS),
   /** The reason as shown to the CSR, kept with the offer. */
-  reason: z
-    .string()
+  reason: text()
     .trim()
     .min(1, { message: 'The reason is required.' })
     .max(SUGGESTION_LIMITS.reason, { message: `Reason: at most ${SUGGESTION_LIMITS.reason} characters.` }),
@@ -122,14 +122,14 @@ export const offerPresentInput = z.object({
 export type OfferPresentInput = z.infer<typeof offerPresentInput>;
 
 export const offerRecord = z.object({
-  offerId: z.string(),
-  customerId: z.string(),
-  callId: z.string().nullable(),
-  productId: z.string(),
+  offerId: text(),
+  customerId: text(),
+  callId: text().nullable(),
+  productId: text(),
   kind: z.enum(SUGGESTION_KINDS),
-  reason: z.string(),
+  reason: text(),
   outcome: z.enum(OFFER_OUTCOMES),
-  agentId: z.string(),
+  agentId: text(),
   presentedAt: isoInstant,
   decidedAt: isoInstant.nullable(),
 });

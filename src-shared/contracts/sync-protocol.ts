@@ -22,6 +22,7 @@
  *   src-shared/sync/tables.ts, to show both sides hold the same data.
  */
 import { z } from 'zod';
+import { text } from './text';
 import { SYNC_TABLE_NAMES } from '../sync/tables';
 
 /** Rows per pull page: the client asks for a size in this range; the server never sends more. */
@@ -49,7 +50,7 @@ export const MUTATION_NAMES = [
 ] as const;
 export type MutationName = (typeof MUTATION_NAMES)[number];
 
-const uuid = z.string().uuid();
+const uuid = text().uuid();
 const syncTableName = z.enum(SYNC_TABLE_NAMES);
 
 // ——— Pull ———
@@ -58,7 +59,7 @@ export const pullRequest = z.object({
   /** This cache's client id (the outbox's). */
   clientId: uuid,
   /** Null: start from nothing (first sync, a reset, or a targeted re-pull with `tables`). */
-  cursor: z.string().min(1).max(2048).nullable(),
+  cursor: text().min(1).max(2048).nullable(),
   limit: z.number().int().min(PULL_PAGE.min).max(PULL_PAGE.max).default(PULL_PAGE.default),
   /** Only with a null cursor: snapshot just these tables (a targeted re-pull after a checksum mismatch). */
   tables: z.array(syncTableName).min(1).max(SYNC_TABLE_NAMES.length).optional(),
@@ -71,10 +72,10 @@ export type PullRequest = z.input<typeof pullRequest>;
  * which also checks each cell against its column's kind); the server's responses and tests do.
  */
 export const pullTableChanges = z.object({
-  columns: z.array(z.string()),
-  rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))),
+  columns: z.array(text()),
+  rows: z.array(z.array(z.union([text(), z.number(), z.boolean(), z.null()]))),
   /** Keys (see rowKey) of rows that no longer exist on the server. */
-  deleted: z.array(z.string()),
+  deleted: z.array(text()),
 });
 export type PullTableChanges = z.infer<typeof pullTableChanges>;
 
@@ -82,7 +83,7 @@ export const pullResponse = z.object({
   /** Identifies the store: a client that finds a different one than its cursor came from starts over. */
   storeId: uuid,
   /** Where the next page starts; store it in the same transaction as this page's rows. */
-  cursor: z.string(),
+  cursor: text(),
   /** True while there are more pages right now; false means caught up. */
   hasMore: z.boolean(),
   /** 'snapshot' while the initial (or targeted) copy runs, then 'log'. */
@@ -113,7 +114,7 @@ export function protocolMismatchMessage(where: string, detail: string): string {
 export const pushedMutation = z.object({
   /** The outbox's mutation id: sequential per client from 1. */
   id: z.number().int().positive(),
-  name: z.string().min(1).max(64),
+  name: text().min(1).max(64),
   args: z.unknown(),
   schemaVersion: z.number().int().positive(),
   /** The workstation's clock when it was saved: shown to people, never used to order anything. */
@@ -139,8 +140,11 @@ export const pushOutcome = z.discriminatedUnion('status', [
   z.object({ id: z.number().int(), status: z.literal('applied') }),
   /** Already applied earlier (a retry after a lost response): nothing was done twice. */
   z.object({ id: z.number().int(), status: z.literal('duplicate') }),
-  /** A permanent failure: recorded with its reason, the id is bumped, the queue moves on. */
-  z.object({ id: z.number().int(), status: z.literal('rejected'), code: z.string(), message: z.string() }),
+  /**
+   * A permanent failure: recorded with its reason, the id is bumped, the queue moves on. Sent
+   * again (its answer lost), it is answered `rejected` again with the same reason.
+   */
+  z.object({ id: z.number().int(), status: z.literal('rejected'), code: text(), message: text() }),
   /** Not looked at: it came after a gap in the ids; send the missing ones first. */
   z.object({ id: z.number().int(), status: z.literal('not_applied') }),
   /**
@@ -164,7 +168,7 @@ export type PushResponse = z.infer<typeof pushResponse>;
 export const tableChecksum = z.object({
   count: z.number().int().nonnegative(),
   /** Decimal text of the sum of each row's 32-bit md5 prefix (exact; no float rounding). */
-  sum: z.string().regex(/^\d+$/),
+  sum: text().regex(/^\d+$/),
 });
 export type TableChecksum = z.infer<typeof tableChecksum>;
 

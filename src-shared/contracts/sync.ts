@@ -3,6 +3,7 @@
  * a database worker: `sync:status` is read from memory and is cheap enough to poll twice a second.
  */
 import { z } from 'zod';
+import { text } from './text';
 import { defineChannel } from './define';
 import { SYNC_TABLE_NAMES } from '../sync/tables';
 
@@ -14,6 +15,12 @@ export const SYNC_CONNECTION_STATES = [
   'online',
   /** The store is unreachable; retrying with backoff. Everything keeps working on the cache. */
   'offline',
+  /**
+   * The store answers but fails for a reason of its own (5xx: its database is down, say); retrying
+   * with backoff. Not "offline": the network and the store are there (issue 18, item 3). An entry
+   * the store refuses for its data is no failure of either: it is a rejection (`rejections`).
+   */
+  'store_failing',
   /** The store refused this workstation's credentials: a person must act. */
   'signed_out',
 ] as const;
@@ -22,9 +29,9 @@ export type SyncConnectionState = (typeof SYNC_CONNECTION_STATES)[number];
 /** A pushed write the central store refused for good (it will not retry): shown until dismissed. */
 export const syncRejection = z.object({
   mutationId: z.number().int(),
-  name: z.string(),
-  code: z.string(),
-  message: z.string(),
+  name: text(),
+  code: text(),
+  message: text(),
   /** When the store refused it (epoch ms, the store's clock). */
   at: z.number().int(),
 });
@@ -46,20 +53,20 @@ export const syncCheckResult = z.object({
   /** Tables re-pulled because they did not match (a targeted re-pull was started). */
   repulling: z.array(z.enum(SYNC_TABLE_NAMES)),
   /** Why the check could not be made (offline, writes still pending, …); null when it ran. */
-  skipped: z.string().nullable(),
+  skipped: text().nullable(),
 });
 export type SyncCheckResult = z.infer<typeof syncCheckResult>;
 
 export const syncStatus = z.object({
   state: z.enum(SYNC_CONNECTION_STATES),
   /** The central store's address, or null when local only. */
-  serverUrl: z.string().nullable(),
+  serverUrl: text().nullable(),
   /** Local writes saved in the cache and not yet confirmed by the store. */
   pendingWrites: z.number().int().nonnegative(),
   /** Epoch ms of the last completed pull that reached the end (caught up), or null. */
   lastSyncAt: z.number().int().nullable(),
   /** The last failure in words (network, server error), or null. */
-  lastError: z.string().nullable(),
+  lastError: text().nullable(),
   /** When the next retry happens while offline (epoch ms), or null. */
   nextRetryAt: z.number().int().nullable(),
   /** The initial (or a reset / targeted) copy from the store, while it runs. */

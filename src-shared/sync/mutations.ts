@@ -21,6 +21,7 @@
  * carry nothing the forms would not have accepted.
  */
 import { z } from 'zod';
+import { text } from '../contracts/text';
 import { LIMITS, PHONE_KINDS } from '../domain/customer';
 import { unverifiedPhoneKey } from '../domain/phone';
 import { CONTACT_FIELD_ORDER, CONTACT_CHANGE_KEY } from '../domain/contact-text';
@@ -32,6 +33,7 @@ import { OFFER_DECISIONS, SUGGESTION_KINDS, SUGGESTION_LIMITS } from '../contrac
 import { MUTATION_NAMES, MUTATION_SCHEMA_VERSIONS, type MutationName } from '../contracts/sync-protocol';
 import { fail, missingCaseError, ok, type Result } from '../result';
 import { rowKey, type SyncTableName } from './tables';
+import { MAX_DURATION_MS, MAX_INSTANT_MS } from '../domain/time';
 
 export type MutationSchemaVersion = 1 | 2;
 export const MUTATION_SCHEMA_VERSION_LIST: readonly MutationSchemaVersion[] = [1, 2];
@@ -48,23 +50,26 @@ export const CONTACT_TEXT_MAX = 2000;
 
 // ——— Building blocks ———
 
-const uuid = z.string().uuid();
-/** Epoch milliseconds (a workstation's clock: shown to people, never used to order anything). */
-const instant = z.number().int().nonnegative();
-const durationMs = z.number().int().nonnegative();
-const agentId = z.string().min(1).max(AGENT_ID_MAX);
-const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, { message: 'Not a phone number in E.164 form.' });
-const personName = z.string().min(1).max(LIMITS.name);
+const uuid = text().uuid();
+/**
+ * Epoch milliseconds (a workstation's clock: shown to people, never used to order anything),
+ * within what a Date holds; the store also bounds them by its own clock (issue 18, item 6).
+ * Every field that is a workstation time uses this very schema: `workstationTimes` finds them so.
+ */
+const instant = z.number().int().nonnegative().max(MAX_INSTANT_MS, { message: 'Not a time this side of the year 10000.' });
+const durationMs = z.number().int().nonnegative().max(MAX_DURATION_MS, { message: 'Longer than any call can last.' });
+const agentId = text().min(1).max(AGENT_ID_MAX);
+const e164 = text().regex(/^\+[1-9]\d{1,14}$/, { message: 'Not a phone number in E.164 form.' });
+const personName = text().min(1).max(LIMITS.name);
 /** Stored lower-cased; only the shape is checked here (the forms check the address itself). */
-const emailAddress = z
-  .string()
+const emailAddress = text()
   .max(LIMITS.email)
   .regex(/^[^\s@]+@[^\s@]+$/, { message: 'Not an email address.' });
-const phoneRaw = z.string().min(1).max(LIMITS.phoneRaw);
-const country = z.string().regex(/^[A-Z]{2}$/, { message: 'Not a two-letter country code.' });
+const phoneRaw = text().min(1).max(LIMITS.phoneRaw);
+const country = text().regex(/^[A-Z]{2}$/, { message: 'Not a two-letter country code.' });
 
 /** The digits a number kept unverified is stored under (never E.164: no "+"; src-shared/domain/phone.ts). */
-const unverifiedKey = z.string().regex(/^\d{4,20}$/, { message: 'Not the digits of a phone number.' });
+const unverifiedKey = text().regex(/^\d{4,20}$/, { message: 'Not the digits of a phone number.' });
 /**
  * A verified number is E.164; an unverified one (`verified` false, issue 18) is the digits of its
  * raw text, exactly. Entries written before there were unverified numbers have no flag: verified.
@@ -79,11 +84,11 @@ const storedPhone = z
 const storedEmail = z.object({ id: uuid, email: emailAddress, isPrimary: z.boolean() });
 const storedAddress = z.object({
   id: uuid,
-  line1: z.string().min(1).max(CONTACT_LIMITS.addressLine),
-  line2: z.string().max(CONTACT_LIMITS.addressLine).nullable(),
-  city: z.string().min(1).max(CONTACT_LIMITS.city),
-  region: z.string().max(CONTACT_LIMITS.region).nullable(),
-  postalCode: z.string().max(CONTACT_LIMITS.postalCode).nullable(),
+  line1: text().min(1).max(CONTACT_LIMITS.addressLine),
+  line2: text().max(CONTACT_LIMITS.addressLine).nullable(),
+  city: text().min(1).max(CONTACT_LIMITS.city),
+  region: text().max(CONTACT_LIMITS.region).nullable(),
+  postalCode: text().max(CONTACT_LIMITS.postalCode).nullable(),
   country,
 });
 
@@ -160,7 +165,7 @@ const customerUpdateContactV1 = updateContactV1Shape.refine(
   { message: 'There must be one distinct edit id per changed field.', path: ['editIds'] },
 );
 
-const contactEditV2 = z.object({ id: uuid, field: z.enum(CONTACT_FIELDS), newValue: z.string().max(CONTACT_TEXT_MAX).nullable() });
+const contactEditV2 = z.object({ id: uuid, field: z.enum(CONTACT_FIELDS), newValue: text().max(CONTACT_TEXT_MAX).nullable() });
 
 const customerUpdateContactV2 = updateContactV1Shape
   .extend({
@@ -200,8 +205,8 @@ const callWrapUp = z.object({
   callId: uuid,
   agentId,
   at: instant,
-  dispositionCode: z.string().min(1).max(CALL_LIMITS.dispositionCode),
-  notes: z.string().max(CALL_LIMITS.wrapUpNotes).nullable(),
+  dispositionCode: text().min(1).max(CALL_LIMITS.dispositionCode),
+  notes: text().max(CALL_LIMITS.wrapUpNotes).nullable(),
   talkMs: durationMs,
   holdMs: durationMs,
   wrapUpMs: durationMs,
@@ -217,10 +222,10 @@ const complaintLog = z.object({
   callId: uuid.nullable(),
   orderId: uuid.nullable(),
   orderLineId: uuid.nullable(),
-  categoryCode: z.string().min(1).max(COMPLAINT_LIMITS.categoryCode),
+  categoryCode: text().min(1).max(COMPLAINT_LIMITS.categoryCode),
   severity: z.enum(COMPLAINT_SEVERITIES),
-  description: z.string().min(1).max(COMPLAINT_LIMITS.description),
-  desiredResolution: z.string().max(COMPLAINT_LIMITS.desiredResolution).nullable(),
+  description: text().min(1).max(COMPLAINT_LIMITS.description),
+  desiredResolution: text().max(COMPLAINT_LIMITS.desiredResolution).nullable(),
   followUpOn: calendarDate.nullable(),
   openedAt: instant,
   agentId,
@@ -234,8 +239,8 @@ const complaintTransition = z
     /** The status the workstation saw; the store records its own current status as "from". */
     from: z.enum(COMPLAINT_STATUSES),
     to: z.enum(COMPLAINT_STATUSES),
-    resolution: z.string().min(1).max(COMPLAINT_LIMITS.resolution).nullable(),
-    note: z.string().min(1).max(COMPLAINT_LIMITS.transitionNote).nullable(),
+    resolution: text().min(1).max(COMPLAINT_LIMITS.resolution).nullable(),
+    note: text().min(1).max(COMPLAINT_LIMITS.transitionNote).nullable(),
     callId: uuid.nullable(),
     agentId,
     at: instant,
@@ -263,7 +268,7 @@ const noteAdd = z.object({
   customerId: uuid,
   callId: uuid.nullable(),
   agentId,
-  body: z.string().min(1).max(NOTE_LIMITS.body),
+  body: text().min(1).max(NOTE_LIMITS.body),
   createdAt: instant,
 });
 
@@ -273,7 +278,7 @@ const offerPresent = z.object({
   callId: uuid.nullable(),
   productId: uuid,
   kind: z.enum(SUGGESTION_KINDS),
-  reason: z.string().min(1).max(SUGGESTION_LIMITS.reason),
+  reason: text().min(1).max(SUGGESTION_LIMITS.reason),
   agentId,
   presentedAt: instant,
 });
@@ -369,6 +374,23 @@ export function parseMutationArgs(name: string, schemaVersion: number, args: unk
     return fail('invalid_input', `The central store could not read this ${words} (${what}), so it was not saved there; re-enter it if it is still needed.`);
   }
   return ok({ name, schemaVersion, args: parsed.data } as ParsedMutation);
+}
+
+/**
+ * The workstation times a parsed mutation carries (every argument declared as `instant`), for the
+ * store to hold against its own clock. Derived from the schemas, so a new time field is covered.
+ */
+export function workstationTimes(m: ParsedMutation): number[] {
+  const args = m.args as Record<string, unknown>;
+  return workstationTimeFields(m.name, m.schemaVersion)
+    .map((field) => args[field])
+    .filter((value): value is number => typeof value === 'number');
+}
+
+/** The argument names of a mutation (at a version) that are workstation times. */
+export function workstationTimeFields(name: MutationName, version: MutationSchemaVersion): string[] {
+  const shape = (MUTATION_SCHEMAS[name][version] as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+  return Object.keys(shape).filter((field) => shape[field] === instant);
 }
 
 // ——— What a mutation writes (for the client: rows with pending writes are protected from pulls) ———

@@ -187,7 +187,7 @@ async function callHost(page: Page, channel: string, input: unknown): Promise<{ 
 }
 
 test.describe('sync status with a stand-in engine', () => {
-  test('states read in words, and the live region says online ↔ offline without repeating every poll', async ({ page, host }) => {
+  test('states read in words (offline apart from a failing store), and the live region says online ↔ offline without repeating every poll', async ({ page, host }) => {
     const engine = await standInEngine(page);
     await openApp(page, host);
     await expect(statusBar(page)).toContainText('Connecting…');
@@ -200,6 +200,12 @@ test.describe('sync status with a stand-in engine', () => {
     await expect(statusBar(page)).toContainText(/Offline — retrying in \d+ s/);
     const live = statusBar(page).getByRole('status');
     await expect(live).toHaveText(/^Sync: offline\./);
+
+    // A store that answers but fails (a 5xx) is not "Offline": the bar says the store is failing.
+    engine.set({ state: 'store_failing', nextRetryAt: Date.now() + 12_000, lastError: 'The central store could not save these changes just now.' });
+    await expect(statusBar(page)).toContainText(/Store failing — retrying in \d+ s/);
+    await expect(statusBar(page)).not.toContainText('Offline');
+    await expect(live).toHaveText(/^Sync: the central store is failing\./);
 
     engine.set({ state: 'online', pendingWrites: 0, nextRetryAt: null, lastError: null });
     await expect(statusBar(page)).toContainText('All changes synced');

@@ -8,6 +8,7 @@ import type { CacheDb } from '../../src-main/core/db/open';
 import { createHandlers, type HandlerTable } from '../../src-main/core/rpc/handlers';
 import { dispatch } from '../../src-main/core/rpc/dispatch';
 import type { Result } from '../../src-shared/result';
+import type { UserRole } from '../../src-shared/auth/permissions';
 
 export interface TestDesk {
   handlers: HandlerTable;
@@ -18,7 +19,7 @@ export interface TestDesk {
   clock: { now: number; advance(ms: number): number };
 }
 
-export function testDesk(db: CacheDb, options: { agentId?: string; start?: number; defaultRegion?: CountryCode } = {}): TestDesk {
+export function testDesk(db: CacheDb, options: { agentId?: string; agentRole?: UserRole; start?: number; defaultRegion?: CountryCode } = {}): TestDesk {
   const clock = {
     now: options.start ?? Date.UTC(2026, 2, 10, 9, 0, 0),
     advance(ms: number) {
@@ -32,6 +33,7 @@ export function testDesk(db: CacheDb, options: { agentId?: string; start?: numbe
     host: 'browser-host',
     version: 'test',
     agentId: options.agentId ?? 'agent-ana',
+    agentRole: options.agentRole,
     now: () => clock.now,
   });
   const call = (channel: string, input: unknown) => dispatch(handlers, channel, input, (msg, err) => console.error(msg, err));

@@ -51,11 +51,11 @@ const steps: (() => void)[] = [
     ack('complaint.log', complaintId);
   },
   () => {
-    desk.hold(callId, agent, now());
+    desk.hold(callId, { agentId: agent, role: null }, now());
     ack('call.hold', callId);
   },
   () => {
-    desk.resume(callId, agent, now());
+    desk.resume(callId, { agentId: agent, role: null }, now());
     ack('call.resume', callId);
   },
   () => {
@@ -63,11 +63,11 @@ const steps: (() => void)[] = [
     ack('complaint.transition', c.history.at(-1)?.id ?? '');
   },
   () => {
-    desk.end(callId, agent, now());
+    desk.end(callId, { agentId: agent, role: null }, now());
     ack('call.end', callId);
   },
   () => {
-    desk.wrapUp({ callId, dispositionCode: 'complaint_logged', notes: 'Reshipped the parcel.' }, agent, now());
+    desk.wrapUp({ callId, dispositionCode: 'complaint_logged', notes: 'Reshipped the parcel.' }, { agentId: agent, role: null }, now());
     ack('call.wrap_up', callId);
   },
 ];

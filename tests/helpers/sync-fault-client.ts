@@ -9,12 +9,16 @@
  *   {"op":"status"}                   → "status <SyncStatus json>"
  *   {"op":"check"}                    → "check <SyncCheckResult json>"
  *   {"op":"now"}                      → "now"
+ *   {"op":"poison"}                   → "poison <mutationId> <mutationId>": entries the store must refuse for
+ *                                       their data (a note with U+0000, one with a lone surrogate), put in
+ *                                       the outbox as a workstation without today's contract saved them
  *
  * An "ack" line is printed only after the core answered that the write was saved.
  *
  * Usage: node --import tsx tests/helpers/sync-fault-client.ts <cache file> <store url> <user> <password> <label>
  */
 import { createInterface } from 'node:readline';
+import Database from 'better-sqlite3';
 import { fileURLToPath } from 'node:url';
 import { testCore } from './core';
 
@@ -83,6 +87,28 @@ async function writeOne(): Promise<void> {
   return say(`ack complaint ${id}`);
 }
 
+/**
+ * Entries the store must refuse for their data, in the outbox behind and before ordinary writes
+ * (issue 18, item 3): each must be rejected for good, and never hold the queue behind it.
+ */
+async function poison(): Promise<string> {
+  const customerId = await someCustomer();
+  if (customerId === null) return 'fail not_found no customer in the cache yet';
+  const db = new Database(dbFile!);
+  try {
+    db.pragma('busy_timeout = 10000');
+    const clientId = db.prepare(`SELECT value FROM cache_meta WHERE key = 'client_id'`).pluck().get() as string;
+    const insert = db.prepare(`INSERT INTO outbox (client_id, name, args, schema_version, created_at) VALUES (?, 'note.add', ?, 2, ?)`);
+    const ids = ['poison \u0000 nul', 'poison \uD800 lone surrogate'].map((body) => {
+      const args = { noteId: crypto.randomUUID(), customerId, callId: null, agentId: `fault-${label}`, body: `${body} ${label} ${seq}`, createdAt: Date.now() };
+      return Number(insert.run(clientId, JSON.stringify(args), Date.now()).lastInsertRowid);
+    });
+    return `poison ${ids.join(' ')}`;
+  } finally {
+    db.close();
+  }
+}
+
 async function handle(line: string): Promise<void> {
   const command = JSON.parse(line) as { op: string; n?: number; tag?: string };
   switch (command.op) {
@@ -100,6 +126,10 @@ async function handle(line: string): Promise<void> {
     case 'now':
       await core.call('sync:now', {});
       return say('now');
+    case 'poison':
+      say(await poison());
+      await core.call('sync:now', {});
+      return;
     default:
       return say(`fail invalid_input unknown op ${command.op}`);
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { request } from 'node:http';
 import { plantCustomer, tempCache, type TempCache } from '../helpers/cache';
 import { testCore } from '../helpers/core';
-import { startBrowserHost, type BrowserHost } from '../../src-main/host/browser-host';
+import { cookieFor, startBrowserHost, type BrowserHost } from '../../src-main/host/browser-host';
 import type { CoreProcess } from '../../src-main/core/worker/core-process';
 
 let cache: TempCache;
@@ -120,5 +120,38 @@ describe('browser host', () => {
     expect((await rpc('lookup:search', '{"query":"zoe"}', { Origin: 'http://evil.example' })).status).toBe(403);
     expect((await rpc('lookup:search', 'query=zoe', { 'Content-Type': 'application/x-www-form-urlencoded' })).status).toBe(415);
     expect((await send('/rpc/lookup%3Asearch', { headers: { Cookie: cookie } })).status).toBe(405);
+  });
+
+  it('answers a broken percent-encoding and an over-long URL with a typed 4xx in the envelope (issue 18, item 15)', async () => {
+    for (const path of ['/%E0%A4%A', '/%zz']) {
+      const r = await send(path, { headers: { Cookie: cookie } });
+      expect(r.status, path).toBe(400);
+      expect(JSON.parse(r.body), path).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    }
+    const channel = await send('/rpc/lookup%3Asearch%E0%A4%A', {
+      method: 'POST',
+      body: '{}',
+      headers: { Cookie: cookie, 'Content-Type': 'application/json', 'X-Switchboard-Bridge': '1' },
+    });
+    expect(channel.status).toBe(400);
+    expect(JSON.parse(channel.body)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    const long = await send(`/?x=${'a'.repeat(20_000)}`, { headers: { Cookie: cookie } });
+    expect(long.status).toBe(431);
+    expect(JSON.parse(long.body)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  });
+
+  it('names its cookie for its port and sends a value derived from the key, never the key (issue 18, item 17)', async () => {
+    const port = Number(new URL(host.origin).port);
+    const [name, value] = cookie.split('=') as [string, string];
+    expect(name).toBe(`sb_host_${port}`);
+    expect(value).not.toContain(host.secret);
+    expect(value).toBe(cookieFor(port, host.secret).value);
+    // Another host (another port, another key) has a cookie of its own: neither overwrites the other.
+    const other = cookieFor(port + 1, 'another run’s key');
+    expect(other.name).not.toBe(name);
+    expect(other.value).not.toBe(value);
+    // The key itself as the cookie's value is not accepted: only the derived value is.
+    expect((await send('/', { headers: { Cookie: `${name}=${host.secret}` } })).status).toBe(401);
+    expect((await send('/', { headers: { Cookie: `sb_key=${host.secret}` } })).status).toBe(401);
   });
 });

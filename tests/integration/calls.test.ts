@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { plantCustomer, tempCache, type TempCache } from '../helpers/cache';
+import { plantCustomer, plantProduct, tempCache, type TempCache } from '../helpers/cache';
 import { dumpWritable, outboxRows, testDesk, type TestDesk } from '../helpers/desk';
 import { handleTimeMs } from '../../src-shared/domain/metrics';
 import type { CallState } from '../../src-shared/contracts/calls';
@@ -273,5 +273,32 @@ describe('config:lists', () => {
     const after = desk.ok<typeof lists>('config:lists', {});
     expect(after.complaintCategories.map((c) => c.code)).not.toContain('billing');
     expect(after.dispositions[0]?.code).toBe('wrong_number');
+  });
+});
+
+describe('another agent’s call or offer (issue 18, item 8)', () => {
+  it('only the agent who took a call steps it and answers its offers, unless their role may act for others', () => {
+    const product = plantProduct(cache.db, { sku: 'LACE-1', name: 'Laces' });
+    const carl = testDesk(cache.db, { agentId: 'carl', agentRole: 'csr', start: desk.clock.now });
+    const dana = testDesk(cache.db, { agentId: 'dana', agentRole: 'csr', start: desk.clock.now });
+    const sue = testDesk(cache.db, { agentId: 'sue', agentRole: 'supervisor', start: desk.clock.now });
+    const call = carl.ok<CallState>('call:start', { source: 'manual', customerId: zoe });
+    const offer = carl.ok<{ offer: { offerId: string } }>('offer:present', { customerId: zoe, callId: call.id, productId: product, kind: 'accessory', reason: 'Spare laces.' });
+    const before = dumpWritable(cache.db);
+    for (const [channel, input] of [
+      ['call:hold', { callId: call.id }],
+      ['call:end', { callId: call.id }],
+      ['call:attach-customer', { callId: call.id, customerId: zoe }],
+      ['offer:decide', { offerId: offer.offer.offerId, outcome: 'accepted' }],
+    ] as const) {
+      expect(dana.call(channel, input), channel).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    expect(dumpWritable(cache.db)).toEqual(before);
+    carl.ok('call:end', { callId: call.id });
+    expect(dana.call('call:wrap-up', { callId: call.id, dispositionCode: 'resolved' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(outboxRows(cache.db).map((r) => r.name)).toEqual(['call.start', 'offer.present', 'call.end']);
+    // A supervisor may, and the entries say so (their agent id).
+    expect(sue.ok<{ outcome: string }>('offer:decide', { offerId: offer.offer.offerId, outcome: 'declined' }).outcome).toBe('declined');
+    expect(sue.ok<CallState>('call:wrap-up', { callId: call.id, dispositionCode: 'resolved' }).status).toBe('completed');
   });
 });

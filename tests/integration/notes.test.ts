@@ -47,6 +47,9 @@ describe('note:add', () => {
       [{ customerId: zoe, callId: nobody, body: 'Hello' }, 'not_found', 'callId'],
       [{ customerId: zoe, callId: maxCall.id, body: 'Hello' }, 'invalid_input', 'callId'],
       [{ customerId: 'zoe', body: 'Hello' }, 'invalid_input', 'customerId'],
+      // Text the central store cannot hold is refused here, before the cache or the outbox has it (issue 18, item 3).
+      [{ customerId: zoe, body: 'pasted\u0000text' }, 'invalid_input', 'body'],
+      [{ customerId: zoe, body: 'broken \uD83D emoji' }, 'invalid_input', 'body'],
     ];
     for (const [input, code, field] of cases) {
       const before = dumpWritable(cache.db);

@@ -160,6 +160,51 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(lockouts[0]!.detail).toMatch(/^Sign-in locked for the workstation Desk 7 for 15 minutes after 10 failures/);
     });
 
+    it('parallel attempts for one user name are checked and counted as one step: only the first three are evaluated (issue 18, item 5)', async () => {
+      await createUser(store.db, { username: 'nina', displayName: 'nina', role: 'csr', password: 'nina pass' }, FAST_SCRYPT);
+      await createUser(store.db, { username: 'otto', displayName: 'otto', role: 'csr', password: 'otto pass' }, FAST_SCRYPT);
+      const statuses = (answers: Awaited<ReturnType<typeof login>>[]) => answers.map((r) => r.statusCode).sort();
+
+      // 30 wrong passwords at once: three are evaluated, as one after another; the rest must wait.
+      const wrong = statuses(await Promise.all(Array.from({ length: 30 }, () => login('nina', 'guess'))));
+      expect(wrong.filter((s) => s === 401)).toHaveLength(3);
+      expect(wrong.filter((s) => s === 429)).toHaveLength(27);
+      expect(await audit(sql`action = 'sign_in_failed' and username = 'nina'`)).toHaveLength(3);
+
+      // 29 wrong and the right one at once: a success starts the count afresh, so at most three
+      // more guesses get through after it; never all thirty.
+      const mixed = await Promise.all(Array.from({ length: 30 }, (_, i) => login('otto', i === 29 ? 'otto pass' : 'guess')));
+      const evaluated = mixed.filter((r) => r.statusCode !== 429);
+      expect(evaluated.length).toBeLessThanOrEqual(2 * 3 + 1);
+      expect(mixed.filter((r) => r.statusCode === 429).length).toBeGreaterThanOrEqual(30 - 7);
+
+      // Per workstation too: 30 different names at once on one desk.
+      const desk = { id: randomUUID(), name: 'Desk 30' };
+      const names = statuses(await Promise.all(Array.from({ length: 30 }, (_, i) => login(`runner-${i}`, 'x', desk))));
+      expect(names.filter((s) => s === 401)).toHaveLength(3);
+      expect(names.filter((s) => s === 429)).toHaveLength(27);
+    });
+
+    it('good sign-ins on a workstation never add up to its lockout, also when one follows nine failures (issue 18, item 5)', async () => {
+      const desk = { id: randomUUID(), name: 'Busy desk' };
+      for (let i = 0; i < 12; i++) expect(answer(await login('wes', 'wes pass', desk)), `sign-in ${i + 1}`).toEqual([200, 'ok']);
+      let wait = 0;
+      for (let i = 0; i < 9; i++) {
+        now += wait;
+        expect(answer(await login(`stranger-${i}`, 'x', desk))).toEqual([401, WRONG_CREDENTIALS]);
+        wait = i >= 2 ? 2000 * 2 ** (i - 2) : 0;
+      }
+      // The tenth attempt in the window is right: it is not a failure, so nothing locks.
+      now += wait;
+      expect(answer(await login('wes', 'wes pass', desk))).toEqual([200, 'ok']);
+      expect(answer(await login('lena', 'lena pass', desk))).toEqual([200, 'ok']);
+      expect(await audit(sql`action = 'lockout' and workstation_id = ${desk.id}`)).toEqual([]);
+      // …and the next failure there is the tenth, which does.
+      expect(answer(await login('stranger-9', 'x', desk))).toEqual([401, WRONG_CREDENTIALS]);
+      expect(answer(await login('lena', 'lena pass', desk))[0]).toBe(429);
+      expect(await audit(sql`action = 'lockout' and workstation_id = ${desk.id}`)).toHaveLength(1);
+    });
+
     it('a success on a workstation registers it, issues its token (stored hashed) and is audited with it', async () => {
       const desk = { id: randomUUID(), name: 'Front counter' };
       const res = await login('lena', 'lena pass', desk);

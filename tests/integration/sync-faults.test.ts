@@ -9,8 +9,12 @@
  * store has acted on them, SIGKILLs and restarts the store, and SIGKILLs a workstation in the middle
  * of its writes and starts it again on the same cache file.
  *
+ * Some outbox entries are ones the store must refuse for their data (a note with U+0000 or a lone
+ * surrogate, put in the outbox as a workstation without today's contract saved them, issue 18 item 3).
+ *
  * At the end, with every link up: every write a workstation acknowledged is on the store exactly
- * once, nothing was rejected, every outbox is empty, and every workstation's per-table counts and
+ * once, exactly the refused-for-their-data entries were rejected (and each workstation lists its own
+ * under needs attention), every outbox is empty, and every workstation's per-table counts and
  * checksums equal the store's. It prints how many writes, faults and checks it made.
  *
  * Runs against PGlite (the embedded default) and the real PostgreSQL at 127.0.0.1:5432. Set
@@ -129,6 +133,8 @@ interface Acks {
   /** complaint_events ids of acknowledged transitions. */
   events: Set<string>;
   failures: string[];
+  /** Outbox ids of entries the store must refuse for their data, by workstation label. */
+  poisoned: Map<string, number[]>;
 }
 
 /** One workstation process; `ask` sends a command and resolves with its answer lines. */
@@ -166,6 +172,7 @@ class Workstation {
       if (kind === 'ack' && what === 'complaint' && id) this.acks.complaints.add(id);
       if (kind === 'ack' && what === 'transition' && eventId) this.acks.events.add(eventId);
       if (kind === 'fail') this.acks.failures.push(`${this.label}: ${line}`);
+      if (kind === 'poison') this.acks.poisoned.set(this.label, [...(this.acks.poisoned.get(this.label) ?? []), ...line.split(' ').slice(1).map(Number)]);
       this.lines.push(line);
       for (const wake of this.waiters.splice(0)) wake();
     });
@@ -301,7 +308,7 @@ for (const backend of backends) {
 
         const dir = mkdtempSync(join(tmpdir(), 'switchboard-fault-ws-'));
         cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-        const acks: Acks = { notes: new Set(), complaints: new Set(), events: new Set(), failures: [] };
+        const acks: Acks = { notes: new Set(), complaints: new Set(), events: new Set(), failures: [], poisoned: new Map() };
         const links: LinkProxy[] = [];
         const stations: Workstation[] = [];
         for (let i = 0; i < CLIENTS; i++) {
@@ -332,7 +339,16 @@ for (const backend of backends) {
           const roll = random();
           const station = pick(stations);
           const link = links[stations.indexOf(station)] as LinkProxy;
-          if (roll < 0.45) {
+          if (step === 0 || step === Math.floor(STEPS / 2)) {
+            // Entries the store must refuse for their data, queued among ordinary writes.
+            for (const writer of stations) {
+              if (!writer.alive || !writer.ready) continue;
+              writer.send({ op: 'poison' });
+              writesAsked += 1;
+              writer.send({ op: 'write', n: 1, tag: `p${++tag}` });
+            }
+            await sleep(between(50, 300));
+          } else if (roll < 0.45) {
             // Several workstations write at once; the loop does not wait for them.
             for (const writer of stations) {
               if (!writer.alive || random() < 0.4) continue;
@@ -386,6 +402,13 @@ for (const backend of backends) {
             await sleep(250);
           }
         }
+        // Each workstation lists the entries the store refused for their data under needs attention.
+        for (const station of stations) {
+          const refused = (await station.status()).rejections;
+          for (const id of acks.poisoned.get(station.label) ?? []) {
+            expect(refused.find((r) => r.mutationId === id), `${station.label}: entry ${id} ${JSON.stringify(refused)}`).toMatchObject({ name: 'note.add', code: 'invalid_input' });
+          }
+        }
         // Converged: the same per-table counts and checksums as the store, on every workstation.
         let checks = 0;
         for (const station of stations) {
@@ -413,8 +436,12 @@ for (const backend of backends) {
           const doubledComplaints = await queryRows(store, sql`select description from complaints group by description having count(*) > 1`);
           expect(doubledNotes).toEqual([]);
           expect(doubledComplaints).toEqual([]);
-          const rejected = await queryRows(store, sql`select name, error_message from mutation_log where outcome = 'rejected'`);
-          expect(rejected).toEqual([]);
+          // Rejected: exactly the entries refused for their data, never an ordinary write.
+          const rejected = await queryRows<{ name: string; error_code: string }>(store, sql`select name, error_code from mutation_log where outcome = 'rejected'`);
+          const poisoned = [...acks.poisoned.values()].flat();
+          expect(poisoned.length).toBeGreaterThan(0);
+          expect(rejected).toHaveLength(poisoned.length);
+          for (const row of rejected) expect(row).toEqual({ name: 'note.add', error_code: 'invalid_input' });
           const [applied] = await queryRows<{ n: string | number }>(store, sql`select count(*) as n from mutation_log`);
           const acknowledged = acks.notes.size + acks.complaints.size + acks.events.size;
           console.log(
@@ -424,6 +451,7 @@ for (const backend of backends) {
               `${faults.lostResponses} lost-response windows (${links.reduce((n, l) => n + l.faults, 0)} connections cut), ` +
               `${faults.storeKills} store kills, ${faults.workstationKills} workstation kills; ` +
               `${checks} checksum checks over ${CLIENTS} workstations; ${acknowledged} acknowledged ids looked up on the store; ` +
+              `${poisoned.length} entries refused for their data; ` +
               `${acks.failures.length} writes refused locally${acks.failures.length ? ` (${acks.failures.slice(0, 3).join('; ')})` : ''}`,
           );
           expect(acknowledged).toBeGreaterThan(0);

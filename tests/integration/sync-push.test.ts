@@ -515,8 +515,11 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         [5, 'note.add', 'applied', null],
       ]);
       expect(log[1]?.error_message).toBe(rejected[0]?.message);
-      // The same entries again are duplicates, rejected ones included.
-      expect(statuses(await push(carl, clientId, batch)).map(([, s]) => s)).toEqual(Array(5).fill('duplicate'));
+      // The same entries again (their answer lost): applied ones are duplicates, and rejected ones are
+      // refused again with the same reason, so the workstation still learns of the refusal (issue 18, item 3).
+      const again = await push(carl, clientId, batch);
+      expect(statuses(again).map(([, s]) => s)).toEqual(['duplicate', 'rejected', 'rejected', 'rejected', 'duplicate']);
+      expect(again.results.filter((r) => r.status === 'rejected')).toEqual(rejected);
       // A version below the oldest accepted is refused too (the HTTP contract already stops 0).
       const old = parseMutationArgs('note.add', 0, note(zoe.id));
       expect(old.ok ? 'parsed' : old.error.message).toContain('no longer accepts (format 0)');

@@ -176,3 +176,35 @@ describe('customer:timeline', () => {
     expect(deepMs).toBeLessThan(Math.max(25, firstMs * 3));
   });
 });
+
+describe('a time no Date can hold (issue 18, item 6)', () => {
+  it('a note, call, complaint, offer and contact edit stamped 9000000000000000 do not make the customer’s reads fail', () => {
+    const c = cache.db.$client;
+    const who = plantCustomer(cache.db, { firstName: 'Far', lastName: 'Future' });
+    const product = plantProduct(cache.db, { sku: 'FF-0001', name: 'Time Machine' });
+    const FAR = 9_000_000_000_000_000;
+    const callId = randomUUID();
+    const complaintId = randomUUID();
+    c.prepare(`INSERT INTO notes (id, customer_id, agent_id, body, created_at) VALUES (?, ?, 'agent-zed', 'From the future.', ?)`).run(randomUUID(), who, FAR);
+    c.prepare(
+      `INSERT INTO calls (id, customer_id, source, agent_id, status, started_at, talk_ended_at, completed_at, talk_ms, hold_ms, wrap_up_ms, disposition_code)
+       VALUES (?, ?, 'manual', 'agent-zed', 'completed', ?, ?, ?, 1000, 0, 1000, 'info_given')`,
+    ).run(callId, who, FAR, FAR, FAR);
+    c.prepare(
+      `INSERT INTO complaints (id, customer_id, category_code, severity, description, status, opened_at, updated_at, resolved_at, agent_id)
+       VALUES (?, ?, 'damaged', 'low', 'Late by centuries.', 'resolved', ?, ?, ?, 'agent-zed')`,
+    ).run(complaintId, who, FAR, FAR, FAR);
+    c.prepare(`INSERT INTO complaint_events (id, complaint_id, agent_id, at, kind, to_status) VALUES (?, ?, 'agent-zed', ?, 'opened', 'open')`).run(randomUUID(), complaintId, FAR);
+    c.prepare(
+      `INSERT INTO offers (id, customer_id, agent_id, product_id, kind, reason, outcome, presented_at, decided_at) VALUES (?, ?, 'agent-zed', ?, 'accessory', 'Later.', 'accepted', ?, ?)`,
+    ).run(randomUUID(), who, product, FAR, FAR);
+    c.prepare(`INSERT INTO contact_edits (id, customer_id, agent_id, field, old_value, new_value, at) VALUES (?, ?, 'agent-zed', 'last_name', 'Past', 'Future', ?)`).run(randomUUID(), who, FAR);
+
+    const page = desk.ok<Page>('customer:timeline', { customerId: who });
+    expect(page.entries.map((e) => e.kind).sort()).toEqual(['call', 'complaint', 'note']);
+    expect(page.entries.every((e) => !Number.isNaN(Date.parse(e.at)))).toBe(true);
+    expect(desk.ok<ComplaintDetail>('complaint:get', { complaintId }).history).toHaveLength(1);
+    expect(desk.call('customer:edit-history', { customerId: who })).toMatchObject({ ok: true });
+    expect(desk.call('call:current', {})).toMatchObject({ ok: true });
+  });
+});

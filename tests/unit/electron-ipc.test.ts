@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CHANNELS, contracts } from '../../src-shared/contracts';
-import { ok, type Result } from '../../src-shared/result';
+import { fail, ok, type Result } from '../../src-shared/result';
+import { admit, type CallGate } from '../../src-main/core/rpc/admit';
 import { ipcMain, resetElectronFake, topFrame } from './electron-fakes';
 
 vi.mock('electron', async () => (await import('./electron-fakes')).electronModule);
@@ -9,6 +10,8 @@ const { answerInvoke, registerIpcHandlers } = await import('../../src-main/elect
 
 const OUR_PAGE = 'app://switchboard/index.html';
 const fakeCore = () => ({ call: vi.fn(async (_channel: string, _input: unknown): Promise<Result<unknown>> => ok({ answered: true })) });
+
+const signedOut: CallGate = { authorize: (requirement) => (requirement === 'public' ? ok(null) : fail('unauthenticated', 'Sign in first.')) };
 
 function eventFrom(senderFrame: { url: string; parent: unknown } | null, mainFrame = senderFrame) {
   return { senderFrame, sender: { mainFrame } } as never;
@@ -74,16 +77,17 @@ describe('answerInvoke', () => {
     expect(core.call).not.toHaveBeenCalled();
   });
 
-  it('answers bad input with invalid_input and never passes it to the core', async () => {
-    const core = fakeCore();
+  it('leaves admitting to the core: a signed-out caller with bad input hears unauthenticated, as on the browser host (issue 18, item 14)', async () => {
+    // A core nobody is signed in to: it refuses every call before looking at the input.
+    const core = { call: vi.fn(async (channel: string, input: unknown): Promise<Result<unknown>> => admit(signedOut, channel, input)) };
     const event = eventFrom(topFrame(OUR_PAGE));
-    const tooLong = await answerInvoke('lookup:search', event, { query: 'x'.repeat(5000) }, core, {});
-    expect(tooLong).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'query' } });
-    const wrongType = await answerInvoke('customer:get', event, { customerId: 42 }, core, {});
-    expect(wrongType).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'customerId' } });
-    const notAnId = await answerInvoke('customer:get', event, { customerId: "1' OR 1=1 --" }, core, {});
-    expect(notAnId).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(core.call).not.toHaveBeenCalled();
+    for (const [channel, input] of [
+      ['lookup:search', { query: 'x'.repeat(5000) }],
+      ['customer:get', { customerId: 42 }],
+      ['customer:get', { customerId: "1' OR 1=1 --" }],
+    ] as const) {
+      expect(await answerInvoke(channel, event, input, core, {}), channel).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    }
   });
 
   it('passes good input to core.call and returns its envelope unchanged', async () => {

@@ -30,15 +30,16 @@ export async function signIn(deps: SignInDeps, request: LoginRequest): Promise<L
   const workstation = request.workstation;
   const keys = [userKey(username), ...(workstation ? [workstationKey(workstation.id)] : [])];
   const where = { workstationId: workstation?.id ?? null, workstationName: workstation?.name ?? null };
-  // Before any password work: the same answer whether or not the name exists.
-  await throttle.check(keys, deps.clock());
+  // Before any password work: the same answer whether or not the name exists. The check and the
+  // count are one step (issue 18, item 5): this attempt counts as a failure until it succeeds.
+  const admission = await throttle.admit(keys, deps.clock());
 
   const user = await findUserByUsername(db, username);
   // Always run scrypt, even for an unknown name, so the answer takes the same time either way.
   const matches = await verifyPassword(request.password, user?.passwordHash ?? (await hashForUnknownUser()));
   const now = deps.clock();
   if (!user || !user.active || !matches) {
-    const locks = await throttle.fail(keys, now);
+    const locks = admission.locksStarted;
     const why = !user ? 'no user has this name' : !user.active ? 'the user is disabled' : 'wrong password';
     await recordAudit(db, { at: now, action: 'sign_in_failed', userId: user?.id ?? null, username, ...where, subject: username, detail: `Sign-in failed: ${why}.` });
     const minutes = Math.round(throttle.limits.lockMs / 60_000);
@@ -57,7 +58,7 @@ export async function signIn(deps: SignInDeps, request: LoginRequest): Promise<L
     throw new HttpError('unauthenticated', WRONG_CREDENTIALS);
   }
 
-  await throttle.succeed(username, workstation?.id);
+  await throttle.succeed(username, workstation?.id, admission);
   // Registered first: the session refers to the workstation it was opened on.
   const workstationToken = workstation ? await issueWorkstationToken(db, workstation, user.id, now) : undefined;
   // Only users seen signing in here may author its pushes or be named in its offline reports.

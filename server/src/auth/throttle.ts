@@ -9,6 +9,9 @@
  * - A success clears the user name's counts, and the workstation's consecutive count (its window
  *   count stays, so interleaving a good sign-in does not reset a guessing run there).
  * - An administrator's password reset clears the user name's counts, lockout included.
+ * - The check and the count are one atomic step (`admit`, issue 18 item 5): each attempt is
+ *   counted as a failure before its password is checked, under the keys' row locks, and a success
+ *   takes that count back. Parallel attempts therefore see each other.
  */
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { StoreDb } from '../db/connect';
@@ -48,6 +51,20 @@ interface ThrottleRow {
   lockedUntil: number | null;
 }
 
+/** A key's row before and after an attempt counted against it. */
+interface CountedKey {
+  key: string;
+  before: ThrottleRow;
+  after: Omit<ThrottleRow, 'key'>;
+}
+
+/** An attempt `admit` let through: what it counted, and the lockouts its count started. */
+export interface Admission {
+  at: number;
+  counted: readonly CountedKey[];
+  locksStarted: readonly { key: string; lockedUntil: number }[];
+}
+
 const MINUTE = 60_000;
 
 function lockedMessage(until: number, now: number): string {
@@ -64,68 +81,97 @@ function delayFor(row: ThrottleRow, limits: ThrottleLimits): number {
   return Math.min(limits.baseDelayMs * 2 ** doublings, limits.maxDelayMs);
 }
 
+/** Throws 429 `rate_limited` when any of the rows is locked or must still wait at `now`. */
+function refuseIfThrottled(rows: readonly ThrottleRow[], now: number, limits: ThrottleLimits): void {
+  let lockedUntil = 0;
+  let waitUntil = 0;
+  for (const row of rows) {
+    if (row.lockedUntil !== null && row.lockedUntil > now) lockedUntil = Math.max(lockedUntil, row.lockedUntil);
+    const delay = delayFor(row, limits);
+    if (delay > 0) waitUntil = Math.max(waitUntil, row.lastFailureAt + delay);
+  }
+  if (lockedUntil > now) throw new HttpError('rate_limited', lockedMessage(lockedUntil, now));
+  if (waitUntil > now) throw new HttpError('rate_limited', waitMessage(Math.ceil((waitUntil - now) / 1000)));
+}
+
 export class SignInThrottle {
   constructor(
     private readonly db: StoreDb,
     readonly limits: ThrottleLimits = DEFAULT_THROTTLE_LIMITS,
   ) {}
 
-  /** Throws 429 `rate_limited` when any of the keys is locked or must still wait. */
-  async check(keys: readonly string[], now: number): Promise<void> {
-    const rows = await this.db.select().from(signInThrottle).where(inArray(signInThrottle.key, [...keys]));
-    let lockedUntil = 0;
-    let waitUntil = 0;
-    for (const row of rows) {
-      if (row.lockedUntil !== null && row.lockedUntil > now) lockedUntil = Math.max(lockedUntil, row.lockedUntil);
-      const delay = delayFor(row, this.limits);
-      if (delay > 0) waitUntil = Math.max(waitUntil, row.lastFailureAt + delay);
-    }
-    if (lockedUntil > now) throw new HttpError('rate_limited', lockedMessage(lockedUntil, now));
-    if (waitUntil > now) throw new HttpError('rate_limited', waitMessage(Math.ceil((waitUntil - now) / 1000)));
+  /**
+   * One sign-in attempt's admission, in ONE transaction with the keys' rows locked (issue 18,
+   * item 5): throws 429 `rate_limited` when any key is locked or must still wait; otherwise counts
+   * the attempt as a failure against every key before any password work, so parallel attempts
+   * queue on the row locks and each sees the ones before it (a check and a later count let 30
+   * parallel guesses all through). `succeed` takes the count back when the password was right.
+   */
+  async admit(keys: readonly string[], now: number): Promise<Admission> {
+    // Sorted: two attempts naming the same keys lock them in the same order (no deadlock).
+    const sorted = [...new Set(keys)].sort();
+    const counted = await this.db.transaction(async (tx) => {
+      await tx
+        .insert(signInThrottle)
+        .values(sorted.map((key) => ({ key, consecutiveFailures: 0, lastFailureAt: now, windowStart: now, windowFailures: 0 })))
+        .onConflictDoNothing({ target: signInThrottle.key });
+      const rows = await tx.select().from(signInThrottle).where(inArray(signInThrottle.key, sorted)).orderBy(signInThrottle.key).for('update');
+      refuseIfThrottled(rows, now, this.limits);
+      const counted: CountedKey[] = [];
+      for (const row of rows) {
+        const after = this.counted(row, now);
+        await tx.update(signInThrottle).set(after).where(eq(signInThrottle.key, row.key));
+        counted.push({ key: row.key, before: row, after });
+      }
+      return counted;
+    });
+    return {
+      at: now,
+      counted,
+      locksStarted: counted.filter((c) => c.after.lockedUntil !== c.before.lockedUntil && c.after.lockedUntil !== null).map((c) => ({ key: c.key, lockedUntil: c.after.lockedUntil! })),
+    };
+  }
+
+  /** The row after one more failure at `now`. */
+  private counted(row: ThrottleRow, now: number): Omit<ThrottleRow, 'key'> {
+    const freshWindow = now - row.windowStart >= this.limits.windowMs;
+    const windowFailures = (freshWindow ? 0 : row.windowFailures) + 1;
+    const alreadyLocked = row.lockedUntil !== null && row.lockedUntil > now;
+    const locks = !alreadyLocked && windowFailures >= this.limits.lockAfter;
+    return {
+      consecutiveFailures: row.consecutiveFailures + 1,
+      lastFailureAt: now,
+      // A lock starts a new count: the next lock needs lockAfter failures again.
+      windowStart: freshWindow || locks ? now : row.windowStart,
+      windowFailures: locks ? 0 : windowFailures,
+      lockedUntil: locks ? now + this.limits.lockMs : row.lockedUntil,
+    };
   }
 
   /**
-   * Counts a failure against every key, atomically per key. Returns the keys whose lockout this
-   * failure started (with the time it ends).
+   * A successful sign-in: the user name starts afresh; on the workstation the run of failures
+   * ends and the failure `admit` counted for this attempt is taken back (a lock it started
+   * included), so good sign-ins never add up to a workstation lockout.
    */
-  async fail(keys: readonly string[], now: number): Promise<{ key: string; lockedUntil: number }[]> {
-    const started: { key: string; lockedUntil: number }[] = [];
-    for (const key of keys) {
-      const lockedUntil = await this.db.transaction(async (tx) => {
-        await tx
-          .insert(signInThrottle)
-          .values({ key, consecutiveFailures: 0, lastFailureAt: now, windowStart: now, windowFailures: 0 })
-          .onConflictDoNothing({ target: signInThrottle.key });
-        const [row] = await tx.select().from(signInThrottle).where(eq(signInThrottle.key, key)).for('update');
-        if (!row) throw new Error(`sign_in_throttle row ${key} vanished`);
-        const freshWindow = now - row.windowStart >= this.limits.windowMs;
-        const windowFailures = (freshWindow ? 0 : row.windowFailures) + 1;
-        const alreadyLocked = row.lockedUntil !== null && row.lockedUntil > now;
-        const locks = !alreadyLocked && windowFailures >= this.limits.lockAfter;
-        await tx
-          .update(signInThrottle)
-          .set({
-            consecutiveFailures: row.consecutiveFailures + 1,
-            lastFailureAt: now,
-            // A lock starts a new count: the next lock needs lockAfter failures again.
-            windowStart: freshWindow || locks ? now : row.windowStart,
-            windowFailures: locks ? 0 : windowFailures,
-            lockedUntil: locks ? now + this.limits.lockMs : row.lockedUntil,
-          })
-          .where(eq(signInThrottle.key, key));
-        return locks ? now + this.limits.lockMs : null;
-      });
-      if (lockedUntil !== null) started.push({ key, lockedUntil });
-    }
-    return started;
-  }
-
-  /** A successful sign-in: the user name starts afresh; the workstation's run of failures ends. */
-  async succeed(username: string, workstationId: string | undefined): Promise<void> {
+  async succeed(username: string, workstationId: string | undefined, admission: Admission): Promise<void> {
     await this.db.delete(signInThrottle).where(eq(signInThrottle.key, userKey(username)));
-    if (workstationId !== undefined) {
-      await this.db.update(signInThrottle).set({ consecutiveFailures: 0 }).where(eq(signInThrottle.key, workstationKey(workstationId)));
-    }
+    if (workstationId === undefined) return;
+    const key = workstationKey(workstationId);
+    const mine = admission.counted.find((c) => c.key === key);
+    await this.db.transaction(async (tx) => {
+      const [row] = await tx.select().from(signInThrottle).where(eq(signInThrottle.key, key)).for('update');
+      if (!row) return;
+      const refund: Partial<Omit<ThrottleRow, 'key'>> = { consecutiveFailures: 0 };
+      if (mine && row.windowStart === mine.after.windowStart && row.lockedUntil === mine.after.lockedUntil) {
+        if (mine.after.lockedUntil !== mine.before.lockedUntil) {
+          // This attempt started the lock: it never happened. (Attempts since were refused, not counted.)
+          Object.assign(refund, { windowStart: mine.before.windowStart, windowFailures: Math.max(0, this.limits.lockAfter - 1), lockedUntil: mine.before.lockedUntil });
+        } else {
+          refund.windowFailures = Math.max(0, row.windowFailures - 1);
+        }
+      }
+      await tx.update(signInThrottle).set(refund).where(eq(signInThrottle.key, key));
+    });
   }
 
   /** An administrator reset the password: the lockout and the counts go. */

@@ -438,6 +438,12 @@ export const mutationLog = pgTable(
     errorMessage: text('error_message'),
     /** The workstation's clock when it was saved (display only). */
     clientCreatedAt: ms('client_created_at').notNull(),
+    /**
+     * SHA-256 of the entry as pushed (name, version, workstation time, arguments; keys sorted):
+     * tells the same entry sent again from another one under a reused id (issue 18, item 13).
+     * Null on rows settled before it existed (those compare by name and time).
+     */
+    contentHash: text('content_hash'),
     /** The server's clock when it was settled: the order that counts. */
     settledAt: ms('settled_at').notNull().default(nowMs),
   },

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { AppError, missingCaseError } from '../../../src-shared/result';
 import type { ServerError, ServerErrorCode } from '../../../src-shared/contracts/server-auth';
+import { classifyDbError, sqlState } from '../db/db-errors';
 
 export class HttpError extends Error {
   readonly code: ServerErrorCode;
@@ -67,6 +68,14 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
 export function toEnvelope(error: unknown): { status: number; body: ServerError } {
   if (error instanceof HttpError) return { status: statusFor(error.code), body: envelope(error.code, error.message, error.field) };
   if (error instanceof AppError) return { status: statusFor(error.code), body: envelope(error.code, error.message, error.field) };
+  // The database refused the values a request carried (SQLSTATE class 22 or 23) when no contract
+  // caught them first: still the caller's bad input, a typed 4xx, never a 500 (issue 18, item 15).
+  if (classifyDbError(error) === 'data') {
+    const state = sqlState(error) ?? '22000';
+    return state.startsWith('23')
+      ? { status: 409, body: envelope('conflict', `This request conflicts with what the central store holds (SQLSTATE ${state}).`) }
+      : { status: 400, body: envelope('invalid_input', `This request holds a value the central store cannot store (SQLSTATE ${state}).`) };
+  }
   const fastifyError = error as { statusCode?: number; code?: string; message?: string };
   const status = fastifyError.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -8,11 +8,16 @@
  *   nothing is done, the client gives it an id after last_mutation_id and sends it again);
  * - id > last_mutation_id + 1 → `not_applied`, with every later one (a gap: send the missing first);
  * - otherwise, in ONE transaction: lock the clients row (`SELECT … FOR UPDATE`), check the id
- *   again (a concurrent push of the same entries may have settled it meanwhile), apply, bump
+ *   again (a concurrent push may have settled it meanwhile: the same entry → `duplicate`, another
+ *   entry under that id → `id_reused`, compared the same way as above), apply, bump
  *   last_mutation_id, log it in mutation_log as applied → `applied`.
+ * - "The same write" is the same content hash (name, version, workstation time and arguments;
+ *   issue 18, item 13); rows logged before the hash existed compare by name and time.
  * - A permanent failure (arguments that do not parse for the name and version, an unknown name or
  *   version, a row it refers to that the store does not have) rolls the apply back; a fresh
  *   transaction still bumps the id and logs it as rejected with its reason → `rejected`.
+ * - A database error caused by the entry's data (SQLSTATE class 22 or 23: a value it cannot store, a
+ *   constraint it breaks) is permanent too: sending it again would fail again (db/db-errors.ts).
  * - Anything else (the database went away, a serialization failure, a bug) is transient: it is
  *   thrown, the batch stops there, and the client sends it again later; what was settled before
  *   stays settled and comes back as duplicates.
@@ -27,16 +32,19 @@
  * A user disabled since the entry was saved still has it applied — it was saved while they were
  * allowed — and the audit log flags it (`write_by_disabled_user`) in the same transaction.
  */
+import { createHash } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { can, MUTATION_PERMISSIONS, ROLE_LABELS } from '../../../src-shared/auth/permissions';
 import type { PushedMutation, PushOutcome, PushResponse } from '../../../src-shared/contracts/sync-protocol';
 import { changedContactFields, parseMutationArgs, type ParsedMutation } from '../../../src-shared/sync/mutations';
 import { AppError, missingCaseError, type ErrorCode } from '../../../src-shared/result';
 import { recordAudit } from '../audit/audit';
+import { classifyDbError, dataFailureMessage, sqlState } from '../db/db-errors';
 import { usersByIdOn, type StoreUser } from '../auth/workstation-users';
 import type { KnownWorkstation } from '../auth/workstations';
 import type { StoreDb } from '../db/connect';
 import { clients, mutationLog } from '../db/schema';
+import { refuseTimesAhead } from './entry-times';
 import { applyMutation } from './mutations/apply';
 import { MutationRefused, type StoreTx } from './mutations/refusal';
 
@@ -67,8 +75,8 @@ const MESSAGE_MAX = 1000;
 type Settled =
   | { status: 'applied' }
   | { status: 'rejected'; code: ErrorCode; message: string }
-  /** Someone else settled it first; `last` is the client's last_mutation_id now. */
-  | { status: 'duplicate'; last: number }
+  /** Someone else settled this id first (the same entry or another); `last` is the client's last_mutation_id now. */
+  | { status: 'resent'; outcome: PushOutcome; last: number }
   | { status: 'gap'; last: number };
 
 export async function settlePushBatch(batch: PushBatch, settings: PushSettings): Promise<PushResponse> {
@@ -84,7 +92,7 @@ export async function settlePushBatch(batch: PushBatch, settings: PushSettings):
   for (let i = 0; i < sorted.length; i++) {
     const m = sorted[i]!;
     if (m.id <= last) {
-      results.push({ id: m.id, status: (await sameAsSettled(settings.db, batch.clientId, m)) ? 'duplicate' : 'id_reused' });
+      results.push(await resentOutcome(settings.db, batch.clientId, m));
       continue;
     }
     const settled = m.id === last + 1 ? await settleOne(settings, batch, m, authors) : { status: 'gap' as const, last };
@@ -103,8 +111,8 @@ export async function settlePushBatch(batch: PushBatch, settings: PushSettings):
         results.push({ id: m.id, status: 'rejected', code: settled.code, message: settled.message });
         last = m.id;
         break;
-      case 'duplicate':
-        results.push({ id: m.id, status: 'duplicate' });
+      case 'resent':
+        results.push(settled.outcome);
         last = settled.last;
         break;
       default:
@@ -115,18 +123,56 @@ export async function settlePushBatch(batch: PushBatch, settings: PushSettings):
 }
 
 /**
- * Whether an entry at or below the client's last id is the write settled under that id (a retry)
- * rather than another one given the same id by a cache restored from an older copy. Compared by
- * name and the workstation's timestamp; an id with no log row counts as the same (nothing to
- * tell them apart by).
+ * The answer for an entry at or below the client's last id. Another write given the same id (a
+ * cache restored from an older copy, or two pushes racing with different entries) is `id_reused`:
+ * compared by content hash, a row from before the hash by name and the workstation's timestamp; an
+ * id with no log row counts as the same (nothing to tell them apart by). The same write again gets
+ * the answer it had: `duplicate` when applied, the same `rejected` when refused. `db` may be the
+ * push transaction (issue 18, items 3 and 13).
  */
-async function sameAsSettled(db: StoreDb, clientId: string, m: PushedMutation): Promise<boolean> {
+async function resentOutcome(db: StoreDb | StoreTx, clientId: string, m: PushedMutation): Promise<PushOutcome> {
   const [row] = await db
-    .select({ name: mutationLog.name, createdAt: mutationLog.clientCreatedAt })
+    .select({
+      name: mutationLog.name,
+      createdAt: mutationLog.clientCreatedAt,
+      contentHash: mutationLog.contentHash,
+      outcome: mutationLog.outcome,
+      code: mutationLog.errorCode,
+      message: mutationLog.errorMessage,
+    })
     .from(mutationLog)
     .where(and(eq(mutationLog.clientId, clientId), eq(mutationLog.mutationId, m.id)))
     .limit(1);
-  return !row || (row.name === m.name && Number(row.createdAt) === m.createdAt);
+  if (!row) return { id: m.id, status: 'duplicate' };
+  const same = row.contentHash !== null ? row.contentHash === contentHash(m) : row.name === m.name && Number(row.createdAt) === m.createdAt;
+  if (!same) return { id: m.id, status: 'id_reused' };
+  // A refused entry sent again (its first answer lost) is refused again: the workstation must
+  // still learn it, or the refusal never reaches "needs attention" (issue 18, item 3).
+  if (row.outcome === 'rejected') {
+    return { id: m.id, status: 'rejected', code: (row.code ?? 'invalid_input') as ErrorCode, message: row.message ?? 'The central store refused this change.' };
+  }
+  return { id: m.id, status: 'duplicate' };
+}
+
+/** Settled by someone else meanwhile (m.id ≤ last): the answer that write had, or `id_reused`. */
+async function settledMeanwhile(tx: StoreTx, clientId: string, m: PushedMutation, last: number): Promise<Settled> {
+  return { status: 'resent', outcome: await resentOutcome(tx, clientId, m), last };
+}
+
+/** JSON with every object's keys sorted: the same value always gives the same text. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** The entry's content hash: what it is, not which id or author it came with. */
+function contentHash(m: PushedMutation): string {
+  return createHash('sha256').update(canonicalJson([m.name, m.schemaVersion, m.createdAt, m.args])).digest('hex');
 }
 
 /** The user an entry is applied as: its own, else the workstation's last or registering user. */
@@ -221,17 +267,22 @@ async function settleOne(settings: PushSettings, batch: PushBatch, m: PushedMuta
   const { author } = allowed;
   const authored = authoredBy(parsed.value, author);
   const now = settings.clock();
+  const timesAhead = refuseTimesAhead(m, parsed.value, now);
+  if (timesAhead) return reject(settings, batch, m, author, timesAhead);
   try {
     return await settings.db.transaction(async (tx): Promise<Settled> => {
       const last = await lockClient(tx, batch.clientId);
-      if (m.id !== last + 1) return m.id <= last ? { status: 'duplicate', last } : { status: 'gap', last };
-      await applyMutation({ tx, now, savedAt: m.createdAt }, authored);
+      if (m.id !== last + 1) return m.id <= last ? settledMeanwhile(tx, batch.clientId, m, last) : { status: 'gap', last };
+      await applyMutation({ tx, now, savedAt: m.createdAt, authorRole: author.role }, authored);
       await auditApplied(tx, batch, authored, m.id, author, now);
       await settle(tx, batch, m, author.id, now, { outcome: 'applied' });
       return { status: 'applied' };
     });
   } catch (e) {
     if (e instanceof MutationRefused) return reject(settings, batch, m, author, e);
+    // The database refused this entry's data (a value it cannot store, a constraint): sending it
+    // again fails again and would hold every later entry behind it (issue 18, item 3).
+    if (classifyDbError(e) === 'data') return reject(settings, batch, m, author, new MutationRefused('invalid_input', dataFailureMessage(sqlState(e) ?? '22000')));
     throw e;
   }
 }
@@ -242,7 +293,7 @@ async function reject(settings: PushSettings, batch: PushBatch, m: PushedMutatio
   const message = refusal.message.slice(0, MESSAGE_MAX);
   return settings.db.transaction(async (tx): Promise<Settled> => {
     const last = await lockClient(tx, batch.clientId);
-    if (m.id !== last + 1) return m.id <= last ? { status: 'duplicate', last } : { status: 'gap', last };
+    if (m.id !== last + 1) return m.id <= last ? settledMeanwhile(tx, batch.clientId, m, last) : { status: 'gap', last };
     await settle(tx, batch, m, author?.id ?? null, now, { outcome: 'rejected', code: refusal.code, message });
     return { status: 'rejected', code: refusal.code, message };
   });
@@ -273,6 +324,7 @@ async function settle(
     errorCode: outcome.outcome === 'rejected' ? outcome.code : null,
     errorMessage: outcome.outcome === 'rejected' ? outcome.message : null,
     clientCreatedAt: m.createdAt,
+    contentHash: contentHash(m),
     settledAt: now,
   });
 }

@@ -209,7 +209,7 @@ export class SessionKeeper {
 
   private actor(): Actor | null {
     const s = this.session;
-    return s && !s.locked ? { userId: s.user.id, username: s.user.username } : null;
+    return s && !s.locked ? { userId: s.user.id, username: s.user.username, role: s.user.role } : null;
   }
 
   signIn(username: string, password: string): Promise<Result<SessionView>> {
@@ -417,7 +417,7 @@ export class SessionKeeper {
   private async inCall(s: OpenSession): Promise<boolean> {
     if (!this.options.callOpen) return false;
     try {
-      return await this.options.callOpen({ userId: s.user.id, username: s.user.username });
+      return await this.options.callOpen({ userId: s.user.id, username: s.user.username, role: s.user.role });
     } catch (e) {
       console.error('[auth] could not ask the call desk whether a call is open; the idle lock applies', e);
       return false;
@@ -457,6 +457,7 @@ const PERMISSION_WORDS: Readonly<Record<Permission, string>> = {
   'customer.create': 'creating customers',
   'customer.edit_contact': 'changing contact details',
   'call.handle': 'handling calls',
+  'call.others': 'stepping another agent’s call or offer',
   'complaint.log': 'logging complaints and notes',
   'complaint.manage': 'changing a complaint’s state or follow-up',
   'offer.present': 'presenting offers',

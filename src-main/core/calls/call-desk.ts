@@ -18,6 +18,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import type { CacheDb } from '../db/open';
 import { Outbox } from '../outbox/outbox';
 import { AppError } from '../../../src-shared/result';
+import { mayStep, type StepAgent } from '../../../src-shared/auth/permissions';
 import { readCallerNumber } from '../../../src-shared/domain/caller-number';
 import { wrapUpTimeMs } from '../../../src-shared/domain/metrics';
 import type { CallAttachCustomerInput, CallStartInput, CallState, CallStatus, CallWrapUpInput } from '../../../src-shared/contracts/calls';
@@ -102,9 +103,10 @@ export class CallDesk {
     return this.state(callId, now);
   }
 
-  attachCustomer(input: CallAttachCustomerInput, agentId: string, now: number): CallState {
+  attachCustomer(input: CallAttachCustomerInput, agent: StepAgent, now: number): CallState {
+    const { agentId } = agent;
     this.inTransaction(() => {
-      const call = this.load(input.callId, 'attach');
+      const call = this.load(input.callId, 'attach', agent);
       if (!this.reads.customerExists(input.customerId)) {
         throw new AppError('not_found', 'This customer is not in the local cache.', 'customerId');
       }
@@ -119,18 +121,20 @@ export class CallDesk {
     return this.state(input.callId, now);
   }
 
-  hold(callId: string, agentId: string, now: number): CallState {
+  hold(callId: string, agent: StepAgent, now: number): CallState {
+    const { agentId } = agent;
     this.inTransaction(() => {
-      const call = this.load(callId, 'hold');
+      const call = this.load(callId, 'hold', agent);
       this.writes.startHold(call.id, now);
       this.outbox.append('call.hold', { callId: call.id, agentId, at: now }, now);
     });
     return this.state(callId, now);
   }
 
-  resume(callId: string, agentId: string, now: number): CallState {
+  resume(callId: string, agent: StepAgent, now: number): CallState {
+    const { agentId } = agent;
     this.inTransaction(() => {
-      const call = this.load(callId, 'resume');
+      const call = this.load(callId, 'resume', agent);
       const engaged = this.reads.allUnfinishedForAgent(call.agentId).find((c) => c.id !== call.id && (c.status === 'active' || c.status === 'wrap_up'));
       if (engaged) {
         throw new AppError(
@@ -148,9 +152,10 @@ export class CallDesk {
   }
 
   /** The conversation ends; a caller who hangs up while on hold ends the hold too. */
-  end(callId: string, agentId: string, now: number): CallState {
+  end(callId: string, agent: StepAgent, now: number): CallState {
+    const { agentId } = agent;
     this.inTransaction(() => {
-      const call = this.load(callId, 'end');
+      const call = this.load(callId, 'end', agent);
       const holdMs = holdSoFarMs(call, now);
       const talkMs = talkSoFarMs(call, now);
       this.writes.endTalk(call.id, now, talkMs, holdMs);
@@ -159,9 +164,10 @@ export class CallDesk {
     return this.state(callId, now);
   }
 
-  wrapUp(input: CallWrapUpInput, agentId: string, now: number): CallState {
+  wrapUp(input: CallWrapUpInput, agent: StepAgent, now: number): CallState {
+    const { agentId } = agent;
     this.inTransaction(() => {
-      const call = this.load(input.callId, 'wrap_up');
+      const call = this.load(input.callId, 'wrap_up', agent);
       if (!this.reads.isActiveDisposition(input.dispositionCode)) {
         throw new AppError('invalid_input', `"${input.dispositionCode}" is not a wrap-up code in the current list; choose one from the list.`, 'dispositionCode');
       }
@@ -191,9 +197,13 @@ export class CallDesk {
     this.db.$client.transaction(fn).immediate();
   }
 
-  private load(callId: string, step: Step): CallRow {
+  private load(callId: string, step: Step, agent: StepAgent): CallRow {
     const call = this.reads.byId(callId);
     if (!call) throw new AppError('not_found', 'This call is not in the local cache.', 'callId');
+    // Only the agent who took the call steps it, unless their role may (issue 18, item 8).
+    if (!mayStep(call.agentId, agent)) {
+      throw new AppError('forbidden', `This call was taken by ${call.agentId}; only they (or a supervisor) can change it.`, 'callId');
+    }
     if (!ALLOWED[step].includes(call.status)) throw new AppError('conflict', refusal(step, call.status));
     return call;
   }

@@ -4,8 +4,10 @@ import { AppError } from '../../../src-shared/result';
 import type { CallState, ListEntry } from '../../../src-shared/contracts/calls';
 import { createCallReadRepository, type CallRow } from './call-repository';
 import { callTimings } from './call-timing';
+import { isoTime } from '../../../src-shared/domain/time';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+// Never a throw, whatever time a row holds (issue 18, item 6).
+const iso = (ms: number | null) => (ms === null ? null : isoTime(ms));
 
 export function toCallState(row: CallRow, now: number): CallState {
   // A completed call's timings are what was stored, whatever the clock says now.
@@ -18,14 +20,14 @@ export function toCallState(row: CallRow, now: number): CallState {
     source: row.source,
     status: row.status,
     agentId: row.agentId,
-    startedAt: new Date(row.startedAt).toISOString(),
+    startedAt: isoTime(row.startedAt),
     holdStartedAt: iso(row.holdStartedAt),
     talkEndedAt: iso(row.talkEndedAt),
     completedAt: iso(row.completedAt),
     dispositionCode: row.dispositionCode,
     wrapUpNotes: row.wrapUpNotes,
     timings: callTimings(row, asOf),
-    asOf: new Date(asOf).toISOString(),
+    asOf: isoTime(asOf),
   };
 }
 

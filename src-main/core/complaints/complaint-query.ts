@@ -12,16 +12,18 @@ import {
 } from '../../../src-shared/contracts/complaints';
 import { createCustomerExistsQuery } from '../customer/profile-repository';
 import { createComplaintReadRepository, type ComplaintRow } from './complaint-repository';
+import { isoTime } from '../../../src-shared/domain/time';
 
 const DEFAULT_LIST = 100;
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+// Never a throw, whatever time a row holds (issue 18, item 6).
+const iso = (ms: number | null) => (ms === null ? null : isoTime(ms));
 
 function toSummary(row: ComplaintRow): ComplaintSummary {
   return {
     ...row,
-    openedAt: new Date(row.openedAt).toISOString(),
+    openedAt: isoTime(row.openedAt),
     resolvedAt: iso(row.resolvedAt),
-    updatedAt: new Date(row.updatedAt).toISOString(),
+    updatedAt: isoTime(row.updatedAt),
     resolutionTimeMs: complaintResolutionTimeMs(row),
   };
 }
@@ -40,7 +42,7 @@ export class ComplaintQuery {
     if (!row) throw new AppError('not_found', 'This complaint is not in the local cache.', 'complaintId');
     return {
       ...toSummary(row),
-      history: this.complaints.events(complaintId).map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
+      history: this.complaints.events(complaintId).map((e) => ({ ...e, at: isoTime(e.at) })),
       allowedTransitions: [...COMPLAINT_TRANSITIONS[row.status]],
     };
   }

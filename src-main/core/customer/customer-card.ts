@@ -4,6 +4,7 @@ import { onFirstUse } from '../db/statements';
 import { AppError } from '../../../src-shared/result';
 import { formatPhone } from '../../../src-shared/domain/phone';
 import type { CustomerCard } from '../../../src-shared/contracts/customer';
+import { isoTime } from '../../../src-shared/domain/time';
 
 const RECENT_ORDERS = 10;
 
@@ -87,7 +88,7 @@ export function createCustomerCardQuery(db: CacheDb) {
       orderCount: arriving ? 0 : (orderCount.get(customerId) as number),
       recentOrders: (arriving ? [] : (recent.all(customerId) as RecentOrderRow[])).map((r) => ({
         ...r,
-        placedAt: new Date(r.placedAt).toISOString(),
+        placedAt: isoTime(r.placedAt),
       })),
     };
   };

@@ -3,6 +3,7 @@ import type { CacheDb } from '../db/open';
 import { EDIT_HISTORY_MAX, type ContactEdit } from '../../../src-shared/contracts/customer360';
 import { AppError } from '../../../src-shared/result';
 import { createCustomerExistsQuery, createProfileReadRepository } from './profile-repository';
+import { isoTime } from '../../../src-shared/domain/time';
 
 const DEFAULT_LIMIT = 100;
 
@@ -19,7 +20,7 @@ export class ProfileHistory {
     if (!this.customerExists(customerId)) throw new AppError('not_found', 'This customer is not in the local cache.', 'customerId');
     const n = Math.min(limit ?? DEFAULT_LIMIT, EDIT_HISTORY_MAX);
     return {
-      edits: this.reads.edits(customerId, n).map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
+      edits: this.reads.edits(customerId, n).map((e) => ({ ...e, at: isoTime(e.at) })),
       total: this.reads.editCount(customerId),
     };
   }

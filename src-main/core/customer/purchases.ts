@@ -19,6 +19,7 @@ import { createCustomerExistsQuery } from './profile-repository';
 import { createPurchasesRepository, type LineRow, type OrderRow, type PurchaseFilter } from './purchases-repository';
 import { foldText } from './purchases-text';
 import { decodeCursor, encodeCursor } from './timeline-cursor';
+import { isoTime } from '../../../src-shared/domain/time';
 
 const ORDER_KIND = ['order'] as const;
 
@@ -114,7 +115,7 @@ export class PurchaseHistory {
       (filter.text === undefined || l.sku.toUpperCase().includes(filter.text.upper) || foldText(l.name).includes(filter.text.folded));
     return orders.map((o) => ({
       ...o,
-      placedAt: new Date(o.placedAt).toISOString(),
+      placedAt: isoTime(o.placedAt),
       lines: (byOrder.get(o.id) ?? []).map((l) => {
         const { orderId: _orderId, productSku: _productSku, ...line } = l;
         return { ...line, matchesFilter: matches(l) };

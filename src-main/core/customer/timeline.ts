@@ -19,10 +19,12 @@ import {
 import { createCustomerExistsQuery } from './profile-repository';
 import { createTimelineRepository } from './timeline-repository';
 import { boundsAfter, decodeCursor, encodeCursor, newestFirst } from './timeline-cursor';
+import { isoTime } from '../../../src-shared/domain/time';
 
 type Positioned = { at: number; kind: TimelineKind; id: string; entry: TimelineEntry };
 
-const iso = (ms: number) => new Date(ms).toISOString();
+// Never a throw, whatever time a row holds (issue 18, item 6).
+const iso = isoTime;
 
 export class CustomerTimeline {
   private readonly sources;

@@ -21,6 +21,7 @@ import { formatPhone, keepableUnverified, looksLikePhone, unverifiedLookupKeys }
 import { readCallerNumber } from '../../../src-shared/domain/caller-number';
 import { LIMITS } from '../../../src-shared/domain/customer';
 import { directoryArrivingAnswer, type CustomerHit, type LookupSearchOutput, type MatchKind } from '../../../src-shared/contracts/lookup';
+import { isoTime } from '../../../src-shared/domain/time';
 
 export interface CallerLookupOptions {
   /** Region for numbers written in national format ("020 7946 0958" with GB). */
@@ -244,7 +245,7 @@ export class CallerLookup {
         email: row.email,
         city: row.city,
         loyaltyTier: row.loyaltyTier,
-        lastOrderAt: row.lastOrderAt === null ? null : new Date(row.lastOrderAt).toISOString(),
+        lastOrderAt: row.lastOrderAt === null ? null : isoTime(row.lastOrderAt),
         matchedBy: c.kind,
         matchDetail: c.detail === 'name' ? `name ${row.firstName} ${row.lastName}` : c.detail,
         score: c.score,

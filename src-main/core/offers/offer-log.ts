@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { CacheDb } from '../db/open';
 import { Outbox } from '../outbox/outbox';
 import { AppError } from '../../../src-shared/result';
+import { mayStep, type StepAgent } from '../../../src-shared/auth/permissions';
 import { upsellConversion } from '../../../src-shared/domain/metrics';
 import type {
   OfferDecision,
@@ -22,6 +23,7 @@ import type {
 import type { OFFER_KINDS } from '../db/schema';
 import type { SuggestionKind } from '../../../src-shared/contracts/suggestions';
 import { OfferReadRepository, OfferWriteRepository, type OfferRow } from './offer-repository';
+import { isoTime } from '../../../src-shared/domain/time';
 
 // The contract's kinds and the offers table's kind enum (schema.ts) must be the same list: this fails to compile otherwise.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -38,8 +40,8 @@ function record(row: OfferRow): OfferRecord {
     reason: row.reason,
     outcome: row.outcome,
     agentId: row.agentId,
-    presentedAt: new Date(row.presentedAt).toISOString(),
-    decidedAt: row.decidedAt === null ? null : new Date(row.decidedAt).toISOString(),
+    presentedAt: isoTime(row.presentedAt),
+    decidedAt: row.decidedAt === null ? null : isoTime(row.decidedAt),
   };
 }
 
@@ -95,10 +97,15 @@ export class OfferLog {
     return run.immediate();
   }
 
-  decide(offerId: string, outcome: OfferDecision, agentId: string, now: number): OfferRecord {
+  decide(offerId: string, outcome: OfferDecision, agent: StepAgent, now: number): OfferRecord {
+    const { agentId } = agent;
     const run = this.db.$client.transaction((): OfferRecord => {
       const offer = this.repo.offer(offerId);
       if (!offer) throw new AppError('not_found', 'There is no such offer on this workstation.', 'offerId');
+      // The answer is recorded by the agent who presented the offer, unless their role may (issue 18, item 8).
+      if (!mayStep(offer.agentId, agent)) {
+        throw new AppError('forbidden', `This offer was presented by ${offer.agentId}; only they (or a supervisor) can record the answer.`, 'offerId');
+      }
       if (offer.outcome !== 'presented') {
         const when = offer.decidedAt === null ? '' : ` on ${clock.format(offer.decidedAt)} UTC`;
         throw new AppError('conflict', `This offer was already marked ${offer.outcome}${when}; a recorded answer cannot be changed.`, 'offerId');

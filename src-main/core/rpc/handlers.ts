@@ -12,6 +12,8 @@ import { SuggestionEngine } from '../suggestions/suggestion-engine';
 import { createCoPurchaseStatusQuery } from '../suggestions/co-purchase-miner';
 import { OfferLog, OfferStats } from '../offers/offer-log';
 import { CallDesk } from '../calls/call-desk';
+import type { StepAgent } from '../../../src-shared/auth/permissions';
+import type { UserRole } from '../../../src-shared/contracts/server-auth';
 import { CallQuery } from '../calls/call-query';
 import { ComplaintLog } from '../complaints/complaint-log';
 import { ComplaintQuery } from '../complaints/complaint-query';
@@ -33,6 +35,11 @@ export interface HandlerContext {
   version: string;
   /** Who is working: the signed-in user (set per call by the db worker from the session's actor). */
   agentId: string;
+  /**
+   * The signed-in user's role; absent without a signed-in user (the operator's own workstation,
+   * tests), who then may step only their own calls and offers.
+   */
+  agentRole?: UserRole | undefined;
   /** The clock every write stamps with (injectable for tests). */
   now: () => number;
 }
@@ -59,6 +66,8 @@ export function createHandlers(ctx: HandlerContext): HandlerTable {
   let purchases: PurchaseHistory | undefined;
   const calls = () => (desk ??= new CallDesk(ctx.db, ctx.defaultRegion));
   const complaints = () => (complaintLog ??= new ComplaintLog(ctx.db));
+  /** Who steps a call or answers an offer, and whether they may do so to another agent's. */
+  const agent = (): StepAgent => ({ agentId: ctx.agentId, role: ctx.agentRole ?? null });
   const countCustomers = () => ctx.db.$client.prepare('SELECT count(*) FROM customers').pluck().get() as number;
 
   return {
@@ -74,14 +83,14 @@ export function createHandlers(ctx: HandlerContext): HandlerTable {
     'suggestions:list': (input) => (suggestions ??= new SuggestionEngine(ctx.db)).list(input.customerId, { limit: input.limit, now: ctx.now() }),
     'suggestions:status': () => (minerStatus ??= createCoPurchaseStatusQuery(ctx.db))(),
     'offer:present': (input) => (offerLog ??= new OfferLog(ctx.db)).present(input, ctx.agentId, ctx.now()),
-    'offer:decide': (input) => (offerLog ??= new OfferLog(ctx.db)).decide(input.offerId, input.outcome, ctx.agentId, ctx.now()),
+    'offer:decide': (input) => (offerLog ??= new OfferLog(ctx.db)).decide(input.offerId, input.outcome, agent(), ctx.now()),
     'offers:stats': (input) => (offerStats ??= new OfferStats(ctx.db)).stats(input),
     'call:start': (input) => calls().start(input, ctx.agentId, ctx.now()),
-    'call:attach-customer': (input) => calls().attachCustomer(input, ctx.agentId, ctx.now()),
-    'call:hold': (input) => calls().hold(input.callId, ctx.agentId, ctx.now()),
-    'call:resume': (input) => calls().resume(input.callId, ctx.agentId, ctx.now()),
-    'call:end': (input) => calls().end(input.callId, ctx.agentId, ctx.now()),
-    'call:wrap-up': (input) => calls().wrapUp(input, ctx.agentId, ctx.now()),
+    'call:attach-customer': (input) => calls().attachCustomer(input, agent(), ctx.now()),
+    'call:hold': (input) => calls().hold(input.callId, agent(), ctx.now()),
+    'call:resume': (input) => calls().resume(input.callId, agent(), ctx.now()),
+    'call:end': (input) => calls().end(input.callId, agent(), ctx.now()),
+    'call:wrap-up': (input) => calls().wrapUp(input, agent(), ctx.now()),
     'call:get': (input) => (callQuery ??= new CallQuery(ctx.db)).get(input.callId, ctx.now()),
     'call:current': () => (callQuery ??= new CallQuery(ctx.db)).current(ctx.agentId, ctx.now()),
     'config:lists': () => (callQuery ??= new CallQuery(ctx.db)).lists(),

@@ -20,6 +20,7 @@ import type { Suggestion, SuggestionKind, SuggestionsListOutput } from '../../..
 import { SUGGESTION_LIMITS } from '../../../src-shared/contracts/suggestions';
 import type { CacheDb } from '../db/open';
 import { SuggestionRepository, type ProductFacts, type PurchaseLine } from './suggestion-repository';
+import { isoTime } from '../../../src-shared/domain/time';
 
 const DAY = 86_400_000;
 /** Orders read per call: the most recent ones. */
@@ -147,7 +148,7 @@ export class SuggestionEngine {
     return {
       customerId,
       suggestions: this.suggest(customerId, options),
-      rulesComputedAt: computedAt === null ? null : new Date(computedAt).toISOString(),
+      rulesComputedAt: computedAt === null ? null : isoTime(computedAt),
     };
   }
 
@@ -196,7 +197,7 @@ export class SuggestionEngine {
       productId: b.productId,
       sku: b.soldSku,
       name: b.soldName,
-      purchasedAt: new Date(b.lastAt).toISOString(),
+      purchasedAt: isoTime(b.lastAt),
     });
 
     // (a) Curated complements and accessories of what they bought.
@@ -245,7 +246,7 @@ export class SuggestionEngine {
               : due.fromHistory
                 ? `Buys ${name} about every ${days(every)}; last bought ${days(sinceDays)} ago`
                 : `Bought ${name} ${days(sinceDays)} ago; it usually lasts about ${days(every)}`,
-          basedOn: { productId, sku: k.last.soldSku, name, purchasedAt: new Date(due.lastAt).toISOString() },
+          basedOn: { productId, sku: k.last.soldSku, name, purchasedAt: isoTime(due.lastAt) },
         }),
       });
     }

@@ -6,7 +6,8 @@
  * write came in, so a CSR's save reaches the store within a page's time even during the initial
  * copy) → wait for a local write (kick), a poke from the live stream, `sync:now`, or 30 s.
  *
- * Failures: unreachable / 5xx → 'offline', retried with exponential backoff and full jitter;
+ * Failures: unreachable → 'offline', a 5xx from a store that answered → 'store_failing', both
+ * retried with exponential backoff and full jitter;
  * 401 → sign in again once; credentials refused → 'signed_out' until someone asks again; a cursor
  * the store refuses (400) or a store with another id → reset: the pull starts over, the outbox is
  * kept and still delivered. Everything the window sees is in `status()`, answered from memory
@@ -224,6 +225,7 @@ export class SyncEngine {
   check(): Promise<SyncCheckResult> {
     if (this.stopping) return Promise.resolve(this.skippedCheck('Switchboard is shutting down.'));
     if (this.state === 'offline') return Promise.resolve(this.remember(this.skippedCheck(`The central store cannot be reached (${this.lastError ?? 'offline'}).`)));
+    if (this.state === 'store_failing') return Promise.resolve(this.remember(this.skippedCheck(`The central store is failing (${this.lastError ?? 'it answered with an error'}).`)));
     if (this.state === 'signed_out') return Promise.resolve(this.remember(this.skippedCheck('The central store refused this workstation’s sign-in.')));
     return new Promise((resolve) => {
       this.checkWaiters.push(resolve);
@@ -359,8 +361,10 @@ export class SyncEngine {
     this.lastError = e instanceof Error ? e.message : String(e);
     const delay = retryDelayMs(this.failures, this.random, this.options.retry ?? RETRY);
     this.nextRetryAt = this.now() + delay;
-    this.setState('offline');
-    answerChecks(`The central store cannot be reached (${this.lastError}).`);
+    // A store that answered (with a 5xx) is reachable: the status says it is failing, not offline.
+    const answered = e instanceof CycleFailure && e.failure.status !== null;
+    this.setState(answered ? 'store_failing' : 'offline');
+    answerChecks(answered ? `The central store is failing (${this.lastError}).` : `The central store cannot be reached (${this.lastError}).`);
     await this.sleep(delay, ['now', 'reset', 'check', 'stop']);
     this.nextRetryAt = null;
   }

@@ -8,10 +8,10 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { hostname, userInfo } from 'node:os';
-import { contracts, isChannel, isAuthChannel, isStoreChannel, isSyncChannel, type AuthChannel, type SyncChannel } from '../../../src-shared/contracts';
+import { contracts, isAuthChannel, isStoreChannel, isSyncChannel, type AuthChannel, type SyncChannel } from '../../../src-shared/contracts';
 import { fail, type Result } from '../../../src-shared/result';
 import type { SyncTableName } from '../../../src-shared/sync/tables';
-import { validateInput } from '../rpc/dispatch';
+import { admit } from '../rpc/admit';
 import { CoPurchaseMinerThread } from '../suggestions/co-purchase-thread';
 import { SyncThread } from '../sync/sync-thread';
 import type { Actor, FromWorker, ToWorker, WorkerConfig, WorkerRole } from './protocol';
@@ -21,7 +21,6 @@ import { SessionKeeper } from '../auth/session-keeper';
 import { MemorySecretStore, type SecretStore } from '../auth/secret-store';
 import type { ThrottlePolicy } from '../auth/throttle';
 import type { ScryptCost } from '../auth/verifier';
-import { CHANNEL_PERMISSIONS } from '../../../src-shared/auth/channel-permissions';
 
 export interface CoreOptions {
   dbFile: string;
@@ -310,18 +309,15 @@ export class CoreProcess {
    * runs, for every channel: signed out, locked or a role without the permission is refused.
    */
   async call(channel: string, rawInput: unknown): Promise<Result<unknown>> {
-    if (!isChannel(channel)) return validateInput(channel, rawInput);
     // Who may ask comes before what was asked: a refused caller learns nothing about the input.
-    const allowed = this.session.authorize(CHANNEL_PERMISSIONS[channel]);
-    if (!allowed.ok) return allowed;
-    const valid = validateInput(channel, rawInput);
-    if (!valid.ok) return valid;
-    const { channel: name, input } = valid.value;
+    const admitted = admit(this.session, channel, rawInput);
+    if (!admitted.ok) return admitted;
+    const { channel: name, input, actor } = admitted.value;
     if (isAuthChannel(name)) return this.callAuth(name, input);
     if (isStoreChannel(name)) return this.session.callStore(name, input);
     if (isSyncChannel(name)) return this.callSync(name, input);
     const access = contracts[name].access;
-    const result = await (access === 'read' ? this.reader : this.writer).call(name, input, allowed.value);
+    const result = await (access === 'read' ? this.reader : this.writer).call(name, input, actor);
     // A saved write goes to the store at once, not at the next 30-second round.
     if (access === 'write' && result.ok) this.sync?.kick();
     return result;

@@ -1,5 +1,6 @@
 import type { Result } from '../../../src-shared/result';
 import type { UsersOp } from '../auth/local-users';
+import type { UserRole } from '../../../src-shared/auth/permissions';
 
 export type WorkerRole = 'reader' | 'writer';
 
@@ -26,6 +27,8 @@ export interface WorkerConfig {
 export interface Actor {
   userId: string;
   username: string;
+  /** Their role: what they may do to other agents' calls and offers (issue 18, item 8). */
+  role: UserRole;
 }
 
 export type ToWorker =

@@ -12,8 +12,10 @@
 import { eq } from 'drizzle-orm';
 import type { CallStatus } from '../../../../src-shared/contracts/calls';
 import { MUTATION_WORDS, type ParsedMutation } from '../../../../src-shared/sync/mutations';
+import { mayStep } from '../../../../src-shared/auth/permissions';
 import { missingCaseError } from '../../../../src-shared/result';
 import { calls } from '../../db/schema';
+import { insertOnce } from './insert-once';
 import { requireCustomer } from './references';
 import { MutationRefused, type ApplyContext, type StoreTx } from './refusal';
 
@@ -29,19 +31,31 @@ const ALLOWED_FROM: Record<Step, readonly CallStatus[]> = {
   'call.wrap_up': ['wrap_up'],
 };
 
-export async function applyCallMutation({ tx }: ApplyContext, m: CallMutation): Promise<void> {
+export async function applyCallMutation({ tx, authorRole }: ApplyContext, m: CallMutation): Promise<void> {
   const words = MUTATION_WORDS[m.name];
   if (m.name === 'call.start') {
     const a = m.args;
     if (a.customerId !== null) await requireCustomer(tx, a.customerId, words);
-    await tx
-      .insert(calls)
-      .values({ id: a.callId, customerId: a.customerId, fromE164: a.fromE164, fromRaw: a.fromRaw ?? null, source: a.source, agentId: a.agentId, status: 'active', startedAt: a.startedAt })
-      .onConflictDoNothing({ target: calls.id });
+    // An insert (issue 18, item 7): a call id the store has for another call refuses the start.
+    await insertOnce(
+      tx,
+      calls,
+      { id: a.callId, customerId: a.customerId, fromE164: a.fromE164, fromRaw: a.fromRaw ?? null, source: a.source, agentId: a.agentId, status: 'active', startedAt: a.startedAt },
+      ['fromE164', 'source', 'agentId', 'startedAt'],
+      `This ${words} was given an id that the central store already has for another call, so it was not recorded there; nothing needs re-entering.`,
+    );
     return;
   }
 
   const call = await lockCall(tx, m.args.callId, words);
+  // Only the agent who took the call steps it, unless the author's role may (issue 18, item 8).
+  // `agentId` is the author the push resolved (push-batch.ts), never a name the entry chose.
+  if (!mayStep(call.agentId, { agentId: m.args.agentId, role: authorRole })) {
+    throw new MutationRefused(
+      'forbidden',
+      `This call was taken by ${call.agentId}, and only they (or a supervisor) can change it, so this ${words} was not recorded on the central store.`,
+    );
+  }
   if (!ALLOWED_FROM[m.name].includes(call.status)) return;
   const where = eq(calls.id, m.args.callId);
   switch (m.name) {
@@ -80,8 +94,8 @@ export async function applyCallMutation({ tx }: ApplyContext, m: CallMutation): 
   }
 }
 
-async function lockCall(tx: StoreTx, callId: string, words: string): Promise<{ status: CallStatus; customerId: string | null }> {
-  const [call] = await tx.select({ status: calls.status, customerId: calls.customerId }).from(calls).where(eq(calls.id, callId)).for('no key update');
+async function lockCall(tx: StoreTx, callId: string, words: string): Promise<{ status: CallStatus; customerId: string | null; agentId: string }> {
+  const [call] = await tx.select({ status: calls.status, customerId: calls.customerId, agentId: calls.agentId }).from(calls).where(eq(calls.id, callId)).for('no key update');
   if (!call) {
     throw new MutationRefused(
       'not_found',

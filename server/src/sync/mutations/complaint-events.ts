@@ -17,10 +17,20 @@ import { complaintEvents, complaints } from '../../db/schema';
 
 type ComplaintEventRow = typeof complaintEvents.$inferInsert;
 
-/** Records one history event; idempotent on its UUID (a retried push adds nothing). */
-async function recordEvent(tx: StoreTx, event: ComplaintEventRow): Promise<void> {
-  await tx.insert(complaintEvents).values(event).onConflictDoNothing({ target: complaintEvents.id });
+/**
+ * Records one history event: new, or the same event delivered again; an event id the store has
+ * for another event refuses the change (issue 18, item 7).
+ */
+async function recordEvent(tx: StoreTx, event: ComplaintEventRow & { id: string }, words: string): Promise<InsertOutcome> {
+  return insertOnce(
+    tx,
+    complaintEvents,
+    event,
+    ['complaintId', 'kind', 'at', 'agentId'],
+    `This ${words} was given an id that the central store already has for another complaint event, so it was not saved there; make the change again if it is still needed.`,
+  );
 }
+import { insertOnce, requireAllExisting, type InsertOutcome } from './insert-once';
 import { requireComplaintOrder, requireCustomer, requireLinkedCall } from './references';
 import { MutationRefused, type ApplyContext, type StoreTx } from './refusal';
 
@@ -35,9 +45,11 @@ export async function applyComplaintMutation({ tx }: ApplyContext, m: ComplaintM
       await requireCustomer(tx, a.customerId, words);
       await requireLinkedCall(tx, a.callId, words);
       await requireComplaintOrder(tx, a.customerId, a.orderId, a.orderLineId);
-      await tx
-        .insert(complaints)
-        .values({
+      const taken = `This ${words} was given an id that the central store already has for another complaint, so it was not saved there; log it again if it is still needed.`;
+      const complaint = await insertOnce(
+        tx,
+        complaints,
+        {
           id: a.complaintId,
           customerId: a.customerId,
           callId: a.callId,
@@ -52,9 +64,11 @@ export async function applyComplaintMutation({ tx }: ApplyContext, m: ComplaintM
           openedAt: a.openedAt,
           updatedAt: a.openedAt,
           agentId: a.agentId,
-        })
-        .onConflictDoNothing({ target: complaints.id });
-      await recordEvent(tx, {
+        },
+        ['customerId', 'callId', 'orderId', 'orderLineId', 'categoryCode', 'description', 'desiredResolution', 'openedAt', 'agentId'],
+        taken,
+      );
+      const opened = await recordEvent(tx, {
           id: a.eventId,
           complaintId: a.complaintId,
           callId: a.callId,
@@ -64,7 +78,8 @@ export async function applyComplaintMutation({ tx }: ApplyContext, m: ComplaintM
           fromStatus: null,
           toStatus: 'open',
           detail: a.followUpOn ? followUpDetail(null, a.followUpOn) : null,
-        });
+        }, words);
+      requireAllExisting([complaint, opened], taken);
       return;
     }
     case 'complaint.transition': {
@@ -93,7 +108,7 @@ export async function applyComplaintMutation({ tx }: ApplyContext, m: ComplaintM
           fromStatus: current.status,
           toStatus: a.to,
           detail,
-        });
+        }, words);
       return;
     }
     case 'complaint.set_follow_up': {
@@ -114,7 +129,7 @@ export async function applyComplaintMutation({ tx }: ApplyContext, m: ComplaintM
           fromStatus: null,
           toStatus: null,
           detail: followUpDetail(current.followUpOn, a.followUpOn),
-        });
+        }, words);
       return;
     }
     default:

@@ -15,6 +15,7 @@ import { contactFieldText, type ContactForText } from '../../../../src-shared/do
 import { changedContactFields, MUTATION_WORDS, type ContactChanges, type ParsedMutation } from '../../../../src-shared/sync/mutations';
 import { contactEdits, customerAddresses, customerEmails, customerPhones, customers } from '../../db/schema';
 import { v1CustomerContactIds } from './derived-ids';
+import { insertOnce, requireAllExisting } from './insert-once';
 import { requireLinkedCall } from './references';
 import { MutationRefused, type ApplyContext, type StoreTx } from './refusal';
 
@@ -28,20 +29,22 @@ export async function applyCustomerCreate({ tx, savedAt }: ApplyContext, m: Cust
   const raw = m.schemaVersion === 2 ? m.args.phoneRaw : a.phone;
   const verified = m.schemaVersion === 2 ? m.args.phoneVerified !== false : true;
   // The customer's times are the workstation's (the entry carries no other); nothing orders by them.
-  await tx
-    .insert(customers)
-    .values({ id: a.customerId, firstName: a.firstName, lastName: a.lastName, segment: 'new', createdAt: savedAt, updatedAt: savedAt })
-    .onConflictDoNothing({ target: customers.id });
-  await tx
-    .insert(customerPhones)
-    .values({ id: ids.phoneId, customerId: a.customerId, e164: a.phone, raw, kind: 'mobile', isPrimary: true, verified })
-    .onConflictDoNothing({ target: customerPhones.id });
+  // Inserts only (issue 18, item 7): an id already taken by other content refuses the whole create.
+  const taken = `This ${MUTATION_WORDS[m.name]} was given an id that the central store already has for another record, so it was not saved there; enter the customer again if they are still needed.`;
+  const outcomes = [
+    await insertOnce(
+      tx,
+      customers,
+      { id: a.customerId, firstName: a.firstName, lastName: a.lastName, segment: 'new', createdAt: savedAt, updatedAt: savedAt },
+      ['createdAt'],
+      taken,
+    ),
+    await insertOnce(tx, customerPhones, { id: ids.phoneId, customerId: a.customerId, e164: a.phone, raw, kind: 'mobile', isPrimary: true, verified }, ['customerId'], taken),
+  ];
   if (a.email !== null && ids.emailId !== null) {
-    await tx
-      .insert(customerEmails)
-      .values({ id: ids.emailId, customerId: a.customerId, email: a.email, isPrimary: true })
-      .onConflictDoNothing({ target: customerEmails.id });
+    outcomes.push(await insertOnce(tx, customerEmails, { id: ids.emailId, customerId: a.customerId, email: a.email, isPrimary: true }, ['customerId'], taken));
   }
+  requireAllExisting(outcomes, taken);
 }
 
 export async function applyUpdateContact({ tx, now }: ApplyContext, m: UpdateContact): Promise<void> {
@@ -68,10 +71,13 @@ export async function applyUpdateContact({ tx, now }: ApplyContext, m: UpdateCon
   const newValue = (field: ContactField, i: number): string | null =>
     m.schemaVersion === 2 ? (m.args.edits[i]?.newValue ?? null) : contactFieldText(field, after);
 
-  await tx
-    .insert(contactEdits)
-    .values(
-      fields.map((field, i) => ({
+  // Each edit row is new (issue 18, item 7): an edit id the store has for another edit refuses the change.
+  const taken = `This ${words} was given an id that the central store already has for another change, so it was not saved there; make the change again if it is still needed.`;
+  for (const [i, field] of fields.entries()) {
+    await insertOnce(
+      tx,
+      contactEdits,
+      {
         id: a.editIds[i]!,
         customerId: a.customerId,
         callId: a.callId,
@@ -80,9 +86,11 @@ export async function applyUpdateContact({ tx, now }: ApplyContext, m: UpdateCon
         oldValue: contactFieldText(field, before),
         newValue: newValue(field, i),
         at: a.at,
-      })),
-    )
-    .onConflictDoNothing({ target: contactEdits.id });
+      },
+      ['customerId', 'field', 'at'],
+      taken,
+    );
+  }
 
   await tx
     .update(customers)
@@ -97,6 +105,16 @@ export async function applyUpdateContact({ tx, now }: ApplyContext, m: UpdateCon
   if (c.emails !== undefined) await replaceEmails(tx, a.customerId, c.emails);
   if (c.primaryAddress !== undefined) await replacePrimaryAddress(tx, a.customerId, c.primaryAddress);
 }
+
+/**
+ * A list naming a row id that another customer's row has: the change would neither take that row
+ * nor hold the CSR's entry, so it is refused whole (issue 18, item 7).
+ */
+const othersRow = (what: string) =>
+  new MutationRefused(
+    'conflict',
+    `This contact change names a ${what} that the central store has on another customer's record, so it was not saved there; make the change again if it is still needed.`,
+  );
 
 type StoredPhones = NonNullable<ContactChanges['phones']>;
 type StoredEmails = NonNullable<ContactChanges['emails']>;
@@ -153,11 +171,13 @@ async function replacePhones(tx: StoreTx, customerId: string, phones: StoredPhon
     .where(and(eq(customerPhones.customerId, customerId), keep.length ? notInArray(customerPhones.id, keep) : undefined));
   for (const p of phones) {
     const values = { e164: p.e164, raw: p.raw, kind: p.kind, isPrimary: p.isPrimary, verified: p.verified !== false };
-    await tx
+    const written = await tx
       .insert(customerPhones)
       .values({ id: p.id, customerId, ...values })
       // An id of another customer's row is left alone: a list only ever speaks for its own customer.
-      .onConflictDoUpdate({ target: customerPhones.id, set: values, setWhere: eq(customerPhones.customerId, customerId) });
+      .onConflictDoUpdate({ target: customerPhones.id, set: values, setWhere: eq(customerPhones.customerId, customerId) })
+      .returning({ id: customerPhones.id });
+    if (written.length === 0) throw othersRow('phone');
   }
 }
 
@@ -168,10 +188,12 @@ async function replaceEmails(tx: StoreTx, customerId: string, emails: StoredEmai
     .where(and(eq(customerEmails.customerId, customerId), keep.length ? notInArray(customerEmails.id, keep) : undefined));
   for (const e of emails) {
     const values = { email: e.email, isPrimary: e.isPrimary };
-    await tx
+    const written = await tx
       .insert(customerEmails)
       .values({ id: e.id, customerId, ...values })
-      .onConflictDoUpdate({ target: customerEmails.id, set: values, setWhere: eq(customerEmails.customerId, customerId) });
+      .onConflictDoUpdate({ target: customerEmails.id, set: values, setWhere: eq(customerEmails.customerId, customerId) })
+      .returning({ id: customerEmails.id });
+    if (written.length === 0) throw othersRow('email');
   }
 }
 
@@ -185,9 +207,11 @@ async function replacePrimaryAddress(tx: StoreTx, customerId: string, address: S
   const { id, ...fields } = address;
   await tx.delete(customerAddresses).where(and(primaries, ne(customerAddresses.id, id)));
   const values = { ...fields, isPrimary: true };
-  await tx
+  const written = await tx
     .insert(customerAddresses)
     .values({ id, customerId, ...values })
-    .onConflictDoUpdate({ target: customerAddresses.id, set: values, setWhere: eq(customerAddresses.customerId, customerId) });
+    .onConflictDoUpdate({ target: customerAddresses.id, set: values, setWhere: eq(customerAddresses.customerId, customerId) })
+    .returning({ id: customerAddresses.id });
+  if (written.length === 0) throw othersRow('address');
 }
 

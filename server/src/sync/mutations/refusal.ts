@@ -6,6 +6,7 @@
  * transient and stops the batch.
  */
 import type { ErrorCode } from '../../../../src-shared/result';
+import type { UserRole } from '../../../../src-shared/auth/permissions';
 import type { StoreDb } from '../../db/connect';
 
 export class MutationRefused extends Error {
@@ -26,4 +27,6 @@ export interface ApplyContext {
   now: number;
   /** The workstation's clock when the entry was saved: for rows whose time the mutation does not carry. */
   savedAt: number;
+  /** The role of the user the entry is applied as: may they step other agents' calls and offers (issue 18, item 8)? */
+  authorRole: UserRole;
 }

@@ -49,6 +49,11 @@ export function stateText(status: Pick<SyncStatus, 'state' | 'nextRetryAt'>, now
       const seconds = secondsUntil(status.nextRetryAt, now);
       return seconds === 0 ? 'Offline — retrying now' : `Offline — retrying in ${seconds} s`;
     }
+    case 'store_failing': {
+      if (status.nextRetryAt === null) return 'Store failing';
+      const seconds = secondsUntil(status.nextRetryAt, now);
+      return seconds === 0 ? 'Store failing — retrying now' : `Store failing — retrying in ${seconds} s`;
+    }
     case 'local_only':
       return 'Local only (no central store)';
     case 'signed_out':
@@ -67,6 +72,8 @@ export function stateMeaning(state: SyncConnectionState): string {
       return 'Reaching the central store. Everything keeps working on this workstation meanwhile.';
     case 'offline':
       return 'The central store cannot be reached. Everything keeps working on this workstation; changes are kept here and sent when the store is back.';
+    case 'store_failing':
+      return 'The central store answers but cannot do its work just now (a fault on the store, not the network). Everything keeps working on this workstation; changes are kept here and sent when it recovers.';
     case 'local_only':
       return 'No central store is set up: this workstation works on its own cache, and nothing is sent anywhere.';
     case 'signed_out':
@@ -190,7 +197,7 @@ export function checkSummary(check: SyncCheckResult, now: number): string {
 export function announcement(previous: SyncStatus, next: SyncStatus, lastSettled: SyncConnectionState | null): string | null {
   const parts: string[] = [];
   if (next.state !== 'connecting' && lastSettled !== next.state) {
-    if (lastSettled !== null || next.state === 'offline' || next.state === 'signed_out') {
+    if (lastSettled !== null || next.state === 'offline' || next.state === 'store_failing' || next.state === 'signed_out') {
       parts.push(settledAnnouncement(lastSettled, next.state));
     }
   }
@@ -211,9 +218,11 @@ export function announcement(previous: SyncStatus, next: SyncStatus, lastSettled
 function settledAnnouncement(from: SyncConnectionState | null, to: Exclude<SyncConnectionState, 'connecting'>): string {
   switch (to) {
     case 'online':
-      return from === 'offline' || from === 'signed_out' ? 'Sync: back online.' : 'Sync: online.';
+      return from === 'offline' || from === 'store_failing' || from === 'signed_out' ? 'Sync: back online.' : 'Sync: online.';
     case 'offline':
       return 'Sync: offline. Changes are kept on this workstation and sent when the central store is back.';
+    case 'store_failing':
+      return 'Sync: the central store is failing. Changes are kept on this workstation and sent when it recovers.';
     case 'signed_out':
       return 'Sync: signed out of the central store. Changes are kept on this workstation.';
     case 'local_only':

@@ -42,7 +42,7 @@ function focusOpener(opener: SyncPanelOpener): void {
 }
 
 function Facts({ status }: { status: SyncStatus }) {
-  const countingDown = status.state === 'offline' && status.nextRetryAt !== null;
+  const countingDown = (status.state === 'offline' || status.state === 'store_failing') && status.nextRetryAt !== null;
   const now = useNow(countingDown);
   return (
     <dl className="facts sync-panel__facts">
@@ -72,7 +72,7 @@ function Facts({ status }: { status: SyncStatus }) {
         <dt>Last error</dt>
         <dd>{status.lastError ?? 'None'}</dd>
       </div>
-      {status.nextRetryAt !== null && status.state === 'offline' && (
+      {status.nextRetryAt !== null && (status.state === 'offline' || status.state === 'store_failing') && (
         <div className="facts__row">
           <dt>Next try</dt>
           <dd className="tabular">

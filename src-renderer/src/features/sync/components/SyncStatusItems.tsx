@@ -11,6 +11,7 @@ const MARKS: Record<SyncConnectionState, string> = {
   online: '●',
   connecting: '◐',
   offline: '○',
+  store_failing: '◌',
   local_only: '◇',
   signed_out: '⊘',
 };
@@ -27,7 +28,7 @@ export function SyncStatusItems() {
   const failures = useAppStore((s) => s.syncStatusFailures);
   const panelOpen = useAppStore((s) => s.syncPanel.open);
   const said = useAppStore((s) => s.syncAnnouncement);
-  const countingDown = status !== null && status.state === 'offline' && status.nextRetryAt !== null;
+  const countingDown = status !== null && (status.state === 'offline' || status.state === 'store_failing') && status.nextRetryAt !== null;
   const now = useNow(countingDown);
   const unavailable = error !== null && (status === null || failures >= FAILURES_BEFORE_UNAVAILABLE);
   const rejections = status?.rejections.length ?? 0;
