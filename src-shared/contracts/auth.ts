@@ -84,7 +84,11 @@ export const authSignOut = defineChannel({
 
 export const authLock = defineChannel({
   channel: 'auth:lock',
-  input: z.object({}).strict(),
+  /**
+   * `idle`: the window saw no activity for the idle time and asks; the main process locks only if
+   * it judges the session idle too (no window active, no call open). Without it the lock is at once.
+   */
+  input: z.object({ idle: z.boolean().optional() }).strict(),
   output: sessionView,
   access: 'auth',
 });

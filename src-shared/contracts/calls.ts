@@ -29,6 +29,8 @@ export const callState = z.object({
   customerId: text().nullable(),
   /** The caller's number in E.164, when known. */
   fromE164: text().nullable(),
+  /** The caller id exactly as received (a screen-pop's, or typed), also when it could not be read; null without one. */
+  fromRaw: text().nullable(),
   source: z.enum(CALL_SOURCES),
   status: z.enum(CALL_STATUSES),
   agentId: text(),
@@ -56,7 +58,11 @@ export type CallState = z.infer<typeof callState>;
 
 export const callStartInput = z.object({
   source: z.enum(CALL_SOURCES),
-  /** The caller's number in any format (a screen-pop's caller ID, or typed); stored as E.164. */
+  /**
+   * The caller's number in any format (a screen-pop's caller ID, or typed): kept as received, and
+   * stored as E.164 too when it can be read (digits with a country code but no "+" are tried as
+   * international). A number that cannot be read never stops the call from being recorded.
+   */
   fromNumber: text()
     .trim()
     .max(LIMITS.phoneRaw, { message: `Caller number: at most ${LIMITS.phoneRaw} characters.` })
@@ -114,12 +120,17 @@ export const callWrapUp = defineChannel({
 
 export const callGet = defineChannel({ channel: 'call:get', access: 'read', input: callRef, output: callState });
 
-/** This agent's call that is not completed yet (after a restart the desk picks it up again), or null. */
+/**
+ * This agent's current call (after a restart the desk picks it up again), or null, and the other
+ * calls not completed yet: callers who screen-popped during a call and wait on hold, or a call the
+ * CSR held to take one of those. Current is the one talking or in wrap-up; when all are on hold,
+ * the one waiting longest. `call:start` from a screen-pop during a call records the new call on hold.
+ */
 export const callCurrent = defineChannel({
   channel: 'call:current',
   access: 'read',
   input: z.object({}).strict(),
-  output: z.object({ call: callState.nullable() }),
+  output: z.object({ call: callState.nullable(), waiting: z.array(callState) }),
 });
 
 const listEntry = z.object({ code: text(), label: text() });

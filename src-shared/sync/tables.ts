@@ -151,6 +151,7 @@ export const SYNC_TABLES: readonly SyncTable[] = [
       t('id'),
       t('customer_id'),
       t('from_e164'),
+      t('from_raw'),
       t('source'),
       t('agent_id'),
       t('status'),

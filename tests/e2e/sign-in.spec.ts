@@ -133,6 +133,41 @@ test.describe('idle lock', () => {
     expect(answer.ok).toBe(true);
   });
 
+  test('a call held open past the idle time is not locked, in this tab or by an idle second tab; the lock comes after the wrap-up', async ({ page, host }) => {
+    test.setTimeout(60_000);
+    await openApp(page, host, { from: KNOWN.zoe.e164 });
+    await expect(customerHeading(page, KNOWN.zoe.displayName)).toBeVisible();
+    const callBar = page.getByRole('region', { name: 'Call' });
+    await expect(callBar).toContainText('On call');
+    // A second tab of the same browser, left alone the whole time.
+    const second = await page.context().newPage();
+    await second.goto(host.url);
+    await expect(searchBox(second)).toBeVisible();
+
+    // Hands off for three times the idle time: talking, then on hold.
+    await page.waitForTimeout(5_000);
+    await callBar.getByRole('button', { name: 'Hold' }).click();
+    await expect(callBar.getByRole('button', { name: 'Resume' })).toBeVisible();
+    await page.waitForTimeout(5_000);
+    await expect(lockHeading(page)).toHaveCount(0);
+    await expect(lockHeading(second)).toHaveCount(0);
+    await expect(customerHeading(page, KNOWN.zoe.displayName)).toBeVisible();
+
+    // In wrap-up the call is still open: hands off again.
+    await callBar.getByRole('button', { name: 'End call' }).click();
+    const wrapUp = callBar.getByRole('form', { name: 'Wrap-up' });
+    await expect(wrapUp.getByRole('combobox', { name: 'Wrap-up code' })).toBeVisible();
+    await page.waitForTimeout(5_000);
+    await expect(lockHeading(page)).toHaveCount(0);
+    await wrapUp.getByRole('combobox', { name: 'Wrap-up code' }).selectOption({ index: 1 });
+    await wrapUp.getByRole('button', { name: 'Complete call' }).click();
+
+    // Wrapped up, and idle: both tabs lock.
+    await expect(lockHeading(page)).toBeVisible({ timeout: 10_000 });
+    await expect(lockHeading(second)).toBeVisible({ timeout: 10_000 });
+    await expectNoTraceOfZoe(page);
+  });
+
   test('while locked, the data channels refuse with "locked"', async ({ page, host }) => {
     await openApp(page, host);
     await expect(lockHeading(page)).toBeVisible({ timeout: 10_000 });

@@ -61,6 +61,14 @@ describe('phone lookup', () => {
     expect(lookup.search({ query: '+49 30 901820' }).hits[0]?.customerId).toBe(ids.DE);
   });
 
+  it('reads digits with the country code but no "+" as international, as phone systems send caller ids (issue 19)', () => {
+    const lookup = new CallerLookup(cache.db, { defaultRegion: 'US' });
+    expect(lookup.search({ query: '442079460958' }).hits[0]?.customerId).toBe(ids.GB);
+    expect(lookup.search({ query: '5511912345678' }).hits[0]?.customerId).toBe(ids.BR);
+    // A number the region reads keeps its national reading.
+    expect(lookup.search({ query: '5550104477' }).hits[0]?.customerId).toBe(ids.US);
+  });
+
   it('answers an unknown number with no match and its normalized form', () => {
     const lookup = new CallerLookup(cache.db, { defaultRegion: 'GB' });
     const out = lookup.search({ query: '07700 900999' });

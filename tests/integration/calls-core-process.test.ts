@@ -105,3 +105,36 @@ describe('a whole call through CoreProcess', () => {
     expect(await core.call('config:lists', {})).toMatchObject({ ok: true, value: { dispositions: expect.arrayContaining([{ code: 'resolved', label: 'Resolved on this call' }]) } });
   });
 });
+
+describe('the idle lock and the call desk (issue 19, item 1)', () => {
+  it('an open call keeps the session awake past the idle time; the lock applies once it is wrapped up', async () => {
+    const idleCache = tempCache();
+    idleCache.db.$client.close();
+    const idleCore = testCore(idleCache.file, { auth: { idleLockMs: 400, idleCheckMs: 50 } });
+    await idleCore.start();
+    const call = async <T>(channel: string, input: unknown): Promise<T> => {
+      const r = await idleCore.call(channel, input);
+      if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+      return r.value as T;
+    };
+    const sessionState = async () => (await call<{ state: string }>('auth:session', {})).state;
+    try {
+      const { id: callId } = await call<CallState>('call:start', { source: 'screen_pop', fromNumber: '+44 7700 900457' });
+      await pause(700);
+      expect(await sessionState()).toBe('signed_in');
+      await call('call:hold', { callId });
+      await pause(500);
+      // A window asking to lock for idleness is refused while the call is open.
+      expect((await call<{ state: string }>('auth:lock', { idle: true })).state).toBe('signed_in');
+      await call('call:end', { callId });
+      await pause(500);
+      expect(await sessionState()).toBe('signed_in'); // in wrap-up: still the call
+      await call('call:wrap-up', { callId, dispositionCode: 'resolved' });
+      await pause(300);
+      expect(await sessionState()).toBe('locked');
+    } finally {
+      await idleCore.stop();
+      idleCache.cleanup();
+    }
+  });
+});

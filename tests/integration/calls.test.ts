@@ -175,17 +175,90 @@ describe('call lifecycle refuses what cannot happen, and writes nothing', () => 
     expect(start().status).toBe('active');
   });
 
-  it('refuses unknown calls and customers, unreadable numbers and bad sources', () => {
+  it('refuses unknown calls and customers and bad sources', () => {
     const nobody = '00000000-0000-4000-8000-000000000000';
     expectRefused('call:get', { callId: nobody }, 'not_found', /not in the local cache/, 'callId');
     expectRefused('call:hold', { callId: nobody }, 'not_found');
     expectRefused('call:start', { source: 'manual', customerId: nobody }, 'not_found', undefined, 'customerId');
-    expectRefused('call:start', { source: 'screen_pop', fromNumber: '12' }, 'invalid_input', /Caller number/, 'fromNumber');
     expectRefused('call:start', { source: 'carrier_pigeon' }, 'invalid_input', undefined, 'source');
     expectRefused('call:start', { source: 'manual', fromNumber: '1'.repeat(41) }, 'invalid_input', /at most 40/);
     expectRefused('call:hold', { callId: 'not-a-uuid' }, 'invalid_input', /Not a call id/);
     const id = start().id;
     expectRefused('call:attach-customer', { callId: id, customerId: nobody }, 'not_found', undefined, 'customerId');
+  });
+});
+
+describe('caller ids as phone systems send them (issue 19, item 3)', () => {
+  it('records a screen-pop whose number cannot be read, keeping the number as received', () => {
+    const call = start({ source: 'screen_pop', fromNumber: '12' });
+    expect(call).toMatchObject({ status: 'active', fromE164: null, fromRaw: '12', source: 'screen_pop' });
+    const [row] = outboxRows(cache.db);
+    expect(row?.name).toBe('call.start');
+    expect(row?.args).toMatchObject({ callId: call.id, fromE164: null, fromRaw: '12' });
+    expect(cache.db.$client.prepare(`SELECT from_raw, from_e164 FROM calls WHERE id = ?`).get(call.id)).toEqual({ from_raw: '12', from_e164: null });
+  });
+
+  it('reads digits with a country code but no "+" as international, where the region cannot read them', () => {
+    const us = testDesk(cache.db, { agentId: 'agent-us', defaultRegion: 'US' });
+    const german = us.ok<CallState>('call:start', { source: 'screen_pop', fromNumber: '49300074321' });
+    expect(german).toMatchObject({ fromE164: '+49300074321', fromRaw: '49300074321' });
+    // A number the region reads keeps its national reading.
+    const other = testDesk(cache.db, { agentId: 'agent-us2', defaultRegion: 'US' });
+    expect(other.ok<CallState>('call:start', { source: 'screen_pop', fromNumber: '5550104477' }).fromE164).toBe('+15550104477');
+  });
+});
+
+describe('a second screen-pop during a call (issue 19, item 2)', () => {
+  type Current = { call: CallState | null; waiting: CallState[] };
+  const current = () => desk.ok<Current>('call:current', {});
+
+  it('records the new caller waiting on hold; the CSR finishes the first call, then takes the waiting one', () => {
+    const first = start({ source: 'screen_pop', fromNumber: '020 7946 0958', customerId: zoe }).id;
+    desk.clock.advance(30 * SECOND);
+    const second = start({ source: 'screen_pop', fromNumber: '+44 7700 900999' });
+    expect(second).toMatchObject({ status: 'on_hold', fromE164: '+447700900999' });
+    expect(current().call?.id).toBe(first);
+    expect(current().waiting.map((c) => c.id)).toEqual([second.id]);
+    // Taking the waiting caller while still talking to the first is refused, with the reason.
+    const refused = desk.call('call:resume', { callId: second.id });
+    expect(!refused.ok && refused.error.message).toMatch(/put it on hold/);
+
+    desk.clock.advance(30 * SECOND);
+    step('call:end', first);
+    expect(desk.call('call:resume', { callId: second.id }).ok).toBe(false); // wrap-up first
+    desk.ok('call:wrap-up', { callId: first, dispositionCode: 'resolved' });
+    expect(current()).toMatchObject({ call: { id: second.id, status: 'on_hold' }, waiting: [] });
+    desk.clock.advance(5 * SECOND);
+    const taken = step('call:resume', second.id);
+    expect(taken.status).toBe('active');
+    // The caller waited 35 s (the first call's last 30 s, then 5 s): hold time, not talk time.
+    expect(taken.timings).toMatchObject({ talkMs: 0, holdMs: 35 * SECOND });
+    const names = outboxRows(cache.db).filter((r) => r.args.callId === second.id).map((r) => r.name);
+    expect(names).toEqual(['call.start', 'call.hold', 'call.resume']);
+  });
+
+  it('or puts the first caller on hold and takes the new one; both calls are kept to the end', () => {
+    const first = start({ source: 'screen_pop', fromNumber: '020 7946 0958', customerId: zoe }).id;
+    desk.clock.advance(10 * SECOND);
+    const second = start({ source: 'screen_pop', fromNumber: 'unknown' }).id;
+    step('call:hold', first);
+    step('call:resume', second);
+    expect(current()).toMatchObject({ call: { id: second, status: 'active', fromRaw: 'unknown', fromE164: null }, waiting: [{ id: first, status: 'on_hold' }] });
+    step('call:end', second);
+    desk.ok('call:wrap-up', { callId: second, dispositionCode: 'info_given' });
+    expect(current()).toMatchObject({ call: { id: first, status: 'on_hold' }, waiting: [] });
+    step('call:resume', first);
+    step('call:end', first);
+    desk.ok('call:wrap-up', { callId: first, dispositionCode: 'resolved' });
+    expect(current()).toEqual({ call: null, waiting: [] });
+    const completed = cache.db.$client.prepare(`SELECT COUNT(*) AS n FROM calls WHERE status = 'completed'`).get() as { n: number };
+    expect(completed.n).toBe(2);
+  });
+
+  it('a call started by hand during a call is still refused', () => {
+    start({ source: 'screen_pop', fromNumber: '020 7946 0958' });
+    const r = desk.call('call:start', { source: 'manual', customerId: zoe });
+    expect(!r.ok && r.error.code).toBe('conflict');
   });
 });
 

@@ -189,7 +189,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
           emailId: ines.emailId,
           phoneRaw: '07700 900456',
         } satisfies MutationArgs<'customer.create'>),
-        entry('call.start', { callId, customerId: null, fromE164: '+447700900456', source: 'screen_pop', agentId: 'agent-ana', startedAt: T0 } satisfies MutationArgs<'call.start'>),
+        entry('call.start', { callId, customerId: null, fromE164: '+447700900456', fromRaw: '07700 900456', source: 'screen_pop', agentId: 'agent-ana', startedAt: T0 } satisfies MutationArgs<'call.start'>),
         entry('call.attach_customer', { callId, customerId: ines.customerId, previousCustomerId: null, agentId: 'agent-ana', at: T0 + 20_000 }),
         entry('customer.update_contact', {
           customerId: ines.customerId,
@@ -305,6 +305,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(call).toMatchObject({
         customer_id: ines.customerId,
         from_e164: '+447700900456',
+        from_raw: '07700 900456', // the caller id as received (issue 19)
         source: 'screen_pop',
         status: 'completed',
         hold_started_at: null,

@@ -17,7 +17,11 @@
  * One session at a time. Signing in as someone else while a session is open or locked ends it
  * ("switch user"). Locking keeps the user; unlocking takes their password again (and, for a session
  * begun offline, asks the store too: once it is back the session goes online). The keeper locks
- * the session itself when the window reports no activity for `idleLockMs`.
+ * the session itself when no window reports activity for `idleLockMs` — but never while its user
+ * has a call open (talking, on hold or in wrap-up, as the call desk says): the lock then applies
+ * the moment the call is wrapped up, if the idle time has passed by then. A window that asks to
+ * lock for idleness (`lock({ idle: true })`) gets the same judgement, so one idle browser tab
+ * cannot lock a session another tab is working in, or one that is in a call (issue 19, item 1).
  */
 import { randomUUID } from 'node:crypto';
 import { contracts, type StoreChannel } from '../../../src-shared/contracts';
@@ -72,6 +76,11 @@ export interface SessionKeeperOptions {
   /** How often the idle lock is checked (tests shorten it). */
   idleCheckMs?: number;
   /**
+   * Whether this user has a call that is not wrapped up yet (the call desk's state). While one is,
+   * idleness does not lock the session. Without it (tests of other things) no call is ever open.
+   */
+  callOpen?: (user: Actor) => Promise<boolean>;
+  /**
    * How often an online session asks the store whether it still stands (default 60 s): a user
    * disabled, signed out elsewhere or given another role meanwhile is signed out here, or gets the
    * new role's permissions, without waiting for the next sign-in.
@@ -102,6 +111,8 @@ export class SessionKeeper {
   private idleTimer: ReturnType<typeof setInterval> | undefined;
   private checkTimer: ReturnType<typeof setInterval> | undefined;
   private checking = false;
+  /** An idle check is asking the call desk; the next tick does not ask again meanwhile. */
+  private idleChecking: Promise<void> | null = null;
   /** Sign-in and unlock run one at a time: two racing attempts must not both open a session. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -121,7 +132,7 @@ export class SessionKeeper {
     if (saved.ok) this.throttle.restore(saved.value as [string, ThrottleRecord][]);
     if (this.client) this.options.onWorkstationToken?.(this.options.secrets.get(TOKEN_SECRET(this.client.serverUrl)));
     if (!this.client && this.options.demoAccounts) await this.createDemoAccounts();
-    this.idleTimer = setInterval(() => this.lockIfIdle(), this.options.idleCheckMs ?? 1_000);
+    this.idleTimer = setInterval(() => void this.lockIfIdle(), this.options.idleCheckMs ?? 1_000);
     this.idleTimer.unref?.();
     if (this.client) {
       this.checkTimer = setInterval(() => void this.confirmWithStore(), this.options.sessionCheckMs ?? 60_000);
@@ -215,8 +226,14 @@ export class SessionKeeper {
     return ok(this.view());
   }
 
-  lock(): Result<SessionView> {
-    if (this.session) this.session.locked = true;
+  /**
+   * Locks the session. Asked by a person (the Lock button, Ctrl+L, the OS locking): at once. Asked
+   * by a window for idleness (`idle`): only if the keeper judges the session idle too (no window
+   * reported activity for the idle time, and no call is open).
+   */
+  async lock(options: { idle?: boolean } = {}): Promise<Result<SessionView>> {
+    if (options.idle) await this.lockIfIdle();
+    else if (this.session) this.session.locked = true;
     return ok(this.view());
   }
 
@@ -378,9 +395,33 @@ export class SessionKeeper {
     }
   }
 
-  private lockIfIdle(): void {
+  private idleFor(s: OpenSession): boolean {
+    return this.session === s && !s.locked && this.now() - this.lastActivity >= this.idleLockMs;
+  }
+
+  /** Locks the session when it has been idle for the idle time and its user has no call open. */
+  private lockIfIdle(): Promise<void> {
     const s = this.session;
-    if (s && !s.locked && this.now() - this.lastActivity >= this.idleLockMs) s.locked = true;
+    if (!s || !this.idleFor(s)) return Promise.resolve();
+    this.idleChecking ??= this.inCall(s)
+      .then((inCall) => {
+        if (!inCall && this.idleFor(s)) s.locked = true;
+      })
+      .finally(() => {
+        this.idleChecking = null;
+      });
+    return this.idleChecking;
+  }
+
+  /** Asks the call desk; when it cannot answer, idleness locks as before (the safe side for the data on screen). */
+  private async inCall(s: OpenSession): Promise<boolean> {
+    if (!this.options.callOpen) return false;
+    try {
+      return await this.options.callOpen({ userId: s.user.id, username: s.user.username, role: s.user.role });
+    } catch (e) {
+      console.error('[auth] could not ask the call desk whether a call is open; the idle lock applies', e);
+      return false;
+    }
   }
 
   private async queueAudit(action: QueuedAuditEvent['action'], username: string, detail: string): Promise<void> {

@@ -5,9 +5,13 @@
  *
  * Talk time runs while active, hold time while on hold, wrap-up time from the end of the
  * conversation until the wrap-up is saved; handle time is their sum (src-shared/domain/metrics).
- * An agent has at most one call that is not completed: a CSR is available for the next call only
- * after wrapping up the last one. Each step updates the call row and appends its outbox entry in
- * one transaction.
+ * An agent takes one call at a time: a call started by hand while another is not completed is
+ * refused. A screen-pop during a call is recorded all the same (issue 19, item 2): the new caller
+ * waits on hold from the first instant, and the CSR either finishes the current call first or puts
+ * it on hold and resumes the waiting one; only one call of an agent is talking or in wrap-up at a
+ * time. A screen-pop always records the call, even when its caller id cannot be read: the number
+ * is kept as received (`from_raw`), and digits sent with the country code but no "+" are read as
+ * international. Each step updates the call row and appends its outbox entry in one transaction.
  */
 import { randomUUID } from 'node:crypto';
 import type { CountryCode } from 'libphonenumber-js/max';
@@ -15,7 +19,7 @@ import type { CacheDb } from '../db/open';
 import { Outbox } from '../outbox/outbox';
 import { AppError } from '../../../src-shared/result';
 import { mayStep, type StepAgent } from '../../../src-shared/auth/permissions';
-import { normalizePhone } from '../../../src-shared/domain/phone';
+import { readCallerNumber } from '../../../src-shared/domain/caller-number';
 import { wrapUpTimeMs } from '../../../src-shared/domain/metrics';
 import type { CallAttachCustomerInput, CallStartInput, CallState, CallStatus, CallWrapUpInput } from '../../../src-shared/contracts/calls';
 import { createCallReadRepository, createCallWriteRepository, type CallRow } from './call-repository';
@@ -71,12 +75,10 @@ export class CallDesk {
   }
 
   start(input: CallStartInput, agentId: string, now: number): CallState {
-    let fromE164: string | null = null;
-    if (input.fromNumber) {
-      const phone = normalizePhone(input.fromNumber, this.defaultRegion);
-      if (!phone.ok) throw new AppError('invalid_input', `Caller number: ${phone.message}`, 'fromNumber');
-      fromE164 = phone.e164;
-    }
+    // Kept as received whatever it is; read as E.164 when it can be (else the CSR searches by hand).
+    const fromRaw = input.fromNumber ? input.fromNumber : null;
+    const phone = fromRaw === null ? null : readCallerNumber(fromRaw, this.defaultRegion);
+    const fromE164 = phone?.ok ? phone.e164 : null;
     const customerId = input.customerId ?? null;
     const callId = randomUUID();
     this.inTransaction(() => {
@@ -84,14 +86,19 @@ export class CallDesk {
         throw new AppError('not_found', 'This customer is not in the local cache.', 'customerId');
       }
       const open = this.reads.unfinishedForAgent(agentId);
-      if (open) {
+      if (open && input.source !== 'screen_pop') {
         throw new AppError(
           'conflict',
           `You are still on the call that started at ${clockTime(open.startedAt)}; end it and save its wrap-up before starting another.`,
         );
       }
-      this.writes.insert({ id: callId, customerId, fromE164, source: input.source, agentId, startedAt: now });
-      this.outbox.append('call.start', { callId, customerId, fromE164, source: input.source, agentId, startedAt: now }, now);
+      this.writes.insert({ id: callId, customerId, fromE164, fromRaw, source: input.source, agentId, startedAt: now });
+      this.outbox.append('call.start', { callId, customerId, fromE164, fromRaw, source: input.source, agentId, startedAt: now }, now);
+      if (open) {
+        // Another call is open: this caller waits on hold until the CSR takes them.
+        this.writes.startHold(callId, now);
+        this.outbox.append('call.hold', { callId, agentId, at: now }, now);
+      }
     });
     return this.state(callId, now);
   }
@@ -128,6 +135,15 @@ export class CallDesk {
     const { agentId } = agent;
     this.inTransaction(() => {
       const call = this.load(callId, 'resume', agent);
+      const engaged = this.reads.allUnfinishedForAgent(call.agentId).find((c) => c.id !== call.id && (c.status === 'active' || c.status === 'wrap_up'));
+      if (engaged) {
+        throw new AppError(
+          'conflict',
+          engaged.status === 'active'
+            ? `You are talking on the call that started at ${clockTime(engaged.startedAt)}; put it on hold (or end it) before taking this one.`
+            : `Finish the wrap-up of the call that started at ${clockTime(engaged.startedAt)} before taking this one.`,
+        );
+      }
       const holdMs = holdSoFarMs(call, now);
       this.writes.endHold(call.id, holdMs);
       this.outbox.append('call.resume', { callId: call.id, agentId, at: now, holdMs }, now);

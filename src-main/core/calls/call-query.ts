@@ -16,6 +16,7 @@ export function toCallState(row: CallRow, now: number): CallState {
     id: row.id,
     customerId: row.customerId,
     fromE164: row.fromE164,
+    fromRaw: row.fromRaw,
     source: row.source,
     status: row.status,
     agentId: row.agentId,
@@ -43,9 +44,17 @@ export class CallQuery {
     return toCallState(row, now);
   }
 
-  current(agentId: string, now: number): { call: CallState | null } {
-    const row = this.calls.unfinishedForAgent(agentId);
-    return { call: row ? toCallState(row, now) : null };
+  /**
+   * The agent's current call and the others waiting (issue 19, item 2). Current: the one talking or
+   * in wrap-up; when every open call is on hold, the one waiting longest. Waiting: the rest, oldest first.
+   */
+  current(agentId: string, now: number): { call: CallState | null; waiting: CallState[] } {
+    const open = this.calls.allUnfinishedForAgent(agentId);
+    const current = open.find((c) => c.status === 'active' || c.status === 'wrap_up') ?? open[0];
+    return {
+      call: current ? toCallState(current, now) : null,
+      waiting: open.filter((c) => c !== current).map((c) => toCallState(c, now)),
+    };
   }
 
   lists(): { dispositions: ListEntry[]; complaintCategories: ListEntry[] } {

@@ -10,6 +10,8 @@ export interface CallRow {
   id: string;
   customerId: string | null;
   fromE164: string | null;
+  /** The caller id as received, when there was one (issue 19). */
+  fromRaw: string | null;
   source: CallSource;
   agentId: string;
   status: CallStatus;
@@ -24,7 +26,7 @@ export interface CallRow {
   wrapUpNotes: string | null;
 }
 
-const CALL_COLUMNS = `id, customer_id AS customerId, from_e164 AS fromE164, source, agent_id AS agentId, status,
+const CALL_COLUMNS = `id, customer_id AS customerId, from_e164 AS fromE164, from_raw AS fromRaw, source, agent_id AS agentId, status,
   started_at AS startedAt, hold_started_at AS holdStartedAt, talk_ended_at AS talkEndedAt, completed_at AS completedAt,
   talk_ms AS talkMs, hold_ms AS holdMs, wrap_up_ms AS wrapUpMs, disposition_code AS dispositionCode, wrap_up_notes AS wrapUpNotes`;
 
@@ -35,6 +37,10 @@ export function createCallReadRepository(db: CacheDb) {
   const unfinished = c.prepare(
     `SELECT ${CALL_COLUMNS} FROM calls WHERE agent_id = ? AND status <> 'completed' ORDER BY started_at DESC LIMIT 1`,
   );
+  // Every call of the agent not completed yet, oldest first (a screen-pop during a call waits on hold).
+  const allUnfinished = c.prepare(
+    `SELECT ${CALL_COLUMNS} FROM calls WHERE agent_id = ? AND status <> 'completed' ORDER BY started_at, id`,
+  );
   const dispositions = c.prepare(`SELECT code, label FROM dispositions WHERE active = 1 ORDER BY sort, label`);
   const categories = c.prepare(`SELECT code, label FROM complaint_categories WHERE active = 1 ORDER BY sort, label`);
   const activeDisposition = c.prepare(`SELECT label FROM dispositions WHERE code = ? AND active = 1`).pluck();
@@ -44,6 +50,8 @@ export function createCallReadRepository(db: CacheDb) {
     byId: (id: string) => byId.get(id) as CallRow | undefined,
     /** The agent's latest call that is not completed yet. */
     unfinishedForAgent: (agentId: string) => unfinished.get(agentId) as CallRow | undefined,
+    /** All the agent's calls that are not completed, oldest first. */
+    allUnfinishedForAgent: (agentId: string) => allUnfinished.all(agentId) as CallRow[],
     activeDispositions: () => dispositions.all() as ListEntry[],
     activeComplaintCategories: () => categories.all() as ListEntry[],
     isActiveDisposition: (code: string) => activeDisposition.get(code) !== undefined,
@@ -54,8 +62,8 @@ export function createCallReadRepository(db: CacheDb) {
 export function createCallWriteRepository(db: CacheDb) {
   const c = db.$client;
   const insert = c.prepare(
-    `INSERT INTO calls (id, customer_id, from_e164, source, agent_id, status, started_at)
-     VALUES (@id, @customerId, @fromE164, @source, @agentId, 'active', @startedAt)`,
+    `INSERT INTO calls (id, customer_id, from_e164, from_raw, source, agent_id, status, started_at)
+     VALUES (@id, @customerId, @fromE164, @fromRaw, @source, @agentId, 'active', @startedAt)`,
   );
   const setCustomer = c.prepare(`UPDATE calls SET customer_id = ? WHERE id = ?`);
   const startHold = c.prepare(`UPDATE calls SET status = 'on_hold', hold_started_at = ? WHERE id = ? AND status = 'active'`);
@@ -75,7 +83,7 @@ export function createCallWriteRepository(db: CacheDb) {
   };
 
   return {
-    insert(row: { id: string; customerId: string | null; fromE164: string | null; source: CallSource; agentId: string; startedAt: number }) {
+    insert(row: { id: string; customerId: string | null; fromE164: string | null; fromRaw: string | null; source: CallSource; agentId: string; startedAt: number }) {
       insert.run(row);
     },
     setCustomer(id: string, customerId: string) {

@@ -237,6 +237,8 @@ export const calls = sqliteTable(
     /** Null until the caller is identified or created during the call. */
     customerId: text('customer_id').references(() => customers.id),
     fromE164: text('from_e164'),
+    /** The caller id exactly as received (issue 19): kept even when it cannot be read as a number. */
+    fromRaw: text('from_raw'),
     source: text('source', { enum: ['screen_pop', 'manual'] }).notNull(),
     agentId: text('agent_id').notNull(),
     status: text('status', { enum: CALL_STATUSES }).notNull(),

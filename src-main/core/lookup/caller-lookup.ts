@@ -17,7 +17,8 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import type { CacheDb } from '../db/open';
 import { createCustomerReadRepository, type CustomerReadRepository, type CustomerSummaryRow } from './customer-read-repository';
 import { AppError } from '../../../src-shared/result';
-import { formatPhone, keepableUnverified, looksLikePhone, normalizePhone, unverifiedLookupKeys } from '../../../src-shared/domain/phone';
+import { formatPhone, keepableUnverified, looksLikePhone, unverifiedLookupKeys } from '../../../src-shared/domain/phone';
+import { readCallerNumber } from '../../../src-shared/domain/caller-number';
 import { LIMITS } from '../../../src-shared/domain/customer';
 import { directoryArrivingAnswer, type CustomerHit, type LookupSearchOutput, type MatchKind } from '../../../src-shared/contracts/lookup';
 import { isoTime } from '../../../src-shared/domain/time';
@@ -119,7 +120,8 @@ export class CallerLookup {
       interpretedAs.push('phone');
       const orderHit = this.matchOrder(code, candidates);
       if (orderHit) interpretedAs.push('order');
-      const phone = normalizePhone(query, this.options.defaultRegion);
+      // Digits with the country code but no "+" (as many phone systems send caller ids) read as international too.
+      const phone = readCallerNumber(query, this.options.defaultRegion);
       const keepable = keepableUnverified(query, phone);
       if (phone.ok) {
         normalizedPhone = phone.e164;

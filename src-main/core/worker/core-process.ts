@@ -247,6 +247,12 @@ export class CoreProcess {
       throttle: options.auth?.throttle,
       verifierCost: options.auth?.verifierCost,
       idleCheckMs: options.auth?.idleCheckMs,
+      // The call desk's own state, for this user: an open call keeps the session awake (issue 19).
+      callOpen: async (user) => {
+        const r = await this.reader.call('call:current', {}, user);
+        if (!r.ok) throw new Error(r.error.message);
+        return (r.value as { call: unknown }).call !== null;
+      },
       sessionCheckMs: options.auth?.sessionCheckMs,
       onWorkstationToken: (token) => this.sync?.setToken(token),
     });
@@ -328,7 +334,7 @@ export class CoreProcess {
       case 'auth:sign-out':
         return this.session.signOut();
       case 'auth:lock':
-        return this.session.lock();
+        return this.session.lock(input as { idle?: boolean });
       case 'auth:unlock':
         return this.session.unlock((input as { password: string }).password);
       case 'auth:activity':

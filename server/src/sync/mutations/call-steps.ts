@@ -40,7 +40,7 @@ export async function applyCallMutation({ tx, authorRole }: ApplyContext, m: Cal
     await insertOnce(
       tx,
       calls,
-      { id: a.callId, customerId: a.customerId, fromE164: a.fromE164, source: a.source, agentId: a.agentId, status: 'active', startedAt: a.startedAt },
+      { id: a.callId, customerId: a.customerId, fromE164: a.fromE164, fromRaw: a.fromRaw ?? null, source: a.source, agentId: a.agentId, status: 'active', startedAt: a.startedAt },
       ['fromE164', 'source', 'agentId', 'startedAt'],
       `This ${words} was given an id that the central store already has for another call, so it was not recorded there; nothing needs re-entering.`,
     );

@@ -97,6 +97,21 @@ export async function lockNow(options: { thenSwitch?: boolean } = {}): Promise<A
   return result.error;
 }
 
+/**
+ * This window saw no one at work for the idle time: asks the main process to lock, which does so
+ * only if the whole session is idle (no other window active, no call open). Nothing leaves the page
+ * before it answers; true when it locked.
+ */
+export async function lockIfIdle(): Promise<boolean> {
+  const result = await change(() => switchboard().authLock({ idle: true }));
+  if (!result.ok) {
+    await refreshSession();
+    return false;
+  }
+  applySession(result.value);
+  return result.value.state !== 'signed_in';
+}
+
 /** Ends the session; the workspace is cleared whether or not the main process could be told. */
 export async function signOut(): Promise<AppErrorShape | null> {
   const result = await change(() => switchboard().authSignOut({}));

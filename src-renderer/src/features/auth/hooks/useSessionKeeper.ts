@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { onSessionRefused, switchboard } from '../../../api/client';
-import { lockNow, refreshSession } from '../session';
+import { lockIfIdle, refreshSession } from '../session';
 import { useSessionStore } from '../store';
 
 /** How often the window asks who is signed in: it notices a lock done by the main process within this. */
@@ -12,8 +12,10 @@ const ACTIVITY_EVENTS = ['keydown', 'pointerdown', 'pointermove', 'wheel'] as co
 /**
  * Reads the session at start and every two seconds (and at once when a call is refused for want
  * of one). While signed in, the person's keys and pointer are reported to the main process (at
- * most every few seconds) and, when none came for the idle time, the window locks itself. The
- * main process keeps its own clock too: a window that stops reporting cannot keep a session open.
+ * most every few seconds) and, when none came for the idle time, the window asks the main process
+ * to lock. It decides: another window in use, or a call open, keeps the session awake (then this
+ * window asks again a few seconds on). The main process keeps its own clock too: a window that
+ * stops reporting cannot keep a session open.
  * Mount once, at the root.
  */
 export function useSessionKeeper(): void {
@@ -40,7 +42,8 @@ export function useSessionKeeper(): void {
     let lastActivity = Date.now();
     // Signing in or unlocking was itself activity the main process saw.
     let lastReported = lastActivity;
-    let locked = false;
+    let asking = false;
+    let lastAsked = 0;
     const onActivity = () => {
       lastActivity = Date.now();
       if (lastActivity - lastReported >= reportEvery) {
@@ -50,9 +53,13 @@ export function useSessionKeeper(): void {
     };
     const check = window.setInterval(
       () => {
-        if (locked || Date.now() - lastActivity < idleLockMs) return;
-        locked = true;
-        void lockNow();
+        const now = Date.now();
+        if (asking || now - lastActivity < idleLockMs || now - lastAsked < reportEvery) return;
+        asking = true;
+        lastAsked = now;
+        void lockIfIdle().finally(() => {
+          asking = false;
+        });
       },
       Math.min(1_000, Math.max(250, Math.floor(idleLockMs / 4))),
     );

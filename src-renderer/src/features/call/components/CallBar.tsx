@@ -3,7 +3,8 @@ import type { CallState, CallStatus } from '../../../../../src-shared/contracts/
 import { switchboard } from '../../../api/client';
 import { useAppStore } from '../../../app/store';
 import { displayPhone } from '../../lookup/format';
-import { endCall, holdCall, resumeCall } from '../actions';
+import { lookUpCaller } from '../../lookup/hooks/useScreenPop';
+import { endCall, holdCall, resumeCall, takeWaitingCall } from '../actions';
 import { formatDuration, useCallTimer } from '../hooks/useCallTimer';
 import { WrapUpPanel } from './WrapUpPanel';
 
@@ -35,6 +36,8 @@ function useCallerName(customerId: string | null): string | null {
 function Caller({ call }: { call: CallState }) {
   const name = useCallerName(call.customerId);
   const number = call.fromE164 ? displayPhone(call.fromE164) : null;
+  // A caller id that could not be read is shown exactly as it came (issue 19, item 3).
+  const asReceived = number === null ? call.fromRaw : null;
   const customerId = call.customerId;
   return (
     <span className="callbar__caller">
@@ -51,7 +54,67 @@ function Caller({ call }: { call: CallState }) {
         <span className="callbar__name">Caller not identified yet</span>
       )}
       {number && <span className="tabular muted">{number}</span>}
+      {asReceived && (
+        <span className="tabular muted" title="The number as the phone system sent it; it could not be read as a phone number">
+          {asReceived} (as received)
+        </span>
+      )}
+      {customerId === null && (
+        <button type="button" className="button button--quiet" onClick={() => void lookUpCaller(call)}>
+          Search for the caller
+        </button>
+      )}
     </span>
+  );
+}
+
+function waitingLabel(call: CallState): string {
+  if (call.fromE164) return displayPhone(call.fromE164);
+  return call.fromRaw ? `${call.fromRaw} (as received)` : 'a caller with no number';
+}
+
+/**
+ * Another caller screen-popped during this call and waits on hold (issue 19, item 2). The CSR
+ * chooses: finish this call first (the notice then stays as one line), or hold this call and take
+ * the new one. During wrap-up the wrap-up comes first.
+ */
+function WaitingCalls({ current }: { current: CallState }) {
+  const waiting = useAppStore((s) => s.waitingCalls);
+  const [deferred, setDeferred] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const next = waiting[0];
+  if (next === undefined) return null;
+  const more = waiting.length - 1;
+  const canTake = current.status === 'active' || current.status === 'on_hold';
+  const take = async () => {
+    setBusy(true);
+    try {
+      const taken = await takeWaitingCall(next.id);
+      if (taken.ok) await lookUpCaller(taken.value);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="callbar__waiting" role="group" aria-label="Waiting calls">
+      <p role="alert" className="callbar__waiting-text">
+        <strong>Another call is waiting:</strong> <span className="tabular">{waitingLabel(next)}</span>
+        {more > 0 && ` and ${more} more`}
+        {!canTake && ' — finish this wrap-up, then take it.'}
+      </p>
+      <span className="callbar__actions">
+        {canTake && deferred !== next.id && (
+          <button type="button" className="button button--quiet" onClick={() => setDeferred(next.id)}>
+            Finish this call first
+          </button>
+        )}
+        {canTake && (
+          <button type="button" className="button" disabled={busy} onClick={() => void take()}>
+            Hold this call and take the new one
+          </button>
+        )}
+      </span>
+    </div>
   );
 }
 
@@ -129,6 +192,7 @@ export function CallBar() {
           )}
         </span>
       </div>
+      <WaitingCalls current={call} />
       {callError && (
         <p className="notice notice--error" role="alert">
           {callError}

@@ -138,12 +138,13 @@ export function Suggestions({ customerId }: { customerId: string }) {
                       </button>
                     </>
                   )}
-                  {state && 'error' in state && (
-                    <span className="field__error" role="alert">
-                      {state.error}
-                    </span>
-                  )}
                 </span>
+                {/* On a row of its own: in the actions column a sentence squeezed the reason to a word a line. */}
+                {state && 'error' in state && (
+                  <span className="field__error suggestion__error" role="alert">
+                    {state.error}
+                  </span>
+                )}
               </li>
             );
           })}
