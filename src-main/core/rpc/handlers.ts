@@ -20,6 +20,7 @@ import { ProfileEditor } from '../customer/profile-editor';
 import { ProfileHistory } from '../customer/profile-history';
 import { CustomerTimeline } from '../customer/timeline';
 import { PurchaseHistory } from '../customer/purchases';
+import { WorklistQuery } from '../worklist/worklist-query';
 import type { ChannelOutput, ChannelParsedInput, DbChannel } from '../../../src-shared/contracts';
 
 export type Handler<C extends DbChannel> = (input: ChannelParsedInput<C>) => ChannelOutput<C>;
@@ -57,6 +58,7 @@ export function createHandlers(ctx: HandlerContext): HandlerTable {
   let profileHistory: ProfileHistory | undefined;
   let timeline: CustomerTimeline | undefined;
   let purchases: PurchaseHistory | undefined;
+  let worklist: WorklistQuery | undefined;
   const calls = () => (desk ??= new CallDesk(ctx.db, ctx.defaultRegion));
   const complaints = () => (complaintLog ??= new ComplaintLog(ctx.db));
   const countCustomers = () => ctx.db.$client.prepare('SELECT count(*) FROM customers').pluck().get() as number;
@@ -96,5 +98,6 @@ export function createHandlers(ctx: HandlerContext): HandlerTable {
     'customer:timeline': (input) => (timeline ??= new CustomerTimeline(ctx.db)).page(input),
     'customer:purchases': (input) => (purchases ??= new PurchaseHistory(ctx.db)).search(input, ctx.now()),
     'order:get': (input) => (purchases ??= new PurchaseHistory(ctx.db)).order(input.orderId),
+    'worklist:today': (input) => (worklist ??= new WorklistQuery(ctx.db)).today(ctx.agentId, input.today),
   };
 }
