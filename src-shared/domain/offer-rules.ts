@@ -18,6 +18,19 @@ export const DEFAULT_OFFER_COOLDOWN_DAYS = 30;
 
 const DAY_MS = 86_400_000;
 
+/**
+ * The cool-down as a setting (SWITCHBOARD_OFFER_COOLDOWN_DAYS): a whole number of days from 0 to
+ * 3650; unset or empty gives the default. Anything else is refused with a message, not guessed.
+ */
+export function offerCooldownDaysFrom(raw: string | undefined): { ok: true; days: number } | { ok: false; message: string } {
+  if (raw === undefined || raw.trim() === '') return { ok: true, days: DEFAULT_OFFER_COOLDOWN_DAYS };
+  const days = Number(raw);
+  if (!Number.isInteger(days) || days < 0 || days > 3650) {
+    return { ok: false, message: `The offer cool-down must be a whole number of days from 0 to 3650, not "${raw}".` };
+  }
+  return { ok: true, days };
+}
+
 /** Why a suggestion exists: selling something new (needs marketing consent) or serving what they already use. */
 export type SuggestionPurpose = 'upsell' | 'service';
 

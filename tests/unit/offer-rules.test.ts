@@ -3,6 +3,7 @@ import {
   DEFAULT_OFFER_COOLDOWN_DAYS,
   cooldownStart,
   isVariantOfOwned,
+  offerCooldownDaysFrom,
   mayOffer,
   productsInCooldown,
   skuFamily,
@@ -50,5 +51,13 @@ describe('offer rules (issue 19, item 10)', () => {
     expect([...productsInCooldown(answers, NOW)].sort()).toEqual(['accepted-yesterday', 'declined-at-edge']);
     expect([...productsInCooldown(answers, NOW, 0)]).toEqual([]);
     expect([...productsInCooldown(answers, NOW, 365)].sort()).toEqual(['accepted-yesterday', 'declined-at-edge', 'declined-long-ago']);
+  });
+
+  it('reads the cool-down setting, refusing what is not a whole number of days', () => {
+    expect(offerCooldownDaysFrom(undefined)).toEqual({ ok: true, days: 30 });
+    expect(offerCooldownDaysFrom(' ')).toEqual({ ok: true, days: 30 });
+    expect(offerCooldownDaysFrom('7')).toEqual({ ok: true, days: 7 });
+    expect(offerCooldownDaysFrom('0')).toEqual({ ok: true, days: 0 });
+    for (const bad of ['-1', '2.5', 'soon', '99999']) expect(offerCooldownDaysFrom(bad)).toMatchObject({ ok: false });
   });
 });

@@ -36,6 +36,8 @@ export interface HandlerContext {
   agentId: string;
   /** The clock every write stamps with (injectable for tests). */
   now: () => number;
+  /** Days an answered offer is not suggested again (offer-rules.ts); the default when absent. */
+  offerCooldownDays?: number | undefined;
 }
 
 export function createHandlers(ctx: HandlerContext): HandlerTable {
@@ -73,7 +75,7 @@ export function createHandlers(ctx: HandlerContext): HandlerTable {
     'lookup:search': (input) => (lookup ??= new CallerLookup(ctx.db, { defaultRegion: ctx.defaultRegion })).search(input),
     'customer:get': (input) => (card ??= createCustomerCardQuery(ctx.db))(input.customerId),
     'customer:create': (input) => (intake ??= new CustomerIntake(ctx.db, ctx.defaultRegion)).create(input, ctx.now()),
-    'suggestions:list': (input) => (suggestions ??= new SuggestionEngine(ctx.db)).list(input.customerId, { limit: input.limit, now: ctx.now() }),
+    'suggestions:list': (input) => (suggestions ??= new SuggestionEngine(ctx.db, { offerCooldownDays: ctx.offerCooldownDays })).list(input.customerId, { limit: input.limit, now: ctx.now() }),
     'suggestions:status': () => (minerStatus ??= createCoPurchaseStatusQuery(ctx.db))(),
     'offer:present': (input) => (offerLog ??= new OfferLog(ctx.db)).present(input, ctx.agentId, ctx.now()),
     'offer:decide': (input) => (offerLog ??= new OfferLog(ctx.db)).decide(input.offerId, input.outcome, ctx.agentId, ctx.now()),

@@ -150,7 +150,7 @@ export class SuggestionEngine {
   private readonly cooldownDays: number;
 
   /** `offerCooldownDays`: how long a product the customer accepted or declined is not suggested again (offer-rules.ts). */
-  constructor(db: CacheDb, options: { maxRulesInMemory?: number; offerCooldownDays?: number } = {}) {
+  constructor(db: CacheDb, options: { maxRulesInMemory?: number; offerCooldownDays?: number | undefined } = {}) {
     this.repo = new SuggestionRepository(db, options.maxRulesInMemory);
     this.cooldownDays = options.offerCooldownDays ?? DEFAULT_OFFER_COOLDOWN_DAYS;
   }
