@@ -69,14 +69,14 @@ export function Worklist() {
   const today = todayIso();
   return (
     <section ref={root} className="worklist" aria-labelledby="worklist-heading" onKeyDown={onKeyDown}>
-      <h2 id="worklist-heading" className="worklist__heading">
+      <h3 id="worklist-heading" className="worklist__heading">
         Your worklist
-      </h2>
+      </h3>
       <div className="worklist__columns">
         <div className="worklist__column">
-          <h3 id="worklist-follow-ups" className="panel__title">
+          <h4 id="worklist-follow-ups" className="panel__title">
             Follow-ups due today
-          </h3>
+          </h4>
           {list.followUps.length === 0 ? (
             <p className="muted">No follow-ups due.</p>
           ) : (
@@ -103,9 +103,9 @@ export function Worklist() {
           )}
         </div>
         <div className="worklist__column">
-          <h3 id="worklist-recent" className="panel__title">
+          <h4 id="worklist-recent" className="panel__title">
             Recent callers
-          </h3>
+          </h4>
           {list.recentCallers.length === 0 ? (
             <p className="muted">No calls taken yet.</p>
           ) : (
