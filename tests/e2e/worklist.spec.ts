@@ -1,4 +1,5 @@
 import { test, expect, openApp, searchBox, customerHeading, customerOption, KNOWN } from './fixtures';
+import { describeViolations, seriousAxeViolations } from './axe';
 
 /**
  * The empty lookup screen is the CSR's queue (issue 19, item 8): after a call, the caller is under
@@ -43,10 +44,14 @@ test('recent callers and follow-ups due today, worked by keyboard from the empty
   await page.keyboard.press('Escape');
   await searchBox(page).fill('');
   await expect(worklist).toBeVisible();
-  const followUp = worklist.getByRole('button', { name: new RegExp(`^Follow up ${KNOWN.zoe.displayName}: Damaged or defective item, due today$`) });
-  const recent = worklist.getByRole('button', { name: new RegExp(`^Open ${KNOWN.zoe.displayName}, last call `) });
+  const followUp = worklist
+    .getByRole('list', { name: 'Follow-ups due today' })
+    .getByRole('button', { name: new RegExp(`^${KNOWN.zoe.displayName} Damaged or defective item High Due today$`) });
+  const recent = worklist.getByRole('list', { name: 'Recent callers' }).getByRole('button', { name: new RegExp(`^${KNOWN.zoe.displayName} .+ last call `) });
   await expect(followUp).toBeVisible();
   await expect(recent).toBeVisible();
+  const violations = await seriousAxeViolations(page);
+  expect(violations, describeViolations(violations)).toEqual([]);
 
   await searchBox(page).focus();
   await page.keyboard.press('ArrowDown');

@@ -66,7 +66,6 @@ export function Worklist() {
       </p>
     );
   }
-  const today = todayIso();
   return (
     <section ref={root} className="worklist" aria-labelledby="worklist-heading" onKeyDown={onKeyDown}>
       <h3 id="worklist-heading" className="worklist__heading">
@@ -88,13 +87,12 @@ export function Worklist() {
                     data-worklist-item
                     className="worklist__item"
                     onClick={() => open(f.customerId)}
-                    aria-label={`Follow up ${f.displayName}: ${f.category}, ${f.overdue ? `overdue since ${formatDate(f.followUpOn)}` : 'due today'}`}
                   >
-                    <span className="worklist__name">{f.displayName}</span>
-                    <span>{f.category}</span>
-                    <span className={`status status--${f.status}`}>{SEVERITY_LABELS[f.severity]}</span>
+                    {/* The visible text is the button's name (the spaces keep the parts apart when read). */}
+                    <span className="worklist__name">{f.displayName}</span> <span>{f.category}</span>{' '}
+                    <span className={`status status--${f.status}`}>{SEVERITY_LABELS[f.severity]}</span>{' '}
                     <span className={f.overdue ? 'worklist__due worklist__due--overdue' : 'worklist__due'}>
-                      {f.followUpOn === today ? 'Due today' : `Overdue since ${formatDate(f.followUpOn)}`}
+                      {f.overdue ? `Overdue since ${formatDate(f.followUpOn)}` : 'Due today'}
                     </span>
                   </button>
                 </li>
@@ -117,11 +115,9 @@ export function Worklist() {
                     data-worklist-item
                     className="worklist__item"
                     onClick={() => open(c.customerId)}
-                    aria-label={`Open ${c.displayName}, last call ${formatDateTime(c.lastCallAt)}`}
                   >
-                    <span className="worklist__name">{c.displayName}</span>
-                    <span className="mono">{c.phone ?? '—'}</span>
-                    <span className="worklist__due">{formatDateTime(c.lastCallAt)}</span>
+                    <span className="worklist__name">{c.displayName}</span> <span className="mono">{c.phone ?? 'no phone'}</span>{' '}
+                    <span className="worklist__due">last call {formatDateTime(c.lastCallAt)}</span>
                   </button>
                 </li>
               ))}
