@@ -63,6 +63,7 @@ const api = {
   customerTimeline: (input) => invoke('customer:timeline', input),
   customerPurchases: (input) => invoke('customer:purchases', input),
   orderGet: (input) => invoke('order:get', input),
+  worklistToday: (input) => invoke('worklist:today', input),
   syncStatus: (input) => invoke('sync:status', input),
   syncNow: (input) => invoke('sync:now', input),
   syncCheck: (input) => invoke('sync:check', input),

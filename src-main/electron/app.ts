@@ -21,6 +21,7 @@ import {
   type PageTrust,
 } from './security';
 import { createMainWindow, hardenSession, hardenWebContents, registerAppScheme, serveRenderer } from './window';
+import { offerCooldownDaysFrom } from '../../src-shared/domain/offer-rules';
 
 export interface ShellCore {
   start(): Promise<void>;
@@ -132,8 +133,9 @@ export function launchSwitchboard(deps: ShellDeps): boolean {
     // the browser host reads them. People sign in on the sign-in screen.
     const store = storeSettingsFrom({ server: deps.env.SWITCHBOARD_SERVER });
     const idleLock = idleLockMsFrom(deps.env.SWITCHBOARD_IDLE_LOCK_SECONDS);
-    const refused = !store.ok ? store.error.message : !idleLock.ok ? idleLock.error.message : null;
-    if (refused !== null || !store.ok || !idleLock.ok) {
+    const cooldown = offerCooldownDaysFrom(deps.env.SWITCHBOARD_OFFER_COOLDOWN_DAYS);
+    const refused = !store.ok ? store.error.message : !idleLock.ok ? idleLock.error.message : !cooldown.ok ? cooldown.message : null;
+    if (refused !== null || !store.ok || !idleLock.ok || !cooldown.ok) {
       console.error('[switchboard] cannot start:', refused);
       dialog.showErrorBox('Switchboard cannot start', refused ?? 'The settings are not usable.');
       app.exit(1);
@@ -155,6 +157,7 @@ export function launchSwitchboard(deps: ShellDeps): boolean {
         systemLocale: app.getSystemLocale(),
       }),
       host: 'electron',
+      offerCooldownDays: cooldown.days,
       version: app.getVersion(),
       nativeBinding: deps.env.SWITCHBOARD_NATIVE_BINDING || undefined,
       // With a store the cache is filled from it; the demo seed is for a workstation on its own.

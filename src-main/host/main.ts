@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { CoreProcess } from '../core/worker/core-process';
 import { defaultMigrationsFolder } from '../core/db/open';
 import { isCountryCode } from '../../src-shared/domain/phone';
+import { offerCooldownDaysFrom } from '../../src-shared/domain/offer-rules';
 import { idleLockMsFrom, isLoopbackUrl, storeSettingsFrom } from '../core/sync/store-settings';
 import { MemorySecretStore } from '../core/auth/secret-store';
 import { startBrowserHost } from './browser-host';
@@ -69,6 +70,8 @@ async function main(): Promise<void> {
   const store = settings.value;
   const idleLock = idleLockMsFrom(args['idle-lock-seconds'] ?? process.env.SWITCHBOARD_IDLE_LOCK_SECONDS);
   if (!idleLock.ok) die(idleLock.error.message);
+  const cooldown = offerCooldownDaysFrom(process.env.SWITCHBOARD_OFFER_COOLDOWN_DAYS);
+  if (!cooldown.ok) die(cooldown.message);
 
   const here = import.meta.dirname;
   const core = new CoreProcess({
@@ -78,6 +81,7 @@ async function main(): Promise<void> {
     migrationsFolder: defaultMigrationsFolder(),
     defaultRegion: region,
     host: 'browser-host',
+    offerCooldownDays: cooldown.days,
     version: process.env.npm_package_version ?? '0.1.0',
     // With a store the cache is filled from it: a local demo seed would only be deleted again.
     demoSeed: !args['no-demo'] && store === null,

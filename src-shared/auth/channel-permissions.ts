@@ -22,6 +22,8 @@ export const CHANNEL_PERMISSIONS = {
   'customer:purchases': 'customer.read',
   'customer:edit-history': 'customer.read',
   'order:get': 'customer.read',
+  /** The CSR's own recent callers and follow-ups: their calls, so whoever handles calls. */
+  'worklist:today': 'call.handle',
   'suggestions:list': 'customer.read',
   'suggestions:status': 'customer.read',
   'customer:create': 'customer.create',

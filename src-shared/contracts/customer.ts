@@ -36,6 +36,7 @@ export const customerCard = z.object({
   loyaltyPoints: z.number().int(),
   marketingConsent: z.boolean(),
   segment: z.enum(SEGMENTS),
+  /** Sum of the customer's orders (in `currency`) that count as spending: src-shared/domain/order-value.ts. */
   lifetimeValueCents: z.number().int(),
   currency: text(),
   orderCount: z.number().int(),

@@ -298,14 +298,19 @@ export const customerPurchases = defineChannel({
     orders: z.array(purchaseOrder),
     nextCursor: text().nullable(),
     /**
-     * Over every order the filter matches, not just this page; money summed per currency (all
-     * statuses, cancelled and returned included, as listed). Counted on the first page only (no
-     * cursor) — later pages answer null and the list keeps the first page's totals.
+     * Over every order the filter matches, not just this page. `orderCount` counts every order
+     * listed; money is summed per currency over the orders that count as spending only
+     * (`countedOrderCount`: cancelled and returned ones are listed, not counted — the definition of
+     * src-shared/domain/order-value.ts, the same as lifetime value's). Counted on the first page
+     * only (no cursor) — later pages answer null and the list keeps the first page's totals.
      */
     totals: z
       .object({
         orderCount: z.number().int().nonnegative(),
-        byCurrency: z.array(z.object({ currency: text(), orderCount: z.number().int(), totalCents: z.number().int() })),
+        countedOrderCount: z.number().int().nonnegative(),
+        byCurrency: z.array(
+          z.object({ currency: text(), orderCount: z.number().int(), countedOrderCount: z.number().int(), totalCents: z.number().int() }),
+        ),
       })
       .nullable(),
   }),

@@ -6,6 +6,7 @@ import { offerDecide, offerPresent, offersStats, suggestionsList, suggestionsSta
 import { callAttachCustomer, callCurrent, callEnd, callGet, callHold, callResume, callStart, callWrapUp, configLists } from './calls';
 import { complaintGet, complaintList, complaintLog, complaintSetFollowUp, complaintTransition } from './complaints';
 import { noteAdd } from './notes';
+import { worklistToday } from './worklist';
 import { customerEditHistory, customerPurchases, customerTimeline, customerUpdateContact, orderGet } from './customer360';
 import { syncCheck, syncDismissRejection, syncNow, syncReset, syncStatusChannel } from './sync';
 import { authActivity, authLock, authSession, authSignIn, authSignOut, authUnlock } from './auth';
@@ -44,6 +45,7 @@ export const contracts = {
   'customer:timeline': customerTimeline,
   'customer:purchases': customerPurchases,
   'order:get': orderGet,
+  'worklist:today': worklistToday,
   'sync:status': syncStatusChannel,
   'sync:now': syncNow,
   'sync:check': syncCheck,
@@ -128,6 +130,7 @@ export const API_METHOD = {
   'customer:timeline': 'customerTimeline',
   'customer:purchases': 'customerPurchases',
   'order:get': 'orderGet',
+  'worklist:today': 'worklistToday',
   'sync:status': 'syncStatus',
   'sync:now': 'syncNow',
   'sync:check': 'syncCheck',

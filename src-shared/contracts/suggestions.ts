@@ -1,6 +1,7 @@
 /**
  * Upsell suggestions and the offer log. `suggestions:list` ranks what to offer a customer, each
- * with a reason in words; `offer:present` / `offer:decide` record what the CSR offered and what the
+ * with a reason in words; `offer:present` / `offer:decide` record what the CSR deliberately offered (never what was merely
+ * shown: src-shared/domain/offer-rules.ts) and what the
  * customer said, so upsell conversion (accepted ÷ presented, src-shared/domain/metrics.ts) can be
  * measured per call, per customer and per CSR.
  */
@@ -40,6 +41,8 @@ export const suggestion = z.object({
   priceCents: z.number().int(),
   currency: text(),
   kind: z.enum(SUGGESTION_KINDS),
+  /** upsell: sells something new (only with marketing consent); service: a consumable they use is due (src-shared/domain/offer-rules.ts). */
+  purpose: z.enum(['upsell', 'service']),
   /** Why, in words the CSR can say: "Bought Trail Runner 2 in March 2026 → matching Trail Gaiter". */
   reason: text(),
   /** Ranking score in [0, 1]: higher is offered first (see SuggestionEngine for the formula). */
@@ -71,6 +74,8 @@ export const suggestionsListOutput = z.object({
   customerId: text(),
   /** Best first, one row per product. Empty when there is nothing worth offering. */
   suggestions: z.array(suggestion),
+  /** False: the customer said "do not market", so only service suggestions are listed. */
+  marketingConsent: z.boolean(),
   /** When the co-purchase rules these suggestions used were computed; null before the first run. */
   rulesComputedAt: isoInstant.nullable(),
 });

@@ -195,7 +195,7 @@ const callStart = z.object({
   customerId: uuid.nullable(),
   fromE164: e164.nullable(),
   /** The caller id as received (issue 19); absent from workstations that predate it. */
-  fromRaw: z.string().max(LIMITS.phoneRaw).nullable().optional(),
+  fromRaw: text().max(LIMITS.phoneRaw).nullable().optional(),
   source: z.enum(CALL_SOURCES),
   agentId,
   startedAt: instant,

@@ -1,6 +1,6 @@
 /**
  * A seeded caller whose purchases lead to upsell suggestions (a bought product with curated
- * complements or accessories), read from the test's own cache file before the page opens. Their
+ * complements or accessories, and marketing consent: without it there is no upsell), read from the test's own cache file before the page opens. Their
  * number belongs to them alone, so a screen-pop opens their 360 directly.
  */
 import { openCache } from '../../src-main/core/db/open';
@@ -22,6 +22,7 @@ export function findCallerWithHistory(dbFile: string): CallerWithHistory {
            FROM customers c
            JOIN customer_phones p ON p.customer_id = c.id AND p.is_primary = 1
           WHERE (SELECT COUNT(*) FROM customer_phones p2 WHERE p2.e164 = p.e164) = 1
+            AND c.marketing_consent = 1
             AND EXISTS (SELECT 1 FROM order_lines ol JOIN product_relations r ON r.product_id = ol.product_id
                          WHERE ol.customer_id = c.id)
           ORDER BY c.row_id

@@ -35,6 +35,8 @@ export interface PlantedCustomer {
   city?: string;
   country?: string;
   tier?: 'none' | 'bronze' | 'silver' | 'gold' | 'platinum';
+  /** Agreed to marketing (default false, as the column). */
+  marketingConsent?: boolean;
 }
 
 /** Inserts one known customer (beside whatever the seed generator made) and returns its id. */
@@ -43,8 +45,8 @@ export function plantCustomer(db: CacheDb, c: PlantedCustomer): string {
   const now = Date.UTC(2026, 0, 1);
   const sql = db.$client;
   sql
-    .prepare(`INSERT INTO customers (id, first_name, last_name, loyalty_tier, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`)
-    .run(id, c.firstName, c.lastName, c.tier ?? 'none', now, now);
+    .prepare(`INSERT INTO customers (id, first_name, last_name, loyalty_tier, marketing_consent, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+    .run(id, c.firstName, c.lastName, c.tier ?? 'none', c.marketingConsent ? 1 : 0, now, now);
   (c.phones ?? []).forEach((e164, i) =>
     sql
       .prepare(`INSERT INTO customer_phones (id, customer_id, e164, raw, kind, is_primary) VALUES (?, ?, ?, ?, 'mobile', ?)`)

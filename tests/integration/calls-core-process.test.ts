@@ -89,7 +89,7 @@ describe('a whole call through CoreProcess', () => {
     expect(await ok('customer:purchases', { customerId, text: 'crème', period: { kind: 'last_12_months' } })).toEqual({
       orders: [],
       nextCursor: null,
-      totals: { orderCount: 0, byCurrency: [] },
+      totals: { orderCount: 0, countedOrderCount: 0, byCurrency: [] },
     });
 
     const db = new Database(cache.file, { readonly: true });

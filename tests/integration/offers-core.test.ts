@@ -14,6 +14,8 @@ beforeAll(async () => {
   seedCache(cache.db, { customers: 200, seed: 5 });
   new CoPurchaseMiner(cache.db, { minSupport: 3 }).runSync();
   zoe = cache.db.$client.prepare(`SELECT id FROM customers WHERE first_name = 'Zoë'`).pluck().get() as string;
+  // Upsell needs marketing consent (src-shared/domain/offer-rules.ts); the seed's Zoë has none.
+  cache.db.$client.prepare(`UPDATE customers SET marketing_consent = 1 WHERE id = ?`).run(zoe);
   cache.db.$client.close();
   core = testCore(cache.file, { agentId: 'csr-core' });
   await core.start();

@@ -6,6 +6,7 @@ import { seedCache } from '../../src-main/core/seed/generator';
 import { purchasePageSql, purchaseTotalsSql, type PurchaseFilter } from '../../src-main/core/customer/purchases-repository';
 import { registerFoldFunction } from '../../src-main/core/customer/purchases-text';
 import type { PurchaseOrder } from '../../src-shared/contracts/customer360';
+import type { CustomerCard } from '../../src-shared/contracts/customer';
 
 let cache: TempCache;
 let desk: TestDesk;
@@ -21,6 +22,7 @@ interface Planted {
   placedAt: number;
   currency: string;
   totalCents: number;
+  status: 'delivered' | 'returned' | 'cancelled';
   channel: string;
   campaignCode: string | null;
   products: { id: string; sku: string; name: string; category: string }[];
@@ -31,7 +33,11 @@ const catalogue: { id: string; sku: string; name: string; category: string }[] =
 type Purchases = {
   orders: PurchaseOrder[];
   nextCursor: string | null;
-  totals: { orderCount: number; byCurrency: { currency: string; orderCount: number; totalCents: number }[] } | null;
+  totals: {
+    orderCount: number;
+    countedOrderCount: number;
+    byCurrency: { currency: string; orderCount: number; countedOrderCount: number; totalCents: number }[];
+  } | null;
 };
 
 beforeAll(() => {
@@ -51,7 +57,7 @@ beforeAll(() => {
   const c = db.$client;
   const order = c.prepare(
     `INSERT INTO orders (id, number, customer_id, channel, campaign_code, status, currency, subtotal_cents, total_cents, placed_at)
-     VALUES (?, ?, ?, ?, ?, 'delivered', ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const line = c.prepare(
     `INSERT INTO order_lines (id, order_id, line_no, product_id, customer_id, placed_at, sku, name, quantity, unit_price_cents, total_cents)
@@ -72,11 +78,13 @@ beforeAll(() => {
         placedAt: Math.round(placedAt),
         currency,
         totalCents,
+        // Some returned and some cancelled: listed, but not counted in the totals (order-value.ts).
+        status: i % 11 === 5 ? 'returned' : i % 13 === 7 ? 'cancelled' : 'delivered',
         channel: channels[i % 3] as string,
         campaignCode: i % 4 === 0 ? 'SPRING-TRAIL' : null,
         products: picked,
       };
-      order.run(o.id, o.number, heavy, o.channel, o.campaignCode, currency, totalCents, totalCents, o.placedAt);
+      order.run(o.id, o.number, heavy, o.channel, o.campaignCode, o.status, currency, totalCents, totalCents, o.placedAt);
       picked.forEach((p, k) => line.run(randomUUID(), o.id, k + 1, p.id, heavy, o.placedAt, p.sku, p.name, 500, 500));
       orders.push(o);
     }
@@ -110,16 +118,20 @@ function expectSelection(input: Record<string, unknown>, keep: (o: Planted) => b
   expect(got.map((o) => o.number)).toEqual(wanted.map((o) => o.number));
   if (!first.totals) throw new Error('the first page carries the totals');
   expect(first.totals.orderCount).toBe(wanted.length);
-  const sums = new Map<string, { orderCount: number; totalCents: number }>();
+  const sums = new Map<string, { orderCount: number; countedOrderCount: number; totalCents: number }>();
   for (const o of wanted) {
-    const s = sums.get(o.currency) ?? { orderCount: 0, totalCents: 0 };
+    const s = sums.get(o.currency) ?? { orderCount: 0, countedOrderCount: 0, totalCents: 0 };
     s.orderCount++;
-    s.totalCents += o.totalCents;
+    if (o.status === 'delivered') {
+      s.countedOrderCount++;
+      s.totalCents += o.totalCents;
+    }
     sums.set(o.currency, s);
   }
-  expect(Object.fromEntries(first.totals.byCurrency.map((t) => [t.currency, { orderCount: t.orderCount, totalCents: t.totalCents }]))).toEqual(
-    Object.fromEntries(sums),
-  );
+  expect(first.totals.countedOrderCount).toBe(wanted.filter((o) => o.status === 'delivered').length);
+  expect(
+    Object.fromEntries(first.totals.byCurrency.map((t) => [t.currency, { orderCount: t.orderCount, countedOrderCount: t.countedOrderCount, totalCents: t.totalCents }])),
+  ).toEqual(Object.fromEntries(sums));
   return got;
 }
 
@@ -187,7 +199,27 @@ describe('customer:purchases', () => {
     const theirs = desk.ok<Purchases>('customer:purchases', { customerId: other });
     expect(theirs.orders.map((o) => o.number)).toEqual(['SB70000001']);
     const none = desk.ok<Purchases>('customer:purchases', { customerId: heavy, text: 'no such thing' });
-    expect(none).toEqual({ orders: [], nextCursor: null, totals: { orderCount: 0, byCurrency: [] } });
+    expect(none).toEqual({ orders: [], nextCursor: null, totals: { orderCount: 0, countedOrderCount: 0, byCurrency: [] } });
+  });
+
+  it('ties lifetime value on the card to the all-time purchases total, and both to the store’s figure (issue 19, item 11)', () => {
+    const db = cache.db.$client;
+    // Seeded customers with a cancelled or returned order: where "all orders" and "kept orders" differ.
+    const sample = db
+      .prepare(
+        `SELECT DISTINCT c.id, c.lifetime_value_cents AS stored, c.currency FROM customers c JOIN orders o ON o.customer_id = c.id
+          WHERE o.status IN ('cancelled', 'returned') ORDER BY c.id LIMIT 20`,
+      )
+      .all() as { id: string; stored: number; currency: string }[];
+    expect(sample.length).toBeGreaterThan(5);
+    for (const c of sample) {
+      const card = desk.ok<CustomerCard>('customer:get', { customerId: c.id });
+      const all = desk.ok<Purchases>('customer:purchases', { customerId: c.id, limit: 1 });
+      const inCurrency = all.totals!.byCurrency.find((t) => t.currency === c.currency)!;
+      expect(card.lifetimeValueCents).toBe(inCurrency.totalCents);
+      expect(card.lifetimeValueCents).toBe(c.stored);
+      expect(inCurrency.countedOrderCount).toBeLessThan(inCurrency.orderCount);
+    }
   });
 
   it('refuses contradictory or malformed filters with typed errors', () => {

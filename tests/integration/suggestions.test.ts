@@ -4,6 +4,7 @@ import { seedCache } from '../../src-main/core/seed/generator';
 import { WELL_KNOWN_SKUS } from '../../src-main/core/seed/catalogue';
 import { CoPurchaseMiner } from '../../src-main/core/suggestions/co-purchase-miner';
 import { MAX_ORDERS, SuggestionEngine, replenishmentOf } from '../../src-main/core/suggestions/suggestion-engine';
+import { OfferLog } from '../../src-main/core/offers/offer-log';
 import { createHandlers } from '../../src-main/core/rpc/handlers';
 import { dispatch } from '../../src-main/core/rpc/dispatch';
 import { suggestionsListOutput, type Suggestion } from '../../src-shared/contracts/suggestions';
@@ -38,12 +39,12 @@ beforeAll(() => {
   planted.machine = plantProduct(db, { sku: 'EM-9000-X', name: 'Espresso Machine X', category: 'coffee-machines' });
   planted.descaler = plantProduct(db, { sku: 'DS-0100', name: 'Descaler', category: 'coffee-care' });
   for (let i = 0; i < 300; i++) {
-    const buyer = plantCustomer(db, { firstName: 'Buyer', lastName: `No${i}` });
+    const buyer = plantCustomer(db, { marketingConsent: true, firstName: 'Buyer', lastName: `No${i}` });
     const basket = i < 200 ? [planted.machine, planted.descaler] : i < 260 ? [planted.machine] : [planted.descaler];
     order(buyer, basket, NOW - (30 + (i % 300)) * DAY);
   }
   // Who owns the machine (bought last week) and a pair of Trail Runners (a year ago, with curated accessories).
-  planted.machineOwner = plantCustomer(db, { firstName: 'Machine', lastName: 'Owner' });
+  planted.machineOwner = plantCustomer(db, { marketingConsent: true, firstName: 'Machine', lastName: 'Owner' });
   order(planted.machineOwner, [planted.machine], NOW - 7 * DAY);
   order(planted.machineOwner, [productBySku(WELL_KNOWN_SKUS.trailRunner2)], NOW - 365 * DAY);
 
@@ -59,7 +60,7 @@ beforeAll(() => {
   relate(planted.brewer, planted.beans, 'complement');
   relate(planted.brewer, planted.filters, 'accessory');
   relate(planted.brewer, planted.mug, 'complement');
-  planted.regular = plantCustomer(db, { firstName: 'Regular', lastName: 'Buyer' });
+  planted.regular = plantCustomer(db, { marketingConsent: true, firstName: 'Regular', lastName: 'Buyer' });
   order(planted.regular, [planted.brewer, planted.beans], NOW - 124 * DAY);
   order(planted.regular, [planted.beans], NOW - 94 * DAY);
   order(planted.regular, [planted.beans], NOW - 64 * DAY);
@@ -68,17 +69,20 @@ beforeAll(() => {
   order(planted.regular, [planted.socks], NOW - 200 * DAY);
 
   // Bought beans once and sent them back: not theirs, nothing to replenish.
-  planted.returner = plantCustomer(db, { firstName: 'Sent', lastName: 'Back' });
+  planted.returner = plantCustomer(db, { marketingConsent: true, firstName: 'Sent', lastName: 'Back' });
   const returned = order(planted.returner, [planted.beans], NOW - 90 * DAY);
   db.$client.prepare(`UPDATE orders SET status = 'returned' WHERE id = ?`).run(returned);
 
   // More orders than the engine reads: the mug was bought in the oldest, before 500 newer ones.
-  planted.collector = plantCustomer(db, { firstName: 'Many', lastName: 'Orders' });
+  planted.collector = plantCustomer(db, { marketingConsent: true, firstName: 'Many', lastName: 'Orders' });
   order(planted.collector, [planted.mug], NOW - 2000 * DAY);
   for (let i = 0; i < MAX_ORDERS; i++) order(planted.collector, [planted.filters], NOW - (1900 - i) * DAY);
   order(planted.collector, [planted.brewer], NOW - 5 * DAY);
 
   new CoPurchaseMiner(db, { minSupport: 5, now: () => NOW }).runSync();
+  // Upsell needs marketing consent (offer-rules.ts): the tests below are about ranking, so every
+  // seeded customer agrees; the consent rule has its own tests.
+  db.$client.prepare('UPDATE customers SET marketing_consent = 1').run();
   engine = new SuggestionEngine(db);
 });
 
@@ -170,7 +174,7 @@ describe('suggestions', () => {
   });
 
   it('answers a customer with no orders with no suggestions, and an unknown one with not_found', () => {
-    const quiet = plantCustomer(db, { firstName: 'No', lastName: 'Orders' });
+    const quiet = plantCustomer(db, { marketingConsent: true, firstName: 'No', lastName: 'Orders' });
     expect(suggest(quiet)).toEqual([]);
     expect(() => suggest('00000000-0000-4000-8000-000000000000')).toThrow(AppError);
     try {
@@ -212,10 +216,10 @@ describe('suggestions', () => {
   it('follows the miner: rules from orders that arrived after the engine first read them show up on the next call', () => {
     const pump = plantProduct(db, { sku: 'PM-0001', name: 'Milk Frother' });
     const jug = plantProduct(db, { sku: 'JG-0001', name: 'Steel Milk Jug' });
-    const owner = plantCustomer(db, { firstName: 'Frother', lastName: 'Owner' });
+    const owner = plantCustomer(db, { marketingConsent: true, firstName: 'Frother', lastName: 'Owner' });
     order(owner, [pump], NOW - 3 * DAY);
     expect(suggest(owner)).toEqual([]); // no rules for the frother yet (and the engine holds the current ones)
-    for (let i = 0; i < 40; i++) order(plantCustomer(db, { firstName: 'Jug', lastName: `Buyer${i}` }), [pump, jug], NOW - (10 + i) * DAY);
+    for (let i = 0; i < 40; i++) order(plantCustomer(db, { marketingConsent: true, firstName: 'Jug', lastName: `Buyer${i}` }), [pump, jug], NOW - (10 + i) * DAY);
     expect(new CoPurchaseMiner(db, { minSupport: 5, now: () => NOW + 1 }).runSync().mode).toBe('incremental');
     expect(suggest(owner)[0]).toMatchObject({ productId: jug, kind: 'co_purchase' });
   });
@@ -239,7 +243,7 @@ describe('suggestions', () => {
   });
 
   it('words a long-lapsed habit as one to win back, ranked below a due one', () => {
-    const lapsed = plantCustomer(db, { firstName: 'Lapsed', lastName: 'Buyer' });
+    const lapsed = plantCustomer(db, { marketingConsent: true, firstName: 'Lapsed', lastName: 'Buyer' });
     for (const ago of [900, 870, 840]) order(lapsed, [planted.beans!], NOW - ago * DAY);
     const beans = suggest(lapsed).find((s) => s.productId === planted.beans);
     expect(beans).toMatchObject({
@@ -248,5 +252,58 @@ describe('suggestions', () => {
     });
     const due = suggest(planted.regular!).find((s) => s.productId === planted.beans);
     expect(beans!.score).toBeLessThan(due!.score);
+  });
+});
+
+describe('what may be offered (issue 19, item 10)', () => {
+  it('offers a customer without marketing consent no upsell, only a due consumable marked as service', () => {
+    const noMarketing = plantCustomer(db, { firstName: 'Do Not', lastName: 'Market' });
+    order(noMarketing, [planted.brewer!, planted.beans!], NOW - 124 * DAY);
+    for (const ago of [94, 64, 34]) order(noMarketing, [planted.beans!], NOW - ago * DAY);
+    order(noMarketing, [planted.machine!], NOW - 7 * DAY);
+    const list = suggest(noMarketing);
+    expect(list.map((s) => s.productId)).toEqual([planted.beans]);
+    expect(list[0]).toMatchObject({ kind: 'replenishment', purpose: 'service' });
+    expect(engine.list(noMarketing, { now: NOW }).marketingConsent).toBe(false);
+    // The same history with consent gets the upsells too, marked as such.
+    db.$client.prepare('UPDATE customers SET marketing_consent = 1 WHERE id = ?').run(noMarketing);
+    const withConsent = suggest(noMarketing);
+    expect(withConsent.find((s) => s.productId === planted.descaler)).toMatchObject({ kind: 'co_purchase', purpose: 'upsell' });
+    expect(withConsent.find((s) => s.productId === planted.mug)).toMatchObject({ purpose: 'upsell' });
+  });
+
+  it('does not suggest again, for the cool-down, what the customer accepted or declined', () => {
+    const log = new OfferLog(db);
+    const buyer = plantCustomer(db, { marketingConsent: true, firstName: 'Cool', lastName: 'Down' });
+    order(buyer, [planted.brewer!], NOW - 10 * DAY);
+    const before = suggest(buyer).map((s) => s.productId);
+    expect(before).toEqual(expect.arrayContaining([planted.mug, planted.filters, planted.beans]));
+    const answer = (productId: string, outcome: 'accepted' | 'declined', at: number) => {
+      const { offer } = log.present({ customerId: buyer, productId, kind: 'complement', reason: 'test' }, 'csr-1', at);
+      log.decide(offer.offerId, outcome, { agentId: 'csr-1', role: 'csr' }, at);
+    };
+    answer(planted.mug!, 'accepted', NOW - 2 * DAY);
+    answer(planted.filters!, 'declined', NOW - 29 * DAY);
+    answer(planted.beans!, 'declined', NOW - 31 * DAY); // answered before the 30-day cool-down: offered again
+    const after = suggest(buyer).map((s) => s.productId);
+    expect(after).not.toContain(planted.mug);
+    expect(after).not.toContain(planted.filters);
+    expect(after).toContain(planted.beans);
+    // The period is the engine's setting.
+    const shortCooldown = new SuggestionEngine(db, { offerCooldownDays: 1 });
+    expect(shortCooldown.suggest(buyer, { now: NOW, limit: 20 }).map((s) => s.productId)).toEqual(expect.arrayContaining([planted.mug, planted.filters]));
+  });
+
+  it('does not suggest another colour of a product the customer owns', () => {
+    const shoeBlack = plantProduct(db, { sku: 'XS-5000-BLK', name: 'Cross Shoe (Black)' });
+    const shoeRed = plantProduct(db, { sku: 'XS-5000-RED', name: 'Cross Shoe (Red)' });
+    const lace = plantProduct(db, { sku: 'LC-0100-RED', name: 'Red Laces' });
+    relate(shoeBlack, shoeRed, 'accessory');
+    relate(shoeBlack, lace, 'accessory');
+    const owner = plantCustomer(db, { marketingConsent: true, firstName: 'Shoe', lastName: 'Owner' });
+    order(owner, [shoeBlack], NOW - 5 * DAY);
+    const list = suggest(owner).map((s) => s.productId);
+    expect(list).toContain(lace);
+    expect(list).not.toContain(shoeRed);
   });
 });

@@ -143,6 +143,7 @@ describe('start and quit', () => {
       migrationsFolder: '/app/drizzle',
       defaultRegion: 'DE',
       host: 'electron',
+      offerCooldownDays: 30,
       version: '0.1.0',
       nativeBinding: '/native/better_sqlite3.node',
       demoSeed: true,

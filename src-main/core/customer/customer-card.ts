@@ -5,6 +5,7 @@ import { AppError } from '../../../src-shared/result';
 import { formatPhone } from '../../../src-shared/domain/phone';
 import type { CustomerCard } from '../../../src-shared/contracts/customer';
 import { isoTime } from '../../../src-shared/domain/time';
+import { SPENDING_SQL } from './purchases-repository';
 
 const RECENT_ORDERS = 10;
 
@@ -41,6 +42,9 @@ export function createCustomerCardQuery(db: CacheDb) {
     ),
   );
   const orderCount = c.prepare(`SELECT count(*) AS n FROM orders WHERE customer_id = ?`).pluck();
+  // Lifetime value from the orders themselves, by the one definition (src-shared/domain/order-value.ts,
+  // issue 19 item 11), so it ties with the past-purchases total over all time; orders_customer_placed_idx.
+  const lifetimeValue = c.prepare(`SELECT coalesce(sum(o.total_cents), 0) FROM orders o WHERE o.customer_id = ? AND o.currency = ? AND ${SPENDING_SQL}`).pluck();
   const recent = c.prepare(
     `SELECT o.id, o.number, o.channel, o.status, o.total_cents AS totalCents, o.currency, o.placed_at AS placedAt,
             (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id) AS lineCount
@@ -85,6 +89,8 @@ export function createCustomerCardQuery(db: CacheDb) {
       marketingConsent: p.marketingConsent === 1,
       contactsArriving,
       ...(contactsArriving ? { phones: [], emails: [], addresses: [] } : contacts(customerId)),
+      // While orders arrive, the store's figure (computed by the same definition) stands in.
+      lifetimeValueCents: arriving ? p.lifetimeValueCents : (lifetimeValue.get(customerId, p.currency) as number),
       orderCount: arriving ? 0 : (orderCount.get(customerId) as number),
       recentOrders: (arriving ? [] : (recent.all(customerId) as RecentOrderRow[])).map((r) => ({
         ...r,

@@ -21,6 +21,7 @@ import type Database from 'better-sqlite3';
 import type { CacheDb } from '../db/open';
 import { orderHistoryArriving } from '../db/deferred-indexes';
 import type { OrderChannel, OrderStatus } from '../../../src-shared/domain/customer';
+import { SPENDING_ORDER_STATUSES } from '../../../src-shared/domain/order-value';
 import { FOLD_FUNCTION, registerFoldFunction } from './purchases-text';
 
 export interface PurchaseFilter {
@@ -117,8 +118,13 @@ export function purchasePageSql(filter: PurchaseFilter, withCursor: boolean): st
   return `SELECT ${ORDER_COLUMNS} FROM orders o INDEXED BY orders_customer_placed_idx WHERE ${purchaseWhere(filter, withCursor)} ORDER BY o.placed_at DESC, o.id DESC LIMIT @limit`;
 }
 
+/** `o.status` counts as spending (src-shared/domain/order-value.ts), as SQL. */
+export const SPENDING_SQL = `o.status IN (${SPENDING_ORDER_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+
+/** Per currency: the orders listed, those that count as spending, and the money of those (issue 19, item 11). */
 export function purchaseTotalsSql(filter: PurchaseFilter): string {
-  return `SELECT o.currency, count(*) AS orderCount, coalesce(sum(o.total_cents), 0) AS totalCents
+  return `SELECT o.currency, count(*) AS orderCount, coalesce(sum(${SPENDING_SQL}), 0) AS countedOrderCount,
+                 coalesce(sum(CASE WHEN ${SPENDING_SQL} THEN o.total_cents END), 0) AS totalCents
             FROM orders o INDEXED BY orders_customer_placed_idx WHERE ${purchaseWhere(filter, false)} GROUP BY o.currency ORDER BY orderCount DESC, o.currency`;
 }
 
@@ -152,8 +158,8 @@ export function createPurchasesRepository(db: CacheDb) {
       const extra = cursor ? { cursorAt: cursor.at, cursorId: cursor.id, limit } : { limit };
       return prepared(purchasePageSql(filter, cursor !== null)).all(params(filter, extra)) as OrderRow[];
     },
-    totals(filter: PurchaseFilter): { currency: string; orderCount: number; totalCents: number }[] {
-      return prepared(purchaseTotalsSql(filter)).all(params(filter)) as { currency: string; orderCount: number; totalCents: number }[];
+    totals(filter: PurchaseFilter): { currency: string; orderCount: number; countedOrderCount: number; totalCents: number }[] {
+      return prepared(purchaseTotalsSql(filter)).all(params(filter)) as { currency: string; orderCount: number; countedOrderCount: number; totalCents: number }[];
     },
     linesOf(orderIds: readonly string[]): LineRow[] {
       return orderIds.length === 0 ? [] : (lines.all(JSON.stringify(orderIds)) as LineRow[]);

@@ -57,7 +57,7 @@ export class PurchaseHistory {
   search(input: CustomerPurchasesInput, now: number): {
     orders: PurchaseOrder[];
     nextCursor: string | null;
-    totals: { orderCount: number; byCurrency: { currency: string; orderCount: number; totalCents: number }[] } | null;
+    totals: { orderCount: number; countedOrderCount: number; byCurrency: { currency: string; orderCount: number; countedOrderCount: number; totalCents: number }[] } | null;
   } {
     if (!this.customerExists(input.customerId)) throw new AppError('not_found', 'This customer is not in the local cache.', 'customerId');
     const filter: PurchaseFilter = { customerId: input.customerId };
@@ -72,7 +72,7 @@ export class PurchaseHistory {
     return this.purchases.consistently(() => {
       // Nothing to show yet: every statement below needs an index the copy builds at its end.
       if (this.purchases.orderHistoryArriving()) {
-        return { orders: [], nextCursor: null, totals: cursor === null ? { orderCount: 0, byCurrency: [] } : null };
+        return { orders: [], nextCursor: null, totals: cursor === null ? { orderCount: 0, countedOrderCount: 0, byCurrency: [] } : null };
       }
       const rows = this.purchases.page(filter, cursor, limit + 1);
       const shown = rows.slice(0, limit);
@@ -82,7 +82,11 @@ export class PurchaseHistory {
       return {
         orders: this.withLines(shown, this.purchases.linesOf(shown.map((o) => o.id)), filter),
         nextCursor: rows.length > limit && last ? encodeCursor({ at: last.placedAt, kind: 'order', id: last.id }) : null,
-        totals: byCurrency && { orderCount: byCurrency.reduce((n, t) => n + t.orderCount, 0), byCurrency },
+        totals: byCurrency && {
+          orderCount: byCurrency.reduce((n, t) => n + t.orderCount, 0),
+          countedOrderCount: byCurrency.reduce((n, t) => n + t.countedOrderCount, 0),
+          byCurrency,
+        },
       };
     });
   }

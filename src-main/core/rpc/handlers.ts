@@ -22,6 +22,7 @@ import { ProfileEditor } from '../customer/profile-editor';
 import { ProfileHistory } from '../customer/profile-history';
 import { CustomerTimeline } from '../customer/timeline';
 import { PurchaseHistory } from '../customer/purchases';
+import { WorklistQuery } from '../worklist/worklist-query';
 import type { ChannelOutput, ChannelParsedInput, DbChannel } from '../../../src-shared/contracts';
 
 export type Handler<C extends DbChannel> = (input: ChannelParsedInput<C>) => ChannelOutput<C>;
@@ -42,6 +43,8 @@ export interface HandlerContext {
   agentRole?: UserRole | undefined;
   /** The clock every write stamps with (injectable for tests). */
   now: () => number;
+  /** Days an answered offer is not suggested again (offer-rules.ts); the default when absent. */
+  offerCooldownDays?: number | undefined;
 }
 
 export function createHandlers(ctx: HandlerContext): HandlerTable {
@@ -64,6 +67,7 @@ export function createHandlers(ctx: HandlerContext): HandlerTable {
   let profileHistory: ProfileHistory | undefined;
   let timeline: CustomerTimeline | undefined;
   let purchases: PurchaseHistory | undefined;
+  let worklist: WorklistQuery | undefined;
   const calls = () => (desk ??= new CallDesk(ctx.db, ctx.defaultRegion));
   const complaints = () => (complaintLog ??= new ComplaintLog(ctx.db));
   /** Who steps a call or answers an offer, and whether they may do so to another agent's. */
@@ -80,7 +84,7 @@ export function createHandlers(ctx: HandlerContext): HandlerTable {
     'lookup:search': (input) => (lookup ??= new CallerLookup(ctx.db, { defaultRegion: ctx.defaultRegion })).search(input),
     'customer:get': (input) => (card ??= createCustomerCardQuery(ctx.db))(input.customerId),
     'customer:create': (input) => (intake ??= new CustomerIntake(ctx.db, ctx.defaultRegion)).create(input, ctx.now()),
-    'suggestions:list': (input) => (suggestions ??= new SuggestionEngine(ctx.db)).list(input.customerId, { limit: input.limit, now: ctx.now() }),
+    'suggestions:list': (input) => (suggestions ??= new SuggestionEngine(ctx.db, { offerCooldownDays: ctx.offerCooldownDays })).list(input.customerId, { limit: input.limit, now: ctx.now() }),
     'suggestions:status': () => (minerStatus ??= createCoPurchaseStatusQuery(ctx.db))(),
     'offer:present': (input) => (offerLog ??= new OfferLog(ctx.db)).present(input, ctx.agentId, ctx.now()),
     'offer:decide': (input) => (offerLog ??= new OfferLog(ctx.db)).decide(input.offerId, input.outcome, agent(), ctx.now()),
@@ -105,5 +109,6 @@ export function createHandlers(ctx: HandlerContext): HandlerTable {
     'customer:timeline': (input) => (timeline ??= new CustomerTimeline(ctx.db)).page(input),
     'customer:purchases': (input) => (purchases ??= new PurchaseHistory(ctx.db)).search(input, ctx.now()),
     'order:get': (input) => (purchases ??= new PurchaseHistory(ctx.db)).order(input.orderId),
+    'worklist:today': (input) => (worklist ??= new WorklistQuery(ctx.db)).today(ctx.agentId, input.today),
   };
 }

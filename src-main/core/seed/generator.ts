@@ -26,6 +26,7 @@ import { buildPools, COUNTRIES, COUNTRY_WEIGHTS, type CountryProfile, type NameP
 import { PhoneNumberPlan, RAW_STYLES, type RawStyle } from './phones';
 import { AscendingIds, SeedRandom } from './random';
 import { WELL_KNOWN_CUSTOMERS, type WellKnownCustomer } from './well-known';
+import { countsAsSpending } from '../../../src-shared/domain/order-value';
 import { deferIndexes, restoreDeferredIndexes } from './seed-indexes';
 
 export { restoreDeferredIndexes } from './seed-indexes';
@@ -176,10 +177,8 @@ function statusFor(random: SeedRandom, ageMs: number): OrderStatus {
   return r < 0.04 ? 'cancelled' : r < 0.09 ? 'returned' : 'delivered';
 }
 
-/** Orders that count towards lifetime value: money the customer kept spent. */
-export function countsTowardsLifetimeValue(status: OrderStatus): boolean {
-  return status !== 'cancelled' && status !== 'returned';
-}
+/** Orders that count towards lifetime value: the one definition, src-shared/domain/order-value.ts. */
+export const countsTowardsLifetimeValue = countsAsSpending;
 
 interface Statements {
   customer: Database.Statement;

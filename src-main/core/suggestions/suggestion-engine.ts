@@ -4,7 +4,9 @@
  *   (a) complements and accessories (product_relations) of products the customer bought;
  *   (b) co-purchase rules mined from all orders (co_purchases, written by CoPurchaseMiner);
  *   (c) consumables they buy regularly whose next purchase is due.
- * A product the customer already has is never suggested, unless it is a consumable that is due.
+ * A product the customer already has is never suggested, unless it is a consumable that is due; nor
+ * is another variant of it, a product answered within the offer cool-down, or (without marketing
+ * consent) anything but a due consumable (src-shared/domain/offer-rules.ts, issue 19 item 10).
  *
  * The work per call is bounded whatever the customer's history: their `MAX_ORDERS` most recent
  * orders (one index range), the curated relations (covering primary-key ranges) and mined rules
@@ -19,6 +21,14 @@ import { AppError } from '../../../src-shared/result';
 import type { Suggestion, SuggestionKind, SuggestionsListOutput } from '../../../src-shared/contracts/suggestions';
 import { SUGGESTION_LIMITS } from '../../../src-shared/contracts/suggestions';
 import type { CacheDb } from '../db/open';
+import {
+  DEFAULT_OFFER_COOLDOWN_DAYS,
+  cooldownStart,
+  isVariantOfOwned,
+  mayOffer,
+  productsInCooldown,
+  suggestionPurpose,
+} from '../../../src-shared/domain/offer-rules';
 import { SuggestionRepository, type ProductFacts, type PurchaseLine } from './suggestion-repository';
 import { isoTime } from '../../../src-shared/domain/time';
 
@@ -138,9 +148,12 @@ export function replenishmentOf(purchaseTimes: readonly number[], replenishDays:
 
 export class SuggestionEngine {
   private readonly repo: SuggestionRepository;
+  private readonly cooldownDays: number;
 
-  constructor(db: CacheDb, options: { maxRulesInMemory?: number } = {}) {
+  /** `offerCooldownDays`: how long a product the customer accepted or declined is not suggested again (offer-rules.ts). */
+  constructor(db: CacheDb, options: { maxRulesInMemory?: number; offerCooldownDays?: number | undefined } = {}) {
     this.repo = new SuggestionRepository(db, options.maxRulesInMemory);
+    this.cooldownDays = options.offerCooldownDays ?? DEFAULT_OFFER_COOLDOWN_DAYS;
   }
 
   list(customerId: string, options: { limit?: number | undefined; now: number }): SuggestionsListOutput {
@@ -148,6 +161,7 @@ export class SuggestionEngine {
     return {
       customerId,
       suggestions: this.suggest(customerId, options),
+      marketingConsent: this.repo.marketingConsent(customerId),
       rulesComputedAt: computedAt === null ? null : isoTime(computedAt),
     };
   }
@@ -183,12 +197,20 @@ export class SuggestionEngine {
         }
       }
     }
+    // The rules of offer-rules.ts: no upsell without marketing consent, nothing answered within the
+    // cool-down, no variant of a product they own.
+    const consent = this.repo.marketingConsent(customerId);
+    const coolingDown = productsInCooldown(this.repo.answeredOffersSince(customerId, cooldownStart(now, this.cooldownDays)), now, this.cooldownDays);
+    const ownedSkus = new Set<string>();
+    for (const l of lines) if (l.status !== 'cancelled') ownedSkus.add(l.soldSku);
+
     const bases = [...basis.values()].sort((a, b) => b.lastAt - a.lastAt).slice(0, MAX_BASE_PRODUCTS);
     const baseById = new Map(bases.map((b) => [b.productId, b]));
     const baseIds = bases.map((b) => b.productId);
 
     const candidates = new Map<string, Signal[]>();
     const add = (productId: string, signal: Signal): void => {
+      if (coolingDown.has(productId) || !mayOffer(suggestionPurpose(signal.kind), consent)) return;
       const list = candidates.get(productId);
       if (list) list.push(signal);
       else candidates.set(productId, [signal]);
@@ -275,6 +297,8 @@ export class SuggestionEngine {
       }
       const product = this.repo.productById(productId);
       if (!product) continue; // left the catalogue since the rules were mined
+      // Another colour or size of something they have is not something to go with it.
+      if (best.kind !== 'replenishment' && isVariantOfOwned(product.sku, ownedSkus)) continue;
       const { reason, basedOn: from } = best.explain(product);
       shown.push({
         productId,
@@ -283,6 +307,7 @@ export class SuggestionEngine {
         priceCents: product.priceCents,
         currency: product.currency,
         kind: best.kind,
+        purpose: suggestionPurpose(best.kind),
         reason,
         score,
         basedOn: from,

@@ -10,6 +10,7 @@
 import type { CacheDb } from '../db/open';
 import { orderHistoryArriving } from '../db/deferred-indexes';
 import type { OrderStatus, ProductRelationKind } from '../../../src-shared/domain/customer';
+import type { OfferAnswer } from '../../../src-shared/domain/offer-rules';
 import { STATE_KEY, type MinerState } from './co-purchase-store';
 
 export interface ProductFacts {
@@ -58,6 +59,8 @@ export class SuggestionRepository {
   private readonly product;
   private readonly owned;
   private readonly minerState;
+  private readonly consent;
+  private readonly answered;
   private readonly client;
 
   constructor(
@@ -90,6 +93,22 @@ export class SuggestionRepository {
     // for the reads above.
     this.owned = c.prepare(`SELECT DISTINCT l.product_id FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.customer_id = ?`).pluck();
     this.minerState = c.prepare(`SELECT value FROM cache_meta WHERE key = '${STATE_KEY}'`).pluck();
+    this.consent = c.prepare(`SELECT marketing_consent FROM customers WHERE id = ?`).pluck();
+    // offers_customer_idx: one customer's offers (a few per call they took), then the answered ones.
+    this.answered = c.prepare(
+      `SELECT product_id AS productId, outcome, decided_at AS decidedAt FROM offers
+        WHERE customer_id = ? AND outcome <> 'presented' AND decided_at >= ?`,
+    );
+  }
+
+  /** Whether the customer agreed to marketing (false when not recorded). */
+  marketingConsent(customerId: string): boolean {
+    return this.consent.get(customerId) === 1;
+  }
+
+  /** The customer's offers accepted or declined at or after `from`. */
+  answeredOffersSince(customerId: string, from: number): OfferAnswer[] {
+    return this.answered.all(customerId, from) as OfferAnswer[];
   }
 
   /** True while a first copy is still bringing in orders and their indexes are missing (one cache_meta read). */

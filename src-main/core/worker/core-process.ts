@@ -37,6 +37,8 @@ export interface CoreOptions {
    */
   agentId?: string;
   nativeBinding?: string | undefined;
+  /** Days an answered offer is not suggested again (src-shared/domain/offer-rules.ts). */
+  offerCooldownDays?: number | undefined;
   demoSeed?: boolean;
   /** The co-purchase miner's worker script (out/main/co-purchase-worker.js); without it no rules are mined. */
   minerWorkerFile?: string;
@@ -129,6 +131,7 @@ class DbWorker {
       version: this.options.version ?? '0.0.0',
       agentId: this.options.agentId ?? defaultAgentId(),
       nativeBinding: this.options.nativeBinding,
+      offerCooldownDays: this.options.offerCooldownDays,
       demoSeed: this.role === 'writer' && (this.options.demoSeed ?? false),
       buildDeferred: this.role === 'writer' && this.options.sync === undefined,
     };

@@ -56,6 +56,7 @@ const context: HandlerContext = {
   version: config.version,
   agentId: config.agentId,
   now: () => Date.now(),
+  offerCooldownDays: config.offerCooldownDays,
 };
 const handlers = createHandlers(context);
 const users = config.role === 'writer' ? new LocalUsers(db.$client) : undefined;

@@ -12,6 +12,8 @@ export interface WorkerConfig {
   host: 'electron' | 'browser-host';
   version: string;
   agentId: string;
+  /** Days an answered offer is not suggested again (SWITCHBOARD_OFFER_COOLDOWN_DAYS). */
+  offerCooldownDays?: number | undefined;
   nativeBinding?: string | undefined;
   /** Writer only: seed the demo customers into an empty cache. */
   demoSeed?: boolean | undefined;

@@ -125,6 +125,7 @@ export function createHttpBridge(): SwitchboardApi {
     customerTimeline: (input) => call('customer:timeline', input),
     customerPurchases: (input) => call('customer:purchases', input),
     orderGet: (input) => call('order:get', input),
+    worklistToday: (input) => call('worklist:today', input),
     syncStatus: (input) => call('sync:status', input),
     syncNow: (input) => call('sync:now', input),
     syncCheck: (input) => call('sync:check', input),

@@ -5,6 +5,8 @@ import type { OrderChannel, OrderStatus, PhoneKind, Segment } from '../../../../
 import { useAppStore } from '../../../app/store';
 import { countFormat, displayPhone, formatMoney, tierLabel } from '../../lookup/format';
 import { UNVERIFIED_PHONE_WARNING } from '../../../../../src-shared/domain/phone';
+import { ORDER_VALUE_DEFINITIONS } from '../../../../../src-shared/domain/order-value';
+import { Definition } from '../../../ui/Definition';
 import { useOrderHistoryReady } from '../../sync/hooks/useOrderHistoryReady';
 
 export const PHONE_KIND_LABELS: Record<PhoneKind, string> = { mobile: 'Mobile', home: 'Home', work: 'Work' };
@@ -162,7 +164,10 @@ export function Value({ card }: { card: CustomerCard }) {
           <dd>{SEGMENT_LABELS[card.segment]}</dd>
         </div>
         <div className="facts__row">
-          <dt>Lifetime value</dt>
+          <dt>
+            Lifetime value
+            <Definition term="lifetime value" text={ORDER_VALUE_DEFINITIONS.lifetimeValue} />
+          </dt>
           <dd className="tabular">{formatMoney(card.lifetimeValueCents, card.currency)}</dd>
         </div>
         <div className="facts__row">

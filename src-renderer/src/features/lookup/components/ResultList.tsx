@@ -6,6 +6,7 @@ import { DirectoryArriving } from '../../sync/components/DirectoryArriving';
 import { newCustomerPhone } from '../newCustomerOffer';
 import { countFormat, displayPhone, formatDate, matchLabel, tierLabel } from '../format';
 import { optionId, RESULTS_ID } from './SearchBox';
+import { Worklist } from '../../worklist/components/Worklist';
 
 /** "order SB…", "bought …" already say how they matched; a bare number or address does not. */
 function spellsOutKind(detail: string): boolean {
@@ -115,6 +116,7 @@ export function ResultList() {
         </p>
       </div>
       {arriving && <DirectoryArriving />}
+      {query.trim() === '' && !arriving && <Worklist />}
       {offerPhone !== null && (
         <div className="results__empty">
           <p>No customer has the number {offerPhone}.</p>

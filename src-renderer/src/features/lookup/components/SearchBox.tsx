@@ -2,6 +2,7 @@ import { useCallback, type ChangeEvent, type KeyboardEvent } from 'react';
 import { LIMITS } from '../../../../../src-shared/domain/customer';
 import { useAppStore } from '../../../app/store';
 import { registerSearchBox } from '../searchBoxFocus';
+import { focusWorklist } from '../../worklist/components/Worklist';
 import { openFromSearch } from '../hooks/useCallerSearch';
 
 export const SEARCH_BOX_ID = 'caller-search';
@@ -44,6 +45,8 @@ export function SearchBox() {
     switch (event.key) {
       case 'ArrowDown':
         event.preventDefault();
+        // Nothing typed: down goes to the worklist's first entry (issue 19, item 8).
+        if (store.query.trim() === '' && focusWorklist()) break;
         store.moveSelection(1);
         break;
       case 'ArrowUp':

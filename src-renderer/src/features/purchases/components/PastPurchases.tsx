@@ -7,6 +7,8 @@ import { countFormat, formatDate, formatMoney } from '../../lookup/format';
 import { CHANNEL_LABELS, STATUS_LABELS } from '../../customer/components/ProfilePanels';
 import { usePurchases, type PurchasesFilter } from '../hooks';
 import { useOrderHistoryReady } from '../../sync/hooks/useOrderHistoryReady';
+import { ORDER_VALUE_DEFINITIONS } from '../../../../../src-shared/domain/order-value';
+import { Definition } from '../../../ui/Definition';
 import { OrderHistoryArriving } from '../../sync/components/OrderHistoryArriving';
 
 type PeriodKind = 'all' | PurchasePeriod['kind'];
@@ -213,19 +215,27 @@ export function PastPurchases({ customerId }: { customerId: string }) {
           {filterError}
         </p>
       )}
-      <p className="purchases__totals" role="status" aria-live="polite">
-        {purchases.status === 'loading' && 'Loading purchases…'}
-        {purchases.status === 'loaded' && purchases.totals && (historyReady || purchases.totals.orderCount > 0) && (
-          <>
-            {countFormat.format(purchases.totals.orderCount)} {purchases.totals.orderCount === 1 ? 'order' : 'orders'}
-            {purchases.totals.byCurrency.map((c) => (
-              <span key={c.currency} className="purchases__total">
-                {formatMoney(c.totalCents, c.currency)}
-              </span>
-            ))}
-          </>
-        )}
-      </p>
+      <div className="purchases__totals-row">
+        <p className="purchases__totals" role="status" aria-live="polite">
+          {purchases.status === 'loading' && 'Loading purchases…'}
+          {purchases.status === 'loaded' && purchases.totals && (historyReady || purchases.totals.orderCount > 0) && (
+            <>
+              {countFormat.format(purchases.totals.orderCount)} {purchases.totals.orderCount === 1 ? 'order' : 'orders'}
+              {purchases.totals.byCurrency.map((c) => (
+                <span key={c.currency} className="purchases__total">
+                  {formatMoney(c.totalCents, c.currency)}
+                </span>
+              ))}
+              {purchases.totals.countedOrderCount < purchases.totals.orderCount && (
+                <span className="purchases__total muted">
+                  ({countFormat.format(purchases.totals.orderCount - purchases.totals.countedOrderCount)} cancelled or returned, not counted)
+                </span>
+              )}
+            </>
+          )}
+        </p>
+        <Definition term="the purchases total" text={ORDER_VALUE_DEFINITIONS.purchasesTotal} />
+      </div>
       {purchases.error && (
         <p className="notice notice--error" role="alert">
           {purchases.error}

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { OfferDecision, OfferRecord, OffersStatsOutput, Suggestion, SuggestionKind } from '../../../../../src-shared/contracts/suggestions';
 import { switchboard } from '../../../api/client';
 import { useAppStore } from '../../../app/store';
@@ -18,17 +18,19 @@ const OUTCOME_LABELS: Record<OfferRecord['outcome'], string> = { presented: 'Off
 type OfferState = { offer: OfferRecord } | { error: string };
 
 /**
- * What to offer this caller, best first, each with the reason in words. Showing a suggestion on a
- * call records it as presented (once per call and product; the core ignores repeats); Accept and
- * Decline record the customer's answer.
+ * What to offer this caller, best first, each with the reason in words. Showing a suggestion records
+ * nothing: Present records that the CSR offered it (once per call and product; the core ignores
+ * repeats), and Accept and Decline record the customer's answer (presenting it first if need be).
+ * Service suggestions (a consumable that is due) are marked as such; they are all a customer without
+ * marketing consent is shown (src-shared/domain/offer-rules.ts).
  */
 export function Suggestions({ customerId }: { customerId: string }) {
   const callId = useAppStore((s) => s.call?.id ?? null);
   const [list, setList] = useState<Suggestion[] | { error: string } | null>(null);
+  const [marketingConsent, setMarketingConsent] = useState(true);
   const [offers, setOffers] = useState<Record<string, OfferState>>({});
   const [stats, setStats] = useState<OffersStatsOutput | null>(null);
   const [statsVersion, setStatsVersion] = useState(0);
-  const presentedOn = useRef<string | null>(null);
   // Orders and offers from other workstations change what is worth offering; the list is replaced
   // when the new one arrives (offers already recorded on this call stay as they are).
   const dataVersion = useDataVersion();
@@ -39,7 +41,9 @@ export function Suggestions({ customerId }: { customerId: string }) {
     void switchboard()
       .suggestionsList({ customerId })
       .then((r) => {
-        if (current) setList(r.ok ? r.value.suggestions : { error: r.error.message });
+        if (!current) return;
+        setList(r.ok ? r.value.suggestions : { error: r.error.message });
+        if (r.ok) setMarketingConsent(r.value.marketingConsent);
       });
     return () => {
       current = false;
@@ -58,32 +62,25 @@ export function Suggestions({ customerId }: { customerId: string }) {
     };
   }, [customerId, statsVersion, dataVersion]);
 
-  // Shown on a call → recorded as presented on that call.
-  useEffect(() => {
-    if (callId === null || list === null || 'error' in list || list.length === 0) return;
-    if (presentedOn.current === callId) return;
-    presentedOn.current = callId;
-    void Promise.all(
-      list.map(async (s) => {
-        const r = await switchboard().offerPresent({ customerId, callId, productId: s.productId, kind: s.kind, reason: s.reason });
-        return [s.productId, r.ok ? { offer: r.value.offer } : { error: r.error.message }] as const;
-      }),
-    ).then((entries) => {
-      setOffers(Object.fromEntries(entries));
-      setStatsVersion((v) => v + 1);
-    });
-  }, [callId, customerId, list]);
+  // Shown is not offered (src-shared/domain/offer-rules.ts): an offer is recorded only when the CSR
+  // presents it (Present), or answers it (Accept / Decline present it first if need be).
+  const present = async (s: Suggestion): Promise<OfferState> => {
+    const r = await switchboard().offerPresent({ customerId, callId, productId: s.productId, kind: s.kind, reason: s.reason });
+    const state: OfferState = r.ok ? { offer: r.value.offer } : { error: r.error.message };
+    setOffers((o) => ({ ...o, [s.productId]: state }));
+    setStatsVersion((v) => v + 1);
+    return state;
+  };
+
+  // Offers are recorded per call: another call (or another customer) starts with nothing presented.
+  useEffect(() => setOffers({}), [callId, customerId]);
 
   const decide = async (s: Suggestion, outcome: OfferDecision) => {
     let offer = offers[s.productId];
     if (!offer || 'error' in offer) {
-      // Off a call (or the presentation failed): offering it now is presenting it.
-      const presented = await switchboard().offerPresent({ customerId, callId, productId: s.productId, kind: s.kind, reason: s.reason });
-      if (!presented.ok) {
-        setOffers((o) => ({ ...o, [s.productId]: { error: presented.error.message } }));
-        return;
-      }
-      offer = { offer: presented.value.offer };
+      // Not presented yet: answering it is offering it, so it is presented first.
+      offer = await present(s);
+      if ('error' in offer) return;
     }
     const r = await switchboard().offerDecide({ offerId: offer.offer.offerId, outcome });
     setOffers((o) => ({ ...o, [s.productId]: r.ok ? { offer: r.value } : { error: r.error.message } }));
@@ -103,6 +100,11 @@ export function Suggestions({ customerId }: { customerId: string }) {
         )}
       </div>
       {list === null && <p className="muted">Loading suggestions…</p>}
+      {list !== null && !('error' in list) && !marketingConsent && (
+        <p className="muted" id="suggestions-consent">
+          No marketing consent: only service suggestions, no upsell.
+        </p>
+      )}
       {list !== null && 'error' in list && (
         <p className="notice notice--error" role="alert">
           {list.error}
@@ -115,9 +117,11 @@ export function Suggestions({ customerId }: { customerId: string }) {
             const state = offers[s.productId];
             const outcome = state && 'offer' in state ? state.offer.outcome : null;
             const decided = outcome === 'accepted' || outcome === 'declined';
+            const presented = outcome === 'presented';
             return (
               <li key={s.productId} className="suggestion">
                 <span className="chip">{KIND_LABELS[s.kind]}</span>
+                {s.purpose === 'service' && <span className="chip chip--service">Service</span>}
                 <span className="suggestion__name">
                   {s.name} <span className="mono muted">{s.sku}</span>
                 </span>
@@ -130,6 +134,15 @@ export function Suggestions({ customerId }: { customerId: string }) {
                     </span>
                   ) : (
                     <>
+                      {presented ? (
+                        <span className="status status--presented" role="status" aria-label={`${s.name} presented`}>
+                          {OUTCOME_LABELS.presented}
+                        </span>
+                      ) : (
+                        <button type="button" className="button button--small" onClick={() => void present(s)} aria-label={`Present ${s.name}`}>
+                          Present
+                        </button>
+                      )}
                       <button type="button" className="button button--small" onClick={() => void decide(s, 'accepted')} aria-label={`Accept ${s.name}`}>
                         Accept
                       </button>
