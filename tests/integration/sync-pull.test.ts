@@ -15,7 +15,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { buildServer } from '../../server/src/app';
 import { createSession } from '../../server/src/auth/sessions';
-import { issueWorkstationToken } from '../../server/src/auth/workstations';
+import { issueWorkstationToken, revokeWorkstation } from '../../server/src/auth/workstations';
 import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
 import { loadCacheIntoStore } from '../../server/src/seed/cache-load';
@@ -129,7 +129,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       const user = await createUser(store.db, { username: 'puller', displayName: 'Pull Tester', role: 'csr', password: 'x' }, { N: 1024, r: 8, p: 1 });
       puller = user.id;
       // Sync routes take the workstation's token (issue 5), issued when a user signs in on it.
-      token = await issueWorkstationToken(store.db, { id: CLIENT_ID, name: 'Pull desk' }, user.id, Date.now());
+      token = (await issueWorkstationToken(store.db, { workstation: { id: CLIENT_ID, name: 'Pull desk' }, proof: undefined, user: { id: user.id, role: 'csr' }, now: Date.now() })).token;
     });
 
     afterAll(async () => {
@@ -690,7 +690,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         try {
           const user = await createUser(store.db, { username: `kept-${randomUUID()}`, displayName: 'Kept', role: 'csr', password: 'x' }, { N: 1024, r: 8, p: 1 });
           const desk = { id: randomUUID(), name: 'Kept desk' };
-          const first = await issueWorkstationToken(store.db, desk, user.id, Date.now());
+          const { token: first } = await issueWorkstationToken(store.db, { workstation: desk, proof: undefined, user: { id: user.id, role: 'csr' }, now: Date.now() });
           const res = await fetch(`http://127.0.0.1:${(live.server.address() as AddressInfo).port}/sync/events`, { headers: { authorization: `Bearer ${first}` } });
           expect(res.status).toBe(200);
           const reader = res.body!.getReader();
@@ -707,8 +707,8 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
             return done() ? 'matched' : 'timeout';
           };
           expect(await readUntil(() => text.split(': keepalive\n\n').length > 2, 2000)).toBe('matched');
-          // Signing in on the workstation again rotates its token: the old one loses its stream.
-          await issueWorkstationToken(store.db, desk, user.id, Date.now());
+          // Revoking the workstation (issue 18): its token loses its stream at the next keepalive.
+          await store.db.transaction((tx) => revokeWorkstation(tx, desk.id, user.id, Date.now()));
           expect(await readUntil(() => false, 2000)).toBe('ended');
         } finally {
           await live.close();

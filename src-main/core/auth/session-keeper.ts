@@ -431,6 +431,7 @@ const PERMISSION_WORDS: Readonly<Record<Permission, string>> = {
   'users.manage': 'managing users',
   'audit.read': 'reading the audit log',
   'workstations.read': 'seeing workstations',
+  'workstations.manage': 'revoking workstations',
 };
 
 function storeRequest(channel: StoreChannel, input: unknown): { method: 'GET' | 'POST' | 'PATCH'; path: string; body: unknown } {
@@ -450,6 +451,8 @@ function storeRequest(channel: StoreChannel, input: unknown): { method: 'GET' | 
       return { method: 'POST', path: '/admin/teams', body: input };
     case 'admin:workstations':
       return { method: 'GET', path: '/admin/workstations', body: undefined };
+    case 'admin:revoke-workstation':
+      return { method: 'POST', path: `/admin/workstations/${encodeURIComponent(String(record.workstationId))}/revoke`, body: {} };
     case 'audit:list': {
       const query = new URLSearchParams();
       for (const [k, v] of Object.entries(record)) if (v !== undefined && v !== null) query.set(k, String(v));
