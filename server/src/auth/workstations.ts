@@ -21,7 +21,7 @@
  * invented id is bound from then on like any other.
  */
 import { randomBytes } from 'node:crypto';
-import { and, count, eq, gt, gte, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import { can } from '../../../src-shared/auth/permissions';
 import type { WorkstationInfo } from '../../../src-shared/contracts/admin';
 import type { UserRole, WorkstationRef } from '../../../src-shared/contracts/server-auth';
@@ -87,7 +87,7 @@ export async function issueWorkstationToken(db: StoreDb, signIn: WorkstationSign
         const [made] = await tx
           .select({ n: count() })
           .from(workstations)
-          .where(and(eq(workstations.registeredBy, user.id), gte(workstations.registeredAt, now - limit.windowMs)));
+          .where(and(eq(workstations.registeredBy, user.id), gt(workstations.registeredAt, now - limit.windowMs)));
         if ((made?.n ?? 0) >= limit.count) {
           throw new HttpError('rate_limited', `This account has registered ${limit.count} new workstations in the last ${Math.round(limit.windowMs / 3_600_000)} hours: ask an administrator to sign in on this one.`);
         }
