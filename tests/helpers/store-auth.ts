@@ -5,6 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 import { loginResponse, type LoginResponse } from '../../src-shared/contracts/server-auth';
 
+/**
+ * For stores in tests that register many workstations as one user at one moment (a fresh id per
+ * test): the per-user limit on new workstation ids (issue 18) has its own test.
+ */
+export const MANY_NEW_WORKSTATIONS = { count: 100_000, windowMs: 60_000 } as const;
+
 export interface Credentials {
   username: string;
   password: string;

@@ -22,7 +22,7 @@ import { Outbox } from '../../src-main/core/outbox/outbox';
 import { plantCustomer, plantOrder, plantProduct, tempCache, type TempCache } from '../helpers/cache';
 import { testDesk } from '../helpers/desk';
 import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
-import { signIn, workstationToken, WorkstationTokens, type Credentials } from '../helpers/store-auth';
+import { MANY_NEW_WORKSTATIONS, signIn, workstationToken, WorkstationTokens, type Credentials } from '../helpers/store-auth';
 
 const postgresSkip = await postgresSkipReason();
 
@@ -78,7 +78,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       if (skipReason) return;
       location = await backend.freshLocation();
       store = await location.open();
-      app = buildServer({ store, logger: false, clock: () => now, sessionTtlMs: TTL_MS });
+      app = buildServer({ store, logger: false, clock: () => now, sessionTtlMs: TTL_MS, newWorkstationLimit: MANY_NEW_WORKSTATIONS });
       app.changeFeed.subscribe((version) => pokes.push(version));
       await app.ready();
       carlId = (await createUser(store.db, { username: 'carl', displayName: 'Carl CSR', role: 'csr', password: 'battery staple' }, FAST_SCRYPT)).id;

@@ -115,9 +115,9 @@ export async function issueWorkstationToken(db: StoreDb, signIn: WorkstationSign
           name: workstation.name,
           tokenHash,
           tokenExpiresAt: expiresAt,
-          // Renewed: the token it proved itself with keeps a grace (a lost answer). Reclaimed by an
-          // admin: whoever held the old token is cut off at once.
-          previousTokenHash: proven ? proofHash : null,
+          // Renewed: the token replaced keeps a grace (a lost answer; a rotation by its sync engine
+          // that crossed this sign-in). Reclaimed by an admin: whoever held it is cut off at once.
+          previousTokenHash: proven ? existing.tokenHash : null,
           previousTokenExpiresAt: proven ? now + TOKEN_ROTATION_GRACE_MS : null,
           revokedAt: null,
           revokedBy: null,
@@ -136,8 +136,8 @@ export async function issueWorkstationToken(db: StoreDb, signIn: WorkstationSign
 
 /**
  * Swaps the token a workstation presents (its current one, or the one it just replaced while the
- * grace lasts) for a fresh one; the presented one keeps the grace. Undefined when that token no
- * longer works (the caller answers 401).
+ * grace lasts) for a fresh one; the current one it replaces keeps the grace. Undefined when that
+ * token no longer works (the caller answers 401).
  */
 export async function rotateWorkstationToken(db: StoreDb, workstationId: string, presented: string, now: number): Promise<{ token: string; expiresAt: number } | undefined> {
   const presentedHash = hashToken(presented);
@@ -145,7 +145,7 @@ export async function rotateWorkstationToken(db: StoreDb, workstationId: string,
   const expiresAt = now + WORKSTATION_TOKEN_TTL_MS;
   const rotated = await db
     .update(workstations)
-    .set({ tokenHash: hashToken(token), tokenExpiresAt: expiresAt, previousTokenHash: presentedHash, previousTokenExpiresAt: now + TOKEN_ROTATION_GRACE_MS })
+    .set({ tokenHash: hashToken(token), tokenExpiresAt: expiresAt, previousTokenHash: sql`${workstations.tokenHash}`, previousTokenExpiresAt: now + TOKEN_ROTATION_GRACE_MS })
     .where(and(eq(workstations.id, workstationId), usableBy(presentedHash, now)))
     .returning({ id: workstations.id });
   return rotated.length === 1 ? { token, expiresAt } : undefined;

@@ -62,8 +62,11 @@ export interface SessionKeeperOptions {
   users: (op: UsersOp) => Promise<Result<unknown>>;
   secrets: SecretStore;
   idleLockMs?: number;
-  /** The workstation's sync token changed (null: there is none, sync waits for an online sign-in). */
-  onWorkstationToken?: (token: string | null) => void;
+  /**
+   * The workstation's sync token changed (null: there is none, sync waits for an online sign-in);
+   * `expiresInMs` when the store said how long it works (unknown for one kept from an earlier run).
+   */
+  onWorkstationToken?: (token: string | null, expiresInMs?: number) => void;
   /** Without a store: create the demo accounts when the workstation has no user at all. */
   demoAccounts?: boolean;
   throttle?: ThrottlePolicy;
@@ -162,9 +165,19 @@ export class SessionKeeper {
     }
   }
 
-  /** Sync's token was refused by the store (revoked, or the workstation was removed): forget it. */
+  /**
+   * Sync's token was refused by the store (expired, revoked, or the workstation's users are all
+   * disabled). It is kept all the same: it is this workstation's proof at the next online sign-in
+   * that it is the workstation that registered its id (issue 18), which renews it unless an admin
+   * revoked it.
+   */
   workstationTokenRefused(): void {
-    if (this.client) this.options.secrets.delete(TOKEN_SECRET(this.client.serverUrl));
+    if (this.client) console.warn('[auth] the central store refused this workstation’s sync token: sync waits for an online sign-in here');
+  }
+
+  /** Sync swapped the workstation token for a fresh one before it expired: keep that one (issue 18). */
+  workstationTokenRenewed(token: string): void {
+    if (this.client) this.options.secrets.set(TOKEN_SECRET(this.client.serverUrl), token);
   }
 
   view(): SessionView {
@@ -248,7 +261,7 @@ export class SessionKeeper {
 
     if (this.client) {
       const workstation = await this.options.workstation();
-      const r = await this.client.login(username, password, workstation, ONLINE_SIGN_IN_TIMEOUT_MS);
+      const r = await this.client.login(username, password, workstation, ONLINE_SIGN_IN_TIMEOUT_MS, this.options.secrets.get(TOKEN_SECRET(this.client.serverUrl)));
       if (r.ok) {
         const user = await this.acceptedByStore(this.client, r.value, password);
         return this.open({ user, token: r.value.token, offline: false, locked: false });
@@ -283,7 +296,7 @@ export class SessionKeeper {
     await this.users({ op: 'save', user: { ...user, verifier, lastOnlineAt: this.now() } satisfies LocalUser });
     if (accepted.workstationToken) {
       this.options.secrets.set(TOKEN_SECRET(client.serverUrl), accepted.workstationToken);
-      this.options.onWorkstationToken?.(accepted.workstationToken);
+      this.options.onWorkstationToken?.(accepted.workstationToken, accepted.workstationTokenExpiresInMs);
     }
     return user;
   }
@@ -326,7 +339,7 @@ export class SessionKeeper {
     const client = this.client;
     if (!client) return ok(null);
     const workstation = await this.options.workstation();
-    const r = await client.login(s.user.username, password, workstation, UNLOCK_ONLINE_TIMEOUT_MS);
+    const r = await client.login(s.user.username, password, workstation, UNLOCK_ONLINE_TIMEOUT_MS, this.options.secrets.get(TOKEN_SECRET(client.serverUrl)));
     if (this.session !== s) return ok(null);
     if (r.ok) {
       const user = await this.acceptedByStore(client, r.value, password);

@@ -16,7 +16,7 @@
  */
 import { isAscii } from 'node:buffer';
 import { z } from 'zod';
-import { loginResponse, serverError, type LoginResponse, type WorkstationRef } from '../../../src-shared/contracts/server-auth';
+import { loginResponse, serverError, workstationTokenResponse, type LoginResponse, type WorkstationRef, type WorkstationTokenResponse } from '../../../src-shared/contracts/server-auth';
 import { workstationAuditResponse, type WorkstationAuditRequest, type WorkstationAuditResponse } from '../../../src-shared/contracts/admin';
 import {
   checksumsResponse,
@@ -101,9 +101,19 @@ export class StoreClient {
     this.timeouts = { ...STORE_TIMEOUTS_MS, ...options.timeouts };
   }
 
-  /** With `workstation`, the store registers this workstation and answers with its sync token too. */
-  login(username: string, password: string, workstation?: WorkstationRef, timeoutMs: number = this.timeouts.login): Promise<StoreResult<LoginResponse>> {
-    return this.request('POST', '/auth/login', null, { username, password, ...(workstation ? { workstation } : {}) }, zodReader(loginResponse), timeoutMs);
+  /**
+   * With `workstation`, the store registers this workstation and answers with its sync token too.
+   * `workstationToken`: the token this workstation holds, proving it is the one that registered
+   * the id (issue 18); without it only an admin's sign-in registers an existing id again.
+   */
+  login(username: string, password: string, workstation?: WorkstationRef, timeoutMs: number = this.timeouts.login, workstationToken?: string | null): Promise<StoreResult<LoginResponse>> {
+    const body = { username, password, ...(workstation ? { workstation } : {}), ...(workstation && workstationToken ? { workstationToken } : {}) };
+    return this.request('POST', '/auth/login', null, body, zodReader(loginResponse), timeoutMs);
+  }
+
+  /** Swaps the workstation token for a fresh one before it expires (the old one keeps a short grace). */
+  renewWorkstationToken(token: string): Promise<StoreResult<WorkstationTokenResponse>> {
+    return this.request('POST', '/workstation/token', token, {}, zodReader(workstationTokenResponse), this.timeouts.login);
   }
 
   /** Ends a user's session on the store. */

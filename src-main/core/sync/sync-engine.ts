@@ -38,6 +38,8 @@ export interface SyncEngineOptions {
   credentials: SyncCredentials;
   /** The store refused the workstation token it was given (kind 'token'). */
   onTokenRefused?: () => void;
+  /** The engine swapped the workstation token for a fresh one (kind 'token'): keep it instead of the old one. */
+  onTokenRenewed?: (token: string) => void;
   now?: () => number;
   random?: () => number;
   /** Rows per pull page (default: the most the store sends). */
@@ -86,6 +88,8 @@ class CycleFailure extends Error {
 }
 
 const CHECK_ATTEMPTS = 3;
+/** cache_meta key of the workstation token a password-credentials engine holds (its proof at the next sign-in). */
+const HELD_TOKEN_KEY = 'sync_workstation_token';
 /**
  * Snapshot pages per transaction when the snapshot re-reads tables that hold rows (a reset): about
  * 20,000 rows, a fifth less CPU than one page at a time on a million-row copy (each commit rewrites
@@ -116,6 +120,14 @@ export class SyncEngine {
   private token: string | null = null;
   /** The token main handed over (credentials kind 'token'). */
   private givenToken: string | null = null;
+  /**
+   * When to swap the token for a fresh one (this machine's clock): half-way through its life, so a
+   * store unreachable for a while still leaves time (issue 18). 0: as soon as possible (a token
+   * kept from an earlier run, whose expiry is not known here).
+   */
+  private renewAt = 0;
+  /** Password credentials: the token last issued, kept in the cache as this workstation's proof at its next sign-in. */
+  private readonly heldToken: { get: () => string | null; set: (token: string) => void };
   private state: SyncConnectionState = 'connecting';
   private lastSyncAt: number | null = null;
   private lastError: string | null = null;
@@ -161,6 +173,9 @@ export class SyncEngine {
     this.queue = new PushQueue(options.client);
     this.checksums = new CacheChecksums(options.client);
     this.audit = new AuditQueue(options.client);
+    const getHeld = options.client.prepare<[string], string>(`SELECT value FROM cache_meta WHERE key = ?`).pluck();
+    const setHeld = options.client.prepare(`INSERT INTO cache_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
+    this.heldToken = { get: () => getHeld.get(HELD_TOKEN_KEY) ?? null, set: (token) => void setHeld.run(HELD_TOKEN_KEY, token) };
     this.refreshReadiness();
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
@@ -323,6 +338,7 @@ export class SyncEngine {
     // A copy still under way builds them at its end, and one that starts over before it begins.
     if ((!this.applier.orderHistoryReady() || !this.applier.directoryReady()) && this.applier.readCursor().phase === 'log') this.buildDeferredIndexes();
     await this.signedIn();
+    await this.renewTokenIfDue();
     await this.pushAll();
     await this.deliverAudit();
     await this.pullToEnd();
@@ -396,11 +412,51 @@ export class SyncEngine {
   // ——— Talking to the store ———
 
   /** A person signed in online and the store gave this workstation a (new) token. */
-  setToken(token: string | null): void {
+  setToken(token: string | null, expiresInMs?: number): void {
     if (this.options.credentials.kind !== 'token') return;
     this.givenToken = token;
     this.token = token;
+    this.renewAt = expiresInMs === undefined ? 0 : this.now() + expiresInMs / 2;
     if (token) this.ring('now');
+  }
+
+  /**
+   * Swaps the workstation token for a fresh one once it is half-way through its life (issue 18),
+   * before anything else in the cycle: nothing waits for a person to sign in, and no write waits
+   * (the outbox is untouched; the replaced token keeps a short grace for requests in flight, which
+   * are also retried with the new one). Unreachable: the old one is kept and this is tried again
+   * next cycle. Refused: the token is dropped as any refused token is.
+   */
+  private async renewTokenIfDue(): Promise<void> {
+    const token = this.token;
+    if (!token || this.now() < this.renewAt) return;
+    const r = await this.client.renewWorkstationToken(token);
+    if (this.token !== token) {
+      // Main handed over another token meanwhile (someone signed in): renew that one next cycle, so
+      // the token kept is the store's current one whichever of the two the store saw first.
+      this.renewAt = 0;
+      return;
+    }
+    if (r.ok) {
+      this.adoptToken(r.value.workstationToken, r.value.expiresInMs);
+      if (this.options.credentials.kind === 'token') {
+        this.givenToken = r.value.workstationToken;
+        this.options.onTokenRenewed?.(r.value.workstationToken);
+      }
+      return;
+    }
+    if (r.failure.kind === 'auth') {
+      this.dropToken(token);
+      await this.signedIn();
+      return;
+    }
+    this.log(`could not renew the workstation token yet (${r.failure.message}); the current one is kept`);
+  }
+
+  private adoptToken(token: string, expiresInMs: number | undefined): void {
+    this.token = token;
+    this.renewAt = expiresInMs === undefined ? 0 : this.now() + expiresInMs / 2;
+    if (this.options.credentials.kind === 'password') this.heldToken.set(token);
   }
 
   private async signedIn(): Promise<string> {
@@ -413,10 +469,11 @@ export class SyncEngine {
       );
     }
     const workstation = { id: this.options.clientId, name: credentials.workstationName ?? 'Workstation' };
-    const r = await this.client.login(credentials.username, credentials.password, workstation);
+    const r = await this.client.login(credentials.username, credentials.password, workstation, undefined, this.heldToken.get());
     if (r.ok) {
-      this.token = r.value.workstationToken ?? r.value.token;
-      return this.token;
+      const token = r.value.workstationToken ?? r.value.token;
+      this.adoptToken(token, r.value.workstationTokenExpiresInMs);
+      return token;
     }
     // 401 (wrong name or password, inactive user) or a 4xx about the credentials themselves.
     if (r.failure.kind !== 'transient') {

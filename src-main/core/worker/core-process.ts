@@ -231,6 +231,7 @@ export class CoreProcess {
           pullLimit: options.sync.pullLimit,
           onPulled: (change) => this.pulled(change.tables, change.copying),
           onTokenRefused: () => this.session.workstationTokenRefused(),
+          onTokenRenewed: (token) => this.session.workstationTokenRenewed(token),
         })
       : undefined;
     this.session = new SessionKeeper({
@@ -248,7 +249,7 @@ export class CoreProcess {
       verifierCost: options.auth?.verifierCost,
       idleCheckMs: options.auth?.idleCheckMs,
       sessionCheckMs: options.auth?.sessionCheckMs,
-      onWorkstationToken: (token) => this.sync?.setToken(token),
+      onWorkstationToken: (token, expiresInMs) => this.sync?.setToken(token, expiresInMs),
     });
   }
 
