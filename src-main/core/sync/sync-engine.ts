@@ -89,7 +89,7 @@ class CycleFailure extends Error {
 
 const CHECK_ATTEMPTS = 3;
 /** cache_meta key of the workstation token a password-credentials engine holds (its proof at the next sign-in). */
-const HELD_TOKEN_KEY = 'sync_workstation_token';
+export const HELD_TOKEN_KEY = 'sync_workstation_token';
 /**
  * Snapshot pages per transaction when the snapshot re-reads tables that hold rows (a reset): about
  * 20,000 rows, a fifth less CPU than one page at a time on a million-row copy (each commit rewrites
