@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { CoreProcess, type CoreOptions } from '../../src-main/core/worker/core-process';
 import { defaultMigrationsFolder } from '../../src-main/core/db/open';
-import { MemorySecretStore } from '../../src-main/core/auth/secret-store';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { SecretStore } from '../../src-main/core/auth/secret-store';
 
 /** The real CoreProcess with its real worker threads, running the TypeScript source through tsx. */
 /** Cheap verifiers for tests (the real cost is ~100 ms a check). */
@@ -9,13 +10,30 @@ export const FAST_VERIFIER = { N: 1024, r: 8, p: 1 } as const;
 /** The workstation's demo CSR when no store is configured. */
 export const LOCAL_CSR = { username: 'csr', password: 'csr-demo' } as const;
 
-/** One secret store per cache file for the test run: what Electron's safeStorage file is across restarts. */
-const secretStores = new Map<string, MemorySecretStore>();
-function secretsOf(dbFile: string): MemorySecretStore {
-  let secrets = secretStores.get(dbFile);
-  if (!secrets) secretStores.set(dbFile, (secrets = new MemorySecretStore()));
-  return secrets;
+/**
+ * The workstation's secrets in a plain file beside the cache (tests only): kept across restarts of
+ * the core on that cache, also in another process (the fault-injection workstations are killed
+ * and started again), as Electron keeps them in its safeStorage file.
+ */
+class TestSecretsFile implements SecretStore {
+  readonly kind = 'memory' as const;
+  readonly warning = null;
+  constructor(private readonly file: string) {}
+  private read(): Record<string, string> {
+    return existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, string>) : {};
+  }
+  get(name: string): string | null {
+    return this.read()[name] ?? null;
+  }
+  set(name: string, value: string): void {
+    writeFileSync(this.file, JSON.stringify({ ...this.read(), [name]: value }));
+  }
+  delete(name: string): void {
+    const { [name]: _gone, ...rest } = this.read();
+    writeFileSync(this.file, JSON.stringify(rest));
+  }
 }
+const secretsOf = (dbFile: string): SecretStore => new TestSecretsFile(`${dbFile}.secrets.json`);
 
 /**
  * A CoreProcess as the hosts build it. Its `start()` also signs in — as `signInAs`, by default the
