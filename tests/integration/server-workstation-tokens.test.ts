@@ -105,6 +105,18 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(await pullStatus(retried.workstationToken)).toBe(200);
     });
 
+    it('a workstation that lost sign-in answers twice in a row (killed before it kept the token) still proves itself with the token it holds, within the grace', async () => {
+      const d = desk();
+      const held = (await signIn('lena', d)).workstationToken!;
+      await signIn('wes', d, held); // answer lost
+      await signIn('wes', d, held); // answer lost again
+      const kept = await signIn('wes', d, held);
+      expect(await pullStatus(kept.workstationToken!)).toBe(200);
+      now += TOKEN_ROTATION_GRACE_MS; // the grace is not extended by these sign-ins
+      expect(refusal(await login('wes', 'wes pass', d, held))).toEqual([403, 'forbidden']);
+      expect(await pullStatus(kept.workstationToken!)).toBe(200);
+    });
+
     it('admins see each workstation with its users and revoke it: its token, its sessions and a sign-in on it stop working', async () => {
       const d = desk();
       const lena = await signIn('lena', d);

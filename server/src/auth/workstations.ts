@@ -96,10 +96,9 @@ export async function issueWorkstationToken(db: StoreDb, signIn: WorkstationSign
       how = 'registered';
     } else {
       const proofHash = proof === undefined ? undefined : hashToken(proof);
-      const proven =
-        existing.revokedAt === null &&
-        proofHash !== undefined &&
-        (proofHash === existing.tokenHash || (proofHash === existing.previousTokenHash && (existing.previousTokenExpiresAt ?? 0) > now));
+      const provenByCurrent = existing.revokedAt === null && proofHash !== undefined && proofHash === existing.tokenHash;
+      const provenByPrevious = existing.revokedAt === null && proofHash !== undefined && proofHash === existing.previousTokenHash && (existing.previousTokenExpiresAt ?? 0) > now;
+      const proven = provenByCurrent || provenByPrevious;
       if (!proven && !can(user.role, 'workstations.manage')) {
         throw new HttpError(
           'forbidden',
@@ -115,10 +114,11 @@ export async function issueWorkstationToken(db: StoreDb, signIn: WorkstationSign
           name: workstation.name,
           tokenHash,
           tokenExpiresAt: expiresAt,
-          // Renewed: the token replaced keeps a grace (a lost answer; a rotation by its sync engine
-          // that crossed this sign-in). Reclaimed by an admin: whoever held it is cut off at once.
-          previousTokenHash: proven ? existing.tokenHash : null,
-          previousTokenExpiresAt: proven ? now + TOKEN_ROTATION_GRACE_MS : null,
+          // Renewed with the current token: that one keeps a grace (a lost answer, requests in flight).
+          // Renewed with the one before (the workstation never got the current one: a lost answer,
+          // a process killed before it kept it): that one stays the one with the grace, unextended.
+          // Reclaimed by an admin: whoever held a token is cut off at once.
+          ...(provenByPrevious ? {} : { previousTokenHash: provenByCurrent ? existing.tokenHash : null, previousTokenExpiresAt: provenByCurrent ? now + TOKEN_ROTATION_GRACE_MS : null }),
           revokedAt: null,
           revokedBy: null,
           lastSeenAt: now,
@@ -136,7 +136,8 @@ export async function issueWorkstationToken(db: StoreDb, signIn: WorkstationSign
 
 /**
  * Swaps the token a workstation presents (its current one, or the one it just replaced while the
- * grace lasts) for a fresh one; the current one it replaces keeps the grace. Undefined when that
+ * grace lasts) for a fresh one. The presented one is the one with the grace afterwards: the
+ * current one when that was presented, else the earlier grace stays as it was. Undefined when that
  * token no longer works (the caller answers 401).
  */
 export async function rotateWorkstationToken(db: StoreDb, workstationId: string, presented: string, now: number): Promise<{ token: string; expiresAt: number } | undefined> {
@@ -145,7 +146,12 @@ export async function rotateWorkstationToken(db: StoreDb, workstationId: string,
   const expiresAt = now + WORKSTATION_TOKEN_TTL_MS;
   const rotated = await db
     .update(workstations)
-    .set({ tokenHash: hashToken(token), tokenExpiresAt: expiresAt, previousTokenHash: sql`${workstations.tokenHash}`, previousTokenExpiresAt: now + TOKEN_ROTATION_GRACE_MS })
+    .set({
+      tokenHash: hashToken(token),
+      tokenExpiresAt: expiresAt,
+      previousTokenHash: sql`case when ${workstations.tokenHash} = ${presentedHash} then ${workstations.tokenHash} else ${workstations.previousTokenHash} end`,
+      previousTokenExpiresAt: sql`case when ${workstations.tokenHash} = ${presentedHash} then ${now + TOKEN_ROTATION_GRACE_MS} else ${workstations.previousTokenExpiresAt} end`,
+    })
     .where(and(eq(workstations.id, workstationId), usableBy(presentedHash, now)))
     .returning({ id: workstations.id });
   return rotated.length === 1 ? { token, expiresAt } : undefined;

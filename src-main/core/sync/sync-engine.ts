@@ -126,6 +126,12 @@ export class SyncEngine {
    * kept from an earlier run, whose expiry is not known here).
    */
   private renewAt = 0;
+  /**
+   * A renewal that crossed a token main handed over (someone signed in meanwhile): the store's
+   * current token is one of the two, depending on which request it saw first. The handed one is
+   * used; this one is the fallback if the store refuses that.
+   */
+  private crossedToken: { token: string; expiresInMs: number } | null = null;
   /** Password credentials: the token last issued, kept in the cache as this workstation's proof at its next sign-in. */
   private readonly heldToken: { get: () => string | null; set: (token: string) => void };
   private state: SyncConnectionState = 'connecting';
@@ -417,6 +423,7 @@ export class SyncEngine {
     this.givenToken = token;
     this.token = token;
     this.renewAt = expiresInMs === undefined ? 0 : this.now() + expiresInMs / 2;
+    this.crossedToken = null;
     if (token) this.ring('now');
   }
 
@@ -432,17 +439,20 @@ export class SyncEngine {
     if (!token || this.now() < this.renewAt) return;
     const r = await this.client.renewWorkstationToken(token);
     if (this.token !== token) {
-      // Main handed over another token meanwhile (someone signed in): renew that one next cycle, so
-      // the token kept is the store's current one whichever of the two the store saw first.
+      // Main handed over another token meanwhile (someone signed in): renew that one next cycle;
+      // should the store refuse it, the token this renewal got is the current one.
       this.renewAt = 0;
+      this.crossedToken = r.ok ? { token: r.value.workstationToken, expiresInMs: r.value.expiresInMs } : null;
       return;
     }
+    const crossed = this.crossedToken;
+    this.crossedToken = null;
     if (r.ok) {
-      this.adoptToken(r.value.workstationToken, r.value.expiresInMs);
-      if (this.options.credentials.kind === 'token') {
-        this.givenToken = r.value.workstationToken;
-        this.options.onTokenRenewed?.(r.value.workstationToken);
-      }
+      this.renewed(r.value.workstationToken, r.value.expiresInMs);
+      return;
+    }
+    if (r.failure.kind === 'auth' && crossed) {
+      this.renewed(crossed.token, crossed.expiresInMs);
       return;
     }
     if (r.failure.kind === 'auth') {
@@ -451,6 +461,14 @@ export class SyncEngine {
       return;
     }
     this.log(`could not renew the workstation token yet (${r.failure.message}); the current one is kept`);
+  }
+
+  private renewed(token: string, expiresInMs: number): void {
+    this.adoptToken(token, expiresInMs);
+    if (this.options.credentials.kind === 'token') {
+      this.givenToken = token;
+      this.options.onTokenRenewed?.(token);
+    }
   }
 
   private adoptToken(token: string, expiresInMs: number | undefined): void {
