@@ -47,7 +47,7 @@ describe('renewing the workstation token', { timeout: 120_000 }, () => {
       credentials: { kind: 'token', token: null },
       live: false,
       now: () => now,
-      onTokenRenewed: (token) => renewed.push(token),
+      onTokenRenewed: ({ token }) => renewed.push(token),
     });
     try {
       engine.setToken(first, login.value.workstationTokenExpiresInMs);
@@ -87,7 +87,7 @@ describe('renewing the workstation token', { timeout: 120_000 }, () => {
     const login = await new StoreClient({ serverUrl: server.url }).login(CSR.username, CSR.password, { id: clientId, name: 'Restarted desk' });
     if (!login.ok) throw new Error(login.failure.message);
     const renewed: string[] = [];
-    const engine = new SyncEngine({ client: cache.db.$client, clientId, serverUrl: server.url, credentials: { kind: 'token', token: login.value.workstationToken! }, live: false, onTokenRenewed: (t) => renewed.push(t) });
+    const engine = new SyncEngine({ client: cache.db.$client, clientId, serverUrl: server.url, credentials: { kind: 'token', token: login.value.workstationToken! }, live: false, onTokenRenewed: ({ token }) => renewed.push(token) });
     try {
       engine.start();
       await vi.waitFor(() => expect(engine.status()).toMatchObject({ state: 'online', initialSync: null }), WAIT);

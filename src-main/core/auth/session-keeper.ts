@@ -94,6 +94,7 @@ interface OpenSession {
 type StoreLogin = Extract<Awaited<ReturnType<StoreClient['login']>>, { ok: true }>['value'];
 
 const TOKEN_SECRET = (serverUrl: string) => `workstation-token ${serverUrl}`;
+const TOKEN_EXPIRY_SECRET = (serverUrl: string) => `workstation-token-expires ${serverUrl}`;
 
 export class SessionKeeper {
   private session: OpenSession | null = null;
@@ -122,7 +123,12 @@ export class SessionKeeper {
   async start(): Promise<void> {
     const saved = await this.users({ op: 'throttle-load' });
     if (saved.ok) this.throttle.restore(saved.value as [string, ThrottleRecord][]);
-    if (this.client) this.options.onWorkstationToken?.(this.options.secrets.get(TOKEN_SECRET(this.client.serverUrl)));
+    if (this.client) {
+      // With when it expires, kept beside it: sync renews it half-way through, not at every start.
+      const url = this.client.serverUrl;
+      const expiresAt = Number(this.options.secrets.get(TOKEN_EXPIRY_SECRET(url)) ?? NaN);
+      this.options.onWorkstationToken?.(this.options.secrets.get(TOKEN_SECRET(url)), Number.isFinite(expiresAt) ? Math.max(1, expiresAt - this.now()) : undefined);
+    }
     if (!this.client && this.options.demoAccounts) await this.createDemoAccounts();
     this.idleTimer = setInterval(() => this.lockIfIdle(), this.options.idleCheckMs ?? 1_000);
     this.idleTimer.unref?.();
@@ -175,9 +181,21 @@ export class SessionKeeper {
     if (this.client) console.warn('[auth] the central store refused this workstation’s sync token: sync waits for an online sign-in here');
   }
 
-  /** Sync swapped the workstation token for a fresh one before it expired: keep that one (issue 18). */
-  workstationTokenRenewed(token: string): void {
-    if (this.client) this.options.secrets.set(TOKEN_SECRET(this.client.serverUrl), token);
+  /**
+   * Sync swapped the workstation token for a fresh one before it expired: keep that one, with when
+   * it expires (issue 18) — unless a sign-in meanwhile put a newer one here than the one replaced.
+   */
+  workstationTokenRenewed(renewal: { token: string; replaced: string; expiresInMs: number }): void {
+    if (!this.client) return;
+    const url = this.client.serverUrl;
+    if (this.options.secrets.get(TOKEN_SECRET(url)) !== renewal.replaced) return;
+    this.keepToken(url, renewal.token, renewal.expiresInMs);
+  }
+
+  private keepToken(url: string, token: string, expiresInMs: number | undefined): void {
+    this.options.secrets.set(TOKEN_SECRET(url), token);
+    if (expiresInMs === undefined) this.options.secrets.delete(TOKEN_EXPIRY_SECRET(url));
+    else this.options.secrets.set(TOKEN_EXPIRY_SECRET(url), String(this.now() + expiresInMs));
   }
 
   view(): SessionView {
@@ -295,7 +313,7 @@ export class SessionKeeper {
     const verifier = await makeVerifier(password, this.options.verifierCost ?? VERIFIER_COST);
     await this.users({ op: 'save', user: { ...user, verifier, lastOnlineAt: this.now() } satisfies LocalUser });
     if (accepted.workstationToken) {
-      this.options.secrets.set(TOKEN_SECRET(client.serverUrl), accepted.workstationToken);
+      this.keepToken(client.serverUrl, accepted.workstationToken, accepted.workstationTokenExpiresInMs);
       this.options.onWorkstationToken?.(accepted.workstationToken, accepted.workstationTokenExpiresInMs);
     }
     return user;

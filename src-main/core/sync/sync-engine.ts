@@ -39,7 +39,7 @@ export interface SyncEngineOptions {
   /** The store refused the workstation token it was given (kind 'token'). */
   onTokenRefused?: () => void;
   /** The engine swapped the workstation token for a fresh one (kind 'token'): keep it instead of the old one. */
-  onTokenRenewed?: (token: string) => void;
+  onTokenRenewed?: (renewal: { token: string; replaced: string; expiresInMs: number }) => void;
   now?: () => number;
   random?: () => number;
   /** Rows per pull page (default: the most the store sends). */
@@ -448,11 +448,11 @@ export class SyncEngine {
     const crossed = this.crossedToken;
     this.crossedToken = null;
     if (r.ok) {
-      this.renewed(r.value.workstationToken, r.value.expiresInMs);
+      this.renewed(r.value.workstationToken, token, r.value.expiresInMs);
       return;
     }
     if (r.failure.kind === 'auth' && crossed) {
-      this.renewed(crossed.token, crossed.expiresInMs);
+      this.renewed(crossed.token, token, crossed.expiresInMs);
       return;
     }
     if (r.failure.kind === 'auth') {
@@ -463,11 +463,11 @@ export class SyncEngine {
     this.log(`could not renew the workstation token yet (${r.failure.message}); the current one is kept`);
   }
 
-  private renewed(token: string, expiresInMs: number): void {
+  private renewed(token: string, replaced: string, expiresInMs: number): void {
     this.adoptToken(token, expiresInMs);
     if (this.options.credentials.kind === 'token') {
       this.givenToken = token;
-      this.options.onTokenRenewed?.(token);
+      this.options.onTokenRenewed?.({ token, replaced, expiresInMs });
     }
   }
 

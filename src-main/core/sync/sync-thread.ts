@@ -46,7 +46,7 @@ export type FromSyncWorker =
   /** The store refused the workstation token: sync waits for someone to sign in online. */
   | { type: 'token-refused' }
   /** The engine swapped the workstation token for a fresh one before it expired (issue 18). */
-  | { type: 'token-renewed'; token: string }
+  | { type: 'token-renewed'; token: string; replaced: string; expiresInMs: number }
   | { type: 'closed' };
 
 export interface SyncThreadOptions extends SyncWorkerConfig {
@@ -55,7 +55,7 @@ export interface SyncThreadOptions extends SyncWorkerConfig {
   onPulled?: (change: { tables: SyncTableName[]; dataVersion: number; copying: boolean }) => void;
   onTokenRefused?: () => void;
   /** Keep this token instead of the one it replaced (the engine renewed it). */
-  onTokenRenewed?: (token: string) => void;
+  onTokenRenewed?: (renewal: { token: string; replaced: string; expiresInMs: number }) => void;
 }
 
 /**
@@ -122,8 +122,8 @@ export class SyncThread {
             break;
           case 'token-renewed':
             // A restarted thread starts with the token that works now.
-            if (this.token !== undefined) this.token = msg.token;
-            this.options.onTokenRenewed?.(msg.token);
+            if (this.token === msg.replaced) this.token = msg.token;
+            this.options.onTokenRenewed?.({ token: msg.token, replaced: msg.replaced, expiresInMs: msg.expiresInMs });
             break;
           case 'pulled':
             this.options.onPulled?.({ tables: msg.tables, dataVersion: msg.dataVersion, copying: msg.copying });

@@ -61,7 +61,7 @@ try {
     serverUrl: config.serverUrl,
     credentials: config.credentials,
     onTokenRefused: () => send({ type: 'token-refused' }),
-    onTokenRenewed: (token) => send({ type: 'token-renewed', token }),
+    onTokenRenewed: (renewal) => send({ type: 'token-renewed', ...renewal }),
     pullLimit: config.pullLimit,
     idleMs: config.idleMs,
     log,

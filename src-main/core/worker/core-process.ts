@@ -231,7 +231,7 @@ export class CoreProcess {
           pullLimit: options.sync.pullLimit,
           onPulled: (change) => this.pulled(change.tables, change.copying),
           onTokenRefused: () => this.session.workstationTokenRefused(),
-          onTokenRenewed: (token) => this.session.workstationTokenRenewed(token),
+          onTokenRenewed: (renewal) => this.session.workstationTokenRenewed(renewal),
         })
       : undefined;
     this.session = new SessionKeeper({
