@@ -49,6 +49,11 @@ export const loginRequest = z.object({
    * without it is refused unless an admin signs in (registering it again).
    */
   workstationToken: text().min(16).max(128).optional(),
+  /**
+   * The token the workstation made for its next renewal (POST /workstation/token), also proof: a
+   * renewal the store made but whose answer never reached the workstation left that one current.
+   */
+  workstationNextToken: text().min(16).max(128).optional(),
 });
 export type LoginRequest = z.infer<typeof loginRequest>;
 
@@ -80,9 +85,22 @@ export const loginResponse = z.object({
 });
 export type LoginResponse = z.infer<typeof loginResponse>;
 
-/** POST /workstation/token: a fresh token for the one presented; that one keeps working for a short grace. */
+/**
+ * POST /workstation/token (issue 18): the workstation renews its token with one it made itself.
+ * It keeps the new token before it asks and sends only its SHA-256 (hex), so asking again after a
+ * lost answer or a crash sends the same one: the store's answer is the same, and whichever token
+ * the store ended up with, the workstation holds it.
+ */
+export const workstationTokenRequest = z
+  .object({
+    /** SHA-256 (lowercase hex) of the token that replaces the presented one. */
+    nextTokenHash: text().regex(/^[0-9a-f]{64}$/, 'The SHA-256 of the new token, in lowercase hex.'),
+  })
+  .strict();
+export type WorkstationTokenRequest = z.infer<typeof workstationTokenRequest>;
+
+/** The answer: the token whose hash was sent is the current one; the presented one keeps a short grace. */
 export const workstationTokenResponse = z.object({
-  workstationToken: text(),
   /** Epoch ms (store clock). */
   expiresAt: z.number().int(),
   /** How long it works from now (ms). */

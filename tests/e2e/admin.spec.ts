@@ -24,7 +24,7 @@ const test = base.extend<{ central: { url: string }; workstation: RunningHost }>
       await createUser(store.db, { username: ADMIN.username, displayName: ADMIN.displayName, role: 'admin', password: ADMIN.password }, FAST_SCRYPT);
       const kim = await createUser(store.db, { username: KIM.username, displayName: KIM.displayName, role: 'csr', password: KIM.password }, FAST_SCRYPT);
       // Another workstation Kim signed in on, for the admin to revoke (issue 18).
-      await issueWorkstationToken(store.db, { workstation: BACK_OFFICE, proof: undefined, user: { id: kim.id, role: 'csr' }, now: Date.now() });
+      await issueWorkstationToken(store.db, { workstation: BACK_OFFICE, proofs: [], user: { id: kim.id, role: 'csr' }, now: Date.now() });
     });
     try {
       await use(central);

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { CoreProcess, type CoreOptions } from '../../src-main/core/worker/core-process';
 import { defaultMigrationsFolder } from '../../src-main/core/db/open';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { SecretStore } from '../../src-main/core/auth/secret-store';
 
 /** The real CoreProcess with its real worker threads, running the TypeScript source through tsx. */
@@ -26,11 +26,16 @@ class TestSecretsFile implements SecretStore {
     return this.read()[name] ?? null;
   }
   set(name: string, value: string): void {
-    writeFileSync(this.file, JSON.stringify({ ...this.read(), [name]: value }));
+    this.write({ ...this.read(), [name]: value });
   }
   delete(name: string): void {
     const { [name]: _gone, ...rest } = this.read();
-    writeFileSync(this.file, JSON.stringify(rest));
+    this.write(rest);
+  }
+  /** Whole or not at all, as Electron's secrets file (a process killed mid-write leaves the old one). */
+  private write(values: Record<string, string>): void {
+    writeFileSync(`${this.file}.tmp`, JSON.stringify(values));
+    renameSync(`${this.file}.tmp`, this.file);
   }
 }
 const secretsOf = (dbFile: string): SecretStore => new TestSecretsFile(`${dbFile}.secrets.json`);

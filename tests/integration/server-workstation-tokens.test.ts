@@ -5,11 +5,12 @@
  * workstation whose users are all disabled is refused on every request, and one account cannot
  * register new workstation ids without bound.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../server/src/app';
+import { hashToken } from '../../server/src/auth/sessions';
 import { NEW_WORKSTATION_LIMIT, TOKEN_ROTATION_GRACE_MS, WORKSTATION_TOKEN_TTL_MS } from '../../server/src/auth/workstations';
 import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
@@ -53,8 +54,12 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       admin = loginResponse.parse((await login('ada', 'ada pass')).json().value);
     });
 
-    const login = (username: string, password: string, workstation?: { id: string; name: string }, workstationToken?: string) =>
-      app.inject({ method: 'POST', url: '/auth/login', payload: { username, password, ...(workstation ? { workstation } : {}), ...(workstationToken ? { workstationToken } : {}) } });
+    const login = (username: string, password: string, workstation?: { id: string; name: string }, workstationToken?: string, workstationNextToken?: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/auth/login',
+        payload: { username, password, ...(workstation ? { workstation } : {}), ...(workstationToken ? { workstationToken } : {}), ...(workstationNextToken ? { workstationNextToken } : {}) },
+      });
     const signIn = async (username: string, workstation: { id: string; name: string }, proof?: string) => {
       const res = await login(username, `${username} pass`, workstation, proof);
       expect(res.statusCode, res.body).toBe(200);
@@ -64,7 +69,9 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
     /** A sync request (a pull page) with the token: the status the store answers. */
     const pullStatus = async (token: string) =>
       (await app.inject({ method: 'POST', url: '/sync/pull', headers: { authorization: `Bearer ${token}` }, payload: { clientId: CLIENT, cursor: null, limit: 100 } })).statusCode;
-    const rotate = (token: string) => app.inject({ method: 'POST', url: '/workstation/token', headers: { authorization: `Bearer ${token}` } });
+    /** Renews `token` with `next` (made by the workstation; only its hash is sent), a fresh one by default. */
+    const rotate = (token: string, next: string = randomBytes(32).toString('base64url')) =>
+      app.inject({ method: 'POST', url: '/workstation/token', headers: { authorization: `Bearer ${token}` }, payload: { nextTokenHash: hashToken(next) } });
     const asAdmin = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
       app.inject({ method, url, headers: { authorization: `Bearer ${admin.token}` }, ...(payload ? { payload } : {}) });
     const desk = () => ({ id: randomUUID(), name: `Desk ${randomUUID().slice(0, 4)}` });
@@ -84,25 +91,53 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(await pullStatus(again.workstationToken!)).toBe(200);
     });
 
-    it('rotation gives a fresh token; the old one works for the grace only; a lost answer can be asked again with it', async () => {
+    it('renewal puts the token the workstation made in place; the old one works for the grace only; asking again is idempotent', async () => {
       const first = await signIn('lena', desk());
       now += WORKSTATION_TOKEN_TTL_MS / 2;
-      const res = await rotate(first.workstationToken!);
+      const second = randomBytes(32).toString('base64url');
+      const res = await rotate(first.workstationToken!, second);
       expect(res.statusCode, res.body).toBe(200);
-      const second = workstationTokenResponse.parse(res.json().value);
-      expect(second.workstationToken).not.toBe(first.workstationToken);
-      expect(second.expiresInMs).toBe(WORKSTATION_TOKEN_TTL_MS);
+      const answer = workstationTokenResponse.parse(res.json().value);
+      expect(answer).toEqual({ expiresAt: now + WORKSTATION_TOKEN_TTL_MS, expiresInMs: WORKSTATION_TOKEN_TTL_MS });
+      expect(await pullStatus(second)).toBe(200);
       expect(await pullStatus(first.workstationToken!)).toBe(200); // a request already in flight
-      // The answer was lost: the workstation asks again with the token it still has.
-      const retried = workstationTokenResponse.parse((await rotate(first.workstationToken!)).json().value);
+      // The answer was lost: the same renewal asked again, a little later, changes nothing.
+      now += 1000;
+      const retried = await rotate(first.workstationToken!, second);
+      expect(retried.statusCode, retried.body).toBe(200);
+      expect(workstationTokenResponse.parse(retried.json().value).expiresAt).toBe(answer.expiresAt);
+      expect(await pullStatus(second)).toBe(200);
+      // Another renewal with the replaced token is refused (409): it would cut off the current one.
+      expect(refusal(await rotate(first.workstationToken!))).toEqual([409, 'conflict']);
+      expect(await pullStatus(second)).toBe(200);
       now += TOKEN_ROTATION_GRACE_MS;
       expect(await pullStatus(first.workstationToken!)).toBe(401);
-      expect((await rotate(first.workstationToken!)).statusCode).toBe(401);
-      expect(await pullStatus(second.workstationToken)).toBe(401); // superseded by the retried rotation
-      expect(await pullStatus(retried.workstationToken)).toBe(200);
-      // The new one lasts its full time from the rotation, beyond the first token's expiry.
-      now += WORKSTATION_TOKEN_TTL_MS - TOKEN_ROTATION_GRACE_MS - 1;
-      expect(await pullStatus(retried.workstationToken)).toBe(200);
+      expect((await rotate(first.workstationToken!, second)).statusCode).toBe(401);
+      // The new one lasts its full time from the renewal, beyond the first token's expiry.
+      now += WORKSTATION_TOKEN_TTL_MS - TOKEN_ROTATION_GRACE_MS - 1000 - 1;
+      expect(await pullStatus(second)).toBe(200);
+      now += 1;
+      expect(await pullStatus(second)).toBe(401);
+    });
+
+    it('a renewal whose answer never arrived (the grace long over): the workstation proves itself with the token it made, for sync and at sign-in', async () => {
+      const d = desk();
+      const first = (await signIn('lena', d)).workstationToken!;
+      const next = randomBytes(32).toString('base64url');
+      now += WORKSTATION_TOKEN_TTL_MS / 2;
+      expect((await rotate(first, next)).statusCode).toBe(200); // the answer lost, the process killed
+      now += 2 * TOKEN_ROTATION_GRACE_MS;
+      expect(await pullStatus(first)).toBe(401);
+      // The renewal asked again with the token it made: nothing changes, and it works.
+      const settled = await rotate(next, next);
+      expect(settled.statusCode, settled.body).toBe(200);
+      expect(workstationTokenResponse.parse(settled.json().value).expiresAt).toBe(now - 2 * TOKEN_ROTATION_GRACE_MS + WORKSTATION_TOKEN_TTL_MS);
+      expect(await pullStatus(next)).toBe(200);
+      // At a sign-in the two tokens it holds prove it; the old one alone no longer does.
+      expect(refusal(await login('wes', 'wes pass', d, first))).toEqual([403, 'forbidden']);
+      const res = await login('wes', 'wes pass', d, first, next);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(await pullStatus(loginResponse.parse(res.json().value).workstationToken!)).toBe(200);
     });
 
     it('a workstation that lost sign-in answers twice in a row (killed before it kept the token) still proves itself with the token it holds, within the grace', async () => {

@@ -11,6 +11,7 @@ import { loadDemoIfEmpty } from '../../server/src/seed/demo';
 import { ensureClientId } from '../../src-main/core/db/open';
 import { StoreClient } from '../../src-main/core/sync/store-client';
 import { SyncEngine } from '../../src-main/core/sync/sync-engine';
+import { makeWorkstationToken, workstationTokenHash } from '../../src-main/core/sync/workstation-token';
 import { tempCache } from '../helpers/cache';
 import { testDesk } from '../helpers/desk';
 import { StoreServer } from '../helpers/store-server';
@@ -47,10 +48,14 @@ describe('renewing the workstation token', { timeout: 120_000 }, () => {
       credentials: { kind: 'token', token: null },
       live: false,
       now: () => now,
-      onTokenRenewed: ({ token }) => renewed.push(token),
+      // As main does: keep the renewed token and hand it back with the next one for its renewal.
+      onTokenRenewed: ({ token, expiresInMs }) => {
+        renewed.push(token);
+        engine.setToken(token, expiresInMs, makeWorkstationToken());
+      },
     });
     try {
-      engine.setToken(first, login.value.workstationTokenExpiresInMs);
+      engine.setToken(first, login.value.workstationTokenExpiresInMs, makeWorkstationToken());
       engine.start();
       await vi.waitFor(() => expect(engine.status()).toMatchObject({ state: 'online', initialSync: null, lastSyncAt: expect.any(Number) }), WAIT);
       // Fresh: nothing to renew yet.
@@ -87,12 +92,55 @@ describe('renewing the workstation token', { timeout: 120_000 }, () => {
     const login = await new StoreClient({ serverUrl: server.url }).login(CSR.username, CSR.password, { id: clientId, name: 'Restarted desk' });
     if (!login.ok) throw new Error(login.failure.message);
     const renewed: string[] = [];
-    const engine = new SyncEngine({ client: cache.db.$client, clientId, serverUrl: server.url, credentials: { kind: 'token', token: login.value.workstationToken! }, live: false, onTokenRenewed: ({ token }) => renewed.push(token) });
+    const engine = new SyncEngine({ client: cache.db.$client, clientId, serverUrl: server.url, credentials: { kind: 'token', token: login.value.workstationToken!, nextToken: makeWorkstationToken() }, live: false, onTokenRenewed: ({ token }) => renewed.push(token) });
     try {
       engine.start();
       await vi.waitFor(() => expect(engine.status()).toMatchObject({ state: 'online', initialSync: null }), WAIT);
       expect(renewed).toHaveLength(1);
       expect(await currentHash(clientId)).toBe(hashToken(renewed[0]!));
+    } finally {
+      await engine.stop();
+      cache.cleanup();
+    }
+  });
+
+  it('a renewal the store made whose answer never arrived (killed, restarted after the grace): sync proves itself with the token it made, keeps it, and delivers what was saved', async () => {
+    const cache = tempCache();
+    const clientId = ensureClientId(cache.db);
+    const client = new StoreClient({ serverUrl: server.url });
+    const login = await client.login(CSR.username, CSR.password, { id: clientId, name: 'Killed desk' });
+    if (!login.ok) throw new Error(login.failure.message);
+    const held = login.value.workstationToken!;
+    const next = makeWorkstationToken();
+    // The renewal reached the store; the process was killed before it kept the answer.
+    const lost = await client.renewWorkstationToken(held, workstationTokenHash(next));
+    expect(lost.ok).toBe(true);
+    // Started again long after: the replaced token's grace is over.
+    await server.rows(sql`update workstations set previous_token_expires_at = 0 where id = ${clientId}`);
+    expect(await currentHash(clientId)).toBe(hashToken(next));
+    const desk = testDesk(cache.db, { agentId: 'agent-k', start: Date.now() });
+    const renewed: { token: string; replaced: string }[] = [];
+    const refused: number[] = [];
+    const engine = new SyncEngine({
+      client: cache.db.$client,
+      clientId,
+      serverUrl: server.url,
+      credentials: { kind: 'token', token: held, nextToken: next },
+      live: false,
+      onTokenRenewed: ({ token, replaced }) => renewed.push({ token, replaced }),
+      onTokenRefused: () => refused.push(1),
+    });
+    try {
+      engine.start();
+      await vi.waitFor(() => expect(engine.status()).toMatchObject({ state: 'online', initialSync: null }), WAIT);
+      expect(refused).toEqual([]);
+      expect(renewed).toEqual([{ token: next, replaced: held }]);
+      expect(await currentHash(clientId)).toBe(hashToken(next));
+      const someone = cache.db.$client.prepare(`SELECT id FROM customers ORDER BY id LIMIT 1`).pluck().get() as string;
+      desk.ok('note:add', { customerId: someone, body: 'Saved across the lost renewal.' });
+      engine.kick();
+      await vi.waitFor(() => expect(engine.status()).toMatchObject({ state: 'online', pendingWrites: 0 }), WAIT);
+      expect(await server.count(sql`select count(*) as n from notes where body = 'Saved across the lost renewal.'`)).toBe(1);
     } finally {
       await engine.stop();
       cache.cleanup();

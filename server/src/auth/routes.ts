@@ -3,12 +3,12 @@
  * translate; the rules are in sign-in.ts (and users, sessions, throttle, workstations).
  */
 import type { FastifyInstance } from 'fastify';
-import { loginRequest, type LoginResponse, type MeResponse, type WorkstationTokenResponse } from '../../../src-shared/contracts/server-auth';
+import { loginRequest, workstationTokenRequest, type LoginResponse, type MeResponse, type WorkstationTokenResponse } from '../../../src-shared/contracts/server-auth';
 import { HttpError, parseBody } from '../http/errors';
 import { signIn, signOut } from './sign-in';
 import { bearerToken } from './guard';
 import type { SignInThrottle } from './throttle';
-import { rotateWorkstationToken } from './workstations';
+import { renewWorkstationToken } from './workstations';
 
 export interface AuthRoutesOptions {
   sessionTtlMs: number;
@@ -37,18 +37,22 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOpti
   });
 
   // The workstation guard has checked the token (not revoked, unexpired or in its grace, a user of
-  // it active); the rotation checks it again in the same statement that replaces it.
+  // it active); the renewal checks it again under the row lock.
   app.post('/workstation/token', async (request, reply) => {
     const workstation = request.workstation;
     const token = bearerToken(request);
     if (!workstation || token === undefined) throw new HttpError('unauthenticated', 'This workstation is not signed in to the central store.');
+    const { nextTokenHash } = parseBody(workstationTokenRequest, request.body);
     const now = app.clock();
-    const rotated = await rotateWorkstationToken(app.store.db, workstation.id, token, now);
-    if (!rotated) {
+    const renewal = await renewWorkstationToken(app.store.db, workstation.id, token, nextTokenHash, now);
+    if (renewal === 'refused') {
       void reply.header('www-authenticate', 'Bearer');
       throw new HttpError('unauthenticated', 'This workstation token no longer works: sign in on the workstation online to sync again.');
     }
-    const value: WorkstationTokenResponse = { workstationToken: rotated.token, expiresAt: rotated.expiresAt, expiresInMs: rotated.expiresAt - now };
+    if (renewal === 'replaced') {
+      throw new HttpError('conflict', 'An online sign-in on this workstation has replaced this token meanwhile: sync goes on with the one it gave.');
+    }
+    const value: WorkstationTokenResponse = { expiresAt: renewal.expiresAt, expiresInMs: Math.max(1, renewal.expiresAt - now) };
     return { ok: true, value };
   });
 }

@@ -65,7 +65,7 @@ export async function signIn(deps: SignInDeps, request: LoginRequest): Promise<L
   let issued: IssuedWorkstationToken | undefined;
   if (workstation) {
     try {
-      issued = await issueWorkstationToken(db, { workstation, proof: request.workstationToken, user, now, ...(deps.newWorkstationLimit ? { limit: deps.newWorkstationLimit } : {}) });
+      issued = await issueWorkstationToken(db, { workstation, proofs: [request.workstationToken, request.workstationNextToken], user, now, ...(deps.newWorkstationLimit ? { limit: deps.newWorkstationLimit } : {}) });
     } catch (e) {
       if (e instanceof HttpError) {
         await recordAudit(db, { at: now, action: 'sign_in_failed', userId: user.id, username, ...where, subject: username, detail: `Sign-in refused on this workstation: ${e.message}` });

@@ -5,12 +5,15 @@
  * The store keeps only the token's SHA-256, as for sessions.
  *
  * A workstation token (issue 18)
- * - expires (WORKSTATION_TOKEN_TTL_MS): the workstation's sync engine swaps it for a fresh one
- *   (POST /workstation/token) well before; the one it replaces keeps working for a short grace
- *   (TOKEN_ROTATION_GRACE_MS), so a rotation whose answer was lost can be asked again with it;
+ * - expires (WORKSTATION_TOKEN_TTL_MS): the workstation's sync engine swaps it well before for
+ *   one the workstation made and kept beforehand (POST /workstation/token with the new one's hash),
+ *   so a renewal is idempotent: asked again after a lost answer or a crash, it names the same new
+ *   token, and the workstation holds whichever of the two the store ended up with. The one it
+ *   replaces keeps working for a short grace (TOKEN_ROTATION_GRACE_MS: requests in flight);
  * - is bound to the workstation that registered the id: signing in on an existing id needs that
- *   workstation's token as proof (its current one, even expired, or the one it just replaced), or
- *   an admin signing in (a reinstalled or revoked workstation is registered again that way);
+ *   workstation's token as proof (its current one, even expired, the one it just replaced, or the
+ *   one it made for its renewal), or an admin signing in (a reinstalled or revoked workstation is
+ *   registered again that way);
  * - is revocable by admins: no token of a revoked workstation works until an admin signs in on it;
  * - works only while one of the users seen signing in on the workstation is active: checked on
  *   every request, so disabling them all stops it at once.
@@ -55,8 +58,11 @@ export interface IssuedWorkstationToken {
 
 export interface WorkstationSignIn {
   workstation: WorkstationRef;
-  /** The token the workstation holds, as proof that it is the one that registered this id. */
-  proof: string | undefined;
+  /**
+   * The tokens the workstation holds (its current one and the one it made for its next renewal),
+   * as proof that it is the one that registered this id.
+   */
+  proofs: readonly (string | undefined)[];
   user: { id: string; role: UserRole };
   now: number;
   limit?: { count: number; windowMs: number };
@@ -70,7 +76,7 @@ const newToken = () => randomBytes(32).toString('base64url');
  * existing id without proof, and (429) a user's new id over the limit.
  */
 export async function issueWorkstationToken(db: StoreDb, signIn: WorkstationSignIn): Promise<IssuedWorkstationToken> {
-  const { workstation, proof, user, now } = signIn;
+  const { workstation, proofs, user, now } = signIn;
   const limit = signIn.limit ?? NEW_WORKSTATION_LIMIT;
   return db.transaction(async (tx) => {
     const token = newToken();
@@ -95,9 +101,10 @@ export async function issueWorkstationToken(db: StoreDb, signIn: WorkstationSign
       await tx.insert(workstations).values({ id: workstation.id, name: workstation.name, tokenHash, tokenExpiresAt: expiresAt, registeredAt: now, registeredBy: user.id, lastSeenAt: now, lastUserId: user.id });
       how = 'registered';
     } else {
-      const proofHash = proof === undefined ? undefined : hashToken(proof);
-      const provenByCurrent = existing.revokedAt === null && proofHash !== undefined && proofHash === existing.tokenHash;
-      const provenByPrevious = existing.revokedAt === null && proofHash !== undefined && proofHash === existing.previousTokenHash && (existing.previousTokenExpiresAt ?? 0) > now;
+      const proofHashes = proofs.filter((p) => p !== undefined).map(hashToken);
+      const provenByCurrent = existing.revokedAt === null && proofHashes.includes(existing.tokenHash);
+      const provenByPrevious =
+        !provenByCurrent && existing.revokedAt === null && existing.previousTokenHash !== null && proofHashes.includes(existing.previousTokenHash) && (existing.previousTokenExpiresAt ?? 0) > now;
       const proven = provenByCurrent || provenByPrevious;
       if (!proven && !can(user.role, 'workstations.manage')) {
         throw new HttpError(
@@ -134,27 +141,35 @@ export async function issueWorkstationToken(db: StoreDb, signIn: WorkstationSign
   });
 }
 
+export type Renewal = { expiresAt: number } | 'refused' | 'replaced';
+
 /**
- * Swaps the token a workstation presents (its current one, or the one it just replaced while the
- * grace lasts) for a fresh one. The presented one is the one with the grace afterwards: the
- * current one when that was presented, else the earlier grace stays as it was. Undefined when that
- * token no longer works (the caller answers 401).
+ * Renews the token a workstation presents with the one it made, known here by `nextTokenHash`
+ * (issue 18). Idempotent: when that one is current already (the same renewal asked again after a
+ * lost answer, with the replaced token in its grace or with the new one itself) the answer is the
+ * same and nothing changes. Otherwise the presented token must be the current one: it keeps a
+ * short grace, and the new one works for WORKSTATION_TOKEN_TTL_MS. 'refused': the presented token
+ * no longer works (401). 'replaced': it is the previous one and a sign-in has put another current
+ * since (409; the workstation has that one).
  */
-export async function rotateWorkstationToken(db: StoreDb, workstationId: string, presented: string, now: number): Promise<{ token: string; expiresAt: number } | undefined> {
+export async function renewWorkstationToken(db: StoreDb, workstationId: string, presented: string, nextTokenHash: string, now: number): Promise<Renewal> {
   const presentedHash = hashToken(presented);
-  const token = newToken();
-  const expiresAt = now + WORKSTATION_TOKEN_TTL_MS;
-  const rotated = await db
-    .update(workstations)
-    .set({
-      tokenHash: hashToken(token),
-      tokenExpiresAt: expiresAt,
-      previousTokenHash: sql`case when ${workstations.tokenHash} = ${presentedHash} then ${workstations.tokenHash} else ${workstations.previousTokenHash} end`,
-      previousTokenExpiresAt: sql`case when ${workstations.tokenHash} = ${presentedHash} then ${now + TOKEN_ROTATION_GRACE_MS} else ${workstations.previousTokenExpiresAt} end`,
-    })
-    .where(and(eq(workstations.id, workstationId), usableBy(presentedHash, now)))
-    .returning({ id: workstations.id });
-  return rotated.length === 1 ? { token, expiresAt } : undefined;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ tokenHash: workstations.tokenHash, tokenExpiresAt: workstations.tokenExpiresAt })
+      .from(workstations)
+      .where(and(eq(workstations.id, workstationId), usableBy(presentedHash, now)))
+      .for('update');
+    if (!row) return 'refused';
+    if (row.tokenHash === nextTokenHash) return { expiresAt: row.tokenExpiresAt };
+    if (row.tokenHash !== presentedHash) return 'replaced';
+    const expiresAt = now + WORKSTATION_TOKEN_TTL_MS;
+    await tx
+      .update(workstations)
+      .set({ tokenHash: nextTokenHash, tokenExpiresAt: expiresAt, previousTokenHash: presentedHash, previousTokenExpiresAt: now + TOKEN_ROTATION_GRACE_MS })
+      .where(eq(workstations.id, workstationId));
+    return { expiresAt };
+  });
 }
 
 /** The token hash opens the workstation now: not revoked, the token current and unexpired or in its grace, and a user of it still active. */

@@ -26,6 +26,7 @@ import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '../../../src
 import { ROLE_LABELS, can, permissionsOf, type Permission, type Requirement } from '../../../src-shared/auth/permissions';
 import { meResponse, type UserRole, type WorkstationRef } from '../../../src-shared/contracts/server-auth';
 import { StoreClient, type StoreFailure } from '../sync/store-client';
+import { makeWorkstationToken } from '../sync/workstation-token';
 import type { Actor } from '../worker/protocol';
 import type { LocalUser, QueuedAuditEvent, UsersOp } from './local-users';
 import type { SecretStore } from './secret-store';
@@ -64,9 +65,10 @@ export interface SessionKeeperOptions {
   idleLockMs?: number;
   /**
    * The workstation's sync token changed (null: there is none, sync waits for an online sign-in);
-   * `expiresInMs` when the store said how long it works (unknown for one kept from an earlier run).
+   * `expiresInMs` when the store said how long it works (unknown for one kept from an earlier run);
+   * `nextToken` the one made and kept for its renewal (issue 18).
    */
-  onWorkstationToken?: (token: string | null, expiresInMs?: number) => void;
+  onWorkstationToken?: (token: string | null, expiresInMs?: number, nextToken?: string | null) => void;
   /** Without a store: create the demo accounts when the workstation has no user at all. */
   demoAccounts?: boolean;
   throttle?: ThrottlePolicy;
@@ -95,6 +97,12 @@ type StoreLogin = Extract<Awaited<ReturnType<StoreClient['login']>>, { ok: true 
 
 const TOKEN_SECRET = (serverUrl: string) => `workstation-token ${serverUrl}`;
 const TOKEN_EXPIRY_SECRET = (serverUrl: string) => `workstation-token-expires ${serverUrl}`;
+/**
+ * The token sync's next renewal puts in place of the current one, made and kept here before that
+ * renewal is asked (issue 18): a renewal whose answer is lost, or a process killed before it kept
+ * the answer, leaves the store with a token this workstation still holds.
+ */
+const NEXT_TOKEN_SECRET = (serverUrl: string) => `workstation-token-next ${serverUrl}`;
 
 export class SessionKeeper {
   private session: OpenSession | null = null;
@@ -127,7 +135,8 @@ export class SessionKeeper {
       // With when it expires, kept beside it: sync renews it half-way through, not at every start.
       const url = this.client.serverUrl;
       const expiresAt = Number(this.options.secrets.get(TOKEN_EXPIRY_SECRET(url)) ?? NaN);
-      this.options.onWorkstationToken?.(this.options.secrets.get(TOKEN_SECRET(url)), Number.isFinite(expiresAt) ? Math.max(1, expiresAt - this.now()) : undefined);
+      const token = this.options.secrets.get(TOKEN_SECRET(url));
+      this.options.onWorkstationToken?.(token, Number.isFinite(expiresAt) ? Math.max(1, expiresAt - this.now()) : undefined, token === null ? null : this.nextTokenFor(url, token));
     }
     if (!this.client && this.options.demoAccounts) await this.createDemoAccounts();
     this.idleTimer = setInterval(() => this.lockIfIdle(), this.options.idleCheckMs ?? 1_000);
@@ -189,13 +198,38 @@ export class SessionKeeper {
     if (!this.client) return;
     const url = this.client.serverUrl;
     if (this.options.secrets.get(TOKEN_SECRET(url)) !== renewal.replaced) return;
-    this.keepToken(url, renewal.token, renewal.expiresInMs);
+    const next = this.keepToken(url, renewal.token, renewal.expiresInMs);
+    // Sync gets the token back with the next one its next renewal will use.
+    this.options.onWorkstationToken?.(renewal.token, renewal.expiresInMs, next);
   }
 
-  private keepToken(url: string, token: string, expiresInMs: number | undefined): void {
+  /** Keeps `token` as the workstation's, and a fresh next one for its renewal; returns that one. */
+  private keepToken(url: string, token: string, expiresInMs: number | undefined): string {
     this.options.secrets.set(TOKEN_SECRET(url), token);
     if (expiresInMs === undefined) this.options.secrets.delete(TOKEN_EXPIRY_SECRET(url));
     else this.options.secrets.set(TOKEN_EXPIRY_SECRET(url), String(this.now() + expiresInMs));
+    const next = makeWorkstationToken();
+    this.options.secrets.set(NEXT_TOKEN_SECRET(url), next);
+    return next;
+  }
+
+  /**
+   * The next token kept for `token`'s renewal. One kept from an earlier run is kept as it is (the
+   * store may hold it already: a renewal whose answer was lost); a new one is made only when there
+   * is none, or when it is the current token itself (stopped between keeping a renewal and making
+   * its successor).
+   */
+  private nextTokenFor(url: string, token: string): string {
+    const kept = this.options.secrets.get(NEXT_TOKEN_SECRET(url));
+    if (kept !== null && kept !== token) return kept;
+    const next = makeWorkstationToken();
+    this.options.secrets.set(NEXT_TOKEN_SECRET(url), next);
+    return next;
+  }
+
+  /** The tokens this workstation holds, sent as its proof when someone signs in online (issue 18). */
+  private heldProofs(url: string): [string | null, string | null] {
+    return [this.options.secrets.get(TOKEN_SECRET(url)), this.options.secrets.get(NEXT_TOKEN_SECRET(url))];
   }
 
   view(): SessionView {
@@ -279,7 +313,7 @@ export class SessionKeeper {
 
     if (this.client) {
       const workstation = await this.options.workstation();
-      const r = await this.client.login(username, password, workstation, ONLINE_SIGN_IN_TIMEOUT_MS, this.options.secrets.get(TOKEN_SECRET(this.client.serverUrl)));
+      const r = await this.client.login(username, password, workstation, ONLINE_SIGN_IN_TIMEOUT_MS, ...this.heldProofs(this.client.serverUrl));
       if (r.ok) {
         const user = await this.acceptedByStore(this.client, r.value, password);
         return this.open({ user, token: r.value.token, offline: false, locked: false });
@@ -313,8 +347,8 @@ export class SessionKeeper {
     const verifier = await makeVerifier(password, this.options.verifierCost ?? VERIFIER_COST);
     await this.users({ op: 'save', user: { ...user, verifier, lastOnlineAt: this.now() } satisfies LocalUser });
     if (accepted.workstationToken) {
-      this.keepToken(client.serverUrl, accepted.workstationToken, accepted.workstationTokenExpiresInMs);
-      this.options.onWorkstationToken?.(accepted.workstationToken, accepted.workstationTokenExpiresInMs);
+      const next = this.keepToken(client.serverUrl, accepted.workstationToken, accepted.workstationTokenExpiresInMs);
+      this.options.onWorkstationToken?.(accepted.workstationToken, accepted.workstationTokenExpiresInMs, next);
     }
     return user;
   }
@@ -357,7 +391,7 @@ export class SessionKeeper {
     const client = this.client;
     if (!client) return ok(null);
     const workstation = await this.options.workstation();
-    const r = await client.login(s.user.username, password, workstation, UNLOCK_ONLINE_TIMEOUT_MS, this.options.secrets.get(TOKEN_SECRET(client.serverUrl)));
+    const r = await client.login(s.user.username, password, workstation, UNLOCK_ONLINE_TIMEOUT_MS, ...this.heldProofs(client.serverUrl));
     if (this.session !== s) return ok(null);
     if (r.ok) {
       const user = await this.acceptedByStore(client, r.value, password);

@@ -105,15 +105,33 @@ export class StoreClient {
    * With `workstation`, the store registers this workstation and answers with its sync token too.
    * `workstationToken`: the token this workstation holds, proving it is the one that registered
    * the id (issue 18); without it only an admin's sign-in registers an existing id again.
+   * `workstationNextToken`: the one it made for its next renewal, proof too (a renewal whose
+   * answer was lost left that one current on the store).
    */
-  login(username: string, password: string, workstation?: WorkstationRef, timeoutMs: number = this.timeouts.login, workstationToken?: string | null): Promise<StoreResult<LoginResponse>> {
-    const body = { username, password, ...(workstation ? { workstation } : {}), ...(workstation && workstationToken ? { workstationToken } : {}) };
+  login(
+    username: string,
+    password: string,
+    workstation?: WorkstationRef,
+    timeoutMs: number = this.timeouts.login,
+    workstationToken?: string | null,
+    workstationNextToken?: string | null,
+  ): Promise<StoreResult<LoginResponse>> {
+    const body = {
+      username,
+      password,
+      ...(workstation ? { workstation } : {}),
+      ...(workstation && workstationToken ? { workstationToken } : {}),
+      ...(workstation && workstationNextToken ? { workstationNextToken } : {}),
+    };
     return this.request('POST', '/auth/login', null, body, zodReader(loginResponse), timeoutMs);
   }
 
-  /** Swaps the workstation token for a fresh one before it expires (the old one keeps a short grace). */
-  renewWorkstationToken(token: string): Promise<StoreResult<WorkstationTokenResponse>> {
-    return this.request('POST', '/workstation/token', token, {}, zodReader(workstationTokenResponse), this.timeouts.login);
+  /**
+   * Renews the workstation token `token` with the one whose SHA-256 is `nextTokenHash`, made and
+   * kept by this workstation beforehand: asking again with the same one is safe (issue 18).
+   */
+  renewWorkstationToken(token: string, nextTokenHash: string): Promise<StoreResult<WorkstationTokenResponse>> {
+    return this.request('POST', '/workstation/token', token, { nextTokenHash }, zodReader(workstationTokenResponse), this.timeouts.login);
   }
 
   /** Ends a user's session on the store. */

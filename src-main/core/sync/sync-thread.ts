@@ -33,7 +33,7 @@ export type ToSyncWorker =
   /** A write was saved; `seq` counts kicks, so a status taken before the write can be told apart. */
   | { type: 'kick'; seq: number }
   /** The workstation token a person's online sign-in gave (null: none), and how long it works if known. */
-  | { type: 'token'; token: string | null; expiresInMs?: number | undefined }
+  | { type: 'token'; token: string | null; expiresInMs?: number | undefined; nextToken?: string | null | undefined }
   | { type: 'close' };
 
 export type FromSyncWorker =
@@ -93,6 +93,8 @@ export class SyncThread {
    */
   private statusAsked: { kicks: number; answer: Promise<Result<unknown>> } | undefined;
   private token: string | null | undefined;
+  /** The token main made for the renewal of `token` (issue 18). */
+  private nextToken: string | null = null;
 
   constructor(private readonly options: SyncThreadOptions) {}
 
@@ -100,7 +102,7 @@ export class SyncThread {
     if (this.started) return this.started;
     const { workerFile, onPulled: _onPulled, onTokenRefused: _onTokenRefused, onTokenRenewed: _onTokenRenewed, ...config } = this.options;
     // A token handed over before the thread started goes with its start.
-    if (this.token !== undefined && config.credentials.kind === 'token') config.credentials = { kind: 'token', token: this.token };
+    if (this.token !== undefined && config.credentials.kind === 'token') config.credentials = { kind: 'token', token: this.token, nextToken: this.nextToken };
     const { worker, ready } = startWorker<FromSyncWorker>({
       name: 'sync',
       workerFile,
@@ -122,7 +124,10 @@ export class SyncThread {
             break;
           case 'token-renewed':
             // A restarted thread starts with the token that works now.
-            if (this.token === msg.replaced) this.token = msg.token;
+            if (this.token === msg.replaced) {
+              this.token = msg.token;
+              this.nextToken = null;
+            }
             this.options.onTokenRenewed?.({ token: msg.token, replaced: msg.replaced, expiresInMs: msg.expiresInMs });
             break;
           case 'pulled':
@@ -187,9 +192,10 @@ export class SyncThread {
   }
 
   /** Hands sync the workstation token an online sign-in gave (before or after the thread started). */
-  setToken(token: string | null, expiresInMs?: number): void {
+  setToken(token: string | null, expiresInMs?: number, nextToken?: string | null): void {
     this.token = token;
-    this.worker?.postMessage({ type: 'token', token, expiresInMs } satisfies ToSyncWorker);
+    this.nextToken = nextToken ?? null;
+    this.worker?.postMessage({ type: 'token', token, expiresInMs, nextToken } satisfies ToSyncWorker);
   }
 
   /** A write was saved: push it now. Never waits, never throws. */

@@ -137,7 +137,7 @@ port.on('message', (msg: ToSyncWorker) => {
       engine.kick();
       break;
     case 'token':
-      engine.setToken(msg.token, msg.expiresInMs);
+      engine.setToken(msg.token, msg.expiresInMs, msg.nextToken);
       break;
     case 'close':
       if (closing) return;

@@ -249,7 +249,7 @@ export class CoreProcess {
       verifierCost: options.auth?.verifierCost,
       idleCheckMs: options.auth?.idleCheckMs,
       sessionCheckMs: options.auth?.sessionCheckMs,
-      onWorkstationToken: (token, expiresInMs) => this.sync?.setToken(token, expiresInMs),
+      onWorkstationToken: (token, expiresInMs, nextToken) => this.sync?.setToken(token, expiresInMs, nextToken),
     });
   }
 
