@@ -278,6 +278,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(onCounter.filter((e) => e.userId !== null).map((e) => [e.action, e.username])).toEqual([
         ['sign_in_offline', 'amy'],
         ['sign_in', 'amy'],
+        ['workstation_registered', 'amy'],
       ]);
       const refused = await auditOf(`workstationId=${counter.id}&action=offline_claim_refused`);
       expect(refused.map((e) => ({ userId: e.userId, username: e.username, subject: e.subject, workstationName: e.workstationName }))).toEqual([

@@ -188,7 +188,14 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
 
     it('good sign-ins on a workstation never add up to its lockout, also when one follows nine failures (issue 18, item 5)', async () => {
       const desk = { id: randomUUID(), name: 'Busy desk' };
-      for (let i = 0; i < 12; i++) expect(answer(await login('wes', 'wes pass', desk)), `sign-in ${i + 1}`).toEqual([200, 'ok']);
+      // As the app does: each sign-in on the desk shows the token the last one gave (issue 18, item 2).
+      let held: string | undefined;
+      const good = async (username: string) => {
+        const res = await login(username, `${username} pass`, desk, held);
+        if (res.statusCode === 200) held = loginResponse.parse(res.json().value).workstationToken;
+        return res;
+      };
+      for (let i = 0; i < 12; i++) expect(answer(await good('wes')), `sign-in ${i + 1}`).toEqual([200, 'ok']);
       let wait = 0;
       for (let i = 0; i < 9; i++) {
         now += wait;
@@ -197,12 +204,12 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       }
       // The tenth attempt in the window is right: it is not a failure, so nothing locks.
       now += wait;
-      expect(answer(await login('wes', 'wes pass', desk))).toEqual([200, 'ok']);
-      expect(answer(await login('lena', 'lena pass', desk))).toEqual([200, 'ok']);
+      expect(answer(await good('wes'))).toEqual([200, 'ok']);
+      expect(answer(await good('lena'))).toEqual([200, 'ok']);
       expect(await audit(sql`action = 'lockout' and workstation_id = ${desk.id}`)).toEqual([]);
       // …and the next failure there is the tenth, which does.
       expect(answer(await login('stranger-9', 'x', desk))).toEqual([401, WRONG_CREDENTIALS]);
-      expect(answer(await login('lena', 'lena pass', desk))[0]).toBe(429);
+      expect(answer(await good('lena'))[0]).toBe(429);
       expect(await audit(sql`action = 'lockout' and workstation_id = ${desk.id}`)).toHaveLength(1);
     });
 
