@@ -81,6 +81,7 @@ const api = {
   adminResetPassword: (input) => invoke('admin:reset-password', input),
   adminCreateTeam: (input) => invoke('admin:create-team', input),
   adminWorkstations: (input) => invoke('admin:workstations', input),
+  adminRevokeWorkstation: (input) => invoke('admin:revoke-workstation', input),
   auditList: (input) => invoke('audit:list', input),
   onScreenPop: (listener) => {
     if (typeof listener !== 'function') throw new TypeError('onScreenPop needs a function.');

@@ -53,6 +53,8 @@ export interface BuildServerOptions {
   sessionSweepMs?: number;
   /** How often GET /sync/checksums may hash the store (defaults: DEFAULT_CHECKSUM_LIMITS). */
   checksums?: ChecksumLimits;
+  /** New workstation ids one (non-admin) user may register in a window; default NEW_WORKSTATION_LIMIT (5 a day). */
+  newWorkstationLimit?: { count: number; windowMs: number };
 }
 
 export function buildServer(options: BuildServerOptions): FastifyInstance {
@@ -99,7 +101,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   sweepSessionsEvery(app, options.sessionSweepMs ?? SESSION_SWEEP_MS);
 
   const throttle = new SignInThrottle(options.store.db, { ...DEFAULT_THROTTLE_LIMITS, ...options.throttle });
-  registerAuthRoutes(app, { sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, throttle });
+  registerAuthRoutes(app, { sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, throttle, newWorkstationLimit: options.newWorkstationLimit });
   registerAdminRoutes(app, { throttle, scrypt: options.scrypt });
   registerAuditRoutes(app);
   registerLookupRoutes(app);

@@ -57,6 +57,7 @@ export const CHANNEL_PERMISSIONS = {
   'admin:reset-password': 'users.manage',
   'admin:create-team': 'users.manage',
   'admin:workstations': 'workstations.read',
+  'admin:revoke-workstation': 'workstations.manage',
   'audit:list': 'audit.read',
 } as const satisfies { [C in Channel]: Requirement };
 

@@ -57,6 +57,8 @@ export const PERMISSIONS = [
   'audit.read',
   /** See the workstations and when each last synced. */
   'workstations.read',
+  /** Revoke a workstation, and register again one whose id is taken (by signing in on it). */
+  'workstations.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -17,6 +17,8 @@ export const ROUTE_PERMISSIONS = {
   'GET /sync/events': 'workstation',
   /** Sign-ins, sign-outs and failures that happened while the workstation was offline. */
   'POST /workstation/audit': 'workstation',
+  /** A fresh workstation token for the one presented, before it expires (issue 18). */
+  'POST /workstation/token': 'workstation',
   'GET /lookup/phone': 'customer.read',
   'GET /admin/users': 'users.manage',
   'POST /admin/users': 'users.manage',
@@ -24,6 +26,7 @@ export const ROUTE_PERMISSIONS = {
   'POST /admin/users/:userId/password': 'users.manage',
   'POST /admin/teams': 'users.manage',
   'GET /admin/workstations': 'workstations.read',
+  'POST /admin/workstations/:workstationId/revoke': 'workstations.manage',
   'GET /audit': 'audit.read',
 } as const satisfies Record<string, RouteRequirement>;
 

@@ -103,8 +103,20 @@ export const workstationInfo = z.object({
   lastSyncAt: z.number().int().nullable(),
   /** Who last signed in online on it. */
   lastUsername: text().nullable(),
+  /** Everyone the store has seen sign in online on it, by user name, and whether they are still active. */
+  usersSeen: z.array(z.object({ username: text(), active: z.boolean() })),
+  /** Every user seen on it is disabled: its token is refused until an active user signs in on it. */
+  allUsersDisabled: z.boolean(),
+  /** When its current token expires (it rotates it before). */
+  tokenExpiresAt: z.number().int(),
+  /** An admin revoked it (epoch ms), or null. */
+  revokedAt: z.number().int().nullable(),
 });
 export type WorkstationInfo = z.infer<typeof workstationInfo>;
+
+/** Revoking a workstation: none of its tokens works until an admin signs in on it again. */
+export const revokeWorkstationRequest = z.object({ workstationId: uuid }).strict();
+export type RevokeWorkstationRequest = z.infer<typeof revokeWorkstationRequest>;
 
 // ——— Audit log ———
 
@@ -134,6 +146,10 @@ export const AUDIT_ACTIONS = [
    * it: not credited to them (no user), the name kept as the subject (issue 18, item 10).
    */
   'offline_claim_refused',
+  /** A new workstation id registered, or an existing one registered again by an admin. */
+  'workstation_registered',
+  /** An admin revoked a workstation's tokens. */
+  'workstation_revoked',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -253,6 +269,13 @@ export const adminWorkstations = defineChannel({
   channel: 'admin:workstations',
   input: z.object({}).strict(),
   output: z.object({ workstations: z.array(workstationInfo) }),
+  access: 'store',
+});
+
+export const adminRevokeWorkstation = defineChannel({
+  channel: 'admin:revoke-workstation',
+  input: revokeWorkstationRequest,
+  output: workstationInfo,
   access: 'store',
 });
 

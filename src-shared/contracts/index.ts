@@ -10,7 +10,7 @@ import { worklistToday } from './worklist';
 import { customerEditHistory, customerPurchases, customerTimeline, customerUpdateContact, orderGet } from './customer360';
 import { syncCheck, syncDismissRejection, syncNow, syncReset, syncStatusChannel } from './sync';
 import { authActivity, authLock, authSession, authSignIn, authSignOut, authUnlock } from './auth';
-import { adminCreateTeam, adminCreateUser, adminResetPassword, adminUpdateUser, adminUsers, adminWorkstations, auditList } from './admin';
+import { adminCreateTeam, adminCreateUser, adminResetPassword, adminRevokeWorkstation, adminUpdateUser, adminUsers, adminWorkstations, auditList } from './admin';
 import type { Result } from '../result';
 import type { ScreenPop } from './events';
 
@@ -63,6 +63,7 @@ export const contracts = {
   'admin:reset-password': adminResetPassword,
   'admin:create-team': adminCreateTeam,
   'admin:workstations': adminWorkstations,
+  'admin:revoke-workstation': adminRevokeWorkstation,
   'audit:list': auditList,
 } as const;
 
@@ -148,6 +149,7 @@ export const API_METHOD = {
   'admin:reset-password': 'adminResetPassword',
   'admin:create-team': 'adminCreateTeam',
   'admin:workstations': 'adminWorkstations',
+  'admin:revoke-workstation': 'adminRevokeWorkstation',
   'audit:list': 'auditList',
 } as const satisfies { [C in Channel]: string };
 

@@ -43,6 +43,17 @@ export const loginRequest = z.object({
    * workstation token for its sync traffic.
    */
   workstation: workstationRef.optional(),
+  /**
+   * The token this workstation holds (its current one, even expired, or the one it just replaced),
+   * as proof that it is the workstation that registered `workstation.id` (issue 18). An existing id
+   * without it is refused unless an admin signs in (registering it again).
+   */
+  workstationToken: text().min(16).max(128).optional(),
+  /**
+   * The token the workstation made for its next renewal (POST /workstation/token), also proof: a
+   * renewal the store made but whose answer never reached the workstation left that one current.
+   */
+  workstationNextToken: text().min(16).max(128).optional(),
 });
 export type LoginRequest = z.infer<typeof loginRequest>;
 
@@ -64,12 +75,38 @@ export const loginResponse = z.object({
   teams: z.array(text()).default([]),
   /**
    * With `workstation` in the request: the workstation's token for sync (push, pull, pokes,
-   * checksums), replacing any earlier one. It does not expire with the user's session; signing in
-   * online on the workstation again rotates it.
+   * checksums), replacing any earlier one. It does not end with the user's session, but it expires
+   * (`workstationTokenExpiresInMs`): the workstation swaps it for a fresh one before
+   * (POST /workstation/token).
    */
   workstationToken: text().optional(),
+  /** How long the workstation token works from now (ms): relative, so the workstation's clock does not matter. */
+  workstationTokenExpiresInMs: z.number().int().positive().optional(),
 });
 export type LoginResponse = z.infer<typeof loginResponse>;
+
+/**
+ * POST /workstation/token (issue 18): the workstation renews its token with one it made itself.
+ * It keeps the new token before it asks and sends only its SHA-256 (hex), so asking again after a
+ * lost answer or a crash sends the same one: the store's answer is the same, and whichever token
+ * the store ended up with, the workstation holds it.
+ */
+export const workstationTokenRequest = z
+  .object({
+    /** SHA-256 (lowercase hex) of the token that replaces the presented one. */
+    nextTokenHash: text().regex(/^[0-9a-f]{64}$/, 'The SHA-256 of the new token, in lowercase hex.'),
+  })
+  .strict();
+export type WorkstationTokenRequest = z.infer<typeof workstationTokenRequest>;
+
+/** The answer: the token whose hash was sent is the current one; the presented one keeps a short grace. */
+export const workstationTokenResponse = z.object({
+  /** Epoch ms (store clock). */
+  expiresAt: z.number().int(),
+  /** How long it works from now (ms). */
+  expiresInMs: z.number().int().positive(),
+});
+export type WorkstationTokenResponse = z.infer<typeof workstationTokenResponse>;
 
 export const meResponse = z.object({ user: sessionUser, expiresAt: z.number().int() });
 export type MeResponse = z.infer<typeof meResponse>;

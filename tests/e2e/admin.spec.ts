@@ -6,6 +6,7 @@
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import { createUser } from '../../server/src/auth/users';
+import { issueWorkstationToken } from '../../server/src/auth/workstations';
 import { startCentralStore, startSyncedHost } from './central-store';
 import { signIn, signInForm, type RunningHost } from './fixtures';
 import { describeViolations, seriousAxeViolations } from './axe';
@@ -13,6 +14,7 @@ import { describeViolations, seriousAxeViolations } from './axe';
 const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
 const ADMIN = { username: 'boss', password: 'boss password', displayName: 'Bo Admin' };
 const KIM = { username: 'kim', password: 'kim password', displayName: 'Kim Phones' };
+const BACK_OFFICE = { id: '6f1c1d2e-5a4b-4c3d-9e8f-7a6b5c4d3e2f', name: 'Back office PC' };
 const PAT = { username: 'pat', firstPassword: 'first password', newPassword: 'second password', displayName: 'Pat Counter' };
 
 const test = base.extend<{ central: { url: string }; workstation: RunningHost }>({
@@ -20,7 +22,9 @@ const test = base.extend<{ central: { url: string }; workstation: RunningHost }>
   central: async ({}, use) => {
     const central = await startCentralStore(async (store) => {
       await createUser(store.db, { username: ADMIN.username, displayName: ADMIN.displayName, role: 'admin', password: ADMIN.password }, FAST_SCRYPT);
-      await createUser(store.db, { username: KIM.username, displayName: KIM.displayName, role: 'csr', password: KIM.password }, FAST_SCRYPT);
+      const kim = await createUser(store.db, { username: KIM.username, displayName: KIM.displayName, role: 'csr', password: KIM.password }, FAST_SCRYPT);
+      // Another workstation Kim signed in on, for the admin to revoke (issue 18).
+      await issueWorkstationToken(store.db, { workstation: BACK_OFFICE, proofs: [], user: { id: kim.id, role: 'csr' }, now: Date.now() });
     });
     try {
       await use(central);
@@ -59,6 +63,17 @@ test.describe('administration with a central store', () => {
     await expect(page.getByRole('table', { name: /^Workstations/ })).toContainText(ADMIN.username);
     let violations = await seriousAxeViolations(page);
     expect(violations, describeViolations(violations)).toEqual([]);
+
+    // The other workstation, with who signed in on it; revoked after a confirmation (issue 18).
+    const backOffice = page.getByRole('table', { name: /^Workstations/ }).getByRole('row').filter({ hasText: BACK_OFFICE.name });
+    await expect(backOffice).toContainText(BACK_OFFICE.id);
+    await expect(backOffice).toContainText(KIM.username);
+    await expect(backOffice).toContainText('Active');
+    await backOffice.getByRole('button', { name: `Revoke ${BACK_OFFICE.name}` }).click();
+    await backOffice.getByRole('button', { name: `Confirm: revoke ${BACK_OFFICE.name}` }).click();
+    await expect(page.getByRole('status').filter({ hasText: `Saved: ${BACK_OFFICE.name} revoked` })).toBeVisible();
+    await expect(backOffice).toContainText('Revoked');
+    await expect(backOffice.getByRole('button', { name: `Revoke ${BACK_OFFICE.name}` })).toHaveCount(0);
 
     // A team, then a user in it; the two passwords must match, said next to the field.
     const teamForm = page.getByRole('form', { name: 'New team' });

@@ -13,6 +13,7 @@ import { buildServer, type BuildServerOptions } from '../../server/src/app';
 import { createUser } from '../../server/src/auth/users';
 import { openStore, type Store } from '../../server/src/db/connect';
 import { queryRows } from './server-db';
+import { MANY_NEW_WORKSTATIONS } from './store-auth';
 import type { UserRole } from '../../src-shared/contracts/server-auth';
 
 export const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
@@ -50,7 +51,7 @@ export class StoreServer {
   /** Opens the data directory and listens (on the same port as before after a restart). */
   async start(): Promise<void> {
     this.opened = await openStore({ dataDir: this.dataDir });
-    this.app = buildServer({ logger: false, ...this.options, store: this.opened });
+    this.app = buildServer({ logger: false, newWorkstationLimit: MANY_NEW_WORKSTATIONS, ...this.options, store: this.opened });
     await this.app.listen({ host: '127.0.0.1', port: this.port });
     this.port = (this.app.server.address() as AddressInfo).port;
   }

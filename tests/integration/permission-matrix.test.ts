@@ -36,7 +36,7 @@ const REFUSALS = ['forbidden', 'unauthenticated', 'locked'];
  * What each role is refused, written out by hand (not derived from the declarations), so a
  * change to who may do what shows up here as a deliberate edit.
  */
-const ADMIN_ONLY = ['admin:users', 'admin:create-user', 'admin:update-user', 'admin:reset-password', 'admin:create-team', 'admin:workstations', 'audit:list'];
+const ADMIN_ONLY = ['admin:users', 'admin:create-user', 'admin:update-user', 'admin:reset-password', 'admin:create-team', 'admin:workstations', 'admin:revoke-workstation', 'audit:list'];
 const DENIED: Record<UserRole, string[]> = {
   admin: [],
   supervisor: ADMIN_ONLY,

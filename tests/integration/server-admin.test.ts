@@ -4,6 +4,7 @@
  * filters and paging; events a workstation recorded offline (idempotent); and the database itself
  * refusing to change or remove an audit entry.
  */
+import { WORKSTATION_TOKEN_TTL_MS } from '../../server/src/auth/workstations';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -51,10 +52,15 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       if (skipReason) ctx.skip(skipReason);
     });
 
+    /** The workstation token each desk holds: its proof when someone signs in on it again (issue 18). */
+    const held = new Map<string, string>();
     async function signIn(username: string, password: string, workstation?: { id: string; name: string }): Promise<LoginResponse> {
-      const res = await app.inject({ method: 'POST', url: '/auth/login', payload: workstation ? { username, password, workstation } : { username, password } });
+      const proof = workstation ? held.get(workstation.id) : undefined;
+      const res = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password, ...(workstation ? { workstation } : {}), ...(proof ? { workstationToken: proof } : {}) } });
       expect(res.statusCode, res.body).toBe(200);
-      return loginResponse.parse(res.json().value);
+      const answer = loginResponse.parse(res.json().value);
+      if (workstation && answer.workstationToken) held.set(workstation.id, answer.workstationToken);
+      return answer;
     }
 
     const as = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -202,7 +208,18 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(pull.statusCode).toBe(200);
       const { workstations } = await ok(await admin('GET', '/admin/workstations'), (v) => v as { workstations: unknown[] });
       const listed = workstations.map((w) => workstationInfo.parse(w)).find((w) => w.id === front.id);
-      expect(listed).toEqual({ id: front.id, name: 'Front desk', registeredAt: T0 + 50_000, lastSeenAt: T0 + 60_000, lastSyncAt: T0 + 60_000, lastUsername: 'sue' });
+      expect(listed).toEqual({
+        id: front.id,
+        name: 'Front desk',
+        registeredAt: T0 + 50_000,
+        lastSeenAt: T0 + 60_000,
+        lastSyncAt: T0 + 60_000,
+        lastUsername: 'sue',
+        usersSeen: [{ username: 'sue', active: true }],
+        allUsersDisabled: false,
+        tokenExpiresAt: T0 + 50_000 + WORKSTATION_TOKEN_TTL_MS,
+        revokedAt: null,
+      });
       // A supervisor may not read them (workstations.read is the admin's).
       expect((await app.inject({ method: 'GET', url: '/admin/workstations', headers: as(sue.token) })).statusCode).toBe(403);
     });
@@ -261,6 +278,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(onCounter.filter((e) => e.userId !== null).map((e) => [e.action, e.username])).toEqual([
         ['sign_in_offline', 'amy'],
         ['sign_in', 'amy'],
+        ['workstation_registered', 'amy'],
       ]);
       const refused = await auditOf(`workstationId=${counter.id}&action=offline_claim_refused`);
       expect(refused.map((e) => ({ userId: e.userId, username: e.username, subject: e.subject, workstationName: e.workstationName }))).toEqual([

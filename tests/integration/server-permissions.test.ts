@@ -58,7 +58,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         const user = await createUser(store.db, { username: `perm-${role}`, displayName: role, role, password: 'matrix pass' }, FAST_SCRYPT);
         userIds.set(role, user.id);
       }
-      workstation = await issueWorkstationToken(store.db, { id: randomUUID(), name: 'Matrix desk' }, userIds.get('csr')!, Date.now());
+      workstation = (await issueWorkstationToken(store.db, { workstation: { id: randomUUID(), name: 'Matrix desk' }, proofs: [], user: { id: userIds.get('csr')!, role: 'csr' }, now: Date.now() })).token;
     });
 
     afterAll(async () => {

@@ -17,7 +17,7 @@ import { v1CustomerContactIds } from '../../server/src/sync/mutations/derived-id
 import { defaultMigrationsFolder, ensureClientId, openCache } from '../../src-main/core/db/open';
 import { PageApplier } from '../../src-main/core/sync/page-applier';
 import { StoreClient } from '../../src-main/core/sync/store-client';
-import { SyncEngine } from '../../src-main/core/sync/sync-engine';
+import { HELD_TOKEN_KEY, SyncEngine } from '../../src-main/core/sync/sync-engine';
 import type { CoreProcess } from '../../src-main/core/worker/core-process';
 import type { SyncCheckResult, SyncStatus } from '../../src-shared/contracts/sync';
 import type { CustomerCard } from '../../src-shared/contracts/customer';
@@ -328,9 +328,12 @@ describe('two workstations syncing through CoreProcess', { timeout: TEST_MS }, (
 /** Pulls to the end by hand with the real client and applier, without pushing (the engine always pushes first). */
 async function pullWithoutPushing(cache: TempCache, fromScratch = false, limit = PAGE): Promise<number> {
   const client = new StoreClient({ serverUrl: server.url });
-  const login = await client.login(CSR.username, CSR.password, { id: ensureClientId(cache.db), name: 'test workstation' });
+  // The workstation's proof (issue 18): the token the engine that synced this cache holds.
+  const held = cache.db.$client.prepare(`SELECT value FROM cache_meta WHERE key = ?`).pluck().get(HELD_TOKEN_KEY) as string | undefined;
+  const login = await client.login(CSR.username, CSR.password, { id: ensureClientId(cache.db), name: 'test workstation' }, undefined, held);
   if (!login.ok) throw new Error(login.failure.message);
   const token = login.value.workstationToken ?? login.value.token;
+  cache.db.$client.prepare(`UPDATE cache_meta SET value = ? WHERE key = ?`).run(token, HELD_TOKEN_KEY);
   const applier = new PageApplier(cache.db.$client);
   if (fromScratch) applier.clearCursor();
   let cursor = applier.readCursor().cursor;

@@ -15,7 +15,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { buildServer } from '../../server/src/app';
 import { createSession } from '../../server/src/auth/sessions';
-import { issueWorkstationToken } from '../../server/src/auth/workstations';
+import { issueWorkstationToken, revokeWorkstation } from '../../server/src/auth/workstations';
 import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
 import { loadCacheIntoStore } from '../../server/src/seed/cache-load';
@@ -28,6 +28,7 @@ import { seedCache } from '../../src-main/core/seed/generator';
 import { checksumsResponse, pullResponse, type PullResponse } from '../../src-shared/contracts/sync-protocol';
 import { serverError } from '../../src-shared/contracts/server-auth';
 import { SYNC_TABLES, SYNC_TABLE_NAMES, rowKey, syncTable, type SyncTable, type SyncTableName } from '../../src-shared/sync/tables';
+import { MANY_NEW_WORKSTATIONS } from '../helpers/store-auth';
 import { pgliteBackend, postgresBackend, postgresSkipReason, POSTGRES_HOST, POSTGRES_PORT, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
 
 const postgresSkip = await postgresSkipReason();
@@ -115,6 +116,9 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
     let base: string;
     let token: string;
     let puller: string;
+    /** The token of a new workstation the puller signed in on (the per-user limit on new ids has its own test). */
+    const newDeskToken = async (name: string): Promise<string> =>
+      (await issueWorkstationToken(store.db, { workstation: { id: randomUUID(), name }, proofs: [], user: { id: puller, role: 'csr' }, now: Date.now(), limit: MANY_NEW_WORKSTATIONS })).token;
 
     beforeAll(async () => {
       if (skipReason) return;
@@ -129,7 +133,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       const user = await createUser(store.db, { username: 'puller', displayName: 'Pull Tester', role: 'csr', password: 'x' }, { N: 1024, r: 8, p: 1 });
       puller = user.id;
       // Sync routes take the workstation's token (issue 5), issued when a user signs in on it.
-      token = await issueWorkstationToken(store.db, { id: CLIENT_ID, name: 'Pull desk' }, user.id, Date.now());
+      token = (await issueWorkstationToken(store.db, { workstation: { id: CLIENT_ID, name: 'Pull desk' }, proofs: [], user: { id: user.id, role: 'csr' }, now: Date.now() })).token;
     });
 
     afterAll(async () => {
@@ -500,7 +504,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       const bounded = buildServer({ store, logger: false, clock: () => now, checksums: { perWorkstation: 2, windowMs: 60_000, reuseForMs: 600_000 } });
       try {
         const [mine, other] = await Promise.all(
-          ['Sum desk', 'Other sum desk'].map((name) => issueWorkstationToken(store.db, { id: randomUUID(), name }, puller, Date.now())),
+          ['Sum desk', 'Other sum desk'].map((name) => newDeskToken(name)),
         );
         const ask = (bearer: string | undefined) => bounded.inject({ method: 'GET', url: '/sync/checksums', headers: { authorization: `Bearer ${bearer}` } });
         const touch = () => exec(sql`update customers set loyalty_points = loyalty_points + 1 where id = (select id from customers order by id limit 1)`);
@@ -690,7 +694,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         try {
           const user = await createUser(store.db, { username: `kept-${randomUUID()}`, displayName: 'Kept', role: 'csr', password: 'x' }, { N: 1024, r: 8, p: 1 });
           const desk = { id: randomUUID(), name: 'Kept desk' };
-          const first = await issueWorkstationToken(store.db, desk, user.id, Date.now());
+          const { token: first } = await issueWorkstationToken(store.db, { workstation: desk, proofs: [], user: { id: user.id, role: 'csr' }, now: Date.now() });
           const res = await fetch(`http://127.0.0.1:${(live.server.address() as AddressInfo).port}/sync/events`, { headers: { authorization: `Bearer ${first}` } });
           expect(res.status).toBe(200);
           const reader = res.body!.getReader();
@@ -707,8 +711,8 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
             return done() ? 'matched' : 'timeout';
           };
           expect(await readUntil(() => text.split(': keepalive\n\n').length > 2, 2000)).toBe('matched');
-          // Signing in on the workstation again rotates its token: the old one loses its stream.
-          await issueWorkstationToken(store.db, desk, user.id, Date.now());
+          // Revoking the workstation (issue 18): its token loses its stream at the next keepalive.
+          await store.db.transaction((tx) => revokeWorkstation(tx, desk.id, user.id, Date.now()));
           expect(await readUntil(() => false, 2000)).toBe('ended');
         } finally {
           await live.close();
@@ -717,7 +721,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
 
       /** Tokens of `n` more workstations (one user signed in on each). */
       async function moreWorkstations(n: number): Promise<string[]> {
-        return Promise.all(Array.from({ length: n }, (_, i) => issueWorkstationToken(store.db, { id: randomUUID(), name: `Live desk ${i}` }, puller, Date.now())));
+        return Promise.all(Array.from({ length: n }, (_, i) => newDeskToken(`Live desk ${i}`)));
       }
 
       it(`refuses stream number ${MAX_LIVE_STREAMS + 1} with 503 and frees a place when one closes`, async () => {

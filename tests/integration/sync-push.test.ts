@@ -22,7 +22,8 @@ import { Outbox } from '../../src-main/core/outbox/outbox';
 import { plantCustomer, plantOrder, plantProduct, tempCache, type TempCache } from '../helpers/cache';
 import { testDesk } from '../helpers/desk';
 import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
-import { signIn, workstationToken, WorkstationTokens, type Credentials } from '../helpers/store-auth';
+import { TOKEN_ROTATION_GRACE_MS } from '../../server/src/auth/workstations';
+import { MANY_NEW_WORKSTATIONS, signIn, workstationToken, WorkstationTokens, type Credentials } from '../helpers/store-auth';
 
 const postgresSkip = await postgresSkipReason();
 
@@ -78,7 +79,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       if (skipReason) return;
       location = await backend.freshLocation();
       store = await location.open();
-      app = buildServer({ store, logger: false, clock: () => now, sessionTtlMs: TTL_MS });
+      app = buildServer({ store, logger: false, clock: () => now, sessionTtlMs: TTL_MS, newWorkstationLimit: MANY_NEW_WORKSTATIONS });
       app.changeFeed.subscribe((version) => pokes.push(version));
       await app.ready();
       carlId = (await createUser(store.db, { username: 'carl', displayName: 'Carl CSR', role: 'csr', password: 'battery staple' }, FAST_SCRYPT)).id;
@@ -694,6 +695,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
 
       const replaced = await workstationToken(app, carl, clientId);
       await workstationToken(app, dana, clientId);
+      now += TOKEN_ROTATION_GRACE_MS; // a replaced token works for a short grace only (issue 18)
       expect((await postWith(replaced, { clientId, mutations: batch })).statusCode).toBe(401);
       expect(await notesWith(ids)).toBe(0);
       expect(await count(sql`select count(*) as n from clients where client_id = ${clientId}`)).toBe(0);
@@ -926,7 +928,12 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       await tokens.for(vic, clientId);
       await store.db.execute(sql`update users set active = false where id = ${vicId}`);
       const batch = numbered([{ ...noteEntry(zoe.id, 'saved before vic was disabled'), userId: vicId }]);
-      expect(statuses(await push(vic, clientId, batch))).toEqual([[1, 'applied']]);
+      // Vic was the workstation's only user: with them disabled it syncs nothing (issue 18)…
+      expect((await post(vic, { clientId, mutations: batch })).statusCode).toBe(401);
+      expect(await notesWith([(batch[0]!.args as { noteId: string }).noteId])).toBe(0);
+      // …until an active user signs in on it; then vic's queued entry is delivered, and flagged.
+      tokens.forget(clientId);
+      expect(statuses(await push(carl, clientId, batch))).toEqual([[1, 'applied']]);
       expect(await notesWith([(batch[0]!.args as { noteId: string }).noteId])).toBe(1);
       const audit = await rows<Record<string, unknown>>(
         sql`select action, user_id, username, workstation_id, workstation_name, subject, detail from audit_log where action = 'write_by_disabled_user' and user_id = ${vicId}`,

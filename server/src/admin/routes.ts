@@ -8,6 +8,7 @@ import {
   createTeamRequest,
   createUserRequest,
   resetPasswordRequest,
+  revokeWorkstationRequest,
   updateUserRequest,
   type AdminUser,
   type Team,
@@ -18,6 +19,7 @@ import type { SignInThrottle } from '../auth/throttle';
 import { listWorkstations, workstationName } from '../auth/workstations';
 import { HttpError, parseBody } from '../http/errors';
 import { listTeams, readAdminUser, readAdminUsers } from './directory';
+import { revokeWorkstationAsAdmin } from './workstation-admin';
 import { createTeamAsAdmin, createUserAsAdmin, resetPasswordAsAdmin, updateUserAsAdmin, type AdminContext } from './user-admin';
 
 export interface AdminRoutesOptions {
@@ -94,5 +96,15 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRoutesOp
     parseBody(noQuery, request.query);
     const value: { workstations: WorkstationInfo[] } = { workstations: await listWorkstations(app.store.db) };
     return { ok: true, value };
+  });
+
+  app.post('/admin/workstations/:workstationId/revoke', async (request) => {
+    const { workstationId } = parseBody(revokeWorkstationRequest, request.params);
+    parseBody(noQuery, request.body ?? {});
+    await revokeWorkstationAsAdmin(await context(request), workstationId);
+    const [value] = await listWorkstations(app.store.db, [workstationId]);
+    if (!value) throw new HttpError('not_found', 'No workstation has this id.', 'workstationId');
+    const answer: WorkstationInfo = value;
+    return { ok: true, value: answer };
   });
 }

@@ -7,8 +7,9 @@
  * - 'session': `Authorization: Bearer <session token>` of an active session (unknown, expired or
  *   revoked, or a disabled user → 401) — left on `request.auth`;
  * - a Permission: such a session whose role has it (else 403);
- * - 'workstation': the bearer is a workstation's current token (else 401) — left on
- *   `request.workstation`.
+ * - 'workstation': the bearer is a workstation's token that works now — current and unexpired (or
+ *   just rotated out, within its grace), the workstation not revoked, one of its users active
+ *   (else 401) — left on `request.workstation`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, RouteOptions } from 'fastify';
 import { can, ROLE_LABELS, type Permission, type RouteRequirement } from '../../../src-shared/auth/permissions';
@@ -62,8 +63,9 @@ function permissionGuard(permission: Permission): onRequestAsyncHookHandler {
 function workstationGuard(sightings: WorkstationSightings): onRequestAsyncHookHandler {
   return async function checkWorkstation(request, reply) {
     const token = bearerToken(request);
-    const workstation = token === undefined ? undefined : await findWorkstationByToken(request.server.store.db, token);
-    if (!workstation) throw unauthenticated(reply, 'This workstation is not signed in to the central store: sign in on it online to sync again.');
+    // Checked on every request (issue 18): expired, rotated out, revoked, or every user of it disabled → 401.
+    const workstation = token === undefined ? undefined : await findWorkstationByToken(request.server.store.db, token, request.server.clock());
+    if (!workstation) throw unauthenticated(reply, 'This workstation is not signed in to the central store (its token expired or was revoked, or its users are disabled): sign in on it online to sync again.');
     request.workstation = workstation;
     try {
       await sightings.seen(workstation.id, request.server.clock());

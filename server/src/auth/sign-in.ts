@@ -11,8 +11,7 @@ import { hashForUnknownUser, verifyPassword } from './password';
 import { createSession, revokeSession, type ActiveSession } from './sessions';
 import { userKey, workstationKey, type SignInThrottle } from './throttle';
 import { findUserByUsername, normalizeUsername, teamNamesOf } from './users';
-import { recordWorkstationSignIn } from './workstation-users';
-import { issueWorkstationToken, workstationName } from './workstations';
+import { issueWorkstationToken, workstationName, type IssuedWorkstationToken } from './workstations';
 
 /** One message for an unknown user, an inactive one and a wrong password: no user enumeration. */
 export const WRONG_CREDENTIALS = 'Wrong user name or password.';
@@ -22,6 +21,8 @@ export interface SignInDeps {
   clock: () => number;
   throttle: SignInThrottle;
   sessionTtlMs: number;
+  /** New workstation ids one user may register in a window (default NEW_WORKSTATION_LIMIT). */
+  newWorkstationLimit?: { count: number; windowMs: number } | undefined;
 }
 
 export async function signIn(deps: SignInDeps, request: LoginRequest): Promise<LoginResponse> {
@@ -59,10 +60,30 @@ export async function signIn(deps: SignInDeps, request: LoginRequest): Promise<L
   }
 
   await throttle.succeed(username, workstation?.id, admission);
-  // Registered first: the session refers to the workstation it was opened on.
-  const workstationToken = workstation ? await issueWorkstationToken(db, workstation, user.id, now) : undefined;
-  // Only users seen signing in here may author its pushes or be named in its offline reports.
-  if (workstation) await recordWorkstationSignIn(db, workstation.id, user.id, now);
+  // Registered first: the session refers to the workstation it was opened on. After the password
+  // check, so nobody learns without one whether an id is taken.
+  let issued: IssuedWorkstationToken | undefined;
+  if (workstation) {
+    try {
+      issued = await issueWorkstationToken(db, { workstation, proofs: [request.workstationToken, request.workstationNextToken], user, now, ...(deps.newWorkstationLimit ? { limit: deps.newWorkstationLimit } : {}) });
+    } catch (e) {
+      if (e instanceof HttpError) {
+        await recordAudit(db, { at: now, action: 'sign_in_failed', userId: user.id, username, ...where, subject: username, detail: `Sign-in refused on this workstation: ${e.message}` });
+      }
+      throw e;
+    }
+    if (issued.how !== 'renewed') {
+      await recordAudit(db, {
+        at: now,
+        action: 'workstation_registered',
+        userId: user.id,
+        username: user.username,
+        ...where,
+        subject: workstation.id,
+        detail: issued.how === 'registered' ? `Registered the new workstation ${workstation.name}.` : `Registered the workstation ${workstation.name} again (an administrator's sign-in; its earlier token no longer works).`,
+      });
+    }
+  }
   const session = await createSession(db, user.id, now, deps.sessionTtlMs, workstation?.id);
   await recordAudit(db, {
     at: now,
@@ -78,7 +99,7 @@ export async function signIn(deps: SignInDeps, request: LoginRequest): Promise<L
     expiresAt: session.expiresAt,
     user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role },
     teams: await teamNamesOf(db, user.id),
-    ...(workstationToken === undefined ? {} : { workstationToken }),
+    ...(issued === undefined ? {} : { workstationToken: issued.token, workstationTokenExpiresInMs: issued.expiresAt - now }),
   };
 }
 

@@ -10,9 +10,10 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { UserRole } from '../../../src-shared/contracts/server-auth';
 import type { StoreDb } from '../db/connect';
 import { users, workstationUsers } from '../db/schema';
+import type { StoreTx } from '../sync/mutations/refusal';
 
 /** Records an online sign-in of `userId` on the workstation (which is registered already). */
-export async function recordWorkstationSignIn(db: StoreDb, workstationId: string, userId: string, now: number): Promise<void> {
+export async function recordWorkstationSignIn(db: StoreDb | StoreTx, workstationId: string, userId: string, now: number): Promise<void> {
   await db
     .insert(workstationUsers)
     .values({ workstationId, userId, firstSignedInAt: now, lastSignedInAt: now })

@@ -285,8 +285,20 @@ export const workstations = pgTable(
     lastSyncAt: ms('last_sync_at'),
     /** Who last signed in online on it: the author of pushed entries that name nobody. */
     lastUserId: uuid('last_user_id').references(() => users.id),
+    /** The current token stops working for sync at this time (issue 18): the workstation rotates it before. */
+    tokenExpiresAt: ms('token_expires_at').notNull(),
+    /**
+     * The token it had before the last rotation, still accepted until `previous_token_expires_at`
+     * (a short grace) so requests already in flight with it, or a rotation whose answer was lost,
+     * do not cut the workstation off.
+     */
+    previousTokenHash: text('previous_token_hash'),
+    previousTokenExpiresAt: ms('previous_token_expires_at'),
+    /** An admin revoked it: no token of it works, and only an admin signing in on it registers it again. */
+    revokedAt: ms('revoked_at'),
+    revokedBy: uuid('revoked_by').references(() => users.id),
   },
-  (t) => [uniqueIndex('workstations_token_hash_uq').on(t.tokenHash)],
+  (t) => [uniqueIndex('workstations_token_hash_uq').on(t.tokenHash), index('workstations_previous_token_hash_idx').on(t.previousTokenHash)],
 );
 
 /**

@@ -154,7 +154,7 @@ export function registerLiveRoute(app: FastifyInstance, options: LiveRouteOption
     const keepalive = setInterval(() => {
       stream.comment('keepalive');
       if (token === undefined) return;
-      findWorkstationByToken(app.store.db, token).then(
+      findWorkstationByToken(app.store.db, token, app.clock()).then(
         (workstation) => {
           if (!workstation) stream.close();
         },

@@ -30,6 +30,7 @@ import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '../../../src
 import { ROLE_LABELS, can, permissionsOf, type Permission, type Requirement } from '../../../src-shared/auth/permissions';
 import { meResponse, type UserRole, type WorkstationRef } from '../../../src-shared/contracts/server-auth';
 import { StoreClient, type StoreFailure } from '../sync/store-client';
+import { makeWorkstationToken } from '../sync/workstation-token';
 import type { Actor } from '../worker/protocol';
 import type { LocalUser, QueuedAuditEvent, UsersOp } from './local-users';
 import type { SecretStore } from './secret-store';
@@ -66,8 +67,12 @@ export interface SessionKeeperOptions {
   users: (op: UsersOp) => Promise<Result<unknown>>;
   secrets: SecretStore;
   idleLockMs?: number;
-  /** The workstation's sync token changed (null: there is none, sync waits for an online sign-in). */
-  onWorkstationToken?: (token: string | null) => void;
+  /**
+   * The workstation's sync token changed (null: there is none, sync waits for an online sign-in);
+   * `expiresInMs` when the store said how long it works (unknown for one kept from an earlier run);
+   * `nextToken` the one made and kept for its renewal (issue 18).
+   */
+  onWorkstationToken?: (token: string | null, expiresInMs?: number, nextToken?: string | null) => void;
   /** Without a store: create the demo accounts when the workstation has no user at all. */
   demoAccounts?: boolean;
   throttle?: ThrottlePolicy;
@@ -100,6 +105,13 @@ interface OpenSession {
 type StoreLogin = Extract<Awaited<ReturnType<StoreClient['login']>>, { ok: true }>['value'];
 
 const TOKEN_SECRET = (serverUrl: string) => `workstation-token ${serverUrl}`;
+const TOKEN_EXPIRY_SECRET = (serverUrl: string) => `workstation-token-expires ${serverUrl}`;
+/**
+ * The token sync's next renewal puts in place of the current one, made and kept here before that
+ * renewal is asked (issue 18): a renewal whose answer is lost, or a process killed before it kept
+ * the answer, leaves the store with a token this workstation still holds.
+ */
+const NEXT_TOKEN_SECRET = (serverUrl: string) => `workstation-token-next ${serverUrl}`;
 
 export class SessionKeeper {
   private session: OpenSession | null = null;
@@ -130,7 +142,13 @@ export class SessionKeeper {
   async start(): Promise<void> {
     const saved = await this.users({ op: 'throttle-load' });
     if (saved.ok) this.throttle.restore(saved.value as [string, ThrottleRecord][]);
-    if (this.client) this.options.onWorkstationToken?.(this.options.secrets.get(TOKEN_SECRET(this.client.serverUrl)));
+    if (this.client) {
+      // With when it expires, kept beside it: sync renews it half-way through, not at every start.
+      const url = this.client.serverUrl;
+      const expiresAt = Number(this.options.secrets.get(TOKEN_EXPIRY_SECRET(url)) ?? NaN);
+      const token = this.options.secrets.get(TOKEN_SECRET(url));
+      this.options.onWorkstationToken?.(token, Number.isFinite(expiresAt) ? Math.max(1, expiresAt - this.now()) : undefined, token === null ? null : this.nextTokenFor(url, token));
+    }
     if (!this.client && this.options.demoAccounts) await this.createDemoAccounts();
     this.idleTimer = setInterval(() => void this.lockIfIdle(), this.options.idleCheckMs ?? 1_000);
     this.idleTimer.unref?.();
@@ -173,9 +191,56 @@ export class SessionKeeper {
     }
   }
 
-  /** Sync's token was refused by the store (revoked, or the workstation was removed): forget it. */
+  /**
+   * Sync's token was refused by the store (expired, revoked, or the workstation's users are all
+   * disabled). It is kept all the same: it is this workstation's proof at the next online sign-in
+   * that it is the workstation that registered its id (issue 18), which renews it unless an admin
+   * revoked it.
+   */
   workstationTokenRefused(): void {
-    if (this.client) this.options.secrets.delete(TOKEN_SECRET(this.client.serverUrl));
+    if (this.client) console.warn('[auth] the central store refused this workstation’s sync token: sync waits for an online sign-in here');
+  }
+
+  /**
+   * Sync swapped the workstation token for a fresh one before it expired: keep that one, with when
+   * it expires (issue 18) — unless a sign-in meanwhile put a newer one here than the one replaced.
+   */
+  workstationTokenRenewed(renewal: { token: string; replaced: string; expiresInMs: number }): void {
+    if (!this.client) return;
+    const url = this.client.serverUrl;
+    if (this.options.secrets.get(TOKEN_SECRET(url)) !== renewal.replaced) return;
+    const next = this.keepToken(url, renewal.token, renewal.expiresInMs);
+    // Sync gets the token back with the next one its next renewal will use.
+    this.options.onWorkstationToken?.(renewal.token, renewal.expiresInMs, next);
+  }
+
+  /** Keeps `token` as the workstation's, and a fresh next one for its renewal; returns that one. */
+  private keepToken(url: string, token: string, expiresInMs: number | undefined): string {
+    this.options.secrets.set(TOKEN_SECRET(url), token);
+    if (expiresInMs === undefined) this.options.secrets.delete(TOKEN_EXPIRY_SECRET(url));
+    else this.options.secrets.set(TOKEN_EXPIRY_SECRET(url), String(this.now() + expiresInMs));
+    const next = makeWorkstationToken();
+    this.options.secrets.set(NEXT_TOKEN_SECRET(url), next);
+    return next;
+  }
+
+  /**
+   * The next token kept for `token`'s renewal. One kept from an earlier run is kept as it is (the
+   * store may hold it already: a renewal whose answer was lost); a new one is made only when there
+   * is none, or when it is the current token itself (stopped between keeping a renewal and making
+   * its successor).
+   */
+  private nextTokenFor(url: string, token: string): string {
+    const kept = this.options.secrets.get(NEXT_TOKEN_SECRET(url));
+    if (kept !== null && kept !== token) return kept;
+    const next = makeWorkstationToken();
+    this.options.secrets.set(NEXT_TOKEN_SECRET(url), next);
+    return next;
+  }
+
+  /** The tokens this workstation holds, sent as its proof when someone signs in online (issue 18). */
+  private heldProofs(url: string): [string | null, string | null] {
+    return [this.options.secrets.get(TOKEN_SECRET(url)), this.options.secrets.get(NEXT_TOKEN_SECRET(url))];
   }
 
   view(): SessionView {
@@ -265,7 +330,7 @@ export class SessionKeeper {
 
     if (this.client) {
       const workstation = await this.options.workstation();
-      const r = await this.client.login(username, password, workstation, ONLINE_SIGN_IN_TIMEOUT_MS);
+      const r = await this.client.login(username, password, workstation, ONLINE_SIGN_IN_TIMEOUT_MS, ...this.heldProofs(this.client.serverUrl));
       if (r.ok) {
         const user = await this.acceptedByStore(this.client, r.value, password);
         return this.open({ user, token: r.value.token, offline: false, locked: false });
@@ -299,8 +364,8 @@ export class SessionKeeper {
     const verifier = await makeVerifier(password, this.options.verifierCost ?? VERIFIER_COST);
     await this.users({ op: 'save', user: { ...user, verifier, lastOnlineAt: this.now() } satisfies LocalUser });
     if (accepted.workstationToken) {
-      this.options.secrets.set(TOKEN_SECRET(client.serverUrl), accepted.workstationToken);
-      this.options.onWorkstationToken?.(accepted.workstationToken);
+      const next = this.keepToken(client.serverUrl, accepted.workstationToken, accepted.workstationTokenExpiresInMs);
+      this.options.onWorkstationToken?.(accepted.workstationToken, accepted.workstationTokenExpiresInMs, next);
     }
     return user;
   }
@@ -343,7 +408,7 @@ export class SessionKeeper {
     const client = this.client;
     if (!client) return ok(null);
     const workstation = await this.options.workstation();
-    const r = await client.login(s.user.username, password, workstation, UNLOCK_ONLINE_TIMEOUT_MS);
+    const r = await client.login(s.user.username, password, workstation, UNLOCK_ONLINE_TIMEOUT_MS, ...this.heldProofs(client.serverUrl));
     if (this.session !== s) return ok(null);
     if (r.ok) {
       const user = await this.acceptedByStore(client, r.value, password);
@@ -472,6 +537,7 @@ const PERMISSION_WORDS: Readonly<Record<Permission, string>> = {
   'users.manage': 'managing users',
   'audit.read': 'reading the audit log',
   'workstations.read': 'seeing workstations',
+  'workstations.manage': 'revoking workstations',
 };
 
 function storeRequest(channel: StoreChannel, input: unknown): { method: 'GET' | 'POST' | 'PATCH'; path: string; body: unknown } {
@@ -491,6 +557,8 @@ function storeRequest(channel: StoreChannel, input: unknown): { method: 'GET' | 
       return { method: 'POST', path: '/admin/teams', body: input };
     case 'admin:workstations':
       return { method: 'GET', path: '/admin/workstations', body: undefined };
+    case 'admin:revoke-workstation':
+      return { method: 'POST', path: `/admin/workstations/${encodeURIComponent(String(record.workstationId))}/revoke`, body: {} };
     case 'audit:list': {
       const query = new URLSearchParams();
       for (const [k, v] of Object.entries(record)) if (v !== undefined && v !== null) query.set(k, String(v));

@@ -16,7 +16,7 @@
  */
 import { isAscii } from 'node:buffer';
 import { z } from 'zod';
-import { loginResponse, serverError, type LoginResponse, type WorkstationRef } from '../../../src-shared/contracts/server-auth';
+import { loginResponse, serverError, workstationTokenResponse, type LoginResponse, type WorkstationRef, type WorkstationTokenResponse } from '../../../src-shared/contracts/server-auth';
 import { workstationAuditResponse, type WorkstationAuditRequest, type WorkstationAuditResponse } from '../../../src-shared/contracts/admin';
 import {
   checksumsResponse,
@@ -101,9 +101,37 @@ export class StoreClient {
     this.timeouts = { ...STORE_TIMEOUTS_MS, ...options.timeouts };
   }
 
-  /** With `workstation`, the store registers this workstation and answers with its sync token too. */
-  login(username: string, password: string, workstation?: WorkstationRef, timeoutMs: number = this.timeouts.login): Promise<StoreResult<LoginResponse>> {
-    return this.request('POST', '/auth/login', null, { username, password, ...(workstation ? { workstation } : {}) }, zodReader(loginResponse), timeoutMs);
+  /**
+   * With `workstation`, the store registers this workstation and answers with its sync token too.
+   * `workstationToken`: the token this workstation holds, proving it is the one that registered
+   * the id (issue 18); without it only an admin's sign-in registers an existing id again.
+   * `workstationNextToken`: the one it made for its next renewal, proof too (a renewal whose
+   * answer was lost left that one current on the store).
+   */
+  login(
+    username: string,
+    password: string,
+    workstation?: WorkstationRef,
+    timeoutMs: number = this.timeouts.login,
+    workstationToken?: string | null,
+    workstationNextToken?: string | null,
+  ): Promise<StoreResult<LoginResponse>> {
+    const body = {
+      username,
+      password,
+      ...(workstation ? { workstation } : {}),
+      ...(workstation && workstationToken ? { workstationToken } : {}),
+      ...(workstation && workstationNextToken ? { workstationNextToken } : {}),
+    };
+    return this.request('POST', '/auth/login', null, body, zodReader(loginResponse), timeoutMs);
+  }
+
+  /**
+   * Renews the workstation token `token` with the one whose SHA-256 is `nextTokenHash`, made and
+   * kept by this workstation beforehand: asking again with the same one is safe (issue 18).
+   */
+  renewWorkstationToken(token: string, nextTokenHash: string): Promise<StoreResult<WorkstationTokenResponse>> {
+    return this.request('POST', '/workstation/token', token, { nextTokenHash }, zodReader(workstationTokenResponse), this.timeouts.login);
   }
 
   /** Ends a user's session on the store. */

@@ -28,6 +28,7 @@ import { followPokes } from './poke-stream';
 import { PushQueue } from './push-queue';
 import { RETRY, SnapshotProgress, retryDelayMs } from './retry-schedule';
 import { StoreClient, type StoreFailure, type StoreResult } from './store-client';
+import { makeWorkstationToken, workstationTokenHash } from './workstation-token';
 
 export interface SyncEngineOptions {
   /** The engine's own connection to the cache (the writer worker has migrated it). */
@@ -38,6 +39,8 @@ export interface SyncEngineOptions {
   credentials: SyncCredentials;
   /** The store refused the workstation token it was given (kind 'token'). */
   onTokenRefused?: () => void;
+  /** The engine swapped the workstation token for a fresh one (kind 'token'): keep it instead of the old one. */
+  onTokenRenewed?: (renewal: { token: string; replaced: string; expiresInMs: number }) => void;
   now?: () => number;
   random?: () => number;
   /** Rows per pull page (default: the most the store sends). */
@@ -69,7 +72,8 @@ export interface SyncEngineOptions {
  *   account, registering the workstation, and use the workstation token that gives.
  */
 export type SyncCredentials =
-  | { kind: 'token'; token: string | null }
+  /** `nextToken`: the token main made and kept for this one's renewal (issue 18). */
+  | { kind: 'token'; token: string | null; nextToken?: string | null | undefined }
   | { kind: 'password'; username: string; password: string; workstationName?: string };
 
 type WakeReason = 'kick' | 'poke' | 'now' | 'reset' | 'check' | 'stop' | 'timer';
@@ -86,6 +90,12 @@ class CycleFailure extends Error {
 }
 
 const CHECK_ATTEMPTS = 3;
+/** After a renewal refused because a sign-in replaced the token: ask again no sooner than this. */
+const RENEWAL_RETRY_MS = 60_000;
+/** cache_meta key of the workstation token a password-credentials engine holds (its proof at the next sign-in). */
+export const HELD_TOKEN_KEY = 'sync_workstation_token';
+/** cache_meta key of the token a password-credentials engine made for its next renewal. */
+export const HELD_NEXT_TOKEN_KEY = 'sync_workstation_next_token';
 /**
  * Snapshot pages per transaction when the snapshot re-reads tables that hold rows (a reset): about
  * 20,000 rows, a fifth less CPU than one page at a time on a million-row copy (each commit rewrites
@@ -116,6 +126,24 @@ export class SyncEngine {
   private token: string | null = null;
   /** The token main handed over (credentials kind 'token'). */
   private givenToken: string | null = null;
+  /**
+   * When to swap the token for a fresh one (this machine's clock): half-way through its life, so a
+   * store unreachable for a while still leaves time (issue 18). 0: as soon as possible (a token
+   * kept from an earlier run, whose expiry is not known here).
+   */
+  private renewAt = 0;
+  /**
+   * The token that replaces this one at its renewal, made and kept before the renewal is asked
+   * (issue 18): by main with the token it hands over (credentials kind 'token'), by the engine in
+   * the cache (kind 'password'). The renewal sends only its hash, so asked again after a lost
+   * answer or a crash it names the same token, and whichever of the two the store ended up with,
+   * this workstation holds it. Null until main hands the next one after a renewal.
+   */
+  private nextToken: string | null = null;
+  /** Password credentials: the token last issued, kept in the cache as this workstation's proof at its next sign-in. */
+  private readonly heldToken: { get: () => string | null; set: (token: string) => void };
+  /** Password credentials: the next token (see nextToken), kept in the cache beside the held one. */
+  private readonly heldNextToken: { get: () => string | null; set: (token: string) => void };
   private state: SyncConnectionState = 'connecting';
   private lastSyncAt: number | null = null;
   private lastError: string | null = null;
@@ -161,12 +189,24 @@ export class SyncEngine {
     this.queue = new PushQueue(options.client);
     this.checksums = new CacheChecksums(options.client);
     this.audit = new AuditQueue(options.client);
+    const getHeld = options.client.prepare<[string], string>(`SELECT value FROM cache_meta WHERE key = ?`).pluck();
+    const setHeld = options.client.prepare(`INSERT INTO cache_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
+    this.heldToken = { get: () => getHeld.get(HELD_TOKEN_KEY) ?? null, set: (token) => void setHeld.run(HELD_TOKEN_KEY, token) };
+    this.heldNextToken = { get: () => getHeld.get(HELD_NEXT_TOKEN_KEY) ?? null, set: (token) => void setHeld.run(HELD_NEXT_TOKEN_KEY, token) };
     this.refreshReadiness();
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     if (options.credentials.kind === 'token') {
       this.token = options.credentials.token;
       this.givenToken = options.credentials.token;
+      this.nextToken = options.credentials.nextToken ?? null;
+    } else {
+      this.nextToken = this.heldNextToken.get();
+      // None yet, or the held token is it already (stopped between keeping a renewal and making the next one).
+      if (this.nextToken === null || this.nextToken === this.heldToken.get()) {
+        this.nextToken = makeWorkstationToken();
+        this.heldNextToken.set(this.nextToken);
+      }
     }
   }
 
@@ -323,6 +363,7 @@ export class SyncEngine {
     // A copy still under way builds them at its end, and one that starts over before it begins.
     if ((!this.applier.orderHistoryReady() || !this.applier.directoryReady()) && this.applier.readCursor().phase === 'log') this.buildDeferredIndexes();
     await this.signedIn();
+    await this.renewTokenIfDue();
     await this.pushAll();
     await this.deliverAudit();
     await this.pullToEnd();
@@ -395,15 +436,99 @@ export class SyncEngine {
 
   // ——— Talking to the store ———
 
-  /** A person signed in online and the store gave this workstation a (new) token. */
-  setToken(token: string | null): void {
+  /**
+   * A person signed in online and the store gave this workstation a (new) token, or main kept the
+   * one sync renewed; `nextToken` is the one main made and kept for its renewal.
+   */
+  setToken(token: string | null, expiresInMs?: number, nextToken?: string | null): void {
     if (this.options.credentials.kind !== 'token') return;
     this.givenToken = token;
     this.token = token;
+    this.nextToken = nextToken ?? null;
+    this.renewAt = expiresInMs === undefined ? 0 : this.now() + expiresInMs / 2;
     // Signed out until now: with a token it is connecting from this moment, not "signed out" until
     // the next cycle answers two seconds later (issue 19, item 12).
     if (token && this.state === 'signed_out') this.setState('connecting');
     if (token) this.ring('now');
+  }
+
+  /**
+   * Renews the workstation token once it is half-way through its life (issue 18), before anything
+   * else in the cycle: nothing waits for a person to sign in, and no write waits (the outbox is
+   * untouched; the replaced token keeps a short grace for requests in flight, which are also
+   * retried with the new one). The new token is the one made and kept beforehand (nextToken), so
+   * this is idempotent: unreachable or a lost answer, the same renewal is asked next cycle.
+   * Refused: the store may hold the next token already (an answer lost before a restart); else the
+   * token is dropped as any refused token is.
+   */
+  private async renewTokenIfDue(): Promise<void> {
+    const token = this.token;
+    const next = this.nextToken;
+    if (!token || this.now() < this.renewAt) return;
+    // None yet: main hands one with the token it keeps after a renewal (a moment later).
+    if (!next || next === token) return;
+    const r = await this.client.renewWorkstationToken(token, workstationTokenHash(next));
+    // Main handed over another token meanwhile (someone signed in): the store's current token is
+    // that one (a renewal after the sign-in is refused as replaced); renew it next cycle.
+    if (this.token !== token) {
+      this.renewAt = 0;
+      return;
+    }
+    if (r.ok) {
+      this.renewed(next, token, r.value.expiresInMs);
+      return;
+    }
+    if (r.failure.kind === 'auth') {
+      if (await this.settleWithNext(token)) return;
+      this.dropToken(token);
+      await this.signedIn();
+      return;
+    }
+    if (r.failure.code === 'conflict') {
+      // A sign-in here replaced the token after this renewal was asked: main hands that one over.
+      this.renewAt = this.now() + RENEWAL_RETRY_MS;
+    }
+    this.log(`could not renew the workstation token yet (${r.failure.message}); the current one is kept`);
+  }
+
+  /**
+   * The store refused `refused`. If this workstation made a next token, the store may hold that
+   * one instead: a renewal it made whose answer never arrived (a lost answer, then the replaced
+   * token's grace ran out; a process killed before it kept the answer). Asking that renewal again
+   * with the next token itself changes nothing on the store and says whether it works; if it does,
+   * it is kept as the current token. True when it was.
+   */
+  private async settleWithNext(refused: string): Promise<boolean> {
+    const next = this.nextToken;
+    if (!next || next === refused || this.token !== refused) return false;
+    const r = await this.client.renewWorkstationToken(next, workstationTokenHash(next));
+    if (!r.ok || this.token !== refused) return false;
+    this.log('the workstation token was renewed earlier but its answer was lost; the renewed one is kept');
+    this.renewed(next, refused, r.value.expiresInMs);
+    return true;
+  }
+
+  private renewed(token: string, replaced: string, expiresInMs: number): void {
+    this.adoptToken(token, expiresInMs);
+    if (this.options.credentials.kind === 'token') {
+      this.givenToken = token;
+      // Main keeps the renewed token and hands it back with a new next one.
+      this.nextToken = null;
+      this.options.onTokenRenewed?.({ token, replaced, expiresInMs });
+    }
+  }
+
+  private adoptToken(token: string, expiresInMs: number | undefined): void {
+    this.token = token;
+    this.renewAt = expiresInMs === undefined ? 0 : this.now() + expiresInMs / 2;
+    if (this.options.credentials.kind === 'password') {
+      this.heldToken.set(token);
+      // The next renewal's token, kept before that renewal is ever asked.
+      if (this.nextToken === null || this.nextToken === token) {
+        this.nextToken = makeWorkstationToken();
+        this.heldNextToken.set(this.nextToken);
+      }
+    }
   }
 
   private async signedIn(): Promise<string> {
@@ -416,10 +541,11 @@ export class SyncEngine {
       );
     }
     const workstation = { id: this.options.clientId, name: credentials.workstationName ?? 'Workstation' };
-    const r = await this.client.login(credentials.username, credentials.password, workstation);
+    const r = await this.client.login(credentials.username, credentials.password, workstation, undefined, this.heldToken.get(), this.nextToken);
     if (r.ok) {
-      this.token = r.value.workstationToken ?? r.value.token;
-      return this.token;
+      const token = r.value.workstationToken ?? r.value.token;
+      this.adoptToken(token, r.value.workstationTokenExpiresInMs);
+      return token;
     }
     // 401 (wrong name or password, inactive user) or a 4xx about the credentials themselves.
     if (r.failure.kind !== 'transient') {
@@ -433,6 +559,7 @@ export class SyncEngine {
     const token = await this.signedIn();
     const first = await request(token);
     if (first.ok || first.failure.kind !== 'auth') return first;
+    if (await this.settleWithNext(token)) return request(this.token ?? (await this.signedIn()));
     this.dropToken(token);
     return request(await this.signedIn());
   }
@@ -772,7 +899,7 @@ export class SyncEngine {
           connectedBefore = true;
           await followPokes(opened.value, { signal: stream.signal, onPoke: () => this.poke() });
         } else if (opened.failure.kind === 'auth' && this.token === token) {
-          this.dropToken(token); // the loop signs in again on its next request
+          if (!(await this.settleWithNext(token))) this.dropToken(token); // the loop signs in again on its next request
         }
       } finally {
         this.stopController.signal.removeEventListener('abort', stop);

@@ -32,8 +32,8 @@ export type ToSyncWorker =
   | { type: 'call'; id: number; channel: SyncChannel; input: unknown }
   /** A write was saved; `seq` counts kicks, so a status taken before the write can be told apart. */
   | { type: 'kick'; seq: number }
-  /** The workstation token a person's online sign-in gave (null: none). */
-  | { type: 'token'; token: string | null }
+  /** The workstation token a person's online sign-in gave (null: none), and how long it works if known. */
+  | { type: 'token'; token: string | null; expiresInMs?: number | undefined; nextToken?: string | null | undefined }
   | { type: 'close' };
 
 export type FromSyncWorker =
@@ -45,6 +45,8 @@ export type FromSyncWorker =
   | { type: 'status'; status: SyncStatus; kickSeq: number }
   /** The store refused the workstation token: sync waits for someone to sign in online. */
   | { type: 'token-refused' }
+  /** The engine swapped the workstation token for a fresh one before it expired (issue 18). */
+  | { type: 'token-renewed'; token: string; replaced: string; expiresInMs: number }
   | { type: 'closed' };
 
 export interface SyncThreadOptions extends SyncWorkerConfig {
@@ -52,6 +54,8 @@ export interface SyncThreadOptions extends SyncWorkerConfig {
   workerFile: string | URL;
   onPulled?: (change: { tables: SyncTableName[]; dataVersion: number; copying: boolean }) => void;
   onTokenRefused?: () => void;
+  /** Keep this token instead of the one it replaced (the engine renewed it). */
+  onTokenRenewed?: (renewal: { token: string; replaced: string; expiresInMs: number }) => void;
 }
 
 /**
@@ -89,14 +93,16 @@ export class SyncThread {
    */
   private statusAsked: { kicks: number; answer: Promise<Result<unknown>> } | undefined;
   private token: string | null | undefined;
+  /** The token main made for the renewal of `token` (issue 18). */
+  private nextToken: string | null = null;
 
   constructor(private readonly options: SyncThreadOptions) {}
 
   start(): Promise<void> {
     if (this.started) return this.started;
-    const { workerFile, onPulled: _onPulled, onTokenRefused: _onTokenRefused, ...config } = this.options;
+    const { workerFile, onPulled: _onPulled, onTokenRefused: _onTokenRefused, onTokenRenewed: _onTokenRenewed, ...config } = this.options;
     // A token handed over before the thread started goes with its start.
-    if (this.token !== undefined && config.credentials.kind === 'token') config.credentials = { kind: 'token', token: this.token };
+    if (this.token !== undefined && config.credentials.kind === 'token') config.credentials = { kind: 'token', token: this.token, nextToken: this.nextToken };
     const { worker, ready } = startWorker<FromSyncWorker>({
       name: 'sync',
       workerFile,
@@ -115,6 +121,14 @@ export class SyncThread {
             break;
           case 'token-refused':
             this.options.onTokenRefused?.();
+            break;
+          case 'token-renewed':
+            // A restarted thread starts with the token that works now.
+            if (this.token === msg.replaced) {
+              this.token = msg.token;
+              this.nextToken = null;
+            }
+            this.options.onTokenRenewed?.({ token: msg.token, replaced: msg.replaced, expiresInMs: msg.expiresInMs });
             break;
           case 'pulled':
             this.options.onPulled?.({ tables: msg.tables, dataVersion: msg.dataVersion, copying: msg.copying });
@@ -178,9 +192,10 @@ export class SyncThread {
   }
 
   /** Hands sync the workstation token an online sign-in gave (before or after the thread started). */
-  setToken(token: string | null): void {
+  setToken(token: string | null, expiresInMs?: number, nextToken?: string | null): void {
     this.token = token;
-    this.worker?.postMessage({ type: 'token', token } satisfies ToSyncWorker);
+    this.nextToken = nextToken ?? null;
+    this.worker?.postMessage({ type: 'token', token, expiresInMs, nextToken } satisfies ToSyncWorker);
   }
 
   /** A write was saved: push it now. Never waits, never throws. */

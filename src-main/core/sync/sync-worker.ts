@@ -61,6 +61,7 @@ try {
     serverUrl: config.serverUrl,
     credentials: config.credentials,
     onTokenRefused: () => send({ type: 'token-refused' }),
+    onTokenRenewed: (renewal) => send({ type: 'token-renewed', ...renewal }),
     pullLimit: config.pullLimit,
     idleMs: config.idleMs,
     log,
@@ -136,7 +137,7 @@ port.on('message', (msg: ToSyncWorker) => {
       engine.kick();
       break;
     case 'token':
-      engine.setToken(msg.token);
+      engine.setToken(msg.token, msg.expiresInMs, msg.nextToken);
       break;
     case 'close':
       if (closing) return;

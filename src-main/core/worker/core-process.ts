@@ -234,6 +234,7 @@ export class CoreProcess {
           pullLimit: options.sync.pullLimit,
           onPulled: (change) => this.pulled(change.tables, change.copying),
           onTokenRefused: () => this.session.workstationTokenRefused(),
+          onTokenRenewed: (renewal) => this.session.workstationTokenRenewed(renewal),
         })
       : undefined;
     this.session = new SessionKeeper({
@@ -257,7 +258,7 @@ export class CoreProcess {
         return (r.value as { call: unknown }).call !== null;
       },
       sessionCheckMs: options.auth?.sessionCheckMs,
-      onWorkstationToken: (token) => this.sync?.setToken(token),
+      onWorkstationToken: (token, expiresInMs, nextToken) => this.sync?.setToken(token, expiresInMs, nextToken),
     });
   }
 

@@ -143,6 +143,7 @@ export function createHttpBridge(): SwitchboardApi {
     adminResetPassword: (input) => call('admin:reset-password', input),
     adminCreateTeam: (input) => call('admin:create-team', input),
     adminWorkstations: (input) => call('admin:workstations', input),
+    adminRevokeWorkstation: (input) => call('admin:revoke-workstation', input),
     auditList: (input) => call('audit:list', input),
     onScreenPop(listener) {
       let subscribed = true;

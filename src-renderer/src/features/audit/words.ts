@@ -20,4 +20,6 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   erasure_requested: 'Erasure requested',
   write_by_disabled_user: 'Write by a disabled user',
   offline_claim_refused: 'Offline sign-in not credited (never signed in there online)',
+  workstation_registered: 'Workstation registered',
+  workstation_revoked: 'Workstation revoked',
 };

@@ -3,8 +3,8 @@ import type { AdminUser, Team, WorkstationInfo } from '../../../../../src-shared
 import { switchboard } from '../../../api/client';
 import { BackButton } from '../../customer/components/ProfilePanels';
 import { useCan, useSessionStore } from '../../auth/store';
-import { formatEpoch } from '../../../ui/format';
 import { UsersSection } from './UsersSection';
+import { WorkstationsSection } from './WorkstationsSection';
 
 type Loaded<T> = { status: 'loading' } | { status: 'loaded'; value: T } | { status: 'failed'; message: string };
 
@@ -41,44 +41,6 @@ function Failure({ message }: { message: string }) {
     <p role="alert" className="notice notice--error">
       {message}
     </p>
-  );
-}
-
-function WorkstationsSection({ workstations }: { workstations: WorkstationInfo[] }) {
-  return (
-    <section className="admin__section" aria-labelledby="admin-workstations-title">
-      <h3 id="admin-workstations-title" className="admin__heading">
-        Workstations <span className="panel__count">({workstations.length})</span>
-      </h3>
-      {workstations.length === 0 ? (
-        <p className="muted">No workstation has signed in to the central store yet.</p>
-      ) : (
-        <table className="orders admin__table" aria-labelledby="admin-workstations-title">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Registered</th>
-              <th scope="col">Last seen</th>
-              <th scope="col">Last synced</th>
-              <th scope="col">Last user</th>
-            </tr>
-          </thead>
-          <tbody>
-            {workstations.map((w) => (
-              <tr key={w.id}>
-                <th scope="row" className="admin__name">
-                  {w.name}
-                </th>
-                <td className="nowrap">{formatEpoch(w.registeredAt)}</td>
-                <td className="nowrap">{formatEpoch(w.lastSeenAt)}</td>
-                <td className="nowrap">{w.lastSyncAt === null ? 'Never' : formatEpoch(w.lastSyncAt)}</td>
-                <td className="mono">{w.lastUsername ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
   );
 }
 
@@ -133,7 +95,8 @@ export function AdminScreen() {
         <>
           {workstations.state.status === 'loading' && <p className="muted">Reading workstations…</p>}
           {workstationsFailure !== null && <Failure message={workstationsFailure} />}
-          {workstations.state.status === 'loaded' && <WorkstationsSection workstations={workstations.state.value.workstations} />}
+          {workstations.state.status === 'loaded' && workstations.reloadError !== null && <Failure message={`The list could not be read again: ${workstations.reloadError}`} />}
+          {workstations.state.status === 'loaded' && <WorkstationsSection workstations={workstations.state.value.workstations} reload={workstations.reload} />}
         </>
       )}
     </section>
