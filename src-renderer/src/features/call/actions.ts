@@ -6,6 +6,7 @@ import type { CallStartInput, CallWrapUpInput, CallState } from '../../../../src
 import type { Result } from '../../../../src-shared/result';
 import { switchboard } from '../../api/client';
 import { useAppStore } from '../../app/store';
+import { focusSearchBox } from '../lookup/searchBoxFocus';
 
 function keep(result: Result<CallState>): Result<CallState> {
   const store = useAppStore.getState();
@@ -44,7 +45,11 @@ export async function endCall(callId: string): Promise<void> {
 
 export async function wrapUpCall(input: CallWrapUpInput): Promise<Result<CallState>> {
   const result = await switchboard().callWrapUp(input);
-  if (result.ok) useAppStore.getState().setCall(result.value);
+  if (result.ok) {
+    useAppStore.getState().setCall(result.value);
+    // The call is done: the caret goes home, ready for the next caller (issue 19, item 5).
+    focusSearchBox({ selectAll: true });
+  }
   return result;
 }
 
