@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { focusSearchBox } from '../features/lookup/searchBoxFocus';
 
-const TABBABLE = 'button:not([disabled]), [href], input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const CONTROLS = 'button, [href], input:not([type="hidden"]), select, textarea, [tabindex]:not([tabindex="-1"])';
 
 /**
  * Focus never drops to the page body (issue 19, item 5). When the control that had focus goes away
@@ -32,16 +32,17 @@ export function useFocusRescue(): void {
         if (!scope.isConnected) continue;
         // A scope may name where focus should land in it (`data-focus-scope="selector"`); else its first control.
         const preferred = scope.dataset.focusScope ? scope.querySelector<HTMLElement>(scope.dataset.focusScope) : null;
-        const target = preferred ?? scope.querySelector<HTMLElement>(TABBABLE);
+        const target = preferred ?? scope.querySelector<HTMLElement>(CONTROLS);
         if (target) {
-          target.focus();
+          // Still disabled while the action that replaced it runs (Resume right after Hold): wait for it.
+          if (!(target as HTMLButtonElement).disabled) target.focus();
           return;
         }
       }
       focusSearchBox();
     };
     const observer = new MutationObserver(rescue);
-    observer.observe(document.body, { childList: true, subtree: true });
+    observer.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled'] });
     document.addEventListener('focusin', onFocusIn);
     return () => {
       observer.disconnect();

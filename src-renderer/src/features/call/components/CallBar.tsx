@@ -121,7 +121,7 @@ export function CallBar() {
             </>
           )}
         </span>
-        <span className="callbar__actions" data-focus-scope>
+        <span className="callbar__actions" data-focus-scope="">
           {call.status === 'active' && (
             <button type="button" className="button" disabled={busy} onClick={() => void run(holdCall)()} {...shortcutProps('holdResume')}>
               Hold <ShortcutHint id="holdResume" />

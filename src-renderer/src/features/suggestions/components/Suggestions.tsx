@@ -130,7 +130,7 @@ export function Suggestions({ customerId }: { customerId: string }) {
       )}
       {list !== null && !('error' in list) && list.length === 0 && (historyReady ? <p className="muted">Nothing worth offering right now.</p> : <OrderHistoryArriving />)}
       {list !== null && !('error' in list) && list.length > 0 && (
-        <ol className="suggestions" aria-label="Suggestions, best first" data-focus-scope>
+        <ol className="suggestions" aria-label="Suggestions, best first" data-focus-scope="">
           {list.map((s) => {
             const state = offers[s.productId];
             const outcome = state && 'offer' in state ? state.offer.outcome : null;
@@ -157,8 +157,10 @@ export function Suggestions({ customerId }: { customerId: string }) {
                         aria-label={`Accept ${s.name}`}
                         {...(s === firstOpen ? shortcutProps('acceptSuggestion') : {})}
                       >
-                        Accept {s === firstOpen && <ShortcutHint id="acceptSuggestion" />}
+                        Accept
                       </button>
+                      {/* Beside, not inside: the button's name is "Accept <product>", and its text must stay part of it. */}
+                      {s === firstOpen && <ShortcutHint id="acceptSuggestion" />}
                       <button
                         type="button"
                         className="button button--small"
@@ -166,8 +168,9 @@ export function Suggestions({ customerId }: { customerId: string }) {
                         aria-label={`Decline ${s.name}`}
                         {...(s === firstOpen ? shortcutProps('declineSuggestion') : {})}
                       >
-                        Decline {s === firstOpen && <ShortcutHint id="declineSuggestion" />}
+                        Decline
                       </button>
+                      {s === firstOpen && <ShortcutHint id="declineSuggestion" />}
                     </>
                   )}
                   {state && 'error' in state && (
