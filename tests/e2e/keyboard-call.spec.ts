@@ -36,12 +36,12 @@ class Keys {
   async tabTo(target: Locator): Promise<void> {
     await expect(target).toBeVisible();
     const backwards = await target.evaluate((el) => {
-      const active = document.activeElement;
-      if (!active || active === document.body) return false;
-      return Boolean(el.compareDocumentPosition(active) & Node.DOCUMENT_POSITION_FOLLOWING);
+      const active = el.ownerDocument.activeElement;
+      if (!active || active === el.ownerDocument.body) return false;
+      return Boolean(el.compareDocumentPosition(active) & 4); // DOCUMENT_POSITION_FOLLOWING: focus is after the target
     });
     for (let i = 0; i < 120; i += 1) {
-      if (await target.evaluate((el) => el === document.activeElement)) return;
+      if (await target.evaluate((el) => el === el.ownerDocument.activeElement)) return;
       await this.press(backwards ? 'Shift+Tab' : 'Tab');
     }
     throw new Error('Tab never reached the control');
@@ -49,7 +49,7 @@ class Keys {
 }
 
 async function activeElementIsBody(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.activeElement === null || document.activeElement === document.body);
+  return page.locator('body').evaluate((body) => body.ownerDocument.activeElement === null || body.ownerDocument.activeElement === body);
 }
 
 /** Alt+letter as Playwright presses it, from the one declaration. */
@@ -77,8 +77,11 @@ test('a keyboard-only call needs at most half the key presses with shortcuts, an
 
   async function fillComplaint(keys: Keys, description: string): Promise<void> {
     const form = page.getByRole('form', { name: 'Log complaint' });
-    await expect(form.getByRole('combobox', { name: 'Category' })).toBeFocused();
+    const category = form.getByRole('combobox', { name: 'Category' });
+    await expect(category).toBeFocused();
+    await expect.poll(() => category.locator('option').count(), 'the categories are loaded').toBeGreaterThan(1);
     await keys.press('ArrowDown'); // the first category
+    await expect(category).not.toHaveValue('');
     await keys.tabTo(form.getByRole('textbox', { name: 'Description' }));
     await keys.type(description);
     await keys.press('Control+Enter');
@@ -130,7 +133,9 @@ test('a keyboard-only call needs at most half the key presses with shortcuts, an
     await before.press('Enter');
     const code = callBar.getByRole('combobox', { name: 'Wrap-up code' });
     await expect(code).toBeFocused();
+    await expect.poll(() => code.locator('option').count(), 'the wrap-up codes are loaded').toBeGreaterThan(1);
     await before.press('ArrowDown');
+    await expect(code).not.toHaveValue('');
     await before.tabTo(callBar.getByRole('button', { name: 'Complete call' }));
     await before.press('Enter');
     await expect(callBar).toHaveCount(0);
@@ -168,7 +173,9 @@ test('a keyboard-only call needs at most half the key presses with shortcuts, an
     await after.press(alt('endCall'));
     const code = callBar.getByRole('combobox', { name: 'Wrap-up code' });
     await expect(code).toBeFocused();
+    await expect.poll(() => code.locator('option').count(), 'the wrap-up codes are loaded').toBeGreaterThan(1);
     await after.press('ArrowDown');
+    await expect(code).not.toHaveValue('');
     await after.press(alt('completeCall'));
     await expect(callBar).toHaveCount(0);
     await expect(searchBox(page)).toBeFocused();

@@ -8,6 +8,8 @@
  * Chromium or Electron take are left alone: Alt+D (address bar), Alt+F and Alt+E (the browser
  * menu), and Electron's default menu bar mnemonics Alt+F, E, V, W, H; Alt+digits switch tabs in
  * Chromium on Linux, so the tabs take letters too.
+ *
+ * No DOM here: the e2e tests read the same table (tsconfig.node.json includes this file).
  */
 
 export type ShortcutGroup = 'Anywhere' | 'Call' | 'Customer';
@@ -68,27 +70,27 @@ export function keyCaps(id: ShortcutId): string[] {
   return [keys.key === 'Escape' ? 'Esc' : (keys.key ?? '')];
 }
 
-export function isTypingTarget(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable) return true;
-  if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
-  if (target instanceof HTMLInputElement) {
-    return !['button', 'checkbox', 'radio', 'submit', 'reset', 'range', 'color', 'file'].includes(target.type);
-  }
-  return false;
+/** The parts of a key press a shortcut is matched on (a DOM KeyboardEvent has them all). */
+export interface KeyPress {
+  key: string;
+  code: string;
+  altKey: boolean;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
 }
 
-function matches(keys: Keys, event: KeyboardEvent): boolean {
+function matches(keys: Keys, event: KeyPress, typing: boolean): boolean {
   if (keys.alt) return event.altKey && !event.ctrlKey && !event.metaKey && !event.shiftKey && event.code === `Key${keys.alt}`;
   if (keys.ctrl) return (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === keys.ctrl.toLowerCase();
   if (event.ctrlKey || event.metaKey || event.altKey) return false;
   if (event.key !== keys.key) return false;
-  return keys.whileTyping === true || !isTypingTarget(event.target);
+  return keys.whileTyping === true || !typing;
 }
 
-/** Which declared shortcut a key press is, if any. */
-export function shortcutFor(event: KeyboardEvent): ShortcutId | null {
-  return SHORTCUT_IDS.find((id) => matches(SHORTCUTS[id].keys, event)) ?? null;
+/** Which declared shortcut a key press is, if any; `typing`: focus is in a text field. */
+export function shortcutFor(event: KeyPress, typing: boolean): ShortcutId | null {
+  return SHORTCUT_IDS.find((id) => matches(SHORTCUTS[id].keys, event, typing)) ?? null;
 }
 
 /**

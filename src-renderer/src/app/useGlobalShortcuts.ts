@@ -4,6 +4,16 @@ import { registerShortcut, runShortcut, shortcutFor } from './shortcuts';
 import { focusSearchBox } from '../features/lookup/searchBoxFocus';
 import { lockNow } from '../features/auth/session';
 
+function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  if (target instanceof HTMLInputElement) {
+    return !['button', 'checkbox', 'radio', 'submit', 'reset', 'range', 'color', 'file'].includes(target.type);
+  }
+  return false;
+}
+
 /**
  * Shortcuts that work wherever focus is, as `shortcuts.ts` declares them: Ctrl+K (⌘K), F2, and "/"
  * when not typing in a field bring the caret back to the search box; Esc leaves a card or the
@@ -22,7 +32,7 @@ export function useGlobalShortcuts(): void {
     function onKeyDown(event: KeyboardEvent) {
       if (event.defaultPrevented || event.isComposing) return;
       if (document.querySelector('dialog[open]')) return;
-      const id = shortcutFor(event);
+      const id = shortcutFor(event, isTypingTarget(event.target));
       if (id === null) return;
       if (id === 'back') {
         const store = useAppStore.getState();

@@ -155,10 +155,8 @@ export function Customer360({ customerId }: { customerId: string }) {
   const changed = () => setActivity((v) => v + 1);
   return (
     <article className="card" aria-labelledby="card-name" data-focus-scope='[role="tab"][aria-selected="true"]'>
-      <div className="card__head">
-        <BackButton />
-      </div>
       <header className="card__title">
+        <BackButton />
         <h2 id="card-name" ref={headingRef} tabIndex={-1}>
           {card.displayName}
         </h2>
@@ -169,7 +167,8 @@ export function Customer360({ customerId }: { customerId: string }) {
         </span>
       </header>
       <CustomerGlance card={card} />
-      <div className="card__grid">
+      {/* Profile on the left with the tabs below it; suggestions beside them on the right (issue 19, item 9). */}
+      <div className="card__body">
         <div className="card__profile">
         {editing ? (
           <ContactEditForm
@@ -215,7 +214,6 @@ export function Customer360({ customerId }: { customerId: string }) {
         <div className="card__suggestions">
           <Suggestions customerId={customerId} />
         </div>
-      </div>
       <div className="card__tabs">
         <Tabs
           selected={tab}
@@ -233,6 +231,7 @@ export function Customer360({ customerId }: { customerId: string }) {
           {tab === 'notes' && <Notes customerId={customerId} onChanged={changed} focusRequest={noteRequest} />}
           {tab === 'history' && <EditHistory customerId={customerId} version={cardVersion} />}
         </div>
+      </div>
       </div>
     </article>
   );
