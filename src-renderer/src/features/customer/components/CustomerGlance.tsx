@@ -28,46 +28,48 @@ export function CustomerGlance({ card }: { card: CustomerCard }) {
   const last = card.recentOrders[0] ?? null;
   const open = card.openComplaints;
   return (
-    <dl className="glance" aria-label="At a glance">
-      <div className={`glance__item${open.count > 0 ? ' glance__item--attention' : ''}`}>
-        <dt>Open complaints</dt>
-        <dd>
-          {countFormat.format(open.count)}
-          {open.oldestOpenedAt !== null && <span className="muted"> · oldest {ageInDays(open.oldestOpenedAt)}</span>}
-        </dd>
-      </div>
-      <div className={`glance__item${due > 0 ? ' glance__item--attention' : ''}`}>
-        <dt>Follow-ups due</dt>
-        <dd>{countFormat.format(due)}</dd>
-      </div>
-      <div className="glance__item">
-        <dt>Last order</dt>
-        <dd>
-          {!historyReady ? (
-            'Still arriving'
-          ) : last === null ? (
-            'None'
-          ) : (
-            <>
-              {formatDate(last.placedAt)} <span className="muted">· {STATUS_LABELS[last.status]}</span>
-            </>
-          )}
-        </dd>
-      </div>
-      <div className="glance__item">
-        <dt>Lifetime value</dt>
-        <dd className="tabular">{formatMoney(card.lifetimeValueCents, card.currency)}</dd>
-      </div>
-      <div className="glance__item">
-        <dt>Tier</dt>
-        <dd>
-          <span className={`tier tier--${card.loyaltyTier}`}>{tierLabel(card.loyaltyTier)}</span>
-        </dd>
-      </div>
-      <div className={`glance__item${card.marketingConsent ? '' : ' glance__item--attention'}`}>
-        <dt>Marketing</dt>
-        <dd>{card.marketingConsent ? 'Consented' : 'Do not market'}</dd>
-      </div>
-    </dl>
+    <section aria-label="At a glance">
+      <dl className="glance">
+        <div className={`glance__item${open.count > 0 ? ' glance__item--attention' : ''}`}>
+          <dt>Open complaints</dt>
+          <dd>
+            {countFormat.format(open.count)}
+            {open.oldestOpenedAt !== null && <span className="muted"> · oldest {ageInDays(open.oldestOpenedAt)}</span>}
+          </dd>
+        </div>
+        <div className={`glance__item${due > 0 ? ' glance__item--attention' : ''}`}>
+          <dt>Follow-ups due</dt>
+          <dd>{countFormat.format(due)}</dd>
+        </div>
+        <div className="glance__item">
+          <dt>Last order</dt>
+          <dd>
+            {!historyReady ? (
+              'Still arriving'
+            ) : last === null ? (
+              'None'
+            ) : (
+              <>
+                {formatDate(last.placedAt)} <span className="muted">· {STATUS_LABELS[last.status]}</span>
+              </>
+            )}
+          </dd>
+        </div>
+        <div className="glance__item">
+          <dt>Lifetime value</dt>
+          <dd className="tabular">{formatMoney(card.lifetimeValueCents, card.currency)}</dd>
+        </div>
+        <div className="glance__item">
+          <dt>Tier</dt>
+          <dd>
+            <span className={`tier tier--${card.loyaltyTier}`}>{tierLabel(card.loyaltyTier)}</span>
+          </dd>
+        </div>
+        <div className={`glance__item${card.marketingConsent ? '' : ' glance__item--attention'}`}>
+          <dt>Marketing</dt>
+          <dd>{card.marketingConsent ? 'Consented' : 'Do not market'}</dd>
+        </div>
+      </dl>
+    </section>
   );
 }
