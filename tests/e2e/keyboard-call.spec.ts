@@ -1,6 +1,7 @@
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, openApp, searchBox, customerHeading } from './fixtures';
 import { findCallerWithHistory } from './caller-with-history';
+import { seriousAxeViolations, describeViolations } from './axe';
 import { SHORTCUTS, ariaKeyShortcuts, keyCaps } from '../../src-renderer/src/app/shortcuts';
 
 /**
@@ -204,6 +205,8 @@ test('the "?" overlay lists every shortcut; Esc closes it and focus returns', as
   const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await expect(dialog).toBeVisible();
   for (const shortcut of Object.values(SHORTCUTS)) await expect(dialog.getByText(shortcut.description, { exact: true }).first()).toBeVisible();
+  const violations = await seriousAxeViolations(page);
+  expect(violations, describeViolations(violations)).toEqual([]);
   // Shortcuts do nothing behind the dialog.
   await page.keyboard.press(alt('tabTimeline'));
   await expect(page.getByRole('tab', { name: 'Timeline', exact: true })).toHaveAttribute('aria-selected', 'false');
