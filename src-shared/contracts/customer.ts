@@ -40,6 +40,17 @@ export const customerCard = z.object({
   lifetimeValueCents: z.number().int(),
   currency: text(),
   orderCount: z.number().int(),
+  /**
+   * What the header shows at a glance (issue 19, item 7): complaints not resolved (open, in
+   * progress or reopened), when the oldest of them was opened, and the follow-up dates set on them
+   * (YYYY-MM-DD in the workstation's calendar, earliest first; the screen counts those due today or
+   * earlier by its own calendar).
+   */
+  openComplaints: z.object({
+    count: z.number().int(),
+    oldestOpenedAt: z.string().nullable(),
+    followUpsOn: z.array(z.string()),
+  }),
   recentOrders: z.array(
     z.object({
       id: text(),

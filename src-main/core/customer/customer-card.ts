@@ -51,6 +51,13 @@ export function createCustomerCardQuery(db: CacheDb) {
        FROM orders o WHERE o.customer_id = ? ORDER BY o.placed_at DESC LIMIT ${RECENT_ORDERS}`,
   );
 
+  // Served by complaints_customer_opened_idx (customer_id, opened_at).
+  const openComplaints = c.prepare(
+    `SELECT count(*) AS count, min(opened_at) AS oldestOpenedAt,
+            json_group_array(follow_up_on) FILTER (WHERE follow_up_on IS NOT NULL) AS followUps
+       FROM complaints WHERE customer_id = ? AND status <> 'resolved'`,
+  );
+
   const contacts = (customerId: string): Pick<CustomerCard, 'phones' | 'emails' | 'addresses'> => ({
     phones: (
       phones().all(customerId) as { e164: string; raw: string; kind: CustomerCard['phones'][number]['kind']; isPrimary: number; verified: number }[]
@@ -73,7 +80,7 @@ export function createCustomerCardQuery(db: CacheDb) {
     const p = profile.get(customerId) as
       | (Omit<
           CustomerCard,
-          'phones' | 'emails' | 'addresses' | 'contactsArriving' | 'orderCount' | 'recentOrders' | 'displayName' | 'marketingConsent'
+          'phones' | 'emails' | 'addresses' | 'contactsArriving' | 'orderCount' | 'openComplaints' | 'recentOrders' | 'displayName' | 'marketingConsent'
         > & {
           marketingConsent: number;
         })
@@ -83,6 +90,7 @@ export function createCustomerCardQuery(db: CacheDb) {
     const groups = arrivingGroups(c);
     const contactsArriving = groups.directory;
     const arriving = groups.orderHistory;
+    const complaints = openComplaints.get(customerId) as { count: number; oldestOpenedAt: number | null; followUps: string | null };
     return {
       ...p,
       displayName: `${p.firstName} ${p.lastName}`.trim(),
@@ -92,6 +100,11 @@ export function createCustomerCardQuery(db: CacheDb) {
       // While orders arrive, the store's figure (computed by the same definition) stands in.
       lifetimeValueCents: arriving ? p.lifetimeValueCents : (lifetimeValue.get(customerId, p.currency) as number),
       orderCount: arriving ? 0 : (orderCount.get(customerId) as number),
+      openComplaints: {
+        count: complaints.count,
+        oldestOpenedAt: complaints.oldestOpenedAt === null ? null : new Date(complaints.oldestOpenedAt).toISOString(),
+        followUpsOn: ((JSON.parse(complaints.followUps ?? '[]') as string[]) ?? []).sort(),
+      },
       recentOrders: (arriving ? [] : (recent.all(customerId) as RecentOrderRow[])).map((r) => ({
         ...r,
         placedAt: isoTime(r.placedAt),

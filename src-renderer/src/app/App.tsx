@@ -1,6 +1,8 @@
 import { useAppStore } from './store';
 import { StatusBar } from './StatusBar';
 import { useGlobalShortcuts } from './useGlobalShortcuts';
+import { useFocusRescue } from './useFocusRescue';
+import { ShortcutsOverlay } from './ShortcutsOverlay';
 import { SearchBox } from '../features/lookup/components/SearchBox';
 import { ResultList } from '../features/lookup/components/ResultList';
 import { useCallerSearch } from '../features/lookup/hooks/useCallerSearch';
@@ -74,6 +76,7 @@ function ShortcutHints() {
 /** The signed-in user's screens. Mounted only while signed in and unlocked: locking removes all of it. */
 function Workspace({ user }: { user: WorkstationUser }) {
   useGlobalShortcuts();
+  useFocusRescue();
   useCallerSearch();
   useScreenPop();
   useRestoreCall();
@@ -85,6 +88,7 @@ function Workspace({ user }: { user: WorkstationUser }) {
           <SearchBox />
         </div>
         <ShortcutHints />
+        <ShortcutsOverlay />
         <SessionControls user={user} />
       </header>
       <div className="callbar-slot">

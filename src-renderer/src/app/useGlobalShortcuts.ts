@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useAppStore } from './store';
+import { registerShortcut, runShortcut, shortcutFor } from './shortcuts';
 import { focusSearchBox } from '../features/lookup/searchBoxFocus';
 import { lockNow } from '../features/auth/session';
 
@@ -14,36 +15,40 @@ function isTypingTarget(target: EventTarget | null): boolean {
 }
 
 /**
- * Shortcuts that work wherever focus is: Ctrl+K (⌘K), F2, and "/" when not typing in a field bring
- * the caret back to the search box; Esc leaves a card or the new-customer form for the results.
+ * Shortcuts that work wherever focus is, as `shortcuts.ts` declares them: Ctrl+K (⌘K), F2, and "/"
+ * when not typing in a field bring the caret back to the search box; Esc leaves a card or the
+ * new-customer form for the results; Ctrl+L locks. The call's and the customer's shortcuts run
+ * what the mounted screen registered for them. While a modal dialog is open (the shortcuts
+ * overlay) only it gets keys.
  */
 export function useGlobalShortcuts(): void {
   useEffect(() => {
+    const unregister = [
+      registerShortcut('search', () => focusSearchBox({ selectAll: true })),
+      registerShortcut('searchF2', () => focusSearchBox({ selectAll: true })),
+      registerShortcut('searchSlash', () => focusSearchBox({ selectAll: true })),
+      registerShortcut('lock', () => void lockNow()),
+    ];
     function onKeyDown(event: KeyboardEvent) {
       if (event.defaultPrevented || event.isComposing) return;
-      const plain = !event.ctrlKey && !event.metaKey && !event.altKey;
-      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'k') {
-        event.preventDefault();
-        focusSearchBox({ selectAll: true });
-      } else if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'l') {
-        event.preventDefault();
-        void lockNow();
-      } else if (plain && event.key === 'F2') {
-        event.preventDefault();
-        focusSearchBox({ selectAll: true });
-      } else if (plain && event.key === '/' && !isTypingTarget(event.target)) {
-        event.preventDefault();
-        focusSearchBox({ selectAll: true });
-      } else if (plain && event.key === 'Escape') {
+      if (document.querySelector('dialog[open]')) return;
+      const id = shortcutFor(event, isTypingTarget(event.target));
+      if (id === null) return;
+      if (id === 'back') {
         const store = useAppStore.getState();
         if (store.view.kind !== 'results') {
           event.preventDefault();
           store.backToResults();
           focusSearchBox();
         }
+        return;
       }
+      if (runShortcut(id)) event.preventDefault();
     }
     window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      for (const off of unregister) off();
+    };
   }, []);
 }

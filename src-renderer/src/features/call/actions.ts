@@ -6,6 +6,7 @@ import type { CallStartInput, CallWrapUpInput, CallState } from '../../../../src
 import type { Result } from '../../../../src-shared/result';
 import { switchboard } from '../../api/client';
 import { useAppStore } from '../../app/store';
+import { focusSearchBox } from '../lookup/searchBoxFocus';
 
 function keep(result: Result<CallState>): Result<CallState> {
   const store = useAppStore.getState();
@@ -90,6 +91,8 @@ export async function wrapUpCall(input: CallWrapUpInput): Promise<Result<CallSta
     useAppStore.getState().setCall(result.value);
     // A caller who waited on hold becomes the current call.
     if (useAppStore.getState().waitingCalls.length > 0) await refreshCalls();
+    // The call is done: the caret goes home, ready for the next caller (issue 19, item 5).
+    focusSearchBox({ selectAll: true });
   }
   return result;
 }

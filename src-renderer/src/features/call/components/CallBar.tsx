@@ -7,6 +7,8 @@ import { lookUpCaller } from '../../lookup/hooks/useScreenPop';
 import { endCall, holdCall, resumeCall, takeWaitingCall } from '../actions';
 import { formatDuration, useCallTimer } from '../hooks/useCallTimer';
 import { WrapUpPanel } from './WrapUpPanel';
+import { useShortcut } from '../../../app/useShortcut';
+import { ShortcutHint, shortcutProps } from '../../../ui/ShortcutHint';
 
 const STATUS_LABELS: Record<CallStatus, string> = {
   active: 'On call',
@@ -125,6 +127,14 @@ export function CallBar() {
   const callError = useAppStore((s) => s.callError);
   const timer = useCallTimer(call, receivedAt);
   const [busy, setBusy] = useState(false);
+  const talking = call !== null && (call.status === 'active' || call.status === 'on_hold') && !busy;
+  const runShortcut = (action: (callId: string) => Promise<void>) => {
+    if (call === null) return;
+    setBusy(true);
+    void action(call.id).finally(() => setBusy(false));
+  };
+  useShortcut('holdResume', () => runShortcut(call?.status === 'on_hold' ? resumeCall : holdCall), talking);
+  useShortcut('endCall', () => runShortcut(endCall), talking);
 
   if (call === null) {
     return callError ? (
@@ -174,20 +184,20 @@ export function CallBar() {
             </>
           )}
         </span>
-        <span className="callbar__actions">
+        <span className="callbar__actions" data-focus-scope="">
           {call.status === 'active' && (
-            <button type="button" className="button" disabled={busy} onClick={() => void run(holdCall)()}>
-              Hold
+            <button type="button" className="button" disabled={busy} onClick={() => void run(holdCall)()} {...shortcutProps('holdResume')}>
+              Hold <ShortcutHint id="holdResume" />
             </button>
           )}
           {call.status === 'on_hold' && (
-            <button type="button" className="button" disabled={busy} onClick={() => void run(resumeCall)()}>
-              Resume
+            <button type="button" className="button" disabled={busy} onClick={() => void run(resumeCall)()} {...shortcutProps('holdResume')}>
+              Resume <ShortcutHint id="holdResume" />
             </button>
           )}
           {(call.status === 'active' || call.status === 'on_hold') && (
-            <button type="button" className="button button--danger" disabled={busy} onClick={() => void run(endCall)()}>
-              End call
+            <button type="button" className="button button--danger" disabled={busy} onClick={() => void run(endCall)()} {...shortcutProps('endCall')}>
+              End call <ShortcutHint id="endCall" />
             </button>
           )}
         </span>

@@ -6,6 +6,8 @@ import { CALL_LIMITS, callWrapUpInput, type CallState } from '../../../../../src
 import { SelectField, TextAreaField } from '../../../ui/fields';
 import { useConfigLists } from '../hooks/useConfigLists';
 import { wrapUpCall } from '../actions';
+import { useShortcut } from '../../../app/useShortcut';
+import { ShortcutHint, shortcutProps } from '../../../ui/ShortcutHint';
 
 type FormInput = z.input<typeof callWrapUpInput>;
 type FormOutput = z.output<typeof callWrapUpInput>;
@@ -36,6 +38,8 @@ export function WrapUpPanel({ call }: { call: CallState }) {
     }
   });
 
+  useShortcut('completeCall', () => void onSubmit(), !isSubmitting);
+
   return (
     <section className="wrapup" aria-labelledby="wrapup-heading">
       <h2 id="wrapup-heading" className="sr-only">
@@ -62,8 +66,8 @@ export function WrapUpPanel({ call }: { call: CallState }) {
           className="wrapup__notes"
         />
         <div className="wrapup__actions">
-          <button type="submit" className="button button--primary" disabled={isSubmitting}>
-            {isSubmitting ? 'Saving…' : 'Complete call'}
+          <button type="submit" className="button button--primary" disabled={isSubmitting} {...shortcutProps('completeCall')}>
+            {isSubmitting ? 'Saving…' : 'Complete call'} <ShortcutHint id="completeCall" />
           </button>
         </div>
       </form>

@@ -43,6 +43,12 @@ export function ComplaintDetailView({ complaintId, onChanged, onClose }: { compl
   // Moving a complaint on and follow-ups need complaint.manage; without it the history is read only.
   const canManage = useCan('complaint.manage');
   const [detail, setDetail] = useState<ComplaintDetail | { error: string } | null>(null);
+  // Opened (or just logged): focus goes to its heading, so the form that was saved does not leave focus on the page body.
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const loaded = detail !== null && !('error' in detail);
+  useEffect(() => {
+    if (loaded) headingRef.current?.focus();
+  }, [loaded]);
   const [resolution, setResolution] = useState('');
   const [note, setNote] = useState('');
   const [followUp, setFollowUp] = useState('');
@@ -114,7 +120,7 @@ export function ComplaintDetailView({ complaintId, onChanged, onClose }: { compl
   return (
     <section className="detail" aria-labelledby={`${id}-title`}>
       <div className="panel__bar">
-        <h4 id={`${id}-title`} className="detail__title">
+        <h4 id={`${id}-title`} className="detail__title" ref={headingRef} tabIndex={-1}>
           {detail.categoryLabel} — {COMPLAINT_STATUS_LABELS[detail.status]}
         </h4>
         {/* Only hides these details: the complaint itself is resolved with Resolve below (issue 19, item 12). */}

@@ -7,15 +7,22 @@ import { SaveStatus, type SaveState } from '../../../ui/fields';
 import { COMPLAINT_STATUS_LABELS } from '../../timeline/components/Timeline';
 import { ComplaintForm, SEVERITY_LABELS } from './ComplaintForm';
 import { ComplaintDetailView } from './ComplaintDetailView';
+import { ShortcutHint, shortcutProps } from '../../../ui/ShortcutHint';
 
 /** The customer's complaints: log one, see the list, open one to move it along. */
-export function Complaints({ customerId, onChanged }: { customerId: string; onChanged(): void }) {
+/** `newRequest`: raised by the "log a complaint" shortcut; each new value opens the form. */
+export function Complaints({ customerId, onChanged, newRequest = 0 }: { customerId: string; onChanged(): void; newRequest?: number }) {
   const [mode, setMode] = useState<{ kind: 'list' } | { kind: 'new' } | { kind: 'detail'; complaintId: string }>({ kind: 'list' });
   const [list, setList] = useState<{ complaints: ComplaintSummary[]; total: number } | { error: string } | null>(null);
   const [version, setVersion] = useState(0);
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
   // Complaints logged or moved on other workstations arrive with a sync; the list keeps showing until the new one is in.
   const dataVersion = useDataVersion();
+  useEffect(() => {
+    if (newRequest === 0) return;
+    setSave({ kind: 'idle' });
+    setMode({ kind: 'new' });
+  }, [newRequest]);
 
   useEffect(() => {
     let current = true;
@@ -45,8 +52,9 @@ export function Complaints({ customerId, onChanged }: { customerId: string; onCh
               setSave({ kind: 'idle' });
               setMode({ kind: 'new' });
             }}
+            {...shortcutProps('logComplaint')}
           >
-            Log complaint
+            Log complaint <ShortcutHint id="logComplaint" />
           </button>
         )}
         <SaveStatus state={save} />

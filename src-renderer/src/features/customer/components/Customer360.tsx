@@ -11,19 +11,35 @@ import { PastPurchases } from '../../purchases/components/PastPurchases';
 import { Suggestions } from '../../suggestions/components/Suggestions';
 import { Complaints } from '../../complaints/components/Complaints';
 import { Notes } from '../../notes/components/Notes';
+import { CustomerGlance } from './CustomerGlance';
+import { useShortcut } from '../../../app/useShortcut';
+import type { ShortcutId } from '../../../app/shortcuts';
+import { ShortcutHint, shortcutProps } from '../../../ui/ShortcutHint';
 
 const TABS = [
-  { id: 'purchases', label: 'Past purchases' },
-  { id: 'timeline', label: 'Timeline' },
-  { id: 'complaints', label: 'Complaints' },
-  { id: 'notes', label: 'Notes' },
-  { id: 'history', label: 'Contact history' },
-] as const;
+  { id: 'purchases', label: 'Past purchases', shortcut: 'tabPurchases' },
+  { id: 'timeline', label: 'Timeline', shortcut: 'tabTimeline' },
+  { id: 'complaints', label: 'Complaints', shortcut: 'tabComplaints' },
+  { id: 'notes', label: 'Notes', shortcut: 'tabNotes' },
+  { id: 'history', label: 'Contact history', shortcut: 'tabHistory' },
+] as const satisfies readonly { id: string; label: string; shortcut: ShortcutId }[];
 type TabId = (typeof TABS)[number]['id'];
 
-/** Tabs as WAI-ARIA describes them: arrows move between tabs, Tab moves into the panel. */
+function TabShortcut({ tab, onSelect }: { tab: (typeof TABS)[number]; onSelect(tab: TabId): void }) {
+  useShortcut(tab.shortcut, () => onSelect(tab.id));
+  return null;
+}
+
+/**
+ * Tabs as WAI-ARIA describes them: arrows move between tabs, Tab moves into the panel. Each tab also
+ * has its Alt shortcut (shortcuts.ts), which selects it and puts focus on it.
+ */
 function Tabs({ selected, onSelect }: { selected: TabId; onSelect(tab: TabId): void }) {
   const refs = useRef<Partial<Record<TabId, HTMLButtonElement | null>>>({});
+  const selectAndFocus = (id: TabId) => {
+    onSelect(id);
+    queueMicrotask(() => refs.current[id]?.focus());
+  };
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const index = TABS.findIndex((t) => t.id === selected);
     let next: number | null = null;
@@ -54,9 +70,13 @@ function Tabs({ selected, onSelect }: { selected: TabId; onSelect(tab: TabId): v
           tabIndex={t.id === selected ? 0 : -1}
           className="tabs__tab"
           onClick={() => onSelect(t.id)}
+          {...shortcutProps(t.shortcut)}
         >
-          {t.label}
+          {t.label} <ShortcutHint id={t.shortcut} />
         </button>
+      ))}
+      {TABS.map((t) => (
+        <TabShortcut key={t.id} tab={t} onSelect={selectAndFocus} />
       ))}
     </div>
   );
@@ -85,8 +105,19 @@ function CallAction({ customerId }: { customerId: string }) {
 export function Customer360({ customerId }: { customerId: string }) {
   const [cardVersion, setCardVersion] = useState(0);
   const [activity, setActivity] = useState(0);
-  const state = useCustomerCard(customerId, cardVersion);
+  // Complaints and notes logged here change the header's figures: the card is read again after them.
+  const state = useCustomerCard(customerId, cardVersion + activity);
   const [tab, setTab] = useState<TabId>('purchases');
+  const [complaintRequest, setComplaintRequest] = useState(0);
+  const [noteRequest, setNoteRequest] = useState(0);
+  useShortcut('logComplaint', () => {
+    setTab('complaints');
+    setComplaintRequest((n) => n + 1);
+  });
+  useShortcut('addNote', () => {
+    setTab('notes');
+    setNoteRequest((n) => n + 1);
+  });
   const [editing, setEditing] = useState(false);
   const [contactSaved, setContactSaved] = useState<string | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -123,11 +154,9 @@ export function Customer360({ customerId }: { customerId: string }) {
   const { card } = state;
   const changed = () => setActivity((v) => v + 1);
   return (
-    <article className="card" aria-labelledby="card-name">
-      <div className="card__head">
-        <BackButton />
-      </div>
+    <article className="card" aria-labelledby="card-name" data-focus-scope='[role="tab"][aria-selected="true"]'>
       <header className="card__title">
+        <BackButton />
         <h2 id="card-name" ref={headingRef} tabIndex={-1}>
           {card.displayName}
         </h2>
@@ -137,7 +166,10 @@ export function Customer360({ customerId }: { customerId: string }) {
           <CallAction customerId={customerId} />
         </span>
       </header>
-      <div className="card__grid">
+      <CustomerGlance card={card} />
+      {/* Profile on the left with the tabs below it; suggestions beside them on the right (issue 19, item 9). */}
+      <div className="card__body">
+        <div className="card__profile">
         {editing ? (
           <ContactEditForm
             card={card}
@@ -178,17 +210,28 @@ export function Customer360({ customerId }: { customerId: string }) {
             <Value card={card} />
           </>
         )}
-        <Suggestions customerId={customerId} />
-      </div>
+        </div>
+        <div className="card__suggestions">
+          <Suggestions customerId={customerId} />
+        </div>
       <div className="card__tabs">
-        <Tabs selected={tab} onSelect={setTab} />
+        <Tabs
+          selected={tab}
+          onSelect={(id) => {
+            // A tab chosen by hand shows its panel as it is: no pending "log a complaint" / "add a note".
+            setComplaintRequest(0);
+            setNoteRequest(0);
+            setTab(id);
+          }}
+        />
         <div className="tabs__panel" role="tabpanel" tabIndex={0} id={`tabpanel-${tab}`} aria-labelledby={`tab-${tab}`}>
           {tab === 'purchases' && <PastPurchases customerId={customerId} />}
           {tab === 'timeline' && <Timeline customerId={customerId} version={activity} />}
-          {tab === 'complaints' && <Complaints customerId={customerId} onChanged={changed} />}
-          {tab === 'notes' && <Notes customerId={customerId} onChanged={changed} />}
+          {tab === 'complaints' && <Complaints customerId={customerId} onChanged={changed} newRequest={complaintRequest} />}
+          {tab === 'notes' && <Notes customerId={customerId} onChanged={changed} focusRequest={noteRequest} />}
           {tab === 'history' && <EditHistory customerId={customerId} version={cardVersion} />}
         </div>
+      </div>
       </div>
     </article>
   );

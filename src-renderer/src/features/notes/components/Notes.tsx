@@ -9,6 +9,7 @@ import { useAppStore } from '../../../app/store';
 import { useDataVersion } from '../../sync/hooks/useDataVersion';
 import { formatDateTime } from '../../../ui/format';
 import { SaveStatus, TextAreaField, type SaveState } from '../../../ui/fields';
+import { ShortcutHint, shortcutProps } from '../../../ui/ShortcutHint';
 
 const noteForm = noteAddInput.pick({ body: true });
 type FormInput = z.input<typeof noteForm>;
@@ -16,7 +17,8 @@ type FormOutput = z.output<typeof noteForm>;
 type NoteEntry = Extract<TimelineEntry, { kind: 'note' }>;
 
 /** Notes on the customer; one taken during a call is linked to it. */
-export function Notes({ customerId, onChanged }: { customerId: string; onChanged(): void }) {
+/** `focusRequest`: raised by the "add a note" shortcut; each new value puts the caret in the note. */
+export function Notes({ customerId, onChanged, focusRequest = 0 }: { customerId: string; onChanged(): void; focusRequest?: number }) {
   const callId = useAppStore((s) => s.call?.id);
   const [notes, setNotes] = useState<NoteEntry[] | { error: string } | null>(null);
   const [version, setVersion] = useState(0);
@@ -28,9 +30,13 @@ export function Notes({ customerId, onChanged }: { customerId: string; onChanged
     handleSubmit,
     watch,
     reset,
+    setFocus,
     formState: { errors, isSubmitting },
   } = useForm<FormInput, unknown, FormOutput>({ resolver: zodResolver(noteForm), defaultValues: { body: '' } });
   const body = watch('body');
+  useEffect(() => {
+    if (focusRequest > 0) setFocus('body');
+  }, [focusRequest, setFocus]);
 
   useEffect(() => {
     let current = true;
@@ -80,11 +86,11 @@ export function Notes({ customerId, onChanged }: { customerId: string; onChanged
           length={body.length}
         />
         <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={isSubmitting}>
+          <button type="submit" className="button button--primary" disabled={isSubmitting} {...shortcutProps('addNote')}>
             {isSubmitting ? 'Saving…' : 'Add note'}
           </button>
           <span className="form__hint">
-            <kbd>Ctrl</kbd>+<kbd>Enter</kbd> adds
+            <kbd>Ctrl</kbd>+<kbd>Enter</kbd> adds · <ShortcutHint id="addNote" /> from anywhere
           </span>
           <SaveStatus state={save} />
         </div>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { OfferDecision, OfferRecord, OffersStatsOutput, Suggestion, SuggestionKind } from '../../../../../src-shared/contracts/suggestions';
 import { switchboard } from '../../../api/client';
 import { useAppStore } from '../../../app/store';
@@ -6,6 +6,8 @@ import { useDataVersion } from '../../sync/hooks/useDataVersion';
 import { useOrderHistoryReady } from '../../sync/hooks/useOrderHistoryReady';
 import { OrderHistoryArriving } from '../../sync/components/OrderHistoryArriving';
 import { formatMoney } from '../../lookup/format';
+import { useShortcut } from '../../../app/useShortcut';
+import { ShortcutHint, shortcutProps } from '../../../ui/ShortcutHint';
 
 const KIND_LABELS: Record<SuggestionKind, string> = {
   complement: 'Goes with',
@@ -87,6 +89,24 @@ export function Suggestions({ customerId }: { customerId: string }) {
     setStatsVersion((v) => v + 1);
   };
 
+  // Alt+A / Alt+R answer for the first suggestion not yet answered.
+  const isDecided = (s: Suggestion) => {
+    const state = offers[s.productId];
+    return state !== undefined && 'offer' in state && (state.offer.outcome === 'accepted' || state.offer.outcome === 'declined');
+  };
+  const firstOpen = list !== null && !('error' in list) ? (list.find((s) => !isDecided(s)) ?? null) : null;
+  const answering = useRef<string | null>(null);
+  const answerFirst = (outcome: OfferDecision) => {
+    // A second press before the first answer is in must not answer the same suggestion twice.
+    if (firstOpen === null || answering.current === firstOpen.productId) return;
+    answering.current = firstOpen.productId;
+    void decide(firstOpen, outcome).finally(() => {
+      answering.current = null;
+    });
+  };
+  useShortcut('acceptSuggestion', () => answerFirst('accepted'), firstOpen !== null);
+  useShortcut('declineSuggestion', () => answerFirst('declined'), firstOpen !== null);
+
   return (
     <section className="panel panel--wide" aria-labelledby="suggestions-heading">
       <div className="panel__bar">
@@ -112,7 +132,7 @@ export function Suggestions({ customerId }: { customerId: string }) {
       )}
       {list !== null && !('error' in list) && list.length === 0 && (historyReady ? <p className="muted">Nothing worth offering right now.</p> : <OrderHistoryArriving />)}
       {list !== null && !('error' in list) && list.length > 0 && (
-        <ol className="suggestions" aria-label="Suggestions, best first">
+        <ol className="suggestions" aria-label="Suggestions, best first" data-focus-scope="">
           {list.map((s) => {
             const state = offers[s.productId];
             const outcome = state && 'offer' in state ? state.offer.outcome : null;
@@ -143,12 +163,27 @@ export function Suggestions({ customerId }: { customerId: string }) {
                           Present
                         </button>
                       )}
-                      <button type="button" className="button button--small" onClick={() => void decide(s, 'accepted')} aria-label={`Accept ${s.name}`}>
+                      <button
+                        type="button"
+                        className="button button--small"
+                        onClick={() => void decide(s, 'accepted')}
+                        aria-label={`Accept ${s.name}`}
+                        {...(s === firstOpen ? shortcutProps('acceptSuggestion') : {})}
+                      >
                         Accept
                       </button>
-                      <button type="button" className="button button--small" onClick={() => void decide(s, 'declined')} aria-label={`Decline ${s.name}`}>
+                      {/* Beside, not inside: the button's name is "Accept <product>", and its text must stay part of it. */}
+                      {s === firstOpen && <ShortcutHint id="acceptSuggestion" />}
+                      <button
+                        type="button"
+                        className="button button--small"
+                        onClick={() => void decide(s, 'declined')}
+                        aria-label={`Decline ${s.name}`}
+                        {...(s === firstOpen ? shortcutProps('declineSuggestion') : {})}
+                      >
                         Decline
                       </button>
+                      {s === firstOpen && <ShortcutHint id="declineSuggestion" />}
                     </>
                   )}
                 </span>
