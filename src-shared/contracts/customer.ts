@@ -48,8 +48,8 @@ export const customerCard = z.object({
    */
   openComplaints: z.object({
     count: z.number().int(),
-    oldestOpenedAt: z.string().nullable(),
-    followUpsOn: z.array(z.string()),
+    oldestOpenedAt: text().nullable(),
+    followUpsOn: z.array(text()),
   }),
   recentOrders: z.array(
     z.object({
