@@ -12,7 +12,7 @@ test('the header shows open complaints, follow-ups due, the last order, lifetime
   await expect(customerHeading(page, caller.displayName)).toBeVisible();
   const glance = page.getByRole('region', { name: 'At a glance' });
   await expect(glance).toBeVisible();
-  const fact = (term: string) => glance.locator('div').filter({ has: page.getByRole('term').filter({ hasText: new RegExp(`^${term}$`) }) }).getByRole('definition');
+  const fact = (term: string) => glance.locator('div').filter({ has: page.getByRole('term').filter({ hasText: new RegExp(`^${term}`) }) }).getByRole('definition');
 
   await expect(fact('Open complaints')).toHaveText('0');
   await expect(fact('Follow-ups due')).toHaveText('0');
@@ -21,7 +21,7 @@ test('the header shows open complaints, follow-ups due, the last order, lifetime
   await expect(fact('Last order')).toHaveText(/· (Placed|Paid|Shipped|Delivered|Returned|Cancelled)$/);
   // The same figures as the profile panel below, so nothing is computed twice differently.
   const profile = page.getByRole('region', { name: 'Customer' });
-  const profileFact = (term: string) => profile.locator('.facts__row').filter({ has: page.getByRole('term').filter({ hasText: new RegExp(`^${term}$`) }) }).getByRole('definition');
+  const profileFact = (term: string) => profile.locator('.facts__row').filter({ has: page.getByRole('term').filter({ hasText: new RegExp(`^${term}`) }) }).getByRole('definition');
   await expect(fact('Lifetime value')).toHaveText((await profileFact('Lifetime value').innerText()).trim());
   await expect(fact('Tier')).toHaveText((await profile.locator('.tier').first().innerText()).trim());
   await expect(fact('Marketing')).toHaveText((await profileFact('Marketing').innerText()).startsWith('Consented') ? 'Consented' : 'Do not market');
