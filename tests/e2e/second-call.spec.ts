@@ -97,6 +97,8 @@ test('another customer opened during a call: the offers refused on this call do 
   const list = page.getByRole('list', { name: 'Suggestions, best first' });
   // Dana's call cannot carry this customer's offers: presenting them is refused, row by row.
   const present = list.getByRole('button', { name: /^Present / });
+  // The suggestions load after the heading: wait for the first before counting them.
+  await expect(present.first()).toBeVisible();
   const rows = Math.min(await present.count(), 3);
   expect(rows, 'suggestions to present').toBeGreaterThan(0);
   for (let i = 0; i < rows; i++) await present.nth(i).click();

@@ -6,6 +6,7 @@ import { formatEpoch } from '../../../ui/format';
 import { EditUser, ResetPassword } from './UserEditors';
 import { NewUserForm } from './NewUserForm';
 import { NewTeamForm } from './NewTeamForm';
+import { AdminSection } from './AdminSection';
 
 type Editing = { kind: 'edit' | 'password'; userId: string } | null;
 
@@ -49,18 +50,7 @@ export function UsersSection({ users, teams, reload }: { users: AdminUser[]; tea
   const editingUser = editing === null ? undefined : users.find((u) => u.id === editing.userId);
 
   return (
-    <section className="admin__section" aria-labelledby="admin-users-title">
-      <h3 id="admin-users-title" className="admin__heading">
-        Users <span className="panel__count">({users.length})</span>
-      </h3>
-      <p role="status" className="save-status save-status--ok">
-        {said}
-      </p>
-      {failure !== null && (
-        <p role="alert" className="notice notice--error">
-          {failure}
-        </p>
-      )}
+    <AdminSection titleId="admin-users-title" title="Users" count={users.length} said={said} failure={failure}>
       <table className="orders admin__table" aria-labelledby="admin-users-title">
         <thead>
           <tr>
@@ -153,6 +143,6 @@ export function UsersSection({ users, teams, reload }: { users: AdminUser[]; tea
           )}
         </section>
       </div>
-    </section>
+    </AdminSection>
   );
 }

@@ -3,6 +3,7 @@ import type { WorkstationInfo } from '../../../../../src-shared/contracts/admin'
 import { switchboard } from '../../../api/client';
 import { useCan } from '../../auth/store';
 import { formatEpoch } from '../../../ui/format';
+import { AdminSection } from './AdminSection';
 
 /** Whether the workstation's token works now, in words (issue 18). */
 function standing(w: WorkstationInfo): string {
@@ -39,18 +40,7 @@ export function WorkstationsSection({ workstations, reload }: { workstations: Wo
   };
 
   return (
-    <section className="admin__section" aria-labelledby="admin-workstations-title">
-      <h3 id="admin-workstations-title" className="admin__heading">
-        Workstations <span className="panel__count">({workstations.length})</span>
-      </h3>
-      <p role="status" className="save-status save-status--ok">
-        {said}
-      </p>
-      {failure !== null && (
-        <p role="alert" className="notice notice--error">
-          {failure}
-        </p>
-      )}
+    <AdminSection titleId="admin-workstations-title" title="Workstations" count={workstations.length} said={said} failure={failure}>
       {workstations.length === 0 ? (
         <p className="muted">No workstation has signed in to the central store yet.</p>
       ) : (
@@ -113,6 +103,6 @@ export function WorkstationsSection({ workstations, reload }: { workstations: Wo
           </tbody>
         </table>
       )}
-    </section>
+    </AdminSection>
   );
 }
