@@ -7,12 +7,10 @@ import { z } from 'zod';
 import { text } from './text';
 import { defineChannel } from './define';
 import { LIMITS } from '../domain/customer';
+import { CALL_SOURCES, CALL_STATUSES } from '../domain/call';
 
-export const CALL_SOURCES = ['screen_pop', 'manual'] as const;
-export type CallSource = (typeof CALL_SOURCES)[number];
-
-export const CALL_STATUSES = ['active', 'on_hold', 'wrap_up', 'completed'] as const;
-export type CallStatus = (typeof CALL_STATUSES)[number];
+export { CALL_SOURCES, CALL_STATUSES };
+export type { CallSource, CallStatus } from '../domain/call';
 
 /** Limits stated once: the wrap-up form and main validate with the same numbers. */
 export const CALL_LIMITS = {

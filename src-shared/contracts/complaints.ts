@@ -6,14 +6,10 @@
 import { z } from 'zod';
 import { text } from './text';
 import { defineChannel } from './define';
+import { COMPLAINT_EVENT_KINDS, COMPLAINT_SEVERITIES, COMPLAINT_STATUSES, type ComplaintStatus } from '../domain/complaint';
 
-export const COMPLAINT_STATUSES = ['open', 'in_progress', 'resolved', 'reopened'] as const;
-export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
-
-export const COMPLAINT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-export type ComplaintSeverity = (typeof COMPLAINT_SEVERITIES)[number];
-
-export const COMPLAINT_EVENT_KINDS = ['opened', 'status', 'follow_up', 'note'] as const;
+export { COMPLAINT_EVENT_KINDS, COMPLAINT_SEVERITIES, COMPLAINT_STATUSES };
+export type { ComplaintSeverity, ComplaintStatus } from '../domain/complaint';
 
 /**
  * Which status may follow which. Resolving straight from open is allowed: a complaint settled on

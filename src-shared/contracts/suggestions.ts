@@ -8,14 +8,14 @@
 import { z } from 'zod';
 import { text } from './text';
 import { defineChannel } from './define';
+import { OFFER_KINDS, OFFER_OUTCOMES, type OfferKind } from '../domain/offer';
 
 /** Why a product is suggested; the offer log records the same kind. */
-export const SUGGESTION_KINDS = ['complement', 'accessory', 'co_purchase', 'replenishment'] as const;
-export type SuggestionKind = (typeof SUGGESTION_KINDS)[number];
+export const SUGGESTION_KINDS = OFFER_KINDS;
+export type SuggestionKind = OfferKind;
 
-/** What the customer said. `presented` means "offered, no answer yet". */
-export const OFFER_OUTCOMES = ['presented', 'accepted', 'declined'] as const;
-export type OfferOutcome = (typeof OFFER_OUTCOMES)[number];
+export { OFFER_OUTCOMES };
+export type { OfferOutcome } from '../domain/offer';
 export const OFFER_DECISIONS = ['accepted', 'declined'] as const;
 export type OfferDecision = (typeof OFFER_DECISIONS)[number];
 

@@ -13,6 +13,9 @@ export type Segment = (typeof SEGMENTS)[number];
 export const PHONE_KINDS = ['mobile', 'home', 'work'] as const;
 export type PhoneKind = (typeof PHONE_KINDS)[number];
 
+export const ADDRESS_KINDS = ['billing', 'shipping', 'home'] as const;
+export type AddressKind = (typeof ADDRESS_KINDS)[number];
+
 export const PRODUCT_RELATION_KINDS = ['complement', 'accessory'] as const;
 export type ProductRelationKind = (typeof PRODUCT_RELATION_KINDS)[number];
 

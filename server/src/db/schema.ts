@@ -5,7 +5,7 @@
  * (the cache's local `row_id` does not exist here). Times are bigint milliseconds since the epoch
  * (UTC), as in the cache, so rows travel without conversion; money is integer minor units.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type AnyColumn } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
@@ -21,6 +21,7 @@ import {
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import {
+  ADDRESS_KINDS,
   LOYALTY_TIERS,
   ORDER_CHANNELS,
   ORDER_STATUSES,
@@ -28,8 +29,14 @@ import {
   PRODUCT_RELATION_KINDS,
   SEGMENTS,
 } from '../../../src-shared/domain/customer';
+import { CALL_SOURCES, CALL_STATUSES } from '../../../src-shared/domain/call';
+import { COMPLAINT_EVENT_KINDS, COMPLAINT_SEVERITIES, COMPLAINT_STATUSES } from '../../../src-shared/domain/complaint';
+import { OFFER_KINDS, OFFER_OUTCOMES } from '../../../src-shared/domain/offer';
 import { USER_ROLES } from '../../../src-shared/contracts/server-auth';
 import { AUDIT_ACTIONS } from '../../../src-shared/contracts/admin';
+
+/** A check that a column holds one of an enum's values, written from the shared list (never a second literal list). */
+const oneOf = (column: AnyColumn, values: readonly string[]) => sql`${column} in (${sql.raw(values.map((v) => `'${v}'`).join(','))})`;
 
 const ms = (name: string) => bigint(name, { mode: 'number' });
 /** The server's clock in epoch milliseconds: the only clock that orders anything here. */
@@ -50,7 +57,7 @@ export const customers = pgTable(
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
   },
-  (t) => [check('customers_tier_ck', sql`${t.loyaltyTier} in ('none','bronze','silver','gold','platinum')`)],
+  (t) => [check('customers_tier_ck', oneOf(t.loyaltyTier, LOYALTY_TIERS))],
 );
 
 export const customerPhones = pgTable(
@@ -96,7 +103,7 @@ export const customerAddresses = pgTable(
     customerId: uuid('customer_id')
       .notNull()
       .references(() => customers.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: ['billing', 'shipping', 'home'] }).notNull().default('shipping'),
+    kind: text('kind', { enum: ADDRESS_KINDS }).notNull().default('shipping'),
     line1: text('line1').notNull(),
     line2: text('line2'),
     city: text('city').notNull(),
@@ -165,7 +172,7 @@ export const orders = pgTable(
   (t) => [
     uniqueIndex('orders_number_uq').on(t.number),
     index('orders_customer_placed_idx').on(t.customerId, t.placedAt),
-    check('orders_channel_ck', sql`${t.channel} in ('web','phone','store')`),
+    check('orders_channel_ck', oneOf(t.channel, ORDER_CHANNELS)),
   ],
 );
 
@@ -214,7 +221,7 @@ export const users = pgTable(
   },
   (t) => [
     uniqueIndex('users_username_uq').on(t.username),
-    check('users_role_ck', sql`${t.role} in ('csr','supervisor','store_associate','admin')`),
+    check('users_role_ck', oneOf(t.role, USER_ROLES)),
   ],
 );
 
@@ -411,7 +418,7 @@ export const changeLog = pgTable(
     op: text('op', { enum: CHANGE_OPS }).notNull(),
     at: ms('at').notNull().default(nowMs),
   },
-  (t) => [index('change_log_row_idx').on(t.tableName, t.rowId), check('change_log_op_ck', sql`${t.op} in ('upsert','delete')`)],
+  (t) => [index('change_log_row_idx').on(t.tableName, t.rowId), check('change_log_op_ck', oneOf(t.op, CHANGE_OPS))],
 );
 
 /** The advisory-lock key that serializes change_log appends (any fixed 64-bit number works). */
@@ -474,9 +481,9 @@ export const calls = pgTable(
     fromE164: text('from_e164'),
     /** The caller id exactly as received (issue 19): kept even when it cannot be read as a number. */
     fromRaw: text('from_raw'),
-    source: text('source', { enum: ['screen_pop', 'manual'] }).notNull(),
+    source: text('source', { enum: CALL_SOURCES }).notNull(),
     agentId: text('agent_id').notNull(),
-    status: text('status', { enum: ['active', 'on_hold', 'wrap_up', 'completed'] }).notNull(),
+    status: text('status', { enum: CALL_STATUSES }).notNull(),
     startedAt: ms('started_at').notNull(),
     holdStartedAt: ms('hold_started_at'),
     talkEndedAt: ms('talk_ended_at'),
@@ -501,10 +508,10 @@ export const complaints = pgTable(
     orderId: uuid('order_id').references(() => orders.id),
     orderLineId: uuid('order_line_id').references(() => orderLines.id),
     categoryCode: text('category_code').notNull(),
-    severity: text('severity', { enum: ['low', 'medium', 'high', 'critical'] }).notNull(),
+    severity: text('severity', { enum: COMPLAINT_SEVERITIES }).notNull(),
     description: text('description').notNull(),
     desiredResolution: text('desired_resolution'),
-    status: text('status', { enum: ['open', 'in_progress', 'resolved', 'reopened'] }).notNull(),
+    status: text('status', { enum: COMPLAINT_STATUSES }).notNull(),
     followUpOn: text('follow_up_on'),
     resolution: text('resolution'),
     resolvedAt: ms('resolved_at'),
@@ -525,7 +532,7 @@ export const complaintEvents = pgTable(
     callId: uuid('call_id').references(() => calls.id),
     agentId: text('agent_id').notNull(),
     at: ms('at').notNull(),
-    kind: text('kind', { enum: ['opened', 'status', 'follow_up', 'note'] }).notNull(),
+    kind: text('kind', { enum: COMPLAINT_EVENT_KINDS }).notNull(),
     fromStatus: text('from_status'),
     toStatus: text('to_status'),
     detail: text('detail'),
@@ -577,9 +584,9 @@ export const offers = pgTable(
     productId: uuid('product_id')
       .notNull()
       .references(() => products.id),
-    kind: text('kind', { enum: ['complement', 'accessory', 'co_purchase', 'replenishment'] }).notNull(),
+    kind: text('kind', { enum: OFFER_KINDS }).notNull(),
     reason: text('reason').notNull(),
-    outcome: text('outcome', { enum: ['presented', 'accepted', 'declined'] }).notNull(),
+    outcome: text('outcome', { enum: OFFER_OUTCOMES }).notNull(),
     presentedAt: ms('presented_at').notNull(),
     decidedAt: ms('decided_at'),
   },

@@ -4,9 +4,10 @@
  * integer minor units with its currency. Later tables (calls, complaints, notes, offers, outbox,
  * sync cursors, users) reference `customers.id` and `orders.id` the same way.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type AnyColumn } from 'drizzle-orm';
 import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import {
+  ADDRESS_KINDS,
   LOYALTY_TIERS,
   ORDER_CHANNELS,
   ORDER_STATUSES,
@@ -14,6 +15,13 @@ import {
   PRODUCT_RELATION_KINDS,
   SEGMENTS,
 } from '../../../src-shared/domain/customer';
+import { CALL_SOURCES, CALL_STATUSES } from '../../../src-shared/domain/call';
+import { COMPLAINT_EVENT_KINDS, COMPLAINT_SEVERITIES, COMPLAINT_STATUSES } from '../../../src-shared/domain/complaint';
+import { OFFER_KINDS, OFFER_OUTCOMES } from '../../../src-shared/domain/offer';
+import { USER_ROLES } from '../../../src-shared/contracts/server-auth';
+
+/** A check that a column holds one of an enum's values, written from the shared list (never a second literal list). */
+const oneOf = (column: AnyColumn, values: readonly string[]) => sql`${column} in (${sql.raw(values.map((v) => `'${v}'`).join(','))})`;
 
 export const customers = sqliteTable(
   'customers',
@@ -34,7 +42,7 @@ export const customers = sqliteTable(
   },
   (t) => [
     uniqueIndex('customers_id_uq').on(t.id),
-    check('customers_tier_ck', sql`${t.loyaltyTier} in ('none','bronze','silver','gold','platinum')`),
+    check('customers_tier_ck', oneOf(t.loyaltyTier, LOYALTY_TIERS)),
   ],
 );
 
@@ -81,7 +89,7 @@ export const customerAddresses = sqliteTable(
     customerId: text('customer_id')
       .notNull()
       .references(() => customers.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: ['billing', 'shipping', 'home'] }).notNull().default('shipping'),
+    kind: text('kind', { enum: ADDRESS_KINDS }).notNull().default('shipping'),
     line1: text('line1').notNull(),
     line2: text('line2'),
     city: text('city').notNull(),
@@ -151,7 +159,7 @@ export const orders = sqliteTable(
   (t) => [
     uniqueIndex('orders_number_uq').on(t.number),
     index('orders_customer_placed_idx').on(t.customerId, t.placedAt),
-    check('orders_channel_ck', sql`${t.channel} in ('web','phone','store')`),
+    check('orders_channel_ck', oneOf(t.channel, ORDER_CHANNELS)),
   ],
 );
 
@@ -228,8 +236,6 @@ export const complaintCategories = sqliteTable('complaint_categories', {
   sort: integer('sort').notNull().default(0),
 });
 
-export const CALL_STATUSES = ['active', 'on_hold', 'wrap_up', 'completed'] as const;
-
 export const calls = sqliteTable(
   'calls',
   {
@@ -239,7 +245,7 @@ export const calls = sqliteTable(
     fromE164: text('from_e164'),
     /** The caller id exactly as received (issue 19): kept even when it cannot be read as a number. */
     fromRaw: text('from_raw'),
-    source: text('source', { enum: ['screen_pop', 'manual'] }).notNull(),
+    source: text('source', { enum: CALL_SOURCES }).notNull(),
     agentId: text('agent_id').notNull(),
     status: text('status', { enum: CALL_STATUSES }).notNull(),
     startedAt: integer('started_at').notNull(),
@@ -255,9 +261,6 @@ export const calls = sqliteTable(
   },
   (t) => [index('calls_customer_started_idx').on(t.customerId, t.startedAt), index('calls_agent_started_idx').on(t.agentId, t.startedAt)],
 );
-
-export const COMPLAINT_STATUSES = ['open', 'in_progress', 'resolved', 'reopened'] as const;
-export const COMPLAINT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 
 export const complaints = sqliteTable(
   'complaints',
@@ -298,7 +301,7 @@ export const complaintEvents = sqliteTable(
     callId: text('call_id').references(() => calls.id),
     agentId: text('agent_id').notNull(),
     at: integer('at').notNull(),
-    kind: text('kind', { enum: ['opened', 'status', 'follow_up', 'note'] }).notNull(),
+    kind: text('kind', { enum: COMPLAINT_EVENT_KINDS }).notNull(),
     fromStatus: text('from_status'),
     toStatus: text('to_status'),
     detail: text('detail'),
@@ -339,8 +342,6 @@ export const contactEdits = sqliteTable(
   (t) => [index('contact_edits_customer_at_idx').on(t.customerId, t.at)],
 );
 
-export const OFFER_KINDS = ['complement', 'accessory', 'co_purchase', 'replenishment'] as const;
-
 /** An upsell suggestion shown on a call, and what the customer said. Conversion = accepted ÷ presented. */
 export const offers = sqliteTable(
   'offers',
@@ -356,7 +357,7 @@ export const offers = sqliteTable(
       .references(() => products.id),
     kind: text('kind', { enum: OFFER_KINDS }).notNull(),
     reason: text('reason').notNull(),
-    outcome: text('outcome', { enum: ['presented', 'accepted', 'declined'] }).notNull(),
+    outcome: text('outcome', { enum: OFFER_OUTCOMES }).notNull(),
     presentedAt: integer('presented_at').notNull(),
     decidedAt: integer('decided_at'),
   },
@@ -448,7 +449,7 @@ export const localUsers = sqliteTable('local_users', {
   id: text('id').primaryKey(),
   username: text('username').notNull().unique(),
   displayName: text('display_name').notNull(),
-  role: text('role', { enum: ['csr', 'supervisor', 'store_associate', 'admin'] }).notNull(),
+  role: text('role', { enum: USER_ROLES }).notNull(),
   /** JSON array of team names. */
   teams: text('teams').notNull().default('[]'),
   verifier: text('verifier').notNull(),
