@@ -1,0 +1,198 @@
+/**
+ * A synced table is declared in three places that must agree (issue 20): the workstation cache's
+ * drizzle table (src-main/core/db/schema.ts), the central store's (server/src/db/schema.ts) and its
+ * entry in SYNC_TABLES (src-shared/sync/tables.ts), plus the store's change-log triggers
+ * (server/drizzle/0002_change_log_triggers.sql). This compares them, so drift fails here instead of
+ * at run time: a column added to both schemas but not to SYNC_TABLES (never synced), a nullability,
+ * type, default, enum or check that differs, a key that is not the primary key, a missing trigger.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { is, sql } from 'drizzle-orm';
+import { getTableConfig as sqliteConfig, SQLiteSyncDialect, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { getTableConfig as pgConfig, PgDialect, PgTable } from 'drizzle-orm/pg-core';
+import * as cacheSchema from '../../src-main/core/db/schema';
+import * as storeSchema from '../../server/src/db/schema';
+import { SYNC_TABLES, rowKey, type SyncColumnKind } from '../../src-shared/sync/tables';
+import type { Store } from '../../server/src/db/connect';
+import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
+
+const postgresSkip = await postgresSkipReason();
+
+type CacheConfig = ReturnType<typeof sqliteConfig>;
+type StoreConfig = ReturnType<typeof pgConfig>;
+
+const cacheTables = new Map<string, CacheConfig>();
+for (const value of Object.values(cacheSchema)) if (is(value, SQLiteTable)) cacheTables.set(sqliteConfig(value).name, sqliteConfig(value));
+const storeTables = new Map<string, StoreConfig>();
+for (const value of Object.values(storeSchema)) if (is(value, PgTable)) storeTables.set(pgConfig(value).name, pgConfig(value));
+
+/** The drizzle column types each wire kind may be declared as, per side. */
+const CACHE_TYPES: Record<SyncColumnKind, readonly string[]> = { text: ['SQLiteText'], int: ['SQLiteInteger'], bool: ['SQLiteBoolean'] };
+const STORE_TYPES: Record<SyncColumnKind, readonly string[]> = { text: ['PgText', 'PgUUID'], int: ['PgInteger', 'PgBigInt53'], bool: ['PgBoolean'] };
+
+const sqliteDialect = new SQLiteSyncDialect();
+const pgDialect = new PgDialect();
+
+function cacheTable(name: string): CacheConfig {
+  const table = cacheTables.get(name);
+  if (!table) throw new Error(`The cache schema has no table ${name}, which SYNC_TABLES names.`);
+  return table;
+}
+
+function storeTable(name: string): StoreConfig {
+  const table = storeTables.get(name);
+  if (!table) throw new Error(`The store schema has no table ${name}, which SYNC_TABLES names.`);
+  return table;
+}
+
+/** The columns of a table's primary key, from a column's own primaryKey() or a composite primaryKey(). */
+function primaryKeyOf(config: CacheConfig | StoreConfig): string[] {
+  const composite = config.primaryKeys[0];
+  if (composite) return composite.columns.map((c) => c.name);
+  return config.columns.filter((c) => c.primary).map((c) => c.name);
+}
+
+/** Foreign keys to synced tables, as comparable text: `column -> table(column) on delete …`. */
+function syncedReferences(config: CacheConfig | StoreConfig, tableName: (t: unknown) => string): string[] {
+  const synced = new Set(SYNC_TABLES.map((t) => t.name as string));
+  return config.foreignKeys
+    .map((fk) => {
+      const ref = fk.reference();
+      const target = tableName(ref.foreignTable);
+      return { target, text: `${ref.columns.map((c) => c.name).join(',')} -> ${target}(${ref.foreignColumns.map((c) => c.name).join(',')}) on delete ${fk.onDelete ?? 'no action'}` };
+    })
+    .filter((r) => synced.has(r.target))
+    .map((r) => r.text)
+    .sort();
+}
+
+/** The quoted values of a `<column> in ('a','b')` check, or null when the check is something else. */
+function checkedValues(checkSql: string): { column: string; values: string[] } | null {
+  const match = /"(\w+)" in \(((?:'[^']*',?)+)\)$/.exec(checkSql);
+  if (!match) return null;
+  return { column: match[1] as string, values: [...(match[2] as string).matchAll(/'([^']*)'/g)].map((m) => m[1] as string) };
+}
+
+describe('each synced table is declared alike in the cache schema, the store schema and SYNC_TABLES', () => {
+  for (const sync of SYNC_TABLES) {
+    describe(sync.name, () => {
+      const cache = cacheTable(sync.name);
+      const store = storeTable(sync.name);
+      const synced = sync.columns.map((c) => c.name);
+
+      it('has every column of both tables either synced or declared cache-only / store-only', () => {
+        const cacheColumns = cache.columns.map((c) => c.name);
+        const storeColumns = store.columns.map((c) => c.name);
+        expect(new Set(synced).size, 'a column is listed twice').toBe(synced.length);
+        expect(
+          cacheColumns.filter((c) => !synced.includes(c)).sort(),
+          'cache columns SYNC_TABLES neither syncs nor declares cacheOnly',
+        ).toEqual([...(sync.cacheOnly ?? [])].sort());
+        expect(
+          storeColumns.filter((c) => !synced.includes(c)).sort(),
+          'store columns SYNC_TABLES neither syncs nor declares storeOnly',
+        ).toEqual([...(sync.storeOnly ?? [])].sort());
+        expect(synced.filter((c) => !cacheColumns.includes(c)), 'synced columns the cache lacks').toEqual([]);
+        expect(synced.filter((c) => !storeColumns.includes(c)), 'synced columns the store lacks').toEqual([]);
+      });
+
+      it('types, nullability, defaults and enum values agree for every synced column', () => {
+        for (const column of sync.columns) {
+          const c = cache.columns.find((x) => x.name === column.name);
+          const s = store.columns.find((x) => x.name === column.name);
+          if (!c || !s) throw new Error(`${sync.name}.${column.name} is missing on one side`);
+          const where = `${sync.name}.${column.name}`;
+          expect(CACHE_TYPES[column.kind], `${where}: cache type ${c.columnType} for a ${column.kind} column`).toContain(c.columnType);
+          expect(STORE_TYPES[column.kind], `${where}: store type ${s.columnType} for a ${column.kind} column`).toContain(s.columnType);
+          expect(c.notNull, `${where}: NOT NULL in the cache vs the store`).toBe(s.notNull);
+          expect(c.hasDefault, `${where}: has a default in the cache vs the store`).toBe(s.hasDefault);
+          expect(c.default, `${where}: default`).toEqual(s.default);
+          expect(c.enumValues, `${where}: enum values`).toEqual(s.enumValues);
+        }
+      });
+
+      it('has the sync key as its primary key in the store, and as the primary key or a unique index in the cache', () => {
+        expect(primaryKeyOf(store)).toEqual([...sync.key]);
+        const cacheKeys = [primaryKeyOf(cache), ...cache.indexes.filter((i) => i.config.unique).map((i) => i.config.columns.map((c) => (c as { name: string }).name))];
+        expect(cacheKeys).toContainEqual([...sync.key]);
+        for (const key of sync.key) expect(synced, `key column ${key} is synced`).toContain(key);
+      });
+
+      it('has the same CHECK constraints on both sides, each listing its column’s enum values', () => {
+        const cacheChecks = cache.checks.map((k) => ({ name: k.name, sql: sqliteDialect.sqlToQuery(k.value).sql })).sort((a, b) => a.name.localeCompare(b.name));
+        const storeChecks = store.checks.map((k) => ({ name: k.name, sql: pgDialect.sqlToQuery(k.value).sql })).sort((a, b) => a.name.localeCompare(b.name));
+        expect(cacheChecks).toEqual(storeChecks);
+        for (const check of cacheChecks) {
+          // Every check on a synced table so far is an enum's list; a new kind of check extends this.
+          const listed = checkedValues(check.sql);
+          expect(listed, `${check.name} reads as "<column> in (…)": ${check.sql}`).not.toBeNull();
+          if (!listed) continue;
+          const column = cache.columns.find((c) => c.name === listed.column);
+          expect(column?.enumValues, `${check.name} lists the values of ${listed.column}'s enum`).toEqual(listed.values);
+        }
+      });
+
+      it('references the same synced tables the same way on both sides', () => {
+        expect(syncedReferences(cache, (t) => sqliteConfig(t as SQLiteTable).name)).toEqual(syncedReferences(store, (t) => pgConfig(t as PgTable).name));
+      });
+    });
+  }
+
+  it('lists tables after the tables they reference (upserts in order, deletes in reverse)', () => {
+    const order = SYNC_TABLES.map((t) => t.name as string);
+    for (const sync of SYNC_TABLES) {
+      for (const fk of cacheTable(sync.name).foreignKeys) {
+        const target = sqliteConfig(fk.reference().foreignTable).name;
+        if (!order.includes(target) || target === sync.name) continue;
+        expect(order.indexOf(target), `${sync.name} references ${target}`).toBeLessThan(order.indexOf(sync.name));
+      }
+    }
+  });
+});
+
+function triggerSuite(backend: StoreBackend, skipReason: string | undefined) {
+  describe(`the store's change-log triggers on ${backend.name}`, () => {
+    let location: StoreLocation | undefined;
+    let store: Store;
+
+    beforeAll(async () => {
+      if (skipReason) return;
+      location = await backend.freshLocation();
+      store = await location.open();
+    });
+
+    afterAll(async () => {
+      await store?.close();
+      await location?.dispose();
+    });
+
+    it.skipIf(skipReason !== undefined)('logs inserts, deletes and real updates of every synced table, and of no other', async () => {
+      const rows = await queryRows<{ table_name: string; trigger_name: string; enabled: string }>(
+        store,
+        sql`select c.relname as table_name, t.tgname as trigger_name, t.tgenabled as enabled
+            from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_proc p on p.oid = t.tgfoid
+            where not t.tgisinternal and p.proname = 'sb_log_change'`,
+      );
+      const found = rows.map((r) => `${r.table_name}: ${r.trigger_name}`).sort();
+      const expected = SYNC_TABLES.flatMap((t) => [`${t.name}: ${t.name}_log_insert_delete`, `${t.name}: ${t.name}_log_update`]).sort();
+      expect(found).toEqual(expected);
+      expect(rows.filter((r) => r.enabled !== 'O')).toEqual([]);
+    });
+
+    it.skipIf(skipReason !== undefined)('writes a composite key to the change log as SYNC_TABLES joins it', async () => {
+      const [a, b] = ['0a000000-0000-4000-8000-000000000001', '0a000000-0000-4000-8000-000000000002'];
+      for (const [id, sku] of [
+        [a, 'SYNCED-A'],
+        [b, 'SYNCED-B'],
+      ] as const) {
+        await store.db.execute(sql`insert into products (id, sku, name, brand, category, price_cents) values (${id}, ${sku}, 'x', 'x', 'x', 1)`);
+      }
+      await store.db.execute(sql`insert into product_relations (product_id, related_product_id, kind) values (${a}, ${b}, 'accessory')`);
+      const logged = await queryRows<{ row_id: string }>(store, sql`select row_id from change_log where table_name = 'product_relations'`);
+      expect(logged.map((r) => r.row_id)).toEqual([rowKey([a, b, 'accessory'])]);
+    });
+  });
+}
+
+triggerSuite(pgliteBackend, undefined);
+triggerSuite(postgresBackend, postgresSkip);
