@@ -14,6 +14,8 @@ import * as cacheSchema from '../../src-main/core/db/schema';
 import * as storeSchema from '../../server/src/db/schema';
 import { SYNC_TABLES, rowKey, type SyncColumnKind } from '../../src-shared/sync/tables';
 import type { Store } from '../../server/src/db/connect';
+import { DEPENDENTS, OTHER_UNIQUE } from '../../src-main/core/sync/cascades';
+import { tempCache } from '../helpers/cache';
 import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
 
 const postgresSkip = await postgresSkipReason();
@@ -146,6 +148,81 @@ describe('each synced table is declared alike in the cache schema, the store sch
         if (!order.includes(target) || target === sync.name) continue;
         expect(order.indexOf(target), `${sync.name} references ${target}`).toBeLessThan(order.indexOf(sync.name));
       }
+    }
+  });
+});
+
+describe('the page applier’s cascades follow the cache’s foreign keys and UNIQUE indexes', () => {
+  it('derives what the hand-kept lists said before (issue 20): the same dependents, actions and order', () => {
+    expect(DEPENDENTS).toEqual({
+      products: [
+        { table: 'order_lines', column: 'product_id', key: 'id', action: 'remove' },
+        { table: 'offers', column: 'product_id', key: 'id', action: 'remove' },
+        { table: 'co_purchases', column: 'product_id', key: 'product_id', action: 'purge' },
+        { table: 'co_purchases', column: 'related_product_id', key: 'product_id', action: 'purge' },
+      ],
+      customers: [
+        { table: 'orders', column: 'customer_id', key: 'id', action: 'remove' },
+        { table: 'complaints', column: 'customer_id', key: 'id', action: 'remove' },
+        { table: 'notes', column: 'customer_id', key: 'id', action: 'remove' },
+        { table: 'contact_edits', column: 'customer_id', key: 'id', action: 'remove' },
+        { table: 'offers', column: 'customer_id', key: 'id', action: 'remove' },
+        { table: 'calls', column: 'customer_id', key: 'id', action: 'detach' },
+      ],
+      orders: [
+        { table: 'order_lines', column: 'order_id', key: 'id', action: 'remove' },
+        { table: 'complaints', column: 'order_id', key: 'id', action: 'detach' },
+      ],
+      order_lines: [{ table: 'complaints', column: 'order_line_id', key: 'id', action: 'detach' }],
+      calls: [
+        { table: 'complaints', column: 'call_id', key: 'id', action: 'detach' },
+        { table: 'complaint_events', column: 'call_id', key: 'id', action: 'detach' },
+        { table: 'notes', column: 'call_id', key: 'id', action: 'detach' },
+        { table: 'contact_edits', column: 'call_id', key: 'id', action: 'detach' },
+        { table: 'offers', column: 'call_id', key: 'id', action: 'detach' },
+      ],
+      complaints: [{ table: 'complaint_events', column: 'complaint_id', key: 'id', action: 'remove' }],
+    });
+    expect(OTHER_UNIQUE).toEqual({ products: [['sku']], orders: [['number']], offers: [['call_id', 'product_id']] });
+  });
+
+  it('handles every foreign key and UNIQUE index a migrated cache has on a synced table', () => {
+    const cache = tempCache('switchboard-synced-tables-');
+    try {
+      const client = cache.db.$client;
+      const synced = new Set(SYNC_TABLES.map((t) => t.name as string));
+      const tables = (client.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[]).sort();
+      const references = tables.flatMap((table) =>
+        (client.prepare(`SELECT "table" AS target, "from" AS column, on_delete AS onDelete FROM pragma_foreign_key_list(?)`).all(table) as { target: string; column: string; onDelete: string }[]).map(
+          (fk) => ({ ...fk, table }),
+        ),
+      );
+      const referenced = new Set(references.map((r) => r.target));
+      const notNull = (table: string, column: string) =>
+        (client.prepare(`SELECT "notnull" FROM pragma_table_info(?) WHERE name = ?`).pluck().get(table, column) as number) === 1;
+      const expected: Record<string, string[]> = {};
+      for (const fk of references) {
+        if (!synced.has(fk.target)) continue;
+        // SQLite's own cascade is enough for a synced child nothing else references.
+        if (synced.has(fk.table) && fk.onDelete === 'CASCADE' && !referenced.has(fk.table)) continue;
+        const action = !synced.has(fk.table) ? 'purge' : notNull(fk.table, fk.column) ? 'remove' : 'detach';
+        (expected[fk.target] ??= []).push(`${fk.table}.${fk.column} ${action}`);
+      }
+      const derived = Object.fromEntries(Object.entries(DEPENDENTS).map(([target, deps]) => [target, (deps ?? []).map((d) => `${d.table}.${d.column} ${d.action}`).sort()]));
+      for (const list of Object.values(expected)) list.sort();
+      expect(derived).toEqual(expected);
+
+      const uniques: Record<string, string[][]> = {};
+      for (const sync of SYNC_TABLES) {
+        const indexes = client.prepare(`SELECT name FROM pragma_index_list(?) WHERE "unique" = 1 AND origin <> 'pk'`).pluck().all(sync.name) as string[];
+        for (const index of indexes) {
+          const columns = client.prepare(`SELECT name FROM pragma_index_info(?) ORDER BY seqno`).pluck().all(index) as string[];
+          if (columns.join(',') !== sync.key.join(',')) (uniques[sync.name] ??= []).push(columns);
+        }
+      }
+      expect(OTHER_UNIQUE).toEqual(uniques);
+    } finally {
+      cache.cleanup();
     }
   });
 });

@@ -1,8 +1,8 @@
 /**
- * PageApplier: the repository that writes pulled pages into the cache (issue 4). It owns all the
- * SQL of the pull side: per-table upserts, tombstones, the end of a snapshot, and the pull cursor,
- * which is stored in the same transaction as the page it came with, so a crash between pages
- * resumes exactly where the cache is.
+ * PageApplier: the repository that writes pulled pages into the cache (issue 4): per-table upserts
+ * and tombstones, composed with the pull cursor (pull-cursor.ts, stored in the same transaction as
+ * the page it came with, so a crash between pages resumes exactly where the cache is), snapshot
+ * tracking (snapshot-tracking.ts) and cascades (cascades.ts).
  *
  * Rules (see README "Sync" and src-shared/sync/tables.ts):
  * - One IMMEDIATE transaction per page, with foreign keys not enforced while it applies: pages
@@ -17,48 +17,25 @@
  *   co-purchase miner's watermark at orders' rowids), unchanged rows are not rewritten, and the
  *   customers_fts_au trigger (drizzle/0001) re-indexes the name whenever an update sets it.
  * - Rows written by queued outbox entries are skipped (PendingWrites).
- * - A snapshot (first sync, reset, or a targeted re-pull) records the keys it received in TEMP
- *   tables, for the tables that held rows when it began; on its last page, rows of those tables it
- *   did not receive, and that no queued write protects, are deleted. Tables that were empty when it
- *   began need no tracking, which keeps the initial sync of an empty cache to one statement a row.
+ * - A snapshot (first sync, reset, or a targeted re-pull) records the keys it received; on its
+ *   last page, rows of tracked tables it did not receive, and that no queued write protects, are
+ *   deleted (SnapshotTracking).
  * - Deleting a row first deals with local rows that reference it (FKs without ON DELETE CASCADE):
  *   unprotected dependents are removed or detached; a row still referenced by a protected one is
- *   kept, so the page always commits.
+ *   kept, so the page always commits (Cascades).
  */
 import type Database from 'better-sqlite3';
 import { SYNC_TABLES, rowKey, type SyncTable, type SyncTableName } from '../../../src-shared/sync/tables';
 import type { PullResponse } from '../../../src-shared/contracts/sync-protocol';
 import { PendingWrites } from './pending-writes';
 import { ALL_DEFERRABLE, buildDeferredIndexes, deferIndexes, deferredIndexNames, type DeferredGroup } from '../db/deferred-indexes';
+import { PullCursor, type StoredCursor } from './pull-cursor';
+import { SnapshotTracking, type SnapshotPlan, type UnreceivedRow } from './snapshot-tracking';
+import { Cascades, OTHER_UNIQUE } from './cascades';
+import { q, rowKeySql } from './synced-sql';
 
-/** cache_meta keys of the pull side. */
-export const SYNC_META = {
-  cursor: 'sync_cursor',
-  storeId: 'sync_store_id',
-  /** 'snapshot' | 'log': whether the stored cursor is in the middle of a snapshot. */
-  phase: 'sync_phase',
-  /** JSON list of the tables the running main snapshot tracks received keys for. */
-  tracked: 'sync_snapshot_tracked',
-  /**
-   * JSON `{ done, total }` of the running main snapshot, as its last applied page said, written with
-   * that page: the copy's progress is read from here when asked, so it cannot outlive the copy.
-   */
-  progress: 'sync_snapshot_progress',
-} as const;
-
-export interface StoredCursor {
-  cursor: string | null;
-  storeId: string | null;
-  phase: 'snapshot' | 'log' | null;
-  /** Tables whose received keys a running snapshot tracks (in TEMP tables, lost with the connection). */
-  tracked: SyncTableName[];
-}
-
-/** A snapshot under way: which tables it covers and which of them track received keys. */
-export interface SnapshotPlan {
-  tables: SyncTableName[];
-  tracked: Set<SyncTableName>;
-}
+export type { StoredCursor } from './pull-cursor';
+export type { SnapshotPlan } from './snapshot-tracking';
 
 export interface ApplyOptions {
   /** The running snapshot, when the page belongs to one. */
@@ -81,52 +58,6 @@ export class SyncProtocolError extends Error {
 }
 
 type Row = (string | number | boolean | null)[];
-type Dependent = { table: string; column: string; key: string; action: 'remove' | 'detach' | 'purge' };
-
-/**
- * Local rows that reference a synced table through a foreign key without ON DELETE CASCADE (or
- * whose cascade would strand their own dependents). `remove`: delete the dependent too (with its
- * own dependents); `detach`: set the reference to NULL; `purge`: derived data, delete outright.
- * ON DELETE CASCADE children that nothing else references (phones, emails, addresses, product
- * relations) are left to SQLite.
- */
-const DEPENDENTS: Partial<Record<string, readonly Dependent[]>> = {
-  products: [
-    { table: 'order_lines', column: 'product_id', key: 'id', action: 'remove' },
-    { table: 'offers', column: 'product_id', key: 'id', action: 'remove' },
-    { table: 'co_purchases', column: 'product_id', key: 'product_id', action: 'purge' },
-    { table: 'co_purchases', column: 'related_product_id', key: 'product_id', action: 'purge' },
-  ],
-  customers: [
-    { table: 'orders', column: 'customer_id', key: 'id', action: 'remove' },
-    { table: 'complaints', column: 'customer_id', key: 'id', action: 'remove' },
-    { table: 'notes', column: 'customer_id', key: 'id', action: 'remove' },
-    { table: 'contact_edits', column: 'customer_id', key: 'id', action: 'remove' },
-    { table: 'offers', column: 'customer_id', key: 'id', action: 'remove' },
-    { table: 'calls', column: 'customer_id', key: 'id', action: 'detach' },
-  ],
-  orders: [
-    { table: 'order_lines', column: 'order_id', key: 'id', action: 'remove' },
-    { table: 'complaints', column: 'order_id', key: 'id', action: 'detach' },
-  ],
-  order_lines: [{ table: 'complaints', column: 'order_line_id', key: 'id', action: 'detach' }],
-  calls: [
-    { table: 'complaints', column: 'call_id', key: 'id', action: 'detach' },
-    { table: 'complaint_events', column: 'call_id', key: 'id', action: 'detach' },
-    { table: 'notes', column: 'call_id', key: 'id', action: 'detach' },
-    { table: 'contact_edits', column: 'call_id', key: 'id', action: 'detach' },
-    { table: 'offers', column: 'call_id', key: 'id', action: 'detach' },
-  ],
-  complaints: [{ table: 'complaint_events', column: 'complaint_id', key: 'id', action: 'remove' }],
-};
-
-/** Other UNIQUE constraints a pulled row can collide with (a local row with another id but the same SKU, say). */
-const OTHER_UNIQUE: Partial<Record<SyncTableName, readonly string[][]>> = {
-  products: [['sku']],
-  orders: [['number']],
-  offers: [['call_id', 'product_id']],
-};
-
 /** Local code lists (not synced) that pulled rows reference: a code this cache lacks is added, inactive. */
 const CODE_LISTS: Partial<Record<SyncTableName, { column: string; list: 'dispositions' | 'complaint_categories' }>> = {
   calls: { column: 'disposition_code', list: 'dispositions' },
@@ -140,9 +71,6 @@ const SAME_VALUE_COLUMN: Partial<Record<SyncTableName, string>> = { customer_pho
 /** Rows per upsert statement (SQLite allows 32,766 parameters; the widest table has 16 columns). */
 const UPSERT_BATCH = 64;
 
-const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
-const seenTable = (table: SyncTableName) => `temp.${q(`sb_seen_${table}`)}`;
-
 interface TablePlan {
   table: SyncTable;
   names: string[];
@@ -153,8 +81,6 @@ interface TablePlan {
   boolIdx: number[];
   /** Index of customer_id in contact tables, else -1. */
   customerIdx: number;
-  /** SQL for the row key (rowKey) of this table. */
-  keyExpr: string;
   deleteByKey: Database.Statement;
   sameValue?: { column: number; remove: Database.Statement; candidates: Database.Statement };
   codeList?: { column: number; add: Database.Statement; known: Set<string> };
@@ -163,19 +89,18 @@ interface TablePlan {
 
 export class PageApplier {
   private readonly plans = new Map<SyncTableName, TablePlan>();
-  private readonly metaGet: Database.Statement;
-  private readonly metaSet: Database.Statement;
-  private readonly metaDelete: Database.Statement;
+  private readonly cursor: PullCursor;
+  private readonly snapshots: SnapshotTracking;
+  private readonly cascades: Cascades;
   private readonly outboxFingerprint: Database.Statement;
   private pending: PendingWrites = PendingWrites.none;
   private pendingFingerprint = '';
-  private readonly seenInsert = new Map<SyncTableName, Database.Statement>();
 
   constructor(private readonly client: Database.Database) {
     for (const table of SYNC_TABLES) this.plans.set(table.name, this.plan(table));
-    this.metaGet = client.prepare(`SELECT value FROM cache_meta WHERE key = ?`).pluck();
-    this.metaSet = client.prepare(`INSERT INTO cache_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
-    this.metaDelete = client.prepare(`DELETE FROM cache_meta WHERE key = ?`);
+    this.cursor = new PullCursor(client);
+    this.snapshots = new SnapshotTracking(client);
+    this.cascades = new Cascades(client);
     this.outboxFingerprint = client.prepare(`SELECT count(*) || ':' || coalesce(max(mutation_id), 0) FROM outbox`).pluck();
   }
 
@@ -194,7 +119,7 @@ export class PageApplier {
           ` WHERE ` +
           rest.map((n) => `${q(table.name)}.${q(n)} IS NOT excluded.${q(n)}`).join(' OR ');
     const upsertSql = (rows: number) => `INSERT INTO ${q(table.name)} (${cols}) VALUES ${Array(rows).fill(`(${marks})`).join(', ')} ${onConflict}`;
-    const keyExpr = table.key.length === 1 ? q(table.key[0] as string) : table.key.map(q).join(` || '|' || `);
+    const keyExpr = rowKeySql(table);
     const plan: TablePlan = {
       table,
       names,
@@ -203,7 +128,6 @@ export class PageApplier {
       keyIdx: table.key.map((k) => names.indexOf(k)),
       boolIdx: table.columns.flatMap((c, i) => (c.kind === 'bool' ? [i] : [])),
       customerIdx: CONTACT_TABLES.has(table.name) ? names.indexOf('customer_id') : -1,
-      keyExpr,
       deleteByKey: this.client.prepare(`DELETE FROM ${q(table.name)} WHERE ${keyExpr} IN (SELECT value FROM json_each(?))`),
       otherUnique: (OTHER_UNIQUE[table.name] ?? []).map((columns) => ({
         columns: columns.map((c) => names.indexOf(c)),
@@ -232,15 +156,7 @@ export class PageApplier {
   // ——— The cursor ———
 
   readCursor(): StoredCursor {
-    const get = (key: string) => (this.metaGet.get(key) as string | undefined) ?? null;
-    const phase = get(SYNC_META.phase);
-    let tracked: SyncTableName[] = [];
-    try {
-      tracked = JSON.parse(get(SYNC_META.tracked) ?? '[]') as SyncTableName[];
-    } catch {
-      tracked = [];
-    }
-    return { cursor: get(SYNC_META.cursor), storeId: get(SYNC_META.storeId), phase: phase === 'snapshot' || phase === 'log' ? phase : null, tracked };
+    return this.cursor.read();
   }
 
   /**
@@ -248,33 +164,21 @@ export class PageApplier {
    * middle of a snapshot, else null (no copy, or it has finished and handed over to the log).
    */
   storedCopy(): { done: number; total: number } | null {
-    if (this.readCursor().phase !== 'snapshot') return null;
-    const progress = parseProgress((this.metaGet.get(SYNC_META.progress) as string | undefined) ?? null);
-    const done = progress?.done ?? 0;
-    const total = progress?.total ?? 0;
-    return { done, total: Math.max(done, total) };
+    return this.cursor.storedCopy();
   }
 
   /** Forgets where the pull was (a reset): the next pull starts a snapshot. The outbox is not touched. */
   clearCursor(): void {
-    this.client.transaction(() => {
-      for (const key of Object.values(SYNC_META)) this.metaDelete.run(key);
-    })();
+    this.cursor.clear();
   }
 
   /**
-   * Prepares a snapshot of `tables`: tables that hold rows now get a TEMP table of received keys
-   * (emptied if one is left from before); empty tables need none.
+   * Prepares a snapshot of `tables`: tables that hold rows now track the keys it receives
+   * (SnapshotTracking); empty tables need none, and get their indexes built after their rows.
    */
   beginSnapshot(tables: readonly SyncTableName[]): SnapshotPlan {
-    const tracked = new Set<SyncTableName>();
-    for (const name of tables) {
-      const hasRows = this.client.prepare(`SELECT EXISTS (SELECT 1 FROM ${q(name)})`).pluck().get() === 1;
-      if (!hasRows) continue;
-      tracked.add(name);
-      this.client.exec(`CREATE TEMP TABLE IF NOT EXISTS ${q(`sb_seen_${name}`)} (k TEXT PRIMARY KEY) WITHOUT ROWID`);
-      this.client.exec(`DELETE FROM ${seenTable(name)}`);
-    }
+    const plan = this.snapshots.begin(tables);
+    const { tracked } = plan;
     // Indexes an earlier copy left unbuilt, on tables that now hold rows (a copy that starts over):
     // this snapshot reads those tables by them (rows it did not receive, their dependents), so build
     // them first. Then empty tables get their indexes built after their rows instead of during them.
@@ -286,7 +190,7 @@ export class PageApplier {
       this.client,
       tables.filter((t) => !tracked.has(t)),
     );
-    return { tables: [...tables], tracked };
+    return plan;
   }
 
   /** Builds what a first copy deferred (db/deferred-indexes.ts): one group, or both. */
@@ -338,15 +242,7 @@ export class PageApplier {
     const run = this.client.transaction(() => {
       this.refreshPending();
       for (const page of pages) this.applyOne(page, options.snapshot, outcome, changedTables);
-      if (options.saveCursor) {
-        this.metaSet.run(SYNC_META.cursor, last.cursor);
-        this.metaSet.run(SYNC_META.storeId, last.storeId);
-        const phase = last.phase === 'snapshot' && !last.snapshotComplete ? 'snapshot' : 'log';
-        this.metaSet.run(SYNC_META.phase, phase);
-        this.metaSet.run(SYNC_META.tracked, JSON.stringify(phase === 'snapshot' && options.snapshot ? [...options.snapshot.tracked] : []));
-        if (phase === 'snapshot' && last.progress) this.metaSet.run(SYNC_META.progress, JSON.stringify({ done: last.progress.done, total: last.progress.total }));
-        else this.metaDelete.run(SYNC_META.progress);
-      }
+      if (options.saveCursor) this.cursor.save(last, options.snapshot);
     });
     // foreign_keys can only change outside a transaction; this connection is the sync thread's alone.
     const enforced = this.client.pragma('foreign_keys', { simple: true }) === 1;
@@ -368,7 +264,7 @@ export class PageApplier {
       const part = page.changes[table.name];
       if (!part || part.deleted.length === 0) continue;
       const keys = this.unprotectedForDelete(table.name, part.deleted, outcome);
-      outcome.changed += this.removeKeys(table.name, keys, changedTables);
+      outcome.changed += this.cascades.remove(table.name, keys, this.pending, changedTables);
     }
 
     for (const table of SYNC_TABLES) {
@@ -393,7 +289,7 @@ export class PageApplier {
     const pending = this.pending;
     const checkRows = pending.hasRows(name);
     const checkSets = plan.customerIdx >= 0 && pending.hasContactSets(name);
-    const seen = snapshot?.tracked.has(name) ? this.seenStatement(name) : null;
+    const seen = snapshot?.tracked.has(name) ? this.snapshots.recorder(name) : null;
     const singleKey = plan.keyIdx.length === 1 ? (plan.keyIdx[0] as number) : -1;
     // Old v1 phone/email rows can only be in a table that held rows when the snapshot began (or
     // be met in the log): a snapshot into an empty table skips that lookup, one statement a row.
@@ -463,7 +359,7 @@ export class PageApplier {
         outcome.protectedSkips++;
         return 0;
       }
-      this.removeKeys(plan.table.name, free, new Set());
+      this.cascades.remove(plan.table.name, free, this.pending, new Set());
     }
     return plan.upsert.run(row as unknown[]).changes;
   }
@@ -489,15 +385,6 @@ export class PageApplier {
     list.known.add(code);
   }
 
-  private seenStatement(table: SyncTableName): Database.Statement {
-    let stmt = this.seenInsert.get(table);
-    if (!stmt) {
-      stmt = this.client.prepare(`INSERT OR IGNORE INTO ${seenTable(table)} (k) VALUES (?)`);
-      this.seenInsert.set(table, stmt);
-    }
-    return stmt;
-  }
-
   /** Tombstone keys minus those a queued write protects. */
   private unprotectedForDelete(table: SyncTableName, keys: readonly string[], outcome: ApplyOutcome): string[] {
     const pending = this.pending;
@@ -514,72 +401,12 @@ export class PageApplier {
     return result;
   }
 
-  /**
-   * Deletes rows of `table` by key after dealing with the local rows that reference them. Returns
-   * how many rows of `table` went. Rows still referenced afterwards (by a protected row) stay.
-   */
-  private removeKeys(table: string, keys: readonly string[], changedTables: Set<SyncTableName>): number {
-    if (keys.length === 0) return 0;
-    const list = JSON.stringify(keys);
-    const dependents = DEPENDENTS[table] ?? [];
-    for (const dep of dependents) {
-      if (dep.action === 'purge') {
-        this.client.prepare(`DELETE FROM ${q(dep.table)} WHERE ${q(dep.column)} IN (SELECT value FROM json_each(?))`).run(list);
-        continue;
-      }
-      const children = this.client.prepare(`SELECT ${q(dep.key)} FROM ${q(dep.table)} WHERE ${q(dep.column)} IN (SELECT value FROM json_each(?))`).pluck().all(list) as string[];
-      const free = children.filter((k) => !this.pending.isRowProtected(dep.table as SyncTableName, k));
-      if (free.length === 0) continue;
-      if (dep.action === 'remove') {
-        this.removeKeys(dep.table, free, changedTables);
-      } else {
-        const n = this.client.prepare(`UPDATE ${q(dep.table)} SET ${q(dep.column)} = NULL WHERE ${q(dep.key)} IN (SELECT value FROM json_each(?))`).run(JSON.stringify(free)).changes;
-        if (n > 0) changedTables.add(dep.table as SyncTableName);
-      }
-    }
-    // A key some remaining (protected) row still points at is kept, so the commit's FK check holds.
-    const kept = new Set<string>();
-    for (const dep of dependents) {
-      if (dep.action === 'purge') continue;
-      const still = this.client.prepare(`SELECT DISTINCT ${q(dep.column)} FROM ${q(dep.table)} WHERE ${q(dep.column)} IN (SELECT value FROM json_each(?))`).pluck().all(list) as string[];
-      for (const k of still) kept.add(k);
-    }
-    const doomed = kept.size === 0 ? keys : keys.filter((k) => !kept.has(k));
-    if (doomed.length === 0) return 0;
-    const plan = this.plans.get(table as SyncTableName);
-    const n = plan
-      ? plan.deleteByKey.run(JSON.stringify(doomed)).changes
-      : this.client.prepare(`DELETE FROM ${q(table)} WHERE id IN (SELECT value FROM json_each(?))`).run(JSON.stringify(doomed)).changes;
-    if (n > 0 && plan) changedTables.add(plan.table.name);
-    return n;
-  }
-
   /** The last page of a snapshot: rows of tracked tables that did not come, and are not protected, go. */
   private finishSnapshot(snapshot: SnapshotPlan, changedTables: Set<SyncTableName>): number {
-    let removed = 0;
-    for (let i = SYNC_TABLES.length - 1; i >= 0; i--) {
-      const table = SYNC_TABLES[i] as SyncTable;
-      if (!snapshot.tracked.has(table.name) || !snapshot.tables.includes(table.name)) continue;
-      const plan = this.plans.get(table.name) as TablePlan;
-      const withCustomer = plan.customerIdx >= 0;
-      const rows = this.client
-        .prepare(`SELECT ${plan.keyExpr} AS k${withCustomer ? ', customer_id AS c' : ''} FROM ${q(table.name)} WHERE ${plan.keyExpr} NOT IN (SELECT k FROM ${seenTable(table.name)})`)
-        .all() as { k: string; c?: string }[];
-      const unreceived = rows.filter((r) => !this.pending.isRowProtected(table.name, r.k) && !(withCustomer && this.pending.isContactSetProtected(table.name, r.c))).map((r) => r.k);
-      removed += this.removeKeys(table.name, unreceived, changedTables);
-    }
-    for (const name of snapshot.tracked) this.client.exec(`DELETE FROM ${seenTable(name)}`);
-    return removed;
-  }
-}
-
-/** The stored `{ done, total }` of a copy, or null when it is missing or not such an object. */
-function parseProgress(text: string | null): { done: number; total: number } | null {
-  if (text === null) return null;
-  try {
-    const value = JSON.parse(text) as { done?: unknown; total?: unknown } | null;
-    return typeof value?.done === 'number' && typeof value.total === 'number' ? { done: value.done, total: value.total } : null;
-  } catch {
-    return null;
+    return this.snapshots.finish(snapshot, CONTACT_TABLES, (table: SyncTableName, rows: UnreceivedRow[]) => {
+      const withCustomer = CONTACT_TABLES.has(table);
+      const unreceived = rows.filter((r) => !this.pending.isRowProtected(table, r.k) && !(withCustomer && this.pending.isContactSetProtected(table, r.c))).map((r) => r.k);
+      return this.cascades.remove(table, unreceived, this.pending, changedTables);
+    });
   }
 }
