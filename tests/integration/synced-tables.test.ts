@@ -75,6 +75,24 @@ function checkedValues(checkSql: string): { column: string; values: string[] } |
   return { column: match[1] as string, values: [...(match[2] as string).matchAll(/'([^']*)'/g)].map((m) => m[1] as string) };
 }
 
+/**
+ * UNIQUE indexes one side has and the other lacks, known and left as they are: each is a finding
+ * to settle with a migration, listed so that no new one appears unnoticed. The store lacks
+ * offers_call_product_uq (one offer per product per call, drizzle/0003): it accepts a second offer
+ * of a product on a call under another id, and a cache that pulls both keeps the one it meets last
+ * (the page applier's OTHER_UNIQUE clash handling).
+ */
+const KNOWN_UNIQUE_DIFFERENCES: Readonly<Record<string, { cacheOnly?: readonly string[]; storeOnly?: readonly string[] }>> = {
+  offers: { cacheOnly: ['offers_call_product_uq'] },
+};
+
+/** UNIQUE indexes besides the one on the sync key (the key is the store's primary key, compared above). */
+const uniqueIndexes = (config: CacheConfig | StoreConfig, key: readonly string[]): string[] =>
+  (config.indexes as { config: { name: string; unique: boolean; columns: unknown[] } }[])
+    .filter((i) => i.config.unique && i.config.columns.map((c) => (c as { name?: string }).name).join(',') !== key.join(','))
+    .map((i) => `${i.config.name} (${i.config.columns.map((c) => (c as { name?: string }).name ?? '<expression>').join(', ')})`)
+    .sort();
+
 describe('each synced table is declared alike in the cache schema, the store schema and SYNC_TABLES', () => {
   for (const sync of SYNC_TABLES) {
     describe(sync.name, () => {
@@ -132,6 +150,16 @@ describe('each synced table is declared alike in the cache schema, the store sch
           const column = cache.columns.find((c) => c.name === listed.column);
           expect(column?.enumValues, `${check.name} lists the values of ${listed.column}'s enum`).toEqual(listed.values);
         }
+      });
+
+      it('has the same UNIQUE indexes on both sides, but for the known differences', () => {
+        const known = KNOWN_UNIQUE_DIFFERENCES[sync.name] ?? {};
+        const cacheUniques = uniqueIndexes(cache, sync.key);
+        const storeUniques = uniqueIndexes(store, sync.key);
+        const named = (list: string[], names: readonly string[] | undefined) => list.filter((u) => (names ?? []).includes(u.split(' ')[0] as string));
+        expect(cacheUniques.filter((u) => !storeUniques.includes(u)), 'unique in the cache only').toEqual(named(cacheUniques, known.cacheOnly));
+        expect(storeUniques.filter((u) => !cacheUniques.includes(u)), 'unique in the store only').toEqual(named(storeUniques, known.storeOnly));
+        expect(named(cacheUniques, known.cacheOnly).length, 'a known difference that is gone: remove it from the list').toBe((known.cacheOnly ?? []).length);
       });
 
       it('references the same synced tables the same way on both sides', () => {
