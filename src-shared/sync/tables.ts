@@ -5,7 +5,10 @@
  * the client's page applier writes the same columns; the per-table counts and checksums that show
  * client and server hold the same data are computed over the same columns on both sides
  * (PostgreSQL on the server, SQLite in the cache). Column names are the SQL names, identical in
- * both schemas (server/src/db/schema.ts and src-main/core/db/schema.ts).
+ * both schemas (server/src/db/schema.ts and src-main/core/db/schema.ts); the values of their enum
+ * columns come from src-shared/domain. tests/integration/synced-tables.test.ts compares each entry
+ * with both drizzle tables (columns, types, nullability, defaults, enums, checks, keys, references)
+ * and with the store's change-log triggers, so a column added to both schemas and not here fails.
  *
  * The list is in dependency order: a table comes after every table it references. Upserts are
  * applied in this order and deletes in the reverse order.
