@@ -34,13 +34,12 @@ export interface SyncTable {
   /** Who writes it first: `server` rows come from the retailer's systems; `csr` rows are made on workstations and pushed. */
   readonly origin: 'server' | 'csr';
   /**
-   * Columns one side's table holds that sync does not carry, named so none is left out by mistake:
-   * `cacheOnly` exist only in the workstation cache (a local rowid, say), `storeOnly` only in the
-   * central store. Every other column of either drizzle table must be in `columns`
-   * (tests/integration/synced-tables.test.ts compares the three declarations).
+   * Columns a side's table holds that sync does not carry, named so none is left out by mistake:
+   * `cache` for the workstation cache (a local rowid, say), `store` for the central store; a column
+   * both hold and sync leaves alone is named in both. Every other column of either drizzle table
+   * must be in `columns` (tests/integration/synced-tables.test.ts compares the three declarations).
    */
-  readonly cacheOnly?: readonly string[];
-  readonly storeOnly?: readonly string[];
+  readonly unsynced?: { readonly cache?: readonly string[]; readonly store?: readonly string[] };
 }
 
 export const SYNC_KEY_SEPARATOR = '|';
@@ -85,7 +84,7 @@ export const SYNC_TABLES: readonly SyncTable[] = [
     key: ['id'],
     origin: 'server',
     // The FTS index of customer names points at this local integer key (src-main/core/db/schema.ts).
-    cacheOnly: ['row_id'],
+    unsynced: { cache: ['row_id'] },
     columns: [
       t('id'),
       t('first_name'),
