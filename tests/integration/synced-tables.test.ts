@@ -14,7 +14,7 @@ import * as cacheSchema from '../../src-main/core/db/schema';
 import * as storeSchema from '../../server/src/db/schema';
 import { SYNC_TABLES, rowKey, type SyncColumnKind } from '../../src-shared/sync/tables';
 import type { Store } from '../../server/src/db/connect';
-import { DEPENDENTS, OTHER_UNIQUE } from '../../src-main/core/sync/cascades';
+import { CODE_LISTS, DEPENDENTS, OTHER_UNIQUE } from '../../src-main/core/sync/synced-references';
 import { tempCache } from '../helpers/cache';
 import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
 
@@ -181,7 +181,7 @@ describe('each synced table is declared alike in the cache schema, the store sch
   });
 });
 
-describe('the page applier’s cascades follow the cache’s foreign keys and UNIQUE indexes', () => {
+describe('the page applier’s cascades and code lists follow the cache’s foreign keys and UNIQUE indexes', () => {
   it('derives what the hand-kept lists said before (issue 20): the same dependents, actions and order', () => {
     expect(DEPENDENTS).toEqual({
       products: [
@@ -213,9 +213,10 @@ describe('the page applier’s cascades follow the cache’s foreign keys and UN
       complaints: [{ table: 'complaint_events', column: 'complaint_id', key: 'id', action: 'remove' }],
     });
     expect(OTHER_UNIQUE).toEqual({ products: [['sku']], orders: [['number']], offers: [['call_id', 'product_id']] });
+    expect(CODE_LISTS).toEqual({ calls: { column: 'disposition_code', list: 'dispositions' }, complaints: { column: 'category_code', list: 'complaint_categories' } });
   });
 
-  it('handles every foreign key and UNIQUE index a migrated cache has on a synced table', () => {
+  it('handles every foreign key and UNIQUE index a migrated cache has on or from a synced table', () => {
     const cache = tempCache('switchboard-synced-tables-');
     try {
       const client = cache.db.$client;
@@ -237,6 +238,11 @@ describe('the page applier’s cascades follow the cache’s foreign keys and UN
         const action = !synced.has(fk.table) ? 'purge' : notNull(fk.table, fk.column) ? 'remove' : 'detach';
         (expected[fk.target] ??= []).push(`${fk.table}.${fk.column} ${action}`);
       }
+      const codeLists = Object.fromEntries(
+        references.filter((fk) => synced.has(fk.table) && !synced.has(fk.target)).map((fk) => [fk.table, { column: fk.column, list: fk.target }]),
+      );
+      expect(CODE_LISTS).toEqual(codeLists);
+
       const derived = Object.fromEntries(Object.entries(DEPENDENTS).map(([target, deps]) => [target, (deps ?? []).map((d) => `${d.table}.${d.column} ${d.action}`).sort()]));
       for (const list of Object.values(expected)) list.sort();
       expect(derived).toEqual(expected);

@@ -31,7 +31,8 @@ import { PendingWrites } from './pending-writes';
 import { ALL_DEFERRABLE, buildDeferredIndexes, deferIndexes, deferredIndexNames, type DeferredGroup } from '../db/deferred-indexes';
 import { PullCursor, type StoredCursor } from './pull-cursor';
 import { SnapshotTracking, type SnapshotPlan, type UnreceivedRow } from './snapshot-tracking';
-import { Cascades, OTHER_UNIQUE } from './cascades';
+import { Cascades } from './cascades';
+import { CODE_LISTS, OTHER_UNIQUE } from './synced-references';
 import { q, rowKeySql } from './synced-sql';
 
 export type { StoredCursor } from './pull-cursor';
@@ -58,12 +59,6 @@ export class SyncProtocolError extends Error {
 }
 
 type Row = (string | number | boolean | null)[];
-/** Local code lists (not synced) that pulled rows reference: a code this cache lacks is added, inactive. */
-const CODE_LISTS: Partial<Record<SyncTableName, { column: string; list: 'dispositions' | 'complaint_categories' }>> = {
-  calls: { column: 'disposition_code', list: 'dispositions' },
-  complaints: { column: 'category_code', list: 'complaint_categories' },
-};
-
 const CONTACT_TABLES = new Set<SyncTableName>(['customer_phones', 'customer_emails', 'customer_addresses']);
 /** Old v1 creates gave the workstation's phone/email rows ids the store does not share: same customer, same value, other id ⇒ the same row. */
 const SAME_VALUE_COLUMN: Partial<Record<SyncTableName, string>> = { customer_phones: 'e164', customer_emails: 'email' };
@@ -146,8 +141,8 @@ export class PageApplier {
     if (codes) {
       plan.codeList = {
         column: names.indexOf(codes.column),
-        add: this.client.prepare(`INSERT INTO ${codes.list} (code, label, active, sort) VALUES (?, ?, 0, 1000) ON CONFLICT(code) DO NOTHING`),
-        known: new Set(this.client.prepare(`SELECT code FROM ${codes.list}`).pluck().all() as string[]),
+        add: this.client.prepare(`INSERT INTO ${q(codes.list)} (code, label, active, sort) VALUES (?, ?, 0, 1000) ON CONFLICT(code) DO NOTHING`),
+        known: new Set(this.client.prepare(`SELECT code FROM ${q(codes.list)}`).pluck().all() as string[]),
       };
     }
     return plan;
