@@ -4,9 +4,8 @@
  * its clock. Derived from the schemas, so this checks the derivation misses no time field.
  */
 import { describe, expect, it } from 'vitest';
-import { MUTATION_NAMES } from '../../src-shared/contracts/sync-protocol';
 import { isoTime, MAX_INSTANT_MS } from '../../src-shared/domain/time';
-import { MUTATION_SCHEMA_VERSION_LIST, MUTATION_SCHEMAS, parseMutationArgs, workstationTimeFields } from '../../src-shared/sync/mutations';
+import { MUTATION_NAMES, MUTATION_SCHEMA_VERSION_LIST, MUTATION_SCHEMAS, parseMutationArgs, workstationTimeFields } from '../../src-shared/sync/mutations';
 
 describe('workstation times in mutations', () => {
   it('finds every argument that is a time (named …At or at) in every mutation and version', () => {
