@@ -27,7 +27,6 @@ export {
   isMutationName,
   MUTATIONS,
   MUTATION_NAMES,
-  MUTATION_PERMISSIONS,
   MUTATION_SCHEMAS,
   MUTATION_WORDS,
   type MutationArgs,

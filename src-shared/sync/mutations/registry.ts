@@ -6,7 +6,6 @@
  * it has one).
  */
 import type { z } from 'zod';
-import type { Permission } from '../../auth/permissions';
 import { CALL_MUTATIONS } from './calls';
 import { COMPLAINT_MUTATIONS } from './complaints';
 import { CUSTOMER_MUTATIONS } from './customers';
@@ -35,9 +34,6 @@ export const MUTATION_SCHEMAS = Object.fromEntries(DECLARED.map((d) => [d.name, 
 
 /** How each mutation is named in a sentence to a CSR ("This note was not saved …"). */
 export const MUTATION_WORDS = Object.fromEntries(DECLARED.map((d) => [d.name, d.words])) as Readonly<Record<MutationName, string>>;
-
-/** What each pushed mutation needs of the user who saved it; the store checks it again on push. */
-export const MUTATION_PERMISSIONS = Object.fromEntries(DECLARED.map((d) => [d.name, d.permission])) as Readonly<Record<MutationName, Permission>>;
 
 /** The versions mutation `N` has had. */
 export type MutationVersion<N extends MutationName> = VersionsOf<MutationRegistry[N]['versions']>;
