@@ -16,6 +16,7 @@
  * Strings are bounded by the limits the IPC contracts declare for the same fields, so an entry can
  * carry nothing the forms would not have accepted.
  */
+import type { z } from 'zod';
 import { MUTATION_SCHEMA_VERSIONS } from '../../contracts/sync-protocol';
 import { fail, ok, type Result } from '../../result';
 import { instant, MUTATION_SCHEMA_VERSION_LIST, type MutationSchemaVersion, type ReplacedContactSet, type VersionSchemas, type WrittenRow } from './define';
@@ -44,6 +45,16 @@ function isAcceptedVersion(version: number): version is MutationSchemaVersion {
 /** Mutation `name`'s schemas by version, seen as any mutation's (for lookups by a version number). */
 const versionsOf = (name: MutationName): VersionSchemas => MUTATION_SCHEMAS[name];
 
+/** The versions mutation `name` has had, oldest first (a mutation introduced at version N starts at N). */
+export function mutationVersions(name: MutationName): MutationSchemaVersion[] {
+  return MUTATION_SCHEMA_VERSION_LIST.filter((v) => versionsOf(name)[v] !== undefined);
+}
+
+/** Mutation `name`'s argument schema at `version`, if it had that version. */
+export function mutationSchema(name: MutationName, version: MutationSchemaVersion): z.ZodType | undefined {
+  return versionsOf(name)[version];
+}
+
 /**
  * Checks a pushed entry's name, version and arguments. On failure the error is the permanent
  * reason the store records and the workstation shows: code `invalid_input` and a sentence saying
@@ -69,7 +80,7 @@ export function parseMutationArgs(name: string, schemaVersion: number, args: unk
       `This ${words} was saved by a newer Switchboard (format ${schemaVersion}) than the central store understands, so it was not saved there; ask your administrator to update the central store.`,
     );
   }
-  const schema = versionsOf(name)[schemaVersion];
+  const schema = mutationSchema(name, schemaVersion);
   if (!schema) {
     // A format from before this kind of change existed: no Switchboard writes that.
     return fail('invalid_input', `The central store could not read this ${words} (it has no format ${schemaVersion}), so it was not saved there; re-enter it if it is still needed.`);
@@ -97,7 +108,7 @@ export function workstationTimes(m: ParsedMutation): number[] {
 
 /** The argument names of a mutation (at a version) that are workstation times; none at a version it never had. */
 export function workstationTimeFields(name: MutationName, version: MutationSchemaVersion): string[] {
-  const shape = (versionsOf(name)[version] as unknown as { shape?: Record<string, unknown> } | undefined)?.shape ?? {};
+  const shape = (mutationSchema(name, version) as unknown as { shape?: Record<string, unknown> } | undefined)?.shape ?? {};
   return Object.keys(shape).filter((field) => shape[field] === instant);
 }
 
