@@ -5,7 +5,8 @@
  *
  * Deny by default: a role has exactly the permissions listed for it below; an IPC channel or a
  * server route without an entry in CHANNEL_PERMISSIONS / ROUTE_PERMISSIONS is refused (and the
- * permission-matrix tests fail).
+ * permission-matrix tests fail). What each outbox mutation needs is declared with the mutation
+ * (src-shared/sync/mutations), and the store checks it again on push.
  *
  * Some permissions name features later issues add (metrics, exports, discounts over authority) so
  * that they plug in; each is enforced where its feature exists and nowhere is it faked.
