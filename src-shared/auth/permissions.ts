@@ -5,13 +5,13 @@
  *
  * Deny by default: a role has exactly the permissions listed for it below; an IPC channel or a
  * server route without an entry in CHANNEL_PERMISSIONS / ROUTE_PERMISSIONS is refused (and the
- * permission-matrix tests fail).
+ * permission-matrix tests fail). What each outbox mutation needs is declared with the mutation
+ * (src-shared/sync/mutations), and the store checks it again on push.
  *
  * Some permissions name features later issues add (metrics, exports, discounts over authority) so
  * that they plug in; each is enforced where its feature exists and nowhere is it faked.
  */
 import { USER_ROLES, type UserRole } from '../contracts/server-auth';
-import type { MutationName } from '../contracts/sync-protocol';
 
 export { USER_ROLES, type UserRole };
 
@@ -131,24 +131,6 @@ export type Requirement = 'public' | 'session' | Permission;
  * whoever is signed in, also while the screen is locked or nobody is.
  */
 export type RouteRequirement = Requirement | 'workstation';
-
-/** What each pushed mutation needs of the user who saved it; the store checks it again on push. */
-export const MUTATION_PERMISSIONS = {
-  'customer.create': 'customer.create',
-  'customer.update_contact': 'customer.edit_contact',
-  'call.start': 'call.handle',
-  'call.attach_customer': 'call.handle',
-  'call.hold': 'call.handle',
-  'call.resume': 'call.handle',
-  'call.end': 'call.handle',
-  'call.wrap_up': 'call.handle',
-  'complaint.log': 'complaint.log',
-  'complaint.transition': 'complaint.manage',
-  'complaint.set_follow_up': 'complaint.manage',
-  'note.add': 'complaint.log',
-  'offer.present': 'offer.present',
-  'offer.decide': 'offer.present',
-} as const satisfies Record<MutationName, Permission>;
 
 export const ROLE_LABELS: Readonly<Record<UserRole, string>> = {
   csr: 'CSR',

@@ -29,26 +29,11 @@ import { SYNC_TABLE_NAMES } from '../sync/tables';
 export const PULL_PAGE = { min: 1, max: 5000, default: 2000 } as const;
 /** Outbox entries per push request. */
 export const PUSH_BATCH_MAX = 500;
-/** The mutation argument versions the server accepts: the current one and the one before it. */
+/**
+ * The mutation argument versions the server accepts: the current one and the one before it. The
+ * mutations themselves, their names and their schemas by version are declared in src-shared/sync/mutations.
+ */
 export const MUTATION_SCHEMA_VERSIONS = { current: 2, oldestAccepted: 1 } as const;
-
-export const MUTATION_NAMES = [
-  'customer.create',
-  'customer.update_contact',
-  'call.start',
-  'call.attach_customer',
-  'call.hold',
-  'call.resume',
-  'call.end',
-  'call.wrap_up',
-  'complaint.log',
-  'complaint.transition',
-  'complaint.set_follow_up',
-  'note.add',
-  'offer.present',
-  'offer.decide',
-] as const;
-export type MutationName = (typeof MUTATION_NAMES)[number];
 
 const uuid = text().uuid();
 const syncTableName = z.enum(SYNC_TABLE_NAMES);

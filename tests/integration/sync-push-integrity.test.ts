@@ -13,8 +13,8 @@ import { buildServer } from '../../server/src/app';
 import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
 import { customerPhones, customers, products } from '../../server/src/db/schema';
-import { pushResponse, type MutationName, type PushedMutation, type PushOutcome, type PushResponse } from '../../src-shared/contracts/sync-protocol';
-import type { MutationArgs } from '../../src-shared/sync/mutations';
+import { pushResponse, type PushedMutation, type PushOutcome, type PushResponse } from '../../src-shared/contracts/sync-protocol';
+import type { MutationArgs, MutationName } from '../../src-shared/sync/mutations';
 import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
 import { WorkstationTokens, type Credentials } from '../helpers/store-auth';
 

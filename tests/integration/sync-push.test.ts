@@ -14,9 +14,9 @@ import { customerAddresses, customerEmails, customerPhones, customers, orderLine
 import { v1CustomerContactIds } from '../../server/src/sync/mutations/derived-ids';
 import { NOTE_LIMITS } from '../../src-shared/contracts/notes';
 import { loginResponse, serverError } from '../../src-shared/contracts/server-auth';
-import { MUTATION_NAMES, pushResponse, PUSH_BATCH_MAX, type MutationName, type PushedMutation, type PushResponse } from '../../src-shared/contracts/sync-protocol';
+import { pushResponse, PUSH_BATCH_MAX, type PushedMutation, type PushResponse } from '../../src-shared/contracts/sync-protocol';
 import { addressText, emailsText, phonesText } from '../../src-shared/domain/contact-text';
-import { changedContactFields, contactSetsReplacedBy, parseMutationArgs, rowsWrittenBy, type MutationArgs } from '../../src-shared/sync/mutations';
+import { changedContactFields, contactSetsReplacedBy, MUTATION_NAMES, parseMutationArgs, rowsWrittenBy, type MutationArgs, type MutationName } from '../../src-shared/sync/mutations';
 import { SYNC_TABLES, syncTable, type SyncTableName } from '../../src-shared/sync/tables';
 import { Outbox } from '../../src-main/core/outbox/outbox';
 import { plantCustomer, plantOrder, plantProduct, tempCache, type TempCache } from '../helpers/cache';

@@ -34,7 +34,7 @@ describe('text()', () => {
   });
 
   it('is used for every string in the shared contracts and mutation schemas (no bare z.string())', () => {
-    const dirs = ['../../src-shared/contracts/', '../../src-shared/sync/'];
+    const dirs = ['../../src-shared/contracts/', '../../src-shared/sync/', '../../src-shared/sync/mutations/'];
     const offenders: string[] = [];
     for (const dir of dirs) {
       const path = fileURLToPath(new URL(dir, import.meta.url));

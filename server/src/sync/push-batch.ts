@@ -26,7 +26,7 @@
  * an entry without one counts as the workstation's last signed-in user, else its registering
  * user). A workstation token speaks for the machine, not for a person, so that user must be one
  * the store has seen sign in online on this workstation (workstation_users) and whose role has
- * MUTATION_PERMISSIONS[name]; anyone else gets the entry rejected `forbidden` (permanent, the
+ * the permission its mutation declares (`MUTATIONS[name].permission`); anyone else gets the entry rejected `forbidden` (permanent, the
  * entries behind it go on). The stored author (`agent_id`, the audit log, mutation_log) is that
  * user as the store knows them: the free-text `agentId` an entry carries is never stored.
  * A user disabled since the entry was saved still has it applied — it was saved while they were
@@ -34,9 +34,9 @@
  */
 import { createHash } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { can, MUTATION_PERMISSIONS, ROLE_LABELS } from '../../../src-shared/auth/permissions';
+import { can, ROLE_LABELS } from '../../../src-shared/auth/permissions';
 import type { PushedMutation, PushOutcome, PushResponse } from '../../../src-shared/contracts/sync-protocol';
-import { changedContactFields, parseMutationArgs, type ParsedMutation } from '../../../src-shared/sync/mutations';
+import { changedContactFields, MUTATIONS, parseMutationArgs, type ParsedMutation } from '../../../src-shared/sync/mutations';
 import { AppError, missingCaseError, type ErrorCode } from '../../../src-shared/result';
 import { recordAudit } from '../audit/audit';
 import { classifyDbError, dataFailureMessage, sqlState } from '../db/db-errors';
@@ -212,7 +212,7 @@ function checkAuthor(
     );
     return { ok: false, refusal };
   }
-  const needs = MUTATION_PERMISSIONS[m.name];
+  const needs = MUTATIONS[m.name].permission;
   if (!can(author.role, needs)) {
     const refusal = new MutationRefused(
       'forbidden',

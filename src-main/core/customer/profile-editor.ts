@@ -94,7 +94,7 @@ export class ProfileEditor {
         for (const edit of edits) {
           this.writes.insertEdit({ customerId: input.customerId, callId: input.callId ?? null, agentId, at: now, ...edit });
         }
-        // Schema v2 (src-shared/sync/mutations.ts): `edits` carries each edit's id, field and new
+        // Schema v2 (src-shared/sync/mutations): `edits` carries each edit's id, field and new
         // text, so the central store records the same rows with its own current value as old_value.
         this.outbox.append(
           'customer.update_contact',

@@ -6,13 +6,13 @@
  */
 import type { CacheDb } from '../db/open';
 import { ensureClientId } from '../db/open';
-import type { MUTATION_SCHEMA_VERSIONS, MutationName } from '../../../src-shared/contracts/sync-protocol';
-import type { MutationArgs } from '../../../src-shared/sync/mutations';
+import type { MUTATION_SCHEMA_VERSIONS } from '../../../src-shared/contracts/sync-protocol';
+import type { MutationArgs, MutationName } from '../../../src-shared/sync/mutations';
 
 /**
  * Bumped when a mutation's argument shape changes; the server accepts this and the previous one.
  * Its type pins it to the protocol's current version, and `append` checks every entry's arguments
- * against that version's schema (src-shared/sync/mutations.ts) at compile time.
+ * against that version's schema (src-shared/sync/mutations) at compile time.
  */
 export const OUTBOX_SCHEMA_VERSION: typeof MUTATION_SCHEMA_VERSIONS.current = 2;
 

@@ -3,7 +3,7 @@
  * store (their outbox entries are still queued). A pulled page never overwrites or deletes one of
  * them: the store's copy predates the local write, and the store's answer to the write arrives
  * later as a change of its own. What a mutation writes is declared once, beside its argument
- * schema (src-shared/sync/mutations.ts: rowsWrittenBy, contactSetsReplacedBy).
+ * schema (src-shared/sync/mutations: rowsWrittenBy, contactSetsReplacedBy).
  */
 import type Database from 'better-sqlite3';
 import { contactSetsReplacedBy, rowsWrittenBy } from '../../../src-shared/sync/mutations';

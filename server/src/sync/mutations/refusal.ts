@@ -8,6 +8,7 @@
 import type { ErrorCode } from '../../../../src-shared/result';
 import type { UserRole } from '../../../../src-shared/auth/permissions';
 import type { StoreDb } from '../../db/connect';
+import type { MutationName, ParsedMutations } from '../../../../src-shared/sync/mutations';
 
 export class MutationRefused extends Error {
   readonly code: ErrorCode;
@@ -17,6 +18,10 @@ export class MutationRefused extends Error {
     this.code = code;
   }
 }
+
+/** Issue 18, item 7: a create under an id the store has for another record is refused. */
+export const takenId = (words: string, record: string) =>
+  `This ${words} was given an id that the central store already has for another ${record}, so it was not saved there; enter it again if it is still needed.`;
 
 /** The transaction an applier writes in (one per pushed mutation). */
 export type StoreTx = Parameters<Parameters<StoreDb['transaction']>[0]>[0];
@@ -30,3 +35,9 @@ export interface ApplyContext {
   /** The role of the user the entry is applied as: may they step other agents' calls and offers (issue 18, item 8)? */
   authorRole: UserRole;
 }
+
+/** Applies one parsed entry of mutation `N` in its transaction; throws MutationRefused for a permanent reason not to. */
+export type Applier<N extends MutationName> = (ctx: ApplyContext, m: ParsedMutations[N]) => Promise<void>;
+
+/** A domain's appliers, one per mutation it declares (apply.ts puts every domain's together). */
+export type Appliers<N extends MutationName> = { readonly [K in N]: Applier<K> };

@@ -4,7 +4,7 @@
  * without a browser. `now` is passed in: the same status reads differently a second later.
  */
 import type { SyncCheckResult, SyncConnectionState, SyncStatus } from '../../../../src-shared/contracts/sync';
-import type { MutationName } from '../../../../src-shared/contracts/sync-protocol';
+import { isMutationName, MUTATIONS } from '../../../../src-shared/sync/mutations';
 import type { SyncTableName } from '../../../../src-shared/sync/tables';
 import { missingCaseError } from '../../../../src-shared/result';
 
@@ -123,26 +123,12 @@ export function attentionText(rejections: number): string {
   return `${plural(rejections, 'change needs', 'changes need')} attention`;
 }
 
-const MUTATION_LABELS: Record<MutationName, string> = {
-  'customer.create': 'New customer created',
-  'customer.update_contact': 'Contact details changed',
-  'call.start': 'Call started',
-  'call.attach_customer': 'Caller linked to a customer',
-  'call.hold': 'Call put on hold',
-  'call.resume': 'Call resumed',
-  'call.end': 'Call ended',
-  'call.wrap_up': 'Call wrapped up',
-  'complaint.log': 'Complaint logged',
-  'complaint.transition': 'Complaint status changed',
-  'complaint.set_follow_up': 'Complaint follow-up date set',
-  'note.add': 'Note added',
-  'offer.present': 'Offer made',
-  'offer.decide': 'Offer answer recorded',
-};
-
-/** A refused write by what the person did ("Complaint logged"); a name this build does not know is shown as is. */
+/**
+ * A refused write by what the person did ("Complaint logged"), in the words its mutation declares
+ * (src-shared/sync/mutations); a name this build does not know is shown as is.
+ */
 export function mutationLabel(name: string): string {
-  return Object.hasOwn(MUTATION_LABELS, name) ? MUTATION_LABELS[name as MutationName] : name;
+  return isMutationName(name) ? MUTATIONS[name].label : name;
 }
 
 const TABLE_LABELS: Record<SyncTableName, string> = {

@@ -12,17 +12,19 @@
 import { and, asc, desc, eq, ne, notInArray } from 'drizzle-orm';
 import type { ContactField } from '../../../../src-shared/contracts/customer360';
 import { contactFieldText, type ContactForText } from '../../../../src-shared/domain/contact-text';
-import { changedContactFields, MUTATION_WORDS, type ContactChanges, type ParsedMutation } from '../../../../src-shared/sync/mutations';
+import { changedContactFields, MUTATION_WORDS, type ContactChanges, type ParsedMutations } from '../../../../src-shared/sync/mutations';
+import type { CUSTOMER_MUTATIONS } from '../../../../src-shared/sync/mutations/customers';
+import type { NamesOf } from '../../../../src-shared/sync/mutations/define';
 import { contactEdits, customerAddresses, customerEmails, customerPhones, customers } from '../../db/schema';
 import { v1CustomerContactIds } from './derived-ids';
 import { insertOnce, requireAllExisting } from './insert-once';
 import { requireLinkedCall } from './references';
-import { MutationRefused, type ApplyContext, type StoreTx } from './refusal';
+import { MutationRefused, type Appliers, type ApplyContext, type StoreTx } from './refusal';
 
-type CustomerCreate = Extract<ParsedMutation, { name: 'customer.create' }>;
-type UpdateContact = Extract<ParsedMutation, { name: 'customer.update_contact' }>;
+type CustomerCreate = ParsedMutations['customer.create'];
+type UpdateContact = ParsedMutations['customer.update_contact'];
 
-export async function applyCustomerCreate({ tx, savedAt }: ApplyContext, m: CustomerCreate): Promise<void> {
+async function applyCustomerCreate({ tx, savedAt }: ApplyContext, m: CustomerCreate): Promise<void> {
   const a = m.args;
   const ids = m.schemaVersion === 2 ? { phoneId: m.args.phoneId, emailId: m.args.emailId } : v1CustomerContactIds(a.customerId);
   // v1 did not carry the number as typed; its E.164 form is the best "raw" there is.
@@ -51,7 +53,7 @@ export async function applyCustomerCreate({ tx, savedAt }: ApplyContext, m: Cust
   requireAllExisting(outcomes, taken);
 }
 
-export async function applyUpdateContact({ tx, now }: ApplyContext, m: UpdateContact): Promise<void> {
+async function applyUpdateContact({ tx, now }: ApplyContext, m: UpdateContact): Promise<void> {
   const a = m.args;
   const words = MUTATION_WORDS[m.name];
   // Serializes contact edits of one customer (NO KEY UPDATE does not block rows that merely refer to it).
@@ -109,6 +111,11 @@ export async function applyUpdateContact({ tx, now }: ApplyContext, m: UpdateCon
   if (c.emails !== undefined) await replaceEmails(tx, a.customerId, c.emails);
   if (c.primaryAddress !== undefined) await replacePrimaryAddress(tx, a.customerId, c.primaryAddress);
 }
+
+export const CUSTOMER_APPLIERS: Appliers<NamesOf<typeof CUSTOMER_MUTATIONS>> = {
+  'customer.create': applyCustomerCreate,
+  'customer.update_contact': applyUpdateContact,
+};
 
 /**
  * A list naming a row id that another customer's row has: the change would neither take that row
