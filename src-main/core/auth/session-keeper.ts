@@ -31,7 +31,7 @@ import type { Actor } from '../worker/protocol';
 import { IdleLock } from './idle-lock';
 import type { LocalUser, QueuedAuditEvent, UsersOp } from './local-users';
 import type { SecretStore } from './secret-store';
-import { WorkstationTokens } from './workstation-tokens';
+import { WorkstationTokenSecrets } from './workstation-token-secrets';
 import { StoreProxy, failureForPerson } from './store-proxy';
 import { DEFAULT_THROTTLE, SignInThrottle, throttleMessage, type ThrottlePolicy, type ThrottleRecord } from './throttle';
 import { checkVerifier, decoyVerifier, makeVerifier, VERIFIER_COST, type ScryptCost } from './verifier';
@@ -109,7 +109,7 @@ export class SessionKeeper {
   private readonly now: () => number;
   private readonly client: StoreClient | null;
   /** The workstation's sync token for the store (null without one). */
-  private readonly tokens: WorkstationTokens | null;
+  private readonly tokens: WorkstationTokenSecrets | null;
   private readonly idle: IdleLock<OpenSession>;
   private readonly store: StoreProxy;
   private checkTimer: ReturnType<typeof setInterval> | undefined;
@@ -124,7 +124,7 @@ export class SessionKeeper {
     });
     this.now = options.now ?? Date.now;
     this.client = options.serverUrl ? new StoreClient({ serverUrl: options.serverUrl }) : null;
-    this.tokens = this.client ? new WorkstationTokens(options.secrets, this.client.serverUrl, this.now) : null;
+    this.tokens = this.client ? new WorkstationTokenSecrets(options.secrets, this.client.serverUrl, this.now) : null;
     this.idle = new IdleLock<OpenSession>({
       current: () => this.session,
       lock: (s) => {

@@ -1,8 +1,8 @@
 /**
- * WorkstationTokens: the workstation's sync token for one central store, kept in the secret store
- * (the OS keychain) with when it expires and the token its next renewal puts in its place
- * (issues 5 and 18). The session keeper keeps what an online sign-in hands over; sync keeps what a
- * renewal gives back; both send the tokens held here as this workstation's proof at a sign-in.
+ * WorkstationTokenSecrets: the workstation's sync token for one central store, kept in the secret
+ * store (the OS keychain) with when it expires and the token its next renewal puts in its place
+ * (issues 5 and 18). The session keeper keeps what an online sign-in hands over and what a sync
+ * renewal gives back; the tokens held here are this workstation's proof when someone signs in.
  */
 import { makeWorkstationToken } from '../sync/workstation-token';
 import type { SecretStore } from './secret-store';
@@ -16,7 +16,7 @@ const TOKEN_EXPIRY_SECRET = (serverUrl: string) => `workstation-token-expires ${
  */
 const NEXT_TOKEN_SECRET = (serverUrl: string) => `workstation-token-next ${serverUrl}`;
 
-export class WorkstationTokens {
+export class WorkstationTokenSecrets {
   constructor(
     private readonly secrets: SecretStore,
     private readonly serverUrl: string,
