@@ -16,31 +16,30 @@
  *
  * One session at a time. Signing in as someone else while a session is open or locked ends it
  * ("switch user"). Locking keeps the user; unlocking takes their password again (and, for a session
- * begun offline, asks the store too: once it is back the session goes online). The keeper locks
- * the session itself when no window reports activity for `idleLockMs` — but never while its user
- * has a call open (talking, on hold or in wrap-up, as the call desk says): the lock then applies
- * the moment the call is wrapped up, if the idle time has passed by then. A window that asks to
- * lock for idleness (`lock({ idle: true })`) gets the same judgement, so one idle browser tab
- * cannot lock a session another tab is working in, or one that is in a call (issue 19, item 1).
+ * begun offline, asks the store too: once it is back the session goes online). Locking for
+ * idleness is the idle lock's judgement (idle-lock.ts); the `store` channels are forwarded by the
+ * store proxy (store-proxy.ts) with the session's token.
  */
 import { randomUUID } from 'node:crypto';
-import { contracts, type StoreChannel } from '../../../src-shared/contracts';
+import type { StoreChannel } from '../../../src-shared/contracts';
 import type { SessionView, WorkstationUser } from '../../../src-shared/contracts/auth';
-import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '../../../src-shared/result';
+import { fail, ok, type Result } from '../../../src-shared/result';
 import { ROLE_LABELS, can, permissionsOf, type Permission, type Requirement } from '../../../src-shared/auth/permissions';
 import { meResponse, type UserRole, type WorkstationRef } from '../../../src-shared/contracts/server-auth';
-import { StoreClient, type StoreFailure } from '../sync/store-client';
-import { makeWorkstationToken } from '../sync/workstation-token';
+import { StoreClient } from '../sync/store-client';
 import type { Actor } from '../worker/protocol';
+import { IdleLock } from './idle-lock';
 import type { LocalUser, QueuedAuditEvent, UsersOp } from './local-users';
 import type { SecretStore } from './secret-store';
+import { WorkstationTokenSecrets } from './workstation-token-secrets';
+import { StoreProxy, failureForPerson } from './store-proxy';
 import { DEFAULT_THROTTLE, SignInThrottle, throttleMessage, type ThrottlePolicy, type ThrottleRecord } from './throttle';
 import { checkVerifier, decoyVerifier, makeVerifier, VERIFIER_COST, type ScryptCost } from './verifier';
 
 /** One message for an unknown name, a wrong password and a disabled user. */
 export const WRONG_CREDENTIALS = 'Wrong user name or password.';
 
-export const DEFAULT_IDLE_LOCK_MS = 5 * 60_000;
+export { DEFAULT_IDLE_LOCK_MS } from './idle-lock';
 /** How long an online sign-in waits for the store before trying the cached verifier. */
 const ONLINE_SIGN_IN_TIMEOUT_MS = 6_000;
 /**
@@ -104,27 +103,17 @@ interface OpenSession {
 /** What the store answers an accepted sign-in. */
 type StoreLogin = Extract<Awaited<ReturnType<StoreClient['login']>>, { ok: true }>['value'];
 
-const TOKEN_SECRET = (serverUrl: string) => `workstation-token ${serverUrl}`;
-const TOKEN_EXPIRY_SECRET = (serverUrl: string) => `workstation-token-expires ${serverUrl}`;
-/**
- * The token sync's next renewal puts in place of the current one, made and kept here before that
- * renewal is asked (issue 18): a renewal whose answer is lost, or a process killed before it kept
- * the answer, leaves the store with a token this workstation still holds.
- */
-const NEXT_TOKEN_SECRET = (serverUrl: string) => `workstation-token-next ${serverUrl}`;
-
 export class SessionKeeper {
   private session: OpenSession | null = null;
-  private lastActivity = 0;
   private readonly throttle: SignInThrottle;
   private readonly now: () => number;
-  private readonly idleLockMs: number;
   private readonly client: StoreClient | null;
-  private idleTimer: ReturnType<typeof setInterval> | undefined;
+  /** The workstation's sync token for the store (null without one). */
+  private readonly tokens: WorkstationTokenSecrets | null;
+  private readonly idle: IdleLock<OpenSession>;
+  private readonly store: StoreProxy;
   private checkTimer: ReturnType<typeof setInterval> | undefined;
   private checking = false;
-  /** An idle check is asking the call desk; the next tick does not ask again meanwhile. */
-  private idleChecking: Promise<void> | null = null;
   /** Sign-in and unlock run one at a time: two racing attempts must not both open a session. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -134,24 +123,32 @@ export class SessionKeeper {
       void this.users({ op: 'throttle-save', key, record });
     });
     this.now = options.now ?? Date.now;
-    this.idleLockMs = options.idleLockMs ?? DEFAULT_IDLE_LOCK_MS;
     this.client = options.serverUrl ? new StoreClient({ serverUrl: options.serverUrl }) : null;
+    this.tokens = this.client ? new WorkstationTokenSecrets(options.secrets, this.client.serverUrl, this.now) : null;
+    this.idle = new IdleLock<OpenSession>({
+      current: () => this.session,
+      lock: (s) => {
+        s.locked = true;
+      },
+      idleLockMs: options.idleLockMs,
+      checkMs: options.idleCheckMs,
+      now: this.now,
+      callOpen: options.callOpen,
+    });
+    this.store = new StoreProxy({ client: this.client, token: () => this.session?.token ?? null });
   }
 
   /** Hands sync the token kept from an earlier run, creates demo accounts if asked, starts the idle watch. */
   async start(): Promise<void> {
     const saved = await this.users({ op: 'throttle-load' });
     if (saved.ok) this.throttle.restore(saved.value as [string, ThrottleRecord][]);
-    if (this.client) {
+    if (this.tokens) {
       // With when it expires, kept beside it: sync renews it half-way through, not at every start.
-      const url = this.client.serverUrl;
-      const expiresAt = Number(this.options.secrets.get(TOKEN_EXPIRY_SECRET(url)) ?? NaN);
-      const token = this.options.secrets.get(TOKEN_SECRET(url));
-      this.options.onWorkstationToken?.(token, Number.isFinite(expiresAt) ? Math.max(1, expiresAt - this.now()) : undefined, token === null ? null : this.nextTokenFor(url, token));
+      const kept = this.tokens.kept();
+      this.options.onWorkstationToken?.(kept.token, kept.expiresInMs, kept.next);
     }
     if (!this.client && this.options.demoAccounts) await this.createDemoAccounts();
-    this.idleTimer = setInterval(() => void this.lockIfIdle(), this.options.idleCheckMs ?? 1_000);
-    this.idleTimer.unref?.();
+    this.idle.start();
     if (this.client) {
       this.checkTimer = setInterval(() => void this.confirmWithStore(), this.options.sessionCheckMs ?? 60_000);
       this.checkTimer.unref?.();
@@ -159,7 +156,7 @@ export class SessionKeeper {
   }
 
   stop(): void {
-    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.idle.stop();
     if (this.checkTimer) clearInterval(this.checkTimer);
   }
 
@@ -206,41 +203,11 @@ export class SessionKeeper {
    * it expires (issue 18) — unless a sign-in meanwhile put a newer one here than the one replaced.
    */
   workstationTokenRenewed(renewal: { token: string; replaced: string; expiresInMs: number }): void {
-    if (!this.client) return;
-    const url = this.client.serverUrl;
-    if (this.options.secrets.get(TOKEN_SECRET(url)) !== renewal.replaced) return;
-    const next = this.keepToken(url, renewal.token, renewal.expiresInMs);
+    if (!this.tokens) return;
+    if (this.tokens.current() !== renewal.replaced) return;
+    const next = this.tokens.keep(renewal.token, renewal.expiresInMs);
     // Sync gets the token back with the next one its next renewal will use.
     this.options.onWorkstationToken?.(renewal.token, renewal.expiresInMs, next);
-  }
-
-  /** Keeps `token` as the workstation's, and a fresh next one for its renewal; returns that one. */
-  private keepToken(url: string, token: string, expiresInMs: number | undefined): string {
-    this.options.secrets.set(TOKEN_SECRET(url), token);
-    if (expiresInMs === undefined) this.options.secrets.delete(TOKEN_EXPIRY_SECRET(url));
-    else this.options.secrets.set(TOKEN_EXPIRY_SECRET(url), String(this.now() + expiresInMs));
-    const next = makeWorkstationToken();
-    this.options.secrets.set(NEXT_TOKEN_SECRET(url), next);
-    return next;
-  }
-
-  /**
-   * The next token kept for `token`'s renewal. One kept from an earlier run is kept as it is (the
-   * store may hold it already: a renewal whose answer was lost); a new one is made only when there
-   * is none, or when it is the current token itself (stopped between keeping a renewal and making
-   * its successor).
-   */
-  private nextTokenFor(url: string, token: string): string {
-    const kept = this.options.secrets.get(NEXT_TOKEN_SECRET(url));
-    if (kept !== null && kept !== token) return kept;
-    const next = makeWorkstationToken();
-    this.options.secrets.set(NEXT_TOKEN_SECRET(url), next);
-    return next;
-  }
-
-  /** The tokens this workstation holds, sent as its proof when someone signs in online (issue 18). */
-  private heldProofs(url: string): [string | null, string | null] {
-    return [this.options.secrets.get(TOKEN_SECRET(url)), this.options.secrets.get(NEXT_TOKEN_SECRET(url))];
   }
 
   view(): SessionView {
@@ -250,7 +217,7 @@ export class SessionKeeper {
       user: s ? s.user : null,
       permissions: s && !s.locked ? permissionsOf(s.user.role) : [],
       offline: s?.offline ?? false,
-      idleLockMs: this.idleLockMs,
+      idleLockMs: this.idle.idleLockMs,
       secretStorage: this.options.secrets.kind,
       warning: this.options.secrets.warning,
       storeConfigured: this.client !== null,
@@ -297,28 +264,21 @@ export class SessionKeeper {
    * reported activity for the idle time, and no call is open).
    */
   async lock(options: { idle?: boolean } = {}): Promise<Result<SessionView>> {
-    if (options.idle) await this.lockIfIdle();
+    if (options.idle) await this.idle.lockIfIdle();
     else if (this.session) this.session.locked = true;
     return ok(this.view());
   }
 
   activity(): Result<{ lockAt: number }> {
-    this.lastActivity = this.now();
-    return ok({ lockAt: this.lastActivity + this.idleLockMs });
+    return ok({ lockAt: this.idle.touch() });
   }
 
   /**
-   * Asks the store a `store` channel's question with the signed-in user's token. The store checks
-   * the user and role again; offline or without a store the answer is `unavailable`.
+   * Asks the store a `store` channel's question with the signed-in user's token (store-proxy.ts).
+   * The store checks the user and role again; offline or without a store the answer is `unavailable`.
    */
-  async callStore(channel: StoreChannel, input: unknown): Promise<Result<unknown>> {
-    const s = this.session;
-    if (!this.client) return fail('unavailable', 'This needs the central store, and this workstation works without one.');
-    if (!s?.token) return fail('unavailable', 'This needs the central store: you signed in while it was unreachable. Once it is back, lock the screen and unlock it (or sign in again) to connect.');
-    const request = storeRequest(channel, input);
-    const r = await this.client.send(request.method, request.path, s.token, request.body, contracts[channel].output);
-    if (r.ok) return ok(r.value);
-    return fail(...failureForPerson(r.failure));
+  callStore(channel: StoreChannel, input: unknown): Promise<Result<unknown>> {
+    return this.store.call(channel, input);
   }
 
   // ——— Signing in ———
@@ -330,9 +290,9 @@ export class SessionKeeper {
 
     if (this.client) {
       const workstation = await this.options.workstation();
-      const r = await this.client.login(username, password, workstation, ONLINE_SIGN_IN_TIMEOUT_MS, ...this.heldProofs(this.client.serverUrl));
+      const r = await this.client.login(username, password, workstation, ONLINE_SIGN_IN_TIMEOUT_MS, ...this.proofs());
       if (r.ok) {
-        const user = await this.acceptedByStore(this.client, r.value, password);
+        const user = await this.acceptedByStore(r.value, password);
         return this.open({ user, token: r.value.token, offline: false, locked: false });
       }
       const failure = r.failure;
@@ -359,12 +319,12 @@ export class SessionKeeper {
    * The store accepted the password: the user's profile, with a verifier for next time made from
    * what the person typed, is cached here, and the workstation token it handed over goes to sync.
    */
-  private async acceptedByStore(client: StoreClient, accepted: StoreLogin, password: string): Promise<WorkstationUser> {
+  private async acceptedByStore(accepted: StoreLogin, password: string): Promise<WorkstationUser> {
     const user: WorkstationUser = { ...accepted.user, teams: accepted.teams };
     const verifier = await makeVerifier(password, this.options.verifierCost ?? VERIFIER_COST);
     await this.users({ op: 'save', user: { ...user, verifier, lastOnlineAt: this.now() } satisfies LocalUser });
-    if (accepted.workstationToken) {
-      const next = this.keepToken(client.serverUrl, accepted.workstationToken, accepted.workstationTokenExpiresInMs);
+    if (accepted.workstationToken && this.tokens) {
+      const next = this.tokens.keep(accepted.workstationToken, accepted.workstationTokenExpiresInMs);
       this.options.onWorkstationToken?.(accepted.workstationToken, accepted.workstationTokenExpiresInMs, next);
     }
     return user;
@@ -394,7 +354,7 @@ export class SessionKeeper {
     }
     if (this.session !== s) return ok(this.view());
     s.locked = false;
-    this.lastActivity = this.now();
+    this.idle.touch();
     return ok(this.view());
   }
 
@@ -408,10 +368,10 @@ export class SessionKeeper {
     const client = this.client;
     if (!client) return ok(null);
     const workstation = await this.options.workstation();
-    const r = await client.login(s.user.username, password, workstation, UNLOCK_ONLINE_TIMEOUT_MS, ...this.heldProofs(client.serverUrl));
+    const r = await client.login(s.user.username, password, workstation, UNLOCK_ONLINE_TIMEOUT_MS, ...this.proofs());
     if (this.session !== s) return ok(null);
     if (r.ok) {
-      const user = await this.acceptedByStore(client, r.value, password);
+      const user = await this.acceptedByStore(r.value, password);
       s.user = user;
       s.token = r.value.token;
       s.offline = false;
@@ -430,7 +390,7 @@ export class SessionKeeper {
     if (previous) await this.end(previous, 'switched user');
     this.throttle.succeed(next.user.username);
     this.session = next;
-    this.lastActivity = this.now();
+    this.idle.touch();
     return ok(this.view());
   }
 
@@ -460,33 +420,9 @@ export class SessionKeeper {
     }
   }
 
-  private idleFor(s: OpenSession): boolean {
-    return this.session === s && !s.locked && this.now() - this.lastActivity >= this.idleLockMs;
-  }
-
-  /** Locks the session when it has been idle for the idle time and its user has no call open. */
-  private lockIfIdle(): Promise<void> {
-    const s = this.session;
-    if (!s || !this.idleFor(s)) return Promise.resolve();
-    this.idleChecking ??= this.inCall(s)
-      .then((inCall) => {
-        if (!inCall && this.idleFor(s)) s.locked = true;
-      })
-      .finally(() => {
-        this.idleChecking = null;
-      });
-    return this.idleChecking;
-  }
-
-  /** Asks the call desk; when it cannot answer, idleness locks as before (the safe side for the data on screen). */
-  private async inCall(s: OpenSession): Promise<boolean> {
-    if (!this.options.callOpen) return false;
-    try {
-      return await this.options.callOpen({ userId: s.user.id, username: s.user.username, role: s.user.role });
-    } catch (e) {
-      console.error('[auth] could not ask the call desk whether a call is open; the idle lock applies', e);
-      return false;
-    }
+  /** The tokens this workstation holds, sent as its proof when someone signs in online (issue 18). */
+  private proofs(): [string | null, string | null] {
+    return this.tokens ? this.tokens.proofs() : [null, null];
   }
 
   private async queueAudit(action: QueuedAuditEvent['action'], username: string, detail: string): Promise<void> {
@@ -539,37 +475,3 @@ const PERMISSION_WORDS: Readonly<Record<Permission, string>> = {
   'workstations.read': 'seeing workstations',
   'workstations.manage': 'revoking workstations',
 };
-
-function storeRequest(channel: StoreChannel, input: unknown): { method: 'GET' | 'POST' | 'PATCH'; path: string; body: unknown } {
-  const record = (input ?? {}) as Record<string, unknown>;
-  const userPath = (rest = '') => `/admin/users/${encodeURIComponent(String(record.userId))}${rest}`;
-  const withoutUserId = () => Object.fromEntries(Object.entries(record).filter(([k]) => k !== 'userId'));
-  switch (channel) {
-    case 'admin:users':
-      return { method: 'GET', path: '/admin/users', body: undefined };
-    case 'admin:create-user':
-      return { method: 'POST', path: '/admin/users', body: input };
-    case 'admin:update-user':
-      return { method: 'PATCH', path: userPath(), body: withoutUserId() };
-    case 'admin:reset-password':
-      return { method: 'POST', path: userPath('/password'), body: withoutUserId() };
-    case 'admin:create-team':
-      return { method: 'POST', path: '/admin/teams', body: input };
-    case 'admin:workstations':
-      return { method: 'GET', path: '/admin/workstations', body: undefined };
-    case 'admin:revoke-workstation':
-      return { method: 'POST', path: `/admin/workstations/${encodeURIComponent(String(record.workstationId))}/revoke`, body: {} };
-    case 'audit:list': {
-      const query = new URLSearchParams();
-      for (const [k, v] of Object.entries(record)) if (v !== undefined && v !== null) query.set(k, String(v));
-      return { method: 'GET', path: `/audit?${query.toString()}`, body: undefined };
-    }
-  }
-}
-
-function failureForPerson(failure: StoreFailure): [ErrorCode, string] {
-  if (failure.status === 401) return ['unauthenticated', 'Your session with the central store has ended (it expired, or you were signed out or disabled). Sign in again.'];
-  if (failure.kind === 'transient' && failure.status !== 429) return ['unavailable', `The central store cannot be reached just now: ${failure.message}`];
-  const code = (ERROR_CODES as readonly string[]).includes(failure.code) ? (failure.code as ErrorCode) : 'unavailable';
-  return [code, failure.message];
-}

@@ -1,0 +1,77 @@
+/**
+ * StoreProxy: the `store` channels (admin:*, audit:list), asked of the central store with the
+ * signed-in user's token (issue 5). The store checks the user and role again; main only forwards.
+ *
+ * Each store channel has one route in STORE_ROUTES, typed `{ [C in StoreChannel]: … }`: a channel
+ * declared with access 'store' and no route here fails the type check (issue 20).
+ */
+import { contracts, type ChannelParsedInput, type StoreChannel } from '../../../src-shared/contracts';
+import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '../../../src-shared/result';
+import type { StoreClient, StoreFailure } from '../sync/store-client';
+
+/** The HTTP request that answers one store channel's call. */
+export interface StoreRequest {
+  method: 'GET' | 'POST' | 'PATCH';
+  path: string;
+  body: unknown;
+}
+
+/** How each store channel's (validated) input becomes a request to the store. */
+export type StoreRoutes = { readonly [C in StoreChannel]: (input: ChannelParsedInput<C>) => StoreRequest };
+
+const userPath = (userId: string, rest = '') => `/admin/users/${encodeURIComponent(userId)}${rest}`;
+
+export const STORE_ROUTES: StoreRoutes = {
+  'admin:users': () => ({ method: 'GET', path: '/admin/users', body: undefined }),
+  'admin:create-user': (input) => ({ method: 'POST', path: '/admin/users', body: input }),
+  'admin:update-user': ({ userId, ...rest }) => ({ method: 'PATCH', path: userPath(userId), body: rest }),
+  'admin:reset-password': ({ userId, ...rest }) => ({ method: 'POST', path: userPath(userId, '/password'), body: rest }),
+  'admin:create-team': (input) => ({ method: 'POST', path: '/admin/teams', body: input }),
+  'admin:workstations': () => ({ method: 'GET', path: '/admin/workstations', body: undefined }),
+  'admin:revoke-workstation': ({ workstationId }) => ({ method: 'POST', path: `/admin/workstations/${encodeURIComponent(workstationId)}/revoke`, body: {} }),
+  'audit:list': (input) => {
+    const query = new URLSearchParams();
+    for (const [k, v] of Object.entries(input)) if (v !== undefined && v !== null) query.set(k, String(v));
+    return { method: 'GET', path: `/audit?${query.toString()}`, body: undefined };
+  },
+};
+
+/** The request for `channel`'s call (its input validated against the channel's contract already). */
+export function storeRequest<C extends StoreChannel>(channel: C, input: ChannelParsedInput<C>): StoreRequest {
+  const route = STORE_ROUTES[channel] as (input: ChannelParsedInput<C>) => StoreRequest;
+  return route(input);
+}
+
+export interface StoreProxyOptions {
+  /** The central store, or null when this workstation works alone. */
+  client: StoreClient | null;
+  /** The signed-in user's session token on the store; null when signed in offline (or nobody is). */
+  token: () => string | null;
+}
+
+export class StoreProxy {
+  constructor(private readonly options: StoreProxyOptions) {}
+
+  /**
+   * Asks the store a `store` channel's question with the signed-in user's token. Offline or
+   * without a store the answer is `unavailable`.
+   */
+  async call(channel: StoreChannel, input: unknown): Promise<Result<unknown>> {
+    const client = this.options.client;
+    if (!client) return fail('unavailable', 'This needs the central store, and this workstation works without one.');
+    const token = this.options.token();
+    if (!token) return fail('unavailable', 'This needs the central store: you signed in while it was unreachable. Once it is back, lock the screen and unlock it (or sign in again) to connect.');
+    const request = storeRequest(channel, (input ?? {}) as ChannelParsedInput<StoreChannel>);
+    const r = await client.send(request.method, request.path, token, request.body, contracts[channel].output);
+    if (r.ok) return ok(r.value);
+    return fail(...failureForPerson(r.failure));
+  }
+}
+
+/** A store failure as a code and a sentence the person at the screen can act on. */
+export function failureForPerson(failure: StoreFailure): [ErrorCode, string] {
+  if (failure.status === 401) return ['unauthenticated', 'Your session with the central store has ended (it expired, or you were signed out or disabled). Sign in again.'];
+  if (failure.kind === 'transient' && failure.status !== 429) return ['unavailable', `The central store cannot be reached just now: ${failure.message}`];
+  const code = (ERROR_CODES as readonly string[]).includes(failure.code) ? (failure.code as ErrorCode) : 'unavailable';
+  return [code, failure.message];
+}
