@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { text } from './text';
-import { defineChannel } from './define';
+import { channelGroup, defineChannel } from './define';
 
 export const COMPLAINT_STATUSES = ['open', 'in_progress', 'resolved', 'reopened'] as const;
 export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
@@ -121,6 +121,7 @@ export type ComplaintDetail = z.infer<typeof complaintDetail>;
 
 export const complaintLog = defineChannel({
   channel: 'complaint:log',
+  permission: 'complaint.log',
   access: 'write',
   input: complaintLogInput,
   output: complaintDetail,
@@ -139,6 +140,7 @@ export type ComplaintTransitionInput = z.infer<typeof complaintTransitionInput>;
 
 export const complaintTransition = defineChannel({
   channel: 'complaint:transition',
+  permission: 'complaint.manage',
   access: 'write',
   input: complaintTransitionInput,
   output: complaintDetail,
@@ -154,6 +156,7 @@ export type ComplaintSetFollowUpInput = z.infer<typeof complaintSetFollowUpInput
 
 export const complaintSetFollowUp = defineChannel({
   channel: 'complaint:set-follow-up',
+  permission: 'complaint.manage',
   access: 'write',
   input: complaintSetFollowUpInput,
   output: complaintDetail,
@@ -163,6 +166,7 @@ export const COMPLAINT_LIST_MAX = 500;
 
 export const complaintList = defineChannel({
   channel: 'complaint:list',
+  permission: 'customer.read',
   access: 'read',
   input: z.object({
     customerId,
@@ -180,7 +184,11 @@ export const complaintList = defineChannel({
 
 export const complaintGet = defineChannel({
   channel: 'complaint:get',
+  permission: 'customer.read',
   access: 'read',
   input: z.object({ complaintId }),
   output: complaintDetail,
 });
+
+/** This domain's channels (contracts/index.ts composes every domain's group). */
+export const complaintChannels = channelGroup(complaintLog, complaintTransition, complaintSetFollowUp, complaintList, complaintGet);
