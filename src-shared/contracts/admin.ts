@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { text } from './text';
-import { defineChannel } from './define';
+import { channelGroup, defineChannel } from './define';
 import { LOGIN_LIMITS, USER_ROLES } from './server-auth';
 import { passwordRefusal } from '../auth/password-policy';
 
@@ -232,6 +232,7 @@ export type WorkstationAuditResponse = z.infer<typeof workstationAuditResponse>;
 
 export const adminUsers = defineChannel({
   channel: 'admin:users',
+  permission: 'users.manage',
   input: z.object({}).strict(),
   output: z.object({ users: z.array(adminUser), teams: z.array(team) }),
   access: 'store',
@@ -239,6 +240,7 @@ export const adminUsers = defineChannel({
 
 export const adminCreateUser = defineChannel({
   channel: 'admin:create-user',
+  permission: 'users.manage',
   input: createUserRequest,
   output: adminUser,
   access: 'store',
@@ -246,6 +248,7 @@ export const adminCreateUser = defineChannel({
 
 export const adminUpdateUser = defineChannel({
   channel: 'admin:update-user',
+  permission: 'users.manage',
   input: updateUserRequest,
   output: adminUser,
   access: 'store',
@@ -253,6 +256,7 @@ export const adminUpdateUser = defineChannel({
 
 export const adminResetPassword = defineChannel({
   channel: 'admin:reset-password',
+  permission: 'users.manage',
   input: resetPasswordRequest,
   output: adminUser,
   access: 'store',
@@ -260,6 +264,7 @@ export const adminResetPassword = defineChannel({
 
 export const adminCreateTeam = defineChannel({
   channel: 'admin:create-team',
+  permission: 'users.manage',
   input: createTeamRequest,
   output: team,
   access: 'store',
@@ -267,6 +272,7 @@ export const adminCreateTeam = defineChannel({
 
 export const adminWorkstations = defineChannel({
   channel: 'admin:workstations',
+  permission: 'workstations.read',
   input: z.object({}).strict(),
   output: z.object({ workstations: z.array(workstationInfo) }),
   access: 'store',
@@ -274,6 +280,7 @@ export const adminWorkstations = defineChannel({
 
 export const adminRevokeWorkstation = defineChannel({
   channel: 'admin:revoke-workstation',
+  permission: 'workstations.manage',
   input: revokeWorkstationRequest,
   output: workstationInfo,
   access: 'store',
@@ -281,7 +288,11 @@ export const adminRevokeWorkstation = defineChannel({
 
 export const auditList = defineChannel({
   channel: 'audit:list',
+  permission: 'audit.read',
   input: auditQuery,
   output: auditPage,
   access: 'store',
 });
+
+/** This domain's channels (contracts/index.ts composes every domain's group). */
+export const adminChannels = channelGroup(adminUsers, adminCreateUser, adminUpdateUser, adminResetPassword, adminCreateTeam, adminWorkstations, adminRevokeWorkstation, auditList);

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { text } from './text';
-import { defineChannel } from './define';
+import { channelGroup, defineChannel } from './define';
 
 export const appInfo = defineChannel({
   channel: 'app:info',
+  permission: 'session',
   access: 'read',
   input: z.object({}).strict(),
   output: z.object({
@@ -14,3 +15,6 @@ export const appInfo = defineChannel({
     host: z.enum(['electron', 'browser-host']),
   }),
 });
+
+/** This domain's channels (contracts/index.ts composes every domain's group). */
+export const appChannels = channelGroup(appInfo);

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { text } from './text';
-import { defineChannel } from './define';
+import { channelGroup, defineChannel } from './define';
 import { LOGIN_LIMITS, USER_ROLES } from './server-auth';
 import { PERMISSIONS } from '../auth/permissions';
 
@@ -57,6 +57,7 @@ const password = text({ error: 'Enter your password.' }).min(1, 'Enter your pass
 
 export const authSession = defineChannel({
   channel: 'auth:session',
+  permission: 'public',
   input: z.object({}).strict(),
   output: sessionView,
   access: 'auth',
@@ -70,6 +71,7 @@ export const authSession = defineChannel({
  */
 export const authSignIn = defineChannel({
   channel: 'auth:sign-in',
+  permission: 'public',
   input: z.object({ username, password }).strict(),
   output: sessionView,
   access: 'auth',
@@ -77,6 +79,7 @@ export const authSignIn = defineChannel({
 
 export const authSignOut = defineChannel({
   channel: 'auth:sign-out',
+  permission: 'session',
   input: z.object({}).strict(),
   output: sessionView,
   access: 'auth',
@@ -84,6 +87,7 @@ export const authSignOut = defineChannel({
 
 export const authLock = defineChannel({
   channel: 'auth:lock',
+  permission: 'session',
   /**
    * `idle`: the window saw no activity for the idle time and asks; the main process locks only if
    * it judges the session idle too (no window active, no call open). Without it the lock is at once.
@@ -96,6 +100,8 @@ export const authLock = defineChannel({
 /** Unlocks with the locked user's own password (same throttling as signing in). */
 export const authUnlock = defineChannel({
   channel: 'auth:unlock',
+  /** Needs a locked session of the same user; checked by the session keeper. */
+  permission: 'public',
   input: z.object({ password }).strict(),
   output: sessionView,
   access: 'auth',
@@ -108,7 +114,11 @@ export const authUnlock = defineChannel({
  */
 export const authActivity = defineChannel({
   channel: 'auth:activity',
+  permission: 'session',
   input: z.object({}).strict(),
   output: z.object({ lockAt: z.number().int() }),
   access: 'auth',
 });
+
+/** This domain's channels (contracts/index.ts composes every domain's group). */
+export const authChannels = channelGroup(authSession, authSignIn, authSignOut, authLock, authUnlock, authActivity);

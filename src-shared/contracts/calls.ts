@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { text } from './text';
-import { defineChannel } from './define';
+import { channelGroup, defineChannel } from './define';
 import { LIMITS } from '../domain/customer';
 import { CALL_SOURCES, CALL_STATUSES } from '../domain/call';
 
@@ -72,6 +72,7 @@ export type CallStartInput = z.infer<typeof callStartInput>;
 
 export const callStart = defineChannel({
   channel: 'call:start',
+  permission: 'call.handle',
   access: 'write',
   input: callStartInput,
   output: callState,
@@ -83,6 +84,7 @@ export type CallAttachCustomerInput = z.infer<typeof callAttachCustomerInput>;
 /** Sets (or corrects) who is calling, e.g. a customer created during the call. */
 export const callAttachCustomer = defineChannel({
   channel: 'call:attach-customer',
+  permission: 'call.handle',
   access: 'write',
   input: callAttachCustomerInput,
   output: callState,
@@ -90,10 +92,10 @@ export const callAttachCustomer = defineChannel({
 
 const callRef = z.object({ callId });
 
-export const callHold = defineChannel({ channel: 'call:hold', access: 'write', input: callRef, output: callState });
-export const callResume = defineChannel({ channel: 'call:resume', access: 'write', input: callRef, output: callState });
+export const callHold = defineChannel({ channel: 'call:hold', permission: 'call.handle', access: 'write', input: callRef, output: callState });
+export const callResume = defineChannel({ channel: 'call:resume', permission: 'call.handle', access: 'write', input: callRef, output: callState });
 /** The conversation ends (from talking or from hold); wrap-up time starts. */
-export const callEnd = defineChannel({ channel: 'call:end', access: 'write', input: callRef, output: callState });
+export const callEnd = defineChannel({ channel: 'call:end', permission: 'call.handle', access: 'write', input: callRef, output: callState });
 
 export const callWrapUpInput = z.object({
   callId,
@@ -111,12 +113,13 @@ export type CallWrapUpInput = z.infer<typeof callWrapUpInput>;
 
 export const callWrapUp = defineChannel({
   channel: 'call:wrap-up',
+  permission: 'call.handle',
   access: 'write',
   input: callWrapUpInput,
   output: callState,
 });
 
-export const callGet = defineChannel({ channel: 'call:get', access: 'read', input: callRef, output: callState });
+export const callGet = defineChannel({ channel: 'call:get', permission: 'call.handle', access: 'read', input: callRef, output: callState });
 
 /**
  * This agent's current call (after a restart the desk picks it up again), or null, and the other
@@ -126,6 +129,7 @@ export const callGet = defineChannel({ channel: 'call:get', access: 'read', inpu
  */
 export const callCurrent = defineChannel({
   channel: 'call:current',
+  permission: 'call.handle',
   access: 'read',
   input: z.object({}).strict(),
   output: z.object({ call: callState.nullable(), waiting: z.array(callState) }),
@@ -137,7 +141,11 @@ export type ListEntry = z.infer<typeof listEntry>;
 /** The configurable lists, active entries only, in their configured order. */
 export const configLists = defineChannel({
   channel: 'config:lists',
+  permission: 'session',
   access: 'read',
   input: z.object({}).strict(),
   output: z.object({ dispositions: z.array(listEntry), complaintCategories: z.array(listEntry) }),
 });
+
+/** This domain's channels (contracts/index.ts composes every domain's group). */
+export const callChannels = channelGroup(callStart, callAttachCustomer, callHold, callResume, callEnd, callWrapUp, callGet, callCurrent, configLists);

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { text } from './text';
-import { defineChannel } from './define';
+import { channelGroup, defineChannel } from './define';
 import { COMPLAINT_EVENT_KINDS, COMPLAINT_SEVERITIES, COMPLAINT_STATUSES, type ComplaintStatus } from '../domain/complaint';
 
 export { COMPLAINT_EVENT_KINDS, COMPLAINT_SEVERITIES, COMPLAINT_STATUSES };
@@ -117,6 +117,7 @@ export type ComplaintDetail = z.infer<typeof complaintDetail>;
 
 export const complaintLog = defineChannel({
   channel: 'complaint:log',
+  permission: 'complaint.log',
   access: 'write',
   input: complaintLogInput,
   output: complaintDetail,
@@ -135,6 +136,7 @@ export type ComplaintTransitionInput = z.infer<typeof complaintTransitionInput>;
 
 export const complaintTransition = defineChannel({
   channel: 'complaint:transition',
+  permission: 'complaint.manage',
   access: 'write',
   input: complaintTransitionInput,
   output: complaintDetail,
@@ -150,6 +152,7 @@ export type ComplaintSetFollowUpInput = z.infer<typeof complaintSetFollowUpInput
 
 export const complaintSetFollowUp = defineChannel({
   channel: 'complaint:set-follow-up',
+  permission: 'complaint.manage',
   access: 'write',
   input: complaintSetFollowUpInput,
   output: complaintDetail,
@@ -159,6 +162,7 @@ export const COMPLAINT_LIST_MAX = 500;
 
 export const complaintList = defineChannel({
   channel: 'complaint:list',
+  permission: 'customer.read',
   access: 'read',
   input: z.object({
     customerId,
@@ -176,7 +180,11 @@ export const complaintList = defineChannel({
 
 export const complaintGet = defineChannel({
   channel: 'complaint:get',
+  permission: 'customer.read',
   access: 'read',
   input: z.object({ complaintId }),
   output: complaintDetail,
 });
+
+/** This domain's channels (contracts/index.ts composes every domain's group). */
+export const complaintChannels = channelGroup(complaintLog, complaintTransition, complaintSetFollowUp, complaintList, complaintGet);

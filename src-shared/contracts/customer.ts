@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { text } from './text';
-import { defineChannel } from './define';
+import { channelGroup, defineChannel } from './define';
 import { isPhoneCountry } from '../domain/phone';
 import { CONTACT_LIMITS, EMAIL_ADDRESS } from './customer360';
 import { LIMITS, LOYALTY_TIERS, ORDER_CHANNELS, ORDER_STATUSES, PHONE_KINDS, SEGMENTS } from '../domain/customer';
@@ -68,6 +68,7 @@ export type CustomerCard = z.infer<typeof customerCard>;
 
 export const customerGet = defineChannel({
   channel: 'customer:get',
+  permission: 'customer.read',
   access: 'read',
   input: z.object({ customerId: id }),
   output: customerCard,
@@ -145,8 +146,12 @@ export const EDIT_WHILE_DIRECTORY_ARRIVING =
 
 export const customerCreate = defineChannel({
   channel: 'customer:create',
+  permission: 'customer.create',
   access: 'write',
   input: newCustomerInput,
   /** `e164`: E.164 when `phoneVerified`, else the digits the unverified number is kept under. */
   output: z.object({ customerId: text(), e164: text(), phoneVerified: z.boolean() }),
 });
+
+/** This domain's channels (contracts/index.ts composes every domain's group). */
+export const customerChannels = channelGroup(customerGet, customerCreate);

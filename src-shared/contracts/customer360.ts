@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { text } from './text';
-import { defineChannel } from './define';
+import { channelGroup, defineChannel } from './define';
 import { LIMITS, ORDER_CHANNELS, ORDER_STATUSES, PHONE_KINDS } from '../domain/customer';
 import { CALL_SOURCES, CALL_STATUSES } from './calls';
 import { COMPLAINT_SEVERITIES, COMPLAINT_STATUSES, calendarDate } from './complaints';
@@ -113,6 +113,7 @@ const contactChange = z.object({ field: z.enum(CONTACT_FIELDS), oldValue: text()
 
 export const customerUpdateContact = defineChannel({
   channel: 'customer:update-contact',
+  permission: 'customer.edit_contact',
   access: 'write',
   input: customerUpdateContactInput,
   /** What changed; empty when the form matched what was stored (then nothing was written). */
@@ -131,6 +132,7 @@ export const EDIT_HISTORY_MAX = 500;
 
 export const customerEditHistory = defineChannel({
   channel: 'customer:edit-history',
+  permission: 'customer.read',
   access: 'read',
   input: z.object({ customerId, limit: z.number().int().min(1).max(EDIT_HISTORY_MAX).optional() }),
   /** Newest first. */
@@ -210,6 +212,7 @@ export type CustomerTimelineInput = z.infer<typeof customerTimelineInput>;
 
 export const customerTimeline = defineChannel({
   channel: 'customer:timeline',
+  permission: 'customer.read',
   access: 'read',
   input: customerTimelineInput,
   /** Newest first; `nextCursor` is null on the last page. */
@@ -291,6 +294,7 @@ export type PurchaseOrder = z.infer<typeof purchaseOrder>;
 
 export const customerPurchases = defineChannel({
   channel: 'customer:purchases',
+  permission: 'customer.read',
   access: 'read',
   input: customerPurchasesInput,
   output: z.object({
@@ -318,7 +322,11 @@ export const customerPurchases = defineChannel({
 
 export const orderGet = defineChannel({
   channel: 'order:get',
+  permission: 'customer.read',
   access: 'read',
   input: z.object({ orderId: text().uuid({ message: 'Not an order id.' }) }),
   output: purchaseOrder,
 });
+
+/** This domain's channels (contracts/index.ts composes every domain's group). */
+export const customer360Channels = channelGroup(customerUpdateContact, customerEditHistory, customerTimeline, customerPurchases, orderGet);

@@ -1,71 +1,40 @@
 import type { z } from 'zod';
-import { appInfo } from './app';
-import { customerCreate, customerGet } from './customer';
-import { lookupSearch } from './lookup';
-import { offerDecide, offerPresent, offersStats, suggestionsList, suggestionsStatus } from './suggestions';
-import { callAttachCustomer, callCurrent, callEnd, callGet, callHold, callResume, callStart, callWrapUp, configLists } from './calls';
-import { complaintGet, complaintList, complaintLog, complaintSetFollowUp, complaintTransition } from './complaints';
-import { noteAdd } from './notes';
-import { worklistToday } from './worklist';
-import { customerEditHistory, customerPurchases, customerTimeline, customerUpdateContact, orderGet } from './customer360';
-import { syncCheck, syncDismissRejection, syncNow, syncReset, syncStatusChannel } from './sync';
-import { authActivity, authLock, authSession, authSignIn, authSignOut, authUnlock } from './auth';
-import { adminCreateTeam, adminCreateUser, adminResetPassword, adminRevokeWorkstation, adminUpdateUser, adminUsers, adminWorkstations, auditList } from './admin';
+import { apiMethodName, composeChannels, type ApiMethodName } from './define';
+import { appChannels } from './app';
+import { customerChannels } from './customer';
+import { lookupChannels } from './lookup';
+import { suggestionChannels } from './suggestions';
+import { callChannels } from './calls';
+import { complaintChannels } from './complaints';
+import { noteChannels } from './notes';
+import { worklistChannels } from './worklist';
+import { customer360Channels } from './customer360';
+import { syncChannels } from './sync';
+import { authChannels } from './auth';
+import { adminChannels } from './admin';
 import type { Result } from '../result';
 import type { ScreenPop } from './events';
 
-/** Every IPC channel. Adding a channel here makes main, preload, host and client all demand it. */
-export const contracts = {
-  'app:info': appInfo,
-  'lookup:search': lookupSearch,
-  'suggestions:list': suggestionsList,
-  'suggestions:status': suggestionsStatus,
-  'offer:present': offerPresent,
-  'offer:decide': offerDecide,
-  'offers:stats': offersStats,
-  'customer:get': customerGet,
-  'customer:create': customerCreate,
-  'call:start': callStart,
-  'call:attach-customer': callAttachCustomer,
-  'call:hold': callHold,
-  'call:resume': callResume,
-  'call:end': callEnd,
-  'call:wrap-up': callWrapUp,
-  'call:get': callGet,
-  'call:current': callCurrent,
-  'config:lists': configLists,
-  'complaint:log': complaintLog,
-  'complaint:transition': complaintTransition,
-  'complaint:set-follow-up': complaintSetFollowUp,
-  'complaint:list': complaintList,
-  'complaint:get': complaintGet,
-  'note:add': noteAdd,
-  'customer:update-contact': customerUpdateContact,
-  'customer:edit-history': customerEditHistory,
-  'customer:timeline': customerTimeline,
-  'customer:purchases': customerPurchases,
-  'order:get': orderGet,
-  'worklist:today': worklistToday,
-  'sync:status': syncStatusChannel,
-  'sync:now': syncNow,
-  'sync:check': syncCheck,
-  'sync:reset': syncReset,
-  'sync:dismiss-rejection': syncDismissRejection,
-  'auth:session': authSession,
-  'auth:sign-in': authSignIn,
-  'auth:sign-out': authSignOut,
-  'auth:lock': authLock,
-  'auth:unlock': authUnlock,
-  'auth:activity': authActivity,
-  'admin:users': adminUsers,
-  'admin:create-user': adminCreateUser,
-  'admin:update-user': adminUpdateUser,
-  'admin:reset-password': adminResetPassword,
-  'admin:create-team': adminCreateTeam,
-  'admin:workstations': adminWorkstations,
-  'admin:revoke-workstation': adminRevokeWorkstation,
-  'audit:list': auditList,
-} as const;
+/**
+ * Every IPC channel: each domain module declares its channels once and exports them as a group;
+ * this only composes the groups. Main's permission table, the preload, the HTTP bridge and every
+ * dispatcher's typed handler table are derived from it, so a channel added to its domain's group
+ * makes each of them demand it (issue 20).
+ */
+export const contracts = composeChannels(
+  appChannels,
+  lookupChannels,
+  suggestionChannels,
+  customerChannels,
+  callChannels,
+  complaintChannels,
+  noteChannels,
+  customer360Channels,
+  worklistChannels,
+  syncChannels,
+  authChannels,
+  adminChannels,
+);
 
 export type Contracts = typeof contracts;
 export type Channel = keyof Contracts;
@@ -75,14 +44,19 @@ export type ChannelOutput<C extends Channel> = z.output<Contracts[C]['output']>;
 
 export const CHANNELS = Object.keys(contracts) as Channel[];
 
+type ChannelsWith<A> = { [C in Channel]: Contracts[C]['access'] extends A ? C : never }[Channel];
+/** Channels answered by the reader connection (the reader worker's handler table). */
+export type ReadChannel = ChannelsWith<'read'>;
+/** Channels answered by the writer connection (the writer worker's handler table). */
+export type WriteChannel = ChannelsWith<'write'>;
 /** Channels answered by the sync engine rather than a database worker. */
-export type SyncChannel = { [C in Channel]: Contracts[C]['access'] extends 'sync' ? C : never }[Channel];
+export type SyncChannel = ChannelsWith<'sync'>;
 /** Channels answered by the main process's session keeper. */
-export type AuthChannel = { [C in Channel]: Contracts[C]['access'] extends 'auth' ? C : never }[Channel];
+export type AuthChannel = ChannelsWith<'auth'>;
 /** Channels answered by the central store, asked by main with the signed-in user's token. */
-export type StoreChannel = { [C in Channel]: Contracts[C]['access'] extends 'store' ? C : never }[Channel];
+export type StoreChannel = ChannelsWith<'store'>;
 /** Channels answered by the cache's database workers (the handler table). */
-export type DbChannel = Exclude<Channel, SyncChannel | AuthChannel | StoreChannel>;
+export type DbChannel = ReadChannel | WriteChannel;
 export function isSyncChannel(channel: Channel): channel is SyncChannel {
   return contracts[channel].access === 'sync';
 }
@@ -92,6 +66,12 @@ export function isAuthChannel(channel: Channel): channel is AuthChannel {
 export function isStoreChannel(channel: Channel): channel is StoreChannel {
   return contracts[channel].access === 'store';
 }
+export function isReadChannel(channel: Channel): channel is ReadChannel {
+  return contracts[channel].access === 'read';
+}
+export function isWriteChannel(channel: Channel): channel is WriteChannel {
+  return contracts[channel].access === 'write';
+}
 export function isDbChannel(channel: Channel): channel is DbChannel {
   const access = contracts[channel].access;
   return access === 'read' || access === 'write';
@@ -100,62 +80,26 @@ export function isChannel(name: unknown): name is Channel {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contracts, name);
 }
 
-/** Method name on `SwitchboardApi` for each channel. Every channel must have one. */
-export const API_METHOD = {
-  'app:info': 'appInfo',
-  'lookup:search': 'lookupSearch',
-  'suggestions:list': 'suggestionsList',
-  'suggestions:status': 'suggestionsStatus',
-  'offer:present': 'offerPresent',
-  'offer:decide': 'offerDecide',
-  'offers:stats': 'offersStats',
-  'customer:get': 'customerGet',
-  'customer:create': 'customerCreate',
-  'call:start': 'callStart',
-  'call:attach-customer': 'callAttachCustomer',
-  'call:hold': 'callHold',
-  'call:resume': 'callResume',
-  'call:end': 'callEnd',
-  'call:wrap-up': 'callWrapUp',
-  'call:get': 'callGet',
-  'call:current': 'callCurrent',
-  'config:lists': 'configLists',
-  'complaint:log': 'complaintLog',
-  'complaint:transition': 'complaintTransition',
-  'complaint:set-follow-up': 'complaintSetFollowUp',
-  'complaint:list': 'complaintList',
-  'complaint:get': 'complaintGet',
-  'note:add': 'noteAdd',
-  'customer:update-contact': 'customerUpdateContact',
-  'customer:edit-history': 'customerEditHistory',
-  'customer:timeline': 'customerTimeline',
-  'customer:purchases': 'customerPurchases',
-  'order:get': 'orderGet',
-  'worklist:today': 'worklistToday',
-  'sync:status': 'syncStatus',
-  'sync:now': 'syncNow',
-  'sync:check': 'syncCheck',
-  'sync:reset': 'syncReset',
-  'sync:dismiss-rejection': 'syncDismissRejection',
-  'auth:session': 'authSession',
-  'auth:sign-in': 'authSignIn',
-  'auth:sign-out': 'authSignOut',
-  'auth:lock': 'authLock',
-  'auth:unlock': 'authUnlock',
-  'auth:activity': 'authActivity',
-  'admin:users': 'adminUsers',
-  'admin:create-user': 'adminCreateUser',
-  'admin:update-user': 'adminUpdateUser',
-  'admin:reset-password': 'adminResetPassword',
-  'admin:create-team': 'adminCreateTeam',
-  'admin:workstations': 'adminWorkstations',
-  'admin:revoke-workstation': 'adminRevokeWorkstation',
-  'audit:list': 'auditList',
-} as const satisfies { [C in Channel]: string };
+/** Method name on `SwitchboardApi` for each channel, derived from its name (`apiMethodName`). */
+export type ApiMethod<C extends Channel> = ApiMethodName<C>;
+export const API_METHOD = Object.fromEntries(CHANNELS.map((channel) => [channel, apiMethodName(channel)])) as { readonly [C in Channel]: ApiMethod<C> };
+// Two channels whose names camel-case alike would share one method: refused at load, not at the first call.
+if (new Set(Object.values(API_METHOD)).size !== CHANNELS.length) throw new Error('Two channels have the same API method name.');
 
 type ApiMethods = {
-  [C in Channel as (typeof API_METHOD)[C]]: (input: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>;
+  [C in Channel as ApiMethod<C>]: (input: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>;
 };
+
+/**
+ * Builds one named function per channel, each sending to its own channel: how the preload (over
+ * IPC) and the browser host's bridge (over HTTP) make their `SwitchboardApi` without a list of
+ * their own. Still only named functions: there is no generic invoke on the object it returns.
+ */
+export function apiMethods(send: <C extends Channel>(channel: C, input: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>): ApiMethods {
+  const methods: Record<string, (input: never) => Promise<Result<unknown>>> = {};
+  for (const channel of CHANNELS) methods[API_METHOD[channel]] = (input) => send(channel, input);
+  return methods as unknown as ApiMethods;
+}
 
 /**
  * The surface the preload exposes as `window.switchboard` and the browser host's bridge mirrors:

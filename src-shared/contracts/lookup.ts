@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { text } from './text';
-import { defineChannel } from './define';
+import { channelGroup, defineChannel } from './define';
 import { LIMITS, LOYALTY_TIERS } from '../domain/customer';
 
 export const MATCH_KINDS = ['phone', 'email', 'name', 'order', 'sku'] as const;
@@ -85,7 +85,11 @@ export function newCustomerNumber(answer: LookupSearchOutput | null, directoryRe
 
 export const lookupSearch = defineChannel({
   channel: 'lookup:search',
+  permission: 'customer.read',
   access: 'read',
   input: lookupSearchInput,
   output: lookupSearchOutput,
 });
+
+/** This domain's channels (contracts/index.ts composes every domain's group). */
+export const lookupChannels = channelGroup(lookupSearch);

@@ -1,7 +1,7 @@
 /** Free-text notes on a customer, linked to the call they were taken on. */
 import { z } from 'zod';
 import { text } from './text';
-import { defineChannel } from './define';
+import { channelGroup, defineChannel } from './define';
 
 export const NOTE_LIMITS = { body: 4000 } as const;
 
@@ -17,7 +17,11 @@ export type NoteAddInput = z.infer<typeof noteAddInput>;
 
 export const noteAdd = defineChannel({
   channel: 'note:add',
+  permission: 'complaint.log',
   access: 'write',
   input: noteAddInput,
   output: z.object({ noteId: text(), createdAt: text() }),
 });
+
+/** This domain's channels (contracts/index.ts composes every domain's group). */
+export const noteChannels = channelGroup(noteAdd);

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { text } from './text';
-import { defineChannel } from './define';
+import { channelGroup, defineChannel } from './define';
 import { OFFER_KINDS, OFFER_OUTCOMES, type OfferKind } from '../domain/offer';
 
 /** Why a product is suggested; the offer log records the same kind. */
@@ -83,6 +83,7 @@ export type SuggestionsListOutput = z.infer<typeof suggestionsListOutput>;
 
 export const suggestionsList = defineChannel({
   channel: 'suggestions:list',
+  permission: 'customer.read',
   access: 'read',
   input: suggestionsListInput,
   output: suggestionsListOutput,
@@ -107,6 +108,7 @@ export type CoPurchaseStatus = z.infer<typeof coPurchaseStatus>;
 
 export const suggestionsStatus = defineChannel({
   channel: 'suggestions:status',
+  permission: 'customer.read',
   access: 'read',
   input: z.object({}).strict(),
   output: coPurchaseStatus,
@@ -149,6 +151,7 @@ export type OfferPresentOutput = z.infer<typeof offerPresentOutput>;
 
 export const offerPresent = defineChannel({
   channel: 'offer:present',
+  permission: 'offer.present',
   access: 'write',
   input: offerPresentInput,
   output: offerPresentOutput,
@@ -162,6 +165,7 @@ export type OfferDecideInput = z.infer<typeof offerDecideInput>;
 
 export const offerDecide = defineChannel({
   channel: 'offer:decide',
+  permission: 'offer.present',
   access: 'write',
   input: offerDecideInput,
   output: offerRecord,
@@ -188,7 +192,11 @@ export type OffersStatsOutput = z.infer<typeof offersStatsOutput>;
 
 export const offersStats = defineChannel({
   channel: 'offers:stats',
+  permission: 'offer.present',
   access: 'read',
   input: offersStatsInput,
   output: offersStatsOutput,
 });
+
+/** This domain's channels (contracts/index.ts composes every domain's group). */
+export const suggestionChannels = channelGroup(suggestionsList, suggestionsStatus, offerPresent, offerDecide, offersStats);

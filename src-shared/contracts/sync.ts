@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { text } from './text';
-import { defineChannel } from './define';
+import { channelGroup, defineChannel } from './define';
 import { SYNC_TABLE_NAMES } from '../sync/tables';
 
 export const SYNC_CONNECTION_STATES = [
@@ -106,6 +106,7 @@ export type SyncStatus = z.infer<typeof syncStatus>;
 
 export const syncStatusChannel = defineChannel({
   channel: 'sync:status',
+  permission: 'sync.use',
   access: 'sync',
   input: z.object({}).strict(),
   output: syncStatus,
@@ -114,6 +115,7 @@ export const syncStatusChannel = defineChannel({
 /** Sync now: push pending writes and pull, skipping any backoff wait. */
 export const syncNow = defineChannel({
   channel: 'sync:now',
+  permission: 'sync.use',
   access: 'sync',
   input: z.object({}).strict(),
   output: z.object({ started: z.boolean() }),
@@ -122,6 +124,7 @@ export const syncNow = defineChannel({
 /** Compare per-table counts and checksums with the store; re-pull the tables that differ. */
 export const syncCheck = defineChannel({
   channel: 'sync:check',
+  permission: 'sync.use',
   access: 'sync',
   input: z.object({}).strict(),
   output: syncCheckResult,
@@ -130,6 +133,7 @@ export const syncCheck = defineChannel({
 /** Re-pull everything from the store. Pending writes are kept and still delivered. */
 export const syncReset = defineChannel({
   channel: 'sync:reset',
+  permission: 'sync.manage',
   access: 'sync',
   input: z.object({}).strict(),
   output: z.object({ started: z.boolean() }),
@@ -138,7 +142,12 @@ export const syncReset = defineChannel({
 /** Hide a refused write from the attention list once a person has dealt with it. */
 export const syncDismissRejection = defineChannel({
   channel: 'sync:dismiss-rejection',
+  /** Everyone may clear a refused write from the list once they have read it. */
+  permission: 'sync.use',
   access: 'sync',
   input: z.object({ mutationId: z.number().int().positive() }).strict(),
   output: z.object({ dismissed: z.boolean() }),
 });
+
+/** This domain's channels (contracts/index.ts composes every domain's group). */
+export const syncChannels = channelGroup(syncStatusChannel, syncNow, syncCheck, syncReset, syncDismissRejection);

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { text } from './text';
-import { defineChannel } from './define';
+import { channelGroup, defineChannel } from './define';
 import { calendarDate, COMPLAINT_SEVERITIES, COMPLAINT_STATUSES } from './complaints';
 
 /** Limits stated once: main reads no more, the screen shows no more. */
@@ -52,7 +52,12 @@ export type WorklistOutput = z.infer<typeof worklistOutput>;
 
 export const worklistToday = defineChannel({
   channel: 'worklist:today',
+  /** The CSR's own recent callers and follow-ups: their calls, so whoever handles calls. */
+  permission: 'call.handle',
   access: 'read',
   input: worklistInput,
   output: worklistOutput,
 });
+
+/** This domain's channels (contracts/index.ts composes every domain's group). */
+export const worklistChannels = channelGroup(worklistToday);

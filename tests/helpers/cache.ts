@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { openCache, type CacheDb } from '../../src-main/core/db/open';
+import { openCache, type CacheDb, type WritableDb } from '../../src-main/core/db/open';
 
 export interface TempCache {
   dir: string;
   file: string;
-  db: CacheDb;
+  db: WritableDb;
   cleanup(): void;
 }
 

@@ -4,7 +4,7 @@
  * "a refused write changed nothing" assertions (row contents, not only counts).
  */
 import type { CountryCode } from 'libphonenumber-js/max';
-import type { CacheDb } from '../../src-main/core/db/open';
+import { asWritable, type CacheDb } from '../../src-main/core/db/open';
 import { createHandlers, type HandlerTable } from '../../src-main/core/rpc/handlers';
 import { dispatch } from '../../src-main/core/rpc/dispatch';
 import type { Result } from '../../src-shared/result';
@@ -28,7 +28,9 @@ export function testDesk(db: CacheDb, options: { agentId?: string; agentRole?: U
     },
   };
   const handlers = createHandlers({
-    db,
+    // Some tests hand in a reader's connection (query_only) and ask it only read channels; a write
+    // there is refused by SQLite, as before handles were told apart by type.
+    db: asWritable(db),
     defaultRegion: options.defaultRegion ?? 'GB',
     host: 'browser-host',
     version: 'test',

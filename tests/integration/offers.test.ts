@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import type { CacheDb } from '../../src-main/core/db/open';
+import type { WritableDb } from '../../src-main/core/db/open';
 import { seedCache } from '../../src-main/core/seed/generator';
 import { WELL_KNOWN_SKUS } from '../../src-main/core/seed/catalogue';
 import { createHandlers } from '../../src-main/core/rpc/handlers';
@@ -13,7 +13,7 @@ import { snapshotCounts, tempCache, type TempCache } from '../helpers/cache';
 const T0 = Date.UTC(2026, 2, 14, 9, 30);
 let clock = T0;
 let cache: TempCache;
-let db: CacheDb;
+let db: WritableDb;
 let handlers: ReturnType<typeof createHandlers>;
 const ids: Record<string, string> = {};
 

@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { applyPragmas, type CacheDb } from '../../src-main/core/db/open';
+import { applyPragmas, asWritable, type CacheDb } from '../../src-main/core/db/open';
 import * as schema from '../../src-main/core/db/schema';
 import { buildDeferredIndexes, deferIndexes, deferredIndexNames, DEFERRABLE_INDEXES, orderHistoryArriving } from '../../src-main/core/db/deferred-indexes';
 import { answerWithoutStore } from '../../src-main/core/sync/local-only';
@@ -180,7 +180,7 @@ describe('while order history is arriving (indexes missing, reader started after
       const other = new Database(copy);
       buildDeferredIndexes(other);
       other.close();
-      const otherDb = drizzle({ client: new Database(copy), schema });
+      const otherDb = asWritable(drizzle({ client: new Database(copy), schema }));
       try {
         expect(new CoPurchaseMiner(otherDb, { minSupport: 1, now: () => NOW }).runSync()).toMatchObject({ mode: 'rebuild', ordersRead: ORDERS });
       } finally {

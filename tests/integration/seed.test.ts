@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js/max';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCache, type CacheDb } from '../../src-main/core/db/open';
+import { openCache, type WritableDb } from '../../src-main/core/db/open';
 import { DEMO_CUSTOMERS, asciiFold, restoreDeferredIndexes, seedCache, seedDemoIfEmpty, type SeedSummary } from '../../src-main/core/seed/generator';
 import { WELL_KNOWN_SKUS } from '../../src-main/core/seed/catalogue';
 import { WELL_KNOWN_CUSTOMERS } from '../../src-main/core/seed/well-known';
@@ -21,7 +21,7 @@ const DAY = 86_400_000;
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 const dirs: string[] = [];
-function freshCache(): { db: CacheDb; file: string } {
+function freshCache(): { db: WritableDb; file: string } {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-seed-'));
   dirs.push(dir);
   const file = join(dir, 'cache.db');
@@ -43,7 +43,7 @@ const DIGEST_QUERIES = [
   'SELECT * FROM order_lines ORDER BY rowid',
 ];
 
-function digest(db: CacheDb): string {
+function digest(db: WritableDb): string {
   const hash = createHash('sha256');
   for (const sql of DIGEST_QUERIES) {
     for (const row of db.$client.prepare(sql).iterate()) hash.update(JSON.stringify(row));
@@ -68,7 +68,7 @@ describe('seedCache determinism', () => {
 });
 
 describe('a seeded cache', () => {
-  let db: CacheDb;
+  let db: WritableDb;
   let summary: SeedSummary;
   const all = <T>(sql: string, ...params: unknown[]): T[] => db.$client.prepare(sql).all(...params) as T[];
   const one = <T>(sql: string, ...params: unknown[]): T => db.$client.prepare(sql).pluck().get(...params) as T;
@@ -246,9 +246,9 @@ describe('a seeded cache', () => {
 });
 
 describe('deferred indexes (bulk loads)', () => {
-  const indexSql = (db: CacheDb): string[] =>
+  const indexSql = (db: WritableDb): string[] =>
     db.$client.prepare(`SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`).pluck().all() as string[];
-  const pending = (db: CacheDb): unknown =>
+  const pending = (db: WritableDb): unknown =>
     db.$client.prepare(`SELECT value FROM cache_meta WHERE key = 'seed_deferred_indexes'`).pluck().get();
 
   it('writes the same rows and ends with exactly the migrated indexes', () => {

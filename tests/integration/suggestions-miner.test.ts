@@ -5,7 +5,7 @@ import { getPriority } from 'node:os';
 import { BasketCounter, CoPurchaseMiner, createCoPurchaseStatusQuery } from '../../src-main/core/suggestions/co-purchase-miner';
 import { CoPurchaseStore } from '../../src-main/core/suggestions/co-purchase-store';
 import { CoPurchaseMinerThread } from '../../src-main/core/suggestions/co-purchase-thread';
-import { defaultMigrationsFolder, openCache, type CacheDb } from '../../src-main/core/db/open';
+import { asWritable, defaultMigrationsFolder, openCache, type WritableDb } from '../../src-main/core/db/open';
 import { seedCache } from '../../src-main/core/seed/generator';
 import { plantCustomer, plantOrder, plantProduct, tempCache, type TempCache } from '../helpers/cache';
 
@@ -21,11 +21,11 @@ afterEach(() => {
 });
 
 let orderNo = 50_000_000;
-const order = (db: CacheDb, customerId: string, productIds: string[]) =>
+const order = (db: WritableDb, customerId: string, productIds: string[]) =>
   plantOrder(db, { customerId, number: `SB${orderNo++}`, placedAt: NOW - 86_400_000, productIds });
 
 /** A/B/C/D and ten orders whose counts are easy to check by hand. */
-function handDataset(db: CacheDb) {
+function handDataset(db: WritableDb) {
   const p = {
     A: plantProduct(db, { sku: 'HAND-A', name: 'A' }),
     B: plantProduct(db, { sku: 'HAND-B', name: 'B' }),
@@ -49,7 +49,7 @@ function handDataset(db: CacheDb) {
   return { p, who };
 }
 
-const rulesOf = (db: CacheDb) => new CoPurchaseStore(db).allRules();
+const rulesOf = (db: WritableDb) => new CoPurchaseStore(db).allRules();
 
 describe('CoPurchaseMiner counts', () => {
   it('computes support, confidence and lift as hand-counted', () => {
@@ -225,7 +225,8 @@ describe('the miner thread', () => {
       expect(summary).toMatchObject({ mode: 'incremental', ordersRead: 1 });
       status = await thread.status();
       expect(status).toMatchObject({ ordersCovered: 11, ordersPending: 0 });
-      const ab = new CoPurchaseStore(reader).allRules().find((r) => r.productId === p.A && r.relatedProductId === p.B)!;
+      // The store prepares its writes too, so it takes a writable handle; only its read runs here.
+      const ab = new CoPurchaseStore(asWritable(reader)).allRules().find((r) => r.productId === p.A && r.relatedProductId === p.B)!;
       expect(ab.support).toBe(5);
       reader.$client.close();
     } finally {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CacheDb } from '../../src-main/core/db/open';
+import type { WritableDb } from '../../src-main/core/db/open';
 import { seedCache } from '../../src-main/core/seed/generator';
 import { WELL_KNOWN_SKUS } from '../../src-main/core/seed/catalogue';
 import { CoPurchaseMiner } from '../../src-main/core/suggestions/co-purchase-miner';
@@ -16,7 +16,7 @@ const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 3, 1, 12);
 
 let cache: TempCache;
-let db: CacheDb;
+let db: WritableDb;
 let engine: SuggestionEngine;
 let orderNo = 60_000_000;
 const order = (customerId: string, productIds: string[], placedAt: number) =>

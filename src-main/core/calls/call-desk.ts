@@ -15,7 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CountryCode } from 'libphonenumber-js/max';
-import type { CacheDb } from '../db/open';
+import type { WritableDb } from '../db/open';
 import { Outbox } from '../outbox/outbox';
 import { AppError } from '../../../src-shared/result';
 import { mayStep, type StepAgent } from '../../../src-shared/auth/permissions';
@@ -66,7 +66,7 @@ export class CallDesk {
   private readonly outbox: Outbox;
 
   constructor(
-    private readonly db: CacheDb,
+    private readonly db: WritableDb,
     private readonly defaultRegion: CountryCode,
   ) {
     this.reads = createCallReadRepository(db);

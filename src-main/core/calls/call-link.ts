@@ -3,11 +3,11 @@
  * is in the cache, and the call, when given, is a call with this customer — or a call whose
  * caller is not identified yet.
  */
-import type { CacheDb } from '../db/open';
+import type { ReadableDb } from '../db/open';
 import { AppError } from '../../../src-shared/result';
 import { createCallReadRepository } from './call-repository';
 
-export function createCallLinkCheck(db: CacheDb) {
+export function createCallLinkCheck(db: ReadableDb) {
   const calls = createCallReadRepository(db);
   return (customerId: string, callId: string | undefined): void => {
     if (!calls.customerExists(customerId)) throw new AppError('not_found', 'This customer is not in the local cache.', 'customerId');

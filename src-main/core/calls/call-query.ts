@@ -1,5 +1,5 @@
 /** Read side of calls: one call's state with running timings, the agent's current call, the configurable lists. */
-import type { CacheDb } from '../db/open';
+import type { ReadableDb } from '../db/open';
 import { AppError } from '../../../src-shared/result';
 import type { CallState, ListEntry } from '../../../src-shared/contracts/calls';
 import { createCallReadRepository, type CallRow } from './call-repository';
@@ -34,7 +34,7 @@ export function toCallState(row: CallRow, now: number): CallState {
 export class CallQuery {
   private readonly calls;
 
-  constructor(db: CacheDb) {
+  constructor(db: ReadableDb) {
     this.calls = createCallReadRepository(db);
   }
 

@@ -2,7 +2,7 @@
  * SQL for calls and the configurable lists. Read statements and write statements are built by
  * separate functions, so a reader connection never prepares the writer's UPDATEs.
  */
-import type { CacheDb } from '../db/open';
+import type { ReadableDb, WritableDb } from '../db/open';
 import { createCustomerExistsQuery } from '../customer/profile-repository';
 import type { CallSource, CallStatus, ListEntry } from '../../../src-shared/contracts/calls';
 
@@ -30,7 +30,7 @@ const CALL_COLUMNS = `id, customer_id AS customerId, from_e164 AS fromE164, from
   started_at AS startedAt, hold_started_at AS holdStartedAt, talk_ended_at AS talkEndedAt, completed_at AS completedAt,
   talk_ms AS talkMs, hold_ms AS holdMs, wrap_up_ms AS wrapUpMs, disposition_code AS dispositionCode, wrap_up_notes AS wrapUpNotes`;
 
-export function createCallReadRepository(db: CacheDb) {
+export function createCallReadRepository(db: ReadableDb) {
   const c = db.$client;
   const byId = c.prepare(`SELECT ${CALL_COLUMNS} FROM calls WHERE id = ?`);
   // calls_agent_started_idx: newest first, stops at the first unfinished call.
@@ -59,7 +59,7 @@ export function createCallReadRepository(db: CacheDb) {
   };
 }
 
-export function createCallWriteRepository(db: CacheDb) {
+export function createCallWriteRepository(db: WritableDb) {
   const c = db.$client;
   const insert = c.prepare(
     `INSERT INTO calls (id, customer_id, from_e164, from_raw, source, agent_id, status, started_at)

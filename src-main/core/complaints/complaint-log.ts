@@ -5,7 +5,7 @@
  */
 import { followUpDetail } from '../../../src-shared/domain/complaint-history';
 import { randomUUID } from 'node:crypto';
-import type { CacheDb } from '../db/open';
+import type { WritableDb } from '../db/open';
 import { Outbox } from '../outbox/outbox';
 import { AppError } from '../../../src-shared/result';
 import {
@@ -43,7 +43,7 @@ export class ComplaintLog {
   private readonly query: ComplaintQuery;
   private readonly checkCallLink;
 
-  constructor(private readonly db: CacheDb) {
+  constructor(private readonly db: WritableDb) {
     this.reads = createComplaintReadRepository(db);
     this.writes = createComplaintWriteRepository(db);
     this.outbox = new Outbox(db);

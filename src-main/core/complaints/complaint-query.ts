@@ -1,5 +1,5 @@
 /** Read side of complaints: one complaint with its full history, and a customer's complaints. */
-import type { CacheDb } from '../db/open';
+import type { ReadableDb } from '../db/open';
 import { AppError } from '../../../src-shared/result';
 import { complaintResolutionTimeMs } from '../../../src-shared/domain/metrics';
 import {
@@ -32,7 +32,7 @@ export class ComplaintQuery {
   private readonly complaints;
   private readonly customerExists;
 
-  constructor(db: CacheDb) {
+  constructor(db: ReadableDb) {
     this.complaints = createComplaintReadRepository(db);
     this.customerExists = createCustomerExistsQuery(db);
   }

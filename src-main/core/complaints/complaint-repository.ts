@@ -1,5 +1,5 @@
 /** SQL for complaints and their event history. Reads and writes are built separately. */
-import type { CacheDb } from '../db/open';
+import type { ReadableDb, WritableDb } from '../db/open';
 import type { ComplaintSeverity, ComplaintStatus } from '../../../src-shared/contracts/complaints';
 
 export interface ComplaintRow {
@@ -47,7 +47,7 @@ const SUMMARY = `
     LEFT JOIN orders o ON o.id = c.order_id
     LEFT JOIN order_lines l ON l.id = c.order_line_id`;
 
-export function createComplaintReadRepository(db: CacheDb) {
+export function createComplaintReadRepository(db: ReadableDb) {
   const c = db.$client;
   const byId = c.prepare(`${SUMMARY} WHERE c.id = ?`);
   // complaints_customer_opened_idx, newest first; the status filter is a JSON array of statuses.
@@ -80,7 +80,7 @@ export function createComplaintReadRepository(db: CacheDb) {
   };
 }
 
-export function createComplaintWriteRepository(db: CacheDb) {
+export function createComplaintWriteRepository(db: WritableDb) {
   const c = db.$client;
   const insert = c.prepare(
     `INSERT INTO complaints (id, customer_id, call_id, order_id, order_line_id, category_code, severity, description,

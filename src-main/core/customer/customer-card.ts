@@ -1,4 +1,4 @@
-import type { CacheDb } from '../db/open';
+import type { ReadableDb } from '../db/open';
 import { arriving as arrivingGroups } from '../db/deferred-indexes';
 import { onFirstUse } from '../db/statements';
 import { AppError } from '../../../src-shared/result';
@@ -21,7 +21,7 @@ type RecentOrderRow = Omit<CustomerCard['recentOrders'][number], 'placedAt'> & {
  * - while orders arrive (their indexes are built at its end) the card has no orders: counting them
  *   would scan every order in the cache.
  */
-export function createCustomerCardQuery(db: CacheDb) {
+export function createCustomerCardQuery(db: ReadableDb) {
   const c = db.$client;
   const profile = c.prepare(
     `SELECT id, first_name AS firstName, last_name AS lastName, loyalty_tier AS loyaltyTier,

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CountryCode } from 'libphonenumber-js/max';
-import type { CacheDb } from '../db/open';
+import type { WritableDb } from '../db/open';
 import { directoryArriving } from '../db/deferred-indexes';
 import { Outbox } from '../outbox/outbox';
 import { AppError } from '../../../src-shared/result';
@@ -25,7 +25,7 @@ export class CustomerIntake {
   private readonly insertAddress;
 
   constructor(
-    private readonly db: CacheDb,
+    private readonly db: WritableDb,
     private readonly defaultRegion: CountryCode,
   ) {
     const c = db.$client;

@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
-import type { CacheDb } from '../db/open';
+import type { WritableDb } from '../db/open';
 import { directoryArriving } from '../db/deferred-indexes';
 import { Outbox } from '../outbox/outbox';
 import { AppError } from '../../../src-shared/result';
@@ -50,7 +50,7 @@ export class ProfileEditor {
   private readonly checkCallLink;
 
   constructor(
-    private readonly db: CacheDb,
+    private readonly db: WritableDb,
     private readonly defaultRegion: CountryCode,
   ) {
     this.reads = createProfileReadRepository(db);

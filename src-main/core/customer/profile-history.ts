@@ -1,5 +1,5 @@
 /** Read side of contact edits: who changed which field of a customer's contact data, when, from what to what. */
-import type { CacheDb } from '../db/open';
+import type { ReadableDb } from '../db/open';
 import { EDIT_HISTORY_MAX, type ContactEdit } from '../../../src-shared/contracts/customer360';
 import { AppError } from '../../../src-shared/result';
 import { createCustomerExistsQuery, createProfileReadRepository } from './profile-repository';
@@ -11,7 +11,7 @@ export class ProfileHistory {
   private readonly reads;
   private readonly customerExists;
 
-  constructor(db: CacheDb) {
+  constructor(db: ReadableDb) {
     this.reads = createProfileReadRepository(db);
     this.customerExists = createCustomerExistsQuery(db);
   }

@@ -3,7 +3,7 @@
  * primary address, marketing consent) and for its edit history. Lists come in priority order:
  * primary first, then the order they were added in.
  */
-import type { CacheDb } from '../db/open';
+import type { ReadableDb, WritableDb } from '../db/open';
 import type { PhoneKind } from '../../../src-shared/domain/customer';
 import type { ContactField } from '../../../src-shared/contracts/customer360';
 import { onFirstUse } from '../db/statements';
@@ -54,12 +54,12 @@ export interface ContactEditRow {
 }
 
 /** "Is this customer in the local cache?" — every customer-scoped read and write asks it first. */
-export function createCustomerExistsQuery(db: CacheDb): (customerId: string) => boolean {
+export function createCustomerExistsQuery(db: ReadableDb): (customerId: string) => boolean {
   const exists = db.$client.prepare(`SELECT 1 FROM customers WHERE id = ?`).pluck();
   return (customerId) => exists.get(customerId) !== undefined;
 }
 
-export function createProfileReadRepository(db: CacheDb) {
+export function createProfileReadRepository(db: ReadableDb) {
   const c = db.$client;
   const customer = c.prepare(
     `SELECT first_name AS firstName, last_name AS lastName, marketing_consent AS marketingConsent FROM customers WHERE id = ?`,
@@ -107,7 +107,7 @@ export function createProfileReadRepository(db: CacheDb) {
   };
 }
 
-export function createProfileWriteRepository(db: CacheDb) {
+export function createProfileWriteRepository(db: WritableDb) {
   const c = db.$client;
   const updateCustomer = c.prepare(
     `UPDATE customers SET first_name = ?, last_name = ?, marketing_consent = ?, updated_at = ? WHERE id = ?`,

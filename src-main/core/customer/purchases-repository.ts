@@ -18,7 +18,7 @@
  * the same schema.
  */
 import type Database from 'better-sqlite3';
-import type { CacheDb } from '../db/open';
+import type { ReadableDb } from '../db/open';
 import { orderHistoryArriving } from '../db/deferred-indexes';
 import type { OrderChannel, OrderStatus } from '../../../src-shared/domain/customer';
 import { SPENDING_ORDER_STATUSES } from '../../../src-shared/domain/order-value';
@@ -128,7 +128,7 @@ export function purchaseTotalsSql(filter: PurchaseFilter): string {
             FROM orders o INDEXED BY orders_customer_placed_idx WHERE ${purchaseWhere(filter, false)} GROUP BY o.currency ORDER BY orderCount DESC, o.currency`;
 }
 
-export function createPurchasesRepository(db: CacheDb) {
+export function createPurchasesRepository(db: ReadableDb) {
   const c = db.$client;
   registerFoldFunction(c);
   const statements = new Map<string, Database.Statement>();

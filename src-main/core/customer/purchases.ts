@@ -6,7 +6,7 @@
  * While a first copy is still bringing in orders (their indexes are built at its end) there are no
  * purchases to show yet: the answer is empty, never a scan of every order line.
  */
-import type { CacheDb } from '../db/open';
+import type { ReadableDb } from '../db/open';
 import { AppError } from '../../../src-shared/result';
 import {
   PURCHASES_PAGE_DEFAULT,
@@ -49,7 +49,7 @@ export class PurchaseHistory {
   private readonly purchases;
   private readonly customerExists;
 
-  constructor(db: CacheDb) {
+  constructor(db: ReadableDb) {
     this.purchases = createPurchasesRepository(db);
     this.customerExists = createCustomerExistsQuery(db);
   }

@@ -6,7 +6,7 @@
  * `orderHistoryArriving` says so and the service leaves orders out (it is prepared anyway: without
  * INDEXED BY, preparing it with the indexes missing does not fail, and it re-plans once they exist).
  */
-import type { CacheDb } from '../db/open';
+import type { ReadableDb } from '../db/open';
 import { orderHistoryArriving } from '../db/deferred-indexes';
 import type { OrderChannel, OrderStatus } from '../../../src-shared/domain/customer';
 import type { CallSource, CallStatus } from '../../../src-shared/contracts/calls';
@@ -91,7 +91,7 @@ export const TIMELINE_SQL = {
           ORDER BY n.created_at DESC, n.id DESC LIMIT @limit`,
 } as const;
 
-export function createTimelineRepository(db: CacheDb) {
+export function createTimelineRepository(db: ReadableDb) {
   const c = db.$client;
   const orders = c.prepare(TIMELINE_SQL.order);
   const calls = c.prepare(TIMELINE_SQL.call);

@@ -5,7 +5,7 @@
  * events pages as fast at the end as at the start. While a first copy is still bringing in orders
  * (their indexes are built at its end) the timeline has no orders: reading them would scan the table.
  */
-import type { CacheDb } from '../db/open';
+import type { ReadableDb } from '../db/open';
 import { AppError } from '../../../src-shared/result';
 import { handleTimeMs } from '../../../src-shared/domain/metrics';
 import {
@@ -30,7 +30,7 @@ export class CustomerTimeline {
   private readonly sources;
   private readonly customerExists;
 
-  constructor(db: CacheDb) {
+  constructor(db: ReadableDb) {
     this.sources = createTimelineRepository(db);
     this.customerExists = createCustomerExistsQuery(db);
   }

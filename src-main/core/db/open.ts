@@ -10,7 +10,20 @@ import * as schema from './schema';
 import { buildDeferredIndexes, DEFERRED_DIRECTORY_KEY, DEFERRED_INDEXES_KEY } from './deferred-indexes';
 import { restoreSeedIndexes, SEED_DEFERRED_INDEXES_KEY } from '../seed/seed-indexes';
 
+/** A connection to the local cache as drizzle gives it; say which kind with the two types below. */
 export type CacheDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+declare const writable: unique symbol;
+
+/**
+ * Database handles told apart by type, as Signal Desktop does (issue 20): a read service, and every
+ * handler of a `read` channel, takes a `ReadableDb`; a write service takes a `WritableDb`. Only
+ * the writer's connection is a `WritableDb` (openCache without `readonly`), and a `WritableDb` may
+ * be used wherever a `ReadableDb` is expected but not the reverse: a reader's handle (opened
+ * `query_only`) cannot be handed to a service that writes, and the type checker says so.
+ */
+export type ReadableDb = CacheDb;
+export type WritableDb = CacheDb & { readonly [writable]: true };
 
 export interface OpenOptions {
   /** Folder with drizzle-kit's migrations; defaults to the repository's drizzle/. */
@@ -59,7 +72,10 @@ export function applyPragmas(client: Database.Database, readonly: boolean): void
 }
 
 /** Opens (and, for the writer, creates and migrates) the local cache at `file`. */
-export function openCache(file: string, options: OpenOptions = {}): CacheDb {
+export function openCache(file: string, options: OpenOptions & { readonly: true }): ReadableDb;
+export function openCache(file: string, options?: OpenOptions & { readonly?: false }): WritableDb;
+export function openCache(file: string, options?: OpenOptions): ReadableDb;
+export function openCache(file: string, options: OpenOptions = {}): ReadableDb {
   const client = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   try {
     applyPragmas(client, options.readonly ?? false);
@@ -77,7 +93,8 @@ export function openCache(file: string, options: OpenOptions = {}): CacheDb {
       } catch (e) {
         throw new MigrationError(file, e);
       }
-      ensureClientId(db);
+      // The one place a handle becomes writable: the writer's own connection, migrated.
+      ensureClientId(db as WritableDb);
     }
     return db;
   } catch (e) {
@@ -98,8 +115,17 @@ function hasPendingMigrations(client: Database.Database, migrationsFolder: strin
   return readMigrationFiles({ migrationsFolder }).length > applied;
 }
 
+/**
+ * Takes a connection this module did not open (a test's hand-made one, with a statement hook) as
+ * the writer's. The caller vouches that it is a writable connection; SQLite still refuses a
+ * write on a `query_only` one.
+ */
+export function asWritable(db: CacheDb): WritableDb {
+  return db as WritableDb;
+}
+
 /** This cache's client id for the outbox: made once, kept for the life of the file. */
-export function ensureClientId(db: CacheDb): string {
+export function ensureClientId(db: WritableDb): string {
   const client = db.$client;
   const row = client.prepare(`SELECT value FROM cache_meta WHERE key = 'client_id'`).get() as { value: string } | undefined;
   if (row) return row.value;

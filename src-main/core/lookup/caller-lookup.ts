@@ -14,7 +14,7 @@
  *   numbers (a unique index) are found as always.
  */
 import type { CountryCode } from 'libphonenumber-js/max';
-import type { CacheDb } from '../db/open';
+import type { ReadableDb } from '../db/open';
 import { createCustomerReadRepository, type CustomerReadRepository, type CustomerSummaryRow } from './customer-read-repository';
 import { AppError } from '../../../src-shared/result';
 import { formatPhone, keepableUnverified, looksLikePhone, unverifiedLookupKeys } from '../../../src-shared/domain/phone';
@@ -85,7 +85,7 @@ export class CallerLookup {
   private readonly repo: CustomerReadRepository;
 
   constructor(
-    db: CacheDb,
+    db: ReadableDb,
     private readonly options: CallerLookupOptions,
   ) {
     this.repo = createCustomerReadRepository(db);

@@ -13,7 +13,7 @@
  *   first and asks for rows without the second; without the index either would scan every order.
  */
 import { and, desc, eq, gte, lt, or, sql } from 'drizzle-orm';
-import type { CacheDb } from '../db/open';
+import type { ReadableDb } from '../db/open';
 import { arriving } from '../db/deferred-indexes';
 import { onFirstUse } from '../db/statements';
 import { customerEmails, customerPhones, customers, orderLines, orders, products } from '../db/schema';
@@ -29,7 +29,7 @@ export interface CustomerSummaryRow {
   lastOrderAt: number | null;
 }
 
-export function createCustomerReadRepository(db: CacheDb) {
+export function createCustomerReadRepository(db: ReadableDb) {
   const byOrderNumber = db
     .select({ customerId: orders.customerId, number: orders.number })
     .from(orders)

@@ -3,7 +3,7 @@
  * its outbox entry commit together. Notes are never edited; a correction is another note.
  */
 import { randomUUID } from 'node:crypto';
-import type { CacheDb } from '../db/open';
+import type { WritableDb } from '../db/open';
 import { Outbox } from '../outbox/outbox';
 import type { NoteAddInput } from '../../../src-shared/contracts/notes';
 import { createCallLinkCheck } from '../calls/call-link';
@@ -14,7 +14,7 @@ export class NoteBook {
   private readonly outbox: Outbox;
   private readonly checkCallLink;
 
-  constructor(private readonly db: CacheDb) {
+  constructor(private readonly db: WritableDb) {
     this.notes = createNoteWriteRepository(db);
     this.outbox = new Outbox(db);
     this.checkCallLink = createCallLinkCheck(db);

@@ -1,7 +1,7 @@
 /** SQL for customer notes. */
-import type { CacheDb } from '../db/open';
+import type { WritableDb } from '../db/open';
 
-export function createNoteWriteRepository(db: CacheDb) {
+export function createNoteWriteRepository(db: WritableDb) {
   const insert = db.$client.prepare(
     `INSERT INTO notes (id, customer_id, call_id, agent_id, body, created_at) VALUES (@id, @customerId, @callId, @agentId, @body, @createdAt)`,
   );

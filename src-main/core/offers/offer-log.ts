@@ -7,7 +7,7 @@
  * declined, once.
  */
 import { randomUUID } from 'node:crypto';
-import type { CacheDb } from '../db/open';
+import type { ReadableDb, WritableDb } from '../db/open';
 import { Outbox } from '../outbox/outbox';
 import { AppError } from '../../../src-shared/result';
 import { mayStep, type StepAgent } from '../../../src-shared/auth/permissions';
@@ -44,7 +44,7 @@ export class OfferLog {
   private readonly repo: OfferWriteRepository;
   private readonly outbox: Outbox;
 
-  constructor(private readonly db: CacheDb) {
+  constructor(private readonly db: WritableDb) {
     this.repo = new OfferWriteRepository(db);
     this.outbox = new Outbox(db);
   }
@@ -117,7 +117,7 @@ export class OfferLog {
 export class OfferStats {
   private readonly repo: OfferReadRepository;
 
-  constructor(db: CacheDb) {
+  constructor(db: ReadableDb) {
     this.repo = new OfferReadRepository(db);
   }
 

@@ -2,7 +2,7 @@
  * SQL for the offer log: the offers table and the rows an offer refers to. Reads for the writer's
  * checks and for the stats read; writes only from OfferLog inside its transactions.
  */
-import type { CacheDb } from '../db/open';
+import type { ReadableDb, WritableDb } from '../db/open';
 import type { OfferOutcome, SuggestionKind } from '../../../src-shared/contracts/suggestions';
 
 export interface OfferRow {
@@ -43,7 +43,7 @@ export class OfferWriteRepository {
   private readonly insert;
   private readonly decide;
 
-  constructor(db: CacheDb) {
+  constructor(db: WritableDb) {
     const c = db.$client;
     this.customer = c.prepare(`SELECT 1 FROM customers WHERE id = ?`).pluck();
     this.product = c.prepare(`SELECT 1 FROM products WHERE id = ?`).pluck();
@@ -106,7 +106,7 @@ export class OfferReadRepository {
   private readonly customer;
   private readonly call;
 
-  constructor(db: CacheDb) {
+  constructor(db: ReadableDb) {
     const c = db.$client;
     this.customer = c.prepare(`SELECT 1 FROM customers WHERE id = ?`).pluck();
     this.call = c.prepare(`SELECT 1 FROM calls WHERE id = ?`).pluck();

@@ -4,7 +4,7 @@
  * central store, or not saved at all. Entries are never rewritten; the sync client deletes one
  * only after the server's last-mutation-id covers it.
  */
-import type { CacheDb } from '../db/open';
+import type { ReadableDb, WritableDb } from '../db/open';
 import { ensureClientId } from '../db/open';
 import type { MUTATION_SCHEMA_VERSIONS } from '../../../src-shared/contracts/sync-protocol';
 import type { MutationArgs, MutationName } from '../../../src-shared/sync/mutations';
@@ -33,7 +33,7 @@ export interface OutboxEntry {
 const actors = new WeakMap<object, string | null>();
 
 /** Sets the user id recorded on outbox entries appended through `db` until the next call. */
-export function setOutboxActor(db: CacheDb, userId: string | null): void {
+export function setOutboxActor(db: ReadableDb, userId: string | null): void {
   actors.set(db.$client, userId);
 }
 
@@ -42,7 +42,7 @@ export class Outbox {
   private readonly insert;
   private readonly list;
 
-  constructor(private readonly db: CacheDb) {
+  constructor(private readonly db: WritableDb) {
     this.clientId = ensureClientId(db);
     this.insert = db.$client.prepare(
       `INSERT INTO outbox (client_id, name, args, schema_version, created_at, user_id) VALUES (?, ?, ?, ?, ?, ?)`,

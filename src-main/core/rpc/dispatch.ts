@@ -1,6 +1,6 @@
 import { contracts, isChannel, isDbChannel, type Channel, type DbChannel } from '../../../src-shared/contracts';
 import { AppError, fail, ok, type Result } from '../../../src-shared/result';
-import type { HandlerTable } from './handlers';
+import type { DbHandlers } from './handler-context';
 
 /** Validates a raw input against its channel's contract. Never throws. */
 export function validateInput(channel: unknown, raw: unknown): Result<{ channel: Channel; input: unknown }> {
@@ -14,10 +14,14 @@ export function validateInput(channel: unknown, raw: unknown): Result<{ channel:
   return ok({ channel, input: parsed.data });
 }
 
-/** Runs a handler on already-validated input and turns what it throws into an envelope. */
-export function runHandler(handlers: HandlerTable, channel: DbChannel, input: unknown, log: (msg: string, err: unknown) => void): Result<unknown> {
+/**
+ * Runs a handler on already-validated input and turns what it throws into an envelope. The
+ * reader's table has no write handlers: a write sent there is refused, never run on its handle.
+ */
+export function runHandler(handlers: DbHandlers, channel: DbChannel, input: unknown, log: (msg: string, err: unknown) => void): Result<unknown> {
+  const handler = handlers[channel] as ((i: unknown) => unknown) | undefined;
+  if (handler === undefined) return fail('unknown_channel', `${channel} is not answered by this connection.`);
   try {
-    const handler = handlers[channel] as (i: unknown) => unknown;
     return ok(handler(input));
   } catch (e) {
     if (e instanceof AppError) return { ok: false, error: e.toShape() };
@@ -27,7 +31,7 @@ export function runHandler(handlers: HandlerTable, channel: DbChannel, input: un
 }
 
 /** Validate and run in one step: what an in-process host (tests, bench) uses. */
-export function dispatch(handlers: HandlerTable, channel: unknown, raw: unknown, log: (msg: string, err: unknown) => void = () => {}): Result<unknown> {
+export function dispatch(handlers: DbHandlers, channel: unknown, raw: unknown, log: (msg: string, err: unknown) => void = () => {}): Result<unknown> {
   const valid = validateInput(channel, raw);
   if (!valid.ok) return valid;
   if (!isDbChannel(valid.value.channel)) return fail('unknown_channel', `${valid.value.channel} is not answered by the cache.`);

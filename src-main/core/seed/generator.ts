@@ -10,7 +10,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { CountryCode } from 'libphonenumber-js/max';
-import type { CacheDb } from '../db/open';
+import type { WritableDb } from '../db/open';
 import type { LoyaltyTier, OrderChannel, OrderStatus, PhoneKind, Segment } from '../../../src-shared/domain/customer';
 import {
   buildCatalogue,
@@ -255,7 +255,7 @@ function validate(options: SeedOptions): void {
  * cache, plus the product catalogue if the cache has none. With an empty cache the result depends
  * only on `seed`, `ordersPerCustomer` and `now`.
  */
-export function seedCache(db: CacheDb, options: SeedOptions): SeedSummary {
+export function seedCache(db: WritableDb, options: SeedOptions): SeedSummary {
   validate(options);
   const started = performance.now();
   const client = db.$client;
@@ -491,7 +491,7 @@ export function seedCache(db: CacheDb, options: SeedOptions): SeedSummary {
  * First start: a small demo cache (DEMO_CUSTOMERS customers, fixed seed) so the app has someone to
  * find. Does nothing when the cache already holds customers (from sync or an earlier start).
  */
-export function seedDemoIfEmpty(db: CacheDb, options: { now?: number } = {}): SeedSummary | null {
+export function seedDemoIfEmpty(db: WritableDb, options: { now?: number } = {}): SeedSummary | null {
   if (count(db.$client, 'customers') > 0) return null;
   return seedCache(db, { customers: DEMO_CUSTOMERS, seed: DEMO_SEED, ...(options.now === undefined ? {} : { now: options.now }) });
 }

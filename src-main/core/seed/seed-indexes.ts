@@ -4,7 +4,7 @@
  * thread) on workstations that never seed.
  */
 import type Database from 'better-sqlite3';
-import type { CacheDb } from '../db/open';
+import type { WritableDb } from '../db/open';
 
 const DEFERRED_INDEX_TABLES = ['customer_phones', 'customer_emails', 'customer_addresses', 'orders', 'order_lines'];
 export const SEED_DEFERRED_INDEXES_KEY = 'seed_deferred_indexes';
@@ -33,7 +33,7 @@ export function deferIndexes(client: Database.Database): void {
  * Rebuilds indexes a bulk load deferred (see `deferIndexes`), including after an interrupted seed.
  * Returns how many it built; does nothing when none are pending.
  */
-export function restoreDeferredIndexes(db: CacheDb): number {
+export function restoreDeferredIndexes(db: WritableDb): number {
   return restoreSeedIndexes(db.$client);
 }
 

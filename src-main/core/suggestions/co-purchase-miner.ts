@@ -28,7 +28,7 @@
  * wholesale restock) counts towards its products but not towards pairs, which keeps the work per
  * order bounded and keeps restocks from drowning real affinities.
  */
-import type { CacheDb } from '../db/open';
+import type { ReadableDb, WritableDb } from '../db/open';
 import type { CoPurchaseStatus } from '../../../src-shared/contracts/suggestions';
 import { CoPurchaseStore, STATE_KEY, type MinerState, type RuleRow } from './co-purchase-store';
 import { orderHistoryArriving } from '../db/deferred-indexes';
@@ -182,7 +182,7 @@ export class CoPurchaseMiner {
   private readonly o: Required<Omit<MinerOptions, 'now'>>;
   private readonly now: () => number;
 
-  constructor(db: CacheDb, options: MinerOptions = {}) {
+  constructor(db: WritableDb, options: MinerOptions = {}) {
     this.store = new CoPurchaseStore(db);
     const { now, ...rest } = options;
     this.o = { ...MINER_DEFAULTS, ...rest };
@@ -420,7 +420,7 @@ export class CoPurchaseMiner {
 }
 
 /** The miner's progress from any connection, including a read-only one (the status channel). */
-export function createCoPurchaseStatusQuery(db: CacheDb): () => CoPurchaseStatus {
+export function createCoPurchaseStatusQuery(db: ReadableDb): () => CoPurchaseStatus {
   const c = db.$client;
   const state = c.prepare(`SELECT value FROM cache_meta WHERE key = '${STATE_KEY}'`).pluck();
   const pendingAfter = c.prepare(`SELECT count(*) FROM orders WHERE rowid > ?`).pluck();

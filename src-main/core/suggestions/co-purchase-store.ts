@@ -4,7 +4,7 @@
  * table (co_purchases) that suggestions read. The miner (co-purchase-miner.ts) owns the rules.
  */
 import type Database from 'better-sqlite3';
-import type { CacheDb } from '../db/open';
+import type { WritableDb } from '../db/open';
 
 export const STATE_KEY = 'co_purchase';
 
@@ -55,7 +55,7 @@ export class CoPurchaseStore {
   private readonly insertRule;
   private readonly countRules;
 
-  constructor(db: CacheDb) {
+  constructor(db: WritableDb) {
     const c = db.$client;
     this.client = c;
     this.readState = c.prepare(`SELECT value FROM cache_meta WHERE key = '${STATE_KEY}'`).pluck();

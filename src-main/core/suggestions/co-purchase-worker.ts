@@ -15,7 +15,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { getPriority, setPriority } from 'node:os';
-import { openCache, type CacheDb } from '../db/open';
+import { openCache, type WritableDb } from '../db/open';
 import { CoPurchaseMiner, createCoPurchaseStatusQuery, type MineSummary } from './co-purchase-miner';
 import type { MinerFromWorker, MinerToWorker, MinerWorkerConfig } from './co-purchase-thread';
 import { nameThisThread } from '../worker/worker-thread';
@@ -37,7 +37,7 @@ if (config.lowPriority && process.platform === 'linux') {
   }
 }
 
-let db: CacheDb;
+let db: WritableDb;
 try {
   db = openCache(config.dbFile, { migrationsFolder: config.migrationsFolder, nativeBinding: config.nativeBinding });
 } catch (e) {

@@ -20,7 +20,7 @@
 import { AppError } from '../../../src-shared/result';
 import type { Suggestion, SuggestionKind, SuggestionsListOutput } from '../../../src-shared/contracts/suggestions';
 import { SUGGESTION_LIMITS } from '../../../src-shared/contracts/suggestions';
-import type { CacheDb } from '../db/open';
+import type { ReadableDb } from '../db/open';
 import {
   DEFAULT_OFFER_COOLDOWN_DAYS,
   cooldownStart,
@@ -151,7 +151,7 @@ export class SuggestionEngine {
   private readonly cooldownDays: number;
 
   /** `offerCooldownDays`: how long a product the customer accepted or declined is not suggested again (offer-rules.ts). */
-  constructor(db: CacheDb, options: { maxRulesInMemory?: number; offerCooldownDays?: number | undefined } = {}) {
+  constructor(db: ReadableDb, options: { maxRulesInMemory?: number; offerCooldownDays?: number | undefined } = {}) {
     this.repo = new SuggestionRepository(db, options.maxRulesInMemory);
     this.cooldownDays = options.offerCooldownDays ?? DEFAULT_OFFER_COOLDOWN_DAYS;
   }

@@ -7,7 +7,7 @@
  * order reads need indexes a first copy builds only at its end (see deferred-indexes): while
  * `orderHistoryArriving` is true the engine does not run them (they are prepared all the same:
  * without INDEXED BY that does not fail, and they re-plan once the indexes exist). */
-import type { CacheDb } from '../db/open';
+import type { ReadableDb } from '../db/open';
 import { orderHistoryArriving } from '../db/deferred-indexes';
 import type { OrderStatus, ProductRelationKind } from '../../../src-shared/domain/customer';
 import type { OfferAnswer } from '../../../src-shared/domain/offer-rules';
@@ -64,7 +64,7 @@ export class SuggestionRepository {
   private readonly client;
 
   constructor(
-    db: CacheDb,
+    db: ReadableDb,
     private readonly maxRulesInMemory: number = MAX_RULES_IN_MEMORY,
   ) {
     const c = db.$client;

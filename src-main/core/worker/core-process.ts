@@ -8,7 +8,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { hostname, userInfo } from 'node:os';
-import { contracts, isAuthChannel, isStoreChannel, isSyncChannel, type AuthChannel, type SyncChannel } from '../../../src-shared/contracts';
+import { contracts, isAuthChannel, isStoreChannel, isSyncChannel, type SyncChannel } from '../../../src-shared/contracts';
 import { fail, type Result } from '../../../src-shared/result';
 import type { SyncTableName } from '../../../src-shared/sync/tables';
 import { admit } from '../rpc/admit';
@@ -18,6 +18,8 @@ import type { Actor, FromWorker, ToWorker, WorkerConfig, WorkerRole } from './pr
 import { startWorker, stopWorker } from './worker-thread';
 import type { UsersOp } from '../auth/local-users';
 import { SessionKeeper } from '../auth/session-keeper';
+import { answerAuth } from '../auth/auth-channels';
+import { LOCAL_SYNC_ANSWERS } from '../sync/local-only';
 import { MemorySecretStore, type SecretStore } from '../auth/secret-store';
 import type { ThrottlePolicy } from '../auth/throttle';
 import type { ScryptCost } from '../auth/verifier';
@@ -317,7 +319,7 @@ export class CoreProcess {
     const admitted = admit(this.session, channel, rawInput);
     if (!admitted.ok) return admitted;
     const { channel: name, input, actor } = admitted.value;
-    if (isAuthChannel(name)) return this.callAuth(name, input);
+    if (isAuthChannel(name)) return answerAuth(this.session, name, input);
     if (isStoreChannel(name)) return this.session.callStore(name, input);
     if (isSyncChannel(name)) return this.callSync(name, input);
     const access = contracts[name].access;
@@ -327,33 +329,14 @@ export class CoreProcess {
     return result;
   }
 
-  private callAuth(channel: AuthChannel, input: unknown): Promise<Result<unknown>> | Result<unknown> {
-    switch (channel) {
-      case 'auth:session':
-        return { ok: true, value: this.session.view() };
-      case 'auth:sign-in': {
-        const { username, password } = input as { username: string; password: string };
-        return this.session.signIn(username, password);
-      }
-      case 'auth:sign-out':
-        return this.session.signOut();
-      case 'auth:lock':
-        return this.session.lock(input as { idle?: boolean });
-      case 'auth:unlock':
-        return this.session.unlock((input as { password: string }).password);
-      case 'auth:activity':
-        return this.session.activity();
-    }
-  }
-
   /**
    * With a store configured the sync thread answers; without one the database workers answer from
-   * the cache itself ('local_only', the outbox counted honestly). Dismissing writes, so it goes to
-   * the writer.
+   * the cache itself ('local_only', the outbox counted honestly), each channel on the worker its
+   * local answer names (sync/local-only.ts: the writer for the one that writes).
    */
   private callSync(channel: SyncChannel, input: unknown): Promise<Result<unknown>> {
     if (this.sync) return this.sync.call(channel, input);
-    return (channel === 'sync:dismiss-rejection' ? this.writer : this.reader).call(channel, input);
+    return (LOCAL_SYNC_ANSWERS[channel].on === 'writer' ? this.writer : this.reader).call(channel, input);
   }
 
   async stop(): Promise<void> {

@@ -5,8 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CountryCode } from 'libphonenumber-js/max';
-import { openCache, type CacheDb } from '../db/open';
-import { createHandlers, type HandlerContext } from '../rpc/handlers';
+import { openCache, type ReadableDb, type WritableDb } from '../db/open';
+import { createHandlers, createReadHandlers, type DbHandlers, type ReadContext } from '../rpc/handlers';
 import { LocalUsers, type UsersOp } from '../auth/local-users';
 import { setOutboxActor } from '../outbox/outbox';
 import { runHandler } from '../rpc/dispatch';
@@ -26,31 +26,30 @@ nameThisThread(`sb-${config.role}`);
 const send = (msg: FromWorker) => port.postMessage(msg);
 const log = (msg: string, err: unknown) => console.error(`[db-worker:${config.role}] ${msg}`, err);
 
-let db: CacheDb;
+/** The writer's handle when this is the writer; only the reader's handle otherwise. */
+let opened: { role: 'writer'; db: WritableDb } | { role: 'reader'; db: ReadableDb };
+let db: ReadableDb;
 let region: CountryCode;
 try {
   if (!isCountryCode(config.defaultRegion)) throw new Error(`"${config.defaultRegion}" is not a two-letter region code`);
   region = config.defaultRegion;
-  db = openCache(config.dbFile, {
-    readonly: config.role === 'reader',
-    migrationsFolder: config.migrationsFolder,
-    nativeBinding: config.nativeBinding,
-  });
-  if (config.role === 'writer') {
+  const where = { migrationsFolder: config.migrationsFolder, nativeBinding: config.nativeBinding };
+  opened = config.role === 'reader' ? { role: 'reader', db: openCache(config.dbFile, { ...where, readonly: true }) } : { role: 'writer', db: openCache(config.dbFile, where) };
+  db = opened.db;
+  if (opened.role === 'writer') {
     // A bulk seed killed mid-load leaves its deferred indexes listed in cache_meta: build them now.
-    restoreDeferredIndexes(db);
+    restoreDeferredIndexes(opened.db);
     // A first copy cut short and the store then removed from the settings: nothing else would build these.
-    if (config.buildDeferred) buildDeferredIndexes(db.$client);
+    if (config.buildDeferred) buildDeferredIndexes(opened.db.$client);
     // The generator (with faker's locale data, ~35 MB per thread) is loaded only to seed demo data.
-    if (config.demoSeed) (await import('../seed/generator')).seedDemoIfEmpty(db);
+    if (config.demoSeed) (await import('../seed/generator')).seedDemoIfEmpty(opened.db);
   }
 } catch (e) {
   send({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });
   process.exit(1);
 }
 
-const context: HandlerContext = {
-  db,
+const context: Omit<ReadContext, 'db'> = {
   defaultRegion: region,
   host: config.host,
   version: config.version,
@@ -58,7 +57,10 @@ const context: HandlerContext = {
   now: () => Date.now(),
   offerCooldownDays: config.offerCooldownDays,
 };
-const handlers = createHandlers(context);
+// The reader gets only the read channels' handlers, with only its readable handle; the writer
+// answers everything the cache answers. Both see the per-call agent set on `context` below.
+const handlers: DbHandlers =
+  opened.role === 'writer' ? createHandlers(Object.assign(context, { db: opened.db })) : createReadHandlers(Object.assign(context, { db: opened.db }));
 const users = config.role === 'writer' ? new LocalUsers(db.$client) : undefined;
 
 function answerUsers(op: UsersOp): Result<unknown> {

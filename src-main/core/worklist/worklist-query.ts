@@ -4,7 +4,7 @@
  * (calls_agent_started_idx, newest first, walked until enough distinct customers are found) and
  * unresolved complaints by follow-up date (complaints_status_follow_up_idx: one range per status).
  */
-import type { CacheDb } from '../db/open';
+import type { ReadableDb } from '../db/open';
 import { formatPhone } from '../../../src-shared/domain/phone';
 import { WORKLIST_LIMITS, type DueFollowUp, type RecentCaller, type WorklistOutput } from '../../../src-shared/contracts/worklist';
 import type { ComplaintSeverity, ComplaintStatus } from '../../../src-shared/contracts/complaints';
@@ -20,7 +20,7 @@ export class WorklistQuery {
   private readonly customer;
   private readonly followUps;
 
-  constructor(db: CacheDb) {
+  constructor(db: ReadableDb) {
     const c = db.$client;
     this.recentCalls = c
       .prepare(`SELECT customer_id, started_at FROM calls WHERE agent_id = ? ORDER BY started_at DESC LIMIT ${CALLS_SCANNED}`)

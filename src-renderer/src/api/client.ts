@@ -3,7 +3,7 @@
  * in the browser host there is no preload, so the same `SwitchboardApi` is built over HTTP.
  * Every call resolves to a result envelope — failures are values, never thrown.
  */
-import { contracts, type Channel, type ChannelInput, type ChannelOutput, type ScreenPop, type SwitchboardApi } from '../../../src-shared/contracts';
+import { apiMethods, contracts, type Channel, type ChannelInput, type ChannelOutput, type ScreenPop, type SwitchboardApi } from '../../../src-shared/contracts';
 import { ERROR_CODES, type AppErrorShape, type ErrorCode, type Result } from '../../../src-shared/result';
 
 const KNOWN_ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>(ERROR_CODES);
@@ -96,55 +96,8 @@ export function createHttpBridge(): SwitchboardApi {
   if (from !== null) pendingPop = { from };
 
   const bridge = {
-    appInfo: (input) => call('app:info', input),
-    lookupSearch: (input) => call('lookup:search', input),
-    suggestionsList: (input) => call('suggestions:list', input),
-    suggestionsStatus: (input) => call('suggestions:status', input),
-    offerPresent: (input) => call('offer:present', input),
-    offerDecide: (input) => call('offer:decide', input),
-    offersStats: (input) => call('offers:stats', input),
-    customerGet: (input) => call('customer:get', input),
-    customerCreate: (input) => call('customer:create', input),
-    callStart: (input) => call('call:start', input),
-    callAttachCustomer: (input) => call('call:attach-customer', input),
-    callHold: (input) => call('call:hold', input),
-    callResume: (input) => call('call:resume', input),
-    callEnd: (input) => call('call:end', input),
-    callWrapUp: (input) => call('call:wrap-up', input),
-    callGet: (input) => call('call:get', input),
-    callCurrent: (input) => call('call:current', input),
-    configLists: (input) => call('config:lists', input),
-    complaintLog: (input) => call('complaint:log', input),
-    complaintTransition: (input) => call('complaint:transition', input),
-    complaintSetFollowUp: (input) => call('complaint:set-follow-up', input),
-    complaintList: (input) => call('complaint:list', input),
-    complaintGet: (input) => call('complaint:get', input),
-    noteAdd: (input) => call('note:add', input),
-    customerUpdateContact: (input) => call('customer:update-contact', input),
-    customerEditHistory: (input) => call('customer:edit-history', input),
-    customerTimeline: (input) => call('customer:timeline', input),
-    customerPurchases: (input) => call('customer:purchases', input),
-    orderGet: (input) => call('order:get', input),
-    worklistToday: (input) => call('worklist:today', input),
-    syncStatus: (input) => call('sync:status', input),
-    syncNow: (input) => call('sync:now', input),
-    syncCheck: (input) => call('sync:check', input),
-    syncReset: (input) => call('sync:reset', input),
-    syncDismissRejection: (input) => call('sync:dismiss-rejection', input),
-    authSession: (input) => call('auth:session', input),
-    authSignIn: (input) => call('auth:sign-in', input),
-    authSignOut: (input) => call('auth:sign-out', input),
-    authLock: (input) => call('auth:lock', input),
-    authUnlock: (input) => call('auth:unlock', input),
-    authActivity: (input) => call('auth:activity', input),
-    adminUsers: (input) => call('admin:users', input),
-    adminCreateUser: (input) => call('admin:create-user', input),
-    adminUpdateUser: (input) => call('admin:update-user', input),
-    adminResetPassword: (input) => call('admin:reset-password', input),
-    adminCreateTeam: (input) => call('admin:create-team', input),
-    adminWorkstations: (input) => call('admin:workstations', input),
-    adminRevokeWorkstation: (input) => call('admin:revoke-workstation', input),
-    auditList: (input) => call('audit:list', input),
+    // One named function per channel, each posting only to its own channel (built from the contracts).
+    ...apiMethods(call),
     onScreenPop(listener) {
       let subscribed = true;
       if (pendingPop !== null) {
