@@ -23,7 +23,7 @@ import { nameThisThread } from '../worker/worker-thread';
 const port = parentPort;
 if (!port) throw new Error('co-purchase-worker must run as a worker thread');
 const config = workerData as MinerWorkerConfig;
-nameThisThread('sb-miner');
+nameThisThread('sb-co-purchase');
 const send = (msg: MinerFromWorker) => port.postMessage(msg);
 
 let niceness: number | null = null;

@@ -22,7 +22,7 @@ import { nameThisThread } from './worker-thread';
 const port = parentPort;
 if (!port) throw new Error('db-worker must run as a worker thread');
 const config = workerData as WorkerConfig;
-nameThisThread(`sb-${config.role}`);
+nameThisThread(`sb-db-${config.role}`);
 const send = (msg: FromWorker) => port.postMessage(msg);
 const log = (msg: string, err: unknown) => console.error(`[db-worker:${config.role}] ${msg}`, err);
 
