@@ -36,6 +36,7 @@ import type { LocalUser, QueuedAuditEvent, UsersOp } from './local-users';
 import type { SecretStore } from './secret-store';
 import { DEFAULT_THROTTLE, SignInThrottle, throttleMessage, type ThrottlePolicy, type ThrottleRecord } from './throttle';
 import { checkVerifier, decoyVerifier, makeVerifier, VERIFIER_COST, type ScryptCost } from './verifier';
+import { logger } from '../log/logger';
 
 /** One message for an unknown name, a wrong password and a disabled user. */
 export const WRONG_CREDENTIALS = 'Wrong user name or password.';
@@ -184,7 +185,7 @@ export class SessionKeeper {
         }
       } else if (r.failure.status === 401) {
         this.session = null;
-        console.warn(`[auth] the store no longer accepts ${s.user.username}'s session (disabled, signed out elsewhere or expired): signed out here`);
+        logger('auth').warn(`the store no longer accepts ${s.user.username}'s session (disabled, signed out elsewhere or expired): signed out here`);
       }
     } finally {
       this.checking = false;
@@ -198,7 +199,7 @@ export class SessionKeeper {
    * revoked it.
    */
   workstationTokenRefused(): void {
-    if (this.client) console.warn('[auth] the central store refused this workstation’s sync token: sync waits for an online sign-in here');
+    if (this.client) logger('auth').warn('the central store refused this workstation’s sync token: sync waits for an online sign-in here');
   }
 
   /**
@@ -484,7 +485,7 @@ export class SessionKeeper {
     try {
       return await this.options.callOpen({ userId: s.user.id, username: s.user.username, role: s.user.role });
     } catch (e) {
-      console.error('[auth] could not ask the call desk whether a call is open; the idle lock applies', e);
+      logger('auth').error({ err: e }, 'could not ask the call desk whether a call is open; the idle lock applies');
       return false;
     }
   }
@@ -495,7 +496,7 @@ export class SessionKeeper {
 
   private async users(op: UsersOp): Promise<Result<unknown>> {
     const r = await this.options.users(op);
-    if (!r.ok) console.error(`[auth] local users ${op.op} failed: ${r.error.message}`);
+    if (!r.ok) logger('auth').error(`local users ${op.op} failed: ${r.error.message}`);
     return r;
   }
 

@@ -93,6 +93,8 @@ export const REDACT: NonNullable<LoggerOptions['redact']> = { paths: REDACT_PATH
 /** Where lines go: pino's destination interface, one JSON line per call. */
 export interface LineStream {
   write(line: string): unknown;
+  /** Writes out what it still buffers (the log file before the process exits). */
+  flushSync?(): void;
 }
 
 interface Destination {
@@ -110,6 +112,16 @@ export class LogFanout implements LineStream {
     const destination = { stream, minLevel: LEVELS[level] };
     this.destinations.add(destination);
     return () => void this.destinations.delete(destination);
+  }
+
+  flushSync(): void {
+    for (const d of this.destinations) {
+      try {
+        d.stream.flushSync?.();
+      } catch {
+        // nothing more can be done
+      }
+    }
   }
 
   write(line: string): void {
@@ -170,6 +182,11 @@ export function logger(module: string): Logger {
  */
 export function addLogDestination(stream: LineStream, minLevel: LevelName = level): () => void {
   return fanout.add(stream, minLevel);
+}
+
+/** Writes out what the log file still buffers: before ending the process with exit(). */
+export function flushLogs(): void {
+  fanout.flushSync();
 }
 
 /** The level SWITCHBOARD_LOG_LEVEL set for this process. */
