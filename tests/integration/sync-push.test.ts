@@ -4,10 +4,9 @@
  * Real HTTP handling through `app.inject`, real sessions, the real change-log triggers.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql, type SQL } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../../server/src/app';
 import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
 import { customerAddresses, customerEmails, customerPhones, customers, orderLines, orders, products } from '../../server/src/db/schema';
@@ -21,7 +20,8 @@ import { SYNC_TABLES, syncTable, type SyncTableName } from '../../src-shared/syn
 import { Outbox } from '../../src-main/core/outbox/outbox';
 import { plantCustomer, plantOrder, plantProduct, tempCache, type TempCache } from '../helpers/cache';
 import { testDesk } from '../helpers/desk';
-import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
+import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend } from '../helpers/server-db';
+import { serveStoreForSuite } from '../helpers/store-suite';
 import { TOKEN_ROTATION_GRACE_MS } from '../../server/src/auth/workstations';
 import { MANY_NEW_WORKSTATIONS, signIn, workstationToken, WorkstationTokens, type Credentials } from '../helpers/store-auth';
 
@@ -57,12 +57,14 @@ const changedContactFieldsOf = (m: PushedMutation) => changedContactFields((m.ar
 
 function suite(backend: StoreBackend, skipReason: string | undefined) {
   describe(`push on ${backend.name}`, () => {
-    let location: StoreLocation;
     let store: Store;
     let app: FastifyInstance;
     let now = T0;
     /** Pokes from push carry the change-log version; the store's LISTEN also pokes, with 0. */
     const pokes: number[] = [];
+    const served = serveStoreForSuite(backend, skipReason, { clock: () => now, sessionTtlMs: TTL_MS, newWorkstationLimit: MANY_NEW_WORKSTATIONS }, (built) =>
+      built.changeFeed.subscribe((version) => pokes.push(version)),
+    );
     const pushPokes = () => pokes.filter((version) => version > 0);
     const carl: Credentials = { username: 'carl', password: 'battery staple' };
     const dana: Credentials = { username: 'dana', password: 'correct horse' };
@@ -77,11 +79,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
 
     beforeAll(async () => {
       if (skipReason) return;
-      location = await backend.freshLocation();
-      store = await location.open();
-      app = buildServer({ store, logger: false, clock: () => now, sessionTtlMs: TTL_MS, newWorkstationLimit: MANY_NEW_WORKSTATIONS });
-      app.changeFeed.subscribe((version) => pokes.push(version));
-      await app.ready();
+      ({ store, app } = served);
       carlId = (await createUser(store.db, { username: 'carl', displayName: 'Carl CSR', role: 'csr', password: 'battery staple' }, FAST_SCRYPT)).id;
       await createUser(store.db, { username: 'dana', displayName: 'Dana CSR', role: 'csr', password: 'correct horse' }, FAST_SCRYPT);
 
@@ -120,14 +118,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       });
     });
 
-    afterAll(async () => {
-      await app?.close();
-      await store?.close();
-      await location?.dispose();
-    });
-
-    beforeEach((ctx) => {
-      if (skipReason) ctx.skip(skipReason);
+    beforeEach(() => {
       now = T0;
     });
 
