@@ -52,6 +52,25 @@ const note = (customerId: string, body = 'Asked about delivery.', callId: string
 
 const noteEntry = (customerId: string, body?: string) => entry('note.add', note(customerId, body));
 
+/** A complaint.log's arguments: a new, low-severity late delivery logged by agent-ana, unless `fields` say otherwise. */
+const complaintLog = (customerId: string, fields: Partial<MutationArgs<'complaint.log'>> = {}): MutationArgs<'complaint.log'> => ({
+  complaintId: randomUUID(),
+  eventId: randomUUID(),
+  customerId,
+  callId: null,
+  orderId: null,
+  orderLineId: null,
+  categoryCode: 'late',
+  severity: 'low',
+  description: 'Late.',
+  desiredResolution: null,
+  followUpOn: null,
+  openedAt: T0,
+  agentId: 'agent-ana',
+  status: 'open',
+  ...fields,
+});
+
 /** The contact fields an update_contact entry changes, as the audit entry names them. */
 const changedContactFieldsOf = (m: PushedMutation) => changedContactFields((m.args as MutationArgs<'customer.update_contact'>).changes);
 
@@ -589,22 +608,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         } satisfies MutationArgs<'customer.update_contact'>),
         entry('call.hold', { callId: unknownCall, agentId: 'agent-ana', at: T0 }),
         entry('note.add', note(zoe.id, 'On a call the store never saw.', unknownCall)),
-        entry('complaint.log', {
-          complaintId: randomUUID(),
-          eventId: randomUUID(),
-          customerId: zoe.id,
-          callId: null,
-          orderId: randomUUID(),
-          orderLineId: null,
-          categoryCode: 'late',
-          severity: 'low',
-          description: 'Late.',
-          desiredResolution: null,
-          followUpOn: null,
-          openedAt: T0,
-          agentId: 'agent-ana',
-          status: 'open',
-        }),
+        entry('complaint.log', complaintLog(zoe.id, { orderId: randomUUID() })),
         entry('offer.decide', { offerId: randomUUID(), outcome: 'declined', agentId: 'agent-ana', decidedAt: T0 }),
         noteEntry(zoe.id, 'Still fine.'),
       ]);
@@ -788,22 +792,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       await workstationToken(app, ada, elsewhere, 'Back office');
       // A complaint Carl logged from his own desk.
       const complaintId = randomUUID();
-      const logged = entry('complaint.log', {
-        complaintId,
-        eventId: randomUUID(),
-        customerId: zoe.id,
-        callId: null,
-        orderId: null,
-        orderLineId: null,
-        categoryCode: 'damaged',
-        severity: 'low',
-        description: 'Scuffed on arrival.',
-        desiredResolution: null,
-        followUpOn: null,
-        openedAt: T0,
-        agentId: 'carl',
-        status: 'open',
-      } satisfies MutationArgs<'complaint.log'>);
+      const logged = entry('complaint.log', complaintLog(zoe.id, { complaintId, categoryCode: 'damaged', description: 'Scuffed on arrival.', agentId: 'carl' }));
       expect(statuses(await push(carl, randomUUID(), numbered([{ ...logged, userId: carlId }])))).toEqual([[1, 'applied']]);
 
       const resolve = entry('complaint.transition', {
@@ -872,22 +861,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       const batch = numbered([
         entry('call.start', { callId, customerId: zoe.id, fromE164: null, source: 'manual', agentId: forged, startedAt: T0 }),
         entry('note.add', noteArgs),
-        entry('complaint.log', {
-          complaintId,
-          eventId: randomUUID(),
-          customerId: zoe.id,
-          callId,
-          orderId: null,
-          orderLineId: null,
-          categoryCode: 'late',
-          severity: 'low',
-          description: 'Late.',
-          desiredResolution: null,
-          followUpOn: null,
-          openedAt: T0,
-          agentId: forged,
-          status: 'open',
-        }),
+        entry('complaint.log', complaintLog(zoe.id, { complaintId, callId, agentId: forged })),
         entry('offer.present', { offerId, customerId: zoe.id, callId, productId, kind: 'accessory', reason: 'Laces.', agentId: forged, presentedAt: T0 }),
         entry('customer.update_contact', {
           customerId: zoe.id,
@@ -988,22 +962,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       const transition = (to: 'in_progress' | 'resolved', resolution: string | null) =>
         entry('complaint.transition', { complaintId, eventId: randomUUID(), from: 'open', to, resolution, note: null, callId: null, agentId: 'agent-ana', at: T0 + 1000 });
       const [ws1, ws2] = [randomUUID(), randomUUID()];
-      const logged = entry('complaint.log', {
-        complaintId,
-        eventId: randomUUID(),
-        customerId: zoe.id,
-        callId: null,
-        orderId: null,
-        orderLineId: lineId,
-        categoryCode: 'quality',
-        severity: 'medium',
-        description: 'Squeaks.',
-        desiredResolution: null,
-        followUpOn: null,
-        openedAt: T0,
-        agentId: 'agent-ana',
-        status: 'open',
-      });
+      const logged = entry('complaint.log', complaintLog(zoe.id, { complaintId, orderLineId: lineId, categoryCode: 'quality', severity: 'medium', description: 'Squeaks.' }));
       expect(statuses(await push(carl, ws1, numbered([logged, transition('resolved', 'Refunded.')])))).toEqual([
         [1, 'applied'],
         [2, 'applied'],
