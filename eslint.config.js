@@ -77,4 +77,11 @@ export default tseslint.config(
       NO_UI,
     ],
   ),
+  // The desktop side logs through src-main/core/log (levels, the thread, the file support reads),
+  // never console.*; only command-line tools whose printed lines are their interface print.
+  {
+    files: ['src-main/**', 'src-preload/**'],
+    ignores: ['src-main/core/seed/cli.ts', 'src-main/host/main.ts'],
+    rules: { 'no-console': 'error' },
+  },
 );

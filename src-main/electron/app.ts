@@ -22,6 +22,10 @@ import {
 } from './security';
 import { createMainWindow, hardenSession, hardenWebContents, registerAppScheme, serveRenderer } from './window';
 import { offerCooldownDaysFrom } from '../../src-shared/domain/offer-rules';
+import { flushLogs, logger } from '../core/log/logger';
+import { logFolderIn } from '../core/log/log-file';
+
+const log = logger('electron');
 
 export interface ShellCore {
   start(): Promise<void>;
@@ -46,6 +50,11 @@ export interface ShellDeps {
     migrationsFolder: string;
   };
   createCore(options: CoreOptions): ShellCore;
+  /**
+   * Starts writing the log to its rotating file in `folder` (main.ts: core/log/log-file.ts's
+   * writeLogFile; tests pass a spy, so they write no files). A failure is logged, not fatal.
+   */
+  writeLogFile(folder: string): Promise<unknown>;
   /** Called only when packaged; may throw or reject, which is logged. */
   checkForUpdates(): Promise<unknown>;
   env: NodeJS.ProcessEnv;
@@ -66,6 +75,12 @@ export function launchSwitchboard(deps: ShellDeps): boolean {
     return false;
   }
 
+  // The log file support reads: <userData>/logs (see core/log/log-file.ts).
+  deps
+    .writeLogFile(logFolderIn(app.getPath('userData')))
+    .catch((error: unknown) => log.warn({ err: error }, 'the log file could not be opened; logging to the console only'));
+  log.info({ version: app.getVersion(), platform: process.platform, packaged: app.isPackaged }, 'Switchboard starting');
+
   // Every renderer sandboxed, whatever a window's webPreferences say (must precede 'ready').
   app.enableSandbox();
   registerAppScheme();
@@ -85,7 +100,8 @@ export function launchSwitchboard(deps: ShellDeps): boolean {
   const handleDeepLink = (url: string) => {
     const parsed = parseDeepLink(url);
     if (!parsed.ok) {
-      console.warn(`[switchboard] ignored deep link (${parsed.reason}): ${JSON.stringify(url.slice(0, 120))}`);
+      // Not the link itself: its `from` is a customer's number.
+      log.warn(`ignored deep link (${parsed.reason})`);
       return;
     }
     screenPops.deliver({ from: parsed.link.from });
@@ -118,7 +134,7 @@ export function launchSwitchboard(deps: ShellDeps): boolean {
     core = null;
     stopping
       .stop()
-      .catch((error: unknown) => console.error('[switchboard] the core did not stop cleanly:', error))
+      .catch((error: unknown) => log.error({ err: error }, 'the core did not stop cleanly'))
       .finally(() => {
         coreStopped = true;
         app.quit();
@@ -136,15 +152,16 @@ export function launchSwitchboard(deps: ShellDeps): boolean {
     const cooldown = offerCooldownDaysFrom(deps.env.SWITCHBOARD_OFFER_COOLDOWN_DAYS);
     const refused = !store.ok ? store.error.message : !idleLock.ok ? idleLock.error.message : !cooldown.ok ? cooldown.message : null;
     if (refused !== null || !store.ok || !idleLock.ok || !cooldown.ok) {
-      console.error('[switchboard] cannot start:', refused);
+      log.fatal(`cannot start: ${refused}`);
       dialog.showErrorBox('Switchboard cannot start', refused ?? 'The settings are not usable.');
+      flushLogs();
       app.exit(1);
       return;
     }
     const sync = store.value;
     // The workstation's sync token, encrypted by the OS key store (memory only where there is none).
     const secrets = new SafeStorageSecrets(join(app.getPath('userData'), SECRETS_FILE_NAME), safeStorage);
-    if (secrets.warning) console.warn(`[switchboard] ${secrets.warning}`);
+    if (secrets.warning) log.warn(secrets.warning);
 
     const starting = deps.createCore({
       dbFile: join(app.getPath('userData'), DB_FILE_NAME),
@@ -173,8 +190,9 @@ export function launchSwitchboard(deps: ShellDeps): boolean {
     } catch (error) {
       core = null;
       const message = error instanceof Error ? error.message : String(error);
-      console.error('[switchboard] cannot start:', error);
+      log.fatal({ err: error }, 'cannot start');
       dialog.showErrorBox('Switchboard cannot start', message);
+      flushLogs();
       app.exit(1);
       return;
     }
@@ -196,7 +214,7 @@ export function launchSwitchboard(deps: ShellDeps): boolean {
     if (app.isPackaged) {
       Promise.resolve()
         .then(() => deps.checkForUpdates())
-        .catch((error: unknown) => console.warn('[switchboard] update check failed:', error));
+        .catch((error: unknown) => log.warn({ err: error }, 'update check failed'));
     }
   };
 
@@ -204,8 +222,9 @@ export function launchSwitchboard(deps: ShellDeps): boolean {
     .whenReady()
     .then(startShell)
     .catch((error: unknown) => {
-      console.error('[switchboard] cannot start:', error);
+      log.fatal({ err: error }, 'cannot start');
       dialog.showErrorBox('Switchboard cannot start', error instanceof Error ? error.message : String(error));
+      flushLogs();
       app.exit(1);
     });
   return true;
@@ -218,5 +237,5 @@ function registerDeepLinkScheme(deps: ShellDeps): void {
     deps.defaultApp && appPath !== undefined
       ? app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, deps.execPath, [resolve(appPath)])
       : app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
-  if (!registered) console.warn(`[switchboard] could not register as the ${DEEP_LINK_SCHEME}:// handler`);
+  if (!registered) log.warn(`could not register as the ${DEEP_LINK_SCHEME}:// handler`);
 }

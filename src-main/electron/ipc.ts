@@ -7,6 +7,9 @@ import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { CHANNELS, type Channel } from '../../src-shared/contracts';
 import { fail, type Result } from '../../src-shared/result';
 import { isTrustedSender, type FrameLike, type PageTrust } from './security';
+import { logger } from '../core/log/logger';
+
+const log = logger('ipc');
 
 /** The part of CoreProcess the IPC layer uses. */
 export interface CoreCaller {
@@ -28,7 +31,7 @@ export async function answerInvoke(
 ): Promise<Result<unknown>> {
   try {
     if (!isTrustedSender(event.senderFrame, event.sender.mainFrame, trust)) {
-      console.warn(`[switchboard] refused ${channel} from ${event.senderFrame?.url ?? 'a frame that is gone'}`);
+      log.warn(`refused ${channel} from ${senderOrigin(event.senderFrame?.url)}`);
       return fail('forbidden_sender', 'This request did not come from the Switchboard window, so it was refused.');
     }
     // The core admits the call as it does for the browser host (core/rpc/admit.ts): the session
@@ -37,8 +40,18 @@ export async function answerInvoke(
     return await core.call(channel, input);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    console.error(`[switchboard] ${channel} failed:`, error);
+    log.error({ err: error }, `${channel} failed`);
     return { ok: false, error: { code: 'internal', message: `Something went wrong in Switchboard: ${message}` } };
+  }
+}
+
+/** Where a refused call came from: the frame's origin (its path and query may carry anything). */
+function senderOrigin(url: string | undefined): string {
+  if (url === undefined) return 'a frame that is gone';
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'a frame with no usable address';
   }
 }
 

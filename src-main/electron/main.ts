@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoreProcess } from '../core/worker/core-process';
 import { launchSwitchboard } from './app';
+import { logger } from '../core/log/logger';
+import { writeLogFile } from '../core/log/log-file';
 
 const builtMainDir = dirname(fileURLToPath(import.meta.url));
 
@@ -22,10 +24,11 @@ launchSwitchboard({
     migrationsFolder: join(app.getAppPath(), 'drizzle'),
   },
   createCore: (options) => new CoreProcess(options),
+  writeLogFile: (folder) => writeLogFile(folder),
   checkForUpdates: () => {
     // electron-updater is CommonJS; its autoUpdater is created on first access, so only here.
     const { autoUpdater } = electronUpdater;
-    autoUpdater.on('error', (error) => console.warn('[switchboard] updater:', error));
+    autoUpdater.on('error', (error) => logger('updater').warn({ err: error }, 'the updater failed'));
     return autoUpdater.checkForUpdatesAndNotify();
   },
   env: process.env,

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { SecretStorageKind } from '../../src-shared/contracts/auth';
 import type { SecretStore } from '../core/auth/secret-store';
+import { logger } from '../core/log/logger';
 
 /** The part of Electron's safeStorage this uses (injected, so tests can drive it). */
 export interface SafeStorageLike {
@@ -65,7 +66,9 @@ export class SafeStorageSecrets implements SecretStore {
         }
       }
     } catch (e) {
-      console.error('[switchboard] the secrets file could not be read; sign in online again to renew it', e);
+      // Not the error itself: JSON.parse quotes the file's text in its message.
+      const reason = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.name : 'unknown');
+      logger('secrets').error({ reason }, 'the secrets file could not be read; sign in online again to renew it');
     }
   }
 

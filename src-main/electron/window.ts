@@ -13,6 +13,9 @@ import {
   resolveRendererFile,
   type PageTrust,
 } from './security';
+import { logger } from '../core/log/logger';
+
+const log = logger('window');
 
 /**
  * Must run before `app` is ready. A standard, secure scheme gives the renderer a real origin
@@ -51,7 +54,7 @@ export async function answerAppRequest(rendererRoot: string, request: Request): 
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.set(name, value);
     return new Response(request.method === 'HEAD' ? null : upstream.body, { status: 200, headers });
   } catch (error) {
-    console.warn(`[switchboard] could not serve ${request.url}:`, error);
+    log.warn({ err: error }, `could not serve ${new URL(request.url).pathname}`);
     return new Response('Not found', { status: 404, headers: SECURITY_HEADERS });
   }
 }
@@ -85,11 +88,12 @@ export function hardenSession(ses: Session, trust: PageTrust): void {
 /** Hands a link to the OS browser if, and only if, it is a plain http(s) URL. */
 export function openExternalIfAllowed(url: string): boolean {
   if (!isAllowedExternalUrl(url)) {
-    console.warn(`[switchboard] refused to open ${JSON.stringify(url.slice(0, 200))} outside the app`);
+    // Only the scheme: a mailto: or tel: link's address is a customer's.
+    log.warn(`refused to open a ${JSON.stringify(/^[a-z][a-z0-9+.-]{0,20}:/i.exec(url)?.[0] ?? 'schemeless')} link outside the app`);
     return false;
   }
   shell.openExternal(new URL(url).href).catch((error: unknown) => {
-    console.warn('[switchboard] could not open a link in the browser:', error);
+    log.warn({ err: error }, 'could not open a link in the browser');
   });
   return true;
 }
@@ -149,7 +153,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   });
   window.once('ready-to-show', () => window.show());
   window.loadURL(options.entryUrl).catch((error: unknown) => {
-    console.error(`[switchboard] could not load ${options.entryUrl}:`, error);
+    log.error({ err: error }, `could not load ${options.entryUrl}`);
   });
   return window;
 }

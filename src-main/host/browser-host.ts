@@ -15,6 +15,9 @@ import type { AddressInfo } from 'node:net';
 import { clientErrorResponse } from '../../src-shared/http-client-error';
 import { fail, type Result } from '../../src-shared/result';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/security/csp';
+import { logger } from '../core/log/logger';
+
+const log = logger('browser-host');
 
 export { CONTENT_SECURITY_POLICY };
 
@@ -203,7 +206,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      console.error('[browser-host] request failed', e);
+      log.error({ err: e }, `${req.method ?? 'a'} request failed`);
       if (!res.headersSent) sendJson(res, 500, fail('internal', 'The browser host failed to answer.'));
       else res.end();
     });

@@ -3,6 +3,10 @@
  * renderer on 127.0.0.1. With a central store (`--server` or SWITCHBOARD_SERVER) the cache syncs
  * with it and its data comes from there; without one the cache works alone, with demo data on
  * first start.
+ *
+ * What it prints on stdout (the address to open, the usage) is its user interface and stays
+ * console output; everything else goes to the log (core/log): the console at SWITCHBOARD_LOG_LEVEL
+ * and the rotating file in a `logs` folder beside the cache file.
  */
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -15,6 +19,11 @@ import { offerCooldownDaysFrom } from '../../src-shared/domain/offer-rules';
 import { idleLockMsFrom, isLoopbackUrl, storeSettingsFrom } from '../core/sync/store-settings';
 import { MemorySecretStore } from '../core/auth/secret-store';
 import { startBrowserHost } from './browser-host';
+import { flushLogs, logger, setLogThread } from '../core/log/logger';
+import { logFolderIn, writeLogFile } from '../core/log/log-file';
+
+setLogThread('host');
+const log = logger('host');
 
 const USAGE = `Usage: npm run host -- [--db FILE] [--port N] [--region CC] [--server URL] [--idle-lock-seconds N] [--no-demo]
   --db FILE     the local cache file (default: ${defaultDbFile()})
@@ -65,6 +74,8 @@ async function main(): Promise<void> {
   if (!isCountryCode(region)) die(`--region must be a two-letter region code such as US or GB, not "${region}"`);
   const dbFile = resolve(args.db ?? defaultDbFile());
   mkdirSync(dirname(dbFile), { recursive: true });
+  const logFolder = logFolderIn(dirname(dbFile));
+  await writeLogFile(logFolder).catch((e: unknown) => log.warn({ err: e }, `the log file could not be opened in ${logFolder}; logging to the console only`));
   const settings = storeSettingsFrom({ server: args.server ?? process.env.SWITCHBOARD_SERVER });
   if (!settings.ok) die(settings.error.message);
   const store = settings.value;
@@ -72,6 +83,7 @@ async function main(): Promise<void> {
   if (!idleLock.ok) die(idleLock.error.message);
   const cooldown = offerCooldownDaysFrom(process.env.SWITCHBOARD_OFFER_COOLDOWN_DAYS);
   if (!cooldown.ok) die(cooldown.message);
+  log.info({ region, store: store ? new URL(store.serverUrl).origin : null }, 'Switchboard browser host starting');
 
   const here = import.meta.dirname;
   const core = new CoreProcess({
@@ -92,8 +104,9 @@ async function main(): Promise<void> {
   try {
     await core.start();
   } catch (e) {
-    console.error(`switchboard host: cannot start: ${e instanceof Error ? e.message : String(e)}`);
+    log.fatal({ err: e }, 'cannot start');
     await core.stop();
+    flushLogs();
     process.exit(1);
   }
   let host;
@@ -102,11 +115,12 @@ async function main(): Promise<void> {
     const launchedBy = process.env.SWITCHBOARD_LAUNCHED_BY === 'npm start' ? 'npm start' : 'npm run host';
     host = await startBrowserHost({ core, rendererDir: join(here, '../renderer'), port, launchedBy });
   } catch (e) {
-    console.error(`switchboard host: cannot listen on 127.0.0.1:${port}: ${e instanceof Error ? e.message : String(e)} (try --port 0)`);
+    log.fatal({ err: e }, `cannot listen on 127.0.0.1:${port} (try --port 0)`);
     await core.stop();
+    flushLogs();
     process.exit(1);
   }
-  console.log(`Switchboard browser host (cache ${dbFile}, region ${region})`);
+  console.log(`Switchboard browser host (cache ${dbFile}, region ${region}, log in ${logFolder})`);
   console.log(
     store
       ? `Syncing with the central store at ${store.serverUrl} once someone signs in online` +

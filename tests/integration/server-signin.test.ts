@@ -5,7 +5,7 @@
  * each of these writes.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../server/src/app';
@@ -15,7 +15,8 @@ import { TOKEN_ROTATION_GRACE_MS } from '../../server/src/auth/workstations';
 import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
 import { loginResponse, serverError } from '../../src-shared/contracts/server-auth';
-import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
+import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend } from '../helpers/server-db';
+import { serveStoreForSuite } from '../helpers/store-suite';
 
 const postgresSkip = await postgresSkipReason();
 const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
@@ -24,31 +25,21 @@ const MINUTE = 60_000;
 
 function suite(backend: StoreBackend, skipReason: string | undefined) {
   describe(`signing in on ${backend.name}`, () => {
-    let location: StoreLocation;
     let store: Store;
     let app: FastifyInstance;
     let now = T0;
+    const served = serveStoreForSuite(backend, skipReason, { clock: () => now, scrypt: FAST_SCRYPT });
 
     beforeAll(async () => {
       if (skipReason) return;
-      location = await backend.freshLocation();
-      store = await location.open();
-      app = buildServer({ store, logger: false, clock: () => now, scrypt: FAST_SCRYPT });
-      await app.ready();
+      ({ store, app } = served);
       for (const name of ['carl', 'lena', 'wes', 'dora']) {
         await createUser(store.db, { username: name, displayName: name, role: 'csr', password: `${name} pass`, teams: name === 'carl' ? ['Phones', 'Returns'] : [] }, FAST_SCRYPT);
       }
       await createUser(store.db, { username: 'ada', displayName: 'Ada Admin', role: 'admin', password: 'ada pass' }, FAST_SCRYPT);
     });
 
-    afterAll(async () => {
-      await app?.close();
-      await store?.close();
-      await location?.dispose();
-    });
-
-    beforeEach((ctx) => {
-      if (skipReason) ctx.skip(skipReason);
+    beforeEach(() => {
       now = T0;
     });
 

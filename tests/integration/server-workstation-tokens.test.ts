@@ -6,17 +6,17 @@
  * register new workstation ids without bound.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../../server/src/app';
 import { hashToken } from '../../server/src/auth/sessions';
 import { NEW_WORKSTATION_LIMIT, TOKEN_ROTATION_GRACE_MS, WORKSTATION_TOKEN_TTL_MS } from '../../server/src/auth/workstations';
 import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
 import { workstationInfo } from '../../src-shared/contracts/admin';
 import { loginResponse, serverError, workstationTokenResponse, type LoginResponse } from '../../src-shared/contracts/server-auth';
-import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
+import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend } from '../helpers/server-db';
+import { serveStoreForSuite } from '../helpers/store-suite';
 
 const postgresSkip = await postgresSkipReason();
 const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
@@ -25,31 +25,21 @@ const CLIENT = randomUUID();
 
 function suite(backend: StoreBackend, skipReason: string | undefined) {
   describe(`workstation tokens on ${backend.name}`, () => {
-    let location: StoreLocation;
     let store: Store;
     let app: FastifyInstance;
     let now = T0;
     let admin: LoginResponse;
+    const served = serveStoreForSuite(backend, skipReason, { clock: () => now, scrypt: FAST_SCRYPT });
 
     beforeAll(async () => {
       if (skipReason) return;
-      location = await backend.freshLocation();
-      store = await location.open();
-      app = buildServer({ store, logger: false, clock: () => now, scrypt: FAST_SCRYPT });
-      await app.ready();
+      ({ store, app } = served);
       for (const name of ['lena', 'wes', 'minnie']) await createUser(store.db, { username: name, displayName: name, role: 'csr', password: `${name} pass` }, FAST_SCRYPT);
       await createUser(store.db, { username: 'sam', displayName: 'Sam', role: 'supervisor', password: 'sam pass' }, FAST_SCRYPT);
       await createUser(store.db, { username: 'ada', displayName: 'Ada Admin', role: 'admin', password: 'ada pass' }, FAST_SCRYPT);
     });
 
-    afterAll(async () => {
-      await app?.close();
-      await store?.close();
-      await location?.dispose();
-    });
-
-    beforeEach(async (ctx) => {
-      if (skipReason) ctx.skip(skipReason);
+    beforeEach(async () => {
       now += 2 * WORKSTATION_TOKEN_TTL_MS; // each test on its own day (the new-workstation limit counts per day)
       admin = loginResponse.parse((await login('ada', 'ada pass')).json().value);
     });

@@ -6,16 +6,16 @@
  * transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql, type SQL } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../../server/src/app';
 import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
 import { customerPhones, customers, products } from '../../server/src/db/schema';
 import { pushResponse, type PushedMutation, type PushOutcome, type PushResponse } from '../../src-shared/contracts/sync-protocol';
 import type { MutationArgs, MutationName } from '../../src-shared/sync/mutations';
-import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
+import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend } from '../helpers/server-db';
+import { serveStoreForSuite } from '../helpers/store-suite';
 import { WorkstationTokens, type Credentials } from '../helpers/store-auth';
 
 const postgresSkip = await postgresSkipReason();
@@ -29,10 +29,10 @@ const entry = (name: MutationName, args: unknown, createdAt = T0): Entry => ({ n
 
 function suite(backend: StoreBackend, skipReason: string | undefined) {
   describe(`push integrity on ${backend.name}`, () => {
-    let location: StoreLocation;
     let store: Store;
     let app: FastifyInstance;
     let now = T0;
+    const served = serveStoreForSuite(backend, skipReason, { clock: () => now });
     // Each user pushes from a workstation of their own, under the user name they sign in with.
     const carl: Credentials = { username: 'carl', password: 'battery staple' };
     const dana: Credentials = { username: 'dana', password: 'correct horse' };
@@ -46,10 +46,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
 
     beforeAll(async () => {
       if (skipReason) return;
-      location = await backend.freshLocation();
-      store = await location.open();
-      app = buildServer({ store, logger: false, clock: () => now });
-      await app.ready();
+      ({ store, app } = served);
       await createUser(store.db, { username: 'carl', displayName: 'Carl CSR', role: 'csr', password: carl.password }, FAST_SCRYPT);
       await createUser(store.db, { username: 'dana', displayName: 'Dana CSR', role: 'csr', password: dana.password }, FAST_SCRYPT);
       await createUser(store.db, { username: 'sue', displayName: 'Sue Supervisor', role: 'supervisor', password: sue.password }, FAST_SCRYPT);
@@ -58,14 +55,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       await store.db.insert(customerPhones).values({ id: zoe.phoneId, customerId: zoe.id, e164: '+442079460958', raw: '020 7946 0958', kind: 'mobile', isPrimary: true });
     });
 
-    afterAll(async () => {
-      await app?.close();
-      await store?.close();
-      await location?.dispose();
-    });
-
-    beforeEach((ctx) => {
-      if (skipReason) ctx.skip(skipReason);
+    beforeEach(() => {
       now = T0;
     });
 
@@ -399,7 +389,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         const b = noteEntry(2, 'Written on the original.');
         // Hold the clients row from another connection: both pushes pass the early check (id 2 is
         // next) and then queue on the lock inside their transactions.
-        const other = await location.open();
+        const other = await served.location.open();
         let release!: () => void;
         const released = new Promise<void>((resolve) => (release = resolve));
         let locked!: () => void;

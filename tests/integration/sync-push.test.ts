@@ -4,10 +4,9 @@
  * Real HTTP handling through `app.inject`, real sessions, the real change-log triggers.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql, type SQL } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../../server/src/app';
 import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
 import { customerAddresses, customerEmails, customerPhones, customers, orderLines, orders, products } from '../../server/src/db/schema';
@@ -21,7 +20,8 @@ import { SYNC_TABLES, syncTable, type SyncTableName } from '../../src-shared/syn
 import { Outbox } from '../../src-main/core/outbox/outbox';
 import { plantCustomer, plantOrder, plantProduct, tempCache, type TempCache } from '../helpers/cache';
 import { testDesk } from '../helpers/desk';
-import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
+import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend } from '../helpers/server-db';
+import { serveStoreForSuite } from '../helpers/store-suite';
 import { TOKEN_ROTATION_GRACE_MS } from '../../server/src/auth/workstations';
 import { MANY_NEW_WORKSTATIONS, signIn, workstationToken, WorkstationTokens, type Credentials } from '../helpers/store-auth';
 
@@ -52,17 +52,38 @@ const note = (customerId: string, body = 'Asked about delivery.', callId: string
 
 const noteEntry = (customerId: string, body?: string) => entry('note.add', note(customerId, body));
 
+/** A complaint.log's arguments: a new, low-severity late delivery logged by agent-ana, unless `fields` say otherwise. */
+const complaintLog = (customerId: string, fields: Partial<MutationArgs<'complaint.log'>> = {}): MutationArgs<'complaint.log'> => ({
+  complaintId: randomUUID(),
+  eventId: randomUUID(),
+  customerId,
+  callId: null,
+  orderId: null,
+  orderLineId: null,
+  categoryCode: 'late',
+  severity: 'low',
+  description: 'Late.',
+  desiredResolution: null,
+  followUpOn: null,
+  openedAt: T0,
+  agentId: 'agent-ana',
+  status: 'open',
+  ...fields,
+});
+
 /** The contact fields an update_contact entry changes, as the audit entry names them. */
 const changedContactFieldsOf = (m: PushedMutation) => changedContactFields((m.args as MutationArgs<'customer.update_contact'>).changes);
 
 function suite(backend: StoreBackend, skipReason: string | undefined) {
   describe(`push on ${backend.name}`, () => {
-    let location: StoreLocation;
     let store: Store;
     let app: FastifyInstance;
     let now = T0;
     /** Pokes from push carry the change-log version; the store's LISTEN also pokes, with 0. */
     const pokes: number[] = [];
+    const served = serveStoreForSuite(backend, skipReason, { clock: () => now, sessionTtlMs: TTL_MS, newWorkstationLimit: MANY_NEW_WORKSTATIONS }, (built) =>
+      built.changeFeed.subscribe((version) => pokes.push(version)),
+    );
     const pushPokes = () => pokes.filter((version) => version > 0);
     const carl: Credentials = { username: 'carl', password: 'battery staple' };
     const dana: Credentials = { username: 'dana', password: 'correct horse' };
@@ -77,11 +98,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
 
     beforeAll(async () => {
       if (skipReason) return;
-      location = await backend.freshLocation();
-      store = await location.open();
-      app = buildServer({ store, logger: false, clock: () => now, sessionTtlMs: TTL_MS, newWorkstationLimit: MANY_NEW_WORKSTATIONS });
-      app.changeFeed.subscribe((version) => pokes.push(version));
-      await app.ready();
+      ({ store, app } = served);
       carlId = (await createUser(store.db, { username: 'carl', displayName: 'Carl CSR', role: 'csr', password: 'battery staple' }, FAST_SCRYPT)).id;
       await createUser(store.db, { username: 'dana', displayName: 'Dana CSR', role: 'csr', password: 'correct horse' }, FAST_SCRYPT);
 
@@ -120,14 +137,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       });
     });
 
-    afterAll(async () => {
-      await app?.close();
-      await store?.close();
-      await location?.dispose();
-    });
-
-    beforeEach((ctx) => {
-      if (skipReason) ctx.skip(skipReason);
+    beforeEach(() => {
       now = T0;
     });
 
@@ -598,22 +608,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         } satisfies MutationArgs<'customer.update_contact'>),
         entry('call.hold', { callId: unknownCall, agentId: 'agent-ana', at: T0 }),
         entry('note.add', note(zoe.id, 'On a call the store never saw.', unknownCall)),
-        entry('complaint.log', {
-          complaintId: randomUUID(),
-          eventId: randomUUID(),
-          customerId: zoe.id,
-          callId: null,
-          orderId: randomUUID(),
-          orderLineId: null,
-          categoryCode: 'late',
-          severity: 'low',
-          description: 'Late.',
-          desiredResolution: null,
-          followUpOn: null,
-          openedAt: T0,
-          agentId: 'agent-ana',
-          status: 'open',
-        }),
+        entry('complaint.log', complaintLog(zoe.id, { orderId: randomUUID() })),
         entry('offer.decide', { offerId: randomUUID(), outcome: 'declined', agentId: 'agent-ana', decidedAt: T0 }),
         noteEntry(zoe.id, 'Still fine.'),
       ]);
@@ -797,22 +792,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       await workstationToken(app, ada, elsewhere, 'Back office');
       // A complaint Carl logged from his own desk.
       const complaintId = randomUUID();
-      const logged = entry('complaint.log', {
-        complaintId,
-        eventId: randomUUID(),
-        customerId: zoe.id,
-        callId: null,
-        orderId: null,
-        orderLineId: null,
-        categoryCode: 'damaged',
-        severity: 'low',
-        description: 'Scuffed on arrival.',
-        desiredResolution: null,
-        followUpOn: null,
-        openedAt: T0,
-        agentId: 'carl',
-        status: 'open',
-      } satisfies MutationArgs<'complaint.log'>);
+      const logged = entry('complaint.log', complaintLog(zoe.id, { complaintId, categoryCode: 'damaged', description: 'Scuffed on arrival.', agentId: 'carl' }));
       expect(statuses(await push(carl, randomUUID(), numbered([{ ...logged, userId: carlId }])))).toEqual([[1, 'applied']]);
 
       const resolve = entry('complaint.transition', {
@@ -881,22 +861,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       const batch = numbered([
         entry('call.start', { callId, customerId: zoe.id, fromE164: null, source: 'manual', agentId: forged, startedAt: T0 }),
         entry('note.add', noteArgs),
-        entry('complaint.log', {
-          complaintId,
-          eventId: randomUUID(),
-          customerId: zoe.id,
-          callId,
-          orderId: null,
-          orderLineId: null,
-          categoryCode: 'late',
-          severity: 'low',
-          description: 'Late.',
-          desiredResolution: null,
-          followUpOn: null,
-          openedAt: T0,
-          agentId: forged,
-          status: 'open',
-        }),
+        entry('complaint.log', complaintLog(zoe.id, { complaintId, callId, agentId: forged })),
         entry('offer.present', { offerId, customerId: zoe.id, callId, productId, kind: 'accessory', reason: 'Laces.', agentId: forged, presentedAt: T0 }),
         entry('customer.update_contact', {
           customerId: zoe.id,
@@ -997,22 +962,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       const transition = (to: 'in_progress' | 'resolved', resolution: string | null) =>
         entry('complaint.transition', { complaintId, eventId: randomUUID(), from: 'open', to, resolution, note: null, callId: null, agentId: 'agent-ana', at: T0 + 1000 });
       const [ws1, ws2] = [randomUUID(), randomUUID()];
-      const logged = entry('complaint.log', {
-        complaintId,
-        eventId: randomUUID(),
-        customerId: zoe.id,
-        callId: null,
-        orderId: null,
-        orderLineId: lineId,
-        categoryCode: 'quality',
-        severity: 'medium',
-        description: 'Squeaks.',
-        desiredResolution: null,
-        followUpOn: null,
-        openedAt: T0,
-        agentId: 'agent-ana',
-        status: 'open',
-      });
+      const logged = entry('complaint.log', complaintLog(zoe.id, { complaintId, orderLineId: lineId, categoryCode: 'quality', severity: 'medium', description: 'Squeaks.' }));
       expect(statuses(await push(carl, ws1, numbered([logged, transition('resolved', 'Refunded.')])))).toEqual([
         [1, 'applied'],
         [2, 'applied'],

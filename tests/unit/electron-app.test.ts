@@ -1,8 +1,12 @@
 import { join, resolve } from 'node:path';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { writeLogFile, type LogFile } from '../../src-main/core/log/log-file';
 import { CHANNELS, SCREEN_POP_EVENT } from '../../src-shared/contracts';
 import { ok } from '../../src-shared/result';
 import { FakeBrowserWindow, FakeWebContents, app, dialog, fakeEvent, ipcMain, powerMonitor, resetElectronFake } from './electron-fakes';
+import { captureLogs, type CapturedLogs } from '../helpers/logs';
 
 vi.mock('electron', async () => (await import('./electron-fakes')).electronModule);
 
@@ -28,6 +32,7 @@ function deps(overrides: Partial<ShellDeps> = {}) {
   const base: ShellDeps = {
     paths: { preloadFile: '/app/out/preload/index.cjs', rendererRoot: '/app/out/renderer', workerFile: '/app/out/main/db-worker.js', minerWorkerFile: '/app/out/main/co-purchase-worker.js', syncWorkerFile: '/app/out/main/sync-worker.js', checkpointWorkerFile: '/app/out/main/checkpoint-worker.js', migrationsFolder: '/app/drizzle' },
     createCore: vi.fn(() => core),
+    writeLogFile: vi.fn(async () => undefined),
     checkForUpdates: vi.fn(async () => null),
     env: {},
     argv: ['/opt/Switchboard/switchboard'],
@@ -49,11 +54,12 @@ async function launchToWindow(overrides: Partial<ShellDeps> = {}) {
 
 const POP_LINK = 'switchboard://call?from=%2B442079460958';
 
+let logs: CapturedLogs;
 beforeEach(() => {
   resetElectronFake();
   steps.length = 0;
-  vi.spyOn(console, 'warn').mockImplementation(() => {});
-  vi.spyOn(console, 'error').mockImplementation(() => {});
+  logs?.stop();
+  logs = captureLogs();
 });
 
 describe('single instance', () => {
@@ -88,7 +94,9 @@ describe('single instance', () => {
     app.emit('second-instance', fakeEvent(), ['/opt/Switchboard/switchboard', link], '/');
     app.emit('open-url', fakeEvent(), link);
     expect(contents.send).not.toHaveBeenCalled();
-    if (link.startsWith('switchboard:')) expect(console.warn).toHaveBeenCalledWith(expect.stringContaining('ignored deep link'));
+    if (link.startsWith('switchboard:')) expect(logs.records).toContainEqual(expect.objectContaining({ level: 40, msg: expect.stringContaining('ignored deep link') }));
+    // …but never the link itself, whose number is a customer's.
+    expect(JSON.stringify(logs.records)).not.toContain(link.slice(15));
   });
 });
 
@@ -123,6 +131,41 @@ describe('deep links', () => {
   it('registers as the switchboard: handler, naming the app path when run as `electron .`', async () => {
     await launchToWindow({ defaultApp: true, argv: ['/usr/lib/electron/electron', '.'], execPath: '/usr/lib/electron/electron' });
     expect(app.setAsDefaultProtocolClient).toHaveBeenCalledWith('switchboard', '/usr/lib/electron/electron', [resolve('.')]);
+  });
+});
+
+describe('the log', () => {
+  it('goes to a rotating file in userData/logs, opened before the core starts', async () => {
+    const dataFolder = mkdtempSync(join(tmpdir(), 'sb-userdata-'));
+    onTestFinished(() => rmSync(dataFolder, { recursive: true, force: true }));
+    app.getPath.mockImplementation(() => dataFolder);
+    onTestFinished(() => void app.getPath.mockImplementation((name: string) => `/fake/${name}`));
+    let file: LogFile | undefined;
+    onTestFinished(() => file?.close());
+    const writeLogFileSpy = vi.fn(async (folder: string) => (file = await writeLogFile(folder, { size: 1024, keep: 1 })));
+    const { deps: d } = deps({ writeLogFile: writeLogFileSpy });
+    launchSwitchboard(d);
+    await vi.waitFor(() => expect(FakeBrowserWindow.instances).toHaveLength(1));
+    expect(writeLogFileSpy).toHaveBeenCalledWith(join(dataFolder, 'logs'));
+    expect(writeLogFileSpy.mock.invocationCallOrder[0]).toBeLessThan((d.createCore as ReturnType<typeof vi.fn>).mock.invocationCallOrder[0] ?? 0);
+    await vi.waitFor(() => expect(file).toBeDefined());
+    // Enough lines to fill 1 KB files twice over: the file rolls, one older file is kept.
+    for (let i = 0; i < 40; i++) {
+      app.emit('open-url', fakeEvent(), `switchboard://nonsense-${i}`);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await file?.close();
+    const names = readdirSync(join(dataFolder, 'logs'));
+    expect(names).toHaveLength(2);
+    const text = names.map((n) => readFileSync(join(dataFolder, 'logs', n), 'utf8')).join('');
+    expect(text).toContain('"msg":"ignored deep link (');
+    expect(text).toContain('"thread":"main"');
+  });
+
+  it('a log file that cannot be opened is only logged, and the app starts', async () => {
+    await launchToWindow({ writeLogFile: vi.fn(async () => Promise.reject(new Error('EACCES: permission denied'))) });
+    await vi.waitFor(() => expect(logs.records).toContainEqual(expect.objectContaining({ level: 40, msg: expect.stringContaining('the log file could not be opened') })));
+    expect(app.exit).not.toHaveBeenCalled();
   });
 });
 
@@ -254,7 +297,7 @@ describe('updates', () => {
     });
     await launchToWindow({ checkForUpdates });
     expect(checkForUpdates).toHaveBeenCalledTimes(1);
-    await vi.waitFor(() => expect(console.warn).toHaveBeenCalledWith('[switchboard] update check failed:', expect.any(Error)));
+    await vi.waitFor(() => expect(logs.records).toContainEqual(expect.objectContaining({ level: 40, msg: 'update check failed', err: expect.objectContaining({ message: 'app-update.yml is missing' }) })));
     expect(app.exit).not.toHaveBeenCalled();
   });
 });

@@ -2,9 +2,10 @@
  * The start and stop every worker-thread handle of the core shares (src-main/core/worker/worker-thread.ts),
  * with stand-in workers written inline.
  */
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { nameThisThread, startWorker, stopWorker, type WorkerMessage } from '../../src-main/core/worker/worker-thread';
+import { captureLogs } from '../helpers/logs';
 
 const inline = (code: string) => new URL(`data:text/javascript,${encodeURIComponent(`import { parentPort } from 'node:worker_threads';\n${code}`)}`);
 
@@ -47,15 +48,15 @@ describe('stopWorker', () => {
   it('terminates a thread that does not close within the grace period', async () => {
     const { worker, ready } = startWorker<WorkerMessage>({ name: 'test', workerFile: inline(`parentPort.on('message', () => undefined); parentPort.postMessage({ type: 'ready' });`), workerData: null });
     await ready;
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    onTestFinished(() => warn.mockRestore());
+    const logs = captureLogs();
+    onTestFinished(() => logs.stop());
     const started = performance.now();
     expect(await stopWorker(worker, { type: 'close' }, 200, 'writer')).toBeNull();
     expect(performance.now() - started).toBeGreaterThanOrEqual(150);
     expect(worker.threadId).toBe(-1);
     // Said, so that a slow close shows in the logs.
-    expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0]?.[0])).toMatch(/^The writer thread did not close within 200 ms/);
+    expect(logs.records).toHaveLength(1);
+    expect(logs.records[0]).toMatchObject({ level: 40, msg: expect.stringMatching(/^The writer thread did not close within 200 ms/) });
     // Stopping one that has ended already does nothing.
     expect(await stopWorker(worker, { type: 'close' }, 200)).toBeNull();
   });

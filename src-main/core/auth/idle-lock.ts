@@ -8,6 +8,7 @@
  * It knows the session only through `current` and `lock`: the session keeper owns the session.
  */
 import type { Actor } from '../worker/protocol';
+import { logger } from '../log/logger';
 
 export const DEFAULT_IDLE_LOCK_MS = 5 * 60_000;
 
@@ -83,7 +84,7 @@ export class IdleLock<S extends IdleSession> {
     try {
       return await this.options.callOpen({ userId: s.user.id, username: s.user.username, role: s.user.role });
     } catch (e) {
-      console.error('[auth] could not ask the call desk whether a call is open; the idle lock applies', e);
+      logger('auth').error({ err: e }, 'could not ask the call desk whether a call is open; the idle lock applies');
       return false;
     }
   }

@@ -35,6 +35,7 @@ import { WorkstationTokenSecrets } from './workstation-token-secrets';
 import { StoreProxy, failureForPerson } from './store-proxy';
 import { DEFAULT_THROTTLE, SignInThrottle, throttleMessage, type ThrottlePolicy, type ThrottleRecord } from './throttle';
 import { checkVerifier, decoyVerifier, makeVerifier, VERIFIER_COST, type ScryptCost } from './verifier';
+import { logger } from '../log/logger';
 
 /** One message for an unknown name, a wrong password and a disabled user. */
 export const WRONG_CREDENTIALS = 'Wrong user name or password.';
@@ -181,7 +182,7 @@ export class SessionKeeper {
         }
       } else if (r.failure.status === 401) {
         this.session = null;
-        console.warn(`[auth] the store no longer accepts ${s.user.username}'s session (disabled, signed out elsewhere or expired): signed out here`);
+        logger('auth').warn(`the store no longer accepts ${s.user.username}'s session (disabled, signed out elsewhere or expired): signed out here`);
       }
     } finally {
       this.checking = false;
@@ -195,7 +196,7 @@ export class SessionKeeper {
    * revoked it.
    */
   workstationTokenRefused(): void {
-    if (this.client) console.warn('[auth] the central store refused this workstation’s sync token: sync waits for an online sign-in here');
+    if (this.client) logger('auth').warn('the central store refused this workstation’s sync token: sync waits for an online sign-in here');
   }
 
   /**
@@ -431,7 +432,7 @@ export class SessionKeeper {
 
   private async users(op: UsersOp): Promise<Result<unknown>> {
     const r = await this.options.users(op);
-    if (!r.ok) console.error(`[auth] local users ${op.op} failed: ${r.error.message}`);
+    if (!r.ok) logger('auth').error(`local users ${op.op} failed: ${r.error.message}`);
     return r;
   }
 

@@ -16,11 +16,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { CheckpointFromWorker, CheckpointToWorker, CheckpointWorkerConfig } from './checkpoint-thread';
 import { nameThisThread } from '../worker/worker-thread';
+import { logger } from '../log/logger';
 
 const port = parentPort;
 if (!port) throw new Error('checkpoint-worker must run as a worker thread');
 const config = workerData as CheckpointWorkerConfig;
 nameThisThread('sb-checkpoint');
+const log = logger('checkpoint');
 const send = (msg: CheckpointFromWorker) => port.postMessage(msg);
 
 let client: Database.Database;
@@ -67,7 +69,7 @@ function checkpoint(): void {
   } catch (e) {
     // SQLITE_BUSY cannot happen to PASSIVE; anything else is logged and the next write tries again.
     figures.failures++;
-    if (figures.failures <= 3) console.error('[checkpoint] a checkpoint failed', e);
+    if (figures.failures <= 3) log.error({ err: e }, 'a checkpoint failed');
   }
   figures.ms += performance.now() - started;
 }

@@ -7,8 +7,11 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { startWorker, stopWorker } from '../worker/worker-thread';
+import { logger } from '../log/logger';
 import type { CoPurchaseStatus } from '../../../src-shared/contracts/suggestions';
 import type { MineSummary, MinerOptions } from './co-purchase-miner';
+
+const log = logger('co-purchase');
 
 export interface MinerWorkerConfig {
   dbFile: string;
@@ -69,7 +72,7 @@ export class CoPurchaseMinerThread {
           answer?.(msg);
         }
       },
-      onError: (err) => console.error('[core] co-purchase worker error', err),
+      onError: (err) => log.error({ err }, 'the co-purchase worker failed'),
       onExit: () => {
         this.worker = undefined;
         for (const [id, answer] of this.pending) answer({ type: 'error', id, message: 'The co-purchase worker stopped.' });

@@ -19,11 +19,13 @@ import { openCache, type WritableDb } from '../db/open';
 import { CoPurchaseMiner, createCoPurchaseStatusQuery, type MineSummary } from './co-purchase-miner';
 import type { MinerFromWorker, MinerToWorker, MinerWorkerConfig } from './co-purchase-thread';
 import { nameThisThread } from '../worker/worker-thread';
+import { logger } from '../log/logger';
 
 const port = parentPort;
 if (!port) throw new Error('co-purchase-worker must run as a worker thread');
 const config = workerData as MinerWorkerConfig;
-nameThisThread('sb-miner');
+nameThisThread('sb-co-purchase');
+const log = logger('co-purchase');
 const send = (msg: MinerFromWorker) => port.postMessage(msg);
 
 let niceness: number | null = null;
@@ -79,7 +81,7 @@ async function runOnce(): Promise<void> {
   } catch (e) {
     if (e instanceof ClosingError) return;
     error = e instanceof Error ? e.message : String(e);
-    console.error('[co-purchase-worker] run failed', e);
+    log.error({ err: e }, 'the co-purchase run failed');
   }
   lastFinished = Date.now();
   running = false;

@@ -10,6 +10,9 @@ import type { SyncChannel } from '../../../src-shared/contracts';
 import type { SyncTableName } from '../../../src-shared/sync/tables';
 import type { SyncCredentials } from './sync-engine';
 import { startWorker, stopWorker } from '../worker/worker-thread';
+import { logger } from '../log/logger';
+
+const log = logger('sync');
 
 export interface SyncWorkerConfig {
   dbFile: string;
@@ -135,7 +138,7 @@ export class SyncThread {
             break;
         }
       },
-      onError: (err) => console.error('[core] sync worker error', err),
+      onError: (err) => log.error({ err }, 'the sync worker failed'),
       onExit: () => {
         this.worker = undefined;
         for (const [, answer] of this.pending) answer(fail('unavailable', 'Sync stopped while answering; try again.'));

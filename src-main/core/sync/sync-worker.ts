@@ -18,13 +18,15 @@ import { contracts, type ChannelOutput, type ChannelParsedInput, type SyncChanne
 import { SyncEngine } from './sync-engine';
 import type { FromSyncWorker, SyncWorkerConfig, ToSyncWorker } from './sync-thread';
 import { nameThisThread } from '../worker/worker-thread';
+import { logger } from '../log/logger';
 
 const port = parentPort;
 if (!port) throw new Error('sync-worker must run as a worker thread');
 const config = workerData as SyncWorkerConfig;
 nameThisThread('sb-sync');
 const send = (msg: FromSyncWorker) => port.postMessage(msg);
-const log = (message: string, error?: unknown) => (error === undefined ? console.warn(`[sync] ${message}`) : console.error(`[sync] ${message}`, error));
+const syncLog = logger('sync');
+const log = (message: string, error?: unknown) => (error === undefined ? syncLog.warn(message) : syncLog.error({ err: error }, message));
 
 /**
  * This thread runs below the ones a CSR waits on. A first copy is minutes of synchronous SQLite

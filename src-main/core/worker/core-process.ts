@@ -23,6 +23,9 @@ import { LOCAL_SYNC_ANSWERS } from '../sync/local-only';
 import { MemorySecretStore, type SecretStore } from '../auth/secret-store';
 import type { ThrottlePolicy } from '../auth/throttle';
 import type { ScryptCost } from '../auth/verifier';
+import { logger } from '../log/logger';
+
+const log = logger('core');
 
 export interface CoreOptions {
   dbFile: string;
@@ -147,7 +150,7 @@ class DbWorker {
         this.pending.delete(msg.id);
         p?.resolve(msg.result);
       },
-      onError: (err) => console.error(`[core] ${this.role} worker error`, err),
+      onError: (err) => log.error({ err }, `the ${this.role} worker failed`),
       onExit: () => {
         this.worker = undefined;
         this.starting = undefined;
@@ -274,9 +277,9 @@ export class CoreProcess {
     await this.writer.start();
     await this.reader.start();
     await this.session.start();
-    this.miner?.start().catch((e: unknown) => console.error('[core] the co-purchase miner did not start; suggestions use curated relations only', e));
+    this.miner?.start().catch((e: unknown) => log.error({ err: e }, 'the co-purchase miner did not start; suggestions use curated relations only'));
     this.sync?.start().catch((e: unknown) => {
-      if (!this.stopping) console.error('[core] sync did not start; the cache works alone until restart', e);
+      if (!this.stopping) log.error({ err: e }, 'sync did not start; the cache works alone until restart');
     });
   }
 
@@ -284,7 +287,7 @@ export class CoreProcess {
   refreshSuggestions(): void {
     this.miner?.refresh().catch((e: unknown) => {
       // A run cut short by quitting is not a failure: it resumes on the next start.
-      if (!this.stopping) console.error('[core] co-purchase refresh failed', e);
+      if (!this.stopping) log.error({ err: e }, 'co-purchase refresh failed');
     });
   }
 

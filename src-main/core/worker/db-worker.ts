@@ -18,13 +18,15 @@ import { buildDeferredIndexes } from '../db/deferred-indexes';
 import { answerWithoutStore } from '../sync/local-only';
 import type { FromWorker, ToWorker, WorkerConfig } from './protocol';
 import { nameThisThread } from './worker-thread';
+import { logger } from '../log/logger';
 
 const port = parentPort;
 if (!port) throw new Error('db-worker must run as a worker thread');
 const config = workerData as WorkerConfig;
-nameThisThread(`sb-${config.role}`);
+nameThisThread(`sb-db-${config.role}`);
+const dbLog = logger('db');
 const send = (msg: FromWorker) => port.postMessage(msg);
-const log = (msg: string, err: unknown) => console.error(`[db-worker:${config.role}] ${msg}`, err);
+const log = (msg: string, err: unknown) => dbLog.error({ err }, msg);
 
 /** The writer's handle when this is the writer; only the reader's handle otherwise. */
 let opened: { role: 'writer'; db: WritableDb } | { role: 'reader'; db: ReadableDb };

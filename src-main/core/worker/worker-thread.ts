@@ -14,6 +14,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { logger, setLogThread } from '../log/logger';
+
+const log = logger('worker');
 
 /** Messages from a worker: every protocol has `ready`, `fatal` and `closed` among them. */
 export type WorkerMessage = { type: string };
@@ -70,7 +73,7 @@ export function startWorker<From extends WorkerMessage>(start: WorkerStart<From>
 /**
  * Asks the worker to close, waits up to `graceMs` for its `closed` message, then terminates it and
  * waits for it to end. Resolves with the `closed` message, or null when none came in time. A thread
- * that had to be terminated is reported on stderr under `name`, so a slow close shows in the logs
+ * that had to be terminated is logged under `name`, so a slow close shows in the logs
  * (its connection is then closed by better-sqlite3's cleanup as the thread ends, and a transaction
  * it was in is rolled back).
  */
@@ -92,7 +95,7 @@ export async function stopWorker<From extends WorkerMessage>(worker: Worker, clo
     worker.postMessage(close);
     const answer = await Promise.race([closed, late.then(() => 'late' as const), exited.then(() => null)]);
     if (answer === 'late') {
-      console.warn(`The ${name} thread did not close within ${graceMs} ms and was stopped.`);
+      log.warn(`The ${name} thread did not close within ${graceMs} ms and was stopped.`);
       return null;
     }
     return answer;
@@ -108,8 +111,11 @@ export async function stopWorker<From extends WorkerMessage>(worker: Worker, clo
  * Names the calling thread where the OS lets a thread do so (Linux: /proc/thread-self/comm, at
  * most 15 characters), so `top -H`, `ps -L` and profilers tell the core's threads apart; every
  * thread of a Node process is otherwise called "node". Elsewhere, or if it cannot, nothing happens.
+ * Its log lines carry the same name without the `sb-` prefix (`sb-sync` logs as `sync`), on
+ * every platform.
  */
 export function nameThisThread(name: string): void {
+  setLogThread(name.replace(/^sb-/, ''));
   if (process.platform !== 'linux') return;
   try {
     writeFileSync('/proc/thread-self/comm', name.slice(0, 15));

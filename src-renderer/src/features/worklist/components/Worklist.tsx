@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { WorklistOutput } from '../../../../../src-shared/contracts/worklist';
 import { switchboard } from '../../../api/client';
 import { useAppStore } from '../../../app/store';
@@ -72,62 +72,78 @@ export function Worklist() {
         Your worklist
       </h3>
       <div className="worklist__columns">
-        <div className="worklist__column">
-          <h4 id="worklist-follow-ups" className="panel__title">
-            Follow-ups due today
-          </h4>
-          {list.followUps.length === 0 ? (
-            <p className="muted">No follow-ups due.</p>
-          ) : (
-            <ul className="worklist__list" aria-labelledby="worklist-follow-ups">
-              {list.followUps.map((f) => (
-                <li key={f.complaintId}>
-                  <button
-                    type="button"
-                    data-worklist-item
-                    className="worklist__item"
-                    onClick={() => open(f.customerId)}
-                  >
-                    {/* The visible text is the button's name (the spaces keep the parts apart when read). */}
-                    <span className="worklist__name">{f.displayName}</span> <span>{f.category}</span>{' '}
-                    <span className={`status status--${f.status}`}>{SEVERITY_LABELS[f.severity]}</span>{' '}
-                    <span className={f.overdue ? 'worklist__due worklist__due--overdue' : 'worklist__due'}>
-                      {f.overdue ? `Overdue since ${formatDate(f.followUpOn)}` : 'Due today'}
-                    </span>
-                  </button>
-                </li>
-              ))}
-            </ul>
+        <WorklistColumn
+          id="worklist-follow-ups"
+          title="Follow-ups due today"
+          empty="No follow-ups due."
+          items={list.followUps}
+          keyOf={(f) => f.complaintId}
+          onOpen={(f) => open(f.customerId)}
+          render={(f) => (
+            <>
+              {/* The visible text is the button's name (the spaces keep the parts apart when read). */}
+              <span className="worklist__name">{f.displayName}</span> <span>{f.category}</span>{' '}
+              <span className={`status status--${f.status}`}>{SEVERITY_LABELS[f.severity]}</span>{' '}
+              <span className={f.overdue ? 'worklist__due worklist__due--overdue' : 'worklist__due'}>
+                {f.overdue ? `Overdue since ${formatDate(f.followUpOn)}` : 'Due today'}
+              </span>
+            </>
           )}
-        </div>
-        <div className="worklist__column">
-          <h4 id="worklist-recent" className="panel__title">
-            Recent callers
-          </h4>
-          {list.recentCallers.length === 0 ? (
-            <p className="muted">No calls taken yet.</p>
-          ) : (
-            <ul className="worklist__list" aria-labelledby="worklist-recent">
-              {list.recentCallers.map((c) => (
-                <li key={c.customerId}>
-                  <button
-                    type="button"
-                    data-worklist-item
-                    className="worklist__item"
-                    onClick={() => open(c.customerId)}
-                  >
-                    <span className="worklist__name">{c.displayName}</span> <span className="mono">{c.phone ?? 'no phone'}</span>{' '}
-                    <span className="worklist__due">last call {formatDateTime(c.lastCallAt)}</span>
-                  </button>
-                </li>
-              ))}
-            </ul>
+        />
+        <WorklistColumn
+          id="worklist-recent"
+          title="Recent callers"
+          empty="No calls taken yet."
+          items={list.recentCallers}
+          keyOf={(c) => c.customerId}
+          onOpen={(c) => open(c.customerId)}
+          render={(c) => (
+            <>
+              <span className="worklist__name">{c.displayName}</span> <span className="mono">{c.phone ?? 'no phone'}</span>{' '}
+              <span className="worklist__due">last call {formatDateTime(c.lastCallAt)}</span>
+            </>
           )}
-        </div>
+        />
       </div>
       <p className="muted worklist__hint">
         <kbd>↓</kbd> from the search box, <kbd>↑</kbd>/<kbd>↓</kbd> to move, <kbd>Enter</kbd> to open.
       </p>
     </section>
+  );
+}
+
+interface WorklistColumnProps<T> {
+  id: string;
+  title: string;
+  /** Said instead of the list when it is empty. */
+  empty: string;
+  items: readonly T[];
+  keyOf: (item: T) => string;
+  onOpen: (item: T) => void;
+  /** The button's text, which is also its accessible name. */
+  render: (item: T) => ReactNode;
+}
+
+/** One column of the worklist: a heading and one button per entry (the keys are handled by Worklist). */
+function WorklistColumn<T>({ id, title, empty, items, keyOf, onOpen, render }: WorklistColumnProps<T>) {
+  return (
+    <div className="worklist__column">
+      <h4 id={id} className="panel__title">
+        {title}
+      </h4>
+      {items.length === 0 ? (
+        <p className="muted">{empty}</p>
+      ) : (
+        <ul className="worklist__list" aria-labelledby={id}>
+          {items.map((item) => (
+            <li key={keyOf(item)}>
+              <button type="button" data-worklist-item className="worklist__item" onClick={() => onOpen(item)}>
+                {render(item)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
