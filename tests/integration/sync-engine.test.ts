@@ -384,7 +384,10 @@ describe('what the sync connection commits', { timeout: TEST_MS }, () => {
       desk.ok('note:add', { customerId: someone, body: 'Checkpoint me.' });
       engine.kick();
       await vi.waitFor(() => expect(engine.status().pendingWrites).toBe(0), WAIT);
+      const settled = Date.now();
       expect(events).toContain('committed:0');
+      // The cycle that pushed goes on to pull the note back: let it end before asking for a quiet pull.
+      await vi.waitFor(() => expect(engine.status().lastSyncAt).toBeGreaterThanOrEqual(settled), WAIT);
       // A pull with nothing new still commits its cursor, and says so though no row changed.
       const before = engine.status().lastSyncAt as number;
       events.length = 0;
