@@ -20,6 +20,23 @@ const NO_MAIN = restrict(['**/src-main', '**/src-main/**'], 'Only the main side 
 const NO_PRELOAD = restrict(['**/src-preload', '**/src-preload/**'], 'Nothing imports the preload; call the typed client.');
 const NO_RENDERER = restrict(['**/src-renderer', '**/src-renderer/**'], 'Nothing imports the renderer.');
 const NO_UI = restrict(['react', 'react-dom', 'react-dom/*', 'zustand', 'react-hook-form'], 'UI libraries belong in src-renderer.');
+// The central store and the desktop app meet only in src-shared (issue 20). `npm start` runs the
+// store as a child process (scripts/central-store.mjs), and tests and the bench may use both sides;
+// no app code imports server/, and the store imports no app code.
+const NO_SERVER = restrict(['**/server', '**/server/**'], 'The desktop app never imports the central store (server/); they share src-shared only.');
+const NO_STORE_DEPS = restrict(
+  ['fastify', 'fastify/*', '@fastify/*', 'pg', 'pg/*', 'pg-*', '@electric-sql/pglite', '@electric-sql/pglite/*'],
+  "The central store's dependencies live in server/package.json, not in the desktop app.",
+);
+const NO_APP_CODE = restrict(['**/src-main', '**/src-main/**', '**/bench/**', '**/tests/**', '**/scripts/**'], 'The central store imports src-shared and nothing else of the app.');
+const NO_SQLITE = restrict(['better-sqlite3'], 'The central store never reads SQLite: its demo rows come from the shared seed generator (src-shared/seed).');
+// Faker's locale data (~35 MB) loads with the generator: the store takes it with `await import()`
+// where it seeds, so `--no-demo` never loads it. Types may be imported anywhere.
+const SEED_ONLY_WHEN_SEEDING = {
+  group: ['**/src-shared/seed/*'],
+  allowTypeImports: true,
+  message: 'Load the seed generator with `await import()` where the store seeds, so a store that does not seed never loads it (faker).',
+};
 
 const boundary = (files, patterns, paths = []) => ({
   files,
@@ -45,7 +62,7 @@ export default tseslint.config(
     files: ['src-shared/**'],
     languageOptions: { globals: { ...globals['shared-node-browser'] } },
     rules: {
-      'no-restricted-imports': ['error', { patterns: [NO_NODE, NO_ELECTRON, NO_DB, NO_MAIN, NO_PRELOAD, NO_RENDERER, NO_UI], paths: NODE_PATHS }],
+      'no-restricted-imports': ['error', { patterns: [NO_NODE, NO_ELECTRON, NO_DB, NO_MAIN, NO_PRELOAD, NO_RENDERER, NO_UI, NO_SERVER, NO_STORE_DEPS], paths: NODE_PATHS }],
       'no-restricted-globals': ['error', 'window', 'document', 'process', 'require', 'Buffer', '__dirname'],
     },
   },
@@ -54,29 +71,18 @@ export default tseslint.config(
     files: ['src-renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': ['error', { patterns: [NO_NODE, NO_ELECTRON, NO_DB, NO_MAIN, NO_PRELOAD], paths: NODE_PATHS }],
+      'no-restricted-imports': ['error', { patterns: [NO_NODE, NO_ELECTRON, NO_DB, NO_MAIN, NO_PRELOAD, NO_SERVER, NO_STORE_DEPS], paths: NODE_PATHS }],
       'no-restricted-globals': ['error', 'process', 'require', 'Buffer', '__dirname'],
     },
   },
   // The sandboxed preload can require only 'electron' (contextBridge, ipcRenderer).
-  boundary(['src-preload/**'], [NO_NODE, NO_DB, NO_MAIN, NO_RENDERER, NO_UI], NODE_PATHS),
+  boundary(['src-preload/**'], [NO_NODE, NO_DB, NO_MAIN, NO_RENDERER, NO_UI, NO_SERVER, NO_STORE_DEPS], NODE_PATHS),
   // The core is plain Node: it must run in tests and in the browser host without Electron.
-  boundary(['src-main/core/**', 'src-main/host/**'], [NO_ELECTRON, NO_PRELOAD, NO_RENDERER, NO_UI]),
-  boundary(['src-main/electron/**'], [NO_PRELOAD, NO_RENDERER, NO_UI]),
-  // The central store's server is plain Node: it shares src-shared with the app and nothing else…
-  boundary(['server/**'], [NO_MAIN, NO_ELECTRON, NO_PRELOAD, NO_RENDERER, NO_UI]),
-  // …but its demo data, made by the app's own seed generator into an in-memory cache and copied
-  // into the store, so the store's demo rows are the ones the app's first start would make.
-  boundary(
-    ['server/src/seed/**'],
-    [
-      restrict(['**/src-main/*', '!**/src-main/core', '**/src-main/core/*', '!**/src-main/core/seed', '!**/src-main/core/db'], 'The server may use only the seed generator and the cache it fills.'),
-      NO_ELECTRON,
-      NO_PRELOAD,
-      NO_RENDERER,
-      NO_UI,
-    ],
-  ),
+  boundary(['src-main/core/**', 'src-main/host/**'], [NO_ELECTRON, NO_PRELOAD, NO_RENDERER, NO_UI, NO_SERVER, NO_STORE_DEPS]),
+  boundary(['src-main/electron/**'], [NO_PRELOAD, NO_RENDERER, NO_UI, NO_SERVER, NO_STORE_DEPS]),
+  // The central store's server is plain Node: it shares src-shared with the app and nothing else,
+  // not even the cache its demo data used to be copied from.
+  boundary(['server/**'], [NO_APP_CODE, NO_ELECTRON, NO_PRELOAD, NO_RENDERER, NO_UI, NO_SQLITE, SEED_ONLY_WHEN_SEEDING]),
   // The desktop side logs through src-main/core/log (levels, the thread, the file support reads),
   // never console.*; only command-line tools whose printed lines are their interface print.
   {

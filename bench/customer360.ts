@@ -14,7 +14,7 @@ import { CustomerTimeline } from '../src-main/core/customer/timeline';
 import { PurchaseHistory } from '../src-main/core/customer/purchases';
 import { SuggestionEngine } from '../src-main/core/suggestions/suggestion-engine';
 import { ComplaintLog } from '../src-main/core/complaints/complaint-log';
-import { SeedRandom } from '../src-main/core/seed/random';
+import { SeedRandom } from '../src-shared/seed/random';
 import { percentile, type Figure } from './stats';
 
 const WARMUP = 200;

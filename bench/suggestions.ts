@@ -7,7 +7,7 @@ import { openCache } from '../src-main/core/db/open';
 import { CoPurchaseMiner } from '../src-main/core/suggestions/co-purchase-miner';
 import { CoPurchaseStore } from '../src-main/core/suggestions/co-purchase-store';
 import { SuggestionEngine } from '../src-main/core/suggestions/suggestion-engine';
-import { SeedRandom } from '../src-main/core/seed/random';
+import { SeedRandom } from '../src-shared/seed/random';
 import { percentile, type Figure } from './stats';
 
 const WARMUP = 300;

@@ -23,7 +23,7 @@ import { SYNC_TABLES } from '../src-shared/sync/tables';
 import { openCache } from '../src-main/core/db/open';
 import { buildDeferredIndexes, deferIndexes, DIRECTORY_TABLES, ORDER_HISTORY_TABLES } from '../src-main/core/db/deferred-indexes';
 import { applySyncConnectionPragmas } from '../src-main/core/sync/sync-connection';
-import { LOADED_TABLES } from '../server/src/seed/cache-load';
+import { LOADED_TABLES } from '../server/src/seed/bulk-load';
 import { ownThreadTimes } from './sync-proc';
 
 export const RAW_BATCH_ROWS = 5000;

@@ -27,7 +27,7 @@ import { snapshotPagesPerCommit } from '../src-main/core/sync/sync-engine';
 import { decodeBody } from '../src-main/core/sync/store-client';
 import { asciiRowJson } from '../server/src/sync/pull-repository';
 import { pageJson, type PageHead, type TablePart } from '../server/src/sync/pull';
-import { LOADED_TABLES } from '../server/src/seed/cache-load';
+import { LOADED_TABLES } from '../server/src/seed/bulk-load';
 
 /** Rows per page: the bench's pullLimit. */
 export const PAGE_ROWS = 5000;

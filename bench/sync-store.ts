@@ -9,7 +9,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
 import { createUser } from '../server/src/auth/users';
 import { openStore } from '../server/src/db/connect';
-import { loadCacheFileIntoStore, type CacheLoadSummary } from '../server/src/seed/cache-load';
+import type { BulkLoadSummary } from '../server/src/seed/bulk-load';
+import { loadCacheFileIntoStore } from './cache-into-store';
 import { processCpuSeconds } from './sync-proc';
 
 export const POSTGRES_HOST = '127.0.0.1';
@@ -59,7 +60,7 @@ export async function postgresVersion(): Promise<string> {
 }
 
 export interface FilledStore {
-  load: CacheLoadSummary;
+  load: BulkLoadSummary;
   vacuumMs: number;
   /** Customer ids read back from the store, for pushed notes. */
   customerIds: string[];

@@ -16,7 +16,7 @@ import type { SyncStatus } from '../src-shared/contracts/sync';
 import type { CoPurchaseStatus } from '../src-shared/contracts/suggestions';
 import { SYNC_TABLE_NAMES } from '../src-shared/sync/tables';
 import { CoreProcess } from '../src-main/core/worker/core-process';
-import { SeedRandom } from '../src-main/core/seed/random';
+import { SeedRandom } from '../src-shared/seed/random';
 import { threadsByCpu, threadTimes } from './sync-proc';
 import type { BuiltWorkstation } from './app-build';
 import { percentile, type Figure } from './stats';

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openCache, type CacheDb } from '../../src-main/core/db/open';
-import { seedCache } from '../../src-main/core/seed/generator';
+import { seedCache } from '../../src-main/core/seed/cache-seeder';
 import type { SyncStatus } from '../../src-shared/contracts/sync';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedCache } from '../../src-main/core/seed/generator';
+import { seedCache } from '../../src-main/core/seed/cache-seeder';
 import { CoPurchaseMiner } from '../../src-main/core/suggestions/co-purchase-miner';
 import type { CoreProcess } from '../../src-main/core/worker/core-process';
 import { tempCache, type TempCache } from '../helpers/cache';

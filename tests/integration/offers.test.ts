@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { WritableDb } from '../../src-main/core/db/open';
-import { seedCache } from '../../src-main/core/seed/generator';
-import { WELL_KNOWN_SKUS } from '../../src-main/core/seed/catalogue';
+import { seedCache } from '../../src-main/core/seed/cache-seeder';
+import { WELL_KNOWN_SKUS } from '../../src-shared/seed/catalogue';
 import { createHandlers } from '../../src-main/core/rpc/handlers';
 import { dispatch } from '../../src-main/core/rpc/dispatch';
 import { Outbox } from '../../src-main/core/outbox/outbox';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { plantCustomer, plantOrder, plantProduct, tempCache, type TempCache } from '../helpers/cache';
 import { testDesk, type TestDesk } from '../helpers/desk';
-import { seedCache } from '../../src-main/core/seed/generator';
+import { seedCache } from '../../src-main/core/seed/cache-seeder';
 import { purchasePageSql, purchaseTotalsSql, type PurchaseFilter } from '../../src-main/core/customer/purchases-repository';
 import { registerFoldFunction } from '../../src-main/core/customer/purchases-text';
 import type { PurchaseOrder } from '../../src-shared/contracts/customer360';

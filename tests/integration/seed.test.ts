@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js/max';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCache, type WritableDb } from '../../src-main/core/db/open';
-import { DEMO_CUSTOMERS, asciiFold, restoreDeferredIndexes, seedCache, seedDemoIfEmpty, type SeedSummary } from '../../src-main/core/seed/generator';
-import { WELL_KNOWN_SKUS } from '../../src-main/core/seed/catalogue';
-import { WELL_KNOWN_CUSTOMERS } from '../../src-main/core/seed/well-known';
+import { restoreDeferredIndexes, seedCache, seedDemoIfEmpty, type SeedSummary } from '../../src-main/core/seed/cache-seeder';
+import { DEMO_CUSTOMERS, asciiFold } from '../../src-shared/seed/generator';
+import { WELL_KNOWN_SKUS } from '../../src-shared/seed/catalogue';
+import { WELL_KNOWN_CUSTOMERS } from '../../src-shared/seed/well-known';
 import { parseSeedArgs, runSeedCli } from '../../src-main/core/seed/cli';
 import { normalizePhone } from '../../src-shared/domain/phone';
 

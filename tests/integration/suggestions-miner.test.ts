@@ -6,7 +6,7 @@ import { BasketCounter, CoPurchaseMiner, createCoPurchaseStatusQuery } from '../
 import { CoPurchaseStore } from '../../src-main/core/suggestions/co-purchase-store';
 import { CoPurchaseMinerThread } from '../../src-main/core/suggestions/co-purchase-thread';
 import { asWritable, defaultMigrationsFolder, openCache, type WritableDb } from '../../src-main/core/db/open';
-import { seedCache } from '../../src-main/core/seed/generator';
+import { seedCache } from '../../src-main/core/seed/cache-seeder';
 import { plantCustomer, plantOrder, plantProduct, tempCache, type TempCache } from '../helpers/cache';
 
 const NOW = Date.UTC(2026, 3, 1);

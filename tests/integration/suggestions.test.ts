@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WritableDb } from '../../src-main/core/db/open';
-import { seedCache } from '../../src-main/core/seed/generator';
-import { WELL_KNOWN_SKUS } from '../../src-main/core/seed/catalogue';
+import { seedCache } from '../../src-main/core/seed/cache-seeder';
+import { WELL_KNOWN_SKUS } from '../../src-shared/seed/catalogue';
 import { CoPurchaseMiner } from '../../src-main/core/suggestions/co-purchase-miner';
 import { MAX_ORDERS, SuggestionEngine, replenishmentOf } from '../../src-main/core/suggestions/suggestion-engine';
 import { OfferLog } from '../../src-main/core/offers/offer-log';

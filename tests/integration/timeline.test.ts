@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { plantCustomer, plantProduct, tempCache, type TempCache } from '../helpers/cache';
 import { testDesk, type TestDesk } from '../helpers/desk';
-import { seedCache } from '../../src-main/core/seed/generator';
+import { seedCache } from '../../src-main/core/seed/cache-seeder';
 import { TIMELINE_SQL } from '../../src-main/core/customer/timeline-repository';
 import type { TimelineEntry } from '../../src-shared/contracts/customer360';
 import type { CallState } from '../../src-shared/contracts/calls';

@@ -1,19 +1,20 @@
 /**
  * Demo data for a new central store: the customers, products and orders the app's own first start
- * makes (the seed generator with DEMO_SEED and DEMO_CUSTOMERS), generated into an in-memory SQLite
- * cache and copied into the store. Same generator, same seed: on the same day (the generator's
- * "now") the store holds the very rows, ids included, that a workstation's own demo start makes.
+ * makes (the shared seed generator with DEMO_SEED and DEMO_CUSTOMERS), bulk-loaded into the store.
+ * Same generator, same seed: on the same day (the generator's "now") the store holds the very rows,
+ * ids included, that a workstation's own demo start makes.
+ *
+ * The generator (and faker's locale data) is imported only here, when an empty store is seeded: a
+ * store started with --no-demo, or one that already holds customers, never loads it (issue 20).
  *
  * The rows are loaded with the change-log triggers on: a workstation that already synced this
  * (empty) store holds a log cursor, and only the log would bring it the new rows.
  */
 import { sql } from 'drizzle-orm';
-// The server's one use of the app's core: the generator is plain Node (SQLite, no Electron), and a
-// second copy of it would drift. eslint.config.js keeps server/** away from src-main otherwise.
-import { openCache } from '../../../src-main/core/db/open';
-import { DEMO_CUSTOMERS, DEMO_SEED, seedCache } from '../../../src-main/core/seed/generator';
+import type { GeneratedSeed } from '../../../src-shared/seed/generator';
+import type { SeedRowsByTable, SeedTableName } from '../../../src-shared/seed/rows';
 import type { Store } from '../db/connect';
-import { loadCacheIntoStore, type CacheLoadSummary } from './cache-load';
+import { loadRowsIntoStore, type BulkLoadSummary, type RowSource, type StoreValue } from './bulk-load';
 
 export interface DemoOptions {
   customers?: number;
@@ -41,18 +42,13 @@ export async function storeHasCustomers(store: Store): Promise<boolean> {
 export async function loadDemoIfEmpty(store: Store, options: DemoOptions = {}): Promise<DemoSummary | null> {
   if (await storeHasCustomers(store)) return null;
   const started = performance.now();
-  const cache = openCache(':memory:');
-  let loaded: CacheLoadSummary;
-  try {
-    seedCache(cache, {
-      customers: options.customers ?? DEMO_CUSTOMERS,
-      seed: options.seed ?? DEMO_SEED,
-      ...(options.now === undefined ? {} : { now: options.now }),
-    });
-    loaded = await loadCacheIntoStore(store, cache.$client);
-  } finally {
-    cache.$client.close();
-  }
+  const { DEMO_CUSTOMERS, DEMO_SEED, generateSeed } = await import('../../../src-shared/seed/generator');
+  const seed = generateSeed({
+    customers: options.customers ?? DEMO_CUSTOMERS,
+    seed: options.seed ?? DEMO_SEED,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  const loaded: BulkLoadSummary = await loadRowsIntoStore(store, seedRowSource(seed));
   return {
     customers: loaded.tables.customers ?? 0,
     products: loaded.tables.products ?? 0,
@@ -60,5 +56,46 @@ export async function loadDemoIfEmpty(store: Store, options: DemoOptions = {}): 
     lines: loaded.tables.order_lines ?? 0,
     rows: loaded.rows,
     ms: performance.now() - started,
+  };
+}
+
+type RowsByTable = { [T in SeedTableName]: SeedRowsByTable[T][] };
+
+/**
+ * The generated rows by table, for the bulk loader (which loads table after table). The demo is
+ * small (2,000 customers, ~40,000 rows), so the generator's customers are gathered in memory.
+ */
+function seedRowSource(seed: GeneratedSeed): RowSource {
+  const rows: RowsByTable = {
+    products: seed.products,
+    product_relations: seed.productRelations,
+    customers: [],
+    customer_phones: [],
+    customer_emails: [],
+    customer_addresses: [],
+    orders: [],
+    order_lines: [],
+  };
+  for (const customer of seed.customers) {
+    rows.customers.push(customer.customer);
+    rows.customer_phones.push(...customer.phones);
+    rows.customer_emails.push(...customer.emails);
+    rows.customer_addresses.push(customer.address);
+    for (const { order, lines } of customer.orders) {
+      rows.orders.push(order);
+      rows.order_lines.push(...lines);
+    }
+  }
+  return (table, columns) => {
+    if (!(table in rows)) throw new Error(`The seed generator makes no ${table} rows, which the demo load expects.`);
+    return (rows[table as SeedTableName] as readonly object[]).map((row) => {
+      const values = row as Record<string, StoreValue | undefined>;
+      return columns.map((c) => {
+        const value = values[c.name];
+        // A synced column the generator does not fill would silently take the store's default, unlike the cache's.
+        if (value === undefined) throw new Error(`The seed generator's ${table} rows have no ${c.name}, which sync carries.`);
+        return value;
+      });
+    });
   };
 }

@@ -9,7 +9,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { openCache } from '../db/open';
-import { DEFAULT_ORDERS_PER_CUSTOMER, seedCache, type SeedProgress } from './generator';
+import { DEFAULT_ORDERS_PER_CUSTOMER } from '../../../src-shared/seed/generator';
+import { seedCache, type SeedProgress } from './cache-seeder';
 
 const USAGE = `Usage: npm run seed -- --db FILE --customers N [--seed S] [--orders-per-customer K] [--now DATE] [--force]
 

@@ -44,7 +44,7 @@ try {
     // A first copy cut short and the store then removed from the settings: nothing else would build these.
     if (config.buildDeferred) buildDeferredIndexes(opened.db.$client);
     // The generator (with faker's locale data, ~35 MB per thread) is loaded only to seed demo data.
-    if (config.demoSeed) (await import('../seed/generator')).seedDemoIfEmpty(opened.db);
+    if (config.demoSeed) (await import('../seed/cache-seeder')).seedDemoIfEmpty(opened.db);
   }
 } catch (e) {
   send({ type: 'fatal', message: e instanceof Error ? e.message : String(e) });

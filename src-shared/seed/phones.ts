@@ -12,8 +12,8 @@
  */
 import { getCountryCallingCode, parsePhoneNumberWithError, getExampleNumber, type CountryCode } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/mobile/examples';
-import type { PhoneKind } from '../../../src-shared/domain/customer';
-import { normalizePhone } from '../../../src-shared/domain/phone';
+import type { PhoneKind } from '../domain/customer';
+import { normalizePhone } from '../domain/phone';
 import { SeedRandom } from './random';
 
 /** How a raw number was written: the styles a lookup must normalize back to E.164. */

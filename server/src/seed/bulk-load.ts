@@ -1,20 +1,19 @@
 /**
- * Copies the server-owned synced tables (products, customers and their contacts, orders and
- * lines) from a workstation cache file — SQLite, as made by the seed generator — into the central
- * store. The demo data (demo.ts) and the pull benchmark both load this way, so the store holds the
- * very rows the generator makes for the app.
+ * Bulk-loads the server-owned synced tables (products, customers and their contacts, orders and
+ * lines) into the central store, from any source of rows: the demo data (demo.ts) from the seed
+ * generator, the pull benchmark from a seeded cache file (bench/cache-into-store.ts). The store
+ * knows nothing of where the rows come from, so its import graph holds neither SQLite nor faker.
  *
  * Rows go over in batches, each one `INSERT … SELECT * FROM unnest($1::uuid[], $2::text[], …)`
  * in its own transaction: one round trip and one parse per batch, whatever its size, and a failure
  * leaves whole batches. Tables load in SYNC_TABLES order, so every reference is already there.
  */
-import Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
-import { SYNC_TABLES, type SyncTableName } from '../../../src-shared/sync/tables';
+import { SYNC_TABLES, type SyncColumn, type SyncTableName } from '../../../src-shared/sync/tables';
 import type { Store } from '../db/connect';
 import { storeTable } from '../sync/store-tables';
 
-export interface CacheLoadOptions {
+export interface BulkLoadOptions {
   /** Rows per INSERT and per transaction. */
   batchRows?: number;
   /**
@@ -30,17 +29,17 @@ export interface CacheLoadOptions {
    */
   parallel?: number;
   /** Called after each batch with the rows copied so far. */
-  onProgress?: (progress: CacheLoadProgress) => void;
+  onProgress?: (progress: BulkLoadProgress) => void;
 }
 
-export interface CacheLoadProgress {
+export interface BulkLoadProgress {
   table: SyncTableName;
   tableRows: number;
   rows: number;
   ms: number;
 }
 
-export interface CacheLoadSummary {
+export interface BulkLoadSummary {
   /** Rows copied per table. */
   tables: Partial<Record<SyncTableName, number>>;
   rows: number;
@@ -49,25 +48,29 @@ export interface CacheLoadSummary {
 
 export const DEFAULT_LOAD_BATCH = 20_000;
 
-/** The tables a cache load copies: those the retailer's systems own (CSR-written rows arrive by push). */
+/** The tables a bulk load fills: those the retailer's systems own (CSR-written rows arrive by push). */
 export const LOADED_TABLES: readonly SyncTableName[] = SYNC_TABLES.filter((t) => t.origin === 'server').map((t) => t.name);
 
-type CacheValue = string | number | bigint | null;
-type StoreValue = CacheValue | boolean;
+/** A column's value as the store takes it: booleans as booleans, integers as numbers or bigints. */
+export type StoreValue = string | number | bigint | boolean | null;
 
-export async function loadCacheIntoStore(store: Store, cache: Database.Database, options: CacheLoadOptions = {}): Promise<CacheLoadSummary> {
+/**
+ * The rows of one table, each an array of its synced columns' values in `columns` order. Called
+ * once per table, in load order; the rows are read as they are sent.
+ */
+export type RowSource = (table: SyncTableName, columns: readonly SyncColumn[]) => Iterable<readonly StoreValue[]>;
+
+export async function loadRowsIntoStore(store: Store, rowsOf: RowSource, options: BulkLoadOptions = {}): Promise<BulkLoadSummary> {
   const batchRows = options.batchRows ?? DEFAULT_LOAD_BATCH;
   if (!Number.isInteger(batchRows) || batchRows < 1) throw new RangeError(`batchRows must be a positive whole number, not ${batchRows}.`);
   const parallel = options.parallel ?? (store.kind === 'postgres' ? 2 : 1);
   if (!Number.isInteger(parallel) || parallel < 1) throw new RangeError(`parallel must be a positive whole number, not ${parallel}.`);
   const started = performance.now();
-  const summary: CacheLoadSummary = { tables: {}, rows: 0, ms: 0 };
+  const summary: BulkLoadSummary = { tables: {}, rows: 0, ms: 0 };
 
   for (const name of LOADED_TABLES) {
     const { sync, sqlTypes } = storeTable(name);
     const columns = sync.columns;
-    const select = cache.prepare(`SELECT ${columns.map((c) => `"${c.name}"`).join(', ')} FROM "${name}"`).raw(true);
-    const isBool = columns.map((c) => c.kind === 'bool');
     const insertHead = sql.raw(`INSERT INTO "${name}" (${columns.map((c) => `"${c.name}"`).join(', ')}) SELECT * FROM unnest(`);
 
     let batch: StoreValue[][] = columns.map(() => []);
@@ -98,12 +101,9 @@ export async function loadCacheIntoStore(store: Store, cache: Database.Database,
       if (inFlight.length >= parallel) await inFlight.shift();
     };
 
-    for (const row of select.iterate() as IterableIterator<CacheValue[]>) {
-      for (let i = 0; i < row.length; i++) {
-        const value = row[i] ?? null;
-        // SQLite keeps booleans as 0/1; the store's columns are boolean.
-        batch[i]!.push(isBool[i] && value !== null ? value !== 0 : value);
-      }
+    for (const row of rowsOf(name, columns)) {
+      if (row.length !== columns.length) throw new Error(`A ${name} row has ${row.length} values for ${columns.length} columns.`);
+      for (let i = 0; i < row.length; i++) batch[i]!.push(row[i] ?? null);
       if (++inBatch === batchRows) await flush();
     }
     await flush();
@@ -112,14 +112,4 @@ export async function loadCacheIntoStore(store: Store, cache: Database.Database,
   }
   summary.ms = performance.now() - started;
   return summary;
-}
-
-/** loadCacheIntoStore from a cache file, opened read-only (e.g. one made by `npm run seed`). */
-export async function loadCacheFileIntoStore(store: Store, file: string, options: CacheLoadOptions = {}): Promise<CacheLoadSummary> {
-  const cache = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    return await loadCacheIntoStore(store, cache, options);
-  } finally {
-    cache.close();
-  }
 }

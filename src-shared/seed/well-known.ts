@@ -5,7 +5,7 @@
  * them (orders after the first, loyalty, address) is generated like any other customer.
  */
 import type { CountryCode } from 'libphonenumber-js/max';
-import type { PhoneKind } from '../../../src-shared/domain/customer';
+import type { PhoneKind } from '../domain/customer';
 import { WELL_KNOWN_SKUS } from './catalogue';
 
 export interface WellKnownCustomer {

@@ -4,8 +4,9 @@
  * (shoes → gaiters and socks, headlamp → batteries, printer → its ink, brewer → filters and beans).
  * A handful of well-known products come first, with fixed SKUs, so tests and demos can name them.
  */
-import type { ProductRelationKind } from '../../../src-shared/domain/customer';
+import type { ProductRelationKind } from '../domain/customer';
 import { SeedRandom } from './random';
+import type { ProductRow } from './rows';
 
 export type Interest = 'running' | 'outdoor' | 'coffee' | 'printing';
 
@@ -356,22 +357,14 @@ export function interestOfCategory(category: string): Interest | undefined {
   return CATEGORIES.find((c) => c.category === category)?.interest ?? FIXED.find((f) => f.category === category)?.interest;
 }
 
-export interface ProductRow {
-  id: string;
-  sku: string;
-  name: string;
-  brand: string;
-  part_number: string | null;
-  category: string;
-  price_cents: number;
-  replenish_days: number | null;
-}
+/** The product columns a catalogue is rebuilt from. */
+export type CatalogueProductRow = Pick<ProductRow, 'id' | 'sku' | 'name' | 'brand' | 'part_number' | 'category' | 'price_cents' | 'replenish_days'>;
 
 /**
  * A catalogue from products already in a cache (seeding more customers into a seeded file):
  * orders must reference the products that are there, not a second catalogue.
  */
-export function catalogueFromRows(rows: readonly ProductRow[], relationRows: readonly CatalogueRelation[]): Catalogue {
+export function catalogueFromRows(rows: readonly CatalogueProductRow[], relationRows: readonly CatalogueRelation[]): Catalogue {
   const products: CatalogueProduct[] = rows.map((r) => ({
     id: r.id,
     sku: r.sku,

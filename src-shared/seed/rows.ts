@@ -1,0 +1,128 @@
+/**
+ * The rows the seed generator emits: one plain object per row, keyed by the SQL column names
+ * (identical in the cache's and the store's schema, as SYNC_TABLES in src-shared/sync/tables.ts
+ * lists them). Booleans are booleans: the cache's writer stores them as 0/1, the store's as
+ * PostgreSQL booleans. Every synced column is present, defaults included (a phone's `verified`),
+ * so both writers put the very same values in, whatever each schema's default is.
+ *
+ * The seeded tables are the server-owned synced tables (`origin: 'server'`); a test checks that
+ * each row type's keys are its table's synced columns.
+ */
+import type { LoyaltyTier, OrderChannel, OrderStatus, PhoneKind, ProductRelationKind, Segment } from '../domain/customer';
+
+export interface ProductRow {
+  id: string;
+  sku: string;
+  name: string;
+  brand: string;
+  part_number: string | null;
+  category: string;
+  price_cents: number;
+  currency: string;
+  is_consumable: boolean;
+  replenish_days: number | null;
+}
+
+export interface ProductRelationRow {
+  product_id: string;
+  related_product_id: string;
+  kind: ProductRelationKind;
+}
+
+export interface CustomerRow {
+  id: string;
+  first_name: string;
+  last_name: string;
+  loyalty_tier: LoyaltyTier;
+  loyalty_points: number;
+  marketing_consent: boolean;
+  segment: Segment;
+  lifetime_value_cents: number;
+  currency: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CustomerPhoneRow {
+  id: string;
+  customer_id: string;
+  e164: string;
+  raw: string;
+  kind: PhoneKind;
+  is_primary: boolean;
+  verified: boolean;
+}
+
+export interface CustomerEmailRow {
+  id: string;
+  customer_id: string;
+  email: string;
+  is_primary: boolean;
+}
+
+export interface CustomerAddressRow {
+  id: string;
+  customer_id: string;
+  kind: 'shipping';
+  line1: string;
+  line2: string | null;
+  city: string;
+  region: string | null;
+  postal_code: string;
+  country: string;
+  is_primary: boolean;
+}
+
+export interface OrderRow {
+  id: string;
+  number: string;
+  customer_id: string;
+  channel: OrderChannel;
+  campaign_code: string | null;
+  status: OrderStatus;
+  currency: string;
+  subtotal_cents: number;
+  discount_cents: number;
+  tax_cents: number;
+  shipping_cents: number;
+  total_cents: number;
+  placed_at: number;
+}
+
+export interface OrderLineRow {
+  id: string;
+  order_id: string;
+  line_no: number;
+  product_id: string;
+  customer_id: string;
+  placed_at: number;
+  sku: string;
+  name: string;
+  quantity: number;
+  unit_price_cents: number;
+  total_cents: number;
+}
+
+/** The row type of each seeded table. */
+export interface SeedRowsByTable {
+  products: ProductRow;
+  product_relations: ProductRelationRow;
+  customers: CustomerRow;
+  customer_phones: CustomerPhoneRow;
+  customer_emails: CustomerEmailRow;
+  customer_addresses: CustomerAddressRow;
+  orders: OrderRow;
+  order_lines: OrderLineRow;
+}
+
+export type SeedTableName = keyof SeedRowsByTable;
+
+/** One generated customer and every row that belongs to it, in the order the rows are written. */
+export interface CustomerRows {
+  customer: CustomerRow;
+  phones: CustomerPhoneRow[];
+  emails: CustomerEmailRow[];
+  address: CustomerAddressRow;
+  /** Each order followed by its lines: writers keep this interleaving. */
+  orders: { order: OrderRow; lines: OrderLineRow[] }[];
+}
