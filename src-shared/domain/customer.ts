@@ -4,7 +4,13 @@ export type LoyaltyTier = (typeof LOYALTY_TIERS)[number];
 export const ORDER_CHANNELS = ['web', 'phone', 'store'] as const;
 export type OrderChannel = (typeof ORDER_CHANNELS)[number];
 
-export const ORDER_STATUSES = ['placed', 'paid', 'shipped', 'delivered', 'returned', 'cancelled'] as const;
+/**
+ * `submitted`: a phone order saved on a workstation, waiting for the store; `awaiting_approval`: its
+ * discount is beyond the CSR's authority and no supervisor has approved it yet; `needs_attention`:
+ * the store could not confirm it as quoted (its reason is on the order). The store confirms an order
+ * by placing it (`placed`, shown as "Confirmed" for phone orders) under its own order number.
+ */
+export const ORDER_STATUSES = ['placed', 'paid', 'shipped', 'delivered', 'returned', 'cancelled', 'submitted', 'awaiting_approval', 'needs_attention'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const SEGMENTS = ['new', 'occasional', 'regular', 'vip', 'lapsed', 'wholesale'] as const;

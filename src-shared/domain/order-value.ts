@@ -8,8 +8,12 @@ import type { OrderStatus } from './customer';
 
 /** Order statuses whose total counts as the customer's spending. */
 export const SPENDING_ORDER_STATUSES = ['placed', 'paid', 'shipped', 'delivered'] as const satisfies readonly OrderStatus[];
-/** Order statuses listed with the customer's orders but not counted in any total. */
-export const NOT_COUNTED_ORDER_STATUSES = ['returned', 'cancelled'] as const satisfies readonly OrderStatus[];
+/**
+ * Order statuses listed with the customer's orders but not counted in any total: refunded or never
+ * paid, and phone orders the store has not confirmed yet (submitted, awaiting a supervisor's
+ * approval, or needing attention) — they count once the store places them.
+ */
+export const NOT_COUNTED_ORDER_STATUSES = ['returned', 'cancelled', 'submitted', 'awaiting_approval', 'needs_attention'] as const satisfies readonly OrderStatus[];
 
 // Every status is in exactly one of the two lists: this fails to compile otherwise.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -31,7 +35,7 @@ export function spendingOf(orders: Iterable<{ status: OrderStatus; totalCents: n
 /** The definitions as the CSR reads them (on hover or focus next to each figure). */
 export const ORDER_VALUE_DEFINITIONS = {
   lifetimeValue:
-    'Lifetime value: the totals of all the customer’s orders ever that are placed, paid, shipped or delivered. Cancelled and returned orders are not counted.',
+    'Lifetime value: the totals of all the customer’s orders ever that are placed, paid, shipped or delivered. Cancelled and returned orders, and phone orders the store has not confirmed yet, are not counted.',
   purchasesTotal:
-    'Total of the orders listed that are placed, paid, shipped or delivered; cancelled and returned orders are listed but not counted. With the period “All time” and no other filter it equals the lifetime value.',
+    'Total of the orders listed that are placed, paid, shipped or delivered; cancelled and returned orders, and phone orders not yet confirmed by the store, are listed but not counted. With the period “All time” and no other filter it equals the lifetime value.',
 } as const;

@@ -72,6 +72,11 @@ const CACHE_MIGRATIONS: readonly MigrationIndexes[] = [
     migration: '0005_workstation_users',
     indexes: { local_users_username_unique: `SELECT id, verifier FROM local_users WHERE username = ?` },
   },
+  {
+    migration: '0010_phone_orders',
+    // A code the caller reads out, checked as they say it (src-shared/domain/campaign.ts).
+    indexes: { campaigns_code_uq: `SELECT id, rule, value FROM campaigns WHERE code = ?` },
+  },
 ];
 
 /** The names of the indexes a migration file creates. */
@@ -182,6 +187,11 @@ const STORE_MIGRATIONS: readonly MigrationIndexes[] = [
   {
     migration: '0010_workstation_tokens_expire',
     indexes: { workstations_previous_token_hash_idx: `select id from workstations where previous_token_hash = 'abc'` },
+  },
+  {
+    migration: '0011_phone_orders',
+    // The store checks a pushed order's campaign code (server/src/sync/mutations).
+    indexes: { campaigns_code_uq: `select id, rule, value from campaigns where code = 'SPRING10'` },
   },
 ];
 

@@ -212,8 +212,12 @@ describe('the page applier’s cascades and code lists follow the cache’s fore
       ],
       complaints: [{ table: 'complaint_events', column: 'complaint_id', key: 'id', action: 'remove' }],
     });
-    expect(OTHER_UNIQUE).toEqual({ products: [['sku']], orders: [['number']], offers: [['call_id', 'product_id']] });
-    expect(CODE_LISTS).toEqual({ calls: { column: 'disposition_code', list: 'dispositions' }, complaints: { column: 'category_code', list: 'complaint_categories' } });
+    expect(OTHER_UNIQUE).toEqual({ products: [['sku']], campaigns: [['code']], orders: [['number']], offers: [['call_id', 'product_id']] });
+    expect(CODE_LISTS).toEqual({
+      orders: { column: 'heard_from', list: 'order_sources' },
+      calls: { column: 'disposition_code', list: 'dispositions' },
+      complaints: { column: 'category_code', list: 'complaint_categories' },
+    });
   });
 
   it('handles every foreign key and UNIQUE index a migrated cache has on or from a synced table', () => {

@@ -33,6 +33,8 @@ import { CALL_SOURCES, CALL_STATUSES } from '../../../src-shared/domain/call';
 import { COMPLAINT_EVENT_KINDS, COMPLAINT_SEVERITIES, COMPLAINT_STATUSES } from '../../../src-shared/domain/complaint';
 import { OFFER_KINDS, OFFER_OUTCOMES } from '../../../src-shared/domain/offer';
 import { USER_ROLES } from '../../../src-shared/contracts/server-auth';
+import { PRODUCT_STATUSES, TAX_CLASSES } from '../../../src-shared/domain/product';
+import { CAMPAIGN_CHANNELS, CAMPAIGN_RULES, DELIVERY_METHODS, LINE_SOURCES, PAYMENT_METHODS } from '../../../src-shared/domain/order';
 import { AUDIT_ACTIONS } from '../../../src-shared/contracts/admin';
 
 /** A check that a column holds one of an enum's values, written from the shared list (never a second literal list). */
@@ -131,8 +133,67 @@ export const products = pgTable(
     currency: text('currency').notNull().default('USD'),
     isConsumable: boolean('is_consumable').notNull().default(false),
     replenishDays: integer('replenish_days'),
+    taxClass: text('tax_class', { enum: TAX_CLASSES }).notNull().default('standard'),
+    status: text('status', { enum: PRODUCT_STATUSES }).notNull().default('active'),
+    /** Units on hand. */
+    stock: integer('stock').notNull().default(0),
+    /** Units in placed orders not yet shipped; a phone order is placed only while stock − reserved covers it. */
+    reserved: integer('reserved').notNull().default(0),
   },
-  (t) => [uniqueIndex('products_sku_uq').on(t.sku), index('products_part_number_idx').on(t.partNumber)],
+  (t) => [
+    uniqueIndex('products_sku_uq').on(t.sku),
+    index('products_part_number_idx').on(t.partNumber),
+  ],
+);
+
+/** A product's price in each currency the store sells in, as in the cache. */
+export const productPrices = pgTable(
+  'product_prices',
+  {
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    currency: text('currency').notNull(),
+    priceCents: integer('price_cents').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.productId, t.currency] })],
+);
+
+/** Promotions and their codes, as in the cache (src-main/core/db/schema.ts). */
+export const campaigns = pgTable(
+  'campaigns',
+  {
+    id: uuid('id').primaryKey(),
+    code: text('code').notNull(),
+    family: text('family').notNull(),
+    name: text('name').notNull(),
+    channel: text('channel', { enum: CAMPAIGN_CHANNELS }).notNull(),
+    rule: text('rule', { enum: CAMPAIGN_RULES }).notNull(),
+    value: integer('value').notNull(),
+    currency: text('currency'),
+    minOrderCents: integer('min_order_cents').notNull().default(0),
+    startsAt: ms('starts_at').notNull(),
+    endsAt: ms('ends_at'),
+    active: boolean('active').notNull().default(true),
+  },
+  (t) => [
+    uniqueIndex('campaigns_code_uq').on(t.code),
+    check('campaigns_channel_ck', oneOf(t.channel, CAMPAIGN_CHANNELS)),
+    check('campaigns_rule_ck', oneOf(t.rule, CAMPAIGN_RULES)),
+  ],
+);
+
+/** Manual discount authority by role, overridden per user; set by admins. As in the cache. */
+export const discountLimits = pgTable(
+  'discount_limits',
+  {
+    id: uuid('id').primaryKey(),
+    role: text('role', { enum: USER_ROLES }),
+    userId: uuid('user_id'),
+    maxPercent: integer('max_percent').notNull(),
+    maxAmountCents: integer('max_amount_cents').notNull(),
+    currency: text('currency').notNull(),
+  },
 );
 
 export const productRelations = pgTable(
@@ -168,6 +229,25 @@ export const orders = pgTable(
     shippingCents: integer('shipping_cents').notNull().default(0),
     totalCents: integer('total_cents').notNull(),
     placedAt: ms('placed_at').notNull(),
+    // ——— Phone orders (issue 21), as in the cache ———
+    callId: uuid('call_id'),
+    createdBy: uuid('created_by'),
+    agentId: text('agent_id'),
+    /** A code of the workstations' order_sources list (kept as text, like disposition codes). */
+    heardFrom: text('heard_from'),
+    deliveryAddressId: uuid('delivery_address_id'),
+    deliveryAddress: text('delivery_address'),
+    deliveryMethod: text('delivery_method', { enum: DELIVERY_METHODS }),
+    paymentMethod: text('payment_method', { enum: PAYMENT_METHODS }),
+    manualDiscountCents: integer('manual_discount_cents').notNull().default(0),
+    discountReason: text('discount_reason'),
+    approvedBy: uuid('approved_by'),
+    approverName: text('approver_name'),
+    approvalReason: text('approval_reason'),
+    approvedAt: ms('approved_at'),
+    quotedTotalCents: integer('quoted_total_cents'),
+    attentionReason: text('attention_reason'),
+    note: text('note'),
   },
   (t) => [
     uniqueIndex('orders_number_uq').on(t.number),
@@ -196,6 +276,11 @@ export const orderLines = pgTable(
     quantity: integer('quantity').notNull(),
     unitPriceCents: integer('unit_price_cents').notNull(),
     totalCents: integer('total_cents').notNull(),
+    offerId: uuid('offer_id'),
+    lineSource: text('line_source', { enum: LINE_SOURCES }),
+    discountCents: integer('discount_cents').notNull().default(0),
+    taxCents: integer('tax_cents').notNull().default(0),
+    taxClass: text('tax_class', { enum: TAX_CLASSES }),
   },
   (t) => [
     index('order_lines_order_idx').on(t.orderId, t.lineNo),

@@ -19,6 +19,8 @@ import { CALL_SOURCES, CALL_STATUSES } from '../../../src-shared/domain/call';
 import { COMPLAINT_EVENT_KINDS, COMPLAINT_SEVERITIES, COMPLAINT_STATUSES } from '../../../src-shared/domain/complaint';
 import { OFFER_KINDS, OFFER_OUTCOMES } from '../../../src-shared/domain/offer';
 import { USER_ROLES } from '../../../src-shared/contracts/server-auth';
+import { PRODUCT_STATUSES, TAX_CLASSES } from '../../../src-shared/domain/product';
+import { CAMPAIGN_CHANNELS, CAMPAIGN_RULES, DELIVERY_METHODS, LINE_SOURCES, PAYMENT_METHODS } from '../../../src-shared/domain/order';
 
 /** A check that a column holds one of an enum's values, written from the shared list (never a second literal list). */
 const oneOf = (column: AnyColumn, values: readonly string[]) => sql`${column} in (${sql.raw(values.map((v) => `'${v}'`).join(','))})`;
@@ -118,8 +120,78 @@ export const products = sqliteTable(
     /** Consumables may be suggested again; `replenishDays` is their usual interval. */
     isConsumable: integer('is_consumable', { mode: 'boolean' }).notNull().default(false),
     replenishDays: integer('replenish_days'),
+    taxClass: text('tax_class', { enum: TAX_CLASSES }).notNull().default('standard'),
+    /** Discontinued products stay for past orders and are never offered. */
+    status: text('status', { enum: PRODUCT_STATUSES }).notNull().default('active'),
+    /** Units on hand at the store as of the last sync. */
+    stock: integer('stock').notNull().default(0),
+    /** Units in confirmed orders not yet shipped: available = stock − reserved. */
+    reserved: integer('reserved').notNull().default(0),
   },
-  (t) => [uniqueIndex('products_sku_uq').on(t.sku), index('products_part_number_idx').on(t.partNumber)],
+  (t) => [
+    uniqueIndex('products_sku_uq').on(t.sku),
+    index('products_part_number_idx').on(t.partNumber),
+  ],
+);
+
+/** A product's price in each currency the store sells in (SELLING_CURRENCIES); tax-exclusive, minor units. */
+export const productPrices = sqliteTable(
+  'product_prices',
+  {
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    currency: text('currency').notNull(),
+    priceCents: integer('price_cents').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.productId, t.currency] })],
+);
+
+/**
+ * Promotions: a code a customer quotes, with its rule. A campaign `family` groups the online and
+ * offline versions of the same campaign (each with its own code), so reports tell them apart.
+ */
+export const campaigns = sqliteTable(
+  'campaigns',
+  {
+    id: text('id').primaryKey(),
+    /** Upper-cased, as the customer reads it out. */
+    code: text('code').notNull(),
+    family: text('family').notNull(),
+    name: text('name').notNull(),
+    channel: text('channel', { enum: CAMPAIGN_CHANNELS }).notNull(),
+    rule: text('rule', { enum: CAMPAIGN_RULES }).notNull(),
+    /** Percent (1–100) for `percent`, minor units for `amount`, 0 for `free_shipping`. */
+    value: integer('value').notNull(),
+    /** The currency of an `amount` and of the minimum order; null: any currency (percent, free shipping). */
+    currency: text('currency'),
+    minOrderCents: integer('min_order_cents').notNull().default(0),
+    startsAt: integer('starts_at').notNull(),
+    endsAt: integer('ends_at'),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  },
+  (t) => [
+    uniqueIndex('campaigns_code_uq').on(t.code),
+    check('campaigns_channel_ck', oneOf(t.channel, CAMPAIGN_CHANNELS)),
+    check('campaigns_rule_ck', oneOf(t.rule, CAMPAIGN_RULES)),
+  ],
+);
+
+/**
+ * How much manual discount a role, or one user, may give on an order without a supervisor's approval.
+ * A user's row overrides their role's; set by admins on the store.
+ */
+export const discountLimits = sqliteTable(
+  'discount_limits',
+  {
+    id: text('id').primaryKey(),
+    role: text('role', { enum: USER_ROLES }),
+    /** The store's user id. Exactly one of role and user_id is set. */
+    userId: text('user_id'),
+    maxPercent: integer('max_percent').notNull(),
+    maxAmountCents: integer('max_amount_cents').notNull(),
+    currency: text('currency').notNull(),
+  },
 );
 
 export const productRelations = sqliteTable(
@@ -155,6 +227,31 @@ export const orders = sqliteTable(
     shippingCents: integer('shipping_cents').notNull().default(0),
     totalCents: integer('total_cents').notNull(),
     placedAt: integer('placed_at').notNull(),
+    // ——— Phone orders (issue 21); null or zero on orders from the web shop and the stores ———
+    /** The call it was taken in (no foreign key: calls sync after orders). */
+    callId: text('call_id'),
+    /** The store's id of the CSR who took it, resolved by the store; agent_id is their user name as shown. */
+    createdBy: text('created_by'),
+    agentId: text('agent_id'),
+    /** "How did you hear of us": a code of the order_sources list. */
+    heardFrom: text('heard_from').references(() => orderSources.code),
+    /** The customer's address it goes to (no foreign key: addresses are replaced), and that address as it was. */
+    deliveryAddressId: text('delivery_address_id'),
+    deliveryAddress: text('delivery_address'),
+    deliveryMethod: text('delivery_method', { enum: DELIVERY_METHODS }),
+    paymentMethod: text('payment_method', { enum: PAYMENT_METHODS }),
+    manualDiscountCents: integer('manual_discount_cents').notNull().default(0),
+    discountReason: text('discount_reason'),
+    /** The supervisor who approved a discount beyond the CSR's authority: store user id, name, reason, time. */
+    approvedBy: text('approved_by'),
+    approverName: text('approver_name'),
+    approvalReason: text('approval_reason'),
+    approvedAt: integer('approved_at'),
+    /** The total the CSR quoted; the store's own is total_cents. */
+    quotedTotalCents: integer('quoted_total_cents'),
+    /** Why the store could not confirm it as quoted (status needs_attention). */
+    attentionReason: text('attention_reason'),
+    note: text('note'),
   },
   (t) => [
     uniqueIndex('orders_number_uq').on(t.number),
@@ -183,6 +280,14 @@ export const orderLines = sqliteTable(
     quantity: integer('quantity').notNull(),
     unitPriceCents: integer('unit_price_cents').notNull(),
     totalCents: integer('total_cents').notNull(),
+    // ——— Phone orders (issue 21) ———
+    /** The accepted offer this line came from (no foreign key: offers sync after orders): a converted offer. */
+    offerId: text('offer_id'),
+    lineSource: text('line_source', { enum: LINE_SOURCES }),
+    /** The line's share of the order's discounts, and its tax after them. */
+    discountCents: integer('discount_cents').notNull().default(0),
+    taxCents: integer('tax_cents').notNull().default(0),
+    taxClass: text('tax_class', { enum: TAX_CLASSES }),
   },
   (t) => [
     index('order_lines_order_idx').on(t.orderId, t.lineNo),
@@ -230,6 +335,14 @@ export const dispositions = sqliteTable('dispositions', {
 });
 
 export const complaintCategories = sqliteTable('complaint_categories', {
+  code: text('code').primaryKey(),
+  label: text('label').notNull(),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  sort: integer('sort').notNull().default(0),
+});
+
+/** "How did you hear of us?": the configurable list a phone order's `heard_from` comes from (issue 21). */
+export const orderSources = sqliteTable('order_sources', {
   code: text('code').primaryKey(),
   label: text('label').notNull(),
   active: integer('active', { mode: 'boolean' }).notNull().default(true),

@@ -133,7 +133,10 @@ export function mutationLabel(name: string): string {
 
 const TABLE_LABELS: Record<SyncTableName, string> = {
   products: 'Products',
+  product_prices: 'Product prices',
   product_relations: 'Product relations',
+  campaigns: 'Campaigns',
+  discount_limits: 'Discount limits',
   customers: 'Customers',
   customer_phones: 'Phone numbers',
   customer_emails: 'Email addresses',

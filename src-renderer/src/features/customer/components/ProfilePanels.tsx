@@ -26,6 +26,9 @@ export const STATUS_LABELS: Record<OrderStatus, string> = {
   delivered: 'Delivered',
   returned: 'Returned',
   cancelled: 'Cancelled',
+  submitted: 'Submitted, waiting for the store',
+  awaiting_approval: 'Awaiting approval',
+  needs_attention: 'Needs attention',
 };
 
 let regionNames: Intl.DisplayNames | null = null;
