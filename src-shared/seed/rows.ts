@@ -8,7 +8,10 @@
  * The seeded tables are the server-owned synced tables (`origin: 'server'`); a test checks that
  * each row type's keys are its table's synced columns.
  */
+import type { UserRole } from '../auth/permissions';
 import type { LoyaltyTier, OrderChannel, OrderStatus, PhoneKind, ProductRelationKind, Segment } from '../domain/customer';
+import type { CampaignChannel, CampaignRule } from '../domain/order';
+import type { ProductStatus, SellingCurrency, TaxClass } from '../domain/product';
 
 export interface ProductRow {
   id: string;
@@ -21,6 +24,46 @@ export interface ProductRow {
   currency: string;
   is_consumable: boolean;
   replenish_days: number | null;
+  tax_class: TaxClass;
+  status: ProductStatus;
+  stock: number;
+  reserved: number;
+}
+
+/** A product's price in one selling currency (every product has one per SELLING_CURRENCIES). */
+export interface ProductPriceRow {
+  product_id: string;
+  currency: SellingCurrency;
+  price_cents: number;
+}
+
+export interface CampaignRow {
+  id: string;
+  /** Upper-case, unique. */
+  code: string;
+  /** The campaign its online and offline versions belong to. */
+  family: string;
+  name: string;
+  channel: CampaignChannel;
+  rule: CampaignRule;
+  /** Percent 1..100, cents for an amount, 0 for free shipping. */
+  value: number;
+  /** The currency of the amount and minimum order; null: any. */
+  currency: string | null;
+  min_order_cents: number;
+  starts_at: number;
+  ends_at: number | null;
+  active: boolean;
+}
+
+/** A role's (or, overriding it, one user's) largest manual discount per order. */
+export interface DiscountLimitRow {
+  id: string;
+  role: UserRole | null;
+  user_id: string | null;
+  max_percent: number;
+  max_amount_cents: number;
+  currency: string;
 }
 
 export interface ProductRelationRow {
@@ -106,7 +149,10 @@ export interface OrderLineRow {
 /** The row type of each seeded table. */
 export interface SeedRowsByTable {
   products: ProductRow;
+  product_prices: ProductPriceRow;
   product_relations: ProductRelationRow;
+  campaigns: CampaignRow;
+  discount_limits: DiscountLimitRow;
   customers: CustomerRow;
   customer_phones: CustomerPhoneRow;
   customer_emails: CustomerEmailRow;
