@@ -32,6 +32,7 @@ import type {
   ProductRelationRow,
   ProductRow,
 } from './rows';
+import { NO_PHONE_ORDER_FIELDS } from './rows';
 import { WELL_KNOWN_CUSTOMERS, type WellKnownCustomer } from './well-known';
 
 export const DEMO_SEED = 20240611;
@@ -442,6 +443,7 @@ export function generateSeed(options: GenerateOptions, target: SeedTarget = EMPT
         shipping_cents: o.shipping,
         total_cents: o.total,
         placed_at: o.placedAt,
+        ...NO_PHONE_ORDER_FIELDS,
       };
       const lines = o.lines.map(
         (l, i): OrderLineRow => ({
@@ -456,6 +458,11 @@ export function generateSeed(options: GenerateOptions, target: SeedTarget = EMPT
           quantity: l.quantity,
           unit_price_cents: l.unitPriceCents,
           total_cents: l.quantity * l.unitPriceCents,
+          offer_id: null,
+          line_source: null,
+          discount_cents: 0,
+          tax_cents: 0,
+          tax_class: l.product.taxClass,
         }),
       );
       return { order, lines };

@@ -130,7 +130,47 @@ export interface OrderRow {
   shipping_cents: number;
   total_cents: number;
   placed_at: number;
+  // A phone order's fields (issue 21): generated orders are history from the retailer's systems
+  // and carry none of them (null, or 0 for the manual discount), as web and store orders do.
+  call_id: null;
+  created_by: null;
+  agent_id: null;
+  heard_from: null;
+  delivery_address_id: null;
+  delivery_address: null;
+  delivery_method: null;
+  payment_method: null;
+  manual_discount_cents: 0;
+  discount_reason: null;
+  approved_by: null;
+  approver_name: null;
+  approval_reason: null;
+  approved_at: null;
+  quoted_total_cents: null;
+  attention_reason: null;
+  note: null;
 }
+
+/** The phone-order columns of a generated order: none set. */
+export const NO_PHONE_ORDER_FIELDS = {
+  call_id: null,
+  created_by: null,
+  agent_id: null,
+  heard_from: null,
+  delivery_address_id: null,
+  delivery_address: null,
+  delivery_method: null,
+  payment_method: null,
+  manual_discount_cents: 0,
+  discount_reason: null,
+  approved_by: null,
+  approver_name: null,
+  approval_reason: null,
+  approved_at: null,
+  quoted_total_cents: null,
+  attention_reason: null,
+  note: null,
+} as const satisfies Partial<OrderRow>;
 
 export interface OrderLineRow {
   id: string;
@@ -144,6 +184,13 @@ export interface OrderLineRow {
   quantity: number;
   unit_price_cents: number;
   total_cents: number;
+  /** Not from an offer or a call's search: history. */
+  offer_id: null;
+  line_source: null;
+  /** The order's discount and tax are kept on the order for history (0 here, as the schema's default). */
+  discount_cents: 0;
+  tax_cents: 0;
+  tax_class: TaxClass;
 }
 
 /** The row type of each seeded table. */
