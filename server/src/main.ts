@@ -1,5 +1,5 @@
 /**
- * `npm run server -- [--port 5179] [--host 127.0.0.1] [--allow-host NAME]… [--data-dir DIR] [--no-demo]`
+ * `npm run server -- [--port 5179] [--host 127.0.0.1] [--allow-host NAME]… [--data-dir DIR] [--no-demo] [--products N]`
  *
  * Runs the central store. With DATABASE_URL set it uses that PostgreSQL; otherwise the embedded
  * PGlite store in --data-dir (default ./.switchboard-store). Binds 127.0.0.1 unless --host says
@@ -24,12 +24,19 @@ async function main(): Promise<void> {
       host: { type: 'string', default: DEFAULT_HOST },
       'data-dir': { type: 'string', default: DEFAULT_DATA_DIR },
       'no-demo': { type: 'boolean', default: false },
+      /** The demo catalogue's size (the generator's range, 10–100,000), when the demo data is loaded. */
+      products: { type: 'string' },
       'allow-host': { type: 'string', multiple: true, default: [] },
     },
     strict: true,
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${values.port}".`);
+  // Its range is the generator's to check (loaded only when the demo is): a wrong size stops the start with it.
+  const products = values.products === undefined ? undefined : Number(values.products.replace(/_/g, ''));
+  if (products !== undefined && !(/^[\d_]+$/.test(values.products ?? '') && Number.isSafeInteger(products))) {
+    throw new Error(`--products must be a whole number, not "${values.products}".`);
+  }
 
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const store = await openStore({ databaseUrl, dataDir: values['data-dir'] });
@@ -49,11 +56,11 @@ async function main(): Promise<void> {
     process.stdout.write(`Created demo users on the empty store:\n${lines}\n`);
   }
   if (!values['no-demo']) {
-    const demo = await loadDemoIfEmpty(store);
+    const demo = await loadDemoIfEmpty(store, products === undefined ? {} : { products });
     if (demo) {
       const n = (count: number) => count.toLocaleString('en-US');
       process.stdout.write(
-        `Loaded demo data into the empty store: ${n(demo.customers)} customers, ${n(demo.products)} products, ${n(demo.orders)} orders, ${n(demo.lines)} order lines (${n(demo.rows)} rows, ${(demo.ms / 1000).toFixed(1)} s).\n`,
+        `Loaded demo data into the empty store: ${n(demo.customers)} customers, ${n(demo.products)} products, ${n(demo.campaigns)} campaign codes, ${n(demo.orders)} orders, ${n(demo.lines)} order lines (${n(demo.rows)} rows, ${(demo.ms / 1000).toFixed(1)} s).\n`,
       );
     }
   }

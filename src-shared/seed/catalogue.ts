@@ -1,14 +1,27 @@
 /**
- * The generated product catalogue: ~1,040 products in four interest groups (running, outdoor,
- * coffee, printing), with the complement/accessory relations that upsell suggestions read
- * (shoes → gaiters and socks, headlamp → batteries, printer → its ink, brewer → filters and beans).
- * A handful of well-known products come first, with fixed SKUs, so tests and demos can name them.
+ * The generated product catalogue: by default ~1,150 products in four interest groups (running,
+ * outdoor, coffee, printing) plus gift cards, with the complement/accessory relations that upsell
+ * suggestions read (shoes → gaiters and socks, headlamp → batteries, printer → its ink, brewer →
+ * filters and beans). A handful of well-known products come first, with fixed SKUs, so tests and
+ * demos can name them. `products` sizes it (up to MAX_PRODUCTS): fewer keeps a share of every
+ * category, more adds models to every category (a long tail, after the best-sellers).
+ *
+ * Each product also has its tax class (food and books reduced, gift cards zero), its stock (mostly
+ * in stock, some low, some none), a status (a few percent discontinued) and a price in every
+ * selling currency (converted at fixed rates, rounded the way shops round). Those are drawn from
+ * their own streams, so the products, ids and relations are the same whatever they draw.
  */
 import type { ProductRelationKind } from '../domain/customer';
+import { SELLING_CURRENCIES, type ProductStatus, type SellingCurrency, type TaxClass } from '../domain/product';
 import { SeedRandom } from './random';
-import type { ProductRow } from './rows';
+import type { ProductPriceRow, ProductRow } from './rows';
 
-export type Interest = 'running' | 'outdoor' | 'coffee' | 'printing';
+export type Interest = 'running' | 'outdoor' | 'coffee' | 'printing' | 'gifts';
+
+/** The most products a catalogue may have (`--products`). */
+export const MAX_PRODUCTS = 100_000;
+/** The fewest: the well-known products every catalogue starts with. */
+export const MIN_PRODUCTS = 10;
 
 export interface CatalogueProduct {
   id: string;
@@ -22,6 +35,10 @@ export interface CatalogueProduct {
   priceCents: number;
   isConsumable: boolean;
   replenishDays: number | null;
+  taxClass: TaxClass;
+  status: ProductStatus;
+  /** Units on hand. */
+  stock: number;
 }
 
 export interface CatalogueRelation {
@@ -37,6 +54,8 @@ export interface Catalogue {
   byInterest: ReadonlyMap<Interest, readonly CatalogueProduct[]>;
   /** Related products of each product id (for "bought X, also took Y" lines). */
   relatedOf: ReadonlyMap<string, readonly CatalogueProduct[]>;
+  /** Each product's price in every selling currency (empty for a catalogue read back from a cache). */
+  prices: readonly ProductPriceRow[];
 }
 
 /** SKUs every generated catalogue contains, first and in this order. */
@@ -108,6 +127,14 @@ interface CategorySpec {
   /** Base price range in USD cents. */
   price: readonly [number, number];
   replenishDays: number | null;
+  /** Reduced: food and books; zero: gift cards. Default standard. */
+  taxClass?: TaxClass;
+  /** Gift cards: the price is the variant's face value (factor × 100 cents), in every currency. */
+  faceValue?: boolean;
+  /** Larger catalogues add models here (false: a fixed range, such as gift cards). Default true. */
+  scalable?: boolean;
+  /** Extra models' names: descriptor words after a model's stem (default: the interest's). */
+  descriptors?: readonly string[];
 }
 
 const COLOURS: readonly Variant[] = [
@@ -145,7 +172,7 @@ const CATEGORIES: readonly CategorySpec[] = [
   {
     category: 'energy-gels', code: 'EG', interest: 'running', brands: ['FuelUp', 'Gelmax', 'Enduro'],
     models: ['Citrus Gel', 'Berry Gel', 'Espresso Gel', 'Salted Caramel Gel', 'Mango Gel', 'Cola Gel', 'Vanilla Gel', 'Apple Gel', 'Lemon Chew', 'Berry Chew', 'Electrolyte Tabs', 'Recovery Mix'],
-    variants: [{ code: '12P', label: '12-pack', factor: 1 }, { code: '24P', label: '24-pack', factor: 1.8 }], price: [1799, 2999], replenishDays: 30,
+    variants: [{ code: '12P', label: '12-pack', factor: 1 }, { code: '24P', label: '24-pack', factor: 1.8 }], price: [1799, 2999], replenishDays: 30, taxClass: 'reduced',
   },
   {
     category: 'hydration', code: 'HV', interest: 'running', brands: ['Peakline', 'Hydrapack', 'Stridewell'],
@@ -200,7 +227,7 @@ const CATEGORIES: readonly CategorySpec[] = [
   {
     category: 'coffee-beans', code: 'CB', interest: 'coffee', brands: ['Roastery 9', 'Highland Roasters', 'Bean & Barrow'],
     models: series(['Ethiopia Guji', 'Kenya AA', 'Colombia Huila', 'Brazil Santos', 'Guatemala Antigua', 'Costa Rica Tarrazú', 'Sumatra Mandheling', 'Rwanda Bourbon', 'Peru Organic', 'Honduras Marcala', 'House Espresso', 'Decaf Swiss Water', 'Panama Geisha', 'Burundi Kayanza', 'Yemen Mocha', 'Mexico Chiapas', 'Nicaragua Jinotega', 'India Monsooned', 'Papua New Guinea', 'Tanzania Peaberry'], ['', ' Dark']),
-    variants: [{ code: '250', label: '250 g', factor: 1 }, { code: '1KG', label: '1 kg', factor: 3.4 }], price: [1199, 2499], replenishDays: 30,
+    variants: [{ code: '250', label: '250 g', factor: 1 }, { code: '1KG', label: '1 kg', factor: 3.4 }], price: [1199, 2499], replenishDays: 30, taxClass: 'reduced',
   },
   {
     category: 'coffee-filters', code: 'CF', interest: 'coffee', brands: ['Kettlebrook', 'Brewhaus'],
@@ -227,7 +254,33 @@ const CATEGORIES: readonly CategorySpec[] = [
     models: ['Copy Paper A4', 'Copy Paper Letter', 'Photo Paper Gloss', 'Photo Paper Matte', 'Premium Paper', 'Recycled Paper', 'Label Sheets', 'Card Stock', 'Envelope Pack', 'Brochure Paper'],
     variants: [{ code: '500', label: '500 sheets', factor: 1 }, { code: '2K5', label: '2,500 sheets', factor: 4.2 }], price: [699, 2999], replenishDays: 90,
   },
+  {
+    category: 'books', code: 'BK', interest: 'outdoor', brands: ['Trailhead Press', 'Cicerone Lane', 'Bean & Barrow Books'],
+    models: ['Lake District Trail Guide', 'Alps Hut-to-Hut Treks', 'Trail Running Handbook', 'Ultra Training Plans', 'Wild Camping Handbook', 'Map and Compass Basics', 'The Coffee Atlas', 'Home Barista Guide', 'Pyrenees Day Walks', 'Scottish Highlands Scrambles', 'Dolomites Via Ferrata', 'Rockies Backcountry Guide'],
+    variants: [{ code: 'PBK', label: 'Paperback', factor: 1 }, { code: 'HBK', label: 'Hardcover', factor: 1.6 }], price: [1299, 2999], replenishDays: null, taxClass: 'reduced',
+    descriptors: ['Pocket Edition', 'Revised Edition', 'Illustrated Edition', 'Field Edition', 'Second Edition', 'Third Edition', 'Walking Edition', 'Winter Edition'],
+  },
+  {
+    category: 'gift-cards', code: 'GC', interest: 'gifts', brands: ['Switchboard Outfitters'],
+    models: ['Gift Card Classic', 'Gift Card Trail', 'Gift Card Coffee', 'Gift Card Birthday', 'Gift Card Thank You', 'E-Gift Card'],
+    variants: [{ code: '025', label: '25', factor: 25 }, { code: '050', label: '50', factor: 50 }, { code: '100', label: '100', factor: 100 }], price: [100, 100], replenishDays: null,
+    taxClass: 'zero', faceValue: true, scalable: false,
+  },
 ];
+
+/** Extra models' descriptor words per interest group (larger catalogues: "Ridge Racer Tempo 4"). */
+const DESCRIPTORS: Readonly<Record<Interest, readonly string[]>> = {
+  running: ['Pro', 'Lite', 'Max', 'Elite', 'Flex', 'Tempo', 'Race', 'Swift', 'Aero', 'Glide', 'Sprint', 'Endure'],
+  outdoor: ['Pro', 'Lite', 'Alpine', 'Summit', 'Storm', 'Ridge', 'Expedition', 'Trek', 'Basecamp', 'Explorer', 'Compact', 'Ultra'],
+  coffee: ['Reserve', 'Select', 'Estate', 'Classic', 'Signature', 'Barista', 'Origin', 'Craft', 'Limited', 'Heritage', 'Prime', 'Micro Lot'],
+  printing: ['Pro', 'Plus', 'Office', 'Home', 'Eco', 'Photo', 'Duo', 'Max', 'Compact', 'Studio', 'Business', 'Smart'],
+  gifts: ['Classic'],
+};
+
+/** The tax class of a category (the fixed products' categories are among CATEGORIES). */
+function taxClassOf(category: string): TaxClass {
+  return CATEGORIES.find((c) => c.category === category)?.taxClass ?? 'standard';
+}
 
 /** Which categories each category suggests, and as what. */
 const RELATED: Record<string, readonly { category: string; kind: ProductRelationKind; count: number }[]> = {
@@ -260,49 +313,132 @@ function retailPrice(cents: number): number {
   return Math.max(99, Math.round(cents / 100) * 100 - 1);
 }
 
-/** Builds the catalogue for `seed`: same seed, same products, ids and relations. */
-export function buildCatalogue(seed: number): Catalogue {
+/**
+ * A psychological price for the long tail: under 10 units x.49 or x.99, then x.99 (some x.95),
+ * from 100 units whole fives less a cent (149.99, 245.00 → 244.99).
+ */
+function charmPrice(cents: number, random: SeedRandom): number {
+  if (cents < 1000) return Math.max(99, Math.round(cents / 50) * 50 - 1);
+  if (cents < 10_000) return Math.round(cents / 100) * 100 - (random.chance(0.2) ? 5 : 1);
+  return Math.round(cents / 500) * 500 - 1;
+}
+
+/** Fixed conversion rates from the base currency (USD) to each selling currency. */
+export const SELLING_RATES: Readonly<Record<SellingCurrency, number>> = { USD: 1, EUR: 0.92, GBP: 0.79, SEK: 10.5 };
+
+/**
+ * A base (USD) price converted into a selling currency and rounded as shops there round: euro and
+ * pound prices end in .99 or .95, krona prices are whole kronor ending in 9 (under 1,000 kr) or
+ * 99/95 (from 1,000 kr). The base currency keeps its price; gift cards keep their face value.
+ */
+export function sellingPrice(baseCents: number, currency: SellingCurrency, random: SeedRandom, faceValue = false): number {
+  if (currency === 'USD') return baseCents;
+  if (faceValue) return currency === 'SEK' ? baseCents * 10 : baseCents;
+  const cents = baseCents * SELLING_RATES[currency];
+  if (currency === 'SEK') {
+    const kronor = cents / 100;
+    if (kronor < 1000) return Math.max(9, Math.round(kronor / 10) * 10 - 1) * 100;
+    return (Math.round(kronor / 100) * 100 - (random.chance(0.3) ? 5 : 1)) * 100;
+  }
+  return Math.max(95, Math.round(cents / 100) * 100 - (random.chance(currency === 'EUR' ? 0.35 : 0.2) ? 5 : 1));
+}
+
+/** How many products the default catalogue has (the well-known ones and every category's models). */
+export function defaultProductCount(): number {
+  return FIXED.length + CATEGORIES.reduce((n, c) => n + c.models.length * c.variants.length, 0);
+}
+
+/** Throws a RangeError when `products` is not a catalogue size the generator makes. */
+export function validateProductCount(products: number): void {
+  if (!Number.isSafeInteger(products) || products < MIN_PRODUCTS || products > MAX_PRODUCTS) {
+    throw new RangeError(`products must be a whole number from ${MIN_PRODUCTS} to ${MAX_PRODUCTS.toLocaleString('en-US')}, not ${products}`);
+  }
+}
+
+/** "Trail Runner GTX" → "Trail Runner": the model's name without its series or size word. */
+function stemOf(model: string): string {
+  const stem = model.replace(/ (\d[\d.]*|GTX|Pro|Lite|Wide|Men|Women|Dark|\d-pack|#\d|\d+ ?[a-zA-Z]*)$/, '');
+  return stem.includes(' ') ? stem : model;
+}
+
+/**
+ * Builds the catalogue for `seed`: same seed and size, same products, ids, relations, stock and
+ * prices. `products` defaults to defaultProductCount().
+ */
+export function buildCatalogue(seed: number, products_?: number): Catalogue {
+  const wanted = products_ ?? defaultProductCount();
+  validateProductCount(wanted);
   const random = new SeedRandom(seed, 'catalogue');
-  const products: CatalogueProduct[] = [];
+  const stock = new SeedRandom(seed, 'catalogue:stock');
+  const pricing = new SeedRandom(seed, 'catalogue:prices');
+  let products: CatalogueProduct[] = [];
   const bySku = new Map<string, CatalogueProduct>();
   const partNumbers = new Set<string>();
-  const add = (p: Omit<CatalogueProduct, 'id' | 'isConsumable'>): CatalogueProduct => {
-    const product: CatalogueProduct = { ...p, id: random.uuid(), isConsumable: p.replenishDays !== null };
+  const fixedSkus = new Set<string>(FIXED.map((f) => f.sku));
+  const add = (p: Omit<CatalogueProduct, 'id' | 'isConsumable' | 'taxClass' | 'status' | 'stock'>): CatalogueProduct => {
+    const product: CatalogueProduct = { ...p, id: random.uuid(), isConsumable: p.replenishDays !== null, taxClass: taxClassOf(p.category), status: 'active', stock: 0 };
     products.push(product);
     bySku.set(product.sku, product);
     partNumbers.add(product.partNumber);
     return product;
   };
+  const partNumber = (digits: 5 | 6): string => {
+    let pn: string;
+    do pn = digits === 5 ? `PN-${random.between(10000, 99999)}` : `PN-${random.between(100000, 999999)}`;
+    while (partNumbers.has(pn));
+    return pn;
+  };
 
   for (const f of FIXED) add(f);
   // "TR-2041" belongs to the Trail Runner 2 alone: generated models never reuse a fixed model number.
   const fixedModels = new Set(FIXED.map((f) => f.sku.split('-').slice(0, 2).join('-')));
+  const addModel = (spec: CategorySpec, model: string, modelNumber: string, variants: readonly Variant[], longTail: boolean): void => {
+    const brand = random.pick(spec.brands);
+    const base = random.between(spec.price[0], spec.price[1]);
+    for (const v of variants) {
+      add({
+        sku: `${spec.code}-${modelNumber}-${v.code}`,
+        name: `${model} (${v.label})`,
+        brand,
+        partNumber: partNumber(longTail ? 6 : 5),
+        category: spec.category,
+        interest: spec.interest,
+        priceCents: spec.faceValue ? base * v.factor : longTail ? charmPrice(base * v.factor, random) : retailPrice(base * v.factor),
+        replenishDays: spec.replenishDays,
+      });
+    }
+  };
 
   for (const spec of CATEGORIES) {
     spec.models.forEach((model, m) => {
-      const brand = random.pick(spec.brands);
-      const base = random.between(spec.price[0], spec.price[1]);
       // Model numbers from 1000 up, 37 apart, so models of one category never share a number.
       let number = 1000 + m * 37 + random.int(30);
       while (fixedModels.has(`${spec.code}-${number}`)) number += 1;
-      const modelNumber = String(number);
-      for (const v of spec.variants) {
-        const sku = `${spec.code}-${modelNumber}-${v.code}`;
-        let partNumber: string;
-        do partNumber = `PN-${random.between(10000, 99999)}`;
-        while (partNumbers.has(partNumber));
-        add({
-          sku,
-          name: `${model} (${v.label})`,
-          brand,
-          partNumber,
-          category: spec.category,
-          interest: spec.interest,
-          priceCents: retailPrice(base * v.factor),
-          replenishDays: spec.replenishDays,
-        });
-      }
+      addModel(spec, model, String(number), spec.variants, false);
     });
+  }
+
+  if (wanted > products.length) addLongTail(wanted - products.length, random, fixedModels, addModel);
+  else if (wanted < products.length) products = keepShare(products, wanted, fixedSkus);
+
+  // Stock and status from their own stream: one draw pattern per product whatever its kind.
+  for (const p of products) {
+    const fixed = fixedSkus.has(p.sku);
+    const discontinued = stock.chance(0.03) && !fixed;
+    const r = stock.next();
+    const u = stock.next();
+    if (discontinued) {
+      p.status = 'discontinued';
+      p.stock = r < 0.7 ? 0 : 1 + Math.floor(u * 10);
+    } else if (p.category === 'gift-cards') p.stock = 5000;
+    else if (r < 0.06 && !fixed) p.stock = 0;
+    else if (r < 0.16 && !fixed) p.stock = 1 + Math.floor(u * 5);
+    else p.stock = (p.isConsumable ? 40 : 6) + Math.floor(u * u * (p.isConsumable ? 960 : 294));
+  }
+  const prices: ProductPriceRow[] = [];
+  for (const p of products) {
+    const faceValue = p.category === 'gift-cards';
+    for (const currency of SELLING_CURRENCIES) prices.push({ product_id: p.id, currency, price_cents: sellingPrice(p.priceCents, currency, pricing, faceValue) });
   }
 
   const byCategory = new Map<string, CatalogueProduct[]>();
@@ -323,15 +459,80 @@ export function buildCatalogue(seed: number): Catalogue {
   for (const [from, to, kind] of FIXED_RELATIONS) relate(bySku.get(from)!, bySku.get(to)!, kind);
   for (const p of products) {
     for (const rule of RELATED[p.category] ?? []) {
+      // The long tail relates to the category's first products (its best-sellers), as shops do.
       const pool = byCategory.get(rule.category) ?? [];
-      for (let i = 0; i < rule.count && pool.length > 0; i++) relate(p, random.pick(pool), rule.kind);
+      const reach = Math.min(pool.length, 200);
+      for (let i = 0; i < rule.count && reach > 0; i++) relate(p, pool[random.int(reach)]!, rule.kind);
     }
   }
 
-  return indexCatalogue(products, relations);
+  return indexCatalogue(products, relations, prices);
 }
 
-function indexCatalogue(products: readonly CatalogueProduct[], relations: readonly CatalogueRelation[]): Catalogue {
+/** First extra model number of a category (the base models stay below 3000). */
+const LONG_TAIL_FROM = 3000;
+const LAST_MODEL_NUMBER = 9999;
+
+/**
+ * Adds `count` products as more models of every scalable category in turn, named from the
+ * category's model stems and descriptor words with a generation number ("Ridge Racer Tempo 4").
+ */
+function addLongTail(
+  count: number,
+  random: SeedRandom,
+  fixedModels: ReadonlySet<string>,
+  addModel: (spec: CategorySpec, model: string, modelNumber: string, variants: readonly Variant[], longTail: boolean) => void,
+): void {
+  const specs = CATEGORIES.filter((c) => c.scalable !== false).map((spec) => ({
+    spec,
+    stems: [...new Set(spec.models.map(stemOf))],
+    descriptors: spec.descriptors ?? DESCRIPTORS[spec.interest],
+    made: 0,
+    number: LONG_TAIL_FROM,
+  }));
+  let left = count;
+  while (left > 0) {
+    let added = false;
+    for (const s of specs) {
+      if (left === 0) break;
+      if (s.number + 3 > LAST_MODEL_NUMBER) continue;
+      const k = s.made++;
+      const stem = s.stems[k % s.stems.length]!;
+      const rest = Math.floor(k / s.stems.length);
+      const descriptor = s.descriptors[rest % s.descriptors.length]!;
+      const generation = 2 + Math.floor(rest / s.descriptors.length);
+      s.number += 1 + random.int(2);
+      while (fixedModels.has(`${s.spec.code}-${s.number}`)) s.number += 1;
+      const variants = s.spec.variants.slice(0, Math.min(left, s.spec.variants.length));
+      addModel(s.spec, `${stem} ${descriptor} ${generation}`, String(s.number), variants, true);
+      left -= variants.length;
+      added = true;
+    }
+    if (!added) throw new RangeError('The categories have no model numbers left for so many products.');
+  }
+}
+
+/**
+ * The first `count` products of a catalogue spread over its categories: the fixed products, then
+ * every category's first models in turn; kept in catalogue order (best-sellers first).
+ */
+function keepShare(products: readonly CatalogueProduct[], count: number, fixedSkus: ReadonlySet<string>): CatalogueProduct[] {
+  const rank = new Map<CatalogueProduct, number>();
+  const seenInCategory = new Map<string, number>();
+  for (const p of products) {
+    if (fixedSkus.has(p.sku)) {
+      rank.set(p, -1);
+      continue;
+    }
+    const n = seenInCategory.get(p.category) ?? 0;
+    seenInCategory.set(p.category, n + 1);
+    rank.set(p, n);
+  }
+  const chosen = new Set([...products].sort((a, b) => rank.get(a)! - rank.get(b)!).slice(0, count));
+  return products.filter((p) => chosen.has(p));
+}
+
+function indexCatalogue(products: readonly CatalogueProduct[], relations: readonly CatalogueRelation[], prices: readonly ProductPriceRow[]): Catalogue {
   const byInterest = new Map<Interest, CatalogueProduct[]>();
   for (const p of products) {
     const list = byInterest.get(p.interest) ?? [];
@@ -347,7 +548,7 @@ function indexCatalogue(products: readonly CatalogueProduct[], relations: readon
     list.push(related);
     relatedOf.set(r.productId, list);
   }
-  return { products, relations, byInterest, relatedOf };
+  return { products, relations, byInterest, relatedOf, prices };
 }
 
 export const INTERESTS: readonly Interest[] = ['running', 'outdoor', 'coffee', 'printing'];
@@ -358,7 +559,7 @@ export function interestOfCategory(category: string): Interest | undefined {
 }
 
 /** The product columns a catalogue is rebuilt from. */
-export type CatalogueProductRow = Pick<ProductRow, 'id' | 'sku' | 'name' | 'brand' | 'part_number' | 'category' | 'price_cents' | 'replenish_days'>;
+export type CatalogueProductRow = Pick<ProductRow, 'id' | 'sku' | 'name' | 'brand' | 'part_number' | 'category' | 'price_cents' | 'replenish_days' | 'tax_class' | 'status' | 'stock'>;
 
 /**
  * A catalogue from products already in a cache (seeding more customers into a seeded file):
@@ -376,6 +577,9 @@ export function catalogueFromRows(rows: readonly CatalogueProductRow[], relation
     priceCents: r.price_cents,
     isConsumable: r.replenish_days !== null,
     replenishDays: r.replenish_days,
+    taxClass: r.tax_class,
+    status: r.status,
+    stock: r.stock,
   }));
-  return indexCatalogue(products, relationRows);
+  return indexCatalogue(products, relationRows, []);
 }

@@ -13,11 +13,26 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { LoyaltyTier, OrderChannel, OrderStatus, PhoneKind, Segment } from '../domain/customer';
 import { countsAsSpending } from '../domain/order-value';
-import { buildCatalogue, INTERESTS, type Catalogue, type CatalogueProduct, type Interest } from './catalogue';
+import { buildCampaigns, buildDiscountLimits, campaignUsable, type DiscountOverride } from './campaigns';
+import { buildCatalogue, INTERESTS, validateProductCount, type Catalogue, type CatalogueProduct, type Interest } from './catalogue';
 import { buildPools, COUNTRIES, COUNTRY_WEIGHTS, type CountryProfile, type NamePools } from './countries';
 import { PhoneNumberPlan, RAW_STYLES, type RawStyle } from './phones';
 import { AscendingIds, SeedRandom } from './random';
-import type { CustomerAddressRow, CustomerEmailRow, CustomerPhoneRow, CustomerRow, CustomerRows, OrderLineRow, OrderRow, ProductRelationRow, ProductRow } from './rows';
+import type {
+  CampaignRow,
+  CustomerAddressRow,
+  CustomerEmailRow,
+  CustomerPhoneRow,
+  CustomerRow,
+  CustomerRows,
+  DiscountLimitRow,
+  OrderLineRow,
+  OrderRow,
+  ProductPriceRow,
+  ProductRelationRow,
+  ProductRow,
+} from './rows';
+import { NO_PHONE_ORDER_FIELDS } from './rows';
 import { WELL_KNOWN_CUSTOMERS, type WellKnownCustomer } from './well-known';
 
 export const DEMO_SEED = 20240611;
@@ -37,6 +52,10 @@ export interface GenerateOptions {
   ordersPerCustomer?: number;
   /** "Now" in ms: orders are placed in the three years before it. Defaults to today 00:00 UTC. */
   now?: number;
+  /** Catalogue size, MIN_PRODUCTS to MAX_PRODUCTS; defaults to defaultProductCount() (~1,150). */
+  products?: number;
+  /** Per-user discount limits to add to the role defaults (store user ids). */
+  discountOverrides?: readonly DiscountOverride[];
 }
 
 /**
@@ -50,9 +69,11 @@ export interface SeedTarget {
   phones: number;
   /** The products there; null: none, the generator makes the catalogue and emits its rows. */
   catalogue: Catalogue | null;
+  /** The campaigns there; null: none, the generator makes them and the discount limits, and emits their rows. */
+  campaigns: readonly CampaignRow[] | null;
 }
 
-export const EMPTY_TARGET: SeedTarget = { customers: 0, lastOrderNumber: 0, phones: 0, catalogue: null };
+export const EMPTY_TARGET: SeedTarget = { customers: 0, lastOrderNumber: 0, phones: 0, catalogue: null, campaigns: null };
 
 export interface GeneratedSeed {
   /** "Now" the orders were placed before (ms). */
@@ -60,7 +81,12 @@ export interface GeneratedSeed {
   ordersPerCustomer: number;
   /** The catalogue's rows when the generator made it; empty when the target had one. */
   products: ProductRow[];
+  /** One per product and selling currency. */
+  productPrices: ProductPriceRow[];
   productRelations: ProductRelationRow[];
+  /** Campaigns and discount limits when the generator made them; empty when the target had campaigns. */
+  campaigns: CampaignRow[];
+  discountLimits: DiscountLimitRow[];
   /** The customers and their rows, one at a time; every call of next() draws the next customer. */
   customers: Generator<CustomerRows, void, undefined>;
 }
@@ -92,7 +118,6 @@ export class OrderNumbers {
   }
 }
 
-const CAMPAIGNS = ['WELCOME15', 'SPRING-TRAIL', 'SUMMER-RUN', 'BF-DEALS', 'XMAS-GIFTS', 'COFFEE-CLUB', 'INK-SAVER', 'NEWSLETTER', 'PODCAST-RUN', 'INSTAGRAM'] as const;
 const CHANNELS: readonly OrderChannel[] = ['web', 'phone', 'store'];
 const CHANNEL_WEIGHTS = [60, 25, 15];
 const LINE_COUNTS = [1, 2, 3, 4];
@@ -162,16 +187,17 @@ export const countsTowardsLifetimeValue = countsAsSpending;
 
 /** Throws a RangeError naming the first option out of range. */
 export function validateGenerateOptions(options: GenerateOptions): void {
-  const { customers, seed, ordersPerCustomer, now } = options;
+  const { customers, seed, ordersPerCustomer, now, products } = options;
   if (!Number.isSafeInteger(customers) || customers < 0) throw new RangeError(`customers must be a whole number ≥ 0, not ${customers}`);
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a whole number, not ${seed}`);
   if (ordersPerCustomer !== undefined && !(Number.isFinite(ordersPerCustomer) && ordersPerCustomer >= 0 && ordersPerCustomer <= 50)) {
     throw new RangeError(`ordersPerCustomer must be between 0 and 50, not ${ordersPerCustomer}`);
   }
   if (now !== undefined && !Number.isSafeInteger(now)) throw new RangeError(`now must be a time in ms, not ${now}`);
+  if (products !== undefined) validateProductCount(products);
 }
 
-function catalogueRows(catalogue: Catalogue): { products: ProductRow[]; productRelations: ProductRelationRow[] } {
+function catalogueRows(catalogue: Catalogue): { products: ProductRow[]; productPrices: ProductPriceRow[]; productRelations: ProductRelationRow[] } {
   return {
     products: catalogue.products.map((p) => ({
       id: p.id,
@@ -184,7 +210,13 @@ function catalogueRows(catalogue: Catalogue): { products: ProductRow[]; productR
       currency: 'USD',
       is_consumable: p.isConsumable,
       replenish_days: p.replenishDays,
+      tax_class: p.taxClass,
+      status: p.status,
+      stock: p.stock,
+      // Units in confirmed, unshipped orders: the store counts them as phone orders are confirmed.
+      reserved: 0,
     })),
+    productPrices: [...catalogue.prices],
     productRelations: catalogue.relations.map((r) => ({ product_id: r.productId, related_product_id: r.relatedProductId, kind: r.kind })),
   };
 }
@@ -213,8 +245,11 @@ export function generateSeed(options: GenerateOptions, target: SeedTarget = EMPT
     line: new AscendingIds(random, expectedOrders * 2),
   };
 
-  const catalogue = target.catalogue ?? buildCatalogue(options.seed);
-  const { products, productRelations } = target.catalogue ? { products: [], productRelations: [] } : catalogueRows(catalogue);
+  const catalogue = target.catalogue ?? buildCatalogue(options.seed, options.products);
+  const { products, productPrices, productRelations } = target.catalogue ? { products: [], productPrices: [], productRelations: [] } : catalogueRows(catalogue);
+  const campaigns: readonly CampaignRow[] = target.campaigns ?? buildCampaigns(options.seed, now);
+  const campaignRows = target.campaigns ? [] : [...campaigns];
+  const discountLimits = target.campaigns ? [] : buildDiscountLimits(options.seed, options.discountOverrides);
   if (catalogue.products.length === 0) throw new Error('The target has no products to order.');
   const productsBySku = new Map(catalogue.products.map((p) => [p.sku, p]));
   const pools = new Map<CountryCode, NamePools>(COUNTRIES.map((c) => [c.country, buildPools(c, options.seed)]));
@@ -243,7 +278,12 @@ export function generateSeed(options: GenerateOptions, target: SeedTarget = EMPT
     for (let o = 0; o < n; o++) {
       const placedAt = times[o]!;
       const channel = random.chance(0.7) ? preferred : random.pickWeighted(CHANNELS, CHANNEL_WEIGHTS);
-      const campaignCode = random.chance(o === 0 ? 0.35 : 0.15) ? random.pick(CAMPAIGNS) : null;
+      // A code only from the campaigns running then, for this channel and currency.
+      let campaign: CampaignRow | null = null;
+      if (random.chance(o === 0 ? 0.35 : 0.15)) {
+        const usable = campaigns.filter((c) => campaignUsable(c, placedAt, channel, profile.currency));
+        if (usable.length > 0) campaign = random.pick(usable);
+      }
       const lines: LineDraft[] = [];
       const addLine = (product: CatalogueProduct): void => {
         const same = lines.find((l) => l.product === product);
@@ -271,15 +311,21 @@ export function generateSeed(options: GenerateOptions, target: SeedTarget = EMPT
       }
       let subtotal = 0;
       for (const l of lines) subtotal += l.quantity * l.unitPriceCents;
-      const discountRate = campaignCode === 'WELCOME15' ? 0.15 : campaignCode ? 0.1 : random.chance(0.04) ? 0.05 : 0;
-      const discount = Math.round(subtotal * discountRate);
+      // Below the campaign's minimum order the code was not accepted.
+      if (campaign && subtotal < campaign.min_order_cents) campaign = null;
+      let discount: number;
+      if (campaign?.rule === 'percent') discount = Math.round((subtotal * campaign.value) / 100);
+      else if (campaign?.rule === 'amount') discount = Math.min(subtotal, campaign.value);
+      else if (campaign) discount = 0;
+      else discount = random.chance(0.04) ? Math.round(subtotal * 0.05) : 0; // a goodwill discount
       const net = subtotal - discount;
       const tax = Math.round(net * profile.taxRate);
-      const shipping = channel === 'store' || net >= profile.freeShippingCents ? 0 : profile.shippingCents;
+      const freeShipping = campaign?.rule === 'free_shipping';
+      const shipping = channel === 'store' || freeShipping || net >= profile.freeShippingCents ? 0 : profile.shippingCents;
       orders.push({
         placedAt,
         channel,
-        campaignCode,
+        campaignCode: campaign ? campaign.code : null,
         status: statusFor(random, now - placedAt),
         lines,
         subtotal,
@@ -397,6 +443,7 @@ export function generateSeed(options: GenerateOptions, target: SeedTarget = EMPT
         shipping_cents: o.shipping,
         total_cents: o.total,
         placed_at: o.placedAt,
+        ...NO_PHONE_ORDER_FIELDS,
       };
       const lines = o.lines.map(
         (l, i): OrderLineRow => ({
@@ -411,6 +458,11 @@ export function generateSeed(options: GenerateOptions, target: SeedTarget = EMPT
           quantity: l.quantity,
           unit_price_cents: l.unitPriceCents,
           total_cents: l.quantity * l.unitPriceCents,
+          offer_id: null,
+          line_source: null,
+          discount_cents: 0,
+          tax_cents: 0,
+          tax_class: l.product.taxClass,
         }),
       );
       return { order, lines };
@@ -423,5 +475,5 @@ export function generateSeed(options: GenerateOptions, target: SeedTarget = EMPT
     for (let i = 0; i < count; i++) yield customerRows(i);
   }
 
-  return { now, ordersPerCustomer: meanOrders, products, productRelations, customers: customers() };
+  return { now, ordersPerCustomer: meanOrders, products, productPrices, productRelations, campaigns: campaignRows, discountLimits, customers: customers() };
 }

@@ -16,6 +16,8 @@ import { WELL_KNOWN_SKUS } from '../../src-shared/seed/catalogue';
 import { WELL_KNOWN_CUSTOMERS } from '../../src-shared/seed/well-known';
 import { parseSeedArgs, runSeedCli } from '../../src-main/core/seed/cli';
 import { normalizePhone } from '../../src-shared/domain/phone';
+import { SELLING_CURRENCIES } from '../../src-shared/domain/product';
+import { USER_ROLES } from '../../src-shared/auth/permissions';
 
 const NOW = Date.UTC(2025, 5, 1);
 const DAY = 86_400_000;
@@ -39,7 +41,10 @@ const DIGEST_QUERIES = [
   'SELECT * FROM customer_emails ORDER BY rowid',
   'SELECT * FROM customer_addresses ORDER BY rowid',
   'SELECT * FROM products ORDER BY rowid',
+  'SELECT * FROM product_prices ORDER BY rowid',
   'SELECT * FROM product_relations ORDER BY rowid',
+  'SELECT * FROM campaigns ORDER BY rowid',
+  'SELECT * FROM discount_limits ORDER BY rowid',
   'SELECT * FROM orders ORDER BY rowid',
   'SELECT * FROM order_lines ORDER BY rowid',
 ];
@@ -94,6 +99,31 @@ describe('a seeded cache', () => {
     expect(summary.lines / summary.orders).toBeGreaterThan(1.3);
     expect(summary.lines / summary.orders).toBeLessThan(3);
     expect(summary.products).toBeGreaterThanOrEqual(1000);
+    expect(one<number>('SELECT count(*) FROM product_prices')).toBe(summary.productPrices);
+    expect(summary.productPrices).toBe(summary.products * SELLING_CURRENCIES.length);
+    expect(one<number>('SELECT count(*) FROM campaigns')).toBe(summary.campaigns);
+    expect(one<number>('SELECT count(*) FROM discount_limits')).toBe(summary.discountLimits);
+    expect(summary.campaigns).toBeGreaterThan(0);
+    expect(summary.discountLimits).toBe(USER_ROLES.length * SELLING_CURRENCIES.length);
+  });
+
+  it('gives every product a price in every selling currency, and orders only the seeded campaigns\' codes', () => {
+    const missing = one<number>(
+      `SELECT count(*) FROM products p, (SELECT value AS currency FROM json_each(?)) c
+        WHERE NOT EXISTS (SELECT 1 FROM product_prices pp WHERE pp.product_id = p.id AND pp.currency = c.currency)`,
+      JSON.stringify(SELLING_CURRENCIES),
+    );
+    expect(missing).toBe(0);
+    expect(one<number>('SELECT count(*) FROM orders WHERE campaign_code IS NOT NULL AND campaign_code NOT IN (SELECT code FROM campaigns)')).toBe(0);
+    // A code used on an order was running then, in the order's channel (web: online; phone and store: offline).
+    const misplaced = one<number>(
+      `SELECT count(*) FROM orders o JOIN campaigns c ON c.code = o.campaign_code
+        WHERE o.placed_at < c.starts_at OR (c.ends_at IS NOT NULL AND o.placed_at >= c.ends_at)
+           OR c.channel != CASE o.channel WHEN 'web' THEN 'online' ELSE 'offline' END`,
+    );
+    expect(misplaced).toBe(0);
+    expect(one<number>(`SELECT count(DISTINCT c.channel) FROM orders o JOIN campaigns c ON c.code = o.campaign_code`)).toBe(2);
+    expect(one<number>(`SELECT count(*) FROM products WHERE status = 'discontinued'`)).toBeGreaterThan(0);
   });
 
   it('stores phone numbers libphonenumber calls possible, whose raw form normalizes back to them', () => {
@@ -311,8 +341,13 @@ describe('seeding more into a seeded cache', () => {
     try {
       seedCache(db, { customers: 100, seed: 5, now: NOW });
       const products = db.$client.prepare('SELECT count(*) FROM products').pluck().get();
+      const campaigns = db.$client.prepare('SELECT count(*) FROM campaigns').pluck().get();
       const second = seedCache(db, { customers: 100, seed: 5, now: NOW });
       expect(second.products).toBe(0);
+      expect(second.campaigns).toBe(0);
+      expect(second.discountLimits).toBe(0);
+      expect(db.$client.prepare('SELECT count(*) FROM campaigns').pluck().get()).toBe(campaigns);
+      expect(db.$client.prepare('SELECT count(*) FROM orders WHERE campaign_code IS NOT NULL AND campaign_code NOT IN (SELECT code FROM campaigns)').pluck().get()).toBe(0);
       expect(db.$client.prepare('SELECT count(*) FROM products').pluck().get()).toBe(products);
       expect(db.$client.prepare('SELECT count(*) FROM customers').pluck().get()).toBe(200);
       expect(db.$client.prepare('SELECT count(DISTINCT e164) FROM customer_phones').pluck().get()).toBe(
@@ -321,6 +356,30 @@ describe('seeding more into a seeded cache', () => {
       expect(db.$client.pragma('foreign_key_check')).toEqual([]);
     } finally {
       db.$client.close();
+    }
+  });
+});
+
+describe('seeding a catalogue of a given size', () => {
+  it('writes that many products, a price per selling currency each, from the CLI too', () => {
+    const { db, file } = freshCache();
+    db.$client.close();
+    const quiet = console.log;
+    console.log = () => {};
+    try {
+      expect(runSeedCli(['--db', file, '--customers', '30', '--products', '2500', '--now', String(NOW)])).toBe(0);
+    } finally {
+      console.log = quiet;
+    }
+    const check = openCache(file);
+    try {
+      const n = (sql: string) => check.$client.prepare(sql).pluck().get() as number;
+      expect(n('SELECT count(*) FROM products')).toBe(2500);
+      expect(n('SELECT count(*) FROM product_prices')).toBe(2500 * SELLING_CURRENCIES.length);
+      expect(n('SELECT count(DISTINCT sku) FROM products')).toBe(2500);
+      expect(check.$client.pragma('foreign_key_check')).toEqual([]);
+    } finally {
+      check.$client.close();
     }
   });
 });
@@ -349,6 +408,10 @@ describe('seed CLI', () => {
     expect(() => parseSeedArgs(['--db', 'x.db', '--customers', '5', '--orders-per-customer', '-1'])).toThrow(/--orders-per-customer/);
     expect(() => parseSeedArgs(['--db', 'x.db', '--customers', '5', '--now', 'yesterday'])).toThrow(/--now/);
     expect(() => parseSeedArgs(['--db', 'x.db', '--customers', '5', '--bogus'])).toThrow(/bogus/);
+    expect(() => parseSeedArgs(['--db', 'x.db', '--customers', '5', '--products', '9'])).toThrow(/--products must be a whole number from 10 to 100,000/);
+    expect(() => parseSeedArgs(['--db', 'x.db', '--customers', '5', '--products', '100001'])).toThrow(/--products/);
+    expect(parseSeedArgs(['--db', 'x.db', '--customers', '5', '--products', '50_000']).products).toBe(50_000);
+    expect(parseSeedArgs(['--db', 'x.db', '--customers', '5']).products).toBeUndefined();
     expect(parseSeedArgs(['--db', 'x.db', '--customers', '1_000', '--seed', '3', '--now', '2025-06-01'])).toMatchObject({
       customers: 1000,
       seed: 3,

@@ -6,8 +6,14 @@ import { SYNC_TABLES } from '../../src-shared/sync/tables';
 // Both writers (the cache's SQLite seeder and the store's bulk load) put in exactly the columns the
 // generator emits; a synced column it left out would take each schema's own default, which may differ.
 describe('the seed generator emits rows of the synced tables', () => {
-  const seed = generateSeed({ customers: 30, seed: 7, now: Date.UTC(2025, 5, 1) });
-  const rows: Partial<Record<SeedTableName, object[]>> = { products: seed.products, product_relations: seed.productRelations };
+  const seed = generateSeed({ customers: 30, seed: 7, now: Date.UTC(2025, 5, 1), discountOverrides: [{ userId: 'user-1', maxPercent: 15, maxAmountUsdCents: 7500 }] });
+  const rows: Partial<Record<SeedTableName, object[]>> = {
+    products: seed.products,
+    product_prices: seed.productPrices,
+    product_relations: seed.productRelations,
+    campaigns: seed.campaigns,
+    discount_limits: seed.discountLimits,
+  };
   const add = (table: SeedTableName, row: object) => (rows[table] ??= []).push(row);
   for (const c of seed.customers) {
     add('customers', c.customer);

@@ -19,6 +19,8 @@ import { loadRowsIntoStore, type BulkLoadSummary, type RowSource, type StoreValu
 export interface DemoOptions {
   customers?: number;
   seed?: number;
+  /** Catalogue size (10 to 100,000); defaults to the generator's (~1,150), as on a workstation's first start. */
+  products?: number;
   /** "Today" for the generator (ms); defaults to today 00:00 UTC, as on a workstation's first start. */
   now?: number;
 }
@@ -26,6 +28,7 @@ export interface DemoOptions {
 export interface DemoSummary {
   customers: number;
   products: number;
+  campaigns: number;
   orders: number;
   lines: number;
   /** Every row copied into the store. */
@@ -43,15 +46,22 @@ export async function loadDemoIfEmpty(store: Store, options: DemoOptions = {}): 
   if (await storeHasCustomers(store)) return null;
   const started = performance.now();
   const { DEMO_CUSTOMERS, DEMO_SEED, generateSeed } = await import('../../../src-shared/seed/generator');
+  const { DEMO_DISCOUNT_OVERRIDE } = await import('../../../src-shared/seed/campaigns');
+  // The demo CSR (made by seedDemoUsers before this) gets its own discount limit, over the role's.
+  const demoUser = (await store.db.execute(sql`select id from users where username = ${DEMO_DISCOUNT_OVERRIDE.username}`)) as unknown as { rows: { id: string }[] };
+  const userId = demoUser.rows[0]?.id;
   const seed = generateSeed({
     customers: options.customers ?? DEMO_CUSTOMERS,
     seed: options.seed ?? DEMO_SEED,
     ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.products === undefined ? {} : { products: options.products }),
+    ...(userId === undefined ? {} : { discountOverrides: [{ userId, maxPercent: DEMO_DISCOUNT_OVERRIDE.maxPercent, maxAmountUsdCents: DEMO_DISCOUNT_OVERRIDE.maxAmountUsdCents }] }),
   });
   const loaded: BulkLoadSummary = await loadRowsIntoStore(store, seedRowSource(seed));
   return {
     customers: loaded.tables.customers ?? 0,
     products: loaded.tables.products ?? 0,
+    campaigns: seed.campaigns.length,
     orders: loaded.tables.orders ?? 0,
     lines: loaded.tables.order_lines ?? 0,
     rows: loaded.rows,
@@ -63,12 +73,16 @@ type RowsByTable = { [T in SeedTableName]: SeedRowsByTable[T][] };
 
 /**
  * The generated rows by table, for the bulk loader (which loads table after table). The demo is
- * small (2,000 customers, ~40,000 rows), so the generator's customers are gathered in memory.
+ * small (2,000 customers, ~40,000 rows), so the generator's customers are gathered in memory
+ * (a catalogue of 100,000 products adds ~0.5 million rows, also held).
  */
 function seedRowSource(seed: GeneratedSeed): RowSource {
   const rows: RowsByTable = {
     products: seed.products,
+    product_prices: seed.productPrices,
     product_relations: seed.productRelations,
+    campaigns: seed.campaigns,
+    discount_limits: seed.discountLimits,
     customers: [],
     customer_phones: [],
     customer_emails: [],

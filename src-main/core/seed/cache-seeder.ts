@@ -11,7 +11,7 @@ import type Database from 'better-sqlite3';
 import type { WritableDb } from '../db/open';
 import { catalogueFromRows, type CatalogueProductRow, type CatalogueRelation } from '../../../src-shared/seed/catalogue';
 import { DEMO_CUSTOMERS, DEMO_SEED, generateSeed, validateGenerateOptions, type GenerateOptions } from '../../../src-shared/seed/generator';
-import type { SeedRowsByTable, SeedTableName } from '../../../src-shared/seed/rows';
+import type { CampaignRow, SeedRowsByTable, SeedTableName } from '../../../src-shared/seed/rows';
 import { deferIndexes, restoreDeferredIndexes } from './seed-indexes';
 
 export { restoreDeferredIndexes } from './seed-indexes';
@@ -40,7 +40,11 @@ export interface SeedSummary {
   orders: number;
   lines: number;
   products: number;
+  /** product_prices rows (one per product and selling currency). */
+  productPrices: number;
   productRelations: number;
+  campaigns: number;
+  discountLimits: number;
   phones: number;
   emails: number;
   addresses: number;
@@ -92,12 +96,21 @@ function count(client: Database.Database, table: string): number {
 function existingCatalogue(client: Database.Database) {
   if (count(client, 'products') === 0) return null;
   const rows = client
-    .prepare(`SELECT id, sku, name, brand, part_number, category, price_cents, replenish_days FROM products ORDER BY rowid`)
+    .prepare(`SELECT id, sku, name, brand, part_number, category, price_cents, replenish_days, tax_class, status, stock FROM products ORDER BY rowid`)
     .all() as CatalogueProductRow[];
   const relations = client
     .prepare(`SELECT product_id AS productId, related_product_id AS relatedProductId, kind FROM product_relations`)
     .all() as CatalogueRelation[];
   return catalogueFromRows(rows, relations);
+}
+
+/** The campaigns already in the cache (their codes go on the new orders), or null. */
+function existingCampaigns(client: Database.Database): CampaignRow[] | null {
+  if (count(client, 'campaigns') === 0) return null;
+  const rows = client
+    .prepare(`SELECT id, code, family, name, channel, rule, value, currency, min_order_cents, starts_at, ends_at, active FROM campaigns ORDER BY rowid`)
+    .all() as (Omit<CampaignRow, 'active'> & { active: number })[];
+  return rows.map((r) => ({ ...r, active: r.active === 1 }));
 }
 
 function validate(options: SeedOptions): void {
@@ -127,11 +140,15 @@ export function seedCache(db: WritableDb, options: SeedOptions): SeedSummary {
     lastOrderNumber: lastOrder.n ? Number(lastOrder.n.slice(2)) : 0,
     phones: count(client, 'customer_phones'),
     catalogue: existingCatalogue(client),
+    campaigns: existingCampaigns(client),
   });
   const writer = new RowWriter(client);
   client.transaction(() => {
     for (const row of seed.products) writer.write('products', row);
+    for (const row of seed.productPrices) writer.write('product_prices', row);
     for (const row of seed.productRelations) writer.write('product_relations', row);
+    for (const row of seed.campaigns) writer.write('campaigns', row);
+    for (const row of seed.discountLimits) writer.write('discount_limits', row);
   })();
   const totals = { customers: 0, orders: 0, lines: 0, phones: 0, emails: 0, addresses: 0 };
 
@@ -186,17 +203,28 @@ export function seedCache(db: WritableDb, options: SeedOptions): SeedSummary {
   client.pragma('analysis_limit = 1000');
   client.exec('ANALYZE');
 
-  const products = seed.products.length;
-  const productRelations = seed.productRelations.length;
-  const rows = totals.customers + totals.orders + totals.lines + totals.phones + totals.emails + totals.addresses + products + productRelations;
-  return { ...totals, products, productRelations, rows, ms: performance.now() - started };
+  const catalogueRows = {
+    products: seed.products.length,
+    productPrices: seed.productPrices.length,
+    productRelations: seed.productRelations.length,
+    campaigns: seed.campaigns.length,
+    discountLimits: seed.discountLimits.length,
+  };
+  let rows = totals.customers + totals.orders + totals.lines + totals.phones + totals.emails + totals.addresses;
+  for (const n of Object.values(catalogueRows)) rows += n;
+  return { ...totals, ...catalogueRows, rows, ms: performance.now() - started };
 }
 
 /**
  * First start: a small demo cache (DEMO_CUSTOMERS customers, fixed seed) so the app has someone to
  * find. Does nothing when the cache already holds customers (from sync or an earlier start).
  */
-export function seedDemoIfEmpty(db: WritableDb, options: { now?: number } = {}): SeedSummary | null {
+export function seedDemoIfEmpty(db: WritableDb, options: { now?: number; products?: number } = {}): SeedSummary | null {
   if (count(db.$client, 'customers') > 0) return null;
-  return seedCache(db, { customers: DEMO_CUSTOMERS, seed: DEMO_SEED, ...(options.now === undefined ? {} : { now: options.now }) });
+  return seedCache(db, {
+    customers: DEMO_CUSTOMERS,
+    seed: DEMO_SEED,
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.products === undefined ? {} : { products: options.products }),
+  });
 }

@@ -1,5 +1,5 @@
 /**
- * npm run seed -- --db FILE --customers N [--seed S] [--orders-per-customer K] [--now DATE] [--force]
+ * npm run seed -- --db FILE --customers N [--products P] [--seed S] [--orders-per-customer K] [--now DATE] [--force]
  *
  * Creates (or migrates) the cache at FILE and fills it with generated customers and orders. A file
  * that already holds customers is left alone unless --force says to add more.
@@ -9,13 +9,15 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { openCache } from '../db/open';
+import { defaultProductCount, MAX_PRODUCTS, MIN_PRODUCTS } from '../../../src-shared/seed/catalogue';
 import { DEFAULT_ORDERS_PER_CUSTOMER } from '../../../src-shared/seed/generator';
 import { seedCache, type SeedProgress } from './cache-seeder';
 
-const USAGE = `Usage: npm run seed -- --db FILE --customers N [--seed S] [--orders-per-customer K] [--now DATE] [--force]
+const USAGE = `Usage: npm run seed -- --db FILE --customers N [--products P] [--seed S] [--orders-per-customer K] [--now DATE] [--force]
 
   --db FILE                  the cache file to create or fill (created and migrated if missing)
   --customers N              how many customers to generate (e.g. 2000, 1000000)
+  --products P               catalogue size, ${MIN_PRODUCTS}–${MAX_PRODUCTS.toLocaleString('en-US')} (default ${defaultProductCount().toLocaleString('en-US')}); a file that has products keeps them
   --seed S                   whole number; the same seed (and --now) gives the same data (default 1)
   --orders-per-customer K    average orders per customer, 0–50 (default ${DEFAULT_ORDERS_PER_CUSTOMER})
   --now DATE                 "today" for order dates, ISO date or ms (default: today 00:00 UTC)
@@ -26,6 +28,8 @@ export class UsageError extends Error {}
 export interface SeedCliArgs {
   db: string;
   customers: number;
+  /** Catalogue size; undefined: the generator's default. */
+  products: number | undefined;
   seed: number;
   ordersPerCustomer: number;
   now: number | undefined;
@@ -50,6 +54,7 @@ export function parseSeedArgs(argv: readonly string[]): SeedCliArgs {
       options: {
         db: { type: 'string' },
         customers: { type: 'string' },
+        products: { type: 'string' },
         seed: { type: 'string' },
         'orders-per-customer': { type: 'string' },
         now: { type: 'string' },
@@ -64,6 +69,7 @@ export function parseSeedArgs(argv: readonly string[]): SeedCliArgs {
   if (!values.db) throw new UsageError('--db FILE is required: the cache file to seed.');
   if (values.customers === undefined) throw new UsageError('--customers N is required.');
   const customers = wholeNumber('customers', values.customers, 1, 20_000_000);
+  const products = values.products === undefined ? undefined : wholeNumber('products', values.products, MIN_PRODUCTS, MAX_PRODUCTS);
   const seed = values.seed === undefined ? 1 : wholeNumber('seed', values.seed, 0, 2 ** 31 - 1);
   let ordersPerCustomer = DEFAULT_ORDERS_PER_CUSTOMER;
   if (values['orders-per-customer'] !== undefined) {
@@ -77,7 +83,7 @@ export function parseSeedArgs(argv: readonly string[]): SeedCliArgs {
     now = /^\d+$/.test(values.now) ? Number(values.now) : Date.parse(values.now);
     if (!Number.isSafeInteger(now)) throw new UsageError(`--now must be an ISO date (2025-06-01) or a time in ms, not "${values.now}".`);
   }
-  return { db: resolve(values.db), customers, seed, ordersPerCustomer, now, force: values.force };
+  return { db: resolve(values.db), customers, products, seed, ordersPerCustomer, now, force: values.force };
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -101,7 +107,8 @@ export function runSeedCli(argv: readonly string[]): number {
       console.error(`seed: ${args.db} already holds ${fmt(existing)} customers; nothing was changed. Pass --force to add ${fmt(args.customers)} more.`);
       return 1;
     }
-    console.log(`Seeding ${fmt(args.customers)} customers (seed ${args.seed}, ~${args.ordersPerCustomer} orders each) into ${args.db}`);
+    const catalogue = args.products === undefined ? '' : `, ${fmt(args.products)} products`;
+    console.log(`Seeding ${fmt(args.customers)} customers${catalogue} (seed ${args.seed}, ~${args.ordersPerCustomer} orders each) into ${args.db}`);
     let peakRss = process.memoryUsage().rss;
     let lastPrint = 0;
     const onProgress = (p: SeedProgress): void => {
@@ -114,6 +121,7 @@ export function runSeedCli(argv: readonly string[]): number {
     };
     const summary = seedCache(db, {
       customers: args.customers,
+      ...(args.products === undefined ? {} : { products: args.products }),
       seed: args.seed,
       ordersPerCustomer: args.ordersPerCustomer,
       ...(args.now === undefined ? {} : { now: args.now }),
@@ -131,7 +139,8 @@ export function runSeedCli(argv: readonly string[]): number {
         `  addresses      ${fmt(summary.addresses)}`,
         `  orders         ${fmt(summary.orders)}`,
         `  order lines    ${fmt(summary.lines)}`,
-        `  products       ${fmt(summary.products)} (+${fmt(summary.productRelations)} relations)`,
+        `  products       ${fmt(summary.products)} (+${fmt(summary.productPrices)} prices, ${fmt(summary.productRelations)} relations)`,
+        `  campaigns      ${fmt(summary.campaigns)} (+${fmt(summary.discountLimits)} discount limits)`,
         `  rows written   ${fmt(summary.rows)} → ${fmt(summary.rows / seconds)} rows/s`,
         `  peak RSS       ${mb(peakRss)} MB`,
         `  file size      ${mb(statSync(args.db).size)} MB`,
