@@ -40,7 +40,11 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
     let store: Store;
     let app: FastifyInstance;
     const now = T0 + 60_000;
-    const served = serveStoreForSuite(backend, skipReason, { clock: () => now });
+    /** Change-feed pokes: each tells every open live stream (GET /sync/events) to have its workstation pull. */
+    let pokes = 0;
+    const served = serveStoreForSuite(backend, skipReason, { clock: () => now }, (a) => {
+      a.changeFeed.subscribe(() => pokes++);
+    });
     const carl: Credentials = { username: 'carl', password: 'battery staple' };
     const dana: Credentials = { username: 'dana', password: 'correct horse' };
     const sue: Credentials = { username: 'sue', password: 'supervises calls' };
@@ -296,8 +300,14 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         expect(foreign.statusCode).toBe(403);
         expect(foreign.json().error.code).toBe('forbidden');
 
+        const logged = () => count(sql`select count(*) as n from change_log where table_name = 'orders' and row_id = ${args.orderId}`);
+        const loggedBefore = await logged();
+        const pokesBefore = pokes;
         const res = await decide('sue', args.orderId, { decision: 'approve', reason: 'Late delivery goodwill.' });
         expect(res.statusCode, res.body).toBe(200);
+        // The decision pokes the live streams as it answers, so the CSR's workstation pulls it at once.
+        expect(pokes).toBeGreaterThan(pokesBefore);
+        expect(await logged()).toBeGreaterThan(loggedBefore);
         const summary = orderSummary.parse(res.json().value);
         expect(summary).toMatchObject({ orderId: args.orderId, status: 'placed', approverName: 'sue', totalCents: args.quoted.totalCents });
         expect(summary.number).toMatch(/^SB\d{8}$/);
