@@ -147,7 +147,7 @@ async function applyOrderSubmit(ctx: ApplyContext, m: Submit): Promise<void> {
     outcome = await confirmPriced(tx, pricing, a.lines, {
       totalCents: a.quoted.totalCents,
       currency: a.currency,
-      matches: (p) => sameTotals(p, { ...a.quoted, campaignDiscountCents: p.campaignDiscountCents, manualDiscountCents: p.manualDiscountCents }),
+      matches: (p) => sameTotals(p, a.quoted),
     });
   }
 
