@@ -11,7 +11,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
-import { campaigns, customerAddresses, customers, offers, productPrices, products, teams, userTeams } from '../../server/src/db/schema';
+import { campaigns, customerAddresses, customers, discountLimits, offers, productPrices, products, teams, userTeams } from '../../server/src/db/schema';
 import { orderSummary, pendingApproval } from '../../src-shared/contracts/orders';
 import { pushResponse, type PushOutcome } from '../../src-shared/contracts/sync-protocol';
 import { priceOrder } from '../../src-shared/domain/pricing';
@@ -198,6 +198,21 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect((await orderRow(second.orderId))!.number).not.toBe(row!.number);
     });
 
+    it('never gives a number an order already has (orders loaded after the sequence was set, as a seed does)', async () => {
+      const first = order();
+      expect(await push('carl', first)).toEqual(['applied']);
+      const n = Number((await orderRow(first.orderId))!.number.slice(2));
+      // A seeded order takes the very next number behind the sequence's back.
+      await store.db.execute(
+        sql`insert into orders (id, number, customer_id, channel, status, currency, subtotal_cents, total_cents, placed_at) values (${randomUUID()}, ${`SB${n + 1}`}, ${zoe.id}, 'web', 'delivered', 'USD', 100, 100, ${T0})`,
+      );
+      const second = order();
+      expect(await push('carl', second)).toEqual(['applied']);
+      const row = await orderRow(second.orderId);
+      expect(row!.status).toBe('placed');
+      expect(Number(row!.number.slice(2))).toBeGreaterThan(n + 1);
+    });
+
     it('is one order however often it is delivered: the same entry again, or the same order from a second entry', async () => {
       const args = order({ items: [[shoe, 1]] });
       expect(await push('carl', args, args)).toEqual(['applied', 'applied']);
@@ -318,6 +333,22 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         const again = await decide('sue', args.orderId, { decision: 'refuse', reason: 'Changed my mind.' });
         expect(again.statusCode).toBe(409);
         expect(again.json().error.code).toBe('conflict');
+      });
+
+      it('an approver whose own authority (a per-user limit overriding the role) does not cover it is refused and nothing changes', async () => {
+        const args = overLimit();
+        expect(await push('carl', args)).toEqual(['applied']);
+        const limitId = randomUUID();
+        await store.db.insert(discountLimits).values({ id: limitId, role: null, userId: ids.sue!, maxPercent: 15, maxAmountCents: 100_000, currency: 'USD' });
+        try {
+          const res = await decide('sue', args.orderId, { decision: 'approve', reason: 'ok' });
+          expect(res.statusCode).toBe(403);
+          expect(res.json().error.code).toBe('forbidden');
+          expect(await orderRow(args.orderId)).toMatchObject({ status: 'awaiting_approval', approved_by: null });
+          expect(await reservedOf(shoe)).toBe(0);
+        } finally {
+          await store.db.delete(discountLimits).where(sql`${discountLimits.id} = ${limitId}`);
+        }
       });
 
       it('refused: cancelled with the supervisor’s reason, audited, nothing reserved', async () => {
