@@ -20,6 +20,7 @@ import { serializeError, serializeRequest } from './http/log-errors';
 import { ChangeFeed } from './sync/change-feed';
 import type { ChecksumLimits } from './sync/checksums';
 import { registerLookupRoutes } from './lookup/routes';
+import { registerOrderRoutes } from './orders/routes';
 import { registerPullRoutes } from './sync/pull-routes';
 import { registerPushRoutes } from './sync/push-routes';
 
@@ -107,6 +108,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerLookupRoutes(app);
   registerPullRoutes(app, { checksums: options.checksums });
   registerPushRoutes(app);
+  registerOrderRoutes(app);
   return app;
 }
 

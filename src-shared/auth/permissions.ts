@@ -35,6 +35,8 @@ export const PERMISSIONS = [
   'complaint.manage',
   /** Present upsell offers and record the answer. */
   'offer.present',
+  /** Take a phone order for a customer: cart, campaign code, a discount within the user's authority (issue 21). */
+  'order.take',
   /** See sync status, ask for a sync or a data check, dismiss a refused write once read. */
   'sync.use',
   /** Re-pull the whole cache from the store. */
@@ -47,7 +49,7 @@ export const PERMISSIONS = [
   'metrics.all',
   /** Export data (CSV and the like). Export feature: a later issue. */
   'data.export',
-  /** Approve a discount beyond the asking user's own authority (recorded). Discounts: a later issue. */
+  /** Approve a discount beyond the asking user's own authority (recorded). */
   'discount.approve',
   /** Ask for a customer's data to be erased (audited). */
   'erasure.request',
@@ -77,9 +79,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<UserRole, readonly Permission[]>>
   /** At the counter: the same lookup and complaint logging, nothing else (no metrics, no exports). */
   store_associate: COUNTER,
   /** On the phones: the counter's rights, running complaints to the end, their own metrics. */
-  csr: [...COUNTER, 'complaint.manage', 'metrics.own'],
+  csr: [...COUNTER, 'complaint.manage', 'order.take', 'metrics.own'],
   /** Everything a CSR does, their teams' metrics, exports, approving discounts, erasure requests. */
-  supervisor: [...COUNTER, 'complaint.manage', 'call.others', 'metrics.own', 'metrics.team', 'data.export', 'discount.approve', 'erasure.request', 'sync.manage'],
+  supervisor: [...COUNTER, 'complaint.manage', 'order.take', 'call.others', 'metrics.own', 'metrics.team', 'data.export', 'discount.approve', 'erasure.request', 'sync.manage'],
   /** Everything. */
   admin: PERMISSIONS,
 };

@@ -28,6 +28,10 @@ export const ROUTE_PERMISSIONS = {
   'GET /admin/workstations': 'workstations.read',
   'POST /admin/workstations/:workstationId/revoke': 'workstations.manage',
   'GET /audit': 'audit.read',
+  /** Orders awaiting a supervisor's approval of a discount beyond their author's authority (issue 21). */
+  'GET /orders/approvals': 'discount.approve',
+  /** Approve or refuse such a discount (the order is then placed, needs attention, or is cancelled). */
+  'POST /orders/:orderId/decision': 'discount.approve',
 } as const satisfies Record<string, RouteRequirement>;
 
 export type RouteKey = keyof typeof ROUTE_PERMISSIONS;

@@ -137,6 +137,10 @@ export const AUDIT_ACTIONS = [
   'team_created',
   'export',
   'discount_over_authority',
+  /** A supervisor approved a discount beyond its author's authority (at the workstation or on the store). */
+  'discount_approved',
+  /** A supervisor refused a discount beyond its author's authority: the order is cancelled. */
+  'discount_refused',
   'contact_changed',
   'erasure_requested',
   /** A write saved while its user was active, delivered after they were disabled. */

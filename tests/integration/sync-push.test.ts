@@ -9,12 +9,13 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
-import { customerAddresses, customerEmails, customerPhones, customers, orderLines, orders, products } from '../../server/src/db/schema';
+import { customerAddresses, customerEmails, customerPhones, customers, orderLines, orders, productPrices, products } from '../../server/src/db/schema';
 import { v1CustomerContactIds } from '../../server/src/sync/mutations/derived-ids';
 import { NOTE_LIMITS } from '../../src-shared/contracts/notes';
 import { loginResponse, serverError } from '../../src-shared/contracts/server-auth';
 import { pushResponse, PUSH_BATCH_MAX, type PushedMutation, type PushResponse } from '../../src-shared/contracts/sync-protocol';
 import { addressText, emailsText, phonesText } from '../../src-shared/domain/contact-text';
+import { priceOrder } from '../../src-shared/domain/pricing';
 import { changedContactFields, contactSetsReplacedBy, MUTATION_NAMES, parseMutationArgs, rowsWrittenBy, type MutationArgs, type MutationName } from '../../src-shared/sync/mutations';
 import { SYNC_TABLES, syncTable, type SyncTableName } from '../../src-shared/sync/tables';
 import { Outbox } from '../../src-main/core/outbox/outbox';
@@ -103,7 +104,8 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       await createUser(store.db, { username: 'dana', displayName: 'Dana CSR', role: 'csr', password: 'correct horse' }, FAST_SCRYPT);
 
       const db = store.db;
-      await db.insert(products).values({ id: productId, sku: 'TR-2041-BLK', name: 'Trail Runner 2', brand: 'Acme', category: 'shoes', priceCents: 8999 });
+      await db.insert(products).values({ id: productId, sku: 'TR-2041-BLK', name: 'Trail Runner 2', brand: 'Acme', category: 'shoes', priceCents: 8999, stock: 5 });
+      await db.insert(productPrices).values({ productId, currency: 'USD', priceCents: 8999 });
       await plantStoreCustomer(zoe.id, 'Zoë', 'Ångström');
       await db.insert(customerPhones).values([
         { id: zoe.phoneId, customerId: zoe.id, e164: '+442079460958', raw: '020 7946 0958', kind: 'mobile', isPrimary: true },
@@ -182,6 +184,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       const offerId = randomUUID();
       const newPhoneId = randomUUID();
       const addressId = randomUUID();
+      const phoneOrderId = randomUUID();
       const edits = { lastName: randomUUID(), phones: randomUUID(), emails: randomUUID(), address: randomUUID(), consent: randomUUID() };
       const phones = [
         { id: ines.phoneId, e164: '+447700900456', raw: '07700 900456', kind: 'work' as const, isPrimary: true },
@@ -267,6 +270,24 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
           presentedAt: T0 + 105_000,
         } satisfies MutationArgs<'offer.present'>),
         entry('offer.decide', { offerId, outcome: 'accepted', agentId: 'agent-ana', decidedAt: T0 + 110_000 }),
+        entry('order.submit', {
+          orderId: phoneOrderId,
+          customerId: ines.customerId,
+          callId,
+          agentId: 'agent-ana',
+          currency: 'USD',
+          lines: [{ lineId: randomUUID(), productId, quantity: 1, unitPriceCents: 8999, offerId, source: 'suggestion' }],
+          campaignCode: null,
+          heardFrom: null,
+          delivery: { addressId },
+          deliveryMethod: 'standard',
+          paymentMethod: 'pay_link',
+          manualDiscount: null,
+          approval: null,
+          quoted: priceOrder({ currency: 'USD', lines: [{ key: 'l', unitPriceCents: 8999, quantity: 1, taxClass: 'standard' }], campaign: null, manualDiscount: null, deliveryMethod: 'standard' }),
+          note: null,
+          createdAt: T0 + 115_000,
+        } satisfies MutationArgs<'order.submit'>),
         entry('call.end', { callId, agentId: 'agent-ana', at: T0 + 120_000, talkMs: 90_000, holdMs: 30_000 }),
         entry('call.wrap_up', {
           callId,
@@ -285,7 +306,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       now = T0 + 200_000;
 
       const res = await push(carl, clientId, batch);
-      expect(res).toEqual({ lastMutationId: 14, results: batch.map((m) => ({ id: m.id, status: 'applied' })) });
+      expect(res).toEqual({ lastMutationId: 15, results: batch.map((m) => ({ id: m.id, status: 'applied' })) });
       expect(pushPokes().length).toBe(pokesBefore + 1);
       expect(pushPokes().at(-1)).toBe(await changeLogVersion());
 
@@ -343,6 +364,8 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(await rows(sql`select body, call_id from notes where id = ${noteArgs.noteId}`)).toEqual([{ body: noteArgs.body, call_id: callId }]);
       const [offer] = await rows<Record<string, unknown>>(sql`select outcome, decided_at, product_id from offers where id = ${offerId}`);
       expect(offer).toMatchObject({ outcome: 'accepted', product_id: productId });
+      // The order taken from the accepted offer in the call: placed on the store with its number.
+      expect(await rows(sql`select status, call_id, agent_id from orders where id = ${phoneOrderId}`)).toEqual([{ status: 'placed', call_id: callId, agent_id: 'carl' }]);
       expect(Number(offer?.decided_at)).toBe(T0 + 110_000);
 
       const log = await rows<{ mutation_id: string | number; outcome: string; user_id: string; schema_version: number; settled_at: string | number }>(
@@ -1098,11 +1121,16 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       );
       const listed = new Set(batch.flatMap((m) => rowsWrittenBy(m.name, m.args, m.schemaVersion)).map((r) => `${r.table}/${r.key}`));
       const replaced = batch.flatMap((m) => contactSetsReplacedBy(m.name, m.args, m.schemaVersion));
+      // A placed phone order reserves its units (products.reserved, store-owned, never written on a
+      // workstation): the store's own change of its products, not a row the entry writes (issue 21).
+      const reservedBy = new Set(
+        batch.flatMap((m) => (m.name === 'order.submit' ? (m.args as MutationArgs<'order.submit'>).lines.map((l) => `products/${l.productId}`) : [])),
+      );
       const changedKeys = changed.map((c) => `${c.table_name}/${c.row_id}`);
       for (const key of listed) expect(changedKeys).toContain(key);
       let unlisted = 0;
       for (const c of changed) {
-        if (listed.has(`${c.table_name}/${c.row_id}`)) continue;
+        if (listed.has(`${c.table_name}/${c.row_id}`) || reservedBy.has(`${c.table_name}/${c.row_id}`)) continue;
         unlisted++;
         expect(replaced.map((r) => r.table), `${c.table_name}/${c.row_id}`).toContain(c.table_name);
         expect(await count(sql`select count(*) as n from ${sql.identifier(c.table_name)} where id = ${c.row_id}`)).toBe(0);

@@ -273,7 +273,17 @@ async function settleOne(settings: PushSettings, batch: PushBatch, m: PushedMuta
     return await settings.db.transaction(async (tx): Promise<Settled> => {
       const last = await lockClient(tx, batch.clientId);
       if (m.id !== last + 1) return m.id <= last ? settledMeanwhile(tx, batch.clientId, m, last) : { status: 'gap', last };
-      await applyMutation({ tx, now, savedAt: m.createdAt, authorRole: author.role }, authored);
+      await applyMutation(
+        {
+          tx,
+          now,
+          savedAt: m.createdAt,
+          authorRole: author.role,
+          author: { id: author.id, username: author.username, role: author.role },
+          workstation: { id: batch.workstation.id, name: batch.workstation.name },
+        },
+        authored,
+      );
       await auditApplied(tx, batch, authored, m.id, author, now);
       await settle(tx, batch, m, author.id, now, { outcome: 'applied' });
       return { status: 'applied' };

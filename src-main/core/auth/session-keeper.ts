@@ -463,6 +463,7 @@ const PERMISSION_WORDS: Readonly<Record<Permission, string>> = {
   'complaint.log': 'logging complaints and notes',
   'complaint.manage': 'changing a complaint’s state or follow-up',
   'offer.present': 'presenting offers',
+  'order.take': 'taking orders',
   'sync.use': 'using sync',
   'sync.manage': 're-pulling the whole cache',
   'metrics.own': 'seeing your metrics',

@@ -46,7 +46,7 @@ const storedPhone = z
   .object({ id: uuid, e164: z.union([e164, unverifiedKey]), raw: phoneRaw, kind: z.enum(PHONE_KINDS), isPrimary: z.boolean(), verified: z.boolean().optional() })
   .refine(phoneKeyMatches, { message: PHONE_KEY_MISMATCH, path: ['e164'] });
 const storedEmail = z.object({ id: uuid, email: emailAddress, isPrimary: z.boolean() });
-const storedAddress = z.object({
+export const storedAddress = z.object({
   id: uuid,
   line1: freeText().min(1).max(CONTACT_LIMITS.addressLine),
   line2: freeText().max(CONTACT_LIMITS.addressLine).nullable(),

@@ -12,8 +12,9 @@ import { CUSTOMER_MUTATIONS } from './customers';
 import type { CurrentSchemaVersion, MutationSchemaVersion, ParsedOf, VersionsOf } from './define';
 import { NOTE_MUTATIONS } from './notes';
 import { OFFER_MUTATIONS } from './offers';
+import { ORDER_MUTATIONS } from './orders';
 
-const DECLARED = [...CUSTOMER_MUTATIONS, ...CALL_MUTATIONS, ...COMPLAINT_MUTATIONS, ...NOTE_MUTATIONS, ...OFFER_MUTATIONS] as const;
+const DECLARED = [...CUSTOMER_MUTATIONS, ...CALL_MUTATIONS, ...COMPLAINT_MUTATIONS, ...NOTE_MUTATIONS, ...OFFER_MUTATIONS, ...ORDER_MUTATIONS] as const;
 type Declared = (typeof DECLARED)[number];
 
 export type MutationName = Declared['name'];

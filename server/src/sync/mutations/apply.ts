@@ -14,6 +14,7 @@ import { COMPLAINT_APPLIERS } from './complaints';
 import { CUSTOMER_APPLIERS } from './customers';
 import { NOTE_APPLIERS } from './notes';
 import { OFFER_APPLIERS } from './offers';
+import { ORDER_APPLIERS } from './orders';
 import type { Appliers, ApplyContext } from './refusal';
 
 const APPLIERS: Appliers<MutationName> = {
@@ -22,6 +23,7 @@ const APPLIERS: Appliers<MutationName> = {
   ...COMPLAINT_APPLIERS,
   ...NOTE_APPLIERS,
   ...OFFER_APPLIERS,
+  ...ORDER_APPLIERS,
 };
 
 /** The applier of `name`, given an entry of that very mutation (the generic ties the two together). */

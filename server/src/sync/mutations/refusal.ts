@@ -34,6 +34,10 @@ export interface ApplyContext {
   savedAt: number;
   /** The role of the user the entry is applied as: may they step other agents' calls and offers (issue 18, item 8)? */
   authorRole: UserRole;
+  /** The user the entry is applied as, as the store knows them (push-batch.ts resolved and checked them). */
+  author: { id: string; username: string; role: UserRole };
+  /** The workstation that pushed the entry (a supervisor approving at it must have signed in there). */
+  workstation: { id: string; name: string };
 }
 
 /** Applies one parsed entry of mutation `N` in its transaction; throws MutationRefused for a permanent reason not to. */

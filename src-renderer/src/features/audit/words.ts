@@ -16,6 +16,8 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   team_created: 'Team created',
   export: 'Data exported',
   discount_over_authority: 'Discount over authority',
+  discount_approved: 'Discount approved',
+  discount_refused: 'Discount refused',
   contact_changed: 'Contact details changed',
   erasure_requested: 'Erasure requested',
   write_by_disabled_user: 'Write by a disabled user',
