@@ -4,7 +4,7 @@
  * never has to ask twice.
  */
 import { z } from 'zod';
-import { text } from './text';
+import { freeText, text } from './text';
 import { channelGroup, defineChannel } from './define';
 import { LIMITS } from '../domain/customer';
 import { CALL_SOURCES, CALL_STATUSES } from '../domain/call';
@@ -104,7 +104,7 @@ export const callWrapUpInput = z.object({
     .trim()
     .min(1, { message: 'Choose a wrap-up code.' })
     .max(CALL_LIMITS.dispositionCode, { message: 'Not a wrap-up code.' }),
-  notes: text()
+  notes: freeText()
     .trim()
     .max(CALL_LIMITS.wrapUpNotes, { message: `Wrap-up notes: at most ${CALL_LIMITS.wrapUpNotes} characters.` })
     .optional(),

@@ -4,7 +4,7 @@
  * follow-up dates. Every change is kept as an event with who and when.
  */
 import { z } from 'zod';
-import { text } from './text';
+import { freeText, text } from './text';
 import { channelGroup, defineChannel } from './define';
 import { COMPLAINT_EVENT_KINDS, COMPLAINT_SEVERITIES, COMPLAINT_STATUSES, type ComplaintStatus } from '../domain/complaint';
 
@@ -39,7 +39,7 @@ const callId = text().uuid({ message: 'Not a call id.' });
 export const calendarDate = z.iso.date({ message: 'Not a date (YYYY-MM-DD).' });
 
 const optionalText = (max: number, label: string) =>
-  text()
+  freeText()
     .trim()
     .max(max, { message: `${label}: at most ${max} characters.` })
     .optional();
@@ -59,7 +59,7 @@ export const complaintLogInput = z.object({
   orderLineId: text().uuid({ message: 'Not an order line id.' }).optional(),
   // The limit is checked on the text as typed, before trimming, so it is the one the form's counter
   // shows: "2001 / 2000" never saves (issue 19, item 12).
-  description: text()
+  description: freeText()
     .max(COMPLAINT_LIMITS.description, { message: `Description: at most ${COMPLAINT_LIMITS.description} characters.` })
     .trim()
     .min(1, { message: 'Describe the complaint.' }),

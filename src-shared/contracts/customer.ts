@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from './text';
+import { freeText, text } from './text';
 import { channelGroup, defineChannel } from './define';
 import { isPhoneCountry } from '../domain/phone';
 import { CONTACT_LIMITS, EMAIL_ADDRESS } from './customer360';
@@ -80,15 +80,16 @@ const trimmed = (max: number, label: string) =>
     .min(1, { message: `${label} is required.` })
     .max(max, { message: `${label}: at most ${max} characters.` });
 
-const addressPart = (max: number, label: string) =>
-  text()
+const addressPart = (max: number, label: string, typed: typeof text = text) =>
+  typed()
     .trim()
     .max(max, { message: `${label}: at most ${max} characters.` });
 
 /** The new customer's address as the form holds it: empty strings for what was not typed. */
 export const newCustomerAddress = z
   .object({
-    line1: addressPart(CONTACT_LIMITS.addressLine, 'Address'),
+    // The street is typed freely: a card number there is refused like in a note (issue 21).
+    line1: addressPart(CONTACT_LIMITS.addressLine, 'Address', freeText),
     city: addressPart(CONTACT_LIMITS.city, 'City'),
     postalCode: addressPart(CONTACT_LIMITS.postalCode, 'Postal code'),
   })

@@ -3,7 +3,7 @@
  * notes across channels, and past purchases with line items, filters and totals.
  */
 import { z } from 'zod';
-import { text } from './text';
+import { freeText, text } from './text';
 import { channelGroup, defineChannel } from './define';
 import { LIMITS, ORDER_CHANNELS, ORDER_STATUSES, PHONE_KINDS } from '../domain/customer';
 import { CALL_SOURCES, CALL_STATUSES } from './calls';
@@ -27,15 +27,15 @@ export const CONTACT_LIMITS = {
   emails: 5,
 } as const;
 
-const required = (max: number, label: string) =>
-  text()
+const required = (max: number, label: string, typed: typeof text = text) =>
+  typed()
     .trim()
     .min(1, { message: `${label} is required.` })
     .max(max, { message: `${label}: at most ${max} characters.` });
 
 /** Optional text: an empty field means "none". */
-const optional = (max: number, label: string) =>
-  text()
+const optional = (max: number, label: string, typed: typeof text = text) =>
+  typed()
     .trim()
     .max(max, { message: `${label}: at most ${max} characters.` })
     .optional();
@@ -47,8 +47,9 @@ export const contactPhone = z.object({
 });
 
 export const contactAddress = z.object({
-  line1: required(CONTACT_LIMITS.addressLine, 'Address'),
-  line2: optional(CONTACT_LIMITS.addressLine, 'Address line 2'),
+  // Address lines are typed freely: a card number there is refused like in a note (issue 21).
+  line1: required(CONTACT_LIMITS.addressLine, 'Address', freeText),
+  line2: optional(CONTACT_LIMITS.addressLine, 'Address line 2', freeText),
   city: required(CONTACT_LIMITS.city, 'City'),
   region: optional(CONTACT_LIMITS.region, 'Region'),
   postalCode: optional(CONTACT_LIMITS.postalCode, 'Postal code'),

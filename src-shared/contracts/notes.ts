@@ -1,6 +1,6 @@
 /** Free-text notes on a customer, linked to the call they were taken on. */
 import { z } from 'zod';
-import { text } from './text';
+import { freeText, text } from './text';
 import { channelGroup, defineChannel } from './define';
 
 export const NOTE_LIMITS = { body: 4000 } as const;
@@ -8,7 +8,7 @@ export const NOTE_LIMITS = { body: 4000 } as const;
 export const noteAddInput = z.object({
   customerId: text().uuid({ message: 'Not a customer id.' }),
   callId: text().uuid({ message: 'Not a call id.' }).optional(),
-  body: text()
+  body: freeText()
     .trim()
     .min(1, { message: 'Write the note first.' })
     .max(NOTE_LIMITS.body, { message: `Note: at most ${NOTE_LIMITS.body} characters.` }),

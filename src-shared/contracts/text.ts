@@ -7,8 +7,14 @@
  *
  * Every contract and mutation schema takes outside text through `text()` rather than a bare
  * `z.string()`; a test (tests/unit/text-contract.test.ts) keeps it that way.
+ *
+ * Free text a person types (a note, a complaint's texts, wrap-up notes, an address line, an order's
+ * note and discount reasons) goes through `freeText()`: it also refuses a payment card number
+ * (issue 21, src-shared/domain/card-number.ts), so none is ever saved, by the workstation or the
+ * store. Names, emails, phone numbers, codes and ids stay plain `text()`.
  */
 import { z } from 'zod';
+import { cardNumberRefusal } from '../domain/card-number';
 
 // eslint-disable-next-line no-control-regex -- U+0000 is exactly what is looked for
 const NUL = /\u0000/;
@@ -25,6 +31,17 @@ export function unstorableText(value: string): string | null {
 export function text(params?: Parameters<typeof z.string>[0]) {
   return z.string(params).superRefine((value, ctx) => {
     const why = unstorableText(value);
+    if (why !== null) ctx.addIssue({ code: 'custom', message: why });
+  });
+}
+
+/**
+ * `text()` for free text a person types: also refuses a payment card number (a Luhn-valid run of
+ * 13–19 digits) with the sentence in CARD_NUMBER_REFUSAL, before anything is saved (PCI DSS).
+ */
+export function freeText(params?: Parameters<typeof z.string>[0]) {
+  return text(params).superRefine((value, ctx) => {
+    const why = cardNumberRefusal(value);
     if (why !== null) ctx.addIssue({ code: 'custom', message: why });
   });
 }

@@ -3,7 +3,7 @@
  * Each writes the call's row only. They have had the same arguments in every version.
  */
 import { z } from 'zod';
-import { text } from '../../contracts/text';
+import { freeText, text } from '../../contracts/text';
 import { LIMITS } from '../../domain/customer';
 import { CALL_LIMITS, CALL_SOURCES } from '../../contracts/calls';
 import { agentId, defineMutation, durationMs, e164, instant, row, uuid } from './define';
@@ -29,7 +29,7 @@ const wrapUp = z.object({
   agentId,
   at: instant,
   dispositionCode: text().min(1).max(CALL_LIMITS.dispositionCode),
-  notes: text().max(CALL_LIMITS.wrapUpNotes).nullable(),
+  notes: freeText().max(CALL_LIMITS.wrapUpNotes).nullable(),
   talkMs: durationMs,
   holdMs: durationMs,
   wrapUpMs: durationMs,

@@ -4,7 +4,7 @@
  * version.
  */
 import { z } from 'zod';
-import { text } from '../../contracts/text';
+import { freeText, text } from '../../contracts/text';
 import { COMPLAINT_LIMITS, COMPLAINT_SEVERITIES, COMPLAINT_STATUSES, calendarDate } from '../../contracts/complaints';
 import { agentId, defineMutation, instant, row, uuid } from './define';
 
@@ -23,8 +23,8 @@ const log = z.object({
   orderLineId: uuid.nullable(),
   categoryCode: text().min(1).max(COMPLAINT_LIMITS.categoryCode),
   severity: z.enum(COMPLAINT_SEVERITIES),
-  description: text().min(1).max(COMPLAINT_LIMITS.description),
-  desiredResolution: text().max(COMPLAINT_LIMITS.desiredResolution).nullable(),
+  description: freeText().min(1).max(COMPLAINT_LIMITS.description),
+  desiredResolution: freeText().max(COMPLAINT_LIMITS.desiredResolution).nullable(),
   followUpOn: calendarDate.nullable(),
   openedAt: instant,
   agentId,
@@ -38,8 +38,8 @@ const transition = z
     /** The status the workstation saw; the store records its own current status as "from". */
     from: z.enum(COMPLAINT_STATUSES),
     to: z.enum(COMPLAINT_STATUSES),
-    resolution: text().min(1).max(COMPLAINT_LIMITS.resolution).nullable(),
-    note: text().min(1).max(COMPLAINT_LIMITS.transitionNote).nullable(),
+    resolution: freeText().min(1).max(COMPLAINT_LIMITS.resolution).nullable(),
+    note: freeText().min(1).max(COMPLAINT_LIMITS.transitionNote).nullable(),
     callId: uuid.nullable(),
     agentId,
     at: instant,

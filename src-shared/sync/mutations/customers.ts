@@ -15,7 +15,7 @@
  * reaches it without the address.
  */
 import { z } from 'zod';
-import { text } from '../../contracts/text';
+import { freeText, text } from '../../contracts/text';
 import { LIMITS, PHONE_KINDS } from '../../domain/customer';
 import { unverifiedPhoneKey } from '../../domain/phone';
 import { CONTACT_FIELD_ORDER, CONTACT_CHANGE_KEY } from '../../domain/contact-text';
@@ -48,8 +48,8 @@ const storedPhone = z
 const storedEmail = z.object({ id: uuid, email: emailAddress, isPrimary: z.boolean() });
 export const storedAddress = z.object({
   id: uuid,
-  line1: text().min(1).max(CONTACT_LIMITS.addressLine),
-  line2: text().max(CONTACT_LIMITS.addressLine).nullable(),
+  line1: freeText().min(1).max(CONTACT_LIMITS.addressLine),
+  line2: freeText().max(CONTACT_LIMITS.addressLine).nullable(),
   city: text().min(1).max(CONTACT_LIMITS.city),
   region: text().max(CONTACT_LIMITS.region).nullable(),
   postalCode: text().max(CONTACT_LIMITS.postalCode).nullable(),

@@ -1,6 +1,6 @@
 /** Note mutations: adding a note to a customer (notes are never edited). Same arguments in every version. */
 import { z } from 'zod';
-import { text } from '../../contracts/text';
+import { freeText } from '../../contracts/text';
 import { NOTE_LIMITS } from '../../contracts/notes';
 import { agentId, defineMutation, instant, row, uuid } from './define';
 
@@ -9,7 +9,7 @@ const add = z.object({
   customerId: uuid,
   callId: uuid.nullable(),
   agentId,
-  body: text().min(1).max(NOTE_LIMITS.body),
+  body: freeText().min(1).max(NOTE_LIMITS.body),
   createdAt: instant,
 });
 
