@@ -21,6 +21,7 @@ import { Outbox } from '../outbox/outbox';
 import { createCallLinkCheck } from '../calls/call-link';
 import type { Approver } from '../worker/protocol';
 import type { OrderSubmitInput, OrderSummary } from '../../../src-shared/contracts/orders';
+import type { EDIT_HISTORY_FIELDS } from '../../../src-shared/contracts/customer360';
 import { ROLE_LABELS, can } from '../../../src-shared/auth/permissions';
 import { exceedsAuthority } from '../../../src-shared/domain/discount-authority';
 import { addressText, type AddressForText } from '../../../src-shared/domain/contact-text';
@@ -38,7 +39,7 @@ export function provisionalOrderNumber(orderId: string): string {
 }
 
 /** The contact-edit field of an address added to the profile while taking an order. */
-export const DELIVERY_ADDRESS_EDIT_FIELD = 'delivery_address';
+export const DELIVERY_ADDRESS_EDIT_FIELD = 'delivery_address' satisfies (typeof EDIT_HISTORY_FIELDS)[number];
 
 export interface SubmitAgent extends PricingAgent {
   /** The signed-in user's name, recorded on the order. */
