@@ -42,20 +42,20 @@ export const manualDiscountInput = z.object({
 });
 export type ManualDiscountInput = z.infer<typeof manualDiscountInput>;
 
-const addressPart = (max: number, label: string, required: boolean) => {
-  const t = freeText()
+const addressPart = (max: number, label: string) =>
+  freeText()
     .trim()
     .max(max, { message: `${label}: at most ${max} characters.` });
-  return required ? t.min(1, { message: `${label} is required.` }) : t;
-};
+const requiredPart = (max: number, label: string) => addressPart(max, label).min(1, { message: `${label} is required.` });
+const optionalPart = (max: number, label: string) => addressPart(max, label).optional();
 
 /** A delivery address typed during the call: checked, then saved to the customer's profile with its history. */
 export const newDeliveryAddress = z.object({
-  line1: addressPart(CONTACT_LIMITS.addressLine, 'Address', true),
-  line2: addressPart(CONTACT_LIMITS.addressLine, 'Address line 2', false),
-  city: addressPart(CONTACT_LIMITS.city, 'City', true),
-  region: addressPart(CONTACT_LIMITS.region, 'Region', false),
-  postalCode: addressPart(CONTACT_LIMITS.postalCode, 'Postal code', false),
+  line1: requiredPart(CONTACT_LIMITS.addressLine, 'Address'),
+  line2: optionalPart(CONTACT_LIMITS.addressLine, 'Address line 2'),
+  city: requiredPart(CONTACT_LIMITS.city, 'City'),
+  region: optionalPart(CONTACT_LIMITS.region, 'Region'),
+  postalCode: optionalPart(CONTACT_LIMITS.postalCode, 'Postal code'),
   country: text().regex(/^[A-Z]{2}$/, { message: 'Choose a country from the list.' }),
 });
 export type NewDeliveryAddress = z.infer<typeof newDeliveryAddress>;

@@ -6,6 +6,7 @@ import type { CacheDb } from '../../src-main/core/db/open';
 import type { OrderQuote, OrderSummary } from '../../src-shared/contracts/orders';
 import { priceOrder } from '../../src-shared/domain/pricing';
 import { provisionalOrderNumber } from '../../src-main/core/orders/order-desk';
+import { PendingWrites } from '../../src-main/core/sync/pending-writes';
 
 let cache: TempCache;
 let desk: TestDesk;
@@ -172,6 +173,21 @@ describe('order:submit', () => {
     expect(desk.ok<OrderSummary>('order:status', { orderId: input.orderId })).toMatchObject({ status: 'placed', number: 'SB00000042' });
     cache.db.$client.prepare(`UPDATE orders SET status = 'submitted', number = ? WHERE id = ?`).run(summary.number, input.orderId);
     expect(desk.ok<OrderSummary>('order:status', { orderId: input.orderId })).toEqual(summary);
+  });
+
+  it('protects the order, its lines and its new address from pulled pages until the store has the entry', () => {
+    const input = { ...submitInput(), delivery: { address: { line1: '7 Canal Walk', city: 'York', country: 'GB' } } };
+    desk.ok<OrderSummary>('order:submit', input);
+    const pending = PendingWrites.load(cache.db.$client);
+    const lineIds = cache.db.$client.prepare(`SELECT id FROM order_lines WHERE order_id = ?`).pluck().all(input.orderId) as string[];
+    const addressId = cache.db.$client.prepare(`SELECT delivery_address_id FROM orders WHERE id = ?`).pluck().get(input.orderId) as string;
+    expect(pending.isRowProtected('orders', input.orderId)).toBe(true);
+    expect(lineIds).toHaveLength(2);
+    for (const id of lineIds) expect(pending.isRowProtected('order_lines', id)).toBe(true);
+    expect(pending.isRowProtected('customer_addresses', addressId)).toBe(true);
+    // Once the store has it (the entry leaves the outbox), its version may replace the local row.
+    cache.db.$client.prepare(`DELETE FROM outbox`).run();
+    expect(PendingWrites.load(cache.db.$client).isRowProtected('orders', input.orderId)).toBe(false);
   });
 
   it('is idempotent: the same order again returns it, other content under its id is a conflict', () => {
