@@ -13,7 +13,8 @@
  * What does not count, so that ordinary notes are not refused:
  * - a run that starts with 0: no payment card number does (a phone number often does);
  * - a run right after "+": an international phone number ("+49 151 23456789");
- * - a run joined to letters ("SB00012345", "INV-…"): an order, invoice or parcel number;
+ * - a run joined to letters ("SB00012345", "INV-…"): an order, invoice or parcel number (the
+ *   groups after it are still tried);
  * - dates written with dashes (2026-12-05, 05-12-2026): never part of a card number;
  * - anything that fails the Luhn check (nine runs in ten).
  *
@@ -94,16 +95,18 @@ export function findCardNumber(text: string): CardNumberMatch | null {
     const before = start > 0 ? s.charAt(start - 1) : '';
     const beforeThat = start > 1 ? s.charAt(start - 2) : '';
     const after = s.charAt(end);
-    // Joined to letters ("SB00012345", "INV-4111…"): an identifier, not a card number.
-    if (LETTER.test(before) || LETTER.test(after) || (before === '-' && LETTER.test(beforeThat))) continue;
-    const phone = before === '+';
+    // The run's first group is not the start of a card number when it continues letters
+    // ("SB00012345", "INV-4111…": an identifier) or follows "+" (a phone number); its last group
+    // is not the end of one when letters follow. Later groups are still tried: "SB00012345 4111
+    // 1111 1111 1111" holds a card number.
+    const firstBlocked = before === '+' || LETTER.test(before) || (before === '-' && LETTER.test(beforeThat));
+    const lastBlocked = LETTER.test(after);
     const groups = splitGroups(m[0]);
     const inDate = dateGroups(groups);
-    for (let first = 0; first < groups.length; first++) {
-      if (phone && first === 0) continue;
+    for (let first = firstBlocked ? 1 : 0; first < groups.length; first++) {
       let digits = '';
       for (let last = first; last < groups.length; last++) {
-        if (inDate[last]) break;
+        if (inDate[last] || (lastBlocked && last === groups.length - 1)) break;
         digits += groups[last]?.digits ?? '';
         if (digits.length > CARD_NUMBER_DIGITS.max) break;
         if (digits.length >= CARD_NUMBER_DIGITS.min && !digits.startsWith('0') && luhnValid(digits)) {

@@ -60,7 +60,7 @@ export function exceedsAuthority(manualDiscount: ManualDiscount | null, priced: 
   const base = priced.subtotalCents - priced.campaignDiscountCents;
   const { maxPercent, maxAmountCents, currency } = authority;
   if (manualDiscount?.kind === 'percent' && manualDiscount.value > maxPercent) {
-    return { needsApproval: true, reason: `A ${manualDiscount.value}% discount is beyond your authority of ${maxPercent}% per order: ${APPROVAL}` };
+    return { needsApproval: true, reason: `A discount of ${manualDiscount.value}% is beyond your authority of ${maxPercent}% per order: ${APPROVAL}` };
   }
   if (cents > 0 && cents * 100 > maxPercent * base) {
     // Rounded up for the sentence so it never reads as within the limit.

@@ -224,7 +224,7 @@ export function priceOrder(input: PricingInput): PricedOrder {
   };
 }
 
-/** The figures the store compares with what the CSR quoted (everything but the lines). */
+/** Every figure of a priced order but its lines. */
 export type PricedTotals = Omit<PricedOrder, 'lines'>;
 
 export function totalsOf(priced: PricedOrder): PricedTotals {
@@ -232,12 +232,13 @@ export function totalsOf(priced: PricedOrder): PricedTotals {
   return totals;
 }
 
-/** True when two priced orders have the same totals (what the store checks on arrival). */
-export function sameTotals(a: PricedTotals, b: PricedTotals): boolean {
+/** The totals the CSR quoted, as `order.submit` carries them: what the store compares on arrival. */
+export type QuotedTotals = Pick<PricedOrder, 'subtotalCents' | 'discountCents' | 'taxCents' | 'shippingCents' | 'totalCents'>;
+
+/** True when the store's figures are the ones the CSR quoted (else the order needs attention). */
+export function sameTotals(a: QuotedTotals, b: QuotedTotals): boolean {
   return (
     a.subtotalCents === b.subtotalCents &&
-    a.campaignDiscountCents === b.campaignDiscountCents &&
-    a.manualDiscountCents === b.manualDiscountCents &&
     a.discountCents === b.discountCents &&
     a.taxCents === b.taxCents &&
     a.shippingCents === b.shippingCents &&

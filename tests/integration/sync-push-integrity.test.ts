@@ -317,6 +317,21 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       });
     });
 
+    describe('a payment card number is never stored (issue 21)', () => {
+      it('a note or complaint holding one is refused for its data with the PCI sentence, stored nowhere; the queue goes on', async () => {
+        const note = noteArgs({ body: 'Customer read out 4111 1111 1111 1111 for the refund.' });
+        const complaint = complaintArgs({ description: 'Charged twice on 5555-5555-5555-4444.' });
+        const after = noteArgs({ body: 'Call back on +44 20 7946 0958 about order SB00012345.' });
+        const answers = await push(carl, entry('note.add', note), entry('complaint.log', complaint), entry('note.add', after));
+        expect(statusOf(answers)).toEqual(['rejected:invalid_input', 'rejected:invalid_input', 'applied']);
+        const refusal = answers[0]!;
+        expect(refusal.status === 'rejected' && refusal.message).toMatch(/payment card number.*PCI DSS/);
+        expect(await count(sql`select count(*) as n from notes where id = ${note.noteId}`)).toBe(0);
+        expect(await count(sql`select count(*) as n from complaints where id = ${complaint.complaintId}`)).toBe(0);
+        expect(await count(sql`select count(*) as n from notes where id = ${after.noteId}`)).toBe(1);
+      });
+    });
+
     describe('calls and offers are stepped by their own agent (item 8)', () => {
       it('another CSR’s hold, end, wrap-up, change of caller and offer answer are refused; the call and offer are unchanged', async () => {
         const call = callArgs('carl');

@@ -12,6 +12,7 @@ import { callWrapUpInput } from '../../src-shared/contracts/calls';
 import { newCustomerInput } from '../../src-shared/contracts/customer';
 import { contactAddress } from '../../src-shared/contracts/customer360';
 import { parseMutationArgs } from '../../src-shared/sync/mutations';
+import { seededRandom, type Rng } from '../helpers/seeded-random';
 
 const ID = '0b7e2a4c-1d2e-4f3a-8b9c-0d1e2f3a4b5c';
 const ID2 = '1c8f3b5d-2e3f-4a4b-9c0d-1e2f3a4b5c6d';
@@ -70,8 +71,75 @@ describe('findCardNumber', () => {
     for (const digits of ['0123456789012347', '4111111111111111']) expect(luhnValid(digits)).toBe(true);
   });
 
-  it('is not fooled by a phone prefix in front of a card number later in the same run', () => {
+  it('is not fooled by a phone number or an order number in front of a card number in the same run', () => {
     expect(findCardNumber('+44 4111 1111 1111 1111')?.last4).toBe('1111');
+    expect(findCardNumber('Order SB00012345 4111 1111 1111 1111')?.last4).toBe('1111');
+    expect(findCardNumber('INV-2026 5555-5555-5555-4444 paid')?.last4).toBe('4444');
+    expect(findCardNumber('4111 1111 1111 1111 1234AB')?.last4).toBe('1111');
+  });
+});
+
+const digitsOf = (rng: Rng, n: number) => Array.from({ length: n }, () => String(rng.int(0, 9))).join('');
+
+/** A Luhn-valid number of `length` digits starting with a card brand's digit (2–6). */
+function randomPan(rng: Rng, length: number): string {
+  const body = String(rng.int(2, 6)) + digitsOf(rng, length - 2);
+  for (let check = 0; check <= 9; check++) if (luhnValid(body + String(check))) return body + String(check);
+  throw new Error('unreachable: one check digit always fits');
+}
+
+/** `digits` in groups of 4 (or as one run, or 4-6-5), joined by spaces or dashes. */
+function grouped(rng: Rng, digits: string): string {
+  const style = rng.int(0, 3);
+  if (style === 0) return digits;
+  const sizes = style === 3 && digits.length === 15 ? [4, 6, 5] : [];
+  const groups: string[] = [];
+  let at = 0;
+  for (const size of sizes) groups.push(digits.slice(at, (at += size)));
+  while (at < digits.length) groups.push(digits.slice(at, (at += 4)));
+  return groups.join(style === 1 ? ' ' : '-');
+}
+
+function randomPhone(rng: Rng): string {
+  switch (rng.int(0, 4)) {
+    case 0: // international, with "+"
+      return `+${rng.int(1, 99)} ${digitsOf(rng, 3)} ${digitsOf(rng, rng.int(6, 8))}`;
+    case 1: // E.164
+      return `+${rng.int(1, 9)}${digitsOf(rng, rng.int(9, 13))}`;
+    case 2: // national, with a trunk 0
+      return `0${digitsOf(rng, 3)} ${digitsOf(rng, 3)} ${digitsOf(rng, 4)}`;
+    case 3: // North American
+      return `${rng.chance(0.5) ? '1-' : ''}${rng.int(2, 9)}${digitsOf(rng, 2)}-${rng.int(2, 9)}${digitsOf(rng, 2)}-${digitsOf(rng, 4)}`;
+    default: // (415) 555 2671
+      return `(${rng.int(2, 9)}${digitsOf(rng, 2)}) ${digitsOf(rng, 3)} ${digitsOf(rng, 4)}`;
+  }
+}
+
+describe('findCardNumber over random notes', () => {
+  it('finds every random card number of 13 to 19 digits, however grouped, wherever in a note', () => {
+    const rng = seededRandom(2112);
+    for (let n = 0; n < 3000; n++) {
+      const pan = randomPan(rng, rng.int(13, 19));
+      const note = `${rng.pick(['', 'Caller said ', 'Order SB000' + digitsOf(rng, 5) + ' ', randomPhone(rng) + ', '])}${grouped(rng, pan)}${rng.pick(['', '.', ' exp 12/27', ' thanks'])}`;
+      // A run of whole groups is reported: the number, or a Luhn-valid start of it (either is refused).
+      const found = findCardNumber(note);
+      expect(found, note).not.toBeNull();
+      expect(pan.replace(/\D/g, ''), note).toContain(found?.last4);
+    }
+  });
+
+  it('refuses none of thousands of notes with phone numbers, order numbers, dates and amounts', () => {
+    const rng = seededRandom(1221);
+    for (let n = 0; n < 3000; n++) {
+      const note = [
+        `Call back on ${randomPhone(rng)}`,
+        rng.chance(0.5) ? `or ${randomPhone(rng)}` : '',
+        `about order SB${digitsOf(rng, 8)}`,
+        `from ${2000 + rng.int(0, 30)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`,
+        `refund ${rng.int(1, 999)}.${digitsOf(rng, 2)} EUR for ${rng.int(1, 20)} items`,
+      ].join(' ');
+      expect(findCardNumber(note), note).toBeNull();
+    }
   });
 });
 

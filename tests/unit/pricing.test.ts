@@ -253,6 +253,11 @@ describe('priceOrder: properties over random carts, codes, tax classes and disco
       const onStore = priceOrder(JSON.parse(JSON.stringify(input)) as PricingInput);
       expect(onStore, where).toEqual(onWorkstation);
       expect(sameTotals(totalsOf(onStore), totalsOf(onWorkstation)), where).toBe(true);
+      // A price changed on the store by a cent is a difference.
+      if (input.lines.length > 0 && input.lines[0]!.unitPriceCents < PRICING_LIMITS.unitPriceCentsMax) {
+        const changed = priceOrder({ ...input, lines: input.lines.map((l, i) => (i === 0 ? { ...l, unitPriceCents: l.unitPriceCents + 1 } : l)) });
+        expect(sameTotals(changed, onWorkstation), where).toBe(false);
+      }
     });
   });
 
