@@ -205,7 +205,11 @@ export type AuditPage = z.infer<typeof auditPage>;
 
 // ——— Events a workstation recorded while offline (POST /workstation/audit, its own token) ———
 
-export const OFFLINE_AUDIT_ACTIONS = ['sign_in_offline', 'sign_in_failed', 'sign_out', 'lockout'] as const satisfies readonly AuditAction[];
+/**
+ * `discount_over_authority`: a supervisor approved a phone order's discount beyond the CSR's
+ * authority by signing in over the CSR's session at the workstation (issue 21).
+ */
+export const OFFLINE_AUDIT_ACTIONS = ['sign_in_offline', 'sign_in_failed', 'sign_out', 'lockout', 'discount_over_authority'] as const satisfies readonly AuditAction[];
 export const WORKSTATION_AUDIT_MAX = 100;
 
 export const offlineAuditEvent = z

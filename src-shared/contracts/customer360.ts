@@ -121,7 +121,14 @@ export const customerUpdateContact = defineChannel({
   output: z.object({ customerId: text(), changes: z.array(contactChange) }),
 });
 
+/**
+ * The fields an edit history row can name: the contact fields, and `delivery_address`, an address
+ * added to the profile while taking a phone order (issue 21; orders/order-desk.ts).
+ */
+export const EDIT_HISTORY_FIELDS = [...CONTACT_FIELDS, 'delivery_address'] as const;
+
 export const contactEdit = contactChange.extend({
+  field: z.enum(EDIT_HISTORY_FIELDS),
   id: text(),
   agentId: text(),
   callId: text().nullable(),

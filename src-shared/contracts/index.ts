@@ -12,6 +12,7 @@ import { customer360Channels } from './customer360';
 import { syncChannels } from './sync';
 import { authChannels } from './auth';
 import { adminChannels } from './admin';
+import { orderChannels } from './orders';
 import type { Result } from '../result';
 import type { ScreenPop } from './events';
 
@@ -34,6 +35,7 @@ export const contracts = composeChannels(
   syncChannels,
   authChannels,
   adminChannels,
+  orderChannels,
 );
 
 export type Contracts = typeof contracts;

@@ -5,7 +5,7 @@
  * beyond a CSR's authority from their own desk).
  */
 import { z } from 'zod';
-import { text } from './text';
+import { freeText, text } from './text';
 import { channelGroup, defineChannel } from './define';
 import { DELIVERY_METHODS, LINE_SOURCES, PAYMENT_METHODS } from '../domain/order';
 import { ORDER_STATUSES } from '../domain/customer';
@@ -35,27 +35,27 @@ export const manualDiscountInput = z.object({
   kind: z.enum(['percent', 'amount']),
   /** Percent 1–100, or minor units of the order's currency. */
   value: z.number().int({ message: 'Discount: a whole number.' }).min(1, { message: 'Discount: at least 1.' }).max(ORDER_LIMITS.maxAmountCents),
-  reason: text()
+  reason: freeText()
     .trim()
     .min(1, { message: 'Say why the discount is given.' })
     .max(ORDER_LIMITS.reason, { message: `Reason: at most ${ORDER_LIMITS.reason} characters.` }),
 });
 export type ManualDiscountInput = z.infer<typeof manualDiscountInput>;
 
-const addressPart = (max: number, label: string, required: boolean) => {
-  const t = text()
+const addressPart = (max: number, label: string) =>
+  freeText()
     .trim()
     .max(max, { message: `${label}: at most ${max} characters.` });
-  return required ? t.min(1, { message: `${label} is required.` }) : t;
-};
+const requiredPart = (max: number, label: string) => addressPart(max, label).min(1, { message: `${label} is required.` });
+const optionalPart = (max: number, label: string) => addressPart(max, label).optional();
 
 /** A delivery address typed during the call: checked, then saved to the customer's profile with its history. */
 export const newDeliveryAddress = z.object({
-  line1: addressPart(CONTACT_LIMITS.addressLine, 'Address', true),
-  line2: addressPart(CONTACT_LIMITS.addressLine, 'Address line 2', false),
-  city: addressPart(CONTACT_LIMITS.city, 'City', true),
-  region: addressPart(CONTACT_LIMITS.region, 'Region', false),
-  postalCode: addressPart(CONTACT_LIMITS.postalCode, 'Postal code', false),
+  line1: requiredPart(CONTACT_LIMITS.addressLine, 'Address'),
+  line2: optionalPart(CONTACT_LIMITS.addressLine, 'Address line 2'),
+  city: requiredPart(CONTACT_LIMITS.city, 'City'),
+  region: optionalPart(CONTACT_LIMITS.region, 'Region'),
+  postalCode: optionalPart(CONTACT_LIMITS.postalCode, 'Postal code'),
   country: text().regex(/^[A-Z]{2}$/, { message: 'Choose a country from the list.' }),
 });
 export type NewDeliveryAddress = z.infer<typeof newDeliveryAddress>;
@@ -105,7 +105,13 @@ export const orderQuote = z.object({
   /** The campaign code's check: applied with its name, or the sentence why not. Null without a code. */
   campaign: z.union([z.object({ ok: z.literal(true), code: text(), name: text(), rule: text() }), z.object({ ok: z.literal(false), reason: text() })]).nullable(),
   /** Whether the manual discount needs a supervisor, with the sentence why. */
-  authority: z.object({ needsApproval: z.boolean(), reason: text().nullable(), maxPercent: z.number(), maxAmountCents: z.number() }),
+  authority: z.object({
+    needsApproval: z.boolean(),
+    reason: text().nullable(),
+    maxPercent: z.number(),
+    /** Null: no amount cap beyond the percent (the role's built-in default). */
+    maxAmountCents: z.number().nullable(),
+  }),
 });
 export type OrderQuote = z.infer<typeof orderQuote>;
 
@@ -125,7 +131,7 @@ export const orderSubmitInput = orderDraftInput.extend({
   heardFrom: text().max(40).nullable().optional(),
   delivery: orderDeliveryInput,
   paymentMethod: z.enum(PAYMENT_METHODS),
-  note: text().trim().max(ORDER_LIMITS.note, { message: `Order note: at most ${ORDER_LIMITS.note} characters.` }).nullable().optional(),
+  note: freeText().trim().max(ORDER_LIMITS.note, { message: `Order note: at most ${ORDER_LIMITS.note} characters.` }).nullable().optional(),
   /** The total the CSR read out: a submit whose total differs from this is refused (prices moved under the call). */
   quotedTotalCents: z.number().int().nonnegative(),
   /**
@@ -136,7 +142,7 @@ export const orderSubmitInput = orderDraftInput.extend({
     .object({
       username: text().trim().min(1, { message: 'The supervisor’s user name is needed.' }).max(64),
       password: text().min(1, { message: 'The supervisor’s password is needed.' }).max(256),
-      reason: text()
+      reason: freeText()
         .trim()
         .min(1, { message: 'Say why the discount is approved.' })
         .max(ORDER_LIMITS.reason),
@@ -167,8 +173,13 @@ export const orderSubmitChannel = defineChannel({
   output: orderSummary,
 });
 
-export const orderGetChannel = defineChannel({
-  channel: 'order:get',
+/**
+ * An order's summary as the order panel follows it (submitted → confirmed with the store's number,
+ * or needs attention with the reason). Named `order:status`: `order:get` is the past-purchases
+ * detail (contracts/customer360.ts).
+ */
+export const orderStatusChannel = defineChannel({
+  channel: 'order:status',
   permission: 'customer.read',
   access: 'read',
   input: z.object({ orderId: uuidOf('an order') }),
@@ -216,7 +227,7 @@ export const orderDecideChannel = defineChannel({
   input: z.object({
     orderId: uuidOf('an order'),
     decision: z.enum(['approve', 'refuse']),
-    reason: text()
+    reason: freeText()
       .trim()
       .min(1, { message: 'Say why.' })
       .max(ORDER_LIMITS.reason),
@@ -225,4 +236,4 @@ export const orderDecideChannel = defineChannel({
 });
 
 /** This domain's channels (contracts/index.ts composes every domain's group). */
-export const orderChannels = channelGroup(orderQuoteChannel, orderSubmitChannel, orderGetChannel, orderOptionsChannel, orderApprovalsChannel, orderDecideChannel);
+export const orderChannels = channelGroup(orderQuoteChannel, orderSubmitChannel, orderStatusChannel, orderOptionsChannel, orderApprovalsChannel, orderDecideChannel);

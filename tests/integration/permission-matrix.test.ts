@@ -37,11 +37,15 @@ const REFUSALS = ['forbidden', 'unauthenticated', 'locked'];
  * change to who may do what shows up here as a deliberate edit.
  */
 const ADMIN_ONLY = ['admin:users', 'admin:create-user', 'admin:update-user', 'admin:reset-password', 'admin:create-team', 'admin:workstations', 'admin:revoke-workstation', 'audit:list'];
+/** Approving discounts beyond authority (issue 21): supervisors and admins. */
+const APPROVING = ['order:approvals', 'order:decide'];
+/** Taking phone orders (issue 21): not store associates; following an order's status is reading the customer. */
+const ORDER_TAKING = ['order:quote', 'order:submit', 'order:options'];
 const DENIED: Record<UserRole, string[]> = {
   admin: [],
   supervisor: ADMIN_ONLY,
-  csr: [...ADMIN_ONLY, 'sync:reset'],
-  store_associate: [...ADMIN_ONLY, 'sync:reset', 'complaint:transition', 'complaint:set-follow-up'],
+  csr: [...ADMIN_ONLY, 'sync:reset', ...APPROVING],
+  store_associate: [...ADMIN_ONLY, 'sync:reset', 'complaint:transition', 'complaint:set-follow-up', ...APPROVING, ...ORDER_TAKING],
 };
 const account = (role: UserRole) => LOCAL_DEMO_ACCOUNTS.find((a) => a.role === role)!;
 

@@ -17,11 +17,12 @@ import * as customer from '../../src-shared/contracts/customer';
 import * as customer360 from '../../src-shared/contracts/customer360';
 import * as lookup from '../../src-shared/contracts/lookup';
 import * as notes from '../../src-shared/contracts/notes';
+import * as orders from '../../src-shared/contracts/orders';
 import * as suggestions from '../../src-shared/contracts/suggestions';
 import * as sync from '../../src-shared/contracts/sync';
 import * as worklist from '../../src-shared/contracts/worklist';
 
-const MODULES = { admin, app, auth, calls, complaints, customer, customer360, lookup, notes, suggestions, sync, worklist };
+const MODULES = { admin, app, auth, calls, complaints, customer, customer360, lookup, notes, orders, suggestions, sync, worklist };
 
 const isContract = (value: unknown): value is AnyChannelContract =>
   typeof value === 'object' && value !== null && 'channel' in value && 'input' in value && 'output' in value && 'access' in value;
@@ -32,6 +33,15 @@ describe('channel declarations', () => {
     // A channel declared but left out of its module's group would exist nowhere: refused here.
     for (const contract of declared) expect(contracts[contract.channel as keyof typeof contracts]).toBe(contract);
     expect(new Set(declared.map((c) => c.channel)).size).toBe(CHANNELS.length);
+  });
+
+  it('declares the phone-order channels (issue 21) with their access and permission', () => {
+    expect(Object.keys(orders.orderChannels).sort()).toEqual(['order:approvals', 'order:decide', 'order:options', 'order:quote', 'order:status', 'order:submit']);
+    expect([contracts['order:quote'].access, contracts['order:submit'].access, contracts['order:approvals'].access, contracts['order:decide'].access]).toEqual(['read', 'write', 'store', 'store']);
+    expect(CHANNEL_PERMISSIONS['order:submit']).toBe('order.take');
+    expect(CHANNEL_PERMISSIONS['order:decide']).toBe('discount.approve');
+    // order:get stays the past-purchases detail (customer360); the order panel follows an order with order:status.
+    expect(contracts['order:get']).toBe(customer360.orderGet);
   });
 
   it('derives the permission table from the declarations', () => {

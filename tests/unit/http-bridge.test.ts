@@ -33,6 +33,7 @@ describe('the HTTP bridge', () => {
     const api = await bridge();
     expect(Object.keys(api).sort()).toEqual([...CHANNELS.map((c) => API_METHOD[c]), 'onScreenPop'].sort());
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
+    for (const method of ['orderQuote', 'orderSubmit', 'orderStatus', 'orderOptions', 'orderApprovals', 'orderDecide']) expect(api).toHaveProperty(method);
     expect(api).not.toHaveProperty('invoke');
     expect(api).not.toHaveProperty('call');
   });

@@ -21,6 +21,13 @@ describe('the store proxy', () => {
     expect(storeRequest('admin:update-user', { userId: USER, role: 'supervisor' })).toEqual({ method: 'PATCH', path: `/admin/users/${USER}`, body: { role: 'supervisor' } });
     expect(storeRequest('admin:reset-password', { userId: USER, password: 'a-new-password-1' })).toEqual({ method: 'POST', path: `/admin/users/${USER}/password`, body: { password: 'a-new-password-1' } });
     expect(storeRequest('admin:revoke-workstation', { workstationId: WORKSTATION })).toEqual({ method: 'POST', path: `/admin/workstations/${WORKSTATION}/revoke`, body: {} });
+    // Phone orders awaiting a supervisor (issue 21): the paths the store's order routes answer.
+    expect(storeRequest('order:approvals', {})).toEqual({ method: 'GET', path: '/orders/approvals', body: undefined });
+    expect(storeRequest('order:decide', { orderId: USER, decision: 'refuse', reason: 'Too generous.' })).toEqual({
+      method: 'POST',
+      path: `/orders/${USER}/decision`,
+      body: { decision: 'refuse', reason: 'Too generous.' },
+    });
     expect(storeRequest('admin:users', {})).toEqual({ method: 'GET', path: '/admin/users', body: undefined });
   });
 

@@ -67,6 +67,7 @@ function offlineEntry(event: OfflineAuditEvent, userId: string | undefined, work
       };
     case 'sign_in_failed':
     case 'lockout':
+    case 'discount_over_authority':
       return { ...where, action: event.action, userId: null, username: event.username, subject: event.username, detail: `${reported} ${never}.` };
     default:
       throw missingCaseError(event.action);

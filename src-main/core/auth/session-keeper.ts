@@ -27,7 +27,7 @@ import { fail, ok, type Result } from '../../../src-shared/result';
 import { ROLE_LABELS, can, permissionsOf, type Permission, type Requirement } from '../../../src-shared/auth/permissions';
 import { meResponse, type UserRole, type WorkstationRef } from '../../../src-shared/contracts/server-auth';
 import { StoreClient } from '../sync/store-client';
-import type { Actor } from '../worker/protocol';
+import type { Actor, Approver } from '../worker/protocol';
 import { IdleLock } from './idle-lock';
 import type { LocalUser, QueuedAuditEvent, UsersOp } from './local-users';
 import type { SecretStore } from './secret-store';
@@ -280,6 +280,39 @@ export class SessionKeeper {
    */
   callStore(channel: StoreChannel, input: unknown): Promise<Result<unknown>> {
     return this.store.call(channel, input);
+  }
+
+  /**
+   * A supervisor approving a discount beyond the signed-in user's authority at this workstation
+   * (issue 21), signing in over that session: their password is checked against the verifier
+   * cached here for offline sign-in, throttled and counted like a sign-in (a failure is queued for
+   * the store's audit log, which never sees it otherwise). The open session is neither ended nor
+   * changed. Whether their role may approve, and whether their authority covers the discount, is
+   * the order's check (orders/order-desk.ts).
+   */
+  verifyApprover(username: string, password: string): Promise<Result<Approver>> {
+    return this.serially(() => this.verifyApproverNow(username.trim().toLowerCase(), password));
+  }
+
+  private async verifyApproverNow(username: string, password: string): Promise<Result<Approver>> {
+    const now = this.now();
+    const verdict = this.throttle.check(username, now);
+    if (!verdict.allowed) return fail('rate_limited', throttleMessage(verdict, now));
+    const found = await this.users({ op: 'find', username });
+    const local = found.ok ? (found.value as LocalUser | null) : null;
+    const matches = await checkVerifier(password, local?.verifier ?? (await decoyVerifier()));
+    if (!local || !matches) {
+      const { lockedNow } = this.throttle.fail(username, now);
+      if (this.client) {
+        await this.queueAudit('sign_in_failed', username, 'A supervisor’s approval of a discount at this workstation failed: wrong user name or password.');
+        if (lockedNow) await this.queueAudit('lockout', username, 'Signing in was locked on this workstation after repeated failures.');
+      }
+      const after = this.throttle.check(username, now);
+      if (!after.allowed && after.locked) return fail('rate_limited', throttleMessage(after, now));
+      return fail('unauthenticated', 'Wrong user name or password for the approving supervisor.', 'approval.password');
+    }
+    this.throttle.succeed(username);
+    return ok({ userId: local.id, username: local.username, displayName: local.displayName, role: local.role });
   }
 
   // ——— Signing in ———

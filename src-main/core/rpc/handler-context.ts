@@ -5,6 +5,7 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { ReadableDb, WritableDb } from '../db/open';
 import type { StepAgent } from '../../../src-shared/auth/permissions';
+import type { Approver } from '../worker/protocol';
 import type { UserRole } from '../../../src-shared/contracts/server-auth';
 import type { ChannelOutput, ChannelParsedInput, DbChannel, ReadChannel, WriteChannel } from '../../../src-shared/contracts';
 
@@ -36,6 +37,13 @@ export interface ReadContext {
    * tests), who then may step only their own calls and offers.
    */
   agentRole?: UserRole | undefined;
+  /** The signed-in user's store user id (their own discount authority); absent without a signed-in user. */
+  agentUserId?: string | undefined;
+  /**
+   * A supervisor approving this call's discount at this workstation, whose password main checked
+   * (worker/protocol.ts Actor.approver); absent on every other call.
+   */
+  approver?: Approver | undefined;
   /** The clock every write stamps with (injectable for tests). */
   now: () => number;
   /** Days an answered offer is not suggested again (offer-rules.ts); the default when absent. */

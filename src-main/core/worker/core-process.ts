@@ -8,7 +8,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { hostname, userInfo } from 'node:os';
-import { contracts, isAuthChannel, isStoreChannel, isSyncChannel, type SyncChannel } from '../../../src-shared/contracts';
+import { contracts, isAuthChannel, isStoreChannel, isSyncChannel, type ChannelParsedInput, type SyncChannel } from '../../../src-shared/contracts';
 import { fail, type Result } from '../../../src-shared/result';
 import type { SyncTableName } from '../../../src-shared/sync/tables';
 import { admit } from '../rpc/admit';
@@ -321,12 +321,26 @@ export class CoreProcess {
     // Who may ask comes before what was asked: a refused caller learns nothing about the input.
     const admitted = admit(this.session, channel, rawInput);
     if (!admitted.ok) return admitted;
-    const { channel: name, input, actor } = admitted.value;
+    const { channel: name, actor } = admitted.value;
+    let input = admitted.value.input;
     if (isAuthChannel(name)) return answerAuth(this.session, name, input);
     if (isStoreChannel(name)) return this.session.callStore(name, input);
     if (isSyncChannel(name)) return this.callSync(name, input);
+    let callActor = actor;
+    if (name === 'order:submit') {
+      // A supervisor approving at this workstation: their password is checked here, by the session
+      // keeper (the verifier cached for offline sign-in, throttled like a sign-in; the signed-in
+      // session is not touched). The worker gets who they are, never the password.
+      const approval = (input as ChannelParsedInput<'order:submit'>).approval;
+      if (approval && actor) {
+        const approver = await this.session.verifyApprover(approval.username, approval.password);
+        if (!approver.ok) return approver;
+        callActor = { ...actor, approver: approver.value };
+        input = { ...(input as ChannelParsedInput<'order:submit'>), approval: { ...approval, password: '' } };
+      }
+    }
     const access = contracts[name].access;
-    const result = await (access === 'read' ? this.reader : this.writer).call(name, input, actor);
+    const result = await (access === 'read' ? this.reader : this.writer).call(name, input, callActor);
     // A saved write goes to the store at once, not at the next 30-second round.
     if (access === 'write' && result.ok) this.sync?.kick();
     return result;

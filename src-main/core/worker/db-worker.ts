@@ -98,6 +98,8 @@ port.on('message', (msg: ToWorker) => {
   // Every row and outbox entry this call writes is recorded as the signed-in user's.
   context.agentId = msg.actor?.username ?? config.agentId;
   context.agentRole = msg.actor?.role;
+  context.agentUserId = msg.actor?.userId;
+  context.approver = msg.actor?.approver;
   setOutboxActor(db, msg.actor?.userId ?? null);
   const result = !isChannel(msg.channel)
     ? fail('unknown_channel', `There is no channel named ${msg.channel}.`)

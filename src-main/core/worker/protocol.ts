@@ -31,6 +31,21 @@ export interface Actor {
   username: string;
   /** Their role: what they may do to other agents' calls and offers (issue 18, item 8). */
   role: UserRole;
+  /**
+   * A supervisor who approved this call's discount at this workstation, signing in over the
+   * actor's session (order:submit only): main checked their password against this workstation's
+   * verifier, throttled as a sign-in, before the call reached the worker. The password itself
+   * never reaches the worker.
+   */
+  approver?: Approver;
+}
+
+/** A supervisor whose credentials main checked for one call (see Actor.approver). */
+export interface Approver {
+  userId: string;
+  username: string;
+  displayName: string;
+  role: UserRole;
 }
 
 export type ToWorker =

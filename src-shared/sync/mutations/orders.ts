@@ -14,7 +14,7 @@
  * Introduced at schema version 2: it has no v1.
  */
 import { z } from 'zod';
-import { text } from '../../contracts/text';
+import { freeText, text } from '../../contracts/text';
 import { DELIVERY_METHODS, LINE_SOURCES, PAYMENT_METHODS } from '../../domain/order';
 import { SELLING_CURRENCIES } from '../../domain/product';
 import { storedAddress } from './customers';
@@ -49,7 +49,7 @@ export const orderLineArgs = z.object({
 export const manualDiscountArgs = z.object({
   kind: z.enum(['percent', 'amount']),
   value: z.number().int().min(1).max(ORDER_LIMITS.maxAmountCents),
-  reason: text().trim().min(1).max(ORDER_LIMITS.reason),
+  reason: freeText().trim().min(1).max(ORDER_LIMITS.reason),
 });
 
 /** A supervisor's approval given at the workstation (signed in over the CSR's session). */
@@ -57,7 +57,7 @@ export const approvalArgs = z.object({
   /** The store's user id of the supervisor, and their name as shown. */
   approverId: uuid,
   approverName: agentId,
-  reason: text().trim().min(1).max(ORDER_LIMITS.reason),
+  reason: freeText().trim().min(1).max(ORDER_LIMITS.reason),
   approvedAt: instant,
 });
 
@@ -93,7 +93,7 @@ const submit = z
     manualDiscount: manualDiscountArgs.nullable(),
     approval: approvalArgs.nullable(),
     quoted: quotedTotals,
-    note: text().trim().max(ORDER_LIMITS.note).nullable(),
+    note: freeText().trim().max(ORDER_LIMITS.note).nullable(),
     createdAt: instant,
   })
   .refine((a) => unique(a.lines.map((l) => l.lineId)), { message: 'Two lines have the same id.', path: ['lines'] })

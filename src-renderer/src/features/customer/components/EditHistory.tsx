@@ -11,6 +11,7 @@ const FIELD_LABELS: Record<ContactEdit['field'], string> = {
   emails: 'Emails',
   primary_address: 'Address',
   marketing_consent: 'Marketing consent',
+  delivery_address: 'Delivery address added',
 };
 
 /** Who changed which contact field, when, from what to what; newest first. */
