@@ -19,6 +19,7 @@ import { callReadHandlers, callWriteHandlers } from '../calls/call-channels';
 import { complaintReadHandlers, complaintWriteHandlers } from '../complaints/complaint-channels';
 import { noteWriteHandlers } from '../notes/note-channels';
 import { worklistReadHandlers } from '../worklist/worklist-channels';
+import { catalogueReadHandlers } from '../catalogue/catalogue-channels';
 
 export type { DbHandlers, Handler, HandlerContext, HandlerTable, ReadContext, ReadHandlerTable, WriteContext, WriteHandlerTable } from './handler-context';
 
@@ -38,6 +39,7 @@ export function createReadHandlers(ctx: ReadContext): ReadHandlerTable {
     ...callReadHandlers(ctx),
     ...complaintReadHandlers(ctx),
     ...worklistReadHandlers(ctx),
+    ...catalogueReadHandlers(ctx),
   });
 }
 
