@@ -87,6 +87,8 @@ function expectDirectoryAsDeclared(c: Database.Database): void {
   // The same for the catalogue search (issue 21) over products, which a copy brings in first.
   c.exec(`INSERT INTO product_search(product_search) VALUES ('integrity-check')`);
   expect(c.prepare(`SELECT count(*) FROM product_search`).pluck().get()).toBe(c.prepare(`SELECT count(*) FROM products`).pluck().get());
+  c.exec(`INSERT INTO product_name_search(product_name_search) VALUES ('integrity-check')`);
+  expect(c.prepare(`SELECT count(*) FROM product_name_search`).pluck().get()).toBe(c.prepare(`SELECT count(*) FROM products`).pluck().get());
   const plan = c.prepare(`EXPLAIN QUERY PLAN SELECT customer_id FROM customer_phones WHERE e164 = ?`).all('+15550100') as { detail: string }[];
   expect(plan.map((p) => p.detail).join(' ')).toContain('customer_phones_e164_idx');
 }

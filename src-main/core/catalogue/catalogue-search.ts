@@ -19,7 +19,7 @@
  * No text the CSR types reaches FTS5 as syntax: only its letters and digits, each in quotes.
  */
 import type { ReadableDb } from '../db/open';
-import { createCatalogueReadRepository, type CatalogueReadRepository, type CatalogueRow } from './catalogue-read-repository';
+import { createCatalogueReadRepository, type CatalogueMatch, type CatalogueReadRepository, type CatalogueRow } from './catalogue-read-repository';
 import { availabilityOf } from './availability';
 import { AppError } from '../../../src-shared/result';
 import {
@@ -42,7 +42,7 @@ const CODE = /^[A-Z0-9][A-Z0-9\-_./]*$/;
 const CODE_PREFIX_MIN = 2;
 
 interface Candidate {
-  row: CatalogueRow;
+  row: CatalogueMatch;
   kind: CatalogueMatchKind;
 }
 
@@ -57,19 +57,22 @@ export function searchWords(text: string): string[] {
 
 const quoted = (word: string) => `"${word}"`;
 
-/** FTS5 expressions for ranks 2–4, from the query's words (the last word is a prefix: the CSR is still typing it). */
+/**
+ * FTS5 expressions for ranks 2–4, from the query's words (the last word is a prefix: the CSR is
+ * still typing it). The first two are for the names' index, the third for names, brands and categories.
+ */
 export function textMatches(words: readonly string[]): { nameStart: string; nameWords: string; anywhere: string } {
   const prefixes = words.map((w) => `${quoted(w)}*`);
   return {
     // A phrase at the start of the name column whose last token is a prefix.
-    nameStart: `name : ^ ${quoted(words.join(' '))} *`,
-    nameWords: `name : (${prefixes.join(' AND ')})`,
+    nameStart: `^ ${quoted(words.join(' '))} *`,
+    nameWords: prefixes.join(' AND '),
     anywhere: prefixes.join(' AND '),
   };
 }
 
 const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
-const byName = (a: CatalogueRow, b: CatalogueRow) => collator.compare(a.name, b.name) || (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0);
+const byName = (a: CatalogueMatch, b: CatalogueMatch) => collator.compare(a.name, b.name) || (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0);
 
 export class CatalogueSearch {
   private readonly repo: CatalogueReadRepository;
@@ -97,7 +100,7 @@ export class CatalogueSearch {
     const match = textMatches(words);
 
     // Each rank: its matches not already ranked higher, by name, appended.
-    const rank = (lists: readonly (readonly [CatalogueMatchKind, CatalogueRow[]])[]) => {
+    const rank = (lists: readonly (readonly [CatalogueMatchKind, CatalogueMatch[]])[]) => {
       const fresh = new Map<string, Candidate>();
       for (const [kind, rows] of lists) for (const row of rows) if (!found.has(row.id) && !fresh.has(row.id)) fresh.set(row.id, { row, kind });
       for (const c of [...fresh.values()].sort((a, b) => byName(a.row, b.row))) found.set(c.row.id, c);
@@ -106,8 +109,8 @@ export class CatalogueSearch {
     const window = () => RANK_WINDOW + found.size;
 
     if (codeLike) rank(this.repo.byCode(code).map((row) => [row.sku === code ? 'sku' : 'part_number', [row]] as const));
-    if (found.size < wanted) rank([['name_start', this.repo.byText(match.nameStart, window())]]);
-    if (found.size < wanted) rank([['name_words', this.repo.byText(match.nameWords, window())]]);
+    if (found.size < wanted) rank([['name_start', this.repo.byName(match.nameStart, window())]]);
+    if (found.size < wanted) rank([['name_words', this.repo.byName(match.nameWords, window())]]);
     if (found.size < wanted) {
       const prefix = codeLike && code.length >= CODE_PREFIX_MIN;
       rank([
@@ -119,12 +122,17 @@ export class CatalogueSearch {
 
     const shown = [...found.values()].slice(0, limit);
     const lastPulledAt = shown.length > 0 ? this.repo.lastPulledAt() : null;
-    const hits = shown.map((c) => this.hit(c, input.currency, lastPulledAt));
+    const hits: CatalogueHit[] = [];
+    for (const c of shown) {
+      const row = this.repo.details(c.row.rowid, input.currency ?? null);
+      // Deleted or discontinued between the two reads (a sync commit): not offered.
+      if (row && row.status !== 'discontinued') hits.push(this.hit(row, c.kind, input.currency, lastPulledAt));
+    }
     const capped = found.size > limit;
     return { query, hits, capped, hint: capped ? `Showing the best ${limit}; keep typing to narrow down.` : null, catalogueArriving: false };
   }
 
-  private hit({ row, kind }: Candidate, currency: string | undefined, lastPulledAt: number | null): CatalogueHit {
+  private hit(row: CatalogueRow, kind: CatalogueMatchKind, currency: string | undefined, lastPulledAt: number | null): CatalogueHit {
     const price = this.price(row, currency);
     return {
       productId: row.id,
@@ -148,8 +156,7 @@ export class CatalogueSearch {
    */
   private price(row: CatalogueRow, currency: string | undefined): { priceCents: number; currency: string; priceInRequestedCurrency: boolean } {
     if (currency === undefined) return { priceCents: row.priceCents, currency: row.currency, priceInRequestedCurrency: true };
-    const listed = this.repo.priceIn(row.id, currency);
-    if (listed !== undefined) return { priceCents: listed, currency, priceInRequestedCurrency: true };
+    if (row.listedPriceCents !== null) return { priceCents: row.listedPriceCents, currency, priceInRequestedCurrency: true };
     return { priceCents: row.priceCents, currency: row.currency, priceInRequestedCurrency: currency === row.currency };
   }
 }

@@ -54,10 +54,10 @@ export const NAME_SEARCH_TRIGGERS = ['customers_fts_ai', 'customers_fts_au', 'cu
  */
 export const PRODUCT_SEARCH_TRIGGERS = ['products_search_ai', 'products_search_au', 'products_search_ad'] as const;
 
-/** The FTS5 indexes a copy rebuilds from their tables, each with the triggers that keep it in step. */
-const TEXT_SEARCHES: readonly { table: string; triggers: readonly string[] }[] = [
-  { table: 'customer_name_fts', triggers: NAME_SEARCH_TRIGGERS },
-  { table: 'product_search', triggers: PRODUCT_SEARCH_TRIGGERS },
+/** The FTS5 indexes a copy rebuilds from their tables, with the triggers that keep them in step. */
+const TEXT_SEARCHES: readonly { tables: readonly string[]; triggers: readonly string[] }[] = [
+  { tables: ['customer_name_fts'], triggers: NAME_SEARCH_TRIGGERS },
+  { tables: ['product_name_search', 'product_search'], triggers: PRODUCT_SEARCH_TRIGGERS },
 ];
 
 /** The customer directory's indexes and triggers a first copy may build after its rows, by table. */
@@ -252,7 +252,7 @@ function buildOne(client: Database.Database, group: DeferredGroup, name: string,
   onBuilt?.(name, performance.now() - started);
 }
 
-/** A text search (names, products): its index rebuilt from its table and its triggers back, in one transaction. */
+/** A text search (names, products): its indexes rebuilt from their table and its triggers back, in one transaction. */
 function rebuildTextSearch(client: Database.Database, search: (typeof TEXT_SEARCHES)[number], built: string[], onBuilt?: (name: string, ms: number) => void): void {
   const started = performance.now();
   const restored: string[] = [];
@@ -261,7 +261,7 @@ function rebuildTextSearch(client: Database.Database, search: (typeof TEXT_SEARC
       const pending = readPending(client, 'directory');
       const triggers = search.triggers.filter((name) => pending[name] !== undefined);
       if (triggers.length === 0) return;
-      client.exec(`INSERT INTO "${search.table}"("${search.table}") VALUES ('rebuild')`);
+      for (const table of search.tables) client.exec(`INSERT INTO "${table}"("${table}") VALUES ('rebuild')`);
       for (const name of triggers) {
         client.exec((pending[name] as string).replace(/^CREATE TRIGGER /i, 'CREATE TRIGGER IF NOT EXISTS '));
         delete pending[name];
@@ -271,5 +271,5 @@ function rebuildTextSearch(client: Database.Database, search: (typeof TEXT_SEARC
     })
     .immediate();
   built.push(...restored);
-  if (restored.length > 0) onBuilt?.(search.table, performance.now() - started);
+  if (restored.length > 0) onBuilt?.(search.tables.join(', '), performance.now() - started);
 }
