@@ -1,14 +1,18 @@
 /**
- * npm run bench -- [--customers N] [--db FILE] [--reuse] [--iterations K] [--no-sync]
+ * npm run bench -- [--customers N] [--db FILE] [--reuse] [--iterations K] [--no-sync] [--products N] [--only STEP,…]
  *
  * Seeds (or reuses) a cache of N customers (default 1,000,000, ~5 orders each), then measures
  * caller lookup through the service layer (CallerLookup) beside the same lookup as one raw
  * prepared statement, and search-as-you-type; then (unless --no-sync) the initial sync of that
  * data from the central store on the local PostgreSQL into an empty cache, and pushes
- * (bench/sync.ts). Prints a table and writes bench/results.json as a list of { name, value, unit }.
- * These are figures to compare across changes, not pass/fail.
+ * (bench/sync.ts); and the catalogue search on a cache of its own with --products N products
+ * (default 50,000; bench/catalogue.ts). Prints a table and writes bench/results.json as a list of
+ * { name, value, unit }. These are figures to compare across changes, not pass/fail.
+ *
+ * `--only` runs some steps alone (STEPS below, comma-separated): their figures replace theirs in
+ * bench/results.json and the others' are kept. Only the steps that need the customer cache seed it.
  */
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +29,7 @@ import { benchSuggestions } from './suggestions';
 import { benchCustomer360 } from './customer360';
 import { benchSync } from './sync';
 import { buildWorkstation, type BuiltWorkstation } from './app-build';
+import { benchCatalogue } from './catalogue';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..');
@@ -33,13 +38,22 @@ const SEED = 1;
 const NOW = Date.UTC(2025, 5, 1);
 const WARMUP = 500;
 
+/** The steps, in the order they run; `--only` picks some. */
+const STEPS = ['lookup', 'suggestions', 'customer360', 'catalogue', 'sync'] as const;
+type Step = (typeof STEPS)[number];
+/** Steps that measure the seeded customer cache (the catalogue makes its own). */
+const ON_CUSTOMER_CACHE: readonly Step[] = ['lookup', 'suggestions', 'customer360', 'sync'];
+
 interface BenchArgs {
   customers: number;
   db: string;
   defaultDb: boolean;
   reuse: boolean;
   iterations: number;
-  sync: boolean;
+  products: number;
+  steps: ReadonlySet<Step>;
+  /** Some steps only (`--only`): results.json keeps the other steps' figures. */
+  partial: boolean;
 }
 
 function parse(argv: string[]): BenchArgs {
@@ -54,15 +68,23 @@ function parse(argv: string[]): BenchArgs {
       // The sync part needs PostgreSQL at 127.0.0.1:5432; --no-sync leaves it out.
       sync: { type: 'boolean', default: true },
       'no-sync': { type: 'boolean', default: false },
+      products: { type: 'string' },
+      only: { type: 'string' },
     },
   });
   const customers = values.customers === undefined ? 1_000_000 : Number(values.customers.replace(/_/g, ''));
   if (!Number.isSafeInteger(customers) || customers < 100) throw new Error(`--customers must be a whole number ≥ 100, not "${values.customers}"`);
   const iterations = values.iterations === undefined ? 5000 : Number(values.iterations);
   if (!Number.isSafeInteger(iterations) || iterations < 100) throw new Error(`--iterations must be a whole number ≥ 100, not "${values.iterations}"`);
+  const products = values.products === undefined ? 50_000 : Number(values.products.replace(/_/g, ''));
+  if (!Number.isSafeInteger(products) || products < 100) throw new Error(`--products must be a whole number ≥ 100, not "${values.products}"`);
+  const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const step of only ?? []) if (!(STEPS as readonly string[]).includes(step)) throw new Error(`--only takes steps among ${STEPS.join(', ')}, not "${step}"`);
+  const steps = new Set<Step>((only as Step[] | undefined) ?? STEPS);
+  if (!values.sync || values['no-sync']) steps.delete('sync');
   const defaultDb = values.db === undefined;
   const db = resolve(values.db ?? join(REPO, '.cache', `bench-${customers}.db`));
-  return { customers, db, defaultDb, reuse: values.reuse, iterations, sync: values.sync && !values['no-sync'] };
+  return { customers, db, defaultDb, reuse: values.reuse, iterations, products, steps, partial: only !== undefined };
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -257,40 +279,52 @@ function measure(db: CacheDb, iterations: number): Measured {
 
 async function main(): Promise<void> {
   const args = parse(process.argv.slice(2));
-  console.log(`Switchboard bench: ${fmt(args.customers)} customers · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? '?'} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+  const { steps } = args;
+  console.log(`Switchboard bench: ${[...steps].join(', ')} · ${fmt(args.customers)} customers · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? '?'} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
   const figures: Figure[] = [];
   // The sync part runs the workstation as built JavaScript: build it first, so a broken build stops the bench before the long parts.
   let workstation: BuiltWorkstation | undefined;
-  if (args.sync) workstation = await buildWorkstation(REPO);
-  if (existsSync(args.db) && !args.reuse) {
-    if (!args.defaultDb) throw new Error(`${args.db} exists: pass --reuse to measure it, or remove it to seed a new one.`);
-    removeCacheFile(args.db);
-  }
-  if (!existsSync(args.db)) figures.push(...seed(args));
-  else console.log(`Reusing ${args.db} (${mb(statSync(args.db).size).toFixed(0)} MB); no seed figures this run.`);
-
-  const db = openCache(args.db, { readonly: true });
+  if (steps.has('sync')) workstation = await buildWorkstation(REPO);
   let phones: Measured['phones'] = [];
-  try {
-    const count = (table: string): number => db.$client.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
-    const customers = count('customers');
-    if (customers === 0) throw new Error(`${args.db} holds no customers: remove it and run again without --reuse.`);
-    figures.unshift(
-      { name: 'bench.customers', value: customers, unit: 'customers' },
-      { name: 'bench.orders', value: count('orders'), unit: 'orders' },
-      { name: 'bench.order_lines', value: count('order_lines'), unit: 'lines' },
-      { name: 'bench.file_mb', value: mb(statSync(args.db).size), unit: 'MB' },
-    );
-    console.log('Measuring …');
-    const measured = measure(db, args.iterations);
-    figures.push(...measured.figures);
-    phones = measured.phones;
-  } finally {
-    db.$client.close();
+  if (ON_CUSTOMER_CACHE.some((step) => steps.has(step))) {
+    if (existsSync(args.db) && !args.reuse) {
+      if (!args.defaultDb) throw new Error(`${args.db} exists: pass --reuse to measure it, or remove it to seed a new one.`);
+      removeCacheFile(args.db);
+    }
+    if (!existsSync(args.db)) figures.push(...seed(args));
+    else console.log(`Reusing ${args.db} (${mb(statSync(args.db).size).toFixed(0)} MB); no seed figures this run.`);
+
+    const db = openCache(args.db, { readonly: true });
+    try {
+      const count = (table: string): number => db.$client.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+      const customers = count('customers');
+      if (customers === 0) throw new Error(`${args.db} holds no customers: remove it and run again without --reuse.`);
+      figures.unshift(
+        { name: 'bench.customers', value: customers, unit: 'customers' },
+        { name: 'bench.orders', value: count('orders'), unit: 'orders' },
+        { name: 'bench.order_lines', value: count('order_lines'), unit: 'lines' },
+        { name: 'bench.file_mb', value: mb(statSync(args.db).size), unit: 'MB' },
+      );
+      // The sync part asks the server for the numbers the lookup measured.
+      if (steps.has('lookup') || steps.has('sync')) {
+        console.log('Measuring …');
+        const measured = measure(db, args.iterations);
+        if (steps.has('lookup')) figures.push(...measured.figures);
+        phones = measured.phones;
+      }
+    } finally {
+      db.$client.close();
+    }
   }
-  console.log('Upsell suggestions …');
-  figures.push(...benchSuggestions(args.db, { iterations: args.iterations, now: NOW, seed: SEED }));
-  figures.push(...benchCustomer360(args.db, { iterations: args.iterations, now: NOW, seed: SEED }));
+  if (steps.has('suggestions')) {
+    console.log('Upsell suggestions …');
+    figures.push(...benchSuggestions(args.db, { iterations: args.iterations, now: NOW, seed: SEED }));
+  }
+  if (steps.has('customer360')) figures.push(...benchCustomer360(args.db, { iterations: args.iterations, now: NOW, seed: SEED }));
+  if (steps.has('catalogue')) {
+    console.log(`Catalogue search (${fmt(args.products)} products) …`);
+    figures.push(...benchCatalogue({ products: args.products, iterations: args.iterations, seed: SEED }));
+  }
   if (workstation) {
     figures.push(...(await benchSync({ repo: REPO, sourceDb: args.db, workDir: dirname(args.db), workstation, phones, iterations: args.iterations, warmup: WARMUP })));
   }
@@ -298,8 +332,17 @@ async function main(): Promise<void> {
   const results = figures.map((f) => ({ ...f, value: round(f.value) }));
   console.log(`\n${formatTable(results)}\n`);
   const out = join(HERE, 'results.json');
-  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`Wrote ${out}`);
+  writeFileSync(out, `${JSON.stringify(args.partial ? mergedResults(out, results) : results, null, 2)}\n`);
+  console.log(`Wrote ${out}${args.partial ? ' (the figures of the steps run replaced, the others kept)' : ''}`);
+}
+
+/** The figures in `file` with `fresh` replacing those of the same name, new ones appended. */
+function mergedResults(file: string, fresh: readonly Figure[]): Figure[] {
+  const kept: Figure[] = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Figure[]) : [];
+  const byName = new Map(fresh.map((f) => [f.name, f]));
+  const merged = kept.map((f) => byName.get(f.name) ?? f);
+  const names = new Set(kept.map((f) => f.name));
+  return [...merged, ...fresh.filter((f) => !names.has(f.name))];
 }
 
 main().catch((e: unknown) => {

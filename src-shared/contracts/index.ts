@@ -3,6 +3,7 @@ import { apiMethodName, composeChannels, type ApiMethodName } from './define';
 import { appChannels } from './app';
 import { customerChannels } from './customer';
 import { lookupChannels } from './lookup';
+import { catalogueChannels } from './catalogue';
 import { suggestionChannels } from './suggestions';
 import { callChannels } from './calls';
 import { complaintChannels } from './complaints';
@@ -36,6 +37,7 @@ export const contracts = composeChannels(
   authChannels,
   adminChannels,
   orderChannels,
+  catalogueChannels,
 );
 
 export type Contracts = typeof contracts;

@@ -26,7 +26,7 @@ import {
 } from '../../src-main/core/db/deferred-indexes';
 import { SyncEngine, type SyncEngineOptions } from '../../src-main/core/sync/sync-engine';
 import { deferIndexes as deferSeedIndexes } from '../../src-main/core/seed/seed-indexes';
-import { plantCustomer, tempCache, type TempCache } from '../helpers/cache';
+import { plantCustomer, plantProduct, tempCache, type TempCache } from '../helpers/cache';
 import { testCore } from '../helpers/core';
 import { StoreServer } from '../helpers/store-server';
 
@@ -84,6 +84,11 @@ function expectDirectoryAsDeclared(c: Database.Database): void {
   // FTS5 checks its index against the content table (customers): throws when a name is missing or stale.
   c.exec(`INSERT INTO customer_name_fts(customer_name_fts) VALUES ('integrity-check')`);
   expect(c.prepare(`SELECT count(*) FROM customer_name_fts`).pluck().get()).toBe(c.prepare(`SELECT count(*) FROM customers`).pluck().get());
+  // The same for the catalogue search (issue 21) over products, which a copy brings in first.
+  c.exec(`INSERT INTO product_search(product_search) VALUES ('integrity-check')`);
+  expect(c.prepare(`SELECT count(*) FROM product_search`).pluck().get()).toBe(c.prepare(`SELECT count(*) FROM products`).pluck().get());
+  c.exec(`INSERT INTO product_name_search(product_name_search) VALUES ('integrity-check')`);
+  expect(c.prepare(`SELECT count(*) FROM product_name_search`).pluck().get()).toBe(c.prepare(`SELECT count(*) FROM products`).pluck().get());
   const plan = c.prepare(`EXPLAIN QUERY PLAN SELECT customer_id FROM customer_phones WHERE e164 = ?`).all('+15550100') as { detail: string }[];
   expect(plan.map((p) => p.detail).join(' ')).toContain('customer_phones_e164_idx');
 }
@@ -379,6 +384,7 @@ describe('the customer directory in a first copy', { timeout: 120_000 }, () => {
     try {
       const c = cache.db.$client;
       plantCustomer(cache.db, { firstName: 'Ada', lastName: 'Byron' });
+      plantProduct(cache.db, { sku: 'LT-0001', name: 'Lantern' });
       expect(deferIndexes(c, DIRECTORY_TABLES).sort()).toEqual([...DIRECTORY_DEFERRABLE.customer_phones!, ...DIRECTORY_DEFERRABLE.customer_emails!, ...DIRECTORY_DEFERRABLE.customer_addresses!].sort());
       expect(triggerSql(c).size).toBeGreaterThanOrEqual(NAME_SEARCH_TRIGGERS.length);
       expect(byName(c, 'Byron')).toHaveLength(1);

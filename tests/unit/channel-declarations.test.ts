@@ -12,6 +12,7 @@ import * as admin from '../../src-shared/contracts/admin';
 import * as app from '../../src-shared/contracts/app';
 import * as auth from '../../src-shared/contracts/auth';
 import * as calls from '../../src-shared/contracts/calls';
+import * as catalogue from '../../src-shared/contracts/catalogue';
 import * as complaints from '../../src-shared/contracts/complaints';
 import * as customer from '../../src-shared/contracts/customer';
 import * as customer360 from '../../src-shared/contracts/customer360';
@@ -22,7 +23,7 @@ import * as suggestions from '../../src-shared/contracts/suggestions';
 import * as sync from '../../src-shared/contracts/sync';
 import * as worklist from '../../src-shared/contracts/worklist';
 
-const MODULES = { admin, app, auth, calls, complaints, customer, customer360, lookup, notes, orders, suggestions, sync, worklist };
+const MODULES = { admin, app, auth, calls, catalogue, complaints, customer, customer360, lookup, notes, orders, suggestions, sync, worklist };
 
 const isContract = (value: unknown): value is AnyChannelContract =>
   typeof value === 'object' && value !== null && 'channel' in value && 'input' in value && 'output' in value && 'access' in value;

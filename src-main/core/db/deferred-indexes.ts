@@ -8,9 +8,9 @@
  * went from 55k to 111k rows/s with the order tables' four deferred, the build included
  * (BENCHMARKS.md). Two groups, each built as soon as its tables are complete:
  *
- * - `directory`: the contact tables' indexes (by phone, by email, by customer) and the customer
- *   name search (FTS5: its three triggers are dropped and the index rebuilt from the table at the
- *   end, which costs a fraction of indexing each name as it arrives). Built when the snapshot moves
+ * - `directory`: the contact tables' indexes (by phone, by email, by customer), the customer
+ *   name search and the catalogue search (FTS5: their triggers are dropped and each index rebuilt
+ *   from its table at the end, which costs a fraction of indexing each row as it arrives). Built when the snapshot moves
  *   past the contact tables, early in the copy. While missing, caller lookup answers "the customer
  *   directory is still arriving" (`directoryArriving`): a lookup in a half-copied directory would
  *   miss callers who are not in yet, and a CSR would create them again.
@@ -48,10 +48,21 @@ export const DEFERRABLE_INDEXES: Readonly<Record<string, readonly string[]>> = {
 
 /** The name search's triggers (drizzle/0001): dropped together, and the FTS index rebuilt, for a copy. */
 export const NAME_SEARCH_TRIGGERS = ['customers_fts_ai', 'customers_fts_au', 'customers_fts_ad'] as const;
-const NAME_SEARCH_TABLE = 'customer_name_fts';
+/**
+ * The catalogue search's triggers (drizzle/…_product_search, issue 21): the same for products.
+ * Products come first in a snapshot, so their search is rebuilt with the directory's, after them.
+ */
+export const PRODUCT_SEARCH_TRIGGERS = ['products_search_ai', 'products_search_au', 'products_search_ad'] as const;
+
+/** The FTS5 indexes a copy rebuilds from their tables, with the triggers that keep them in step. */
+const TEXT_SEARCHES: readonly { tables: readonly string[]; triggers: readonly string[] }[] = [
+  { tables: ['customer_name_fts'], triggers: NAME_SEARCH_TRIGGERS },
+  { tables: ['product_name_search', 'product_search'], triggers: PRODUCT_SEARCH_TRIGGERS },
+];
 
 /** The customer directory's indexes and triggers a first copy may build after its rows, by table. */
 export const DIRECTORY_DEFERRABLE: Readonly<Record<string, readonly string[]>> = {
+  products: PRODUCT_SEARCH_TRIGGERS,
   customers: NAME_SEARCH_TRIGGERS,
   customer_phones: ['customer_phones_e164_idx', 'customer_phones_customer_idx'],
   customer_emails: ['customer_emails_email_idx', 'customer_emails_customer_idx'],
@@ -206,7 +217,7 @@ export function buildDeferredIndexes(client: Database.Database, onBuilt?: (name:
     for (const g of groups) {
       const names = Object.keys(readPending(client, g));
       for (const name of names) if (!isTrigger(name)) buildOne(client, g, name, built, onBuilt);
-      if (names.some(isTrigger)) rebuildNameSearch(client, built, onBuilt);
+      for (const search of TEXT_SEARCHES) if (names.some((name) => search.triggers.includes(name))) rebuildTextSearch(client, search, built, onBuilt);
     }
   } finally {
     client.pragma(`cache_size = ${cacheSize}`);
@@ -215,7 +226,7 @@ export function buildDeferredIndexes(client: Database.Database, onBuilt?: (name:
   return built;
 }
 
-const isTrigger = (name: string) => (NAME_SEARCH_TRIGGERS as readonly string[]).includes(name);
+const isTrigger = (name: string) => TEXT_SEARCHES.some((search) => search.triggers.includes(name));
 
 /**
  * The page cache (and sort memory) while building, in SQLite's units (negative: KiB). 16 MiB built
@@ -241,16 +252,16 @@ function buildOne(client: Database.Database, group: DeferredGroup, name: string,
   onBuilt?.(name, performance.now() - started);
 }
 
-/** The name search: its index rebuilt from customers and its triggers back, in one transaction. */
-function rebuildNameSearch(client: Database.Database, built: string[], onBuilt?: (name: string, ms: number) => void): void {
+/** A text search (names, products): its indexes rebuilt from their table and its triggers back, in one transaction. */
+function rebuildTextSearch(client: Database.Database, search: (typeof TEXT_SEARCHES)[number], built: string[], onBuilt?: (name: string, ms: number) => void): void {
   const started = performance.now();
   const restored: string[] = [];
   client
     .transaction(() => {
       const pending = readPending(client, 'directory');
-      const triggers = NAME_SEARCH_TRIGGERS.filter((name) => pending[name] !== undefined);
+      const triggers = search.triggers.filter((name) => pending[name] !== undefined);
       if (triggers.length === 0) return;
-      client.exec(`INSERT INTO "${NAME_SEARCH_TABLE}"("${NAME_SEARCH_TABLE}") VALUES ('rebuild')`);
+      for (const table of search.tables) client.exec(`INSERT INTO "${table}"("${table}") VALUES ('rebuild')`);
       for (const name of triggers) {
         client.exec((pending[name] as string).replace(/^CREATE TRIGGER /i, 'CREATE TRIGGER IF NOT EXISTS '));
         delete pending[name];
@@ -260,5 +271,5 @@ function rebuildNameSearch(client: Database.Database, built: string[], onBuilt?:
     })
     .immediate();
   built.push(...restored);
-  if (restored.length > 0) onBuilt?.(NAME_SEARCH_TABLE, performance.now() - started);
+  if (restored.length > 0) onBuilt?.(search.tables.join(', '), performance.now() - started);
 }

@@ -20,6 +20,7 @@ import { complaintReadHandlers, complaintWriteHandlers } from '../complaints/com
 import { noteWriteHandlers } from '../notes/note-channels';
 import { worklistReadHandlers } from '../worklist/worklist-channels';
 import { orderReadHandlers, orderWriteHandlers } from '../orders/order-channels';
+import { catalogueReadHandlers } from '../catalogue/catalogue-channels';
 
 export type { DbHandlers, Handler, HandlerContext, HandlerTable, ReadContext, ReadHandlerTable, WriteContext, WriteHandlerTable } from './handler-context';
 
@@ -40,6 +41,7 @@ export function createReadHandlers(ctx: ReadContext): ReadHandlerTable {
     ...complaintReadHandlers(ctx),
     ...worklistReadHandlers(ctx),
     ...orderReadHandlers(ctx),
+    ...catalogueReadHandlers(ctx),
   });
 }
 

@@ -22,6 +22,11 @@ export const SYNC_META = {
    * that page: the copy's progress is read from here when asked, so it cannot outlive the copy.
    */
   progress: 'sync_snapshot_progress',
+  /**
+   * When the last pulled page was applied (epoch ms, this workstation's clock): how old the
+   * store-owned figures in the cache (stock, say) may be. Shown as "as of" by the catalogue search.
+   */
+  pulledAt: 'sync_pulled_at',
 } as const;
 
 export interface StoredCursor {
@@ -78,6 +83,7 @@ export class PullCursor {
   save(last: PullResponse, snapshot: SnapshotPlan | null): void {
     this.metaSet.run(SYNC_META.cursor, last.cursor);
     this.metaSet.run(SYNC_META.storeId, last.storeId);
+    this.metaSet.run(SYNC_META.pulledAt, String(Date.now()));
     const phase = last.phase === 'snapshot' && !last.snapshotComplete ? 'snapshot' : 'log';
     this.metaSet.run(SYNC_META.phase, phase);
     this.metaSet.run(SYNC_META.tracked, JSON.stringify(phase === 'snapshot' && snapshot ? [...snapshot.tracked] : []));
