@@ -40,7 +40,7 @@ const ADMIN_ONLY = ['admin:users', 'admin:create-user', 'admin:update-user', 'ad
 /** Approving discounts beyond authority (issue 21): supervisors and admins. */
 const APPROVING = ['order:approvals', 'order:decide'];
 /** Taking phone orders (issue 21): not store associates; following an order's status is reading the customer. */
-const ORDER_TAKING = ['order:quote', 'order:submit', 'order:options'];
+const ORDER_TAKING = ['order:quote', 'order:submit', 'order:options', 'catalogue:search'];
 const DENIED: Record<UserRole, string[]> = {
   admin: [],
   supervisor: ADMIN_ONLY,

@@ -575,7 +575,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         // Only the customers of this cache: the store already holds the same catalogue.
         cache.$client.exec('delete from product_relations; delete from order_lines; delete from orders;');
         cache.$client.pragma('foreign_keys = OFF');
-        cache.$client.exec('delete from products');
+        cache.$client.exec('delete from product_prices; delete from products; delete from campaigns; delete from discount_limits;');
         const [before] = await queryRows<{ v: string | number | null }>(store, sql`select max(version) as v from change_log`);
         const loaded = await loadCacheIntoStore(store, cache.$client, { skipChangeLog: true, batchRows: 2 });
         expect(loaded.tables.customers).toBe(5);

@@ -17,9 +17,9 @@ const CUSTOMER_ID = 'c0a80101-0000-4000-8000-0000000000cc';
 
 const columnsOf = (name: SyncTableName) => syncTable(name).columns.map((c) => c.name);
 
-/** An order line in tables.ts order: id, order_id, line_no, product_id, customer_id, placed_at, sku, name, quantity, unit_price_cents, total_cents. */
+/** An order line in tables.ts order: id, order_id, line_no, product_id, customer_id, placed_at, sku, name, quantity, unit_price_cents, total_cents, offer_id, line_source, discount_cents, tax_cents, tax_class. */
 function orderLine(n: number): (string | number | boolean | null)[] {
-  return [`c0a80101-0000-4000-8000-${String(n).padStart(12, '0')}`, ORDER_ID, n, PRODUCT_ID, CUSTOMER_ID, 1_714_000_000_000, 'SKU-0042', 'Toner, black', 2, 3_499, 6_998];
+  return [`c0a80101-0000-4000-8000-${String(n).padStart(12, '0')}`, ORDER_ID, n, PRODUCT_ID, CUSTOMER_ID, 1_714_000_000_000, 'SKU-0042', 'Toner, black', 2, 3_499, 6_998, null, 'search', 0, 1_400, 'standard'];
 }
 
 function customer(): (string | number | boolean | null)[] {
@@ -72,8 +72,8 @@ describe('checkPullPage', () => {
     p.changes.order_lines!.columns = columnsOf('order_lines').filter((c) => c !== 'sku');
     const message = refusal(p);
     expect(message).toContain('order_lines');
-    expect(message).toContain('(id, order_id, line_no, product_id, customer_id, placed_at, name, quantity, unit_price_cents, total_cents)');
-    expect(message).toContain('(id, order_id, line_no, product_id, customer_id, placed_at, sku, name, quantity, unit_price_cents, total_cents)');
+    expect(message).toContain('(id, order_id, line_no, product_id, customer_id, placed_at, name, quantity, unit_price_cents, total_cents, offer_id, line_source, discount_cents, tax_cents, tax_class)');
+    expect(message).toContain('(id, order_id, line_no, product_id, customer_id, placed_at, sku, name, quantity, unit_price_cents, total_cents, offer_id, line_source, discount_cents, tax_cents, tax_class)');
     expect(message).toMatch(/different versions/);
 
     const swapped = page();
@@ -86,7 +86,7 @@ describe('checkPullPage', () => {
   it('refuses a row with too few or too many cells, or that is not an array', () => {
     const short = page();
     short.changes.order_lines!.rows[1] = orderLine(2).slice(0, 10);
-    expect(refusal(short)).toMatch(/at changes\.order_lines\.rows\.1: row 1 of order_lines has 10 cells; order_lines has 11 columns/);
+    expect(refusal(short)).toMatch(/at changes\.order_lines\.rows\.1: row 1 of order_lines has 10 cells; order_lines has 16 columns/);
 
     const long = page();
     long.changes.customers!.rows[0] = [...customer(), 'extra'];
@@ -94,7 +94,7 @@ describe('checkPullPage', () => {
 
     const notArray = page();
     notArray.changes.order_lines!.rows[0] = { id: 'x' };
-    expect(refusal(notArray)).toMatch(/row 0 of order_lines is a value of type object, not an array of 11 cells/);
+    expect(refusal(notArray)).toMatch(/row 0 of order_lines is a value of type object, not an array of 16 cells/);
   });
 
   it('refuses a string in an int column', () => {
