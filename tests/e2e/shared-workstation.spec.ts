@@ -88,7 +88,7 @@ async function logComplaint(page: Page, description: string): Promise<void> {
   await form.getByRole('combobox', { name: 'Category' }).selectOption({ label: 'Wrong item sent' });
   await form.getByRole('textbox', { name: 'Description' }).fill(description);
   await form.getByRole('button', { name: 'Save complaint' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Saved: complaint logged' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved: complaint logged' })).toBeVisible({ timeout: 15_000 });
 }
 
 /** Calls a channel the way the bridge does, from inside the page (as a script forcing it would). */
