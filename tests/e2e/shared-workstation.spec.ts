@@ -119,7 +119,7 @@ test.describe('three people take turns on one shared workstation', () => {
     await signInAs(page, KIM);
     await expect(statusBar(page)).toContainText('Online', { timeout: 20_000 });
     await openZoesComplaints(page);
-    const kims = `Kettle arrived cracked (Kim, ${Date.now()})`;
+    const kims = `Kettle arrived cracked (Kim, ${Date.now().toString(36)})`;
     await logComplaint(page, kims);
     await expect(page.getByRole('button', { name: /Start work/ }).first()).toBeVisible();
     await expect(session(page).getByRole('button', { name: 'Admin', exact: true })).toHaveCount(0);
@@ -136,7 +136,7 @@ test.describe('three people take turns on one shared workstation', () => {
     await signInAs(page, SAM);
     await expect(session(page)).toContainText('Signed in offline');
     await openZoesComplaints(page);
-    const sams = `Receipt missing from the bag (Sam at the counter, offline, ${Date.now()})`;
+    const sams = `Receipt missing from the bag (Sam at the counter, offline, ${Date.now().toString(36)})`;
     await logComplaint(page, sams);
     await expect(page.getByRole('cell', { name: sams, exact: true })).toBeVisible();
     await expect(page.getByRole('button', { name: /Start work/ })).toHaveCount(0);

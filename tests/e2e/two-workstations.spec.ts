@@ -116,7 +116,7 @@ test.describe('two workstations, one central store', () => {
     await openZoesComplaints(pageB, workstationB);
 
     // Online: logged on A, on B's open screen without anyone touching B.
-    const fromA = `Parcel arrived crushed (logged on A ${Date.now()})`;
+    const fromA = `Parcel arrived crushed (logged on A ${Date.now().toString(36)})`;
     await logComplaint(pageA, fromA);
     const loggedAt = Date.now();
     await expect(complaintRow(pageB, fromA)).toBeVisible({ timeout: 10_000 });
@@ -125,7 +125,7 @@ test.describe('two workstations, one central store', () => {
     // B loses the network: the CSR keeps working, the write is saved locally and waits.
     link.set('down');
     await expect(statusBar(pageB)).toContainText('Offline', { timeout: 15_000 });
-    const fromB = `Wrong colour sent (logged on B while offline ${Date.now()})`;
+    const fromB = `Wrong colour sent (logged on B while offline ${Date.now().toString(36)})`;
     await logComplaint(pageB, fromB);
     await expect(complaintRow(pageB, fromB)).toBeVisible();
     await expect(statusBar(pageB)).toContainText(/1 change waiting/);
