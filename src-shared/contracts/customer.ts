@@ -23,6 +23,8 @@ export const customerCard = z.object({
   emails: z.array(z.object({ email: text(), isPrimary: z.boolean() })),
   addresses: z.array(
     z.object({
+      /** The address's id: what an order's delivery names. */
+      id: text(),
       line1: text(),
       line2: text().nullable(),
       city: text(),

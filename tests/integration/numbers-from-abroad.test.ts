@@ -46,7 +46,7 @@ describe('a number from abroad on a US workstation', () => {
     });
     const card = desk.ok<CustomerCard>('customer:get', { customerId: created.customerId });
     expect(card.phones.map((p) => p.e164)).toEqual(['+49300074321']);
-    expect(card.addresses).toEqual([{ line1: 'Obere Str. 57', line2: null, city: 'Berlin', region: null, postalCode: '12209', country: 'DE', isPrimary: true }]);
+    expect(card.addresses).toEqual([{ id: expect.any(String), line1: 'Obere Str. 57', line2: null, city: 'Berlin', region: null, postalCode: '12209', country: 'DE', isPrimary: true }]);
 
     const [entry] = outboxRows(cache.db);
     expect(entry?.args).toMatchObject({ phone: '+49300074321', address: { line1: 'Obere Str. 57', city: 'Berlin', postalCode: '12209', country: 'DE' } });

@@ -37,7 +37,7 @@ export function createCustomerCardQuery(db: ReadableDb) {
   );
   const addresses = onFirstUse(() =>
     c.prepare(
-      `SELECT line1, line2, city, region, postal_code AS postalCode, country, is_primary AS isPrimary
+      `SELECT id, line1, line2, city, region, postal_code AS postalCode, country, is_primary AS isPrimary
          FROM customer_addresses WHERE customer_id = ? ORDER BY is_primary DESC`,
     ),
   );

@@ -13,6 +13,7 @@ import { CallBar } from '../features/call/components/CallBar';
 import { useRestoreCall } from '../features/call/hooks/useRestoreCall';
 import { AdminScreen } from '../features/admin/components/AdminScreen';
 import { AuditLog } from '../features/audit/components/AuditLog';
+import { Approvals } from '../features/approvals/components/Approvals';
 import { useSessionKeeper } from '../features/auth/hooks/useSessionKeeper';
 import { useCan, useSessionStore } from '../features/auth/store';
 import { SignInScreen } from '../features/auth/components/SignInScreen';
@@ -34,6 +35,7 @@ function MainView() {
   const canAdmin = useCan('users.manage');
   const canWorkstations = useCan('workstations.read');
   const canAudit = useCan('audit.read');
+  const canApprove = useCan('discount.approve');
   switch (view.kind) {
     case 'results':
       return <ResultList />;
@@ -45,6 +47,8 @@ function MainView() {
       return canAdmin || canWorkstations ? <AdminScreen /> : <NotAllowed what="administration" />;
     case 'audit':
       return canAudit ? <AuditLog /> : <NotAllowed what="the audit log" />;
+    case 'approvals':
+      return canApprove ? <Approvals /> : <NotAllowed what="approving discounts" />;
     default:
       throw missingCaseError(view);
   }

@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import { SHORTCUT_IDS, SHORTCUTS, keyCaps, type ShortcutGroup } from './shortcuts';
 import { useShortcut } from './useShortcut';
 
-const GROUPS: ShortcutGroup[] = ['Anywhere', 'Call', 'Customer'];
+const GROUPS: ShortcutGroup[] = ['Anywhere', 'Call', 'Customer', 'Order'];
 
 /**
  * "?" (or the button) lists every shortcut, from the one declaration. A modal dialog: focus moves

@@ -12,7 +12,7 @@
  * No DOM here: the e2e tests read the same table (tsconfig.node.json includes this file).
  */
 
-export type ShortcutGroup = 'Anywhere' | 'Call' | 'Customer';
+export type ShortcutGroup = 'Anywhere' | 'Call' | 'Customer' | 'Order';
 
 interface Keys {
   /** Alt (Option on macOS) with a letter key, matched by `event.code`. */
@@ -49,6 +49,10 @@ export const SHORTCUTS = {
   tabComplaints: { group: 'Customer', description: 'Complaints tab', keys: { alt: 'K' } },
   tabNotes: { group: 'Customer', description: 'Notes tab', keys: { alt: 'M' } },
   tabHistory: { group: 'Customer', description: 'Contact history tab', keys: { alt: 'Y' } },
+  orderProduct: { group: 'Order', description: 'Add a product to the order (search)', keys: { alt: 'I' } },
+  orderCode: { group: 'Order', description: 'Campaign code', keys: { alt: 'G' } },
+  orderDiscount: { group: 'Order', description: 'Manual discount', keys: { alt: 'U' } },
+  submitOrder: { group: 'Order', description: 'Submit the order', keys: { alt: 'S' } },
 } as const satisfies Record<string, Shortcut>;
 
 export type ShortcutId = keyof typeof SHORTCUTS;

@@ -7,12 +7,14 @@ import { createLookupSlice, type LookupSlice } from '../features/lookup/store';
 import { createCustomerSlice, type CustomerSlice } from '../features/customer/store';
 import { createCallSlice, type CallSlice } from '../features/call/store';
 import { createSyncSlice, type SyncSlice } from '../features/sync/store';
+import { createOrderSlice, type OrderSlice } from '../features/order/store';
 
-export type AppState = LookupSlice & CustomerSlice & CallSlice & SyncSlice;
+export type AppState = LookupSlice & CustomerSlice & CallSlice & SyncSlice & OrderSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createLookupSlice(...a),
   ...createCustomerSlice(...a),
   ...createCallSlice(...a),
   ...createSyncSlice(...a),
+  ...createOrderSlice(...a),
 }));

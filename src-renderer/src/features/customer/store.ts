@@ -9,7 +9,9 @@ export type MainView =
   /** Users, teams and workstations (users.manage or workstations.read). */
   | { kind: 'admin' }
   /** The audit log (audit.read). */
-  | { kind: 'audit' };
+  | { kind: 'audit' }
+  /** Orders waiting for a supervisor's approval of their discount (discount.approve). */
+  | { kind: 'approvals' };
 
 export interface CustomerSlice {
   view: MainView;
@@ -18,6 +20,7 @@ export interface CustomerSlice {
   backToResults(): void;
   openAdmin(): void;
   openAudit(): void;
+  openApprovals(): void;
 }
 
 export const createCustomerSlice: StateCreator<AppState, [], [], CustomerSlice> = (set) => ({
@@ -27,4 +30,5 @@ export const createCustomerSlice: StateCreator<AppState, [], [], CustomerSlice> 
   backToResults: () => set({ view: { kind: 'results' } }),
   openAdmin: () => set({ view: { kind: 'admin' } }),
   openAudit: () => set({ view: { kind: 'audit' } }),
+  openApprovals: () => set({ view: { kind: 'approvals' } }),
 });

@@ -3,6 +3,7 @@ import type { ChannelOutput } from '../../../../src-shared/contracts';
 import { PURCHASES_PAGE_MAX, type CustomerPurchasesInput, type PurchaseOrder } from '../../../../src-shared/contracts/customer360';
 import { switchboard } from '../../api/client';
 import { useDataVersion } from '../sync/hooks/useDataVersion';
+import { useAppStore } from '../../app/store';
 
 type Totals = ChannelOutput<'customer:purchases'>['totals'];
 export type PurchasesFilter = Omit<CustomerPurchasesInput, 'customerId' | 'cursor' | 'limit'>;
@@ -35,6 +36,7 @@ export function usePurchases(customerId: string, filter: PurchasesFilter, key: s
     loadingMore: false,
   });
   const dataVersion = useDataVersion();
+  const ordersVersion = useAppStore((s) => s.ordersVersion);
   const shown = useRef({ key: '', count: 0 });
   shown.current = { key: state.key, count: state.orders.length };
   const generation = useRef(0);
@@ -56,7 +58,7 @@ export function usePurchases(customerId: string, filter: PurchasesFilter, key: s
       current = false;
     };
     // `key` stands for the filter's content, so the filter object itself is not a dependency.
-  }, [customerId, key, dataVersion]);
+  }, [customerId, key, dataVersion, ordersVersion]);
 
   const loadMore = () => {
     const cursor = state.nextCursor;

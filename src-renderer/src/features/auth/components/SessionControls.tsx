@@ -10,10 +10,21 @@ function AdminLinks() {
   const canAdmin = useCan('users.manage');
   const canWorkstations = useCan('workstations.read');
   const canAudit = useCan('audit.read');
+  const canApprove = useCan('discount.approve');
   const viewKind = useAppStore((s) => s.view.kind);
-  if (!canAdmin && !canWorkstations && !canAudit) return null;
+  if (!canAdmin && !canWorkstations && !canAudit && !canApprove) return null;
   return (
     <>
+      {canApprove && (
+        <button
+          type="button"
+          className="button button--quiet"
+          aria-current={viewKind === 'approvals' ? 'page' : undefined}
+          onClick={() => useAppStore.getState().openApprovals()}
+        >
+          Approvals
+        </button>
+      )}
       {(canAdmin || canWorkstations) && (
         <button
           type="button"

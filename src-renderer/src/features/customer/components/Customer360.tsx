@@ -12,6 +12,8 @@ import { Suggestions } from '../../suggestions/components/Suggestions';
 import { Complaints } from '../../complaints/components/Complaints';
 import { Notes } from '../../notes/components/Notes';
 import { CustomerGlance } from './CustomerGlance';
+import { OrderPanel } from '../../order/components/OrderPanel';
+import { useCan } from '../../auth/store';
 import { useShortcut } from '../../../app/useShortcut';
 import type { ShortcutId } from '../../../app/shortcuts';
 import { ShortcutHint, shortcutProps } from '../../../ui/ShortcutHint';
@@ -118,6 +120,8 @@ export function Customer360({ customerId }: { customerId: string }) {
     setTab('notes');
     setNoteRequest((n) => n + 1);
   });
+  const canOrder = useCan('order.take');
+  const cart = useAppStore((s) => s.carts[customerId] ?? null);
   const [editing, setEditing] = useState(false);
   const [contactSaved, setContactSaved] = useState<string | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -213,6 +217,7 @@ export function Customer360({ customerId }: { customerId: string }) {
         </div>
         <div className="card__suggestions">
           <Suggestions customerId={customerId} />
+          {canOrder && <OrderPanel customerId={customerId} card={card} cart={cart} />}
         </div>
       <div className="card__tabs">
         <Tabs

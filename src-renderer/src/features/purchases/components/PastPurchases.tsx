@@ -10,6 +10,14 @@ import { useOrderHistoryReady } from '../../sync/hooks/useOrderHistoryReady';
 import { ORDER_VALUE_DEFINITIONS } from '../../../../../src-shared/domain/order-value';
 import { Definition } from '../../../ui/Definition';
 import { OrderHistoryArriving } from '../../sync/components/OrderHistoryArriving';
+import { useAppStore } from '../../../app/store';
+import { useCan } from '../../auth/store';
+
+/** Puts lines of a past order into this customer's cart ("reorder"), at the quantities bought. */
+function reorder(customerId: string, lines: readonly { productId: string; name: string; sku: string; quantity: number }[]): void {
+  const add = useAppStore.getState().addToCart;
+  for (const l of lines) add(customerId, { productId: l.productId, name: l.name, sku: l.sku, quantity: l.quantity, source: 'reorder', offerId: null });
+}
 
 type PeriodKind = 'all' | PurchasePeriod['kind'];
 
@@ -22,7 +30,9 @@ function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
-function OrderDetail({ orderId, onClose }: { orderId: string; onClose(): void }) {
+function OrderDetail({ orderId, customerId, onClose }: { orderId: string; customerId: string; onClose(): void }) {
+  const canOrder = useCan('order.take');
+  const [added, setAdded] = useState<string | null>(null);
   const [order, setOrder] = useState<PurchaseOrder | { error: string } | null>(null);
   useEffect(() => {
     let current = true;
@@ -78,6 +88,11 @@ function OrderDetail({ orderId, onClose }: { orderId: string; onClose(): void })
             <th scope="col" className="num">
               Total
             </th>
+            {canOrder && (
+              <th scope="col">
+                <span className="sr-only">Reorder</span>
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -90,10 +105,28 @@ function OrderDetail({ orderId, onClose }: { orderId: string; onClose(): void })
               <td className="num">{l.quantity}</td>
               <td className="num">{money(l.unitPriceCents)}</td>
               <td className="num">{money(l.totalCents)}</td>
+              {canOrder && (
+                <td>
+                  <button
+                    type="button"
+                    className="button button--small"
+                    aria-label={`Reorder ${l.name}`}
+                    onClick={() => {
+                      reorder(customerId, [l]);
+                      setAdded(`${l.quantity} × ${l.name} added to the order.`);
+                    }}
+                  >
+                    Reorder
+                  </button>
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
       </table>
+      <p role="status" className="save-status save-status--ok">
+        {added}
+      </p>
       <dl className="sums">
         <dt>Subtotal</dt>
         <dd>{money(order.subtotalCents)}</dd>
@@ -113,6 +146,8 @@ function OrderDetail({ orderId, onClose }: { orderId: string; onClose(): void })
 /** The customer's past purchases: filter by period, product, category and text; totals for the filter. */
 export function PastPurchases({ customerId }: { customerId: string }) {
   const id = useId();
+  const canOrder = useCan('order.take');
+  const [reordered, setReordered] = useState<string | null>(null);
   const [periodKind, setPeriodKind] = useState<PeriodKind>('all');
   const [year, setYear] = useState(String(new Date().getFullYear()));
   const [from, setFrom] = useState('');
@@ -215,6 +250,9 @@ export function PastPurchases({ customerId }: { customerId: string }) {
           {filterError}
         </p>
       )}
+      <p role="status" className="save-status save-status--ok">
+        {reordered}
+      </p>
       <div className="purchases__totals-row">
         <p className="purchases__totals" role="status" aria-live="polite">
           {purchases.status === 'loading' && 'Loading purchases…'}
@@ -256,6 +294,11 @@ export function PastPurchases({ customerId }: { customerId: string }) {
               <th scope="col" className="num">
                 Total
               </th>
+              {canOrder && (
+                <th scope="col">
+                  <span className="sr-only">Reorder</span>
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -280,6 +323,21 @@ export function PastPurchases({ customerId }: { customerId: string }) {
                   ))}
                 </td>
                 <td className="num">{formatMoney(order.totalCents, order.currency)}</td>
+                {canOrder && (
+                  <td>
+                    <button
+                      type="button"
+                      className="button button--small"
+                      aria-label={`Reorder order ${order.number}`}
+                      onClick={() => {
+                        reorder(customerId, order.lines);
+                        setReordered(`Order ${order.number}: ${order.lines.length === 1 ? '1 line' : `${order.lines.length} lines`} added to the order.`);
+                      }}
+                    >
+                      Reorder
+                    </button>
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
@@ -290,7 +348,7 @@ export function PastPurchases({ customerId }: { customerId: string }) {
           {purchases.loadingMore ? 'Loading…' : 'Show more orders'}
         </button>
       )}
-      {openOrder !== null && <OrderDetail key={openOrder} orderId={openOrder} onClose={() => setOpenOrder(null)} />}
+      {openOrder !== null && <OrderDetail key={openOrder} orderId={openOrder} customerId={customerId} onClose={() => setOpenOrder(null)} />}
     </div>
   );
 }

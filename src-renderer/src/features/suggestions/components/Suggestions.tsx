@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { OfferDecision, OfferRecord, OffersStatsOutput, Suggestion, SuggestionKind } from '../../../../../src-shared/contracts/suggestions';
 import { switchboard } from '../../../api/client';
 import { useAppStore } from '../../../app/store';
+import { canNow } from '../../auth/store';
 import { useDataVersion } from '../../sync/hooks/useDataVersion';
 import { useOrderHistoryReady } from '../../sync/hooks/useOrderHistoryReady';
 import { OrderHistoryArriving } from '../../sync/components/OrderHistoryArriving';
@@ -86,6 +87,10 @@ export function Suggestions({ customerId }: { customerId: string }) {
     }
     const r = await switchboard().offerDecide({ offerId: offer.offer.offerId, outcome });
     setOffers((o) => ({ ...o, [s.productId]: r.ok ? { offer: r.value } : { error: r.error.message } }));
+    // Accepting an offer puts it in the cart; the ordered line names the offer, which then counts as converted.
+    if (r.ok && outcome === 'accepted' && canNow('order.take')) {
+      useAppStore.getState().addToCart(customerId, { productId: s.productId, name: s.name, sku: s.sku, source: 'suggestion', offerId: r.value.offerId });
+    }
     setStatsVersion((v) => v + 1);
   };
 

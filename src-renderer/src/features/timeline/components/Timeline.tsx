@@ -9,6 +9,7 @@ import { formatDateTime } from '../../../ui/format';
 import { CHANNEL_LABELS, STATUS_LABELS } from '../../customer/components/ProfilePanels';
 import { formatDuration } from '../../call/hooks/useCallTimer';
 import { useDataVersion } from '../../sync/hooks/useDataVersion';
+import { useAppStore } from '../../../app/store';
 import { useOrderHistoryReady } from '../../sync/hooks/useOrderHistoryReady';
 import { OrderHistoryArriving } from '../../sync/components/OrderHistoryArriving';
 
@@ -53,6 +54,7 @@ export function Timeline({ customerId, version }: { customerId: string; version:
   const scrollRef = useRef<HTMLDivElement>(null);
   // Entries from other workstations arrive with a sync (a complaint logged elsewhere shows here).
   const dataVersion = useDataVersion();
+  const ordersVersion = useAppStore((s) => s.ordersVersion);
   const historyReady = useOrderHistoryReady();
   /** Bumped by every reload: a page that was on its way for an older list is dropped, not appended. */
   const generation = useRef(0);
@@ -86,7 +88,7 @@ export function Timeline({ customerId, version }: { customerId: string; version:
 
   useEffect(() => {
     void loadPage(undefined, true);
-  }, [loadPage, version, dataVersion]);
+  }, [loadPage, version, dataVersion, ordersVersion]);
 
   const virtualizer = useVirtualizer({
     count: entries.length,
