@@ -62,7 +62,7 @@ test('a phone order, keyboard only: suggestion, reorder line, searched product, 
   const { code, product } = orderFixtures(host.dbFile, caller.customerId);
   await openApp(page, host, { from: caller.e164 });
   await expect(customerHeading(page, caller.displayName)).toBeVisible();
-  const order = page.getByRole('region', { name: /^Order/ });
+  const order = page.getByRole('region', { name: 'Order', exact: true });
   const lines = order.getByRole('table', { name: 'Order lines' });
   const k = keyCounter(page);
 

@@ -260,6 +260,11 @@ export function OrderPanel({ customerId, card, cart }: { customerId: string; car
   useEffect(() => {
     if (!needsApproval) setApprovalOpen(false);
   }, [needsApproval]);
+  // Submitting beyond authority opens the approval and puts the caret in its first field.
+  const [approvalRequest, setApprovalRequest] = useState(0);
+  useEffect(() => {
+    if (approvalRequest > 0) approvalRef.current?.querySelector('input')?.focus();
+  }, [approvalRequest]);
 
   useShortcut('orderCode', () => setFocus('campaignCode'));
   useShortcut('orderDiscount', () => setFocus('discountValue'));
@@ -298,23 +303,27 @@ export function OrderPanel({ customerId, card, cart }: { customerId: string; car
       return;
     }
     if (!checkLocally()) return;
-    if (!current || quote === null || quote.key !== draftKey) {
-      setProblem('The total is still being worked out: submit again in a moment.');
-      return;
+    // The total submitted is the one on screen: a cart changed a moment ago is quoted now, first.
+    let priced = current !== null && quote !== null && quote.key === draftKey ? current : null;
+    if (priced === null && draft !== null) {
+      const r = await switchboard().orderQuote(draft);
+      if (!r.ok) {
+        setProblem(r.error.message);
+        return;
+      }
+      priced = r.value;
+      setQuote({ key: draftKey, quote: r.value });
     }
-    if (current.campaign && !current.campaign.ok) {
-      setError('campaignCode', { message: current.campaign.reason });
+    if (priced === null) return;
+    if (priced.campaign && !priced.campaign.ok) {
+      setError('campaignCode', { message: priced.campaign.reason });
       setFocus('campaignCode');
       return;
     }
-    const blocked = current.lines.find((l) => l.problem !== null);
-    if (blocked) {
-      setProblem(`${blocked.name}: ${blocked.problem}`);
-      return;
-    }
-    if (needsApproval && !requestApproval && !withApproval) {
+    const overAuthority = priced.authority.needsApproval && manualDiscount !== null;
+    if (overAuthority && !requestApproval && !withApproval) {
       setApprovalOpen(true);
-      queueMicrotask(() => approvalRef.current?.querySelector('input')?.focus());
+      setApprovalRequest((n) => n + 1);
       return;
     }
     if (withApproval) {
@@ -356,7 +365,7 @@ export function OrderPanel({ customerId, card, cart }: { customerId: string; car
           : { addressId: values.deliverTo },
       paymentMethod: values.paymentMethod,
       note: values.note.trim() === '' ? null : values.note.trim(),
-      quotedTotalCents: current.totalCents,
+      quotedTotalCents: priced.totalCents,
       approval: withApproval ? { username: values.approverUsername.trim(), password: values.approverPassword, reason: values.approvalReason.trim() } : null,
       // Beyond authority without an approval here, the order is sent to the supervisors only when asked to.
       ...(requestApproval ? { requestApproval: true } : {}),
@@ -407,8 +416,9 @@ export function OrderPanel({ customerId, card, cart }: { customerId: string; car
     <section className="panel panel--wide order" aria-labelledby={`${id}-heading`}>
       <div className="panel__bar">
         <h3 id={`${id}-heading`} className="panel__title" tabIndex={-1}>
-          Order {callId === null && <span className="muted order__nocall">(no call in progress)</span>}
+          Order
         </h3>
+        {callId === null && <span className="muted order__nocall">No call in progress</span>}
         {items.length > 0 && <span className="panel__count">{items.length === 1 ? '1 line' : `${items.length} lines`}</span>}
       </div>
 
@@ -457,11 +467,7 @@ export function OrderPanel({ customerId, card, cart }: { customerId: string; car
                   <td>
                     {item.name} <span className="mono muted">{item.sku}</span>
                     {item.source !== 'search' && <span className="chip order__source">{item.source === 'reorder' ? 'Reorder' : 'Suggestion'}</span>}
-                    {priced?.problem && (
-                      <span className="field__error" role="alert">
-                        {priced.problem}
-                      </span>
-                    )}
+                    {priced?.problem && <span className="field__error order__line-problem">{priced.problem}</span>}
                   </td>
                   <td className="num">
                     {locked ? (

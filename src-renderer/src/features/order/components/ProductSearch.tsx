@@ -23,6 +23,8 @@ export function ProductSearch({ currency, onPick }: { currency: string | undefin
   const [active, setActive] = useState(0);
   const [open, setOpen] = useState(false);
   const [added, setAdded] = useState<string | null>(null);
+  // Enter pressed before the products for what was typed arrived: the best of them is added when they do.
+  const pendingEnter = useRef<string | null>(null);
   useShortcut('orderProduct', () => {
     inputRef.current?.focus();
     inputRef.current?.select();
@@ -51,6 +53,11 @@ export function ProductSearch({ currency, onPick }: { currency: string | undefin
           setFound({ query: q, hits: r.value.hits, hint: r.value.hint });
           setActive(0);
           setOpen(true);
+          if (pendingEnter.current === q) {
+            pendingEnter.current = null;
+            const best = r.value.hits[0];
+            if (best) pickRef.current(best);
+          }
         });
     }, 120);
     return () => {
@@ -60,7 +67,9 @@ export function ProductSearch({ currency, onPick }: { currency: string | undefin
   }, [query, currency]);
 
   const hits = found && 'hits' in found ? found.hits : [];
+  const pickRef = useRef<(hit: CatalogueHit) => void>(() => undefined);
   const pick = (hit: CatalogueHit) => {
+    pendingEnter.current = null;
     onPick(hit);
     setAdded(`Added ${hit.name}.`);
     setQuery('');
@@ -68,6 +77,7 @@ export function ProductSearch({ currency, onPick }: { currency: string | undefin
     setOpen(false);
     inputRef.current?.focus();
   };
+  pickRef.current = pick;
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
     if (event.key === 'ArrowDown' && hits.length > 0) {
       event.preventDefault();
@@ -80,7 +90,9 @@ export function ProductSearch({ currency, onPick }: { currency: string | undefin
     } else if (event.key === 'Enter') {
       const hit = hits[active];
       event.preventDefault();
+      if (query.trim() === '') return;
       if (open && hit && found && 'hits' in found && found.query === query.trim()) pick(hit);
+      else pendingEnter.current = query.trim();
     } else if (event.key === 'Escape' && (open || query !== '')) {
       // Closes the list (and then empties the box) before Esc means "back to the results".
       event.preventDefault();
@@ -109,6 +121,7 @@ export function ProductSearch({ currency, onPick }: { currency: string | undefin
         maxLength={CATALOGUE_QUERY_MAX}
         value={query}
         onChange={(e) => {
+          pendingEnter.current = null;
           setAdded(null);
           setQuery(e.target.value);
         }}
