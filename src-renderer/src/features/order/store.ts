@@ -29,6 +29,8 @@ export interface Cart {
 export interface OrderSlice {
   /** Carts by customer id. */
   carts: Record<string, Cart>;
+  /** What was last put in a cart, in words, for the order panel to announce. */
+  cartNotice: { customerId: string; text: string } | null;
   /** Adds a product (or more of it, when it is already in the cart with the same origin). */
   addToCart(customerId: string, item: Omit<CartItem, 'quantity'> & { quantity?: number }): void;
   setQuantity(customerId: string, productId: string, quantity: number): void;
@@ -44,6 +46,7 @@ const emptyCart = (customerId: string): Cart => ({ orderId: crypto.randomUUID(),
 
 export const createOrderSlice: StateCreator<AppState, [], [], OrderSlice> = (set) => ({
   carts: {},
+  cartNotice: null,
   addToCart: (customerId, item) =>
     set((s) => {
       const cart = s.carts[customerId] ?? emptyCart(customerId);
@@ -57,7 +60,7 @@ export const createOrderSlice: StateCreator<AppState, [], [], OrderSlice> = (set
               : i,
           )
         : [...cart.items, { ...item, quantity }];
-      return { carts: { ...s.carts, [customerId]: { ...cart, items } } };
+      return { carts: { ...s.carts, [customerId]: { ...cart, items } }, cartNotice: { customerId, text: `Added ${quantity} × ${item.name} to the order.` } };
     }),
   setQuantity: (customerId, productId, quantity) =>
     set((s) => {
@@ -71,7 +74,7 @@ export const createOrderSlice: StateCreator<AppState, [], [], OrderSlice> = (set
       if (!cart) return {};
       return { carts: { ...s.carts, [customerId]: { ...cart, items: cart.items.filter((i) => i.productId !== productId) } } };
     }),
-  newCart: (customerId) => set((s) => ({ carts: { ...s.carts, [customerId]: emptyCart(customerId) } })),
+  newCart: (customerId) => set((s) => ({ carts: { ...s.carts, [customerId]: emptyCart(customerId) }, cartNotice: null })),
   ordersVersion: 0,
   ordersChanged: () => set((s) => ({ ordersVersion: s.ordersVersion + 1 })),
 });

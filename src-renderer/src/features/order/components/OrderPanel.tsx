@@ -163,6 +163,7 @@ export function OrderPanel({ customerId, card, cart }: { customerId: string; car
   const id = useId();
   const callId = useAppStore((s) => s.call?.customerId === customerId ? s.call.id : null);
   const options = useOrderOptions();
+  const cartNotice = useAppStore((s) => (s.cartNotice?.customerId === customerId ? s.cartNotice.text : null));
   const items = useMemo(() => cart?.items ?? [], [cart]);
   const primary = card.addresses.find((a) => a.isPrimary) ?? card.addresses[0];
   const form = useForm<OrderForm>({
@@ -437,6 +438,11 @@ export function OrderPanel({ customerId, card, cart }: { customerId: string; car
 
       {!locked && <ProductSearch currency={currency} onPick={(hit) => store().addToCart(customerId, { productId: hit.productId, name: hit.name, sku: hit.sku, source: 'search', offerId: null })} />}
 
+      {!locked && (
+        <p role="status" className="save-status save-status--ok">
+          {cartNotice}
+        </p>
+      )}
       {items.length === 0 && !locked && <p className="muted">The cart is empty: add a product, accept a suggestion or reorder from past purchases.</p>}
       {items.length > 0 && (
         <table className="orders order__lines" aria-label="Order lines">

@@ -22,7 +22,6 @@ export function ProductSearch({ currency, onPick }: { currency: string | undefin
   const [found, setFound] = useState<Found | null>(null);
   const [active, setActive] = useState(0);
   const [open, setOpen] = useState(false);
-  const [added, setAdded] = useState<string | null>(null);
   // Enter pressed before the products for what was typed arrived: the best of them is added when they do.
   const pendingEnter = useRef<string | null>(null);
   useShortcut('orderProduct', () => {
@@ -71,7 +70,6 @@ export function ProductSearch({ currency, onPick }: { currency: string | undefin
   const pick = (hit: CatalogueHit) => {
     pendingEnter.current = null;
     onPick(hit);
-    setAdded(`Added ${hit.name}.`);
     setQuery('');
     setFound(null);
     setOpen(false);
@@ -122,7 +120,6 @@ export function ProductSearch({ currency, onPick }: { currency: string | undefin
         value={query}
         onChange={(e) => {
           pendingEnter.current = null;
-          setAdded(null);
           setQuery(e.target.value);
         }}
         onKeyDown={onKeyDown}
@@ -153,7 +150,6 @@ export function ProductSearch({ currency, onPick }: { currency: string | undefin
         {found && 'error' in found && found.error}
         {found && 'hits' in found && found.hits.length === 0 && `No product matches “${found.query}”.`}
         {found && 'hits' in found && found.hits.length > 0 && expanded && `${found.hits.length} products found${found.hint ? `. ${found.hint}` : ''}`}
-        {!found && added}
       </p>
     </div>
   );

@@ -32,7 +32,6 @@ function useDebounced<T>(value: T, ms: number): T {
 
 function OrderDetail({ orderId, customerId, onClose }: { orderId: string; customerId: string; onClose(): void }) {
   const canOrder = useCan('order.take');
-  const [added, setAdded] = useState<string | null>(null);
   const [order, setOrder] = useState<PurchaseOrder | { error: string } | null>(null);
   useEffect(() => {
     let current = true;
@@ -111,10 +110,7 @@ function OrderDetail({ orderId, customerId, onClose }: { orderId: string; custom
                     type="button"
                     className="button button--small"
                     aria-label={`Reorder ${l.name}`}
-                    onClick={() => {
-                      reorder(customerId, [l]);
-                      setAdded(`${l.quantity} × ${l.name} added to the order.`);
-                    }}
+                    onClick={() => reorder(customerId, [l])}
                   >
                     Reorder
                   </button>
@@ -124,9 +120,6 @@ function OrderDetail({ orderId, customerId, onClose }: { orderId: string; custom
           ))}
         </tbody>
       </table>
-      <p role="status" className="save-status save-status--ok">
-        {added}
-      </p>
       <dl className="sums">
         <dt>Subtotal</dt>
         <dd>{money(order.subtotalCents)}</dd>
@@ -147,7 +140,6 @@ function OrderDetail({ orderId, customerId, onClose }: { orderId: string; custom
 export function PastPurchases({ customerId }: { customerId: string }) {
   const id = useId();
   const canOrder = useCan('order.take');
-  const [reordered, setReordered] = useState<string | null>(null);
   const [periodKind, setPeriodKind] = useState<PeriodKind>('all');
   const [year, setYear] = useState(String(new Date().getFullYear()));
   const [from, setFrom] = useState('');
@@ -250,9 +242,6 @@ export function PastPurchases({ customerId }: { customerId: string }) {
           {filterError}
         </p>
       )}
-      <p role="status" className="save-status save-status--ok">
-        {reordered}
-      </p>
       <div className="purchases__totals-row">
         <p className="purchases__totals" role="status" aria-live="polite">
           {purchases.status === 'loading' && 'Loading purchases…'}
@@ -329,10 +318,7 @@ export function PastPurchases({ customerId }: { customerId: string }) {
                       type="button"
                       className="button button--small"
                       aria-label={`Reorder order ${order.number}`}
-                      onClick={() => {
-                        reorder(customerId, order.lines);
-                        setReordered(`Order ${order.number}: ${order.lines.length === 1 ? '1 line' : `${order.lines.length} lines`} added to the order.`);
-                      }}
+                      onClick={() => reorder(customerId, order.lines)}
                     >
                       Reorder
                     </button>
