@@ -306,4 +306,19 @@ describe('what may be offered (issue 19, item 10)', () => {
     expect(list).toContain(lace);
     expect(list).not.toContain(shoeRed);
   });
+
+  it('does not suggest a discontinued product: it cannot be ordered (issue 21)', () => {
+    const stove = plantProduct(db, { sku: 'ST-7000', name: 'Camp Stove' });
+    const gas = plantProduct(db, { sku: 'GC-0230', name: 'Gas Canister' });
+    const pot = plantProduct(db, { sku: 'PT-0900', name: 'Camp Pot' });
+    relate(stove, gas, 'complement');
+    relate(stove, pot, 'accessory');
+    const owner = plantCustomer(db, { marketingConsent: true, firstName: 'Stove', lastName: 'Owner' });
+    order(owner, [stove], NOW - 5 * DAY);
+    expect(suggest(owner).map((s) => s.productId)).toEqual(expect.arrayContaining([gas, pot]));
+    db.$client.prepare(`UPDATE products SET status = 'discontinued' WHERE id = ?`).run(pot);
+    const after = suggest(owner).map((s) => s.productId);
+    expect(after).toContain(gas);
+    expect(after).not.toContain(pot);
+  });
 });

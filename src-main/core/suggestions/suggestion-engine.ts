@@ -296,7 +296,7 @@ export class SuggestionEngine {
         if (everBought.has(productId)) continue;
       }
       const product = this.repo.productById(productId);
-      if (!product) continue; // left the catalogue since the rules were mined
+      if (!product) continue; // left the catalogue (or was discontinued) since the rules were mined
       // Another colour or size of something they have is not something to go with it.
       if (best.kind !== 'replenishment' && isVariantOfOwned(product.sku, ownedSkus)) continue;
       const { reason, basedOn: from } = best.explain(product);

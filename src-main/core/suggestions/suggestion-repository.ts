@@ -87,7 +87,8 @@ export class SuggestionRepository {
       .raw();
     this.allRules = c.prepare(`SELECT product_id, related_product_id, confidence, lift FROM co_purchases`).raw();
     this.ruleCount = c.prepare(`SELECT count(*) FROM co_purchases`).pluck();
-    this.product = c.prepare(`SELECT id, sku, name, price_cents AS priceCents, currency FROM products WHERE id = ?`);
+    // Discontinued products cannot be ordered, so they are not suggested (issue 21).
+    this.product = c.prepare(`SELECT id, sku, name, price_cents AS priceCents, currency FROM products WHERE id = ? AND status <> 'discontinued'`);
     // Through the customer's orders (orders_customer_placed_idx, then order_lines_order_idx); there
     // is no index on order_lines (customer_id, product_id) since drizzle/0007. No INDEXED BY, as
     // for the reads above.
