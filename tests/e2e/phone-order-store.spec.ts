@@ -18,6 +18,7 @@ import { loadDemoIfEmpty } from '../../server/src/seed/demo';
 import { LinkProxy } from '../helpers/link-proxy';
 import { startCentralStore, startSyncedHost, type CentralStore } from './central-store';
 import { signIn, type RunningHost } from './fixtures';
+import { keyCounter } from './key-counter';
 
 const CSR = { username: 'kim', password: 'orders by phone' };
 const SUPERVISOR = { username: 'sam', password: 'approves discounts' };
@@ -121,23 +122,6 @@ async function popCaller(page: Page, ws: RunningHost, who: { username: string; p
   await expect(page.getByRole('heading', { level: 2, name: caller.displayName, exact: true })).toBeVisible();
 }
 
-/** Keystrokes of the walk: every key pressed and every character typed counts one. */
-function keyCounter(page: Page) {
-  let keys = 0;
-  return {
-    press: async (key: string) => {
-      keys += 1;
-      await page.keyboard.press(key);
-    },
-    type: async (text: string) => {
-      keys += [...text].length;
-      await page.keyboard.type(text);
-    },
-    get count() {
-      return keys;
-    },
-  };
-}
 
 const orderPanel = (page: Page) => page.getByRole('region', { name: 'Order', exact: true });
 const orderLines = (page: Page) => orderPanel(page).getByRole('table', { name: 'Order lines' });
