@@ -203,8 +203,8 @@ describe('order:submit', () => {
     expect(dumpWritable(cache.db)).toEqual(before);
   });
 
-  it('saves a discount beyond authority without approval as awaiting approval, never as submitted', () => {
-    const input = submitInput({ manualDiscount: { kind: 'percent', value: 30, reason: 'Goodwill after a late delivery' } });
+  it('saves a discount beyond authority sent to the supervisors as awaiting approval, never as submitted', () => {
+    const input = { ...submitInput({ manualDiscount: { kind: 'percent', value: 30, reason: 'Goodwill after a late delivery' } }), requestApproval: true };
     const summary = desk.ok<OrderSummary>('order:submit', input);
     expect(summary.status).toBe('awaiting_approval');
     expect(cache.db.$client.prepare(`SELECT status, manual_discount_cents > 0 AS discounted, approved_by FROM orders WHERE id = ?`).get(input.orderId)).toEqual({
@@ -212,7 +212,31 @@ describe('order:submit', () => {
       discounted: 1,
       approved_by: null,
     });
-    expect(outboxRows(cache.db).at(-1)).toMatchObject({ name: 'order.submit', args: { approval: null, manualDiscount: { kind: 'percent', value: 30 } } });
+    expect(outboxRows(cache.db).at(-1)).toMatchObject({ name: 'order.submit', args: { approval: null, requestApproval: true, manualDiscount: { kind: 'percent', value: 30 } } });
+  });
+
+  it('refuses a discount beyond authority neither approved nor sent to the supervisors (a forced call): forbidden, the limit named, nothing written', () => {
+    const audits = () => cache.db.$client.prepare(`SELECT count(*) FROM pending_audit`).pluck().get();
+    for (const manualDiscount of [
+      { kind: 'percent', value: 30, reason: 'Goodwill after a late delivery' },
+      // 15.00 off (89.99 + 3 × 12.50) less the campaign's 10 %: about 13 % of the order, beyond 10 % though within the 20.00 cap.
+      { kind: 'amount', value: 1500, reason: 'Goodwill after a late delivery' },
+    ]) {
+      for (const requestApproval of [undefined, false]) {
+        const input = { ...submitInput({ manualDiscount }), ...(requestApproval === undefined ? {} : { requestApproval }) };
+        const before = dumpWritable(cache.db);
+        const [outbox, audit] = [outboxRows(cache.db).length, audits()];
+        const r = desk.call('order:submit', input);
+        expect(r, JSON.stringify(manualDiscount)).toMatchObject({ ok: false, error: { code: 'forbidden', field: 'manualDiscount', message: expect.stringMatching(/beyond your authority \(10% or 20\.00 GBP per order\)/) } });
+        expect(dumpWritable(cache.db)).toEqual(before);
+        expect([outboxRows(cache.db).length, audits()]).toEqual([outbox, audit]);
+        expect(cache.db.$client.prepare(`SELECT count(*) FROM orders WHERE id = ?`).pluck().get(input.orderId)).toBe(0);
+      }
+    }
+    // Within authority the flag changes nothing: submitted, not sent for approval.
+    const within = { ...submitInput({ manualDiscount: { kind: 'percent', value: 5, reason: 'Loyal customer' } }), requestApproval: true };
+    expect(desk.ok<OrderSummary>('order:submit', within).status).toBe('submitted');
+    expect(desk.ok<OrderSummary>('order:submit', { ...submitInput({ manualDiscount: { kind: 'percent', value: 5, reason: 'Loyal customer' } }), requestApproval: false }).status).toBe('submitted');
   });
 
   it('adds a new delivery address to the profile with its contact-edit row', () => {

@@ -293,7 +293,27 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       const decide = (who: string, orderId: string, body: unknown) =>
         app.inject({ method: 'POST', url: `/orders/${orderId}/decision`, headers: { authorization: `Bearer ${sessions[who]}` }, payload: body as object });
       const approvals = (who: string) => app.inject({ method: 'GET', url: '/orders/approvals', headers: { authorization: `Bearer ${sessions[who]}` } });
-      const overLimit = () => order({ items: [[shoe, 2]], manualDiscount: { kind: 'percent', value: 20, reason: 'Loyal customer, late delivery last time.' } });
+      /** Beyond a CSR's 10 %; sent to the supervisors unless told otherwise (null: the field left out, as an older entry). */
+      const overLimit = (requestApproval: boolean | null = true) =>
+        order({ items: [[shoe, 2]], manualDiscount: { kind: 'percent', value: 20, reason: 'Loyal customer, late delivery last time.' }, ...(requestApproval === null ? {} : { requestApproval }) });
+
+      it('a forced order beyond the author’s authority, neither approved nor sent to the supervisors, is refused forbidden and writes nothing', async () => {
+        const counts = async () => [
+          await count(sql`select count(*) as n from orders`),
+          await count(sql`select count(*) as n from order_lines`),
+          await count(sql`select count(*) as n from audit_log`),
+          await reservedOf(shoe),
+        ];
+        const before = await counts();
+        const forced = [overLimit(null), overLimit(false)];
+        expect(await push('carl', ...forced)).toEqual(['rejected:forbidden', 'rejected:forbidden']);
+        expect(await counts()).toEqual(before);
+        for (const f of forced) expect(await count(sql`select count(*) as n from orders where id = ${f.orderId}`)).toBe(0);
+        // Within authority the flag is not needed, and asked for it changes nothing: placed.
+        const within = order({ items: [[shoe, 1]], manualDiscount: { kind: 'percent', value: 5, reason: 'Loyal customer.' }, requestApproval: true });
+        expect(await push('carl', within)).toEqual(['applied']);
+        expect((await orderRow(within.orderId))!.status).toBe('placed');
+      });
 
       it('waits for approval, shows to the team’s supervisor only, and is placed with a number when approved', async () => {
         const args = overLimit();
