@@ -267,6 +267,12 @@ describe('order:submit', () => {
       [{ lines: [{ productId: randomUUID(), quantity: 1, source: 'search' }] }, 'invalid_input', 'lines.0.productId'],
       [{ lines: [{ productId: oldHat, quantity: 1, source: 'reorder' }] }, 'invalid_input', 'lines.0.productId'],
       [{ lines: [{ productId: socks, quantity: 1, source: 'suggestion', offerId: offerOfMax }] }, 'invalid_input', 'lines.0.offerId'],
+      [{ lines: Array.from({ length: 51 }, () => ({ productId: socks, quantity: 1, source: 'search' })) }, 'invalid_input', 'lines'],
+      [{ lines: [{ productId: socks, quantity: 1, source: 'suggestion', offerId: randomUUID() }] }, 'invalid_input', 'lines.0.offerId'],
+      [{ lines: [{ productId: socks, quantity: 1, source: 'mystery' }] }, 'invalid_input', 'lines.0.source'],
+      [{ manualDiscount: { kind: 'percent', value: 150, reason: 'Typing slip' } }, 'invalid_input', 'manualDiscount.value'],
+      [{ delivery: { addressId: randomUUID() } }, 'invalid_input', 'delivery.addressId'],
+      [{ delivery: { address: { line1: '1 Card St', city: 'York', country: 'ZZ' } } }, 'invalid_input', 'delivery.address.country'],
       [{ delivery: { addressId: maxAddress } }, 'invalid_input', 'delivery.addressId'],
       [{ campaignCode: 'WINTER5' }, 'invalid_input', 'campaignCode'],
       [{ campaignCode: 'NOSUCH' }, 'invalid_input', 'campaignCode'],
@@ -285,9 +291,35 @@ describe('order:submit', () => {
     }
     const card = desk.call('order:submit', { ...good, note: '4111 1111 1111 1111' });
     expect(card).toMatchObject({ ok: false, error: { message: expect.stringMatching(/PCI DSS/) } });
-    // Quotes refuse impossible carts the same way.
-    expect(desk.call('order:quote', draft({ lines: [{ productId: socks, quantity: -2, source: 'search' }] }))).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    // Quotes refuse impossible carts the same way, and a quote writes nothing, refused or not.
+    const beforeQuotes = dumpWritable(cache.db);
+    const quoteCases: [Record<string, unknown>, string, string][] = [
+      [{ lines: [{ productId: socks, quantity: -2, source: 'search' }] }, 'invalid_input', 'lines.0.quantity'],
+      [{ lines: [{ productId: socks, quantity: 0, source: 'search' }] }, 'invalid_input', 'lines.0.quantity'],
+      [{ lines: [{ productId: socks, quantity: 2.5, source: 'search' }] }, 'invalid_input', 'lines.0.quantity'],
+      [{ lines: [{ productId: socks, quantity: Number.MAX_SAFE_INTEGER, source: 'search' }] }, 'invalid_input', 'lines.0.quantity'],
+      [{ lines: Array.from({ length: 51 }, () => ({ productId: socks, quantity: 1, source: 'search' })) }, 'invalid_input', 'lines'],
+      [{ lines: [{ productId: 'not-a-product', quantity: 1, source: 'search' }] }, 'invalid_input', 'lines.0.productId'],
+      [{ customerId: randomUUID() }, 'not_found', 'customerId'],
+      [{ currency: 'JPY' }, 'invalid_input', 'currency'],
+      [{ deliveryMethod: 'teleport' }, 'invalid_input', 'deliveryMethod'],
+      [{ campaignCode: 'X'.repeat(41) }, 'invalid_input', 'campaignCode'],
+      [{ manualDiscount: { kind: 'percent', value: 150, reason: 'Typing slip' } }, 'invalid_input', 'manualDiscount.value'],
+      [{ manualDiscount: { kind: 'amount', value: -5, reason: 'Negative' } }, 'invalid_input', 'manualDiscount.value'],
+      [{ manualDiscount: { kind: 'amount', value: 500, reason: '' } }, 'invalid_input', 'manualDiscount.reason'],
+    ];
+    for (const [over, code, field] of quoteCases) {
+      expect(desk.call('order:quote', draft(over)), JSON.stringify(over).slice(0, 200)).toMatchObject({ ok: false, error: { code, field } });
+    }
+    // Unknown and discontinued products, an expired or unknown code, a discount beyond authority: a quote says why, in its lines and fields.
+    const told = desk.ok<OrderQuote>(
+      'order:quote',
+      draft({ lines: [{ productId: randomUUID(), quantity: 1, source: 'search' }, { productId: oldHat, quantity: 1, source: 'search' }], campaignCode: 'NOSUCH', manualDiscount: { kind: 'percent', value: 30, reason: 'x' } }),
+    );
+    expect([told.lines.map((l) => l.problem !== null), told.campaign?.ok, told.authority.needsApproval]).toEqual([[true, true], false, true]);
+    expect(dumpWritable(cache.db)).toEqual(beforeQuotes);
     expect(desk.call('order:status', { orderId: 'nope' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(desk.call('order:status', {})).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(desk.call('order:status', { orderId: randomUUID() })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(desk.call('order:options', { extra: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     // And the good one still goes through.

@@ -49,11 +49,13 @@ export const orderLineArgs = z.object({
 });
 
 /** A manual discount: a percent (1–100) or an amount in minor units, always with a reason. */
-export const manualDiscountArgs = z.object({
-  kind: z.enum(['percent', 'amount']),
-  value: z.number().int().min(1).max(ORDER_LIMITS.maxAmountCents),
-  reason: freeText().trim().min(1).max(ORDER_LIMITS.reason),
-});
+export const manualDiscountArgs = z
+  .object({
+    kind: z.enum(['percent', 'amount']),
+    value: z.number().int().min(1).max(ORDER_LIMITS.maxAmountCents),
+    reason: freeText().trim().min(1).max(ORDER_LIMITS.reason),
+  })
+  .refine((d) => d.kind !== 'percent' || d.value <= 100, { message: 'A percent discount is at most 100.', path: ['value'] });
 
 /** A supervisor's approval given at the workstation (signed in over the CSR's session). */
 export const approvalArgs = z.object({
