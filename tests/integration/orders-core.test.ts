@@ -111,4 +111,26 @@ describe('order:submit through the core', () => {
     expect(await core.call('order:quote', { customerId: zoe, lines: [], deliveryMethod: 'pickup' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(orderCount()).toBe(before);
   });
+
+  it('order:decide and order:approvals: refused to a store associate, bad input typed before the store is asked, nothing written', async () => {
+    const before = [orderCount(), outboxCount()];
+    // Still signed in as the associate (the test before): no approving.
+    expect(await core.call('order:decide', { orderId: randomUUID(), decision: 'approve', reason: 'ok' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await core.call('order:approvals', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // An admin approves too (the supervisor's sign-in is slowed by the guesses of the test above).
+    expect(await core.call('auth:sign-in', { username: 'admin', password: 'admin-demo' })).toMatchObject({ ok: true });
+    for (const input of [
+      { orderId: 'not-a-uuid', decision: 'approve', reason: 'ok' },
+      { orderId: randomUUID(), decision: 'maybe', reason: 'ok' },
+      { orderId: randomUUID(), decision: 'approve' },
+      { orderId: randomUUID(), decision: 'approve', reason: '   ' },
+      { orderId: randomUUID(), decision: 'refuse', reason: 'Card 4111 1111 1111 1111' },
+    ]) {
+      expect(await core.call('order:decide', input), JSON.stringify(input)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    }
+    expect(await core.call('order:approvals', { all: true })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    // Good input reaches for the store, which this workstation has not got.
+    expect(await core.call('order:decide', { orderId: randomUUID(), decision: 'approve', reason: 'ok' })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect([orderCount(), outboxCount()]).toEqual(before);
+  });
 });
