@@ -149,6 +149,12 @@ export const orderSubmitInput = orderDraftInput.extend({
     })
     .nullable()
     .optional(),
+  /**
+   * Beyond the CSR's authority without an approval here: true sends the order to the supervisors
+   * of the CSR's teams (`awaiting_approval`, approved from their desk). Without it, such a submit is
+   * refused `forbidden` and nothing is written. Within authority it is ignored.
+   */
+  requestApproval: z.boolean().optional(),
 });
 export type OrderSubmitInput = z.infer<typeof orderSubmitInput>;
 

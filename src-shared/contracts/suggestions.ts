@@ -187,6 +187,14 @@ export const offersStatsOutput = z.object({
   undecided: z.number().int().nonnegative(),
   /** Upsell conversion = accepted ÷ presented, in [0, 1]; null when nothing was presented. */
   conversion: z.number().min(0).max(1).nullable(),
+  /**
+   * Offers that ended in an ordered line (issue 21): the line names the offer and its order counts
+   * as spending (placed, paid, shipped or delivered: src-shared/domain/order-value.ts), so a phone
+   * order counts once the store confirms it, and not if it is cancelled or returned.
+   */
+  converted: z.number().int().nonnegative(),
+  /** Those lines' revenue (their totals: after discounts, tax included), per currency, never summed across currencies; empty when none. */
+  convertedRevenue: z.array(z.object({ currency: text(), totalCents: z.number().int() })),
 });
 export type OffersStatsOutput = z.infer<typeof offersStatsOutput>;
 

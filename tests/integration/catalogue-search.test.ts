@@ -13,6 +13,7 @@ import { AppError } from '../../src-shared/result';
 import { catalogueSearchOutput, CATALOGUE_QUERY_MAX, type CatalogueSearchOutput } from '../../src-shared/contracts/catalogue';
 import type { CacheDb } from '../../src-main/core/db/open';
 import { tempCache, type TempCache } from '../helpers/cache';
+import { dumpWritable } from '../helpers/desk';
 
 interface Planted {
   sku: string;
@@ -210,6 +211,9 @@ describe('bad and odd input', () => {
 
   it('refuses too long, empty, non-text, bad currency and bad limit as invalid input', () => {
     const send = channel();
+    const before = dumpWritable(cache.db);
+    expect(send({ query: 'trail', limit: 2.5 })).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'limit' } });
+    expect(send({ query: 'trail', limit: -1 })).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'limit' } });
     expect(send({ query: 'a'.repeat(CATALOGUE_QUERY_MAX + 1) })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(send({ query: 'a'.repeat(100_000) })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(send({ query: 42 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
@@ -221,6 +225,8 @@ describe('bad and odd input', () => {
     expect(send({ query: '   ' })).toMatchObject({ ok: false, error: { code: 'empty_query' } });
     expect(send({ query: '-*:()' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(() => find('()')).toThrow(AppError);
+    // A search writes nothing, answered or refused.
+    expect(dumpWritable(cache.db)).toEqual(before);
   });
 
   it('a long query of many words is searched on its first words, quickly', () => {

@@ -41,7 +41,7 @@ describe('suggestions and offers through the core workers', () => {
     const offerId = (presented.value as { offer: { offerId: string } }).offer.offerId;
     expect(await core.call('offer:decide', { offerId, outcome: 'accepted' })).toMatchObject({ ok: true, value: { outcome: 'accepted' } });
     expect(await core.call('offer:decide', { offerId, outcome: 'declined' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    expect(await core.call('offers:stats', { customerId: zoe })).toEqual({ ok: true, value: { presented: 1, accepted: 1, declined: 0, undecided: 0, conversion: 1 } });
+    expect(await core.call('offers:stats', { customerId: zoe })).toEqual({ ok: true, value: { presented: 1, accepted: 1, declined: 0, undecided: 0, conversion: 1, converted: 0, convertedRevenue: [] } });
     expect(await core.call('suggestions:status', {})).toMatchObject({ ok: true, value: { state: 'ready', ordersPending: 0 } });
   });
 });

@@ -220,13 +220,13 @@ describe('upsell conversion', () => {
     // A repeat presentation of an offered product on the call must not dilute the rate.
     call('offer:present', { customerId: customer, callId, productId: products[3], kind: 'co_purchase', reason: 'Again' });
     const byCall = call('offers:stats', { callId });
-    expect(offersStatsOutput.parse(byCall.ok ? byCall.value : null)).toEqual({ presented: 5, accepted: 2, declined: 1, undecided: 2, conversion: 0.4 });
+    expect(offersStatsOutput.parse(byCall.ok ? byCall.value : null)).toEqual({ presented: 5, accepted: 2, declined: 1, undecided: 2, conversion: 0.4, converted: 0, convertedRevenue: [] });
     // Two more offers to the same customer outside the call.
     call('offer:present', { customerId: customer, productId: products[4], kind: 'complement', reason: 'Outside the call' });
     const another = db.$client.prepare('SELECT id FROM products ORDER BY rowid LIMIT 1 OFFSET 40').pluck().get() as string;
     call('offer:present', { customerId: customer, productId: another, kind: 'complement', reason: 'Outside the call' });
     // 5 on the call + 2 outside it (the product already offered on the call is a new offer outside it).
-    expect(call('offers:stats', { customerId: customer })).toEqual({ ok: true, value: { presented: 7, accepted: 2, declined: 1, undecided: 4, conversion: 2 / 7 } });
+    expect(call('offers:stats', { customerId: customer })).toEqual({ ok: true, value: { presented: 7, accepted: 2, declined: 1, undecided: 4, conversion: 2 / 7, converted: 0, convertedRevenue: [] } });
   });
 
   it('offers:stats needs exactly one of customer or call, and one that exists', () => {
@@ -234,6 +234,71 @@ describe('upsell conversion', () => {
     expect(call('offers:stats', { customerId: ids.zoe, callId: randomUUID() })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(call('offers:stats', { callId: randomUUID() })).toMatchObject({ ok: false, error: { code: 'not_found', field: 'callId' } });
     const fresh = db.$client.prepare(`SELECT id FROM customers ORDER BY row_id DESC LIMIT 1`).pluck().get() as string;
-    expect(call('offers:stats', { customerId: fresh })).toEqual({ ok: true, value: { presented: 0, accepted: 0, declined: 0, undecided: 0, conversion: null } });
+    expect(call('offers:stats', { customerId: fresh })).toEqual({ ok: true, value: { presented: 0, accepted: 0, declined: 0, undecided: 0, conversion: null, converted: 0, convertedRevenue: [] } });
+  });
+
+  it('offers:stats counts an offer that ends in an ordered line as converted, with its revenue, once the order counts', () => {
+    const customer = db.$client.prepare(`SELECT id FROM customers WHERE first_name NOT IN ('Zoë', 'José') ORDER BY row_id LIMIT 1 OFFSET 3`).pluck().get() as string;
+    const currency = db.$client.prepare(`SELECT currency FROM customers WHERE id = ?`).pluck().get(customer) as string;
+    const addressId = db.$client.prepare(`SELECT id FROM customer_addresses WHERE customer_id = ? LIMIT 1`).pluck().get(customer) as string;
+    const products = db.$client
+      .prepare(`SELECT p.id FROM products p JOIN product_prices pp ON pp.product_id = p.id AND pp.currency = ? WHERE p.status = 'active' ORDER BY p.rowid LIMIT 4 OFFSET 60`)
+      .pluck()
+      .all(currency) as string[];
+    expect(products).toHaveLength(4);
+    const callId = startCall(customer);
+    const offerIds = products.slice(0, 3).map((productId) => {
+      const r = call('offer:present', { customerId: customer, callId, productId, kind: 'co_purchase', reason: 'Bought together' });
+      if (!r.ok) throw new Error(r.error.message);
+      return (r.value as { offer: { offerId: string } }).offer.offerId;
+    });
+    call('offer:decide', { offerId: offerIds[0], outcome: 'accepted' });
+    call('offer:decide', { offerId: offerIds[1], outcome: 'accepted' });
+    call('offer:decide', { offerId: offerIds[2], outcome: 'declined' });
+    const submit = (lines: { productId: string; quantity: number; offerId?: string }[]) => {
+      const cart = {
+        customerId: customer,
+        lines: lines.map((l) => ({ ...l, source: l.offerId ? 'suggestion' : 'search' })),
+        deliveryMethod: 'standard',
+      };
+      const quote = call('order:quote', cart);
+      if (!quote.ok) throw new Error(quote.error.message);
+      const orderId = randomUUID();
+      const r = call('order:submit', { ...cart, orderId, callId, delivery: { addressId }, paymentMethod: 'invoice', quotedTotalCents: (quote.value as { totalCents: number }).totalCents });
+      if (!r.ok) throw new Error(r.error.message);
+      return orderId;
+    };
+    const setStatus = (orderId: string, status: string) => db.$client.prepare(`UPDATE orders SET status = ? WHERE id = ?`).run(status, orderId);
+    const lineTotal = (orderId: string, offerId: string) =>
+      db.$client.prepare(`SELECT total_cents FROM order_lines WHERE order_id = ? AND offer_id = ?`).pluck().get(orderId, offerId) as number;
+    const stats = (input: object) => {
+      const r = call('offers:stats', input);
+      return offersStatsOutput.parse(r.ok ? r.value : null);
+    };
+
+    // The two accepted offers and a plain line: submitted, not yet confirmed by the store, so not converted yet.
+    const first = submit([
+      { productId: products[0]!, quantity: 2, offerId: offerIds[0]! },
+      { productId: products[1]!, quantity: 1, offerId: offerIds[1]! },
+      { productId: products[3]!, quantity: 1 },
+    ]);
+    expect(stats({ callId })).toMatchObject({ presented: 3, accepted: 2, declined: 1, conversion: 2 / 3, converted: 0, convertedRevenue: [] });
+    for (const status of ['awaiting_approval', 'needs_attention', 'cancelled', 'returned']) {
+      setStatus(first, status);
+      expect(stats({ callId }), status).toMatchObject({ converted: 0, convertedRevenue: [] });
+    }
+    // Placed by the store (the pull brings the status): both offers converted, with their lines' revenue only.
+    setStatus(first, 'placed');
+    const revenue = lineTotal(first, offerIds[0]!) + lineTotal(first, offerIds[1]!);
+    expect(revenue).toBeGreaterThan(0);
+    expect(stats({ callId })).toEqual({ presented: 3, accepted: 2, declined: 1, undecided: 0, conversion: 2 / 3, converted: 2, convertedRevenue: [{ currency, totalCents: revenue }] });
+    // The same offer ordered again: still one converted offer, its revenue added once the order counts.
+    const second = submit([{ productId: products[0]!, quantity: 1, offerId: offerIds[0]! }]);
+    expect(stats({ callId }).convertedRevenue).toEqual([{ currency, totalCents: revenue }]);
+    setStatus(second, 'delivered');
+    const more = lineTotal(second, offerIds[0]!);
+    expect(stats({ callId })).toMatchObject({ converted: 2, convertedRevenue: [{ currency, totalCents: revenue + more }] });
+    // The customer's figure has the same conversions (every offer of theirs here was made on this call).
+    expect(stats({ customerId: customer })).toMatchObject({ converted: 2, convertedRevenue: [{ currency, totalCents: revenue + more }] });
   });
 });

@@ -50,7 +50,7 @@ const orderCount = () => read<{ n: number }>(`SELECT count(*) AS n FROM orders`)
 const outboxCount = () => read<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE name = 'order.submit'`).n;
 
 /** A cart of five pairs with a manual percent off: 20 % is beyond a CSR's 10 % and within a supervisor's 25 %; 40 % is beyond both. */
-async function order(percent: number, approval: { username: string; password: string; reason: string } | null) {
+async function order(percent: number, approval: { username: string; password: string; reason: string } | null, requestApproval?: boolean) {
   const cart = {
     customerId: zoe,
     lines: [{ productId: socks, quantity: 5, source: 'search' }],
@@ -60,7 +60,7 @@ async function order(percent: number, approval: { username: string; password: st
   const quote = await core.call('order:quote', cart);
   if (!quote.ok) throw new Error(quote.error.message);
   const q = quote.value as OrderQuote;
-  return { q, submit: () => core.call('order:submit', { ...cart, orderId: randomUUID(), delivery: { addressId: address }, paymentMethod: 'invoice', quotedTotalCents: q.totalCents, approval }) };
+  return { q, submit: () => core.call('order:submit', { ...cart, orderId: randomUUID(), delivery: { addressId: address }, paymentMethod: 'invoice', quotedTotalCents: q.totalCents, approval, requestApproval }) };
 }
 
 describe('order:submit through the core', () => {
@@ -84,14 +84,17 @@ describe('order:submit through the core', () => {
     expect(await core.call('auth:session', {})).toMatchObject({ ok: true, value: { user: { username: 'csr' } } });
   });
 
-  it('refuses a wrong supervisor password, a CSR as approver and a discount beyond the supervisor’s own authority, writing nothing', async () => {
+  it('refuses a wrong supervisor password, a CSR as approver, a discount beyond the supervisor’s own authority and one with no approval at all, writing nothing', async () => {
     const before = [orderCount(), outboxCount()];
     expect(await (await order(20, { username: 'supervisor', password: 'not-it', reason: 'x' })).submit()).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
     expect(await (await order(20, { username: 'csr', password: 'csr-demo', reason: 'x' })).submit()).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await (await order(40, { username: 'supervisor', password: 'supervisor-demo', reason: 'x' })).submit()).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect([orderCount(), outboxCount()]).toEqual(before);
-    // Without an approval it waits for one, and is not released.
-    expect(await (await order(20, null)).submit()).toMatchObject({ ok: true, value: { status: 'awaiting_approval', approverName: null } });
+    // Without an approval, forced through the bridge: refused, nothing written.
+    expect(await (await order(20, null)).submit()).toMatchObject({ ok: false, error: { code: 'forbidden', field: 'manualDiscount' } });
+    expect([orderCount(), outboxCount()]).toEqual(before);
+    // Sent to the supervisors, it waits for one, and is not released.
+    expect(await (await order(20, null, true)).submit()).toMatchObject({ ok: true, value: { status: 'awaiting_approval', approverName: null } });
   });
 
   it('slows repeated wrong supervisor passwords like sign-in', async () => {
@@ -107,5 +110,27 @@ describe('order:submit through the core', () => {
     expect(await submit()).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await core.call('order:quote', { customerId: zoe, lines: [], deliveryMethod: 'pickup' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(orderCount()).toBe(before);
+  });
+
+  it('order:decide and order:approvals: refused to a store associate, bad input typed before the store is asked, nothing written', async () => {
+    const before = [orderCount(), outboxCount()];
+    // Still signed in as the associate (the test before): no approving.
+    expect(await core.call('order:decide', { orderId: randomUUID(), decision: 'approve', reason: 'ok' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await core.call('order:approvals', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // An admin approves too (the supervisor's sign-in is slowed by the guesses of the test above).
+    expect(await core.call('auth:sign-in', { username: 'admin', password: 'admin-demo' })).toMatchObject({ ok: true });
+    for (const input of [
+      { orderId: 'not-a-uuid', decision: 'approve', reason: 'ok' },
+      { orderId: randomUUID(), decision: 'maybe', reason: 'ok' },
+      { orderId: randomUUID(), decision: 'approve' },
+      { orderId: randomUUID(), decision: 'approve', reason: '   ' },
+      { orderId: randomUUID(), decision: 'refuse', reason: 'Card 4111 1111 1111 1111' },
+    ]) {
+      expect(await core.call('order:decide', input), JSON.stringify(input)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    }
+    expect(await core.call('order:approvals', { all: true })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    // Good input reaches for the store, which this workstation has not got.
+    expect(await core.call('order:decide', { orderId: randomUUID(), decision: 'approve', reason: 'ok' })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect([orderCount(), outboxCount()]).toEqual(before);
   });
 });

@@ -203,8 +203,8 @@ describe('order:submit', () => {
     expect(dumpWritable(cache.db)).toEqual(before);
   });
 
-  it('saves a discount beyond authority without approval as awaiting approval, never as submitted', () => {
-    const input = submitInput({ manualDiscount: { kind: 'percent', value: 30, reason: 'Goodwill after a late delivery' } });
+  it('saves a discount beyond authority sent to the supervisors as awaiting approval, never as submitted', () => {
+    const input = { ...submitInput({ manualDiscount: { kind: 'percent', value: 30, reason: 'Goodwill after a late delivery' } }), requestApproval: true };
     const summary = desk.ok<OrderSummary>('order:submit', input);
     expect(summary.status).toBe('awaiting_approval');
     expect(cache.db.$client.prepare(`SELECT status, manual_discount_cents > 0 AS discounted, approved_by FROM orders WHERE id = ?`).get(input.orderId)).toEqual({
@@ -212,7 +212,31 @@ describe('order:submit', () => {
       discounted: 1,
       approved_by: null,
     });
-    expect(outboxRows(cache.db).at(-1)).toMatchObject({ name: 'order.submit', args: { approval: null, manualDiscount: { kind: 'percent', value: 30 } } });
+    expect(outboxRows(cache.db).at(-1)).toMatchObject({ name: 'order.submit', args: { approval: null, requestApproval: true, manualDiscount: { kind: 'percent', value: 30 } } });
+  });
+
+  it('refuses a discount beyond authority neither approved nor sent to the supervisors (a forced call): forbidden, the limit named, nothing written', () => {
+    const audits = () => cache.db.$client.prepare(`SELECT count(*) FROM pending_audit`).pluck().get();
+    for (const manualDiscount of [
+      { kind: 'percent', value: 30, reason: 'Goodwill after a late delivery' },
+      // 15.00 off (89.99 + 3 × 12.50) less the campaign's 10 %: about 13 % of the order, beyond 10 % though within the 20.00 cap.
+      { kind: 'amount', value: 1500, reason: 'Goodwill after a late delivery' },
+    ]) {
+      for (const requestApproval of [undefined, false]) {
+        const input = { ...submitInput({ manualDiscount }), ...(requestApproval === undefined ? {} : { requestApproval }) };
+        const before = dumpWritable(cache.db);
+        const [outbox, audit] = [outboxRows(cache.db).length, audits()];
+        const r = desk.call('order:submit', input);
+        expect(r, JSON.stringify(manualDiscount)).toMatchObject({ ok: false, error: { code: 'forbidden', field: 'manualDiscount', message: expect.stringMatching(/beyond your authority \(10% or 20\.00 GBP per order\)/) } });
+        expect(dumpWritable(cache.db)).toEqual(before);
+        expect([outboxRows(cache.db).length, audits()]).toEqual([outbox, audit]);
+        expect(cache.db.$client.prepare(`SELECT count(*) FROM orders WHERE id = ?`).pluck().get(input.orderId)).toBe(0);
+      }
+    }
+    // Within authority the flag changes nothing: submitted, not sent for approval.
+    const within = { ...submitInput({ manualDiscount: { kind: 'percent', value: 5, reason: 'Loyal customer' } }), requestApproval: true };
+    expect(desk.ok<OrderSummary>('order:submit', within).status).toBe('submitted');
+    expect(desk.ok<OrderSummary>('order:submit', { ...submitInput({ manualDiscount: { kind: 'percent', value: 5, reason: 'Loyal customer' } }), requestApproval: false }).status).toBe('submitted');
   });
 
   it('adds a new delivery address to the profile with its contact-edit row', () => {
@@ -243,6 +267,12 @@ describe('order:submit', () => {
       [{ lines: [{ productId: randomUUID(), quantity: 1, source: 'search' }] }, 'invalid_input', 'lines.0.productId'],
       [{ lines: [{ productId: oldHat, quantity: 1, source: 'reorder' }] }, 'invalid_input', 'lines.0.productId'],
       [{ lines: [{ productId: socks, quantity: 1, source: 'suggestion', offerId: offerOfMax }] }, 'invalid_input', 'lines.0.offerId'],
+      [{ lines: Array.from({ length: 51 }, () => ({ productId: socks, quantity: 1, source: 'search' })) }, 'invalid_input', 'lines'],
+      [{ lines: [{ productId: socks, quantity: 1, source: 'suggestion', offerId: randomUUID() }] }, 'invalid_input', 'lines.0.offerId'],
+      [{ lines: [{ productId: socks, quantity: 1, source: 'mystery' }] }, 'invalid_input', 'lines.0.source'],
+      [{ manualDiscount: { kind: 'percent', value: 150, reason: 'Typing slip' } }, 'invalid_input', 'manualDiscount.value'],
+      [{ delivery: { addressId: randomUUID() } }, 'invalid_input', 'delivery.addressId'],
+      [{ delivery: { address: { line1: '1 Card St', city: 'York', country: 'ZZ' } } }, 'invalid_input', 'delivery.address.country'],
       [{ delivery: { addressId: maxAddress } }, 'invalid_input', 'delivery.addressId'],
       [{ campaignCode: 'WINTER5' }, 'invalid_input', 'campaignCode'],
       [{ campaignCode: 'NOSUCH' }, 'invalid_input', 'campaignCode'],
@@ -261,9 +291,35 @@ describe('order:submit', () => {
     }
     const card = desk.call('order:submit', { ...good, note: '4111 1111 1111 1111' });
     expect(card).toMatchObject({ ok: false, error: { message: expect.stringMatching(/PCI DSS/) } });
-    // Quotes refuse impossible carts the same way.
-    expect(desk.call('order:quote', draft({ lines: [{ productId: socks, quantity: -2, source: 'search' }] }))).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    // Quotes refuse impossible carts the same way, and a quote writes nothing, refused or not.
+    const beforeQuotes = dumpWritable(cache.db);
+    const quoteCases: [Record<string, unknown>, string, string][] = [
+      [{ lines: [{ productId: socks, quantity: -2, source: 'search' }] }, 'invalid_input', 'lines.0.quantity'],
+      [{ lines: [{ productId: socks, quantity: 0, source: 'search' }] }, 'invalid_input', 'lines.0.quantity'],
+      [{ lines: [{ productId: socks, quantity: 2.5, source: 'search' }] }, 'invalid_input', 'lines.0.quantity'],
+      [{ lines: [{ productId: socks, quantity: Number.MAX_SAFE_INTEGER, source: 'search' }] }, 'invalid_input', 'lines.0.quantity'],
+      [{ lines: Array.from({ length: 51 }, () => ({ productId: socks, quantity: 1, source: 'search' })) }, 'invalid_input', 'lines'],
+      [{ lines: [{ productId: 'not-a-product', quantity: 1, source: 'search' }] }, 'invalid_input', 'lines.0.productId'],
+      [{ customerId: randomUUID() }, 'not_found', 'customerId'],
+      [{ currency: 'JPY' }, 'invalid_input', 'currency'],
+      [{ deliveryMethod: 'teleport' }, 'invalid_input', 'deliveryMethod'],
+      [{ campaignCode: 'X'.repeat(41) }, 'invalid_input', 'campaignCode'],
+      [{ manualDiscount: { kind: 'percent', value: 150, reason: 'Typing slip' } }, 'invalid_input', 'manualDiscount.value'],
+      [{ manualDiscount: { kind: 'amount', value: -5, reason: 'Negative' } }, 'invalid_input', 'manualDiscount.value'],
+      [{ manualDiscount: { kind: 'amount', value: 500, reason: '' } }, 'invalid_input', 'manualDiscount.reason'],
+    ];
+    for (const [over, code, field] of quoteCases) {
+      expect(desk.call('order:quote', draft(over)), JSON.stringify(over).slice(0, 200)).toMatchObject({ ok: false, error: { code, field } });
+    }
+    // Unknown and discontinued products, an expired or unknown code, a discount beyond authority: a quote says why, in its lines and fields.
+    const told = desk.ok<OrderQuote>(
+      'order:quote',
+      draft({ lines: [{ productId: randomUUID(), quantity: 1, source: 'search' }, { productId: oldHat, quantity: 1, source: 'search' }], campaignCode: 'NOSUCH', manualDiscount: { kind: 'percent', value: 30, reason: 'x' } }),
+    );
+    expect([told.lines.map((l) => l.problem !== null), told.campaign?.ok, told.authority.needsApproval]).toEqual([[true, true], false, true]);
+    expect(dumpWritable(cache.db)).toEqual(beforeQuotes);
     expect(desk.call('order:status', { orderId: 'nope' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(desk.call('order:status', {})).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(desk.call('order:status', { orderId: randomUUID() })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(desk.call('order:options', { extra: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     // And the good one still goes through.

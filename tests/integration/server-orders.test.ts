@@ -251,6 +251,51 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(await reservedOf(shoe)).toBe(0);
     });
 
+    it('refuses pushed bad input with a typed code, writing nothing: quantities, too many lines, unknown offer, card number in the note, impossible discount', async () => {
+      const counts = async () => [
+        await count(sql`select count(*) as n from orders`),
+        await count(sql`select count(*) as n from order_lines`),
+        await count(sql`select count(*) as n from audit_log`),
+        await count(sql`select count(*) as n from customer_addresses`),
+        await reservedOf(shoe),
+      ];
+      const before = await counts();
+      const withLines = (edit: (l: SubmitArgs['lines'][number]) => object) => {
+        const o = order();
+        return { ...o, lines: o.lines.map((l) => ({ ...l, ...edit(l) })) } as SubmitArgs;
+      };
+      const many = order();
+      many.lines = Array.from({ length: 51 }, () => ({ ...many.lines[0]!, lineId: randomUUID(), productId: randomUUID() }));
+      const cases: [string, SubmitArgs][] = [
+        ['negative', withLines(() => ({ quantity: -1 }))],
+        ['zero', withLines(() => ({ quantity: 0 }))],
+        ['fractional', withLines(() => ({ quantity: 1.5 }))],
+        ['huge', withLines(() => ({ quantity: 1_000_000 }))],
+        ['too many lines', many],
+        ['no lines', { ...order(), lines: [] }],
+        ['unknown offer', withLines(() => ({ offerId: randomUUID(), source: 'suggestion' }))],
+        ['card number in the note', order({ note: 'Card 4111 1111 1111 1111, exp 12/29' })],
+        ['card number in the reason', order({ manualDiscount: { kind: 'amount', value: 100, reason: 'card 4111-1111-1111-1111' }, requestApproval: true })],
+        ['percent above 100', { ...order({ requestApproval: true }), manualDiscount: { kind: 'percent', value: 150, reason: 'Typing slip.' } }],
+        ['another customer’s new address id', order({ delivery: { address: { id: ben.addressId, line1: '2 Side St', line2: null, city: 'York', region: null, postalCode: null, country: 'GB' }, contactEditId: randomUUID() } })],
+      ];
+      const results = await push('carl', ...cases.map(([, a]) => a));
+      expect(Object.fromEntries(cases.map(([name], i) => [name, results[i]]))).toEqual({
+        negative: 'rejected:invalid_input',
+        zero: 'rejected:invalid_input',
+        fractional: 'rejected:invalid_input',
+        huge: 'rejected:invalid_input',
+        'too many lines': 'rejected:invalid_input',
+        'no lines': 'rejected:invalid_input',
+        'unknown offer': 'rejected:invalid_input',
+        'card number in the note': 'rejected:invalid_input',
+        'card number in the reason': 'rejected:invalid_input',
+        'percent above 100': 'rejected:invalid_input',
+        'another customer’s new address id': 'rejected:conflict',
+      });
+      expect(await counts()).toEqual(before);
+    });
+
     it('needs attention with both totals when the store’s price differs, and with the reason for a code that does not hold', async () => {
       const args = order({ items: [[shoe, 1]], quotePrices: new Map([[shoe.id, 7999]]) });
       expect(await push('carl', args)).toEqual(['applied']);
@@ -293,7 +338,27 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       const decide = (who: string, orderId: string, body: unknown) =>
         app.inject({ method: 'POST', url: `/orders/${orderId}/decision`, headers: { authorization: `Bearer ${sessions[who]}` }, payload: body as object });
       const approvals = (who: string) => app.inject({ method: 'GET', url: '/orders/approvals', headers: { authorization: `Bearer ${sessions[who]}` } });
-      const overLimit = () => order({ items: [[shoe, 2]], manualDiscount: { kind: 'percent', value: 20, reason: 'Loyal customer, late delivery last time.' } });
+      /** Beyond a CSR's 10 %; sent to the supervisors unless told otherwise (null: the field left out, as an older entry). */
+      const overLimit = (requestApproval: boolean | null = true) =>
+        order({ items: [[shoe, 2]], manualDiscount: { kind: 'percent', value: 20, reason: 'Loyal customer, late delivery last time.' }, ...(requestApproval === null ? {} : { requestApproval }) });
+
+      it('a forced order beyond the author’s authority, neither approved nor sent to the supervisors, is refused forbidden and writes nothing', async () => {
+        const counts = async () => [
+          await count(sql`select count(*) as n from orders`),
+          await count(sql`select count(*) as n from order_lines`),
+          await count(sql`select count(*) as n from audit_log`),
+          await reservedOf(shoe),
+        ];
+        const before = await counts();
+        const forced = [overLimit(null), overLimit(false)];
+        expect(await push('carl', ...forced)).toEqual(['rejected:forbidden', 'rejected:forbidden']);
+        expect(await counts()).toEqual(before);
+        for (const f of forced) expect(await count(sql`select count(*) as n from orders where id = ${f.orderId}`)).toBe(0);
+        // Within authority the flag is not needed, and asked for it changes nothing: placed.
+        const within = order({ items: [[shoe, 1]], manualDiscount: { kind: 'percent', value: 5, reason: 'Loyal customer.' }, requestApproval: true });
+        expect(await push('carl', within)).toEqual(['applied']);
+        expect((await orderRow(within.orderId))!.status).toBe('placed');
+      });
 
       it('waits for approval, shows to the team’s supervisor only, and is placed with a number when approved', async () => {
         const args = overLimit();
@@ -376,6 +441,34 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       });
 
       it('bad input on the routes is a typed 4xx and writes nothing', async () => {
+        const waiting = overLimit();
+        expect(await push('carl', waiting)).toEqual(['applied']);
+        const state = async () => [
+          await orderRow(waiting.orderId),
+          await count(sql`select count(*) as n from audit_log`),
+          await count(sql`select count(*) as n from orders where status <> 'awaiting_approval'`),
+          await reservedOf(shoe),
+        ];
+        const before = await state();
+        const onWaiting = [
+          await decide('sue', waiting.orderId, { decision: 'approve' }),
+          await decide('sue', waiting.orderId, { decision: 'approve', reason: '   ' }),
+          await decide('sue', waiting.orderId, { decision: 'refuse', reason: 'Card 4111 1111 1111 1111' }),
+          await decide('sue', waiting.orderId, { decision: 'approve', reason: 'x'.repeat(501) }),
+          await decide('sue', waiting.orderId, {}),
+          await decide('otto', waiting.orderId, { decision: 'approve', reason: 'Another team.' }),
+          await decide('carl', waiting.orderId, { decision: 'approve', reason: 'My own order.' }),
+        ];
+        expect(onWaiting.map((r) => [r.statusCode, r.json().error.code])).toEqual([
+          [400, 'invalid_input'],
+          [400, 'invalid_input'],
+          [400, 'invalid_input'],
+          [400, 'invalid_input'],
+          [400, 'invalid_input'],
+          [403, 'forbidden'],
+          [403, 'forbidden'],
+        ]);
+        expect(await state()).toEqual(before);
         const cases = [
           await decide('sue', 'not-a-uuid', { decision: 'approve', reason: 'x' }),
           await decide('sue', randomUUID(), { decision: 'approve', reason: 'bad \u0000 reason' }),
@@ -390,6 +483,9 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         ]);
         const q = await app.inject({ method: 'GET', url: '/orders/approvals?x=1', headers: { authorization: `Bearer ${sessions.sue}` } });
         expect(q.statusCode).toBe(400);
+        const anonymous = await app.inject({ method: 'POST', url: `/orders/${waiting.orderId}/decision`, payload: { decision: 'approve', reason: 'x' } });
+        expect(anonymous.statusCode).toBe(401);
+        expect(await state()).toEqual(before);
       });
     });
   });

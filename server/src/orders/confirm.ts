@@ -18,6 +18,7 @@ import { formatCents } from '../../../src-shared/domain/money';
 import type { DeliveryMethod } from '../../../src-shared/domain/order';
 import { priceOrder, type ManualDiscount, type PricedOrder } from '../../../src-shared/domain/pricing';
 import type { SellingCurrency, TaxClass } from '../../../src-shared/domain/product';
+import { AppError } from '../../../src-shared/result';
 import { campaigns, discountLimits, orders, productPrices, products } from '../db/schema';
 import { MutationRefused, type StoreTx } from '../sync/mutations/refusal';
 
@@ -117,12 +118,22 @@ export async function priceAtStore(tx: StoreTx, order: OrderToPrice, words: stri
   let campaign: Campaign | null = null;
   let campaignProblem: string | null = null;
   if (order.campaignCode !== null) {
-    const subtotalCents = priceOrder({ ...base, campaign: null, manualDiscount: null }).subtotalCents;
+    const subtotalCents = priceFor({ ...base, campaign: null, manualDiscount: null }, words).subtotalCents;
     const check = checkCode(order.campaignCode, await campaignByCode(tx), { now: order.takenAt, channel: 'offline', currency: order.currency, subtotalCents });
     if (check.ok) campaign = check.campaign;
     else campaignProblem = check.reason;
   }
-  return { priced: priceOrder({ ...base, campaign }), products: found, campaignProblem };
+  return { priced: priceFor({ ...base, campaign }, words), products: found, campaignProblem };
+}
+
+/** The shared pricing module's refusal of impossible figures (a percent above 100, …) refuses the entry, never fails the push. */
+function priceFor(input: Parameters<typeof priceOrder>[0], words: string): PricedOrder {
+  try {
+    return priceOrder(input);
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'invalid_input') throw new MutationRefused('invalid_input', `${e.message} So this ${words} was not saved on the central store.`);
+    throw e;
+  }
 }
 
 /** The discount authority of a store user for an order in `currency`: their own row, else their role's, else the role's default. */

@@ -123,15 +123,23 @@ export class OfferStats {
 
   stats(input: OffersStatsInput): OffersStatsOutput {
     let counts;
+    let conversions;
     if (input.customerId !== undefined) {
       if (!this.repo.customerExists(input.customerId)) throw new AppError('not_found', 'This customer is not in the local cache.', 'customerId');
       counts = this.repo.countsForCustomer(input.customerId);
+      conversions = this.repo.conversions('customer', input.customerId);
     } else if (input.callId !== undefined) {
       if (!this.repo.callExists(input.callId)) throw new AppError('not_found', 'This call is not on this workstation.', 'callId');
       counts = this.repo.countsForCall(input.callId);
+      conversions = this.repo.conversions('call', input.callId);
     } else {
       throw new AppError('invalid_input', 'Give either a customer or a call.');
     }
-    return { ...counts, conversion: upsellConversion(counts.accepted, counts.presented) };
+    return {
+      ...counts,
+      conversion: upsellConversion(counts.accepted, counts.presented),
+      converted: conversions.converted,
+      convertedRevenue: conversions.revenue,
+    };
   }
 }

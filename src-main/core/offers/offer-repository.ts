@@ -4,6 +4,7 @@
  */
 import type { ReadableDb, WritableDb } from '../db/open';
 import type { OfferOutcome, SuggestionKind } from '../../../src-shared/contracts/suggestions';
+import { SPENDING_ORDER_STATUSES } from '../../../src-shared/domain/order-value';
 
 export interface OfferRow {
   id: string;
@@ -99,10 +100,27 @@ export class OfferWriteRepository {
   }
 }
 
+/** Offers that ended in an ordered line, and that line's revenue per currency. */
+export interface OfferConversions {
+  converted: number;
+  revenue: { currency: string; totalCents: number }[];
+}
+
+/**
+ * The ordered lines that convert an offer: lines naming it, of orders that count as spending
+ * (src-shared/domain/order-value.ts: placed, paid, shipped, delivered — not a phone order the
+ * store has not confirmed, nor a cancelled or returned one). The statuses are constants, not input.
+ */
+const CONVERTING_LINES = `FROM offers o
+  JOIN order_lines l ON l.offer_id = o.id
+  JOIN orders r ON r.id = l.order_id AND r.status IN (${SPENDING_ORDER_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+
 /** Counts for the conversion read (any connection, including the reader). */
 export class OfferReadRepository {
   private readonly forCustomer;
   private readonly forCall;
+  private readonly convertedFor;
+  private readonly revenueFor;
   private readonly customer;
   private readonly call;
 
@@ -112,6 +130,22 @@ export class OfferReadRepository {
     this.call = c.prepare(`SELECT 1 FROM calls WHERE id = ?`).pluck();
     this.forCustomer = c.prepare(`SELECT ${COUNT_COLUMNS} FROM offers WHERE customer_id = ?`);
     this.forCall = c.prepare(`SELECT ${COUNT_COLUMNS} FROM offers WHERE call_id = ?`);
+    this.convertedFor = {
+      customer: c.prepare(`SELECT count(DISTINCT o.id) ${CONVERTING_LINES} WHERE o.customer_id = ?`).pluck(),
+      call: c.prepare(`SELECT count(DISTINCT o.id) ${CONVERTING_LINES} WHERE o.call_id = ?`).pluck(),
+    };
+    this.revenueFor = {
+      customer: c.prepare(`SELECT r.currency, sum(l.total_cents) AS totalCents ${CONVERTING_LINES} WHERE o.customer_id = ? GROUP BY r.currency ORDER BY r.currency`),
+      call: c.prepare(`SELECT r.currency, sum(l.total_cents) AS totalCents ${CONVERTING_LINES} WHERE o.call_id = ? GROUP BY r.currency ORDER BY r.currency`),
+    };
+  }
+
+  /** The offers of one customer, or made on one call, that ended in an ordered line, with those lines' revenue. */
+  conversions(of: 'customer' | 'call', id: string): OfferConversions {
+    return {
+      converted: this.convertedFor[of].get(id) as number,
+      revenue: this.revenueFor[of].all(id) as { currency: string; totalCents: number }[],
+    };
   }
 
   customerExists(id: string): boolean {

@@ -11,8 +11,10 @@
  * - A manual discount within the CSR's authority: `submitted`. Beyond it, with a supervisor's
  *   approval given at this workstation (their password checked by main, see worker/protocol.ts
  *   Actor.approver; their role must approve discounts and their own authority cover it):
- *   `submitted`, the approval recorded and audited. Beyond it without one: `awaiting_approval`,
- *   saved and pushed, so the supervisors of the CSR's teams see it on the store.
+ *   `submitted`, the approval recorded and audited. Beyond it without one, sent to the
+ *   supervisors (`requestApproval`): `awaiting_approval`, saved and pushed, so the supervisors of
+ *   the CSR's teams see it on the store. Beyond it with neither: refused `forbidden`, nothing
+ *   written (a forced call through the bridge changes nothing).
  */
 import { randomUUID } from 'node:crypto';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
@@ -40,6 +42,13 @@ export function provisionalOrderNumber(orderId: string): string {
 
 /** The contact-edit field of an address added to the profile while taking an order. */
 export const DELIVERY_ADDRESS_EDIT_FIELD = 'delivery_address' satisfies (typeof EDIT_HISTORY_FIELDS)[number];
+
+/** Why a discount beyond authority, neither approved here nor sent to the supervisors, is refused: the limit named. */
+function beyondAuthority(draft: PricedDraft): string {
+  const { maxPercent, maxAmountCents } = draft.authority;
+  const limit = maxAmountCents === null ? `${maxPercent}% per order` : `${maxPercent}% or ${formatCents(maxAmountCents, draft.currency)} per order`;
+  return `This discount is beyond your authority (${limit}): have a supervisor approve it here, or send the order to your team’s supervisors.`;
+}
 
 export interface SubmitAgent extends PricingAgent {
   /** The signed-in user's name, recorded on the order. */
@@ -104,6 +113,9 @@ export class OrderDesk {
       );
     }
     const approval = this.approval(input, draft, approver, now);
+    if (draft.authorityCheck.needsApproval && approval === null && input.requestApproval !== true) {
+      throw new AppError('forbidden', beyondAuthority(draft), 'manualDiscount');
+    }
     const status: OrderStatus = draft.authorityCheck.needsApproval && approval === null ? 'awaiting_approval' : 'submitted';
 
     const number = provisionalOrderNumber(input.orderId);
@@ -220,6 +232,8 @@ export class OrderDesk {
         paymentMethod: input.paymentMethod,
         manualDiscount: manual ? { kind: manual.kind, value: manual.value, reason: manual.reason } : null,
         approval,
+        // Passed on as asked: should the store's limits be lower than this cache's, it waits for a supervisor there rather than being refused.
+        requestApproval: input.requestApproval === true,
         quoted: {
           subtotalCents: draft.priced.subtotalCents,
           discountCents: draft.priced.discountCents,

@@ -1,9 +1,12 @@
 /**
  * Phone orders (issue 21): a CSR submits an order taken during a call. The workstation writes the
  * order (status `submitted`, or `awaiting_approval` when its manual discount is beyond the CSR's
- * authority and no supervisor approved it at the workstation), its lines and this entry in one
+ * authority, no supervisor approved it at the workstation and the CSR sent it to the supervisors), its lines and this entry in one
  * transaction. The order id and line ids are made on the workstation, so a retried or replayed
  * submit can never make a second order.
+ *
+ * Beyond the author's authority with neither an approval nor `requestApproval`, the store refuses it
+ * (`forbidden`): a forced submit changes nothing.
  *
  * The store prices it again with the shared pricing module (src-shared/domain/pricing.ts) and its
  * own prices, campaigns and discount limits: the same total → placed under the store's own order
@@ -46,11 +49,13 @@ export const orderLineArgs = z.object({
 });
 
 /** A manual discount: a percent (1–100) or an amount in minor units, always with a reason. */
-export const manualDiscountArgs = z.object({
-  kind: z.enum(['percent', 'amount']),
-  value: z.number().int().min(1).max(ORDER_LIMITS.maxAmountCents),
-  reason: freeText().trim().min(1).max(ORDER_LIMITS.reason),
-});
+export const manualDiscountArgs = z
+  .object({
+    kind: z.enum(['percent', 'amount']),
+    value: z.number().int().min(1).max(ORDER_LIMITS.maxAmountCents),
+    reason: freeText().trim().min(1).max(ORDER_LIMITS.reason),
+  })
+  .refine((d) => d.kind !== 'percent' || d.value <= 100, { message: 'A percent discount is at most 100.', path: ['value'] });
 
 /** A supervisor's approval given at the workstation (signed in over the CSR's session). */
 export const approvalArgs = z.object({
@@ -92,6 +97,13 @@ const submit = z
     paymentMethod: z.enum(PAYMENT_METHODS),
     manualDiscount: manualDiscountArgs.nullable(),
     approval: approvalArgs.nullable(),
+    /**
+     * The CSR asked for the order to go to the supervisors when its discount is beyond their
+     * authority and nobody approved it at the workstation. Beyond the author's authority (as the
+     * store reckons it) with neither this nor an approval, the entry is refused `forbidden`.
+     * Absent in entries written before it existed: read as false.
+     */
+    requestApproval: z.boolean().optional(),
     quoted: quotedTotals,
     note: freeText().trim().max(ORDER_LIMITS.note).nullable(),
     createdAt: instant,

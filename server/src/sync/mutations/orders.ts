@@ -10,8 +10,9 @@
  *
  * Otherwise the store prices it again with its own prices, campaigns and discount limits
  * (server/src/orders/confirm.ts) and records what it found, never silently:
- * - a manual discount beyond the author's authority without an approval → `awaiting_approval`
- *   (nothing reserved, no number yet; the supervisors of the author's teams decide on the store);
+ * - a manual discount beyond the author's authority without an approval, sent to the supervisors
+ *   (`requestApproval`) → `awaiting_approval` (nothing reserved, no number yet; the supervisors of
+ *   the author's teams decide on the store); neither approved nor sent → refused `forbidden`;
  * - a campaign code that does not hold, totals other than quoted, units not there →
  *   `needs_attention` with the reason and both totals;
  * - else `placed`, its units reserved and the store's own order number given.
@@ -121,6 +122,13 @@ async function applyOrderSubmit(ctx: ApplyContext, m: Submit): Promise<void> {
   const manualDiscount = a.manualDiscount === null ? null : { kind: a.manualDiscount.kind, value: a.manualDiscount.value };
   const authority = await checkAuthority(tx, ctx.author, { currency: a.currency, manualDiscount }, priced);
   const approver = a.approval === null ? null : await checkApproval(ctx, a, priced, words);
+  if (authority.needsApproval && approver === null && a.requestApproval !== true) {
+    // A forced submit: beyond authority, neither approved nor sent to the supervisors.
+    throw new MutationRefused(
+      'forbidden',
+      `${authority.reason.replace(/: a supervisor must approve it\.$/, '')} (as the central store reckons it for ${ctx.author.username}), and the ${words} was neither approved nor sent to the supervisors, so it was not saved there; take it again within the authority, or send it for approval.`,
+    );
+  }
   const who = { userId: ctx.author.id, username: ctx.author.username, workstationId: ctx.workstation.id, workstationName: ctx.workstation.name };
 
   let outcome: Confirmation | { status: 'awaiting_approval' };
