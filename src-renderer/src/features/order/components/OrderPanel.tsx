@@ -95,6 +95,7 @@ function formFieldOf(field: string | undefined): FieldName | null {
     'manualDiscount.value': 'discountValue',
     'manualDiscount.reason': 'discountReason',
     'manualDiscount.kind': 'discountKind',
+    manualDiscount: 'discountValue',
     heardFrom: 'heardFrom',
     note: 'note',
     paymentMethod: 'paymentMethod',
@@ -368,8 +369,8 @@ export function OrderPanel({ customerId, card, cart }: { customerId: string; car
       note: values.note.trim() === '' ? null : values.note.trim(),
       quotedTotalCents: priced.totalCents,
       approval: withApproval ? { username: values.approverUsername.trim(), password: values.approverPassword, reason: values.approvalReason.trim() } : null,
-      // Beyond authority without an approval here, the order is sent to the supervisors only when asked to.
-      ...(requestApproval ? { requestApproval: true } : {}),
+      // Beyond authority without an approval here, the order goes to the supervisors only when asked to.
+      requestApproval,
     };
     setBusy(true);
     const r = await switchboard().orderSubmit(input);

@@ -121,6 +121,7 @@ export function Suggestions({ customerId }: { customerId: string }) {
         {stats && stats.presented > 0 && (
           <span className="panel__count" role="status" aria-label="Offers on record">
             {stats.accepted} accepted, {stats.declined} declined of {stats.presented} offered
+            {stats.converted > 0 && `; ${stats.converted} ordered (${stats.convertedRevenue.map((r) => formatMoney(r.totalCents, r.currency)).join(', ')})`}
           </span>
         )}
       </div>
