@@ -58,4 +58,31 @@ test.describe('accessibility (axe-core: no serious or critical violations)', () 
     const violations = await axeViolations(page);
     expect(violations, describe(violations)).toEqual([]);
   });
+
+  test('the order panel with a cart, a discount beyond authority and the supervisor approval open', async ({ page, host }) => {
+    await openApp(page, host, { from: KNOWN.zoe.e164 });
+    await expect(customerHeading(page, KNOWN.zoe.displayName)).toBeVisible();
+    const order = page.getByRole('region', { name: 'Order', exact: true });
+    await page.keyboard.press('Alt+I');
+    await page.keyboard.type('a');
+    await expect(order.getByRole('listbox', { name: 'Products found' }).getByRole('option').first()).toBeVisible();
+    await page.keyboard.press('Enter');
+    await expect(order.getByRole('table', { name: 'Order lines' }).getByRole('row')).toHaveCount(2);
+    await page.keyboard.press('Alt+U');
+    await page.keyboard.type('40');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Goodwill');
+    await page.keyboard.press('Alt+S');
+    await expect(order.getByRole('group', { name: 'Supervisor approval' })).toBeVisible();
+    const violations = await axeViolations(page);
+    expect(violations, describe(violations)).toEqual([]);
+  });
+
+  test('the supervisor’s approvals screen', async ({ page, host }) => {
+    await openApp(page, host, { as: 'supervisor' });
+    await page.getByRole('button', { name: 'Approvals' }).click();
+    await expect(page.getByRole('heading', { level: 2, name: 'Discount approvals' })).toBeFocused();
+    const violations = await axeViolations(page);
+    expect(violations, describe(violations)).toEqual([]);
+  });
 });

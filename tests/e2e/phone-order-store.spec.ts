@@ -214,6 +214,8 @@ test.describe('phone orders with the central store', () => {
     expect(stored?.approved_by).not.toBeNull();
     await expect(orderStatus(pageA)).toContainText(`Order ${stored?.number}`);
     await expect(orderStatus(pageA)).toContainText(total);
+    // The accepted suggestion ended in an ordered line: the offer counts as converted, with its revenue.
+    await expect(pageA.getByLabel('Offers on record')).toContainText('1 ordered', { timeout: 10_000 });
 
     // B sees it placed in the customer's past purchases.
     const search = pageB.getByRole('searchbox', { name: 'Search customers' });

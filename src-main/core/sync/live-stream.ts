@@ -31,7 +31,6 @@ export class LiveStream {
   async follow(): Promise<void> {
     const { tokens, connection, stopSignal, onPoke } = this.options;
     let failures = 0;
-    let connectedBefore = false;
     while (!stopSignal.aborted) {
       if (!connection.online() || !tokens.current) {
         await connection.whenOnline();
@@ -45,9 +44,10 @@ export class LiveStream {
         const opened = await this.options.open(token, stream.signal);
         if (opened.ok) {
           failures = 0;
-          // Pokes sent while we were not listening are lost: pull once to catch up.
-          if (connectedBefore) onPoke();
-          connectedBefore = true;
+          // Pokes sent while we were not listening are lost: pull once to catch up. Also on the
+          // first connection: a change committed after the pull that ran before it (the last page of
+          // a first copy answered "nothing more") poked nobody, and would wait for the 30-second round.
+          onPoke();
           await followPokes(opened.value, { signal: stream.signal, onPoke });
         } else if (opened.failure.kind === 'auth' && tokens.current === token) {
           if (!(await tokens.settleWithNext(token))) tokens.drop(token); // the loop signs in again on its next request
