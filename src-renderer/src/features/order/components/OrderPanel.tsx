@@ -126,7 +126,7 @@ function useOrderOptions() {
   return options;
 }
 
-/** Follows a submitted order: the cache's status, read again every second until the store has answered. */
+/** Follows a submitted order: the cache's status, read again twice a second (a local read) until the store has answered. */
 function useOrderFollow(order: OrderSummary | null, setOrder: (o: OrderSummary) => void) {
   const dataVersion = useDataVersion();
   const orderId = order?.orderId ?? null;
@@ -134,7 +134,7 @@ function useOrderFollow(order: OrderSummary | null, setOrder: (o: OrderSummary) 
   const [tick, setTick] = useState(0);
   useEffect(() => {
     if (!waiting) return;
-    const timer = window.setInterval(() => setTick((t) => t + 1), 1000);
+    const timer = window.setInterval(() => setTick((t) => t + 1), 500);
     return () => window.clearInterval(timer);
   }, [waiting]);
   useEffect(() => {
