@@ -289,6 +289,8 @@ export const purchaseOrder = z.object({
   channel: z.enum(ORDER_CHANNELS),
   status: z.enum(ORDER_STATUSES),
   campaignCode: text().nullable(),
+  /** Why the store could not confirm a phone order as it was taken (status needs_attention), else null. */
+  attentionReason: text().nullable(),
   currency: text(),
   subtotalCents: z.number().int(),
   discountCents: z.number().int(),

@@ -171,7 +171,14 @@ describe('order:submit', () => {
     expect(confirmed.totals).toMatchObject({ orderCount: 1, countedOrderCount: 1 });
     expect(confirmed.totals.byCurrency.reduce((s, c) => s + c.totalCents, 0)).toBe(summary.totalCents);
     expect(desk.ok<OrderSummary>('order:status', { orderId: input.orderId })).toMatchObject({ status: 'placed', number: 'SB00000042' });
-    cache.db.$client.prepare(`UPDATE orders SET status = 'submitted', number = ? WHERE id = ?`).run(summary.number, input.orderId);
+    expect(desk.ok<{ orders: { id: string; attentionReason: string | null }[] }>('customer:purchases', { customerId: zoe }).orders.find((o) => o.id === input.orderId)?.attentionReason).toBeNull();
+    // Or the store could not confirm it as taken: past purchases say why.
+    cache.db.$client.prepare(`UPDATE orders SET status = 'needs_attention', attention_reason = 'Out of stock: BT-1 (0 available)' WHERE id = ?`).run(input.orderId);
+    expect(desk.ok<{ orders: { id: string; status: string; attentionReason: string | null }[] }>('customer:purchases', { customerId: zoe }).orders.find((o) => o.id === input.orderId)).toMatchObject({
+      status: 'needs_attention',
+      attentionReason: 'Out of stock: BT-1 (0 available)',
+    });
+    cache.db.$client.prepare(`UPDATE orders SET status = 'submitted', number = ?, attention_reason = NULL WHERE id = ?`).run(summary.number, input.orderId);
     expect(desk.ok<OrderSummary>('order:status', { orderId: input.orderId })).toEqual(summary);
   });
 

@@ -46,6 +46,8 @@ export interface OrderRow {
   channel: OrderChannel;
   status: OrderStatus;
   campaignCode: string | null;
+  /** Why the store could not confirm a phone order as taken (needs attention), else null. */
+  attentionReason: string | null;
   currency: string;
   subtotalCents: number;
   discountCents: number;
@@ -70,7 +72,7 @@ export interface LineRow {
   totalCents: number;
 }
 
-const ORDER_COLUMNS = `o.id, o.customer_id AS customerId, o.number, o.channel, o.status, o.campaign_code AS campaignCode, o.currency,
+const ORDER_COLUMNS = `o.id, o.customer_id AS customerId, o.number, o.channel, o.status, o.campaign_code AS campaignCode, o.attention_reason AS attentionReason, o.currency,
   o.subtotal_cents AS subtotalCents, o.discount_cents AS discountCents, o.tax_cents AS taxCents,
   o.shipping_cents AS shippingCents, o.total_cents AS totalCents, o.placed_at AS placedAt`;
 

@@ -64,6 +64,7 @@ function OrderDetail({ orderId, customerId, onClose }: { orderId: string; custom
       </div>
       <p className="detail__meta">
         {formatDate(order.placedAt)} · {CHANNEL_LABELS[order.channel]} · {STATUS_LABELS[order.status]}
+        {order.attentionReason && ` (${order.attentionReason})`}
         {order.campaignCode && (
           <>
             {' '}
@@ -302,6 +303,7 @@ export function PastPurchases({ customerId }: { customerId: string }) {
                 <td>{CHANNEL_LABELS[order.channel]}</td>
                 <td>
                   <span className={`status status--${order.status}`}>{STATUS_LABELS[order.status]}</span>
+                  {order.attentionReason && <span className="purchases__attention">{order.attentionReason}</span>}
                 </td>
                 <td className="mono">{order.campaignCode ?? '—'}</td>
                 <td className="purchases__items">
