@@ -397,6 +397,8 @@ for (const backend of backends) {
         const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
         const between = (lo: number, hi: number) => Math.round(lo + random() * (hi - lo));
 
+        const phases: [string, number][] = [['start', Date.now()]];
+        const phase = (name: string) => phases.push([name, Date.now()]);
         const prepared = await backend.prepare();
         cleanups.push(prepared.dispose);
         const pool = await prepareStore(prepared.open);
@@ -445,6 +447,7 @@ for (const backend of backends) {
           writer.send({ op: 'order', lines, tag: `o${++tag}` });
         };
 
+        phase('first sync');
         const faults = { networkDrops: 0, lostResponses: 0, storeKills: 0, workstationKills: 0 };
         let writesAsked = 0;
         let tag = 0;
@@ -508,6 +511,7 @@ for (const backend of backends) {
 
         // Settle: every link up, the store running, every workstation catching up.
         for (const link of links) link.set('up');
+        phase('chaos');
         const settleEnds = Date.now() + SETTLE_BUDGET_MS;
         for (const station of stations) {
           station.send({ op: 'now' });
@@ -528,6 +532,7 @@ for (const backend of backends) {
           }
         }
         // Converged: the same per-table counts and checksums as the store, on every workstation.
+        phase('settle');
         let checks = 0;
         for (const station of stations) {
           let result = await station.check();
@@ -544,6 +549,7 @@ for (const backend of backends) {
         for (const station of stations) await station.stop();
         await server.stop();
 
+        phase('checksums');
         const store = await prepared.open();
         try {
           expect(await countIn(store, 'notes', acks.notes)).toBe(acks.notes.size);
@@ -574,7 +580,11 @@ for (const backend of backends) {
               `${orderFigures.reserved} of ${orderFigures.stock} units reserved; ` +
               `${checks} checksum checks over ${CLIENTS} workstations; ${acknowledged} acknowledged ids looked up on the store; ` +
               `${poisoned.length} entries refused for their data; ` +
-              `${acks.failures.length} writes refused locally${acks.failures.length ? ` (${acks.failures.slice(0, 3).join('; ')})` : ''}`,
+              `${acks.failures.length} writes refused locally${acks.failures.length ? ` (${acks.failures.slice(0, 3).join('; ')})` : ''}; ` +
+              `seconds: ${phases
+                .slice(1)
+                .map(([name, at], i) => `${name} ${((at - (phases[i]?.[1] ?? at)) / 1000).toFixed(1)}`)
+                .join(', ')}`,
           );
           expect(acknowledged).toBeGreaterThan(0);
           expect(acks.orders.size).toBeGreaterThan(0);
