@@ -16,6 +16,8 @@
  *                                     → a phone order of those lines (quoted, then submitted with the quoted
  *                                       total, delivered to a new address): "ack order <orderId> <quotedTotalCents> <lines>",
  *                                       or "fail <code> <message>"; then "done o3"
+ *   {"op":"orders","ids":[…]}          → "orders <json>": each order's status and number as this workstation
+ *                                       shows it (`order:status`), by id
  *   {"op":"catalogue","productIds":[…]} → "catalogue <n>": how many of those products this workstation can
  *                                       price (in the catalogue it pulled, active, with a GBP price)
  *
@@ -167,7 +169,7 @@ async function poison(): Promise<string> {
 }
 
 async function handle(line: string): Promise<void> {
-  const command = JSON.parse(line) as { op: string; n?: number; tag?: string; lines?: OrderLineAsked[]; productIds?: string[] };
+  const command = JSON.parse(line) as { op: string; n?: number; tag?: string; lines?: OrderLineAsked[]; productIds?: string[]; ids?: string[] };
   switch (command.op) {
     case 'write':
       for (let i = 0; i < (command.n ?? 1); i++) await writeOne();
@@ -175,6 +177,14 @@ async function handle(line: string): Promise<void> {
     case 'order':
       await order(command.lines ?? []);
       return say(`done ${command.tag ?? ''}`);
+    case 'orders': {
+      const shown: Record<string, unknown> = {};
+      for (const orderId of command.ids ?? []) {
+        const r = await core.call('order:status', { orderId });
+        shown[orderId] = r.ok ? r.value : r.error;
+      }
+      return say(`orders ${JSON.stringify(shown)}`);
+    }
     case 'catalogue':
       return say(await catalogue(command.productIds ?? []));
     case 'status': {

@@ -146,8 +146,8 @@ interface Acks {
   failures: string[];
   /** Outbox ids of entries the store must refuse for their data, by workstation label. */
   poisoned: Map<string, number[]>;
-  /** Acknowledged phone orders by id: the total the CSR quoted and the lines asked. */
-  orders: Map<string, { quotedTotalCents: number; lines: OrderLineAsked[] }>;
+  /** Acknowledged phone orders by id: the workstation that took it, the total the CSR quoted and the lines asked. */
+  orders: Map<string, { by: string; quotedTotalCents: number; lines: OrderLineAsked[] }>;
 }
 
 /** One workstation process; `ask` sends a command and resolves with its answer lines. */
@@ -185,7 +185,7 @@ class Workstation {
       if (kind === 'ack' && what === 'complaint' && id) this.acks.complaints.add(id);
       if (kind === 'ack' && what === 'transition' && eventId) this.acks.events.add(eventId);
       if (kind === 'ack' && what === 'order' && id && eventId) {
-        this.acks.orders.set(id, { quotedTotalCents: Number(eventId), lines: JSON.parse(line.split(' ').slice(4).join(' ')) as OrderLineAsked[] });
+        this.acks.orders.set(id, { by: this.label, quotedTotalCents: Number(eventId), lines: JSON.parse(line.split(' ').slice(4).join(' ')) as OrderLineAsked[] });
       }
       if (kind === 'fail') this.acks.failures.push(`${this.label}: ${line}`);
       if (kind === 'poison') this.acks.poisoned.set(this.label, [...(this.acks.poisoned.get(this.label) ?? []), ...line.split(' ').slice(1).map(Number)]);
@@ -237,6 +237,12 @@ class Workstation {
   async catalogue(productIds: readonly string[]): Promise<number> {
     this.send({ op: 'catalogue', productIds });
     return Number((await this.next((l) => l.startsWith('catalogue '), 20_000)).split(' ')[1]);
+  }
+
+  /** The status and number this workstation shows for each of these orders. */
+  async orders(ids: readonly string[]): Promise<Record<string, { status?: string; number?: string }>> {
+    this.send({ op: 'orders', ids });
+    return JSON.parse((await this.next((l) => l.startsWith('orders '), 60_000)).slice(7)) as Record<string, { status?: string; number?: string }>;
   }
 
   async kill(): Promise<void> {
@@ -300,6 +306,7 @@ async function checkOrders(
   store: Store,
   acked: Acks['orders'],
   pool: readonly string[],
+  shown: ReadonlyMap<string, { status?: string; number?: string }>,
 ): Promise<{ placed: number; needsAttention: number; onStore: number; reserved: number; stock: number }> {
   type Row = { id: string; status: string; number: string; total_cents: number; quoted_total_cents: number | null; attention_reason: string | null; lines: string | number };
   const rows = await queryRows<Row>(
@@ -318,6 +325,8 @@ async function checkOrders(
     expect(Number(row.lines), `order ${id}'s lines`).toBe(asked.lines.length);
     expect(row.quoted_total_cents, `order ${id}`).toBe(asked.quotedTotalCents);
     expect(row.total_cents, `order ${id}: the store's total is the quoted one`).toBe(asked.quotedTotalCents);
+    // The workstation that took it shows the store's answer: its status and, once placed, the SB number.
+    expect(shown.get(id), `order ${id} on ${asked.by}`).toMatchObject({ status: row.status, number: row.number });
     if (row.status === 'placed') {
       placed++;
       expect(row.number).toMatch(/^SB\d{8}$/);
@@ -546,6 +555,12 @@ for (const backend of backends) {
           expect(result.skipped, `${station.label}: ${JSON.stringify(result)}`).toBeNull();
           expect(result.match, `${station.label} differs from the store: ${JSON.stringify(result.tables.filter((t) => !t.match))}`).toBe(true);
         }
+        // What each workstation shows for the orders it took, compared with the store's below.
+        const shown = new Map<string, { status?: string; number?: string }>();
+        for (const station of stations) {
+          const ids = [...acks.orders].filter(([, o]) => o.by === station.label).map(([id]) => id);
+          for (const [id, summary] of Object.entries(await station.orders(ids))) shown.set(id, summary);
+        }
         for (const station of stations) await station.stop();
         await server.stop();
 
@@ -566,7 +581,7 @@ for (const backend of backends) {
           expect(poisoned.length).toBeGreaterThan(0);
           expect(rejected).toHaveLength(poisoned.length);
           for (const row of rejected) expect(row).toEqual({ name: 'note.add', error_code: 'invalid_input' });
-          const orderFigures = await checkOrders(store, acks.orders, pool);
+          const orderFigures = await checkOrders(store, acks.orders, pool, shown);
           const [applied] = await queryRows<{ n: string | number }>(store, sql`select count(*) as n from mutation_log`);
           const acknowledged = acks.notes.size + acks.complaints.size + acks.events.size;
           console.log(
