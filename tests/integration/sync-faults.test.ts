@@ -336,6 +336,13 @@ async function checkOrders(
       expect(row, `order ${id}`).toMatchObject({ status: 'needs_attention', attention_reason: expect.stringMatching(/^Out of stock: /) });
     }
   }
+  // Every order on the store (an unacknowledged one too: saved just before its workstation was
+  // killed) has its lines and the store's answer; none is left submitted.
+  for (const row of rows) {
+    expect(['placed', 'needs_attention'], `order ${row.id}`).toContain(row.status);
+    expect(Number(row.lines), `order ${row.id}'s lines`).toBeGreaterThanOrEqual(1);
+    expect(Number(row.lines), `order ${row.id}'s lines`).toBeLessThanOrEqual(3);
+  }
   // Store numbers are given once each.
   const numbers = rows.filter((r) => r.status === 'placed').map((r) => r.number);
   expect(new Set(numbers).size).toBe(numbers.length);
