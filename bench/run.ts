@@ -6,7 +6,9 @@
  * prepared statement, and search-as-you-type; then (unless --no-sync) the initial sync of that
  * data from the central store on the local PostgreSQL into an empty cache, and pushes
  * (bench/sync.ts); and the catalogue search on a cache of its own with --products N products
- * (default 50,000; bench/catalogue.ts). Prints a table and writes bench/results.json as a list of
+ * (default 50,000; bench/catalogue.ts); and saving a 3-line phone order with its outbox entry at
+ * synchronous=FULL beside a raw insert of one row and its outbox entry (bench/orders.ts, on a cache
+ * of its own with the generator's catalogue of --products N). Prints a table and writes bench/results.json as a list of
  * { name, value, unit }. These are figures to compare across changes, not pass/fail.
  *
  * `--only` runs some steps alone (STEPS below, comma-separated): their figures replace theirs in
@@ -30,6 +32,7 @@ import { benchCustomer360 } from './customer360';
 import { benchSync } from './sync';
 import { buildWorkstation, type BuiltWorkstation } from './app-build';
 import { benchCatalogue } from './catalogue';
+import { benchOrders } from './orders';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..');
@@ -39,7 +42,7 @@ const NOW = Date.UTC(2025, 5, 1);
 const WARMUP = 500;
 
 /** The steps, in the order they run; `--only` picks some. */
-const STEPS = ['lookup', 'suggestions', 'customer360', 'catalogue', 'sync'] as const;
+const STEPS = ['lookup', 'suggestions', 'customer360', 'catalogue', 'orders', 'sync'] as const;
 type Step = (typeof STEPS)[number];
 /** Steps that measure the seeded customer cache (the catalogue makes its own). */
 const ON_CUSTOMER_CACHE: readonly Step[] = ['lookup', 'suggestions', 'customer360', 'sync'];
@@ -324,6 +327,10 @@ async function main(): Promise<void> {
   if (steps.has('catalogue')) {
     console.log(`Catalogue search (${fmt(args.products)} products) …`);
     figures.push(...benchCatalogue({ products: args.products, iterations: args.iterations, seed: SEED }));
+  }
+  if (steps.has('orders')) {
+    console.log(`Saving phone orders (${fmt(args.products)} products) …`);
+    figures.push(...benchOrders({ products: args.products, iterations: args.iterations, seed: SEED, now: NOW, workDir: dirname(args.db) }));
   }
   if (workstation) {
     figures.push(...(await benchSync({ repo: REPO, sourceDb: args.db, workDir: dirname(args.db), workstation, phones, iterations: args.iterations, warmup: WARMUP })));

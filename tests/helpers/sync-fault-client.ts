@@ -12,6 +12,14 @@
  *   {"op":"poison"}                   → "poison <mutationId> <mutationId>": entries the store must refuse for
  *                                       their data (a note with U+0000, one with a lone surrogate), put in
  *                                       the outbox as a workstation without today's contract saved them
+ *   {"op":"order","lines":[{"productId":…,"quantity":2}],"tag":"o3"}
+ *                                     → a phone order of those lines (quoted, then submitted with the quoted
+ *                                       total, delivered to a new address): "ack order <orderId> <quotedTotalCents> <lines>",
+ *                                       or "fail <code> <message>"; then "done o3"
+ *   {"op":"orders","ids":[…]}          → "orders <json>": each order's status and number as this workstation
+ *                                       shows it (`order:status`), by id
+ *   {"op":"catalogue","productIds":[…]} → "catalogue <n>": how many of those products this workstation can
+ *                                       price (in the catalogue it pulled, active, with a GBP price)
  *
  * An "ack" line is printed only after the core answered that the write was saved.
  *
@@ -87,6 +95,57 @@ async function writeOne(): Promise<void> {
   return say(`ack complaint ${id}`);
 }
 
+interface OrderLineAsked {
+  productId: string;
+  quantity: number;
+}
+
+/** A phone order as the order panel takes it: quoted, then submitted with the total read out. */
+async function order(lines: OrderLineAsked[]): Promise<void> {
+  seq++;
+  const customerId = await someCustomer();
+  if (customerId === null) return say('fail not_found no customer in the cache yet');
+  const draft = {
+    customerId,
+    currency: 'GBP' as const,
+    lines: lines.map((l) => ({ productId: l.productId, quantity: l.quantity, source: 'search' as const })),
+    campaignCode: null,
+    deliveryMethod: 'standard' as const,
+    manualDiscount: null,
+  };
+  const quote = await core.call('order:quote', draft);
+  if (!quote.ok) return say(`fail ${quote.error.code} ${quote.error.message}`);
+  const quotedTotalCents = (quote.value as { totalCents: number }).totalCents;
+  const orderId = crypto.randomUUID();
+  const r = await core.call('order:submit', {
+    ...draft,
+    orderId,
+    delivery: { address: { line1: `${seq} Fault Lane`, city: 'Leeds', country: 'GB' } },
+    paymentMethod: 'pay_link',
+    heardFrom: null,
+    note: `fault-order ${label} ${process.pid} ${seq}`,
+    quotedTotalCents,
+  });
+  if (!r.ok) return say(`fail ${r.error.code} ${r.error.message}`);
+  return say(`ack order ${(r.value as { orderId: string }).orderId} ${quotedTotalCents} ${JSON.stringify(lines)}`);
+}
+
+/** How many of these products the workstation can price: its catalogue was pulled from the store. */
+async function catalogue(productIds: string[]): Promise<string> {
+  const customerId = await someCustomer();
+  if (customerId === null) return 'catalogue 0';
+  const quote = await core.call('order:quote', {
+    customerId,
+    currency: 'GBP',
+    lines: productIds.map((productId) => ({ productId, quantity: 1, source: 'search' })),
+    deliveryMethod: 'standard',
+  });
+  if (!quote.ok) return `catalogue 0 ${quote.error.message}`;
+  const priced = (quote.value as { lines: { productId: string; problem: string | null; unitPriceCents: number }[] }).lines;
+  // A line whose only problem is stock is priced: the store decides when the order arrives.
+  return `catalogue ${priced.filter((l) => l.unitPriceCents > 0 && (l.problem === null || /the store checks when the order arrives/.test(l.problem))).length}`;
+}
+
 /**
  * Entries the store must refuse for their data, in the outbox behind and before ordinary writes
  * (issue 18, item 3): each must be rejected for good, and never hold the queue behind it.
@@ -110,11 +169,24 @@ async function poison(): Promise<string> {
 }
 
 async function handle(line: string): Promise<void> {
-  const command = JSON.parse(line) as { op: string; n?: number; tag?: string };
+  const command = JSON.parse(line) as { op: string; n?: number; tag?: string; lines?: OrderLineAsked[]; productIds?: string[]; ids?: string[] };
   switch (command.op) {
     case 'write':
       for (let i = 0; i < (command.n ?? 1); i++) await writeOne();
       return say(`done ${command.tag ?? ''}`);
+    case 'order':
+      await order(command.lines ?? []);
+      return say(`done ${command.tag ?? ''}`);
+    case 'orders': {
+      const shown: Record<string, unknown> = {};
+      for (const orderId of command.ids ?? []) {
+        const r = await core.call('order:status', { orderId });
+        shown[orderId] = r.ok ? r.value : r.error;
+      }
+      return say(`orders ${JSON.stringify(shown)}`);
+    }
+    case 'catalogue':
+      return say(await catalogue(command.productIds ?? []));
     case 'status': {
       const r = await core.call('sync:status', {});
       return say(`status ${JSON.stringify(r.ok ? r.value : r.error)}`);

@@ -3,7 +3,8 @@
  *
  * Three workstations — each a process of its own running the real core and sync engine on its own
  * cache file (tests/helpers/sync-fault-client.ts) — write notes, complaints and complaint
- * transitions concurrently against one central store that is itself a separate process
+ * transitions, and take phone orders (issue 21) from a few products the store has little stock of,
+ * concurrently against one central store that is itself a separate process
  * (server/src/main.ts). Each workstation reaches the store through a link the test breaks
  * (tests/helpers/link-proxy.ts). Meanwhile the test drops networks, loses responses after the
  * store has acted on them, SIGKILLs and restarts the store, and SIGKILLs a workstation in the middle
@@ -15,7 +16,10 @@
  * At the end, with every link up: every write a workstation acknowledged is on the store exactly
  * once, exactly the refused-for-their-data entries were rejected (and each workstation lists its own
  * under needs attention), every outbox is empty, and every workstation's per-table counts and
- * checksums equal the store's. It prints how many writes, faults and checks it made.
+ * checksums equal the store's. Every acknowledged order is on the store once with its lines, placed
+ * with its quoted total and an SB number or needing attention because stock ran out; the units
+ * reserved are exactly those of the placed orders, and no product's stock or reserved count went
+ * below zero. It prints how many writes, orders, faults and checks it made.
  *
  * Runs against PGlite (the embedded default) and the real PostgreSQL at 127.0.0.1:5432. Set
  * SYNC_FAULT_SEED to replay a run.
@@ -44,6 +48,13 @@ const STEPS = 36;
 const CHAOS_BUDGET_MS = 45_000;
 const SETTLE_BUDGET_MS = 90_000;
 const USER = { username: 'fault-csr', password: 'fault tolerance' };
+/** Products the phone orders take from, with little stock each on the store: some orders run out. */
+const ORDER_STOCK = [2, 3, 4, 5, 6, 8] as const;
+
+interface OrderLineAsked {
+  productId: string;
+  quantity: number;
+}
 
 /** mulberry32: a small seeded PRNG, so a failing run can be replayed with SYNC_FAULT_SEED. */
 function prng(seed: number): () => number {
@@ -135,6 +146,8 @@ interface Acks {
   failures: string[];
   /** Outbox ids of entries the store must refuse for their data, by workstation label. */
   poisoned: Map<string, number[]>;
+  /** Acknowledged phone orders by id: the workstation that took it, the total the CSR quoted and the lines asked. */
+  orders: Map<string, { by: string; quotedTotalCents: number; lines: OrderLineAsked[] }>;
 }
 
 /** One workstation process; `ask` sends a command and resolves with its answer lines. */
@@ -171,6 +184,9 @@ class Workstation {
       if (kind === 'ack' && what === 'note' && id) this.acks.notes.add(id);
       if (kind === 'ack' && what === 'complaint' && id) this.acks.complaints.add(id);
       if (kind === 'ack' && what === 'transition' && eventId) this.acks.events.add(eventId);
+      if (kind === 'ack' && what === 'order' && id && eventId) {
+        this.acks.orders.set(id, { by: this.label, quotedTotalCents: Number(eventId), lines: JSON.parse(line.split(' ').slice(4).join(' ')) as OrderLineAsked[] });
+      }
       if (kind === 'fail') this.acks.failures.push(`${this.label}: ${line}`);
       if (kind === 'poison') this.acks.poisoned.set(this.label, [...(this.acks.poisoned.get(this.label) ?? []), ...line.split(' ').slice(1).map(Number)]);
       this.lines.push(line);
@@ -217,6 +233,18 @@ class Workstation {
     return JSON.parse((await this.next((l) => l.startsWith('check '), 60_000)).slice(6)) as SyncCheckResult;
   }
 
+  /** How many of these products the workstation can price from the catalogue it pulled. */
+  async catalogue(productIds: readonly string[]): Promise<number> {
+    this.send({ op: 'catalogue', productIds });
+    return Number((await this.next((l) => l.startsWith('catalogue '), 20_000)).split(' ')[1]);
+  }
+
+  /** The status and number this workstation shows for each of these orders. */
+  async orders(ids: readonly string[]): Promise<Record<string, { status?: string; number?: string }>> {
+    this.send({ op: 'orders', ids });
+    return JSON.parse((await this.next((l) => l.startsWith('orders '), 60_000)).slice(7)) as Record<string, { status?: string; number?: string }>;
+  }
+
   async kill(): Promise<void> {
     const child = this.child;
     if (!child || !this.alive) return;
@@ -238,11 +266,21 @@ class Workstation {
   }
 }
 
-async function prepareStore(open: () => Promise<Store>): Promise<void> {
+/** Seeds the store (users, the demo customers and catalogue); returns the products orders take from. */
+async function prepareStore(open: () => Promise<Store>): Promise<string[]> {
   const store = await open();
   try {
     await createUser(store.db, { username: USER.username, displayName: 'Fault CSR', role: 'csr', password: USER.password }, { N: 1024, r: 8, p: 1 });
     await loadDemoIfEmpty(store, { customers: 60, now: Date.UTC(2025, 5, 1) });
+    // Active products with a GBP price, given little stock and nothing reserved: the orders race for it.
+    const rows = await queryRows<{ id: string }>(
+      store,
+      sql`select p.id from products p join product_prices pp on pp.product_id = p.id and pp.currency = 'GBP'
+          where p.status = 'active' and p.category <> 'gift-cards' order by p.sku limit ${ORDER_STOCK.length}`,
+    );
+    if (rows.length !== ORDER_STOCK.length) throw new Error(`the demo catalogue has ${rows.length} products to order from`);
+    for (const [i, row] of rows.entries()) await store.db.execute(sql`update products set stock = ${ORDER_STOCK[i]}, reserved = 0 where id = ${row.id}`);
+    return rows.map((r) => r.id);
   } finally {
     await store.close();
   }
@@ -256,6 +294,83 @@ async function countIn(store: Store, table: 'notes' | 'complaints' | 'complaint_
   );
   const [row] = await queryRows<{ n: string | number }>(store, sql`select count(*) as n from ${sql.identifier(table)} where id::text in (${list})`);
   return Number(row?.n ?? 0);
+}
+
+/**
+ * Every acknowledged order is on the store once, with its lines once: placed with its quoted total
+ * and the store's number, or needing attention because stock ran out. The units reserved on each
+ * product are exactly those of the placed orders (acknowledged or not: a workstation killed between
+ * saving an order and printing its ack still pushes it), and no stock or reserved count is negative.
+ */
+async function checkOrders(
+  store: Store,
+  acked: Acks['orders'],
+  pool: readonly string[],
+  shown: ReadonlyMap<string, { status?: string; number?: string }>,
+): Promise<{ placed: number; needsAttention: number; onStore: number; reserved: number; stock: number }> {
+  type Row = { id: string; status: string; number: string; total_cents: number; quoted_total_cents: number | null; attention_reason: string | null; lines: string | number };
+  const rows = await queryRows<Row>(
+    store,
+    sql`select o.id::text as id, o.status, o.number, o.total_cents, o.quoted_total_cents, o.attention_reason,
+               (select count(*) from order_lines l where l.order_id = o.id) as lines
+          from orders o where o.note like 'fault-order %'`,
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  let placed = 0;
+  let needsAttention = 0;
+  for (const [id, asked] of acked) {
+    const row = byId.get(id);
+    expect(row, `acknowledged order ${id} is not on the store`).toBeDefined();
+    if (!row) continue;
+    expect(Number(row.lines), `order ${id}'s lines`).toBe(asked.lines.length);
+    expect(row.quoted_total_cents, `order ${id}`).toBe(asked.quotedTotalCents);
+    expect(row.total_cents, `order ${id}: the store's total is the quoted one`).toBe(asked.quotedTotalCents);
+    // The workstation that took it shows the store's answer: its status and, once placed, the SB number.
+    expect(shown.get(id), `order ${id} on ${asked.by}`).toMatchObject({ status: row.status, number: row.number });
+    if (row.status === 'placed') {
+      placed++;
+      expect(row.number).toMatch(/^SB\d{8}$/);
+      expect(row.attention_reason).toBeNull();
+    } else {
+      needsAttention++;
+      expect(row, `order ${id}`).toMatchObject({ status: 'needs_attention', attention_reason: expect.stringMatching(/^Out of stock: /) });
+    }
+  }
+  // Every order on the store (an unacknowledged one too: saved just before its workstation was
+  // killed) has its lines and the store's answer; none is left submitted.
+  for (const row of rows) {
+    expect(['placed', 'needs_attention'], `order ${row.id}`).toContain(row.status);
+    expect(Number(row.lines), `order ${row.id}'s lines`).toBeGreaterThanOrEqual(1);
+    expect(Number(row.lines), `order ${row.id}'s lines`).toBeLessThanOrEqual(3);
+  }
+  // Store numbers are given once each.
+  const numbers = rows.filter((r) => r.status === 'placed').map((r) => r.number);
+  expect(new Set(numbers).size).toBe(numbers.length);
+  // Reserved exactly once per placed order's units, never beyond stock, never below zero.
+  const wanted = await queryRows<{ product_id: string; n: string | number }>(
+    store,
+    sql`select l.product_id::text as product_id, sum(l.quantity) as n from order_lines l join orders o on o.id = l.order_id
+         where o.note like 'fault-order %' and o.status = 'placed' group by l.product_id`,
+  );
+  const placedUnits = new Map(wanted.map((w) => [w.product_id, Number(w.n)]));
+  const stockRows = await queryRows<{ id: string; stock: number; reserved: number }>(
+    store,
+    sql`select id::text as id, stock, reserved from products where id::text in (${sql.join(
+      pool.map((id) => sql`${id}`),
+      sql`, `,
+    )})`,
+  );
+  expect(stockRows).toHaveLength(pool.length);
+  for (const p of stockRows) expect(p.reserved, `product ${p.id}: reserved = the placed orders' units`).toBe(placedUnits.get(p.id) ?? 0);
+  const [negative] = await queryRows<{ n: string | number }>(store, sql`select count(*) as n from products where reserved < 0 or stock - reserved < 0`);
+  expect(Number(negative?.n)).toBe(0);
+  return {
+    placed,
+    needsAttention,
+    onStore: rows.length,
+    reserved: stockRows.reduce((n, p) => n + p.reserved, 0),
+    stock: stockRows.reduce((n, p) => n + p.stock, 0),
+  };
 }
 
 type Backend = { name: string; skip: string | undefined; prepare(): Promise<{ location: { dataDir?: string; databaseUrl?: string }; open(): Promise<Store>; dispose(): Promise<void> }> };
@@ -298,9 +413,11 @@ for (const backend of backends) {
         const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
         const between = (lo: number, hi: number) => Math.round(lo + random() * (hi - lo));
 
+        const phases: [string, number][] = [['start', Date.now()]];
+        const phase = (name: string) => phases.push([name, Date.now()]);
         const prepared = await backend.prepare();
         cleanups.push(prepared.dispose);
-        await prepareStore(prepared.open);
+        const pool = await prepareStore(prepared.open);
         const port = await freePort();
         const server = new StoreProcess(port, prepared.location);
         cleanups.push(() => server.stop());
@@ -308,7 +425,7 @@ for (const backend of backends) {
 
         const dir = mkdtempSync(join(tmpdir(), 'switchboard-fault-ws-'));
         cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-        const acks: Acks = { notes: new Set(), complaints: new Set(), events: new Set(), failures: [], poisoned: new Map() };
+        const acks: Acks = { notes: new Set(), complaints: new Set(), events: new Set(), failures: [], poisoned: new Map(), orders: new Map() };
         const links: LinkProxy[] = [];
         const stations: Workstation[] = [];
         for (let i = 0; i < CLIENTS; i++) {
@@ -328,8 +445,25 @@ for (const backend of backends) {
             if (Date.now() > deadline) throw new Error(`${station.label} never finished its first sync:\n${station.output.slice(-3000)}`);
             await sleep(200);
           }
+          // And the catalogue (products, prices, campaigns, discount limits) before it takes an order.
+          while ((await station.catalogue(pool)) !== pool.length) {
+            if (Date.now() > deadline) throw new Error(`${station.label} never pulled the catalogue:\n${station.output.slice(-3000)}`);
+            await sleep(200);
+          }
         }
+        /** A phone order of 1–3 lines from the pool, 1–2 units each. */
+        let ordersAsked = 0;
+        const order = (writer: Workstation) => {
+          const products = [...pool];
+          const lines = Array.from({ length: between(1, 3) }, () => {
+            const productId = products.splice(Math.floor(random() * products.length), 1)[0] as string;
+            return { productId, quantity: between(1, 2) };
+          });
+          ordersAsked++;
+          writer.send({ op: 'order', lines, tag: `o${++tag}` });
+        };
 
+        phase('first sync');
         const faults = { networkDrops: 0, lostResponses: 0, storeKills: 0, workstationKills: 0 };
         let writesAsked = 0;
         let tag = 0;
@@ -355,6 +489,7 @@ for (const backend of backends) {
               const n = between(1, 4);
               writesAsked += n;
               writer.send({ op: 'write', n, tag: `w${++tag}` });
+              if (random() < 0.6) order(writer);
             }
             await sleep(between(50, 300));
           } else if (roll < 0.6) {
@@ -377,6 +512,8 @@ for (const backend of backends) {
             faults.workstationKills++;
             const n = 6;
             writesAsked += n;
+            // An order among the writes the kill lands in (saved and queued wholly, or not at all).
+            if (random() < 0.5) order(station);
             station.send({ op: 'write', n, tag: `k${++tag}` });
             await sleep(between(5, 60));
             await station.kill();
@@ -390,6 +527,7 @@ for (const backend of backends) {
 
         // Settle: every link up, the store running, every workstation catching up.
         for (const link of links) link.set('up');
+        phase('chaos');
         const settleEnds = Date.now() + SETTLE_BUDGET_MS;
         for (const station of stations) {
           station.send({ op: 'now' });
@@ -410,6 +548,7 @@ for (const backend of backends) {
           }
         }
         // Converged: the same per-table counts and checksums as the store, on every workstation.
+        phase('settle');
         let checks = 0;
         for (const station of stations) {
           let result = await station.check();
@@ -423,9 +562,16 @@ for (const backend of backends) {
           expect(result.skipped, `${station.label}: ${JSON.stringify(result)}`).toBeNull();
           expect(result.match, `${station.label} differs from the store: ${JSON.stringify(result.tables.filter((t) => !t.match))}`).toBe(true);
         }
+        // What each workstation shows for the orders it took, compared with the store's below.
+        const shown = new Map<string, { status?: string; number?: string }>();
+        for (const station of stations) {
+          const ids = [...acks.orders].filter(([, o]) => o.by === station.label).map(([id]) => id);
+          for (const [id, summary] of Object.entries(await station.orders(ids))) shown.set(id, summary);
+        }
         for (const station of stations) await station.stop();
         await server.stop();
 
+        phase('checksums');
         const store = await prepared.open();
         try {
           expect(await countIn(store, 'notes', acks.notes)).toBe(acks.notes.size);
@@ -442,6 +588,7 @@ for (const backend of backends) {
           expect(poisoned.length).toBeGreaterThan(0);
           expect(rejected).toHaveLength(poisoned.length);
           for (const row of rejected) expect(row).toEqual({ name: 'note.add', error_code: 'invalid_input' });
+          const orderFigures = await checkOrders(store, acks.orders, pool, shown);
           const [applied] = await queryRows<{ n: string | number }>(store, sql`select count(*) as n from mutation_log`);
           const acknowledged = acks.notes.size + acks.complaints.size + acks.events.size;
           console.log(
@@ -450,11 +597,19 @@ for (const backend of backends) {
               `${Number(applied?.n)} mutations applied on the store; faults: ${faults.networkDrops} network drops, ` +
               `${faults.lostResponses} lost-response windows (${links.reduce((n, l) => n + l.faults, 0)} connections cut), ` +
               `${faults.storeKills} store kills, ${faults.workstationKills} workstation kills; ` +
+              `orders: ${ordersAsked} asked, ${acks.orders.size} submitted (acknowledged), ${orderFigures.placed} placed, ` +
+              `${orderFigures.needsAttention} needs attention (out of stock), ${orderFigures.onStore} on the store in all, ` +
+              `${orderFigures.reserved} of ${orderFigures.stock} units reserved; ` +
               `${checks} checksum checks over ${CLIENTS} workstations; ${acknowledged} acknowledged ids looked up on the store; ` +
               `${poisoned.length} entries refused for their data; ` +
-              `${acks.failures.length} writes refused locally${acks.failures.length ? ` (${acks.failures.slice(0, 3).join('; ')})` : ''}`,
+              `${acks.failures.length} writes refused locally${acks.failures.length ? ` (${acks.failures.slice(0, 3).join('; ')})` : ''}; ` +
+              `seconds: ${phases
+                .slice(1)
+                .map(([name, at], i) => `${name} ${((at - (phases[i]?.[1] ?? at)) / 1000).toFixed(1)}`)
+                .join(', ')}`,
           );
           expect(acknowledged).toBeGreaterThan(0);
+          expect(acks.orders.size).toBeGreaterThan(0);
         } finally {
           await store.close();
         }
