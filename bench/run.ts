@@ -8,7 +8,8 @@
  * (bench/sync.ts); and the catalogue search on a cache of its own with --products N products
  * (default 50,000; bench/catalogue.ts); and saving a 3-line phone order with its outbox entry at
  * synchronous=FULL beside a raw insert of one row and its outbox entry (bench/orders.ts, on a cache
- * of its own with the generator's catalogue of --products N). Prints a table and writes bench/results.json as a list of
+ * of its own with the generator's catalogue of --products N); and the keystrokes of the keyboard-only
+ * phone-order walk in Chromium (bench/order-walk.ts, step 'walk'). Prints a table and writes bench/results.json as a list of
  * { name, value, unit }. These are figures to compare across changes, not pass/fail.
  *
  * `--only` runs some steps alone (STEPS below, comma-separated): their figures replace theirs in
@@ -33,6 +34,7 @@ import { benchSync } from './sync';
 import { buildWorkstation, type BuiltWorkstation } from './app-build';
 import { benchCatalogue } from './catalogue';
 import { benchOrders } from './orders';
+import { benchOrderWalk } from './order-walk';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..');
@@ -42,7 +44,7 @@ const NOW = Date.UTC(2025, 5, 1);
 const WARMUP = 500;
 
 /** The steps, in the order they run; `--only` picks some. */
-const STEPS = ['lookup', 'suggestions', 'customer360', 'catalogue', 'orders', 'sync'] as const;
+const STEPS = ['lookup', 'suggestions', 'customer360', 'catalogue', 'orders', 'walk', 'sync'] as const;
 type Step = (typeof STEPS)[number];
 /** Steps that measure the seeded customer cache (the catalogue makes its own). */
 const ON_CUSTOMER_CACHE: readonly Step[] = ['lookup', 'suggestions', 'customer360', 'sync'];
@@ -331,6 +333,10 @@ async function main(): Promise<void> {
   if (steps.has('orders')) {
     console.log(`Saving phone orders (${fmt(args.products)} products) …`);
     figures.push(...benchOrders({ products: args.products, iterations: args.iterations, seed: SEED, now: NOW, workDir: dirname(args.db) }));
+  }
+  if (steps.has('walk')) {
+    console.log('The keyboard-only phone-order walk in Chromium (order.walk.keys) …');
+    figures.push(...benchOrderWalk(REPO));
   }
   if (workstation) {
     figures.push(...(await benchSync({ repo: REPO, sourceDb: args.db, workDir: dirname(args.db), workstation, phones, iterations: args.iterations, warmup: WARMUP })));
