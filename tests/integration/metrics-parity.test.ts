@@ -48,6 +48,8 @@ const CUSTOMERS = [0, 1, 2, 3].map((n) => uuid(1, n));
 const PRODUCTS = [0, 1, 2].map((n) => uuid(2, n));
 
 type Row = Record<string, string | number | null>;
+/** What an arbitrary generates. */
+type Generated<A> = A extends fc.Arbitrary<infer T> ? T : never;
 
 // ——— The random history ———
 
@@ -108,7 +110,7 @@ const historyArb = fc.record({
   offers: fc.array(offerArb, { maxLength: 20 }),
   orders: fc.array(orderArb, { maxLength: 12 }),
 });
-type History = fc.infer<typeof historyArb>;
+type History = Generated<typeof historyArb>;
 
 const querySpecArb = fc.record({
   from: fc.option(instant, { nil: undefined }),
@@ -121,7 +123,7 @@ const querySpecArb = fc.record({
   groupBy: fc.subarray(['csr', 'team', 'day', 'channel', 'campaign'] as Dimension[], { maxLength: 2 }),
   windowDays: fc.option(fc.constantFrom(1, 2, 7, 10), { nil: undefined }),
 });
-type QuerySpec = fc.infer<typeof querySpecArb>;
+type QuerySpec = Generated<typeof querySpecArb>;
 
 /** The spec made fit for the metric: parts that do not apply dropped, a currency given when required. */
 function queryFor(metric: MetricDecl, spec: QuerySpec): MetricQuery {
