@@ -6,6 +6,7 @@
  * that the compiler refuses what a metric cannot answer.
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   METRICS,
   METRIC_IDS,
@@ -177,5 +178,42 @@ describe('metric declarations (issue 22), worked by hand', () => {
       expect(m.definition, id).toMatch(/Unit:/);
       if (m.aggregate.kind === 'ratio' || m.aggregate.kind === 'average') expect(m.definition, id).toMatch(/no data/);
     }
+  });
+
+  it('agrees with the desk’s own functions on random calls, offers and complaints (fast-check)', () => {
+    const callRow = fc.record({
+      id: fc.uuid(),
+      customer_id: fc.constant(null),
+      agent_id: fc.constantFrom('ana', 'ben'),
+      status: fc.constantFrom('active', 'on_hold', 'wrap_up', 'completed'),
+      started_at: fc.integer({ min: T0, max: T0 + 30 * DAY }),
+      talk_ms: fc.integer({ min: 0, max: 3_600_000 }),
+      hold_ms: fc.integer({ min: 0, max: 600_000 }),
+      wrap_up_ms: fc.integer({ min: 0, max: 600_000 }),
+      disposition_code: fc.constant(null),
+    });
+    const offerRow = fc.record({ id: fc.uuid(), customer_id: fc.constant(A), agent_id: fc.constant('ana'), outcome: fc.constantFrom('presented', 'accepted', 'declined'), presented_at: fc.constant(T0) });
+    const complaintRow = fc
+      
+      .record({ id: fc.uuid(), opened: fc.integer({ min: T0, max: T0 + DAY }), resolvedAfter: fc.option(fc.integer({ min: -1000, max: 5 * DAY }), { nil: null }) })
+      .map((c) => ({ id: c.id, customer_id: A, agent_id: 'ana', status: c.resolvedAfter === null ? 'open' : 'resolved', opened_at: c.opened, resolved_at: c.resolvedAfter === null ? null : c.opened + c.resolvedAfter, category_code: 'late' }));
+    fc.assert(
+      fc.property(fc.array(callRow, { maxLength: 40 }), fc.array(offerRow, { maxLength: 20 }), fc.array(complaintRow, { maxLength: 10 }), (calls, offers, complaints) => {
+        const d: MetricData = { roster: [], tables: { calls, offers, complaints } };
+        const one = (id: MetricId) => computeMetric(METRICS[id], {}, d)[0]!.value;
+        const handled = calls.filter((c) => c.status === 'completed').map((c) => ({ talkMs: c.talk_ms, holdMs: c.hold_ms, wrapUpMs: c.wrap_up_ms }));
+        expect(one('callsHandled')).toBe(handled.length);
+        const aht = one('averageHandleTime');
+        const expected = averageHandleTimeMs(handled);
+        if (expected === null) expect(aht).toBeNull();
+        else expect(aht).toBeCloseTo(expected, 6);
+        expect(one('upsellConversion')).toBe(upsellConversion(offers.filter((o) => o.outcome === 'accepted').length, offers.length));
+        const times = complaints.map((c) => complaintResolutionTimeMs({ openedAt: c.opened_at, resolvedAt: c.resolved_at })).filter((t): t is number => t !== null);
+        const rt = one('complaintResolutionTime');
+        if (times.length === 0) expect(rt).toBeNull();
+        else expect(rt).toBeCloseTo(times.reduce((a, b) => a + b, 0) / times.length, 6);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
