@@ -89,6 +89,8 @@ export type FactId = 'calls' | 'complaints' | 'offers' | 'orders' | 'offerLines'
 export interface FieldSource {
   from: string;
   column: string;
+  /** An integer column (a time in ms, a duration, money): read as a number whatever the driver gives (PostgreSQL's bigint comes as text). */
+  int?: boolean;
 }
 
 /** A many-to-one lookup: the row of `table` whose `key` column equals the base's `via` column (inner join). */

@@ -179,12 +179,17 @@ export function utcDay(ms: number): string {
   return new Date(Math.trunc(ms / 1000) * 1000).toISOString().slice(0, 10);
 }
 
-/** The answer to `query` for `metric`, from plain rows. */
-export function computeMetric(metric: MetricDecl, query: MetricQuery, data: MetricData): MetricRow[] {
+/** A row the metric counts: the fact row, what it adds (see metricValue's components), and the group keys it falls in. */
+interface CountedRow {
+  row: Row;
+  part: number[];
+  keys: Record<string, string | null>[];
+}
+
+/** The rows `query` counts for `metric`, each with its part and, for `groupBy`, its keys. */
+function countedRows(metric: MetricDecl, query: MetricQuery, groupBy: readonly Dimension[], data: MetricData): CountedRow[] {
   const fact = FACTS[metric.fact];
-  checkQuery(metric, fact, query);
   const options: MetricOptions = { ...DEFAULT_METRIC_OPTIONS, ...query.options };
-  const groupBy: readonly Dimension[] = query.groupBy ?? [];
   const filter = query.filter ?? {};
   const teamsOf = new Map<string, string[]>();
   for (const r of data.roster) {
@@ -192,11 +197,7 @@ export function computeMetric(metric: MetricDecl, query: MetricQuery, data: Metr
     if (!list.includes(r.team)) list.push(r.team);
     teamsOf.set(r.agentId, list);
   }
-
-  const groups = new Map<string, MetricRow>();
-  const width = componentCount(metric.aggregate);
-  if (groupBy.length === 0) groups.set('[]', { key: {}, components: new Array<number>(width).fill(0), value: null });
-
+  const out: CountedRow[] = [];
   for (const row of cachedFactRows(fact.id, data.tables, options)) {
     const at = row[metric.time];
     const agent = row[fact.agentField];
@@ -252,6 +253,19 @@ export function computeMetric(metric: MetricDecl, query: MetricQuery, data: Metr
       }
       keys = next;
     }
+    out.push({ row, part, keys });
+  }
+  return out;
+}
+
+/** The answer to `query` for `metric`, from plain rows. */
+export function computeMetric(metric: MetricDecl, query: MetricQuery, data: MetricData): MetricRow[] {
+  checkQuery(metric, FACTS[metric.fact], query);
+  const groupBy: readonly Dimension[] = query.groupBy ?? [];
+  const groups = new Map<string, MetricRow>();
+  const width = componentCount(metric.aggregate);
+  if (groupBy.length === 0) groups.set('[]', { key: {}, components: new Array<number>(width).fill(0), value: null });
+  for (const { part, keys } of countedRows(metric, query, groupBy, data)) {
     for (const key of keys) {
       const id = JSON.stringify(groupBy.map((d) => key[d]));
       let g = groups.get(id);
@@ -261,4 +275,35 @@ export function computeMetric(metric: MetricDecl, query: MetricQuery, data: Metr
   }
   const rows = [...groups.values()].map((g) => ({ ...g, value: metricValue(metric.aggregate, g.components) }));
   return sortMetricRows(rows, groupBy);
+}
+
+/**
+ * The rows behind one number (as compileMetricRowsSql): the fact rows of group `key` that `query`
+ * counts, by time (none last) then id, one page, each with its part (1 for a count, the measure
+ * for a sum or an average, 1 or 0 for a ratio's numerator).
+ */
+export function computeMetricRows(
+  metric: MetricDecl,
+  query: MetricQuery,
+  drill: { key: Readonly<Record<string, string | null>>; limit: number; offset?: number },
+  data: MetricData,
+): { fields: Row; part: number }[] {
+  const dims = Object.keys(drill.key) as Dimension[];
+  checkQuery(metric, FACTS[metric.fact], { ...query, groupBy: dims });
+  const time = metric.time;
+  const inGroup = countedRows(metric, query, dims, data).filter((c) => c.keys.some((k) => dims.every((d) => k[d] === drill.key[d])));
+  inGroup.sort((x, y) => {
+    const a = x.row[time] ?? null;
+    const b = y.row[time] ?? null;
+    if (a !== b) {
+      if (a === null) return 1;
+      if (b === null) return -1;
+      return Number(a) - Number(b);
+    }
+    const i = String(x.row.id);
+    const j = String(y.row.id);
+    return i < j ? -1 : i > j ? 1 : 0;
+  });
+  const offset = drill.offset ?? 0;
+  return inGroup.slice(offset, offset + drill.limit).map((c) => ({ fields: { ...c.row }, part: c.part[0]! }));
 }

@@ -205,36 +205,79 @@ function dayOf(dialect: SqlDialect, column: string): string {
     : `strftime('%Y-%m-%d', ${column} / 1000, 'unixepoch')`;
 }
 
+/**
+ * FROM and WHERE of every query of `metric`: the fact as `f0` (and the team roster as `r` when
+ * `joinTeams`), restricted to the query's period and filters and the metric's own `where`. The
+ * answer and its drill-down share it, so the rows listed are the rows counted.
+ */
+function compileScope(b: Builder, metric: MetricDecl, query: MetricQuery, joinTeams: boolean): void {
+  const fact = FACTS[metric.fact];
+  const filter = query.filter ?? {};
+  const col = (name: string) => factField(fact, 'f0', name);
+  const roster = ROSTER_SQL[b.dialect];
+  b.text(' FROM ');
+  compileFact(b, fact, query.options);
+  b.text(' f0');
+  if (joinTeams) b.text(` JOIN (${roster}) r ON r.agent_id = ${col(fact.agentField)}`);
+  b.text(' WHERE (1 = 1)');
+  if (filter.from !== undefined) b.text(` AND ${col(metric.time)} >= `).param(filter.from);
+  if (filter.to !== undefined) b.text(` AND ${col(metric.time)} < `).param(filter.to);
+  if (filter.team !== undefined) b.text(` AND ${col(fact.agentField)} IN (SELECT rt.agent_id FROM (${roster}) rt WHERE rt.team = `).param(filter.team).text(')');
+  if (filter.csr !== undefined) b.text(` AND ${col(fact.agentField)} = `).param(filter.csr);
+  if (filter.channel !== undefined) b.text(` AND ${col(fact.channelField!)} = `).param(filter.channel);
+  if (filter.campaign !== undefined) b.text(` AND ${col(fact.campaignField!)} = `).param(filter.campaign);
+  if (filter.currency !== undefined) b.text(` AND ${col(fact.currencyField!)} = `).param(filter.currency);
+  if (metric.where) {
+    b.text(' AND ');
+    compileExpr(b, metric.where, rowScope(fact), query.options);
+  }
+}
+
+const rowScope = (fact: FactDecl): Scope => ({
+  field: (name) => factField(fact, 'f0', name),
+  outer: () => {
+    throw new RangeError('outer() outside exists');
+  },
+  depth: 0,
+});
+
+/** The SQL of one grouping of the fact row `f0` (the team comes from the joined roster `r`). */
+function dimensionSql(dialect: SqlDialect, metric: MetricDecl, d: Dimension): string {
+  const fact = FACTS[metric.fact];
+  const col = (name: string) => factField(fact, 'f0', name);
+  switch (d) {
+    case 'csr':
+      return col(fact.agentField);
+    case 'team':
+      return 'r.team';
+    case 'day':
+      return dayOf(dialect, col(metric.time));
+    case 'channel':
+      return col(fact.channelField!);
+    case 'campaign':
+      return col(fact.campaignField!);
+  }
+}
+
+function finish(b: Builder): Pick<CompiledMetricSql, 'text' | 'params' | 'chunks' | 'dialect'> {
+  let n = 0;
+  const text = b.chunks.map((c) => ('text' in c ? c.text : b.dialect === 'postgres' ? `$${++n}` : '?')).join('');
+  const params = b.chunks.flatMap((c) => ('param' in c ? [c.param] : []));
+  return { dialect: b.dialect, text, params, chunks: b.chunks };
+}
+
 /** The one query that answers `metric` for `query`, in `dialect`. */
 export function compileMetricSql(metric: MetricDecl, query: MetricQuery, dialect: SqlDialect): CompiledMetricSql {
   const fact = FACTS[metric.fact];
   checkQuery(metric, fact, query);
   const b = new Builder(dialect);
   const groupBy: readonly Dimension[] = query.groupBy ?? [];
-  const filter = query.filter ?? {};
-  const options = query.options;
-  const col = (name: string) => factField(fact, 'f0', name);
-  const scope: Scope = { field: col, outer: () => { throw new RangeError('outer() outside exists'); }, depth: 0 };
-
-  const dimSql = (d: Dimension): string => {
-    switch (d) {
-      case 'csr':
-        return col(fact.agentField);
-      case 'team':
-        return 'r.team';
-      case 'day':
-        return dayOf(dialect, col(metric.time));
-      case 'channel':
-        return col(fact.channelField!);
-      case 'campaign':
-        return col(fact.campaignField!);
-    }
-  };
+  const scope = rowScope(fact);
   const groupColumns = groupBy.map((_, i) => `g${i}`);
   const componentColumns = Array.from({ length: componentCount(metric.aggregate) }, (_, i) => `c${i}`);
 
   b.text('SELECT ');
-  groupBy.forEach((d, i) => b.text(`${dimSql(d)} AS ${groupColumns[i]}, `));
+  groupBy.forEach((d, i) => b.text(`${dimensionSql(dialect, metric, d)} AS ${groupColumns[i]}, `));
   const agg = metric.aggregate;
   switch (agg.kind) {
     case 'count':
@@ -242,43 +285,105 @@ export function compileMetricSql(metric: MetricDecl, query: MetricQuery, dialect
       break;
     case 'sum':
       b.text('coalesce(sum(');
-      compileExpr(b, agg.of, scope, options);
+      compileExpr(b, agg.of, scope, query.options);
       b.text('), 0) AS c0');
       break;
     case 'average':
       b.text('coalesce(sum(');
-      compileExpr(b, agg.of, scope, options);
+      compileExpr(b, agg.of, scope, query.options);
       b.text('), 0) AS c0, count(*) AS c1');
       break;
     case 'ratio':
       b.text('coalesce(sum(CASE WHEN ');
-      compileExpr(b, agg.numerator, scope, options);
+      compileExpr(b, agg.numerator, scope, query.options);
       b.text(' THEN 1 ELSE 0 END), 0) AS c0, count(*) AS c1');
       break;
   }
-  b.text(' FROM ');
-  compileFact(b, fact, options);
-  b.text(' f0');
-  if (groupBy.includes('team')) b.text(` JOIN (${ROSTER_SQL[dialect]}) r ON r.agent_id = ${col(fact.agentField)}`);
-
-  b.text(' WHERE (1 = 1)');
-  if (filter.from !== undefined) b.text(` AND ${col(metric.time)} >= `).param(filter.from);
-  if (filter.to !== undefined) b.text(` AND ${col(metric.time)} < `).param(filter.to);
-  if (filter.team !== undefined) b.text(` AND ${col(fact.agentField)} IN (SELECT rt.agent_id FROM (${ROSTER_SQL[dialect]}) rt WHERE rt.team = `).param(filter.team).text(')');
-  if (filter.csr !== undefined) b.text(` AND ${col(fact.agentField)} = `).param(filter.csr);
-  if (filter.channel !== undefined) b.text(` AND ${col(fact.channelField!)} = `).param(filter.channel);
-  if (filter.campaign !== undefined) b.text(` AND ${col(fact.campaignField!)} = `).param(filter.campaign);
-  if (filter.currency !== undefined) b.text(` AND ${col(fact.currencyField!)} = `).param(filter.currency);
-  if (metric.where) {
-    b.text(' AND ');
-    compileExpr(b, metric.where, scope, options);
-  }
+  compileScope(b, metric, query, groupBy.includes('team'));
   if (groupBy.length > 0) b.text(` GROUP BY ${groupBy.map((_, i) => i + 1).join(', ')}`);
+  return { ...finish(b), groupColumns, componentColumns };
+}
 
-  let n = 0;
-  const text = b.chunks.map((c) => ('text' in c ? c.text : dialect === 'postgres' ? `$${++n}` : '?')).join('');
-  const params = b.chunks.flatMap((c) => ('param' in c ? [c.param] : []));
-  return { dialect, text, params, chunks: b.chunks, groupColumns, componentColumns };
+/** Which group of an answer to list, and which page of it. */
+export interface DrillDown {
+  /** The group's key, as in the answer's MetricRow (an empty key: the whole answer). */
+  key: Readonly<Record<string, string | null>>;
+  limit: number;
+  offset?: number;
+}
+
+export interface CompiledDrillDownSql {
+  dialect: SqlDialect;
+  text: string;
+  params: Scalar[];
+  chunks: CompiledMetricSql['chunks'];
+  /** The fact's fields, one column each (named as the fields), then `part`. */
+  fieldColumns: string[];
+}
+
+/**
+ * The rows behind one number (issue 22, drill-down): the fact rows the group `drill.key` of the
+ * answer to `query` counts, in the order of their time field (rows without one last), then id,
+ * one page. Each row carries its `part`: what it adds to the number — 1 for a count, the measure
+ * for a sum or an average, 1 or 0 (in the numerator or not) for a ratio — so the rows listed add
+ * up to the number clicked.
+ */
+export function compileMetricRowsSql(metric: MetricDecl, query: MetricQuery, drill: DrillDown, dialect: SqlDialect): CompiledDrillDownSql {
+  const fact = FACTS[metric.fact];
+  checkQuery(metric, fact, { ...query, groupBy: Object.keys(drill.key) as Dimension[] });
+  const b = new Builder(dialect);
+  const scope = rowScope(fact);
+  const fieldColumns = Object.keys(fact.fields);
+  b.text(`SELECT ${fieldColumns.map((f) => factField(fact, 'f0', f)).join(', ')}, `);
+  const agg = metric.aggregate;
+  switch (agg.kind) {
+    case 'count':
+      b.text('1');
+      break;
+    case 'sum':
+    case 'average':
+      compileExpr(b, agg.of, scope, query.options);
+      break;
+    case 'ratio':
+      b.text('CASE WHEN ');
+      compileExpr(b, agg.numerator, scope, query.options);
+      b.text(' THEN 1 ELSE 0 END');
+      break;
+  }
+  b.text(' AS part');
+  compileScope(b, metric, query, false);
+  for (const [d, value] of Object.entries(drill.key) as [Dimension, string | null][]) {
+    if (d === 'team') {
+      if (value === null) throw new RangeError('Every team has a name.');
+      b.text(` AND ${factField(fact, 'f0', fact.agentField)} IN (SELECT rk.agent_id FROM (${ROSTER_SQL[dialect]}) rk WHERE rk.team = `).param(value).text(')');
+    } else if (value === null) {
+      b.text(` AND ${dimensionSql(dialect, metric, d)} IS NULL`);
+    } else {
+      b.text(` AND ${dimensionSql(dialect, metric, d)} = `).param(value);
+    }
+  }
+  const time = factField(fact, 'f0', metric.time);
+  b.text(` ORDER BY (${time} IS NULL), ${time}, ${factField(fact, 'f0', 'id')} LIMIT `).param(drill.limit).text(' OFFSET ').param(drill.offset ?? 0);
+  return { ...finish(b), fieldColumns: [...fieldColumns, 'part'] };
+}
+
+/** A row behind a number: the fact's fields (integers as numbers, whatever the driver gave) and its part. */
+export interface MetricFactRow {
+  fields: Record<string, Scalar>;
+  part: number;
+}
+
+/** Reads a drill-down's answer: integer fields (FieldSource.int) as numbers, the part as a number. */
+export function readDrillDownRows(metric: MetricDecl, rows: readonly Record<string, unknown>[]): MetricFactRow[] {
+  const fact = FACTS[metric.fact];
+  return rows.map((row) => {
+    const fields: Record<string, Scalar> = {};
+    for (const [name, src] of Object.entries(fact.fields)) {
+      const v = row[name];
+      fields[name] = v === null || v === undefined ? null : src.int ? Number(v) : String(v);
+    }
+    return { fields, part: Number(row.part) };
+  });
 }
 
 /**

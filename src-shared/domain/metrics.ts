@@ -112,6 +112,8 @@ export function upsellConversion(accepted: number, presented: number): number | 
 
 
 const base = (column: string) => ({ from: 'base', column });
+/** An integer column of the base table. */
+const int = (column: string) => ({ from: 'base', column, int: true });
 
 /** The rows metrics count, each with its fields and where they come from in the schemas. */
 export const FACTS: Readonly<Record<FactId, FactDecl>> = {
@@ -124,10 +126,10 @@ export const FACTS: Readonly<Record<FactId, FactDecl>> = {
       customerId: base('customer_id'),
       agentId: base('agent_id'),
       status: base('status'),
-      startedAt: base('started_at'),
-      talkMs: base('talk_ms'),
-      holdMs: base('hold_ms'),
-      wrapUpMs: base('wrap_up_ms'),
+      startedAt: int('started_at'),
+      talkMs: int('talk_ms'),
+      holdMs: int('hold_ms'),
+      wrapUpMs: int('wrap_up_ms'),
       dispositionCode: base('disposition_code'),
     },
     agentField: 'agentId',
@@ -141,8 +143,8 @@ export const FACTS: Readonly<Record<FactId, FactDecl>> = {
       customerId: base('customer_id'),
       agentId: base('agent_id'),
       status: base('status'),
-      openedAt: base('opened_at'),
-      resolvedAt: base('resolved_at'),
+      openedAt: int('opened_at'),
+      resolvedAt: int('resolved_at'),
       categoryCode: base('category_code'),
     },
     agentField: 'agentId',
@@ -156,7 +158,7 @@ export const FACTS: Readonly<Record<FactId, FactDecl>> = {
       customerId: base('customer_id'),
       agentId: base('agent_id'),
       outcome: base('outcome'),
-      presentedAt: base('presented_at'),
+      presentedAt: int('presented_at'),
     },
     agentField: 'agentId',
   },
@@ -172,11 +174,11 @@ export const FACTS: Readonly<Record<FactId, FactDecl>> = {
       campaignCode: base('campaign_code'),
       status: base('status'),
       currency: base('currency'),
-      totalCents: base('total_cents'),
-      manualDiscountCents: base('manual_discount_cents'),
+      totalCents: int('total_cents'),
+      manualDiscountCents: int('manual_discount_cents'),
       approvedBy: base('approved_by'),
       attentionReason: base('attention_reason'),
-      placedAt: base('placed_at'),
+      placedAt: int('placed_at'),
     },
     agentField: 'agentId',
     channelField: 'channel',
@@ -195,12 +197,12 @@ export const FACTS: Readonly<Record<FactId, FactDecl>> = {
     fields: {
       id: base('id'),
       offerId: base('offer_id'),
-      lineTotalCents: base('total_cents'),
+      lineTotalCents: int('total_cents'),
       orderStatus: { from: 'ord', column: 'status' },
       currency: { from: 'ord', column: 'currency' },
       channel: { from: 'ord', column: 'channel' },
       campaignCode: { from: 'ord', column: 'campaign_code' },
-      placedAt: { from: 'ord', column: 'placed_at' },
+      placedAt: { from: 'ord', column: 'placed_at', int: true },
       agentId: { from: 'offer', column: 'agent_id' },
     },
     agentField: 'agentId',

@@ -16,10 +16,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
 import type { Store } from '../../server/src/db/connect';
-import { runMetricOnStore } from '../../server/src/reports/metrics';
-import { runMetricOnCache } from '../../src-main/core/reports/metrics';
+import { runMetricOnStore, runMetricRowsOnStore } from '../../server/src/reports/metrics';
+import { runMetricOnCache, runMetricRowsOnCache } from '../../src-main/core/reports/metrics';
 import { METRICS, METRIC_IDS, type MetricId } from '../../src-shared/domain/metrics';
-import { computeMetric, type MetricData, type RosterEntry } from '../../src-shared/domain/metric-reference';
+import { computeMetric, computeMetricRows, type MetricData, type RosterEntry } from '../../src-shared/domain/metric-reference';
 import { FACTS } from '../../src-shared/domain/metrics';
 import type { Dimension, MetricDecl, MetricQuery } from '../../src-shared/domain/metric-language';
 import { CALL_STATUSES } from '../../src-shared/domain/call';
@@ -30,7 +30,7 @@ import { DISCOUNT_REFUSED_PREFIX } from '../../src-shared/domain/metrics';
 import { tempCache, type TempCache } from '../helpers/cache';
 import { pgliteBackend, postgresBackend, postgresSkipReason, type StoreBackend, type StoreLocation } from '../helpers/server-db';
 
-const RUNS = Number(process.env.METRIC_RUNS ?? 60);
+const RUNS = Number(process.env.METRIC_RUNS ?? 50);
 const PG_RUNS = Number(process.env.METRIC_PG_RUNS ?? 25);
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -312,6 +312,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined, runs: numb
     it.skipIf(skipReason !== undefined)(`${runs} random histories, every metric, filter and grouping`, async () => {
       let histories = 0;
       let comparisons = 0;
+      let drillDowns = 0;
       /** Answers with at least one group whose value is neither 0 nor no data: the test compares numbers, not only emptiness. */
       let informative = 0;
       const informativeByMetric = new Map<string, number>();
@@ -339,6 +340,25 @@ function suite(backend: StoreBackend, skipReason: string | undefined, runs: numb
               expect(onCache, `SQLite: ${where}`).toEqual(expected);
               expect(onStore, `${backend.name}: ${where}`).toEqual(expected);
               comparisons++;
+              // Drill-down: the rows behind the last number (a null key sorts first, so the last one is
+              // a named group where there is one), the same three ways, adding up to it; a page of them
+              // for the random query.
+              const group = expected[expected.length - 1];
+              if (group) {
+                const drill = { key: group.key, limit: 10_000 };
+                const rows = computeMetricRows(metric, query, drill, data);
+                expect(runMetricRowsOnCache(cache.db, metric, query, drill), `SQLite rows: ${where}`).toEqual(rows);
+                expect(await runMetricRowsOnStore(store.db, metric, query, drill), `${backend.name} rows: ${where}`).toEqual(rows);
+                const counted = metric.aggregate.kind === 'count' ? group.components[0] : metric.aggregate.kind === 'sum' ? undefined : group.components[1];
+                if (counted !== undefined) expect(rows.length, `rows behind ${where}`).toBe(counted);
+                if (metric.aggregate.kind !== 'count') expect(rows.reduce((a, r) => a + r.part, 0), `parts behind ${where}`).toBe(group.components[0]);
+                if (query === queries[queries.length - 1]) {
+                  const page = { key: group.key, limit: 2, offset: 1 };
+                  expect(await runMetricRowsOnStore(store.db, metric, query, page), `${backend.name} page: ${where}`).toEqual(rows.slice(1, 3));
+                  expect(runMetricRowsOnCache(cache.db, metric, query, page), `SQLite page: ${where}`).toEqual(rows.slice(1, 3));
+                }
+                drillDowns++;
+              }
               if (expected.some((r) => r.value !== null && r.value !== 0)) {
                 informative++;
                 informativeByMetric.set(id, (informativeByMetric.get(id) ?? 0) + 1);
@@ -350,7 +370,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined, runs: numb
       );
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       console.log(
-        `metrics parity on ${backend.name}: ${histories} histories (shrinking included), ${comparisons} queries each compared three ways (${informative} with a non-zero value), ${seconds} s`,
+        `metrics parity on ${backend.name}: ${histories} histories (shrinking included), ${comparisons} queries each compared three ways (${informative} with a non-zero value), ${drillDowns} drill-downs, ${seconds} s`,
       );
       expect(histories).toBeGreaterThanOrEqual(runs);
       // Every metric was seen with real numbers at least once, so none passes by being always empty
