@@ -3,6 +3,22 @@
  * the supervisor dashboard and the central store's reports all compute from these functions, so
  * their numbers tie together. Each definition states its formula in words beside the code.
  * Durations are integer milliseconds; instants are milliseconds since the epoch (UTC).
+ *
+ * Two parts:
+ * - the per-call and per-complaint functions the desk uses (handleTimeMs, upsellConversion, …);
+ * - METRICS (issue 22): every figure of the supervisor dashboard and the reports, declared as data
+ *   over FACTS in the language of metric-language.ts. From each declaration come the PostgreSQL
+ *   query the store runs and the SQLite query a workstation runs (metric-sql.ts: compileMetricSql,
+ *   and compileMetricRowsSql for the rows behind a number), and the plain TypeScript reference the
+ *   tests hold both to (metric-reference.ts). Runners: server/src/reports/metrics.ts (store) and
+ *   src-main/core/reports/metrics.ts (cache). tests/unit/metric-definitions.test.ts works the
+ *   definitions by hand; tests/integration/metrics-parity.test.ts checks, on random histories,
+ *   that the three computations agree for every metric, filter and grouping.
+ *
+ * To add a metric: add its declaration to METRICS (a fact, the rows it counts, its time field, how
+ * they add up, the groupings that make sense, its definition in words with its unit and what "no
+ * data" is), and a hand-worked case to the unit test; the parity test picks it up by itself. A new
+ * fact needs its fields in FACTS, read from tables both schemas have with the same columns.
  */
 import {
   add,

@@ -15,7 +15,7 @@ import {
   upsellConversion,
   type MetricId,
 } from '../../src-shared/domain/metrics';
-import { computeMetric, type MetricData } from '../../src-shared/domain/metric-reference';
+import { computeMetric, computeMetricRows, type MetricData } from '../../src-shared/domain/metric-reference';
 import { compileMetricSql } from '../../src-shared/domain/metric-sql';
 import type { MetricQuery } from '../../src-shared/domain/metric-language';
 
@@ -149,6 +149,21 @@ describe('metric declarations (issue 22), worked by hand', () => {
     // r2 awaits a supervisor, r3 was refused by one, r6 was approved; r4 was cancelled for another reason.
     expect(byKey('discountsBeyondAuthority', { groupBy: ['csr'] })).toEqual({ ana: 1, ben: 2 });
     expect(byKey('campaignSales', { filter: { currency: 'USD' }, groupBy: ['channel', 'campaign'] })).toEqual({ 'web/SPRING': 3_000 });
+  });
+
+  it('lists the rows behind a number, each with what it adds, in time order and paged', () => {
+    const rows = computeMetricRows(METRICS.firstContactResolution, {}, { key: { csr: 'ana' }, limit: 10 }, data);
+    expect(rows.map((r) => [r.fields.id, r.part])).toEqual([
+      ['c1', 0],
+      ['c4', 1],
+      ['c5', 1],
+      ['c3', 1],
+    ]);
+    expect(computeMetricRows(METRICS.firstContactResolution, {}, { key: { csr: 'ana' }, limit: 2, offset: 1 }, data).map((r) => r.fields.id)).toEqual(['c4', 'c5']);
+    const team = computeMetricRows(METRICS.callsHandled, {}, { key: { team: 'south' }, limit: 10 }, data);
+    expect(team.map((r) => r.fields.id)).toEqual(['c2']);
+    const revenue = computeMetricRows(METRICS.convertedOfferRevenue, { filter: { currency: 'USD' } }, { key: {}, limit: 10 }, data);
+    expect(revenue.map((r) => [r.fields.id, r.part])).toEqual([['l1', 5_000]]);
   });
 
   it('refuses what a metric cannot answer, in words', () => {
