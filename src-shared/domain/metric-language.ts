@@ -20,6 +20,10 @@
 /** A value a field holds: integers (times in ms since the epoch, money in minor units) or text. */
 export type Scalar = string | number | null;
 
+/**
+ * Comparisons. Order (`<`, `<=`, `>`, `>=`) is for numbers only: text order depends on the
+ * database's collation, which the store and the cache do not share.
+ */
 export type Comparison = '=' | '<>' | '<' | '<=' | '>' | '>=';
 
 /** A condition or a number over one row of a fact. */
