@@ -3,7 +3,45 @@
  * the supervisor dashboard and the central store's reports all compute from these functions, so
  * their numbers tie together. Each definition states its formula in words beside the code.
  * Durations are integer milliseconds; instants are milliseconds since the epoch (UTC).
+ *
+ * Two parts:
+ * - the per-call and per-complaint functions the desk uses (handleTimeMs, upsellConversion, …);
+ * - METRICS (issue 22): every figure of the supervisor dashboard and the reports, declared as data
+ *   over FACTS in the language of metric-language.ts. From each declaration come the PostgreSQL
+ *   query the store runs and the SQLite query a workstation runs (metric-sql.ts: compileMetricSql,
+ *   and compileMetricRowsSql for the rows behind a number), and the plain TypeScript reference the
+ *   tests hold both to (metric-reference.ts). Runners: server/src/reports/metrics.ts (store) and
+ *   src-main/core/reports/metrics.ts (cache). tests/unit/metric-definitions.test.ts works the
+ *   definitions by hand; tests/integration/metrics-parity.test.ts checks, on random histories,
+ *   that the three computations agree for every metric, filter and grouping.
+ *
+ * To add a metric: add its declaration to METRICS (a fact, the rows it counts, its time field, how
+ * they add up, the groupings that make sense, its definition in words with its unit and what "no
+ * data" is), and a hand-worked case to the unit test; the parity test picks it up by itself. A new
+ * fact needs its fields in FACTS, read from tables both schemas have with the same columns.
  */
+import {
+  add,
+  and,
+  eq,
+  exists,
+  field,
+  greatest,
+  gt,
+  lte,
+  ne,
+  notNull,
+  oneOf,
+  or,
+  outer,
+  param,
+  startsWith,
+  sub,
+  type FactDecl,
+  type FactId,
+  type MetricDecl,
+} from './metric-language';
+import { SPENDING_ORDER_STATUSES } from './order-value';
 
 /** The three timed parts of a call, as stored on each call row. */
 export interface CallDurations {
@@ -77,3 +115,394 @@ export function upsellConversion(accepted: number, presented: number): number | 
   if (presented === 0) return null;
   return accepted / presented;
 }
+
+// ════════════════════════════════════════════════════════════════════════════════════════════
+// Every metric, declared once (issue 22). The functions above compute one call's or one
+// complaint's figure on the desk; the declarations below are what the supervisor dashboard, the
+// store's reports and the workstation's offline reports compute, each compiled from its declaration:
+// compileMetricSql (metric-sql.ts) gives the PostgreSQL and SQLite queries, computeMetric
+// (metric-reference.ts) the plain TypeScript the tests compare them with. The language they are
+// written in is metric-language.ts. The same formulas are meant to be read by users: `definition`
+// is the sentence shown beside the figure.
+// ════════════════════════════════════════════════════════════════════════════════════════════
+
+
+const base = (column: string) => ({ from: 'base', column });
+/** An integer column of the base table. */
+const int = (column: string) => ({ from: 'base', column, int: true });
+
+/** The rows metrics count, each with its fields and where they come from in the schemas. */
+export const FACTS: Readonly<Record<FactId, FactDecl>> = {
+  calls: {
+    id: 'calls',
+    describe: 'One call a CSR took or made (calls table), whatever its state.',
+    table: 'calls',
+    fields: {
+      id: base('id'),
+      customerId: base('customer_id'),
+      agentId: base('agent_id'),
+      status: base('status'),
+      startedAt: int('started_at'),
+      talkMs: int('talk_ms'),
+      holdMs: int('hold_ms'),
+      wrapUpMs: int('wrap_up_ms'),
+      dispositionCode: base('disposition_code'),
+    },
+    agentField: 'agentId',
+  },
+  complaints: {
+    id: 'complaints',
+    describe: 'One complaint, as it stands now (complaints table); its CSR is the one who logged it.',
+    table: 'complaints',
+    fields: {
+      id: base('id'),
+      customerId: base('customer_id'),
+      agentId: base('agent_id'),
+      status: base('status'),
+      openedAt: int('opened_at'),
+      resolvedAt: int('resolved_at'),
+      categoryCode: base('category_code'),
+    },
+    agentField: 'agentId',
+  },
+  offers: {
+    id: 'offers',
+    describe: 'One upsell or accessory suggestion a CSR put to a customer (offers table), with what the customer said.',
+    table: 'offers',
+    fields: {
+      id: base('id'),
+      customerId: base('customer_id'),
+      agentId: base('agent_id'),
+      outcome: base('outcome'),
+      presentedAt: int('presented_at'),
+    },
+    agentField: 'agentId',
+  },
+  orders: {
+    id: 'orders',
+    describe: 'One order of any channel (orders table); its CSR is the one who took it by phone (agent_id), none for web and store orders.',
+    table: 'orders',
+    fields: {
+      id: base('id'),
+      customerId: base('customer_id'),
+      agentId: base('agent_id'),
+      channel: base('channel'),
+      campaignCode: base('campaign_code'),
+      status: base('status'),
+      currency: base('currency'),
+      totalCents: int('total_cents'),
+      manualDiscountCents: int('manual_discount_cents'),
+      approvedBy: base('approved_by'),
+      attentionReason: base('attention_reason'),
+      placedAt: int('placed_at'),
+    },
+    agentField: 'agentId',
+    channelField: 'channel',
+    campaignField: 'campaignCode',
+    currencyField: 'currency',
+  },
+  offerLines: {
+    id: 'offerLines',
+    describe:
+      'One order line that came from an offer (order_lines.offer_id set), with its order and its offer; its CSR is the one who presented the offer.',
+    table: 'order_lines',
+    lookups: [
+      { alias: 'ord', table: 'orders', via: 'order_id', key: 'id' },
+      { alias: 'offer', table: 'offers', via: 'offer_id', key: 'id' },
+    ],
+    fields: {
+      id: base('id'),
+      offerId: base('offer_id'),
+      lineTotalCents: int('total_cents'),
+      orderStatus: { from: 'ord', column: 'status' },
+      currency: { from: 'ord', column: 'currency' },
+      channel: { from: 'ord', column: 'channel' },
+      campaignCode: { from: 'ord', column: 'campaign_code' },
+      placedAt: { from: 'ord', column: 'placed_at', int: true },
+      agentId: { from: 'offer', column: 'agent_id' },
+    },
+    agentField: 'agentId',
+    channelField: 'channel',
+    campaignField: 'campaignCode',
+    currencyField: 'currency',
+  },
+};
+
+/** The order statuses whose money counts (order-value.ts): placed, paid, shipped, delivered. */
+const counted = (f: string) => oneOf(field(f), SPENDING_ORDER_STATUSES);
+const handled = eq(field('status'), 'completed');
+const phoneOrderByCsr = and(eq(field('channel'), 'phone'), notNull(field('agentId')));
+/** A call's "issue": its customer and the disposition code its wrap-up recorded. */
+const identifiesIssue = and(handled, notNull(field('customerId')), notNull(field('dispositionCode')));
+const callGroups = ['csr', 'team', 'day'] as const;
+
+/**
+ * The text the store writes on a phone order whose discount a supervisor refused
+ * (server/src/orders/routes.ts): the order is cancelled with this reason.
+ */
+export const DISCOUNT_REFUSED_PREFIX = 'Discount refused by';
+
+export const METRICS = {
+  // ——— Calls ———
+  callsHandled: {
+    id: 'callsHandled',
+    label: 'Calls handled',
+    definition:
+      'The number of calls a CSR completed (wrapped up) that started in the period. Calls still active, on hold or in wrap-up are not counted yet. Unit: calls. No calls: 0.',
+    unit: 'count',
+    fact: 'calls',
+    where: handled,
+    time: 'startedAt',
+    aggregate: { kind: 'count' },
+    dimensions: callGroups,
+  },
+  averageHandleTime: {
+    id: 'averageHandleTime',
+    label: 'Average handle time (AHT)',
+    definition:
+      'Of the calls handled (completed) that started in the period: the sum of their talk, hold and wrap-up times divided by the number of those calls. Unit: milliseconds. No handled calls: no data (shown as —, never 0).',
+    unit: 'ms',
+    fact: 'calls',
+    where: handled,
+    time: 'startedAt',
+    aggregate: { kind: 'average', of: add(field('talkMs'), field('holdMs'), field('wrapUpMs')) },
+    dimensions: callGroups,
+  },
+  averageTalkTime: {
+    id: 'averageTalkTime',
+    label: 'Average talk time',
+    definition:
+      'Of the calls handled (completed) that started in the period: their connected time with the caller, hold excluded, summed and divided by the number of those calls. Unit: milliseconds. No handled calls: no data.',
+    unit: 'ms',
+    fact: 'calls',
+    where: handled,
+    time: 'startedAt',
+    aggregate: { kind: 'average', of: field('talkMs') },
+    dimensions: callGroups,
+  },
+  averageHoldTime: {
+    id: 'averageHoldTime',
+    label: 'Average hold time',
+    definition:
+      'Of the calls handled (completed) that started in the period: the time the caller spent on hold (all holds of a call added up), summed and divided by the number of those calls, calls without a hold counting as 0. Unit: milliseconds. No handled calls: no data.',
+    unit: 'ms',
+    fact: 'calls',
+    where: handled,
+    time: 'startedAt',
+    aggregate: { kind: 'average', of: field('holdMs') },
+    dimensions: callGroups,
+  },
+  averageWrapUpTime: {
+    id: 'averageWrapUpTime',
+    label: 'Average wrap-up time',
+    definition:
+      'Of the calls handled (completed) that started in the period: the after-call work, from the end of the conversation until the wrap-up was saved, summed and divided by the number of those calls. Unit: milliseconds. No handled calls: no data.',
+    unit: 'ms',
+    fact: 'calls',
+    where: handled,
+    time: 'startedAt',
+    aggregate: { kind: 'average', of: field('wrapUpMs') },
+    dimensions: callGroups,
+  },
+  firstContactResolution: {
+    id: 'firstContactResolution',
+    label: 'First-contact resolution',
+    definition:
+      'Of the calls handled (completed) that started in the period with a known customer and a disposition code: the share after which the same customer did not call again about the same issue — no other completed call of that customer with the same disposition code started after it and within the repeat window (7 days unless set otherwise), whoever took it and whether or not it falls in the period. The issue of a call is its disposition code. Calls with no customer or no disposition are left out (their issue is unknown). Calls younger than the window may still become unresolved. Unit: share (0–1). No such calls: no data, never 0.',
+    unit: 'ratio',
+    fact: 'calls',
+    where: identifiesIssue,
+    time: 'startedAt',
+    aggregate: {
+      kind: 'ratio',
+      numerator: {
+        k: 'not',
+        a: exists(
+          'calls',
+          and(
+            eq(field('status'), 'completed'),
+            eq(field('customerId'), outer('customerId')),
+            eq(field('dispositionCode'), outer('dispositionCode')),
+            ne(field('id'), outer('id')),
+            gt(field('startedAt'), outer('startedAt')),
+            lte(field('startedAt'), add(outer('startedAt'), param('repeatWindowMs'))),
+          ),
+        ),
+      },
+    },
+    dimensions: callGroups,
+  },
+
+  // ——— Complaints ———
+  complaintsLogged: {
+    id: 'complaintsLogged',
+    label: 'Complaints logged',
+    definition: 'The number of complaints logged (opened) in the period, whatever has happened to them since; by the CSR who logged them. Unit: complaints. None: 0.',
+    unit: 'count',
+    fact: 'complaints',
+    time: 'openedAt',
+    aggregate: { kind: 'count' },
+    dimensions: callGroups,
+  },
+  complaintsResolved: {
+    id: 'complaintsResolved',
+    label: 'Complaints resolved',
+    definition:
+      'The number of complaints that are resolved now and whose latest resolution fell in the period (a complaint reopened since is not counted); by the CSR who logged them. Unit: complaints. None: 0.',
+    unit: 'count',
+    fact: 'complaints',
+    where: and(eq(field('status'), 'resolved'), notNull(field('resolvedAt'))),
+    time: 'resolvedAt',
+    aggregate: { kind: 'count' },
+    dimensions: callGroups,
+  },
+  complaintsOpen: {
+    id: 'complaintsOpen',
+    label: 'Complaints open',
+    definition:
+      'Of the complaints logged in the period, the number not resolved now (open, in progress or reopened); by the CSR who logged them. Unit: complaints. None: 0.',
+    unit: 'count',
+    fact: 'complaints',
+    where: ne(field('status'), 'resolved'),
+    time: 'openedAt',
+    aggregate: { kind: 'count' },
+    dimensions: callGroups,
+  },
+  complaintResolutionTime: {
+    id: 'complaintResolutionTime',
+    label: 'Average complaint resolution time',
+    definition:
+      'Of the complaints counted as resolved in the period (resolved now, latest resolution in the period): the time from when each was logged to its latest resolution, reopen cycles included, summed and divided by their number. Unit: milliseconds. None resolved: no data, never 0.',
+    unit: 'ms',
+    fact: 'complaints',
+    where: and(eq(field('status'), 'resolved'), notNull(field('resolvedAt'))),
+    time: 'resolvedAt',
+    aggregate: { kind: 'average', of: greatest(sub(field('resolvedAt'), field('openedAt')), 0) },
+    dimensions: callGroups,
+  },
+
+  // ——— Offers ———
+  offersPresented: {
+    id: 'offersPresented',
+    label: 'Offers presented',
+    definition:
+      'The number of upsell and accessory offers CSRs put to customers in the period, each counted once whatever the answer (offers still waiting for one included). Unit: offers. None: 0.',
+    unit: 'count',
+    fact: 'offers',
+    time: 'presentedAt',
+    aggregate: { kind: 'count' },
+    dimensions: callGroups,
+  },
+  offersAccepted: {
+    id: 'offersAccepted',
+    label: 'Offers accepted',
+    definition: 'Of the offers presented in the period, the number the customer accepted. Unit: offers. None: 0.',
+    unit: 'count',
+    fact: 'offers',
+    where: eq(field('outcome'), 'accepted'),
+    time: 'presentedAt',
+    aggregate: { kind: 'count' },
+    dimensions: callGroups,
+  },
+  upsellConversion: {
+    id: 'upsellConversion',
+    label: 'Upsell conversion',
+    definition:
+      'Offers accepted ÷ offers presented, both in the period (see upsellConversion above): the share of offers the customer accepted. Unit: share (0–1). Nothing presented: no data, never 0.',
+    unit: 'ratio',
+    fact: 'offers',
+    time: 'presentedAt',
+    aggregate: { kind: 'ratio', numerator: eq(field('outcome'), 'accepted') },
+    dimensions: callGroups,
+  },
+  offersOrdered: {
+    id: 'offersOrdered',
+    label: 'Offers ordered',
+    definition:
+      'Of the offers presented in the period, the number that ended on an order that counts (a line of a placed, paid, shipped or delivered order names the offer). Unit: offers. None: 0.',
+    unit: 'count',
+    fact: 'offers',
+    where: exists('offerLines', and(eq(field('offerId'), outer('id')), counted('orderStatus'))),
+    time: 'presentedAt',
+    aggregate: { kind: 'count' },
+    dimensions: callGroups,
+  },
+  convertedOfferRevenue: {
+    id: 'convertedOfferRevenue',
+    label: 'Revenue of converted offers',
+    definition:
+      'The sum of the totals (after discounts, tax included) of the order lines that came from an offer, on orders placed in the period that count (placed, paid, shipped or delivered — not cancelled, returned or unconfirmed), in one currency; by the CSR who presented the offer. Unit: minor units of the currency. None: 0.',
+    unit: 'cents',
+    fact: 'offerLines',
+    where: counted('orderStatus'),
+    time: 'placedAt',
+    aggregate: { kind: 'sum', of: field('lineTotalCents') },
+    dimensions: ['csr', 'team', 'day', 'campaign'],
+    requires: ['currency'],
+  },
+
+  // ——— Orders ———
+  ordersTaken: {
+    id: 'ordersTaken',
+    label: 'Orders taken',
+    definition:
+      'The number of phone orders a CSR took with a date in the period, whatever became of them (awaiting approval, needing attention, cancelled included). Unit: orders. None: 0.',
+    unit: 'count',
+    fact: 'orders',
+    where: phoneOrderByCsr,
+    time: 'placedAt',
+    aggregate: { kind: 'count' },
+    dimensions: ['csr', 'team', 'day', 'campaign'],
+  },
+  ordersTakenValue: {
+    id: 'ordersTakenValue',
+    label: 'Value of orders taken',
+    definition:
+      'The sum of the totals of the phone orders a CSR took in the period that count (placed, paid, shipped or delivered; order-value.ts), in one currency. Unit: minor units of the currency. None: 0.',
+    unit: 'cents',
+    fact: 'orders',
+    where: and(phoneOrderByCsr, counted('status')),
+    time: 'placedAt',
+    aggregate: { kind: 'sum', of: field('totalCents') },
+    dimensions: ['csr', 'team', 'day', 'campaign'],
+    requires: ['currency'],
+  },
+  discountsBeyondAuthority: {
+    id: 'discountsBeyondAuthority',
+    label: 'Discounts beyond authority',
+    definition:
+      'The number of phone orders taken in the period whose manual discount was beyond the CSR’s authority: a supervisor approved it (the order names its approver), it still awaits a supervisor, or a supervisor refused it (the order was cancelled as “Discount refused by …”). Unit: orders. None: 0.',
+    unit: 'count',
+    fact: 'orders',
+    where: and(
+      phoneOrderByCsr,
+      gt(field('manualDiscountCents'), 0),
+      or(
+        notNull(field('approvedBy')),
+        eq(field('status'), 'awaiting_approval'),
+        and(eq(field('status'), 'cancelled'), startsWith(field('attentionReason'), DISCOUNT_REFUSED_PREFIX)),
+      ),
+    ),
+    time: 'placedAt',
+    aggregate: { kind: 'count' },
+    dimensions: ['csr', 'team', 'day'],
+  },
+
+  // ——— Campaigns (the start of the customer metrics) ———
+  campaignSales: {
+    id: 'campaignSales',
+    label: 'Campaign sales',
+    definition:
+      'The sum of the totals of the orders placed in the period with a campaign code that count (placed, paid, shipped or delivered), in one currency, of every channel (web, phone, store) — grouped by channel and code, an online campaign’s code used on the phone shows as such. Unit: minor units of the currency. None: 0.',
+    unit: 'cents',
+    fact: 'orders',
+    where: and(notNull(field('campaignCode')), counted('status')),
+    time: 'placedAt',
+    aggregate: { kind: 'sum', of: field('totalCents') },
+    dimensions: ['channel', 'campaign', 'day'],
+    requires: ['currency'],
+  },
+} as const satisfies Record<string, MetricDecl>;
+
+export type MetricId = keyof typeof METRICS;
+export const METRIC_IDS = Object.keys(METRICS) as MetricId[];

@@ -1,0 +1,36 @@
+/**
+ * Runs a metric (src-shared/domain/metrics.ts) on the central store: the query compiled from its
+ * declaration for PostgreSQL (PGlite speaks the same), its answer read into metric rows; and the
+ * rows behind one of its numbers (the drill-down), from the same declaration. The report routes of
+ * issue 22 are to call these, never to write their own SQL for a metric.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { MetricDecl, MetricQuery, MetricRow } from '../../../src-shared/domain/metric-language';
+import {
+  compileMetricRowsSql,
+  compileMetricSql,
+  readDrillDownRows,
+  readMetricRows,
+  type DrillDown,
+  type MetricFactRow,
+} from '../../../src-shared/domain/metric-sql';
+import type { StoreDb } from '../db/connect';
+
+/** A compiled query as drizzle SQL: text as written, values bound as parameters. */
+export function toDrizzleSql(compiled: { chunks: ({ text: string } | { param: unknown })[] }): SQL {
+  return sql.join(compiled.chunks.map((c) => ('text' in c ? sql.raw(c.text) : sql`${c.param}`)));
+}
+
+async function rowsOf(db: StoreDb, query: SQL): Promise<Record<string, unknown>[]> {
+  return ((await db.execute(query)) as unknown as { rows: Record<string, unknown>[] }).rows;
+}
+
+export async function runMetricOnStore(db: StoreDb, metric: MetricDecl, query: MetricQuery = {}): Promise<MetricRow[]> {
+  const compiled = compileMetricSql(metric, query, 'postgres');
+  return readMetricRows(metric, compiled, query.groupBy ?? [], await rowsOf(db, toDrizzleSql(compiled)));
+}
+
+export async function runMetricRowsOnStore(db: StoreDb, metric: MetricDecl, query: MetricQuery, drill: DrillDown): Promise<MetricFactRow[]> {
+  const compiled = compileMetricRowsSql(metric, query, drill, 'postgres');
+  return readDrillDownRows(metric, await rowsOf(db, toDrizzleSql(compiled)));
+}

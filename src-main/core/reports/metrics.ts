@@ -1,0 +1,28 @@
+/**
+ * Runs a metric (src-shared/domain/metrics.ts) on this workstation's cache, for the reports it shows
+ * offline: the query compiled from the metric's declaration for SQLite, its answer read into
+ * metric rows; and the rows behind one of its numbers. The same declaration gives the store's
+ * queries, so the two tie out.
+ */
+import type { MetricDecl, MetricQuery, MetricRow } from '../../../src-shared/domain/metric-language';
+import {
+  compileMetricRowsSql,
+  compileMetricSql,
+  readDrillDownRows,
+  readMetricRows,
+  type DrillDown,
+  type MetricFactRow,
+} from '../../../src-shared/domain/metric-sql';
+import type { CacheDb } from '../db/open';
+
+export function runMetricOnCache(db: CacheDb, metric: MetricDecl, query: MetricQuery = {}): MetricRow[] {
+  const compiled = compileMetricSql(metric, query, 'sqlite');
+  const rows = db.$client.prepare(compiled.text).all(...compiled.params) as Record<string, unknown>[];
+  return readMetricRows(metric, compiled, query.groupBy ?? [], rows);
+}
+
+export function runMetricRowsOnCache(db: CacheDb, metric: MetricDecl, query: MetricQuery, drill: DrillDown): MetricFactRow[] {
+  const compiled = compileMetricRowsSql(metric, query, drill, 'sqlite');
+  const rows = db.$client.prepare(compiled.text).all(...compiled.params) as Record<string, unknown>[];
+  return readDrillDownRows(metric, rows);
+}
