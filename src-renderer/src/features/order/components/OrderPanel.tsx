@@ -510,7 +510,8 @@ export function OrderPanel({ customerId, card, cart }: { customerId: string; car
         </table>
       )}
 
-      {!locked && (
+      {/* The order's details once there is something to order: an empty panel stays one line. */}
+      {!locked && items.length > 0 && (
         <form
           className="order__form"
           aria-label="Order details"
