@@ -549,7 +549,7 @@ export function generateHistory(options: HistoryOptions): GeneratedHistory {
           const events: HistoryComplaintEventRow[] = [
             { id: ids.event.next(), complaint_id: complaintId, call_id: callId, agent_id: agent, at: openedAt, kind: 'opened', from_status: null, to_status: 'open', detail: null },
           ];
-          let status: ComplaintStatus = 'open';
+          let status = 'open' as ComplaintStatus;
           let at = openedAt;
           let resolvedAt: number | null = null;
           let resolution: string | null = null;
