@@ -732,11 +732,13 @@ export function generateHistory(options: HistoryOptions): GeneratedHistory {
         }
 
         // Not settled on this call: the caller may call back on the same issue, mostly within a week.
+        let callsBack = false;
         if (customer && !repeat) {
           const p = disposition === 'callback' ? 0.45 : disposition === 'escalated' ? 0.4 : complaintLogged ? 0.15 : disposition === 'info_given' ? 0.06 : disposition === 'resolved' ? 0.025 : 0.02;
           if (random.chance(p)) {
             const after = clamp(logNormal(random, 2.5 * DAY, 0.8), 2 * HOUR, 20 * DAY);
             repeats.push({ at: completedAt + Math.round(after), customer, topic });
+            callsBack = true;
           }
         }
 
@@ -756,7 +758,8 @@ export function generateHistory(options: HistoryOptions): GeneratedHistory {
           hold_ms: hold,
           wrap_up_ms: wrap,
           disposition_code: disposition,
-          wrap_up_notes: repeat ? `Called again about ${topic}` : random.chance(0.6) ? `Asked about ${topic}` : null,
+          // The topic is noted on every call the caller rings back about, and on most others.
+          wrap_up_notes: repeat ? `Called again about ${topic}` : callsBack || random.chance(0.6) ? `Asked about ${topic}` : null,
         };
         yield rows;
       }

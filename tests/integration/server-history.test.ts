@@ -138,6 +138,12 @@ describe('loadHistoryIntoStore on PGlite', () => {
     const repeats = await count(sql`select count(*) as n from calls c where c.customer_id is not null and exists (
       select 1 from calls p where p.customer_id = c.customer_id and p.started_at < c.started_at and p.started_at > c.started_at - 7 * 86400000)`);
     expect(repeats).toBeGreaterThan(CALLS * 0.02);
+    // A call back on the same issue names the topic of an earlier call of the same customer.
+    const callsBack = await count(sql`select count(*) as n from calls where wrap_up_notes like 'Called again about %'`);
+    expect(callsBack).toBeGreaterThan(CALLS * 0.02);
+    expect(await count(sql`select count(*) as n from calls c where c.wrap_up_notes like 'Called again about %' and not exists (
+      select 1 from calls p where p.customer_id = c.customer_id and p.started_at < c.started_at
+        and substring(p.wrap_up_notes from ' about (.*)$') = substring(c.wrap_up_notes from ' about (.*)$'))`)).toBe(0);
   });
 
   it('keeps complaint lifecycles ordered and their status equal to the last event', async () => {
