@@ -136,7 +136,7 @@ export async function runServerSeedCli(argv: readonly string[]): Promise<number>
     const seconds = summary.loadMs / 1000;
     console.log(
       [
-        `Done: ${fmt(summary.rows)} rows in ${seconds.toFixed(1)} s (${fmt(summary.rows / seconds)} rows/s), after ${(summary.readMs / 1000).toFixed(1)} s reading the store.`,
+        `Done: ${fmt(summary.rows)} rows in ${seconds.toFixed(1)} s (${fmt(summary.rows / seconds)} rows/s), after ${(summary.readMs / 1000).toFixed(1)} s reading the store; ANALYZE ${(summary.analyzeMs / 1000).toFixed(1)} s.`,
         `  teams ${fmt(summary.teams)}, users ${fmt(summary.users)} (password "history-demo")`,
         ...Object.entries(summary.tables).map(([table, n]) => `  ${table.padEnd(17)} ${fmt(n)}`),
       ].join('\n'),
