@@ -535,7 +535,7 @@ export function generateHistory(options: HistoryOptions): GeneratedHistory {
         const unknownNumber = customer === null ? `+1555${String(random.int(10_000_000)).padStart(7, '0')}` : null;
         const during = (share: number) => startedAt + Math.round(talk * share);
 
-        const rows: HistoryCallRows = { call: null as unknown as HistoryCallRow, complaint: null, complaintEvents: [], offers: [], order: null, lines: [] };
+        const rows: Omit<HistoryCallRows, 'call'> = { complaint: null, complaintEvents: [], offers: [], order: null, lines: [] };
 
         // A complaint: the logging call, then its lifecycle up to "now".
         let complaintLogged = false;
@@ -742,7 +742,7 @@ export function generateHistory(options: HistoryOptions): GeneratedHistory {
           }
         }
 
-        rows.call = {
+        const call: HistoryCallRow = {
           id: callId,
           customer_id: customer?.id ?? null,
           from_e164: phone ?? unknownNumber,
@@ -761,7 +761,7 @@ export function generateHistory(options: HistoryOptions): GeneratedHistory {
           // The topic is noted on every call the caller rings back about, and on most others.
           wrap_up_notes: repeat ? `Called again about ${topic}` : callsBack || random.chance(0.6) ? `Asked about ${topic}` : null,
         };
-        yield rows;
+        yield { call, ...rows };
       }
     }
   }
