@@ -8,10 +8,11 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSeed } from '../../src-shared/seed/generator';
-import { generateHistory, type HistoryOptions } from '../../src-shared/seed/history';
+import { generateHistory, HISTORY_PASSWORD, type HistoryOptions } from '../../src-shared/seed/history';
 import { loadDemoIfEmpty } from '../../server/src/seed/demo';
 import { HISTORY_TABLES, loadHistoryIntoStore, readHistoryInputs, type HistorySummary } from '../../server/src/seed/history';
 import { parseServerSeedArgs } from '../../server/src/seed/cli';
+import { verifyPassword } from '../../server/src/auth/password';
 import type { Store } from '../../server/src/db/connect';
 import { pgliteBackend, queryRows, type StoreLocation } from '../helpers/server-db';
 
@@ -49,13 +50,13 @@ describe('generateHistory', () => {
     expect(digest({ ...options, seed: 4 }).hash).not.toBe(first.hash);
   });
 
-  it('makes teams with one supervisor and their CSRs, all with the fixed password hash', () => {
+  it('makes teams with one supervisor and their CSRs, all with the fixed password hash', async () => {
     const history = generateHistory({ seed: 3, calls: 0, teams: TEAMS, csrsPerTeam: 4, now: NOW, ...smallInputs() });
     expect(history.teams).toHaveLength(TEAMS);
     expect(history.users.filter((u) => u.role === 'supervisor')).toHaveLength(TEAMS);
     expect(history.users.filter((u) => u.role === 'csr')).toHaveLength(TEAMS * 4);
     expect(new Set(history.users.map((u) => u.password_hash))).toEqual(new Set([history.users[0]!.password_hash]));
-    expect(history.users[0]!.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(await verifyPassword(HISTORY_PASSWORD, history.users[0]!.password_hash)).toBe(true);
   });
 
   it('refuses a store with no customers', () => {
