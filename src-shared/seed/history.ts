@@ -24,7 +24,9 @@
  * - ~0.5 offers per call: ~25 % accepted, ~68 % declined, the rest unanswered; most accepted offers
  *   end up as a line (offer_id) of a phone order taken in the same call ("converted").
  * - ~7 % of callers call back on the same issue within 1–10 days (most within 7), so first-contact
- *   resolution is measurable; the repeat call carries the first call's topic in its wrap-up notes.
+ *   resolution is measurable: the repeat call has the first call's disposition code (the issue, as
+ *   the metric's definition reads it) and its topic in the wrap-up notes; it logs no new complaint
+ *   and is offered nothing.
  */
 import { DISCOUNT_AUTHORITY_PERCENT } from '../auth/permissions';
 import type { OrderStatus } from '../domain/customer';
@@ -368,6 +370,8 @@ interface Repeat {
   at: number;
   customer: HistoryCustomer;
   topic: string;
+  /** The first call's disposition: the issue, as first-contact resolution reads it (src-shared/domain/metrics.ts). */
+  disposition: string;
 }
 
 /** A small binary min-heap of pending repeat calls by time. */
@@ -524,6 +528,8 @@ export function generateHistory(options: HistoryOptions): GeneratedHistory {
         const customer = repeat?.customer ?? (identified ? (random.chance(0.3) ? random.pickSkewed(customers) : random.pick(customers)) : null);
         let disposition: string = identified ? random.pickWeighted(DISPOSITIONS, DISPOSITION_WEIGHTS) : random.chance(0.6) ? 'wrong_number' : 'info_given';
         if (identified && disposition === 'wrong_number') disposition = 'info_given';
+        // A call back on the same issue is wrapped up with the first call's code (the issue of a call is its disposition code).
+        if (repeat) disposition = repeat.disposition;
         const topic = repeat?.topic ?? random.pick(TOPICS);
 
         const talk = Math.round(clamp(logNormal(random, 4.3 * MINUTE, 0.55), 20_000, 90 * MINUTE));
@@ -541,7 +547,7 @@ export function generateHistory(options: HistoryOptions): GeneratedHistory {
 
         // A complaint: the logging call, then its lifecycle up to "now".
         let complaintLogged = false;
-        if (customer && disposition !== 'order_placed' && random.chance(repeat ? 0.1 : 0.185)) {
+        if (customer && !repeat && disposition !== 'order_placed' && random.chance(0.185)) {
           complaintLogged = true;
           disposition = 'complaint_logged';
           const category = random.pickWeighted(COMPLAINT_CATEGORIES, COMPLAINT_CATEGORY_WEIGHTS);
@@ -599,7 +605,7 @@ export function generateHistory(options: HistoryOptions): GeneratedHistory {
         }
 
         // Offers: about one call in three, more in an order call.
-        const offerable = customer !== null && !complaintLogged;
+        const offerable = customer !== null && !complaintLogged && !repeat;
         const wantsOrder = disposition === 'order_placed';
         let offerCount = 0;
         if (offerable) {
@@ -739,7 +745,7 @@ export function generateHistory(options: HistoryOptions): GeneratedHistory {
           const p = disposition === 'callback' ? 0.45 : disposition === 'escalated' ? 0.4 : complaintLogged ? 0.15 : disposition === 'info_given' ? 0.06 : disposition === 'resolved' ? 0.025 : 0.02;
           if (random.chance(p)) {
             const after = clamp(logNormal(random, 2.5 * DAY, 0.8), 2 * HOUR, 20 * DAY);
-            repeats.push({ at: completedAt + Math.round(after), customer, topic });
+            repeats.push({ at: completedAt + Math.round(after), customer, topic, disposition });
             callsBack = true;
           }
         }
