@@ -547,7 +547,7 @@ export function generateHistory(options: HistoryOptions): GeneratedHistory {
 
         // A complaint: the logging call, then its lifecycle up to "now".
         let complaintLogged = false;
-        if (customer && !repeat && disposition !== 'order_placed' && random.chance(0.185)) {
+        if (customer && !repeat && disposition !== 'order_placed' && random.chance(0.2)) {
           complaintLogged = true;
           disposition = 'complaint_logged';
           const category = random.pickWeighted(COMPLAINT_CATEGORIES, COMPLAINT_CATEGORY_WEIGHTS);
@@ -610,7 +610,7 @@ export function generateHistory(options: HistoryOptions): GeneratedHistory {
         let offerCount = 0;
         if (offerable) {
           const r = random.next();
-          offerCount = wantsOrder ? (r < 0.3 ? 0 : r < 0.75 ? 1 : r < 0.93 ? 2 : 3) : r < 0.6 ? 0 : r < 0.87 ? 1 : r < 0.96 ? 2 : 3;
+          offerCount = wantsOrder ? (r < 0.3 ? 0 : r < 0.75 ? 1 : r < 0.93 ? 2 : 3) : r < 0.55 ? 0 : r < 0.85 ? 1 : r < 0.955 ? 2 : 3;
         }
         const converted: { offer: HistoryOfferRow; product: HistoryProduct }[] = [];
         for (let o = 0; o < offerCount && customer; o++) {
