@@ -28,6 +28,12 @@ export interface BulkLoadOptions {
    * built while one is inserted; PGlite has one connection: 1).
    */
   parallel?: number;
+  /**
+   * The tables to fill, loaded in SYNC_TABLES order whatever the order given here (so every
+   * reference is already there); default LOADED_TABLES. The call-centre history (history.ts)
+   * loads CSR-written tables with it.
+   */
+  tables?: readonly SyncTableName[];
   /** Called after each batch with the rows copied so far. */
   onProgress?: (progress: BulkLoadProgress) => void;
 }
@@ -68,7 +74,8 @@ export async function loadRowsIntoStore(store: Store, rowsOf: RowSource, options
   const started = performance.now();
   const summary: BulkLoadSummary = { tables: {}, rows: 0, ms: 0 };
 
-  for (const name of LOADED_TABLES) {
+  const wanted = options.tables ?? LOADED_TABLES;
+  for (const name of SYNC_TABLES.map((t) => t.name).filter((n) => wanted.includes(n))) {
     const { sync, sqlTypes } = storeTable(name);
     const columns = sync.columns;
     const insertHead = sql.raw(`INSERT INTO "${name}" (${columns.map((c) => `"${c.name}"`).join(', ')}) SELECT * FROM unnest(`);
