@@ -255,4 +255,38 @@ test.describe('phone orders with the central store', () => {
     const lines = await central.rows<{ quantity: number }>(sql`select quantity from order_lines where order_id = ${stored[0]?.id ?? ''}`);
     expect(lines.map((l) => Number(l.quantity))).toEqual([2]);
   });
+
+  test('a supervisor who never signed in on this workstation approves at the CSR’s desk: the store checks them, the order is confirmed', async ({ browser, central, workstationA }) => {
+    const caller = await findCaller(central);
+    const { sku, name } = await orderFixtures(central, caller.id);
+    const page = await (await browser.newContext()).newPage();
+    await popCaller(page, workstationA, CSR, caller);
+    await page.keyboard.press('Alt+I');
+    await page.keyboard.type(sku);
+    await expect(orderPanel(page).getByRole('listbox', { name: 'Products found' }).getByRole('option').first()).toContainText(name);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Alt+U');
+    await page.keyboard.type('20');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Goodwill');
+    await expect(orderPanel(page).getByRole('term').filter({ hasText: /^Manual discount$/ })).toBeVisible();
+    await page.keyboard.press('Alt+S');
+    const approval = orderPanel(page).getByRole('group', { name: 'Supervisor approval' });
+    await expect(approval.getByRole('textbox', { name: 'Supervisor user name' })).toBeFocused();
+    await page.keyboard.type(SUPERVISOR.username);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(SUPERVISOR.password);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Parcel was late');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect(orderStatus(page)).toContainText('confirmed by the store', { timeout: 30_000 });
+    await expect(orderStatus(page)).toContainText(`approved by ${SUPERVISOR.username}`);
+    // The CSR's session stayed.
+    await expect(page.getByRole('group', { name: 'Session' })).toContainText('Kim CSR');
+    const stored = await central.rows<{ status: string; approved_by: string | null }>(sql`select status, approved_by from orders where channel = 'phone' and created_by is not null`);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.status).toBe('placed');
+    expect(stored[0]?.approved_by).not.toBeNull();
+  });
 });

@@ -299,7 +299,26 @@ export class SessionKeeper {
     const verdict = this.throttle.check(username, now);
     if (!verdict.allowed) return fail('rate_limited', throttleMessage(verdict, now));
     const found = await this.users({ op: 'find', username });
-    const local = found.ok ? (found.value as LocalUser | null) : null;
+    let local = found.ok ? (found.value as LocalUser | null) : null;
+    if (!local && this.client) {
+      // A supervisor who never signed in on this workstation: online, the store checks them as a
+      // sign-in over the CSR's session (which stays), and registers them here, so the approval the
+      // order carries is one the store accepts; their verifier is kept for offline approvals later.
+      const r = await this.client.login(username, password, await this.options.workstation(), ONLINE_SIGN_IN_TIMEOUT_MS, ...this.proofs());
+      if (r.ok) {
+        await this.acceptedByStore(r.value, password);
+        const again = await this.users({ op: 'find', username });
+        local = again.ok ? (again.value as LocalUser | null) : null;
+      } else if (r.failure.status === 429) {
+        return fail('rate_limited', r.failure.message);
+      } else if (r.failure.status !== 401) {
+        return fail(
+          'unavailable',
+          'This supervisor has not signed in on this workstation before and the central store cannot check their password now: send the order to the supervisors instead.',
+          'approval.username',
+        );
+      }
+    }
     const matches = await checkVerifier(password, local?.verifier ?? (await decoyVerifier()));
     if (!local || !matches) {
       const { lockedNow } = this.throttle.fail(username, now);
