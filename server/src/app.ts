@@ -23,6 +23,7 @@ import { registerLookupRoutes } from './lookup/routes';
 import { registerOrderRoutes } from './orders/routes';
 import { registerPullRoutes } from './sync/pull-routes';
 import { registerPushRoutes } from './sync/push-routes';
+import { registerSegmentRoutes } from './segments/routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -109,6 +110,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerPullRoutes(app, { checksums: options.checksums });
   registerPushRoutes(app);
   registerOrderRoutes(app);
+  registerSegmentRoutes(app);
   return app;
 }
 

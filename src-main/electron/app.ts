@@ -165,6 +165,7 @@ export function launchSwitchboard(deps: ShellDeps): boolean {
 
     const starting = deps.createCore({
       dbFile: join(app.getPath('userData'), DB_FILE_NAME),
+      downloadsFolder: app.getPath('downloads'),
       workerFile: deps.paths.workerFile,
       minerWorkerFile: deps.paths.minerWorkerFile,
       migrationsFolder: deps.paths.migrationsFolder,

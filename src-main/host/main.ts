@@ -88,6 +88,8 @@ async function main(): Promise<void> {
   const here = import.meta.dirname;
   const core = new CoreProcess({
     dbFile,
+    // Exports (a segment's CSV) go to SWITCHBOARD_DOWNLOADS, else ~/Downloads.
+    ...(process.env.SWITCHBOARD_DOWNLOADS ? { downloadsFolder: resolve(process.env.SWITCHBOARD_DOWNLOADS) } : {}),
     workerFile: join(here, 'db-worker.js'),
     minerWorkerFile: join(here, 'co-purchase-worker.js'),
     migrationsFolder: defaultMigrationsFolder(),

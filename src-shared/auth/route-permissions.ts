@@ -32,6 +32,12 @@ export const ROUTE_PERMISSIONS = {
   'GET /orders/approvals': 'discount.approve',
   /** Approve or refuse such a discount (the order is then placed, needs attention, or is cancelled). */
   'POST /orders/:orderId/decision': 'discount.approve',
+  /** Audience segments (issue 22): size and value of a definition; saved segments; export for a campaign (audited). */
+  'POST /segments/preview': 'metrics.team',
+  'GET /segments': 'metrics.team',
+  'POST /segments': 'metrics.team',
+  'DELETE /segments/:id': 'metrics.team',
+  'POST /segments/:id/export': 'data.export',
 } as const satisfies Record<string, RouteRequirement>;
 
 export type RouteKey = keyof typeof ROUTE_PERMISSIONS;

@@ -193,6 +193,16 @@ const STORE_MIGRATIONS: readonly MigrationIndexes[] = [
     // The store checks a pushed order's campaign code (server/src/sync/mutations).
     indexes: { campaigns_code_uq: `select id, rule, value from campaigns where code = 'SPRING10'` },
   },
+  {
+    migration: '0014_segments',
+    // Audience segments (issue 22, server/src/segments/segment-sql.ts).
+    indexes: {
+      customer_order_stats_value_idx: `select customer_id from customer_order_stats where value_cents >= 100000`,
+      segments_name_uq: `select id from segments where lower(name) = lower('Gold buyers')`,
+      order_lines_sku_placed_idx: `select customer_id from order_lines where sku = 'INK-1' and placed_at >= 1 and placed_at < 2`,
+      orders_campaign_customer_idx: `select customer_id from orders where campaign_code = 'SPRING10' and campaign_code is not null`,
+    },
+  },
 ];
 
 function storeSuite(backend: StoreBackend, skipReason: string | undefined) {

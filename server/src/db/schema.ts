@@ -252,6 +252,8 @@ export const orders = pgTable(
   (t) => [
     uniqueIndex('orders_number_uq').on(t.number),
     index('orders_customer_placed_idx').on(t.customerId, t.placedAt),
+    /** Segments: customers who used a campaign code (issue 22). */
+    index('orders_campaign_customer_idx').on(t.campaignCode, t.customerId).where(sql`${t.campaignCode} is not null`),
     check('orders_channel_ck', oneOf(t.channel, ORDER_CHANNELS)),
   ],
 );
@@ -286,6 +288,8 @@ export const orderLines = pgTable(
     index('order_lines_order_idx').on(t.orderId, t.lineNo),
     index('order_lines_product_placed_idx').on(t.productId, t.placedAt),
     index('order_lines_customer_idx').on(t.customerId, t.productId),
+    /** Segments: customers who bought a SKU in a period (issue 22). */
+    index('order_lines_sku_placed_idx').on(t.sku, t.placedAt),
   ],
 );
 
@@ -676,4 +680,45 @@ export const offers = pgTable(
     decidedAt: ms('decided_at'),
   },
   (t) => [index('offers_customer_idx').on(t.customerId, t.presentedAt), index('offers_call_idx').on(t.callId)],
+);
+
+// ——— Audience segments (issue 22) ———
+
+/**
+ * Per customer, what segments ask of their orders, kept by triggers on orders and customers
+ * (server/drizzle/0014_segments.sql) from the same rules as the customer card
+ * (src-shared/domain/order-value.ts): spending orders only; value in the customer's own currency;
+ * the first spending order's channel (earliest placed, ties by id) as the acquisition channel. A
+ * customer with no spending order has no row. The triggers fire also in bulk loads
+ * (session_replication_role = replica), so a seeded store holds it too; the segment parity test
+ * compares it with a plain TypeScript computation over the orders.
+ */
+export const customerOrderStats = pgTable(
+  'customer_order_stats',
+  {
+    customerId: uuid('customer_id')
+      .primaryKey()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    spendingOrders: integer('spending_orders').notNull(),
+    valueCents: bigint('value_cents', { mode: 'number' }).notNull(),
+    firstChannel: text('first_channel', { enum: ORDER_CHANNELS }),
+    firstPlacedAt: ms('first_placed_at'),
+  },
+  (t) => [index('customer_order_stats_value_idx').on(t.valueCents)],
+);
+
+/** A segment a supervisor saved: its name and definition (src-shared/domain/segment.ts, as JSON). */
+export const segments = pgTable(
+  'segments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    /** The definition as parsed by segmentDefinition, JSON. */
+    definition: text('definition').notNull(),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: ms('created_at').notNull().default(nowMs),
+  },
+  (t) => [uniqueIndex('segments_name_uq').on(sql`lower(${t.name})`)],
 );

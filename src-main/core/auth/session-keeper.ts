@@ -91,6 +91,8 @@ export interface SessionKeeperOptions {
    * new role's permissions, without waiting for the next sign-in.
    */
   sessionCheckMs?: number;
+  /** Where store exports (a segment's CSV) are written: the user's Downloads folder. */
+  downloadsFolder?: string;
 }
 
 interface OpenSession {
@@ -136,7 +138,7 @@ export class SessionKeeper {
       now: this.now,
       callOpen: options.callOpen,
     });
-    this.store = new StoreProxy({ client: this.client, token: () => this.session?.token ?? null });
+    this.store = new StoreProxy({ client: this.client, token: () => this.session?.token ?? null, downloadsFolder: options.downloadsFolder });
   }
 
   /** Hands sync the token kept from an earlier run, creates demo accounts if asked, starts the idle watch. */

@@ -7,11 +7,15 @@
  */
 import { contracts, type ChannelParsedInput, type StoreChannel } from '../../../src-shared/contracts';
 import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '../../../src-shared/result';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { EXPORT_HEADERS } from '../../../src-shared/contracts/segments';
 import type { StoreClient, StoreFailure } from '../sync/store-client';
+import { downloadToFile } from './store-download';
 
 /** The HTTP request that answers one store channel's call. */
 export interface StoreRequest {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   body: unknown;
 }
@@ -32,6 +36,12 @@ export const STORE_ROUTES: StoreRoutes = {
   // Phone orders awaiting a supervisor (issue 21): the store lists those of the supervisor's teams and takes the decision.
   'order:approvals': () => ({ method: 'GET', path: '/orders/approvals', body: undefined }),
   'order:decide': ({ orderId, ...rest }) => ({ method: 'POST', path: `/orders/${encodeURIComponent(orderId)}/decision`, body: rest }),
+  // Audience segments (issue 22); segment:export streams a CSV, which StoreProxy writes to a file (segment-export.ts).
+  'segment:preview': (input) => ({ method: 'POST', path: '/segments/preview', body: input }),
+  'segment:list': () => ({ method: 'GET', path: '/segments', body: undefined }),
+  'segment:save': (input) => ({ method: 'POST', path: '/segments', body: input }),
+  'segment:delete': ({ id }) => ({ method: 'DELETE', path: `/segments/${encodeURIComponent(id)}`, body: undefined }),
+  'segment:export': ({ id, channel }) => ({ method: 'POST', path: `/segments/${encodeURIComponent(id)}/export`, body: { channel } }),
   'audit:list': (input) => {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(input)) if (v !== undefined && v !== null) query.set(k, String(v));
@@ -50,6 +60,8 @@ export interface StoreProxyOptions {
   client: StoreClient | null;
   /** The signed-in user's session token on the store; null when signed in offline (or nobody is). */
   token: () => string | null;
+  /** Where exports are written (the user's Downloads folder). */
+  downloadsFolder?: string;
 }
 
 export class StoreProxy {
@@ -65,10 +77,43 @@ export class StoreProxy {
     const token = this.options.token();
     if (!token) return fail('unavailable', 'This needs the central store: you signed in while it was unreachable. Once it is back, lock the screen and unlock it (or sign in again) to connect.');
     const request = storeRequest(channel, (input ?? {}) as ChannelParsedInput<StoreChannel>);
+    if (channel === 'segment:export') return this.exportSegment(client, token, request, input as ChannelParsedInput<'segment:export'>);
     const r = await client.send(request.method, request.path, token, request.body, contracts[channel].output);
     if (r.ok) return ok(r.value);
     return fail(...failureForPerson(r.failure));
   }
+
+  /**
+   * segment:export: the store streams the CSV, written to the Downloads folder as it arrives
+   * (store-download.ts); the counts come from the store's headers, sent before the first row.
+   */
+  private async exportSegment(client: StoreClient, token: string, request: StoreRequest, input: ChannelParsedInput<'segment:export'>): Promise<Result<unknown>> {
+    const r = await downloadToFile({
+      url: `${client.serverUrl}${request.path}`,
+      method: 'POST',
+      token,
+      body: request.body,
+      folder: this.options.downloadsFolder ?? defaultDownloadsFolder(),
+      stem: `segment-${input.id.slice(0, 8)}-${input.channel}-${new Date().toISOString().slice(0, 10)}`,
+    });
+    if (!r.ok) return fail(...failureForPerson(r.failure));
+    const rows = countHeader(r.headers, EXPORT_HEADERS.rows);
+    const leftOut = countHeader(r.headers, EXPORT_HEADERS.leftOut);
+    const noContact = countHeader(r.headers, EXPORT_HEADERS.noContact);
+    if (rows === null || leftOut === null || noContact === null) return fail('unavailable', 'The central store sent the export without its counts; the file was kept but check it before use.');
+    return ok({ path: r.path, rows, leftOut, noContact });
+  }
+}
+
+/** The user's Downloads folder, where nothing else says: ~/Downloads. */
+export function defaultDownloadsFolder(): string {
+  return join(homedir(), 'Downloads');
+}
+
+/** A count the store sent in a header, or null when it is missing or not a whole number. */
+function countHeader(headers: Headers, name: string): number | null {
+  const raw = headers.get(name);
+  return raw !== null && /^\d+$/.test(raw) ? Number(raw) : null;
 }
 
 /** A store failure as a code and a sentence the person at the screen can act on. */

@@ -140,7 +140,7 @@ export class StoreClient {
   }
 
   /** Any other JSON route, answered in the store's envelope and parsed with `schema`. */
-  send<T extends z.ZodType>(method: 'GET' | 'POST' | 'PATCH', path: string, token: string, body: unknown, schema: T, timeoutMs: number = 15_000): Promise<StoreResult<z.infer<T>>> {
+  send<T extends z.ZodType>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, token: string, body: unknown, schema: T, timeoutMs: number = 15_000): Promise<StoreResult<z.infer<T>>> {
     return this.request(method, path, token, body, zodReader(schema), timeoutMs);
   }
 
@@ -196,7 +196,7 @@ export class StoreClient {
   }
 
   private async request<T>(
-    method: 'GET' | 'POST' | 'PATCH',
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     path: string,
     token: string | null,
     body: unknown,
@@ -287,7 +287,7 @@ async function failureFrom(response: Response): Promise<StoreFailure> {
   return failureFromBody(response.status, text);
 }
 
-function failureFromBody(status: number, text: string): StoreFailure {
+export function failureFromBody(status: number, text: string): StoreFailure {
   const kind = classifyStatus(status);
   let code = `http_${status}`;
   let message = `The central store answered HTTP ${status}.`;
@@ -303,7 +303,7 @@ function failureFromBody(status: number, text: string): StoreFailure {
   return { kind, status, code, message };
 }
 
-function networkFailure(e: unknown): StoreFailure {
+export function networkFailure(e: unknown): StoreFailure {
   const name = (e as { name?: string } | null)?.name;
   if (name === 'TimeoutError') return { kind: 'transient', status: null, code: 'timeout', message: 'The central store did not answer in time.' };
   if (name === 'AbortError') return { kind: 'transient', status: null, code: 'aborted', message: 'The request to the central store was stopped.' };

@@ -54,6 +54,8 @@ export interface CoreOptions {
   sync?: SyncSettings;
   /** Signing in (issue 5). Without it: tokens in memory, the default idle lock, no demo accounts. */
   auth?: AuthSettings;
+  /** Where exports are written (Electron: the OS Downloads folder; default ~/Downloads). */
+  downloadsFolder?: string;
 }
 
 export interface AuthSettings {
@@ -263,6 +265,7 @@ export class CoreProcess {
         return (r.value as { call: unknown }).call !== null;
       },
       sessionCheckMs: options.auth?.sessionCheckMs,
+      downloadsFolder: options.downloadsFolder,
       onWorkstationToken: (token, expiresInMs, nextToken) => this.sync?.setToken(token, expiresInMs, nextToken),
     });
   }
