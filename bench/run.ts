@@ -9,7 +9,8 @@
  * (default 50,000; bench/catalogue.ts); and saving a 3-line phone order with its outbox entry at
  * synchronous=FULL beside a raw insert of one row and its outbox entry (bench/orders.ts, on a cache
  * of its own with the generator's catalogue of --products N); and the keystrokes of the keyboard-only
- * phone-order walk in Chromium (bench/order-walk.ts, step 'walk'). Prints a table and writes bench/results.json as a list of
+ * phone-order walk in Chromium (bench/order-walk.ts, step 'walk'); and the size of a four-filter audience
+ * segment over 1,000,000 customers on the store (bench/segments.ts, step 'segment', PostgreSQL at 127.0.0.1:5432). Prints a table and writes bench/results.json as a list of
  * { name, value, unit }. These are figures to compare across changes, not pass/fail.
  *
  * `--only` runs some steps alone (STEPS below, comma-separated): their figures replace theirs in
@@ -35,6 +36,7 @@ import { buildWorkstation, type BuiltWorkstation } from './app-build';
 import { benchCatalogue } from './catalogue';
 import { benchOrders } from './orders';
 import { benchOrderWalk } from './order-walk';
+import { benchSegments } from './segments';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..');
@@ -44,7 +46,7 @@ const NOW = Date.UTC(2025, 5, 1);
 const WARMUP = 500;
 
 /** The steps, in the order they run; `--only` picks some. */
-const STEPS = ['lookup', 'suggestions', 'customer360', 'catalogue', 'orders', 'walk', 'sync'] as const;
+const STEPS = ['lookup', 'suggestions', 'customer360', 'catalogue', 'orders', 'walk', 'sync', 'segment'] as const;
 type Step = (typeof STEPS)[number];
 /** Steps that measure the seeded customer cache (the catalogue makes its own). */
 const ON_CUSTOMER_CACHE: readonly Step[] = ['lookup', 'suggestions', 'customer360', 'sync'];
@@ -342,6 +344,8 @@ async function main(): Promise<void> {
     figures.push(...(await benchSync({ repo: REPO, sourceDb: args.db, workDir: dirname(args.db), workstation, phones, iterations: args.iterations, warmup: WARMUP })));
   }
 
+  // Audience segments on the store (issue 22): its own PostgreSQL database of 1,000,000 customers (bench/segments.ts).
+  if (steps.has('segment')) figures.push(...(await benchSegments()));
   const results = figures.map((f) => ({ ...f, value: round(f.value) }));
   console.log(`\n${formatTable(results)}\n`);
   const out = join(HERE, 'results.json');

@@ -33,8 +33,8 @@ BEGIN
          coalesce(sum(o.total_cents) FILTER (WHERE o.currency = c.currency), 0)::bigint,
          (array_agg(o.channel ORDER BY o.placed_at, o.id))[1],
          min(o.placed_at)
-  FROM customers c JOIN orders o ON o.customer_id = c.id
-  WHERE c.id = ANY(ids) AND o.status IN ('placed', 'paid', 'shipped', 'delivered')
+  FROM unnest(ids) AS t(id) JOIN customers c ON c.id = t.id JOIN orders o ON o.customer_id = c.id
+  WHERE o.status IN ('placed', 'paid', 'shipped', 'delivered')
   GROUP BY c.id
   ON CONFLICT (customer_id) DO UPDATE SET
     spending_orders = excluded.spending_orders,
@@ -42,7 +42,7 @@ BEGIN
     first_channel = excluded.first_channel,
     first_placed_at = excluded.first_placed_at;
   DELETE FROM customer_order_stats s
-  WHERE s.customer_id = ANY(ids)
+  WHERE s.customer_id IN (SELECT unnest(ids))
     AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = s.customer_id AND o.status IN ('placed', 'paid', 'shipped', 'delivered'));
 END $$;
 --> statement-breakpoint

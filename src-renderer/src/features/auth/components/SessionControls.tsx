@@ -11,10 +11,21 @@ function AdminLinks() {
   const canWorkstations = useCan('workstations.read');
   const canAudit = useCan('audit.read');
   const canApprove = useCan('discount.approve');
+  const canSegments = useCan('metrics.team');
   const viewKind = useAppStore((s) => s.view.kind);
-  if (!canAdmin && !canWorkstations && !canAudit && !canApprove) return null;
+  if (!canAdmin && !canWorkstations && !canAudit && !canApprove && !canSegments) return null;
   return (
     <>
+      {canSegments && (
+        <button
+          type="button"
+          className="button button--quiet"
+          aria-current={viewKind === 'segments' ? 'page' : undefined}
+          onClick={() => useAppStore.getState().openSegments()}
+        >
+          Segments
+        </button>
+      )}
       {canApprove && (
         <button
           type="button"
