@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { LOYALTY_TIERS, ORDER_CHANNELS } from '../../../../src-shared/domain/customer';
-import { BUYER_KINDS, COMPLAINT_HISTORIES, CONSENT_FILTERS, segmentDefinition, type SegmentDefinition, type SegmentDefinitionInput } from '../../../../src-shared/domain/segment';
+import { BUYER_KINDS, COMPLAINT_HISTORIES, CONSENT_FILTERS, segmentDefinition, type SegmentDefinition, type SegmentDefinitionInput, type SegmentSize } from '../../../../src-shared/domain/segment';
 
 export const segmentFilterForm = z.object({
   skus: z.string(),
@@ -96,4 +96,21 @@ export function definitionFrom(values: SegmentFilterForm): DefinitionResult {
   const head = String(issue.path[0] ?? 'skus');
   const field = head === 'bought' && issue.path[1] === 'to' ? 'to' : (FIELD_OF[head] ?? 'skus');
   return { ok: false, field, message: issue.message };
+}
+
+const counted = new Intl.NumberFormat();
+function money(cents: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(cents / 100);
+  } catch {
+    return `${(cents / 100).toFixed(2)} ${currency}`;
+  }
+}
+
+/** "1,234 customers; lifetime value US$12,345.00" — per currency (with its customers) when there are several, never added up. */
+export function sizeSentence(size: SegmentSize): string {
+  const people = (n: number) => `${counted.format(n)} customer${n === 1 ? '' : 's'}`;
+  if (size.size === 0) return 'No customer matches these filters.';
+  const value = size.value.map((v) => (size.value.length === 1 ? money(v.valueCents, v.currency) : `${money(v.valueCents, v.currency)} (${people(v.customers)})`)).join(', ');
+  return `${people(size.size)}; lifetime value ${value}.`;
 }

@@ -13,22 +13,14 @@ import { LOYALTY_TIERS, ORDER_CHANNELS } from '../../../../../src-shared/domain/
 import { EXPORT_CHANNELS, SEGMENT_LIMITS, type ExportChannel, type SegmentSize } from '../../../../../src-shared/domain/segment';
 import { switchboard } from '../../../api/client';
 import { SaveStatus, SelectField, TextField, type SaveState } from '../../../ui/fields';
-import { countFormat, formatMoney, tierLabel } from '../../lookup/format';
-import { EMPTY_FILTERS, definitionFrom, segmentFilterForm, type SegmentFilterForm } from '../forms';
+import { countFormat, tierLabel } from '../../lookup/format';
+import { EMPTY_FILTERS, definitionFrom, segmentFilterForm, sizeSentence, type SegmentFilterForm } from '../forms';
 
 /** How long the filters must rest before the size is asked again. */
 const PREVIEW_DEBOUNCE_MS = 350;
 
 const CHANNEL_LABELS: Record<ExportChannel, string> = { email: 'E-mail', phone: 'Phone', sms: 'SMS' };
 const ORDER_CHANNEL_LABELS: Record<(typeof ORDER_CHANNELS)[number], string> = { web: 'Web', phone: 'Phone', store: 'Store' };
-
-/** "1,234 customers; lifetime value USD 12,345.00 (1,200 customers), EUR 310.00 (34 customers)". */
-export function sizeSentence(size: SegmentSize): string {
-  const people = (n: number) => `${countFormat.format(n)} customer${n === 1 ? '' : 's'}`;
-  if (size.size === 0) return 'No customer matches these filters.';
-  const value = size.value.map((v) => (size.value.length === 1 ? formatMoney(v.valueCents, v.currency) : `${formatMoney(v.valueCents, v.currency)} (${people(v.customers)})`)).join(', ');
-  return `${people(size.size)}; lifetime value ${value}.`;
-}
 
 type Preview = { kind: 'idle' } | { kind: 'asking' } | { kind: 'size'; size: SegmentSize } | { kind: 'invalid'; message: string } | { kind: 'failed'; message: string };
 
