@@ -19,7 +19,9 @@ ALTER TABLE "segments" ADD CONSTRAINT "segments_created_by_users_id_fk" FOREIGN 
 CREATE INDEX "customer_order_stats_value_idx" ON "customer_order_stats" USING btree ("value_cents");--> statement-breakpoint
 CREATE UNIQUE INDEX "segments_name_uq" ON "segments" USING btree (lower("name"));--> statement-breakpoint
 CREATE INDEX "order_lines_sku_placed_idx" ON "order_lines" USING btree ("sku","placed_at");--> statement-breakpoint
-CREATE INDEX "orders_campaign_customer_idx" ON "orders" USING btree ("campaign_code","customer_id") WHERE "orders"."campaign_code" is not null;--> statement-breakpoint
+CREATE INDEX "order_lines_customer_placed_cover_idx" ON "order_lines" USING btree ("customer_id","placed_at","product_id","order_id");--> statement-breakpoint
+CREATE INDEX "orders_campaign_customer_idx" ON "orders" USING btree ("campaign_code","customer_id") WHERE "orders"."campaign_code" is not null;
+--> statement-breakpoint
 -- Custom part (issue 22): customer_order_stats kept by triggers. The spending statuses are
 -- SPENDING_ORDER_STATUSES of src-shared/domain/order-value.ts (the segment parity test generates
 -- orders of every status and holds this to the TypeScript rule). Statement-level triggers with

@@ -200,6 +200,7 @@ const STORE_MIGRATIONS: readonly MigrationIndexes[] = [
       customer_order_stats_value_idx: `select customer_id from customer_order_stats where value_cents >= 100000`,
       segments_name_uq: `select id from segments where lower(name) = lower('Gold buyers')`,
       order_lines_sku_placed_idx: `select customer_id from order_lines where sku = 'INK-1' and placed_at >= 1 and placed_at < 2`,
+      order_lines_customer_placed_cover_idx: `select product_id, order_id from order_lines where customer_id = '00000000-0000-4000-8000-000000000001' and placed_at >= 1 and placed_at < 2`,
       orders_campaign_customer_idx: `select customer_id from orders where campaign_code = 'SPRING10' and campaign_code is not null`,
     },
   },

@@ -290,6 +290,11 @@ export const orderLines = pgTable(
     index('order_lines_customer_idx').on(t.customerId, t.productId),
     /** Segments: customers who bought a SKU in a period (issue 22). */
     index('order_lines_sku_placed_idx').on(t.sku, t.placedAt),
+    /**
+     * Segments: "did this customer buy in the category in the period?", asked per candidate
+     * customer from the index alone (issue 22; measured 2.4 s → 1.8 s at 1,000,000 customers).
+     */
+    index('order_lines_customer_placed_cover_idx').on(t.customerId, t.placedAt, t.productId, t.orderId),
   ],
 );
 
