@@ -83,19 +83,21 @@ export function registerReportRoutes(app: FastifyInstance): void {
   app.post('/reports/dashboard', async (request) => {
     const input = parseBody(dashboardInput, request.body);
     const resolved = await scopeFor(app.store.db, callerOf(request), input.filter);
-    return buildDashboardAsync({ resolved, compare: input.compare, source: 'store', asOf: new Date(app.clock()).toISOString() }, (metric, query) =>
+    const value = await buildDashboardAsync({ resolved, compare: input.compare, source: 'store', asOf: new Date(app.clock()).toISOString() }, (metric, query) =>
       runMetricOnStore(app.store.db, metric, query),
     );
+    return { ok: true, value };
   });
 
   app.post('/reports/drilldown', async (request) => {
     const input = parseBody(drillDownInput, request.body);
     const { filter } = await scopeFor(app.store.db, callerOf(request), drillScopeFilter(input));
-    return buildDrillDownAsync(input, filter, {
+    const value = await buildDrillDownAsync(input, filter, {
       metric: (metric, query) => runMetricOnStore(app.store.db, metric, query),
       rows: (metric, query, drill) => runMetricRowsOnStore(app.store.db, metric, query, drill),
       customerNames: (ids) => storeCustomerNames(app.store.db, ids),
     });
+    return { ok: true, value };
   });
 
   app.post('/reports/export', async (request, reply) => {
