@@ -150,9 +150,13 @@ export async function benchReports(options: { repo: string; fresh?: boolean; run
     figures.push({ name: 'report.drilldown.p95_ms', value: percentile(drill, 0.95), unit: 'ms' });
 
     // The calls of a year as CSV, counted as they arrive.
-    const query = new URLSearchParams({ metricId: 'callsHandled', from: day(NOW - 365 * DAY), to: day(NOW - DAY), currency: 'USD' });
     const started = performance.now();
-    const response = await fetch(`${store.url}/reports/export?${query.toString()}`, { headers: { authorization: `Bearer ${adminToken}` }, signal: AbortSignal.timeout(600_000) });
+    const response = await fetch(`${store.url}/reports/export`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ metricId: 'callsHandled', filter: { from: day(NOW - 365 * DAY), to: day(NOW - DAY), currency: 'USD' }, key: {} }),
+      signal: AbortSignal.timeout(600_000),
+    });
     if (!response.ok || !response.body) throw new Error(`export: ${response.status} ${await response.text()}`);
     let lines = 0;
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) for (const b of chunk) if (b === 10) lines++;
