@@ -32,6 +32,8 @@ export const ROUTE_PERMISSIONS = {
   'GET /orders/approvals': 'discount.approve',
   /** Approve or refuse such a discount (the order is then placed, needs attention, or is cancelled). */
   'POST /orders/:orderId/decision': 'discount.approve',
+  /** The supervisors' live board (issue 22): their teams' agents, calls, approvals and complaints; an admin's every team. */
+  'GET /board': 'metrics.team',
 } as const satisfies Record<string, RouteRequirement>;
 
 export type RouteKey = keyof typeof ROUTE_PERMISSIONS;

@@ -14,6 +14,7 @@ import { syncChannels } from './sync';
 import { authChannels } from './auth';
 import { adminChannels } from './admin';
 import { orderChannels } from './orders';
+import { boardChannels } from './board';
 import type { Result } from '../result';
 import type { ScreenPop } from './events';
 
@@ -38,6 +39,7 @@ export const contracts = composeChannels(
   adminChannels,
   orderChannels,
   catalogueChannels,
+  boardChannels,
 );
 
 export type Contracts = typeof contracts;

@@ -1,5 +1,5 @@
 /**
- * StoreProxy: the `store` channels (admin:*, audit:list, order:approvals, order:decide), asked of the central store with the
+ * StoreProxy: the `store` channels (admin:*, audit:list, order:approvals, order:decide, board:live), asked of the central store with the
  * signed-in user's token (issue 5). The store checks the user and role again; main only forwards.
  *
  * Each store channel has one route in STORE_ROUTES, typed `{ [C in StoreChannel]: … }`: a channel
@@ -32,6 +32,8 @@ export const STORE_ROUTES: StoreRoutes = {
   // Phone orders awaiting a supervisor (issue 21): the store lists those of the supervisor's teams and takes the decision.
   'order:approvals': () => ({ method: 'GET', path: '/orders/approvals', body: undefined }),
   'order:decide': ({ orderId, ...rest }) => ({ method: 'POST', path: `/orders/${encodeURIComponent(orderId)}/decision`, body: rest }),
+  // The supervisors' live board (issue 22): the store answers for the caller's teams.
+  'board:live': () => ({ method: 'GET', path: '/board', body: undefined }),
   'audit:list': (input) => {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(input)) if (v !== undefined && v !== null) query.set(k, String(v));
