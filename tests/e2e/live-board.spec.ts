@@ -91,12 +91,16 @@ test.describe('the live board', () => {
     await expect(agentRow(pageB, 'Kim Phones')).not.toContainText('Not signed in');
 
     // A call rings through (the softphone's screen-pop): on a call on the board within 2 s.
+    // Timed from the softphone opening the address (the page loads, then the call starts), and from
+    // the call bar showing it (the call saved): the stricter first must be within 2 s.
+    const popped = Date.now();
     await pageA.goto(`${workstationA.url}&from=${encodeURIComponent(UNKNOWN_NUMBER.e164)}`);
     await expect(callBar(pageA).getByRole('button', { name: /^Hold/ })).toBeVisible();
     const started = Date.now();
     const startLag = await shownWithin(pageB, 'Kim Phones', 'On a call', started);
-    console.log(`board.e2e.start_ms=${startLag}`);
-    expect(startLag).toBeLessThanOrEqual(LAG_MS);
+    const popLag = Date.now() - popped;
+    console.log(`board.e2e.start_ms=${startLag} board.e2e.start_from_pop_ms=${popLag}`);
+    expect(popLag).toBeLessThanOrEqual(LAG_MS);
     // The duration ticks (m:ss) from the store's clock.
     const duration = agentRow(pageB, 'Kim Phones').getByRole('cell').nth(3);
     await expect(duration).toHaveText(/^0:0\d$/);
