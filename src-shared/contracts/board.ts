@@ -39,8 +39,12 @@ export const boardAgent = z.object({
   displayName: text(),
   role: text(),
   teams: z.array(text()),
-  /** Signed in online now (an open session of theirs on a workstation), and where; null: not signed in. */
-  signedIn: z.object({ workstation: text(), since: instant }).nullable(),
+  /**
+   * Signed in online now (an open session of theirs on a workstation), and where; null: not signed
+   * in. `seenAt`: the workstation's last request to the store (a running one syncs at least every
+   * 30 s), so a workstation closed without signing out shows as not heard from.
+   */
+  signedIn: z.object({ workstation: text(), since: instant, seenAt: instant.nullable() }).nullable(),
   /** Their unfinished call, or null. */
   call: boardCall.nullable(),
   /** Calls they finished (wrapped up) since the start of today, UTC. */

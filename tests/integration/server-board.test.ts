@@ -11,7 +11,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
-import { complaints, customers, orders } from '../../server/src/db/schema';
+import { eq } from 'drizzle-orm';
+import { complaints, customers, orders, workstations } from '../../server/src/db/schema';
 import { boardLive, type BoardLive } from '../../src-shared/contracts/board';
 import { pushResponse, type PushOutcome } from '../../src-shared/contracts/sync-protocol';
 import { pgliteBackend, postgresBackend, postgresSkipReason, type StoreBackend } from '../helpers/server-db';
@@ -185,6 +186,11 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       const ada = await boardOf('ada');
       expect(ada.approvals).toEqual({ count: 3, oldestAt: now - 900_000 });
       expect(ada.complaintsLastHour).toBe(3);
+    });
+
+    it('says when the agent’s workstation last asked the store anything', async () => {
+      await store.db.update(workstations).set({ lastSeenAt: now - 600_000 }).where(eq(workstations.id, desk.id));
+      expect(agent(await boardOf('sue'), 'carl')?.signedIn).toMatchObject({ workstation: 'Desk 1', seenAt: now - 600_000 });
     });
 
     it('a signed-out agent is no longer shown signed in', async () => {

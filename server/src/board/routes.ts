@@ -39,6 +39,7 @@ interface AgentRow {
   teams: string[] | string;
   workstation: string | null;
   signed_in_since: string | number | null;
+  seen_at: string | number | null;
   call_id: string | null;
   status: CallStatus | null;
   started_at: string | number | null;
@@ -86,14 +87,14 @@ export async function readBoard(app: FastifyInstance, caller: { id: string; role
     sql`
     with scope as (${scope})
     select a.id, a.username, a.display_name, a.role, a.teams,
-           ses.workstation, ses.since as signed_in_since,
+           ses.workstation, ses.since as signed_in_since, ses.seen_at,
            c.id as call_id, c.status, c.started_at, c.hold_started_at, c.talk_ended_at, c.customer_id,
            (select count(*) from calls d
              where d.agent_id = a.username and d.started_at >= ${dayStart - DAY_MS}
                and d.status = 'completed' and d.completed_at >= ${dayStart}) as handled_today
       from scope a
       left join lateral (
-        select w.name as workstation, s.created_at as since
+        select w.name as workstation, s.created_at as since, w.last_seen_at as seen_at
           from sessions s join workstations w on w.id = s.workstation_id
          where s.user_id = a.id and s.revoked_at is null and s.expires_at > ${now} and w.revoked_at is null
          order by s.created_at desc limit 1) ses on true
@@ -125,7 +126,7 @@ export async function readBoard(app: FastifyInstance, caller: { id: string; role
       displayName: r.display_name,
       role: r.role,
       teams: textArray(r.teams),
-      signedIn: r.workstation === null ? null : { workstation: r.workstation, since: num(r.signed_in_since) ?? 0 },
+      signedIn: r.workstation === null ? null : { workstation: r.workstation, since: num(r.signed_in_since) ?? 0, seenAt: num(r.seen_at) },
       call: callOf(r),
       handledToday: Number(r.handled_today),
     })),

@@ -86,6 +86,21 @@ function stateOf(agent: BoardAgent): string {
   return agent.signedIn ? 'Signed in, no call' : 'Signed out';
 }
 
+/** A running workstation asks the store something at least every 30 s; past this it is not heard from. */
+export const UNHEARD_MS = 2 * 60 * 1000;
+
+function Workstation({ agent, storeNow }: { agent: BoardAgent; storeNow: number }) {
+  const at = agent.signedIn;
+  if (!at) return <span className="muted">Not signed in</span>;
+  const silent = at.seenAt !== null && storeNow - at.seenAt > UNHEARD_MS ? storeNow - at.seenAt : null;
+  return (
+    <>
+      {at.workstation}
+      {silent !== null && <span className="muted"> (not heard from for {Math.floor(silent / 60_000)} min)</span>}
+    </>
+  );
+}
+
 function AgentRow({ agent, storeNow }: { agent: BoardAgent; storeNow: number }) {
   const call = agent.call;
   const elapsed = call ? storeNow - call.since : null;
@@ -95,7 +110,9 @@ function AgentRow({ agent, storeNow }: { agent: BoardAgent; storeNow: number }) 
         {agent.displayName} <span className="muted">({agent.username})</span>
       </th>
       <td>{agent.teams.join(', ')}</td>
-      <td>{agent.signedIn ? agent.signedIn.workstation : <span className="muted">Not signed in</span>}</td>
+      <td>
+        <Workstation agent={agent} storeNow={storeNow} />
+      </td>
       <td>
         <span className={call ? `board__state board__state--${call.state}` : 'board__state'}>{stateOf(agent)}</span>
       </td>
