@@ -67,7 +67,8 @@ async function currentCall(page: Page): Promise<{ startedAt: string; holdStarted
 
 /** Waits until `row` says `words`, and returns how long after `since` (Date.now()) it did. */
 async function shownWithin(page: Page, name: string, words: string, since: number): Promise<number> {
-  await expect(agentRow(page, name).getByRole('cell').nth(2)).toHaveText(words, { timeout: 10_000 });
+  // Polled every 50 ms (a locator assertion backs off to 1 s between tries, which would be measured too).
+  await expect.poll(() => agentRow(page, name).getByRole('cell').nth(2).textContent(), { timeout: 10_000, intervals: [50] }).toBe(words);
   return Date.now() - since;
 }
 
