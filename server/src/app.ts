@@ -22,6 +22,7 @@ import { ChangeFeed } from './sync/change-feed';
 import type { ChecksumLimits } from './sync/checksums';
 import { registerLookupRoutes } from './lookup/routes';
 import { registerOrderRoutes } from './orders/routes';
+import { registerReportRoutes } from './reports/routes';
 import { registerPullRoutes } from './sync/pull-routes';
 import { registerPushRoutes } from './sync/push-routes';
 
@@ -111,6 +112,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerPushRoutes(app);
   registerOrderRoutes(app);
   registerBoardRoutes(app);
+  registerReportRoutes(app);
   return app;
 }
 

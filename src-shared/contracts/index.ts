@@ -15,6 +15,7 @@ import { authChannels } from './auth';
 import { adminChannels } from './admin';
 import { orderChannels } from './orders';
 import { boardChannels } from './board';
+import { reportChannels } from './reports';
 import type { Result } from '../result';
 import type { ScreenPop } from './events';
 
@@ -40,6 +41,7 @@ export const contracts = composeChannels(
   orderChannels,
   catalogueChannels,
   boardChannels,
+  reportChannels,
 );
 
 export type Contracts = typeof contracts;
