@@ -20,11 +20,12 @@ import * as customer360 from '../../src-shared/contracts/customer360';
 import * as lookup from '../../src-shared/contracts/lookup';
 import * as notes from '../../src-shared/contracts/notes';
 import * as orders from '../../src-shared/contracts/orders';
+import * as reports from '../../src-shared/contracts/reports';
 import * as suggestions from '../../src-shared/contracts/suggestions';
 import * as sync from '../../src-shared/contracts/sync';
 import * as worklist from '../../src-shared/contracts/worklist';
 
-const MODULES = { admin, app, auth, board, calls, catalogue, complaints, customer, customer360, lookup, notes, orders, suggestions, sync, worklist };
+const MODULES = { admin, app, auth, board, calls, catalogue, complaints, customer, customer360, lookup, notes, orders, reports, suggestions, sync, worklist };
 
 const isContract = (value: unknown): value is AnyChannelContract =>
   typeof value === 'object' && value !== null && 'channel' in value && 'input' in value && 'output' in value && 'access' in value;
