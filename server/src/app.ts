@@ -9,6 +9,7 @@ import { clientErrorResponse } from '../../src-shared/http-client-error';
 import type { Store } from './db/connect';
 import { registerAdminRoutes } from './admin/routes';
 import { registerAuditRoutes } from './audit/routes';
+import { registerBoardRoutes } from './board/routes';
 import { guardRoutes } from './auth/guard';
 import type { ScryptParams } from './auth/password';
 import { registerAuthRoutes } from './auth/routes';
@@ -110,6 +111,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerPullRoutes(app, { checksums: options.checksums });
   registerPushRoutes(app);
   registerOrderRoutes(app);
+  registerBoardRoutes(app);
   registerReportRoutes(app);
   return app;
 }

@@ -32,6 +32,8 @@ export const ROUTE_PERMISSIONS = {
   'GET /orders/approvals': 'discount.approve',
   /** Approve or refuse such a discount (the order is then placed, needs attention, or is cancelled). */
   'POST /orders/:orderId/decision': 'discount.approve',
+  /** The supervisors' live board (issue 22): their teams' agents, calls, approvals and complaints; an admin's every team. */
+  'GET /board': 'metrics.team',
   /** Supervisor metrics (issue 22): the scope (own figures, own teams, every team) is checked by the route itself. */
   'POST /reports/dashboard': 'metrics.own',
   'POST /reports/drilldown': 'metrics.own',

@@ -193,6 +193,11 @@ const STORE_MIGRATIONS: readonly MigrationIndexes[] = [
     // The store checks a pushed order's campaign code (server/src/sync/mutations).
     indexes: { campaigns_code_uq: `select id, rule, value from campaigns where code = 'SPRING10'` },
   },
+  {
+    migration: '0014_board_awaiting_approval',
+    // The live board's count of orders awaiting approval, read every second (server/src/board/routes.ts), and GET /orders/approvals.
+    indexes: { orders_awaiting_approval_idx: `select count(*), min(placed_at) from orders where status = 'awaiting_approval'` },
+  },
 ];
 
 function storeSuite(backend: StoreBackend, skipReason: string | undefined) {

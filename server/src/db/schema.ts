@@ -252,6 +252,8 @@ export const orders = pgTable(
   (t) => [
     uniqueIndex('orders_number_uq').on(t.number),
     index('orders_customer_placed_idx').on(t.customerId, t.placedAt),
+    /** The few orders awaiting a supervisor (GET /orders/approvals, the live board's count each second), oldest first, without reading every order. */
+    index('orders_awaiting_approval_idx').on(t.placedAt).where(sql`${t.status} = 'awaiting_approval'`),
     check('orders_channel_ck', oneOf(t.channel, ORDER_CHANNELS)),
   ],
 );
