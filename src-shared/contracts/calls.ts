@@ -18,6 +18,22 @@ export const CALL_LIMITS = {
   dispositionCode: 40,
 } as const;
 
+/**
+ * The caller's satisfaction answer at wrap-up (issue 22), when they give one: a whole number from
+ * 1 (very unsatisfied) to 5 (very satisfied). The wrap-up channel and the `call.wrap_up` mutation
+ * both validate with this schema; CSAT (metrics.ts) counts 4 and 5 as satisfied, and 1 or 2 is a
+ * low score the team's supervisors follow up (LOW_SATISFACTION_MAX).
+ */
+export const SATISFACTION_MIN = 1;
+export const SATISFACTION_MAX = 5;
+/** Scores up to this one are low: the call is listed for the supervisors of the CSR's teams. */
+export const LOW_SATISFACTION_MAX = 2;
+export const satisfactionScore = z
+  .number({ message: 'Satisfaction: a whole number from 1 to 5.' })
+  .int({ message: 'Satisfaction: a whole number from 1 to 5.' })
+  .min(SATISFACTION_MIN, { message: 'Satisfaction: a whole number from 1 to 5.' })
+  .max(SATISFACTION_MAX, { message: 'Satisfaction: a whole number from 1 to 5.' });
+
 const callId = text().uuid({ message: 'Not a call id.' });
 const customerId = text().uuid({ message: 'Not a customer id.' });
 const isoInstant = text();
@@ -39,6 +55,8 @@ export const callState = z.object({
   completedAt: isoInstant.nullable(),
   dispositionCode: text().nullable(),
   wrapUpNotes: text().nullable(),
+  /** The caller's satisfaction answer at wrap-up (1–5), or null when none was given. */
+  satisfaction: satisfactionScore.nullable(),
   /**
    * Talk (hold excluded), hold and wrap-up so far, and handle time = their sum. For a call still
    * running they are computed at `asOf`; a timer adds the time since `asOf` to the part that is
@@ -108,6 +126,8 @@ export const callWrapUpInput = z.object({
     .trim()
     .max(CALL_LIMITS.wrapUpNotes, { message: `Wrap-up notes: at most ${CALL_LIMITS.wrapUpNotes} characters.` })
     .optional(),
+  /** The caller's satisfaction answer, when they gave one (optional: most callers are not asked or do not answer). */
+  satisfaction: satisfactionScore.optional(),
 });
 export type CallWrapUpInput = z.infer<typeof callWrapUpInput>;
 

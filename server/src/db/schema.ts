@@ -578,6 +578,8 @@ export const calls = pgTable(
     wrapUpMs: ms('wrap_up_ms').notNull().default(0),
     dispositionCode: text('disposition_code'),
     wrapUpNotes: text('wrap_up_notes'),
+    /** The caller's satisfaction answer at wrap-up, 1–5; null: no answer (issue 22). As in the cache. */
+    satisfaction: integer('satisfaction'),
   },
   (t) => [index('calls_customer_started_idx').on(t.customerId, t.startedAt), index('calls_agent_started_idx').on(t.agentId, t.startedAt)],
 );

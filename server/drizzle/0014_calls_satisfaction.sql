@@ -1,0 +1,2 @@
+-- The caller's satisfaction answer at wrap-up, 1–5 (issue 22); null: no answer. As in the cache (validated by the call.wrap_up mutation's schema).
+ALTER TABLE "calls" ADD COLUMN "satisfaction" integer;
