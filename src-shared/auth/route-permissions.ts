@@ -32,6 +32,8 @@ export const ROUTE_PERMISSIONS = {
   'GET /orders/approvals': 'discount.approve',
   /** Approve or refuse such a discount (the order is then placed, needs attention, or is cancelled). */
   'POST /orders/:orderId/decision': 'discount.approve',
+  /** Calls of the caller's teams whose caller gave a low satisfaction score, to follow up (issue 22). */
+  'GET /calls/low-satisfaction': 'metrics.team',
 } as const satisfies Record<string, RouteRequirement>;
 
 export type RouteKey = keyof typeof ROUTE_PERMISSIONS;

@@ -168,4 +168,36 @@ export const configLists = defineChannel({
 });
 
 /** This domain's channels (contracts/index.ts composes every domain's group). */
-export const callChannels = channelGroup(callStart, callAttachCustomer, callHold, callResume, callEnd, callWrapUp, callGet, callCurrent, configLists);
+/** How far back the supervisors' list of low satisfaction scores reaches (issue 22). */
+export const LOW_SATISFACTION_DAYS = 14;
+
+/** A call whose caller answered 1 or 2, as the store lists it to the supervisors of the CSR's teams. */
+export const lowSatisfactionCall = z.object({
+  callId: text(),
+  /** The caller, when identified (the supervisor opens them to follow up); null otherwise. */
+  customerId: text().nullable(),
+  customerName: text().nullable(),
+  /** The CSR who took the call (user name). */
+  agentName: text(),
+  satisfaction: satisfactionScore,
+  dispositionCode: text().nullable(),
+  wrapUpNotes: text().nullable(),
+  completedAt: isoInstant,
+});
+export type LowSatisfactionCall = z.infer<typeof lowSatisfactionCall>;
+
+/**
+ * The follow-ups low satisfaction scores open (issue 22): calls completed in the last
+ * LOW_SATISFACTION_DAYS days whose caller answered 1 or 2, taken by a CSR of one of the signed-in
+ * supervisor's teams (an admin sees every one), newest first — asked of the central store, which
+ * knows every team; shown on the supervisor's Approvals screen beside the discounts waiting.
+ */
+export const callLowSatisfaction = defineChannel({
+  channel: 'call:low-satisfaction',
+  permission: 'metrics.team',
+  access: 'store',
+  input: z.object({}).strict(),
+  output: z.object({ calls: z.array(lowSatisfactionCall) }),
+});
+
+export const callChannels = channelGroup(callStart, callAttachCustomer, callHold, callResume, callEnd, callWrapUp, callGet, callCurrent, configLists, callLowSatisfaction);

@@ -193,6 +193,13 @@ const STORE_MIGRATIONS: readonly MigrationIndexes[] = [
     // The store checks a pushed order's campaign code (server/src/sync/mutations).
     indexes: { campaigns_code_uq: `select id, rule, value from campaigns where code = 'SPRING10'` },
   },
+  {
+    migration: '0014_calls_satisfaction',
+    // The supervisors' list of low satisfaction scores (server/src/calls/routes.ts, issue 22).
+    indexes: {
+      calls_low_satisfaction_idx: `select id from calls where status = 'completed' and satisfaction <= 2 and completed_at >= 1 order by completed_at desc, id desc limit 100`,
+    },
+  },
 ];
 
 function storeSuite(backend: StoreBackend, skipReason: string | undefined) {

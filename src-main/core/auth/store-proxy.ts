@@ -32,6 +32,8 @@ export const STORE_ROUTES: StoreRoutes = {
   // Phone orders awaiting a supervisor (issue 21): the store lists those of the supervisor's teams and takes the decision.
   'order:approvals': () => ({ method: 'GET', path: '/orders/approvals', body: undefined }),
   'order:decide': ({ orderId, ...rest }) => ({ method: 'POST', path: `/orders/${encodeURIComponent(orderId)}/decision`, body: rest }),
+  // Low satisfaction scores of the supervisor's teams (issue 22): the store knows every team's members.
+  'call:low-satisfaction': () => ({ method: 'GET', path: '/calls/low-satisfaction', body: undefined }),
   'audit:list': (input) => {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(input)) if (v !== undefined && v !== null) query.set(k, String(v));
