@@ -23,6 +23,11 @@ export const CALL_LIMITS = {
  * 1 (very unsatisfied) to 5 (very satisfied). The wrap-up channel and the `call.wrap_up` mutation
  * both validate with this schema; CSAT (metrics.ts) counts 4 and 5 as satisfied, and 1 or 2 is a
  * low score the team's supervisors follow up (LOW_SATISFACTION_MAX).
+ *
+ * Note for issue 23 (not built here): an answer arriving later from a survey tool comes through
+ * the ingest API of "Data in and out"; it should validate with this same schema and write
+ * calls.satisfaction on the store (the change log carries it to the workstations), and then counts
+ * in CSAT and in the supervisors' low-score list like an answer given at wrap-up.
  */
 export const SATISFACTION_MIN = 1;
 export const SATISFACTION_MAX = 5;
