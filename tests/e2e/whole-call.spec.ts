@@ -85,7 +85,7 @@ test('a whole call: screen-pop → 360 → purchases → upsell → complaint �
   await page.getByRole('tab', { name: 'Timeline' }).click();
   const timeline = page.getByRole('list', { name: 'Timeline entries' });
   await expect(timeline.getByRole('listitem').filter({ hasText: 'Incoming call completed — Complaint logged' })).toBeVisible();
-  await expect(timeline.getByRole('listitem').filter({ hasText: 'Replacement promised.' })).toBeVisible();
+  await expect(timeline.getByRole('listitem').filter({ hasText: 'Replacement promised.' })).toContainText('satisfaction 2/5');
   await expect(timeline.getByRole('listitem').filter({ hasText: 'Damaged or defective item (high) — Open' })).toContainText(caller.order.number);
 
   await page.getByRole('tab', { name: 'Complaints' }).click();
