@@ -23,6 +23,7 @@ import type { ChecksumLimits } from './sync/checksums';
 import { registerLookupRoutes } from './lookup/routes';
 import { registerOrderRoutes } from './orders/routes';
 import { registerReportRoutes } from './reports/routes';
+import { registerCallRoutes } from './calls/routes';
 import { registerPullRoutes } from './sync/pull-routes';
 import { registerPushRoutes } from './sync/push-routes';
 
@@ -113,6 +114,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerOrderRoutes(app);
   registerBoardRoutes(app);
   registerReportRoutes(app);
+  registerCallRoutes(app);
   return app;
 }
 

@@ -39,6 +39,8 @@ export const ROUTE_PERMISSIONS = {
   'POST /reports/drilldown': 'metrics.own',
   /** Every row behind a number as CSV, audited. */
   'POST /reports/export': 'data.export',
+  /** Calls of the caller's teams whose caller gave a low satisfaction score, to follow up (issue 22). */
+  'GET /calls/low-satisfaction': 'metrics.team',
 } as const satisfies Record<string, RouteRequirement>;
 
 export type RouteKey = keyof typeof ROUTE_PERMISSIONS;

@@ -198,6 +198,13 @@ const STORE_MIGRATIONS: readonly MigrationIndexes[] = [
     // The live board's count of orders awaiting approval, read every second (server/src/board/routes.ts), and GET /orders/approvals.
     indexes: { orders_awaiting_approval_idx: `select count(*), min(placed_at) from orders where status = 'awaiting_approval'` },
   },
+  {
+    migration: '0015_calls_satisfaction',
+    // The supervisors' list of low satisfaction scores (server/src/calls/routes.ts, issue 22).
+    indexes: {
+      calls_low_satisfaction_idx: `select id from calls where status = 'completed' and satisfaction <= 2 and completed_at >= 1 order by completed_at desc, id desc limit 100`,
+    },
+  },
 ];
 
 function storeSuite(backend: StoreBackend, skipReason: string | undefined) {

@@ -47,11 +47,13 @@ const METRICS = ['report:dashboard', 'report:dashboard-local', 'report:drilldown
 const EXPORTING = ['report:export'];
 /** The supervisors' live board (issue 22): supervisors and admins. */
 const BOARD = ['board:live'];
+/** Following up low satisfaction scores of a team's calls (issue 22): supervisors and admins. */
+const TEAM_FOLLOW_UP = ['call:low-satisfaction'];
 const DENIED: Record<UserRole, string[]> = {
   admin: [],
   supervisor: ADMIN_ONLY,
-  csr: [...ADMIN_ONLY, 'sync:reset', ...APPROVING, ...EXPORTING, ...BOARD],
-  store_associate: [...ADMIN_ONLY, 'sync:reset', 'complaint:transition', 'complaint:set-follow-up', ...APPROVING, ...ORDER_TAKING, ...METRICS, ...EXPORTING, ...BOARD],
+  csr: [...ADMIN_ONLY, 'sync:reset', ...APPROVING, ...EXPORTING, ...BOARD, ...TEAM_FOLLOW_UP],
+  store_associate: [...ADMIN_ONLY, 'sync:reset', 'complaint:transition', 'complaint:set-follow-up', ...APPROVING, ...ORDER_TAKING, ...METRICS, ...EXPORTING, ...BOARD, ...TEAM_FOLLOW_UP],
 };
 const account = (role: UserRole) => LOCAL_DEMO_ACCOUNTS.find((a) => a.role === role)!;
 

@@ -580,8 +580,15 @@ export const calls = pgTable(
     wrapUpMs: ms('wrap_up_ms').notNull().default(0),
     dispositionCode: text('disposition_code'),
     wrapUpNotes: text('wrap_up_notes'),
+    /** The caller's satisfaction answer at wrap-up, 1–5; null: no answer (issue 22). As in the cache. */
+    satisfaction: integer('satisfaction'),
   },
-  (t) => [index('calls_customer_started_idx').on(t.customerId, t.startedAt), index('calls_agent_started_idx').on(t.agentId, t.startedAt)],
+  (t) => [
+    index('calls_customer_started_idx').on(t.customerId, t.startedAt),
+    index('calls_agent_started_idx').on(t.agentId, t.startedAt),
+    /** The supervisors' list of low satisfaction scores (server/src/calls/routes.ts): only those calls, newest first. */
+    index('calls_low_satisfaction_idx').on(t.completedAt).where(sql`${t.satisfaction} <= 2`),
+  ],
 );
 
 export const complaints = pgTable(

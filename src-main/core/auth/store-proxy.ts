@@ -40,6 +40,8 @@ export const STORE_ROUTES: StoreRoutes = {
   'report:export': (input) => ({ method: 'POST', path: '/reports/export', body: input }),
   // The supervisors' live board (issue 22): the store answers for the caller's teams.
   'board:live': () => ({ method: 'GET', path: '/board', body: undefined }),
+  // Low satisfaction scores of the supervisor's teams (issue 22): the store knows every team's members.
+  'call:low-satisfaction': () => ({ method: 'GET', path: '/calls/low-satisfaction', body: undefined }),
   'audit:list': (input) => {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(input)) if (v !== undefined && v !== null) query.set(k, String(v));
