@@ -14,6 +14,7 @@ import { syncChannels } from './sync';
 import { authChannels } from './auth';
 import { adminChannels } from './admin';
 import { orderChannels } from './orders';
+import { reportChannels } from './reports';
 import type { Result } from '../result';
 import type { ScreenPop } from './events';
 
@@ -38,6 +39,7 @@ export const contracts = composeChannels(
   adminChannels,
   orderChannels,
   catalogueChannels,
+  reportChannels,
 );
 
 export type Contracts = typeof contracts;

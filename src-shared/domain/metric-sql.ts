@@ -310,6 +310,16 @@ export interface DrillDown {
   key: Readonly<Record<string, string | null>>;
   limit: number;
   offset?: number;
+  /**
+   * Order by one of the fact's fields instead of the time field (rows without a value last, then
+   * id). Text orders by the database's collation, which the store and the cache do not share.
+   */
+  sort?: { field: string; dir: 'asc' | 'desc' };
+  /**
+   * Keyset paging (exports): only rows after this one in the default order (time field, then id).
+   * Only with the default order and a period (`from`), so the time field is never null.
+   */
+  after?: { time: number; id: string };
 }
 
 export interface CompiledDrillDownSql {
@@ -363,7 +373,18 @@ export function compileMetricRowsSql(metric: MetricDecl, query: MetricQuery, dri
     }
   }
   const time = factField(fact, 'f0', metric.time);
-  b.text(` ORDER BY (${time} IS NULL), ${time}, ${factField(fact, 'f0', 'id')} LIMIT `).param(drill.limit).text(' OFFSET ').param(drill.offset ?? 0);
+  const id = factField(fact, 'f0', 'id');
+  if (drill.after) {
+    if (drill.sort || query.filter?.from === undefined) throw new RangeError('Keyset paging needs the default order and a period.');
+    b.text(` AND (${time} > `).param(drill.after.time).text(` OR (${time} = `).param(drill.after.time).text(` AND ${id} > `).param(drill.after.id).text('))');
+  }
+  if (drill.sort) {
+    const sortBy = factField(fact, 'f0', drill.sort.field);
+    b.text(` ORDER BY (${sortBy} IS NULL), ${sortBy} ${drill.sort.dir === 'desc' ? 'DESC' : 'ASC'}, ${id}`);
+  } else {
+    b.text(` ORDER BY (${time} IS NULL), ${time}, ${id}`);
+  }
+  b.text(' LIMIT ').param(drill.limit).text(' OFFSET ').param(drill.offset ?? 0);
   return { ...finish(b), fieldColumns: [...fieldColumns, 'part'] };
 }
 

@@ -32,6 +32,9 @@ export const STORE_ROUTES: StoreRoutes = {
   // Phone orders awaiting a supervisor (issue 21): the store lists those of the supervisor's teams and takes the decision.
   'order:approvals': () => ({ method: 'GET', path: '/orders/approvals', body: undefined }),
   'order:decide': ({ orderId, ...rest }) => ({ method: 'POST', path: `/orders/${encodeURIComponent(orderId)}/decision`, body: rest }),
+  // Supervisor metrics (issue 22): the store resolves who may see what again, from its own user_teams.
+  'report:dashboard': (input) => ({ method: 'POST', path: '/reports/dashboard', body: input }),
+  'report:drilldown': (input) => ({ method: 'POST', path: '/reports/drilldown', body: input }),
   'audit:list': (input) => {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(input)) if (v !== undefined && v !== null) query.set(k, String(v));

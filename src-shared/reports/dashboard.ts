@@ -1,0 +1,187 @@
+/**
+ * The dashboard's answer (contracts/reports.ts `Dashboard`) assembled from a metric runner: the
+ * store's (PostgreSQL, async) or the cache's (SQLite, sync). Nothing here computes a metric; it
+ * asks every metric of METRICS for the period and puts the answers together:
+ *
+ * - the period: whole UTC days, `from` 00:00Z (included) to the day after `to` 00:00Z (excluded);
+ * - a filter a metric's fact has no field for (a channel or a campaign on call metrics) is not
+ *   applied to it and is listed in its `ignoredFilters`; the currency applies to money metrics
+ *   only (a count of orders counts every currency) and is never listed;
+ * - per metric two queries: grouped by day (the chart; the total is the sum of the days'
+ *   components, which are integer counts and sums, so it is exactly the ungrouped answer) and
+ *   grouped by CSR (when the metric has a CSR); a third, ungrouped, for the previous period of
+ *   the same length when asked to compare.
+ */
+import type { Dashboard, MetricFigure, ReportFilter } from '../contracts/reports';
+import { metricValue, type Dimension, type MetricDecl, type MetricFilter, type MetricQuery, type MetricRow } from '../domain/metric-language';
+import { FACTS, METRICS } from '../domain/metrics';
+import type { ResolvedScope, RosterMember } from './scope';
+
+export const DAY_MS = 86_400_000;
+
+/** Runs one metric query: runMetricOnStore or runMetricOnCache with its database bound. */
+export type MetricRunner = (metric: MetricDecl, query: MetricQuery) => MetricRow[] | Promise<MetricRow[]>;
+
+export const dayStart = (day: string): number => Date.parse(`${day}T00:00:00Z`);
+export const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/** The days of a period, first to last. */
+export function daysOf(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let t = dayStart(from), end = dayStart(to); t <= end; t += DAY_MS) out.push(dayOf(t));
+  return out;
+}
+
+/** The period of the same length just before `from`…`to`. */
+export function previousPeriod(from: string, to: string): { from: string; to: string } {
+  const length = dayStart(to) - dayStart(from) + DAY_MS;
+  return { from: dayOf(dayStart(from) - length), to: dayOf(dayStart(from) - DAY_MS) };
+}
+
+const isMoney = (metric: MetricDecl) => metric.unit === 'cents' || (metric.requires ?? []).includes('currency');
+
+/** The metric filter a report filter means for one metric, and the filters it cannot apply. */
+export function metricFilterFor(metric: MetricDecl, filter: ReportFilter): { filter: MetricFilter; ignored: string[] } {
+  const fact = FACTS[metric.fact];
+  const out: MetricFilter = { from: dayStart(filter.from), to: dayStart(filter.to) + DAY_MS };
+  const ignored: string[] = [];
+  if (filter.team !== undefined) out.team = filter.team;
+  if (filter.csr !== undefined) out.csr = filter.csr;
+  if (filter.channel !== undefined) {
+    if (fact.channelField) out.channel = filter.channel;
+    else ignored.push('channel');
+  }
+  if (filter.campaign !== undefined) {
+    if (fact.campaignField) out.campaign = filter.campaign;
+    else ignored.push('campaign');
+  }
+  if (isMoney(metric)) out.currency = filter.currency;
+  return { filter: out, ignored };
+}
+
+/** The components of nothing counted (0 for every part): a count or sum of 0, an average or ratio of no data. */
+const zeros = (metric: MetricDecl) => (metric.aggregate.kind === 'count' || metric.aggregate.kind === 'sum' ? [0] : [0, 0]);
+
+function sumComponents(metric: MetricDecl, rows: readonly MetricRow[]): number[] {
+  const total = zeros(metric);
+  for (const r of rows) r.components.forEach((c, i) => (total[i] = (total[i] ?? 0) + c));
+  return total;
+}
+
+interface Planned {
+  metric: MetricDecl;
+  ignored: string[];
+  byDay: MetricQuery;
+  byCsr: MetricQuery | null;
+  previous: MetricQuery | null;
+}
+
+export interface DashboardRequest {
+  /** The filter after resolveReportScope. */
+  resolved: ResolvedScope;
+  compare: boolean;
+  source: Dashboard['source'];
+  asOf: string | null;
+  /** Everyone the scope's CSR list may name (for the CSR table's rows with no figures yet). */
+  roster: readonly RosterMember[];
+}
+
+function plan(req: DashboardRequest): Planned[] {
+  const { filter } = req.resolved;
+  const prev = req.compare ? previousPeriod(filter.from, filter.to) : null;
+  return Object.values(METRICS).map((metric: MetricDecl) => {
+    const { filter: mf, ignored } = metricFilterFor(metric, filter);
+    const groupedBy = (d: Dimension): MetricQuery => ({ filter: mf, groupBy: [d] });
+    return {
+      metric,
+      ignored,
+      byDay: groupedBy('day'),
+      byCsr: metric.dimensions.includes('csr') ? groupedBy('csr') : null,
+      previous: prev ? { filter: metricFilterFor(metric, { ...filter, ...prev }).filter } : null,
+    };
+  });
+}
+
+interface Answers {
+  byDay: MetricRow[];
+  byCsr: MetricRow[] | null;
+  previous: MetricRow[] | null;
+}
+
+function assemble(req: DashboardRequest, planned: readonly Planned[], answers: readonly Answers[]): Dashboard {
+  const { filter, scope } = req.resolved;
+  const days = daysOf(filter.from, filter.to);
+  const metrics: MetricFigure[] = [];
+  const dayValues = new Map(days.map((d) => [d, {} as Record<string, number | null>]));
+  const csrValues = new Map<string, Record<string, number | null>>();
+
+  // The CSR table lists the CSRs in view even with nothing counted yet.
+  const inView = filter.csr !== undefined ? [filter.csr] : filter.team !== undefined ? req.roster.filter((m) => m.teams.includes(filter.team!)).map((m) => m.username) : [];
+  for (const u of inView) csrValues.set(u, {});
+
+  planned.forEach((p, i) => {
+    const a = answers[i]!;
+    const components = sumComponents(p.metric, a.byDay);
+    const figure: MetricFigure = {
+      id: p.metric.id,
+      label: p.metric.label,
+      definition: p.metric.definition,
+      unit: p.metric.unit,
+      value: metricValue(p.metric.aggregate, components),
+      components,
+      ignoredFilters: p.ignored,
+    };
+    if (a.previous) figure.previous = metricValue(p.metric.aggregate, sumComponents(p.metric, a.previous));
+    metrics.push(figure);
+
+    const none = metricValue(p.metric.aggregate, zeros(p.metric));
+    const found = new Map(a.byDay.map((r) => [r.key.day, r.value]));
+    for (const [d, values] of dayValues) values[p.metric.id] = found.has(d) ? found.get(d)! : none;
+    if (a.byCsr) for (const r of a.byCsr) if (r.key.csr != null && !csrValues.has(r.key.csr)) csrValues.set(r.key.csr, {});
+  });
+  planned.forEach((p, i) => {
+    const rows = answers[i]!.byCsr;
+    const found = new Map((rows ?? []).map((r) => [r.key.csr, r.value]));
+    const none = rows ? metricValue(p.metric.aggregate, zeros(p.metric)) : null;
+    for (const [u, values] of csrValues) values[p.metric.id] = found.has(u) ? found.get(u)! : none;
+  });
+
+  return {
+    source: req.source,
+    asOf: req.asOf,
+    filter: {
+      from: filter.from,
+      to: filter.to,
+      team: filter.team ?? null,
+      csr: filter.csr ?? null,
+      channel: filter.channel ?? null,
+      campaign: filter.campaign ?? null,
+      currency: filter.currency,
+    },
+    previousPeriod: req.compare ? previousPeriod(filter.from, filter.to) : null,
+    scope,
+    metrics,
+    byDay: [...dayValues].map(([day, values]) => ({ key: { day }, values })),
+    byCsr: [...csrValues].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([csr, values]) => ({ key: { csr }, values })),
+  };
+}
+
+/** The dashboard from a synchronous runner (the cache). */
+export function buildDashboard(req: DashboardRequest, run: (metric: MetricDecl, query: MetricQuery) => MetricRow[]): Dashboard {
+  const planned = plan(req);
+  return assemble(
+    req,
+    planned,
+    planned.map((p) => ({ byDay: run(p.metric, p.byDay), byCsr: p.byCsr ? run(p.metric, p.byCsr) : null, previous: p.previous ? run(p.metric, p.previous) : null })),
+  );
+}
+
+/** The dashboard from any runner (the store: its queries one after another on the caller's connection). */
+export async function buildDashboardAsync(req: DashboardRequest, run: MetricRunner): Promise<Dashboard> {
+  const planned = plan(req);
+  const answers: Answers[] = [];
+  for (const p of planned) {
+    answers.push({ byDay: await run(p.metric, p.byDay), byCsr: p.byCsr ? await run(p.metric, p.byCsr) : null, previous: p.previous ? await run(p.metric, p.previous) : null });
+  }
+  return assemble(req, planned, answers);
+}
