@@ -120,6 +120,8 @@ export function DrillDown({ target, onClose }: { target: DrillTarget; onClose():
   const pages = answer ? Math.max(1, Math.ceil(answer.total / answer.pageSize)) : 1;
   const tie = answer ? addsUp(answer, currency) : null;
   const pageParts = answer ? answer.rows.reduce((s, r) => s + r.part, 0) : 0;
+  // The customer's id is what "Open customer" opens; its own column would only repeat it as a UUID.
+  const columns = answer ? answer.columns.filter((c) => c.field !== 'customerId') : [];
 
   return (
     <dialog
@@ -186,7 +188,7 @@ export function DrillDown({ target, onClose }: { target: DrillTarget; onClose():
               <thead>
                 <tr>
                   <th scope="col">Customer</th>
-                  {answer.columns.map((c) => (
+                  {columns.map((c) => (
                     <th
                       key={c.field}
                       scope="col"
@@ -223,7 +225,7 @@ export function DrillDown({ target, onClose }: { target: DrillTarget; onClose():
                       )}
                       {row.customerName !== null && <span className="drill__customer"> {row.customerName}</span>}
                     </td>
-                    {answer.columns.map((c) => (
+                    {columns.map((c) => (
                       <td key={c.field}>{formatField(c.field, row.fields[c.field] ?? null, currency)}</td>
                     ))}
                     <td>{formatValue(answer.unit === 'ratio' ? 'count' : answer.unit, row.part, currency)}</td>
