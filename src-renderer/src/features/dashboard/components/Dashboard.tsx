@@ -312,7 +312,10 @@ export function Dashboard() {
           </p>
           {view.source === 'cache' ? (
             <p className="notice notice--warn dash-offline" role="status">
-              Offline: figures as of {answer.asOf === null ? 'no sync yet (this workstation never synced)' : formatDateTime(answer.asOf)} (the last sync). {view.offlineReason}
+              {answer.asOf === null
+                ? 'Offline: figures from this workstation’s cache, which has never synced with the store.'
+                : `Offline: figures as of ${formatDateTime(answer.asOf)} (the last sync).`}{' '}
+              {view.offlineReason}
             </p>
           ) : (
             tieOut !== null && (
