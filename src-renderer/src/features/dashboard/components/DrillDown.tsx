@@ -206,7 +206,8 @@ export function DrillDown({ target, onClose }: { target: DrillTarget; onClose():
               <tbody>
                 {answer.rows.map((row) => (
                   <tr key={row.id}>
-                    <td>
+                    <td className="drill__customer">
+                      {row.customerName !== null && <span>{row.customerName} </span>}
                       {row.customerId !== null ? (
                         <button
                           type="button"
@@ -223,7 +224,6 @@ export function DrillDown({ target, onClose }: { target: DrillTarget; onClose():
                       ) : (
                         <span className="muted">No customer</span>
                       )}
-                      {row.customerName !== null && <span className="drill__customer"> {row.customerName}</span>}
                     </td>
                     {columns.map((c) => (
                       <td key={c.field}>{formatField(c.field, row.fields[c.field] ?? null, currency)}</td>
