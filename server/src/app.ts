@@ -21,6 +21,7 @@ import { ChangeFeed } from './sync/change-feed';
 import type { ChecksumLimits } from './sync/checksums';
 import { registerLookupRoutes } from './lookup/routes';
 import { registerOrderRoutes } from './orders/routes';
+import { registerReportRoutes } from './reports/routes';
 import { registerPullRoutes } from './sync/pull-routes';
 import { registerPushRoutes } from './sync/push-routes';
 
@@ -109,6 +110,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerPullRoutes(app, { checksums: options.checksums });
   registerPushRoutes(app);
   registerOrderRoutes(app);
+  registerReportRoutes(app);
   return app;
 }
 

@@ -32,6 +32,11 @@ export const ROUTE_PERMISSIONS = {
   'GET /orders/approvals': 'discount.approve',
   /** Approve or refuse such a discount (the order is then placed, needs attention, or is cancelled). */
   'POST /orders/:orderId/decision': 'discount.approve',
+  /** Supervisor metrics (issue 22): the scope (own figures, own teams, every team) is checked by the route itself. */
+  'POST /reports/dashboard': 'metrics.own',
+  'POST /reports/drilldown': 'metrics.own',
+  /** Every row behind a number as CSV, audited. */
+  'POST /reports/export': 'data.export',
 } as const satisfies Record<string, RouteRequirement>;
 
 export type RouteKey = keyof typeof ROUTE_PERMISSIONS;

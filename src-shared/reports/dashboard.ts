@@ -15,7 +15,7 @@
 import type { Dashboard, MetricFigure, ReportFilter } from '../contracts/reports';
 import { metricValue, type Dimension, type MetricDecl, type MetricFilter, type MetricQuery, type MetricRow } from '../domain/metric-language';
 import { FACTS, METRICS } from '../domain/metrics';
-import type { ResolvedScope, RosterMember } from './scope';
+import type { ResolvedScope } from './scope';
 
 export const DAY_MS = 86_400_000;
 
@@ -82,8 +82,6 @@ export interface DashboardRequest {
   compare: boolean;
   source: Dashboard['source'];
   asOf: string | null;
-  /** Everyone the scope's CSR list may name (for the CSR table's rows with no figures yet). */
-  roster: readonly RosterMember[];
 }
 
 function plan(req: DashboardRequest): Planned[] {
@@ -116,7 +114,7 @@ function assemble(req: DashboardRequest, planned: readonly Planned[], answers: r
   const csrValues = new Map<string, Record<string, number | null>>();
 
   // The CSR table lists the CSRs in view even with nothing counted yet.
-  const inView = filter.csr !== undefined ? [filter.csr] : filter.team !== undefined ? req.roster.filter((m) => m.teams.includes(filter.team!)).map((m) => m.username) : [];
+  const inView = filter.csr !== undefined ? [filter.csr] : filter.team !== undefined ? scope.csrs.filter((m) => m.teams.includes(filter.team!)).map((m) => m.username) : [];
   for (const u of inView) csrValues.set(u, {});
 
   planned.forEach((p, i) => {

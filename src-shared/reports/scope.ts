@@ -29,6 +29,8 @@ export interface RosterMember {
   username: string;
   displayName: string;
   teams: readonly string[];
+  /** Their role, when known: only CSRs and supervisors (who take calls) are listed in a scope. */
+  role?: UserRole;
 }
 
 export type ReportScope = Dashboard['scope'];
@@ -42,10 +44,11 @@ export interface ResolvedScope {
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** The effective filter and what the viewer may choose, or AppError `forbidden`. */
-export function resolveReportScope(viewer: ReportViewer, roster: readonly RosterMember[], requested: ReportFilter): ResolvedScope {
+export function resolveReportScope(viewer: ReportViewer, everyone: readonly RosterMember[], requested: ReportFilter): ResolvedScope {
   if (!can(viewer.role, 'metrics.own')) throw new AppError('forbidden', 'Your role has no figures to see.');
+  const roster = everyone.filter((m) => m.role === undefined || m.role === 'csr' || m.role === 'supervisor');
   const listed = (m: RosterMember) => ({ username: m.username, displayName: m.displayName, teams: [...m.teams] });
-  const self = roster.find((m) => m.username === viewer.username) ?? { username: viewer.username, displayName: viewer.username, teams: viewer.teams };
+  const self = everyone.find((m) => m.username === viewer.username) ?? { username: viewer.username, displayName: viewer.username, teams: viewer.teams };
 
   if (can(viewer.role, 'metrics.all')) {
     const teams = [...new Set(roster.flatMap((m) => m.teams))].sort();

@@ -9,6 +9,7 @@ import { buildDashboard } from '../../../src-shared/reports/dashboard';
 import { buildDrillDown, drillScopeFilter } from '../../../src-shared/reports/drilldown';
 import { resolveReportScope, type ReportViewer, type RosterMember } from '../../../src-shared/reports/scope';
 import type { ReadableDb } from '../db/open';
+import type { UserRole } from '../../../src-shared/contracts/server-auth';
 import type { ReadContext, ReadHandlersOf } from '../rpc/handler-context';
 import { SYNC_META } from '../sync/pull-cursor';
 import { runMetricOnCache, runMetricRowsOnCache } from './metrics';
@@ -24,8 +25,8 @@ const parseTeams = (raw: string): string[] => {
 
 /** Everyone who signed in on this workstation, with their teams. */
 export function cacheRoster(db: ReadableDb): RosterMember[] {
-  const rows = db.$client.prepare(`SELECT username, display_name AS displayName, teams FROM local_users ORDER BY username`).all() as { username: string; displayName: string; teams: string }[];
-  return rows.map((r) => ({ username: r.username, displayName: r.displayName, teams: parseTeams(r.teams) }));
+  const rows = db.$client.prepare(`SELECT username, display_name AS displayName, role, teams FROM local_users ORDER BY username`).all() as { username: string; displayName: string; role: UserRole; teams: string }[];
+  return rows.map((r) => ({ username: r.username, displayName: r.displayName, role: r.role, teams: parseTeams(r.teams) }));
 }
 
 /** The signed-in user as the report scope sees them (no role: the workstation's operator, own figures only). */
@@ -55,7 +56,7 @@ export function reportReadHandlers(ctx: ReadContext): ReadHandlersOf<typeof repo
     'report:dashboard-local': (input) => {
       const roster = cacheRoster(ctx.db);
       const resolved = resolveReportScope(cacheViewer(ctx, roster), roster, input.filter);
-      return buildDashboard({ resolved, compare: input.compare, source: 'cache', asOf: cacheAsOf(ctx.db), roster }, (metric, query) => runMetricOnCache(ctx.db, metric, query));
+      return buildDashboard({ resolved, compare: input.compare, source: 'cache', asOf: cacheAsOf(ctx.db) }, (metric, query) => runMetricOnCache(ctx.db, metric, query));
     },
     'report:drilldown-local': (input) => {
       const roster = cacheRoster(ctx.db);
