@@ -35,8 +35,15 @@ interface FilterForm {
 const CHANNEL_LABELS: Record<string, string> = { web: 'Web', phone: 'Phone', store: 'Store' };
 const DEBOUNCE_MS = 300;
 
-/** Kept while the workspace lives, so coming back from a customer opened in a drill-down shows the same view. */
-let remembered: FilterForm | null = null;
+/**
+ * Kept while the workspace lives, so coming back from a customer opened in a drill-down shows the
+ * same view; forgotten with the workspace (clearWorkspace) and never shown to another user.
+ */
+let remembered: { username: string; form: FilterForm } | null = null;
+
+export function forgetDashboardFilter(): void {
+  remembered = null;
+}
 
 function defaultForm(csr: string): FilterForm {
   return { from: utcDay(-29), to: utcDay(0), team: '', csr, channel: '', campaign: '', currency: SELLING_CURRENCIES[0], compare: false };
@@ -94,7 +101,7 @@ export function Dashboard() {
   const user = useSessionStore((s) => (s.session?.state === 'signed_in' ? s.session.user : null));
   const isCsr = user?.role === 'csr';
   const ownName = user?.username ?? '';
-  const [form, setForm] = useState<FilterForm>(() => remembered ?? defaultForm(isCsr ? ownName : ''));
+  const [form, setForm] = useState<FilterForm>(() => (remembered !== null && remembered.username === ownName ? remembered.form : defaultForm(isCsr ? ownName : '')));
   const [view, setView] = useState<View | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -109,8 +116,8 @@ export function Dashboard() {
 
   useEffect(() => headingRef.current?.focus(), []);
   useEffect(() => {
-    remembered = form;
-  }, [form]);
+    remembered = { username: ownName, form };
+  }, [form, ownName]);
 
   const load = useCallback(async (f: FilterForm) => {
     const mine = ++request.current;

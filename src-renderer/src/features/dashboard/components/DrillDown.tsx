@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { DrillDownPage, ReportFilter } from '../../../../../src-shared/contracts/reports';
 import type { MetricUnit } from '../../../../../src-shared/domain/metric-language';
 import { useAppStore } from '../../../app/store';
+import { useCan } from '../../auth/store';
 import { formatEpoch } from '../../../ui/format';
 import { formatMoney } from '../../lookup/format';
 import { reports, type DrillDownRequest } from '../api';
@@ -79,6 +80,7 @@ export function DrillDown({ target, onClose }: { target: DrillTarget; onClose():
   const [exported, setExported] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
   const currency = target.filter.currency;
+  const canExport = useCan('data.export');
 
   useEffect(() => {
     const dialog = dialogRef.current;
@@ -109,9 +111,9 @@ export function DrillDown({ target, onClose }: { target: DrillTarget; onClose():
   const exportCsv = async () => {
     setExporting(true);
     setExported(null);
-    const r = await reports.exportCsv({ filter: target.filter, metricId: target.metricId, key: target.key, sort });
+    const r = await reports.exportCsv({ filter: target.filter, metricId: target.metricId, key: target.key });
     setExporting(false);
-    setExported(r.ok ? `Saved ${countFormat.format(r.value.rows)} rows to ${r.value.path}.` : `Not exported: ${r.error.message}`);
+    setExported(r.ok ? `Exported ${countFormat.format(r.value.rows)} rows (every page, in the default order) to ${r.value.path}.` : `Not exported: ${r.error.message}`);
   };
 
   const noun = rowsNoun(target.metricId);
@@ -173,9 +175,11 @@ export function DrillDown({ target, onClose }: { target: DrillTarget; onClose():
             <button type="button" className="button button--small" disabled={answer.page + 1 >= pages} onClick={() => setPage((p) => p + 1)}>
               Next page
             </button>
-            <button type="button" className="button button--small" disabled={exporting || answer.total === 0} onClick={() => void exportCsv()}>
-              Export CSV
-            </button>
+            {canExport && (
+              <button type="button" className="button button--small" disabled={exporting || answer.total === 0} onClick={() => void exportCsv()}>
+                Export CSV
+              </button>
+            )}
           </div>
           <p role="status" className="drill__exported">
             {exported}
