@@ -85,6 +85,10 @@ test.describe('supervisor dashboard, offline', () => {
     }
     await expect(page.getByRole('img', { name: /^Bar chart of calls handled per day over 30 days: 62 in all/ })).toBeVisible();
 
+    // Compared with the 30 days before (no calls then): the previous value and the change.
+    await filters.getByLabel('Compare with the previous period').check();
+    await expect(page.getByRole('listitem').filter({ has: figure })).toContainText(`Previous period: 0 · +${total}`);
+
     const violations = await seriousAxeViolations(page);
     expect(violations, describeViolations(violations)).toEqual([]);
 

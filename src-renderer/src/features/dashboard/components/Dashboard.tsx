@@ -86,7 +86,18 @@ function compareCounts(store: DashboardAnswer, cache: DashboardAnswer): TieOut {
     else differ.push(`${noun}: ${s === null ? 'no data' : countFormat.format(s)} in the store, ${c === null ? 'no data' : countFormat.format(c)} in the cache`);
   }
   if (differ.length === 0) return { kind: 'agrees', text: `Tie-out: the cache agrees with the store for this period: ${same.join(', ')}.` };
-  return { kind: 'differs', text: `Tie-out: the cache differs from the store for this period (${differ.join('; ')}).` };
+  // The cache knows a team's members only from who signed in on this workstation: a CSR it has
+  // never seen is left out of its team figures, which a re-pull does not change.
+  const known = new Set(cache.scope.csrs.map((c) => c.username));
+  const unknown = store.scope.csrs.filter((c) => !known.has(c.username) && (store.filter.csr === null || store.filter.csr === c.username));
+  const why =
+    unknown.length > 0 && store.filter.csr === null
+      ? ` This workstation’s cache does not know ${unknown.length === 1 ? 'one CSR' : `${unknown.length} CSRs`} in view (${unknown
+          .slice(0, 5)
+          .map((c) => c.displayName)
+          .join(', ')}${unknown.length > 5 ? '…' : ''}: never signed in here), so its team figures leave their records out.`
+      : '';
+  return { kind: 'differs', text: `Tie-out: the cache differs from the store for this period (${differ.join('; ')}).${why}` };
 }
 
 interface View {
