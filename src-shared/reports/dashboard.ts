@@ -7,10 +7,11 @@
  * - a filter a metric's fact has no field for (a channel or a campaign on call metrics) is not
  *   applied to it and is listed in its `ignoredFilters`; the currency applies to money metrics
  *   only (a count of orders counts every currency) and is never listed;
- * - per metric two queries: grouped by day (the chart; the total is the sum of the days'
- *   components, which are integer counts and sums, so it is exactly the ungrouped answer) and
- *   grouped by CSR (when the metric has a CSR); a third, ungrouped, for the previous period of
- *   the same length when asked to compare.
+ * - per metric one query grouped by CSR and day when the view is small (a team or a CSR: at most
+ *   COMBINED_GROUPS_MAX CSR-days), else two, grouped by day and by CSR; the days, the CSRs and
+ *   the total are sums of the answer's components, which are integer counts and sums, so each is
+ *   exactly what its own query would give; one more, ungrouped, for the previous period of the
+ *   same length when asked to compare.
  */
 import type { Dashboard, MetricFigure, ReportFilter } from '../contracts/reports';
 import { metricValue, type Dimension, type MetricDecl, type MetricFilter, type MetricQuery, type MetricRow } from '../domain/metric-language';
@@ -68,10 +69,15 @@ function sumComponents(metric: MetricDecl, rows: readonly MetricRow[]): number[]
   return total;
 }
 
+/** Above this many CSR-days the answer grouped by both would outweigh a second scan: two queries then. */
+export const COMBINED_GROUPS_MAX = 20_000;
+
 interface Planned {
   metric: MetricDecl;
   ignored: string[];
-  byDay: MetricQuery;
+  /** Grouped by CSR and day: byDay and byCsr are rolled up from it. */
+  combined: MetricQuery | null;
+  byDay: MetricQuery | null;
   byCsr: MetricQuery | null;
   previous: MetricQuery | null;
 }
@@ -85,18 +91,50 @@ export interface DashboardRequest {
 }
 
 function plan(req: DashboardRequest): Planned[] {
-  const { filter } = req.resolved;
+  const { filter, scope } = req.resolved;
   const prev = req.compare ? previousPeriod(filter.from, filter.to) : null;
+  const csrsInView = filter.csr !== undefined ? 1 : filter.team !== undefined ? scope.csrs.filter((m) => m.teams.includes(filter.team!)).length : Infinity;
+  const combine = daysOf(filter.from, filter.to).length * Math.max(1, csrsInView) <= COMBINED_GROUPS_MAX;
   return Object.values(METRICS).map((metric: MetricDecl) => {
     const { filter: mf, ignored } = metricFilterFor(metric, filter);
-    const groupedBy = (d: Dimension): MetricQuery => ({ filter: mf, groupBy: [d] });
+    const groupedBy = (...d: Dimension[]): MetricQuery => ({ filter: mf, groupBy: d });
+    const hasCsr = metric.dimensions.includes('csr');
     return {
       metric,
       ignored,
-      byDay: groupedBy('day'),
-      byCsr: metric.dimensions.includes('csr') ? groupedBy('csr') : null,
+      combined: hasCsr && combine ? groupedBy('csr', 'day') : null,
+      byDay: hasCsr && combine ? null : groupedBy('day'),
+      byCsr: hasCsr && !combine ? groupedBy('csr') : null,
       previous: prev ? { filter: metricFilterFor(metric, { ...filter, ...prev }).filter } : null,
     };
+  });
+}
+
+/** An answer grouped by more dimensions summed up to one of them (components are additive). */
+export function rollUp(metric: MetricDecl, rows: readonly MetricRow[], d: Dimension): MetricRow[] {
+  const byKey = new Map<string | null, number[]>();
+  for (const r of rows) {
+    const k = r.key[d] ?? null;
+    const sum = byKey.get(k) ?? zeros(metric);
+    r.components.forEach((c, i) => (sum[i] = (sum[i] ?? 0) + c));
+    byKey.set(k, sum);
+  }
+  return [...byKey].map(([k, components]) => ({ key: { [d]: k }, components, value: metricValue(metric.aggregate, components) }));
+}
+
+/** What each planned query is, in order, so a runner can run them one by one or several at once. */
+function queriesOf(planned: readonly Planned[]): { metric: MetricDecl; query: MetricQuery }[] {
+  return planned.flatMap((p) => [p.combined, p.byDay, p.byCsr, p.previous].flatMap((q) => (q ? [{ metric: p.metric, query: q }] : [])));
+}
+
+function answersOf(planned: readonly Planned[], results: readonly MetricRow[][]): Answers[] {
+  let i = 0;
+  return planned.map((p) => {
+    const combined = p.combined ? results[i++]! : null;
+    const byDay = p.byDay ? results[i++]! : rollUp(p.metric, combined!, 'day');
+    const byCsr = p.byCsr ? results[i++]! : combined ? rollUp(p.metric, combined, 'csr') : null;
+    const previous = p.previous ? results[i++]! : null;
+    return { byDay, byCsr, previous };
   });
 }
 
@@ -167,19 +205,24 @@ function assemble(req: DashboardRequest, planned: readonly Planned[], answers: r
 /** The dashboard from a synchronous runner (the cache). */
 export function buildDashboard(req: DashboardRequest, run: (metric: MetricDecl, query: MetricQuery) => MetricRow[]): Dashboard {
   const planned = plan(req);
-  return assemble(
-    req,
-    planned,
-    planned.map((p) => ({ byDay: run(p.metric, p.byDay), byCsr: p.byCsr ? run(p.metric, p.byCsr) : null, previous: p.previous ? run(p.metric, p.previous) : null })),
-  );
+  return assemble(req, planned, answersOf(planned, queriesOf(planned).map((q) => run(q.metric, q.query))));
 }
 
-/** The dashboard from any runner (the store: its queries one after another on the caller's connection). */
-export async function buildDashboardAsync(req: DashboardRequest, run: MetricRunner): Promise<Dashboard> {
+/**
+ * The dashboard from any runner (the store). `concurrency` queries run at once (the store's pool
+ * has several connections; PGlite runs them one after another whatever this says).
+ */
+export async function buildDashboardAsync(req: DashboardRequest, run: MetricRunner, concurrency = 1): Promise<Dashboard> {
   const planned = plan(req);
-  const answers: Answers[] = [];
-  for (const p of planned) {
-    answers.push({ byDay: await run(p.metric, p.byDay), byCsr: p.byCsr ? await run(p.metric, p.byCsr) : null, previous: p.previous ? await run(p.metric, p.previous) : null });
-  }
-  return assemble(req, planned, answers);
+  const queries = queriesOf(planned);
+  const results: MetricRow[][] = new Array<MetricRow[]>(queries.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < queries.length) {
+      const i = next++;
+      results[i] = await run(queries[i]!.metric, queries[i]!.query);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, queries.length)) }, worker));
+  return assemble(req, planned, answersOf(planned, results));
 }

@@ -32,6 +32,9 @@ import { HttpError, parseBody } from '../http/errors';
 import type { StoreTx } from '../sync/mutations/refusal';
 import { runMetricOnStore, runMetricRowsOnStore, toDrizzleSql } from './metrics';
 
+/** Queries of one dashboard run at once on PostgreSQL (its pool has 10 connections; PGlite has one). */
+export const REPORT_QUERY_CONCURRENCY = 4;
+
 /** Rows fetched from the export's cursor at a time. */
 export const EXPORT_FETCH_ROWS = 2000;
 
@@ -85,6 +88,7 @@ export function registerReportRoutes(app: FastifyInstance): void {
     const resolved = await scopeFor(app.store.db, callerOf(request), input.filter);
     const value = await buildDashboardAsync({ resolved, compare: input.compare, source: 'store', asOf: new Date(app.clock()).toISOString() }, (metric, query) =>
       runMetricOnStore(app.store.db, metric, query),
+      app.store.kind === 'postgres' ? REPORT_QUERY_CONCURRENCY : 1,
     );
     return { ok: true, value };
   });
