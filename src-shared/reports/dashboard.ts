@@ -7,6 +7,8 @@
  * - a filter a metric's fact has no field for (a channel or a campaign on call metrics) is not
  *   applied to it and is listed in its `ignoredFilters`; the currency applies to money metrics
  *   only (a count of orders counts every currency) and is never listed;
+ * - metrics of one fact and time field with the same filter are asked in one query (one scan;
+ *   compileMetricGroupSql), each metric's components apart;
  * - per metric one query grouped by CSR and day when the view is small (a team or a CSR: at most
  *   COMBINED_GROUPS_MAX CSR-days), else two, grouped by day and by CSR; the days, the CSRs and
  *   the total are sums of the answer's components, which are integer counts and sums, so each is
@@ -20,8 +22,11 @@ import type { ResolvedScope } from './scope';
 
 export const DAY_MS = 86_400_000;
 
-/** Runs one metric query: runMetricOnStore or runMetricOnCache with its database bound. */
-export type MetricRunner = (metric: MetricDecl, query: MetricQuery) => MetricRow[] | Promise<MetricRow[]>;
+/**
+ * Runs several metrics of one fact and time field for one query, in one scan: runMetricGroupOnStore
+ * or runMetricGroupOnCache with its database bound; one answer per metric, in order.
+ */
+export type MetricGroupRunner = (metrics: readonly MetricDecl[], query: MetricQuery) => MetricRow[][] | Promise<MetricRow[][]>;
 
 export const dayStart = (day: string): number => Date.parse(`${day}T00:00:00Z`);
 export const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -122,19 +127,41 @@ export function rollUp(metric: MetricDecl, rows: readonly MetricRow[], d: Dimens
   return [...byKey].map(([k, components]) => ({ key: { [d]: k }, components, value: metricValue(metric.aggregate, components) }));
 }
 
-/** What each planned query is, in order, so a runner can run them one by one or several at once. */
-function queriesOf(planned: readonly Planned[]): { metric: MetricDecl; query: MetricQuery }[] {
-  return planned.flatMap((p) => [p.combined, p.byDay, p.byCsr, p.previous].flatMap((q) => (q ? [{ metric: p.metric, query: q }] : [])));
+const SLOTS = ['combined', 'byDay', 'byCsr', 'previous'] as const;
+type Slot = (typeof SLOTS)[number];
+
+/** One query to run: metrics of one fact and time field with the same filter and grouping, and where each answer goes. */
+interface Task {
+  metrics: MetricDecl[];
+  query: MetricQuery;
+  targets: { planned: number; slot: Slot }[];
 }
 
-function answersOf(planned: readonly Planned[], results: readonly MetricRow[][]): Answers[] {
-  let i = 0;
-  return planned.map((p) => {
-    const combined = p.combined ? results[i++]! : null;
-    const byDay = p.byDay ? results[i++]! : rollUp(p.metric, combined!, 'day');
-    const byCsr = p.byCsr ? results[i++]! : combined ? rollUp(p.metric, combined, 'csr') : null;
-    const previous = p.previous ? results[i++]! : null;
-    return { byDay, byCsr, previous };
+/** The planned queries, metrics that read the same rows the same way put together (one scan each). */
+function tasksOf(planned: readonly Planned[]): Task[] {
+  const tasks = new Map<string, Task>();
+  planned.forEach((p, i) => {
+    for (const slot of SLOTS) {
+      const query = p[slot];
+      if (!query) continue;
+      const key = JSON.stringify([slot, p.metric.fact, p.metric.time, query]);
+      const task = tasks.get(key) ?? { metrics: [], query, targets: [] };
+      task.metrics.push(p.metric);
+      task.targets.push({ planned: i, slot });
+      tasks.set(key, task);
+    }
+  });
+  return [...tasks.values()];
+}
+
+function answersOf(planned: readonly Planned[], tasks: readonly Task[], results: readonly MetricRow[][][]): Answers[] {
+  const got = planned.map(() => ({}) as Partial<Record<Slot, MetricRow[]>>);
+  tasks.forEach((t, i) => t.targets.forEach((target, j) => (got[target.planned]![target.slot] = results[i]![j]!)));
+  return planned.map((p, i) => {
+    const g = got[i]!;
+    const byDay = g.byDay ?? rollUp(p.metric, g.combined!, 'day');
+    const byCsr = g.byCsr ?? (g.combined ? rollUp(p.metric, g.combined, 'csr') : null);
+    return { byDay, byCsr, previous: g.previous ?? null };
   });
 }
 
@@ -203,26 +230,27 @@ function assemble(req: DashboardRequest, planned: readonly Planned[], answers: r
 }
 
 /** The dashboard from a synchronous runner (the cache). */
-export function buildDashboard(req: DashboardRequest, run: (metric: MetricDecl, query: MetricQuery) => MetricRow[]): Dashboard {
+export function buildDashboard(req: DashboardRequest, run: (metrics: readonly MetricDecl[], query: MetricQuery) => MetricRow[][]): Dashboard {
   const planned = plan(req);
-  return assemble(req, planned, answersOf(planned, queriesOf(planned).map((q) => run(q.metric, q.query))));
+  const tasks = tasksOf(planned);
+  return assemble(req, planned, answersOf(planned, tasks, tasks.map((t) => run(t.metrics, t.query))));
 }
 
 /**
  * The dashboard from any runner (the store). `concurrency` queries run at once (the store's pool
  * has several connections; PGlite runs them one after another whatever this says).
  */
-export async function buildDashboardAsync(req: DashboardRequest, run: MetricRunner, concurrency = 1): Promise<Dashboard> {
+export async function buildDashboardAsync(req: DashboardRequest, run: MetricGroupRunner, concurrency = 1): Promise<Dashboard> {
   const planned = plan(req);
-  const queries = queriesOf(planned);
-  const results: MetricRow[][] = new Array<MetricRow[]>(queries.length);
+  const tasks = tasksOf(planned);
+  const results: MetricRow[][][] = new Array<MetricRow[][]>(tasks.length);
   let next = 0;
   const worker = async () => {
-    while (next < queries.length) {
+    while (next < tasks.length) {
       const i = next++;
-      results[i] = await run(queries[i]!.metric, queries[i]!.query);
+      results[i] = await run(tasks[i]!.metrics, tasks[i]!.query);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, queries.length)) }, worker));
-  return assemble(req, planned, answersOf(planned, results));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, tasks.length)) }, worker));
+  return assemble(req, planned, answersOf(planned, tasks, results));
 }
