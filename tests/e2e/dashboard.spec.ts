@@ -254,4 +254,17 @@ online.describe('dashboard online, from the store', () => {
     await dialog.getByRole('button', { name: `Open customer ${CUSTOMER.displayName}` }).first().click();
     await expect(customerHeading(page, CUSTOMER.displayName)).toBeVisible();
   });
+
+  online('on a supervisor’s own desk the tie-out says which counts differ and why', async ({ page, workstation }) => {
+    await openApp(page, workstation, { as: SAM });
+    await expect.poll(() => cachedCalls(workstation.dbFile), { timeout: 30_000 }).toBe(KIM_CALLS + LEE_CALLS);
+    await page.getByRole('button', { name: 'Dashboard', exact: true }).click();
+    await expect(callsHandled(page, KIM_CALLS)).toBeVisible();
+    // Kim never signed in here: the cache does not know Kim is in North, so its team count leaves Kim's calls out.
+    const tie = page.getByRole('status').filter({ hasText: /^Tie-out:/ });
+    await expect(tie).toContainText(`calls: ${KIM_CALLS} in the store, 0 in the cache`, { timeout: 10_000 });
+    await expect(tie).toContainText('does not know one CSR in view (Kim North: never signed in here)');
+    await page.getByRole('button', { name: 'Re-pull from the store' }).click();
+    await expect(page.getByRole('status').filter({ hasText: /^(Re-pulling|The cache’s tables match|Re-pull not started)/ })).toBeVisible({ timeout: 15_000 });
+  });
 });

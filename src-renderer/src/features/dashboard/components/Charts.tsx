@@ -116,6 +116,7 @@ export function Charts({ dashboard, open }: { dashboard: Dashboard; open: OpenCe
   const totalCalls = days.reduce((s, r) => s + (r.values.callsHandled ?? 0), 0);
   const busiest = days.reduce<Row | null>((best, r) => ((r.values.callsHandled ?? 0) > (best?.values.callsHandled ?? -1) ? r : best), null);
   const csrText = (u: string) => names.get(u) ?? u;
+  const topCsrs = [...dashboard.byCsr].sort((a, b) => (b.values.callsHandled ?? 0) - (a.values.callsHandled ?? 0)).slice(0, 5);
 
   return (
     <div className="dash-charts">
@@ -155,7 +156,7 @@ export function Charts({ dashboard, open }: { dashboard: Dashboard; open: OpenCe
         id="chart-csrs"
         title="Figures per CSR"
         kind="bar"
-        summary={`Bar chart of calls handled per CSR, ${dashboard.byCsr.length} CSRs${dashboard.byCsr.length > 0 ? `: ${dashboard.byCsr.map((r) => `${csrText(r.key.csr ?? '')} ${countFormat.format(r.values.callsHandled ?? 0)}`).join(', ')}` : ''}. The table beside it has their other figures.`}
+        summary={`Bar chart of calls handled per CSR, ${dashboard.byCsr.length} CSRs${topCsrs.length > 0 ? `; ${dashboard.byCsr.length > topCsrs.length ? `the ${topCsrs.length} with most` : 'they'}: ${topCsrs.map((r) => `${csrText(r.key.csr ?? '')} ${countFormat.format(r.values.callsHandled ?? 0)}`).join(', ')}` : ''}. The table beside it has every CSR and their other figures.`}
         categories={csrLabels}
         series={csrSeries}
         formatTick={countTick}
