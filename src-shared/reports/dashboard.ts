@@ -7,10 +7,13 @@
  * - a filter a metric's fact has no field for (a channel or a campaign on call metrics) is not
  *   applied to it and is listed in its `ignoredFilters`; the currency applies to money metrics
  *   only (a count of orders counts every currency) and is never listed;
- * - per metric two queries: grouped by day (the chart; the total is the sum of the days'
- *   components, which are integer counts and sums, so it is exactly the ungrouped answer) and
- *   grouped by CSR (when the metric has a CSR); a third, ungrouped, for the previous period of
- *   the same length when asked to compare.
+ * - metrics of one fact and time field with the same filter are asked in one query (one scan;
+ *   compileMetricGroupSql), each metric's components apart;
+ * - per metric one query grouped by CSR and day when the view is small (a team or a CSR: at most
+ *   COMBINED_GROUPS_MAX CSR-days), else two, grouped by day and by CSR; the days, the CSRs and
+ *   the total are sums of the answer's components, which are integer counts and sums, so each is
+ *   exactly what its own query would give; one more, ungrouped, for the previous period of the
+ *   same length when asked to compare.
  */
 import type { Dashboard, MetricFigure, ReportFilter } from '../contracts/reports';
 import { metricValue, type Dimension, type MetricDecl, type MetricFilter, type MetricQuery, type MetricRow } from '../domain/metric-language';
@@ -19,8 +22,11 @@ import type { ResolvedScope } from './scope';
 
 export const DAY_MS = 86_400_000;
 
-/** Runs one metric query: runMetricOnStore or runMetricOnCache with its database bound. */
-export type MetricRunner = (metric: MetricDecl, query: MetricQuery) => MetricRow[] | Promise<MetricRow[]>;
+/**
+ * Runs several metrics of one fact and time field for one query, in one scan: runMetricGroupOnStore
+ * or runMetricGroupOnCache with its database bound; one answer per metric, in order.
+ */
+export type MetricGroupRunner = (metrics: readonly MetricDecl[], query: MetricQuery) => MetricRow[][] | Promise<MetricRow[][]>;
 
 export const dayStart = (day: string): number => Date.parse(`${day}T00:00:00Z`);
 export const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -68,10 +74,15 @@ function sumComponents(metric: MetricDecl, rows: readonly MetricRow[]): number[]
   return total;
 }
 
+/** Above this many CSR-days the answer grouped by both would outweigh a second scan: two queries then. */
+export const COMBINED_GROUPS_MAX = 20_000;
+
 interface Planned {
   metric: MetricDecl;
   ignored: string[];
-  byDay: MetricQuery;
+  /** Grouped by CSR and day: byDay and byCsr are rolled up from it. */
+  combined: MetricQuery | null;
+  byDay: MetricQuery | null;
   byCsr: MetricQuery | null;
   previous: MetricQuery | null;
 }
@@ -85,18 +96,72 @@ export interface DashboardRequest {
 }
 
 function plan(req: DashboardRequest): Planned[] {
-  const { filter } = req.resolved;
+  const { filter, scope } = req.resolved;
   const prev = req.compare ? previousPeriod(filter.from, filter.to) : null;
+  const csrsInView = filter.csr !== undefined ? 1 : filter.team !== undefined ? scope.csrs.filter((m) => m.teams.includes(filter.team!)).length : Infinity;
+  const combine = daysOf(filter.from, filter.to).length * Math.max(1, csrsInView) <= COMBINED_GROUPS_MAX;
   return Object.values(METRICS).map((metric: MetricDecl) => {
     const { filter: mf, ignored } = metricFilterFor(metric, filter);
-    const groupedBy = (d: Dimension): MetricQuery => ({ filter: mf, groupBy: [d] });
+    const groupedBy = (...d: Dimension[]): MetricQuery => ({ filter: mf, groupBy: d });
+    const hasCsr = metric.dimensions.includes('csr');
     return {
       metric,
       ignored,
-      byDay: groupedBy('day'),
-      byCsr: metric.dimensions.includes('csr') ? groupedBy('csr') : null,
+      combined: hasCsr && combine ? groupedBy('csr', 'day') : null,
+      byDay: hasCsr && combine ? null : groupedBy('day'),
+      byCsr: hasCsr && !combine ? groupedBy('csr') : null,
       previous: prev ? { filter: metricFilterFor(metric, { ...filter, ...prev }).filter } : null,
     };
+  });
+}
+
+/** An answer grouped by more dimensions summed up to one of them (components are additive). */
+export function rollUp(metric: MetricDecl, rows: readonly MetricRow[], d: Dimension): MetricRow[] {
+  const byKey = new Map<string | null, number[]>();
+  for (const r of rows) {
+    const k = r.key[d] ?? null;
+    const sum = byKey.get(k) ?? zeros(metric);
+    r.components.forEach((c, i) => (sum[i] = (sum[i] ?? 0) + c));
+    byKey.set(k, sum);
+  }
+  return [...byKey].map(([k, components]) => ({ key: { [d]: k }, components, value: metricValue(metric.aggregate, components) }));
+}
+
+const SLOTS = ['combined', 'byDay', 'byCsr', 'previous'] as const;
+type Slot = (typeof SLOTS)[number];
+
+/** One query to run: metrics of one fact and time field with the same filter and grouping, and where each answer goes. */
+interface Task {
+  metrics: MetricDecl[];
+  query: MetricQuery;
+  targets: { planned: number; slot: Slot }[];
+}
+
+/** The planned queries, metrics that read the same rows the same way put together (one scan each). */
+function tasksOf(planned: readonly Planned[]): Task[] {
+  const tasks = new Map<string, Task>();
+  planned.forEach((p, i) => {
+    for (const slot of SLOTS) {
+      const query = p[slot];
+      if (!query) continue;
+      const key = JSON.stringify([slot, p.metric.fact, p.metric.time, query]);
+      const task = tasks.get(key) ?? { metrics: [], query, targets: [] };
+      task.metrics.push(p.metric);
+      task.targets.push({ planned: i, slot });
+      tasks.set(key, task);
+    }
+  });
+  return [...tasks.values()];
+}
+
+function answersOf(planned: readonly Planned[], tasks: readonly Task[], results: readonly MetricRow[][][]): Answers[] {
+  const got = planned.map(() => ({}) as Partial<Record<Slot, MetricRow[]>>);
+  tasks.forEach((t, i) => t.targets.forEach((target, j) => (got[target.planned]![target.slot] = results[i]![j]!)));
+  return planned.map((p, i) => {
+    const g = got[i]!;
+    const byDay = g.byDay ?? rollUp(p.metric, g.combined!, 'day');
+    const byCsr = g.byCsr ?? (g.combined ? rollUp(p.metric, g.combined, 'csr') : null);
+    return { byDay, byCsr, previous: g.previous ?? null };
   });
 }
 
@@ -165,21 +230,27 @@ function assemble(req: DashboardRequest, planned: readonly Planned[], answers: r
 }
 
 /** The dashboard from a synchronous runner (the cache). */
-export function buildDashboard(req: DashboardRequest, run: (metric: MetricDecl, query: MetricQuery) => MetricRow[]): Dashboard {
+export function buildDashboard(req: DashboardRequest, run: (metrics: readonly MetricDecl[], query: MetricQuery) => MetricRow[][]): Dashboard {
   const planned = plan(req);
-  return assemble(
-    req,
-    planned,
-    planned.map((p) => ({ byDay: run(p.metric, p.byDay), byCsr: p.byCsr ? run(p.metric, p.byCsr) : null, previous: p.previous ? run(p.metric, p.previous) : null })),
-  );
+  const tasks = tasksOf(planned);
+  return assemble(req, planned, answersOf(planned, tasks, tasks.map((t) => run(t.metrics, t.query))));
 }
 
-/** The dashboard from any runner (the store: its queries one after another on the caller's connection). */
-export async function buildDashboardAsync(req: DashboardRequest, run: MetricRunner): Promise<Dashboard> {
+/**
+ * The dashboard from any runner (the store). `concurrency` queries run at once (the store's pool
+ * has several connections; PGlite runs them one after another whatever this says).
+ */
+export async function buildDashboardAsync(req: DashboardRequest, run: MetricGroupRunner, concurrency = 1): Promise<Dashboard> {
   const planned = plan(req);
-  const answers: Answers[] = [];
-  for (const p of planned) {
-    answers.push({ byDay: await run(p.metric, p.byDay), byCsr: p.byCsr ? await run(p.metric, p.byCsr) : null, previous: p.previous ? await run(p.metric, p.previous) : null });
-  }
-  return assemble(req, planned, answers);
+  const tasks = tasksOf(planned);
+  const results: MetricRow[][][] = new Array<MetricRow[][]>(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await run(tasks[i]!.metrics, tasks[i]!.query);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, tasks.length)) }, worker));
+  return assemble(req, planned, answersOf(planned, tasks, results));
 }

@@ -11,6 +11,10 @@ import { SYNC_META } from '../../src-main/core/sync/pull-cursor';
 import type { UserRole } from '../../src-shared/contracts/server-auth';
 import type { Dashboard, DrillDownPage } from '../../src-shared/contracts/reports';
 import { plantCustomer, tempCache, type TempCache } from '../helpers/cache';
+import { runMetricOnCache } from '../../src-main/core/reports/metrics';
+import { METRICS } from '../../src-shared/domain/metrics';
+import { metricValue, type MetricDecl } from '../../src-shared/domain/metric-language';
+import { metricFilterFor } from '../../src-shared/reports/dashboard';
 
 let cache: TempCache;
 const DAY = 86_400_000;
@@ -41,6 +45,37 @@ beforeAll(() => {
   call('ana', T0 + 2 * DAY, 30_000, 'active');
   call('ben', T0, 90_000);
   call('ben', T0 - 7 * DAY, 90_000); // the previous period
+  // Complaints, offers and phone orders of several kinds, so one scan answers metrics with different conditions.
+  c.prepare(`INSERT OR IGNORE INTO complaint_categories (code, label) VALUES ('late', 'Late')`).run();
+  const complaint = (agent: string, opened: number, status: string, resolved: number | null) =>
+    c
+      .prepare(`INSERT INTO complaints (id, customer_id, category_code, severity, description, status, opened_at, updated_at, agent_id, resolved_at) VALUES (?, ?, 'late', 'low', 'Late parcel', ?, ?, ?, ?, ?)`)
+      .run(randomUUID(), zoe, status, opened, opened, agent, resolved);
+  complaint('ana', T0, 'resolved', T0 + DAY);
+  complaint('ana', T0 + DAY, 'open', null);
+  complaint('ben', T0 + 2 * DAY, 'resolved', T0 + 3 * DAY);
+  const product = randomUUID();
+  c.prepare(`INSERT INTO products (id, sku, name, brand, category, price_cents, currency, stock) VALUES (?, 'SOCK-1', 'Wool socks', 'Acme', 'misc', 2000, 'USD', 100)`).run(product);
+  const offer = (agent: string, at: number, outcome: string) => {
+    const id = randomUUID();
+    c.prepare(`INSERT INTO offers (id, customer_id, agent_id, product_id, kind, reason, outcome, presented_at) VALUES (?, ?, ?, ?, 'accessory', 'Goes with it', ?, ?)`).run(id, zoe, agent, product, outcome, at);
+    return id;
+  };
+  const accepted = offer('ana', T0, 'accepted');
+  offer('ana', T0 + DAY, 'declined');
+  offer('ben', T0, 'accepted');
+  const order = (agent: string | null, channel: string, status: string, total: number, campaign: string | null, offerId: string | null) => {
+    const id = randomUUID();
+    c.prepare(`INSERT INTO orders (id, number, customer_id, channel, status, currency, subtotal_cents, total_cents, placed_at, agent_id, campaign_code) VALUES (?, ?, ?, ?, ?, 'USD', ?, ?, ?, ?, ?)`).run(
+      id, `SB${Math.floor(Math.random() * 1e8).toString().padStart(8, '0')}`, zoe, channel, status, total, total, T0 + DAY, agent, campaign,
+    );
+    c.prepare(`INSERT INTO order_lines (id, order_id, line_no, product_id, customer_id, placed_at, sku, name, quantity, unit_price_cents, total_cents, offer_id) VALUES (?, ?, 1, ?, ?, ?, 'SOCK-1', 'Wool socks', 1, ?, ?, ?)`).run(
+      randomUUID(), id, product, zoe, T0 + DAY, total, total, offerId,
+    );
+  };
+  order('ana', 'phone', 'placed', 2000, 'SPRING10', accepted);
+  order('ana', 'phone', 'cancelled', 5000, null, null);
+  order(null, 'web', 'delivered', 7000, 'SPRING10', null);
   c.prepare(`INSERT INTO cache_meta (key, value) VALUES (?, ?)`).run(SYNC_META.pulledAt, String(T0 + 10 * DAY));
 });
 
@@ -97,6 +132,31 @@ describe('report:dashboard-local', () => {
 
   it('refuses a store associate', () => {
     expect(as('sam', 'store_associate')('report:dashboard-local', { filter })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+});
+
+describe('the dashboard’s one scan per fact', () => {
+  it('gives every figure, day and CSR exactly what each metric asked alone gives', () => {
+    for (const [who, role, f] of [
+      ['root', 'admin', {}],
+      ['root', 'admin', { channel: 'phone', campaign: 'SPRING10' }],
+      ['sue', 'supervisor', {}],
+      ['ana', 'csr', {}],
+    ] as const) {
+      const d = (as(who, role)('report:dashboard-local', { filter: { ...filter, ...f }, compare: true }) as { value: Dashboard }).value;
+      expect(d.metrics.some((m) => m.unit === 'cents' && (m.value ?? 0) > 0)).toBe(true);
+      for (const figure of d.metrics) {
+        const metric = (METRICS as Record<string, MetricDecl>)[figure.id]!;
+        const mf = metricFilterFor(metric, { ...filter, ...f, ...(d.filter.team ? { team: d.filter.team } : {}), ...(d.filter.csr ? { csr: d.filter.csr } : {}) }).filter;
+        const alone = runMetricOnCache(cache.db, metric, { filter: mf });
+        expect(figure.components, `${who} ${figure.id}`).toEqual(alone[0]?.components ?? (figure.components.length === 1 ? [0] : [0, 0]));
+        const days = runMetricOnCache(cache.db, metric, { filter: mf, groupBy: ['day'] });
+        for (const row of d.byDay) expect(row.values[figure.id], `${who} ${figure.id} ${row.key.day}`).toBe(days.find((r) => r.key.day === row.key.day)?.value ?? metricValue(metric.aggregate, figure.components.map(() => 0)));
+        if (!metric.dimensions.includes('csr')) continue;
+        const csrs = runMetricOnCache(cache.db, metric, { filter: mf, groupBy: ['csr'] });
+        for (const row of d.byCsr) expect(row.values[figure.id], `${who} ${figure.id} ${row.key.csr}`).toBe(csrs.find((r) => r.key.csr === row.key.csr)?.value ?? metricValue(metric.aggregate, figure.components.map(() => 0)));
+      }
+    }
   });
 });
 

@@ -254,6 +254,8 @@ export const orders = pgTable(
     index('orders_customer_placed_idx').on(t.customerId, t.placedAt),
     /** The few orders awaiting a supervisor (GET /orders/approvals, the live board's count each second), oldest first, without reading every order. */
     index('orders_awaiting_approval_idx').on(t.placedAt).where(sql`${t.status} = 'awaiting_approval'`),
+    // Reports (issue 22): a CSR's or a team's phone orders in a period.
+    index('orders_agent_placed_idx').on(t.agentId, t.placedAt),
     check('orders_channel_ck', oneOf(t.channel, ORDER_CHANNELS)),
   ],
 );
@@ -288,6 +290,8 @@ export const orderLines = pgTable(
     index('order_lines_order_idx').on(t.orderId, t.lineNo),
     index('order_lines_product_placed_idx').on(t.productId, t.placedAt),
     index('order_lines_customer_idx').on(t.customerId, t.productId),
+    // Reports (issue 22): the lines that came from an offer (offers ordered, revenue of converted offers).
+    index('order_lines_offer_idx').on(t.offerId).where(sql`${t.offerId} IS NOT NULL`),
   ],
 );
 
@@ -613,7 +617,13 @@ export const complaints = pgTable(
     updatedAt: ms('updated_at').notNull(),
     agentId: text('agent_id').notNull(),
   },
-  (t) => [index('complaints_customer_opened_idx').on(t.customerId, t.openedAt), index('complaints_status_follow_up_idx').on(t.status, t.followUpOn)],
+  (t) => [
+    index('complaints_customer_opened_idx').on(t.customerId, t.openedAt),
+    index('complaints_status_follow_up_idx').on(t.status, t.followUpOn),
+    // Reports (issue 22): complaints logged, resolved and open per CSR or team in a period.
+    index('complaints_agent_opened_idx').on(t.agentId, t.openedAt),
+    index('complaints_agent_resolved_idx').on(t.agentId, t.resolvedAt),
+  ],
 );
 
 export const complaintEvents = pgTable(
@@ -684,5 +694,10 @@ export const offers = pgTable(
     presentedAt: ms('presented_at').notNull(),
     decidedAt: ms('decided_at'),
   },
-  (t) => [index('offers_customer_idx').on(t.customerId, t.presentedAt), index('offers_call_idx').on(t.callId)],
+  (t) => [
+    index('offers_customer_idx').on(t.customerId, t.presentedAt),
+    index('offers_call_idx').on(t.callId),
+    // Reports (issue 22): offers presented per CSR or team in a period.
+    index('offers_agent_presented_idx').on(t.agentId, t.presentedAt),
+  ],
 );

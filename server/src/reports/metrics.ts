@@ -7,8 +7,10 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { MetricDecl, MetricQuery, MetricRow } from '../../../src-shared/domain/metric-language';
 import {
+  compileMetricGroupSql,
   compileMetricRowsSql,
   compileMetricSql,
+  readMetricGroupRows,
   readDrillDownRows,
   readMetricRows,
   type DrillDown,
@@ -33,4 +35,11 @@ export async function runMetricOnStore(db: StoreDb, metric: MetricDecl, query: M
 export async function runMetricRowsOnStore(db: StoreDb, metric: MetricDecl, query: MetricQuery, drill: DrillDown): Promise<MetricFactRow[]> {
   const compiled = compileMetricRowsSql(metric, query, drill, 'postgres');
   return readDrillDownRows(metric, await rowsOf(db, toDrizzleSql(compiled)));
+}
+
+/** Several metrics of one fact and time field in one scan (compileMetricGroupSql): one answer per metric. */
+export async function runMetricGroupOnStore(db: StoreDb, metrics: readonly MetricDecl[], query: MetricQuery = {}): Promise<MetricRow[][]> {
+  if (metrics.length === 1) return [await runMetricOnStore(db, metrics[0]!, query)];
+  const compiled = compileMetricGroupSql(metrics, query, 'postgres');
+  return readMetricGroupRows(metrics, compiled, query.groupBy ?? [], await rowsOf(db, toDrizzleSql(compiled)));
 }

@@ -30,7 +30,10 @@ import type { StoreDb } from '../db/connect';
 import { customers } from '../db/schema';
 import { HttpError, parseBody } from '../http/errors';
 import type { StoreTx } from '../sync/mutations/refusal';
-import { runMetricOnStore, runMetricRowsOnStore, toDrizzleSql } from './metrics';
+import { runMetricGroupOnStore, runMetricOnStore, runMetricRowsOnStore, toDrizzleSql } from './metrics';
+
+/** Queries of one dashboard run at once on PostgreSQL (its pool has 10 connections; PGlite has one). */
+export const REPORT_QUERY_CONCURRENCY = 4;
 
 /** Rows fetched from the export's cursor at a time. */
 export const EXPORT_FETCH_ROWS = 2000;
@@ -83,8 +86,9 @@ export function registerReportRoutes(app: FastifyInstance): void {
   app.post('/reports/dashboard', async (request) => {
     const input = parseBody(dashboardInput, request.body);
     const resolved = await scopeFor(app.store.db, callerOf(request), input.filter);
-    const value = await buildDashboardAsync({ resolved, compare: input.compare, source: 'store', asOf: new Date(app.clock()).toISOString() }, (metric, query) =>
-      runMetricOnStore(app.store.db, metric, query),
+    const value = await buildDashboardAsync({ resolved, compare: input.compare, source: 'store', asOf: new Date(app.clock()).toISOString() }, (metrics, query) =>
+      runMetricGroupOnStore(app.store.db, metrics, query),
+      app.store.kind === 'postgres' ? REPORT_QUERY_CONCURRENCY : 1,
     );
     return { ok: true, value };
   });

@@ -12,7 +12,7 @@ import type { ReadableDb } from '../db/open';
 import type { UserRole } from '../../../src-shared/contracts/server-auth';
 import type { ReadContext, ReadHandlersOf } from '../rpc/handler-context';
 import { SYNC_META } from '../sync/pull-cursor';
-import { runMetricOnCache, runMetricRowsOnCache } from './metrics';
+import { runMetricGroupOnCache, runMetricOnCache, runMetricRowsOnCache } from './metrics';
 
 const parseTeams = (raw: string): string[] => {
   try {
@@ -56,7 +56,7 @@ export function reportReadHandlers(ctx: ReadContext): ReadHandlersOf<typeof repo
     'report:dashboard-local': (input) => {
       const roster = cacheRoster(ctx.db);
       const resolved = resolveReportScope(cacheViewer(ctx, roster), roster, input.filter);
-      return buildDashboard({ resolved, compare: input.compare, source: 'cache', asOf: cacheAsOf(ctx.db) }, (metric, query) => runMetricOnCache(ctx.db, metric, query));
+      return buildDashboard({ resolved, compare: input.compare, source: 'cache', asOf: cacheAsOf(ctx.db) }, (metrics, query) => runMetricGroupOnCache(ctx.db, metrics, query));
     },
     'report:drilldown-local': (input) => {
       const roster = cacheRoster(ctx.db);

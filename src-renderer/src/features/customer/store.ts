@@ -13,7 +13,9 @@ export type MainView =
   /** Orders waiting for a supervisor's approval of their discount (discount.approve). */
   | { kind: 'approvals' }
   /** The supervisors' live board (metrics.team). */
-  | { kind: 'board' };
+  | { kind: 'board' }
+  /** The supervisor dashboard, or a CSR's own figures (metrics.own). */
+  | { kind: 'dashboard' };
 
 export interface CustomerSlice {
   view: MainView;
@@ -24,6 +26,7 @@ export interface CustomerSlice {
   openAudit(): void;
   openApprovals(): void;
   openBoard(): void;
+  openDashboard(): void;
 }
 
 export const createCustomerSlice: StateCreator<AppState, [], [], CustomerSlice> = (set) => ({
@@ -35,4 +38,5 @@ export const createCustomerSlice: StateCreator<AppState, [], [], CustomerSlice> 
   openAudit: () => set({ view: { kind: 'audit' } }),
   openApprovals: () => set({ view: { kind: 'approvals' } }),
   openBoard: () => set({ view: { kind: 'board' } }),
+  openDashboard: () => set({ view: { kind: 'dashboard' } }),
 });

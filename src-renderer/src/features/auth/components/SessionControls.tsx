@@ -11,11 +11,24 @@ function AdminLinks() {
   const canWorkstations = useCan('workstations.read');
   const canAudit = useCan('audit.read');
   const canApprove = useCan('discount.approve');
-  const canBoard = useCan('metrics.team');
+  const canMetrics = useCan('metrics.own');
+  const canTeamMetrics = useCan('metrics.team');
+  const canAllMetrics = useCan('metrics.all');
+  const canBoard = canTeamMetrics;
   const viewKind = useAppStore((s) => s.view.kind);
-  if (!canAdmin && !canWorkstations && !canAudit && !canApprove && !canBoard) return null;
+  if (!canAdmin && !canWorkstations && !canAudit && !canApprove && !canMetrics) return null;
   return (
     <>
+      {canMetrics && (
+        <button
+          type="button"
+          className="button button--quiet"
+          aria-current={viewKind === 'dashboard' ? 'page' : undefined}
+          onClick={() => useAppStore.getState().openDashboard()}
+        >
+          {canTeamMetrics || canAllMetrics ? 'Dashboard' : 'My figures'}
+        </button>
+      )}
       {canBoard && (
         <button
           type="button"
