@@ -221,6 +221,26 @@ online.describe('dashboard online, from the store', () => {
     await expect(kimDialog.getByRole('button', { name: 'Export CSV' })).toHaveCount(0);
     await page.keyboard.press('Escape');
 
+    // Forced through the bridge, as a script in the page could: Lee's figures, Lee's team's, and the
+    // rows behind Lee's calls are refused, from the store and from the cache alike.
+    const forced = await page.evaluate(async () => {
+      const today = new Date().toISOString().slice(0, 10);
+      const filter = { from: '2000-01-01', to: today, currency: 'GBP' };
+      const ask = async (channel: string, body: unknown) => {
+        const r = await fetch(`/rpc/${channel}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Switchboard-Bridge': '1' }, body: JSON.stringify(body) });
+        return ((await r.json()) as { ok: boolean; error?: { code: string } }).error?.code ?? 'ok';
+      };
+      return {
+        store: await ask('report:dashboard', { filter: { ...filter, from: today, csr: 'lee' } }),
+        cache: await ask('report:dashboard-local', { filter: { ...filter, from: today, csr: 'lee' } }),
+        team: await ask('report:dashboard', { filter: { ...filter, from: today, team: 'South' } }),
+        rows: await ask('report:drilldown', { filter: { ...filter, from: today, csr: 'lee' }, metricId: 'callsHandled' }),
+        rowsLocal: await ask('report:drilldown-local', { filter: { ...filter, from: today, csr: 'lee' }, metricId: 'callsHandled' }),
+        export: await ask('report:export', { filter: { ...filter, from: today }, metricId: 'callsHandled' }),
+      };
+    });
+    expect(forced).toEqual({ store: 'forbidden', cache: 'forbidden', team: 'forbidden', rows: 'forbidden', rowsLocal: 'forbidden', export: 'forbidden' });
+
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn(page, SAM);
     await page.getByRole('button', { name: 'Dashboard', exact: true }).click();
