@@ -30,7 +30,7 @@ import type { StoreDb } from '../db/connect';
 import { customers } from '../db/schema';
 import { HttpError, parseBody } from '../http/errors';
 import type { StoreTx } from '../sync/mutations/refusal';
-import { runMetricGroupOnStore, runMetricOnStore, runMetricRowsOnStore, toDrizzleSql } from './metrics';
+import { runMetricGroupOnStore, runMetricOnStore, runMetricRowsOnStore, toDrizzleSql, withoutJit } from './metrics';
 
 /** Queries of one dashboard run at once on PostgreSQL (its pool has 10 connections; PGlite has one). */
 export const REPORT_QUERY_CONCURRENCY = 4;
@@ -87,7 +87,7 @@ export function registerReportRoutes(app: FastifyInstance): void {
     const input = parseBody(dashboardInput, request.body);
     const resolved = await scopeFor(app.store.db, callerOf(request), input.filter);
     const value = await buildDashboardAsync({ resolved, compare: input.compare, source: 'store', asOf: new Date(app.clock()).toISOString() }, (metrics, query) =>
-      runMetricGroupOnStore(app.store.db, metrics, query),
+      withoutJit(app.store.db, app.store.kind, (db) => runMetricGroupOnStore(db, metrics, query)),
       app.store.kind === 'postgres' ? REPORT_QUERY_CONCURRENCY : 1,
     );
     return { ok: true, value };
@@ -97,8 +97,8 @@ export function registerReportRoutes(app: FastifyInstance): void {
     const input = parseBody(drillDownInput, request.body);
     const { filter } = await scopeFor(app.store.db, callerOf(request), drillScopeFilter(input));
     const value = await buildDrillDownAsync(input, filter, {
-      metric: (metric, query) => runMetricOnStore(app.store.db, metric, query),
-      rows: (metric, query, drill) => runMetricRowsOnStore(app.store.db, metric, query, drill),
+      metric: (metric, query) => withoutJit(app.store.db, app.store.kind, (db) => runMetricOnStore(db, metric, query)),
+      rows: (metric, query, drill) => withoutJit(app.store.db, app.store.kind, (db) => runMetricRowsOnStore(db, metric, query, drill)),
       customerNames: (ids) => storeCustomerNames(app.store.db, ids),
     });
     return { ok: true, value };
@@ -136,6 +136,7 @@ export function registerReportRoutes(app: FastifyInstance): void {
       await write(`\uFEFF${exportHeader(metric)}`);
       await app.store.db.transaction(async (tx) => {
         await tx.execute(sql`SET TRANSACTION READ ONLY`);
+        if (app.store.kind === 'postgres') await tx.execute(sql`SET LOCAL jit = off`);
         await tx.execute(sql.join([sql.raw('DECLARE report_export NO SCROLL CURSOR FOR '), toDrizzleSql(compiled)]));
         for (;;) {
           const page = readDrillDownRows(metric, await rowsOf(tx, sql.raw(`FETCH ${EXPORT_FETCH_ROWS} FROM report_export`)));
