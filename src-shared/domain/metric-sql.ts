@@ -7,7 +7,8 @@
  * - the larger of two numbers: `GREATEST` against SQLite's two-argument `MAX`;
  * - who is in which team: the store's `users` → `user_teams` → `teams`, against the cache's
  *   `local_users.teams` (a JSON array of team names, read with `json_each`);
- * - parameters: `$1, $2…` against `?`.
+ * - parameters: `$1, $2…` against `?`;
+ * - nothing else: a correlated sum (`sumOf`) is the same scalar subquery in both.
  *
  * The shape of every query:
  *
@@ -169,6 +170,20 @@ function compileExpr(b: Builder, e: Expr, scope: Scope, options: MetricQuery['op
       compileFact(b, fact, options);
       b.text(` ${inner} WHERE `);
       compileExpr(b, e.where, { field: (n) => factField(fact, inner, n), outer: scope.field, depth: scope.depth + 1 }, options);
+      b.text(')');
+      return;
+    }
+    case 'sumOf': {
+      // A correlated scalar subquery: its sum over no row is null in SQL, hence the coalesce.
+      const inner = `f${scope.depth + 1}`;
+      const fact = FACTS[e.fact];
+      const innerScope: Scope = { field: (n) => factField(fact, inner, n), outer: scope.field, depth: scope.depth + 1 };
+      b.text('(SELECT coalesce(sum(');
+      compileExpr(b, e.of, innerScope, options);
+      b.text('), 0) FROM ');
+      compileFact(b, fact, options);
+      b.text(` ${inner} WHERE `);
+      compileExpr(b, e.where, innerScope, options);
       b.text(')');
       return;
     }

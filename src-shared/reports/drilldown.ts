@@ -29,6 +29,7 @@ export const FIELD_LABELS: Readonly<Record<FactId, Readonly<Record<string, strin
     holdMs: 'Hold time',
     wrapUpMs: 'Wrap-up time',
     dispositionCode: 'Disposition',
+    satisfaction: 'Satisfaction (1–5)',
   },
   complaints: {
     id: 'Complaint',
@@ -64,6 +65,19 @@ export const FIELD_LABELS: Readonly<Record<FactId, Readonly<Record<string, strin
     campaignCode: 'Campaign',
     placedAt: 'Placed',
     agentId: 'CSR',
+  },
+  campaignOrders: {
+    id: 'Order',
+    customerId: 'Customer',
+    agentId: 'CSR',
+    channel: 'Channel',
+    campaignCode: 'Campaign',
+    status: 'Status',
+    currency: 'Currency',
+    totalCents: 'Total',
+    placedAt: 'Placed',
+    campaignChannel: 'Campaign for',
+    campaignFamily: 'Campaign family',
   },
 };
 

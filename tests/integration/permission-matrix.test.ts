@@ -45,11 +45,15 @@ const ORDER_TAKING = ['order:quote', 'order:submit', 'order:options', 'catalogue
 const METRICS = ['report:dashboard', 'report:dashboard-local', 'report:drilldown', 'report:drilldown-local'];
 /** Exports (issue 22): supervisors and admins. */
 const EXPORTING = ['report:export'];
+/** The supervisors' live board (issue 22): supervisors and admins. */
+const BOARD = ['board:live'];
+/** Following up low satisfaction scores of a team's calls (issue 22): supervisors and admins. */
+const TEAM_FOLLOW_UP = ['call:low-satisfaction'];
 const DENIED: Record<UserRole, string[]> = {
   admin: [],
   supervisor: ADMIN_ONLY,
-  csr: [...ADMIN_ONLY, 'sync:reset', ...APPROVING, ...EXPORTING],
-  store_associate: [...ADMIN_ONLY, 'sync:reset', 'complaint:transition', 'complaint:set-follow-up', ...APPROVING, ...ORDER_TAKING, ...METRICS, ...EXPORTING],
+  csr: [...ADMIN_ONLY, 'sync:reset', ...APPROVING, ...EXPORTING, ...BOARD, ...TEAM_FOLLOW_UP],
+  store_associate: [...ADMIN_ONLY, 'sync:reset', 'complaint:transition', 'complaint:set-follow-up', ...APPROVING, ...ORDER_TAKING, ...METRICS, ...EXPORTING, ...BOARD, ...TEAM_FOLLOW_UP],
 };
 const account = (role: UserRole) => LOCAL_DEMO_ACCOUNTS.find((a) => a.role === role)!;
 

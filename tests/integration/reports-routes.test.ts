@@ -182,17 +182,17 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(path).toBe(join(downloads, fileName));
       expect(readdirSync(downloads)).toEqual([fileName]);
       const [header, ...lines] = parseCsv(readFileSync(path, 'utf8'));
-      expect(header).toEqual(['Call', 'Customer', 'CSR', 'Status', 'Started (UTC)', 'Talk time', 'Hold time', 'Wrap-up time', 'Disposition', 'Customer name', 'Counts as']);
+      expect(header).toEqual(['Call', 'Customer', 'CSR', 'Status', 'Started (UTC)', 'Talk time', 'Hold time', 'Wrap-up time', 'Disposition', 'Satisfaction (1–5)', 'Customer name', 'Counts as']);
       expect(lines).toHaveLength(ANA_CALLS);
 
       const drill: DrillDownPage['rows'] = [];
       for (let page = 0; drill.length < ANA_CALLS; page++) {
         drill.push(...drillDown.parse((await post('sue', '/reports/drilldown', { ...input, page, pageSize: 200 })).json.value).rows);
       }
-      expect(lines.map((l) => [l[0], Number(l[10])])).toEqual(drill.map((r) => [r.id, r.part]));
+      expect(lines.map((l) => [l[0], Number(l[11])])).toEqual(drill.map((r) => [r.id, r.part]));
       expect(lines.map((l) => l[4])).toEqual(drill.map((r) => new Date(r.fields.startedAt as number).toISOString()));
       expect(lines.find((l) => l[8]!.includes('HYPERLINK'))![8]).toBe(`'=HYPERLINK("http://x")`);
-      expect(lines[0]![9]).toBe('Zoë =Ångström'); // a sign inside a cell is left alone
+      expect(lines[0]![10]).toBe('Zoë =Ångström'); // a sign inside a cell is left alone
 
       const audit = await queryRows<{ action: string; username: string; subject: string; detail: string }>(
         served.store,

@@ -254,6 +254,8 @@ export const orders = pgTable(
     index('orders_customer_placed_idx').on(t.customerId, t.placedAt),
     // Reports (issue 22): a CSR's or a team's phone orders in a period.
     index('orders_agent_placed_idx').on(t.agentId, t.placedAt),
+    /** The few orders awaiting a supervisor (GET /orders/approvals, the live board's count each second), oldest first, without reading every order. */
+    index('orders_awaiting_approval_idx').on(t.placedAt).where(sql`${t.status} = 'awaiting_approval'`),
     check('orders_channel_ck', oneOf(t.channel, ORDER_CHANNELS)),
   ],
 );
@@ -582,8 +584,19 @@ export const calls = pgTable(
     wrapUpMs: ms('wrap_up_ms').notNull().default(0),
     dispositionCode: text('disposition_code'),
     wrapUpNotes: text('wrap_up_notes'),
+    /** The caller's satisfaction answer at wrap-up, 1–5; null: no answer (issue 22). As in the cache. */
+    satisfaction: integer('satisfaction'),
   },
-  (t) => [index('calls_customer_started_idx').on(t.customerId, t.startedAt), index('calls_agent_started_idx').on(t.agentId, t.startedAt)],
+  (t) => [
+    index('calls_customer_started_idx').on(t.customerId, t.startedAt),
+    index('calls_agent_started_idx').on(t.agentId, t.startedAt),
+    /** The supervisors' list of low satisfaction scores (server/src/calls/routes.ts): only those calls, newest first. */
+    index('calls_low_satisfaction_idx').on(t.completedAt).where(sql`${t.satisfaction} <= 2`),
+    // Reports (issue 22), first-contact resolution: "did this customer call again about the same issue
+    // within the window?" — one probe per call counted; measured 3.5 s → 1.0 s for 200,000 calls (status is read
+    // from the row: in the index it took the plan of the low-satisfaction list on an empty table).
+    index('calls_repeat_idx').on(t.customerId, t.dispositionCode, t.startedAt, t.id),
+  ],
 );
 
 export const complaints = pgTable(

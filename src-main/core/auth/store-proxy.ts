@@ -1,5 +1,5 @@
 /**
- * StoreProxy: the `store` channels (admin:*, audit:list, order:approvals, order:decide, report:*), asked of the central store with the
+ * StoreProxy: the `store` channels (admin:*, audit:list, order:approvals, order:decide, report:*, board:live), asked of the central store with the
  * signed-in user's token (issue 5). The store checks the user and role again; main only forwards.
  *
  * Each store channel has one route in STORE_ROUTES, typed `{ [C in StoreChannel]: … }`: a channel
@@ -38,6 +38,10 @@ export const STORE_ROUTES: StoreRoutes = {
   'report:drilldown': (input) => ({ method: 'POST', path: '/reports/drilldown', body: input }),
   // The answer is CSV, not JSON: StoreProxy streams it into a file (saveExport) instead of parsing it.
   'report:export': (input) => ({ method: 'POST', path: '/reports/export', body: input }),
+  // The supervisors' live board (issue 22): the store answers for the caller's teams.
+  'board:live': () => ({ method: 'GET', path: '/board', body: undefined }),
+  // Low satisfaction scores of the supervisor's teams (issue 22): the store knows every team's members.
+  'call:low-satisfaction': () => ({ method: 'GET', path: '/calls/low-satisfaction', body: undefined }),
   'audit:list': (input) => {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(input)) if (v !== undefined && v !== null) query.set(k, String(v));

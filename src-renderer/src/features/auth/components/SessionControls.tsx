@@ -11,10 +11,21 @@ function AdminLinks() {
   const canWorkstations = useCan('workstations.read');
   const canAudit = useCan('audit.read');
   const canApprove = useCan('discount.approve');
+  const canBoard = useCan('metrics.team');
   const viewKind = useAppStore((s) => s.view.kind);
-  if (!canAdmin && !canWorkstations && !canAudit && !canApprove) return null;
+  if (!canAdmin && !canWorkstations && !canAudit && !canApprove && !canBoard) return null;
   return (
     <>
+      {canBoard && (
+        <button
+          type="button"
+          className="button button--quiet"
+          aria-current={viewKind === 'board' ? 'page' : undefined}
+          onClick={() => useAppStore.getState().openBoard()}
+        >
+          Live board
+        </button>
+      )}
       {canApprove && (
         <button
           type="button"

@@ -1,3 +1,4 @@
+CREATE INDEX "calls_repeat_idx" ON "calls" USING btree ("customer_id","disposition_code","started_at","id");--> statement-breakpoint
 CREATE INDEX "complaints_agent_opened_idx" ON "complaints" USING btree ("agent_id","opened_at");--> statement-breakpoint
 CREATE INDEX "complaints_agent_resolved_idx" ON "complaints" USING btree ("agent_id","resolved_at");--> statement-breakpoint
 CREATE INDEX "offers_agent_presented_idx" ON "offers" USING btree ("agent_id","presented_at");--> statement-breakpoint
