@@ -16,7 +16,7 @@
  *   same length when asked to compare.
  */
 import type { Dashboard, MetricFigure, ReportFilter } from '../contracts/reports';
-import { metricValue, type Dimension, type MetricDecl, type MetricFilter, type MetricQuery, type MetricRow } from '../domain/metric-language';
+import { metricValue, type Dimension, type Expr, type MetricDecl, type MetricFilter, type MetricQuery, type MetricRow } from '../domain/metric-language';
 import { FACTS, METRICS } from '../domain/metrics';
 import type { ResolvedScope } from './scope';
 
@@ -128,6 +128,29 @@ export function rollUp(metric: MetricDecl, rows: readonly MetricRow[], d: Dimens
 }
 
 const SLOTS = ['combined', 'byDay', 'byCsr', 'previous'] as const;
+
+function hasExists(e: Expr): boolean {
+  switch (e.k) {
+    case 'exists':
+      return true;
+    case 'cmp':
+      return hasExists(e.a) || hasExists(e.b);
+    case 'in':
+    case 'isNull':
+    case 'not':
+    case 'startsWith':
+      return hasExists(e.a);
+    case 'and':
+    case 'or':
+    case 'add':
+      return e.items.some(hasExists);
+    case 'sub':
+    case 'greatest':
+      return hasExists(e.a) || hasExists(e.b);
+    default:
+      return false;
+  }
+}
 type Slot = (typeof SLOTS)[number];
 
 /** One query to run: metrics of one fact and time field with the same filter and grouping, and where each answer goes. */
@@ -144,7 +167,9 @@ function tasksOf(planned: readonly Planned[]): Task[] {
     for (const slot of SLOTS) {
       const query = p[slot];
       if (!query) continue;
-      const key = JSON.stringify([slot, p.metric.fact, p.metric.time, query]);
+      // A metric whose condition asks about other rows (exists) keeps it in its own WHERE, where the
+      // planner can join instead of asking row by row (measured: offers ordered 0.25 s alone, 0.55 s in the group).
+      const key = JSON.stringify([slot, p.metric.fact, p.metric.time, query, p.metric.where && hasExists(p.metric.where) ? p.metric.id : null]);
       const task = tasks.get(key) ?? { metrics: [], query, targets: [] };
       task.metrics.push(p.metric);
       task.targets.push({ planned: i, slot });

@@ -252,10 +252,10 @@ export const orders = pgTable(
   (t) => [
     uniqueIndex('orders_number_uq').on(t.number),
     index('orders_customer_placed_idx').on(t.customerId, t.placedAt),
-    /** The few orders awaiting a supervisor (GET /orders/approvals, the live board's count each second), oldest first, without reading every order. */
-    index('orders_awaiting_approval_idx').on(t.placedAt).where(sql`${t.status} = 'awaiting_approval'`),
     // Reports (issue 22): a CSR's or a team's phone orders in a period.
     index('orders_agent_placed_idx').on(t.agentId, t.placedAt),
+    /** The few orders awaiting a supervisor (GET /orders/approvals, the live board's count each second), oldest first, without reading every order. */
+    index('orders_awaiting_approval_idx').on(t.placedAt).where(sql`${t.status} = 'awaiting_approval'`),
     check('orders_channel_ck', oneOf(t.channel, ORDER_CHANNELS)),
   ],
 );
@@ -592,6 +592,10 @@ export const calls = pgTable(
     index('calls_agent_started_idx').on(t.agentId, t.startedAt),
     /** The supervisors' list of low satisfaction scores (server/src/calls/routes.ts): only those calls, newest first. */
     index('calls_low_satisfaction_idx').on(t.completedAt).where(sql`${t.satisfaction} <= 2`),
+    // Reports (issue 22), first-contact resolution: "did this customer call again about the same issue
+    // within the window?" — one probe per call counted; measured 3.5 s → 1.0 s for 200,000 calls (status is read
+    // from the row: in the index it took the plan of the low-satisfaction list on an empty table).
+    index('calls_repeat_idx').on(t.customerId, t.dispositionCode, t.startedAt, t.id),
   ],
 );
 

@@ -14,7 +14,6 @@
  * their teams from user_teams: a CSR only themselves, a supervisor their teams, an admin all; a
  * CSR or team outside that is 403 `forbidden`.
  */
-import { once } from 'node:events';
 import { inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { dashboardInput, drillDownInput, exportInput, type ReportFilter } from '../../../src-shared/contracts/reports';
@@ -22,7 +21,8 @@ import type { SessionUser, UserRole } from '../../../src-shared/contracts/server
 import { compileMetricRowsSql, readDrillDownRows } from '../../../src-shared/domain/metric-sql';
 import { buildDashboardAsync } from '../../../src-shared/reports/dashboard';
 import { buildDrillDownAsync, drillScopeFilter, metricById, planDrillDown } from '../../../src-shared/reports/drilldown';
-import { exportFileName, exportHeader, exportLine } from '../../../src-shared/reports/csv';
+import { exportFileName, exportHeader, exportLineWriter } from '../../../src-shared/reports/csv';
+import { FACTS } from '../../../src-shared/domain/metrics';
 import { resolveReportScope, type ResolvedScope, type RosterMember } from '../../../src-shared/reports/scope';
 import { recordAudit } from '../audit/audit';
 import { workstationName } from '../auth/workstations';
@@ -30,13 +30,13 @@ import type { StoreDb } from '../db/connect';
 import { customers } from '../db/schema';
 import { HttpError, parseBody } from '../http/errors';
 import type { StoreTx } from '../sync/mutations/refusal';
-import { runMetricGroupOnStore, runMetricOnStore, runMetricRowsOnStore, toDrizzleSql } from './metrics';
+import { runMetricGroupOnStore, runMetricOnStore, runMetricRowsOnStore, toDrizzleSql, withoutJit } from './metrics';
 
 /** Queries of one dashboard run at once on PostgreSQL (its pool has 10 connections; PGlite has one). */
 export const REPORT_QUERY_CONCURRENCY = 4;
 
 /** Rows fetched from the export's cursor at a time. */
-export const EXPORT_FETCH_ROWS = 2000;
+export const EXPORT_FETCH_ROWS = 5000;
 
 async function rowsOf(db: StoreDb | StoreTx, query: ReturnType<typeof sql>): Promise<Record<string, unknown>[]> {
   return ((await db.execute(query)) as unknown as { rows: Record<string, unknown>[] }).rows;
@@ -87,7 +87,7 @@ export function registerReportRoutes(app: FastifyInstance): void {
     const input = parseBody(dashboardInput, request.body);
     const resolved = await scopeFor(app.store.db, callerOf(request), input.filter);
     const value = await buildDashboardAsync({ resolved, compare: input.compare, source: 'store', asOf: new Date(app.clock()).toISOString() }, (metrics, query) =>
-      runMetricGroupOnStore(app.store.db, metrics, query),
+      withoutJit(app.store.db, app.store.kind, (db) => runMetricGroupOnStore(db, metrics, query)),
       app.store.kind === 'postgres' ? REPORT_QUERY_CONCURRENCY : 1,
     );
     return { ok: true, value };
@@ -97,8 +97,8 @@ export function registerReportRoutes(app: FastifyInstance): void {
     const input = parseBody(drillDownInput, request.body);
     const { filter } = await scopeFor(app.store.db, callerOf(request), drillScopeFilter(input));
     const value = await buildDrillDownAsync(input, filter, {
-      metric: (metric, query) => runMetricOnStore(app.store.db, metric, query),
-      rows: (metric, query, drill) => runMetricRowsOnStore(app.store.db, metric, query, drill),
+      metric: (metric, query) => withoutJit(app.store.db, app.store.kind, (db) => runMetricOnStore(db, metric, query)),
+      rows: (metric, query, drill) => withoutJit(app.store.db, app.store.kind, (db) => runMetricRowsOnStore(db, metric, query, drill)),
       customerNames: (ids) => storeCustomerNames(app.store.db, ids),
     });
     return { ok: true, value };
@@ -114,6 +114,8 @@ export function registerReportRoutes(app: FastifyInstance): void {
     // Every row, in the drill-down's default order (no limit worth the name, no offset).
     const compiled = compileMetricRowsSql(metric, query, { key, limit: Number.MAX_SAFE_INTEGER }, 'postgres');
     const fileName = exportFileName(metric, filter.from, filter.to, app.clock());
+    const hasCustomer = Object.prototype.hasOwnProperty.call(FACTS[metric.fact].fields, 'customerId');
+    const line = exportLineWriter(metric);
     const where = { workstationId: request.auth?.workstationId ?? null, workstationName: request.auth?.workstationId ? await workstationName(app.store.db, request.auth.workstationId) : null };
 
     reply.hijack();
@@ -128,7 +130,16 @@ export function registerReportRoutes(app: FastifyInstance): void {
     out.once('close', () => (gone = true));
     const write = async (chunk: string) => {
       if (gone) throw new Error('The client went away.');
-      if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+      if (out.write(chunk)) return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          out.off('drain', done);
+          out.off('close', done);
+          resolve();
+        };
+        out.on('drain', done);
+        out.on('close', done);
+      });
     };
     let rows = 0;
     let complete = false;
@@ -136,16 +147,25 @@ export function registerReportRoutes(app: FastifyInstance): void {
       await write(`\uFEFF${exportHeader(metric)}`);
       await app.store.db.transaction(async (tx) => {
         await tx.execute(sql`SET TRANSACTION READ ONLY`);
-        await tx.execute(sql.join([sql.raw('DECLARE report_export NO SCROLL CURSOR FOR '), toDrizzleSql(compiled)]));
+        if (app.store.kind === 'postgres') await tx.execute(sql`SET LOCAL jit = off`);
+        // The customer's name joined in the cursor's query (one lookup per row in the database, not a query per page), the order kept.
+        const withNames = hasCustomer
+          ? sql.join([
+              sql.raw('SELECT e.*, c.first_name || \' \' || c.last_name AS "customerName" FROM ('),
+              toDrizzleSql(compiled),
+              sql.raw(`) e LEFT JOIN customers c ON c.id = e."customerId" ORDER BY e."${metric.time}", e."id"`),
+            ])
+          : toDrizzleSql(compiled);
+        await tx.execute(sql.join([sql.raw('DECLARE report_export NO SCROLL CURSOR FOR '), withNames]));
         for (;;) {
-          const page = readDrillDownRows(metric, await rowsOf(tx, sql.raw(`FETCH ${EXPORT_FETCH_ROWS} FROM report_export`)));
-          if (page.length === 0) break;
-          const names = await storeCustomerNames(tx, [...new Set(page.flatMap((r) => (typeof r.fields.customerId === 'string' ? [r.fields.customerId] : [])))]);
+          const raw = await rowsOf(tx, sql.raw(`FETCH ${EXPORT_FETCH_ROWS} FROM report_export`));
+          if (raw.length === 0) break;
+          const page = readDrillDownRows(metric, raw);
           let chunk = '';
-          for (const r of page) chunk += exportLine(metric, r, typeof r.fields.customerId === 'string' ? (names.get(r.fields.customerId) ?? null) : null);
+          for (let i = 0; i < page.length; i++) chunk += line(page[i]!, (raw[i]!.customerName as string | null | undefined) ?? null);
           await write(chunk);
           rows += page.length;
-          if (page.length < EXPORT_FETCH_ROWS) break;
+          if (raw.length < EXPORT_FETCH_ROWS) break;
         }
         await tx.execute(sql`CLOSE report_export`);
       });
