@@ -9,8 +9,11 @@
  * (default 50,000; bench/catalogue.ts); and saving a 3-line phone order with its outbox entry at
  * synchronous=FULL beside a raw insert of one row and its outbox entry (bench/orders.ts, on a cache
  * of its own with the generator's catalogue of --products N); and the keystrokes of the keyboard-only
- * phone-order walk in Chromium (bench/order-walk.ts, step 'walk'); and the size of a four-filter audience
- * segment over 1,000,000 customers on the store (bench/segments.ts, step 'segment', PostgreSQL at 127.0.0.1:5432). Prints a table and writes bench/results.json as a list of
+ * phone-order walk in Chromium (bench/order-walk.ts, step 'walk'); and the supervisor reports on a
+ * 2,000,000-call history kept in a PostgreSQL database of its own (bench/reports.ts, step 'reports';
+ * FRESH=1 loads the history again); and the live board's lag, call start on a browser host → shown by the store's GET /board
+ * (bench/board-lag.ts, step 'board', PostgreSQL). And the size of a four-filter audience
+ * segment over 1,000,000 customers on the store (bench/segments.ts, step 'segment', PostgreSQL). Prints a table and writes bench/results.json as a list of
  * { name, value, unit }. These are figures to compare across changes, not pass/fail.
  *
  * `--only` runs some steps alone (STEPS below, comma-separated): their figures replace theirs in
@@ -37,6 +40,8 @@ import { benchCatalogue } from './catalogue';
 import { benchOrders } from './orders';
 import { benchOrderWalk } from './order-walk';
 import { benchSegments } from './segments';
+import { benchReports } from './reports';
+import { benchBoardLag } from './board-lag';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..');
@@ -46,7 +51,7 @@ const NOW = Date.UTC(2025, 5, 1);
 const WARMUP = 500;
 
 /** The steps, in the order they run; `--only` picks some. */
-const STEPS = ['lookup', 'suggestions', 'customer360', 'catalogue', 'orders', 'walk', 'sync', 'segment'] as const;
+const STEPS = ['lookup', 'suggestions', 'customer360', 'catalogue', 'orders', 'walk', 'reports', 'sync', 'board', 'segment'] as const;
 type Step = (typeof STEPS)[number];
 /** Steps that measure the seeded customer cache (the catalogue makes its own). */
 const ON_CUSTOMER_CACHE: readonly Step[] = ['lookup', 'suggestions', 'customer360', 'sync'];
@@ -88,7 +93,11 @@ function parse(argv: string[]): BenchArgs {
   const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
   for (const step of only ?? []) if (!(STEPS as readonly string[]).includes(step)) throw new Error(`--only takes steps among ${STEPS.join(', ')}, not "${step}"`);
   const steps = new Set<Step>((only as Step[] | undefined) ?? STEPS);
-  if (!values.sync || values['no-sync']) steps.delete('sync');
+  // The live board's lag (step 'board') needs the same PostgreSQL: --no-sync leaves it out too.
+  if (!values.sync || values['no-sync']) {
+    steps.delete('sync');
+    steps.delete('board');
+  }
   const defaultDb = values.db === undefined;
   const db = resolve(values.db ?? join(REPO, '.cache', `bench-${customers}.db`));
   return { customers, db, defaultDb, reuse: values.reuse, iterations, products, steps, partial: only !== undefined };
@@ -339,6 +348,14 @@ async function main(): Promise<void> {
   if (steps.has('walk')) {
     console.log('The keyboard-only phone-order walk in Chromium (order.walk.keys) …');
     figures.push(...benchOrderWalk(REPO));
+  }
+  if (steps.has('reports')) {
+    console.log('Supervisor reports on a 2,000,000-call history, from the store (PostgreSQL at 127.0.0.1:5432) …');
+    figures.push(...(await benchReports({ repo: REPO, fresh: process.env.FRESH === '1' })));
+  }
+  if (steps.has('board')) {
+    console.log('The live board: call start on a workstation → on GET /board (board.lag) …');
+    figures.push(...(await benchBoardLag(REPO)));
   }
   if (workstation) {
     figures.push(...(await benchSync({ repo: REPO, sourceDb: args.db, workDir: dirname(args.db), workstation, phones, iterations: args.iterations, warmup: WARMUP })));

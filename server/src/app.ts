@@ -9,6 +9,7 @@ import { clientErrorResponse } from '../../src-shared/http-client-error';
 import type { Store } from './db/connect';
 import { registerAdminRoutes } from './admin/routes';
 import { registerAuditRoutes } from './audit/routes';
+import { registerBoardRoutes } from './board/routes';
 import { guardRoutes } from './auth/guard';
 import type { ScryptParams } from './auth/password';
 import { registerAuthRoutes } from './auth/routes';
@@ -21,6 +22,8 @@ import { ChangeFeed } from './sync/change-feed';
 import type { ChecksumLimits } from './sync/checksums';
 import { registerLookupRoutes } from './lookup/routes';
 import { registerOrderRoutes } from './orders/routes';
+import { registerReportRoutes } from './reports/routes';
+import { registerCallRoutes } from './calls/routes';
 import { registerPullRoutes } from './sync/pull-routes';
 import { registerPushRoutes } from './sync/push-routes';
 import { registerSegmentRoutes } from './segments/routes';
@@ -111,6 +114,9 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerPushRoutes(app);
   registerOrderRoutes(app);
   registerSegmentRoutes(app);
+  registerBoardRoutes(app);
+  registerReportRoutes(app);
+  registerCallRoutes(app);
   return app;
 }
 

@@ -13,6 +13,7 @@ import { buildServer } from './app';
 import { DEMO_USERS, seedDemoUsers } from './auth/users';
 import { DEFAULT_DATA_DIR, openStore, redactDatabaseUrl } from './db/connect';
 import { loadDemoIfEmpty } from './seed/demo';
+import { DEMO_TEAM, loadDemoHistoryIfAbsent } from './seed/demo-history';
 
 export const DEFAULT_PORT = 5179;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -62,6 +63,13 @@ async function main(): Promise<void> {
       process.stdout.write(
         `Loaded demo data into the empty store: ${n(demo.customers)} customers, ${n(demo.products)} products, ${n(demo.campaigns)} campaign codes, ${n(demo.orders)} orders, ${n(demo.lines)} order lines (${n(demo.rows)} rows, ${(demo.ms / 1000).toFixed(1)} s).\n`,
       );
+      // A few months of call-centre history, so the supervisor's dashboard has figures (issue 22).
+      const history = await loadDemoHistoryIfAbsent(store);
+      if (history) {
+        process.stdout.write(
+          `Loaded a demo call-centre history: ${n(history.tables.calls ?? 0)} calls, ${n(history.tables.complaints ?? 0)} complaints, ${n(history.tables.offers ?? 0)} offers over 90 days; ${n(history.users)} more users (sup001…, csr0001…, password "${history.password}"), the first team's also in ${DEMO_TEAM} (${((history.loadMs + history.readMs) / 1000).toFixed(1)} s).\n`,
+        );
+      }
     }
   }
 

@@ -38,6 +38,15 @@ export const ROUTE_PERMISSIONS = {
   'POST /segments': 'metrics.team',
   'DELETE /segments/:id': 'metrics.team',
   'POST /segments/:id/export': 'data.export',
+  /** The supervisors' live board (issue 22): their teams' agents, calls, approvals and complaints; an admin's every team. */
+  'GET /board': 'metrics.team',
+  /** Supervisor metrics (issue 22): the scope (own figures, own teams, every team) is checked by the route itself. */
+  'POST /reports/dashboard': 'metrics.own',
+  'POST /reports/drilldown': 'metrics.own',
+  /** Every row behind a number as CSV, audited. */
+  'POST /reports/export': 'data.export',
+  /** Calls of the caller's teams whose caller gave a low satisfaction score, to follow up (issue 22). */
+  'GET /calls/low-satisfaction': 'metrics.team',
 } as const satisfies Record<string, RouteRequirement>;
 
 export type RouteKey = keyof typeof ROUTE_PERMISSIONS;

@@ -15,6 +15,8 @@ import { authChannels } from './auth';
 import { adminChannels } from './admin';
 import { orderChannels } from './orders';
 import { segmentChannels } from './segments';
+import { boardChannels } from './board';
+import { reportChannels } from './reports';
 import type { Result } from '../result';
 import type { ScreenPop } from './events';
 
@@ -40,6 +42,8 @@ export const contracts = composeChannels(
   orderChannels,
   catalogueChannels,
   segmentChannels,
+  boardChannels,
+  reportChannels,
 );
 
 export type Contracts = typeof contracts;

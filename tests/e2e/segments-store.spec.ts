@@ -40,7 +40,7 @@ const test = base.extend<{ central: CentralStore; downloads: string; workstation
   },
   workstation: async ({ central, downloads }, use) => {
     // The host inherits this worker's environment: its exports go to `downloads`.
-    process.env.SWITCHBOARD_DOWNLOADS = downloads;
+    process.env.SWITCHBOARD_DOWNLOADS_DIR = downloads;
     const { host, stop } = await startSyncedHost(central.url, SUPERVISOR);
     try {
       await use(host);

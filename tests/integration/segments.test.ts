@@ -390,7 +390,7 @@ function routeSuite(backend: StoreBackend, skipReason: string | undefined) {
       const address = await app.listen({ port: 0, host: '127.0.0.1' });
       const folder = mkdtempSync(join(tmpdir(), 'switchboard-downloads-'));
       try {
-        const proxy = new StoreProxy({ client: new StoreClient({ serverUrl: address }), token: () => tokens.supervisor, downloadsFolder: folder });
+        const proxy = new StoreProxy({ client: new StoreClient({ serverUrl: address }), token: () => tokens.supervisor, downloadsDir: folder });
         const r = await proxy.call('segment:export', segmentExportChannel.input.parse({ id, channel: 'email' }));
         expect(r.ok, JSON.stringify(r)).toBe(true);
         const value = segmentExportChannel.output.parse((r as { value: unknown }).value);
@@ -398,7 +398,7 @@ function routeSuite(backend: StoreBackend, skipReason: string | undefined) {
         expect(dirname(value.path)).toBe(folder);
         expect(readFileSync(value.path, 'utf8').trimEnd().split('\r\n')).toHaveLength(1 + 6);
         // A CSR is refused by the store: nothing is written.
-        const csr = new StoreProxy({ client: new StoreClient({ serverUrl: address }), token: () => tokens.csr, downloadsFolder: folder });
+        const csr = new StoreProxy({ client: new StoreClient({ serverUrl: address }), token: () => tokens.csr, downloadsDir: folder });
         const refused = await csr.call('segment:export', { id, channel: 'email' });
         expect(refused.ok).toBe(false);
         expect(readdirSync(folder)).toHaveLength(1);

@@ -1,5 +1,5 @@
 /**
- * StoreProxy: the `store` channels (admin:*, audit:list, order:approvals, order:decide), asked of the central store with the
+ * StoreProxy: the `store` channels (admin:*, audit:list, order:approvals, order:decide, report:*, board:live), asked of the central store with the
  * signed-in user's token (issue 5). The store checks the user and role again; main only forwards.
  *
  * Each store channel has one route in STORE_ROUTES, typed `{ [C in StoreChannel]: … }`: a channel
@@ -7,11 +7,9 @@
  */
 import { contracts, type ChannelParsedInput, type StoreChannel } from '../../../src-shared/contracts';
 import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '../../../src-shared/result';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { EXPORT_HEADERS } from '../../../src-shared/contracts/segments';
 import type { StoreClient, StoreFailure } from '../sync/store-client';
-import { downloadToFile } from './store-download';
+import { defaultDownloadsDir, proposedFileName, saveExportFile } from '../reports/export-file';
 
 /** The HTTP request that answers one store channel's call. */
 export interface StoreRequest {
@@ -42,6 +40,15 @@ export const STORE_ROUTES: StoreRoutes = {
   'segment:save': (input) => ({ method: 'POST', path: '/segments', body: input }),
   'segment:delete': ({ id }) => ({ method: 'DELETE', path: `/segments/${encodeURIComponent(id)}`, body: undefined }),
   'segment:export': ({ id, channel }) => ({ method: 'POST', path: `/segments/${encodeURIComponent(id)}/export`, body: { channel } }),
+  // Supervisor metrics (issue 22): the store resolves who may see what again, from its own user_teams.
+  'report:dashboard': (input) => ({ method: 'POST', path: '/reports/dashboard', body: input }),
+  'report:drilldown': (input) => ({ method: 'POST', path: '/reports/drilldown', body: input }),
+  // The answer is CSV, not JSON: StoreProxy streams it into a file (saveExport) instead of parsing it.
+  'report:export': (input) => ({ method: 'POST', path: '/reports/export', body: input }),
+  // The supervisors' live board (issue 22): the store answers for the caller's teams.
+  'board:live': () => ({ method: 'GET', path: '/board', body: undefined }),
+  // Low satisfaction scores of the supervisor's teams (issue 22): the store knows every team's members.
+  'call:low-satisfaction': () => ({ method: 'GET', path: '/calls/low-satisfaction', body: undefined }),
   'audit:list': (input) => {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(input)) if (v !== undefined && v !== null) query.set(k, String(v));
@@ -60,8 +67,9 @@ export interface StoreProxyOptions {
   client: StoreClient | null;
   /** The signed-in user's session token on the store; null when signed in offline (or nobody is). */
   token: () => string | null;
-  /** Where exports are written (the user's Downloads folder). */
-  downloadsFolder?: string;
+  /** Where `report:export` saves its files (Electron: the Downloads folder; browser host: ~/Downloads or its setting). */
+  downloadsDir?: string;
+  now?: () => number;
 }
 
 export class StoreProxy {
@@ -73,41 +81,65 @@ export class StoreProxy {
    */
   async call(channel: StoreChannel, input: unknown): Promise<Result<unknown>> {
     const client = this.options.client;
-    if (!client) return fail('unavailable', 'This needs the central store, and this workstation works without one.');
+    if (!client) return fail('unavailable', channel === 'report:export' ? 'Exports come from the central store, and this workstation works without one.' : 'This needs the central store, and this workstation works without one.');
     const token = this.options.token();
+    if (!token && channel === 'report:export') return fail('unavailable', 'Exports come from the central store, and you signed in while it was unreachable: the figures on screen are this workstation’s copy. Once the store is back, lock the screen and unlock it (or sign in again) to export.');
     if (!token) return fail('unavailable', 'This needs the central store: you signed in while it was unreachable. Once it is back, lock the screen and unlock it (or sign in again) to connect.');
     const request = storeRequest(channel, (input ?? {}) as ChannelParsedInput<StoreChannel>);
     if (channel === 'segment:export') return this.exportSegment(client, token, request, input as ChannelParsedInput<'segment:export'>);
+    if (channel === 'report:export') return this.saveExport(client, token, request);
     const r = await client.send(request.method, request.path, token, request.body, contracts[channel].output);
     if (r.ok) return ok(r.value);
     return fail(...failureForPerson(r.failure));
   }
 
   /**
-   * segment:export: the store streams the CSV, written to the Downloads folder as it arrives
-   * (store-download.ts); the counts come from the store's headers, sent before the first row.
+   * segment:export: the store streams the CSV, saved into the Downloads folder as it arrives by the
+   * same helper as report:export (reports/export-file.ts); the counts come from the store's headers,
+   * sent before the first row, and the rows written are checked against them.
    */
   private async exportSegment(client: StoreClient, token: string, request: StoreRequest, input: ChannelParsedInput<'segment:export'>): Promise<Result<unknown>> {
-    const r = await downloadToFile({
-      url: `${client.serverUrl}${request.path}`,
-      method: 'POST',
-      token,
-      body: request.body,
-      folder: this.options.downloadsFolder ?? defaultDownloadsFolder(),
-      stem: `segment-${input.id.slice(0, 8)}-${input.channel}-${new Date().toISOString().slice(0, 10)}`,
-    });
+    const r = await client.openDownload(request.path, token, request.body);
     if (!r.ok) return fail(...failureForPerson(r.failure));
-    const rows = countHeader(r.headers, EXPORT_HEADERS.rows);
-    const leftOut = countHeader(r.headers, EXPORT_HEADERS.leftOut);
-    const noContact = countHeader(r.headers, EXPORT_HEADERS.noContact);
-    if (rows === null || leftOut === null || noContact === null) return fail('unavailable', 'The central store sent the export without its counts; the file was kept but check it before use.');
-    return ok({ path: r.path, rows, leftOut, noContact });
+    const rows = countHeader(r.value.headers, EXPORT_HEADERS.rows);
+    const leftOut = countHeader(r.value.headers, EXPORT_HEADERS.leftOut);
+    const noContact = countHeader(r.value.headers, EXPORT_HEADERS.noContact);
+    const body = r.value.body;
+    if (!body || rows === null || leftOut === null || noContact === null) return fail('unavailable', 'The central store sent the export without its counts; nothing was saved. Try again.');
+    const day = new Date((this.options.now ?? Date.now)()).toISOString().slice(0, 10);
+    const dir = this.options.downloadsDir ?? defaultDownloadsDir();
+    let saved;
+    try {
+      saved = await saveExportFile(body, dir, `segment-${input.id.slice(0, 8)}-${input.channel}-${day}.csv`);
+    } catch {
+      return fail('unavailable', `The export could not be saved in ${dir}, or the connection broke during it; nothing was saved. Try again.`);
+    }
+    if (saved.rows !== rows) return fail('unavailable', `The export saved as ${saved.path} has ${saved.rows} rows where the store counted ${rows}; do not use it, export again.`);
+    return ok({ path: saved.path, rows, leftOut, noContact });
   }
-}
 
-/** The user's Downloads folder, where nothing else says: ~/Downloads. */
-export function defaultDownloadsFolder(): string {
-  return join(homedir(), 'Downloads');
+  /**
+   * `report:export`: the store answers CSV, streamed into a file in the Downloads folder as it
+   * arrives (never held whole in memory); the answer is where it went and how many rows it has.
+   */
+  private async saveExport(client: StoreClient, token: string, request: StoreRequest): Promise<Result<unknown>> {
+    const r = await client.openDownload(request.path, token, request.body);
+    if (!r.ok) return fail(...failureForPerson(r.failure));
+    const body = r.value.body;
+    if (!body) return fail('unavailable', 'The central store sent an empty export; try again.');
+    const at = new Date((this.options.now ?? Date.now)()).toISOString().replace(/[-:]/g, '').slice(0, 15);
+    const fileName = proposedFileName(r.value.headers.get('content-disposition'), `switchboard-export-${at}.csv`);
+    const dir = this.options.downloadsDir ?? defaultDownloadsDir();
+    try {
+      return ok(await saveExportFile(body, dir, fileName));
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === 'string' && ['EACCES', 'EPERM', 'ENOSPC', 'EROFS', 'ENOTDIR', 'EEXIST'].includes(code)) {
+        return fail('unavailable', `The export could not be saved in ${dir} (${code}); nothing was saved.`);
+      }
+      return fail('unavailable', 'The connection to the central store broke during the export; nothing was saved. Try again.');
+    }
+  }
 }
 
 /** A count the store sent in a header, or null when it is missing or not a whole number. */

@@ -44,6 +44,8 @@ export interface CoreOptions {
   nativeBinding?: string | undefined;
   /** Days an answered offer is not suggested again (src-shared/domain/offer-rules.ts). */
   offerCooldownDays?: number | undefined;
+  /** Where exports (report:export) are saved: Electron's Downloads folder, the browser host's setting; default ~/Downloads. */
+  downloadsDir?: string | undefined;
   demoSeed?: boolean;
   /** The co-purchase miner's worker script (out/main/co-purchase-worker.js); without it no rules are mined. */
   minerWorkerFile?: string;
@@ -54,8 +56,6 @@ export interface CoreOptions {
   sync?: SyncSettings;
   /** Signing in (issue 5). Without it: tokens in memory, the default idle lock, no demo accounts. */
   auth?: AuthSettings;
-  /** Where exports are written (Electron: the OS Downloads folder; default ~/Downloads). */
-  downloadsFolder?: string;
 }
 
 export interface AuthSettings {
@@ -246,6 +246,7 @@ export class CoreProcess {
       : undefined;
     this.session = new SessionKeeper({
       serverUrl: options.sync?.serverUrl ?? null,
+      downloadsDir: options.downloadsDir,
       workstation: async () => {
         const id = await this.writer.users({ op: 'client-id' });
         if (!id.ok) throw new Error(id.error.message);
@@ -265,7 +266,6 @@ export class CoreProcess {
         return (r.value as { call: unknown }).call !== null;
       },
       sessionCheckMs: options.auth?.sessionCheckMs,
-      downloadsFolder: options.downloadsFolder,
       onWorkstationToken: (token, expiresInMs, nextToken) => this.sync?.setToken(token, expiresInMs, nextToken),
     });
   }

@@ -15,6 +15,8 @@ import { AdminScreen } from '../features/admin/components/AdminScreen';
 import { AuditLog } from '../features/audit/components/AuditLog';
 import { Approvals } from '../features/approvals/components/Approvals';
 import { SegmentsScreen } from '../features/segments/components/SegmentsScreen';
+import { LiveBoard } from '../features/board/components/LiveBoard';
+import { Dashboard } from '../features/dashboard/components/Dashboard';
 import { useSessionKeeper } from '../features/auth/hooks/useSessionKeeper';
 import { useCan, useSessionStore } from '../features/auth/store';
 import { SignInScreen } from '../features/auth/components/SignInScreen';
@@ -38,6 +40,8 @@ function MainView() {
   const canAudit = useCan('audit.read');
   const canApprove = useCan('discount.approve');
   const canSegments = useCan('metrics.team');
+  const canBoard = useCan('metrics.team');
+  const canMetrics = useCan('metrics.own');
   switch (view.kind) {
     case 'results':
       return <ResultList />;
@@ -53,6 +57,10 @@ function MainView() {
       return canApprove ? <Approvals /> : <NotAllowed what="approving discounts" />;
     case 'segments':
       return canSegments ? <SegmentsScreen /> : <NotAllowed what="audience segments" />;
+    case 'board':
+      return canBoard ? <LiveBoard /> : <NotAllowed what="the live board" />;
+    case 'dashboard':
+      return canMetrics ? <Dashboard /> : <NotAllowed what="figures" />;
     default:
       throw missingCaseError(view);
   }

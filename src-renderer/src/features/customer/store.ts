@@ -13,7 +13,11 @@ export type MainView =
   /** Orders waiting for a supervisor's approval of their discount (discount.approve). */
   | { kind: 'approvals' }
   /** Audience segments (metrics.team; issue 22). */
-  | { kind: 'segments' };
+  | { kind: 'segments' }
+  /** The supervisors' live board (metrics.team). */
+  | { kind: 'board' }
+  /** The supervisor dashboard, or a CSR's own figures (metrics.own). */
+  | { kind: 'dashboard' };
 
 export interface CustomerSlice {
   view: MainView;
@@ -24,6 +28,8 @@ export interface CustomerSlice {
   openAudit(): void;
   openApprovals(): void;
   openSegments(): void;
+  openBoard(): void;
+  openDashboard(): void;
 }
 
 export const createCustomerSlice: StateCreator<AppState, [], [], CustomerSlice> = (set) => ({
@@ -35,4 +41,6 @@ export const createCustomerSlice: StateCreator<AppState, [], [], CustomerSlice> 
   openAudit: () => set({ view: { kind: 'audit' } }),
   openApprovals: () => set({ view: { kind: 'approvals' } }),
   openSegments: () => set({ view: { kind: 'segments' } }),
+  openBoard: () => set({ view: { kind: 'board' } }),
+  openDashboard: () => set({ view: { kind: 'dashboard' } }),
 });

@@ -11,11 +11,26 @@ function AdminLinks() {
   const canWorkstations = useCan('workstations.read');
   const canAudit = useCan('audit.read');
   const canApprove = useCan('discount.approve');
-  const canSegments = useCan('metrics.team');
+  const canMetrics = useCan('metrics.own');
+  const canTeamMetrics = useCan('metrics.team');
+  const canAllMetrics = useCan('metrics.all');
+  const canBoard = canTeamMetrics;
+  // Audience segments (issue 22): supervisors and admins.
+  const canSegments = canTeamMetrics;
   const viewKind = useAppStore((s) => s.view.kind);
-  if (!canAdmin && !canWorkstations && !canAudit && !canApprove && !canSegments) return null;
+  if (!canAdmin && !canWorkstations && !canAudit && !canApprove && !canMetrics) return null;
   return (
     <>
+      {canMetrics && (
+        <button
+          type="button"
+          className="button button--quiet"
+          aria-current={viewKind === 'dashboard' ? 'page' : undefined}
+          onClick={() => useAppStore.getState().openDashboard()}
+        >
+          {canTeamMetrics || canAllMetrics ? 'Dashboard' : 'My figures'}
+        </button>
+      )}
       {canSegments && (
         <button
           type="button"
@@ -24,6 +39,16 @@ function AdminLinks() {
           onClick={() => useAppStore.getState().openSegments()}
         >
           Segments
+        </button>
+      )}
+      {canBoard && (
+        <button
+          type="button"
+          className="button button--quiet"
+          aria-current={viewKind === 'board' ? 'page' : undefined}
+          onClick={() => useAppStore.getState().openBoard()}
+        >
+          Live board
         </button>
       )}
       {canApprove && (
