@@ -13,6 +13,7 @@ import { loadDemoIfEmpty } from '../../server/src/seed/demo';
 import { segmentSize } from '../../server/src/segments/segment-sql';
 import { startCentralStore, startSyncedHost, type CentralStore } from './central-store';
 import { signIn, type RunningHost } from './fixtures';
+import { describeViolations, seriousAxeViolations } from './axe';
 
 const SUPERVISOR = { username: 'sia', password: 'builds segments' };
 
@@ -50,7 +51,7 @@ const test = base.extend<{ central: CentralStore; downloads: string; workstation
   },
 });
 
-test('a supervisor builds, saves and exports a segment from the keyboard; the export agrees with the count', async ({ page, central, workstation, downloads }) => {
+test('a supervisor builds, saves and exports a segment from the keyboard; the export agrees with the count; axe finds nothing serious', async ({ page, central, workstation, downloads }) => {
   await page.goto(workstation.url);
   await signIn(page, SUPERVISOR);
   await expect(page.getByRole('searchbox', { name: 'Search customers' })).toBeVisible();
@@ -87,6 +88,8 @@ test('a supervisor builds, saves and exports a segment from the keyboard; the ex
   expect(m).not.toBeNull();
   const [rows, leftOut, noContact] = [Number(m![1]), Number(m![2]), Number(m![3] ?? 0)];
   expect(rows + leftOut + noContact).toBe(expected.size);
+  const violations = await seriousAxeViolations(page);
+  expect(violations, describeViolations(violations)).toEqual([]);
   const files = readdirSync(downloads).filter((f) => f.endsWith('.csv'));
   expect(files).toHaveLength(1);
   expect(readFileSync(join(downloads, files[0]!), 'utf8').trimEnd().split('\r\n')).toHaveLength(1 + rows);
