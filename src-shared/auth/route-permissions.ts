@@ -32,6 +32,8 @@ export const ROUTE_PERMISSIONS = {
   'GET /orders/approvals': 'discount.approve',
   /** Approve or refuse such a discount (the order is then placed, needs attention, or is cancelled). */
   'POST /orders/:orderId/decision': 'discount.approve',
+  /** Import a customer file (CSV or JSON, streamed body; `?dryRun=1` checks it and writes nothing) (issue 23). */
+  'POST /import/customers': 'data.import',
 } as const satisfies Record<string, RouteRequirement>;
 
 export type RouteKey = keyof typeof ROUTE_PERMISSIONS;

@@ -58,8 +58,21 @@ export const customers = pgTable(
     currency: text('currency').notNull().default('USD'),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
+    /**
+     * The system a customer was imported from (issue 23: "shop", "oms"…) and its id there: an
+     * import finds the record again by these, so importing a file twice changes nothing. Null for
+     * customers created on a workstation. Store only: workstations do not sync them.
+     */
+    source: text('source'),
+    sourceId: text('source_id'),
+    /** A hash of the imported row as last applied (server/src/import): the same row again is "unchanged" without reading the contacts. */
+    sourceHash: text('source_hash'),
   },
-  (t) => [check('customers_tier_ck', oneOf(t.loyaltyTier, LOYALTY_TIERS))],
+  (t) => [
+    check('customers_tier_ck', oneOf(t.loyaltyTier, LOYALTY_TIERS)),
+    uniqueIndex('customers_source_uq').on(t.source, t.sourceId),
+    check('customers_source_ck', sql`(${t.source} is null) = (${t.sourceId} is null)`),
+  ],
 );
 
 export const customerPhones = pgTable(
