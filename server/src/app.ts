@@ -19,6 +19,7 @@ import { checkHostHeader } from './http/host-check';
 import { serializeError, serializeRequest } from './http/log-errors';
 import { ChangeFeed } from './sync/change-feed';
 import type { ChecksumLimits } from './sync/checksums';
+import { registerImportRoutes } from './import/routes';
 import { registerLookupRoutes } from './lookup/routes';
 import { registerOrderRoutes } from './orders/routes';
 import { registerPullRoutes } from './sync/pull-routes';
@@ -109,6 +110,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerPullRoutes(app, { checksums: options.checksums });
   registerPushRoutes(app);
   registerOrderRoutes(app);
+  registerImportRoutes(app);
   return app;
 }
 

@@ -6,7 +6,7 @@
  * rows were refused, writes the error file (FILE.errors.csv, or --errors): those rows as they were
  * with an `_errors` column, to fix and import again.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -112,7 +112,7 @@ export async function runImportCli(argv: readonly string[]): Promise<number> {
   }
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const store = await openStore({ databaseUrl, dataDir: args.dataDir });
-  let errorStream: ReturnType<typeof createWriteStream> | null = null;
+  let errorStream: WriteStream | null = null;
   try {
     console.log(`Store: ${databaseUrl ? redactDatabaseUrl(databaseUrl) : args.dataDir}. Importing ${basename(args.file)} (source "${args.source}")…`);
     let lastPrint = 0;
@@ -132,7 +132,8 @@ export async function runImportCli(argv: readonly string[]): Promise<number> {
         console.log(`  ${fmt(p.rowsRead)} rows · ${fmt(p.rowsRead / (p.ms / 1000))} rows/s`);
       },
     });
-    if (errorStream) await new Promise((done) => (errorStream as unknown as NodeJS.WritableStream).end(done));
+    const written = errorStream as WriteStream | null;
+    if (written) await new Promise<void>((done) => written.end(() => done()));
     console.log(reportText(report, errorStream ? args.errors : null));
     return report.refused > 0 ? 1 : 0;
   } catch (e) {

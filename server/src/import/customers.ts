@@ -20,6 +20,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import { addressText, consentText, emailsText, phonesText } from '../../../src-shared/domain/contact-text';
 import type { ContactField } from '../../../src-shared/contracts/customer360';
 import type { Store } from '../db/connect';
+import { CHANGE_LOG_LOCK_KEY } from '../db/schema';
 import type { StoreTx } from '../sync/mutations/refusal';
 import { checkCustomerRow, CUSTOMER_COLUMNS, REQUIRED_CUSTOMER_COLUMNS, type ImportedAddress, type ImportedCustomer, type RowProblem } from './customer-row';
 import { ERRORS_COLUMN } from './error-file';
@@ -206,7 +207,7 @@ async function applyBatch(
       )})`,
     );
     const existing = new Map<string, Existing>();
-    for (const r of resultRows(found)) existing.set(r.source_id, { id: r.id, sourceId: r.source_id, hash: r.source_hash });
+    for (const r of resultRows<{ id: string; source_id: string; source_hash: string | null }>(found)) existing.set(r.source_id, { id: r.id, sourceId: r.source_id, hash: r.source_hash });
     const fresh: ImportedCustomer[] = [];
     const changed: { id: string; customer: ImportedCustomer }[] = [];
     let unchanged = 0;
@@ -237,6 +238,8 @@ function resultRows<T>(result: unknown): T[] {
 async function insertCustomers(tx: StoreTx, list: ImportedCustomer[], source: string, now: number): Promise<void> {
   if (list.length === 0) return;
   const ids = list.map(() => randomUUID());
+  await tx.execute(sql`select pg_advisory_xact_lock(${CHANGE_LOG_LOCK_KEY})`);
+  await tx.execute(sql`select set_config('sb.change_log_by_writer', 'on', true)`);
   await tx.execute(sql`insert into customers (id, first_name, last_name, marketing_consent, created_at, updated_at, source, source_id, source_hash)
     select id, f, l, c, ${now}::bigint, ${now}::bigint, ${source}, s, h from unnest(${arr(ids, 'uuid')}, ${arr(
       list.map((c) => c.firstName),
@@ -263,18 +266,26 @@ async function insertCustomers(tx: StoreTx, list: ImportedCustomer[], source: st
     c.emails?.forEach((email, k) => emails.push({ customerId, email, primary: k === 0 }));
     if (c.address) addresses.push({ customerId, a: c.address });
   });
-  await insertPhones(tx, phones);
-  await insertEmails(tx, emails);
-  await insertAddresses(tx, addresses);
+  // The change log of these inserts, written as the triggers would (migration 0015): one row per
+  // inserted row, under the change-log lock taken before any insert, and one notification.
+  const logged: [string, string[]][] = [['customers', ids]];
+  logged.push(['customer_phones', await insertPhones(tx, phones)]);
+  logged.push(['customer_emails', await insertEmails(tx, emails)]);
+  logged.push(['customer_addresses', await insertAddresses(tx, addresses)]);
+  await tx.execute(sql`select set_config('sb.change_log_by_writer', 'off', true)`);
+  const tables = logged.flatMap(([table, rowIds]) => rowIds.map(() => table));
+  await tx.execute(sql`insert into change_log (table_name, row_id, op) select t, r, 'upsert' from unnest(${arr(tables, 'text')}, ${arr(
+    logged.flatMap(([, rowIds]) => rowIds),
+    'text',
+  )}) as x(t, r)`);
+  await tx.execute(sql`select pg_notify('sb_changes', '')`);
 }
 
-async function insertPhones(tx: StoreTx, phones: { customerId: string; p: { e164: string; raw: string; kind: string; verified: boolean }; primary: boolean }[]) {
-  if (phones.length === 0) return;
+async function insertPhones(tx: StoreTx, phones: { customerId: string; p: { e164: string; raw: string; kind: string; verified: boolean }; primary: boolean }[]): Promise<string[]> {
+  if (phones.length === 0) return [];
+  const ids = phones.map(() => randomUUID());
   await tx.execute(sql`insert into customer_phones (id, customer_id, e164, raw, kind, is_primary, verified)
-    select * from unnest(${arr(
-      phones.map(() => randomUUID()),
-      'uuid',
-    )}, ${arr(
+    select * from unnest(${arr(ids, 'uuid')}, ${arr(
       phones.map((x) => x.customerId),
       'uuid',
     )}, ${arr(
@@ -293,15 +304,14 @@ async function insertPhones(tx: StoreTx, phones: { customerId: string; p: { e164
       phones.map((x) => x.p.verified),
       'boolean',
     )})`);
+  return ids;
 }
 
-async function insertEmails(tx: StoreTx, emails: { customerId: string; email: string; primary: boolean }[]) {
-  if (emails.length === 0) return;
+async function insertEmails(tx: StoreTx, emails: { customerId: string; email: string; primary: boolean }[]): Promise<string[]> {
+  if (emails.length === 0) return [];
+  const ids = emails.map(() => randomUUID());
   await tx.execute(sql`insert into customer_emails (id, customer_id, email, is_primary)
-    select * from unnest(${arr(
-      emails.map(() => randomUUID()),
-      'uuid',
-    )}, ${arr(
+    select * from unnest(${arr(ids, 'uuid')}, ${arr(
       emails.map((x) => x.customerId),
       'uuid',
     )}, ${arr(
@@ -311,15 +321,14 @@ async function insertEmails(tx: StoreTx, emails: { customerId: string; email: st
       emails.map((x) => x.primary),
       'boolean',
     )})`);
+  return ids;
 }
 
-async function insertAddresses(tx: StoreTx, addresses: { customerId: string; a: ImportedAddress; id?: string }[]) {
-  if (addresses.length === 0) return;
+async function insertAddresses(tx: StoreTx, addresses: { customerId: string; a: ImportedAddress }[]): Promise<string[]> {
+  if (addresses.length === 0) return [];
+  const ids = addresses.map(() => randomUUID());
   await tx.execute(sql`insert into customer_addresses (id, customer_id, kind, line1, line2, city, region, postal_code, country, is_primary)
-    select id, cid, 'shipping', l1, l2, city, region, pc, country, true from unnest(${arr(
-      addresses.map((x) => x.id ?? randomUUID()),
-      'uuid',
-    )}, ${arr(
+    select id, cid, 'shipping', l1, l2, city, region, pc, country, true from unnest(${arr(ids, 'uuid')}, ${arr(
       addresses.map((x) => x.customerId),
       'uuid',
     )}, ${arr(
@@ -341,6 +350,7 @@ async function insertAddresses(tx: StoreTx, addresses: { customerId: string; a: 
       addresses.map((x) => x.a.country),
       'text',
     )}) as t(id, cid, l1, l2, city, region, pc, country)`);
+  return ids;
 }
 
 interface StoredContact {

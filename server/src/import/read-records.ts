@@ -133,7 +133,6 @@ export async function* readJson(input: Readable): AsyncGenerator<ReadItem> {
   let escaped = false;
   let inElement = false;
   for await (const chunk of input as AsyncIterable<string>) {
-    let i = 0;
     if (mode === 'unknown') {
       const text = chunk.replace(/^\uFEFF/, '');
       const first = text.search(/\S/);
@@ -153,7 +152,7 @@ export async function* readJson(input: Readable): AsyncGenerator<ReadItem> {
     }
     if (mode === 'lines') yield* scanLines(chunk);
     else if (mode === 'array') yield* scanArray(chunk);
-    else if (chunk.slice(i).trim() !== '') throw new ImportFileError(`Text after the closing "]" of the array, on line ${line}.`);
+    else if (chunk.trim() !== '') throw new ImportFileError(`Text after the closing "]" of the array, on line ${line}.`);
   }
   if (mode === 'lines' && buf.trim() !== '') yield recordFromJson(buf, startLine);
   if (mode === 'array') throw new ImportFileError('The JSON array is not closed: the file ends before its "]".');
