@@ -154,7 +154,7 @@ export async function* readJson(input: Readable): AsyncGenerator<ReadItem> {
     else if (mode === 'array') yield* scanArray(chunk);
     else if (chunk.trim() !== '') throw new ImportFileError(`Text after the closing "]" of the array, on line ${line}.`);
   }
-  if (mode === 'lines' && buf.trim() !== '') yield recordFromJson(buf, startLine);
+  if (mode === 'lines' && buf.trim() !== '') yield recordFromJson(buf.replace(/\r$/, ''), line);
   if (mode === 'array') throw new ImportFileError('The JSON array is not closed: the file ends before its "]".');
   if (mode === 'unknown') throw new ImportFileError('The file is empty.');
 
