@@ -133,8 +133,7 @@ export const SYNC_TABLES: readonly SyncTable[] = [
     key: ['id'],
     origin: 'server',
     // The FTS index of customer names points at this local integer key (src-main/core/db/schema.ts).
-    // The source system and id an import found the customer under (issue 23): the store's business only.
-    unsynced: { cache: ['row_id'], store: ['source', 'source_id', 'source_hash'] },
+    unsynced: { cache: ['row_id'] },
     columns: [
       t('id'),
       t('first_name'),

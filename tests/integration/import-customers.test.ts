@@ -117,7 +117,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       // Byte for byte, whatever the script.
       const [c1] = await queryRows<{ first_name: string; last_name: string; line1: string; city: string }>(
         store,
-        sql`select c.first_name, c.last_name, a.line1, a.city from customers c join customer_addresses a on a.customer_id = c.id where c.source_id = 'c1'`,
+        sql`select c.first_name, c.last_name, a.line1, a.city from customers c join customer_sources s on s.customer_id = c.id join customer_addresses a on a.customer_id = c.id where s.source_id = 'c1'`,
       );
       expect(Buffer.from(c1!.first_name)).toEqual(Buffer.from(UNICODE.first));
       expect(Buffer.from(c1!.last_name)).toEqual(Buffer.from(UNICODE.last));
@@ -127,7 +127,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       // Phones: E.164 when read; the old French number kept as written, unverified, under its digits.
       const phones = await queryRows<{ source_id: string; e164: string; raw: string; verified: boolean; is_primary: boolean }>(
         store,
-        sql`select c.source_id, p.e164, p.raw, p.verified, p.is_primary from customer_phones p join customers c on c.id = p.customer_id order by c.source_id, p.is_primary desc, p.e164`,
+        sql`select c.source_id, p.e164, p.raw, p.verified, p.is_primary from customer_phones p join customer_sources c on c.customer_id = p.customer_id order by c.source_id, p.is_primary desc, p.e164`,
       );
       expect(phones).toEqual([
         { source_id: 'c1', e164: '+442079460958', raw: '+44 20 7946 0958', verified: true, is_primary: true },
@@ -169,7 +169,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         { field: 'emails', old_value: 'zoe@example.com', new_value: 'zoe.new@example.com', agent_id: 'importer' },
         { field: 'last_name', old_value: UNICODE.last, new_value: 'Ångström-Smith', agent_id: 'importer' },
       ]);
-      const [c1] = await queryRows<{ last_name: string }>(store, sql`select last_name from customers where source_id = 'c1'`);
+      const [c1] = await queryRows<{ last_name: string }>(store, sql`select last_name from customers c join customer_sources s on s.customer_id = c.id where s.source_id = 'c1'`);
       expect(c1!.last_name).toBe('Ångström-Smith');
       // Again: unchanged.
       expect((await run(store, changed.map((r) => csvLine(r)).join(''))).report).toMatchObject({ updated: 0, unchanged: 2 });
@@ -211,7 +211,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       const dry = await app.inject({ method: 'POST', url: '/import/customers?source=shop&dryRun=1', payload: body, headers: { 'content-type': 'text/csv', authorization: `Bearer ${adminToken}` } });
       expect(dry.statusCode).toBe(200);
       expect(dry.json().value).toMatchObject({ dryRun: true, created: 1, refused: 1, refusedRows: [{ line: 3, column: 'first_name' }] });
-      expect(await count(store, "customers where source_id = 'r1'")).toBe(0);
+      expect(await count(store, "customer_sources where source_id = 'r1'")).toBe(0);
 
       const res = await app.inject({ method: 'POST', url: '/import/customers?source=shop', payload: body, headers: { 'content-type': 'text/csv; charset=utf-8', authorization: `Bearer ${adminToken}` } });
       expect(res.statusCode).toBe(200);

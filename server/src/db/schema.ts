@@ -58,21 +58,28 @@ export const customers = pgTable(
     currency: text('currency').notNull().default('USD'),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
-    /**
-     * The system a customer was imported from (issue 23: "shop", "oms"…) and its id there: an
-     * import finds the record again by these, so importing a file twice changes nothing. Null for
-     * customers created on a workstation. Store only: workstations do not sync them.
-     */
-    source: text('source'),
-    sourceId: text('source_id'),
-    /** A hash of the imported row as last applied (server/src/import): the same row again is "unchanged" without reading the contacts. */
-    sourceHash: text('source_hash'),
   },
-  (t) => [
-    check('customers_tier_ck', oneOf(t.loyaltyTier, LOYALTY_TIERS)),
-    uniqueIndex('customers_source_uq').on(t.source, t.sourceId),
-    check('customers_source_ck', sql`(${t.source} is null) = (${t.sourceId} is null)`),
-  ],
+  (t) => [check('customers_tier_ck', oneOf(t.loyaltyTier, LOYALTY_TIERS))],
+);
+
+/**
+ * The system each imported customer came from (issue 23: "shop", "oms"…) and its id there: an
+ * import finds the customer again by these, so importing a file twice changes nothing. Store
+ * only, not synced (workstations have no use for it); customers created on a workstation have none.
+ */
+export const customerSources = pgTable(
+  'customer_sources',
+  {
+    customerId: uuid('customer_id')
+      .primaryKey()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    source: text('source').notNull(),
+    sourceId: text('source_id').notNull(),
+    /** A hash of the imported row as last applied (server/src/import): the same row again is "unchanged" without reading the contacts. */
+    sourceHash: text('source_hash').notNull(),
+    importedAt: ms('imported_at').notNull(),
+  },
+  (t) => [uniqueIndex('customer_sources_source_uq').on(t.source, t.sourceId)],
 );
 
 export const customerPhones = pgTable(

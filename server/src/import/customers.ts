@@ -5,14 +5,15 @@
  * Every write goes through the tables' change-log triggers like any other write, so imported
  * customers reach every workstation by the normal sync (no reset).
  *
- * Idempotent on the source system's id: a customer is found again by (source, source_id); a row
+ * Idempotent on the source system's id: a customer is found again by (source, source_id) in
+ * customer_sources (store only, not synced); a row
  * whose hash is the one last applied is `unchanged` (nothing written); a changed row updates the
  * record and records each changed contact field in contact_edits (old → new, by the importing
  * user), as a CSR's edit is. A source id seen earlier in the same file is refused.
  *
  * A dry run reads and checks everything, and counts what would be created, updated or left
- * unchanged, without writing. Memory is bounded by the batch size, plus the set of source ids the
- * file has given so far (duplicate check): some tens of bytes per row.
+ * unchanged, without writing. Memory is bounded by the batch size, plus a 64-bit hash of each
+ * source id the file has given so far (seen-ids.ts: 16 bytes a row at most).
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
@@ -24,6 +25,7 @@ import { CHANGE_LOG_LOCK_KEY } from '../db/schema';
 import type { StoreTx } from '../sync/mutations/refusal';
 import { checkCustomerRow, CUSTOMER_COLUMNS, REQUIRED_CUSTOMER_COLUMNS, type ImportedAddress, type ImportedCustomer, type RowProblem } from './customer-row';
 import { ERRORS_COLUMN } from './error-file';
+import { SeenIds } from './seen-ids';
 import type { ReadItem } from './read-records';
 
 export interface RefusedEntry extends RowProblem {
@@ -128,7 +130,7 @@ export async function importCustomers(store: Store, records: AsyncIterable<ReadI
     ignoredColumns: [],
     ms: 0,
   };
-  const seen = new Set<string>();
+  const seen = new SeenIds();
   const refuse = (item: ReadItem, problems: RowProblem[]) => {
     report.refused++;
     for (const p of problems) {
@@ -168,11 +170,10 @@ export async function importCustomers(store: Store, records: AsyncIterable<ReadI
       continue;
     }
     const { customer } = checked;
-    if (seen.has(customer.sourceId)) {
+    if (!seen.add(customer.sourceId)) {
       refuse(item, [{ column: 'source_id', value: customer.sourceId, reason: 'This source id is on an earlier row of the file: each customer once.' }]);
       continue;
     }
-    seen.add(customer.sourceId);
     batch.push({ line: item.line, customer });
     if (batch.length >= batchRows) await flush();
   }
@@ -201,7 +202,7 @@ async function applyBatch(
 ): Promise<{ created: number; updated: number; unchanged: number }> {
   const work = async (tx: StoreTx | Store['db']) => {
     const found = await tx.execute<{ id: string; source_id: string; source_hash: string | null }>(
-      sql`select id, source_id, source_hash from customers where source = ${source} and source_id = any(${arr(
+      sql`select customer_id as id, source_id, source_hash from customer_sources where source = ${source} and source_id = any(${arr(
         rows.map((r) => r.customer.sourceId),
         'text',
       )})`,
@@ -240,8 +241,8 @@ async function insertCustomers(tx: StoreTx, list: ImportedCustomer[], source: st
   const ids = list.map(() => randomUUID());
   await tx.execute(sql`select pg_advisory_xact_lock(${CHANGE_LOG_LOCK_KEY})`);
   await tx.execute(sql`select set_config('sb.change_log_by_writer', 'on', true)`);
-  await tx.execute(sql`insert into customers (id, first_name, last_name, marketing_consent, created_at, updated_at, source, source_id, source_hash)
-    select id, f, l, c, ${now}::bigint, ${now}::bigint, ${source}, s, h from unnest(${arr(ids, 'uuid')}, ${arr(
+  await tx.execute(sql`insert into customers (id, first_name, last_name, marketing_consent, created_at, updated_at)
+    select id, f, l, c, ${now}::bigint, ${now}::bigint from unnest(${arr(ids, 'uuid')}, ${arr(
       list.map((c) => c.firstName),
       'text',
     )}, ${arr(
@@ -250,13 +251,15 @@ async function insertCustomers(tx: StoreTx, list: ImportedCustomer[], source: st
     )}, ${arr(
       list.map((c) => c.marketingConsent ?? false),
       'boolean',
-    )}, ${arr(
+    )}) as t(id, f, l, c)`);
+  await tx.execute(sql`insert into customer_sources (customer_id, source, source_id, source_hash, imported_at)
+    select id, ${source}, s, h, ${now}::bigint from unnest(${arr(ids, 'uuid')}, ${arr(
       list.map((c) => c.sourceId),
       'text',
     )}, ${arr(
       list.map((c) => c.hash),
       'text',
-    )}) as t(id, f, l, c, s, h)`);
+    )}) as t(id, s, h)`);
   const phones: { customerId: string; p: NonNullable<ImportedCustomer['phones']>[number]; primary: boolean }[] = [];
   const emails: { customerId: string; email: string; primary: boolean }[] = [];
   const addresses: { customerId: string; a: ImportedAddress }[] = [];
@@ -462,29 +465,31 @@ async function updateCustomers(tx: StoreTx, list: { id: string; customer: Import
         'text',
       )}) as t(id, cid, f, o, n)`);
   }
-  // The customers' own fields and the hash last applied; updated_at only moves when something changed.
-  const changedIds = new Set(edits.map((e) => e.customerId));
-  await tx.execute(sql`update customers c set first_name = t.f, last_name = t.l, marketing_consent = t.mc, source_hash = t.h,
-      updated_at = case when t.ch then ${now}::bigint else c.updated_at end
-    from unnest(${arr(
-      names.map((n) => n.id),
-      'uuid',
-    )}, ${arr(
-      names.map((n) => n.firstName),
-      'text',
-    )}, ${arr(
-      names.map((n) => n.lastName),
-      'text',
-    )}, ${arr(
-      names.map((n) => n.consent),
-      'boolean',
-    )}, ${arr(
+  // The hash last applied, for every row; the customers' own fields where one changed.
+  const nameIds = names.map((n) => n.id);
+  await tx.execute(sql`update customer_sources s set source_hash = t.h, imported_at = ${now}::bigint
+    from unnest(${arr(nameIds, 'uuid')}, ${arr(
       names.map((n) => n.hash),
       'text',
-    )}, ${arr(
-      names.map((n) => changedIds.has(n.id)),
-      'boolean',
-    )}) as t(id, f, l, mc, h, ch) where c.id = t.id`);
+    )}) as t(id, h) where s.customer_id = t.id`);
+  const changedIds = new Set(edits.filter((e) => e.field === 'first_name' || e.field === 'last_name' || e.field === 'marketing_consent').map((e) => e.customerId));
+  const touched = names.filter((n) => changedIds.has(n.id));
+  if (touched.length > 0) {
+    await tx.execute(sql`update customers c set first_name = t.f, last_name = t.l, marketing_consent = t.mc, updated_at = ${now}::bigint
+      from unnest(${arr(
+        touched.map((n) => n.id),
+        'uuid',
+      )}, ${arr(
+        touched.map((n) => n.firstName),
+        'text',
+      )}, ${arr(
+        touched.map((n) => n.lastName),
+        'text',
+      )}, ${arr(
+        touched.map((n) => n.consent),
+        'boolean',
+      )}) as t(id, f, l, mc) where c.id = t.id`);
+  }
   if (phoneOwners.length > 0) {
     await tx.execute(sql`delete from customer_phones where customer_id = any(${arr(phoneOwners, 'uuid')})`);
     await insertPhones(tx, newPhones);
