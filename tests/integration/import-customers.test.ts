@@ -15,6 +15,8 @@ import { createSession } from '../../server/src/auth/sessions';
 import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
 import { runCustomerImport } from '../../server/src/import/run';
+import { readPullPage } from '../../server/src/sync/pull';
+import type { PullResponse } from '../../src-shared/contracts/sync-protocol';
 import type { ImportReport } from '../../server/src/import/customers';
 import { csvLine } from '../../server/src/import/error-file';
 import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
@@ -59,6 +61,18 @@ async function run(store: Store, text: string, options: { dryRun?: boolean; form
   return { report, errors };
 }
 
+/** What a workstation pulls from `cursor` until it is caught up: the rows of each table by key, and the cursor then. */
+async function pullFrom(store: Store, cursor: string | null): Promise<{ cursor: string; rows: Map<string, unknown[][]> }> {
+  const rows = new Map<string, unknown[][]>();
+  for (;;) {
+    const page = await readPullPage(store.db, { cursor, limit: 5000 });
+    const value = (JSON.parse(page.json) as { value: PullResponse }).value;
+    for (const [table, part] of Object.entries(value.changes)) rows.set(table, [...(rows.get(table) ?? []), ...(part?.rows ?? [])]);
+    cursor = page.cursor;
+    if (!page.hasMore) return { cursor, rows };
+  }
+}
+
 const count = async (store: Store, table: string) => Number((await queryRows<{ n: string }>(store, sql.raw(`select count(*) as n from ${table}`)))[0]!.n);
 
 function suite(backend: StoreBackend, skipReason: string | undefined) {
@@ -68,6 +82,8 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
     let app: FastifyInstance;
     let adminToken: string;
     let csrToken: string;
+    /** A workstation's place in the change log before anything was imported. */
+    let caughtUp: string;
 
     beforeAll(async () => {
       if (skipReason) return;
@@ -91,6 +107,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
     });
 
     it('a dry run checks every row, reports exactly the bad ones, and writes nothing', async () => {
+      caughtUp = (await pullFrom(store, null)).cursor;
       const { report } = await run(store, FILE, { dryRun: true });
       expect(report).toMatchObject({ dryRun: true, rowsRead: ROWS.length, created: 3, updated: 0, unchanged: 0, refused: BAD_LINES.length });
       expect(report.refusedRows.map((r) => [r.line, r.column])).toEqual(
@@ -141,6 +158,12 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       // Every imported row is in the change log, which is what workstations pull.
       const logged = await queryRows<{ table_name: string; n: string }>(store, sql`select table_name, count(*) as n from change_log group by table_name order by table_name`);
       expect(Object.fromEntries(logged.map((r) => [r.table_name, Number(r.n)]))).toEqual({ customer_addresses: 2, customer_emails: 3, customer_phones: 4, customers: 3 });
+      // A workstation that was caught up pulls them from the log, without starting over.
+      const pulled = await pullFrom(store, caughtUp);
+      expect(pulled.rows.get('customers')?.map((r) => r[1]).sort()).toEqual(['Multi', 'Old', UNICODE.first].sort());
+      expect(pulled.rows.get('customer_phones')).toHaveLength(4);
+      expect(pulled.rows.get('customer_emails')).toHaveLength(3);
+      expect(pulled.rows.get('customer_addresses')).toHaveLength(2);
     });
 
     it('finds the unverified number by the digits a CSR types', async () => {
