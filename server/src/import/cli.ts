@@ -68,7 +68,9 @@ export function parseImportArgs(argv: readonly string[]): ImportArgs {
   if (values.help) throw new UsageError('');
   if (values.kind !== 'customers') throw new UsageError(values.kind === undefined ? 'Say what the file holds: --kind customers.' : `--kind ${values.kind}: only customers can be imported so far.`);
   if (positionals.length !== 1) throw new UsageError('Name one file to import.');
-  const file = resolve(positionals[0]!);
+  // Run through npm, the working directory is the repository's: a relative name is the caller's (INIT_CWD).
+  const here = process.env.INIT_CWD ?? process.cwd();
+  const file = resolve(here, positionals[0]!);
   const format = values.format === undefined ? formatOf(file) : values.format === 'csv' || values.format === 'json' ? values.format : undefined;
   if (!format) throw new UsageError('Say the format: the file name ends in .csv, .json or .jsonl, or give --format csv|json.');
   if (!SOURCE_PATTERN.test(values.source)) throw new UsageError('--source: a short name of lower-case letters, digits, ".", "_" or "-", e.g. shop.');
@@ -81,7 +83,7 @@ export function parseImportArgs(argv: readonly string[]): ImportArgs {
     dryRun: values['dry-run'],
     source: values.source,
     region,
-    errors: resolve(values.errors ?? `${file.replace(/\.(csv|jsonl?|ndjson)$/i, '')}.errors.${format === 'csv' ? 'csv' : 'jsonl'}`),
+    errors: resolve(here, values.errors ?? `${file.replace(/\.(csv|jsonl?|ndjson)$/i, '')}.errors.${format === 'csv' ? 'csv' : 'jsonl'}`),
     dataDir: resolve(values['data-dir']),
   };
 }
