@@ -15,7 +15,7 @@
  * unchanged, without writing. Memory is bounded by the batch size, plus a 64-bit hash of each
  * source id the file has given so far (seen-ids.ts: 16 bytes a row at most).
  */
-import { randomUUID } from 'node:crypto';
+import { uuidV7 } from './ids';
 import { sql, type SQL } from 'drizzle-orm';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { addressText, consentText, emailsText, phonesText } from '../../../src-shared/domain/contact-text';
@@ -238,7 +238,7 @@ function resultRows<T>(result: unknown): T[] {
 
 async function insertCustomers(tx: StoreTx, list: ImportedCustomer[], source: string, now: number): Promise<void> {
   if (list.length === 0) return;
-  const ids = list.map(() => randomUUID());
+  const ids = list.map(() => uuidV7());
   await tx.execute(sql`select pg_advisory_xact_lock(${CHANGE_LOG_LOCK_KEY})`);
   await tx.execute(sql`select set_config('sb.change_log_by_writer', 'on', true)`);
   await tx.execute(sql`insert into customers (id, first_name, last_name, marketing_consent, created_at, updated_at)
@@ -286,7 +286,7 @@ async function insertCustomers(tx: StoreTx, list: ImportedCustomer[], source: st
 
 async function insertPhones(tx: StoreTx, phones: { customerId: string; p: { e164: string; raw: string; kind: string; verified: boolean }; primary: boolean }[]): Promise<string[]> {
   if (phones.length === 0) return [];
-  const ids = phones.map(() => randomUUID());
+  const ids = phones.map(() => uuidV7());
   await tx.execute(sql`insert into customer_phones (id, customer_id, e164, raw, kind, is_primary, verified)
     select * from unnest(${arr(ids, 'uuid')}, ${arr(
       phones.map((x) => x.customerId),
@@ -312,7 +312,7 @@ async function insertPhones(tx: StoreTx, phones: { customerId: string; p: { e164
 
 async function insertEmails(tx: StoreTx, emails: { customerId: string; email: string; primary: boolean }[]): Promise<string[]> {
   if (emails.length === 0) return [];
-  const ids = emails.map(() => randomUUID());
+  const ids = emails.map(() => uuidV7());
   await tx.execute(sql`insert into customer_emails (id, customer_id, email, is_primary)
     select * from unnest(${arr(ids, 'uuid')}, ${arr(
       emails.map((x) => x.customerId),
@@ -329,7 +329,7 @@ async function insertEmails(tx: StoreTx, emails: { customerId: string; email: st
 
 async function insertAddresses(tx: StoreTx, addresses: { customerId: string; a: ImportedAddress }[]): Promise<string[]> {
   if (addresses.length === 0) return [];
-  const ids = addresses.map(() => randomUUID());
+  const ids = addresses.map(() => uuidV7());
   await tx.execute(sql`insert into customer_addresses (id, customer_id, kind, line1, line2, city, region, postal_code, country, is_primary)
     select id, cid, 'shipping', l1, l2, city, region, pc, country, true from unnest(${arr(ids, 'uuid')}, ${arr(
       addresses.map((x) => x.customerId),
@@ -449,7 +449,7 @@ async function updateCustomers(tx: StoreTx, list: { id: string; customer: Import
   if (edits.length > 0) {
     await tx.execute(sql`insert into contact_edits (id, customer_id, call_id, agent_id, field, old_value, new_value, at)
       select id, cid, null, ${agentId}, f, o, n, ${now}::bigint from unnest(${arr(
-        edits.map(() => randomUUID()),
+        edits.map(() => uuidV7()),
         'uuid',
       )}, ${arr(
         edits.map((e) => e.customerId),
