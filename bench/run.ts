@@ -11,7 +11,8 @@
  * of its own with the generator's catalogue of --products N); and the keystrokes of the keyboard-only
  * phone-order walk in Chromium (bench/order-walk.ts, step 'walk'); and the supervisor reports on a
  * 2,000,000-call history kept in a PostgreSQL database of its own (bench/reports.ts, step 'reports';
- * FRESH=1 loads the history again); and a customer import of 1,000,000 generated rows into a fresh
+ * FRESH=1 loads the history again); the live board's lag, call start on a browser host → shown by the store's GET /board
+ * (bench/board-lag.ts, step 'board', PostgreSQL); and a customer import of 1,000,000 generated rows into a fresh
  * PostgreSQL database (bench/import.ts, step 'import'). Prints a table and writes bench/results.json as a list of
  * { name, value, unit }. These are figures to compare across changes, not pass/fail.
  *
@@ -39,6 +40,7 @@ import { benchCatalogue } from './catalogue';
 import { benchOrders } from './orders';
 import { benchOrderWalk } from './order-walk';
 import { benchReports } from './reports';
+import { benchBoardLag } from './board-lag';
 import { benchImport, IMPORT_ROWS } from './import';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -49,7 +51,7 @@ const NOW = Date.UTC(2025, 5, 1);
 const WARMUP = 500;
 
 /** The steps, in the order they run; `--only` picks some. */
-const STEPS = ['lookup', 'suggestions', 'customer360', 'catalogue', 'orders', 'walk', 'reports', 'import', 'sync'] as const;
+const STEPS = ['lookup', 'suggestions', 'customer360', 'catalogue', 'orders', 'walk', 'reports', 'import', 'sync', 'board'] as const;
 type Step = (typeof STEPS)[number];
 /** Steps that measure the seeded customer cache (the catalogue makes its own). */
 const ON_CUSTOMER_CACHE: readonly Step[] = ['lookup', 'suggestions', 'customer360', 'sync'];
@@ -91,7 +93,11 @@ function parse(argv: string[]): BenchArgs {
   const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
   for (const step of only ?? []) if (!(STEPS as readonly string[]).includes(step)) throw new Error(`--only takes steps among ${STEPS.join(', ')}, not "${step}"`);
   const steps = new Set<Step>((only as Step[] | undefined) ?? STEPS);
-  if (!values.sync || values['no-sync']) steps.delete('sync');
+  // The live board's lag (step 'board') needs the same PostgreSQL: --no-sync leaves it out too.
+  if (!values.sync || values['no-sync']) {
+    steps.delete('sync');
+    steps.delete('board');
+  }
   const defaultDb = values.db === undefined;
   const db = resolve(values.db ?? join(REPO, '.cache', `bench-${customers}.db`));
   return { customers, db, defaultDb, reuse: values.reuse, iterations, products, steps, partial: only !== undefined };
@@ -350,6 +356,10 @@ async function main(): Promise<void> {
   if (steps.has('import')) {
     console.log(`Customer import: ${fmt(IMPORT_ROWS)} generated rows into a fresh PostgreSQL database (127.0.0.1:5432) …`);
     figures.push(...(await benchImport({ repo: REPO })));
+  }
+  if (steps.has('board')) {
+    console.log('The live board: call start on a workstation → on GET /board (board.lag) …');
+    figures.push(...(await benchBoardLag(REPO)));
   }
   if (workstation) {
     figures.push(...(await benchSync({ repo: REPO, sourceDb: args.db, workDir: dirname(args.db), workstation, phones, iterations: args.iterations, warmup: WARMUP })));

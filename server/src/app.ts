@@ -9,6 +9,7 @@ import { clientErrorResponse } from '../../src-shared/http-client-error';
 import type { Store } from './db/connect';
 import { registerAdminRoutes } from './admin/routes';
 import { registerAuditRoutes } from './audit/routes';
+import { registerBoardRoutes } from './board/routes';
 import { guardRoutes } from './auth/guard';
 import type { ScryptParams } from './auth/password';
 import { registerAuthRoutes } from './auth/routes';
@@ -22,6 +23,8 @@ import type { ChecksumLimits } from './sync/checksums';
 import { registerImportRoutes } from './import/routes';
 import { registerLookupRoutes } from './lookup/routes';
 import { registerOrderRoutes } from './orders/routes';
+import { registerReportRoutes } from './reports/routes';
+import { registerCallRoutes } from './calls/routes';
 import { registerPullRoutes } from './sync/pull-routes';
 import { registerPushRoutes } from './sync/push-routes';
 
@@ -110,6 +113,9 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerPullRoutes(app, { checksums: options.checksums });
   registerPushRoutes(app);
   registerOrderRoutes(app);
+  registerBoardRoutes(app);
+  registerReportRoutes(app);
+  registerCallRoutes(app);
   registerImportRoutes(app);
   return app;
 }

@@ -175,6 +175,8 @@ export function launchSwitchboard(deps: ShellDeps): boolean {
       }),
       host: 'electron',
       offerCooldownDays: cooldown.days,
+      // report:export saves its CSV files here.
+      downloadsDir: app.getPath('downloads'),
       version: app.getVersion(),
       nativeBinding: deps.env.SWITCHBOARD_NATIVE_BINDING || undefined,
       // With a store the cache is filled from it; the demo seed is for a workstation on its own.

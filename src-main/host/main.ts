@@ -94,6 +94,8 @@ async function main(): Promise<void> {
     defaultRegion: region,
     host: 'browser-host',
     offerCooldownDays: cooldown.days,
+    // report:export saves its CSV files here: $SWITCHBOARD_DOWNLOADS_DIR, else ~/Downloads.
+    downloadsDir: process.env.SWITCHBOARD_DOWNLOADS_DIR ? resolve(process.env.SWITCHBOARD_DOWNLOADS_DIR) : join(homedir(), 'Downloads'),
     version: process.env.npm_package_version ?? '0.1.0',
     // With a store the cache is filled from it: a local demo seed would only be deleted again.
     demoSeed: !args['no-demo'] && store === null,

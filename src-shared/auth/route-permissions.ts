@@ -32,6 +32,15 @@ export const ROUTE_PERMISSIONS = {
   'GET /orders/approvals': 'discount.approve',
   /** Approve or refuse such a discount (the order is then placed, needs attention, or is cancelled). */
   'POST /orders/:orderId/decision': 'discount.approve',
+  /** The supervisors' live board (issue 22): their teams' agents, calls, approvals and complaints; an admin's every team. */
+  'GET /board': 'metrics.team',
+  /** Supervisor metrics (issue 22): the scope (own figures, own teams, every team) is checked by the route itself. */
+  'POST /reports/dashboard': 'metrics.own',
+  'POST /reports/drilldown': 'metrics.own',
+  /** Every row behind a number as CSV, audited. */
+  'POST /reports/export': 'data.export',
+  /** Calls of the caller's teams whose caller gave a low satisfaction score, to follow up (issue 22). */
+  'GET /calls/low-satisfaction': 'metrics.team',
   /** Import a customer file (CSV or JSON, streamed body; `?dryRun=1` checks it and writes nothing) (issue 23). */
   'POST /import/customers': 'data.import',
 } as const satisfies Record<string, RouteRequirement>;

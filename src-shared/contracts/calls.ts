@@ -18,6 +18,27 @@ export const CALL_LIMITS = {
   dispositionCode: 40,
 } as const;
 
+/**
+ * The caller's satisfaction answer at wrap-up (issue 22), when they give one: a whole number from
+ * 1 (very unsatisfied) to 5 (very satisfied). The wrap-up channel and the `call.wrap_up` mutation
+ * both validate with this schema; CSAT (metrics.ts) counts 4 and 5 as satisfied, and 1 or 2 is a
+ * low score the team's supervisors follow up (LOW_SATISFACTION_MAX).
+ *
+ * Note for issue 23 (not built here): an answer arriving later from a survey tool comes through
+ * the ingest API of "Data in and out"; it should validate with this same schema and write
+ * calls.satisfaction on the store (the change log carries it to the workstations), and then counts
+ * in CSAT and in the supervisors' low-score list like an answer given at wrap-up.
+ */
+export const SATISFACTION_MIN = 1;
+export const SATISFACTION_MAX = 5;
+/** Scores up to this one are low: the call is listed for the supervisors of the CSR's teams. */
+export const LOW_SATISFACTION_MAX = 2;
+export const satisfactionScore = z
+  .number({ message: 'Satisfaction: a whole number from 1 to 5.' })
+  .int({ message: 'Satisfaction: a whole number from 1 to 5.' })
+  .min(SATISFACTION_MIN, { message: 'Satisfaction: a whole number from 1 to 5.' })
+  .max(SATISFACTION_MAX, { message: 'Satisfaction: a whole number from 1 to 5.' });
+
 const callId = text().uuid({ message: 'Not a call id.' });
 const customerId = text().uuid({ message: 'Not a customer id.' });
 const isoInstant = text();
@@ -39,6 +60,8 @@ export const callState = z.object({
   completedAt: isoInstant.nullable(),
   dispositionCode: text().nullable(),
   wrapUpNotes: text().nullable(),
+  /** The caller's satisfaction answer at wrap-up (1–5), or null when none was given. */
+  satisfaction: satisfactionScore.nullable(),
   /**
    * Talk (hold excluded), hold and wrap-up so far, and handle time = their sum. For a call still
    * running they are computed at `asOf`; a timer adds the time since `asOf` to the part that is
@@ -108,6 +131,8 @@ export const callWrapUpInput = z.object({
     .trim()
     .max(CALL_LIMITS.wrapUpNotes, { message: `Wrap-up notes: at most ${CALL_LIMITS.wrapUpNotes} characters.` })
     .optional(),
+  /** The caller's satisfaction answer, when they gave one (optional: most callers are not asked or do not answer). */
+  satisfaction: satisfactionScore.optional(),
 });
 export type CallWrapUpInput = z.infer<typeof callWrapUpInput>;
 
@@ -148,4 +173,36 @@ export const configLists = defineChannel({
 });
 
 /** This domain's channels (contracts/index.ts composes every domain's group). */
-export const callChannels = channelGroup(callStart, callAttachCustomer, callHold, callResume, callEnd, callWrapUp, callGet, callCurrent, configLists);
+/** How far back the supervisors' list of low satisfaction scores reaches (issue 22). */
+export const LOW_SATISFACTION_DAYS = 14;
+
+/** A call whose caller answered 1 or 2, as the store lists it to the supervisors of the CSR's teams. */
+export const lowSatisfactionCall = z.object({
+  callId: text(),
+  /** The caller, when identified (the supervisor opens them to follow up); null otherwise. */
+  customerId: text().nullable(),
+  customerName: text().nullable(),
+  /** The CSR who took the call (user name). */
+  agentName: text(),
+  satisfaction: satisfactionScore,
+  dispositionCode: text().nullable(),
+  wrapUpNotes: text().nullable(),
+  completedAt: isoInstant,
+});
+export type LowSatisfactionCall = z.infer<typeof lowSatisfactionCall>;
+
+/**
+ * The follow-ups low satisfaction scores open (issue 22): calls completed in the last
+ * LOW_SATISFACTION_DAYS days whose caller answered 1 or 2, taken by a CSR of one of the signed-in
+ * supervisor's teams (an admin sees every one), newest first — asked of the central store, which
+ * knows every team; shown on the supervisor's Approvals screen beside the discounts waiting.
+ */
+export const callLowSatisfaction = defineChannel({
+  channel: 'call:low-satisfaction',
+  permission: 'metrics.team',
+  access: 'store',
+  input: z.object({}).strict(),
+  output: z.object({ calls: z.array(lowSatisfactionCall) }),
+});
+
+export const callChannels = channelGroup(callStart, callAttachCustomer, callHold, callResume, callEnd, callWrapUp, callGet, callCurrent, configLists, callLowSatisfaction);

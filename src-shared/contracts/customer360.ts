@@ -180,6 +180,8 @@ const callEntry = z.object({
   /** Handle time once completed; null while the call is still running. */
   handleMs: z.number().int().nullable(),
   wrapUpNotes: text().nullable(),
+  /** The caller's satisfaction answer at wrap-up (1–5), or null (issue 22). */
+  satisfaction: z.number().int().min(1).max(5).nullable(),
 });
 
 const complaintEntry = z.object({

@@ -14,6 +14,8 @@ import { syncChannels } from './sync';
 import { authChannels } from './auth';
 import { adminChannels } from './admin';
 import { orderChannels } from './orders';
+import { boardChannels } from './board';
+import { reportChannels } from './reports';
 import type { Result } from '../result';
 import type { ScreenPop } from './events';
 
@@ -38,6 +40,8 @@ export const contracts = composeChannels(
   adminChannels,
   orderChannels,
   catalogueChannels,
+  boardChannels,
+  reportChannels,
 );
 
 export type Contracts = typeof contracts;

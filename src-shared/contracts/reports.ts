@@ -179,5 +179,42 @@ export const reportDrillDownLocalChannel = defineChannel({
   output: drillDown,
 });
 
+/**
+ * Every row behind a number (all pages of a drill-down, in its default order), as CSV: what the
+ * store's POST /reports/export streams and `report:export` saves.
+ */
+export const exportInput = z
+  .object({
+    filter: reportFilter,
+    metricId: drillDownInput.shape.metricId,
+    key: drillDownInput.shape.key,
+  })
+  .strict();
+export type ExportInput = z.input<typeof exportInput>;
+
+export const exportResult = z.object({
+  /** Where the file was saved (the user's Downloads folder). */
+  path: text(),
+  fileName: text(),
+  /** Rows written (the header line not counted). */
+  rows: z.number().int(),
+});
+export type ExportResult = z.infer<typeof exportResult>;
+
+/**
+ * Saves the rows behind a number as a CSV file in the user's Downloads folder (issue 22, export).
+ * Exports come from the store only (access `store`: main streams the store's CSV into the file,
+ * src-main/core/auth/store-proxy.ts); offline the answer is `unavailable`. Needs `data.export`
+ * (supervisors, admins), and the store records each export in the audit log with its filter and
+ * row count.
+ */
+export const reportExportChannel = defineChannel({
+  channel: 'report:export',
+  permission: 'data.export',
+  access: 'store',
+  input: exportInput,
+  output: exportResult,
+});
+
 /** This domain's channels (contracts/index.ts composes every domain's group). */
-export const reportChannels = channelGroup(reportDashboardChannel, reportDashboardLocalChannel, reportDrillDownChannel, reportDrillDownLocalChannel);
+export const reportChannels = channelGroup(reportDashboardChannel, reportDashboardLocalChannel, reportDrillDownChannel, reportDrillDownLocalChannel, reportExportChannel);

@@ -21,8 +21,10 @@
 export type Scalar = string | number | null;
 
 /**
- * Comparisons. Order (`<`, `<=`, `>`, `>=`) is for numbers only: text order depends on the
- * database's collation, which the store and the cache do not share.
+ * Comparisons. Order (`<`, `<=`, `>`, `>=`) is for numbers, and for row ids (lowercase UUIDs: a
+ * `uuid` in PostgreSQL, binary text in SQLite, code units in TypeScript — the same order in all
+ * three, used only to break ties between rows at the same instant). Other text order depends on
+ * the database's collation, which the store and the cache do not share.
  */
 export type Comparison = '=' | '<>' | '<' | '<=' | '>' | '>=';
 
@@ -49,15 +51,28 @@ export type Expr =
   /** True when the text starts with `prefix` (null text: unknown). */
   | { k: 'startsWith'; a: Expr; prefix: string }
   /** True when at least one row of `fact` satisfies `where` (which may read the outer row with `outer`). */
-  | { k: 'exists'; fact: FactId; where: Expr };
+  | { k: 'exists'; fact: FactId; where: Expr }
+  /**
+   * The sum of `of` over the rows of `fact` that satisfy `where` (which may read the outer row
+   * with `outer`), nulls left out as SQL's sum does; no such row: 0 (never null).
+   */
+  | { k: 'sumOf'; fact: FactId; where: Expr; of: Expr };
 
 /** Options a query takes beside its filter; each has a default written in words where it is used. */
 export interface MetricOptions {
   /** First-contact resolution: how long after a call a repeat call on the same issue makes it unresolved. Default 7 days. */
   repeatWindowMs: number;
+  /** Repeat buyers: how long after a customer's first order a second one makes them a repeat buyer. Default 12 months (365 days). */
+  repeatPurchaseWindowMs: number;
+  /** Repurchase after a resolved complaint (and its baseline): how long after the resolution (or the order) a purchase counts. Default 90 days. */
+  repurchaseWindowMs: number;
 }
 export type MetricOptionName = keyof MetricOptions;
-export const DEFAULT_METRIC_OPTIONS: MetricOptions = { repeatWindowMs: 7 * 86_400_000 };
+export const DEFAULT_METRIC_OPTIONS: MetricOptions = {
+  repeatWindowMs: 7 * 86_400_000,
+  repeatPurchaseWindowMs: 365 * 86_400_000,
+  repurchaseWindowMs: 90 * 86_400_000,
+};
 
 // ——— Builders: declarations read close to their words ———
 
@@ -83,11 +98,12 @@ export const sub = (a: Expr, b: Expr): Expr => ({ k: 'sub', a, b });
 export const greatest = (a: Expr, b: Expr | Scalar): Expr => ({ k: 'greatest', a, b: val(b) });
 export const startsWith = (a: Expr, prefix: string): Expr => ({ k: 'startsWith', a, prefix });
 export const exists = (fact: FactId, where: Expr): Expr => ({ k: 'exists', fact, where });
+export const sumOf = (fact: FactId, where: Expr, of: Expr): Expr => ({ k: 'sumOf', fact, where, of });
 
 // ——— Facts ———
 
 /** The facts metrics read; declared in metrics.ts (FACTS). */
-export type FactId = 'calls' | 'complaints' | 'offers' | 'orders' | 'offerLines';
+export type FactId = 'calls' | 'complaints' | 'offers' | 'orders' | 'offerLines' | 'campaignOrders';
 
 /** Where a field comes from: the base table (`base`) or one of the fact's lookups, and its column. */
 export interface FieldSource {
@@ -97,7 +113,7 @@ export interface FieldSource {
   int?: boolean;
 }
 
-/** A many-to-one lookup: the row of `table` whose `key` column equals the base's `via` column (inner join). */
+/** A many-to-one lookup: the row of `table` whose `key` column equals the base's `via` column (inner join: a base row without one is not a row of the fact). */
 export interface FactLookup {
   alias: string;
   table: string;
@@ -152,7 +168,8 @@ export const DIMENSIONS = ['csr', 'team', 'day', 'channel', 'campaign'] as const
  * - `team`: each team the CSR belongs to (the store's user_teams; on a workstation the teams of the
  *   users who signed in there); a CSR in two teams counts in both, a CSR in none in no team;
  * - `day`: the UTC calendar day (YYYY-MM-DD) of the metric's time field;
- * - `channel`: the order's channel (web, phone, store);
+ * - `channel`: the order's channel (web, phone, store); on the metrics of first orders (repeat buyers,
+ *   lifetime value) the channel the customer was acquired through;
  * - `campaign`: the order's campaign code (null: no code).
  */
 export type Dimension = (typeof DIMENSIONS)[number];

@@ -171,6 +171,16 @@ export function evaluate(e: Expr, row: Row, outerRow: Row | null, tables: Metric
     }
     case 'exists':
       return cachedFactRows(e.fact, tables, options).some((inner) => evaluate(e.where, inner, row, tables, options) === true);
+    case 'sumOf': {
+      // SQL's sum leaves nulls out; the compiled query coalesces a sum over no row to 0.
+      let total = 0;
+      for (const inner of cachedFactRows(e.fact, tables, options)) {
+        if (evaluate(e.where, inner, row, tables, options) !== true) continue;
+        const v = evaluate(e.of, inner, row, tables, options);
+        if (v !== null) total += Number(v);
+      }
+      return total;
+    }
   }
 }
 

@@ -7,7 +7,8 @@
  * - the larger of two numbers: `GREATEST` against SQLite's two-argument `MAX`;
  * - who is in which team: the store's `users` → `user_teams` → `teams`, against the cache's
  *   `local_users.teams` (a JSON array of team names, read with `json_each`);
- * - parameters: `$1, $2…` against `?`.
+ * - parameters: `$1, $2…` against `?`;
+ * - nothing else: a correlated sum (`sumOf`) is the same scalar subquery in both.
  *
  * The shape of every query:
  *
@@ -172,6 +173,20 @@ function compileExpr(b: Builder, e: Expr, scope: Scope, options: MetricQuery['op
       b.text(')');
       return;
     }
+    case 'sumOf': {
+      // A correlated scalar subquery: its sum over no row is null in SQL, hence the coalesce.
+      const inner = `f${scope.depth + 1}`;
+      const fact = FACTS[e.fact];
+      const innerScope: Scope = { field: (n) => factField(fact, inner, n), outer: scope.field, depth: scope.depth + 1 };
+      b.text('(SELECT coalesce(sum(');
+      compileExpr(b, e.of, innerScope, options);
+      b.text('), 0) FROM ');
+      compileFact(b, fact, options);
+      b.text(` ${inner} WHERE `);
+      compileExpr(b, e.where, innerScope, options);
+      b.text(')');
+      return;
+    }
   }
 }
 
@@ -310,6 +325,16 @@ export interface DrillDown {
   key: Readonly<Record<string, string | null>>;
   limit: number;
   offset?: number;
+  /**
+   * Order by one of the fact's fields instead of the time field (rows without a value last, then
+   * id). Text orders by the database's collation, which the store and the cache do not share.
+   */
+  sort?: { field: string; dir: 'asc' | 'desc' };
+  /**
+   * Keyset paging (exports): only rows after this one in the default order (time field, then id).
+   * Only with the default order and a period (`from`), so the time field is never null.
+   */
+  after?: { time: number; id: string };
 }
 
 export interface CompiledDrillDownSql {
@@ -363,7 +388,18 @@ export function compileMetricRowsSql(metric: MetricDecl, query: MetricQuery, dri
     }
   }
   const time = factField(fact, 'f0', metric.time);
-  b.text(` ORDER BY (${time} IS NULL), ${time}, ${factField(fact, 'f0', 'id')} LIMIT `).param(drill.limit).text(' OFFSET ').param(drill.offset ?? 0);
+  const id = factField(fact, 'f0', 'id');
+  if (drill.after) {
+    if (drill.sort || query.filter?.from === undefined) throw new RangeError('Keyset paging needs the default order and a period.');
+    b.text(` AND (${time} > `).param(drill.after.time).text(` OR (${time} = `).param(drill.after.time).text(` AND ${id} > `).param(drill.after.id).text('))');
+  }
+  if (drill.sort) {
+    const sortBy = factField(fact, 'f0', drill.sort.field);
+    b.text(` ORDER BY (${sortBy} IS NULL), ${sortBy} ${drill.sort.dir === 'desc' ? 'DESC' : 'ASC'}, ${id}`);
+  } else {
+    b.text(` ORDER BY (${time} IS NULL), ${time}, ${id}`);
+  }
+  b.text(' LIMIT ').param(drill.limit).text(' OFFSET ').param(drill.offset ?? 0);
   return { ...finish(b), fieldColumns: [...fieldColumns, 'part'] };
 }
 
@@ -401,4 +437,104 @@ export function readMetricRows(metric: MetricDecl, compiled: CompiledMetricSql, 
     return { key, components, value: metricValue(metric.aggregate, components) };
   });
   return sortMetricRows(out, groupBy);
+}
+
+/**
+ * Several metrics of one fact, time field and filter in one query (the dashboard asks every metric
+ * at once): one scan of the fact instead of one per metric. Each metric's own `where` moves from
+ * the WHERE clause into its aggregates (`CASE WHEN <where> …`), which counts exactly the rows the
+ * WHERE would have kept (an unknown condition counts in neither); the components are the same
+ * integers compileMetricSql gives, each metric's under its own column names (`m0c0`, `m0c1`,
+ * `m1c0`…). The parity of the two is tested (tests/integration/reports-local.test.ts).
+ */
+export interface CompiledMetricGroupSql {
+  dialect: SqlDialect;
+  text: string;
+  params: Scalar[];
+  chunks: CompiledMetricSql['chunks'];
+  groupColumns: string[];
+  /** Per metric, in the order given, its component columns. */
+  componentColumns: string[][];
+}
+
+/** Whether two metrics can share one query: the same fact and time field (their filters are the caller's). */
+export const sameScan = (a: MetricDecl, b: MetricDecl): boolean => a.fact === b.fact && a.time === b.time;
+
+export function compileMetricGroupSql(metrics: readonly MetricDecl[], query: MetricQuery, dialect: SqlDialect): CompiledMetricGroupSql {
+  const first = metrics[0];
+  if (!first) throw new RangeError('No metric to compile.');
+  const fact = FACTS[first.fact];
+  for (const m of metrics) {
+    if (!sameScan(first, m)) throw new RangeError(`${m.label} does not read the rows ${first.label} reads.`);
+    checkQuery(m, fact, query);
+  }
+  const b = new Builder(dialect);
+  const groupBy: readonly Dimension[] = query.groupBy ?? [];
+  const scope = rowScope(fact);
+  const groupColumns = groupBy.map((_, i) => `g${i}`);
+  const componentColumns = metrics.map((m, i) => Array.from({ length: componentCount(m.aggregate) }, (_, j) => `m${i}c${j}`));
+  b.text('SELECT ');
+  groupBy.forEach((d, i) => b.text(`${dimensionSql(dialect, first, d)} AS ${groupColumns[i]}, `));
+  metrics.forEach((m, i) => {
+    if (i > 0) b.text(', ');
+    const when = (extra?: Expr) => {
+      const parts = [m.where, extra].filter((e): e is Expr => e !== undefined);
+      b.text('CASE WHEN ');
+      if (parts.length === 0) b.text('(1 = 1)');
+      else compileExpr(b, parts.length === 1 ? parts[0]! : { k: 'and', items: parts }, scope, query.options);
+      b.text(' THEN ');
+    };
+    const countOf = (extra?: Expr) => {
+      b.text('coalesce(sum(');
+      when(extra);
+      b.text('1 ELSE 0 END), 0)');
+    };
+    const [c0, c1] = componentColumns[i]!;
+    const agg = m.aggregate;
+    switch (agg.kind) {
+      case 'count':
+        countOf();
+        b.text(` AS ${c0}`);
+        break;
+      case 'sum':
+      case 'average':
+        b.text('coalesce(sum(');
+        when();
+        compileExpr(b, agg.of, scope, query.options);
+        b.text(` END), 0) AS ${c0}`);
+        if (agg.kind === 'average') {
+          b.text(', ');
+          countOf();
+          b.text(` AS ${c1}`);
+        }
+        break;
+      case 'ratio':
+        countOf(agg.numerator);
+        b.text(` AS ${c0}, `);
+        countOf();
+        b.text(` AS ${c1}`);
+        break;
+    }
+  });
+  compileScope(b, { ...first, where: undefined }, query, groupBy.includes('team'));
+  if (groupBy.length > 0) b.text(` GROUP BY ${groupBy.map((_, i) => i + 1).join(', ')}`);
+  return { ...finish(b), groupColumns, componentColumns };
+}
+
+/**
+ * The answer of a compiled group as each metric's rows, as readMetricRows reads one metric's: a
+ * group in which a metric counted nothing is left out of that metric's rows (its own query would
+ * not have returned it).
+ */
+export function readMetricGroupRows(metrics: readonly MetricDecl[], compiled: CompiledMetricGroupSql, groupBy: readonly Dimension[], rows: readonly Record<string, unknown>[]): MetricRow[][] {
+  return metrics.map((m, i) => {
+    const own = rows.filter((row) => {
+      // A group is in a metric's own answer when it counted a row: its count component (the last) is not 0.
+      const cols = compiled.componentColumns[i]!;
+      if (m.aggregate.kind === 'count') return Number(row[cols[0]!] ?? 0) !== 0;
+      if (m.aggregate.kind === 'sum') return true;
+      return Number(row[cols[1]!] ?? 0) !== 0;
+    });
+    return readMetricRows(m, { ...compiled, componentColumns: compiled.componentColumns[i]! } as unknown as CompiledMetricSql, groupBy, own);
+  });
 }

@@ -28,8 +28,11 @@ import {
   field,
   greatest,
   gt,
+  gte,
+  lt,
   lte,
   ne,
+  not,
   notNull,
   oneOf,
   or,
@@ -37,6 +40,7 @@ import {
   param,
   startsWith,
   sub,
+  sumOf,
   type FactDecl,
   type FactId,
   type MetricDecl,
@@ -147,6 +151,7 @@ export const FACTS: Readonly<Record<FactId, FactDecl>> = {
       holdMs: int('hold_ms'),
       wrapUpMs: int('wrap_up_ms'),
       dispositionCode: base('disposition_code'),
+      satisfaction: int('satisfaction'),
     },
     agentField: 'agentId',
   },
@@ -226,6 +231,30 @@ export const FACTS: Readonly<Record<FactId, FactDecl>> = {
     campaignField: 'campaignCode',
     currencyField: 'currency',
   },
+  campaignOrders: {
+    id: 'campaignOrders',
+    describe:
+      'One order whose campaign code is a campaign the retailer declared (orders joined to campaigns by code), with that campaign’s channel (online, offline or both) and family (its online and offline versions share one); orders without a code, or with a code no campaign has, are not rows of it.',
+    table: 'orders',
+    lookups: [{ alias: 'camp', table: 'campaigns', via: 'campaign_code', key: 'code' }],
+    fields: {
+      id: base('id'),
+      customerId: base('customer_id'),
+      agentId: base('agent_id'),
+      channel: base('channel'),
+      campaignCode: base('campaign_code'),
+      status: base('status'),
+      currency: base('currency'),
+      totalCents: int('total_cents'),
+      placedAt: int('placed_at'),
+      campaignChannel: { from: 'camp', column: 'channel' },
+      campaignFamily: { from: 'camp', column: 'family' },
+    },
+    agentField: 'agentId',
+    channelField: 'channel',
+    campaignField: 'campaignCode',
+    currencyField: 'currency',
+  },
 };
 
 /** The order statuses whose money counts (order-value.ts): placed, paid, shipped, delivered. */
@@ -235,6 +264,39 @@ const phoneOrderByCsr = and(eq(field('channel'), 'phone'), notNull(field('agentI
 /** A call's "issue": its customer and the disposition code its wrap-up recorded. */
 const identifiesIssue = and(handled, notNull(field('customerId')), notNull(field('dispositionCode')));
 const callGroups = ['csr', 'team', 'day'] as const;
+/** A satisfaction answer was given at the wrap-up of a handled call (contracts/calls.ts: 1–5). */
+const answered = and(handled, notNull(field('satisfaction')));
+
+/**
+ * An order row that is its customer's first order that counts: no counted order of the customer
+ * was placed before it (at an earlier instant, or at the same instant with a smaller id — ids only
+ * break ties). Its channel is the channel the customer was acquired through.
+ */
+const firstOrder = and(
+  counted('status'),
+  not(
+    exists(
+      'orders',
+      and(
+        counted('status'),
+        eq(field('customerId'), outer('customerId')),
+        or(lt(field('placedAt'), outer('placedAt')), and(eq(field('placedAt'), outer('placedAt')), lt(field('id'), outer('id')))),
+      ),
+    ),
+  ),
+);
+/** Another counted order of the same customer placed after `after` (an instant of the outer row) and at most `window` later. */
+const orderedAgainWithin = (after: string, window: 'repeatPurchaseWindowMs' | 'repurchaseWindowMs', sameInstantCounts: boolean) =>
+  exists(
+    'orders',
+    and(
+      counted('status'),
+      eq(field('customerId'), outer('customerId')),
+      ...(sameInstantCounts ? [ne(field('id'), outer('id')), gte(field('placedAt'), outer(after))] : [gt(field('placedAt'), outer(after))]),
+      lte(field('placedAt'), add(outer(after), param(window))),
+    ),
+  );
+const orderGroups = ['channel', 'campaign', 'day'] as const;
 
 /**
  * The text the store writes on a phone order whose discount a supervisor refused
@@ -330,6 +392,43 @@ export const METRICS = {
         ),
       },
     },
+    dimensions: callGroups,
+  },
+
+  csat: {
+    id: 'csat',
+    label: 'CSAT',
+    definition:
+      'Customer satisfaction score, the industry definition: of the calls handled (completed) that started in the period whose caller gave a satisfaction answer at wrap-up (1 to 5), the share that answered 4 or 5 (satisfied or very satisfied). Calls without an answer are left out, not counted as unsatisfied. Unit: share (0–1). No answers: no data, never 0.',
+    unit: 'ratio',
+    fact: 'calls',
+    where: answered,
+    time: 'startedAt',
+    aggregate: { kind: 'ratio', numerator: gte(field('satisfaction'), 4) },
+    dimensions: callGroups,
+  },
+  csatAnswers: {
+    id: 'csatAnswers',
+    label: 'Satisfaction answers',
+    definition:
+      'The number of calls handled (completed) that started in the period whose caller gave a satisfaction answer (1 to 5) at wrap-up: the base CSAT is computed on. Unit: calls. None: 0.',
+    unit: 'count',
+    fact: 'calls',
+    where: answered,
+    time: 'startedAt',
+    aggregate: { kind: 'count' },
+    dimensions: callGroups,
+  },
+  lowSatisfactionCalls: {
+    id: 'lowSatisfactionCalls',
+    label: 'Low satisfaction scores',
+    definition:
+      'The number of calls handled (completed) that started in the period whose caller answered 1 or 2 (very unsatisfied or unsatisfied) at wrap-up: each is listed for the supervisors of the CSR’s teams to follow up. Unit: calls. None: 0.',
+    unit: 'count',
+    fact: 'calls',
+    where: and(answered, lte(field('satisfaction'), 2)),
+    time: 'startedAt',
+    aggregate: { kind: 'count' },
     dimensions: callGroups,
   },
 
@@ -488,7 +587,7 @@ export const METRICS = {
     dimensions: ['csr', 'team', 'day'],
   },
 
-  // ——— Campaigns (the start of the customer metrics) ———
+  // ——— Campaigns ———
   campaignSales: {
     id: 'campaignSales',
     label: 'Campaign sales',
@@ -501,6 +600,91 @@ export const METRICS = {
     aggregate: { kind: 'sum', of: field('totalCents') },
     dimensions: ['channel', 'campaign', 'day'],
     requires: ['currency'],
+  },
+  campaignCrossOverSales: {
+    id: 'campaignCrossOverSales',
+    label: 'Campaign cross-over sales',
+    definition:
+      'The sum of the totals of the orders placed in the period that count (placed, paid, shipped or delivered), in one currency, whose campaign code belongs to the other side’s version of its campaign: an offline campaign’s code used on the web, or an online campaign’s code used by phone or in a store (codes of campaigns for both sides, and codes no campaign has, are never a cross-over) — grouped by channel and code. Unit: minor units of the currency. None: 0.',
+    unit: 'cents',
+    fact: 'campaignOrders',
+    where: and(
+      counted('status'),
+      or(
+        and(eq(field('campaignChannel'), 'offline'), eq(field('channel'), 'web')),
+        and(eq(field('campaignChannel'), 'online'), oneOf(field('channel'), ['phone', 'store'])),
+      ),
+    ),
+    time: 'placedAt',
+    aggregate: { kind: 'sum', of: field('totalCents') },
+    dimensions: orderGroups,
+    requires: ['currency'],
+  },
+
+  // ——— Customers ———
+  newCustomers: {
+    id: 'newCustomers',
+    label: 'New customers',
+    definition:
+      'The number of customers whose first order that counts (placed, paid, shipped or delivered; the earliest, whatever its channel or currency) was placed in the period; grouped by channel, the channel they were acquired through (no acquisition channel is stored: it is the channel of that first order). Unit: customers. None: 0.',
+    unit: 'count',
+    fact: 'orders',
+    where: firstOrder,
+    time: 'placedAt',
+    aggregate: { kind: 'count' },
+    dimensions: orderGroups,
+  },
+  repeatBuyers: {
+    id: 'repeatBuyers',
+    label: 'Repeat buyers (12 months)',
+    definition:
+      'Of the customers whose first order that counts was placed in the period (new customers, by the channel of that first order: their acquisition channel), the share who placed another order that counts within 12 months of it (365 days unless set otherwise), whether or not it falls in the period. Grouped by channel, the repeat rate by acquisition channel. Customers acquired less than 12 months ago may still become repeat buyers. Unit: share (0–1). No new customers: no data, never 0.',
+    unit: 'ratio',
+    fact: 'orders',
+    where: firstOrder,
+    time: 'placedAt',
+    aggregate: { kind: 'ratio', numerator: orderedAgainWithin('placedAt', 'repeatPurchaseWindowMs', true) },
+    dimensions: orderGroups,
+  },
+  lifetimeValue: {
+    id: 'lifetimeValue',
+    label: 'Lifetime value',
+    definition:
+      'Of the customers whose first order that counts was placed in the period, in one currency: the sum of the totals of all their orders that count in that currency, to date (the first included, whenever placed), divided by the number of those customers. Grouped by channel, the lifetime value by acquisition channel (the channel of the first order). Unit: minor units of the currency. No new customers: no data, never 0.',
+    unit: 'cents',
+    fact: 'orders',
+    where: firstOrder,
+    time: 'placedAt',
+    aggregate: {
+      kind: 'average',
+      of: sumOf('orders', and(counted('status'), eq(field('customerId'), outer('customerId')), eq(field('currency'), outer('currency'))), field('totalCents')),
+    },
+    dimensions: orderGroups,
+    requires: ['currency'],
+  },
+  repurchaseAfterComplaint: {
+    id: 'repurchaseAfterComplaint',
+    label: 'Repurchase after a resolved complaint',
+    definition:
+      'Of the complaints counted as resolved in the period (resolved now, latest resolution in the period), the share whose customer placed an order that counts after the resolution and within 90 days of it (unless set otherwise), whether or not it falls in the period; read beside “Repurchase, customers without complaints”. By the CSR who logged the complaint. Unit: share (0–1). None resolved: no data, never 0.',
+    unit: 'ratio',
+    fact: 'complaints',
+    where: and(eq(field('status'), 'resolved'), notNull(field('resolvedAt'))),
+    time: 'resolvedAt',
+    aggregate: { kind: 'ratio', numerator: orderedAgainWithin('resolvedAt', 'repurchaseWindowMs', false) },
+    dimensions: callGroups,
+  },
+  repurchaseWithoutComplaint: {
+    id: 'repurchaseWithoutComplaint',
+    label: 'Repurchase, customers without complaints',
+    definition:
+      'The baseline for “Repurchase after a resolved complaint”: of the orders that count placed in the period by customers who never had a complaint logged, the share followed by another order that counts of the same customer after it and within 90 days (unless set otherwise; the same window), whether or not it falls in the period. Unit: share (0–1). No such orders: no data, never 0.',
+    unit: 'ratio',
+    fact: 'orders',
+    where: and(counted('status'), not(exists('complaints', eq(field('customerId'), outer('customerId'))))),
+    time: 'placedAt',
+    aggregate: { kind: 'ratio', numerator: orderedAgainWithin('placedAt', 'repurchaseWindowMs', false) },
+    dimensions: orderGroups,
   },
 } as const satisfies Record<string, MetricDecl>;
 

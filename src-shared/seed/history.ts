@@ -130,6 +130,8 @@ export interface HistoryCallRow {
   wrap_up_ms: number;
   disposition_code: string;
   wrap_up_notes: string | null;
+  /** The caller's satisfaction answer at wrap-up, 1–5, or null (most callers give none). */
+  satisfaction: number | null;
 }
 
 export interface HistoryComplaintRow {
@@ -768,6 +770,7 @@ export function generateHistory(options: HistoryOptions): GeneratedHistory {
           disposition_code: disposition,
           // The topic is noted on every call the caller rings back about, and on most others.
           wrap_up_notes: repeat ? `Called again about ${topic}` : callsBack || random.chance(0.6) ? `Asked about ${topic}` : null,
+          satisfaction: satisfactionOf(callId, repeat !== undefined || callsBack || complaintLogged || disposition === 'callback' || disposition === 'escalated'),
         };
         yield { call, ...rows };
       }
@@ -775,4 +778,20 @@ export function generateHistory(options: HistoryOptions): GeneratedHistory {
   }
 
   return { teams, users, userTeams, calls: calls() };
+}
+
+/**
+ * The caller's satisfaction answer (issue 22): about one caller in five gives one, mostly 4 or 5,
+ * lower when the issue was not settled on the call. Drawn from a hash of the call's id, not from
+ * the history's random stream, so every other figure of a seeded history stays as it was.
+ */
+function satisfactionOf(callId: string, unsettled: boolean): number | null {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < callId.length; i++) h = Math.imul(h ^ callId.charCodeAt(i), 0x01000193) >>> 0;
+  if (h % 100 >= 22) return null;
+  const r = Math.floor(h / 100) % 100;
+  // Cumulative shares of 1, 2, 3, 4 (5 is the rest).
+  const cumulative = unsettled ? [15, 30, 55, 80] : [3, 8, 20, 55];
+  const i = cumulative.findIndex((c) => r < c);
+  return i === -1 ? 5 : i + 1;
 }

@@ -247,6 +247,7 @@ export const SYNC_TABLES: readonly SyncTable[] = [
       i('wrap_up_ms'),
       t('disposition_code'),
       t('wrap_up_notes'),
+      i('satisfaction'),
     ],
   },
   {

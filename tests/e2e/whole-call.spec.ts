@@ -67,6 +67,8 @@ test('a whole call: screen-pop → 360 → purchases → upsell → complaint �
   await wrapUp.getByRole('button', { name: 'Complete call' }).click();
   await expect(wrapUp.getByRole('combobox', { name: 'Wrap-up code' })).toHaveAccessibleDescription('Choose a wrap-up code.');
   await wrapUp.getByRole('combobox', { name: 'Wrap-up code' }).selectOption({ label: 'Complaint logged' });
+  // The caller answered the satisfaction question (issue 22): optional, 1–5.
+  await wrapUp.getByRole('combobox', { name: /Caller's satisfaction/ }).selectOption({ label: '2 – Unsatisfied' });
   await wrapUp.getByRole('textbox', { name: /Wrap-up notes/ }).fill('Replacement promised.');
   await wrapUp.getByRole('button', { name: 'Complete call' }).click();
   await expect(callBar).toHaveCount(0);
@@ -83,7 +85,7 @@ test('a whole call: screen-pop → 360 → purchases → upsell → complaint �
   await page.getByRole('tab', { name: 'Timeline' }).click();
   const timeline = page.getByRole('list', { name: 'Timeline entries' });
   await expect(timeline.getByRole('listitem').filter({ hasText: 'Incoming call completed — Complaint logged' })).toBeVisible();
-  await expect(timeline.getByRole('listitem').filter({ hasText: 'Replacement promised.' })).toBeVisible();
+  await expect(timeline.getByRole('listitem').filter({ hasText: 'Replacement promised.' })).toContainText('satisfaction 2/5');
   await expect(timeline.getByRole('listitem').filter({ hasText: 'Damaged or defective item (high) — Open' })).toContainText(caller.order.number);
 
   await page.getByRole('tab', { name: 'Complaints' }).click();

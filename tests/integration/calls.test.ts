@@ -3,6 +3,7 @@ import { plantCustomer, plantProduct, tempCache, type TempCache } from '../helpe
 import { dumpWritable, outboxRows, testDesk, type TestDesk } from '../helpers/desk';
 import { handleTimeMs } from '../../src-shared/domain/metrics';
 import type { CallState } from '../../src-shared/contracts/calls';
+import { MUTATION_SCHEMAS } from '../../src-shared/sync/mutations';
 
 let cache: TempCache;
 let desk: TestDesk;
@@ -40,13 +41,14 @@ describe('call lifecycle', () => {
     expect(ended.timings).toEqual({ talkMs: 150 * SECOND, holdMs: 45 * SECOND, wrapUpMs: 0, handleMs: 195 * SECOND });
 
     desk.clock.advance(40 * SECOND);
-    const done = desk.ok<CallState>('call:wrap-up', { callId: id, dispositionCode: 'resolved', notes: '  Replaced the laces.  ' });
-    expect(done).toMatchObject({ status: 'completed', dispositionCode: 'resolved', wrapUpNotes: 'Replaced the laces.' });
+    const done = desk.ok<CallState>('call:wrap-up', { callId: id, dispositionCode: 'resolved', notes: '  Replaced the laces.  ', satisfaction: 4 });
+    expect(done).toMatchObject({ status: 'completed', dispositionCode: 'resolved', wrapUpNotes: 'Replaced the laces.', satisfaction: 4 });
     expect(done.timings).toEqual({ talkMs: 150 * SECOND, holdMs: 45 * SECOND, wrapUpMs: 40 * SECOND, handleMs: 235 * SECOND });
     expect(done.timings.handleMs).toBe(handleTimeMs(done.timings));
 
-    const row = cache.db.$client.prepare(`SELECT talk_ms, hold_ms, wrap_up_ms, status, completed_at FROM calls WHERE id = ?`).get(id);
-    expect(row).toEqual({ talk_ms: 150_000, hold_ms: 45_000, wrap_up_ms: 40_000, status: 'completed', completed_at: desk.clock.now });
+    const row = cache.db.$client.prepare(`SELECT talk_ms, hold_ms, wrap_up_ms, status, completed_at, satisfaction FROM calls WHERE id = ?`).get(id);
+    expect(row).toEqual({ talk_ms: 150_000, hold_ms: 45_000, wrap_up_ms: 40_000, status: 'completed', completed_at: desk.clock.now, satisfaction: 4 });
+    expect(outboxRows(cache.db).at(-1)?.args).toMatchObject({ satisfaction: 4 });
 
     // Long after, the completed call still reads as stored.
     desk.clock.advance(3600 * SECOND);
@@ -98,7 +100,25 @@ describe('call lifecycle', () => {
     expect(rows[0]?.args).toMatchObject({ customerId: zoe, source: 'manual', fromE164: null });
     expect(rows[2]?.args).toMatchObject({ holdMs: 5000 });
     expect(rows[3]?.args).toMatchObject({ talkMs: 10_000, holdMs: 5000 });
-    expect(rows[4]?.args).toMatchObject({ dispositionCode: 'info_given', notes: null, talkMs: 10_000, holdMs: 5000, wrapUpMs: 5000 });
+    expect(rows[4]?.args).toMatchObject({ dispositionCode: 'info_given', notes: null, talkMs: 10_000, holdMs: 5000, wrapUpMs: 5000, satisfaction: null });
+  });
+
+  it('takes a satisfaction answer only as a whole number from 1 to 5 (issue 22), at the desk and on the store', () => {
+    const id = start().id;
+    step('call:end', id);
+    for (const bad of [0, 6, 3.5, '5', -1]) {
+      const r = desk.call('call:wrap-up', { callId: id, dispositionCode: 'resolved', satisfaction: bad });
+      expect(r, `satisfaction ${String(bad)}`).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'satisfaction' } });
+    }
+    expect(step('call:get', id).status).toBe('wrap_up');
+    expect(desk.ok<CallState>('call:wrap-up', { callId: id, dispositionCode: 'resolved', satisfaction: 1 }).satisfaction).toBe(1);
+    // The store parses pushed entries with the same schema: absent (older workstations) or null is no answer.
+    const wrapUp = { callId: id, agentId: 'agent-ana', at: 1, dispositionCode: 'resolved', notes: null, talkMs: 0, holdMs: 0, wrapUpMs: 0 };
+    const schema = MUTATION_SCHEMAS['call.wrap_up'][2];
+    expect(schema.safeParse(wrapUp).success).toBe(true);
+    expect(schema.safeParse({ ...wrapUp, satisfaction: null }).success).toBe(true);
+    expect(schema.safeParse({ ...wrapUp, satisfaction: 5 }).success).toBe(true);
+    for (const bad of [0, 6, 2.5, '3']) expect(schema.safeParse({ ...wrapUp, satisfaction: bad }).success, String(bad)).toBe(false);
   });
 
   it('attaches a customer identified (or created) during the call', () => {

@@ -5,7 +5,8 @@
  * TypeScript reference — for every filter and grouping.
  *
  * fast-check makes random histories in a small world (four CSRs, two teams with random members,
- * four customers, three disposition codes, twenty days), so repeat calls, ties at day boundaries,
+ * four customers, three disposition codes, four campaign codes, twenty days), so repeat calls, repeat
+ * purchases, campaign cross-overs, satisfaction answers, ties at day boundaries,
  * empty groups, nulls (no customer, no disposition, no campaign, no CSR) and orders of every status
  * happen often. Each history is written into a migrated cache and a migrated store, and every
  * metric is asked: with no filter and no grouping, grouped by each of its dimensions alone, and
@@ -40,7 +41,16 @@ const AGENTS = ['ana', 'ben', 'cara', 'dev'] as const;
 const TEAMS = ['north', 'south'] as const;
 const DISPOSITIONS = ['resolved', 'callback', 'billing'] as const;
 const CATEGORIES = ['damaged', 'late'] as const;
-const CAMPAIGN_CODES = ['SPRING', 'WEB10'] as const;
+/**
+ * Campaign codes orders quote: an offline campaign's, an online one's, one for both sides, and a
+ * code no campaign has (CAMPAIGNS), so cross-over sales meet every case.
+ */
+const CAMPAIGN_CODES = ['SPRING', 'WEB10', 'ALL5', 'GHOST'] as const;
+const CAMPAIGNS = [
+  { code: 'SPRING', family: 'spring', channel: 'offline' },
+  { code: 'WEB10', family: 'spring', channel: 'online' },
+  { code: 'ALL5', family: 'all', channel: 'both' },
+] as const;
 const CURRENCIES = ['USD', 'EUR'] as const;
 
 const uuid = (kind: number, n: number) => `00000000-0000-4000-8${kind.toString(16).padStart(3, '0')}-${n.toString(16).padStart(12, '0')}`;
@@ -65,6 +75,8 @@ const callArb = fc.record({
   holdMs: fc.constantFrom(0, 0, 15_000, 61_001),
   wrapUpMs: fc.integer({ min: 0, max: 120_000 }),
   disposition: maybe(fc.constantFrom(...DISPOSITIONS)),
+  /** The caller's satisfaction answer at wrap-up (1–5), often none. */
+  satisfaction: maybe(fc.integer({ min: 1, max: 5 })),
 });
 const complaintArb = fc.record({
   customer: fc.constantFrom(...CUSTOMERS),
@@ -122,13 +134,19 @@ const querySpecArb = fc.record({
   currency: fc.option(fc.constantFrom(...CURRENCIES), { nil: undefined }),
   groupBy: fc.subarray(['csr', 'team', 'day', 'channel', 'campaign'] as Dimension[], { maxLength: 2 }),
   windowDays: fc.option(fc.constantFrom(1, 2, 7, 10), { nil: undefined }),
+  /** The repeat-purchase and repurchase windows (the histories span twenty days). */
+  repeatPurchaseDays: fc.option(fc.constantFrom(1, 5, 30), { nil: undefined }),
+  repurchaseDays: fc.option(fc.constantFrom(1, 3, 10), { nil: undefined }),
 });
 type QuerySpec = Generated<typeof querySpecArb>;
 
 /** A history where every metric has a real number, tried first, so no metric passes by being always empty. */
 const EVERY_METRIC_NON_ZERO: History = {
   roster: [['north'], ['north', 'south'], [], ['south']],
-  calls: [{ customer: CUSTOMERS[0]!, agent: 'ana', status: 'completed', startedAt: T0, talkMs: 1_000, holdMs: 15_000, wrapUpMs: 500, disposition: 'billing' }],
+  calls: [
+    { customer: CUSTOMERS[0]!, agent: 'ana', status: 'completed', startedAt: T0, talkMs: 1_000, holdMs: 15_000, wrapUpMs: 500, disposition: 'billing', satisfaction: 5 },
+    { customer: CUSTOMERS[1]!, agent: 'ben', status: 'completed', startedAt: T0 + DAY, talkMs: 2_000, holdMs: 0, wrapUpMs: 100, disposition: 'callback', satisfaction: 1 },
+  ],
   complaints: [
     { customer: CUSTOMERS[0]!, agent: 'ana', status: 'resolved', category: 'late', openedAt: T0, resolvedAfter: DAY },
     { customer: CUSTOMERS[1]!, agent: 'ben', status: 'open', category: 'damaged', openedAt: T0, resolvedAfter: null },
@@ -149,9 +167,52 @@ const EVERY_METRIC_NON_ZERO: History = {
       placedAt: T0,
       lines: [{ product: PRODUCTS[0]!, offerIndex: 0, totalCents: 4_000 }],
     },
+    // The same customer again, on the web with the offline campaign's code (a cross-over), after
+    // their complaint was resolved: a repeat buyer, a repurchase after a complaint.
+    {
+      customer: CUSTOMERS[0]!,
+      channel: 'web',
+      agent: null,
+      campaign: 'SPRING',
+      status: 'paid',
+      currency: 'USD',
+      totalCents: 7_000,
+      manualDiscountCents: 0,
+      approved: false,
+      attention: null,
+      placedAt: T0 + 2 * DAY,
+      lines: [],
+    },
+    // A customer who never complained, buying twice: the repurchase baseline.
+    ...[0, 1].map((n): History['orders'][number] => ({
+      customer: CUSTOMERS[2]!,
+      channel: 'store',
+      agent: null,
+      campaign: null,
+      status: 'delivered',
+      currency: 'USD',
+      totalCents: 1_000 + n,
+      manualDiscountCents: 0,
+      approved: false,
+      attention: null,
+      placedAt: T0 + n * DAY,
+      lines: [],
+    })),
   ],
 };
-const NO_SPEC: QuerySpec = { from: undefined, to: undefined, team: undefined, csr: undefined, channel: undefined, campaign: undefined, currency: undefined, groupBy: [], windowDays: undefined };
+const NO_SPEC: QuerySpec = {
+  from: undefined,
+  to: undefined,
+  team: undefined,
+  csr: undefined,
+  channel: undefined,
+  campaign: undefined,
+  currency: undefined,
+  groupBy: [],
+  windowDays: undefined,
+  repeatPurchaseDays: undefined,
+  repurchaseDays: undefined,
+};
 
 /** The spec made fit for the metric: parts that do not apply dropped, a currency given when required. */
 function queryFor(metric: MetricDecl, spec: QuerySpec): MetricQuery {
@@ -168,7 +229,11 @@ function queryFor(metric: MetricDecl, spec: QuerySpec): MetricQuery {
       currency: fact.currencyField ? (spec.currency ?? (needsCurrency ? 'USD' : undefined)) : undefined,
     },
     groupBy: spec.groupBy.filter((d) => metric.dimensions.includes(d)),
-    options: spec.windowDays === undefined ? undefined : { repeatWindowMs: spec.windowDays * DAY },
+    options: {
+      ...(spec.windowDays === undefined ? {} : { repeatWindowMs: spec.windowDays * DAY }),
+      ...(spec.repeatPurchaseDays === undefined ? {} : { repeatPurchaseWindowMs: spec.repeatPurchaseDays * DAY }),
+      ...(spec.repurchaseDays === undefined ? {} : { repurchaseWindowMs: spec.repurchaseDays * DAY }),
+    },
   };
 }
 
@@ -185,6 +250,7 @@ function tablesOf(h: History): { tables: Record<string, Row[]>; roster: RosterEn
     hold_ms: c.holdMs,
     wrap_up_ms: c.wrapUpMs,
     disposition_code: c.disposition,
+    satisfaction: c.satisfaction,
   }));
   const complaints: Row[] = h.complaints.map((c, i) => ({
     id: uuid(11, i),
@@ -256,7 +322,9 @@ function tablesOf(h: History): { tables: Record<string, Row[]>; roster: RosterEn
     });
   });
   const roster = AGENTS.flatMap((agentId, i) => h.roster[i]!.map((team) => ({ agentId, team })));
-  return { tables: { calls, complaints, offers, orders, order_lines: lines }, roster };
+  // The campaigns are the same in every history (written once into the cache and the store, in beforeAll).
+  const campaigns: Row[] = CAMPAIGNS.map((c, i) => ({ id: uuid(19, i), code: c.code, family: c.family, channel: c.channel }));
+  return { tables: { calls, complaints, offers, orders, order_lines: lines, campaigns }, roster };
 }
 
 const INSERT_ORDER = ['calls', 'complaints', 'offers', 'orders', 'order_lines'] as const;
@@ -314,6 +382,13 @@ function suite(backend: StoreBackend, skipReason: string | undefined, runs: numb
       for (const id of CUSTOMERS) {
         db.prepare('INSERT INTO customers (id, first_name, last_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(id, 'Test', 'Customer', now, now);
         await store.db.execute(sql`INSERT INTO customers (id, first_name, last_name, created_at, updated_at) VALUES (${id}, 'Test', 'Customer', ${now}, ${now})`);
+      }
+      for (const [i, c] of CAMPAIGNS.entries()) {
+        const id = uuid(19, i);
+        db.prepare("INSERT INTO campaigns (id, code, family, name, channel, rule, value, starts_at) VALUES (?, ?, ?, 'Campaign', ?, 'percent', 10, ?)").run(id, c.code, c.family, c.channel, now);
+        await store.db.execute(
+          sql`INSERT INTO campaigns (id, code, family, name, channel, rule, value, starts_at) VALUES (${id}, ${c.code}, ${c.family}, 'Campaign', ${c.channel}, 'percent', 10, ${now})`,
+        );
       }
       PRODUCTS.forEach((id, i) => db.prepare("INSERT INTO products (id, sku, name, brand, category, price_cents) VALUES (?, ?, 'Product', 'Brand', 'misc', 1000)").run(id, `SKU-P${i}`));
       for (const [i, id] of PRODUCTS.entries()) {

@@ -193,6 +193,30 @@ const STORE_MIGRATIONS: readonly MigrationIndexes[] = [
     // The store checks a pushed order's campaign code (server/src/sync/mutations).
     indexes: { campaigns_code_uq: `select id, rule, value from campaigns where code = 'SPRING10'` },
   },
+  {
+    migration: '0014_board_awaiting_approval',
+    // The live board's count of orders awaiting approval, read every second (server/src/board/routes.ts), and GET /orders/approvals.
+    indexes: { orders_awaiting_approval_idx: `select count(*), min(placed_at) from orders where status = 'awaiting_approval'` },
+  },
+  {
+    migration: '0015_calls_satisfaction',
+    // The supervisors' list of low satisfaction scores (server/src/calls/routes.ts, issue 22).
+    indexes: {
+      calls_low_satisfaction_idx: `select id from calls where status = 'completed' and satisfaction <= 2 and completed_at >= 1 order by completed_at desc, id desc limit 100`,
+    },
+  },
+  {
+    migration: '0016_report_indexes',
+    // Supervisor metrics (issue 22, server/src/reports): one CSR's (or a team's, CSR by CSR) rows in a period; the lines of an offer; a customer's repeat call on the same issue (first-contact resolution).
+    indexes: {
+      complaints_agent_opened_idx: `select opened_at from complaints where agent_id = 'ana' and opened_at >= 1 and opened_at < 2 order by opened_at`,
+      complaints_agent_resolved_idx: `select resolved_at from complaints where agent_id = 'ana' and resolved_at >= 1 and resolved_at < 2 order by resolved_at`,
+      offers_agent_presented_idx: `select presented_at from offers where agent_id = 'ana' and presented_at >= 1 and presented_at < 2 order by presented_at`,
+      order_lines_offer_idx: `select 1 from order_lines where offer_id = '00000000-0000-4000-8000-000000000001'`,
+      orders_agent_placed_idx: `select agent_id, placed_at from orders where agent_id = 'ana' and placed_at >= 1 and placed_at < 2`,
+      calls_repeat_idx: `select 1 from calls where status = 'completed' and customer_id = '00000000-0000-4000-8000-000000000001' and disposition_code = 'resolved' and id <> '00000000-0000-4000-8000-000000000002' and started_at > 1 and started_at <= 2`,
+    },
+  },
 ];
 
 function storeSuite(backend: StoreBackend, skipReason: string | undefined) {

@@ -41,11 +41,19 @@ const ADMIN_ONLY = ['admin:users', 'admin:create-user', 'admin:update-user', 'ad
 const APPROVING = ['order:approvals', 'order:decide'];
 /** Taking phone orders (issue 21): not store associates; following an order's status is reading the customer. */
 const ORDER_TAKING = ['order:quote', 'order:submit', 'order:options', 'catalogue:search'];
+/** Supervisor metrics (issue 22): every role but store associates sees figures (a CSR their own; the scope is the handler's). */
+const METRICS = ['report:dashboard', 'report:dashboard-local', 'report:drilldown', 'report:drilldown-local'];
+/** Exports (issue 22): supervisors and admins. */
+const EXPORTING = ['report:export'];
+/** The supervisors' live board (issue 22): supervisors and admins. */
+const BOARD = ['board:live'];
+/** Following up low satisfaction scores of a team's calls (issue 22): supervisors and admins. */
+const TEAM_FOLLOW_UP = ['call:low-satisfaction'];
 const DENIED: Record<UserRole, string[]> = {
   admin: [],
   supervisor: ADMIN_ONLY,
-  csr: [...ADMIN_ONLY, 'sync:reset', ...APPROVING],
-  store_associate: [...ADMIN_ONLY, 'sync:reset', 'complaint:transition', 'complaint:set-follow-up', ...APPROVING, ...ORDER_TAKING],
+  csr: [...ADMIN_ONLY, 'sync:reset', ...APPROVING, ...EXPORTING, ...BOARD, ...TEAM_FOLLOW_UP],
+  store_associate: [...ADMIN_ONLY, 'sync:reset', 'complaint:transition', 'complaint:set-follow-up', ...APPROVING, ...ORDER_TAKING, ...METRICS, ...EXPORTING, ...BOARD, ...TEAM_FOLLOW_UP],
 };
 const account = (role: UserRole) => LOCAL_DEMO_ACCOUNTS.find((a) => a.role === role)!;
 

@@ -149,6 +149,16 @@ describe('loadHistoryIntoStore on PGlite', () => {
         and substring(p.wrap_up_notes from ' about (.*)$') = substring(c.wrap_up_notes from ' about (.*)$'))`)).toBe(0);
   });
 
+  it('has satisfaction answers on about one call in five, 1–5, mostly satisfied (issue 22, CSAT)', async () => {
+    const answered = await count(sql`select count(*) as n from calls where satisfaction is not null`);
+    expect(answered).toBeGreaterThan(CALLS * 0.15);
+    expect(answered).toBeLessThan(CALLS * 0.3);
+    expect(await count(sql`select count(*) as n from calls where satisfaction not between 1 and 5`)).toBe(0);
+    const satisfied = await count(sql`select count(*) as n from calls where satisfaction >= 4`);
+    expect(satisfied / answered).toBeGreaterThan(0.6);
+    expect(await count(sql`select count(*) as n from calls where satisfaction <= 2`)).toBeGreaterThan(0);
+  });
+
   it('keeps complaint lifecycles ordered and their status equal to the last event', async () => {
     expect(await count(sql`select count(*) as n from complaints where updated_at < opened_at
       or (status = 'resolved') <> (resolved_at is not null) or (status = 'resolved') <> (resolution is not null) or resolved_at < opened_at`)).toBe(0);

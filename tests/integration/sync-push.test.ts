@@ -298,6 +298,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
           talkMs: 90_000,
           holdMs: 30_000,
           wrapUpMs: 30_000,
+          satisfaction: 2,
         } satisfies MutationArgs<'call.wrap_up'>),
       ]);
       expect(new Set(batch.map((m) => m.name)).size).toBe(MUTATION_NAMES.length);
@@ -343,6 +344,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         hold_started_at: null,
         disposition_code: 'resolved',
         wrap_up_notes: 'Explained the scheme.',
+        satisfaction: 2, // the caller's answer at wrap-up (issue 22)
       });
       expect([call?.started_at, call?.talk_ended_at, call?.completed_at, call?.talk_ms, call?.hold_ms, call?.wrap_up_ms].map(Number)).toEqual([
         T0,

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import * as admin from '../../src-shared/contracts/admin';
 import * as app from '../../src-shared/contracts/app';
 import * as auth from '../../src-shared/contracts/auth';
+import * as board from '../../src-shared/contracts/board';
 import * as calls from '../../src-shared/contracts/calls';
 import * as catalogue from '../../src-shared/contracts/catalogue';
 import * as complaints from '../../src-shared/contracts/complaints';
@@ -19,11 +20,12 @@ import * as customer360 from '../../src-shared/contracts/customer360';
 import * as lookup from '../../src-shared/contracts/lookup';
 import * as notes from '../../src-shared/contracts/notes';
 import * as orders from '../../src-shared/contracts/orders';
+import * as reports from '../../src-shared/contracts/reports';
 import * as suggestions from '../../src-shared/contracts/suggestions';
 import * as sync from '../../src-shared/contracts/sync';
 import * as worklist from '../../src-shared/contracts/worklist';
 
-const MODULES = { admin, app, auth, calls, catalogue, complaints, customer, customer360, lookup, notes, orders, suggestions, sync, worklist };
+const MODULES = { admin, app, auth, board, calls, catalogue, complaints, customer, customer360, lookup, notes, orders, reports, suggestions, sync, worklist };
 
 const isContract = (value: unknown): value is AnyChannelContract =>
   typeof value === 'object' && value !== null && 'channel' in value && 'input' in value && 'output' in value && 'access' in value;
@@ -34,6 +36,11 @@ describe('channel declarations', () => {
     // A channel declared but left out of its module's group would exist nowhere: refused here.
     for (const contract of declared) expect(contracts[contract.channel as keyof typeof contracts]).toBe(contract);
     expect(new Set(declared.map((c) => c.channel)).size).toBe(CHANNELS.length);
+  });
+
+  it('declares the live board (issue 22) as a store channel for supervisors and admins', () => {
+    expect(Object.keys(board.boardChannels)).toEqual(['board:live']);
+    expect(contracts['board:live']).toMatchObject({ access: 'store', permission: 'metrics.team' });
   });
 
   it('declares the phone-order channels (issue 21) with their access and permission', () => {

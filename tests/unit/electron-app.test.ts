@@ -187,6 +187,8 @@ describe('start and quit', () => {
       defaultRegion: 'DE',
       host: 'electron',
       offerCooldownDays: 30,
+      // report:export saves into the user's Downloads folder.
+      downloadsDir: '/fake/downloads',
       version: '0.1.0',
       nativeBinding: '/native/better_sqlite3.node',
       demoSeed: true,

@@ -24,7 +24,20 @@ const T0 = Date.UTC(2026, 2, 2, 10, 0, 0);
 const A = 'customer-a';
 const B = 'customer-b';
 
-const call = (id: string, customer: string | null, agent: string, status: string, startedAt: number, talk: number, hold: number, wrap: number, disposition: string | null) => ({
+const C = 'customer-c';
+
+const call = (
+  id: string,
+  customer: string | null,
+  agent: string,
+  status: string,
+  startedAt: number,
+  talk: number,
+  hold: number,
+  wrap: number,
+  disposition: string | null,
+  satisfaction: number | null = null,
+) => ({
   id,
   customer_id: customer,
   agent_id: agent,
@@ -34,6 +47,7 @@ const call = (id: string, customer: string | null, agent: string, status: string
   hold_ms: hold,
   wrap_up_ms: wrap,
   disposition_code: disposition,
+  satisfaction,
 });
 
 const data: MetricData = {
@@ -46,16 +60,17 @@ const data: MetricData = {
     calls: [
       // Customer A calls about billing, again three days later (so the first was not resolved), and
       // again seventeen days after that (outside the window: the second was resolved).
-      call('c1', A, 'ana', 'completed', T0, 100_000, 20_000, 30_000, 'billing'),
-      call('c2', A, 'ben', 'completed', T0 + 3 * DAY, 200_000, 0, 10_000, 'billing'),
+      // Satisfaction answers: c1 5, c2 2 (low), c4 4, c6 3; c3 and c5 none; c7 1 but not handled.
+      call('c1', A, 'ana', 'completed', T0, 100_000, 20_000, 30_000, 'billing', 5),
+      call('c2', A, 'ben', 'completed', T0 + 3 * DAY, 200_000, 0, 10_000, 'billing', 2),
       call('c3', A, 'ana', 'completed', T0 + 20 * DAY, 60_000, 0, 0, 'billing'),
       // Customer B calls twice, about two different issues: both resolved at first contact.
-      call('c4', B, 'ana', 'completed', T0 + DAY, 50_000, 10_000, 5_000, 'callback'),
+      call('c4', B, 'ana', 'completed', T0 + DAY, 50_000, 10_000, 5_000, 'callback', 4),
       call('c5', B, 'ana', 'completed', T0 + 2 * DAY, 40_000, 0, 20_000, 'billing'),
       // A caller never identified: handled, but its issue is unknown (left out of FCR).
-      call('c6', null, 'ana', 'completed', T0 + DAY, 30_000, 0, 0, 'resolved'),
+      call('c6', null, 'ana', 'completed', T0 + DAY, 30_000, 0, 0, 'resolved', 3),
       // Still on the line: not handled.
-      call('c7', A, 'ana', 'active', T0 + DAY, 0, 0, 0, null),
+      call('c7', A, 'ana', 'active', T0 + DAY, 0, 0, 0, null, 1),
     ],
     complaints: [
       { id: 'k1', customer_id: A, agent_id: 'ana', status: 'resolved', opened_at: T0, resolved_at: T0 + 2 * DAY, category_code: 'late' },
@@ -77,6 +92,15 @@ const data: MetricData = {
       { id: 'r4', channel: 'phone', agent_id: 'ben', status: 'cancelled', currency: 'USD', total_cents: 4_000, manual_discount_cents: 1_000, approved_by: null, attention_reason: 'Price changed', campaign_code: null, placed_at: T0, customer_id: B },
       { id: 'r5', channel: 'web', agent_id: null, status: 'delivered', currency: 'USD', total_cents: 3_000, manual_discount_cents: 0, approved_by: null, attention_reason: null, campaign_code: 'SPRING', placed_at: T0, customer_id: B },
       { id: 'r6', channel: 'phone', agent_id: 'ben', status: 'paid', currency: 'EUR', total_cents: 2_000, manual_discount_cents: 300, approved_by: 'sue-id', attention_reason: null, campaign_code: 'SPRING', placed_at: T0, customer_id: B },
+      // A buys again in a store with the online campaign's code, 400 days later (a cross-over, and past the 12 months).
+      { id: 'r7', channel: 'store', agent_id: null, status: 'delivered', currency: 'USD', total_cents: 1_500, manual_discount_cents: 0, approved_by: null, attention_reason: null, campaign_code: 'WEB10', placed_at: T0 + 400 * DAY, customer_id: A },
+      // C never complained: buys on the web, and again nine days later.
+      { id: 'r8', channel: 'web', agent_id: null, status: 'placed', currency: 'USD', total_cents: 2_000, manual_discount_cents: 0, approved_by: null, attention_reason: null, campaign_code: null, placed_at: T0 + DAY, customer_id: C },
+      { id: 'r9', channel: 'web', agent_id: null, status: 'delivered', currency: 'USD', total_cents: 2_500, manual_discount_cents: 0, approved_by: null, attention_reason: null, campaign_code: null, placed_at: T0 + 10 * DAY, customer_id: C },
+    ],
+    campaigns: [
+      { id: 'p1', code: 'SPRING', family: 'spring', channel: 'offline' },
+      { id: 'p2', code: 'WEB10', family: 'spring', channel: 'online' },
     ],
     order_lines: [
       { id: 'l1', order_id: 'r1', offer_id: 'o1', total_cents: 5_000 },
@@ -148,7 +172,58 @@ describe('metric declarations (issue 22), worked by hand', () => {
     expect(value('ordersTakenValue', { filter: { currency: 'EUR' } })).toBe(2_000);
     // r2 awaits a supervisor, r3 was refused by one, r6 was approved; r4 was cancelled for another reason.
     expect(byKey('discountsBeyondAuthority', { groupBy: ['csr'] })).toEqual({ ana: 1, ben: 2 });
-    expect(byKey('campaignSales', { filter: { currency: 'USD' }, groupBy: ['channel', 'campaign'] })).toEqual({ 'web/SPRING': 3_000 });
+    expect(byKey('campaignSales', { filter: { currency: 'USD' }, groupBy: ['channel', 'campaign'] })).toEqual({ 'store/WEB10': 1_500, 'web/SPRING': 3_000 });
+  });
+
+  it('CSAT: answers of 4 or 5 over the handled calls with an answer; low scores counted', () => {
+    // Handled calls with an answer: c1 (5), c2 (2), c4 (4), c6 (3); c7 answered but is not handled.
+    expect(value('csatAnswers')).toBe(4);
+    expect(value('csat')).toBe(2 / 4);
+    expect(value('lowSatisfactionCalls')).toBe(1);
+    expect(byKey('csat', { groupBy: ['csr'] })).toEqual({ ana: 2 / 3, ben: 0 });
+    expect(byKey('lowSatisfactionCalls', { groupBy: ['team'] })).toEqual({ north: 1, south: 1 });
+    // No answers: no data for CSAT (never 0), and a real zero for the count.
+    expect(value('csat', { filter: { csr: 'cara' } })).toBeNull();
+    expect(value('csat', { filter: { from: T0 + 20 * DAY } })).toBeNull();
+    expect(value('csatAnswers', { filter: { csr: 'cara' } })).toBe(0);
+  });
+
+  it('customers: new customers, repeat buyers and lifetime value by acquisition channel', () => {
+    // First orders that count: A's r1 (phone), B's r5 (web: r5 and r6 share their instant, the id
+    // breaks the tie), C's r8 (web). r2 awaits approval, r3 and r4 were cancelled: none counts.
+    expect(value('newCustomers')).toBe(3);
+    expect(byKey('newCustomers', { groupBy: ['channel'] })).toEqual({ phone: 1, web: 2 });
+    // Within 12 months: B (r6) and C (r9) bought again; A's r7 came 400 days later.
+    expect(value('repeatBuyers')).toBe(2 / 3);
+    expect(byKey('repeatBuyers', { groupBy: ['channel'] })).toEqual({ phone: 0, web: 1 });
+    expect(value('repeatBuyers', { options: { repeatPurchaseWindowMs: 400 * DAY } })).toBe(1);
+    // Lifetime value in USD: A 10,000 + 1,500; B 3,000 (r6 is in EUR); C 2,000 + 2,500.
+    expect(value('lifetimeValue', { filter: { currency: 'USD' } })).toBe((11_500 + 3_000 + 4_500) / 3);
+    expect(byKey('lifetimeValue', { filter: { currency: 'USD' }, groupBy: ['channel'] })).toEqual({ phone: 11_500, web: 7_500 / 2 });
+    // No customer acquired in EUR (B's first order was in USD): no data.
+    expect(value('lifetimeValue', { filter: { currency: 'EUR' } })).toBeNull();
+    const behind = computeMetricRows(METRICS.lifetimeValue, { filter: { currency: 'USD' } }, { key: { channel: 'web' }, limit: 10 }, data);
+    expect(behind.map((r) => [r.fields.id, r.part])).toEqual([
+      ['r5', 3_000],
+      ['r8', 4_500],
+    ]);
+  });
+
+  it('repurchase after a resolved complaint, beside the same share for customers without complaints', () => {
+    // k1 (A) was resolved at T0 + 2 days; A's next order that counts is r7, 398 days later.
+    expect(value('repurchaseAfterComplaint')).toBe(0);
+    expect(value('repurchaseAfterComplaint', { options: { repurchaseWindowMs: 400 * DAY } })).toBe(1);
+    expect(value('repurchaseAfterComplaint', { filter: { csr: 'ben' } })).toBeNull();
+    // Only C never complained: r8 was followed by r9 nine days later, r9 by nothing.
+    expect(value('repurchaseWithoutComplaint')).toBe(1 / 2);
+    expect(value('repurchaseWithoutComplaint', { options: { repurchaseWindowMs: 5 * DAY } })).toBe(0);
+  });
+
+  it('campaign cross-over: an offline campaign’s code used online and the reverse', () => {
+    // r5: the offline SPRING on the web; r7: the online WEB10 in a store; r6 (SPRING by phone) is not one.
+    expect(value('campaignCrossOverSales', { filter: { currency: 'USD' } })).toBe(4_500);
+    expect(byKey('campaignCrossOverSales', { filter: { currency: 'USD' }, groupBy: ['channel', 'campaign'] })).toEqual({ 'store/WEB10': 1_500, 'web/SPRING': 3_000 });
+    expect(value('campaignCrossOverSales', { filter: { currency: 'EUR' } })).toBe(0);
   });
 
   it('lists the rows behind a number, each with what it adds, in time order and paged', () => {

@@ -29,6 +29,11 @@ describe('the store proxy', () => {
       body: { decision: 'refuse', reason: 'Too generous.' },
     });
     expect(storeRequest('admin:users', {})).toEqual({ method: 'GET', path: '/admin/users', body: undefined });
+    // Supervisor metrics (issue 22): the input as the body, the store checks the scope.
+    const filter = { from: '2026-11-01', to: '2026-11-30', currency: 'USD' as const };
+    expect(storeRequest('report:dashboard', { filter, compare: true })).toEqual({ method: 'POST', path: '/reports/dashboard', body: { filter, compare: true } });
+    expect(storeRequest('report:drilldown', contracts['report:drilldown'].input.parse({ filter, metricId: 'callsHandled' }))).toMatchObject({ method: 'POST', path: '/reports/drilldown', body: { metricId: 'callsHandled', page: 0, pageSize: 50 } });
+    expect(storeRequest('report:export', { filter, metricId: 'callsHandled', key: {} })).toEqual({ method: 'POST', path: '/reports/export', body: { filter, metricId: 'callsHandled', key: {} } });
   });
 
   it('asks the audit log with the query in the URL, leaving out what is not set', () => {

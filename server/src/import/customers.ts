@@ -269,7 +269,7 @@ async function insertCustomers(tx: StoreTx, list: ImportedCustomer[], source: st
     c.emails?.forEach((email, k) => emails.push({ customerId, email, primary: k === 0 }));
     if (c.address) addresses.push({ customerId, a: c.address });
   });
-  // The change log of these inserts, written as the triggers would (migration 0015): one row per
+  // The change log of these inserts, written as the triggers would (migration 0018): one row per
   // inserted row, under the change-log lock taken before any insert, and one notification.
   const logged: [string, string[]][] = [['customers', ids]];
   logged.push(['customer_phones', await insertPhones(tx, phones)]);

@@ -61,6 +61,8 @@ export const LOCAL_DEMO_ACCOUNTS: readonly { username: string; password: string;
 export interface SessionKeeperOptions {
   /** The central store, or null when this workstation works alone. */
   serverUrl: string | null;
+  /** Where exports (report:export) are saved; default ~/Downloads. */
+  downloadsDir?: string | undefined;
   /** This workstation as the store knows it (the cache's client id and the computer's name). */
   workstation: () => Promise<WorkstationRef>;
   /** Asks the writer worker about local users (see LocalUsers.run). */
@@ -136,7 +138,7 @@ export class SessionKeeper {
       now: this.now,
       callOpen: options.callOpen,
     });
-    this.store = new StoreProxy({ client: this.client, token: () => this.session?.token ?? null });
+    this.store = new StoreProxy({ client: this.client, token: () => this.session?.token ?? null, downloadsDir: options.downloadsDir, now: this.now });
   }
 
   /** Hands sync the token kept from an earlier run, creates demo accounts if asked, starts the idle watch. */

@@ -1,5 +1,5 @@
 /**
- * StoreProxy: the `store` channels (admin:*, audit:list, order:approvals, order:decide), asked of the central store with the
+ * StoreProxy: the `store` channels (admin:*, audit:list, order:approvals, order:decide, report:*, board:live), asked of the central store with the
  * signed-in user's token (issue 5). The store checks the user and role again; main only forwards.
  *
  * Each store channel has one route in STORE_ROUTES, typed `{ [C in StoreChannel]: … }`: a channel
@@ -8,6 +8,7 @@
 import { contracts, type ChannelParsedInput, type StoreChannel } from '../../../src-shared/contracts';
 import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '../../../src-shared/result';
 import type { StoreClient, StoreFailure } from '../sync/store-client';
+import { defaultDownloadsDir, proposedFileName, saveExportFile } from '../reports/export-file';
 
 /** The HTTP request that answers one store channel's call. */
 export interface StoreRequest {
@@ -32,6 +33,15 @@ export const STORE_ROUTES: StoreRoutes = {
   // Phone orders awaiting a supervisor (issue 21): the store lists those of the supervisor's teams and takes the decision.
   'order:approvals': () => ({ method: 'GET', path: '/orders/approvals', body: undefined }),
   'order:decide': ({ orderId, ...rest }) => ({ method: 'POST', path: `/orders/${encodeURIComponent(orderId)}/decision`, body: rest }),
+  // Supervisor metrics (issue 22): the store resolves who may see what again, from its own user_teams.
+  'report:dashboard': (input) => ({ method: 'POST', path: '/reports/dashboard', body: input }),
+  'report:drilldown': (input) => ({ method: 'POST', path: '/reports/drilldown', body: input }),
+  // The answer is CSV, not JSON: StoreProxy streams it into a file (saveExport) instead of parsing it.
+  'report:export': (input) => ({ method: 'POST', path: '/reports/export', body: input }),
+  // The supervisors' live board (issue 22): the store answers for the caller's teams.
+  'board:live': () => ({ method: 'GET', path: '/board', body: undefined }),
+  // Low satisfaction scores of the supervisor's teams (issue 22): the store knows every team's members.
+  'call:low-satisfaction': () => ({ method: 'GET', path: '/calls/low-satisfaction', body: undefined }),
   'audit:list': (input) => {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(input)) if (v !== undefined && v !== null) query.set(k, String(v));
@@ -50,6 +60,9 @@ export interface StoreProxyOptions {
   client: StoreClient | null;
   /** The signed-in user's session token on the store; null when signed in offline (or nobody is). */
   token: () => string | null;
+  /** Where `report:export` saves its files (Electron: the Downloads folder; browser host: ~/Downloads or its setting). */
+  downloadsDir?: string;
+  now?: () => number;
 }
 
 export class StoreProxy {
@@ -61,13 +74,38 @@ export class StoreProxy {
    */
   async call(channel: StoreChannel, input: unknown): Promise<Result<unknown>> {
     const client = this.options.client;
-    if (!client) return fail('unavailable', 'This needs the central store, and this workstation works without one.');
+    if (!client) return fail('unavailable', channel === 'report:export' ? 'Exports come from the central store, and this workstation works without one.' : 'This needs the central store, and this workstation works without one.');
     const token = this.options.token();
+    if (!token && channel === 'report:export') return fail('unavailable', 'Exports come from the central store, and you signed in while it was unreachable: the figures on screen are this workstation’s copy. Once the store is back, lock the screen and unlock it (or sign in again) to export.');
     if (!token) return fail('unavailable', 'This needs the central store: you signed in while it was unreachable. Once it is back, lock the screen and unlock it (or sign in again) to connect.');
     const request = storeRequest(channel, (input ?? {}) as ChannelParsedInput<StoreChannel>);
+    if (channel === 'report:export') return this.saveExport(client, token, request);
     const r = await client.send(request.method, request.path, token, request.body, contracts[channel].output);
     if (r.ok) return ok(r.value);
     return fail(...failureForPerson(r.failure));
+  }
+
+  /**
+   * `report:export`: the store answers CSV, streamed into a file in the Downloads folder as it
+   * arrives (never held whole in memory); the answer is where it went and how many rows it has.
+   */
+  private async saveExport(client: StoreClient, token: string, request: StoreRequest): Promise<Result<unknown>> {
+    const r = await client.openDownload(request.path, token, request.body);
+    if (!r.ok) return fail(...failureForPerson(r.failure));
+    const body = r.value.body;
+    if (!body) return fail('unavailable', 'The central store sent an empty export; try again.');
+    const at = new Date((this.options.now ?? Date.now)()).toISOString().replace(/[-:]/g, '').slice(0, 15);
+    const fileName = proposedFileName(r.value.headers.get('content-disposition'), `switchboard-export-${at}.csv`);
+    const dir = this.options.downloadsDir ?? defaultDownloadsDir();
+    try {
+      return ok(await saveExportFile(body, dir, fileName));
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === 'string' && ['EACCES', 'EPERM', 'ENOSPC', 'EROFS', 'ENOTDIR', 'EEXIST'].includes(code)) {
+        return fail('unavailable', `The export could not be saved in ${dir} (${code}); nothing was saved.`);
+      }
+      return fail('unavailable', 'The connection to the central store broke during the export; nothing was saved. Try again.');
+    }
   }
 }
 

@@ -172,8 +172,9 @@ export class CallDesk {
         throw new AppError('invalid_input', `"${input.dispositionCode}" is not a wrap-up code in the current list; choose one from the list.`, 'dispositionCode');
       }
       const notes = input.notes ? input.notes : null;
+      const satisfaction = input.satisfaction ?? null;
       const wrapUpMs = wrapUpTimeMs(call.talkEndedAt ?? now, now);
-      this.writes.complete(call.id, now, wrapUpMs, input.dispositionCode, notes);
+      this.writes.complete(call.id, now, wrapUpMs, input.dispositionCode, notes, satisfaction);
       this.outbox.append(
         'call.wrap_up',
         {
@@ -185,6 +186,7 @@ export class CallDesk {
           talkMs: call.talkMs,
           holdMs: call.holdMs,
           wrapUpMs,
+          satisfaction,
         },
         now,
       );

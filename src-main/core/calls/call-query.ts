@@ -26,6 +26,7 @@ export function toCallState(row: CallRow, now: number): CallState {
     completedAt: iso(row.completedAt),
     dispositionCode: row.dispositionCode,
     wrapUpNotes: row.wrapUpNotes,
+    satisfaction: row.satisfaction,
     timings: callTimings(row, asOf),
     asOf: isoTime(asOf),
   };

@@ -24,11 +24,13 @@ export interface CallRow {
   wrapUpMs: number;
   dispositionCode: string | null;
   wrapUpNotes: string | null;
+  /** The caller's satisfaction answer at wrap-up, 1–5, or null (issue 22). */
+  satisfaction: number | null;
 }
 
 const CALL_COLUMNS = `id, customer_id AS customerId, from_e164 AS fromE164, from_raw AS fromRaw, source, agent_id AS agentId, status,
   started_at AS startedAt, hold_started_at AS holdStartedAt, talk_ended_at AS talkEndedAt, completed_at AS completedAt,
-  talk_ms AS talkMs, hold_ms AS holdMs, wrap_up_ms AS wrapUpMs, disposition_code AS dispositionCode, wrap_up_notes AS wrapUpNotes`;
+  talk_ms AS talkMs, hold_ms AS holdMs, wrap_up_ms AS wrapUpMs, disposition_code AS dispositionCode, wrap_up_notes AS wrapUpNotes, satisfaction`;
 
 export function createCallReadRepository(db: ReadableDb) {
   const c = db.$client;
@@ -73,7 +75,7 @@ export function createCallWriteRepository(db: WritableDb) {
       WHERE id = ? AND status IN ('active', 'on_hold')`,
   );
   const complete = c.prepare(
-    `UPDATE calls SET status = 'completed', completed_at = ?, wrap_up_ms = ?, disposition_code = ?, wrap_up_notes = ?
+    `UPDATE calls SET status = 'completed', completed_at = ?, wrap_up_ms = ?, disposition_code = ?, wrap_up_notes = ?, satisfaction = ?
       WHERE id = ? AND status = 'wrap_up'`,
   );
 
@@ -98,8 +100,8 @@ export function createCallWriteRepository(db: WritableDb) {
     endTalk(id: string, at: number, talkMs: number, holdMs: number) {
       once(endTalk.run(at, talkMs, holdMs, id).changes, 'end');
     },
-    complete(id: string, at: number, wrapUpMs: number, dispositionCode: string, notes: string | null) {
-      once(complete.run(at, wrapUpMs, dispositionCode, notes, id).changes, 'wrap-up');
+    complete(id: string, at: number, wrapUpMs: number, dispositionCode: string, notes: string | null, satisfaction: number | null) {
+      once(complete.run(at, wrapUpMs, dispositionCode, notes, satisfaction, id).changes, 'wrap-up');
     },
   };
 }

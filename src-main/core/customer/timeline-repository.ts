@@ -39,6 +39,7 @@ export interface CallEventRow {
   holdMs: number;
   wrapUpMs: number;
   wrapUpNotes: string | null;
+  satisfaction: number | null;
 }
 export interface ComplaintEventRow {
   id: string;
@@ -73,7 +74,7 @@ export const TIMELINE_SQL = {
            ORDER BY o.placed_at DESC, o.id DESC LIMIT @limit`,
   call: `SELECT c.id, c.started_at AS at, c.status, c.source, c.from_e164 AS fromE164, c.agent_id AS agentId,
                 c.disposition_code AS dispositionCode, d.label AS dispositionLabel, c.talk_ms AS talkMs, c.hold_ms AS holdMs,
-                c.wrap_up_ms AS wrapUpMs, c.wrap_up_notes AS wrapUpNotes
+                c.wrap_up_ms AS wrapUpMs, c.wrap_up_notes AS wrapUpNotes, c.satisfaction
            FROM calls c LEFT JOIN dispositions d ON d.code = c.disposition_code
           WHERE c.customer_id = @customerId AND ${after('c.started_at', 'c.id')}
           ORDER BY c.started_at DESC, c.id DESC LIMIT @limit`,

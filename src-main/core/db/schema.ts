@@ -371,6 +371,8 @@ export const calls = sqliteTable(
     wrapUpMs: integer('wrap_up_ms').notNull().default(0),
     dispositionCode: text('disposition_code').references(() => dispositions.code),
     wrapUpNotes: text('wrap_up_notes'),
+    /** The caller's satisfaction answer at wrap-up, 1 (very unsatisfied) to 5 (very satisfied); null: not asked or no answer (issue 22). */
+    satisfaction: integer('satisfaction'),
   },
   (t) => [index('calls_customer_started_idx').on(t.customerId, t.startedAt), index('calls_agent_started_idx').on(t.agentId, t.startedAt)],
 );

@@ -6,8 +6,10 @@
  */
 import type { MetricDecl, MetricQuery, MetricRow } from '../../../src-shared/domain/metric-language';
 import {
+  compileMetricGroupSql,
   compileMetricRowsSql,
   compileMetricSql,
+  readMetricGroupRows,
   readDrillDownRows,
   readMetricRows,
   type DrillDown,
@@ -25,4 +27,12 @@ export function runMetricRowsOnCache(db: CacheDb, metric: MetricDecl, query: Met
   const compiled = compileMetricRowsSql(metric, query, drill, 'sqlite');
   const rows = db.$client.prepare(compiled.text).all(...compiled.params) as Record<string, unknown>[];
   return readDrillDownRows(metric, rows);
+}
+
+/** Several metrics of one fact and time field in one scan (compileMetricGroupSql): one answer per metric. */
+export function runMetricGroupOnCache(db: CacheDb, metrics: readonly MetricDecl[], query: MetricQuery = {}): MetricRow[][] {
+  if (metrics.length === 1) return [runMetricOnCache(db, metrics[0]!, query)];
+  const compiled = compileMetricGroupSql(metrics, query, 'sqlite');
+  const rows = db.$client.prepare(compiled.text).all(...compiled.params) as Record<string, unknown>[];
+  return readMetricGroupRows(metrics, compiled, query.groupBy ?? [], rows);
 }

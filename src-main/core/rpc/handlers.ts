@@ -21,6 +21,7 @@ import { noteWriteHandlers } from '../notes/note-channels';
 import { worklistReadHandlers } from '../worklist/worklist-channels';
 import { orderReadHandlers, orderWriteHandlers } from '../orders/order-channels';
 import { catalogueReadHandlers } from '../catalogue/catalogue-channels';
+import { reportReadHandlers } from '../reports/report-channels';
 
 export type { DbHandlers, Handler, HandlerContext, HandlerTable, ReadContext, ReadHandlerTable, WriteContext, WriteHandlerTable } from './handler-context';
 
@@ -42,6 +43,7 @@ export function createReadHandlers(ctx: ReadContext): ReadHandlerTable {
     ...worklistReadHandlers(ctx),
     ...orderReadHandlers(ctx),
     ...catalogueReadHandlers(ctx),
+    ...reportReadHandlers(ctx),
   });
 }
 

@@ -54,6 +54,8 @@ export const STORE_TIMEOUTS_MS = {
   checksums: 300_000,
   /** Until the live stream's response headers arrive; then the idle timeout applies. */
   eventsConnect: 15_000,
+  /** Until an export's response headers arrive (the store checks the caller and opens its cursor); the body then takes as long as it takes. */
+  downloadConnect: 60_000,
 } as const;
 
 export interface StoreClientOptions {
@@ -188,6 +190,31 @@ export class StoreClient {
       await response.body?.cancel().catch(() => undefined);
       return { ok: false, failure: { kind: 'permanent', status: response.status, code: 'bad_response', message: `The central store's live stream is not an event stream (${type || 'no content type'}).` } };
     }
+    return { ok: true, value: response, serverTime: dateHeader(response) };
+  }
+
+  /**
+   * Asks for a download (POST with a JSON body; e.g. an export's CSV). Resolves with the response
+   * once its headers arrive (its body is the file, read by the caller), or with the store's
+   * refusal read from its JSON envelope. `signal` abandons it.
+   */
+  async openDownload(path: string, token: string, body: unknown, signal?: AbortSignal): Promise<StoreResult<Response>> {
+    const connect = new AbortController();
+    const timer = setTimeout(() => connect.abort(new DOMException('The central store did not start the download in time.', 'TimeoutError')), this.timeouts.downloadConnect);
+    let response: Response;
+    try {
+      response = await fetch(`${this.serverUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, accept: 'text/csv, application/json', 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.any([connect.signal, ...(signal ? [signal] : []), ...this.stopSignals()]),
+      });
+    } catch (e) {
+      return { ok: false, failure: networkFailure(connect.signal.reason ?? e) };
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!response.ok) return { ok: false, failure: await failureFrom(response) };
     return { ok: true, value: response, serverTime: dateHeader(response) };
   }
 

@@ -44,6 +44,8 @@ export interface CoreOptions {
   nativeBinding?: string | undefined;
   /** Days an answered offer is not suggested again (src-shared/domain/offer-rules.ts). */
   offerCooldownDays?: number | undefined;
+  /** Where exports (report:export) are saved: Electron's Downloads folder, the browser host's setting; default ~/Downloads. */
+  downloadsDir?: string | undefined;
   demoSeed?: boolean;
   /** The co-purchase miner's worker script (out/main/co-purchase-worker.js); without it no rules are mined. */
   minerWorkerFile?: string;
@@ -244,6 +246,7 @@ export class CoreProcess {
       : undefined;
     this.session = new SessionKeeper({
       serverUrl: options.sync?.serverUrl ?? null,
+      downloadsDir: options.downloadsDir,
       workstation: async () => {
         const id = await this.writer.users({ op: 'client-id' });
         if (!id.ok) throw new Error(id.error.message);

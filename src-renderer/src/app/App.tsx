@@ -14,6 +14,8 @@ import { useRestoreCall } from '../features/call/hooks/useRestoreCall';
 import { AdminScreen } from '../features/admin/components/AdminScreen';
 import { AuditLog } from '../features/audit/components/AuditLog';
 import { Approvals } from '../features/approvals/components/Approvals';
+import { LiveBoard } from '../features/board/components/LiveBoard';
+import { Dashboard } from '../features/dashboard/components/Dashboard';
 import { useSessionKeeper } from '../features/auth/hooks/useSessionKeeper';
 import { useCan, useSessionStore } from '../features/auth/store';
 import { SignInScreen } from '../features/auth/components/SignInScreen';
@@ -36,6 +38,8 @@ function MainView() {
   const canWorkstations = useCan('workstations.read');
   const canAudit = useCan('audit.read');
   const canApprove = useCan('discount.approve');
+  const canBoard = useCan('metrics.team');
+  const canMetrics = useCan('metrics.own');
   switch (view.kind) {
     case 'results':
       return <ResultList />;
@@ -49,6 +53,10 @@ function MainView() {
       return canAudit ? <AuditLog /> : <NotAllowed what="the audit log" />;
     case 'approvals':
       return canApprove ? <Approvals /> : <NotAllowed what="approving discounts" />;
+    case 'board':
+      return canBoard ? <LiveBoard /> : <NotAllowed what="the live board" />;
+    case 'dashboard':
+      return canMetrics ? <Dashboard /> : <NotAllowed what="figures" />;
     default:
       throw missingCaseError(view);
   }

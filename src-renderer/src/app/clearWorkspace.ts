@@ -10,10 +10,12 @@
 import { useAppStore } from './store';
 import { forgetCallerSearches } from '../features/lookup/hooks/useCallerSearch';
 import { forgetConfigLists } from '../features/call/hooks/useConfigLists';
+import { forgetDashboardFilter } from '../features/dashboard/components/Dashboard';
 
 export function clearWorkspace(): void {
   // Replace, not merge: every field (lookup, view, call, sync) and its actions as first created.
   useAppStore.setState(useAppStore.getInitialState(), true);
   forgetCallerSearches();
   forgetConfigLists();
+  forgetDashboardFilter();
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { freeText, text } from '../../contracts/text';
 import { LIMITS } from '../../domain/customer';
-import { CALL_LIMITS, CALL_SOURCES } from '../../contracts/calls';
+import { CALL_LIMITS, CALL_SOURCES, satisfactionScore } from '../../contracts/calls';
 import { agentId, defineMutation, durationMs, e164, instant, row, uuid } from './define';
 
 const callRow = (m: { args: { callId: string } }) => [row('calls', m.args.callId)];
@@ -33,6 +33,8 @@ const wrapUp = z.object({
   talkMs: durationMs,
   holdMs: durationMs,
   wrapUpMs: durationMs,
+  /** The caller's satisfaction answer, 1–5 (issue 22); absent from workstations that predate it, null when none was given. */
+  satisfaction: satisfactionScore.nullable().optional(),
 });
 
 export const CALL_MUTATIONS = [

@@ -91,6 +91,7 @@ export const CALL_APPLIERS: Appliers<NamesOf<typeof CALL_MUTATIONS>> = {
         wrapUpMs: m.args.wrapUpMs,
         dispositionCode: m.args.dispositionCode,
         wrapUpNotes: m.args.notes,
+        satisfaction: m.args.satisfaction ?? null,
       })
       .where(byId(m.args.callId));
   }),

@@ -11,7 +11,11 @@ export type MainView =
   /** The audit log (audit.read). */
   | { kind: 'audit' }
   /** Orders waiting for a supervisor's approval of their discount (discount.approve). */
-  | { kind: 'approvals' };
+  | { kind: 'approvals' }
+  /** The supervisors' live board (metrics.team). */
+  | { kind: 'board' }
+  /** The supervisor dashboard, or a CSR's own figures (metrics.own). */
+  | { kind: 'dashboard' };
 
 export interface CustomerSlice {
   view: MainView;
@@ -21,6 +25,8 @@ export interface CustomerSlice {
   openAdmin(): void;
   openAudit(): void;
   openApprovals(): void;
+  openBoard(): void;
+  openDashboard(): void;
 }
 
 export const createCustomerSlice: StateCreator<AppState, [], [], CustomerSlice> = (set) => ({
@@ -31,4 +37,6 @@ export const createCustomerSlice: StateCreator<AppState, [], [], CustomerSlice> 
   openAdmin: () => set({ view: { kind: 'admin' } }),
   openAudit: () => set({ view: { kind: 'audit' } }),
   openApprovals: () => set({ view: { kind: 'approvals' } }),
+  openBoard: () => set({ view: { kind: 'board' } }),
+  openDashboard: () => set({ view: { kind: 'dashboard' } }),
 });

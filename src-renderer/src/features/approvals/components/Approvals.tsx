@@ -6,6 +6,8 @@ import { findCardNumber } from '../../../../../src-shared/domain/card-number';
 import { switchboard } from '../../../api/client';
 import { formatDate, formatMoney } from '../../lookup/format';
 import { orderStatusSentence } from '../../order/components/OrderPanel';
+import { useCan } from '../../auth/store';
+import { LowScores } from './LowScores';
 
 type Pending = z.infer<typeof pendingApproval>;
 
@@ -116,10 +118,12 @@ function ApprovalRow({ order, onDecided }: { order: Pending; onDecided(sentence:
 /**
  * The supervisor's approvals (issue 21): phone orders of their teams' CSRs with a manual discount
  * beyond the CSR's authority, waiting on the store. Approve or refuse with a reason; the CSR's
- * order panel shows the decision as soon as the store's change reaches their workstation.
+ * order panel shows the decision as soon as the store's change reaches their workstation. Below
+ * them, the calls of their teams with a low satisfaction score to follow up (issue 22, LowScores).
  */
 export function Approvals() {
   const { orders, error, reload } = usePendingApprovals();
+  const canFollowUp = useCan('metrics.team');
   const [decided, setDecided] = useState<string | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), []);
@@ -155,6 +159,7 @@ export function Approvals() {
           ))}
         </ol>
       )}
+      {canFollowUp && <LowScores />}
     </section>
   );
 }

@@ -11,10 +11,34 @@ function AdminLinks() {
   const canWorkstations = useCan('workstations.read');
   const canAudit = useCan('audit.read');
   const canApprove = useCan('discount.approve');
+  const canMetrics = useCan('metrics.own');
+  const canTeamMetrics = useCan('metrics.team');
+  const canAllMetrics = useCan('metrics.all');
+  const canBoard = canTeamMetrics;
   const viewKind = useAppStore((s) => s.view.kind);
-  if (!canAdmin && !canWorkstations && !canAudit && !canApprove) return null;
+  if (!canAdmin && !canWorkstations && !canAudit && !canApprove && !canMetrics) return null;
   return (
     <>
+      {canMetrics && (
+        <button
+          type="button"
+          className="button button--quiet"
+          aria-current={viewKind === 'dashboard' ? 'page' : undefined}
+          onClick={() => useAppStore.getState().openDashboard()}
+        >
+          {canTeamMetrics || canAllMetrics ? 'Dashboard' : 'My figures'}
+        </button>
+      )}
+      {canBoard && (
+        <button
+          type="button"
+          className="button button--quiet"
+          aria-current={viewKind === 'board' ? 'page' : undefined}
+          onClick={() => useAppStore.getState().openBoard()}
+        >
+          Live board
+        </button>
+      )}
       {canApprove && (
         <button
           type="button"

@@ -12,7 +12,20 @@ import { ShortcutHint, shortcutProps } from '../../../ui/ShortcutHint';
 type FormInput = z.input<typeof callWrapUpInput>;
 type FormOutput = z.output<typeof callWrapUpInput>;
 
-/** After the conversation: a wrap-up code from the configured list and notes, then the call is complete. */
+/** The answers a caller can give when asked how satisfied they are (issue 22), best first. */
+const SATISFACTION_CHOICES = [
+  { value: 5, label: '5 – Very satisfied' },
+  { value: 4, label: '4 – Satisfied' },
+  { value: 3, label: '3 – Neither' },
+  { value: 2, label: '2 – Unsatisfied' },
+  { value: 1, label: '1 – Very unsatisfied' },
+] as const;
+
+/**
+ * After the conversation: a wrap-up code from the configured list, the caller's satisfaction answer
+ * when they gave one (optional; 1 or 2 lists the call for the team's supervisors) and notes, then
+ * the call is complete.
+ */
 export function WrapUpPanel({ call }: { call: CallState }) {
   const lists = useConfigLists();
   const [formError, setFormError] = useState<string | null>(null);
@@ -32,7 +45,7 @@ export function WrapUpPanel({ call }: { call: CallState }) {
     setFormError(null);
     const result = await wrapUpCall(values);
     if (!result.ok) {
-      if (result.error.field === 'dispositionCode' || result.error.field === 'notes') {
+      if (result.error.field === 'dispositionCode' || result.error.field === 'notes' || result.error.field === 'satisfaction') {
         setError(result.error.field, { type: 'server', message: result.error.message }, { shouldFocus: true });
       } else setFormError(result.error.message);
     }
@@ -54,6 +67,19 @@ export function WrapUpPanel({ call }: { call: CallState }) {
                 {d.label}
               </option>
             ))}
+        </SelectField>
+        <SelectField
+          label="Caller's satisfaction"
+          optional
+          registration={register('satisfaction', { setValueAs: (v: unknown) => (v === '' || v === undefined || v === null ? undefined : Number(v)) })}
+          error={errors.satisfaction?.message}
+        >
+          <option value="">Not given</option>
+          {SATISFACTION_CHOICES.map((c) => (
+            <option key={c.value} value={c.value}>
+              {c.label}
+            </option>
+          ))}
         </SelectField>
         <TextAreaField
           label="Wrap-up notes"

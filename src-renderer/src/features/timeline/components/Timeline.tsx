@@ -30,7 +30,9 @@ function summary(e: TimelineEntry): { title: string; detail: string } {
     case 'call':
       return {
         title: `${e.source === 'screen_pop' ? 'Incoming call' : 'Call'} ${CALL_STATUS[e.status]}${e.dispositionLabel ? ` — ${e.dispositionLabel}` : ''}`,
-        detail: [e.handleMs !== null ? `handled in ${formatDuration(e.handleMs)}` : null, e.wrapUpNotes].filter(Boolean).join(' · '),
+        detail: [e.handleMs !== null ? `handled in ${formatDuration(e.handleMs)}` : null, e.satisfaction !== null ? `satisfaction ${e.satisfaction}/5` : null, e.wrapUpNotes]
+          .filter(Boolean)
+          .join(' · '),
       };
     case 'complaint':
       return {

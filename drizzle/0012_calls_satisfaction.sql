@@ -1,0 +1,2 @@
+-- The caller's satisfaction answer at wrap-up, 1–5 (issue 22); null: no answer. Validated where it comes in (the wrap-up channel, the call.wrap_up mutation), not by a CHECK: SQLite would rebuild the calls table for one.
+ALTER TABLE `calls` ADD `satisfaction` integer;
