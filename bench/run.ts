@@ -11,9 +11,11 @@
  * of its own with the generator's catalogue of --products N); and the keystrokes of the keyboard-only
  * phone-order walk in Chromium (bench/order-walk.ts, step 'walk'); and the supervisor reports on a
  * 2,000,000-call history kept in a PostgreSQL database of its own (bench/reports.ts, step 'reports';
- * FRESH=1 loads the history again); and the live board's lag, call start on a browser host → shown by the store's GET /board
- * (bench/board-lag.ts, step 'board', PostgreSQL). And the size of a four-filter audience
- * segment over 1,000,000 customers on the store (bench/segments.ts, step 'segment', PostgreSQL). Prints a table and writes bench/results.json as a list of
+ * FRESH=1 loads the history again); the live board's lag, call start on a browser host → shown by the store's GET /board
+ * (bench/board-lag.ts, step 'board', PostgreSQL); the size of a four-filter audience segment over
+ * 1,000,000 customers on the store (bench/segments.ts, step 'segment', PostgreSQL); and a customer
+ * import of 1,000,000 generated rows into a fresh PostgreSQL database (bench/import.ts, step
+ * 'import'). Prints a table and writes bench/results.json as a list of
  * { name, value, unit }. These are figures to compare across changes, not pass/fail.
  *
  * `--only` runs some steps alone (STEPS below, comma-separated): their figures replace theirs in
@@ -42,6 +44,7 @@ import { benchOrderWalk } from './order-walk';
 import { benchSegments } from './segments';
 import { benchReports } from './reports';
 import { benchBoardLag } from './board-lag';
+import { benchImport, IMPORT_ROWS } from './import';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..');
@@ -51,7 +54,7 @@ const NOW = Date.UTC(2025, 5, 1);
 const WARMUP = 500;
 
 /** The steps, in the order they run; `--only` picks some. */
-const STEPS = ['lookup', 'suggestions', 'customer360', 'catalogue', 'orders', 'walk', 'reports', 'sync', 'board', 'segment'] as const;
+const STEPS = ['lookup', 'suggestions', 'customer360', 'catalogue', 'orders', 'walk', 'reports', 'import', 'sync', 'board', 'segment'] as const;
 type Step = (typeof STEPS)[number];
 /** Steps that measure the seeded customer cache (the catalogue makes its own). */
 const ON_CUSTOMER_CACHE: readonly Step[] = ['lookup', 'suggestions', 'customer360', 'sync'];
@@ -352,6 +355,10 @@ async function main(): Promise<void> {
   if (steps.has('reports')) {
     console.log('Supervisor reports on a 2,000,000-call history, from the store (PostgreSQL at 127.0.0.1:5432) …');
     figures.push(...(await benchReports({ repo: REPO, fresh: process.env.FRESH === '1' })));
+  }
+  if (steps.has('import')) {
+    console.log(`Customer import: ${fmt(IMPORT_ROWS)} generated rows into a fresh PostgreSQL database (127.0.0.1:5432) …`);
+    figures.push(...(await benchImport({ repo: REPO })));
   }
   if (steps.has('board')) {
     console.log('The live board: call start on a workstation → on GET /board (board.lag) …');

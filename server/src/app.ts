@@ -20,6 +20,7 @@ import { checkHostHeader } from './http/host-check';
 import { serializeError, serializeRequest } from './http/log-errors';
 import { ChangeFeed } from './sync/change-feed';
 import type { ChecksumLimits } from './sync/checksums';
+import { registerImportRoutes } from './import/routes';
 import { registerLookupRoutes } from './lookup/routes';
 import { registerOrderRoutes } from './orders/routes';
 import { registerReportRoutes } from './reports/routes';
@@ -117,6 +118,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerBoardRoutes(app);
   registerReportRoutes(app);
   registerCallRoutes(app);
+  registerImportRoutes(app);
   return app;
 }
 

@@ -49,6 +49,8 @@ export const PERMISSIONS = [
   'metrics.all',
   /** Export data (CSV and the like). Export feature: a later issue. */
   'data.export',
+  /** Import customers (and later products, orders) from a file into the central store (issue 23). Admins only. */
+  'data.import',
   /** Approve a discount beyond the asking user's own authority (recorded). */
   'discount.approve',
   /** Ask for a customer's data to be erased (audited). */

@@ -47,6 +47,8 @@ export const ROUTE_PERMISSIONS = {
   'POST /reports/export': 'data.export',
   /** Calls of the caller's teams whose caller gave a low satisfaction score, to follow up (issue 22). */
   'GET /calls/low-satisfaction': 'metrics.team',
+  /** Import a customer file (CSV or JSON, streamed body; `?dryRun=1` checks it and writes nothing) (issue 23). */
+  'POST /import/customers': 'data.import',
 } as const satisfies Record<string, RouteRequirement>;
 
 export type RouteKey = keyof typeof ROUTE_PERMISSIONS;

@@ -154,6 +154,8 @@ export const AUDIT_ACTIONS = [
   'workstation_registered',
   /** An admin revoked a workstation's tokens. */
   'workstation_revoked',
+  /** An admin imported a file into the store (issue 23): counts only, never the rows. */
+  'data_imported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -65,15 +65,24 @@ function notInCountryMessage(region: CountryCode): string {
  * allocated range), so fictional 555 numbers pass; but "0300074321" is no North American number,
  * whatever its length, and must never become "+1 0300074321" (issue 19, item 4).
  */
+/** Each plan's general pattern, compiled once (an import reads a million numbers: issue 23). */
+const planPatterns = new Map<string, RegExp | null>();
+
 function fitsNumberingPlan(parsed: { countryCallingCode: string; country?: CountryCode | undefined; nationalNumber: string }): boolean {
-  // The typings leave out what the metadata holds: a plan chosen by country or by calling code, and its general pattern.
-  const metadata = new Metadata() as unknown as {
-    selectNumberingPlan(countryOrCallingCode: string): void;
-    numberingPlan?: { nationalNumberPattern(): string };
-  };
-  metadata.selectNumberingPlan(parsed.country ?? parsed.countryCallingCode);
-  const pattern = metadata.numberingPlan?.nationalNumberPattern();
-  return pattern === undefined || new RegExp(`^(?:${pattern})$`).test(parsed.nationalNumber);
+  const plan = parsed.country ?? parsed.countryCallingCode;
+  let compiled = planPatterns.get(plan);
+  if (compiled === undefined) {
+    // The typings leave out what the metadata holds: a plan chosen by country or by calling code, and its general pattern.
+    const metadata = new Metadata() as unknown as {
+      selectNumberingPlan(countryOrCallingCode: string): void;
+      numberingPlan?: { nationalNumberPattern(): string };
+    };
+    metadata.selectNumberingPlan(plan);
+    const pattern = metadata.numberingPlan?.nationalNumberPattern();
+    compiled = pattern === undefined ? null : new RegExp(`^(?:${pattern})$`);
+    planPatterns.set(plan, compiled);
+  }
+  return compiled === null || compiled.test(parsed.nationalNumber);
 }
 
 function problemFromParseError(e: ParseError): PhoneProblem {

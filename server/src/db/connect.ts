@@ -6,13 +6,11 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import * as schema from './schema';
 
 export type StoreSchema = typeof schema;
@@ -141,9 +139,15 @@ async function listenPostgres(pool: pg.Pool, where: string, channel: string, onN
 
 async function openPglite(dataDir: string, migrationsFolder: string): Promise<Store> {
   mkdirSync(dataDir, { recursive: true });
+  // Loaded only when used: a process on PostgreSQL (the import CLI, say) does not carry PGlite's ~40 MB.
+  const [{ PGlite: PGliteClass }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
   let client: PGlite;
   try {
-    client = await PGlite.create(dataDir);
+    client = await PGliteClass.create(dataDir);
   } catch (e) {
     throw new Error(`Cannot open the embedded store (PGlite) in ${dataDir}: ${(e as Error).message}`, { cause: e });
   }

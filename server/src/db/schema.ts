@@ -62,6 +62,26 @@ export const customers = pgTable(
   (t) => [check('customers_tier_ck', oneOf(t.loyaltyTier, LOYALTY_TIERS))],
 );
 
+/**
+ * The system each imported customer came from (issue 23: "shop", "oms"…) and its id there: an
+ * import finds the customer again by these, so importing a file twice changes nothing. Store
+ * only, not synced (workstations have no use for it); customers created on a workstation have none.
+ */
+export const customerSources = pgTable(
+  'customer_sources',
+  {
+    customerId: uuid('customer_id')
+      .primaryKey()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    source: text('source').notNull(),
+    sourceId: text('source_id').notNull(),
+    /** A hash of the imported row as last applied (server/src/import): the same row again is "unchanged" without reading the contacts. */
+    sourceHash: text('source_hash').notNull(),
+    importedAt: ms('imported_at').notNull(),
+  },
+  (t) => [uniqueIndex('customer_sources_source_uq').on(t.source, t.sourceId)],
+);
+
 export const customerPhones = pgTable(
   'customer_phones',
   {

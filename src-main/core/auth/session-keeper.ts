@@ -524,6 +524,7 @@ const PERMISSION_WORDS: Readonly<Record<Permission, string>> = {
   'metrics.team': 'seeing your teams’ metrics',
   'metrics.all': 'seeing every team’s metrics',
   'data.export': 'exporting data',
+  'data.import': 'importing data',
   'discount.approve': 'approving discounts over authority',
   'erasure.request': 'requesting erasure',
   'users.manage': 'managing users',

@@ -24,4 +24,5 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   offline_claim_refused: 'Offline sign-in not credited (never signed in there online)',
   workstation_registered: 'Workstation registered',
   workstation_revoked: 'Workstation revoked',
+  data_imported: 'Data imported',
 };

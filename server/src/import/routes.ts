@@ -1,0 +1,125 @@
+/**
+ * POST /import/customers (data.import: admins) — the admin screen's import (issue 23). The body is
+ * the file itself, streamed (text/csv, or application/json / application/x-ndjson for JSON), read
+ * as it arrives and never held whole; at most IMPORT_BODY_LIMIT bytes. Query: `source` (default
+ * "import"), `region` (where national numbers are read when a row has no country; default US),
+ * `dryRun=1` (check everything, write nothing).
+ *
+ * Answers the report: counts, the refused rows' problems (line, column, value, reason; at most
+ * REFUSED_LISTED of them, `refusedTruncated` says when there were more) and the error file as
+ * text when it is at most ERROR_FILE_LIMIT characters (else null, `errorFileTooLarge`: the CLI
+ * writes any size). The audit log records the import with its counts only, never row contents.
+ */
+import { Transform, type Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { text } from '../../../src-shared/contracts/text';
+import { isPhoneCountry } from '../../../src-shared/domain/phone';
+import { recordAudit } from '../audit/audit';
+import { workstationName } from '../auth/workstations';
+import { HttpError, parseBody } from '../http/errors';
+import { ImportColumnsError, SOURCE_PATTERN, type ImportReport } from './customers';
+import { ImportFileError, type ImportFormat } from './read-records';
+import { runCustomerImport } from './run';
+
+export const IMPORT_BODY_LIMIT = 1024 * 1024 * 1024;
+export const REFUSED_LISTED = 1_000;
+export const ERROR_FILE_LIMIT = 20 * 1024 * 1024;
+
+const importQuery = z
+  .object({
+    source: text().regex(SOURCE_PATTERN, { message: 'A short name of lower-case letters, digits, ".", "_" or "-", e.g. shop.' }).default('import'),
+    region: text()
+      .transform((v) => v.toUpperCase())
+      .refine(isPhoneCountry, { message: 'A two-letter country code, e.g. US or GB.' })
+      .default('US'),
+    dryRun: z.enum(['0', '1', 'true', 'false']).default('0'),
+  })
+  .strict();
+
+export interface ImportAnswer extends ImportReport {
+  /** The error file (the refused rows as they were, with `_errors`), or null when none or too large. */
+  errorFile: string | null;
+  errorFileTooLarge: boolean;
+}
+
+const FORMATS: Record<string, ImportFormat> = {
+  'text/csv': 'csv',
+  'application/json': 'json',
+  'application/x-ndjson': 'json',
+  'application/jsonl': 'json',
+};
+
+/** Counts the bytes through; past `limit` the stream fails with an `invalid_input` error. */
+function limited(limit: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      if (seen > limit) done(new HttpError('invalid_input', `The file is larger than ${Math.round(limit / 2 ** 20)} MB: import it in parts, or with the CLI (npm run import).`));
+      else done(null, chunk);
+    },
+  });
+}
+
+export function registerImportRoutes(app: FastifyInstance): void {
+  void app.register(async (scope) => {
+    // The body is the file: handed over as a stream, unparsed (the import reads it as it arrives).
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(Object.keys(FORMATS), (_request, payload, done) => done(null, payload));
+
+    scope.post('/import/customers', async (request) => {
+      const query = parseBody(importQuery, request.query);
+      const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const format = FORMATS[type];
+      if (!format) throw new HttpError('invalid_input', 'Send the file as text/csv or application/json.');
+      const caller = request.auth?.user;
+      if (!caller) throw new HttpError('unauthenticated', 'Sign in first.');
+      const dryRun = query.dryRun === '1' || query.dryRun === 'true';
+      const body = request.body as Readable | undefined;
+      if (!body || typeof (body as Readable).pipe !== 'function') throw new HttpError('invalid_input', 'The file is empty.');
+      const input = body.pipe(limited(IMPORT_BODY_LIMIT));
+      body.on('error', (e) => input.destroy(e));
+
+      let errorFile = '';
+      let errorFileTooLarge = false;
+      let report: ImportReport;
+      try {
+        report = await runCustomerImport(app.store, input, {
+          format,
+          source: query.source,
+          defaultRegion: query.region as never,
+          dryRun,
+          agentId: caller.username,
+          clock: app.clock,
+          refusedListed: REFUSED_LISTED,
+          errorFile: (chunk) => {
+            if (errorFileTooLarge) return;
+            if (errorFile.length + chunk.length > ERROR_FILE_LIMIT) {
+              errorFileTooLarge = true;
+              errorFile = '';
+            } else errorFile += chunk;
+          },
+          // Workstations online hear of each committed batch at once.
+          onProgress: dryRun ? undefined : () => app.changeFeed.poke(),
+        });
+      } catch (e) {
+        if (e instanceof ImportColumnsError || e instanceof ImportFileError) throw new HttpError('invalid_input', e.message);
+        throw e;
+      }
+      const workstationId = request.auth?.workstationId ?? null;
+      await recordAudit(app.store.db, {
+        at: app.clock(),
+        action: 'data_imported',
+        userId: caller.id,
+        username: caller.username,
+        workstationId,
+        workstationName: workstationId ? await workstationName(app.store.db, workstationId) : null,
+        subject: `customers:${query.source}`,
+        detail: `${caller.username} ${dryRun ? 'checked (dry run, nothing written)' : 'imported'} a customer file from "${query.source}": ${report.rowsRead} rows read, ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.refused} refused.`,
+      });
+      const value: ImportAnswer = { ...report, errorFile: errorFileTooLarge || errorFile === '' ? null : errorFile, errorFileTooLarge };
+      return { ok: true, value };
+    });
+  });
+}
