@@ -49,11 +49,13 @@ const EXPORTING = ['report:export'];
 const BOARD = ['board:live'];
 /** Following up low satisfaction scores of a team's calls (issue 22): supervisors and admins. */
 const TEAM_FOLLOW_UP = ['call:low-satisfaction'];
+/** Audience segments (issue 22): supervisors and admins. */
+const SEGMENTS = ['segment:preview', 'segment:list', 'segment:save', 'segment:delete', 'segment:export'];
 const DENIED: Record<UserRole, string[]> = {
   admin: [],
   supervisor: ADMIN_ONLY,
-  csr: [...ADMIN_ONLY, 'sync:reset', ...APPROVING, ...EXPORTING, ...BOARD, ...TEAM_FOLLOW_UP],
-  store_associate: [...ADMIN_ONLY, 'sync:reset', 'complaint:transition', 'complaint:set-follow-up', ...APPROVING, ...ORDER_TAKING, ...METRICS, ...EXPORTING, ...BOARD, ...TEAM_FOLLOW_UP],
+  csr: [...ADMIN_ONLY, 'sync:reset', ...APPROVING, ...EXPORTING, ...BOARD, ...TEAM_FOLLOW_UP, ...SEGMENTS],
+  store_associate: [...ADMIN_ONLY, 'sync:reset', 'complaint:transition', 'complaint:set-follow-up', ...APPROVING, ...ORDER_TAKING, ...METRICS, ...EXPORTING, ...BOARD, ...TEAM_FOLLOW_UP, ...SEGMENTS],
 };
 const account = (role: UserRole) => LOCAL_DEMO_ACCOUNTS.find((a) => a.role === role)!;
 
