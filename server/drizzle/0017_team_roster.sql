@@ -1,0 +1,66 @@
+CREATE TABLE "team_roster" (
+	"user_id" uuid NOT NULL,
+	"team_id" uuid NOT NULL,
+	"username" text NOT NULL,
+	"display_name" text NOT NULL,
+	"team" text NOT NULL,
+	CONSTRAINT "team_roster_user_id_team_id_pk" PRIMARY KEY("user_id","team_id")
+);
+--> statement-breakpoint
+-- Custom part (written by hand after drizzle-kit's CREATE TABLE): team_roster is derived from
+-- users, user_teams and teams by the triggers below, and change-logged like every synced table
+-- (0002_change_log_triggers.sql), so a membership added or removed, a renamed user or team, a
+-- deleted user or team (user_teams cascades) reaches every workstation's cache as upserts and
+-- deletes. The change-log triggers are made before the backfill, so the existing memberships are
+-- logged too and reach caches that already hold a cursor.
+CREATE OR REPLACE FUNCTION sb_row_key(tbl text, r record) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  IF tbl = 'product_relations' THEN
+    RETURN r.product_id::text || '|' || r.related_product_id::text || '|' || r.kind;
+  END IF;
+  IF tbl = 'product_prices' THEN
+    RETURN r.product_id::text || '|' || r.currency;
+  END IF;
+  IF tbl = 'team_roster' THEN
+    RETURN r.user_id::text || '|' || r.team_id::text;
+  END IF;
+  RETURN r.id::text;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER team_roster_log_insert_delete AFTER INSERT OR DELETE ON "team_roster" FOR EACH ROW EXECUTE FUNCTION sb_log_change();
+--> statement-breakpoint
+CREATE TRIGGER team_roster_log_update AFTER UPDATE ON "team_roster" FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION sb_log_change();
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION sb_team_roster_membership() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    DELETE FROM team_roster WHERE user_id = OLD.user_id AND team_id = OLD.team_id;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO team_roster (user_id, team_id, username, display_name, team)
+      SELECT u.id, t.id, u.username, u.display_name, t.name FROM users u, teams t WHERE u.id = NEW.user_id AND t.id = NEW.team_id
+      ON CONFLICT (user_id, team_id) DO UPDATE SET username = EXCLUDED.username, display_name = EXCLUDED.display_name, team = EXCLUDED.team;
+  END IF;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER user_teams_team_roster AFTER INSERT OR UPDATE OR DELETE ON "user_teams" FOR EACH ROW EXECUTE FUNCTION sb_team_roster_membership();
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION sb_team_roster_username() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE team_roster SET username = NEW.username, display_name = NEW.display_name WHERE user_id = NEW.id;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER users_team_roster AFTER UPDATE OF username, display_name ON "users" FOR EACH ROW WHEN (OLD.username IS DISTINCT FROM NEW.username OR OLD.display_name IS DISTINCT FROM NEW.display_name) EXECUTE FUNCTION sb_team_roster_username();
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION sb_team_roster_team_name() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE team_roster SET team = NEW.name WHERE team_id = NEW.id;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER teams_team_roster AFTER UPDATE OF name ON "teams" FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION sb_team_roster_team_name();
+--> statement-breakpoint
+INSERT INTO team_roster (user_id, team_id, username, display_name, team)
+  SELECT ut.user_id, ut.team_id, u.username, u.display_name, t.name FROM user_teams ut JOIN users u ON u.id = ut.user_id JOIN teams t ON t.id = ut.team_id;
