@@ -3,16 +3,18 @@ CREATE TABLE "team_roster" (
 	"team_id" uuid NOT NULL,
 	"username" text NOT NULL,
 	"display_name" text NOT NULL,
+	"role" text NOT NULL,
+	"active" boolean NOT NULL,
 	"team" text NOT NULL,
 	CONSTRAINT "team_roster_user_id_team_id_pk" PRIMARY KEY("user_id","team_id")
 );
 --> statement-breakpoint
 -- Custom part (written by hand after drizzle-kit's CREATE TABLE): team_roster is derived from
 -- users, user_teams and teams by the triggers below, and change-logged like every synced table
--- (0002_change_log_triggers.sql), so a membership added or removed, a renamed user or team, a
--- deleted user or team (user_teams cascades) reaches every workstation's cache as upserts and
--- deletes. The change-log triggers are made before the backfill, so the existing memberships are
--- logged too and reach caches that already hold a cursor.
+-- (0002_change_log_triggers.sql), so a membership added or removed, a user renamed, given another
+-- role, disabled or enabled, a team renamed, a user or team deleted (user_teams cascades) reaches
+-- every workstation's cache as upserts and deletes. The change-log triggers are made before the
+-- backfill, so the existing memberships are logged too and reach caches that already hold a cursor.
 CREATE OR REPLACE FUNCTION sb_row_key(tbl text, r record) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
   IF tbl = 'product_relations' THEN
@@ -37,9 +39,10 @@ BEGIN
     DELETE FROM team_roster WHERE user_id = OLD.user_id AND team_id = OLD.team_id;
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    INSERT INTO team_roster (user_id, team_id, username, display_name, team)
-      SELECT u.id, t.id, u.username, u.display_name, t.name FROM users u, teams t WHERE u.id = NEW.user_id AND t.id = NEW.team_id
-      ON CONFLICT (user_id, team_id) DO UPDATE SET username = EXCLUDED.username, display_name = EXCLUDED.display_name, team = EXCLUDED.team;
+    INSERT INTO team_roster (user_id, team_id, username, display_name, role, active, team)
+      SELECT u.id, t.id, u.username, u.display_name, u.role, u.active, t.name FROM users u, teams t WHERE u.id = NEW.user_id AND t.id = NEW.team_id
+      ON CONFLICT (user_id, team_id) DO UPDATE
+        SET username = EXCLUDED.username, display_name = EXCLUDED.display_name, role = EXCLUDED.role, active = EXCLUDED.active, team = EXCLUDED.team;
   END IF;
   RETURN NULL;
 END $$;
@@ -48,11 +51,12 @@ CREATE TRIGGER user_teams_team_roster AFTER INSERT OR UPDATE OR DELETE ON "user_
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION sb_team_roster_username() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE team_roster SET username = NEW.username, display_name = NEW.display_name WHERE user_id = NEW.id;
+  UPDATE team_roster SET username = NEW.username, display_name = NEW.display_name, role = NEW.role, active = NEW.active WHERE user_id = NEW.id;
   RETURN NULL;
 END $$;
 --> statement-breakpoint
-CREATE TRIGGER users_team_roster AFTER UPDATE OF username, display_name ON "users" FOR EACH ROW WHEN (OLD.username IS DISTINCT FROM NEW.username OR OLD.display_name IS DISTINCT FROM NEW.display_name) EXECUTE FUNCTION sb_team_roster_username();
+CREATE TRIGGER users_team_roster AFTER UPDATE OF username, display_name, role, active ON "users" FOR EACH ROW
+  WHEN ((OLD.username, OLD.display_name, OLD.role, OLD.active) IS DISTINCT FROM (NEW.username, NEW.display_name, NEW.role, NEW.active)) EXECUTE FUNCTION sb_team_roster_username();
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION sb_team_roster_team_name() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -62,5 +66,5 @@ END $$;
 --> statement-breakpoint
 CREATE TRIGGER teams_team_roster AFTER UPDATE OF name ON "teams" FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION sb_team_roster_team_name();
 --> statement-breakpoint
-INSERT INTO team_roster (user_id, team_id, username, display_name, team)
-  SELECT ut.user_id, ut.team_id, u.username, u.display_name, t.name FROM user_teams ut JOIN users u ON u.id = ut.user_id JOIN teams t ON t.id = ut.team_id;
+INSERT INTO team_roster (user_id, team_id, username, display_name, role, active, team)
+  SELECT ut.user_id, ut.team_id, u.username, u.display_name, u.role, u.active, t.name FROM user_teams ut JOIN users u ON u.id = ut.user_id JOIN teams t ON t.id = ut.team_id;

@@ -138,13 +138,14 @@ export const SYNC_TABLES: readonly SyncTable[] = [
   {
     // Who is in which team (a user name and a team name per membership), so a workstation's team
     // figures count CSRs who never signed in on it (ROSTER_SQL in src-shared/domain/metric-sql.ts)
-    // and its dashboard can name them. Nothing secret: no password hash, no role, no session. Keyed by the store's ids, so a renamed
+    // and its dashboard can list them as the store does (active CSRs and supervisors). Nothing
+    // secret: no password hash, no session. Keyed by the store's ids, so a renamed
     // user or team is an update of its rows, and a key never holds free text.
     name: 'team_roster',
     key: ['user_id', 'team_id'],
     origin: 'server',
     derived: true,
-    columns: [t('user_id'), t('team_id'), t('username'), t('display_name'), t('team')],
+    columns: [t('user_id'), t('team_id'), t('username'), t('display_name'), t('role'), b('active'), t('team')],
   },
   {
     name: 'customers',

@@ -332,10 +332,10 @@ const INSERT_ORDER = ['calls', 'complaints', 'offers', 'orders', 'order_lines'] 
 const DELETE_ORDER = ['order_lines', 'offers', 'complaints', 'orders', 'calls'] as const;
 
 /** A team_roster row as the store derives it (migration 0017) and a pull copies it into the cache. */
-type SyncedRosterRow = { user_id: string; team_id: string; username: string; display_name: string; team: string };
+type SyncedRosterRow = { user_id: string; team_id: string; username: string; display_name: string; role: string; active: boolean; team: string };
 
 async function storeRoster(store: Store): Promise<SyncedRosterRow[]> {
-  const result = (await store.db.execute(sql.raw('SELECT user_id::text AS user_id, team_id::text AS team_id, username, display_name, team FROM team_roster'))) as unknown as {
+  const result = (await store.db.execute(sql.raw('SELECT user_id::text AS user_id, team_id::text AS team_id, username, display_name, role, active, team FROM team_roster'))) as unknown as {
     rows: SyncedRosterRow[];
   };
   return result.rows;
@@ -358,8 +358,8 @@ function loadCache(cache: TempCache, data: MetricData, roster: readonly SyncedRo
     }
     db.prepare("UPDATE local_users SET teams = '[]'").run();
     db.prepare('DELETE FROM team_roster').run();
-    const insert = db.prepare('INSERT INTO team_roster (user_id, team_id, username, display_name, team) VALUES (?, ?, ?, ?, ?)');
-    for (const r of roster) insert.run(r.user_id, r.team_id, r.username, r.display_name, r.team);
+    const insert = db.prepare('INSERT INTO team_roster (user_id, team_id, username, display_name, role, active, team) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    for (const r of roster) insert.run(r.user_id, r.team_id, r.username, r.display_name, r.role, r.active ? 1 : 0, r.team);
   })();
 }
 

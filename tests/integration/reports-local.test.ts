@@ -125,7 +125,7 @@ describe('report:dashboard-local', () => {
 
   it('takes a team’s members from the roster synced from the store once there is one, not from who signed in here', () => {
     const c = cache.db.$client;
-    const add = c.prepare(`INSERT INTO team_roster (user_id, team_id, username, display_name, team) VALUES (?, ?, ?, ?, 'North')`);
+    const add = c.prepare(`INSERT INTO team_roster (user_id, team_id, username, display_name, role, active, team) VALUES (?, ?, ?, ?, 'csr', 1, 'North')`);
     const north = randomUUID();
     // The store says: ben moved to North, and dan (who never signed in here) is in North; ana's local_users row still says North, the roster too.
     for (const [u, name] of [['ana', 'Ana'], ['ben', 'Ben'], ['dan', 'Dan']] as const) add.run(randomUUID(), north, u, name);
@@ -133,7 +133,7 @@ describe('report:dashboard-local', () => {
       const sue = as('sue', 'supervisor');
       const d = (sue('report:dashboard-local', { filter }) as { value: Dashboard }).value;
       expect(d.filter.team).toBe('North');
-      expect(d.scope.csrs.map((m) => [m.username, m.displayName])).toEqual([['ana', 'ANA'], ['ben', 'BEN'], ['dan', 'Dan']]);
+      expect(d.scope.csrs.map((m) => [m.username, m.displayName])).toEqual([['ana', 'Ana'], ['ben', 'Ben'], ['dan', 'Dan']]);
       expect(value(d, 'callsHandled').value).toBe(3);
       expect(sue('report:dashboard-local', { filter: { ...filter, csr: 'ben' } })).toMatchObject({ ok: true });
     } finally {

@@ -4,7 +4,8 @@
  * who is in which team comes from team_roster, which the store derives from users, user_teams and
  * teams (server/drizzle/0017_team_roster.sql) and pull carries like any server table. A CSR moved
  * to another team, a renamed team and a renamed user reach the cache by the next pull; a disabled
- * user stays in the roster, as the store's team figures still count their calls.
+ * user stays in the roster marked disabled (the store's team figures still count their calls; its
+ * lists of CSRs leave them out, and so does the cache's).
  *
  * The real server (Fastify over PGlite, HTTP on 127.0.0.1), a real cache, the real pull client and
  * page applier; the supervisor's local_users row is the only one on the desk.
@@ -106,9 +107,15 @@ async function pull(): Promise<void> {
 }
 
 const cacheRosterRows = () =>
-  (cache.db.$client.prepare(`SELECT username, display_name AS displayName, team FROM team_roster ORDER BY username, team`).all() as { username: string; displayName: string; team: string }[]).map(
-    (r) => `${r.username} (${r.displayName}): ${r.team}`,
-  );
+  (
+    cache.db.$client.prepare(`SELECT username, display_name AS displayName, role, active, team FROM team_roster ORDER BY username, team`).all() as {
+      username: string;
+      displayName: string;
+      role: string;
+      active: number;
+      team: string;
+    }[]
+  ).map((r) => `${r.username} (${r.displayName}, ${r.role}${r.active === 1 ? '' : ', disabled'}): ${r.team}`);
 
 function supervisorDashboard(team?: string): Dashboard {
   const ctx: ReadContext = { db: cache.db, defaultRegion: 'US', host: 'browser-host', version: 'test', agentId: 'sue', agentRole: 'supervisor', now: () => T0 };
@@ -132,7 +139,7 @@ describe('the team roster synced to a supervisor’s desk', () => {
     // Before any pull: only the supervisor is known here; the team's CSRs are not.
     expect(cacheRosterRows()).toEqual([]);
     await pull();
-    expect(cacheRosterRows()).toEqual(['ana (ana): North', 'ben (ben): South', 'cara (cara): North', 'sue (sue): North']);
+    expect(cacheRosterRows()).toEqual(['ana (ana, csr): North', 'ben (ben, csr): South', 'cara (cara, csr): North', 'sue (sue, supervisor): North']);
     const d = supervisorDashboard();
     expect(d.filter.team).toBe('North');
     expect(d.scope.csrs.map((c) => c.username)).toEqual(['ana', 'cara', 'sue']);
@@ -149,10 +156,11 @@ describe('the team roster synced to a supervisor’s desk', () => {
     await server.store.db.execute(sql`update users set display_name = 'Ben B.' where id = ${ids.ben}`);
     await server.store.db.execute(sql`update users set active = false where id = ${ids.ana}`);
     await pull();
-    expect(cacheRosterRows()).toEqual(['ana (ana): North', 'ben (Ben B.): South-East', 'cara (cara): South-East', 'sue (sue): North']);
+    expect(cacheRosterRows()).toEqual(['ana (ana, csr, disabled): North', 'ben (Ben B., csr): South-East', 'cara (cara, csr): South-East', 'sue (sue, supervisor): North']);
     const d = supervisorDashboard();
-    // ana is disabled but still in North on the store, whose team figures count her calls.
-    expect(d.scope.csrs.map((c) => c.username)).toEqual(['ana', 'sue']);
+    // ana is disabled: no longer listed (as the store lists only active users), but still in North
+    // on the store, whose team figures count her calls.
+    expect(d.scope.csrs.map((c) => c.username)).toEqual(['sue']);
     expect(d.metrics.find((m) => m.id === 'callsHandled')!.value).toBe(2);
     await expectStoreFigures(d);
     // The team filter in the cache's own query reads the same roster.
@@ -163,10 +171,10 @@ describe('the team roster synced to a supervisor’s desk', () => {
   it('drops a membership the store removes, also when the user or the team is deleted', async () => {
     await server.store.db.execute(sql`delete from user_teams where user_id = ${ids.ben} and team_id = ${ids.South}`);
     await pull();
-    expect(cacheRosterRows()).toEqual(['ana (ana): North', 'cara (cara): South-East', 'sue (sue): North']);
+    expect(cacheRosterRows()).toEqual(['ana (ana, csr, disabled): North', 'cara (cara, csr): South-East', 'sue (sue, supervisor): North']);
     await server.store.db.execute(sql`delete from teams where id = ${ids.South}`);
     await pull();
-    expect(cacheRosterRows()).toEqual(['ana (ana): North', 'sue (sue): North']);
+    expect(cacheRosterRows()).toEqual(['ana (ana, csr, disabled): North', 'sue (sue, supervisor): North']);
     await expectStoreFigures(supervisorDashboard());
   });
 });

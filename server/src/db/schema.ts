@@ -375,6 +375,8 @@ export const teamRoster = pgTable(
     teamId: uuid('team_id').notNull(),
     username: text('username').notNull(),
     displayName: text('display_name').notNull(),
+    role: text('role').notNull(),
+    active: boolean('active').notNull(),
     team: text('team').notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.teamId] })],

@@ -159,6 +159,8 @@ export const teamRoster = sqliteTable(
     teamId: text('team_id').notNull(),
     username: text('username').notNull(),
     displayName: text('display_name').notNull(),
+    role: text('role').notNull(),
+    active: integer('active', { mode: 'boolean' }).notNull(),
     team: text('team').notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.teamId] })],

@@ -37,20 +37,30 @@ const localUsers = (db: ReadableDb): LocalUserRow[] =>
   db.$client.prepare(`SELECT username, display_name AS displayName, role, teams FROM local_users ORDER BY username`).all() as LocalUserRow[];
 
 /**
- * Everyone a report on this workstation may name, with their teams: the store's roster (team_roster)
- * with the users who signed in here (their role), or, while no roster was pulled, the users who
- * signed in here with the teams the store gave them then.
+ * Everyone a report on this workstation may name, with their teams, as the store's storeRoster
+ * lists them: the active users of the store's roster (team_roster) with the users who signed in
+ * here and are in no team; while no roster was pulled, the users who signed in here with the teams
+ * the store gave them then.
  */
 export function cacheRoster(db: ReadableDb): RosterMember[] {
   const local = localUsers(db);
-  const synced = db.$client.prepare(`SELECT username, display_name AS displayName, team FROM team_roster ORDER BY username, team`).all() as { username: string; displayName: string; team: string }[];
+  const synced = db.$client
+    .prepare(`SELECT username, display_name AS displayName, role, active, team FROM team_roster ORDER BY username, team`)
+    .all() as { username: string; displayName: string; role: UserRole; active: number; team: string }[];
   if (synced.length === 0) return local.map((r) => ({ username: r.username, displayName: r.displayName, role: r.role, teams: parseTeams(r.teams) }));
   const byName = new Map<string, RosterMember & { teams: string[] }>();
-  for (const r of local) byName.set(r.username, { username: r.username, displayName: r.displayName, role: r.role, teams: [] });
+  const disabled = new Set<string>();
   for (const r of synced) {
+    if (r.active !== 1) {
+      disabled.add(r.username);
+      continue;
+    }
     const member = byName.get(r.username);
     if (member) member.teams.push(r.team);
-    else byName.set(r.username, { username: r.username, displayName: r.displayName, teams: [r.team] });
+    else byName.set(r.username, { username: r.username, displayName: r.displayName, role: r.role, teams: [r.team] });
+  }
+  for (const r of local) {
+    if (!byName.has(r.username) && !disabled.has(r.username)) byName.set(r.username, { username: r.username, displayName: r.displayName, role: r.role, teams: [] });
   }
   return [...byName.values()].sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
 }
