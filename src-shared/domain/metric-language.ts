@@ -165,8 +165,9 @@ export const DIMENSIONS = ['csr', 'team', 'day', 'channel', 'campaign'] as const
 /**
  * How a metric groups:
  * - `csr`: the user name of the CSR the fact names (agent_id);
- * - `team`: each team the CSR belongs to (the store's user_teams; on a workstation the teams of the
- *   users who signed in there); a CSR in two teams counts in both, a CSR in none in no team;
+ * - `team`: each team the CSR belongs to (the store's user_teams; on a workstation the roster synced
+ *   from it, team_roster, or while none was pulled the teams of the users who signed in there); a
+ *   CSR in two teams counts in both, a CSR in none in no team;
  * - `day`: the UTC calendar day (YYYY-MM-DD) of the metric's time field;
  * - `channel`: the order's channel (web, phone, store); on the metrics of first orders (repeat buyers,
  *   lifetime value) the channel the customer was acquired through;

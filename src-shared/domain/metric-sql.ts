@@ -6,7 +6,9 @@
  *   `strftime('%Y-%m-%d', ms / 1000, 'unixepoch')`;
  * - the larger of two numbers: `GREATEST` against SQLite's two-argument `MAX`;
  * - who is in which team: the store's `users` → `user_teams` → `teams`, against the cache's
- *   `local_users.teams` (a JSON array of team names, read with `json_each`);
+ *   `team_roster` (pulled from the store, which derives it from those three tables); a cache that
+ *   has never pulled a roster (a local demo, say) falls back on `local_users.teams` (a JSON array of
+ *   the team names of the users who signed in there, read with `json_each`);
  * - parameters: `$1, $2…` against `?`;
  * - nothing else: a correlated sum (`sumOf`) is the same scalar subquery in both.
  *
@@ -52,11 +54,19 @@ export interface CompiledMetricSql {
   componentColumns: string[];
 }
 
-/** Who is in which team, as (agent_id, team) rows: a CSR's user name and a team's name. */
+/**
+ * Who is in which team, as (agent_id, team) rows: a CSR's user name and a team's name. The cache
+ * reads the roster synced from the store (team_roster), so its team figures and the store's count
+ * the same CSRs whoever signed in on the workstation; only while that roster is empty (never
+ * pulled) does it read the memberships of the users who signed in there. Not their union: a
+ * membership removed on the store would live on in local_users until that user signs in again.
+ */
 export const ROSTER_SQL: Record<SqlDialect, string> = {
   postgres:
     'SELECT DISTINCT u.username AS agent_id, t.name AS team FROM users u JOIN user_teams ut ON ut.user_id = u.id JOIN teams t ON t.id = ut.team_id',
-  sqlite: 'SELECT DISTINCT lu.username AS agent_id, j.value AS team FROM local_users lu, json_each(lu.teams) j',
+  sqlite:
+    'SELECT DISTINCT tr.username AS agent_id, tr.team AS team FROM team_roster tr' +
+    ' UNION SELECT lu.username AS agent_id, j.value AS team FROM local_users lu, json_each(lu.teams) j WHERE NOT EXISTS (SELECT 1 FROM team_roster)',
 };
 
 const quoteIdent = (name: string) => {

@@ -40,6 +40,12 @@ export interface SyncTable {
    * must be in `columns` (tests/integration/synced-tables.test.ts compares the three declarations).
    */
   readonly unsynced?: { readonly cache?: readonly string[]; readonly store?: readonly string[] };
+  /**
+   * Filled on the store by its own triggers from other tables (team_roster from users, user_teams
+   * and teams: server/drizzle/0020_team_roster.sql), never written directly: not bulk-loaded nor
+   * seeded; the cache receives it like any server table.
+   */
+  readonly derived?: true;
 }
 
 export const SYNC_KEY_SEPARATOR = '|';
@@ -50,6 +56,7 @@ export const SYNC_TABLE_NAMES = [
   'product_relations',
   'campaigns',
   'discount_limits',
+  'team_roster',
   'customers',
   'customer_phones',
   'customer_emails',
@@ -127,6 +134,18 @@ export const SYNC_TABLES: readonly SyncTable[] = [
     key: ['id'],
     origin: 'server',
     columns: [t('id'), t('role'), t('user_id'), i('max_percent'), i('max_amount_cents'), t('currency')],
+  },
+  {
+    // Who is in which team (a user name and a team name per membership), so a workstation's team
+    // figures count CSRs who never signed in on it (ROSTER_SQL in src-shared/domain/metric-sql.ts)
+    // and its dashboard can list them as the store does (active CSRs and supervisors). Nothing
+    // secret: no password hash, no session. Keyed by the store's ids, so a renamed
+    // user or team is an update of its rows, and a key never holds free text.
+    name: 'team_roster',
+    key: ['user_id', 'team_id'],
+    origin: 'server',
+    derived: true,
+    columns: [t('user_id'), t('team_id'), t('username'), t('display_name'), t('role'), b('active'), t('team')],
   },
   {
     name: 'customers',

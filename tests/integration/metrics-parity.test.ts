@@ -8,7 +8,8 @@
  * four customers, three disposition codes, four campaign codes, twenty days), so repeat calls, repeat
  * purchases, campaign cross-overs, satisfaction answers, ties at day boundaries,
  * empty groups, nulls (no customer, no disposition, no campaign, no CSR) and orders of every status
- * happen often. Each history is written into a migrated cache and a migrated store, and every
+ * happen often. Each history is written into a migrated store and a migrated cache (whose team
+ * roster is the store's team_roster, derived by its triggers, as a pull copies it), and every
  * metric is asked: with no filter and no grouping, grouped by each of its dimensions alone, and
  * with a random filter (period, team, CSR, channel, campaign, currency, repeat window) and a
  * random grouping. A failure prints the seed and the shrunk history to replay it.
@@ -330,7 +331,22 @@ function tablesOf(h: History): { tables: Record<string, Row[]>; roster: RosterEn
 const INSERT_ORDER = ['calls', 'complaints', 'offers', 'orders', 'order_lines'] as const;
 const DELETE_ORDER = ['order_lines', 'offers', 'complaints', 'orders', 'calls'] as const;
 
-function loadCache(cache: TempCache, data: MetricData): void {
+/** A team_roster row as the store derives it (migration 0017) and a pull copies it into the cache. */
+type SyncedRosterRow = { user_id: string; team_id: string; username: string; display_name: string; role: string; active: boolean; team: string };
+
+async function storeRoster(store: Store): Promise<SyncedRosterRow[]> {
+  const result = (await store.db.execute(sql.raw('SELECT user_id::text AS user_id, team_id::text AS team_id, username, display_name, role, active, team FROM team_roster'))) as unknown as {
+    rows: SyncedRosterRow[];
+  };
+  return result.rows;
+}
+
+/**
+ * The cache as on a supervisor's desk where the CSRs never signed in: their local_users rows name
+ * no team, and who is in which team comes only from the roster pulled from the store (copied here
+ * from the store's team_roster, which its triggers derived from user_teams).
+ */
+function loadCache(cache: TempCache, data: MetricData, roster: readonly SyncedRosterRow[]): void {
   const db = cache.db.$client;
   db.transaction(() => {
     for (const t of DELETE_ORDER) db.prepare(`DELETE FROM ${t}`).run();
@@ -340,10 +356,10 @@ function loadCache(cache: TempCache, data: MetricData): void {
         db.prepare(`INSERT INTO ${t} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...cols.map((c) => row[c]));
       }
     }
-    for (const agent of AGENTS) {
-      const teams = data.roster.filter((r) => r.agentId === agent).map((r) => r.team);
-      db.prepare('UPDATE local_users SET teams = ? WHERE username = ?').run(JSON.stringify(teams), agent);
-    }
+    db.prepare("UPDATE local_users SET teams = '[]'").run();
+    db.prepare('DELETE FROM team_roster').run();
+    const insert = db.prepare('INSERT INTO team_roster (user_id, team_id, username, display_name, role, active, team) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    for (const r of roster) insert.run(r.user_id, r.team_id, r.username, r.display_name, r.role, r.active ? 1 : 0, r.team);
   })();
 }
 
@@ -423,8 +439,11 @@ function suite(backend: StoreBackend, skipReason: string | undefined, runs: numb
       await fc.assert(
         fc.asyncProperty(historyArb, fc.array(querySpecArb, { minLength: METRIC_IDS.length, maxLength: METRIC_IDS.length }), async (history, specs) => {
           const data = tablesOf(history);
-          loadCache(cache, data);
           await loadStore(store, data, userIds, teamIds);
+          const roster = await storeRoster(store);
+          // The store's triggers keep team_roster equal to user_teams by name.
+          expect(roster.map((r) => `${r.username}|${r.team}`).sort()).toEqual(data.roster.map((r) => `${r.agentId}|${r.team}`).sort());
+          loadCache(cache, data, roster);
           histories++;
           for (const [i, id] of METRIC_IDS.entries()) {
             const metric: MetricDecl = METRICS[id as MetricId];

@@ -1,6 +1,7 @@
 /**
  * The cache's report channels (issue 22): report:dashboard-local and report:drilldown-local through
- * the reader's handler table, with each role's scope (teams from local_users) and the drill-down's
+ * the reader's handler table, with each role's scope (teams from local_users, or from the roster
+ * synced from the store once there is one) and the drill-down's
  * rows adding up to the figure clicked.
  */
 import { randomUUID } from 'node:crypto';
@@ -120,6 +121,24 @@ describe('report:dashboard-local', () => {
     expect(d.byCsr.map((r) => r.key.csr)).toEqual(['ana', 'sue']);
     expect(sue('report:dashboard-local', { filter: { ...filter, team: 'South' } })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(sue('report:dashboard-local', { filter: { ...filter, csr: 'ben' } })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('takes a team’s members from the roster synced from the store once there is one, not from who signed in here', () => {
+    const c = cache.db.$client;
+    const add = c.prepare(`INSERT INTO team_roster (user_id, team_id, username, display_name, role, active, team) VALUES (?, ?, ?, ?, 'csr', 1, 'North')`);
+    const north = randomUUID();
+    // The store says: ben moved to North, and dan (who never signed in here) is in North; ana's local_users row still says North, the roster too.
+    for (const [u, name] of [['ana', 'Ana'], ['ben', 'Ben'], ['dan', 'Dan']] as const) add.run(randomUUID(), north, u, name);
+    try {
+      const sue = as('sue', 'supervisor');
+      const d = (sue('report:dashboard-local', { filter }) as { value: Dashboard }).value;
+      expect(d.filter.team).toBe('North');
+      expect(d.scope.csrs.map((m) => [m.username, m.displayName])).toEqual([['ana', 'Ana'], ['ben', 'Ben'], ['dan', 'Dan']]);
+      expect(value(d, 'callsHandled').value).toBe(3);
+      expect(sue('report:dashboard-local', { filter: { ...filter, csr: 'ben' } })).toMatchObject({ ok: true });
+    } finally {
+      c.prepare('DELETE FROM team_roster').run();
+    }
   });
 
   it('gives an admin every team and lists a channel filter as not applied to call metrics', () => {

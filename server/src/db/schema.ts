@@ -391,6 +391,27 @@ export const userTeams = pgTable(
 );
 
 /**
+ * Who is in which team, by name: one row per user_teams row, with the user's name and the team's
+ * name beside the ids. Synced to every workstation (src-shared/sync/tables.ts) so the cache's team
+ * figures know CSRs who never signed in there. Written only by the triggers of migration
+ * 0020_team_roster.sql on users, user_teams and teams (a membership added or removed, a user or a
+ * team renamed, a user or team deleted); its own change-log triggers carry each change to the caches.
+ */
+export const teamRoster = pgTable(
+  'team_roster',
+  {
+    userId: uuid('user_id').notNull(),
+    teamId: uuid('team_id').notNull(),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    role: text('role').notNull(),
+    active: boolean('active').notNull(),
+    team: text('team').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.teamId] })],
+);
+
+/**
  * A shared workstation, known by its cache's client id. Signing in online on it (re)issues its
  * token, whose SHA-256 alone is kept here: the token carries the workstation's sync traffic
  * whoever is signed in, also while nobody is.

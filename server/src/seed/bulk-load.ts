@@ -54,8 +54,11 @@ export interface BulkLoadSummary {
 
 export const DEFAULT_LOAD_BATCH = 20_000;
 
-/** The tables a bulk load fills: those the retailer's systems own (CSR-written rows arrive by push). */
-export const LOADED_TABLES: readonly SyncTableName[] = SYNC_TABLES.filter((t) => t.origin === 'server').map((t) => t.name);
+/**
+ * The tables a bulk load fills: those the retailer's systems own (CSR-written rows arrive by push),
+ * except those the store's triggers derive from other tables (team_roster).
+ */
+export const LOADED_TABLES: readonly SyncTableName[] = SYNC_TABLES.filter((t) => t.origin === 'server' && !t.derived).map((t) => t.name);
 
 /** A column's value as the store takes it: booleans as booleans, integers as numbers or bigints. */
 export type StoreValue = string | number | bigint | boolean | null;

@@ -148,6 +148,25 @@ export const productPrices = sqliteTable(
 );
 
 /**
+ * Who is in which team, pulled from the store (its team_roster, derived there from users,
+ * user_teams and teams): the team figures of reports read it (ROSTER_SQL in
+ * src-shared/domain/metric-sql.ts), so CSRs who never signed in on this workstation are counted.
+ */
+export const teamRoster = sqliteTable(
+  'team_roster',
+  {
+    userId: text('user_id').notNull(),
+    teamId: text('team_id').notNull(),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    role: text('role').notNull(),
+    active: integer('active', { mode: 'boolean' }).notNull(),
+    team: text('team').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.teamId] })],
+);
+
+/**
  * Promotions: a code a customer quotes, with its rule. A campaign `family` groups the online and
  * offline versions of the same campaign (each with its own code), so reports tell them apart.
  */

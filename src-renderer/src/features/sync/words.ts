@@ -137,6 +137,7 @@ const TABLE_LABELS: Record<SyncTableName, string> = {
   product_relations: 'Product relations',
   campaigns: 'Campaigns',
   discount_limits: 'Discount limits',
+  team_roster: 'Team members',
   customers: 'Customers',
   customer_phones: 'Phone numbers',
   customer_emails: 'Email addresses',

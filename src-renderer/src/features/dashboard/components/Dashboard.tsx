@@ -86,8 +86,9 @@ function compareCounts(store: DashboardAnswer, cache: DashboardAnswer): TieOut {
     else differ.push(`${noun}: ${s === null ? 'no data' : countFormat.format(s)} in the store, ${c === null ? 'no data' : countFormat.format(c)} in the cache`);
   }
   if (differ.length === 0) return { kind: 'agrees', text: `Tie-out: the cache agrees with the store for this period: ${same.join(', ')}.` };
-  // The cache knows a team's members only from who signed in on this workstation: a CSR it has
-  // never seen is left out of its team figures, which a re-pull does not change.
+  // The cache knows a team's members from the roster synced from the store (team_roster): a CSR
+  // the store lists and the cache does not yet (a roster change not pulled yet) is left out of its
+  // team figures until the next sync brings the change.
   const known = new Set(cache.scope.csrs.map((c) => c.username));
   const unknown = store.scope.csrs.filter((c) => !known.has(c.username) && (store.filter.csr === null || store.filter.csr === c.username));
   const why =
@@ -95,7 +96,7 @@ function compareCounts(store: DashboardAnswer, cache: DashboardAnswer): TieOut {
       ? ` This workstation’s cache does not know ${unknown.length === 1 ? 'one CSR' : `${unknown.length} CSRs`} in view (${unknown
           .slice(0, 5)
           .map((c) => c.displayName)
-          .join(', ')}${unknown.length > 5 ? '…' : ''}: never signed in here), so its team figures leave their records out.`
+          .join(', ')}${unknown.length > 5 ? '…' : ''}: not yet in its copy of the team roster), so its team figures leave their records out until the next sync.`
       : '';
   return { kind: 'differs', text: `Tie-out: the cache differs from the store for this period (${differ.join('; ')}).${why}` };
 }
