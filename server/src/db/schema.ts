@@ -760,7 +760,7 @@ export const offers = pgTable(
 
 /**
  * Per customer, what segments ask of their orders, kept by triggers on orders and customers
- * (server/drizzle/0014_segments.sql) from the same rules as the customer card
+ * (server/drizzle/0017_segments.sql) from the same rules as the customer card
  * (src-shared/domain/order-value.ts): spending orders only; value in the customer's own currency;
  * the first spending order's channel (earliest placed, ties by id) as the acquisition channel. A
  * customer with no spending order has no row. The triggers fire also in bulk loads

@@ -2,7 +2,7 @@
  * A segment definition (src-shared/domain/segment.ts) compiled to PostgreSQL (issue 22). Every
  * value the user gave travels as a bound parameter (drizzle's sql template); only the fixed
  * column names and the shared enum lists are written into the text. The queries read
- * `customers c` left-joined to `customer_order_stats s` (kept by triggers, 0014_segments.sql).
+ * `customers c` left-joined to `customer_order_stats s` (kept by triggers, 0017_segments.sql).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { SPENDING_ORDER_STATUSES } from '../../../src-shared/domain/order-value';
