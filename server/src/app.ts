@@ -28,6 +28,8 @@ import { registerCallRoutes } from './calls/routes';
 import { registerPullRoutes } from './sync/pull-routes';
 import { registerPushRoutes } from './sync/push-routes';
 import { registerSegmentRoutes } from './segments/routes';
+import { registerEmailRoutes } from './email/routes';
+import { MailSender, type MailOptions } from './email/sender';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -36,6 +38,8 @@ declare module 'fastify' {
     readonly clock: () => number;
     /** News of committed changes, for the live route. */
     readonly changeFeed: ChangeFeed;
+    /** Sends the customer mail of the outbox (issue 23); `configured` false without a mail server. */
+    readonly mailSender: MailSender;
   }
 }
 
@@ -61,6 +65,8 @@ export interface BuildServerOptions {
   checksums?: ChecksumLimits;
   /** New workstation ids one (non-admin) user may register in a window; default NEW_WORKSTATION_LIMIT (5 a day). */
   newWorkstationLimit?: { count: number; windowMs: number };
+  /** Customer email (issue 23): the SMTP URL and From address (main.ts reads them from the environment); none → mails wait in the outbox. */
+  mail?: MailOptions;
 }
 
 export function buildServer(options: BuildServerOptions): FastifyInstance {
@@ -119,6 +125,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerReportRoutes(app);
   registerCallRoutes(app);
   registerImportRoutes(app);
+  sendMailFromOutbox(app, options.mail);
   return app;
 }
 
@@ -131,6 +138,15 @@ function withSafeErrors(logger: FastifyServerOptions['logger']): FastifyServerOp
   if (logger === undefined || logger === false) return false;
   const options = logger === true ? {} : logger;
   return { ...options, serializers: { ...options.serializers, err: serializeError, error: serializeError, req: serializeRequest } };
+}
+
+/** Sends the outbox's mail while the app runs (nothing without a mail server), with its admin routes. */
+function sendMailFromOutbox(app: FastifyInstance, options: MailOptions | undefined): void {
+  const sender = new MailSender(app.store, app.log, options);
+  app.decorate('mailSender', sender);
+  registerEmailRoutes(app, sender);
+  app.addHook('onReady', async () => sender.start(app.changeFeed));
+  app.addHook('onClose', async () => sender.stop());
 }
 
 /** Deletes dead sessions once the app is ready and then every `everyMs`, until it closes. */

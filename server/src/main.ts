@@ -13,6 +13,7 @@ import { buildServer } from './app';
 import { DEMO_USERS, seedDemoUsers } from './auth/users';
 import { DEFAULT_DATA_DIR, openStore, redactDatabaseUrl } from './db/connect';
 import { loadDemoIfEmpty } from './seed/demo';
+import { mailOptionsFromEnv, redactSmtpUrl } from './email/sender';
 import { DEMO_TEAM, loadDemoHistoryIfAbsent } from './seed/demo-history';
 
 export const DEFAULT_PORT = 5179;
@@ -47,7 +48,10 @@ async function main(): Promise<void> {
     ...values['allow-host'],
     ...(process.env.SWITCHBOARD_STORE_HOSTS ?? '').split(','),
   ];
-  const app = buildServer({ store, logger: { level: process.env.LOG_LEVEL ?? 'info' }, hostNames });
+  const mail = mailOptionsFromEnv(process.env);
+  const app = buildServer({ store, logger: { level: process.env.LOG_LEVEL ?? 'info' }, hostNames, mail });
+  if (mail.smtpUrl) app.log.info({ smtp: redactSmtpUrl(mail.smtpUrl) }, 'customer mail goes out through this mail server');
+  else app.log.info('no mail server (SWITCHBOARD_SMTP_URL): customer mail waits in the outbox until the store is started with one');
   app.log.info({ store: store.kind, where: databaseUrl ? redactDatabaseUrl(databaseUrl) : values['data-dir'] }, 'central store open');
 
   const seeded = await seedDemoUsers(store.db);

@@ -63,6 +63,8 @@ export const PERMISSIONS = [
   'workstations.read',
   /** Revoke a workstation, and register again one whose id is taken (by signing in on it). */
   'workstations.manage',
+  /** Edit the customer mail templates, see the mail outbox and send a mail again (issue 23). Admins only. */
+  'email.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -49,6 +49,11 @@ export const ROUTE_PERMISSIONS = {
   'GET /calls/low-satisfaction': 'metrics.team',
   /** Import a customer file (CSV or JSON, streamed body; `?dryRun=1` checks it and writes nothing) (issue 23). */
   'POST /import/customers': 'data.import',
+  /** Customer email (issue 23): the templates (edits audited), the outbox with its states, sending a mail again (audited). */
+  'GET /admin/email/templates': 'email.manage',
+  'PUT /admin/email/templates/:kind/:language': 'email.manage',
+  'GET /admin/email/outbox': 'email.manage',
+  'POST /admin/email/outbox/:id/retry': 'email.manage',
 } as const satisfies Record<string, RouteRequirement>;
 
 export type RouteKey = keyof typeof ROUTE_PERMISSIONS;

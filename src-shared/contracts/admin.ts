@@ -156,6 +156,10 @@ export const AUDIT_ACTIONS = [
   'workstation_revoked',
   /** An admin imported a file into the store (issue 23): counts only, never the rows. */
   'data_imported',
+  /** An admin saved a customer mail template (issue 23). */
+  'email_template_changed',
+  /** An admin asked for a mail of the outbox to be sent again (issue 23). */
+  'email_retried',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -152,7 +152,8 @@ export const SYNC_TABLES: readonly SyncTable[] = [
     key: ['id'],
     origin: 'server',
     // The FTS index of customer names points at this local integer key (src-main/core/db/schema.ts).
-    unsynced: { cache: ['row_id'] },
+    // The customer's language is the store's, for the mail it sends (issue 23); workstations have no use for it.
+    unsynced: { cache: ['row_id'], store: ['language'] },
     columns: [
       t('id'),
       t('first_name'),

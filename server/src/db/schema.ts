@@ -36,6 +36,7 @@ import { USER_ROLES } from '../../../src-shared/contracts/server-auth';
 import { PRODUCT_STATUSES, TAX_CLASSES } from '../../../src-shared/domain/product';
 import { CAMPAIGN_CHANNELS, CAMPAIGN_RULES, DELIVERY_METHODS, LINE_SOURCES, PAYMENT_METHODS } from '../../../src-shared/domain/order';
 import { AUDIT_ACTIONS } from '../../../src-shared/contracts/admin';
+import { MAIL_KINDS, MAIL_SKIP_REASONS, MAIL_STATES } from '../../../src-shared/contracts/email';
 
 /** A check that a column holds one of an enum's values, written from the shared list (never a second literal list). */
 const oneOf = (column: AnyColumn, values: readonly string[]) => sql`${column} in (${sql.raw(values.map((v) => `'${v}'`).join(','))})`;
@@ -58,6 +59,11 @@ export const customers = pgTable(
     currency: text('currency').notNull().default('USD'),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
+    /**
+     * The language the customer is written to in ("en", "de", "pt-BR"), where known (issue 23,
+     * email); null → English. Store only: workstations do not sync it.
+     */
+    language: text('language'),
   },
   (t) => [check('customers_tier_ck', oneOf(t.loyaltyTier, LOYALTY_TIERS))],
 );
@@ -795,4 +801,62 @@ export const segments = pgTable(
     createdAt: ms('created_at').notNull().default(nowMs),
   },
   (t) => [uniqueIndex('segments_name_uq').on(sql`lower(${t.name})`)],
+);
+
+// ——— Customer email (issue 23) ———
+
+/**
+ * A template an admin edited, per kind of mail and language. The built-in ones live in code
+ * (server/src/email/templates.ts); a row here replaces the built-in one of its kind and language.
+ */
+export const mailTemplates = pgTable(
+  'mail_templates',
+  {
+    kind: text('kind', { enum: MAIL_KINDS }).notNull(),
+    language: text('language').notNull(),
+    subject: text('subject').notNull(),
+    textBody: text('text_body').notNull(),
+    htmlBody: text('html_body').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    updatedBy: text('updated_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.language] }), check('mail_templates_kind_ck', oneOf(t.kind, MAIL_KINDS))],
+);
+
+/**
+ * The durable outbox of customer mail: written in the same transaction as the order or complaint
+ * it is about, one row per (kind, record) at most, sent by server/src/email/sender.ts. No address,
+ * name or body is kept here: they are read when the mail is sent.
+ */
+export const mailOutbox = pgTable(
+  'mail_outbox',
+  {
+    id: uuid('id').primaryKey(),
+    kind: text('kind', { enum: MAIL_KINDS }).notNull(),
+    /** The order or complaint. */
+    recordId: uuid('record_id').notNull(),
+    customerId: uuid('customer_id').references(() => customers.id, { onDelete: 'set null' }),
+    state: text('state', { enum: MAIL_STATES }).notNull(),
+    skipReason: text('skip_reason', { enum: MAIL_SKIP_REASONS }),
+    /** The language it was (or will be) written in. */
+    language: text('language').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** When a pending mail may next be tried (epoch ms). */
+    nextAttemptAt: ms('next_attempt_at'),
+    /** When the sender claimed it (state sending): a claim older than the lease is taken again. */
+    claimedAt: ms('claimed_at'),
+    lastError: text('last_error'),
+    /** The Message-ID every attempt carries, so a resend after an ambiguous failure is recognisable. */
+    messageId: text('message_id').notNull(),
+    createdAt: ms('created_at').notNull(),
+    sentAt: ms('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('mail_outbox_record_uq').on(t.kind, t.recordId),
+    index('mail_outbox_due_idx').on(t.state, t.nextAttemptAt),
+    index('mail_outbox_created_idx').on(t.createdAt),
+    index('mail_outbox_customer_idx').on(t.customerId),
+    check('mail_outbox_kind_ck', oneOf(t.kind, MAIL_KINDS)),
+    check('mail_outbox_state_ck', oneOf(t.state, MAIL_STATES)),
+  ],
 );

@@ -27,6 +27,7 @@ import { customers, orderLines, orders, products, userTeams } from '../db/schema
 import { HttpError, parseBody } from '../http/errors';
 import { MutationRefused, type StoreTx } from '../sync/mutations/refusal';
 import { checkAuthority, confirmPriced, priceAtStore, type Confirmation } from './confirm';
+import { enqueueMail } from '../email/outbox';
 
 type PendingApproval = z.infer<typeof pendingApproval>;
 
@@ -129,6 +130,8 @@ async function approve(tx: StoreTx, order: OrderRow, caller: SessionUser, reason
       approvedAt: now,
     })
     .where(eq(orders.id, order.id));
+  // Placed now: the customer's confirmation is owed, in this same transaction (issue 23).
+  if (confirmation.status === 'placed') await enqueueMail(tx, { kind: 'order_confirmation', recordId: order.id, customerId: order.customerId, now });
   return confirmation;
 }
 

@@ -15,6 +15,7 @@ import type { COMPLAINT_MUTATIONS } from '../../../../src-shared/sync/mutations/
 import type { NamesOf } from '../../../../src-shared/sync/mutations/define';
 import { followUpDetail } from '../../../../src-shared/domain/complaint-history';
 import { complaintEvents, complaints } from '../../db/schema';
+import { enqueueMail } from '../../email/outbox';
 import { insertOnce, requireAllExisting, type InsertOutcome } from './insert-once';
 import { requireComplaintOrder, requireCustomer, requireLinkedCall } from './references';
 import { MutationRefused, type Appliers, type ApplyContext, type StoreTx } from './refusal';
@@ -35,7 +36,7 @@ async function recordEvent(tx: StoreTx, event: ComplaintEventRow & { id: string 
   );
 }
 
-async function logComplaint({ tx }: ApplyContext, m: ParsedMutations['complaint.log']): Promise<void> {
+async function logComplaint({ tx, now: storeNow }: ApplyContext, m: ParsedMutations['complaint.log']): Promise<void> {
   const words = MUTATION_WORDS[m.name];
   const a = m.args;
   await requireCustomer(tx, a.customerId, words);
@@ -76,6 +77,8 @@ async function logComplaint({ tx }: ApplyContext, m: ParsedMutations['complaint.
     detail: a.followUpOn ? followUpDetail(null, a.followUpOn) : null,
   }, words);
   requireAllExisting([complaint, opened], taken);
+  // Logged: the customer's acknowledgement is owed, committed with the complaint (once: the outbox's key is the complaint).
+  await enqueueMail(tx, { kind: 'complaint_acknowledgement', recordId: a.complaintId, customerId: a.customerId, now: storeNow });
 }
 
 async function transitionComplaint({ tx }: ApplyContext, m: ParsedMutations['complaint.transition']): Promise<void> {

@@ -30,6 +30,7 @@ import type { ORDER_MUTATIONS } from '../../../../src-shared/sync/mutations/orde
 import { recordAudit } from '../../audit/audit';
 import { calls, contactEdits, customerAddresses, offers, orderLines, orders, users, workstationUsers } from '../../db/schema';
 import { checkAuthority, confirmPriced, mayApprove, priceAtStore, provisionalNumber, type Confirmation } from '../../orders/confirm';
+import { enqueueMail } from '../../email/outbox';
 import { insertOnce } from './insert-once';
 import { requireCustomer } from './references';
 import { MutationRefused, takenId, type Appliers, type ApplyContext, type StoreTx } from './refusal';
@@ -176,6 +177,8 @@ async function applyOrderSubmit(ctx: ApplyContext, m: Submit): Promise<void> {
         : {}),
     })
     .where(eq(orders.id, a.orderId));
+  // Placed: the customer's order confirmation is owed, committed with the order (issue 23).
+  if (outcome.status === 'placed') await enqueueMail(tx, { kind: 'order_confirmation', recordId: a.orderId, customerId: a.customerId, now: ctx.now });
 
   const pricedLines = new Map(priced.lines.map((l) => [l.key, l]));
   for (const [i, line] of a.lines.entries()) {

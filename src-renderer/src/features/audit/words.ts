@@ -25,4 +25,6 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   workstation_registered: 'Workstation registered',
   workstation_revoked: 'Workstation revoked',
   data_imported: 'Data imported',
+  email_template_changed: 'Email template changed',
+  email_retried: 'Email sent again',
 };

@@ -1,0 +1,37 @@
+/**
+ * May the store email this customer, for this purpose? The one place every sender asks (issue 23).
+ *
+ * Transactional mail (an order confirmation, a complaint acknowledgement) is allowed without
+ * marketing consent, as the law distinguishes them; marketing mail only with marketing consent to
+ * email. Never to a customer without an email address, nor to one whose consent forbids email
+ * altogether. Per-channel consent (email, phone, SMS, with its history) comes with its own branch:
+ * it extends `EmailConsentFacts` and this function, and every caller keeps asking here.
+ */
+import type { MailSkipReason } from '../../../src-shared/contracts/email';
+
+export type EmailPurpose = 'transactional' | 'marketing';
+
+/** What the decision needs to know of the customer. */
+export interface EmailConsentFacts {
+  /** The address mail goes to (their primary email), or null when they have none. */
+  email: string | null;
+  /** Marketing consent as the customers table holds it (every channel, until per-channel consent lands). */
+  marketingConsent: boolean;
+  /** Marketing consent to email in particular, where known (per-channel consent); else `marketingConsent` speaks for it. */
+  emailMarketingConsent?: boolean | null;
+  /** True when the customer asked for no email at all (not even transactional), where such a choice is recorded. */
+  emailForbidden?: boolean | null;
+}
+
+export type EmailDecision = { allowed: true; to: string } | { allowed: false; reason: MailSkipReason };
+
+export function mayEmail(customer: EmailConsentFacts, kind: EmailPurpose): EmailDecision {
+  const to = customer.email?.trim() ?? '';
+  if (to === '') return { allowed: false, reason: 'no_email_address' };
+  if (customer.emailForbidden === true) return { allowed: false, reason: 'consent_forbids_email' };
+  if (kind === 'marketing') {
+    const consent = customer.emailMarketingConsent ?? customer.marketingConsent;
+    if (!consent) return { allowed: false, reason: 'no_marketing_consent' };
+  }
+  return { allowed: true, to };
+}
