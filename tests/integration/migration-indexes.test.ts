@@ -235,9 +235,9 @@ const STORE_MIGRATIONS: readonly MigrationIndexes[] = [
   },
   {
     migration: '0021_customer_email',
-    // Customer email (issue 23, server/src/email): one mail per (kind, record); the sender's due mails; the admin's newest first; a customer's mails (erasure).
+    // Customer email (issue 23, server/src/email): one mail per (kind, record) (also the insert's conflict arbiter); the sender's due mails; the admin's newest first; a customer's mails (erasure).
     indexes: {
-      mail_outbox_record_uq: `insert into mail_outbox (id, kind, record_id, state, language, message_id, created_at) values ('00000000-0000-4000-8000-000000000001', 'order_confirmation', '00000000-0000-4000-8000-000000000002', 'pending', 'en', 'm', 1) on conflict (kind, record_id) do nothing`,
+      mail_outbox_record_uq: `select state from mail_outbox where kind = 'order_confirmation' and record_id = '00000000-0000-4000-8000-000000000002'`,
       mail_outbox_due_idx: `select id from mail_outbox where state = 'pending' and next_attempt_at <= 1`,
       mail_outbox_created_idx: `select id from mail_outbox order by created_at desc limit 100`,
       mail_outbox_customer_idx: `select id from mail_outbox where customer_id = '00000000-0000-4000-8000-000000000001'`,
