@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { text } from './text';
+import { channelGroup, defineChannel } from './define';
 
 /** Transactional mail the store sends on its own: a phone order placed, a complaint logged. */
 export const MAIL_KINDS = ['order_confirmation', 'complaint_acknowledgement'] as const;
@@ -110,3 +111,24 @@ export interface MailOutboxPage {
   counts: Record<MailState, number>;
   mails: MailOutboxEntry[];
 }
+
+// ——— IPC channels (answered by main through the store; the admin screen's Email templates) ———
+
+export const emailTemplates = defineChannel({
+  channel: 'email:templates',
+  permission: 'email.manage',
+  input: z.object({}).strict(),
+  output: z.object({ templates: z.array(mailTemplate), placeholders: z.record(z.enum(MAIL_KINDS), z.array(text())) }),
+  access: 'store',
+});
+
+export const emailSaveTemplate = defineChannel({
+  channel: 'email:save-template',
+  permission: 'email.manage',
+  input: saveTemplateRequest.extend({ kind: z.enum(MAIL_KINDS), language: mailLanguage }).strict(),
+  output: mailTemplate,
+  access: 'store',
+});
+
+/** This domain's channels (contracts/index.ts composes every domain's group). */
+export const emailChannels = channelGroup(emailTemplates, emailSaveTemplate);

@@ -9,6 +9,7 @@ import { apiMethodName, channelGroup, composeChannels, defineChannel, type AnyCh
 import { CHANNEL_PERMISSIONS } from '../../src-shared/auth/channel-permissions';
 import { z } from 'zod';
 import * as admin from '../../src-shared/contracts/admin';
+import * as email from '../../src-shared/contracts/email';
 import * as app from '../../src-shared/contracts/app';
 import * as auth from '../../src-shared/contracts/auth';
 import * as board from '../../src-shared/contracts/board';
@@ -26,7 +27,7 @@ import * as suggestions from '../../src-shared/contracts/suggestions';
 import * as sync from '../../src-shared/contracts/sync';
 import * as worklist from '../../src-shared/contracts/worklist';
 
-const MODULES = { admin, app, auth, board, calls, catalogue, complaints, customer, customer360, lookup, notes, orders, reports, segments, suggestions, sync, worklist };
+const MODULES = { admin, app, auth, board, calls, catalogue, complaints, customer, customer360, lookup, notes, orders, reports, segments, suggestions, sync, worklist, email };
 
 const isContract = (value: unknown): value is AnyChannelContract =>
   typeof value === 'object' && value !== null && 'channel' in value && 'input' in value && 'output' in value && 'access' in value;

@@ -13,7 +13,7 @@ import { defaultDownloadsDir, proposedFileName, saveExportFile } from '../report
 
 /** The HTTP request that answers one store channel's call. */
 export interface StoreRequest {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   body: unknown;
 }
@@ -49,6 +49,9 @@ export const STORE_ROUTES: StoreRoutes = {
   'board:live': () => ({ method: 'GET', path: '/board', body: undefined }),
   // Low satisfaction scores of the supervisor's teams (issue 22): the store knows every team's members.
   'call:low-satisfaction': () => ({ method: 'GET', path: '/calls/low-satisfaction', body: undefined }),
+  // Customer email templates (issue 23): the store checks the placeholders and audits the save.
+  'email:templates': () => ({ method: 'GET', path: '/admin/email/templates', body: undefined }),
+  'email:save-template': ({ kind, language, ...rest }) => ({ method: 'PUT', path: `/admin/email/templates/${encodeURIComponent(kind)}/${encodeURIComponent(language)}`, body: rest }),
   'audit:list': (input) => {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(input)) if (v !== undefined && v !== null) query.set(k, String(v));

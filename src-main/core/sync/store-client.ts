@@ -142,7 +142,7 @@ export class StoreClient {
   }
 
   /** Any other JSON route, answered in the store's envelope and parsed with `schema`. */
-  send<T extends z.ZodType>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, token: string, body: unknown, schema: T, timeoutMs: number = 15_000): Promise<StoreResult<z.infer<T>>> {
+  send<T extends z.ZodType>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, token: string, body: unknown, schema: T, timeoutMs: number = 15_000): Promise<StoreResult<z.infer<T>>> {
     return this.request(method, path, token, body, zodReader(schema), timeoutMs);
   }
 
@@ -223,7 +223,7 @@ export class StoreClient {
   }
 
   private async request<T>(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
     token: string | null,
     body: unknown,
