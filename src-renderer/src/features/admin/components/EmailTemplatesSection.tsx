@@ -75,7 +75,9 @@ export function EmailTemplatesSection() {
     const r = await switchboard().emailSaveTemplate({ kind: template.kind, language: template.language, ...draft });
     setBusy(false);
     if (!r.ok) {
-      if (r.error.field === 'subject' || r.error.field === 'text' || r.error.field === 'html') setFieldError({ field: r.error.field, message: r.error.message });
+      // The store names the part (its sentence starts "html: …"; the proxy forwards the sentence, not always the field).
+      const field = r.error.field ?? /^(subject|text|html): /.exec(r.error.message)?.[1];
+      if (field === 'subject' || field === 'text' || field === 'html') setFieldError({ field, message: r.error.message });
       else setSave({ kind: 'error', message: r.error.message });
       return;
     }
