@@ -20,7 +20,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { buildServer } from '../../server/src/app';
 import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
-import { customerAddresses, customerEmails, customers, mailOutbox, productPrices, products } from '../../server/src/db/schema';
+import { customerAddresses, customerEmails, customers, mailOutbox, productPrices, products, teams, userTeams } from '../../server/src/db/schema';
 import type { MailOptions } from '../../server/src/email/sender';
 import { complaintReference, messageIdFor } from '../../server/src/email/outbox';
 import type { MailOutboxPage, MailTemplate } from '../../src-shared/contracts/email';
@@ -106,6 +106,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
     let mail: MailOptions;
     const carl: Credentials = { username: 'carl', password: 'battery staple' };
     const ada: Credentials = { username: 'ada', password: 'admin of mail' };
+    const sue: Credentials = { username: 'sue', password: 'supervises mail' };
     const desk = randomUUID();
     let deskToken = '';
     let nextMutation = 1;
@@ -134,7 +135,13 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       mail = { smtpUrl: `smtp://127.0.0.1:${sink.port}`, from: 'Shop <shop@example.test>', pollMs: 50, retryBaseMs: 100, retryMaxMs: 300, timeoutMs: 2000 };
       location = await backend.freshLocation();
       await open(mail);
-      await createUser(store.db, { username: carl.username, displayName: 'Carl', role: 'csr', password: carl.password }, FAST_SCRYPT);
+      const carlId = (await createUser(store.db, { username: carl.username, displayName: 'Carl', role: 'csr', password: carl.password }, FAST_SCRYPT)).id;
+      const sueId = (await createUser(store.db, { username: sue.username, displayName: 'Sue', role: 'supervisor', password: sue.password }, FAST_SCRYPT)).id;
+      const [phones] = await store.db.insert(teams).values({ name: 'Phones' }).returning({ id: teams.id });
+      await store.db.insert(userTeams).values([
+        { userId: carlId, teamId: phones!.id },
+        { userId: sueId, teamId: phones!.id },
+      ]);
       await createUser(store.db, { username: ada.username, displayName: 'Ada', role: 'admin', password: ada.password }, FAST_SCRYPT);
       await store.db.insert(products).values({ id: shoe.id, sku: shoe.sku, name: shoe.name, brand: 'Acme', category: 'shoes', priceCents: shoe.price, taxClass: 'standard', status: 'active', stock: 100 });
       await store.db.insert(productPrices).values({ productId: shoe.id, currency: 'USD', priceCents: shoe.price });
@@ -164,9 +171,17 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       return r!.status === 'rejected' ? `rejected:${r!.code}` : r!.status;
     }
 
-    function order(customerId: string, addressId: string): MutationArgs<'order.submit'> {
+    /** An order of two shoes; with `percentOff` beyond a CSR's 10 %, sent to the supervisors. */
+    function order(customerId: string, addressId: string, percentOff?: number): MutationArgs<'order.submit'> {
       const lines = [{ lineId: randomUUID(), productId: shoe.id, quantity: 2, unitPriceCents: shoe.price, offerId: null, source: 'search' as const }];
-      const priced = priceOrder({ currency: 'USD', lines: [{ key: lines[0]!.lineId, unitPriceCents: shoe.price, quantity: 2, taxClass: 'standard' }], campaign: null, manualDiscount: null, deliveryMethod: 'standard' });
+      const manualDiscount = percentOff === undefined ? null : { kind: 'percent' as const, value: percentOff, reason: 'Late delivery last time.' };
+      const priced = priceOrder({
+        currency: 'USD',
+        lines: [{ key: lines[0]!.lineId, unitPriceCents: shoe.price, quantity: 2, taxClass: 'standard' }],
+        campaign: null,
+        manualDiscount: manualDiscount && { kind: manualDiscount.kind, value: manualDiscount.value },
+        deliveryMethod: 'standard',
+      });
       return {
         orderId: randomUUID(),
         customerId,
@@ -179,7 +194,8 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         delivery: { addressId },
         deliveryMethod: 'standard',
         paymentMethod: 'pay_link',
-        manualDiscount: null,
+        manualDiscount,
+        ...(manualDiscount ? { requestApproval: true } : {}),
         approval: null,
         quoted: { subtotalCents: priced.subtotalCents, discountCents: priced.discountCents, taxCents: priced.taxCents, shippingCents: priced.shippingCents, totalCents: priced.totalCents },
         note: null,
@@ -257,6 +273,21 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       await pause(300);
       expect(sink.to(ben.email!)).toHaveLength(1);
       expect(await outboxRow(forBen.complaintId)).toMatchObject({ state: 'sent', attempts: 1 });
+    });
+
+    it('sends the confirmation of an order awaiting approval when a supervisor approves it, not before', async () => {
+      const o = order(ben.id, ben.addressId, 20);
+      expect(await push('order.submit', o)).toBe('applied');
+      const status = async () => (await queryRows<{ status: string }>(store, sql`select status from orders where id = ${o.orderId}`))[0]?.status;
+      expect(await status()).toBe('awaiting_approval');
+      expect(await outboxRow(o.orderId)).toBeUndefined();
+      const token = (await signIn(app, sue)).token;
+      const res = await app.inject({ method: 'POST', url: `/orders/${o.orderId}/decision`, headers: { authorization: `Bearer ${token}` }, payload: { decision: 'approve', reason: 'Goodwill.' } });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(await status()).toBe('placed');
+      const id = messageIdFor('order_confirmation', o.orderId);
+      await until('the confirmation after the approval', () => sink.received.some((m) => m.messageId === id));
+      expect(sink.received.find((m) => m.messageId === id)?.subject).toMatch(/^Your order SB\d+ is confirmed$/);
     });
 
     it('sends nothing to a customer without an email address, and the outbox says why', async () => {

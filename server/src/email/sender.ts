@@ -146,11 +146,24 @@ export class MailSender {
   async round(): Promise<number> {
     const now = this.o.clock();
     const claimed = await this.claim(now);
-    for (const row of claimed) {
-      if (this.stopped) break;
+    for (const [i, row] of claimed.entries()) {
+      if (this.stopped) {
+        await this.release(claimed.slice(i));
+        break;
+      }
       await this.sendOne(row);
     }
     return claimed.length;
+  }
+
+  /** Claimed but not tried (the store is stopping): due again at once, the attempt not counted, rather than after the lease. */
+  private async release(rows: readonly (OutboxRow & { claimedAt: number })[]): Promise<void> {
+    for (const row of rows) {
+      await this.store.db
+        .update(mailOutbox)
+        .set({ state: 'pending', claimedAt: null, attempts: sql`${mailOutbox.attempts} - 1` })
+        .where(and(eq(mailOutbox.id, row.id), eq(mailOutbox.state, 'sending'), eq(mailOutbox.claimedAt, row.claimedAt)));
+    }
   }
 
   private async claim(now: number): Promise<(OutboxRow & { claimedAt: number })[]> {
