@@ -5,9 +5,14 @@
  * marketing consent, as the law distinguishes them; marketing mail only with marketing consent to
  * email. Never to a customer without an email address, nor to one whose consent forbids email
  * altogether. Per-channel consent (email, phone, SMS, with its history) comes with its own branch:
- * it extends `EmailConsentFacts` and this function, and every caller keeps asking here.
+ * it extends `EmailConsentFacts`, `readEmailConsentFacts` and `mayEmail`, and every caller keeps
+ * asking here (the outbox asks when a mail is owed and again when it is sent).
  */
+import { asc, desc, eq } from 'drizzle-orm';
 import type { MailSkipReason } from '../../../src-shared/contracts/email';
+import type { StoreDb } from '../db/connect';
+import { customerEmails, customers } from '../db/schema';
+import type { StoreTx } from '../sync/mutations/refusal';
 
 export type EmailPurpose = 'transactional' | 'marketing';
 
@@ -34,4 +39,20 @@ export function mayEmail(customer: EmailConsentFacts, kind: EmailPurpose): Email
     if (!consent) return { allowed: false, reason: 'no_marketing_consent' };
   }
   return { allowed: true, to };
+}
+
+/**
+ * What mayEmail needs to know of a customer, as the store holds it now (undefined: no such
+ * customer, erased). Per-channel consent extends this read with its own columns.
+ */
+export async function readEmailConsentFacts(db: StoreDb | StoreTx, customerId: string): Promise<EmailConsentFacts | undefined> {
+  const [c] = await db.select({ marketingConsent: customers.marketingConsent }).from(customers).where(eq(customers.id, customerId));
+  if (!c) return undefined;
+  const [e] = await db
+    .select({ email: customerEmails.email })
+    .from(customerEmails)
+    .where(eq(customerEmails.customerId, customerId))
+    .orderBy(desc(customerEmails.isPrimary), asc(customerEmails.id))
+    .limit(1);
+  return { marketingConsent: c.marketingConsent, email: e?.email ?? null };
 }

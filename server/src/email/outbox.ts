@@ -17,10 +17,10 @@ import {
   type MailState,
 } from '../../../src-shared/contracts/email';
 import type { StoreDb } from '../db/connect';
-import { complaints, customerEmails, customers, mailOutbox, orderLines, orders } from '../db/schema';
+import { complaints, customers, mailOutbox, orderLines, orders } from '../db/schema';
 import { HttpError } from '../http/errors';
 import type { StoreTx } from '../sync/mutations/refusal';
-import { mayEmail } from './consent';
+import { mayEmail, readEmailConsentFacts, type EmailConsentFacts } from './consent';
 import { chooseLanguage, renderTemplate, templateFor, type RenderedMail } from './templates';
 
 type Reader = StoreDb | StoreTx;
@@ -28,27 +28,12 @@ type Reader = StoreDb | StoreTx;
 /** The Message-ID every attempt at this mail carries: a resend after an ambiguous failure is the same message. */
 export const messageIdFor = (kind: MailKind, recordId: string) => `<${kind}.${recordId.toLowerCase()}@switchboard>`;
 
-interface Addressee {
-  firstName: string;
-  lastName: string;
-  language: string | null;
-  marketingConsent: boolean;
-  email: string | null;
-}
+type Addressee = EmailConsentFacts & { firstName: string; lastName: string; language: string | null };
 
 async function addressee(db: Reader, customerId: string): Promise<Addressee | undefined> {
-  const [c] = await db
-    .select({ firstName: customers.firstName, lastName: customers.lastName, language: customers.language, marketingConsent: customers.marketingConsent })
-    .from(customers)
-    .where(eq(customers.id, customerId));
-  if (!c) return undefined;
-  const [e] = await db
-    .select({ email: customerEmails.email })
-    .from(customerEmails)
-    .where(eq(customerEmails.customerId, customerId))
-    .orderBy(desc(customerEmails.isPrimary), asc(customerEmails.id))
-    .limit(1);
-  return { ...c, email: e?.email ?? null };
+  const [c] = await db.select({ firstName: customers.firstName, lastName: customers.lastName, language: customers.language }).from(customers).where(eq(customers.id, customerId));
+  const facts = c && (await readEmailConsentFacts(db, customerId));
+  return c && facts ? { ...facts, ...c } : undefined;
 }
 
 /**
