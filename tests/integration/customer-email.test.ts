@@ -301,6 +301,12 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(entry).toMatchObject({ state: 'skipped', skipReason: 'no_email_address', kind: 'complaint_acknowledgement' });
       // No address, name or text in what an admin sees of the outbox.
       expect(JSON.stringify(body.value)).not.toMatch(/@example\.test|Nadia|sole/);
+      // Bad queries: a typed error.
+      for (const url of ['/admin/email/outbox?state=lost', '/admin/email/outbox?limit=0', '/admin/email/outbox?limit=9999', '/admin/email/outbox?customer=x', '/admin/email/templates?all=1']) {
+        const bad = await adminGet(url);
+        expect(bad.status, url).toBe(400);
+        expect(bad.body.error?.code, url).toBe('invalid_input');
+      }
       await pause(300);
       expect(sink.received.length).toBe(before);
     });
