@@ -1,9 +1,12 @@
 import { useEffect, useId, useState } from 'react';
-import { MAIL_TEMPLATE_LIMITS, type MailKind, type MailTemplate } from '../../../../../src-shared/contracts/email';
+import { useForm } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import type { z } from 'zod';
+import { MAIL_TEMPLATE_LIMITS, saveTemplateRequest, type MailKind, type MailTemplate } from '../../../../../src-shared/contracts/email';
 import { switchboard } from '../../../api/client';
 import { useCan } from '../../auth/store';
 import { formatEpoch } from '../../../ui/format';
-import { SaveStatus, type SaveState } from '../../../ui/fields';
+import { SaveStatus, TextAreaField, TextField, type SaveState } from '../../../ui/fields';
 import { AdminSection } from './AdminSection';
 
 const KIND_LABELS: Readonly<Record<MailKind, string>> = {
@@ -12,8 +15,7 @@ const KIND_LABELS: Readonly<Record<MailKind, string>> = {
 };
 
 const keyOf = (t: { kind: MailKind; language: string }) => `${t.kind}/${t.language}`;
-
-type Draft = { subject: string; text: string; html: string };
+const PARTS = ['subject', 'text', 'html'] as const;
 
 /**
  * The customer mail templates the central store sends from (issue 23; admins, email.manage): pick
@@ -25,12 +27,7 @@ export function EmailTemplatesSection() {
   const [templates, setTemplates] = useState<MailTemplate[] | null>(null);
   const [placeholders, setPlaceholders] = useState<Partial<Record<MailKind, string[]>>>({});
   const [chosen, setChosen] = useState('');
-  const [draft, setDraft] = useState<Draft>({ subject: '', text: '', html: '' });
   const [failure, setFailure] = useState<string | null>(null);
-  const [fieldError, setFieldError] = useState<{ field: string; message: string } | null>(null);
-  const [save, setSave] = useState<SaveState>({ kind: 'idle' });
-  const [busy, setBusy] = useState(false);
-  const ids = { choose: useId(), subject: useId(), text: useId(), html: useId(), hint: useId() };
 
   useEffect(() => {
     if (!allowed) return;
@@ -46,10 +43,7 @@ export function EmailTemplatesSection() {
         setTemplates(r.value.templates);
         setPlaceholders(r.value.placeholders);
         const first = r.value.templates[0];
-        if (first) {
-          setChosen(keyOf(first));
-          setDraft({ subject: first.subject, text: first.text, html: first.html });
-        }
+        if (first) setChosen(keyOf(first));
       });
     return () => {
       current = false;
@@ -59,129 +53,107 @@ export function EmailTemplatesSection() {
   if (!allowed) return null;
   const template = templates?.find((t) => keyOf(t) === chosen);
 
-  const choose = (key: string) => {
-    setChosen(key);
-    setSave({ kind: 'idle' });
-    setFieldError(null);
-    const t = templates?.find((x) => keyOf(x) === key);
-    if (t) setDraft({ subject: t.subject, text: t.text, html: t.html });
-  };
-
-  const submit = async () => {
-    if (!template) return;
-    setBusy(true);
-    setSave({ kind: 'idle' });
-    setFieldError(null);
-    const r = await switchboard().emailSaveTemplate({ kind: template.kind, language: template.language, ...draft });
-    setBusy(false);
-    if (!r.ok) {
-      // The store names the part (its sentence starts "html: …"; the proxy forwards the sentence, not always the field).
-      const field = r.error.field ?? /^(subject|text|html): /.exec(r.error.message)?.[1];
-      if (field === 'subject' || field === 'text' || field === 'html') setFieldError({ field, message: r.error.message });
-      else setSave({ kind: 'error', message: r.error.message });
-      return;
-    }
-    setTemplates((all) => (all ?? []).map((t) => (keyOf(t) === keyOf(r.value) ? r.value : t)));
-    setSave({ kind: 'saved', text: `Saved: ${KIND_LABELS[r.value.kind].toLowerCase()} in ${r.value.language}.` });
-  };
-
-  const errorFor = (field: keyof Draft) =>
-    fieldError?.field === field ? (
-      <p id={`${ids[field]}-error`} className="field__error">
-        {fieldError.message}
-      </p>
-    ) : null;
-  const describedBy = (field: keyof Draft) => [ids.hint, fieldError?.field === field ? `${ids[field]}-error` : null].filter(Boolean).join(' ');
-
   return (
     <AdminSection titleId="admin-email-title" title="Email templates" count={templates?.length ?? 0} said="" failure={failure}>
       {templates === null && failure === null && <p className="muted">Reading templates…</p>}
-      {templates !== null && (
-        <form
-          className="form admin__form"
-          aria-label="Email template"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            void submit();
-          }}
-        >
-          <div className="field">
-            <label htmlFor={ids.choose} className="field__label">
-              Template
-            </label>
-            <select id={ids.choose} className="field__input" value={chosen} onChange={(e) => choose(e.target.value)}>
-              {templates.map((t) => (
-                <option key={keyOf(t)} value={keyOf(t)}>
-                  {KIND_LABELS[t.kind]} — {t.language}
-                  {t.edited ? ' (edited)' : ''}
-                </option>
-              ))}
-            </select>
-          </div>
-          {template && (
-            <>
-              <p id={ids.hint} className="field__hint">
-                Placeholders: {(placeholders[template.kind] ?? []).map((p) => `{{${p}}}`).join(', ')}. Values are escaped in the HTML.
-                {template.updatedAt !== null && ` Last saved ${formatEpoch(template.updatedAt)} by ${template.updatedBy ?? 'an admin'}.`}
-              </p>
-              <div className="field">
-                <label htmlFor={ids.subject} className="field__label">
-                  Subject
-                </label>
-                <input
-                  id={ids.subject}
-                  className="field__input"
-                  value={draft.subject}
-                  maxLength={MAIL_TEMPLATE_LIMITS.subject}
-                  aria-invalid={fieldError?.field === 'subject' ? true : undefined}
-                  aria-describedby={describedBy('subject')}
-                  onChange={(e) => setDraft({ ...draft, subject: e.target.value })}
-                />
-                {errorFor('subject')}
-              </div>
-              <div className="field">
-                <label htmlFor={ids.text} className="field__label">
-                  Plain-text body
-                </label>
-                <textarea
-                  id={ids.text}
-                  className="field__input field__input--area"
-                  rows={8}
-                  value={draft.text}
-                  maxLength={MAIL_TEMPLATE_LIMITS.text}
-                  aria-invalid={fieldError?.field === 'text' ? true : undefined}
-                  aria-describedby={describedBy('text')}
-                  onChange={(e) => setDraft({ ...draft, text: e.target.value })}
-                />
-                {errorFor('text')}
-              </div>
-              <div className="field">
-                <label htmlFor={ids.html} className="field__label">
-                  HTML body
-                </label>
-                <textarea
-                  id={ids.html}
-                  className="field__input field__input--area mono"
-                  rows={8}
-                  value={draft.html}
-                  maxLength={MAIL_TEMPLATE_LIMITS.html}
-                  aria-invalid={fieldError?.field === 'html' ? true : undefined}
-                  aria-describedby={describedBy('html')}
-                  onChange={(e) => setDraft({ ...draft, html: e.target.value })}
-                />
-                {errorFor('html')}
-              </div>
-              <div className="form__actions">
-                <button type="submit" className="button button--primary" disabled={busy}>
-                  Save template
-                </button>
-                <SaveStatus state={save} />
-              </div>
-            </>
-          )}
-        </form>
+      {templates !== null && template && (
+        <TemplateForm
+          // A fresh form for each template: its fields start from that template.
+          key={chosen}
+          templates={templates}
+          template={template}
+          placeholders={placeholders[template.kind] ?? []}
+          choose={setChosen}
+          saved={(t) => setTemplates((all) => (all ?? []).map((x) => (keyOf(x) === keyOf(t) ? t : x)))}
+        />
       )}
     </AdminSection>
+  );
+}
+
+type TemplateInput = z.input<typeof saveTemplateRequest>;
+type TemplateOutput = z.output<typeof saveTemplateRequest>;
+
+function TemplateForm({
+  templates,
+  template,
+  placeholders,
+  choose,
+  saved,
+}: {
+  templates: MailTemplate[];
+  template: MailTemplate;
+  placeholders: string[];
+  choose(key: string): void;
+  saved(template: MailTemplate): void;
+}) {
+  const chooseId = useId();
+  const [save, setSave] = useState<SaveState>({ kind: 'idle' });
+  const {
+    register,
+    handleSubmit,
+    setError,
+    watch,
+    formState: { errors, isSubmitting },
+  } = useForm<TemplateInput, unknown, TemplateOutput>({
+    resolver: zodResolver(saveTemplateRequest),
+    defaultValues: { subject: template.subject, text: template.text, html: template.html },
+    mode: 'onSubmit',
+  });
+
+  const onSubmit = handleSubmit(async (draft) => {
+    setSave({ kind: 'idle' });
+    const r = await switchboard().emailSaveTemplate({ kind: template.kind, language: template.language, ...draft });
+    if (!r.ok) {
+      // The store names the part (its sentence starts "html: …"; the proxy forwards the sentence, not always the field).
+      const field = r.error.field ?? /^(subject|text|html): /.exec(r.error.message)?.[1];
+      const part = PARTS.find((p) => p === field);
+      if (part) setError(part, { type: 'server', message: r.error.message }, { shouldFocus: true });
+      else setSave({ kind: 'error', message: r.error.message });
+      return;
+    }
+    saved(r.value);
+    setSave({ kind: 'saved', text: `Saved: ${KIND_LABELS[r.value.kind].toLowerCase()} in ${r.value.language}.` });
+  });
+
+  return (
+    <form className="form admin__form" aria-label="Email template" noValidate onSubmit={(e) => void onSubmit(e)}>
+      <div className="field">
+        <div className="field__head">
+          <label htmlFor={chooseId} className="field__label">
+            Template
+          </label>
+        </div>
+        <select id={chooseId} className="field__input" value={keyOf(template)} onChange={(e) => choose(e.target.value)}>
+          {templates.map((t) => (
+            <option key={keyOf(t)} value={keyOf(t)}>
+              {KIND_LABELS[t.kind]} — {t.language}
+              {t.edited ? ' (edited)' : ''}
+            </option>
+          ))}
+        </select>
+      </div>
+      <p className="field__hint">
+        Placeholders: {placeholders.map((p) => `{{${p}}}`).join(', ')}. Values are escaped in the HTML.
+        {template.updatedAt !== null && ` Last saved ${formatEpoch(template.updatedAt)} by ${template.updatedBy ?? 'an admin'}.`}
+      </p>
+      <TextField label="Subject" registration={register('subject')} error={errors.subject?.message} maxLength={MAIL_TEMPLATE_LIMITS.subject} length={watch('subject').length} />
+      <TextAreaField label="Plain-text body" rows={8} registration={register('text')} error={errors.text?.message} maxLength={MAIL_TEMPLATE_LIMITS.text} length={watch('text').length} />
+      <TextAreaField
+        label="HTML body"
+        className="mono"
+        rows={8}
+        registration={register('html')}
+        error={errors.html?.message}
+        maxLength={MAIL_TEMPLATE_LIMITS.html}
+        length={watch('html').length}
+      />
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={isSubmitting}>
+          Save template
+        </button>
+        <SaveStatus state={save} />
+      </div>
+    </form>
   );
 }
