@@ -5,6 +5,7 @@ import { BackButton } from '../../customer/components/ProfilePanels';
 import { useCan, useSessionStore } from '../../auth/store';
 import { UsersSection } from './UsersSection';
 import { WorkstationsSection } from './WorkstationsSection';
+import { FullExportSection } from './FullExportSection';
 
 type Loaded<T> = { status: 'loading' } | { status: 'loaded'; value: T } | { status: 'failed'; message: string };
 
@@ -52,6 +53,7 @@ export function AdminScreen() {
   const storeConfigured = useSessionStore((s) => s.session?.storeConfigured === true);
   const canUsers = useCan('users.manage') && storeConfigured;
   const canWorkstations = useCan('workstations.read') && storeConfigured;
+  const canExportAll = useCan('data.export_all') && storeConfigured;
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   const users = useStoreList<{ users: AdminUser[]; teams: Team[] }>(() => switchboard().adminUsers({}), canUsers);
@@ -99,6 +101,7 @@ export function AdminScreen() {
           {workstations.state.status === 'loaded' && <WorkstationsSection workstations={workstations.state.value.workstations} reload={workstations.reload} />}
         </>
       )}
+      {canExportAll && <FullExportSection />}
     </section>
   );
 }
