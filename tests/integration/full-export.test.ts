@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
 import yauzl from 'yauzl';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../server/src/auth/users';
 import { customers } from '../../server/src/db/schema';
 import { exportTables, SECRET_COLUMNS } from '../../server/src/export/full-export';
