@@ -118,6 +118,13 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       const calls = files.get('calls.csv')!.split('\n').filter((l) => l.includes(zoe));
       expect(calls.filter((l) => l.includes(',"",')).length).toBe(1250);
       expect(files.get('users.csv')).not.toContain('scrypt$');
+      // No secret's value anywhere in the archive, whatever the file.
+      const secrets = await queryRows<{ v: string }>(
+        served.store,
+        sql`SELECT password_hash AS v FROM users UNION ALL SELECT token_hash FROM sessions UNION ALL SELECT token_hash FROM workstations UNION ALL SELECT previous_token_hash FROM workstations WHERE previous_token_hash IS NOT NULL`,
+      );
+      expect(secrets.length).toBeGreaterThanOrEqual(4);
+      for (const { v } of secrets) for (const [name, text] of files) expect(text.includes(v), name).toBe(false);
 
       const audit = await queryRows<{ username: string; detail: string }>(served.store, sql`SELECT username, detail FROM audit_log WHERE action = 'export' AND subject = 'full'`);
       expect(audit).toHaveLength(1);
