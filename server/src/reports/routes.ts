@@ -6,9 +6,11 @@
  * - `POST /reports/drilldown` (metrics.own) `{ filter, metricId, key, sort, page, pageSize }`: one
  *   page of the rows behind a number (`DrillDownPage`);
  * - `POST /reports/export` (data.export) `{ filter, metricId, key }`: every row behind a number as
- *   CSV (src-shared/reports/csv.ts), the drill-down's rows in its default order, streamed from a
- *   server-side cursor a page at a time (memory stays bounded whatever the period); each export is
- *   recorded in the audit log with its filter and row count (no customer data).
+ *   CSV (src-shared/reports/csv.ts), the drill-down's rows in its default order, streamed: on
+ *   PostgreSQL by `COPY … TO STDOUT`, the database writing the lines byte for byte as the app's
+ *   writer (export-copy.ts), on PGlite from a server-side cursor a page at a time; memory stays
+ *   bounded whatever the period; each export is recorded in the audit log with its filter and row
+ *   count (no customer data).
  *
  * Who sees what is the shared rule (src-shared/reports/scope.ts), asked with the caller's role and
  * their teams from user_teams: a CSR only themselves, a supervisor their teams, an admin all; a
