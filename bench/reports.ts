@@ -26,7 +26,8 @@ import { loadHistoryIntoStore } from '../server/src/seed/history';
 import { percentile, type Figure } from './stats';
 import { databaseUrl, signIn, StoreProcess } from './sync-store';
 
-const DATABASE = 'switchboard_bench_22';
+export const REPORTS_DATABASE = 'switchboard_bench_22';
+const DATABASE = REPORTS_DATABASE;
 export const REPORT_HISTORY = { seed: 1, calls: 2_000_000, teams: 20, csrsPerTeam: 10, days: 730, customers: 20_000 } as const;
 /** The history ends here (fixed, so a kept database and a fresh one hold the same rows). */
 const NOW = Date.UTC(2026, 10, 1);

@@ -11,6 +11,7 @@
  * of its own with the generator's catalogue of --products N); and the keystrokes of the keyboard-only
  * phone-order walk in Chromium (bench/order-walk.ts, step 'walk'); and the supervisor reports on a
  * 2,000,000-call history kept in a PostgreSQL database of its own (bench/reports.ts, step 'reports';
+ * the full export of that database as one ZIP archive: bench/export.ts, step 'export';
  * FRESH=1 loads the history again); the live board's lag, call start on a browser host → shown by the store's GET /board
  * (bench/board-lag.ts, step 'board', PostgreSQL); the size of a four-filter audience segment over
  * 1,000,000 customers on the store (bench/segments.ts, step 'segment', PostgreSQL); and a customer
@@ -42,6 +43,7 @@ import { benchCatalogue } from './catalogue';
 import { benchOrders } from './orders';
 import { benchOrderWalk } from './order-walk';
 import { benchSegments } from './segments';
+import { benchFullExport } from './export';
 import { benchReports } from './reports';
 import { benchBoardLag } from './board-lag';
 import { benchImport, IMPORT_ROWS } from './import';
@@ -54,7 +56,7 @@ const NOW = Date.UTC(2025, 5, 1);
 const WARMUP = 500;
 
 /** The steps, in the order they run; `--only` picks some. */
-const STEPS = ['lookup', 'suggestions', 'customer360', 'catalogue', 'orders', 'walk', 'reports', 'import', 'sync', 'board', 'segment'] as const;
+const STEPS = ['lookup', 'suggestions', 'customer360', 'catalogue', 'orders', 'walk', 'reports', 'export', 'import', 'sync', 'board', 'segment'] as const;
 type Step = (typeof STEPS)[number];
 /** Steps that measure the seeded customer cache (the catalogue makes its own). */
 const ON_CUSTOMER_CACHE: readonly Step[] = ['lookup', 'suggestions', 'customer360', 'sync'];
@@ -355,6 +357,10 @@ async function main(): Promise<void> {
   if (steps.has('reports')) {
     console.log('Supervisor reports on a 2,000,000-call history, from the store (PostgreSQL at 127.0.0.1:5432) …');
     figures.push(...(await benchReports({ repo: REPO, fresh: process.env.FRESH === '1' })));
+  }
+  if (steps.has('export')) {
+    console.log('The full export: every table of the reports database as CSV in one ZIP archive, from the store (export.full) …');
+    figures.push(...(await benchFullExport({ repo: REPO })));
   }
   if (steps.has('import')) {
     console.log(`Customer import: ${fmt(IMPORT_ROWS)} generated rows into a fresh PostgreSQL database (127.0.0.1:5432) …`);

@@ -21,6 +21,7 @@ import { serializeError, serializeRequest } from './http/log-errors';
 import { ChangeFeed } from './sync/change-feed';
 import type { ChecksumLimits } from './sync/checksums';
 import { registerImportRoutes } from './import/routes';
+import { registerFullExportRoutes } from './export/routes';
 import { registerLookupRoutes } from './lookup/routes';
 import { registerOrderRoutes } from './orders/routes';
 import { registerReportRoutes } from './reports/routes';
@@ -126,6 +127,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerCallRoutes(app);
   registerImportRoutes(app);
   sendMailFromOutbox(app, options.mail);
+  registerFullExportRoutes(app);
   return app;
 }
 

@@ -51,6 +51,8 @@ export const PERMISSIONS = [
   'data.export',
   /** Import customers (and later products, orders) from a file into the central store (issue 23). Admins only. */
   'data.import',
+  /** Export every table of the central store (secrets left out) as one ZIP archive (issue 23). Admins only. */
+  'data.export_all',
   /** Approve a discount beyond the asking user's own authority (recorded). */
   'discount.approve',
   /** Ask for a customer's data to be erased (audited). */

@@ -54,6 +54,8 @@ export const ROUTE_PERMISSIONS = {
   'PUT /admin/email/templates/:kind/:language': 'email.manage',
   'GET /admin/email/outbox': 'email.manage',
   'POST /admin/email/outbox/:id/retry': 'email.manage',
+  /** Every table of the store as CSV in one ZIP archive, streamed, audited (issue 23). */
+  'POST /admin/export': 'data.export_all',
 } as const satisfies Record<string, RouteRequirement>;
 
 export type RouteKey = keyof typeof ROUTE_PERMISSIONS;

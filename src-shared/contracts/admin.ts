@@ -308,5 +308,30 @@ export const auditList = defineChannel({
   access: 'store',
 });
 
+/** The full export (issue 23): the store's POST /admin/export takes nothing but an empty object. */
+export const fullExportRequest = z.object({}).strict();
+
+export const fullExportResult = z.object({
+  /** Where the archive was saved (the user's Downloads folder). */
+  path: text(),
+  fileName: text(),
+  /** Bytes written. */
+  bytes: z.number().int().nonnegative(),
+});
+export type FullExportResult = z.infer<typeof fullExportResult>;
+
+/**
+ * Saves every table of the central store (secrets left out) as CSV files in one ZIP archive in the
+ * user's Downloads folder (issue 23). Admins only (`data.export_all`); the store streams it and
+ * records it in the audit log (who, when, tables, row counts).
+ */
+export const adminExportAll = defineChannel({
+  channel: 'admin:export-all',
+  permission: 'data.export_all',
+  input: fullExportRequest,
+  output: fullExportResult,
+  access: 'store',
+});
+
 /** This domain's channels (contracts/index.ts composes every domain's group). */
-export const adminChannels = channelGroup(adminUsers, adminCreateUser, adminUpdateUser, adminResetPassword, adminCreateTeam, adminWorkstations, adminRevokeWorkstation, auditList);
+export const adminChannels = channelGroup(adminUsers, adminCreateUser, adminUpdateUser, adminResetPassword, adminCreateTeam, adminWorkstations, adminRevokeWorkstation, auditList, adminExportAll);

@@ -345,6 +345,11 @@ export interface DrillDown {
    * Only with the default order and a period (`from`), so the time field is never null.
    */
   after?: { time: number; id: string };
+  /**
+   * The rows only, without ORDER BY, LIMIT or OFFSET (the store's CSV export wraps them with the
+   * customer's name and orders the whole in one sort, by the same keys as the default order).
+   */
+  unordered?: boolean;
 }
 
 export interface CompiledDrillDownSql {
@@ -402,6 +407,10 @@ export function compileMetricRowsSql(metric: MetricDecl, query: MetricQuery, dri
   if (drill.after) {
     if (drill.sort || query.filter?.from === undefined) throw new RangeError('Keyset paging needs the default order and a period.');
     b.text(` AND (${time} > `).param(drill.after.time).text(` OR (${time} = `).param(drill.after.time).text(` AND ${id} > `).param(drill.after.id).text('))');
+  }
+  if (drill.unordered) {
+    if (drill.sort || drill.after || drill.offset) throw new RangeError('Unordered rows have no order to sort, page or skip by.');
+    return { ...finish(b), fieldColumns: [...fieldColumns, 'part'] };
   }
   if (drill.sort) {
     const sortBy = factField(fact, 'f0', drill.sort.field);

@@ -38,11 +38,11 @@ export async function startCentralStore(setup: (store: Store) => Promise<void>):
 }
 
 /** A browser host on a fresh cache, syncing with the store at `serverUrl`; `stop` also removes its folder. */
-export async function startSyncedHost(serverUrl: string, signInAs: Credentials | null): Promise<{ host: RunningHost; stop(): Promise<void> }> {
+export async function startSyncedHost(serverUrl: string, signInAs: Credentials | null, env?: Record<string, string>): Promise<{ host: RunningHost; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-ws-'));
   let child: ChildProcess | undefined;
   try {
-    const started = await startHost(join(dir, 'cache.db'), 'GB', { args: ['--server', serverUrl], signInAs });
+    const started = await startHost(join(dir, 'cache.db'), 'GB', { args: ['--server', serverUrl], signInAs, env });
     child = started.child;
     return {
       host: started.host,

@@ -27,6 +27,8 @@ export interface Store {
    * any other writing the same database. Resolves to the function that stops listening.
    */
   listen?(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  /** PostgreSQL only: the pool behind `db`, for what drizzle cannot do (COPY … TO STDOUT of the exports). */
+  readonly pool?: pg.Pool;
 }
 
 export interface OpenStoreOptions {
@@ -77,7 +79,7 @@ async function openPostgres(databaseUrl: string, migrationsFolder: string): Prom
     await close();
     throw migrationError(`PostgreSQL at ${where}`, e);
   }
-  return { db: db as unknown as StoreDb, kind: 'postgres', close, listen: (channel, onNotify) => listenPostgres(pool, where, channel, onNotify) };
+  return { db: db as unknown as StoreDb, kind: 'postgres', pool, close, listen: (channel, onNotify) => listenPostgres(pool, where, channel, onNotify) };
 }
 
 const LISTEN_RETRY_MS = 1000;

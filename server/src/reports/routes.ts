@@ -6,9 +6,11 @@
  * - `POST /reports/drilldown` (metrics.own) `{ filter, metricId, key, sort, page, pageSize }`: one
  *   page of the rows behind a number (`DrillDownPage`);
  * - `POST /reports/export` (data.export) `{ filter, metricId, key }`: every row behind a number as
- *   CSV (src-shared/reports/csv.ts), the drill-down's rows in its default order, streamed from a
- *   server-side cursor a page at a time (memory stays bounded whatever the period); each export is
- *   recorded in the audit log with its filter and row count (no customer data).
+ *   CSV (src-shared/reports/csv.ts), the drill-down's rows in its default order, streamed: on
+ *   PostgreSQL by `COPY … TO STDOUT`, the database writing the lines byte for byte as the app's
+ *   writer (export-copy.ts), on PGlite from a server-side cursor a page at a time; memory stays
+ *   bounded whatever the period; each export is recorded in the audit log with its filter and row
+ *   count (no customer data).
  *
  * Who sees what is the shared rule (src-shared/reports/scope.ts), asked with the caller's role and
  * their teams from user_teams: a CSR only themselves, a supervisor their teams, an admin all; a
@@ -25,6 +27,8 @@ import { exportFileName, exportHeader, exportLineWriter } from '../../../src-sha
 import { FACTS } from '../../../src-shared/domain/metrics';
 import { resolveReportScope, type ResolvedScope, type RosterMember } from '../../../src-shared/reports/scope';
 import { recordAudit } from '../audit/audit';
+import { copyCsvOut, CrlfRecords } from '../db/copy-out';
+import { exportCopySql } from './export-copy';
 import { workstationName } from '../auth/workstations';
 import type { StoreDb } from '../db/connect';
 import { customers } from '../db/schema';
@@ -145,30 +149,41 @@ export function registerReportRoutes(app: FastifyInstance): void {
     let complete = false;
     try {
       await write(`\uFEFF${exportHeader(metric)}`);
-      await app.store.db.transaction(async (tx) => {
-        await tx.execute(sql`SET TRANSACTION READ ONLY`);
-        if (app.store.kind === 'postgres') await tx.execute(sql`SET LOCAL jit = off`);
-        // The customer's name joined in the cursor's query (one lookup per row in the database, not a query per page), the order kept.
-        const withNames = hasCustomer
-          ? sql.join([
-              sql.raw('SELECT e.*, c.first_name || \' \' || c.last_name AS "customerName" FROM ('),
-              toDrizzleSql(compiled),
-              sql.raw(`) e LEFT JOIN customers c ON c.id = e."customerId" ORDER BY e."${metric.time}", e."id"`),
-            ])
-          : toDrizzleSql(compiled);
-        await tx.execute(sql.join([sql.raw('DECLARE report_export NO SCROLL CURSOR FOR '), withNames]));
-        for (;;) {
-          const raw = await rowsOf(tx, sql.raw(`FETCH ${EXPORT_FETCH_ROWS} FROM report_export`));
-          if (raw.length === 0) break;
-          const page = readDrillDownRows(metric, raw);
-          let chunk = '';
-          for (let i = 0; i < page.length; i++) chunk += line(page[i]!, (raw[i]!.customerName as string | null | undefined) ?? null);
-          await write(chunk);
-          rows += page.length;
-          if (raw.length < EXPORT_FETCH_ROWS) break;
+      const copy = app.store.kind === 'postgres' && app.store.pool ? await exportCopySql(app.store.pool, metric, query, key, hasCustomer) : null;
+      if (copy && app.store.pool) {
+        // PostgreSQL formats the lines itself (COPY … TO STDOUT), byte for byte as exportLineWriter does.
+        const counter = new CrlfRecords();
+        try {
+          await copyCsvOut(app.store.pool, copy, out, { setup: ['SET LOCAL jit = off'], end: false, counter });
+        } finally {
+          rows = counter.records;
         }
-        await tx.execute(sql`CLOSE report_export`);
-      });
+      } else {
+        await app.store.db.transaction(async (tx) => {
+          await tx.execute(sql`SET TRANSACTION READ ONLY`);
+          if (app.store.kind === 'postgres') await tx.execute(sql`SET LOCAL jit = off`);
+          // The customer's name joined in the cursor's query (one lookup per row in the database, not a query per page), the order kept.
+          const withNames = hasCustomer
+            ? sql.join([
+                sql.raw('SELECT e.*, c.first_name || \' \' || c.last_name AS "customerName" FROM ('),
+                toDrizzleSql(compiled),
+                sql.raw(`) e LEFT JOIN customers c ON c.id = e."customerId" ORDER BY e."${metric.time}", e."id"`),
+              ])
+            : toDrizzleSql(compiled);
+          await tx.execute(sql.join([sql.raw('DECLARE report_export NO SCROLL CURSOR FOR '), withNames]));
+          for (;;) {
+            const raw = await rowsOf(tx, sql.raw(`FETCH ${EXPORT_FETCH_ROWS} FROM report_export`));
+            if (raw.length === 0) break;
+            const page = readDrillDownRows(metric, raw);
+            let chunk = '';
+            for (let i = 0; i < page.length; i++) chunk += line(page[i]!, (raw[i]!.customerName as string | null | undefined) ?? null);
+            await write(chunk);
+            rows += page.length;
+            if (raw.length < EXPORT_FETCH_ROWS) break;
+          }
+          await tx.execute(sql`CLOSE report_export`);
+        });
+      }
       complete = true;
       out.end();
     } catch (e) {

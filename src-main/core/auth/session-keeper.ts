@@ -525,6 +525,7 @@ const PERMISSION_WORDS: Readonly<Record<Permission, string>> = {
   'metrics.all': 'seeing every team’s metrics',
   'data.export': 'exporting data',
   'data.import': 'importing data',
+  'data.export_all': 'exporting every table of the store',
   'discount.approve': 'approving discounts over authority',
   'erasure.request': 'requesting erasure',
   'users.manage': 'managing users',

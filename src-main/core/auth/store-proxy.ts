@@ -9,7 +9,7 @@ import { contracts, type ChannelParsedInput, type StoreChannel } from '../../../
 import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '../../../src-shared/result';
 import { EXPORT_HEADERS } from '../../../src-shared/contracts/segments';
 import type { StoreClient, StoreFailure } from '../sync/store-client';
-import { defaultDownloadsDir, proposedFileName, saveExportFile } from '../reports/export-file';
+import { defaultDownloadsDir, proposedFileName, proposedZipName, saveDownloadFile, saveExportFile } from '../reports/export-file';
 
 /** The HTTP request that answers one store channel's call. */
 export interface StoreRequest {
@@ -30,6 +30,8 @@ export const STORE_ROUTES: StoreRoutes = {
   'admin:reset-password': ({ userId, ...rest }) => ({ method: 'POST', path: userPath(userId, '/password'), body: rest }),
   'admin:create-team': (input) => ({ method: 'POST', path: '/admin/teams', body: input }),
   'admin:workstations': () => ({ method: 'GET', path: '/admin/workstations', body: undefined }),
+  // The full export (issue 23): a ZIP archive, streamed into a file in the Downloads folder (saveFullExport).
+  'admin:export-all': () => ({ method: 'POST', path: '/admin/export', body: {} }),
   'admin:revoke-workstation': ({ workstationId }) => ({ method: 'POST', path: `/admin/workstations/${encodeURIComponent(workstationId)}/revoke`, body: {} }),
   // Phone orders awaiting a supervisor (issue 21): the store lists those of the supervisor's teams and takes the decision.
   'order:approvals': () => ({ method: 'GET', path: '/orders/approvals', body: undefined }),
@@ -91,6 +93,7 @@ export class StoreProxy {
     const request = storeRequest(channel, (input ?? {}) as ChannelParsedInput<StoreChannel>);
     if (channel === 'segment:export') return this.exportSegment(client, token, request, input as ChannelParsedInput<'segment:export'>);
     if (channel === 'report:export') return this.saveExport(client, token, request);
+    if (channel === 'admin:export-all') return this.saveFullExport(client, token, request);
     const r = await client.send(request.method, request.path, token, request.body, contracts[channel].output);
     if (r.ok) return ok(r.value);
     return fail(...failureForPerson(r.failure));
@@ -120,6 +123,36 @@ export class StoreProxy {
     if (saved.rows !== rows) return fail('unavailable', `The export saved as ${saved.path} has ${saved.rows} rows where the store counted ${rows}; do not use it, export again.`);
     return ok({ path: saved.path, rows, leftOut, noContact });
   }
+
+  /**
+   * `admin:export-all`: the store streams a ZIP archive of every table, saved into the Downloads
+   * folder as it arrives (never held in memory). A broken connection leaves no file: the archive's
+   * directory comes last, so a partial file would be unreadable anyway.
+   */
+  private async saveFullExport(client: StoreClient, token: string, request: StoreRequest): Promise<Result<unknown>> {
+    const r = await client.openDownload(request.path, token, request.body);
+    if (!r.ok) return fail(...failureForPerson(r.failure));
+    const body = r.value.body;
+    if (!body) return fail('unavailable', 'The central store sent an empty export; try again.');
+    const at = new Date((this.options.now ?? Date.now)()).toISOString().replace(/[-:]/g, '').slice(0, 15);
+    const fileName = proposedZipName(r.value.headers.get('content-disposition'), `switchboard-full-export-${at}.zip`);
+    const dir = this.options.downloadsDir ?? defaultDownloadsDir();
+    this.fullExportBytes = 0;
+    try {
+      return ok(await saveDownloadFile(body, dir, fileName, (bytes) => (this.fullExportBytes = bytes)));
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === 'string' && ['EACCES', 'EPERM', 'ENOSPC', 'EROFS', 'ENOTDIR', 'EEXIST'].includes(code)) {
+        return fail('unavailable', `The export could not be saved in ${dir} (${code}); nothing was saved.`);
+      }
+      return fail('unavailable', 'The connection to the central store broke during the export; nothing was saved. Try again.');
+    } finally {
+      this.fullExportBytes = null;
+    }
+  }
+
+  /** Bytes of the full export saved so far while one runs; null otherwise. */
+  fullExportBytes: number | null = null;
 
   /**
    * `report:export`: the store answers CSV, streamed into a file in the Downloads folder as it

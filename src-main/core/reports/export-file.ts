@@ -60,6 +60,45 @@ export interface SavedExport {
   rows: number;
 }
 
+/** A plain `.zip` name the store proposed, else `fallback`. */
+export function proposedZipName(contentDisposition: string | null, fallback: string): string {
+  const m = /filename="([^"]+)"/.exec(contentDisposition ?? '');
+  const name = m ? basename(m[1]!) : '';
+  return /^[A-Za-z0-9._-]{1,200}\.zip$/.test(name) ? name : fallback;
+}
+
+/**
+ * Streams a binary download (the full export's ZIP archive) into `dir/fileName` (a free name), as
+ * saveExportFile does: a hidden `.part` file renamed once the last byte is in, removed when the
+ * stream breaks. `onBytes` hears the bytes written so far.
+ */
+export async function saveDownloadFile(body: ReadableStream<Uint8Array>, dir: string, fileName: string, onBytes?: (bytes: number) => void): Promise<{ path: string; fileName: string; bytes: number }> {
+  await mkdir(dir, { recursive: true });
+  const name = await freeName(dir, fileName);
+  const part = join(dir, `.${name}.part`);
+  const out = createWriteStream(part, { flags: 'wx' });
+  let bytes = 0;
+  try {
+    const reader = body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      onBytes?.(bytes);
+      if (!out.write(value)) await once(out, 'drain');
+    }
+    out.end();
+    await once(out, 'finish');
+    const path = join(dir, name);
+    await rename(part, path);
+    return { path, fileName: name, bytes };
+  } catch (e) {
+    out.destroy();
+    await rm(part, { force: true });
+    throw e;
+  }
+}
+
 /** Streams `body` into `dir/fileName` (a free name), counting its records. Throws when the stream breaks (the partial file removed). */
 export async function saveExportFile(body: ReadableStream<Uint8Array>, dir: string, fileName: string): Promise<SavedExport> {
   await mkdir(dir, { recursive: true });

@@ -6,6 +6,7 @@ import { useCan, useSessionStore } from '../../auth/store';
 import { UsersSection } from './UsersSection';
 import { WorkstationsSection } from './WorkstationsSection';
 import { EmailTemplatesSection } from './EmailTemplatesSection';
+import { FullExportSection } from './FullExportSection';
 
 type Loaded<T> = { status: 'loading' } | { status: 'loaded'; value: T } | { status: 'failed'; message: string };
 
@@ -53,6 +54,7 @@ export function AdminScreen() {
   const storeConfigured = useSessionStore((s) => s.session?.storeConfigured === true);
   const canUsers = useCan('users.manage') && storeConfigured;
   const canWorkstations = useCan('workstations.read') && storeConfigured;
+  const canExportAll = useCan('data.export_all') && storeConfigured;
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   const users = useStoreList<{ users: AdminUser[]; teams: Team[] }>(() => switchboard().adminUsers({}), canUsers);
@@ -101,6 +103,7 @@ export function AdminScreen() {
         </>
       )}
       {storeConfigured && <EmailTemplatesSection />}
+      {canExportAll && <FullExportSection />}
     </section>
   );
 }
