@@ -28,6 +28,11 @@ import { registerCallRoutes } from './calls/routes';
 import { registerPullRoutes } from './sync/pull-routes';
 import { registerPushRoutes } from './sync/push-routes';
 import { registerSegmentRoutes } from './segments/routes';
+import { registerIngestRoutes } from './ingest/routes';
+import { IngestWorker, type IngestWorkerOptions } from './ingest/worker';
+import { registerIntegrationRoutes } from './integrations/routes';
+import { WebhookWorker, type WebhookWorkerOptions } from './webhooks/delivery';
+import { registerWebhookRoutes } from './webhooks/routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -36,6 +41,10 @@ declare module 'fastify' {
     readonly clock: () => number;
     /** News of committed changes, for the live route. */
     readonly changeFeed: ChangeFeed;
+    /** Applies queued ingest deliveries (issue 23); null when the app was built without it. */
+    readonly ingestWorker: IngestWorker | null;
+    /** Sends pending webhook deliveries (issue 23); null when the app was built without it. */
+    readonly webhookWorker: WebhookWorker | null;
   }
 }
 
@@ -61,6 +70,13 @@ export interface BuildServerOptions {
   checksums?: ChecksumLimits;
   /** New workstation ids one (non-admin) user may register in a window; default NEW_WORKSTATION_LIMIT (5 a day). */
   newWorkstationLimit?: { count: number; windowMs: number };
+  /**
+   * The ingest worker (issue 23): its options, or `false` for an app that queues deliveries but
+   * does not apply them (tests of a store that dies after answering). Default: on.
+   */
+  ingestWorker?: IngestWorkerOptions | false;
+  /** The webhook delivery worker (issue 23): its options, or `false` for none. Default: on. */
+  webhookWorker?: WebhookWorkerOptions | false;
 }
 
 export function buildServer(options: BuildServerOptions): FastifyInstance {
@@ -119,6 +135,22 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerReportRoutes(app);
   registerCallRoutes(app);
   registerImportRoutes(app);
+
+  const ingestWorker = options.ingestWorker === false ? null : new IngestWorker(app.store, app.clock, app.log, () => app.changeFeed.poke(), options.ingestWorker);
+  const webhookWorker = options.webhookWorker === false ? null : new WebhookWorker(app.store, app.clock, app.log, options.webhookWorker);
+  app.decorate('ingestWorker', ingestWorker);
+  app.decorate('webhookWorker', webhookWorker);
+  registerIntegrationRoutes(app);
+  registerIngestRoutes(app, ingestWorker ?? undefined);
+  registerWebhookRoutes(app, webhookWorker ?? undefined);
+  app.addHook('onReady', async () => {
+    ingestWorker?.start();
+    webhookWorker?.start();
+  });
+  app.addHook('onClose', async () => {
+    await ingestWorker?.stop();
+    await webhookWorker?.stop();
+  });
   return app;
 }
 

@@ -63,6 +63,8 @@ export const PERMISSIONS = [
   'workstations.read',
   /** Revoke a workstation, and register again one whose id is taken (by signing in on it). */
   'workstations.manage',
+  /** Create and disable ingest integrations and webhook endpoints, read their delivery logs, replay deliveries (issue 23). Admins only. */
+  'integrations.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -132,9 +134,10 @@ export type Requirement = 'public' | 'session' | Permission;
 /**
  * A central-store route may also need `workstation`: the workstation's own token (issued when a
  * user signs in online on it), which carries sync traffic — push, pull, live pokes, checksums —
- * whoever is signed in, also while the screen is locked or nobody is.
+ * whoever is signed in, also while the screen is locked or nobody is. `integration`: a delivery
+ * from a web shop or OMS, signed with its integration's secret (server/src/ingest/signature.ts).
  */
-export type RouteRequirement = Requirement | 'workstation';
+export type RouteRequirement = Requirement | 'workstation' | 'integration';
 
 export const ROLE_LABELS: Readonly<Record<UserRole, string>> = {
   csr: 'CSR',

@@ -156,6 +156,13 @@ export const AUDIT_ACTIONS = [
   'workstation_revoked',
   /** An admin imported a file into the store (issue 23): counts only, never the rows. */
   'data_imported',
+  /** An admin created or disabled an ingest integration (issue 23); never its secret. */
+  'integration_created',
+  'integration_disabled',
+  /** An admin registered or disabled a webhook endpoint, or replayed a delivery (issue 23). */
+  'webhook_created',
+  'webhook_disabled',
+  'webhook_replayed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

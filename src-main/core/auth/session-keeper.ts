@@ -531,4 +531,5 @@ const PERMISSION_WORDS: Readonly<Record<Permission, string>> = {
   'audit.read': 'reading the audit log',
   'workstations.read': 'seeing workstations',
   'workstations.manage': 'revoking workstations',
+  'integrations.manage': 'managing integrations and webhooks',
 };

@@ -25,4 +25,9 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   workstation_registered: 'Workstation registered',
   workstation_revoked: 'Workstation revoked',
   data_imported: 'Data imported',
+  integration_created: 'Integration created',
+  integration_disabled: 'Integration disabled',
+  webhook_created: 'Webhook registered',
+  webhook_disabled: 'Webhook disabled',
+  webhook_replayed: 'Webhook delivery replayed',
 };
