@@ -61,84 +61,170 @@ export async function applyDelivery(tx: StoreTx, sender: IngestSender, kind: Ing
   }
 }
 
-async function findCustomer(tx: StoreTx, sender: IngestSender, ref: IngestOrder['customer']): Promise<string> {
-  if (ref.id !== undefined) {
-    const [row] = await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, ref.id));
-    if (row) return row.id;
-  }
-  if (ref.sourceId !== undefined) {
-    const [row] = await tx
-      .select({ id: customerSources.customerId })
-      .from(customerSources)
-      .where(and(eq(customerSources.source, sender.source), eq(customerSources.sourceId, ref.sourceId)));
-    if (row) return row.id;
-  }
-  if (ref.email !== undefined) {
-    const rows = await tx.select({ id: customerEmails.customerId }).from(customerEmails).where(eq(customerEmails.email, ref.email)).limit(2);
-    if (rows.length === 1) return rows[0]!.id;
-    if (rows.length > 1) throw new IngestRefused('customer.email: more than one customer has this email address; name the customer by id or sourceId.');
-  }
-  throw new IngestRefused('customer: no such customer in the store (import the customer first, or name them by id, sourceId or email).');
+async function applyOrder(tx: StoreTx, sender: IngestSender, o: IngestOrder): Promise<void> {
+  const outcomes = await applyOrderBatch(tx, [{ ref: 0, sender, order: o }]);
+  const outcome = outcomes.get(0);
+  if (outcome !== undefined && outcome !== 'applied') throw new IngestRefused(outcome);
 }
 
-async function applyOrder(tx: StoreTx, sender: IngestSender, o: IngestOrder): Promise<void> {
-  const [known] = await tx
-    .select({ orderId: orderSources.orderId })
-    .from(orderSources)
-    .where(and(eq(orderSources.integrationId, sender.id), eq(orderSources.sourceOrderId, o.orderId)));
-  if (known) return; // the same order again (another delivery of it): already here
-  const customerId = await findCustomer(tx, sender, o.customer);
-  const skus = [...new Set(o.lines.map((l) => l.sku))];
-  const found = await tx.select({ id: products.id, sku: products.sku, name: products.name, taxClass: products.taxClass }).from(products).where(inArray(products.sku, skus));
-  const bySku = new Map(found.map((p) => [p.sku, p]));
-  const missing = skus.filter((s) => !bySku.has(s));
-  if (missing.length > 0) throw new IngestRefused(`lines: no such product in the store: ${missing.slice(0, 10).join(', ')}.`);
-  const number = `${sender.source}-${o.number ?? o.orderId}`.toUpperCase();
-  const [taken] = await tx.select({ id: orders.id }).from(orders).where(eq(orders.number, number));
-  if (taken) throw new IngestRefused(`number: another order already has the number ${number}.`);
+export interface OrderItem<R> {
+  /** The caller's handle for the item (the queue row's seq). */
+  ref: R;
+  sender: IngestSender;
+  order: IngestOrder;
+}
 
-  const placedAt = Date.parse(o.placedAt);
-  const lineTotals = o.lines.map((l) => l.unitPriceCents * l.quantity - l.discountCents);
-  const subtotalCents = lineTotals.reduce((a, b) => a + b, 0);
-  const orderId = randomUUID();
-  await tx.insert(orders).values({
-    id: orderId,
-    number,
-    customerId,
-    channel: 'web',
-    campaignCode: o.campaignCode ?? null,
-    status: o.status,
-    currency: o.currency,
-    subtotalCents,
-    discountCents: o.discountCents,
-    taxCents: o.taxCents,
-    shippingCents: o.shippingCents,
-    totalCents: o.totalCents,
-    placedAt,
-    note: o.note ?? null,
+const key = (integrationId: string, id: string) => `${integrationId}\u0000${id}`;
+
+/**
+ * Applies many orders with a handful of statements (the worker's batch): every lookup is one query
+ * for the whole batch, every check is made in memory, and the orders, their lines and their source
+ * ids are each one multi-row insert. Answers, per item, 'applied' (also when the order was already
+ * here, or earlier in the same batch) or the reason it can never apply. A failure of the inserts
+ * themselves throws (the caller applies the items one by one instead).
+ */
+export async function applyOrderBatch<R>(tx: StoreTx, items: readonly OrderItem<R>[]): Promise<Map<R, 'applied' | string>> {
+  const outcomes = new Map<R, 'applied' | string>();
+  if (items.length === 0) return outcomes;
+  const known = new Set<string>();
+  for (const [integrationId, ids] of groupBy(items, (i) => i.sender.id, (i) => i.order.orderId)) {
+    const rows = await tx
+      .select({ id: orderSources.sourceOrderId })
+      .from(orderSources)
+      .where(and(eq(orderSources.integrationId, integrationId), inArray(orderSources.sourceOrderId, ids)));
+    for (const r of rows) known.add(key(integrationId, r.id));
+  }
+  const fresh = items.filter((i) => {
+    if (!known.has(key(i.sender.id, i.order.orderId))) return true;
+    outcomes.set(i.ref, 'applied'); // the same order again (another delivery of it): already here
+    return false;
   });
-  await tx.insert(orderLines).values(
-    o.lines.map((l, i) => {
-      const product = bySku.get(l.sku)!;
-      return {
-        id: randomUUID(),
-        orderId,
-        lineNo: i + 1,
-        productId: product.id,
-        customerId,
-        placedAt,
-        sku: product.sku,
-        name: product.name,
-        quantity: l.quantity,
-        unitPriceCents: l.unitPriceCents,
-        totalCents: lineTotals[i]!,
-        discountCents: l.discountCents,
-        taxCents: l.taxCents,
-        taxClass: product.taxClass,
-      };
-    }),
+
+  // Customers: by store id, by the source's id, by email — one query each for the batch.
+  const byId = new Set<string>();
+  const ids = [...new Set(fresh.flatMap((i) => (i.order.customer.id ? [i.order.customer.id.toLowerCase()] : [])))];
+  if (ids.length > 0) for (const r of await tx.select({ id: customers.id }).from(customers).where(inArray(customers.id, ids))) byId.add(r.id.toLowerCase());
+  const bySourceId = new Map<string, string>();
+  for (const [source, sourceIds] of groupBy(fresh.filter((i) => i.order.customer.sourceId !== undefined), (i) => i.sender.source, (i) => i.order.customer.sourceId!)) {
+    const rows = await tx
+      .select({ id: customerSources.customerId, sourceId: customerSources.sourceId })
+      .from(customerSources)
+      .where(and(eq(customerSources.source, source), inArray(customerSources.sourceId, sourceIds)));
+    for (const r of rows) bySourceId.set(key(source, r.sourceId), r.id);
+  }
+  const byEmail = new Map<string, string[]>();
+  const emails = [...new Set(fresh.flatMap((i) => (i.order.customer.email ? [i.order.customer.email] : [])))];
+  if (emails.length > 0) {
+    for (const r of await tx.select({ id: customerEmails.customerId, email: customerEmails.email }).from(customerEmails).where(inArray(customerEmails.email, emails))) {
+      byEmail.set(r.email, [...new Set([...(byEmail.get(r.email) ?? []), r.id])]);
+    }
+  }
+  const customerOf = (i: OrderItem<R>): string => {
+    const ref = i.order.customer;
+    if (ref.id !== undefined && byId.has(ref.id.toLowerCase())) return ref.id;
+    if (ref.sourceId !== undefined) {
+      const found = bySourceId.get(key(i.sender.source, ref.sourceId));
+      if (found) return found;
+    }
+    if (ref.email !== undefined) {
+      const found = byEmail.get(ref.email) ?? [];
+      if (found.length === 1) return found[0]!;
+      if (found.length > 1) throw new IngestRefused('customer.email: more than one customer has this email address; name the customer by id or sourceId.');
+    }
+    throw new IngestRefused('customer: no such customer in the store (import the customer first, or name them by id, sourceId or email).');
+  };
+
+  const skus = [...new Set(fresh.flatMap((i) => i.order.lines.map((l) => l.sku)))];
+  const bySku = new Map(
+    (skus.length === 0 ? [] : await tx.select({ id: products.id, sku: products.sku, name: products.name, taxClass: products.taxClass }).from(products).where(inArray(products.sku, skus))).map(
+      (p) => [p.sku, p],
+    ),
   );
-  await tx.insert(orderSources).values({ orderId, integrationId: sender.id, sourceOrderId: o.orderId, placedAt });
+  const numberOf = (i: OrderItem<R>) => `${i.sender.source}-${i.order.number ?? i.order.orderId}`.toUpperCase();
+  const numbers = [...new Set(fresh.map(numberOf))];
+  const takenNumbers = new Set((numbers.length === 0 ? [] : await tx.select({ n: orders.number }).from(orders).where(inArray(orders.number, numbers))).map((r) => r.n));
+
+  const orderRows: (typeof orders.$inferInsert)[] = [];
+  const lineRows: (typeof orderLines.$inferInsert)[] = [];
+  const sourceRows: (typeof orderSources.$inferInsert)[] = [];
+  for (const i of fresh) {
+    const o = i.order;
+    try {
+      const sourceKey = key(i.sender.id, o.orderId);
+      if (known.has(sourceKey)) {
+        outcomes.set(i.ref, 'applied'); // earlier in this very batch
+        continue;
+      }
+      const customerId = customerOf(i);
+      const missing = [...new Set(o.lines.map((l) => l.sku))].filter((s) => !bySku.has(s));
+      if (missing.length > 0) throw new IngestRefused(`lines: no such product in the store: ${missing.slice(0, 10).join(', ')}.`);
+      const number = numberOf(i);
+      if (takenNumbers.has(number)) throw new IngestRefused(`number: another order already has the number ${number}.`);
+      const placedAt = Date.parse(o.placedAt);
+      const lineTotals = o.lines.map((l) => l.unitPriceCents * l.quantity - l.discountCents);
+      const orderId = randomUUID();
+      orderRows.push({
+        id: orderId,
+        number,
+        customerId,
+        channel: 'web',
+        campaignCode: o.campaignCode ?? null,
+        status: o.status,
+        currency: o.currency,
+        subtotalCents: lineTotals.reduce((a, b) => a + b, 0),
+        discountCents: o.discountCents,
+        taxCents: o.taxCents,
+        shippingCents: o.shippingCents,
+        totalCents: o.totalCents,
+        placedAt,
+        note: o.note ?? null,
+      });
+      o.lines.forEach((l, n) => {
+        const product = bySku.get(l.sku)!;
+        lineRows.push({
+          id: randomUUID(),
+          orderId,
+          lineNo: n + 1,
+          productId: product.id,
+          customerId,
+          placedAt,
+          sku: product.sku,
+          name: product.name,
+          quantity: l.quantity,
+          unitPriceCents: l.unitPriceCents,
+          totalCents: lineTotals[n]!,
+          discountCents: l.discountCents,
+          taxCents: l.taxCents,
+          taxClass: product.taxClass,
+        });
+      });
+      sourceRows.push({ orderId, integrationId: i.sender.id, sourceOrderId: o.orderId, placedAt });
+      known.add(sourceKey);
+      takenNumbers.add(number);
+      outcomes.set(i.ref, 'applied');
+    } catch (e) {
+      if (!(e instanceof IngestRefused)) throw e;
+      outcomes.set(i.ref, e.message);
+    }
+  }
+  if (orderRows.length > 0) {
+    await tx.insert(orders).values(orderRows);
+    // Chunks keep each statement under PostgreSQL's 65,535 parameters whatever the lines per order.
+    for (let i = 0; i < lineRows.length; i += 2000) await tx.insert(orderLines).values(lineRows.slice(i, i + 2000));
+    await tx.insert(orderSources).values(sourceRows);
+  }
+  return outcomes;
+}
+
+function groupBy<T>(items: readonly T[], by: (t: T) => string, value: (t: T) => string): Map<string, string[]> {
+  const groups = new Map<string, Set<string>>();
+  for (const item of items) {
+    const k = by(item);
+    const set = groups.get(k) ?? new Set<string>();
+    set.add(value(item));
+    groups.set(k, set);
+  }
+  return new Map([...groups].map(([k, v]) => [k, [...v]]));
 }
 
 async function applyOrderStatus(tx: StoreTx, sender: IngestSender, s: IngestOrderStatus): Promise<void> {

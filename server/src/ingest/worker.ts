@@ -1,10 +1,13 @@
 /**
- * The ingest worker (issue 23): applies queued deliveries in the store process, in arrival order,
- * a batch per transaction. Rows are claimed with `FOR UPDATE SKIP LOCKED`, so a second store
- * process (or a second worker) takes other rows, never the same. Each delivery is applied in its
- * own savepoint: one that cannot apply is rolled back alone and marked — `dead` with its reason
- * when it never can (IngestRefused), else retried later with backoff and dead after
- * `maxAttempts` — and the ones behind it still apply. Marking a row applied commits with what it
+ * The ingest worker (issue 23): applies queued deliveries in the store process, a batch per
+ * transaction, claimed in arrival order with `FOR UPDATE SKIP LOCKED`, so a second store process
+ * (or a second worker) takes other rows, never the same. A batch's orders are applied together
+ * (applyOrderBatch: a few statements for all of them, each checked in memory); then its status
+ * changes, stock levels and survey answers, in arrival order, each in its own savepoint. One that
+ * cannot apply is left out (or rolled back alone) and marked — `dead` with its reason when it
+ * never can (IngestRefused), else retried later with backoff and dead after `maxAttempts` — and
+ * the ones behind it still apply. Should the orders' joint insert fail, they are applied one by
+ * one in savepoints instead. Marking a row applied commits with what it
  * wrote, so a delivery is applied exactly once, also across a crash (then the whole batch rolls
  * back and is claimed again).
  */
@@ -13,7 +16,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { IngestKind } from '../../../src-shared/contracts/ingest';
 import type { Store } from '../db/connect';
 import { ingestDeliveries, integrations } from '../db/schema';
-import { applyDelivery, IngestRefused } from './apply';
+import { applyDelivery, applyOrderBatch, IngestRefused, parseDelivery, type OrderItem } from './apply';
 
 export interface IngestWorkerOptions {
   /** Deliveries per transaction. */
@@ -111,24 +114,55 @@ export class IngestWorker {
         .where(inArray(integrations.id, [...new Set(batch.map((d) => d.integrationId))]));
       const sourceOf = new Map(senders.map((s) => [s.id, s.source]));
       const done: number[] = [];
-      for (const d of batch) {
+      const fail = async (d: (typeof batch)[number], e: unknown) => {
+        const attempts = d.attempts + 1;
+        const refused = e instanceof IngestRefused;
+        const dead = refused || attempts >= this.options.maxAttempts;
+        const reason = (e instanceof Error ? e.message : String(e)).slice(0, ERROR_MAX);
+        if (!refused) this.log.warn({ err: e, delivery: d.seq, attempts }, dead ? 'an ingest delivery failed for the last time: dead' : 'an ingest delivery failed; retrying later');
+        await tx
+          .update(ingestDeliveries)
+          .set(dead ? { state: 'dead', attempts, settledAt: now, lastError: reason } : { attempts, lastError: reason, nextAttemptAt: now + this.options.retryBaseMs * 2 ** (attempts - 1) })
+          .where(eq(ingestDeliveries.seq, d.seq));
+      };
+      const senderOf = (d: (typeof batch)[number]) => ({ id: d.integrationId, source: sourceOf.get(d.integrationId)! });
+
+      // Orders first, all together (a few statements for the whole batch); then the rest in order.
+      const orderItems: OrderItem<number>[] = [];
+      const bySeq = new Map(batch.map((d) => [d.seq, d]));
+      for (const d of batch.filter((d) => d.kind === 'order')) {
         try {
-          await tx.transaction((sp) => applyDelivery(sp, { id: d.integrationId, source: sourceOf.get(d.integrationId)! }, d.kind as IngestKind, d.body));
+          orderItems.push({ ref: d.seq, sender: senderOf(d), order: parseDelivery('order', d.body) });
+        } catch (e) {
+          await fail(d, e);
+        }
+      }
+      let outcomes: Map<number, string> | undefined;
+      try {
+        outcomes = await tx.transaction((sp) => applyOrderBatch(sp, orderItems));
+      } catch (e) {
+        this.log.warn({ err: e, deliveries: orderItems.length }, 'applying a batch of ingested orders together failed; applying them one by one');
+      }
+      for (const item of orderItems) {
+        const d = bySeq.get(item.ref)!;
+        const outcome = outcomes?.get(item.ref);
+        if (outcome === 'applied') done.push(d.seq);
+        else if (outcome !== undefined) await fail(d, new IngestRefused(outcome));
+        else {
+          try {
+            await tx.transaction((sp) => applyDelivery(sp, senderOf(d), 'order', d.body));
+            done.push(d.seq);
+          } catch (e) {
+            await fail(d, e);
+          }
+        }
+      }
+      for (const d of batch.filter((d) => d.kind !== 'order')) {
+        try {
+          await tx.transaction((sp) => applyDelivery(sp, senderOf(d), d.kind as IngestKind, d.body));
           done.push(d.seq);
         } catch (e) {
-          const attempts = d.attempts + 1;
-          const refused = e instanceof IngestRefused;
-          const dead = refused || attempts >= this.options.maxAttempts;
-          const reason = (e instanceof Error ? e.message : String(e)).slice(0, ERROR_MAX);
-          if (!refused) this.log.warn({ err: e, delivery: d.seq, attempts }, dead ? 'an ingest delivery failed for the last time: dead' : 'an ingest delivery failed; retrying later');
-          await tx
-            .update(ingestDeliveries)
-            .set(
-              dead
-                ? { state: 'dead', attempts, settledAt: now, lastError: reason }
-                : { attempts, lastError: reason, nextAttemptAt: now + this.options.retryBaseMs * 2 ** (attempts - 1) },
-            )
-            .where(eq(ingestDeliveries.seq, d.seq));
+          await fail(d, e);
         }
       }
       if (done.length > 0) {
