@@ -8,6 +8,8 @@
  *   the ingest worker) per second, end to end — from the first send until the last order is applied.
  * - `ingest.ack_p99_ms`: the 99th percentile of a sender's wait for its 202 (the delivery committed
  *   in the queue).
+ * - `ingest.acks_per_s`, `ingest.apply_lag_ms`: how fast deliveries were acknowledged, and how long
+ *   after the last acknowledgement the last order was applied (the worker's backlog).
  * - Yardstick, same run, same senders and database: `ingest.yardstick.bare_insert_*` — a bare
  *   Fastify route that inserts the body into a one-column table and answers 202 (no guard, no
  *   signature, no contract, no worker): the floor the store's HTTP and PostgreSQL set.
@@ -126,7 +128,8 @@ export async function benchIngest(options: { orders?: number } = {}): Promise<Fi
         if (performance.now() - ackedAt > 60_000) throw new Error(`only ${settled} of ${total} deliveries applied a minute after the last ack`);
         await new Promise((r) => setTimeout(r, 20));
       }
-      const seconds = (performance.now() - start) / 1000;
+      const appliedAt = performance.now();
+      const seconds = (appliedAt - start) / 1000;
       const dead = await count(store, sql`select count(*) as n from ingest_deliveries where state = 'dead'`);
       const applied = await count(store, sql`select count(*) as n from order_sources`);
       if (dead > 0 || applied !== total) throw new Error(`${applied} orders applied of ${total}, ${dead} deliveries dead`);
@@ -134,6 +137,8 @@ export async function benchIngest(options: { orders?: number } = {}): Promise<Fi
         { name: 'ingest.orders_per_s', value: total / seconds, unit: 'orders/s' },
         { name: 'ingest.ack_p99_ms', value: percentile(waits, 0.99), unit: 'ms' },
         { name: 'ingest.ack_p50_ms', value: percentile(waits, 0.5), unit: 'ms' },
+        { name: 'ingest.acks_per_s', value: total / ((ackedAt - start) / 1000), unit: 'deliveries/s' },
+        { name: 'ingest.apply_lag_ms', value: appliedAt - ackedAt, unit: 'ms' },
         { name: 'ingest.yardstick.bare_insert_per_s', value: total / bareSeconds, unit: 'rows/s' },
         { name: 'ingest.yardstick.bare_insert_p99_ms', value: percentile(bareWaits, 0.99), unit: 'ms' },
       );
