@@ -17,6 +17,7 @@ import { orderChannels } from './orders';
 import { segmentChannels } from './segments';
 import { boardChannels } from './board';
 import { reportChannels } from './reports';
+import { ingestChannels } from './ingest';
 import type { Result } from '../result';
 import type { ScreenPop } from './events';
 
@@ -44,6 +45,7 @@ export const contracts = composeChannels(
   segmentChannels,
   boardChannels,
   reportChannels,
+  ingestChannels,
 );
 
 export type Contracts = typeof contracts;

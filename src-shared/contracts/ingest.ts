@@ -12,6 +12,7 @@ import type { OrderStatus } from '../domain/customer';
 import { EMAIL_ADDRESS } from './customer360';
 import { ORDER_LIMITS } from './orders';
 import { freeText, text } from './text';
+import { channelGroup, defineChannel } from './define';
 
 export const INGEST_HEADERS = {
   key: 'x-switchboard-key',
@@ -199,3 +200,34 @@ export const ingestDeliveryView = z.object({
   lastError: z.string().nullable(),
 });
 export type IngestDeliveryView = z.infer<typeof ingestDeliveryView>;
+
+// ——— IPC channels (answered by main through the store): the admin screen's integrations panel ———
+
+export const integrationPath = z.object({ integrationId: text().uuid({ message: 'Not an integration id.' }) }).strict();
+
+export const integrationList = defineChannel({
+  channel: 'integration:list',
+  permission: 'integrations.manage',
+  input: z.object({}).strict(),
+  output: z.array(integrationView),
+  access: 'store',
+});
+
+export const integrationCreate = defineChannel({
+  channel: 'integration:create',
+  permission: 'integrations.manage',
+  input: newIntegration,
+  output: createdIntegration,
+  access: 'store',
+});
+
+export const integrationDisable = defineChannel({
+  channel: 'integration:disable',
+  permission: 'integrations.manage',
+  input: integrationPath,
+  output: integrationView,
+  access: 'store',
+});
+
+/** This domain's channels (contracts/index.ts composes every domain's group). */
+export const ingestChannels = channelGroup(integrationList, integrationCreate, integrationDisable);

@@ -49,6 +49,10 @@ export const STORE_ROUTES: StoreRoutes = {
   'board:live': () => ({ method: 'GET', path: '/board', body: undefined }),
   // Low satisfaction scores of the supervisor's teams (issue 22): the store knows every team's members.
   'call:low-satisfaction': () => ({ method: 'GET', path: '/calls/low-satisfaction', body: undefined }),
+  // Ingest integrations (issue 23): the admin screen's panel.
+  'integration:list': () => ({ method: 'GET', path: '/admin/integrations', body: undefined }),
+  'integration:create': (input) => ({ method: 'POST', path: '/admin/integrations', body: input }),
+  'integration:disable': ({ integrationId }) => ({ method: 'POST', path: `/admin/integrations/${encodeURIComponent(integrationId)}/disable`, body: {} }),
   'audit:list': (input) => {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(input)) if (v !== undefined && v !== null) query.set(k, String(v));

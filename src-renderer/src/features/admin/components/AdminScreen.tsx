@@ -5,6 +5,7 @@ import { BackButton } from '../../customer/components/ProfilePanels';
 import { useCan, useSessionStore } from '../../auth/store';
 import { UsersSection } from './UsersSection';
 import { WorkstationsSection } from './WorkstationsSection';
+import { IntegrationsSection } from './IntegrationsSection';
 
 type Loaded<T> = { status: 'loading' } | { status: 'loaded'; value: T } | { status: 'failed'; message: string };
 
@@ -99,6 +100,7 @@ export function AdminScreen() {
           {workstations.state.status === 'loaded' && <WorkstationsSection workstations={workstations.state.value.workstations} reload={workstations.reload} />}
         </>
       )}
+      <IntegrationsSection />
     </section>
   );
 }
