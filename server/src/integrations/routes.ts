@@ -21,7 +21,7 @@ import type { StoreDb } from '../db/connect';
 import { ingestDeliveries } from '../db/schema';
 import { HttpError, parseBody } from '../http/errors';
 import type { StoreTx } from '../sync/mutations/refusal';
-import { createIntegration, disableIntegration, listIntegrations } from './integrations';
+import { createIntegration, disableIntegration, forgetIntegration, listIntegrations } from './integrations';
 
 const integrationPath = z.object({ integrationId: z.string().uuid('integrationId: not an integration id.') }).strict();
 const noQuery = z.object({}).strict();
@@ -68,6 +68,8 @@ export function registerIntegrationRoutes(app: FastifyInstance): void {
       await auditAdminAction(tx, request, 'integration_disabled', `integration:${integrationId}`, `${caller.username} disabled the integration "${before.name}".`);
       return before;
     });
+    // Again after the commit: a delivery read between the update and the commit saw it active.
+    forgetIntegration(integrationId);
     return { ok: true, value: disabled };
   });
 
