@@ -132,7 +132,7 @@ export const INGEST_CONTRACTS = {
 export type IngestKind = keyof typeof INGEST_CONTRACTS;
 
 export const ingestAccepted = z.object({
-  deliveryId: z.string(),
+  deliveryId: text(),
   /** True when this delivery was accepted before (nothing new queued). */
   duplicate: z.boolean(),
 });
@@ -150,9 +150,9 @@ export const ingestReconcile = z
 
 export const reconcileAnswer = z.object({
   /** Ids the source sent that the store has not applied (never received, refused, or still queued). */
-  missingInStore: z.array(z.string()),
+  missingInStore: z.array(text()),
   /** Orders the store holds from this source in the period that the source did not list. */
-  missingInSource: z.array(z.string()),
+  missingInSource: z.array(text()),
 });
 export type ReconcileAnswer = z.infer<typeof reconcileAnswer>;
 
@@ -168,9 +168,9 @@ export const newIntegration = z
   .strict();
 
 export const integrationView = z.object({
-  id: z.string(),
-  name: z.string(),
-  source: z.string(),
+  id: text(),
+  name: text(),
+  source: text(),
   active: z.boolean(),
   createdAt: z.number().int(),
   disabledAt: z.number().int().nullable(),
@@ -178,7 +178,7 @@ export const integrationView = z.object({
 export type IntegrationView = z.infer<typeof integrationView>;
 
 /** The answer to creating one: the only time the secret is shown. */
-export const createdIntegration = integrationView.extend({ secret: z.string() });
+export const createdIntegration = integrationView.extend({ secret: text() });
 export type CreatedIntegration = z.infer<typeof createdIntegration>;
 
 export const ingestDeliveriesQuery = z
@@ -190,14 +190,14 @@ export const ingestDeliveriesQuery = z
 
 export const ingestDeliveryView = z.object({
   seq: z.number().int(),
-  integrationId: z.string(),
-  kind: z.string(),
-  idempotencyKey: z.string(),
-  state: z.string(),
+  integrationId: text(),
+  kind: text(),
+  idempotencyKey: text(),
+  state: text(),
   attempts: z.number().int(),
   receivedAt: z.number().int(),
   settledAt: z.number().int().nullable(),
-  lastError: z.string().nullable(),
+  lastError: text().nullable(),
 });
 export type IngestDeliveryView = z.infer<typeof ingestDeliveryView>;
 

@@ -39,8 +39,8 @@ export const newWebhookEndpoint = z
   .strict();
 
 export const webhookEndpointView = z.object({
-  id: z.string(),
-  url: z.string(),
+  id: text(),
+  url: text(),
   events: z.array(z.enum(WEBHOOK_EVENTS)),
   active: z.boolean(),
   createdAt: z.number().int(),
@@ -49,7 +49,7 @@ export const webhookEndpointView = z.object({
 export type WebhookEndpointView = z.infer<typeof webhookEndpointView>;
 
 /** The answer to registering one: the only time the secret is shown. */
-export const createdWebhookEndpoint = webhookEndpointView.extend({ secret: z.string() });
+export const createdWebhookEndpoint = webhookEndpointView.extend({ secret: text() });
 
 export const webhookDeliveriesQuery = z
   .object({
@@ -60,17 +60,17 @@ export const webhookDeliveriesQuery = z
   .strict();
 
 export const webhookDeliveryView = z.object({
-  id: z.string(),
-  eventId: z.string(),
-  event: z.string(),
-  endpointId: z.string(),
+  id: text(),
+  eventId: text(),
+  event: text(),
+  endpointId: text(),
   state: z.enum(['pending', 'delivered', 'failed']),
   attempts: z.number().int(),
   createdAt: z.number().int(),
   nextAttemptAt: z.number().int(),
   lastAttemptAt: z.number().int().nullable(),
   lastStatus: z.number().int().nullable(),
-  lastError: z.string().nullable(),
+  lastError: text().nullable(),
   deliveredAt: z.number().int().nullable(),
 });
 export type WebhookDeliveryView = z.infer<typeof webhookDeliveryView>;
