@@ -20,7 +20,7 @@ import { calls, customerEmails, customers, customerSources, products } from '../
 import { signPayload } from '../../server/src/ingest/signature';
 import { createdIntegration, ingestAccepted, integrationView, reconcileAnswer } from '../../src-shared/contracts/ingest';
 import { createdWebhookEndpoint, webhookDeliveryView } from '../../src-shared/contracts/webhooks';
-import { pushResponse, type PushedMutation } from '../../src-shared/contracts/sync-protocol';
+import { pullResponse, pushResponse, type PushedMutation } from '../../src-shared/contracts/sync-protocol';
 import type { MutationArgs } from '../../src-shared/sync/mutations';
 import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
 import { signIn, WorkstationTokens, type Credentials } from '../helpers/store-auth';
@@ -183,6 +183,31 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(await deliveryState('d-1001')).toEqual({ state: 'applied', last_error: null });
     });
 
+    it('lets a workstation pull an ingested order through the normal sync within a second of sending it', async () => {
+      const desk = randomUUID();
+      const token = await tokens.for(carl, desk);
+      const pull = async (cursor: string | null) => {
+        const res = await app.inject({ method: 'POST', url: '/sync/pull', headers: auth(token), payload: { clientId: desk, cursor } });
+        expect(res.statusCode, res.body).toBe(200);
+        return pullResponse.parse(res.json().value);
+      };
+      // Caught up first, as a workstation that has synced.
+      let page = await pull(null);
+      while (page.hasMore) page = await pull(page.cursor);
+      const cursor = page.cursor;
+
+      const sent = Date.now();
+      expect((await send('/ingest/orders', order('7001'), shop)).statusCode).toBe(202);
+      let numbers: unknown[] = [];
+      await until('the order to reach the workstation', async () => {
+        const next = await pull(cursor);
+        const orders = next.changes.orders;
+        numbers = orders ? orders.rows.map((r) => r[orders.columns.indexOf('number')]) : [];
+        return numbers.includes('SHOP-7001');
+      });
+      expect(Date.now() - sent).toBeLessThan(1000);
+    });
+
     it('refuses a bad signature, an unknown key and a stale or missing timestamp with 401, storing nothing', async () => {
       const queued = await count(sql`select count(*) as n from ingest_deliveries`);
       const body = order('2001');
@@ -294,7 +319,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       const inDecember = { from: '2026-12-01T00:00:00Z', to: '2026-12-02T00:00:00Z' };
       const res = await send('/ingest/reconcile', { ...inDecember, orderIds: ['1001', '4001', '5001', '9999'] }, shop);
       expect(res.statusCode, res.body).toBe(200);
-      expect(reconcileAnswer.parse(res.json().value)).toEqual({ missingInStore: ['5001', '9999'], missingInSource: ['5003', '6001'] });
+      expect(reconcileAnswer.parse(res.json().value)).toEqual({ missingInStore: ['5001', '9999'], missingInSource: ['5003', '6001', '7001'] });
       const empty = await send('/ingest/reconcile', { from: '2025-01-01T00:00:00Z', to: '2025-02-01T00:00:00Z', orderIds: [] }, shop);
       expect(empty.json().value).toEqual({ missingInStore: [], missingInSource: [] });
     });
