@@ -377,8 +377,16 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         if (skipReason) return;
         await listen();
       });
+      /** Closes the receiver, cutting its kept-alive connections (the worker's client keeps them open). */
+      const stopListening = () =>
+        new Promise<void>((resolve) => {
+          if (!receiver?.listening) return resolve();
+          receiver.close(() => resolve());
+          receiver.closeAllConnections();
+        });
+
       afterAll(async () => {
-        await new Promise((r) => receiver?.close(r));
+        await stopListening();
       });
 
       it('delivers a pushed complaint once, signed, under one event id, after the receiver was down (refusing, then not listening) and came back', async () => {
@@ -445,7 +453,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
 
         await until('a refused attempt', async () => refusedWhileDown > 0);
         // Now not even listening: connection refused.
-        await new Promise((r) => receiver.close(r));
+        await stopListening();
         await until('a failed attempt with no answer', async () =>
           (await count(sql`select count(*) as n from webhook_deliveries where last_error like 'No answer%'`)) > 0,
         );
@@ -468,7 +476,8 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         expect(deliveries).toHaveLength(2);
         const delivery = deliveries.find((d) => d.event === 'complaint.logged');
         expect(delivery).toMatchObject({ eventId: got.eventId, event: 'complaint.logged', state: 'delivered', lastStatus: 204, lastError: null });
-        expect(delivery!.attempts).toBeGreaterThanOrEqual(3);
+        // Each was tried while the receiver was down (refusing or not listening), then delivered.
+        for (const d of deliveries) expect(d.attempts, d.event).toBeGreaterThanOrEqual(2);
 
         // An admin replays it: the same event id again (receivers de-duplicate by it).
         const replay = await app.inject({ method: 'POST', url: `/admin/webhooks/deliveries/${delivery!.id}/replay`, headers: auth(adminToken) });
