@@ -16,7 +16,9 @@
  * (bench/board-lag.ts, step 'board', PostgreSQL); the size of a four-filter audience segment over
  * 1,000,000 customers on the store (bench/segments.ts, step 'segment', PostgreSQL); and a customer
  * import of 1,000,000 generated rows into a fresh PostgreSQL database (bench/import.ts, step
- * 'import'). Prints a table and writes bench/results.json as a list of
+ * 'import'); and order ingest, 20 concurrent senders posting signed orders to the store's
+ * POST /ingest/orders on a fresh PostgreSQL database, until every one is applied (bench/ingest.ts,
+ * step 'ingest'). Prints a table and writes bench/results.json as a list of
  * { name, value, unit }. These are figures to compare across changes, not pass/fail.
  *
  * `--only` runs some steps alone (STEPS below, comma-separated): their figures replace theirs in
@@ -47,6 +49,7 @@ import { benchFullExport } from './export';
 import { benchReports } from './reports';
 import { benchBoardLag } from './board-lag';
 import { benchImport, IMPORT_ROWS } from './import';
+import { benchIngest, INGEST_ORDERS } from './ingest';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..');
@@ -56,7 +59,7 @@ const NOW = Date.UTC(2025, 5, 1);
 const WARMUP = 500;
 
 /** The steps, in the order they run; `--only` picks some. */
-const STEPS = ['lookup', 'suggestions', 'customer360', 'catalogue', 'orders', 'walk', 'reports', 'export', 'import', 'sync', 'board', 'segment'] as const;
+const STEPS = ['lookup', 'suggestions', 'customer360', 'catalogue', 'orders', 'walk', 'reports', 'export', 'import', 'ingest', 'sync', 'board', 'segment'] as const;
 type Step = (typeof STEPS)[number];
 /** Steps that measure the seeded customer cache (the catalogue makes its own). */
 const ON_CUSTOMER_CACHE: readonly Step[] = ['lookup', 'suggestions', 'customer360', 'sync'];
@@ -365,6 +368,10 @@ async function main(): Promise<void> {
   if (steps.has('import')) {
     console.log(`Customer import: ${fmt(IMPORT_ROWS)} generated rows into a fresh PostgreSQL database (127.0.0.1:5432) …`);
     figures.push(...(await benchImport({ repo: REPO })));
+  }
+  if (steps.has('ingest')) {
+    console.log(`Order ingest: ${fmt(INGEST_ORDERS)} signed orders from 20 concurrent senders into a fresh PostgreSQL database (127.0.0.1:5432) …`);
+    figures.push(...(await benchIngest()));
   }
   if (steps.has('board')) {
     console.log('The live board: call start on a workstation → on GET /board (board.lag) …');

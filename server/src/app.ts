@@ -31,6 +31,11 @@ import { registerPushRoutes } from './sync/push-routes';
 import { registerSegmentRoutes } from './segments/routes';
 import { registerEmailRoutes } from './email/routes';
 import { MailSender, type MailOptions } from './email/sender';
+import { registerIngestRoutes } from './ingest/routes';
+import { IngestWorker, type IngestWorkerOptions } from './ingest/worker';
+import { registerIntegrationRoutes } from './integrations/routes';
+import { WebhookWorker, type WebhookWorkerOptions } from './webhooks/delivery';
+import { registerWebhookRoutes } from './webhooks/routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -41,6 +46,10 @@ declare module 'fastify' {
     readonly changeFeed: ChangeFeed;
     /** Sends the customer mail of the outbox (issue 23); `configured` false without a mail server. */
     readonly mailSender: MailSender;
+    /** Applies queued ingest deliveries (issue 23); null when the app was built without it. */
+    readonly ingestWorker: IngestWorker | null;
+    /** Sends pending webhook deliveries (issue 23); null when the app was built without it. */
+    readonly webhookWorker: WebhookWorker | null;
   }
 }
 
@@ -68,6 +77,13 @@ export interface BuildServerOptions {
   newWorkstationLimit?: { count: number; windowMs: number };
   /** Customer email (issue 23): the SMTP URL and From address (main.ts reads them from the environment); none → mails wait in the outbox. */
   mail?: MailOptions;
+  /**
+   * The ingest worker (issue 23): its options, or `false` for an app that queues deliveries but
+   * does not apply them (tests of a store that dies after answering). Default: on.
+   */
+  ingestWorker?: IngestWorkerOptions | false;
+  /** The webhook delivery worker (issue 23): its options, or `false` for none. Default: on. */
+  webhookWorker?: WebhookWorkerOptions | false;
 }
 
 export function buildServer(options: BuildServerOptions): FastifyInstance {
@@ -128,6 +144,22 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerImportRoutes(app);
   sendMailFromOutbox(app, options.mail);
   registerFullExportRoutes(app);
+
+  const ingestWorker = options.ingestWorker === false ? null : new IngestWorker(app.store, app.clock, app.log, () => app.changeFeed.poke(), options.ingestWorker);
+  const webhookWorker = options.webhookWorker === false ? null : new WebhookWorker(app.store, app.clock, app.log, options.webhookWorker);
+  app.decorate('ingestWorker', ingestWorker);
+  app.decorate('webhookWorker', webhookWorker);
+  registerIntegrationRoutes(app);
+  registerIngestRoutes(app, ingestWorker ?? undefined);
+  registerWebhookRoutes(app, webhookWorker ?? undefined);
+  app.addHook('onReady', async () => {
+    ingestWorker?.start();
+    webhookWorker?.start();
+  });
+  app.addHook('onClose', async () => {
+    await ingestWorker?.stop();
+    await webhookWorker?.stop();
+  });
   return app;
 }
 

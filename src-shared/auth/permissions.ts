@@ -67,6 +67,8 @@ export const PERMISSIONS = [
   'workstations.manage',
   /** Edit the customer mail templates, see the mail outbox and send a mail again (issue 23). Admins only. */
   'email.manage',
+  /** Create and disable ingest integrations and webhook endpoints, read their delivery logs, replay deliveries (issue 23). Admins only. */
+  'integrations.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -136,9 +138,10 @@ export type Requirement = 'public' | 'session' | Permission;
 /**
  * A central-store route may also need `workstation`: the workstation's own token (issued when a
  * user signs in online on it), which carries sync traffic — push, pull, live pokes, checksums —
- * whoever is signed in, also while the screen is locked or nobody is.
+ * whoever is signed in, also while the screen is locked or nobody is. `integration`: a delivery
+ * from a web shop or OMS, signed with its integration's secret (server/src/ingest/signature.ts).
  */
-export type RouteRequirement = Requirement | 'workstation';
+export type RouteRequirement = Requirement | 'workstation' | 'integration';
 
 export const ROLE_LABELS: Readonly<Record<UserRole, string>> = {
   csr: 'CSR',

@@ -56,6 +56,23 @@ export const ROUTE_PERMISSIONS = {
   'POST /admin/email/outbox/:id/retry': 'email.manage',
   /** Every table of the store as CSV in one ZIP archive, streamed, audited (issue 23). */
   'POST /admin/export': 'data.export_all',
+  /** Ingest integrations (issue 23): create (its secret shown once), list, disable; the ingest queue's log with dead deliveries' reasons. */
+  'POST /admin/integrations': 'integrations.manage',
+  'GET /admin/integrations': 'integrations.manage',
+  'POST /admin/integrations/:integrationId/disable': 'integrations.manage',
+  'GET /admin/ingest/deliveries': 'integrations.manage',
+  /** Deliveries from a web shop or OMS, signed with the integration's secret (server/src/ingest/routes.ts). */
+  'POST /ingest/orders': 'integration',
+  'POST /ingest/order-status': 'integration',
+  'POST /ingest/stock': 'integration',
+  'POST /ingest/satisfaction': 'integration',
+  'POST /ingest/reconcile': 'integration',
+  /** Outbound webhooks (issue 23): endpoints, the delivery log, replaying a delivery. */
+  'POST /admin/webhooks': 'integrations.manage',
+  'GET /admin/webhooks': 'integrations.manage',
+  'POST /admin/webhooks/:endpointId/disable': 'integrations.manage',
+  'GET /admin/webhooks/deliveries': 'integrations.manage',
+  'POST /admin/webhooks/deliveries/:deliveryId/replay': 'integrations.manage',
 } as const satisfies Record<string, RouteRequirement>;
 
 export type RouteKey = keyof typeof ROUTE_PERMISSIONS;

@@ -160,6 +160,13 @@ export const AUDIT_ACTIONS = [
   'email_template_changed',
   /** An admin asked for a mail of the outbox to be sent again (issue 23). */
   'email_retried',
+  /** An admin created or disabled an ingest integration (issue 23); never its secret. */
+  'integration_created',
+  'integration_disabled',
+  /** An admin registered or disabled a webhook endpoint, or replayed a delivery (issue 23). */
+  'webhook_created',
+  'webhook_disabled',
+  'webhook_replayed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -18,6 +18,7 @@ import { segmentChannels } from './segments';
 import { boardChannels } from './board';
 import { reportChannels } from './reports';
 import { emailChannels } from './email';
+import { ingestChannels } from './ingest';
 import type { Result } from '../result';
 import type { ScreenPop } from './events';
 
@@ -46,6 +47,7 @@ export const contracts = composeChannels(
   boardChannels,
   reportChannels,
   emailChannels,
+  ingestChannels,
 );
 
 export type Contracts = typeof contracts;

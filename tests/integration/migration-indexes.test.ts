@@ -243,6 +243,27 @@ const STORE_MIGRATIONS: readonly MigrationIndexes[] = [
       mail_outbox_customer_idx: `select id from mail_outbox where customer_id = '00000000-0000-4000-8000-000000000001'`,
     },
   },
+  {
+    migration: '0022_ingest_webhooks',
+    // Order ingest and webhooks (issue 23, server/src/ingest, server/src/webhooks).
+    indexes: {
+      // A delivery sent again under the same idempotency key finds its row.
+      ingest_deliveries_key_uq: `select seq from ingest_deliveries where integration_id = '00000000-0000-0000-0000-000000000001' and idempotency_key = 'd-1'`,
+      // The ingest worker's claim: pending deliveries in arrival order.
+      ingest_deliveries_pending_idx: `select seq from ingest_deliveries where state = 'pending' and next_attempt_at <= 1 order by seq limit 200`,
+      integrations_name_uq: `select id from integrations where lower(name) = 'web shop'`,
+      // An ingested order found again by the source's id (re-delivery, status changes, reconciliation).
+      order_sources_source_uq: `select order_id from order_sources where integration_id = '00000000-0000-0000-0000-000000000001' and source_order_id = '1001'`,
+      // Reconciliation: an integration's orders in a period.
+      order_sources_placed_idx: `select source_order_id from order_sources where integration_id = '00000000-0000-0000-0000-000000000001' and placed_at >= 1 and placed_at < 2`,
+      webhook_deliveries_event_endpoint_uq: `select id from webhook_deliveries where event_id = '00000000-0000-0000-0000-000000000001' and endpoint_id = '00000000-0000-0000-0000-000000000002'`,
+      // The delivery worker's claim: pending deliveries that are due.
+      webhook_deliveries_due_idx: `select id from webhook_deliveries where state = 'pending' and next_attempt_at <= 1 order by next_attempt_at limit 20`,
+      // The admins' delivery log, newest first.
+      webhook_deliveries_created_idx: `select id from webhook_deliveries order by created_at desc limit 100`,
+      webhook_events_key_uq: `select id from webhook_events where key = 'complaint.logged:x'`,
+    },
+  },
 ];
 
 function storeSuite(backend: StoreBackend, skipReason: string | undefined) {

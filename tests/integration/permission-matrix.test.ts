@@ -36,7 +36,25 @@ const REFUSALS = ['forbidden', 'unauthenticated', 'locked'];
  * What each role is refused, written out by hand (not derived from the declarations), so a
  * change to who may do what shows up here as a deliberate edit.
  */
-const ADMIN_ONLY = ['admin:users', 'admin:create-user', 'admin:update-user', 'admin:reset-password', 'admin:create-team', 'admin:workstations', 'admin:revoke-workstation', 'audit:list', 'email:templates', 'email:save-template', 'admin:export-all'];
+const ADMIN_ONLY = [
+  'admin:users',
+  'admin:create-user',
+  'admin:update-user',
+  'admin:reset-password',
+  'admin:create-team',
+  'admin:workstations',
+  'admin:revoke-workstation',
+  'audit:list',
+  // Customer email (issue 23).
+  'email:templates',
+  'email:save-template',
+  // The full export (issue 23).
+  'admin:export-all',
+  // Ingest integrations (issue 23).
+  'integration:list',
+  'integration:create',
+  'integration:disable',
+];
 /** Approving discounts beyond authority (issue 21): supervisors and admins. */
 const APPROVING = ['order:approvals', 'order:decide'];
 /** Taking phone orders (issue 21): not store associates; following an order's status is reading the customer. */

@@ -192,6 +192,10 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(lines.reduce((s, l) => s + Number(l.discount_cents), 0)).toBe(args.quoted.discountCents);
       // Every change goes through the change log, so workstations pull it.
       expect(await count(sql`select count(*) as n from change_log where table_name = 'orders' and row_id = ${args.orderId}`)).toBeGreaterThan(0);
+      // The outbound webhook event (issue 23), written with the order: once, with the store's number.
+      const confirmed = await rows<{ payload: string }>(sql`select payload from webhook_events where key = ${`order.confirmed:${args.orderId}`}`);
+      expect(confirmed).toHaveLength(1);
+      expect(JSON.parse(confirmed[0]!.payload)).toMatchObject({ type: 'order.confirmed', data: { orderId: args.orderId, number: row!.number, totalCents: args.quoted.totalCents } });
       // A second order gets another number.
       const second = order();
       expect(await push('carl', second)).toEqual(['applied']);
@@ -383,6 +387,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         const logged = () => count(sql`select count(*) as n from change_log where table_name = 'orders' and row_id = ${args.orderId}`);
         const loggedBefore = await logged();
         const pokesBefore = pokes;
+        expect(await count(sql`select count(*) as n from webhook_events where key = ${`order.confirmed:${args.orderId}`}`)).toBe(0);
         const res = await decide('sue', args.orderId, { decision: 'approve', reason: 'Late delivery goodwill.' });
         expect(res.statusCode, res.body).toBe(200);
         // The decision pokes the live streams as it answers, so the CSR's workstation pulls it at once.
@@ -394,6 +399,8 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         expect(await orderRow(args.orderId)).toMatchObject({ approved_by: ids.sue });
         expect(await reservedOf(shoe)).toBe(2);
         expect(await count(sql`select count(*) as n from audit_log where action = 'discount_approved' and subject = ${args.orderId}`)).toBe(1);
+        // Placed on approval: confirmed to the webhooks (issue 23); waiting, it was not.
+        expect(await count(sql`select count(*) as n from webhook_events where key = ${`order.confirmed:${args.orderId}`}`)).toBe(1);
 
         const again = await decide('sue', args.orderId, { decision: 'refuse', reason: 'Changed my mind.' });
         expect(again.statusCode).toBe(409);

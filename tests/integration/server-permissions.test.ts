@@ -30,6 +30,8 @@ const CALLERS: readonly Caller[] = ['anonymous', 'workstation', ...USER_ROLES];
 function expected(requirement: RouteRequirement, caller: Caller): 'allowed' | 401 | 403 {
   if (requirement === 'public') return 'allowed';
   if (requirement === 'workstation') return caller === 'workstation' ? 'allowed' : 401;
+  // Signed with an integration's secret (issue 23): no session or workstation token gets in.
+  if (requirement === 'integration') return 401;
   if (caller === 'anonymous' || caller === 'workstation') return 401;
   if (requirement === 'session') return 'allowed';
   return can(caller, requirement) ? 'allowed' : 403;

@@ -9,7 +9,10 @@
  * - a Permission: such a session whose role has it (else 403);
  * - 'workstation': the bearer is a workstation's token that works now — current and unexpired (or
  *   just rotated out, within its grace), the workstation not revoked, one of its users active
- *   (else 401) — left on `request.workstation`.
+ *   (else 401) — left on `request.workstation`;
+ * - 'integration': `X-Switchboard-Key` names an active integration and `X-Switchboard-Timestamp`
+ *   is within the window (else 401) — left on `request.integration`; the signature over the raw
+ *   body is checked next, before the body is parsed (server/src/ingest/routes.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, RouteOptions } from 'fastify';
 import { can, ROLE_LABELS, type Permission, type RouteRequirement } from '../../../src-shared/auth/permissions';
@@ -17,6 +20,9 @@ import { routeRequirement } from '../../../src-shared/auth/route-permissions';
 import { HttpError } from '../http/errors';
 import { findActiveSession, type ActiveSession } from './sessions';
 import { findWorkstationByToken, WorkstationSightings, type KnownWorkstation } from './workstations';
+import { INGEST_HEADERS, INGEST_TIMESTAMP_WINDOW_S } from '../../../src-shared/contracts/ingest';
+import { findActiveIntegration, type ActiveIntegration } from '../integrations/integrations';
+import { timestampFresh } from '../ingest/signature';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -28,6 +34,8 @@ declare module 'fastify' {
     auth: ActiveSession | null;
     /** The workstation on 'workstation' routes; null elsewhere. */
     workstation: KnownWorkstation | null;
+    /** The sending integration on 'integration' routes; null elsewhere. */
+    integration: ActiveIntegration | null;
   }
 }
 
@@ -76,6 +84,21 @@ function workstationGuard(sightings: WorkstationSightings): onRequestAsyncHookHa
   };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The same 401 for an unknown key and a disabled one: a sender learns nothing about which ids exist. */
+async function checkIntegration(request: FastifyRequest): Promise<void> {
+  const key = request.headers[INGEST_HEADERS.key];
+  const timestamp = request.headers[INGEST_HEADERS.timestamp];
+  if (typeof key !== 'string' || !UUID.test(key)) throw new HttpError('unauthenticated', 'Sign the delivery: X-Switchboard-Key must be the integration id an admin gave you.');
+  if (typeof timestamp !== 'string' || !timestampFresh(timestamp, request.server.clock(), INGEST_TIMESTAMP_WINDOW_S)) {
+    throw new HttpError('unauthenticated', `X-Switchboard-Timestamp must be the current time in Unix seconds (within ${INGEST_TIMESTAMP_WINDOW_S / 60} minutes of the store's clock).`);
+  }
+  const integration = await findActiveIntegration(request.server.store.db, key.toLowerCase());
+  if (!integration) throw new HttpError('unauthenticated', 'This integration key is unknown or disabled.');
+  request.integration = integration;
+}
+
 function guardFor(requirement: RouteRequirement, sightings: WorkstationSightings): onRequestAsyncHookHandler | undefined {
   switch (requirement) {
     case 'public':
@@ -86,6 +109,8 @@ function guardFor(requirement: RouteRequirement, sightings: WorkstationSightings
       };
     case 'workstation':
       return workstationGuard(sightings);
+    case 'integration':
+      return checkIntegration;
     default:
       return permissionGuard(requirement);
   }
@@ -98,6 +123,7 @@ function guardFor(requirement: RouteRequirement, sightings: WorkstationSightings
 export function guardRoutes(app: FastifyInstance): void {
   app.decorateRequest('auth', null);
   app.decorateRequest('workstation', null);
+  app.decorateRequest('integration', null);
   const sightings = new WorkstationSightings(app.store.db);
   const registered = new Map<string, RouteRequirement>();
   app.decorate('routeRequirements', registered);

@@ -860,3 +860,146 @@ export const mailOutbox = pgTable(
     check('mail_outbox_state_ck', oneOf(t.state, MAIL_STATES)),
   ],
 );
+
+// ——— Order ingest and outbound webhooks (issue 23) ———
+
+/**
+ * A system that sends the store orders, order status changes, stock levels and survey answers
+ * (a web shop, an OMS): its id is the `X-Switchboard-Key` header, its secret signs each delivery
+ * (HMAC-SHA256). The secret is kept as issued, because verifying an HMAC needs it (a hash would
+ * not do); it is shown to the admin once when the integration is created and never returned or
+ * logged again (server/src/integrations). Disabling it refuses its deliveries at once.
+ */
+export const integrations = pgTable(
+  'integrations',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    /** A short name ("shop", "oms"): the prefix of the order numbers it sends and its customers' import source. */
+    source: text('source').notNull(),
+    secret: text('secret').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: ms('created_at').notNull(),
+    createdBy: uuid('created_by').references(() => users.id),
+    disabledAt: ms('disabled_at'),
+  },
+  (t) => [uniqueIndex('integrations_name_uq').on(sql`lower(${t.name})`)],
+);
+
+export const INGEST_KINDS = ['order', 'order_status', 'stock', 'satisfaction'] as const;
+export const INGEST_STATES = ['pending', 'applied', 'dead'] as const;
+
+/**
+ * The durable queue of ingest deliveries: each accepted delivery is one row, committed before the
+ * sender gets its 202, applied later by the ingest worker (server/src/ingest/worker.ts). A
+ * delivery sent again under the same idempotency key finds its row and adds nothing. `dead`: it
+ * could not be applied (the reason in `last_error`); it never blocks those behind it.
+ */
+export const ingestDeliveries = pgTable(
+  'ingest_deliveries',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    integrationId: uuid('integration_id')
+      .notNull()
+      .references(() => integrations.id),
+    kind: text('kind', { enum: INGEST_KINDS }).notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    /** The body exactly as signed. */
+    body: text('body').notNull(),
+    state: text('state', { enum: INGEST_STATES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    receivedAt: ms('received_at').notNull(),
+    nextAttemptAt: ms('next_attempt_at').notNull(),
+    settledAt: ms('settled_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [
+    uniqueIndex('ingest_deliveries_key_uq').on(t.integrationId, t.idempotencyKey),
+    /** The worker's claim: pending deliveries in arrival order. */
+    index('ingest_deliveries_pending_idx').on(t.seq).where(sql`${t.state} = 'pending'`),
+    check('ingest_deliveries_state_ck', oneOf(t.state, INGEST_STATES)),
+  ],
+);
+
+/** The source's own id of each ingested order, unique per integration: re-delivery and reconciliation find it by this. Store only. */
+export const orderSources = pgTable(
+  'order_sources',
+  {
+    orderId: uuid('order_id')
+      .primaryKey()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    integrationId: uuid('integration_id')
+      .notNull()
+      .references(() => integrations.id),
+    sourceOrderId: text('source_order_id').notNull(),
+    placedAt: ms('placed_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('order_sources_source_uq').on(t.integrationId, t.sourceOrderId),
+    /** Reconciliation: an integration's orders in a period. */
+    index('order_sources_placed_idx').on(t.integrationId, t.placedAt),
+  ],
+);
+
+/** Where the store sends events (complaint logged, order confirmed…), registered by admins. The secret signs each delivery; never returned after creation. */
+export const webhookEndpoints = pgTable('webhook_endpoints', {
+  id: uuid('id').primaryKey(),
+  url: text('url').notNull(),
+  /** The event kinds it receives, JSON array (src-shared/contracts/webhooks.ts, WEBHOOK_EVENTS). */
+  events: text('events').notNull(),
+  secret: text('secret').notNull(),
+  active: boolean('active').notNull().default(true),
+  createdAt: ms('created_at').notNull(),
+  createdBy: uuid('created_by').references(() => users.id),
+  disabledAt: ms('disabled_at'),
+});
+
+/**
+ * Every event, written in the same transaction as the change it tells of. `key` makes emitting the
+ * same fact twice (a push applied again) a no-op; `id` is the `X-Switchboard-Event-Id` receivers
+ * de-duplicate by.
+ */
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    id: uuid('id').primaryKey(),
+    kind: text('kind').notNull(),
+    key: text('key').notNull(),
+    /** The JSON body sent. */
+    payload: text('payload').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('webhook_events_key_uq').on(t.key)],
+);
+
+export const WEBHOOK_DELIVERY_STATES = ['pending', 'delivered', 'failed'] as const;
+
+/** One event to one endpoint: tried until delivered, with backoff, for up to a day (then failed). */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey(),
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => webhookEvents.id),
+    endpointId: uuid('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id),
+    state: text('state', { enum: WEBHOOK_DELIVERY_STATES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: ms('created_at').notNull(),
+    nextAttemptAt: ms('next_attempt_at').notNull(),
+    lastAttemptAt: ms('last_attempt_at'),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    deliveredAt: ms('delivered_at'),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_event_endpoint_uq').on(t.eventId, t.endpointId),
+    /** The delivery worker's claim: pending deliveries that are due. */
+    index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.state} = 'pending'`),
+    /** The admins' delivery log, newest first. */
+    index('webhook_deliveries_created_idx').on(t.createdAt),
+    check('webhook_deliveries_state_ck', oneOf(t.state, WEBHOOK_DELIVERY_STATES)),
+  ],
+);

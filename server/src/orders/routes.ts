@@ -26,6 +26,7 @@ import { workstationName } from '../auth/workstations';
 import { customers, orderLines, orders, products, userTeams } from '../db/schema';
 import { HttpError, parseBody } from '../http/errors';
 import { MutationRefused, type StoreTx } from '../sync/mutations/refusal';
+import { emitOrderConfirmed } from '../webhooks/events';
 import { checkAuthority, confirmPriced, priceAtStore, type Confirmation } from './confirm';
 import { enqueueMail } from '../email/outbox';
 
@@ -219,6 +220,7 @@ export function registerOrderRoutes(app: FastifyInstance): void {
         await recordAudit(tx, { at: now, ...who, action: 'discount_refused', detail: `${caller.username} refused the discount ${order.agentId ?? 'a CSR'} gave on order ${order.id}: ${reason}` });
       }
       const [after] = await tx.select().from(orders).where(eq(orders.id, orderId));
+      if (after!.status === 'placed') await emitOrderConfirmed(tx, after!, now);
       return summaryOf(after!);
     });
     // Committed: the CSR's workstation hears it on its live stream and pulls the order.

@@ -533,4 +533,5 @@ const PERMISSION_WORDS: Readonly<Record<Permission, string>> = {
   'workstations.read': 'seeing workstations',
   'workstations.manage': 'revoking workstations',
   'email.manage': 'managing customer email',
+  'integrations.manage': 'managing integrations and webhooks',
 };

@@ -54,6 +54,10 @@ export const STORE_ROUTES: StoreRoutes = {
   // Customer email templates (issue 23): the store checks the placeholders and audits the save.
   'email:templates': () => ({ method: 'GET', path: '/admin/email/templates', body: undefined }),
   'email:save-template': ({ kind, language, ...rest }) => ({ method: 'PUT', path: `/admin/email/templates/${encodeURIComponent(kind)}/${encodeURIComponent(language)}`, body: rest }),
+  // Ingest integrations (issue 23): the admin screen's panel.
+  'integration:list': () => ({ method: 'GET', path: '/admin/integrations', body: undefined }),
+  'integration:create': (input) => ({ method: 'POST', path: '/admin/integrations', body: input }),
+  'integration:disable': ({ integrationId }) => ({ method: 'POST', path: `/admin/integrations/${encodeURIComponent(integrationId)}/disable`, body: {} }),
   'audit:list': (input) => {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(input)) if (v !== undefined && v !== null) query.set(k, String(v));

@@ -16,6 +16,7 @@ import { NOTE_APPLIERS } from './notes';
 import { OFFER_APPLIERS } from './offers';
 import { ORDER_APPLIERS } from './orders';
 import type { Appliers, ApplyContext } from './refusal';
+import { emitMutationEvents } from '../../webhooks/mutation-events';
 
 const APPLIERS: Appliers<MutationName> = {
   ...CUSTOMER_APPLIERS,
@@ -32,5 +33,7 @@ function applyNamed<N extends MutationName>(name: N, ctx: ApplyContext, m: Parse
 }
 
 export async function applyMutation(ctx: ApplyContext, m: ParsedMutation): Promise<void> {
-  return applyNamed(m.name, ctx, m);
+  await applyNamed(m.name, ctx, m);
+  // Outbound webhooks (issue 23): the event commits with the write it tells of.
+  await emitMutationEvents(ctx, m);
 }

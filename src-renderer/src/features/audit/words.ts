@@ -27,4 +27,9 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   data_imported: 'Data imported',
   email_template_changed: 'Email template changed',
   email_retried: 'Email sent again',
+  integration_created: 'Integration created',
+  integration_disabled: 'Integration disabled',
+  webhook_created: 'Webhook registered',
+  webhook_disabled: 'Webhook disabled',
+  webhook_replayed: 'Webhook delivery replayed',
 };

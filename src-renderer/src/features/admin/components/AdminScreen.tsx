@@ -7,6 +7,7 @@ import { UsersSection } from './UsersSection';
 import { WorkstationsSection } from './WorkstationsSection';
 import { EmailTemplatesSection } from './EmailTemplatesSection';
 import { FullExportSection } from './FullExportSection';
+import { IntegrationsSection } from './IntegrationsSection';
 
 type Loaded<T> = { status: 'loading' } | { status: 'loaded'; value: T } | { status: 'failed'; message: string };
 
@@ -104,6 +105,7 @@ export function AdminScreen() {
       )}
       {storeConfigured && <EmailTemplatesSection />}
       {canExportAll && <FullExportSection />}
+      <IntegrationsSection />
     </section>
   );
 }

@@ -1,0 +1,509 @@
+/**
+ * Orders from the web shop and the OMS, and outbound webhooks (issue 23), on both backends
+ * (PGlite and the PostgreSQL at 127.0.0.1:5432, each in a fresh database): integration keys made
+ * by an admin; a bad signature, a stale timestamp or an unknown key refused with nothing stored; a
+ * delivery sent twice applied once; a delivery acknowledged by a store that then stops before
+ * applying it, applied exactly once by the next one on the same database; a payload that cannot
+ * apply dead with its reason while the next is applied; reconciliation; and a webhook delivered to
+ * a receiver on 127.0.0.1 that was down and came back, once, under one event id.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sql, type SQL } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { buildServer, type BuildServerOptions } from '../../server/src/app';
+import { createUser } from '../../server/src/auth/users';
+import type { Store } from '../../server/src/db/connect';
+import { calls, customerEmails, customers, customerSources, products } from '../../server/src/db/schema';
+import { signPayload } from '../../server/src/ingest/signature';
+import { createdIntegration, ingestAccepted, integrationView, reconcileAnswer } from '../../src-shared/contracts/ingest';
+import { createdWebhookEndpoint, webhookDeliveryView } from '../../src-shared/contracts/webhooks';
+import { pullResponse, pushResponse, type PushedMutation } from '../../src-shared/contracts/sync-protocol';
+import type { MutationArgs } from '../../src-shared/sync/mutations';
+import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
+import { signIn, WorkstationTokens, type Credentials } from '../helpers/store-auth';
+
+const postgresSkip = await postgresSkipReason();
+const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
+const FAST_WORKERS: Pick<BuildServerOptions, 'ingestWorker' | 'webhookWorker'> = {
+  ingestWorker: { pollMs: 50, retryBaseMs: 50 },
+  webhookWorker: { pollMs: 50, retryBaseMs: 100, maxDelayMs: 200 },
+};
+
+interface Integration {
+  id: string;
+  secret: string;
+}
+
+/** Waits until `check` holds (polling), or fails naming `what`. */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function suite(backend: StoreBackend, skipReason: string | undefined) {
+  describe(`order ingest and webhooks on ${backend.name}`, () => {
+    let location: StoreLocation;
+    let store: Store;
+    let app: FastifyInstance;
+    let pokes = 0;
+    const admin: Credentials = { username: 'ada', password: 'admin of the store' };
+    const carl: Credentials = { username: 'carl', password: 'battery staple' };
+    let adminToken: string;
+    let csrToken: string;
+    let shop: Integration;
+    const zoe = { id: randomUUID(), email: 'zoe@example.com', sourceId: 'C-77' };
+    const callId = randomUUID();
+    const tokens = new WorkstationTokens(() => app);
+
+    const start = (options: Partial<BuildServerOptions> = {}) => {
+      const built = buildServer({ store, logger: false, scrypt: FAST_SCRYPT, ...FAST_WORKERS, ...options });
+      built.changeFeed.subscribe(() => pokes++);
+      return built;
+    };
+
+    beforeAll(async () => {
+      if (skipReason) return;
+      location = await backend.freshLocation();
+      store = await location.open();
+      app = start();
+      await app.ready();
+      await createUser(store.db, { username: admin.username, displayName: 'Ada', role: 'admin', password: admin.password }, FAST_SCRYPT);
+      await createUser(store.db, { username: carl.username, displayName: 'Carl', role: 'csr', password: carl.password }, FAST_SCRYPT);
+      adminToken = (await signIn(app, admin)).token;
+      csrToken = (await signIn(app, carl)).token;
+      const now = Date.now();
+      await store.db.insert(customers).values({ id: zoe.id, firstName: 'Zoë', lastName: 'Ångström', createdAt: now, updatedAt: now });
+      await store.db.insert(customerEmails).values({ id: randomUUID(), customerId: zoe.id, email: zoe.email, isPrimary: true });
+      await store.db.insert(customerSources).values({ customerId: zoe.id, source: 'shop', sourceId: zoe.sourceId, sourceHash: 'x', importedAt: now });
+      await store.db.insert(products).values([
+        { id: randomUUID(), sku: 'TR-2041-BLK', name: 'Trail runner', brand: 'Acme', category: 'Shoes', priceCents: 8999, stock: 10 },
+        { id: randomUUID(), sku: 'SK-0100-GRY', name: 'Socks', brand: 'Acme', category: 'Socks', priceCents: 1299, stock: 100 },
+      ]);
+      await store.db.insert(calls).values({ id: callId, customerId: zoe.id, source: 'manual', agentId: 'carl', status: 'completed', startedAt: now - 60_000, completedAt: now });
+    });
+
+    afterAll(async () => {
+      await app?.close();
+      await store?.close();
+      await location?.dispose();
+    });
+
+    beforeEach((ctx) => {
+      if (skipReason) ctx.skip(skipReason);
+    });
+
+    const rows = <T,>(query: SQL) => queryRows<T>(store, query);
+    const count = async (query: SQL) => Number((await rows<{ n: string | number }>(query))[0]?.n);
+    const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+    /** A delivery to `url`, signed with `integration`'s secret unless `override` says otherwise. */
+    function send(
+      url: string,
+      body: unknown,
+      integration: Integration,
+      override: { timestamp?: string; signature?: string; idempotencyKey?: string; key?: string; raw?: string; on?: FastifyInstance } = {},
+    ) {
+      const raw = override.raw ?? JSON.stringify(body);
+      const timestamp = override.timestamp ?? String(Math.floor(Date.now() / 1000));
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        'x-switchboard-key': override.key ?? integration.id,
+        'x-switchboard-timestamp': timestamp,
+        'x-switchboard-signature': override.signature ?? signPayload(integration.secret, timestamp, raw),
+      };
+      if (override.idempotencyKey !== undefined) headers['idempotency-key'] = override.idempotencyKey;
+      return (override.on ?? app).inject({ method: 'POST', url, headers, payload: raw });
+    }
+
+    const order = (orderId: string, fields: Record<string, unknown> = {}) => ({
+      deliveryId: `d-${orderId}`,
+      orderId,
+      customer: { sourceId: zoe.sourceId },
+      currency: 'EUR',
+      placedAt: '2026-12-01T10:00:00Z',
+      lines: [
+        { sku: 'tr-2041-blk', quantity: 1, unitPriceCents: 8999 },
+        { sku: 'SK-0100-GRY', quantity: 2, unitPriceCents: 1299, discountCents: 100 },
+      ],
+      shippingCents: 495,
+      totalCents: 8999 + 2 * 1299 - 100 + 495,
+      ...fields,
+    });
+
+    const ordersFrom = (sourceOrderId: string) =>
+      count(sql`select count(*) as n from order_sources s join orders o on o.id = s.order_id where s.source_order_id = ${sourceOrderId}`);
+    const deliveryState = async (key: string) =>
+      (await rows<{ state: string; last_error: string | null }>(sql`select state, last_error from ingest_deliveries where idempotency_key = ${key}`))[0];
+
+    it('lets an admin create an integration (the secret shown once), list it without the secret, and records it in the audit log', async () => {
+      const res = await app.inject({ method: 'POST', url: '/admin/integrations', headers: auth(adminToken), payload: { name: 'Web shop', source: 'shop' } });
+      expect(res.statusCode, res.body).toBe(201);
+      const created = createdIntegration.parse(res.json().value);
+      expect(created).toMatchObject({ name: 'Web shop', source: 'shop', active: true });
+      expect(created.secret.length).toBeGreaterThanOrEqual(40);
+      shop = { id: created.id, secret: created.secret };
+
+      const list = await app.inject({ method: 'GET', url: '/admin/integrations', headers: auth(adminToken) });
+      expect(list.statusCode).toBe(200);
+      expect(list.body).not.toContain(created.secret);
+      expect(integrationView.array().parse(list.json().value).map((i) => i.id)).toContain(created.id);
+      const audit = await rows<{ detail: string }>(sql`select detail from audit_log where action = 'integration_created'`);
+      expect(audit).toHaveLength(1);
+      expect(audit[0]!.detail).not.toContain(created.secret);
+
+      expect((await app.inject({ method: 'POST', url: '/admin/integrations', headers: auth(csrToken), payload: { name: 'X', source: 'x' } })).statusCode).toBe(403);
+      const bad = await app.inject({ method: 'POST', url: '/admin/integrations', headers: auth(adminToken), payload: { name: 'Bad', source: 'Not A Source!' } });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json()).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'source' } });
+      expect(await count(sql`select count(*) as n from integrations`)).toBe(1);
+    });
+
+    it('applies a signed order within a second, through the change log workstations pull, keeping the source id', async () => {
+      const pokesBefore = pokes;
+      const sent = Date.now();
+      const res = await send('/ingest/orders', order('1001', { number: '#1001' }), shop);
+      expect(res.statusCode, res.body).toBe(202);
+      expect(ingestAccepted.parse(res.json().value)).toEqual({ deliveryId: 'd-1001', duplicate: false });
+      await until('the order to be applied', async () => (await ordersFrom('1001')) === 1);
+      expect(Date.now() - sent).toBeLessThan(1000);
+      const [o] = await rows<{ id: string; number: string; channel: string; status: string; customer_id: string; total_cents: number; subtotal_cents: number }>(
+        sql`select o.id, o.number, o.channel, o.status, o.customer_id, o.total_cents, o.subtotal_cents from orders o join order_sources s on s.order_id = o.id where s.source_order_id = '1001'`,
+      );
+      expect(o).toMatchObject({ number: 'SHOP-#1001', channel: 'web', status: 'placed', customer_id: zoe.id, total_cents: 11992, subtotal_cents: 11497 });
+      expect(await count(sql`select count(*) as n from order_lines where order_id = ${o!.id}`)).toBe(2);
+      expect(await count(sql`select count(*) as n from change_log where table_name = 'orders' and row_id = ${o!.id}`)).toBeGreaterThan(0);
+      expect(await count(sql`select count(*) as n from change_log where table_name = 'order_lines'`)).toBeGreaterThanOrEqual(2);
+      await until('the change feed to be poked', async () => pokes > pokesBefore, 2000);
+      expect(await deliveryState('d-1001')).toEqual({ state: 'applied', last_error: null });
+    });
+
+    it('lets a workstation pull an ingested order through the normal sync within a second of sending it', async () => {
+      const desk = randomUUID();
+      const token = await tokens.for(carl, desk);
+      const pull = async (cursor: string | null) => {
+        const res = await app.inject({ method: 'POST', url: '/sync/pull', headers: auth(token), payload: { clientId: desk, cursor } });
+        expect(res.statusCode, res.body).toBe(200);
+        return pullResponse.parse(res.json().value);
+      };
+      // Caught up first, as a workstation that has synced.
+      let page = await pull(null);
+      while (page.hasMore) page = await pull(page.cursor);
+      const cursor = page.cursor;
+
+      const sent = Date.now();
+      expect((await send('/ingest/orders', order('7001'), shop)).statusCode).toBe(202);
+      let numbers: unknown[] = [];
+      await until('the order to reach the workstation', async () => {
+        const next = await pull(cursor);
+        const orders = next.changes.orders;
+        numbers = orders ? orders.rows.map((r) => r[orders.columns.indexOf('number')]) : [];
+        return numbers.includes('SHOP-7001');
+      });
+      expect(Date.now() - sent).toBeLessThan(1000);
+    });
+
+    it('refuses a bad signature, an unknown key and a stale or missing timestamp with 401, storing nothing', async () => {
+      const queued = await count(sql`select count(*) as n from ingest_deliveries`);
+      const body = order('2001');
+      const badSig = await send('/ingest/orders', body, shop, { signature: signPayload('not the secret', String(Math.floor(Date.now() / 1000)), JSON.stringify(body)) });
+      expect(badSig.statusCode).toBe(401);
+      expect(badSig.json()).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+      // The body changed after signing (the signature is over the raw bytes, whitespace included).
+      const raw = JSON.stringify(body);
+      const ts = String(Math.floor(Date.now() / 1000));
+      expect((await send('/ingest/orders', body, shop, { raw: `${raw} `, signature: signPayload(shop.secret, ts, raw), timestamp: ts })).statusCode).toBe(401);
+      expect((await send('/ingest/orders', body, shop, { signature: 'zz' })).statusCode).toBe(401);
+      expect((await send('/ingest/orders', body, shop, { key: randomUUID() })).statusCode).toBe(401);
+      expect((await send('/ingest/orders', body, shop, { key: 'not-a-uuid' })).statusCode).toBe(401);
+      // Signed correctly, but ten minutes old (a captured delivery replayed later), or from the future.
+      const stale = String(Math.floor(Date.now() / 1000) - 600);
+      expect((await send('/ingest/orders', body, shop, { timestamp: stale })).statusCode).toBe(401);
+      expect((await send('/ingest/orders', body, shop, { timestamp: String(Math.floor(Date.now() / 1000) + 600) })).statusCode).toBe(401);
+      expect((await send('/ingest/orders', body, shop, { timestamp: 'yesterday' })).statusCode).toBe(401);
+      const unsigned = await app.inject({ method: 'POST', url: '/ingest/orders', headers: { 'content-type': 'application/json' }, payload: raw });
+      expect(unsigned.statusCode).toBe(401);
+      expect(await count(sql`select count(*) as n from ingest_deliveries`)).toBe(queued);
+      expect(await ordersFrom('2001')).toBe(0);
+    });
+
+    it('answers bad input with a typed 400 and queues nothing', async () => {
+      const queued = await count(sql`select count(*) as n from ingest_deliveries`);
+      const { totalCents: _dropped, ...withoutTotal } = order('3001');
+      const missing = await send('/ingest/orders', withoutTotal, shop);
+      expect(missing.statusCode).toBe(400);
+      expect(missing.json()).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'totalCents' } });
+      expect((await send('/ingest/orders', null, shop, { raw: '{"orderId": ' })).json()).toMatchObject({ error: { code: 'invalid_input', message: 'The body is not JSON.' } });
+      const noKey = await send('/ingest/orders', { ...order('3002'), deliveryId: undefined }, shop);
+      expect(noKey.json()).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'deliveryId' } });
+      const badStock = await send('/ingest/stock', { deliveryId: 's-bad', items: [{ sku: 'X', stock: -1 }] }, shop);
+      expect(badStock.json()).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'items.0.stock' } });
+      const badSurvey = await send('/ingest/satisfaction', { deliveryId: 'q-bad', callId, satisfaction: 6 }, shop);
+      expect(badSurvey.json()).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'satisfaction' } });
+      const badPeriod = await send('/ingest/reconcile', { from: '2026-12-02T00:00:00Z', to: '2026-12-01T00:00:00Z', orderIds: [] }, shop);
+      expect(badPeriod.json()).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'to' } });
+      expect(await count(sql`select count(*) as n from ingest_deliveries`)).toBe(queued);
+    });
+
+    it('applies a delivery sent twice once, and the same order under another delivery id once', async () => {
+      const first = await send('/ingest/orders', order('4001'), shop, { idempotencyKey: 'key-4001' });
+      const again = await send('/ingest/orders', order('4001'), shop, { idempotencyKey: 'key-4001' });
+      expect(ingestAccepted.parse(first.json().value).duplicate).toBe(false);
+      expect(again.statusCode).toBe(202);
+      expect(ingestAccepted.parse(again.json().value)).toEqual({ deliveryId: 'key-4001', duplicate: true });
+      expect(await count(sql`select count(*) as n from ingest_deliveries where idempotency_key = 'key-4001'`)).toBe(1);
+      // The shop sends the same order again as a new delivery (a retry with a fresh id).
+      expect((await send('/ingest/orders', order('4001'), shop, { idempotencyKey: 'key-4001-retry' })).statusCode).toBe(202);
+      await until('both deliveries to settle', async () => (await deliveryState('key-4001'))?.state === 'applied' && (await deliveryState('key-4001-retry'))?.state === 'applied');
+      expect(await ordersFrom('4001')).toBe(1);
+    });
+
+    it('marks a delivery that cannot apply dead with its reason, and applies the one behind it', async () => {
+      expect((await send('/ingest/orders', order('5001', { lines: [{ sku: 'NO-SUCH-SKU', quantity: 1, unitPriceCents: 100 }], totalCents: 100 }), shop)).statusCode).toBe(202);
+      expect((await send('/ingest/orders', order('5002', { customer: { email: 'nobody@example.com' } }), shop)).statusCode).toBe(202);
+      expect((await send('/ingest/orders', order('5003', { customer: { email: 'ZOE@example.com' } }), shop)).statusCode).toBe(202);
+      await until('the good order to apply', async () => (await ordersFrom('5003')) === 1);
+      await until('the bad ones to be dead', async () => (await deliveryState('d-5002'))?.state === 'dead');
+      expect(await deliveryState('d-5001')).toEqual({ state: 'dead', last_error: 'lines: no such product in the store: NO-SUCH-SKU.' });
+      expect((await deliveryState('d-5002'))?.last_error).toMatch(/^customer: no such customer/);
+      expect(await ordersFrom('5001')).toBe(0);
+      const log = await app.inject({ method: 'GET', url: '/admin/ingest/deliveries?state=dead', headers: auth(adminToken) });
+      expect(log.statusCode).toBe(200);
+      const dead = log.json().value as { idempotencyKey: string; lastError: string }[];
+      expect(dead.map((d) => d.idempotencyKey).sort()).toEqual(['d-5001', 'd-5002']);
+      expect(log.body).not.toContain('nobody@example.com');
+    });
+
+    it('applies status changes, stock levels and survey answers (the answer only when the call has none)', async () => {
+      expect((await send('/ingest/order-status', { deliveryId: 'st-1', orderId: '1001', status: 'shipped' }, shop)).statusCode).toBe(202);
+      expect((await send('/ingest/order-status', { deliveryId: 'st-2', orderId: 'unknown', status: 'shipped' }, shop)).statusCode).toBe(202);
+      expect((await send('/ingest/stock', { deliveryId: 'sk-1', items: [{ sku: 'tr-2041-blk', stock: 42 }] }, shop)).statusCode).toBe(202);
+      expect((await send('/ingest/satisfaction', { deliveryId: 'q-1', callId, satisfaction: 2 }, shop)).statusCode).toBe(202);
+      expect((await send('/ingest/satisfaction', { deliveryId: 'q-2', callId, satisfaction: 5 }, shop)).statusCode).toBe(202);
+      await until('all five to settle', async () => (await count(sql`select count(*) as n from ingest_deliveries where idempotency_key in ('st-1','st-2','sk-1','q-1','q-2') and state <> 'pending'`)) === 5);
+      expect(await rows(sql`select o.status from orders o join order_sources s on s.order_id = o.id where s.source_order_id = '1001'`)).toEqual([{ status: 'shipped' }]);
+      expect((await deliveryState('st-2'))?.state).toBe('dead');
+      expect(await rows(sql`select stock from products where sku = 'TR-2041-BLK'`)).toEqual([{ stock: 42 }]);
+      expect(await rows(sql`select satisfaction from calls where id = ${callId}`)).toEqual([{ satisfaction: 2 }]);
+    });
+
+    it('applies exactly once a delivery acknowledged by a store that stopped before applying it', async () => {
+      await app.close();
+      // A store process whose worker never gets to run: it answers 202 and is gone.
+      const doomed = start({ ingestWorker: false });
+      await doomed.ready();
+      const acked = await send('/ingest/orders', order('6001'), shop, { on: doomed });
+      expect(acked.statusCode).toBe(202);
+      const twice = await send('/ingest/orders', order('6001'), shop, { on: doomed });
+      expect(ingestAccepted.parse(twice.json().value).duplicate).toBe(true);
+      await doomed.close();
+      await store.close();
+      expect(await ordersFrom('6001').catch(() => 'closed')).toBe('closed');
+
+      store = await location.open();
+      app = start();
+      await app.ready();
+      await until('the acknowledged order to apply after the restart', async () => (await ordersFrom('6001')) === 1);
+      // The worker keeps going: nothing applies it a second time.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await ordersFrom('6001')).toBe(1);
+      expect(await deliveryState('d-6001')).toEqual({ state: 'applied', last_error: null });
+    });
+
+    it('reconciles: what the source has that the store lacks, and the other way round, in the period', async () => {
+      const inDecember = { from: '2026-12-01T00:00:00Z', to: '2026-12-02T00:00:00Z' };
+      const res = await send('/ingest/reconcile', { ...inDecember, orderIds: ['1001', '4001', '5001', '9999'] }, shop);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(reconcileAnswer.parse(res.json().value)).toEqual({ missingInStore: ['5001', '9999'], missingInSource: ['5003', '6001', '7001'] });
+      const empty = await send('/ingest/reconcile', { from: '2025-01-01T00:00:00Z', to: '2025-02-01T00:00:00Z', orderIds: [] }, shop);
+      expect(empty.json().value).toEqual({ missingInStore: [], missingInSource: [] });
+    });
+
+    it('refuses every delivery of a disabled integration, and records who disabled it', async () => {
+      const other = createdIntegration.parse(
+        (await app.inject({ method: 'POST', url: '/admin/integrations', headers: auth(adminToken), payload: { name: 'OMS', source: 'oms' } })).json().value,
+      );
+      expect((await send('/ingest/stock', { deliveryId: 'oms-1', items: [{ sku: 'SK-0100-GRY', stock: 7 }] }, other)).statusCode).toBe(202);
+      const off = await app.inject({ method: 'POST', url: `/admin/integrations/${other.id}/disable`, headers: auth(adminToken) });
+      expect(off.statusCode, off.body).toBe(200);
+      expect(off.json().value).toMatchObject({ active: false });
+      expect((await send('/ingest/stock', { deliveryId: 'oms-2', items: [{ sku: 'SK-0100-GRY', stock: 8 }] }, other)).statusCode).toBe(401);
+      expect(await count(sql`select count(*) as n from audit_log where action = 'integration_disabled' and subject = ${`integration:${other.id}`}`)).toBe(1);
+      expect((await app.inject({ method: 'POST', url: `/admin/integrations/${randomUUID()}/disable`, headers: auth(adminToken) })).statusCode).toBe(404);
+      expect((await app.inject({ method: 'POST', url: '/admin/integrations/nope/disable', headers: auth(adminToken) })).json()).toMatchObject({ error: { code: 'invalid_input' } });
+    });
+
+    describe('outbound webhooks', () => {
+      let receiver: Server;
+      let port: number;
+      let up = true;
+      const received: { eventId: string; event: string; body: string; timestamp: string; signature: string }[] = [];
+      let refusedWhileDown = 0;
+
+      const listen = () =>
+        new Promise<void>((resolve) => {
+          receiver = createServer((req: IncomingMessage, res) => {
+            let body = '';
+            req.setEncoding('utf8');
+            req.on('data', (c: string) => (body += c));
+            req.on('end', () => {
+              if (!up) {
+                refusedWhileDown++;
+                res.writeHead(503).end();
+                return;
+              }
+              received.push({
+                eventId: String(req.headers['x-switchboard-event-id']),
+                event: String(req.headers['x-switchboard-event']),
+                body,
+                timestamp: String(req.headers['x-switchboard-timestamp']),
+                signature: String(req.headers['x-switchboard-signature']),
+              });
+              res.writeHead(204).end();
+            });
+          });
+          receiver.listen(port ?? 0, '127.0.0.1', () => {
+            port = (receiver.address() as AddressInfo).port;
+            resolve();
+          });
+        });
+
+      beforeAll(async () => {
+        if (skipReason) return;
+        await listen();
+      });
+      /** Closes the receiver, cutting its kept-alive connections (the worker's client keeps them open). */
+      const stopListening = () =>
+        new Promise<void>((resolve) => {
+          if (!receiver?.listening) return resolve();
+          receiver.close(() => resolve());
+          receiver.closeAllConnections();
+        });
+
+      afterAll(async () => {
+        await stopListening();
+      });
+
+      it('delivers a pushed complaint once, signed, under one event id, after the receiver was down (refusing, then not listening) and came back', async () => {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/admin/webhooks',
+          headers: auth(adminToken),
+          payload: { url: `http://127.0.0.1:${port}/hooks`, events: ['complaint.logged', 'complaint.resolved'] },
+        });
+        expect(res.statusCode, res.body).toBe(201);
+        const endpoint = createdWebhookEndpoint.parse(res.json().value);
+        expect((await app.inject({ method: 'GET', url: '/admin/webhooks', headers: auth(adminToken) })).body).not.toContain(endpoint.secret);
+        const badUrl = await app.inject({ method: 'POST', url: '/admin/webhooks', headers: auth(adminToken), payload: { url: 'ftp://x', events: ['complaint.logged'] } });
+        expect(badUrl.json()).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'url' } });
+
+        up = false;
+        const complaintId = randomUUID();
+        const clientId = randomUUID();
+        const mutations: PushedMutation[] = [
+          {
+            id: 1,
+            name: 'complaint.log',
+            schemaVersion: 2,
+            createdAt: Date.now(),
+            args: {
+              complaintId,
+              eventId: randomUUID(),
+              customerId: zoe.id,
+              callId: null,
+              orderId: null,
+              orderLineId: null,
+              categoryCode: 'late',
+              severity: 'low',
+              description: 'Late.',
+              desiredResolution: null,
+              followUpOn: null,
+              openedAt: Date.now(),
+              agentId: 'carl',
+              status: 'open',
+            } satisfies MutationArgs<'complaint.log'>,
+          },
+          {
+            id: 2,
+            name: 'complaint.transition',
+            schemaVersion: 2,
+            createdAt: Date.now(),
+            args: {
+              complaintId,
+              eventId: randomUUID(),
+              from: 'open',
+              to: 'resolved',
+              resolution: 'Refunded the delivery charge.',
+              note: null,
+              callId: null,
+              agentId: 'carl',
+              at: Date.now(),
+            } satisfies MutationArgs<'complaint.transition'>,
+          },
+        ];
+        const pushed = await app.inject({ method: 'POST', url: '/sync/push', headers: auth(await tokens.for(carl, clientId)), payload: { clientId, mutations } });
+        expect(pushed.statusCode, pushed.body).toBe(200);
+        expect(pushResponse.parse(pushed.json().value).results.map((r) => r.status)).toEqual(['applied', 'applied']);
+        expect(await rows(sql`select kind from webhook_events order by kind`)).toEqual([{ kind: 'complaint.logged' }, { kind: 'complaint.resolved' }]);
+
+        await until('a refused attempt', async () => refusedWhileDown > 0);
+        // Now not even listening: connection refused.
+        await stopListening();
+        await until('a failed attempt with no answer', async () =>
+          (await count(sql`select count(*) as n from webhook_deliveries where last_error like 'No answer%'`)) > 0,
+        );
+        up = true;
+        await listen();
+        await until('the deliveries', async () => received.length >= 2);
+        await new Promise((r) => setTimeout(r, 300));
+        // Each event once, whatever the failed attempts before.
+        expect(received.map((r) => r.event).sort()).toEqual(['complaint.logged', 'complaint.resolved']);
+        expect(new Set(received.map((r) => r.eventId)).size).toBe(2);
+        const got = received.find((r) => r.event === 'complaint.logged')!;
+        expect(got.event).toBe('complaint.logged');
+        expect(got.signature).toBe(signPayload(endpoint.secret, got.timestamp, got.body));
+        const payload = JSON.parse(got.body) as { id: string; type: string; data: { complaintId: string } };
+        expect(payload).toMatchObject({ id: got.eventId, type: 'complaint.logged', data: { complaintId } });
+        expect(got.body).not.toContain('Ångström');
+
+        const log = await app.inject({ method: 'GET', url: `/admin/webhooks/deliveries?endpointId=${endpoint.id}`, headers: auth(adminToken) });
+        const deliveries = webhookDeliveryView.array().parse(log.json().value);
+        expect(deliveries).toHaveLength(2);
+        const delivery = deliveries.find((d) => d.event === 'complaint.logged');
+        expect(delivery).toMatchObject({ eventId: got.eventId, event: 'complaint.logged', state: 'delivered', lastStatus: 204, lastError: null });
+        // Each was tried while the receiver was down (refusing or not listening), then delivered.
+        for (const d of deliveries) expect(d.attempts, d.event).toBeGreaterThanOrEqual(2);
+
+        // An admin replays it: the same event id again (receivers de-duplicate by it).
+        const replay = await app.inject({ method: 'POST', url: `/admin/webhooks/deliveries/${delivery!.id}/replay`, headers: auth(adminToken) });
+        expect(replay.statusCode, replay.body).toBe(200);
+        await until('the replay', async () => received.length === 3);
+        expect(received[2]!.eventId).toBe(got.eventId);
+        expect(await count(sql`select count(*) as n from audit_log where action in ('webhook_created', 'webhook_replayed')`)).toBe(2);
+      });
+
+      it('gives up on a delivery after its retry window, and sends nothing to a disabled endpoint', async () => {
+        const res = await app.inject({ method: 'POST', url: '/admin/webhooks', headers: auth(adminToken), payload: { url: 'http://127.0.0.1:9/unreachable', events: ['order.confirmed'] } });
+        const endpoint = createdWebhookEndpoint.parse(res.json().value);
+        await app.close();
+        app = start({ webhookWorker: { pollMs: 20, retryBaseMs: 50, maxDelayMs: 50, maxAgeMs: 300 } });
+        await app.ready();
+        const { emitOrderConfirmed } = await import('../../server/src/webhooks/events');
+        await emitOrderConfirmed(store.db, { id: randomUUID(), number: 'SB00000001', customerId: zoe.id, currency: 'EUR', totalCents: 100 }, Date.now());
+        await until('the delivery to fail for good', async () => (await count(sql`select count(*) as n from webhook_deliveries where endpoint_id = ${endpoint.id} and state = 'failed'`)) === 1);
+        const off = await app.inject({ method: 'POST', url: `/admin/webhooks/${endpoint.id}/disable`, headers: auth(adminToken) });
+        expect(off.json().value).toMatchObject({ active: false });
+        await emitOrderConfirmed(store.db, { id: randomUUID(), number: 'SB00000002', customerId: zoe.id, currency: 'EUR', totalCents: 100 }, Date.now());
+        expect(await count(sql`select count(*) as n from webhook_deliveries where endpoint_id = ${endpoint.id}`)).toBe(1);
+      });
+    });
+  });
+}
+
+suite(pgliteBackend, undefined);
+suite(postgresBackend, postgresSkip);
