@@ -46,3 +46,48 @@ BEGIN
   RETURN NEW;
 END $$;--> statement-breakpoint
 CREATE TRIGGER "customers_consent" BEFORE INSERT OR UPDATE ON "customers" FOR EACH ROW EXECUTE FUNCTION sb_customer_consent();
+--> statement-breakpoint
+-- Erasure (issue 23, server/src/privacy/erase.ts): a row written later for an erased customer —
+-- a call, complaint, note or order pushed from a workstation that was offline at the time — is
+-- kept anonymous: its personal free text and the caller's number are not stored. Counts, times
+-- and amounts stay, so every metric counts it.
+CREATE OR REPLACE FUNCTION sb_customer_erased(customer uuid) RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT EXISTS (SELECT 1 FROM customers WHERE id = customer AND erased_at IS NOT NULL)
+$$;--> statement-breakpoint
+CREATE OR REPLACE FUNCTION sb_keep_erased_anonymous() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_TABLE_NAME = 'complaint_events' THEN
+    IF NEW.detail IS NOT NULL AND sb_customer_erased((SELECT customer_id FROM complaints WHERE id = NEW.complaint_id)) THEN
+      NEW.detail := '[erased]';
+    END IF;
+    RETURN NEW;
+  END IF;
+  IF NEW.customer_id IS NULL OR NOT sb_customer_erased(NEW.customer_id) THEN
+    RETURN NEW;
+  END IF;
+  IF TG_TABLE_NAME = 'calls' THEN
+    NEW.from_e164 := NULL;
+    NEW.from_raw := NULL;
+    IF NEW.wrap_up_notes IS NOT NULL THEN NEW.wrap_up_notes := '[erased]'; END IF;
+  ELSIF TG_TABLE_NAME = 'complaints' THEN
+    NEW.description := '[erased]';
+    IF NEW.desired_resolution IS NOT NULL THEN NEW.desired_resolution := '[erased]'; END IF;
+    IF NEW.resolution IS NOT NULL THEN NEW.resolution := '[erased]'; END IF;
+  ELSIF TG_TABLE_NAME = 'notes' THEN
+    NEW.body := '[erased]';
+  ELSIF TG_TABLE_NAME = 'orders' THEN
+    NEW.delivery_address_id := NULL;
+    NEW.delivery_address := NULL;
+    NEW.note := NULL;
+  ELSIF TG_TABLE_NAME = 'contact_edits' THEN
+    NEW.old_value := NULL;
+    NEW.new_value := NULL;
+  END IF;
+  RETURN NEW;
+END $$;--> statement-breakpoint
+CREATE TRIGGER "calls_keep_erased_anonymous" BEFORE INSERT OR UPDATE ON "calls" FOR EACH ROW EXECUTE FUNCTION sb_keep_erased_anonymous();--> statement-breakpoint
+CREATE TRIGGER "complaints_keep_erased_anonymous" BEFORE INSERT OR UPDATE ON "complaints" FOR EACH ROW EXECUTE FUNCTION sb_keep_erased_anonymous();--> statement-breakpoint
+CREATE TRIGGER "complaint_events_keep_erased_anonymous" BEFORE INSERT OR UPDATE ON "complaint_events" FOR EACH ROW EXECUTE FUNCTION sb_keep_erased_anonymous();--> statement-breakpoint
+CREATE TRIGGER "notes_keep_erased_anonymous" BEFORE INSERT OR UPDATE ON "notes" FOR EACH ROW EXECUTE FUNCTION sb_keep_erased_anonymous();--> statement-breakpoint
+CREATE TRIGGER "orders_keep_erased_anonymous" BEFORE INSERT OR UPDATE ON "orders" FOR EACH ROW EXECUTE FUNCTION sb_keep_erased_anonymous();--> statement-breakpoint
+CREATE TRIGGER "contact_edits_keep_erased_anonymous" BEFORE INSERT OR UPDATE ON "contact_edits" FOR EACH ROW EXECUTE FUNCTION sb_keep_erased_anonymous();

@@ -28,6 +28,7 @@ import { registerCallRoutes } from './calls/routes';
 import { registerPullRoutes } from './sync/pull-routes';
 import { registerPushRoutes } from './sync/push-routes';
 import { registerSegmentRoutes } from './segments/routes';
+import { registerPrivacyRoutes } from './privacy/routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -119,6 +120,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerReportRoutes(app);
   registerCallRoutes(app);
   registerImportRoutes(app);
+  registerPrivacyRoutes(app);
   return app;
 }
 

@@ -527,6 +527,7 @@ const PERMISSION_WORDS: Readonly<Record<Permission, string>> = {
   'data.import': 'importing data',
   'discount.approve': 'approving discounts over authority',
   'erasure.request': 'requesting erasure',
+  'erasure.confirm': 'confirming erasure',
   'users.manage': 'managing users',
   'audit.read': 'reading the audit log',
   'workstations.read': 'seeing workstations',
