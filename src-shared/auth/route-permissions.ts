@@ -50,7 +50,7 @@ export const ROUTE_PERMISSIONS = {
   /** Import a customer file (CSV or JSON, streamed body; `?dryRun=1` checks it and writes nothing) (issue 23). */
   'POST /import/customers': 'data.import',
   /** Consent, data requests and erasure (issue 23; src-shared/contracts/privacy.ts). */
-  'GET /privacy/customers/:customerId/export': 'data.export',
+  'POST /privacy/customers/:customerId/export': 'data.export',
   'POST /privacy/erasure-requests': 'erasure.request',
   'GET /privacy/erasure-requests': 'erasure.confirm',
   'POST /privacy/erasure-requests/:requestId/decision': 'erasure.confirm',

@@ -15,6 +15,7 @@ import { authChannels } from './auth';
 import { adminChannels } from './admin';
 import { orderChannels } from './orders';
 import { segmentChannels } from './segments';
+import { privacyChannels } from './privacy';
 import { boardChannels } from './board';
 import { reportChannels } from './reports';
 import type { Result } from '../result';
@@ -44,6 +45,7 @@ export const contracts = composeChannels(
   segmentChannels,
   boardChannels,
   reportChannels,
+  privacyChannels,
 );
 
 export type Contracts = typeof contracts;

@@ -1,12 +1,13 @@
 /**
  * A customer's data on request and erasure on request (issue 23; server/src/privacy). Routes:
- * - GET  /privacy/customers/:customerId/export (data.export): everything held about one customer, a ZIP.
+ * - POST /privacy/customers/:customerId/export (data.export): everything held about one customer, a ZIP.
  * - POST /privacy/erasure-requests (erasure.request: supervisors, admins): ask for a customer's erasure.
  * - GET  /privacy/erasure-requests (erasure.confirm: admins): the requests, pending first.
  * - POST /privacy/erasure-requests/:requestId/decision (erasure.confirm): confirm (erase) or decline.
  */
 import { z } from 'zod';
 import { freeText, text } from './text';
+import { channelGroup, defineChannel } from './define';
 
 const uuid = text().uuid({ message: 'Not an id.' });
 
@@ -52,3 +53,40 @@ export const ERASED_FIRST_NAME = 'Erased';
 export const ERASED_LAST_NAME = 'customer';
 /** What erased free text (notes, complaint descriptions, wrap-up notes) becomes. */
 export const ERASED_TEXT = '[erased]';
+
+// ——— The workstation's channels (access 'store': asked of the central store with the user's token) ———
+
+/** Saves everything held about the customer as a ZIP in the Downloads folder; answers where. */
+export const privacyExportCustomerChannel = defineChannel({
+  channel: 'privacy:export-customer',
+  permission: 'data.export',
+  access: 'store',
+  input: z.object({ customerId: uuid }).strict(),
+  output: z.object({ path: text(), fileName: text() }),
+});
+
+export const privacyRequestErasureChannel = defineChannel({
+  channel: 'privacy:request-erasure',
+  permission: 'erasure.request',
+  access: 'store',
+  input: erasureRequestInput,
+  output: z.object({ id: uuid }),
+});
+
+export const privacyErasureRequestsChannel = defineChannel({
+  channel: 'privacy:erasure-requests',
+  permission: 'erasure.confirm',
+  access: 'store',
+  input: erasureListQuery,
+  output: erasureRequestList,
+});
+
+export const privacyDecideErasureChannel = defineChannel({
+  channel: 'privacy:decide-erasure',
+  permission: 'erasure.confirm',
+  access: 'store',
+  input: erasureDecisionInput.extend({ requestId: uuid }).strict(),
+  output: z.object({ status: z.enum(ERASURE_STATUSES), customerId: uuid }),
+});
+
+export const privacyChannels = channelGroup(privacyExportCustomerChannel, privacyRequestErasureChannel, privacyErasureRequestsChannel, privacyDecideErasureChannel);

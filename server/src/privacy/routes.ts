@@ -35,7 +35,7 @@ export function registerPrivacyRoutes(app: FastifyInstance): void {
     return { workstationId, workstationName: workstationId ? await workstationName(app.store.db, workstationId) : null };
   };
 
-  app.get('/privacy/customers/:customerId/export', async (request, reply) => {
+  app.post('/privacy/customers/:customerId/export', async (request, reply) => {
     const { customerId } = parseBody(customerIdParams, request.params);
     const user = caller(request);
     const at = app.clock();

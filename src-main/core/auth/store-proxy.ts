@@ -49,6 +49,11 @@ export const STORE_ROUTES: StoreRoutes = {
   'board:live': () => ({ method: 'GET', path: '/board', body: undefined }),
   // Low satisfaction scores of the supervisor's teams (issue 22): the store knows every team's members.
   'call:low-satisfaction': () => ({ method: 'GET', path: '/calls/low-satisfaction', body: undefined }),
+  // Consent, data requests and erasure (issue 23); privacy:export-customer saves a ZIP into Downloads.
+  'privacy:export-customer': ({ customerId }) => ({ method: 'POST', path: `/privacy/customers/${encodeURIComponent(customerId)}/export`, body: {} }),
+  'privacy:request-erasure': (input) => ({ method: 'POST', path: '/privacy/erasure-requests', body: input }),
+  'privacy:erasure-requests': ({ status }) => ({ method: 'GET', path: `/privacy/erasure-requests${status ? `?status=${status}` : ''}`, body: undefined }),
+  'privacy:decide-erasure': ({ requestId, decision }) => ({ method: 'POST', path: `/privacy/erasure-requests/${encodeURIComponent(requestId)}/decision`, body: { decision } }),
   'audit:list': (input) => {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(input)) if (v !== undefined && v !== null) query.set(k, String(v));
@@ -88,6 +93,7 @@ export class StoreProxy {
     const request = storeRequest(channel, (input ?? {}) as ChannelParsedInput<StoreChannel>);
     if (channel === 'segment:export') return this.exportSegment(client, token, request, input as ChannelParsedInput<'segment:export'>);
     if (channel === 'report:export') return this.saveExport(client, token, request);
+    if (channel === 'privacy:export-customer') return this.saveCustomerData(client, token, request, input as ChannelParsedInput<'privacy:export-customer'>);
     const r = await client.send(request.method, request.path, token, request.body, contracts[channel].output);
     if (r.ok) return ok(r.value);
     return fail(...failureForPerson(r.failure));
@@ -116,6 +122,26 @@ export class StoreProxy {
     }
     if (saved.rows !== rows) return fail('unavailable', `The export saved as ${saved.path} has ${saved.rows} rows where the store counted ${rows}; do not use it, export again.`);
     return ok({ path: saved.path, rows, leftOut, noContact });
+  }
+
+  /**
+   * `privacy:export-customer` (issue 23): the store answers a ZIP of everything it holds about the
+   * customer, saved into the Downloads folder by the same helper as report:export.
+   */
+  private async saveCustomerData(client: StoreClient, token: string, request: StoreRequest, input: ChannelParsedInput<'privacy:export-customer'>): Promise<Result<unknown>> {
+    const r = await client.openDownload(request.path, token, request.body);
+    if (!r.ok) return fail(...failureForPerson(r.failure));
+    const body = r.value.body;
+    if (!body) return fail('unavailable', 'The central store sent an empty archive; try again.');
+    const day = new Date((this.options.now ?? Date.now)()).toISOString().slice(0, 10);
+    const fileName = proposedFileName(r.value.headers.get('content-disposition'), `customer-${input.customerId}-${day}.zip`);
+    const dir = this.options.downloadsDir ?? defaultDownloadsDir();
+    try {
+      const saved = await saveExportFile(body, dir, fileName);
+      return ok({ path: saved.path, fileName: saved.fileName });
+    } catch {
+      return fail('unavailable', `The customer's data could not be saved in ${dir}, or the connection broke; nothing was saved. Try again.`);
+    }
   }
 
   /**
