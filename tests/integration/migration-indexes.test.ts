@@ -233,6 +233,14 @@ const STORE_MIGRATIONS: readonly MigrationIndexes[] = [
     // The import (issue 23, server/src/import): a source system's record found by its id, so a second import of the same file changes nothing.
     indexes: { customer_sources_source_uq: `select customer_id, source_hash from customer_sources where source = 'shop' and source_id = 'A-1001'` },
   },
+  {
+    migration: '0021_privacy',
+    // Erasure requests (issue 23, server/src/privacy/routes.ts): one pending request per customer; the admins' list, pending first.
+    indexes: {
+      erasure_requests_pending_uq: `select id from erasure_requests where customer_id = '00000000-0000-4000-8000-000000000001' and status = 'pending'`,
+      erasure_requests_status_idx: `select id from erasure_requests where status = 'confirmed' and requested_at >= 1`,
+    },
+  },
 ];
 
 function storeSuite(backend: StoreBackend, skipReason: string | undefined) {
