@@ -5,6 +5,8 @@ import { BackButton } from '../../customer/components/ProfilePanels';
 import { useCan, useSessionStore } from '../../auth/store';
 import { UsersSection } from './UsersSection';
 import { WorkstationsSection } from './WorkstationsSection';
+import { ErasureRequestsSection } from './ErasureRequestsSection';
+import type { ErasureRequest } from '../../../../../src-shared/contracts/privacy';
 
 type Loaded<T> = { status: 'loading' } | { status: 'loaded'; value: T } | { status: 'failed'; message: string };
 
@@ -56,6 +58,8 @@ export function AdminScreen() {
   useEffect(() => heading.current?.focus(), []);
   const users = useStoreList<{ users: AdminUser[]; teams: Team[] }>(() => switchboard().adminUsers({}), canUsers);
   const workstations = useStoreList<{ workstations: WorkstationInfo[] }>(() => switchboard().adminWorkstations({}), canWorkstations);
+  const canErasure = useCan('erasure.confirm') && storeConfigured;
+  const erasures = useStoreList<{ requests: ErasureRequest[] }>(() => switchboard().privacyErasureRequests({}), canErasure);
   // Both lists fail alike when the store is offline: one sentence is enough.
   const workstationsFailure =
     workstations.state.status === 'failed' && !(users.state.status === 'failed' && users.state.message === workstations.state.message) ? workstations.state.message : null;
@@ -97,6 +101,13 @@ export function AdminScreen() {
           {workstationsFailure !== null && <Failure message={workstationsFailure} />}
           {workstations.state.status === 'loaded' && workstations.reloadError !== null && <Failure message={`The list could not be read again: ${workstations.reloadError}`} />}
           {workstations.state.status === 'loaded' && <WorkstationsSection workstations={workstations.state.value.workstations} reload={workstations.reload} />}
+        </>
+      )}
+      {canErasure && (
+        <>
+          {erasures.state.status === 'loading' && <p className="muted">Reading erasure requests…</p>}
+          {erasures.state.status === 'failed' && erasures.state.message !== workstationsFailure && <Failure message={erasures.state.message} />}
+          {erasures.state.status === 'loaded' && <ErasureRequestsSection requests={erasures.state.value.requests} reload={erasures.reload} />}
         </>
       )}
     </section>
