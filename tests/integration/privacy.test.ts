@@ -11,6 +11,7 @@
  * The workstation side (two caches, one offline at the time) is in privacy-sync.test.ts.
  */
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ import { createSession } from '../../server/src/auth/sessions';
 import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
 import { DATA_REQUEST_PARTS } from '../../server/src/privacy/data-request';
+import { runCustomerImport } from '../../server/src/import/run';
 import { runMetricOnStore } from '../../server/src/reports/metrics';
 import { METRICS } from '../../src-shared/domain/metrics';
 import type { MetricDecl } from '../../src-shared/domain/metric-language';
@@ -118,6 +120,8 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         tokens[role] = (await createSession(store.db, user.id, Date.now(), 3_600_000)).token;
       }
       await plant(store, alice, 0);
+      // Alice came from the web shop once (server/src/import).
+      await store.db.execute(sql`insert into customer_sources (customer_id, source, source_id, source_hash, imported_at) values (${alice.customer}, 'shop', 'A-1', 'old', ${T0})`);
       await plant(store, bob, 1);
     }, 60_000);
 
@@ -295,6 +299,13 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
 
       const again = await app.inject({ method: 'POST', url: '/privacy/erasure-requests', payload: { customerId: alice.customer, reason: 'Once more' }, headers: auth('supervisor') });
       expect(again.json()).toMatchObject({ ok: false, error: { code: 'conflict' } });
+
+      // The web shop's file imported again does not bring the person back.
+      const file = `source_id,first_name,last_name,phone,email\r\nA-1,${alice.first},${alice.last},${alice.phone},${alice.email}\r\n`;
+      const report = await runCustomerImport(store, Readable.from([Buffer.from(file, 'utf8')]), { format: 'csv', source: 'shop', dryRun: false, agentId: 'importer', errorFile: () => {} });
+      expect(report).toMatchObject({ created: 0, updated: 0, unchanged: 1, refused: 0 });
+      expect(await rows(sql`select first_name from customers where id = ${alice.customer}`)).toEqual([{ first_name: 'Erased' }]);
+      expect(await rows(sql`select id from customer_phones where customer_id = ${alice.customer}`)).toEqual([]);
     });
   });
 }
