@@ -63,6 +63,8 @@ export function registerPrivacyRoutes(app: FastifyInstance): void {
     const user = caller(request);
     const now = app.clock();
     const id = randomUUID();
+    // Read before the transaction: on PGlite (one connection) a read outside it would wait for it.
+    const place = await where(request);
     await app.store.db.transaction(async (tx) => {
       const [customer] = await tx.select({ erasedAt: customers.erasedAt }).from(customers).where(eq(customers.id, customerId)).for('key share');
       if (!customer) throw new HttpError('not_found', 'The central store has no customer with this id.', 'customerId');
@@ -78,7 +80,7 @@ export function registerPrivacyRoutes(app: FastifyInstance): void {
         action: 'erasure_requested',
         userId: user.id,
         username: user.username,
-        ...(await where(request)),
+        ...place,
         subject: customerId,
         detail: `${user.username} asked for the erasure of customer ${customerId} (request ${id}).`,
       });
