@@ -72,10 +72,10 @@ export function ErasureRequestsSection({ requests, reload }: { requests: Erasure
                       </>
                     ) : (
                       <>
-                        <button type="button" className="button" disabled={busy === r.id} onClick={() => setConfirming(r.id)} aria-label={`Confirm the erasure of ${r.customerName}`}>
+                        <button type="button" className="button" disabled={busy === r.id} onClick={() => setConfirming(r.id)} aria-label={`Confirm erasure of ${r.customerName}`}>
                           Confirm erasure
                         </button>
-                        <button type="button" className="button button--quiet" disabled={busy === r.id} onClick={() => void decide(r, 'decline')} aria-label={`Decline the erasure of ${r.customerName}`}>
+                        <button type="button" className="button button--quiet" disabled={busy === r.id} onClick={() => void decide(r, 'decline')} aria-label={`Decline erasure of ${r.customerName}`}>
                           Decline
                         </button>
                       </>
