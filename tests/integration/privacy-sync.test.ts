@@ -119,6 +119,17 @@ async function storeCall(username: string, method: 'GET' | 'POST', path: string,
 }
 
 describe('consent and erasure through sync', () => {
+  it('a cache row written with only the old single flag gets every channel, as on the store', () => {
+    const c = one.cache.db.$client;
+    const id = randomUUID();
+    c.prepare(`INSERT INTO customers (id, first_name, last_name, marketing_consent, created_at, updated_at) VALUES (?, 'Old', 'Writer', 1, 1, 1)`).run(id);
+    const read = () => c.prepare(`SELECT marketing_consent AS m, consent_email AS e, consent_phone AS p, consent_sms AS s FROM customers WHERE id = ?`).get(id);
+    expect(read()).toEqual({ m: 1, e: 1, p: 1, s: 1 });
+    c.prepare(`UPDATE customers SET marketing_consent = 0 WHERE id = ?`).run(id);
+    expect(read()).toEqual({ m: 0, e: 0, p: 0, s: 0 });
+    c.prepare(`DELETE FROM customers WHERE id = ?`).run(id);
+  });
+
   it('a consent change per channel made on one workstation reaches the store and the other workstation with its history', async () => {
     expect(one.search(ALICE.first).hits.map((h) => h.customerId)).toEqual([ALICE.id]);
     const editor = new ProfileEditor(one.cache.db, 'GB');
