@@ -25,4 +25,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   workstation_registered: 'Workstation registered',
   workstation_revoked: 'Workstation revoked',
   data_imported: 'Data imported',
+  customer_data_exported: 'Customer’s data exported on request',
+  erasure_confirmed: 'Erasure confirmed (customer anonymised)',
+  erasure_declined: 'Erasure declined',
 };
