@@ -36,6 +36,7 @@ import { IngestWorker, type IngestWorkerOptions } from './ingest/worker';
 import { registerIntegrationRoutes } from './integrations/routes';
 import { WebhookWorker, type WebhookWorkerOptions } from './webhooks/delivery';
 import { registerWebhookRoutes } from './webhooks/routes';
+import { registerPrivacyRoutes } from './privacy/routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -160,6 +161,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     await ingestWorker?.stop();
     await webhookWorker?.stop();
   });
+  registerPrivacyRoutes(app);
   return app;
 }
 

@@ -57,6 +57,8 @@ export const PERMISSIONS = [
   'discount.approve',
   /** Ask for a customer's data to be erased (audited). */
   'erasure.request',
+  /** Confirm or decline an erasure request: the store anonymises the customer (issue 23). Admins only. */
+  'erasure.confirm',
   /** Create and disable users, reset passwords, assign roles and teams. */
   'users.manage',
   /** Read and filter the audit log. */

@@ -73,6 +73,11 @@ export const ROUTE_PERMISSIONS = {
   'POST /admin/webhooks/:endpointId/disable': 'integrations.manage',
   'GET /admin/webhooks/deliveries': 'integrations.manage',
   'POST /admin/webhooks/deliveries/:deliveryId/replay': 'integrations.manage',
+  /** Consent, data requests and erasure (issue 23; src-shared/contracts/privacy.ts). */
+  'POST /privacy/customers/:customerId/export': 'data.export',
+  'POST /privacy/erasure-requests': 'erasure.request',
+  'GET /privacy/erasure-requests': 'erasure.confirm',
+  'POST /privacy/erasure-requests/:requestId/decision': 'erasure.confirm',
 } as const satisfies Record<string, RouteRequirement>;
 
 export type RouteKey = keyof typeof ROUTE_PERMISSIONS;

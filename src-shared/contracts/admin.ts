@@ -167,6 +167,11 @@ export const AUDIT_ACTIONS = [
   'webhook_created',
   'webhook_disabled',
   'webhook_replayed',
+  /** Everything held about one customer was exported on their request (issue 23): the customer id only. */
+  'customer_data_exported',
+  /** An admin confirmed a customer's erasure; the store anonymised them (issue 23): ids and counts only. */
+  'erasure_confirmed',
+  'erasure_declined',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

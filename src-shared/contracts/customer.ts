@@ -37,6 +37,12 @@ export const customerCard = z.object({
   loyaltyTier: z.enum(LOYALTY_TIERS),
   loyaltyPoints: z.number().int(),
   marketingConsent: z.boolean(),
+  /** Consent per channel (issue 23, src-shared/domain/consent.ts); `marketingConsent` is consent on any. */
+  consentEmail: z.boolean(),
+  consentPhone: z.boolean(),
+  consentSms: z.boolean(),
+  /** The customer's personal data was erased on request (issue 23): the card shows "Erased customer". */
+  erased: z.boolean(),
   segment: z.enum(SEGMENTS),
   /** Sum of the customer's orders (in `currency`) that count as spending: src-shared/domain/order-value.ts. */
   lifetimeValueCents: z.number().int(),

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { freeText, text } from './text';
 import { channelGroup, defineChannel } from './define';
 import { LIMITS, ORDER_CHANNELS, ORDER_STATUSES, PHONE_KINDS } from '../domain/customer';
+import { CONSENT_SOURCES } from '../domain/consent';
 import { CALL_SOURCES, CALL_STATUSES } from './calls';
 import { COMPLAINT_SEVERITIES, COMPLAINT_STATUSES, calendarDate } from './complaints';
 
@@ -89,11 +90,22 @@ export const contactForm = z.object({
   primaryAddress: contactAddress.nullable(),
   /** Whether the customer agrees to marketing: their choice, recorded as a change like any other. */
   marketingConsent: z.boolean(),
+  /**
+   * Consent per channel (issue 23). Given (all three), they decide and `marketingConsent` is
+   * derived from them (consent on any channel); absent (an older form), `marketingConsent` sets
+   * every channel when it changes.
+   */
+  consentEmail: z.boolean().optional(),
+  consentPhone: z.boolean().optional(),
+  consentSms: z.boolean().optional(),
+  /** On whose word the consent changed; recorded with each consent change. */
+  consentSource: z.enum(CONSENT_SOURCES).optional(),
 });
 export type ContactForm = z.infer<typeof contactForm>;
 export type ContactFormInput = z.input<typeof contactForm>;
 
-export const CONTACT_FIELDS = ['first_name', 'last_name', 'phones', 'emails', 'primary_address', 'marketing_consent'] as const;
+/** The consent per channel (issue 23, src-shared/domain/consent.ts) come last: `marketing_consent` is derived from them. */
+export const CONTACT_FIELDS = ['first_name', 'last_name', 'phones', 'emails', 'primary_address', 'marketing_consent', 'consent_email', 'consent_phone', 'consent_sms'] as const;
 export type ContactField = (typeof CONTACT_FIELDS)[number];
 
 export const customerUpdateContactInput = contactForm.extend({
@@ -129,6 +141,8 @@ export const EDIT_HISTORY_FIELDS = [...CONTACT_FIELDS, 'delivery_address'] as co
 
 export const contactEdit = contactChange.extend({
   field: z.enum(EDIT_HISTORY_FIELDS),
+  /** On whose word a consent changed (issue 23); null for other fields and older edits. */
+  source: z.enum(CONSENT_SOURCES).nullable().optional(),
   id: text(),
   agentId: text(),
   callId: text().nullable(),

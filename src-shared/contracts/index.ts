@@ -15,6 +15,7 @@ import { authChannels } from './auth';
 import { adminChannels } from './admin';
 import { orderChannels } from './orders';
 import { segmentChannels } from './segments';
+import { privacyChannels } from './privacy';
 import { boardChannels } from './board';
 import { reportChannels } from './reports';
 import { emailChannels } from './email';
@@ -48,6 +49,7 @@ export const contracts = composeChannels(
   reportChannels,
   emailChannels,
   ingestChannels,
+  privacyChannels,
 );
 
 export type Contracts = typeof contracts;

@@ -30,6 +30,10 @@ export interface ContactForText {
   emails: readonly { email: string }[];
   primaryAddress: AddressForText | null;
   marketingConsent: boolean;
+  /** Consent per channel (issue 23); absent: the single flag answers for every channel. */
+  consentEmail?: boolean;
+  consentPhone?: boolean;
+  consentSms?: boolean;
 }
 
 /**
@@ -46,6 +50,9 @@ export const CONTACT_CHANGE_KEY = {
   emails: 'emails',
   primary_address: 'primaryAddress',
   marketing_consent: 'marketingConsent',
+  consent_email: 'consentEmail',
+  consent_phone: 'consentPhone',
+  consent_sms: 'consentSms',
 } as const satisfies Record<ContactField, string>;
 
 export const phonesText = (phones: readonly PhoneForText[]): string | null =>
@@ -73,6 +80,12 @@ export function contactFieldText(field: ContactField, contact: ContactForText): 
       return addressText(contact.primaryAddress);
     case 'marketing_consent':
       return consentText(contact.marketingConsent);
+    case 'consent_email':
+      return consentText(contact.consentEmail ?? contact.marketingConsent);
+    case 'consent_phone':
+      return consentText(contact.consentPhone ?? contact.marketingConsent);
+    case 'consent_sms':
+      return consentText(contact.consentSms ?? contact.marketingConsent);
     default:
       throw missingCaseError(field);
   }

@@ -21,6 +21,7 @@
  * - `campaign`: placed a spending order with this campaign code.
  * - `consent`: the marketing consent flag (`given` / `not_given`).
  */
+import { CONSENT_FIELD, type ConsentField } from './consent';
 import { z } from 'zod';
 import { text } from '../contracts/text';
 import { COMPLAINT_STATUSES, type ComplaintStatus } from './complaint';
@@ -41,16 +42,11 @@ export const OPEN_COMPLAINT_STATUSES = COMPLAINT_STATUSES.filter((s) => s !== 'r
 
 /**
  * The channels a segment is exported for. Consent is asked per channel through `CONSENT_BY_CHANNEL`:
- * today the store has one marketing consent flag, and it answers for every channel; per-channel
- * consent (issue 23) changes only that table.
+ * each channel's own marketing consent (issue 23, src-shared/domain/consent.ts).
  */
 export const EXPORT_CHANNELS = ['email', 'phone', 'sms'] as const;
 export type ExportChannel = (typeof EXPORT_CHANNELS)[number];
-export const CONSENT_BY_CHANNEL: Readonly<Record<ExportChannel, 'marketing_consent'>> = {
-  email: 'marketing_consent',
-  phone: 'marketing_consent',
-  sms: 'marketing_consent',
-};
+export const CONSENT_BY_CHANNEL: Readonly<Record<ExportChannel, ConsentField>> = CONSENT_FIELD;
 
 const day = text().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'A day as YYYY-MM-DD.' });
 const cents = z.number().int().min(0).max(SEGMENT_LIMITS.maxCents);

@@ -79,6 +79,11 @@ export interface CustomerRow {
   loyalty_tier: LoyaltyTier;
   loyalty_points: number;
   marketing_consent: boolean;
+  consent_email: boolean;
+  consent_phone: boolean;
+  consent_sms: boolean;
+  /** Set when the customer's personal data was erased (issue 23); never by the seed. */
+  erased_at: number | null;
   segment: Segment;
   lifetime_value_cents: number;
   currency: string;

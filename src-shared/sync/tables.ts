@@ -166,6 +166,11 @@ export const SYNC_TABLES: readonly SyncTable[] = [
       t('currency'),
       i('created_at'),
       i('updated_at'),
+      // Consent per channel and erasure (issue 23): appended, so the columns above keep their places.
+      b('consent_email'),
+      b('consent_phone'),
+      b('consent_sms'),
+      i('erased_at'),
     ],
   },
   {
@@ -309,7 +314,8 @@ export const SYNC_TABLES: readonly SyncTable[] = [
     name: 'contact_edits',
     key: ['id'],
     origin: 'csr',
-    columns: [t('id'), t('customer_id'), t('call_id'), t('agent_id'), t('field'), t('old_value'), t('new_value'), i('at')],
+    // `source`: on whose word a consent changed (issue 23; src-shared/domain/consent.ts).
+    columns: [t('id'), t('customer_id'), t('call_id'), t('agent_id'), t('field'), t('old_value'), t('new_value'), i('at'), t('source')],
   },
   {
     name: 'offers',

@@ -264,6 +264,14 @@ const STORE_MIGRATIONS: readonly MigrationIndexes[] = [
       webhook_events_key_uq: `select id from webhook_events where key = 'complaint.logged:x'`,
     },
   },
+  {
+    migration: '0023_privacy',
+    // Erasure requests (issue 23, server/src/privacy/routes.ts): one pending request per customer; the admins' list, pending first.
+    indexes: {
+      erasure_requests_pending_uq: `select id from erasure_requests where customer_id = '00000000-0000-4000-8000-000000000001' and status = 'pending'`,
+      erasure_requests_status_idx: `select id from erasure_requests where status = 'confirmed' and requested_at >= 1`,
+    },
+  },
 ];
 
 function storeSuite(backend: StoreBackend, skipReason: string | undefined) {

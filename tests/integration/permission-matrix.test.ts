@@ -69,11 +69,28 @@ const BOARD = ['board:live'];
 const TEAM_FOLLOW_UP = ['call:low-satisfaction'];
 /** Audience segments (issue 22): supervisors and admins. */
 const SEGMENTS = ['segment:preview', 'segment:list', 'segment:save', 'segment:delete', 'segment:export'];
+/** A customer's data on request and asking for their erasure (issue 23): supervisors and admins; confirming an erasure: admins. */
+const PRIVACY_REQUESTS = ['privacy:export-customer', 'privacy:request-erasure'];
+const ERASURE_CONFIRMING = ['privacy:erasure-requests', 'privacy:decide-erasure'];
 const DENIED: Record<UserRole, string[]> = {
   admin: [],
-  supervisor: ADMIN_ONLY,
-  csr: [...ADMIN_ONLY, 'sync:reset', ...APPROVING, ...EXPORTING, ...BOARD, ...TEAM_FOLLOW_UP, ...SEGMENTS],
-  store_associate: [...ADMIN_ONLY, 'sync:reset', 'complaint:transition', 'complaint:set-follow-up', ...APPROVING, ...ORDER_TAKING, ...METRICS, ...EXPORTING, ...BOARD, ...TEAM_FOLLOW_UP, ...SEGMENTS],
+  supervisor: [...ADMIN_ONLY, ...ERASURE_CONFIRMING],
+  csr: [...ADMIN_ONLY, 'sync:reset', ...APPROVING, ...EXPORTING, ...BOARD, ...TEAM_FOLLOW_UP, ...SEGMENTS, ...PRIVACY_REQUESTS, ...ERASURE_CONFIRMING],
+  store_associate: [
+    ...ADMIN_ONLY,
+    'sync:reset',
+    'complaint:transition',
+    'complaint:set-follow-up',
+    ...APPROVING,
+    ...ORDER_TAKING,
+    ...METRICS,
+    ...EXPORTING,
+    ...BOARD,
+    ...TEAM_FOLLOW_UP,
+    ...SEGMENTS,
+    ...PRIVACY_REQUESTS,
+    ...ERASURE_CONFIRMING,
+  ],
 };
 const account = (role: UserRole) => LOCAL_DEMO_ACCOUNTS.find((a) => a.role === role)!;
 

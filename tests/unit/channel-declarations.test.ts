@@ -23,12 +23,13 @@ import * as lookup from '../../src-shared/contracts/lookup';
 import * as notes from '../../src-shared/contracts/notes';
 import * as orders from '../../src-shared/contracts/orders';
 import * as segments from '../../src-shared/contracts/segments';
+import * as privacy from '../../src-shared/contracts/privacy';
 import * as reports from '../../src-shared/contracts/reports';
 import * as suggestions from '../../src-shared/contracts/suggestions';
 import * as sync from '../../src-shared/contracts/sync';
 import * as worklist from '../../src-shared/contracts/worklist';
 
-const MODULES = { admin, app, auth, board, calls, catalogue, complaints, customer, customer360, email, ingest, lookup, notes, orders, reports, segments, suggestions, sync, worklist };
+const MODULES = { admin, app, auth, board, calls, catalogue, complaints, customer, customer360, email, ingest, lookup, notes, orders, privacy, reports, segments, suggestions, sync, worklist };
 
 const isContract = (value: unknown): value is AnyChannelContract =>
   typeof value === 'object' && value !== null && 'channel' in value && 'input' in value && 'output' in value && 'access' in value;

@@ -23,7 +23,8 @@ function orderLine(n: number): (string | number | boolean | null)[] {
 }
 
 function customer(): (string | number | boolean | null)[] {
-  return [CUSTOMER_ID, 'Ada', 'Lovelace', 'gold', 1200, true, null, 99_900, 'EUR', 1_700_000_000_000, 1_714_000_000_000];
+  // … updated_at, then consent per channel and erased_at (issue 23).
+  return [CUSTOMER_ID, 'Ada', 'Lovelace', 'gold', 1200, true, null, 99_900, 'EUR', 1_700_000_000_000, 1_714_000_000_000, true, false, true, null];
 }
 
 /** A valid snapshot page: two order lines, a customer, a tombstone. Tests break one thing in it. */
@@ -90,7 +91,7 @@ describe('checkPullPage', () => {
 
     const long = page();
     long.changes.customers!.rows[0] = [...customer(), 'extra'];
-    expect(refusal(long)).toMatch(/row 0 of customers has 12 cells/);
+    expect(refusal(long)).toMatch(/row 0 of customers has 16 cells/);
 
     const notArray = page();
     notArray.changes.order_lines!.rows[0] = { id: 'x' };

@@ -37,6 +37,7 @@ import { PRODUCT_STATUSES, TAX_CLASSES } from '../../../src-shared/domain/produc
 import { CAMPAIGN_CHANNELS, CAMPAIGN_RULES, DELIVERY_METHODS, LINE_SOURCES, PAYMENT_METHODS } from '../../../src-shared/domain/order';
 import { AUDIT_ACTIONS } from '../../../src-shared/contracts/admin';
 import { MAIL_KINDS, MAIL_SKIP_REASONS, MAIL_STATES } from '../../../src-shared/contracts/email';
+import { ERASURE_STATUSES } from '../../../src-shared/contracts/privacy';
 
 /** A check that a column holds one of an enum's values, written from the shared list (never a second literal list). */
 const oneOf = (column: AnyColumn, values: readonly string[]) => sql`${column} in (${sql.raw(values.map((v) => `'${v}'`).join(','))})`;
@@ -64,6 +65,16 @@ export const customers = pgTable(
      * email); null → English. Store only: workstations do not sync it.
      */
     language: text('language'),
+    /**
+     * Marketing consent per channel (issue 23, src-shared/domain/consent.ts); `marketing_consent`
+     * is kept in step by the trigger customers_consent (consent on any channel; a write of only
+     * the old flag sets every channel to it).
+     */
+    consentEmail: boolean('consent_email').notNull().default(false),
+    consentPhone: boolean('consent_phone').notNull().default(false),
+    consentSms: boolean('consent_sms').notNull().default(false),
+    /** When the customer's personal data was erased (issue 23, server/src/privacy); null: not erased. */
+    erasedAt: ms('erased_at'),
   },
   (t) => [check('customers_tier_ck', oneOf(t.loyaltyTier, LOYALTY_TIERS))],
 );
@@ -732,6 +743,8 @@ export const contactEdits = pgTable(
     oldValue: text('old_value'),
     newValue: text('new_value'),
     at: ms('at').notNull(),
+    /** On whose word a consent changed (issue 23, CONSENT_SOURCES); null for other fields. */
+    source: text('source'),
   },
   (t) => [index('contact_edits_customer_at_idx').on(t.customerId, t.at)],
 );
@@ -1001,5 +1014,31 @@ export const webhookDeliveries = pgTable(
     /** The admins' delivery log, newest first. */
     index('webhook_deliveries_created_idx').on(t.createdAt),
     check('webhook_deliveries_state_ck', oneOf(t.state, WEBHOOK_DELIVERY_STATES)),
+  ],
+);
+
+/**
+ * Erasure requests (issue 23, server/src/privacy): a supervisor asks, an admin confirms or
+ * declines. The reason is the requester's words about the request, not about the customer; store
+ * only, not synced. At most one pending request per customer.
+ */
+export const erasureRequests = pgTable(
+  'erasure_requests',
+  {
+    id: uuid('id').primaryKey(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    reason: text('reason').notNull(),
+    status: text('status', { enum: ERASURE_STATUSES }).notNull().default('pending'),
+    requestedBy: text('requested_by').notNull(),
+    requestedAt: ms('requested_at').notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: ms('decided_at'),
+  },
+  (t) => [
+    check('erasure_requests_status_ck', oneOf(t.status, ERASURE_STATUSES)),
+    uniqueIndex('erasure_requests_pending_uq').on(t.customerId).where(sql`${t.status} = 'pending'`),
+    index('erasure_requests_status_idx').on(t.status, t.requestedAt),
   ],
 );

@@ -4,9 +4,9 @@
  * Transactional mail (an order confirmation, a complaint acknowledgement) is allowed without
  * marketing consent, as the law distinguishes them; marketing mail only with marketing consent to
  * email. Never to a customer without an email address, nor to one whose consent forbids email
- * altogether. Per-channel consent (email, phone, SMS, with its history) comes with its own branch:
- * it extends `EmailConsentFacts`, `readEmailConsentFacts` and `mayEmail`, and every caller keeps
- * asking here (the outbox asks when a mail is owed and again when it is sent).
+ * altogether. Marketing mail reads the customer's consent to email in particular (per-channel
+ * consent, customers.consent_email; src-shared/domain/consent.ts), and an erased customer is never
+ * written to. Every caller asks here (the outbox asks when a mail is owed and again when it is sent).
  */
 import { asc, desc, eq } from 'drizzle-orm';
 import type { MailSkipReason } from '../../../src-shared/contracts/email';
@@ -46,13 +46,17 @@ export function mayEmail(customer: EmailConsentFacts, kind: EmailPurpose): Email
  * customer, erased). Per-channel consent extends this read with its own columns.
  */
 export async function readEmailConsentFacts(db: StoreDb | StoreTx, customerId: string): Promise<EmailConsentFacts | undefined> {
-  const [c] = await db.select({ marketingConsent: customers.marketingConsent }).from(customers).where(eq(customers.id, customerId));
-  if (!c) return undefined;
+  const [c] = await db
+    .select({ marketingConsent: customers.marketingConsent, consentEmail: customers.consentEmail, erasedAt: customers.erasedAt })
+    .from(customers)
+    .where(eq(customers.id, customerId));
+  // An erased customer (server/src/privacy) is never written to: as if there were no such customer.
+  if (!c || c.erasedAt !== null) return undefined;
   const [e] = await db
     .select({ email: customerEmails.email })
     .from(customerEmails)
     .where(eq(customerEmails.customerId, customerId))
     .orderBy(desc(customerEmails.isPrimary), asc(customerEmails.id))
     .limit(1);
-  return { marketingConsent: c.marketingConsent, email: e?.email ?? null };
+  return { marketingConsent: c.marketingConsent, emailMarketingConsent: c.consentEmail, email: e?.email ?? null };
 }

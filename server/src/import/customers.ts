@@ -376,7 +376,8 @@ async function updateCustomers(tx: StoreTx, list: { id: string; customer: Import
   const idArray = arr(ids, 'uuid');
   const stored = new Map<string, StoredContact>();
   const base = resultRows<{ id: string; first_name: string; last_name: string; marketing_consent: boolean }>(
-    await tx.execute(sql`select id, first_name, last_name, marketing_consent from customers where id = any(${idArray}) for no key update`),
+    // An erased customer (issue 23, server/src/privacy) is never written again from a source record: left out, counted unchanged.
+    await tx.execute(sql`select id, first_name, last_name, marketing_consent from customers where id = any(${idArray}) and erased_at is null for no key update`),
   );
   for (const r of base) stored.set(r.id, { firstName: r.first_name, lastName: r.last_name, marketingConsent: r.marketing_consent, phones: [], emails: [], address: null });
   for (const r of resultRows<{ customer_id: string; e164: string; kind: string }>(

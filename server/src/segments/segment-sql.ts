@@ -78,7 +78,7 @@ function contactFor(channel: ExportChannel): SQL {
   }
 }
 
-/** Consent for a channel: today the one flag answers for every channel (CONSENT_BY_CHANNEL). */
+/** Consent for a channel: the channel's own marketing consent (CONSENT_BY_CHANNEL, issue 23). */
 function consentFor(channel: ExportChannel): SQL {
   const column = CONSENT_BY_CHANNEL[channel];
   return sql`c.${sql.identifier(column)}`;

@@ -528,6 +528,7 @@ const PERMISSION_WORDS: Readonly<Record<Permission, string>> = {
   'data.export_all': 'exporting every table of the store',
   'discount.approve': 'approving discounts over authority',
   'erasure.request': 'requesting erasure',
+  'erasure.confirm': 'confirming erasure',
   'users.manage': 'managing users',
   'audit.read': 'reading the audit log',
   'workstations.read': 'seeing workstations',

@@ -58,6 +58,11 @@ export const STORE_ROUTES: StoreRoutes = {
   'integration:list': () => ({ method: 'GET', path: '/admin/integrations', body: undefined }),
   'integration:create': (input) => ({ method: 'POST', path: '/admin/integrations', body: input }),
   'integration:disable': ({ integrationId }) => ({ method: 'POST', path: `/admin/integrations/${encodeURIComponent(integrationId)}/disable`, body: {} }),
+  // Consent, data requests and erasure (issue 23); privacy:export-customer saves a ZIP into Downloads.
+  'privacy:export-customer': ({ customerId }) => ({ method: 'POST', path: `/privacy/customers/${encodeURIComponent(customerId)}/export`, body: {} }),
+  'privacy:request-erasure': (input) => ({ method: 'POST', path: '/privacy/erasure-requests', body: input }),
+  'privacy:erasure-requests': ({ status }) => ({ method: 'GET', path: `/privacy/erasure-requests${status ? `?status=${status}` : ''}`, body: undefined }),
+  'privacy:decide-erasure': ({ requestId, decision }) => ({ method: 'POST', path: `/privacy/erasure-requests/${encodeURIComponent(requestId)}/decision`, body: { decision } }),
   'audit:list': (input) => {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(input)) if (v !== undefined && v !== null) query.set(k, String(v));
@@ -98,6 +103,7 @@ export class StoreProxy {
     if (channel === 'segment:export') return this.exportSegment(client, token, request, input as ChannelParsedInput<'segment:export'>);
     if (channel === 'report:export') return this.saveExport(client, token, request);
     if (channel === 'admin:export-all') return this.saveFullExport(client, token, request);
+    if (channel === 'privacy:export-customer') return this.saveCustomerData(client, token, request, input as ChannelParsedInput<'privacy:export-customer'>);
     const r = await client.send(request.method, request.path, token, request.body, contracts[channel].output);
     if (r.ok) return ok(r.value);
     return fail(...failureForPerson(r.failure));
@@ -157,6 +163,26 @@ export class StoreProxy {
 
   /** Bytes of the full export saved so far while one runs; null otherwise. */
   fullExportBytes: number | null = null;
+
+  /**
+   * `privacy:export-customer` (issue 23): the store answers a ZIP of everything it holds about the
+   * customer, saved into the Downloads folder by the same helper as report:export.
+   */
+  private async saveCustomerData(client: StoreClient, token: string, request: StoreRequest, input: ChannelParsedInput<'privacy:export-customer'>): Promise<Result<unknown>> {
+    const r = await client.openDownload(request.path, token, request.body);
+    if (!r.ok) return fail(...failureForPerson(r.failure));
+    const body = r.value.body;
+    if (!body) return fail('unavailable', 'The central store sent an empty archive; try again.');
+    const day = new Date((this.options.now ?? Date.now)()).toISOString().slice(0, 10);
+    const fileName = proposedFileName(r.value.headers.get('content-disposition'), `customer-${input.customerId}-${day}.zip`);
+    const dir = this.options.downloadsDir ?? defaultDownloadsDir();
+    try {
+      const saved = await saveExportFile(body, dir, fileName);
+      return ok({ path: saved.path, fileName: saved.fileName });
+    } catch {
+      return fail('unavailable', `The customer's data could not be saved in ${dir}, or the connection broke; nothing was saved. Try again.`);
+    }
+  }
 
   /**
    * `report:export`: the store answers CSV, streamed into a file in the Downloads folder as it

@@ -26,6 +26,7 @@ export function createCustomerCardQuery(db: ReadableDb) {
   const profile = c.prepare(
     `SELECT id, first_name AS firstName, last_name AS lastName, loyalty_tier AS loyaltyTier,
             loyalty_points AS loyaltyPoints, marketing_consent AS marketingConsent, segment,
+            consent_email AS consentEmail, consent_phone AS consentPhone, consent_sms AS consentSms, erased_at IS NOT NULL AS erased,
             lifetime_value_cents AS lifetimeValueCents, currency
        FROM customers WHERE id = ?`,
   );
@@ -80,9 +81,13 @@ export function createCustomerCardQuery(db: ReadableDb) {
     const p = profile.get(customerId) as
       | (Omit<
           CustomerCard,
-          'phones' | 'emails' | 'addresses' | 'contactsArriving' | 'orderCount' | 'openComplaints' | 'recentOrders' | 'displayName' | 'marketingConsent'
+          'phones' | 'emails' | 'addresses' | 'contactsArriving' | 'orderCount' | 'openComplaints' | 'recentOrders' | 'displayName' | 'marketingConsent' | 'consentEmail' | 'consentPhone' | 'consentSms' | 'erased'
         > & {
           marketingConsent: number;
+          consentEmail: number;
+          consentPhone: number;
+          consentSms: number;
+          erased: number;
         })
       | undefined;
     if (!p) throw new AppError('not_found', 'This customer is not in the local cache.', 'customerId');
@@ -95,6 +100,10 @@ export function createCustomerCardQuery(db: ReadableDb) {
       ...p,
       displayName: `${p.firstName} ${p.lastName}`.trim(),
       marketingConsent: p.marketingConsent === 1,
+      consentEmail: p.consentEmail === 1,
+      consentPhone: p.consentPhone === 1,
+      consentSms: p.consentSms === 1,
+      erased: p.erased === 1,
       contactsArriving,
       ...(contactsArriving ? { phones: [], emails: [], addresses: [] } : contacts(customerId)),
       // While orders arrive, the store's figure (computed by the same definition) stands in.

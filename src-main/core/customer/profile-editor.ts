@@ -22,6 +22,7 @@ import { KEEP_UNVERIFIED_HINT, keepableUnverified, normalizePhone } from '../../
 import type { ContactField, CustomerUpdateContactInput } from '../../../src-shared/contracts/customer360';
 import { EDIT_WHILE_DIRECTORY_ARRIVING } from '../../../src-shared/contracts/customer';
 import { addressText, consentText, emailsText, phonesText } from '../../../src-shared/domain/contact-text';
+import { anyMarketingConsent, CONSENT_FIELDS, everyChannel, type ChannelConsent } from '../../../src-shared/domain/consent';
 import { createCallLinkCheck } from '../calls/call-link';
 import {
   createProfileReadRepository,
@@ -81,16 +82,22 @@ export class ProfileEditor {
 
         const changed = new Set(changes.map((c) => c.field));
         const replay: Record<string, unknown> = {};
-        this.writes.updateCustomer(input.customerId, input.firstName, input.lastName, input.marketingConsent, now);
+        const consent = desiredConsent(stored, input);
+        this.writes.updateCustomer(input.customerId, input.firstName, input.lastName, consent, now);
         if (changed.has('first_name')) replay.firstName = input.firstName;
         if (changed.has('last_name')) replay.lastName = input.lastName;
-        if (changed.has('marketing_consent')) replay.marketingConsent = input.marketingConsent;
+        if (changed.has('marketing_consent')) replay.marketingConsent = consent.marketingConsent;
+        if (changed.has('consent_email')) replay.consentEmail = consent.consentEmail;
+        if (changed.has('consent_phone')) replay.consentPhone = consent.consentPhone;
+        if (changed.has('consent_sms')) replay.consentSms = consent.consentSms;
+        const source = input.consentSource ?? null;
+        const consentChanged = changes.some((c) => CONSENT_HISTORY_FIELDS.has(c.field));
         if (changed.has('phones')) replay.phones = this.replacePhones(input.customerId, stored.phones, phones);
         if (changed.has('emails')) replay.emails = this.replaceEmails(input.customerId, stored.emails, emails);
         if (changed.has('primary_address')) replay.primaryAddress = this.replaceAddress(input.customerId, stored.primaryAddress, address);
 
         // `changes` is in the canonical field order (see diff); the edits keep it.
-        const edits = changes.map((change) => ({ id: randomUUID(), ...change }));
+        const edits = changes.map((change) => ({ id: randomUUID(), ...change, source: CONSENT_HISTORY_FIELDS.has(change.field) ? source : null }));
         for (const edit of edits) {
           this.writes.insertEdit({ customerId: input.customerId, callId: input.callId ?? null, agentId, at: now, ...edit });
         }
@@ -106,6 +113,7 @@ export class ProfileEditor {
             editIds: edits.map((e) => e.id),
             edits: edits.map(({ id, field, newValue }) => ({ id, field, newValue })),
             changes: replay,
+            ...(consentChanged && source !== null ? { consentSource: source } : {}),
           },
           now,
         );
@@ -212,8 +220,35 @@ function diff(stored: StoredContact, input: CustomerUpdateContactInput, phones: 
   if (!sameAddress(stored.primaryAddress && stripId(stored.primaryAddress), address)) {
     changes.push({ field: 'primary_address', oldValue: addressText(stored.primaryAddress), newValue: addressText(address) });
   }
-  compare('marketing_consent', consentText(stored.marketingConsent), consentText(input.marketingConsent));
+  const consent = desiredConsent(stored, input);
+  compare('marketing_consent', consentText(stored.marketingConsent), consentText(consent.marketingConsent));
+  // Per channel only when the form sent the channels (an older form changes the single flag, and
+  // every channel follows it without edits of its own, as on the store).
+  if (channelsGiven(input)) {
+    compare('consent_email', consentText(stored.consentEmail), consentText(consent.consentEmail));
+    compare('consent_phone', consentText(stored.consentPhone), consentText(consent.consentPhone));
+    compare('consent_sms', consentText(stored.consentSms), consentText(consent.consentSms));
+  }
   return changes;
+}
+
+const channelsGiven = (input: CustomerUpdateContactInput) =>
+  input.consentEmail !== undefined && input.consentPhone !== undefined && input.consentSms !== undefined;
+
+/** The history fields whose edits say on whose word they were made (contact_edits.source). */
+const CONSENT_HISTORY_FIELDS = new Set<string>(['marketing_consent', ...CONSENT_FIELDS]);
+
+/**
+ * The consent the form asks for (issue 23): the channels when it sent them (the single flag is
+ * consent on any); else the single flag, every channel following it when it changed.
+ */
+function desiredConsent(stored: StoredContact, input: CustomerUpdateContactInput): ChannelConsent & { marketingConsent: boolean } {
+  if (channelsGiven(input)) {
+    const channels = { consentEmail: input.consentEmail === true, consentPhone: input.consentPhone === true, consentSms: input.consentSms === true };
+    return { ...channels, marketingConsent: anyMarketingConsent(channels) };
+  }
+  if (input.marketingConsent !== stored.marketingConsent) return { ...everyChannel(input.marketingConsent), marketingConsent: input.marketingConsent };
+  return { consentEmail: stored.consentEmail, consentPhone: stored.consentPhone, consentSms: stored.consentSms, marketingConsent: stored.marketingConsent };
 }
 
 function stripId(a: StoredAddress): DesiredAddress {

@@ -3,6 +3,7 @@
  * primary address, marketing consent) and for its edit history. Lists come in priority order:
  * primary first, then the order they were added in.
  */
+import type { ChannelConsent, ConsentSource } from '../../../src-shared/domain/consent';
 import type { ReadableDb, WritableDb } from '../db/open';
 import type { PhoneKind } from '../../../src-shared/domain/customer';
 import type { ContactField } from '../../../src-shared/contracts/customer360';
@@ -38,6 +39,10 @@ export interface StoredContact {
   firstName: string;
   lastName: string;
   marketingConsent: boolean;
+  /** Consent per channel (issue 23); `marketingConsent` is consent on any of them. */
+  consentEmail: boolean;
+  consentPhone: boolean;
+  consentSms: boolean;
   phones: StoredPhone[];
   emails: StoredEmail[];
   primaryAddress: StoredAddress | null;
@@ -51,6 +56,8 @@ export interface ContactEditRow {
   agentId: string;
   callId: string | null;
   at: number;
+  /** On whose word a consent changed (issue 23, CONSENT_SOURCES); null for other fields. */
+  source?: ConsentSource | null;
 }
 
 /** "Is this customer in the local cache?" — every customer-scoped read and write asks it first. */
@@ -62,7 +69,8 @@ export function createCustomerExistsQuery(db: ReadableDb): (customerId: string) 
 export function createProfileReadRepository(db: ReadableDb) {
   const c = db.$client;
   const customer = c.prepare(
-    `SELECT first_name AS firstName, last_name AS lastName, marketing_consent AS marketingConsent FROM customers WHERE id = ?`,
+    `SELECT first_name AS firstName, last_name AS lastName, marketing_consent AS marketingConsent,
+            consent_email AS consentEmail, consent_phone AS consentPhone, consent_sms AS consentSms FROM customers WHERE id = ?`,
   );
   // By customer: each needs an index a first copy builds once the directory is in (prepared on first use, see statements.ts).
   const phones = onFirstUse(() =>
@@ -78,7 +86,7 @@ export function createProfileReadRepository(db: ReadableDb) {
     ),
   );
   const edits = c.prepare(
-    `SELECT id, field, old_value AS oldValue, new_value AS newValue, agent_id AS agentId, call_id AS callId, at
+    `SELECT id, field, old_value AS oldValue, new_value AS newValue, agent_id AS agentId, call_id AS callId, at, source
        FROM contact_edits WHERE customer_id = ? ORDER BY at DESC, rowid DESC LIMIT ?`,
   );
   const editCount = c.prepare(`SELECT count(*) FROM contact_edits WHERE customer_id = ?`).pluck();
@@ -86,13 +94,18 @@ export function createProfileReadRepository(db: ReadableDb) {
   return {
     /** Not while the directory is arriving (`directoryArriving`): each list would scan its table. */
     contact(customerId: string): StoredContact | undefined {
-      const row = customer.get(customerId) as { firstName: string; lastName: string; marketingConsent: number } | undefined;
+      const row = customer.get(customerId) as
+        | { firstName: string; lastName: string; marketingConsent: number; consentEmail: number; consentPhone: number; consentSms: number }
+        | undefined;
       if (!row) return undefined;
       const primary = address().get(customerId) as StoredAddress | undefined;
       return {
         firstName: row.firstName,
         lastName: row.lastName,
         marketingConsent: row.marketingConsent === 1,
+        consentEmail: row.consentEmail === 1,
+        consentPhone: row.consentPhone === 1,
+        consentSms: row.consentSms === 1,
         phones: (phones().all(customerId) as (Omit<StoredPhone, 'isPrimary' | 'verified'> & { isPrimary: number; verified: number })[]).map((p) => ({
           ...p,
           isPrimary: p.isPrimary === 1,
@@ -110,7 +123,7 @@ export function createProfileReadRepository(db: ReadableDb) {
 export function createProfileWriteRepository(db: WritableDb) {
   const c = db.$client;
   const updateCustomer = c.prepare(
-    `UPDATE customers SET first_name = ?, last_name = ?, marketing_consent = ?, updated_at = ? WHERE id = ?`,
+    `UPDATE customers SET first_name = ?, last_name = ?, marketing_consent = ?, consent_email = ?, consent_phone = ?, consent_sms = ?, updated_at = ? WHERE id = ?`,
   );
   const insertPhone = c.prepare(
     `INSERT INTO customer_phones (id, customer_id, e164, raw, kind, is_primary, verified) VALUES (@id, @customerId, @e164, @raw, @kind, @isPrimary, @verified)`,
@@ -130,13 +143,14 @@ export function createProfileWriteRepository(db: WritableDb) {
   );
   const deleteAddress = c.prepare(`DELETE FROM customer_addresses WHERE id = ?`);
   const insertEdit = c.prepare(
-    `INSERT INTO contact_edits (id, customer_id, call_id, agent_id, field, old_value, new_value, at)
-     VALUES (@id, @customerId, @callId, @agentId, @field, @oldValue, @newValue, @at)`,
+    `INSERT INTO contact_edits (id, customer_id, call_id, agent_id, field, old_value, new_value, at, source)
+     VALUES (@id, @customerId, @callId, @agentId, @field, @oldValue, @newValue, @at, @source)`,
   );
 
   return {
-    updateCustomer(customerId: string, firstName: string, lastName: string, marketingConsent: boolean, at: number) {
-      updateCustomer.run(firstName, lastName, marketingConsent ? 1 : 0, at, customerId);
+    updateCustomer(customerId: string, firstName: string, lastName: string, consent: ChannelConsent & { marketingConsent: boolean }, at: number) {
+      const bit = (b: boolean) => (b ? 1 : 0);
+      updateCustomer.run(firstName, lastName, bit(consent.marketingConsent), bit(consent.consentEmail), bit(consent.consentPhone), bit(consent.consentSms), at, customerId);
     },
     insertPhone(customerId: string, p: StoredPhone) {
       insertPhone.run({ ...p, customerId, isPrimary: p.isPrimary ? 1 : 0, verified: p.verified ? 1 : 0 });
@@ -166,7 +180,7 @@ export function createProfileWriteRepository(db: WritableDb) {
       deleteAddress.run(id);
     },
     insertEdit(row: ContactEditRow & { customerId: string }) {
-      insertEdit.run(row);
+      insertEdit.run({ ...row, source: row.source ?? null });
     },
   };
 }

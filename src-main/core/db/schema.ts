@@ -41,6 +41,12 @@ export const customers = sqliteTable(
     currency: text('currency').notNull().default('USD'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /** Marketing consent per channel (issue 23, src-shared/domain/consent.ts); `marketing_consent` is consent on any of them. */
+    consentEmail: integer('consent_email', { mode: 'boolean' }).notNull().default(false),
+    consentPhone: integer('consent_phone', { mode: 'boolean' }).notNull().default(false),
+    consentSms: integer('consent_sms', { mode: 'boolean' }).notNull().default(false),
+    /** When the store erased the customer's personal data (issue 23); the row arrives anonymised. */
+    erasedAt: integer('erased_at'),
   },
   (t) => [
     uniqueIndex('customers_id_uq').on(t.id),
@@ -472,6 +478,8 @@ export const contactEdits = sqliteTable(
     oldValue: text('old_value'),
     newValue: text('new_value'),
     at: integer('at').notNull(),
+    /** On whose word a consent changed (issue 23, CONSENT_SOURCES); null for other fields. */
+    source: text('source'),
   },
   (t) => [index('contact_edits_customer_at_idx').on(t.customerId, t.at)],
 );

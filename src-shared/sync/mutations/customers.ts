@@ -17,6 +17,7 @@
 import { z } from 'zod';
 import { freeText, text } from '../../contracts/text';
 import { LIMITS, PHONE_KINDS } from '../../domain/customer';
+import { CONSENT_SOURCES } from '../../domain/consent';
 import { unverifiedPhoneKey } from '../../domain/phone';
 import { CONTACT_FIELD_ORDER, CONTACT_CHANGE_KEY } from '../../domain/contact-text';
 import { CONTACT_FIELDS, CONTACT_LIMITS, type ContactField } from '../../contracts/customer360';
@@ -121,6 +122,10 @@ const contactChanges = z
     emails: z.array(storedEmail).max(CONTACT_LIMITS.emails).optional(),
     primaryAddress: storedAddress.nullable().optional(),
     marketingConsent: z.boolean().optional(),
+    /** Consent per channel (issue 23): the store derives `marketing_consent` from them. A store older than that drops them. */
+    consentEmail: z.boolean().optional(),
+    consentPhone: z.boolean().optional(),
+    consentSms: z.boolean().optional(),
   })
   .refine((c) => changedContactFields(c).length > 0, { message: 'A contact change changes at least one field.' })
   .refine((c) => unique((c.phones ?? []).map((p) => p.id)) && unique((c.phones ?? []).map((p) => p.e164)), {
@@ -146,6 +151,8 @@ const updateContactV1Shape = z.object({
   /** One per changed field, in the canonical field order. */
   editIds: z.array(uuid).min(1).max(CONTACT_FIELDS.length),
   changes: contactChanges,
+  /** On whose word the consent changed (issue 23), recorded with each consent edit; absent: not said. */
+  consentSource: z.enum(CONSENT_SOURCES).optional(),
 });
 
 const customerUpdateContactV1 = updateContactV1Shape.refine(

@@ -12,6 +12,7 @@
 import { and, asc, desc, eq, ne, notInArray } from 'drizzle-orm';
 import type { ContactField } from '../../../../src-shared/contracts/customer360';
 import { contactFieldText, type ContactForText } from '../../../../src-shared/domain/contact-text';
+import { anyMarketingConsent, CONSENT_FIELDS, everyChannel, type ChannelConsent } from '../../../../src-shared/domain/consent';
 import { changedContactFields, MUTATION_WORDS, type ContactChanges, type ParsedMutations } from '../../../../src-shared/sync/mutations';
 import type { CUSTOMER_MUTATIONS } from '../../../../src-shared/sync/mutations/customers';
 import type { NamesOf } from '../../../../src-shared/sync/mutations/define';
@@ -58,7 +59,15 @@ async function applyUpdateContact({ tx, now }: ApplyContext, m: UpdateContact): 
   const words = MUTATION_WORDS[m.name];
   // Serializes contact edits of one customer (NO KEY UPDATE does not block rows that merely refer to it).
   const [customer] = await tx
-    .select({ firstName: customers.firstName, lastName: customers.lastName, marketingConsent: customers.marketingConsent })
+    .select({
+      firstName: customers.firstName,
+      lastName: customers.lastName,
+      marketingConsent: customers.marketingConsent,
+      consentEmail: customers.consentEmail,
+      consentPhone: customers.consentPhone,
+      consentSms: customers.consentSms,
+      erasedAt: customers.erasedAt,
+    })
     .from(customers)
     .where(eq(customers.id, a.customerId))
     .for('no key update');
@@ -68,9 +77,17 @@ async function applyUpdateContact({ tx, now }: ApplyContext, m: UpdateContact): 
       `The customer this ${words} is for is no longer in the central store (the record may have been deleted or merged), so the ${words} was not saved there; find the customer again and re-enter it if it is still needed.`,
     );
   }
+  if (customer.erasedAt !== null) {
+    // Issue 23: an erased customer's details are never written again (a workstation offline at the time may still send them).
+    throw new MutationRefused(
+      'conflict',
+      `This customer's personal data was erased on request, so this ${words} was not saved on the central store and must not be entered again.`,
+    );
+  }
   await requireLinkedCall(tx, a.callId, words);
 
-  const before = await readContact(tx, a.customerId, customer);
+  const { erasedAt: _erasedAt, ...stored } = customer;
+  const before = await readContact(tx, a.customerId, stored);
   const c = a.changes;
   const after = applyChanges(before, c);
   const fields = changedContactFields(c);
@@ -92,6 +109,7 @@ async function applyUpdateContact({ tx, now }: ApplyContext, m: UpdateContact): 
         oldValue: contactFieldText(field, before),
         newValue: newValue(field, i),
         at: a.at,
+        source: CONSENT_HISTORY_FIELDS.has(field) ? (a.consentSource ?? null) : null,
       },
       ['customerId', 'field', 'at'],
       taken,
@@ -103,7 +121,12 @@ async function applyUpdateContact({ tx, now }: ApplyContext, m: UpdateContact): 
     .set({
       ...(c.firstName !== undefined ? { firstName: c.firstName } : {}),
       ...(c.lastName !== undefined ? { lastName: c.lastName } : {}),
+      // Consent per channel decides; the store's trigger derives marketing_consent (any channel),
+      // and a change of only the old flag (an older workstation) sets every channel to it.
       ...(c.marketingConsent !== undefined ? { marketingConsent: c.marketingConsent } : {}),
+      ...(c.consentEmail !== undefined ? { consentEmail: c.consentEmail } : {}),
+      ...(c.consentPhone !== undefined ? { consentPhone: c.consentPhone } : {}),
+      ...(c.consentSms !== undefined ? { consentSms: c.consentSms } : {}),
       updatedAt: now,
     })
     .where(eq(customers.id, a.customerId));
@@ -135,7 +158,7 @@ type StoredAddress = NonNullable<ContactChanges['primaryAddress']>;
 async function readContact(
   tx: StoreTx,
   customerId: string,
-  customer: { firstName: string; lastName: string; marketingConsent: boolean },
+  customer: { firstName: string; lastName: string; marketingConsent: boolean; consentEmail: boolean; consentPhone: boolean; consentSms: boolean },
 ): Promise<ContactForText> {
   // The store keeps no insertion order: after the primary, lists are in a stable order of their own.
   const phones = await tx
@@ -165,15 +188,29 @@ async function readContact(
 }
 
 function applyChanges(before: ContactForText, c: ContactChanges): ContactForText {
+  const channelsGiven = c.consentEmail !== undefined || c.consentPhone !== undefined || c.consentSms !== undefined;
+  const channels: ChannelConsent = channelsGiven
+    ? {
+        consentEmail: c.consentEmail ?? before.consentEmail ?? before.marketingConsent,
+        consentPhone: c.consentPhone ?? before.consentPhone ?? before.marketingConsent,
+        consentSms: c.consentSms ?? before.consentSms ?? before.marketingConsent,
+      }
+    : c.marketingConsent !== undefined
+      ? everyChannel(c.marketingConsent)
+      : { consentEmail: before.consentEmail ?? before.marketingConsent, consentPhone: before.consentPhone ?? before.marketingConsent, consentSms: before.consentSms ?? before.marketingConsent };
   return {
+    ...channels,
     firstName: c.firstName ?? before.firstName,
     lastName: c.lastName ?? before.lastName,
     phones: c.phones ?? before.phones,
     emails: c.emails ?? before.emails,
     primaryAddress: c.primaryAddress !== undefined ? c.primaryAddress : before.primaryAddress,
-    marketingConsent: c.marketingConsent ?? before.marketingConsent,
+    marketingConsent: channelsGiven ? anyMarketingConsent(channels) : (c.marketingConsent ?? before.marketingConsent),
   };
 }
+
+/** The history fields whose edits say on whose word they were made (contact_edits.source). */
+const CONSENT_HISTORY_FIELDS = new Set<string>(['marketing_consent', ...CONSENT_FIELDS]);
 
 async function replacePhones(tx: StoreTx, customerId: string, phones: StoredPhones): Promise<void> {
   const keep = phones.map((p) => p.id);

@@ -28,6 +28,7 @@ import { MUTATION_WORDS, type ParsedMutations } from '../../../../src-shared/syn
 import type { NamesOf } from '../../../../src-shared/sync/mutations/define';
 import type { ORDER_MUTATIONS } from '../../../../src-shared/sync/mutations/orders';
 import { recordAudit } from '../../audit/audit';
+import { isErased } from '../../privacy/erase';
 import { calls, contactEdits, customerAddresses, offers, orderLines, orders, users, workstationUsers } from '../../db/schema';
 import { checkAuthority, confirmPriced, mayApprove, priceAtStore, provisionalNumber, type Confirmation } from '../../orders/confirm';
 import { enqueueMail } from '../../email/outbox';
@@ -282,6 +283,9 @@ async function writeDelivery(ctx: ApplyContext, a: SubmitArgs, words: string, ta
     return;
   }
   const { address, contactEditId } = a.delivery;
+  // Issue 23: an erased customer gets no address back on their profile; the order itself is kept
+  // without its delivery address (the store's trigger keeps an erased customer's orders anonymous).
+  if (await isErased(tx, a.customerId)) return;
   const primaries = and(eq(customerAddresses.customerId, a.customerId), eq(customerAddresses.isPrimary, true));
   const [before] = await tx.select().from(customerAddresses).where(primaries).for('no key update').limit(1);
   // New rows of a new order: an id the store already has is another record's (issue 18, item 7).

@@ -32,4 +32,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   webhook_created: 'Webhook registered',
   webhook_disabled: 'Webhook disabled',
   webhook_replayed: 'Webhook delivery replayed',
+  customer_data_exported: 'Customer’s data exported on request',
+  erasure_confirmed: 'Erasure confirmed (customer anonymised)',
+  erasure_declined: 'Erasure declined',
 };

@@ -8,6 +8,8 @@ import { WorkstationsSection } from './WorkstationsSection';
 import { EmailTemplatesSection } from './EmailTemplatesSection';
 import { FullExportSection } from './FullExportSection';
 import { IntegrationsSection } from './IntegrationsSection';
+import { ErasureRequestsSection } from './ErasureRequestsSection';
+import type { ErasureRequest } from '../../../../../src-shared/contracts/privacy';
 
 type Loaded<T> = { status: 'loading' } | { status: 'loaded'; value: T } | { status: 'failed'; message: string };
 
@@ -60,6 +62,8 @@ export function AdminScreen() {
   useEffect(() => heading.current?.focus(), []);
   const users = useStoreList<{ users: AdminUser[]; teams: Team[] }>(() => switchboard().adminUsers({}), canUsers);
   const workstations = useStoreList<{ workstations: WorkstationInfo[] }>(() => switchboard().adminWorkstations({}), canWorkstations);
+  const canErasure = useCan('erasure.confirm') && storeConfigured;
+  const erasures = useStoreList<{ requests: ErasureRequest[] }>(() => switchboard().privacyErasureRequests({}), canErasure);
   // Both lists fail alike when the store is offline: one sentence is enough.
   const workstationsFailure =
     workstations.state.status === 'failed' && !(users.state.status === 'failed' && users.state.message === workstations.state.message) ? workstations.state.message : null;
@@ -106,6 +110,13 @@ export function AdminScreen() {
       {storeConfigured && <EmailTemplatesSection />}
       {canExportAll && <FullExportSection />}
       <IntegrationsSection />
+      {canErasure && (
+        <>
+          {erasures.state.status === 'loading' && <p className="muted">Reading erasure requests…</p>}
+          {erasures.state.status === 'failed' && erasures.state.message !== workstationsFailure && <Failure message={erasures.state.message} />}
+          {erasures.state.status === 'loaded' && <ErasureRequestsSection requests={erasures.state.value.requests} reload={erasures.reload} />}
+        </>
+      )}
     </section>
   );
 }

@@ -5,11 +5,21 @@ import { z } from 'zod';
 import { CONTACT_LIMITS, contactAddress, contactForm, contactPhone, type ContactForm } from '../../../../../src-shared/contracts/customer360';
 import type { CustomerCard } from '../../../../../src-shared/contracts/customer';
 import { PHONE_KINDS } from '../../../../../src-shared/domain/customer';
+import {
+  anyMarketingConsent,
+  CONSENT_CHANNEL_LABELS,
+  CONSENT_CHANNELS,
+  CONSENT_SOURCE_LABELS,
+  CONSENT_SOURCES,
+  type ConsentChannel,
+} from '../../../../../src-shared/domain/consent';
 import { UNVERIFIED_PHONE_WARNING } from '../../../../../src-shared/domain/phone';
 import { switchboard } from '../../../api/client';
 import { useAppStore } from '../../../app/store';
 import { SelectField, TextField } from '../../../ui/fields';
 import { PHONE_KIND_LABELS } from './ProfilePanels';
+
+const CONSENT_FORM_KEY = { email: 'consentEmail', phone: 'consentPhone', sms: 'consentSms' } as const satisfies Record<ConsentChannel, string>;
 
 const ADDRESS_KEYS = ['line1', 'line2', 'city', 'region', 'postalCode', 'country'] as const;
 
@@ -49,7 +59,10 @@ const contactEditForm = z
       message: `At most ${CONTACT_LIMITS.emails} email addresses.`,
     }),
     address: addressFields,
-    marketingConsent: z.boolean(),
+    consentEmail: z.boolean(),
+    consentPhone: z.boolean(),
+    consentSms: z.boolean(),
+    consentSource: z.enum(['', ...CONSENT_SOURCES]),
   })
   .transform((form): ContactForm => {
     const empty = ADDRESS_KEYS.every((k) => form.address[k].trim() === '');
@@ -63,7 +76,12 @@ const contactEditForm = z
       primaryAddress: empty
         ? null
         : { line1: a.line1.trim(), line2: opt(a.line2), city: a.city.trim(), region: opt(a.region), postalCode: opt(a.postalCode), country: a.country.trim().toUpperCase() },
-      marketingConsent: form.marketingConsent,
+      // The single flag older workstations read: consent on any channel (issue 23).
+      marketingConsent: anyMarketingConsent(form),
+      consentEmail: form.consentEmail,
+      consentPhone: form.consentPhone,
+      consentSms: form.consentSms,
+      ...(form.consentSource ? { consentSource: form.consentSource } : {}),
     };
   });
 type FormInput = z.input<typeof contactEditForm>;
@@ -83,7 +101,10 @@ function defaults(card: CustomerCard): FormInput {
       postalCode: primary?.postalCode ?? '',
       country: primary?.country ?? '',
     },
-    marketingConsent: card.marketingConsent,
+    consentEmail: card.consentEmail,
+    consentPhone: card.consentPhone,
+    consentSms: card.consentSms,
+    consentSource: '',
   };
 }
 
@@ -107,6 +128,9 @@ const FIELD_LABELS: Record<string, string> = {
   emails: 'Emails',
   primary_address: 'Address',
   marketing_consent: 'Marketing consent',
+  consent_email: 'E-mail marketing',
+  consent_phone: 'Phone marketing',
+  consent_sms: 'SMS marketing',
 };
 
 /** Edits the contact record: phones are normalised and emails checked by the core on save. */
@@ -170,12 +194,27 @@ export function ContactEditForm({ card, onDone }: { card: CustomerCard; onDone(s
         <div className="form__grid form__grid--3">
           <TextField label="First name" registration={register('firstName')} error={errors.firstName?.message} maxLength={CONTACT_LIMITS.name} length={values.firstName.length} autoFocus />
           <TextField label="Last name" registration={register('lastName')} error={errors.lastName?.message} maxLength={CONTACT_LIMITS.name} length={values.lastName.length} />
-          <div className="field field--check">
-            <label className="check">
-              <input type="checkbox" {...register('marketingConsent')} /> Agrees to marketing
-            </label>
-          </div>
         </div>
+
+        <fieldset className="fieldset">
+          <legend>Marketing consent (the customer’s choice, per channel)</legend>
+          <div className="form__grid form__grid--3">
+            {CONSENT_CHANNELS.map((channel) => (
+              <div className="field field--check" key={channel}>
+                <label className="check">
+                  <input type="checkbox" {...register(CONSENT_FORM_KEY[channel])} /> {CONSENT_CHANNEL_LABELS[channel]}
+                </label>
+              </div>
+            ))}
+          </div>
+          <SelectField label="On whose word" registration={register('consentSource')} error={errors.consentSource?.message} optional>
+            {CONSENT_SOURCES.map((source) => (
+              <option key={source} value={source}>
+                {CONSENT_SOURCE_LABELS[source]}
+              </option>
+            ))}
+          </SelectField>
+        </fieldset>
 
         <fieldset className="fieldset">
           <legend>Phones (first is primary; at most {CONTACT_LIMITS.phones})</legend>

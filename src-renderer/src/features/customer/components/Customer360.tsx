@@ -6,6 +6,7 @@ import { useCustomerCard } from '../hooks/useCustomerCard';
 import { Addresses, BackButton, Contact, SEGMENT_LABELS, Value } from './ProfilePanels';
 import { ContactEditForm } from './ContactEditForm';
 import { EditHistory } from './EditHistory';
+import { PrivacyPanel } from './PrivacyPanel';
 import { Timeline } from '../../timeline/components/Timeline';
 import { PastPurchases } from '../../purchases/components/PastPurchases';
 import { Suggestions } from '../../suggestions/components/Suggestions';
@@ -212,6 +213,7 @@ export function Customer360({ customerId }: { customerId: string }) {
             />
             <Addresses card={card} />
             <Value card={card} />
+            <PrivacyPanel card={card} />
           </>
         )}
         </div>

@@ -3,6 +3,7 @@ import type { ContactEdit } from '../../../../../src-shared/contracts/customer36
 import { switchboard } from '../../../api/client';
 import { useDataVersion } from '../../sync/hooks/useDataVersion';
 import { formatDateTime } from '../../../ui/format';
+import { CONSENT_SOURCE_LABELS } from '../../../../../src-shared/domain/consent';
 
 const FIELD_LABELS: Record<ContactEdit['field'], string> = {
   first_name: 'First name',
@@ -10,11 +11,14 @@ const FIELD_LABELS: Record<ContactEdit['field'], string> = {
   phones: 'Phones',
   emails: 'Emails',
   primary_address: 'Address',
-  marketing_consent: 'Marketing consent',
+  marketing_consent: 'Marketing consent (any channel)',
+  consent_email: 'E-mail marketing consent',
+  consent_phone: 'Phone marketing consent',
+  consent_sms: 'SMS marketing consent',
   delivery_address: 'Delivery address added',
 };
 
-/** Who changed which contact field, when, from what to what; newest first. */
+/** Who changed which contact field, when, from what to what (and, for consent, on whose word); newest first. */
 export function EditHistory({ customerId, version }: { customerId: string; version: number }) {
   const [state, setState] = useState<{ edits: ContactEdit[]; total: number } | { error: string } | null>(null);
   const dataVersion = useDataVersion();
@@ -46,6 +50,7 @@ export function EditHistory({ customerId, version }: { customerId: string; versi
           <th scope="col">Who</th>
           <th scope="col">Field</th>
           <th scope="col">Old → new</th>
+          <th scope="col">On whose word</th>
         </tr>
       </thead>
       <tbody>
@@ -58,6 +63,7 @@ export function EditHistory({ customerId, version }: { customerId: string; versi
               <span className="change__old">{e.oldValue ?? '—'}</span> <span aria-label="changed to">→</span>{' '}
               <span className="change__new">{e.newValue ?? '—'}</span>
             </td>
+            <td>{e.source ? CONSENT_SOURCE_LABELS[e.source] : ''}</td>
           </tr>
         ))}
       </tbody>

@@ -1,4 +1,5 @@
 /** The customer's profile panels: contact, addresses and value, as the 360 shows them. */
+import { channelConsent } from '../../../../../src-shared/domain/consent';
 import type { ReactNode } from 'react';
 import type { CustomerCard } from '../../../../../src-shared/contracts/customer';
 import type { OrderChannel, OrderStatus, PhoneKind, Segment } from '../../../../../src-shared/domain/customer';
@@ -179,9 +180,15 @@ export function Value({ card }: { card: CustomerCard }) {
         </div>
         <div className="facts__row">
           <dt>Marketing</dt>
-          <dd>{card.marketingConsent ? 'Consented' : 'No consent — do not market'}</dd>
+          <dd>{card.marketingConsent ? `Consented — ${consentedChannels(card)}` : 'No consent — do not market'}</dd>
         </div>
       </dl>
     </section>
   );
+}
+
+/** The channels a customer agreed to be marketed on (issue 23), e.g. "e-mail, SMS"; "by phone" reads "phone". */
+function consentedChannels(card: CustomerCard): string {
+  const names = { email: 'e-mail', phone: 'phone', sms: 'SMS' } as const;
+  return (['email', 'phone', 'sms'] as const).filter((c) => channelConsent(card, c)).map((c) => names[c]).join(', ');
 }

@@ -248,7 +248,7 @@ export function SegmentsScreen() {
       <PreviewLine preview={preview} />
       <SaveSegment filters={() => getValues()} onSaved={saved.reload} />
       <h3>Saved segments</h3>
-      <p className="muted">Exports leave out customers without marketing consent (today one consent covers e-mail, phone and SMS) and say how many.</p>
+      <p className="muted">Exports leave out customers without marketing consent for the channel (e-mail, phone or SMS, each the customer’s own choice) and say how many.</p>
       {saved.error !== null && (
         <p className="notice notice--error" role="alert">
           {saved.error}
