@@ -17,6 +17,7 @@ import { orderChannels } from './orders';
 import { segmentChannels } from './segments';
 import { boardChannels } from './board';
 import { reportChannels } from './reports';
+import { importChannels } from './imports';
 import type { Result } from '../result';
 import type { ScreenPop } from './events';
 
@@ -44,6 +45,7 @@ export const contracts = composeChannels(
   segmentChannels,
   boardChannels,
   reportChannels,
+  importChannels,
 );
 
 export type Contracts = typeof contracts;

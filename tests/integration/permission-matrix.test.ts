@@ -51,11 +51,13 @@ const BOARD = ['board:live'];
 const TEAM_FOLLOW_UP = ['call:low-satisfaction'];
 /** Audience segments (issue 22): supervisors and admins. */
 const SEGMENTS = ['segment:preview', 'segment:list', 'segment:save', 'segment:delete', 'segment:export'];
+/** Importing files into the store from the admin screen (issue 23): admins only. */
+const IMPORTING = ['import:begin', 'import:chunk', 'import:run', 'import:status', 'import:save-errors'];
 const DENIED: Record<UserRole, string[]> = {
   admin: [],
-  supervisor: ADMIN_ONLY,
-  csr: [...ADMIN_ONLY, 'sync:reset', ...APPROVING, ...EXPORTING, ...BOARD, ...TEAM_FOLLOW_UP, ...SEGMENTS],
-  store_associate: [...ADMIN_ONLY, 'sync:reset', 'complaint:transition', 'complaint:set-follow-up', ...APPROVING, ...ORDER_TAKING, ...METRICS, ...EXPORTING, ...BOARD, ...TEAM_FOLLOW_UP, ...SEGMENTS],
+  supervisor: [...ADMIN_ONLY, ...IMPORTING],
+  csr: [...ADMIN_ONLY, ...IMPORTING, 'sync:reset', ...APPROVING, ...EXPORTING, ...BOARD, ...TEAM_FOLLOW_UP, ...SEGMENTS],
+  store_associate: [...ADMIN_ONLY, ...IMPORTING, 'sync:reset', 'complaint:transition', 'complaint:set-follow-up', ...APPROVING, ...ORDER_TAKING, ...METRICS, ...EXPORTING, ...BOARD, ...TEAM_FOLLOW_UP, ...SEGMENTS],
 };
 const account = (role: UserRole) => LOCAL_DEMO_ACCOUNTS.find((a) => a.role === role)!;
 

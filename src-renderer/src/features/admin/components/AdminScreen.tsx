@@ -3,6 +3,7 @@ import type { AdminUser, Team, WorkstationInfo } from '../../../../../src-shared
 import { switchboard } from '../../../api/client';
 import { BackButton } from '../../customer/components/ProfilePanels';
 import { useCan, useSessionStore } from '../../auth/store';
+import { ImportSection } from './ImportSection';
 import { UsersSection } from './UsersSection';
 import { WorkstationsSection } from './WorkstationsSection';
 
@@ -52,6 +53,7 @@ export function AdminScreen() {
   const storeConfigured = useSessionStore((s) => s.session?.storeConfigured === true);
   const canUsers = useCan('users.manage') && storeConfigured;
   const canWorkstations = useCan('workstations.read') && storeConfigured;
+  const canImport = useCan('data.import') && storeConfigured;
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   const users = useStoreList<{ users: AdminUser[]; teams: Team[] }>(() => switchboard().adminUsers({}), canUsers);
@@ -99,6 +101,7 @@ export function AdminScreen() {
           {workstations.state.status === 'loaded' && <WorkstationsSection workstations={workstations.state.value.workstations} reload={workstations.reload} />}
         </>
       )}
+      {canImport && <ImportSection />}
     </section>
   );
 }
