@@ -11,6 +11,8 @@ import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { isPhoneCountry } from '../../../src-shared/domain/phone';
+import { availableParallelism } from 'node:os';
+import { workerChecker, type RowChecker } from './check-pool';
 import { DEFAULT_DATA_DIR, openStore, redactDatabaseUrl } from '../db/connect';
 import { ImportColumnsError, SOURCE_PATTERN, type ImportReport } from './customers';
 import { formatOf, ImportFileError, type ImportFormat } from './read-records';
@@ -115,10 +117,16 @@ export async function runImportCli(argv: readonly string[]): Promise<number> {
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const store = await openStore({ databaseUrl, dataDir: args.dataDir });
   let errorStream: WriteStream | null = null;
+  let checker: RowChecker | null = null;
   try {
     console.log(`Store: ${databaseUrl ? redactDatabaseUrl(databaseUrl) : args.dataDir}. Importing ${basename(args.file)} (source "${args.source}")…`);
     let lastPrint = 0;
+    // Rows are checked on worker threads (the phone library is most of an import's CPU); the main
+    // thread reads the file and writes to the store. One core is left to it and PostgreSQL.
+    const workers = Math.max(1, Math.min(8, availableParallelism() - 1));
+    checker = workerChecker(args.region as never, workers);
     const report = await runCustomerImport(store, createReadStream(args.file), {
+      checker,
       format: args.format,
       source: args.source,
       dryRun: args.dryRun,
@@ -145,6 +153,7 @@ export async function runImportCli(argv: readonly string[]): Promise<number> {
     }
     throw e;
   } finally {
+    await checker?.close();
     await store.close();
   }
 }
