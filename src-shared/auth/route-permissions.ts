@@ -49,6 +49,8 @@ export const ROUTE_PERMISSIONS = {
   'GET /calls/low-satisfaction': 'metrics.team',
   /** Import a customer file (CSV or JSON, streamed body; `?dryRun=1` checks it and writes nothing) (issue 23). */
   'POST /import/customers': 'data.import',
+  'POST /import/products': 'data.import',
+  'POST /import/campaigns': 'data.import',
 } as const satisfies Record<string, RouteRequirement>;
 
 export type RouteKey = keyof typeof ROUTE_PERMISSIONS;

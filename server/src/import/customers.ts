@@ -34,7 +34,7 @@ export interface RefusedEntry extends RowProblem {
 }
 
 export interface ImportReport {
-  kind: 'customers';
+  kind: 'customers' | 'products' | 'campaigns';
   source: string;
   dryRun: boolean;
   rowsRead: number;

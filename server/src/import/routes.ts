@@ -1,5 +1,5 @@
 /**
- * POST /import/customers (data.import: admins) — the admin screen's import (issue 23). The body is
+ * POST /import/customers, /import/products, /import/campaigns (data.import: admins) — the admin screen's import (issue 23). The body is
  * the file itself, streamed (text/csv, or application/json / application/x-ndjson for JSON), read
  * as it arrives and never held whole; at most IMPORT_BODY_LIMIT bytes. Query: `source` (default
  * "import"), `region` (where national numbers are read when a row has no country; default US),
@@ -20,7 +20,7 @@ import { workstationName } from '../auth/workstations';
 import { HttpError, parseBody } from '../http/errors';
 import { ImportColumnsError, SOURCE_PATTERN, type ImportProgress, type ImportReport } from './customers';
 import { ImportFileError, type ImportFormat } from './read-records';
-import { runCustomerImport } from './run';
+import { IMPORTABLE_KINDS, runImport, type ImportKindName } from './run';
 
 export const IMPORT_BODY_LIMIT = 1024 * 1024 * 1024;
 export const REFUSED_LISTED = 1_000;
@@ -70,7 +70,10 @@ export function registerImportRoutes(app: FastifyInstance): void {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(Object.keys(FORMATS), (_request, payload, done) => done(null, payload));
 
-    scope.post('/import/customers', async (request, reply) => {
+    for (const kind of IMPORTABLE_KINDS) registerKind(kind);
+    function registerKind(kind: ImportKindName): void {
+    const noun = kind.slice(0, -1);
+    scope.post(`/import/${kind}`, async (request, reply) => {
       const query = parseBody(importQuery, request.query);
       const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       const format = FORMATS[type];
@@ -88,7 +91,8 @@ export function registerImportRoutes(app: FastifyInstance): void {
         let errorFileTooLarge = false;
         let report: ImportReport;
         try {
-          report = await runCustomerImport(app.store, input, {
+          report = await runImport(app.store, input, {
+            kind,
             format,
             source: query.source,
             defaultRegion: query.region as never,
@@ -121,8 +125,8 @@ export function registerImportRoutes(app: FastifyInstance): void {
           username: caller.username,
           workstationId,
           workstationName: workstationId ? await workstationName(app.store.db, workstationId) : null,
-          subject: `customers:${query.source}`,
-          detail: `${caller.username} ${dryRun ? 'checked (dry run, nothing written)' : 'imported'} a customer file from "${query.source}": ${report.rowsRead} rows read, ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.refused} refused.`,
+          subject: `${kind}:${query.source}`,
+          detail: `${caller.username} ${dryRun ? 'checked (dry run, nothing written)' : 'imported'} a ${noun} file from "${query.source}": ${report.rowsRead} rows read, ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.refused} refused.`,
         });
         return { ...report, errorFile: errorFileTooLarge || errorFile === '' ? null : errorFile, errorFileTooLarge };
       };
@@ -144,5 +148,6 @@ export function registerImportRoutes(app: FastifyInstance): void {
       );
       return reply;
     });
+    }
   });
 }
