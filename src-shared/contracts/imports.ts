@@ -47,11 +47,11 @@ export const importChunkInput = z
   })
   .strict();
 
-const refusedEntry = z.object({ line: z.number().int(), column: z.string(), value: z.string(), reason: z.string() });
+const refusedEntry = z.object({ line: z.number().int(), column: text(), value: text(), reason: text() });
 
 export const importReport = z.object({
   kind: z.enum(IMPORT_KINDS),
-  source: z.string(),
+  source: text(),
   dryRun: z.boolean(),
   rowsRead: z.number().int(),
   created: z.number().int(),
@@ -60,7 +60,7 @@ export const importReport = z.object({
   refused: z.number().int(),
   refusedRows: z.array(refusedEntry),
   refusedTruncated: z.boolean(),
-  ignoredColumns: z.array(z.string()),
+  ignoredColumns: z.array(text()),
   ms: z.number(),
 });
 export type ImportReportView = z.infer<typeof importReport>;
@@ -87,7 +87,7 @@ export const importStatus = z.object({
   errorFile: z.boolean(),
   errorFileTooLarge: z.boolean(),
   /** Why the import failed (state `failed`). */
-  message: z.string().nullable(),
+  message: text().nullable(),
 });
 export type ImportStatus = z.infer<typeof importStatus>;
 
