@@ -51,6 +51,7 @@ export const ROUTE_PERMISSIONS = {
   'POST /import/customers': 'data.import',
   'POST /import/products': 'data.import',
   'POST /import/campaigns': 'data.import',
+  'POST /import/orders': 'data.import',
 } as const satisfies Record<string, RouteRequirement>;
 
 export type RouteKey = keyof typeof ROUTE_PERMISSIONS;

@@ -11,7 +11,7 @@ import { channelGroup, defineChannel } from './define';
 import { text } from './text';
 
 /** What can be imported. */
-export const IMPORT_KINDS = ['customers', 'products', 'campaigns'] as const;
+export const IMPORT_KINDS = ['customers', 'products', 'campaigns', 'orders'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 /** Bytes of the file a chunk carries (base64 in the channel: under the browser host's 64 KB request limit). */

@@ -65,11 +65,31 @@ const C_ROWS: [string[], string | null][] = [
 ];
 const C_FILE = C_HEADER.join(',') + '\r\n' + C_ROWS.map(([row]) => csvLine(row)).join('');
 
+const O_HEADER = ['source_id', 'number', 'customer_source_id', 'placed_at', 'sku', 'quantity', 'unit_price', 'status', 'channel', 'currency', 'campaign_code', 'shipping', 'tax', 'discount'];
+/** [row, the column it is refused for ('' for a line refused with its order), or null]. */
+const O_ROWS: [string[], string | null][] = [
+  [['o1', 'web-1001', 'cust-1', '2026-02-01T10:00:00Z', 'IMP-1', '2', '79.90', 'paid', 'web', 'USD', 'SPRING10', '4.95', '0', '10.00'], null], // 2
+  [['o1', '', '', '', 'imp-2', '1', '6.50', '', '', '', '', '', '', ''], null], // 3: a second line of o1
+  [['o2', 'WEB-1002', 'cust-1', '2026-02-02', 'IMP-2', '0', '6.50', '', '', '', '', '', '', ''], 'quantity'], // 4
+  [['o3', 'WEB-1003', 'cust-1', '2026-02-03', 'IMP-2', '1', '6.50', '', '', '', '', '', '', ''], null], // 5
+  [['o3', '', '', '', 'IMP-1', '1', 'free', '', '', '', '', '', '', ''], 'unit_price'], // 6: refuses o3 whole
+  [['o4', 'WEB-1004', 'nobody', '2026-02-04', 'IMP-2', '1', '6.50', '', '', '', '', '', '', ''], 'customer_source_id'], // 7
+  [['o5', 'WEB-1005', 'cust-1', '2026-02-05', 'NOPE-9', '1', '6.50', '', '', '', '', '', '', ''], 'sku'], // 8
+  [['o6', 'WEB-1006', 'cust-1', 'yesterday', 'IMP-2', '1', '6.50', '', '', '', '', '', '', ''], 'placed_at'], // 9
+  [['o7', 'WEB-1007', 'cust-1', '2026-02-07', 'IMP-2', '1', '6.50', 'lost', '', '', '', '', '', ''], 'status'], // 10
+  [['o8', 'WEB-1008', 'cust-1', '2026-02-08', 'IMP-2', '1', '6.50', '', 'fax', '', '', '', '', ''], 'channel'], // 11
+  [['o9', 'WEB-1009', 'cust-1', '2026-02-09', 'IMP-2', '1', '6.50', '', '', 'JPY', '', '', '', ''], 'currency'], // 12
+  [['o10', 'WEB-1001', 'cust-1', '2026-02-10', 'IMP-2', '1', '6.50', '', '', '', '', '', '', ''], 'number'], // 13
+  [['o1', 'WEB-1011', 'cust-1', '2026-02-11', 'IMP-2', '1', '6.50', '', '', '', '', '', '', ''], 'source_id'], // 14: o1 again, not consecutive
+  [['o12', 'WEB-1012', 'cust-1', '2026-02-12', 'IMP-2', '1', '6.50', '', '', '', '', '-1', '', ''], 'shipping'], // 15
+];
+const O_FILE = O_HEADER.join(',') + '\r\n' + O_ROWS.map(([row]) => csvLine(row)).join('');
+
 const expected = (rows: [string[], string | null][]) => rows.flatMap(([, column], i) => (column ? [{ line: i + 2, column }] : []));
 /** The problems by line (an unknown related SKU is found when its batch is written, after the rows checked alone). */
 const byLine = (report: ImportReport) => report.refusedRows.map(({ line, column }) => ({ line, column })).sort((a, b) => a.line - b.line);
 
-async function run(store: Store, kind: 'products' | 'campaigns', text: string, dryRun = false): Promise<{ report: ImportReport; errors: string }> {
+async function run(store: Store, kind: 'products' | 'campaigns' | 'orders' | 'customers', text: string, dryRun = false): Promise<{ report: ImportReport; errors: string }> {
   let errors = '';
   const report = await runImport(store, Readable.from([Buffer.from(text, 'utf8')]), {
     kind,
@@ -180,6 +200,36 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       ]);
       const again = await run(store, 'campaigns', C_FILE);
       expect(again.report).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
+    });
+
+    it('orders with lines: every kind of bad row reported, an order taken whole or not at all; the same file again is a no-op; totals and lines written', async () => {
+      await run(store, 'customers', 'source_id,first_name,last_name\r\ncust-1,Olga,Orderly\r\n');
+      const dry = await run(store, 'orders', O_FILE, true);
+      expect(dry.report).toMatchObject({ kind: 'orders', rowsRead: O_ROWS.length, created: 1 });
+      expect(await count(store, "orders where number like 'WEB-10%'")).toBe(0);
+
+      const first = await run(store, 'orders', O_FILE);
+      expect(first.report).toMatchObject({ created: 1, updated: 0, unchanged: 0, refused: O_ROWS.length - 2 });
+      // Each bad row's own column; line 5 (a good line of o3) refused with its order.
+      const problems = byLine(first.report);
+      expect(problems.filter((p) => p.column !== '')).toEqual(expected(O_ROWS));
+      expect(problems.filter((p) => p.column === '').map((p) => p.line)).toEqual([5]);
+      expect(first.errors.trimEnd().split('\r\n')).toHaveLength(1 + O_ROWS.length - 2);
+
+      const orders = await queryRows<{ number: string; status: string; subtotal_cents: number; total_cents: number; campaign_code: string; lines: string }>(
+        store,
+        sql`select o.number, o.status, o.subtotal_cents, o.total_cents, o.campaign_code, string_agg(l.sku || 'x' || l.quantity, ',' order by l.line_no) as lines
+          from orders o join order_lines l on l.order_id = o.id where o.number like 'WEB-10%' group by o.id`,
+      );
+      expect(orders).toEqual([{ number: 'WEB-1001', status: 'paid', subtotal_cents: 2 * 7990 + 650, total_cents: 2 * 7990 + 650 - 1000 + 495, campaign_code: 'SPRING10', lines: 'IMP-1x2,IMP-2x1' }]);
+      expect(await count(store, "change_log where table_name = 'order_lines'")).toBeGreaterThanOrEqual(2);
+
+      const again = await run(store, 'orders', O_FILE);
+      expect(again.report).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+      const changed = O_HEADER.join(',') + '\r\n' + csvLine(['o1', 'WEB-1001', 'cust-1', '2026-02-01T10:00:00Z', 'IMP-1', '1', '79.90', 'shipped', 'web', 'USD', 'SPRING10', '4.95', '0', '10.00']);
+      const third = await run(store, 'orders', changed);
+      expect(third.report).toMatchObject({ created: 0, updated: 1, refused: 0 });
+      expect(await queryRows(store, sql`select o.status, count(l.id)::int as lines from orders o join order_lines l on l.order_id = o.id where o.number = 'WEB-1001' group by o.id`)).toEqual([{ status: 'shipped', lines: 1 }]);
     });
 
     it('POST /import/products and /import/campaigns: admins only, the report, audited; a file without the required columns is refused', async () => {

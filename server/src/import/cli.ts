@@ -1,5 +1,5 @@
 /**
- * npm run import -- --kind customers|products|campaigns [--dry-run] [--source NAME] [--region CC] [--errors FILE] FILE
+ * npm run import -- --kind customers|products|campaigns|orders [--dry-run] [--source NAME] [--region CC] [--errors FILE] FILE
  *
  * Imports a CSV or JSON file of customers, products or campaigns into the central store (DATABASE_URL, else PGlite in
  * --data-dir), as the admin screen does through the store (issue 23). Prints the report and, when
@@ -18,9 +18,9 @@ import { ImportColumnsError, SOURCE_PATTERN, type ImportReport } from './custome
 import { formatOf, ImportFileError, type ImportFormat } from './read-records';
 import { IMPORTABLE_KINDS, runImport, type ImportKindName } from './run';
 
-const USAGE = `Usage: npm run import -- --kind customers|products|campaigns [options] FILE
+const USAGE = `Usage: npm run import -- --kind customers|products|campaigns|orders [options] FILE
 
-  --kind KIND          what the file holds: customers, products or campaigns
+  --kind KIND          what the file holds: customers, products, campaigns or orders
   --dry-run            check every row and count what would change; write nothing
   --source NAME        the system the file comes from, with each row's source_id what finds a
                        customer again (default: import)
@@ -34,7 +34,10 @@ address_line1, address_line2, city, region, postal_code, country, marketing_cons
 Products: source_id, sku, name, category, price (required); brand, part_number, currency, prices
 (EUR:11.90;GBP:9.99), stock, tax_class, status, consumable, replenish_days, related (accessory:SKU;…).
 Campaigns: source_id, code, name, rule (percent/amount/free_shipping), value, starts_at (required);
-family, channel, currency, min_order, ends_at, active.`;
+family, channel, currency, min_order, ends_at, active.
+Orders (a row per line, an order's lines on consecutive rows): source_id, number, customer_source_id,
+placed_at, sku, quantity, unit_price (required); status, channel, currency, campaign_code, shipping,
+tax, discount.`;
 
 class UsageError extends Error {}
 
@@ -73,7 +76,7 @@ export function parseImportArgs(argv: readonly string[]): ImportArgs {
   const { values, positionals } = parsed;
   if (values.help) throw new UsageError('');
   if (!IMPORTABLE_KINDS.includes(values.kind as ImportKindName))
-    throw new UsageError(values.kind === undefined ? 'Say what the file holds: --kind customers (or products, campaigns).' : `--kind ${values.kind}: customers, products or campaigns.`);
+    throw new UsageError(values.kind === undefined ? 'Say what the file holds: --kind customers (or products, campaigns, orders).' : `--kind ${values.kind}: customers, products, campaigns or orders.`);
   if (positionals.length !== 1) throw new UsageError('Name one file to import.');
   // Run through npm, the working directory is the repository's: a relative name is the caller's (INIT_CWD).
   const here = process.env.INIT_CWD ?? process.cwd();

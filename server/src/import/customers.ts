@@ -34,7 +34,7 @@ export interface RefusedEntry extends RowProblem {
 }
 
 export interface ImportReport {
-  kind: 'customers' | 'products' | 'campaigns';
+  kind: 'customers' | 'products' | 'campaigns' | 'orders';
   source: string;
   dryRun: boolean;
   rowsRead: number;

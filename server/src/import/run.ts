@@ -8,9 +8,10 @@ import { checkCustomerHeader, importCustomers, type CustomerImportOptions, type 
 import { ErrorFileWriter } from './error-file';
 import { readCsv, readJson, type ImportFormat } from './read-records';
 import { checkCatalogueHeader, importCatalogue, type CatalogueKind } from './catalogue';
+import { checkOrderHeader, importOrders } from './orders';
 
-export type ImportKindName = 'customers' | CatalogueKind;
-export const IMPORTABLE_KINDS: readonly ImportKindName[] = ['customers', 'products', 'campaigns'];
+export type ImportKindName = 'customers' | CatalogueKind | 'orders';
+export const IMPORTABLE_KINDS: readonly ImportKindName[] = ['customers', 'products', 'campaigns', 'orders'];
 
 export interface RunImportOptions extends Omit<CustomerImportOptions, 'onRefused'> {
   format: ImportFormat;
@@ -28,19 +29,16 @@ export async function runImport(store: Store, input: Readable, options: RunImpor
   const records =
     format === 'csv'
       ? readCsv(input, (header) => {
-          ignored = checkCatalogueHeader(kind, header.columns);
+          ignored = kind === 'orders' ? checkOrderHeader(header.columns) : checkCatalogueHeader(kind, header.columns);
           errors.setHeader(header.columns);
         })
       : readJson(input);
-  const report = await importCatalogue(store, records, {
-    ...common,
-    kind,
-    onRefused: (item, problems) => {
-      const text = problems.map((p) => (p.column ? `${p.column}: ${p.reason}` : p.reason)).join(' | ');
-      if ('unreadable' in item) errors.add(null, text, item.text);
-      else errors.add(item.original, text);
-    },
-  });
+  const onRefused: CustomerImportOptions['onRefused'] = (item, problems) => {
+    const text = problems.map((p) => (p.column ? `${p.column}: ${p.reason}` : p.reason)).join(' | ');
+    if ('unreadable' in item) errors.add(null, text, item.text);
+    else errors.add(item.original, text);
+  };
+  const report = kind === 'orders' ? await importOrders(store, records, { ...common, onRefused }) : await importCatalogue(store, records, { ...common, kind, onRefused });
   report.ignoredColumns = ignored;
   return report;
 }

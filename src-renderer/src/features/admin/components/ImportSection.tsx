@@ -3,7 +3,7 @@ import { IMPORT_CHUNK_BYTES, IMPORT_KINDS, type ImportKind, type ImportStatus } 
 import { switchboard } from '../../../api/client';
 import { timeLeftText } from '../../sync/words';
 
-const KIND_LABELS: Record<ImportKind, string> = { customers: 'Customers', products: 'Products (prices, stock, relations)', campaigns: 'Campaigns' };
+const KIND_LABELS: Record<ImportKind, string> = { customers: 'Customers', products: 'Products (prices, stock, relations)', campaigns: 'Campaigns', orders: 'Orders with lines' };
 const count = new Intl.NumberFormat();
 const POLL_MS = 250;
 
