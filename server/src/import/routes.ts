@@ -142,7 +142,8 @@ export function registerImportRoutes(app: FastifyInstance): void {
         (value) => out.end(`${JSON.stringify({ ok: true, value })}\n`),
         (e: unknown) => {
           const error = e instanceof HttpError ? { code: e.code, message: e.message } : { code: 'internal', message: 'The import stopped on an error in the central store; rows written before it stay, and importing the same file again completes it.' };
-          if (!(e instanceof HttpError)) request.log.error({ err: e }, 'import failed');
+          // Not the error itself: a failed query's message carries its parameters, the file's rows.
+          if (!(e instanceof HttpError)) request.log.error({ error: (e as Error).name, code: (e as { code?: unknown }).code ?? (e as { cause?: { code?: unknown } }).cause?.code }, 'import failed');
           out.end(`${JSON.stringify({ ok: false, error })}\n`);
         },
       );
