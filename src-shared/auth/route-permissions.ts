@@ -78,6 +78,9 @@ export const ROUTE_PERMISSIONS = {
   'POST /privacy/erasure-requests': 'erasure.request',
   'GET /privacy/erasure-requests': 'erasure.confirm',
   'POST /privacy/erasure-requests/:requestId/decision': 'erasure.confirm',
+  'POST /import/products': 'data.import',
+  'POST /import/campaigns': 'data.import',
+  'POST /import/orders': 'data.import',
 } as const satisfies Record<string, RouteRequirement>;
 
 export type RouteKey = keyof typeof ROUTE_PERMISSIONS;

@@ -254,6 +254,24 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       const badQuery = await app.inject({ method: 'POST', url: '/import/customers?source=Bad%20Name', payload: body, headers: { 'content-type': 'text/csv', authorization: `Bearer ${adminToken}` } });
       expect(badQuery.json()).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'source' } });
     });
+
+    it('POST /import/customers?progress=1: NDJSON progress lines, then the report; a file that cannot be read ends with its refusal', async () => {
+      const rows = Array.from({ length: 25 }, (_, i) => ['p' + i, 'Progress', `Person ${i}`, '', '', '', '', '', '', '', '']);
+      const body = [HEADER, ...rows, ['p-bad', '', 'Nobody', '', '', '', '', '', '', '', '']].map((r) => csvLine(r)).join('');
+      const res = await app.inject({ method: 'POST', url: '/import/customers?source=progress&progress=1', payload: body, headers: { 'content-type': 'text/csv', authorization: `Bearer ${adminToken}` } });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
+      const lines = res.body.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.length).toBeGreaterThanOrEqual(2);
+      expect(lines[0]).toMatchObject({ progress: { rowsRead: 26, created: 25 } });
+      expect(lines.at(-1)).toMatchObject({ ok: true, value: { created: 25, refused: 1, refusedRows: [{ line: 27, column: 'first_name' }] } });
+      expect((lines.at(-1) as { value: { errorFile: string } }).value.errorFile).toMatch(/\r\np-bad,,Nobody,/);
+
+      const bad = await app.inject({ method: 'POST', url: '/import/customers?progress=1', payload: 'name,phone\r\nA,1\r\n', headers: { 'content-type': 'text/csv', authorization: `Bearer ${adminToken}` } });
+      expect(bad.statusCode).toBe(200);
+      expect(JSON.parse(bad.body.trim())).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      expect(await count(store, "customer_sources where source = 'progress'")).toBe(25);
+    });
   });
 }
 

@@ -72,12 +72,15 @@ const SEGMENTS = ['segment:preview', 'segment:list', 'segment:save', 'segment:de
 /** A customer's data on request and asking for their erasure (issue 23): supervisors and admins; confirming an erasure: admins. */
 const PRIVACY_REQUESTS = ['privacy:export-customer', 'privacy:request-erasure'];
 const ERASURE_CONFIRMING = ['privacy:erasure-requests', 'privacy:decide-erasure'];
+/** Importing files into the store from the admin screen (issue 23): admins only. */
+const IMPORTING = ['import:begin', 'import:chunk', 'import:run', 'import:status', 'import:save-errors'];
 const DENIED: Record<UserRole, string[]> = {
   admin: [],
-  supervisor: [...ADMIN_ONLY, ...ERASURE_CONFIRMING],
-  csr: [...ADMIN_ONLY, 'sync:reset', ...APPROVING, ...EXPORTING, ...BOARD, ...TEAM_FOLLOW_UP, ...SEGMENTS, ...PRIVACY_REQUESTS, ...ERASURE_CONFIRMING],
+  supervisor: [...ADMIN_ONLY, ...IMPORTING, ...ERASURE_CONFIRMING],
+  csr: [...ADMIN_ONLY, ...IMPORTING, 'sync:reset', ...APPROVING, ...EXPORTING, ...BOARD, ...TEAM_FOLLOW_UP, ...SEGMENTS, ...PRIVACY_REQUESTS, ...ERASURE_CONFIRMING],
   store_associate: [
     ...ADMIN_ONLY,
+    ...IMPORTING,
     'sync:reset',
     'complaint:transition',
     'complaint:set-follow-up',

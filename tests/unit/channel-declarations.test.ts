@@ -19,6 +19,7 @@ import * as complaints from '../../src-shared/contracts/complaints';
 import * as customer from '../../src-shared/contracts/customer';
 import * as customer360 from '../../src-shared/contracts/customer360';
 import * as ingest from '../../src-shared/contracts/ingest';
+import * as imports from '../../src-shared/contracts/imports';
 import * as lookup from '../../src-shared/contracts/lookup';
 import * as notes from '../../src-shared/contracts/notes';
 import * as orders from '../../src-shared/contracts/orders';
@@ -29,7 +30,7 @@ import * as suggestions from '../../src-shared/contracts/suggestions';
 import * as sync from '../../src-shared/contracts/sync';
 import * as worklist from '../../src-shared/contracts/worklist';
 
-const MODULES = { admin, app, auth, board, calls, catalogue, complaints, customer, customer360, email, ingest, lookup, notes, orders, privacy, reports, segments, suggestions, sync, worklist };
+const MODULES = { admin, app, auth, board, calls, catalogue, complaints, customer, customer360, email, imports, ingest, lookup, notes, orders, privacy, reports, segments, suggestions, sync, worklist };
 
 const isContract = (value: unknown): value is AnyChannelContract =>
   typeof value === 'object' && value !== null && 'channel' in value && 'input' in value && 'output' in value && 'access' in value;

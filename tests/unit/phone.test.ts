@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countryName, isPhoneCountry, keepableUnverified, looksLikePhone, normalizePhone, phoneCountries, unverifiedLookupKeys, unverifiedPhoneKey } from '../../src-shared/domain/phone';
+import type { CountryCode } from 'libphonenumber-js/max';
+import { countryName, isPhoneCountry, keepableUnverified, looksLikePhone, normalizePhone, normalizePhoneE164, phoneCountries, unverifiedLookupKeys, unverifiedPhoneKey } from '../../src-shared/domain/phone';
 
 describe('normalizePhone', () => {
   it('reads 00 as the international prefix even where the region dials 011', () => {
@@ -87,5 +88,32 @@ describe('numbers from abroad (issue 19, item 4)', () => {
     expect(countryName('SE')).toBe('Sweden');
     expect(isPhoneCountry('DE')).toBe(true);
     expect(isPhoneCountry('ZZ')).toBe(false);
+  });
+});
+
+describe('normalizePhoneE164 (the import\'s bulk reading)', () => {
+  it('answers what normalizePhone answers, for every kind of text', () => {
+    const samples: [string, CountryCode][] = [
+      ['020 7946 0958', 'GB'],
+      ['+44 20 7946 0958', 'US'],
+      ['0044 20 7946 0958', 'US'],
+      ['(212) 555-0123', 'US'],
+      ['212-555-0199', 'US'],
+      ['49300074321', 'US'],
+      ['88.60.15.31', 'FR'],
+      ['(5) 555-4729', 'MX'],
+      ['12', 'GB'],
+      ['', 'GB'],
+      ['abc', 'GB'],
+      ['07700 900123', 'GB'],
+      ['+1 212 555 0100 ext. 12', 'US'],
+      ['0161 496 0123', 'GB'],
+      ['999999999999999999', 'DE'],
+    ];
+    for (const [text, region] of samples) {
+      const full = normalizePhone(text, region);
+      const bulk = normalizePhoneE164(text, region);
+      expect(bulk, `${text} in ${region}`).toEqual(full.ok ? { ok: true, e164: full.e164 } : full);
+    }
   });
 });

@@ -13,8 +13,12 @@ const USER = '7f1c1d6e-3a52-4c1e-9a3b-2d7e5c0f9a11';
 const WORKSTATION = '0b6f0a4e-8d1b-4f7a-a9a0-5e3c2b1d4f60';
 
 describe('the store proxy', () => {
-  it('has a route for every store channel, and none for another', () => {
-    expect(Object.keys(STORE_ROUTES).sort()).toEqual(CHANNELS.filter(isStoreChannel).sort());
+  it('has a route for every store channel, and none for another (the import channels are answered by the core\'s import jobs)', () => {
+    expect(Object.keys(STORE_ROUTES).sort()).toEqual(
+      CHANNELS.filter(isStoreChannel)
+        .filter((c) => !c.startsWith('import:'))
+        .sort(),
+    );
   });
 
   it('puts the user id in the path and the rest of the input in the body', () => {

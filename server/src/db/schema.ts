@@ -99,6 +99,25 @@ export const customerSources = pgTable(
   (t) => [uniqueIndex('customer_sources_source_uq').on(t.source, t.sourceId)],
 );
 
+/**
+ * Products and campaigns imported from another system (issue 23): the record each (kind, source,
+ * source id) became, and the hash of the row last applied, so importing a file twice changes
+ * nothing. Store only, not synced. No foreign key (the record is in the table its kind names); a
+ * record deleted later is found missing and created again.
+ */
+export const importSources = pgTable(
+  'import_sources',
+  {
+    kind: text('kind').notNull(),
+    source: text('source').notNull(),
+    sourceId: text('source_id').notNull(),
+    recordId: uuid('record_id').notNull(),
+    sourceHash: text('source_hash').notNull(),
+    importedAt: ms('imported_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.source, t.sourceId] })],
+);
+
 export const customerPhones = pgTable(
   'customer_phones',
   {

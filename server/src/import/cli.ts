@@ -1,7 +1,7 @@
 /**
- * npm run import -- --kind customers [--dry-run] [--source NAME] [--region CC] [--errors FILE] FILE
+ * npm run import -- --kind customers|products|campaigns|orders [--dry-run] [--source NAME] [--region CC] [--errors FILE] FILE
  *
- * Imports a CSV or JSON file of customers into the central store (DATABASE_URL, else PGlite in
+ * Imports a CSV or JSON file of customers, products or campaigns into the central store (DATABASE_URL, else PGlite in
  * --data-dir), as the admin screen does through the store (issue 23). Prints the report and, when
  * rows were refused, writes the error file (FILE.errors.csv, or --errors): those rows as they were
  * with an `_errors` column, to fix and import again.
@@ -11,14 +11,16 @@ import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { isPhoneCountry } from '../../../src-shared/domain/phone';
+import { availableParallelism } from 'node:os';
+import { workerChecker, type RowChecker } from './check-pool';
 import { DEFAULT_DATA_DIR, openStore, redactDatabaseUrl } from '../db/connect';
 import { ImportColumnsError, SOURCE_PATTERN, type ImportReport } from './customers';
 import { formatOf, ImportFileError, type ImportFormat } from './read-records';
-import { runCustomerImport } from './run';
+import { IMPORTABLE_KINDS, runImport, type ImportKindName } from './run';
 
-const USAGE = `Usage: npm run import -- --kind customers [options] FILE
+const USAGE = `Usage: npm run import -- --kind customers|products|campaigns|orders [options] FILE
 
-  --kind customers     what the file holds (customers: the only kind so far)
+  --kind KIND          what the file holds: customers, products, campaigns or orders
   --dry-run            check every row and count what would change; write nothing
   --source NAME        the system the file comes from, with each row's source_id what finds a
                        customer again (default: import)
@@ -27,13 +29,20 @@ const USAGE = `Usage: npm run import -- --kind customers [options] FILE
   --errors FILE        where the refused rows go (default: FILE.errors.csv / .errors.jsonl)
   --data-dir DIR       PGlite data directory when DATABASE_URL is not set (default ${DEFAULT_DATA_DIR})
 
-CSV columns: source_id, first_name, last_name (required); email, phone (several: separate with ;),
-address_line1, address_line2, city, region, postal_code, country, marketing_consent (yes/no).`;
+Customers: source_id, first_name, last_name (required); email, phone (several: separate with ;),
+address_line1, address_line2, city, region, postal_code, country, marketing_consent (yes/no).
+Products: source_id, sku, name, category, price (required); brand, part_number, currency, prices
+(EUR:11.90;GBP:9.99), stock, tax_class, status, consumable, replenish_days, related (accessory:SKU;…).
+Campaigns: source_id, code, name, rule (percent/amount/free_shipping), value, starts_at (required);
+family, channel, currency, min_order, ends_at, active.
+Orders (a row per line, an order's lines on consecutive rows): source_id, number, customer_source_id,
+placed_at, sku, quantity, unit_price (required); status, channel, currency, campaign_code, shipping,
+tax, discount.`;
 
 class UsageError extends Error {}
 
 export interface ImportArgs {
-  kind: 'customers';
+  kind: ImportKindName;
   file: string;
   format: ImportFormat;
   dryRun: boolean;
@@ -66,7 +75,8 @@ export function parseImportArgs(argv: readonly string[]): ImportArgs {
   }
   const { values, positionals } = parsed;
   if (values.help) throw new UsageError('');
-  if (values.kind !== 'customers') throw new UsageError(values.kind === undefined ? 'Say what the file holds: --kind customers.' : `--kind ${values.kind}: only customers can be imported so far.`);
+  if (!IMPORTABLE_KINDS.includes(values.kind as ImportKindName))
+    throw new UsageError(values.kind === undefined ? 'Say what the file holds: --kind customers (or products, campaigns, orders).' : `--kind ${values.kind}: customers, products, campaigns or orders.`);
   if (positionals.length !== 1) throw new UsageError('Name one file to import.');
   // Run through npm, the working directory is the repository's: a relative name is the caller's (INIT_CWD).
   const here = process.env.INIT_CWD ?? process.cwd();
@@ -77,7 +87,7 @@ export function parseImportArgs(argv: readonly string[]): ImportArgs {
   const region = values.region.toUpperCase();
   if (!isPhoneCountry(region)) throw new UsageError(`--region: "${values.region}" is not a country code (two letters, e.g. US or GB).`);
   return {
-    kind: 'customers',
+    kind: values.kind as ImportKindName,
     file,
     format,
     dryRun: values['dry-run'],
@@ -115,10 +125,18 @@ export async function runImportCli(argv: readonly string[]): Promise<number> {
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const store = await openStore({ databaseUrl, dataDir: args.dataDir });
   let errorStream: WriteStream | null = null;
+  let checker: RowChecker | null = null;
   try {
     console.log(`Store: ${databaseUrl ? redactDatabaseUrl(databaseUrl) : args.dataDir}. Importing ${basename(args.file)} (source "${args.source}")…`);
     let lastPrint = 0;
-    const report = await runCustomerImport(store, createReadStream(args.file), {
+    // With 4 cores or more, rows are checked on worker threads (the phone library is most of an
+    // import's CPU) while the main thread reads the file and writes to the store; two cores are left
+    // to it and PostgreSQL. With fewer, the workers only add memory (each ~40 MB): rows are checked inline.
+    const workers = Math.min(6, availableParallelism() - 2);
+    if (workers >= 2) checker = workerChecker(args.region as never, workers);
+    const report = await runImport(store, createReadStream(args.file), {
+      kind: args.kind,
+      checker: checker ?? undefined,
       format: args.format,
       source: args.source,
       dryRun: args.dryRun,
@@ -145,6 +163,7 @@ export async function runImportCli(argv: readonly string[]): Promise<number> {
     }
     throw e;
   } finally {
+    await checker?.close();
     await store.close();
   }
 }

@@ -17,7 +17,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { contactAddress, contactForm, CONTACT_LIMITS } from '../../../src-shared/contracts/customer360';
 import { text } from '../../../src-shared/contracts/text';
-import { isPhoneCountry, normalizePhone, UNVERIFIED_DIGITS, countryName } from '../../../src-shared/domain/phone';
+import { isPhoneCountry, normalizePhoneE164, UNVERIFIED_DIGITS, countryName } from '../../../src-shared/domain/phone';
 import type { PhoneKind } from '../../../src-shared/domain/customer';
 
 export const CUSTOMER_COLUMNS = [
@@ -184,7 +184,7 @@ export function checkCustomerRow(
         problems.push({ column: 'phone', value: raw, reason: `Phone: at most ${CONTACT_LIMITS.phoneRaw} characters.` });
         continue;
       }
-      const parsed = normalizePhone(raw, region);
+      const parsed = normalizePhoneE164(raw, region);
       if (parsed.ok) {
         if (!phones.some((p) => p.e164 === parsed.e164)) phones.push({ e164: parsed.e164, raw, kind: 'mobile', verified: true });
         continue;

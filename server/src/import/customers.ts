@@ -23,17 +23,18 @@ import type { ContactField } from '../../../src-shared/contracts/customer360';
 import type { Store } from '../db/connect';
 import { CHANGE_LOG_LOCK_KEY } from '../db/schema';
 import type { StoreTx } from '../sync/mutations/refusal';
-import { checkCustomerRow, CUSTOMER_COLUMNS, REQUIRED_CUSTOMER_COLUMNS, type ImportedAddress, type ImportedCustomer, type RowProblem } from './customer-row';
+import { CUSTOMER_COLUMNS, REQUIRED_CUSTOMER_COLUMNS, type ImportedAddress, type ImportedCustomer, type RowProblem } from './customer-row';
 import { ERRORS_COLUMN } from './error-file';
 import { SeenIds } from './seen-ids';
 import type { ReadItem } from './read-records';
+import { inlineChecker, type CheckResult, type RowChecker } from './check-pool';
 
 export interface RefusedEntry extends RowProblem {
   line: number;
 }
 
 export interface ImportReport {
-  kind: 'customers';
+  kind: 'customers' | 'products' | 'campaigns' | 'orders';
   source: string;
   dryRun: boolean;
   rowsRead: number;
@@ -77,11 +78,15 @@ export interface CustomerImportOptions {
   /** Each refused row, as it was in the file, with its problems: for the error file. */
   onRefused?: (item: ReadItem, problems: readonly RowProblem[]) => void;
   onProgress?: (progress: ImportProgress) => void;
+  /** Checks rows (default: inline, on this thread); the CLI passes a pool of worker threads. */
+  checker?: RowChecker;
   /** Called with the CSV header columns (lower-cased) before the first row: missing required columns stop the import. */
 }
 
 export const SOURCE_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,39}$/;
 export const DEFAULT_IMPORT_BATCH = 1_000;
+/** Rows checked together (one message to a checking worker). */
+const CHECK_CHUNK = 500;
 
 /** A file whose columns cannot be an import of customers (a required column missing). */
 export class ImportColumnsError extends Error {}
@@ -158,25 +163,55 @@ export async function importCustomers(store: Store, records: AsyncIterable<ReadI
     writing.catch(() => undefined);
   };
 
+  // Rows are checked in chunks (on worker threads when a pool is given) and taken in file order.
+  const checker = options.checker ?? inlineChecker(region);
+  const inflight: { items: ReadItem[]; results: Promise<CheckResult[]> }[] = [];
+  let chunk: ReadItem[] = [];
+  const dispatch = () => {
+    if (chunk.length === 0) return;
+    const items = chunk;
+    chunk = [];
+    const rows = items.map((item) => ('unreadable' in item ? {} : item.fields));
+    const results = checker.check(rows);
+    results.catch(() => undefined);
+    inflight.push({ items, results });
+  };
+  const take = async (depth: number) => {
+    while (inflight.length > depth) {
+      const { items, results } = inflight.shift()!;
+      const checked = await results;
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i]!;
+        if ('unreadable' in item) {
+          refuse(item, [{ column: '', value: '', reason: item.unreadable }]);
+          continue;
+        }
+        const result = checked[i]!;
+        if (!result.ok) {
+          refuse(item, result.problems);
+          continue;
+        }
+        const { customer } = result;
+        if (!seen.add(customer.sourceId)) {
+          refuse(item, [{ column: 'source_id', value: customer.sourceId, reason: 'This source id is on an earlier row of the file: each customer once.' }]);
+          continue;
+        }
+        batch.push({ line: item.line, customer });
+        if (batch.length >= batchRows) await flush();
+      }
+    }
+  };
+
   for await (const item of records) {
     report.rowsRead++;
-    if ('unreadable' in item) {
-      refuse(item, [{ column: '', value: '', reason: item.unreadable }]);
-      continue;
+    chunk.push(item);
+    if (chunk.length >= CHECK_CHUNK) {
+      dispatch();
+      await take(checker.depth);
     }
-    const checked = checkCustomerRow(item.fields, region);
-    if (!checked.ok) {
-      refuse(item, checked.problems);
-      continue;
-    }
-    const { customer } = checked;
-    if (!seen.add(customer.sourceId)) {
-      refuse(item, [{ column: 'source_id', value: customer.sourceId, reason: 'This source id is on an earlier row of the file: each customer once.' }]);
-      continue;
-    }
-    batch.push({ line: item.line, customer });
-    if (batch.length >= batchRows) await flush();
   }
+  dispatch();
+  await take(0);
   await flush();
   if (writing) await writing;
   report.ms = performance.now() - started;

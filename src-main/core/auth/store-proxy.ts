@@ -10,6 +10,7 @@ import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '../../../src
 import { EXPORT_HEADERS } from '../../../src-shared/contracts/segments';
 import type { StoreClient, StoreFailure } from '../sync/store-client';
 import { defaultDownloadsDir, proposedFileName, proposedZipName, saveDownloadFile, saveExportFile } from '../reports/export-file';
+import { ImportJobs } from '../imports/import-jobs';
 
 /** The HTTP request that answers one store channel's call. */
 export interface StoreRequest {
@@ -18,8 +19,12 @@ export interface StoreRequest {
   body: unknown;
 }
 
+/** The admin screen's import channels: answered by the core's ImportJobs (a chunked upload, then one streamed request), not by one request each. */
+type ImportChannel = Extract<StoreChannel, `import:${string}`>;
+const isImportChannel = (channel: StoreChannel): channel is ImportChannel => channel.startsWith('import:');
+
 /** How each store channel's (validated) input becomes a request to the store. */
-export type StoreRoutes = { readonly [C in StoreChannel]: (input: ChannelParsedInput<C>) => StoreRequest };
+export type StoreRoutes = { readonly [C in Exclude<StoreChannel, ImportChannel>]: (input: ChannelParsedInput<C>) => StoreRequest };
 
 const userPath = (userId: string, rest = '') => `/admin/users/${encodeURIComponent(userId)}${rest}`;
 
@@ -71,7 +76,7 @@ export const STORE_ROUTES: StoreRoutes = {
 };
 
 /** The request for `channel`'s call (its input validated against the channel's contract already). */
-export function storeRequest<C extends StoreChannel>(channel: C, input: ChannelParsedInput<C>): StoreRequest {
+export function storeRequest<C extends Exclude<StoreChannel, ImportChannel>>(channel: C, input: ChannelParsedInput<C>): StoreRequest {
   const route = STORE_ROUTES[channel] as (input: ChannelParsedInput<C>) => StoreRequest;
   return route(input);
 }
@@ -87,7 +92,36 @@ export interface StoreProxyOptions {
 }
 
 export class StoreProxy {
+  private imports: ImportJobs | null = null;
+
   constructor(private readonly options: StoreProxyOptions) {}
+
+  private importJobs(client: StoreClient): ImportJobs {
+    this.imports ??= new ImportJobs({
+      serverUrl: client.serverUrl,
+      token: () => this.options.token(),
+      downloadsDir: () => this.options.downloadsDir ?? defaultDownloadsDir(),
+      now: this.options.now,
+    });
+    return this.imports;
+  }
+
+  /** import:* (issue 23): the file spooled here in chunks, then streamed to the store's import route. */
+  private async callImport(client: StoreClient, channel: ImportChannel, input: unknown): Promise<Result<unknown>> {
+    const jobs = this.importJobs(client);
+    switch (channel) {
+      case 'import:begin':
+        return jobs.begin(input as ChannelParsedInput<'import:begin'>);
+      case 'import:chunk':
+        return jobs.chunk(input as ChannelParsedInput<'import:chunk'>);
+      case 'import:run':
+        return jobs.run((input as ChannelParsedInput<'import:run'>).importId);
+      case 'import:status':
+        return jobs.status((input as ChannelParsedInput<'import:status'>).importId);
+      case 'import:save-errors':
+        return jobs.saveErrors((input as ChannelParsedInput<'import:save-errors'>).importId);
+    }
+  }
 
   /**
    * Asks the store a `store` channel's question with the signed-in user's token. Offline or
@@ -99,7 +133,8 @@ export class StoreProxy {
     const token = this.options.token();
     if (!token && channel === 'report:export') return fail('unavailable', 'Exports come from the central store, and you signed in while it was unreachable: the figures on screen are this workstation’s copy. Once the store is back, lock the screen and unlock it (or sign in again) to export.');
     if (!token) return fail('unavailable', 'This needs the central store: you signed in while it was unreachable. Once it is back, lock the screen and unlock it (or sign in again) to connect.');
-    const request = storeRequest(channel, (input ?? {}) as ChannelParsedInput<StoreChannel>);
+    if (isImportChannel(channel)) return this.callImport(client, channel, input);
+    const request = storeRequest(channel, (input ?? {}) as ChannelParsedInput<Exclude<StoreChannel, ImportChannel>>);
     if (channel === 'segment:export') return this.exportSegment(client, token, request, input as ChannelParsedInput<'segment:export'>);
     if (channel === 'report:export') return this.saveExport(client, token, request);
     if (channel === 'admin:export-all') return this.saveFullExport(client, token, request);

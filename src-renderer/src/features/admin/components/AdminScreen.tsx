@@ -3,6 +3,7 @@ import type { AdminUser, Team, WorkstationInfo } from '../../../../../src-shared
 import { switchboard } from '../../../api/client';
 import { BackButton } from '../../customer/components/ProfilePanels';
 import { useCan, useSessionStore } from '../../auth/store';
+import { ImportSection } from './ImportSection';
 import { UsersSection } from './UsersSection';
 import { WorkstationsSection } from './WorkstationsSection';
 import { EmailTemplatesSection } from './EmailTemplatesSection';
@@ -58,6 +59,7 @@ export function AdminScreen() {
   const canUsers = useCan('users.manage') && storeConfigured;
   const canWorkstations = useCan('workstations.read') && storeConfigured;
   const canExportAll = useCan('data.export_all') && storeConfigured;
+  const canImport = useCan('data.import') && storeConfigured;
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   const users = useStoreList<{ users: AdminUser[]; teams: Team[] }>(() => switchboard().adminUsers({}), canUsers);
@@ -117,6 +119,7 @@ export function AdminScreen() {
           {erasures.state.status === 'loaded' && <ErasureRequestsSection requests={erasures.state.value.requests} reload={erasures.reload} />}
         </>
       )}
+      {canImport && <ImportSection />}
     </section>
   );
 }
