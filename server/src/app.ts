@@ -28,6 +28,7 @@ import { registerCallRoutes } from './calls/routes';
 import { registerPullRoutes } from './sync/pull-routes';
 import { registerPushRoutes } from './sync/push-routes';
 import { registerSegmentRoutes } from './segments/routes';
+import { startRollupRefresher } from './reports/rollup';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -61,6 +62,12 @@ export interface BuildServerOptions {
   checksums?: ChecksumLimits;
   /** New workstation ids one (non-admin) user may register in a window; default NEW_WORKSTATION_LIMIT (5 a day). */
   newWorkstationLimit?: { count: number; windowMs: number };
+  /**
+   * How often the dashboard's rollup is brought up to date (server/src/reports/rollup.ts: dirty days
+   * rebuilt, then days never built); also once at start. Unset: no refresher (tests; the dashboard
+   * then reads what the rollup holds and asks the rows for the rest).
+   */
+  reportRollupEveryMs?: number;
 }
 
 export function buildServer(options: BuildServerOptions): FastifyInstance {
@@ -105,6 +112,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   });
 
   sweepSessionsEvery(app, options.sessionSweepMs ?? SESSION_SWEEP_MS);
+  if (options.reportRollupEveryMs !== undefined) startRollupRefresher(app, options.reportRollupEveryMs);
 
   const throttle = new SignInThrottle(options.store.db, { ...DEFAULT_THROTTLE_LIMITS, ...options.throttle });
   registerAuthRoutes(app, { sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, throttle, newWorkstationLimit: options.newWorkstationLimit });

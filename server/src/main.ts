@@ -14,6 +14,7 @@ import { DEMO_USERS, seedDemoUsers } from './auth/users';
 import { DEFAULT_DATA_DIR, openStore, redactDatabaseUrl } from './db/connect';
 import { loadDemoIfEmpty } from './seed/demo';
 import { DEMO_TEAM, loadDemoHistoryIfAbsent } from './seed/demo-history';
+import { REPORT_ROLLUP_EVERY_MS } from './reports/rollup';
 
 export const DEFAULT_PORT = 5179;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -47,7 +48,14 @@ async function main(): Promise<void> {
     ...values['allow-host'],
     ...(process.env.SWITCHBOARD_STORE_HOSTS ?? '').split(','),
   ];
-  const app = buildServer({ store, logger: { level: process.env.LOG_LEVEL ?? 'info' }, hostNames });
+  // The dashboard's rollup is kept up to date every few seconds (SWITCHBOARD_ROLLUP_MS; 0: no refresher, every figure from the rows).
+  const rollupMs = Number(process.env.SWITCHBOARD_ROLLUP_MS ?? REPORT_ROLLUP_EVERY_MS);
+  const app = buildServer({
+    store,
+    logger: { level: process.env.LOG_LEVEL ?? 'info' },
+    hostNames,
+    ...(Number.isFinite(rollupMs) && rollupMs > 0 ? { reportRollupEveryMs: rollupMs } : {}),
+  });
   app.log.info({ store: store.kind, where: databaseUrl ? redactDatabaseUrl(databaseUrl) : values['data-dir'] }, 'central store open');
 
   const seeded = await seedDemoUsers(store.db);

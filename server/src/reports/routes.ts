@@ -30,7 +30,8 @@ import type { StoreDb } from '../db/connect';
 import { customers } from '../db/schema';
 import { HttpError, parseBody } from '../http/errors';
 import type { StoreTx } from '../sync/mutations/refusal';
-import { runMetricGroupOnStore, runMetricOnStore, runMetricRowsOnStore, toDrizzleSql, withoutJit } from './metrics';
+import { inReportSnapshot, runMetricGroupWithRollup } from './rollup';
+import { runMetricOnStore, runMetricRowsOnStore, toDrizzleSql, withoutJit } from './metrics';
 
 /** Queries of one dashboard run at once on PostgreSQL (its pool has 10 connections; PGlite has one). */
 export const REPORT_QUERY_CONCURRENCY = 4;
@@ -87,7 +88,7 @@ export function registerReportRoutes(app: FastifyInstance): void {
     const input = parseBody(dashboardInput, request.body);
     const resolved = await scopeFor(app.store.db, callerOf(request), input.filter);
     const value = await buildDashboardAsync({ resolved, compare: input.compare, source: 'store', asOf: new Date(app.clock()).toISOString() }, (metrics, query) =>
-      withoutJit(app.store.db, app.store.kind, (db) => runMetricGroupOnStore(db, metrics, query)),
+      inReportSnapshot(app.store.db, app.store.kind, (db) => runMetricGroupWithRollup(db, metrics, query)),
       app.store.kind === 'postgres' ? REPORT_QUERY_CONCURRENCY : 1,
     );
     return { ok: true, value };
