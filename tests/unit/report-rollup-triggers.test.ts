@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MIGRATIONS_FOLDER } from '../../server/src/db/connect';
 import { ROLLUP_DEPENDENCIES, ROLLUP_REPEAT_WINDOW_MS, rollupTriggersSql } from '../../server/src/reports/rollup-triggers';
-import { DEFAULT_METRIC_OPTIONS, type Expr, type FactId } from '../../src-shared/domain/metric-language';
+import { DEFAULT_METRIC_OPTIONS, type Expr, type FactId, type MetricDecl } from '../../src-shared/domain/metric-language';
 import { FACTS, METRICS } from '../../src-shared/domain/metrics';
 
 function factsIn(e: Expr | undefined, out: Set<FactId>): void {
@@ -54,7 +54,7 @@ describe('the rollup triggers', () => {
 
   it('cover every table a metric reads', () => {
     const facts = new Set<FactId>();
-    for (const m of Object.values(METRICS)) {
+    for (const m of Object.values(METRICS) as MetricDecl[]) {
       facts.add(m.fact);
       factsIn(m.where, facts);
       const agg = m.aggregate;

@@ -46,6 +46,8 @@ export const ROLLUP_LOCK_KEY = 5179022;
 export const MAX_LIVE_RANGES = 6;
 /** How often the server's refresher runs (main.ts; SWITCHBOARD_ROLLUP_MS). */
 export const REPORT_ROLLUP_EVERY_MS = 5_000;
+/** How far before and after now the refresher builds days that were never built. */
+export const BUILD_SPAN_MS = { back: 20 * 366 * DAY_MS, ahead: 366 * DAY_MS };
 /** Days rebuilt in one transaction. */
 export const ROLLUP_BATCH_DAYS = 31;
 
@@ -235,7 +237,10 @@ async function historyDays(db: Db, now: number): Promise<[string, string] | null
     )
   )[0];
   if (!r || r.lo === null || r.lo === undefined) return null;
-  return [dayOf(Number(r.lo)), dayOf(Math.max(Number(r.hi), now))];
+  // A row dated absurdly far off (a workstation's clock) does not make years of empty days to build: those are asked of the rows.
+  const lo = Math.max(Number(r.lo), now - BUILD_SPAN_MS.back);
+  const hi = Math.min(Math.max(Number(r.hi), now), now + BUILD_SPAN_MS.ahead);
+  return lo > hi ? null : [dayOf(lo), dayOf(hi)];
 }
 
 /** The days of the history the rollup has never built, earliest first. */
