@@ -21,7 +21,7 @@ CREATE TABLE "report_rollup_days" (
 );
 --> statement-breakpoint
 CREATE INDEX "report_dirty_day_idx" ON "report_dirty" USING btree ("day");--> statement-breakpoint
-CREATE INDEX "report_rollup_metric_day_idx" ON "report_rollup" USING btree ("metric","day","csr");--> statement-breakpoint
+CREATE INDEX "report_rollup_metric_day_idx" ON "report_rollup" USING btree ("metric","day","csr","channel","campaign","currency","c0","c1");--> statement-breakpoint
 CREATE INDEX "calls_started_idx" ON "calls" USING btree ("started_at");--> statement-breakpoint
 CREATE INDEX "complaints_opened_idx" ON "complaints" USING btree ("opened_at");--> statement-breakpoint
 CREATE INDEX "complaints_resolved_idx" ON "complaints" USING btree ("resolved_at");--> statement-breakpoint

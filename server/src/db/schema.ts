@@ -825,7 +825,8 @@ export const reportRollup = pgTable(
     c0: bigint('c0', { mode: 'number' }).notNull(),
     c1: bigint('c1', { mode: 'number' }).notNull(),
   },
-  (t) => [index('report_rollup_metric_day_idx').on(t.metric, t.day, t.csr)],
+  // Every column: a dashboard's sums are read from the index alone (a team's CSRs probed by csr within each metric's days).
+  (t) => [index('report_rollup_metric_day_idx').on(t.metric, t.day, t.csr, t.channel, t.campaign, t.currency, t.c0, t.c1)],
 );
 
 /** The days the rollup holds (built from the rows at `builtAt`), dirty or not. */

@@ -87,7 +87,7 @@ function rollupAnswers(metrics: readonly MetricDecl[], query: MetricQuery): bool
 }
 
 /** The days of first…last that the rollup holds now: built and not dirty. */
-async function holdingDays(db: Db, first: string, last: string): Promise<Set<string>> {
+export async function holdingDays(db: Db, first: string, last: string): Promise<Set<string>> {
   const rows = await rowsOf(
     db,
     sql`SELECT d.day FROM report_rollup_days d WHERE d.day >= ${first} AND d.day <= ${last}
@@ -154,12 +154,17 @@ function addAnswers(metric: MetricDecl, groupBy: MetricQuery['groupBy'], parts: 
  * Several metrics of one fact and time field for one query (as runMetricGroupOnStore), the days the
  * rollup holds read from it and the others from the rows. Run it in one snapshot (inReportSnapshot).
  */
-export async function runMetricGroupWithRollup(db: Db, metrics: readonly MetricDecl[], query: MetricQuery = {}): Promise<MetricRow[][]> {
+export async function runMetricGroupWithRollup(
+  db: Db,
+  metrics: readonly MetricDecl[],
+  query: MetricQuery = {},
+  holdingOf: (first: string, last: string) => Promise<Set<string>> = (first, last) => holdingDays(db, first, last),
+): Promise<MetricRow[][]> {
   if (!rollupAnswers(metrics, query)) return runMetricGroupOnStore(db, metrics, query);
   const f = query.filter!;
   const first = dayOf(f.from!);
   const last = dayOf(f.to! - DAY_MS);
-  const holding = await holdingDays(db, first, last);
+  const holding = await holdingOf(first, last);
   if (holding.size === 0) return runMetricGroupOnStore(db, metrics, query);
   const days = daysBetween(first, last);
   const live = stretches(days.filter((d) => !holding.has(d)));
@@ -170,6 +175,21 @@ export async function runMetricGroupWithRollup(db: Db, metrics: readonly MetricD
     liveParts.push(await runMetricGroupOnStore(db, metrics, { ...query, filter: { ...f, from: dayStart(a), to: dayStart(b) + DAY_MS } }));
   }
   return metrics.map((m, i) => addAnswers(m, query.groupBy, [rolled.get(m.id)!, ...liveParts.map((p) => p[i]!)]));
+}
+
+/**
+ * A runner for one dashboard inside one snapshot (inReportSnapshot): runMetricGroupWithRollup with
+ * the days the rollup holds read once per period (the period and the previous one), not per query.
+ * Its queries run one after another on the snapshot's connection.
+ */
+export function rollupRunner(db: Db): (metrics: readonly MetricDecl[], query: MetricQuery) => Promise<MetricRow[][]> {
+  const held = new Map<string, Promise<Set<string>>>();
+  const holdingOf = (first: string, last: string) => {
+    const k = `${first}/${last}`;
+    if (!held.has(k)) held.set(k, holdingDays(db, first, last));
+    return held.get(k)!;
+  };
+  return (metrics, query) => runMetricGroupWithRollup(db, metrics, query, holdingOf);
 }
 
 /**

@@ -30,8 +30,8 @@ import type { StoreDb } from '../db/connect';
 import { customers } from '../db/schema';
 import { HttpError, parseBody } from '../http/errors';
 import type { StoreTx } from '../sync/mutations/refusal';
-import { inReportSnapshot, runMetricGroupWithRollup } from './rollup';
-import { runMetricOnStore, runMetricRowsOnStore, toDrizzleSql, withoutJit } from './metrics';
+import { holdingDays, inReportSnapshot, rollupRunner } from './rollup';
+import { runMetricGroupOnStore, runMetricOnStore, runMetricRowsOnStore, toDrizzleSql, withoutJit } from './metrics';
 
 /** Queries of one dashboard run at once on PostgreSQL (its pool has 10 connections; PGlite has one). */
 export const REPORT_QUERY_CONCURRENCY = 4;
@@ -87,10 +87,19 @@ export function registerReportRoutes(app: FastifyInstance): void {
   app.post('/reports/dashboard', async (request) => {
     const input = parseBody(dashboardInput, request.body);
     const resolved = await scopeFor(app.store.db, callerOf(request), input.filter);
-    const value = await buildDashboardAsync({ resolved, compare: input.compare, source: 'store', asOf: new Date(app.clock()).toISOString() }, (metrics, query) =>
-      inReportSnapshot(app.store.db, app.store.kind, (db) => runMetricGroupWithRollup(db, metrics, query)),
-      app.store.kind === 'postgres' ? REPORT_QUERY_CONCURRENCY : 1,
-    );
+    const req = { resolved, compare: input.compare, source: 'store' as const, asOf: new Date(app.clock()).toISOString() };
+    const { from, to } = resolved.filter;
+    // The rollup holds days of the period (rollup.ts): the whole dashboard in one snapshot, each
+    // query its sums from the rollup and the rest of its days from the rows. It holds none (a store
+    // whose rollup is not built yet): every query from the rows, several at once.
+    const value =
+      (await holdingDays(app.store.db, from, to)).size > 0
+        ? await inReportSnapshot(app.store.db, app.store.kind, (db) => buildDashboardAsync(req, rollupRunner(db), 1))
+        : await buildDashboardAsync(
+            req,
+            (metrics, query) => withoutJit(app.store.db, app.store.kind, (db) => runMetricGroupOnStore(db, metrics, query)),
+            app.store.kind === 'postgres' ? REPORT_QUERY_CONCURRENCY : 1,
+          );
     return { ok: true, value };
   });
 
