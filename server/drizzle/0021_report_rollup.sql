@@ -17,7 +17,8 @@ CREATE TABLE "report_rollup" (
 --> statement-breakpoint
 CREATE TABLE "report_rollup_days" (
 	"day" text PRIMARY KEY NOT NULL,
-	"built_at" bigint NOT NULL
+	"built_at" bigint NOT NULL,
+	"version" text NOT NULL
 );
 --> statement-breakpoint
 CREATE INDEX "report_dirty_day_idx" ON "report_dirty" USING btree ("day");--> statement-breakpoint

@@ -829,10 +829,14 @@ export const reportRollup = pgTable(
   (t) => [index('report_rollup_metric_day_idx').on(t.metric, t.day, t.csr, t.channel, t.campaign, t.currency, t.c0, t.c1)],
 );
 
-/** The days the rollup holds (built from the rows at `builtAt`), dirty or not. */
+/**
+ * The days the rollup holds (built from the rows at `builtAt`), dirty or not, and from which
+ * declarations (`version`, rollup.ts ROLLUP_VERSION): a day built before a metric changed is not read.
+ */
 export const reportRollupDays = pgTable('report_rollup_days', {
   day: text('day').primaryKey(),
   builtAt: ms('built_at').notNull(),
+  version: text('version').notNull(),
 });
 
 /**

@@ -9,7 +9,7 @@
  *   integer counts and sums, so any period of whole days, team (its CSRs, from the roster when
  *   asked), CSR, channel, campaign and currency is a sum of them.
  * - **Which days hold.** A day is read from the rollup only when it is in report_rollup_days (it
- *   was built) and not in report_dirty. The triggers of migration report_rollup
+ *   was built, from the declarations as they are now: ROLLUP_VERSION) and not in report_dirty. The triggers of migration report_rollup
  *   (rollup-triggers.ts) add to report_dirty, in the writing transaction, every day a write may
  *   change a metric of: its rows' own days and the days of rows whose condition reads it (a repeat
  *   call, a customer's other orders, an order line's offer…).
@@ -25,11 +25,12 @@
  *   (startRollupRefresher) rebuilds dirty days and then builds the days never built, in batches, on
  *   a timer, from the server's start to its close.
  */
+import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { componentCount, metricValue, sortMetricRows, type MetricDecl, type MetricQuery, type MetricRow } from '../../../src-shared/domain/metric-language';
 import { compileMetricRollupSql, ROSTER_SQL } from '../../../src-shared/domain/metric-sql';
-import { METRICS } from '../../../src-shared/domain/metrics';
+import { FACTS, METRICS } from '../../../src-shared/domain/metrics';
 import type { StoreDb, StoreKind } from '../db/connect';
 import type { StoreTx } from '../sync/mutations/refusal';
 import { runMetricGroupOnStore, toDrizzleSql } from './metrics';
@@ -54,6 +55,15 @@ export const ROLLUP_BATCH_DAYS = 31;
 /** Every metric is rolled up: each is placed in a day by its time field and its components are integer counts and sums. */
 export const ROLLUP_METRICS: readonly MetricDecl[] = Object.values(METRICS);
 const ROLLED = new Set(ROLLUP_METRICS.map((m) => m.id));
+/**
+ * The declarations the rollup's days were built from (every metric and fact, and the rollup's own
+ * query of one): a day built from other ones (before an upgrade changed a metric) is not read, and
+ * the refresher builds it again.
+ */
+export const ROLLUP_VERSION = createHash('sha256')
+  .update(JSON.stringify([ROLLUP_METRICS, FACTS, ROLLUP_METRICS.map((m) => compileMetricRollupSql(m, { from: 0, to: DAY_MS }).text)]))
+  .digest('hex')
+  .slice(0, 16);
 const metricList = sql.raw(ROLLUP_METRICS.map((m) => `'${m.id}'`).join(', '));
 
 async function rowsOf(db: Db, query: SQL): Promise<Record<string, unknown>[]> {
@@ -90,7 +100,7 @@ function rollupAnswers(metrics: readonly MetricDecl[], query: MetricQuery): bool
 export async function holdingDays(db: Db, first: string, last: string): Promise<Set<string>> {
   const rows = await rowsOf(
     db,
-    sql`SELECT d.day FROM report_rollup_days d WHERE d.day >= ${first} AND d.day <= ${last}
+    sql`SELECT d.day FROM report_rollup_days d WHERE d.day >= ${first} AND d.day <= ${last} AND d.version = ${ROLLUP_VERSION}
          AND NOT EXISTS (SELECT 1 FROM report_dirty x WHERE x.day = d.day)`,
   );
   return new Set(rows.map((r) => String(r.day)));
@@ -229,9 +239,9 @@ export async function rebuildRollupDays(db: StoreDb, kind: StoreKind, first: str
       );
     }
     await tx.execute(
-      sql`INSERT INTO report_rollup_days (day, built_at)
-          SELECT to_char(d, 'YYYY-MM-DD'), ${now} FROM generate_series(${first}::date, ${last}::date, interval '1 day') d
-          ON CONFLICT (day) DO UPDATE SET built_at = excluded.built_at`,
+      sql`INSERT INTO report_rollup_days (day, built_at, version)
+          SELECT to_char(d, 'YYYY-MM-DD'), ${now}, ${ROLLUP_VERSION} FROM generate_series(${first}::date, ${last}::date, interval '1 day') d
+          ON CONFLICT (day) DO UPDATE SET built_at = excluded.built_at, version = excluded.version`,
     );
     await tx.execute(sql`DELETE FROM report_dirty WHERE day >= ${first} AND day <= ${last}`);
     return true;
@@ -267,7 +277,7 @@ async function historyDays(db: Db, now: number): Promise<[string, string] | null
 async function unbuiltDays(db: Db, now: number): Promise<string[]> {
   const span = await historyDays(db, now);
   if (!span) return [];
-  const built = new Set((await rowsOf(db, sql`SELECT day FROM report_rollup_days WHERE day >= ${span[0]} AND day <= ${span[1]}`)).map((r) => String(r.day)));
+  const built = new Set((await rowsOf(db, sql`SELECT day FROM report_rollup_days WHERE day >= ${span[0]} AND day <= ${span[1]} AND version = ${ROLLUP_VERSION}`)).map((r) => String(r.day)));
   return daysBetween(span[0], span[1]).filter((d) => !built.has(d));
 }
 
