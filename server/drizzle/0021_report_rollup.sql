@@ -35,13 +35,13 @@ BEGIN
   IF TG_OP <> 'DELETE' THEN
     INSERT INTO report_dirty (day) SELECT DISTINCT sb_report_day(t.d) FROM (
       SELECT x.started_at AS d FROM new_rows x
-      UNION SELECT c.started_at FROM new_rows x JOIN calls c ON c.customer_id = x.customer_id AND c.started_at >= x.started_at - 604800000 AND c.started_at <= x.started_at
+      UNION SELECT c.started_at FROM (SELECT customer_id, min(started_at) AS lo, max(started_at) AS hi FROM new_rows x GROUP BY customer_id) y JOIN calls c ON c.customer_id = y.customer_id AND c.started_at >= y.lo - 604800000 AND c.started_at <= y.hi
     ) t WHERE t.d IS NOT NULL;
   END IF;
   IF TG_OP <> 'INSERT' THEN
     INSERT INTO report_dirty (day) SELECT DISTINCT sb_report_day(t.d) FROM (
       SELECT x.started_at AS d FROM old_rows x
-      UNION SELECT c.started_at FROM old_rows x JOIN calls c ON c.customer_id = x.customer_id AND c.started_at >= x.started_at - 604800000 AND c.started_at <= x.started_at
+      UNION SELECT c.started_at FROM (SELECT customer_id, min(started_at) AS lo, max(started_at) AS hi FROM old_rows x GROUP BY customer_id) y JOIN calls c ON c.customer_id = y.customer_id AND c.started_at >= y.lo - 604800000 AND c.started_at <= y.hi
     ) t WHERE t.d IS NOT NULL;
   END IF;
   RETURN NULL;
@@ -59,14 +59,14 @@ BEGIN
     INSERT INTO report_dirty (day) SELECT DISTINCT sb_report_day(t.d) FROM (
       SELECT x.opened_at AS d FROM new_rows x
       UNION SELECT x.resolved_at FROM new_rows x
-      UNION SELECT o.placed_at FROM new_rows x JOIN orders o ON o.customer_id = x.customer_id
+      UNION SELECT o.placed_at FROM (SELECT DISTINCT customer_id FROM new_rows x) y JOIN orders o ON o.customer_id = y.customer_id
     ) t WHERE t.d IS NOT NULL;
   END IF;
   IF TG_OP <> 'INSERT' THEN
     INSERT INTO report_dirty (day) SELECT DISTINCT sb_report_day(t.d) FROM (
       SELECT x.opened_at AS d FROM old_rows x
       UNION SELECT x.resolved_at FROM old_rows x
-      UNION SELECT o.placed_at FROM old_rows x JOIN orders o ON o.customer_id = x.customer_id
+      UNION SELECT o.placed_at FROM (SELECT DISTINCT customer_id FROM old_rows x) y JOIN orders o ON o.customer_id = y.customer_id
     ) t WHERE t.d IS NOT NULL;
   END IF;
   RETURN NULL;
@@ -83,16 +83,16 @@ BEGIN
   IF TG_OP <> 'DELETE' THEN
     INSERT INTO report_dirty (day) SELECT DISTINCT sb_report_day(t.d) FROM (
       SELECT x.placed_at AS d FROM new_rows x
-      UNION SELECT o.placed_at FROM new_rows x JOIN orders o ON o.customer_id = x.customer_id
-      UNION SELECT c.resolved_at FROM new_rows x JOIN complaints c ON c.customer_id = x.customer_id
+      UNION SELECT o.placed_at FROM (SELECT DISTINCT customer_id FROM new_rows x) y JOIN orders o ON o.customer_id = y.customer_id
+      UNION SELECT c.resolved_at FROM (SELECT DISTINCT customer_id FROM new_rows x) y JOIN complaints c ON c.customer_id = y.customer_id
       UNION SELECT f.presented_at FROM new_rows x JOIN order_lines l ON l.order_id = x.id JOIN offers f ON f.id = l.offer_id
     ) t WHERE t.d IS NOT NULL;
   END IF;
   IF TG_OP <> 'INSERT' THEN
     INSERT INTO report_dirty (day) SELECT DISTINCT sb_report_day(t.d) FROM (
       SELECT x.placed_at AS d FROM old_rows x
-      UNION SELECT o.placed_at FROM old_rows x JOIN orders o ON o.customer_id = x.customer_id
-      UNION SELECT c.resolved_at FROM old_rows x JOIN complaints c ON c.customer_id = x.customer_id
+      UNION SELECT o.placed_at FROM (SELECT DISTINCT customer_id FROM old_rows x) y JOIN orders o ON o.customer_id = y.customer_id
+      UNION SELECT c.resolved_at FROM (SELECT DISTINCT customer_id FROM old_rows x) y JOIN complaints c ON c.customer_id = y.customer_id
       UNION SELECT f.presented_at FROM old_rows x JOIN order_lines l ON l.order_id = x.id JOIN offers f ON f.id = l.offer_id
     ) t WHERE t.d IS NOT NULL;
   END IF;

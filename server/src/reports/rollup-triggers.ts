@@ -32,19 +32,20 @@ export const ROLLUP_DEPENDENCIES: readonly RollupDependency[] = [
     table: 'calls',
     times: [
       'SELECT x.started_at AS d FROM x',
-      `SELECT c.started_at FROM x JOIN calls c ON c.customer_id = x.customer_id AND c.started_at >= x.started_at - ${ROLLUP_REPEAT_WINDOW_MS} AND c.started_at <= x.started_at`,
+      // Per customer once (a statement writing many calls of one customer stays linear): their calls from the window before the first written to the last.
+      `SELECT c.started_at FROM (SELECT customer_id, min(started_at) AS lo, max(started_at) AS hi FROM x GROUP BY customer_id) y JOIN calls c ON c.customer_id = y.customer_id AND c.started_at >= y.lo - ${ROLLUP_REPEAT_WINDOW_MS} AND c.started_at <= y.hi`,
     ],
   },
   {
     table: 'complaints',
-    times: ['SELECT x.opened_at AS d FROM x', 'SELECT x.resolved_at FROM x', 'SELECT o.placed_at FROM x JOIN orders o ON o.customer_id = x.customer_id'],
+    times: ['SELECT x.opened_at AS d FROM x', 'SELECT x.resolved_at FROM x', 'SELECT o.placed_at FROM (SELECT DISTINCT customer_id FROM x) y JOIN orders o ON o.customer_id = y.customer_id'],
   },
   {
     table: 'orders',
     times: [
       'SELECT x.placed_at AS d FROM x',
-      'SELECT o.placed_at FROM x JOIN orders o ON o.customer_id = x.customer_id',
-      'SELECT c.resolved_at FROM x JOIN complaints c ON c.customer_id = x.customer_id',
+      'SELECT o.placed_at FROM (SELECT DISTINCT customer_id FROM x) y JOIN orders o ON o.customer_id = y.customer_id',
+      'SELECT c.resolved_at FROM (SELECT DISTINCT customer_id FROM x) y JOIN complaints c ON c.customer_id = y.customer_id',
       'SELECT f.presented_at FROM x JOIN order_lines l ON l.order_id = x.id JOIN offers f ON f.id = l.offer_id',
     ],
   },

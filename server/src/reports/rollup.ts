@@ -281,6 +281,11 @@ async function unbuiltDays(db: Db, now: number): Promise<string[]> {
   return daysBetween(span[0], span[1]).filter((d) => !built.has(d));
 }
 
+/** Whether the rollup holds every day of the history, from these declarations, none dirty. */
+export async function rollupComplete(db: Db, now: number): Promise<boolean> {
+  return (await dirtyDays(db, 1)).length === 0 && (await unbuiltDays(db, now)).length === 0;
+}
+
 export interface RefreshResult {
   /** Days rebuilt (dirty ones, then ones never built). */
   days: number;
@@ -324,7 +329,11 @@ export async function refreshRollup(
   }
   if (options.dirtyOnly) return { days, done: false };
   const unbuilt = await unbuiltDays(db, now());
-  if (!(await rebuild(unbuilt))) return { days, done: false };
+  const ok = await rebuild(unbuilt);
+  // After building many days: the planner's statistics and the visibility map (sums from the index
+  // alone) at once, not whenever autovacuum comes by.
+  if (unbuilt.length >= ROLLUP_BATCH_DAYS) await db.execute(sql`VACUUM (ANALYZE) report_rollup`);
+  if (!ok) return { days, done: false };
   return { days, done: room() && (await dirtyDays(db, 1)).length === 0 && (await unbuiltDays(db, now())).length === 0 };
 }
 
