@@ -2,7 +2,9 @@
  * The supervisor metrics on the central store (issue 22), every number compiled from the metric
  * declarations (src-shared/domain/metrics.ts) and run by runMetricOnStore:
  *
- * - `POST /reports/dashboard` (metrics.own) `{ filter, compare }`: the `Dashboard`;
+ * - `POST /reports/dashboard` (metrics.own) `{ filter, compare }`: the `Dashboard`, its sums read
+ *   from the rollup for the days it holds and from the rows for the others (rollup.ts: the same
+ *   answer as from the rows alone, faster);
  * - `POST /reports/drilldown` (metrics.own) `{ filter, metricId, key, sort, page, pageSize }`: one
  *   page of the rows behind a number (`DrillDownPage`);
  * - `POST /reports/export` (data.export) `{ filter, metricId, key }`: every row behind a number as
