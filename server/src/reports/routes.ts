@@ -32,7 +32,7 @@ import type { StoreDb } from '../db/connect';
 import { customers } from '../db/schema';
 import { HttpError, parseBody } from '../http/errors';
 import type { StoreTx } from '../sync/mutations/refusal';
-import { holdingDays, inReportSnapshot, rollupRunner } from './rollup';
+import { holdingDays, inReportSnapshot, rollupRunner, runMetricGroupWithRollup } from './rollup';
 import { runMetricGroupOnStore, runMetricOnStore, runMetricRowsOnStore, toDrizzleSql, withoutJit } from './metrics';
 
 /** Queries of one dashboard run at once on PostgreSQL (its pool has 10 connections; PGlite has one). */
@@ -91,12 +91,20 @@ export function registerReportRoutes(app: FastifyInstance): void {
     const resolved = await scopeFor(app.store.db, callerOf(request), input.filter);
     const req = { resolved, compare: input.compare, source: 'store' as const, asOf: new Date(app.clock()).toISOString() };
     const { from, to } = resolved.filter;
-    // The rollup holds days of the period (rollup.ts): the whole dashboard in one snapshot, each
-    // query its sums from the rollup and the rest of its days from the rows. It holds none (a store
-    // whose rollup is not built yet): every query from the rows, several at once.
+    // The rollup holds days of the period (rollup.ts): each query its sums from the rollup and the
+    // rest of its days from the rows, in a snapshot of its own, several at once on PostgreSQL
+    // (measured on every team's year: 1.0–1.3 s four at once, 2.3–2.9 s one after another); on
+    // PGlite (one connection) the whole dashboard in one snapshot. It holds none (a store whose
+    // rollup is not built yet): every query from the rows.
     const value =
       (await holdingDays(app.store.db, from, to)).size > 0
-        ? await inReportSnapshot(app.store.db, app.store.kind, (db) => buildDashboardAsync(req, rollupRunner(db), 1))
+        ? app.store.kind === 'postgres'
+          ? await buildDashboardAsync(
+              req,
+              (metrics, query) => inReportSnapshot(app.store.db, app.store.kind, (db) => runMetricGroupWithRollup(db, metrics, query)),
+              REPORT_QUERY_CONCURRENCY,
+            )
+          : await inReportSnapshot(app.store.db, app.store.kind, (db) => buildDashboardAsync(req, rollupRunner(db), 1))
         : await buildDashboardAsync(
             req,
             (metrics, query) => withoutJit(app.store.db, app.store.kind, (db) => runMetricGroupOnStore(db, metrics, query)),
