@@ -329,8 +329,8 @@ function suite(backend: StoreBackend, skipReason: string | undefined, runs: numb
       await fc.assert(
         fc.asyncProperty(
           historyArb,
-          fc.array(writeArb, { minLength: 1, maxLength: 12 }),
-          fc.array(filterArb, { minLength: 2, maxLength: 4 }),
+          fc.array(writeArb, { minLength: 1, maxLength: 5 }),
+          fc.array(filterArb, { minLength: 3, maxLength: 5 }),
           async (history, writes, filters) => {
             for (const c of CAMPAIGNS) await store.db.execute(sql`UPDATE campaigns SET channel = ${c.channel} WHERE code = ${c.code}`);
             await store.db.execute(sql`DELETE FROM calls WHERE id::text LIKE '00000000-0000-4000-801e-%' OR id::text LIKE '00000000-0000-4000-801f-%'`);
