@@ -9,6 +9,10 @@
  * - `report.drilldown.p95_ms`: the first page of the calls behind "Calls handled" for a team's month;
  * - `report.export.rows_per_s` and `report.export.peak_rss_mb`: the calls of a year streamed as
  *   CSV (the server process's RSS sampled every 100 ms during the export; its RSS before, too);
+ * - `report.rollup_build_s` and `report.rollup_rows`: the dashboard's rollup (server/src/reports/rollup.ts)
+ *   built from the whole history (emptied first, every run); the dashboards above are measured after
+ *   it, and `report.team_month_live.p50_ms` and `report.all_year_live.p50_ms` before it (from the rows
+ *   alone, a few runs: the figures without the rollup, for comparison);
  * - `report.yardstick.year_scan_ms`: one plain scan of a year's calls (count and a sum) on its own
  *   connection, the same run's floor for any year-long figure read from the rows.
  *
@@ -18,11 +22,13 @@
  * does after its first minute.
  */
 import pg from 'pg';
+import { sql } from 'drizzle-orm';
 import { readFileSync } from 'node:fs';
 import { seedDemoUsers } from '../server/src/auth/users';
 import { openStore } from '../server/src/db/connect';
 import { loadDemoIfEmpty } from '../server/src/seed/demo';
 import { loadHistoryIntoStore } from '../server/src/seed/history';
+import { refreshRollup, rollupComplete } from '../server/src/reports/rollup';
 import { percentile, type Figure } from './stats';
 import { databaseUrl, signIn, StoreProcess } from './sync-store';
 
@@ -143,7 +149,24 @@ export async function benchReports(options: { repo: string; fresh?: boolean; run
   const figures: Figure[] = [];
   const loaded = await ensureReportHistory(options.fresh);
   if (loaded !== null) figures.push({ name: 'report.history_load_s', value: loaded, unit: 's' });
+  // The rollup is emptied (every figure from the rows: the live figures), then built from the
+  // whole history by this process (timed), with the store's own refresher off so nothing else builds it.
+  // KEEP_ROLLUP=1: a rollup already built from this history (every day, these declarations, none
+  // dirty) is kept: no live figures, no build figure (minutes each).
+  const direct = await openStore({ databaseUrl: databaseUrl(DATABASE) });
+  let keep = false;
+  try {
+    keep = process.env.KEEP_ROLLUP === '1' && (await rollupComplete(direct.db, NOW));
+    if (!keep) await direct.db.execute(sql`TRUNCATE report_rollup, report_rollup_days, report_dirty`);
+  } finally {
+    await direct.close();
+  }
+  if (keep) console.log('  keeping the rollup built from this history (KEEP_ROLLUP=1)');
+  const refresherWas = process.env.SWITCHBOARD_ROLLUP_MS;
+  process.env.SWITCHBOARD_ROLLUP_MS = '0';
   const store = await StoreProcess.start(options.repo, DATABASE);
+  if (refresherWas === undefined) delete process.env.SWITCHBOARD_ROLLUP_MS;
+  else process.env.SWITCHBOARD_ROLLUP_MS = refresherWas;
   try {
     const supervisor = await signIn(store.url, 'sup001', 'history-demo');
     const adminToken = await signIn(store.url, 'admin', 'admin-demo');
@@ -151,13 +174,37 @@ export async function benchReports(options: { repo: string; fresh?: boolean; run
     const teams = Array.from({ length: REPORT_HISTORY.teams }, (_, i) => i);
     // Team months: the supervisor's own team over the last 12 months, a different month each run.
     const month = (i: number) => ({ from: day(NOW - (i % 12 + 1) * 30 * DAY), to: day(NOW - (i % 12) * 30 * DAY - DAY) });
-    const teamMonth = await timed(runs, 3, (i) => post(`${store.url}/reports/dashboard`, supervisor, { filter: { ...month(i), currency: 'USD' }, compare: true }));
+    const teamMonthOnce = (i: number) => post(`${store.url}/reports/dashboard`, supervisor, { filter: { ...month(i), currency: 'USD' }, compare: true });
+    const allYearOnce = (i: number) =>
+      post(`${store.url}/reports/dashboard`, adminToken, { filter: { from: day(NOW - (365 + (i % 2) * 30) * DAY), to: day(NOW - (i % 2) * 30 * DAY - DAY), currency: 'USD' }, compare: false });
+
+    // From the rows alone (no day built yet): the figures before the rollup, a few runs only.
+    if (!keep) {
+      const teamMonthLive = await timed(5, 1, teamMonthOnce);
+      figures.push({ name: 'report.team_month_live.p50_ms', value: percentile(teamMonthLive, 0.5), unit: 'ms' });
+      const allYearLive = await timed(2, 0, allYearOnce);
+      figures.push({ name: 'report.all_year_live.p50_ms', value: percentile(allYearLive, 0.5), unit: 'ms' });
+    }
+
+    const building = keep ? null : await openStore({ databaseUrl: databaseUrl(DATABASE) });
+    if (building) try {
+      const t = performance.now();
+      const built = await refreshRollup(building.db, building.kind, () => NOW);
+      const seconds = (performance.now() - t) / 1000;
+      const rows = Number(((await building.db.execute(sql`SELECT count(*) AS n FROM report_rollup`)) as unknown as { rows: { n: unknown }[] }).rows[0]?.n);
+      console.log(`  rollup: ${built.days} days, ${rows.toLocaleString('en-US')} rows built in ${seconds.toFixed(1)} s`);
+      if (!built.done) throw new Error('The rollup was not built to the end.');
+      figures.push({ name: 'report.rollup_build_s', value: seconds, unit: 's' });
+      figures.push({ name: 'report.rollup_rows', value: rows, unit: 'rows' });
+    } finally {
+      await building.close();
+    }
+
+    const teamMonth = await timed(runs, 3, teamMonthOnce);
     figures.push({ name: 'report.team_month.p95_ms', value: percentile(teamMonth, 0.95), unit: 'ms' });
     figures.push({ name: 'report.team_month.p50_ms', value: percentile(teamMonth, 0.5), unit: 'ms' });
 
-    const allYear = await timed(Math.max(5, Math.round(runs / 2)), 1, (i) =>
-      post(`${store.url}/reports/dashboard`, adminToken, { filter: { from: day(NOW - (365 + (i % 2) * 30) * DAY), to: day(NOW - (i % 2) * 30 * DAY - DAY), currency: 'USD' }, compare: false }),
-    );
+    const allYear = await timed(Math.max(5, Math.round(runs / 2)), 1, allYearOnce);
     figures.push({ name: 'report.all_year.p95_ms', value: percentile(allYear, 0.95), unit: 'ms' });
     figures.push({ name: 'report.all_year.p50_ms', value: percentile(allYear, 0.5), unit: 'ms' });
 

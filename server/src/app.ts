@@ -37,6 +37,7 @@ import { registerIntegrationRoutes } from './integrations/routes';
 import { WebhookWorker, type WebhookWorkerOptions } from './webhooks/delivery';
 import { registerWebhookRoutes } from './webhooks/routes';
 import { registerPrivacyRoutes } from './privacy/routes';
+import { startRollupRefresher } from './reports/rollup';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -85,6 +86,12 @@ export interface BuildServerOptions {
   ingestWorker?: IngestWorkerOptions | false;
   /** The webhook delivery worker (issue 23): its options, or `false` for none. Default: on. */
   webhookWorker?: WebhookWorkerOptions | false;
+  /**
+   * How often the dashboard's rollup is brought up to date (server/src/reports/rollup.ts: dirty days
+   * rebuilt, then days never built); also once at start. Unset: no refresher (tests; the dashboard
+   * then reads what the rollup holds and asks the rows for the rest).
+   */
+  reportRollupEveryMs?: number;
 }
 
 export function buildServer(options: BuildServerOptions): FastifyInstance {
@@ -129,6 +136,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   });
 
   sweepSessionsEvery(app, options.sessionSweepMs ?? SESSION_SWEEP_MS);
+  if (options.reportRollupEveryMs !== undefined) startRollupRefresher(app, options.reportRollupEveryMs);
 
   const throttle = new SignInThrottle(options.store.db, { ...DEFAULT_THROTTLE_LIMITS, ...options.throttle });
   registerAuthRoutes(app, { sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, throttle, newWorkstationLimit: options.newWorkstationLimit });

@@ -15,6 +15,7 @@ import { DEFAULT_DATA_DIR, openStore, redactDatabaseUrl } from './db/connect';
 import { loadDemoIfEmpty } from './seed/demo';
 import { mailOptionsFromEnv, redactSmtpUrl } from './email/sender';
 import { DEMO_TEAM, loadDemoHistoryIfAbsent } from './seed/demo-history';
+import { REPORT_ROLLUP_EVERY_MS } from './reports/rollup';
 
 export const DEFAULT_PORT = 5179;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -49,7 +50,15 @@ async function main(): Promise<void> {
     ...(process.env.SWITCHBOARD_STORE_HOSTS ?? '').split(','),
   ];
   const mail = mailOptionsFromEnv(process.env);
-  const app = buildServer({ store, logger: { level: process.env.LOG_LEVEL ?? 'info' }, hostNames, mail });
+  // The dashboard's rollup is kept up to date every few seconds (SWITCHBOARD_ROLLUP_MS; 0: no refresher, every figure from the rows).
+  const rollupMs = Number(process.env.SWITCHBOARD_ROLLUP_MS ?? REPORT_ROLLUP_EVERY_MS);
+  const app = buildServer({
+    store,
+    logger: { level: process.env.LOG_LEVEL ?? 'info' },
+    hostNames,
+    mail,
+    ...(Number.isFinite(rollupMs) && rollupMs > 0 ? { reportRollupEveryMs: rollupMs } : {}),
+  });
   if (mail.smtpUrl) app.log.info({ smtp: redactSmtpUrl(mail.smtpUrl) }, 'customer mail goes out through this mail server');
   else app.log.info('no mail server (SWITCHBOARD_SMTP_URL): customer mail waits in the outbox until the store is started with one');
   app.log.info({ store: store.kind, where: databaseUrl ? redactDatabaseUrl(databaseUrl) : values['data-dir'] }, 'central store open');

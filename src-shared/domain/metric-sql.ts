@@ -557,3 +557,48 @@ export function readMetricGroupRows(metrics: readonly MetricDecl[], compiled: Co
     return readMetricRows(m, { ...compiled, componentColumns: compiled.componentColumns[i]! } as unknown as CompiledMetricSql, groupBy, own);
   });
 }
+
+/** The columns a rollup row is keyed by (server/src/reports/rollup.ts), beside the metric. */
+export const ROLLUP_KEY_COLUMNS = ['day', 'csr', 'channel', 'campaign', 'currency'] as const;
+
+/**
+ * The store's rollup of one metric for a period (whole days): its components grouped by UTC day,
+ * CSR and, where its fact has them, channel, campaign and currency (NULL otherwise) — the finest
+ * grouping any dashboard filter (period of days, team or CSR, channel, campaign, currency) and
+ * grouping (day, CSR) is a sum of. The same scope and components as compileMetricSql, so a sum of
+ * these rows is what the metric's own query gives; only groups that counted a row are returned.
+ * PostgreSQL only (the cache has no rollup).
+ */
+export function compileMetricRollupSql(metric: MetricDecl, period: { from: number; to: number }): CompiledMetricSql {
+  const fact = FACTS[metric.fact];
+  const b = new Builder('postgres');
+  const scope = rowScope(fact);
+  const col = (name: string | undefined) => (name ? factField(fact, 'f0', name) : 'NULL::text');
+  const keys = [dayOf('postgres', col(metric.time)), col(fact.agentField), col(fact.channelField), col(fact.campaignField), col(fact.currencyField)];
+  b.text(`SELECT ${keys.map((k, i) => `${k} AS ${ROLLUP_KEY_COLUMNS[i]}`).join(', ')}, `);
+  const agg = metric.aggregate;
+  switch (agg.kind) {
+    case 'count':
+      b.text('count(*) AS c0, 0 AS c1');
+      break;
+    case 'sum':
+      b.text('coalesce(sum(');
+      compileExpr(b, agg.of, scope, undefined);
+      b.text('), 0) AS c0, 0 AS c1');
+      break;
+    case 'average':
+      b.text('coalesce(sum(');
+      compileExpr(b, agg.of, scope, undefined);
+      b.text('), 0) AS c0, count(*) AS c1');
+      break;
+    case 'ratio':
+      b.text('coalesce(sum(CASE WHEN ');
+      compileExpr(b, agg.numerator, scope, undefined);
+      b.text(' THEN 1 ELSE 0 END), 0) AS c0, count(*) AS c1');
+      break;
+  }
+  compileScope(b, metric, { filter: { from: period.from, to: period.to } }, false);
+  const grouped = keys.flatMap((k, i) => (k === 'NULL::text' ? [] : [i + 1]));
+  b.text(` GROUP BY ${grouped.join(', ')}`);
+  return { ...finish(b), groupColumns: [...ROLLUP_KEY_COLUMNS], componentColumns: ['c0', 'c1'] };
+}

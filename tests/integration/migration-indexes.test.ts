@@ -208,13 +208,14 @@ const STORE_MIGRATIONS: readonly MigrationIndexes[] = [
   {
     migration: '0016_report_indexes',
     // Supervisor metrics (issue 22, server/src/reports): one CSR's (or a team's, CSR by CSR) rows in a period; the lines of an offer; a customer's repeat call on the same issue (first-contact resolution).
+    // On these empty tables a narrow period alone ties with 0025's time indexes (the planner may take either): the queries ask a CSR's rows (a customer's calls on an issue) from an instant on.
     indexes: {
-      complaints_agent_opened_idx: `select opened_at from complaints where agent_id = 'ana' and opened_at >= 1 and opened_at < 2 order by opened_at`,
-      complaints_agent_resolved_idx: `select resolved_at from complaints where agent_id = 'ana' and resolved_at >= 1 and resolved_at < 2 order by resolved_at`,
+      complaints_agent_opened_idx: `select opened_at from complaints where agent_id = 'ana' and opened_at >= 1 order by opened_at limit 50`,
+      complaints_agent_resolved_idx: `select resolved_at from complaints where agent_id = 'ana' and resolved_at >= 1 order by resolved_at limit 50`,
       offers_agent_presented_idx: `select presented_at from offers where agent_id = 'ana' and presented_at >= 1 and presented_at < 2 order by presented_at`,
       order_lines_offer_idx: `select 1 from order_lines where offer_id = '00000000-0000-4000-8000-000000000001'`,
-      orders_agent_placed_idx: `select agent_id, placed_at from orders where agent_id = 'ana' and placed_at >= 1 and placed_at < 2`,
-      calls_repeat_idx: `select 1 from calls where status = 'completed' and customer_id = '00000000-0000-4000-8000-000000000001' and disposition_code = 'resolved' and id <> '00000000-0000-4000-8000-000000000002' and started_at > 1 and started_at <= 2`,
+      orders_agent_placed_idx: `select agent_id, placed_at from orders where agent_id = 'ana' and placed_at >= 1 order by placed_at limit 50`,
+      calls_repeat_idx: `select 1 from calls where status = 'completed' and customer_id = '00000000-0000-4000-8000-000000000001' and disposition_code = 'resolved' and id <> '00000000-0000-4000-8000-000000000002' and started_at > 1`,
     },
   },
   {
@@ -270,6 +271,19 @@ const STORE_MIGRATIONS: readonly MigrationIndexes[] = [
     indexes: {
       erasure_requests_pending_uq: `select id from erasure_requests where customer_id = '00000000-0000-4000-8000-000000000001' and status = 'pending'`,
       erasure_requests_status_idx: `select id from erasure_requests where status = 'confirmed' and requested_at >= 1`,
+    },
+  },
+  {
+    migration: '0025_report_rollup',
+    // The dashboard's rollup (issue 22, server/src/reports/rollup.ts): its rows of some metrics in a period; the dirty marks of a day; one day of every CSR's rows, rebuilt or asked of the rows while dirty.
+    indexes: {
+      report_rollup_metric_day_idx: `select csr, c0 from report_rollup where metric in ('callsHandled', 'csat') and day >= '2026-01-01' and day <= '2026-01-31'`,
+      report_dirty_day_idx: `select 1 from report_dirty where day = '2026-01-01'`,
+      calls_started_idx: `select agent_id from calls where started_at >= 1 and started_at < 2`,
+      complaints_opened_idx: `select agent_id from complaints where opened_at >= 1 and opened_at < 2`,
+      complaints_resolved_idx: `select agent_id from complaints where resolved_at >= 1 and resolved_at < 2`,
+      offers_presented_idx: `select agent_id from offers where presented_at >= 1 and presented_at < 2`,
+      orders_placed_idx: `select agent_id from orders where placed_at >= 1 and placed_at < 2`,
     },
   },
 ];

@@ -20,7 +20,8 @@ export interface BulkLoadOptions {
    * Load with `SET LOCAL session_replication_role = replica`: the change-log triggers (and the
    * foreign-key checks, which are triggers too) do not run, which makes a large load several times
    * faster. Only for a store no workstation holds a log cursor on: such rows are delivered by the
-   * snapshot phase of pull only. Needs a superuser (PostgreSQL refuses the setting otherwise).
+   * snapshot phase of pull only; the dashboard's rollup triggers do not run either, so the rollup is
+   * emptied of its days at the end (rebuilt by the store's refresher). Needs a superuser (PostgreSQL refuses the setting otherwise).
    */
   skipChangeLog?: boolean;
   /**
@@ -120,6 +121,9 @@ export async function loadRowsIntoStore(store: Store, rowsOf: RowSource, options
     while (inFlight.length > 0) await inFlight.shift();
     summary.tables[name] = tableRows;
   }
+  // Without triggers nothing marked the days these rows change in the dashboard's rollup
+  // (server/src/reports/rollup.ts): it holds no day any more, every figure comes from the rows until rebuilt.
+  if (options.skipChangeLog) await store.db.execute(sql`DELETE FROM report_rollup_days`);
   summary.ms = performance.now() - started;
   return summary;
 }
