@@ -228,8 +228,14 @@ export async function benchReports(options: { repo: string; fresh?: boolean; run
       signal: AbortSignal.timeout(600_000),
     });
     if (!response.ok || !response.body) throw new Error(`export: ${response.status} ${await response.text()}`);
+    // Line feeds counted with Buffer.indexOf: a byte-by-byte loop in JavaScript (as before) cost more
+    // than the store's own work and was most of the figure (71,828 rows/s through it against
+    // 97,900–111,700 read by curl in the same hour).
     let lines = 0;
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) for (const b of chunk) if (b === 10) lines++;
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) lines++;
+    }
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
     const rows = lines - 1;
