@@ -170,6 +170,19 @@ export function registerReportRoutes(app: FastifyInstance): void {
     };
     let rows = 0;
     let complete = false;
+    let audited = false;
+    const audit = async () => {
+      audited = true;
+      await recordAudit(app.store.db, {
+        at: app.clock(),
+        action: 'export',
+        userId: caller.id,
+        username: caller.username,
+        ...where,
+        subject: metric.id,
+        detail: exportDetail(metric.label, filter, key, rows, complete),
+      }).catch((e: unknown) => request.log.error({ err: e }, 'recording an export in the audit log failed'));
+    };
     try {
       await write(`\uFEFF${exportHeader(metric)}`);
       const copy = app.store.kind === 'postgres' && app.store.pool ? await exportCopySql(app.store.pool, metric, query, key, hasCustomer) : null;
@@ -208,21 +221,15 @@ export function registerReportRoutes(app: FastifyInstance): void {
         });
       }
       complete = true;
+      // Recorded before the file ends: a client holding the whole file finds the entry.
+      await audit();
       out.end();
     } catch (e) {
       if (!gone) request.log.error({ err: e }, 'report export failed mid-stream');
       // Headers are gone: cutting the connection is how the client learns the file is incomplete.
       out.destroy();
     } finally {
-      await recordAudit(app.store.db, {
-        at: app.clock(),
-        action: 'export',
-        userId: caller.id,
-        username: caller.username,
-        ...where,
-        subject: metric.id,
-        detail: exportDetail(metric.label, filter, key, rows, complete),
-      }).catch((e: unknown) => request.log.error({ err: e }, 'recording an export in the audit log failed'));
+      if (!audited) await audit();
     }
   });
 }

@@ -137,10 +137,14 @@ export function registerSegmentRoutes(app: FastifyInstance): void {
             if (page.length < EXPORT_PAGE) break;
           }
           if (written !== counts.rows) request.log.error({ written, counted: counts.rows }, 'segment export wrote another number of rows than it counted');
-          out.end();
         },
         { isolationLevel: 'repeatable read', accessMode: 'read write' },
       )
+      // The file ends only once the transaction (and its audit entry) has committed: a client that
+      // has the whole file finds the entry (ended inside it, a reader could be faster than the COMMIT).
+      .then(() => {
+        if (!out.destroyed) out.end();
+      })
       .catch((e: unknown) => {
         if (!started) countsFailed(e);
         else {
