@@ -56,6 +56,7 @@ export function WebhooksSection() {
   const urlField = useRef<HTMLInputElement>(null);
   const firstEvent = useRef<HTMLInputElement>(null);
   const endpointsHeading = useRef<HTMLHeadingElement>(null);
+  const logHeading = useRef<HTMLHeadingElement>(null);
 
   const readEndpoints = useCallback(async () => {
     const r = await switchboard().webhookList({});
@@ -140,6 +141,8 @@ export function WebhooksSection() {
     setFailure(null);
     setSaid('');
     const r = await switchboard().webhookReplay({ deliveryId: d.id });
+    // The replayed delivery moves to the top of the log: focus its heading, then the status says what happened.
+    logHeading.current?.focus();
     if (!r.ok) {
       setFailure(r.error.message);
       return;
@@ -280,7 +283,7 @@ export function WebhooksSection() {
         </table>
       )}
 
-      <h4 className="admin__heading" id={`${id}-log`}>
+      <h4 className="admin__heading" id={`${id}-log`} ref={logHeading} tabIndex={-1}>
         Delivery log <span className="panel__count">({deliveries?.length ?? 0})</span>
       </h4>
       <button type="button" className="button button--small" onClick={() => void readLog()}>
@@ -312,7 +315,7 @@ export function WebhooksSection() {
                 <td className="mono">{urlOf(d.endpointId)}</td>
                 <td>{STATE_LABELS[d.state]}</td>
                 <td>{d.attempts}</td>
-                <td>{d.lastError === null ? '—' : `${d.lastStatus === null ? '' : `HTTP ${d.lastStatus}: `}${d.lastError}`}</td>
+                <td>{d.lastError ?? '—'}</td>
                 <td className="nowrap">{d.state === 'pending' ? formatEpoch(d.nextAttemptAt) : d.state === 'delivered' ? `Delivered ${formatEpoch(d.deliveredAt)}` : '—'}</td>
                 <td className="admin__actions">
                   <button type="button" className="button button--small" aria-label={`Replay ${d.event} to ${urlOf(d.endpointId)} (${formatEpoch(d.createdAt)})`} onClick={() => void replay(d)}>
