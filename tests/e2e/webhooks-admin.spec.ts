@@ -4,7 +4,7 @@
  * the admin registers the receiver for "complaint logged" by keyboard and reads its secret once; a
  * complaint the CSR logs is delivered (the log says Delivered, the signature checks out); while the
  * receiver refuses, the next one shows a pending attempt with the refusal, and Replay sends it
- * again, with the same event id, once the receiver takes it. The dead-ingest and outbox panels are
+ * again, with the same event id, once the receiver takes it; disabled after a confirmation. The dead-ingest and outbox panels are
  * there; axe finds nothing serious on the admin screen. By role and label only.
  */
 import { createServer, type Server } from 'node:http';
@@ -225,6 +225,17 @@ test.describe('webhooks on the admin screen, with a central store', () => {
       await section.getByRole('button', { name: 'Refresh delivery log' }).press('Enter');
       await expect(log.getByRole('row').filter({ hasText: 'Delivered' })).toHaveCount(2);
       await expect(log.getByRole('row').filter({ hasText: 'Pending' })).toHaveCount(0);
+
+      // Disabled after a confirmation: nothing more is sent to it.
+      const endpointRow = endpoints.getByRole('row').filter({ hasText: receiver.url });
+      await endpointRow.getByRole('button', { name: `Disable the webhook to ${receiver.url}` }).press('Enter');
+      const confirm = endpointRow.getByRole('button', { name: `Confirm: disable the webhook to ${receiver.url}` });
+      await expect(confirm).toBeFocused();
+      await confirm.press('Enter');
+      await expect(section.getByRole('status').filter({ hasText: 'is disabled; nothing more is sent to it' })).toBeVisible();
+      await expect(section.getByRole('heading', { name: 'Endpoints' })).toBeFocused();
+      await expect(endpointRow).toContainText('Disabled');
+      await expect(endpointRow.getByRole('button')).toHaveCount(0);
 
       const stored = await central.rows<{ state: string; attempts: number }>(sql`select state, attempts from webhook_deliveries order by attempts`);
       expect(stored).toEqual([

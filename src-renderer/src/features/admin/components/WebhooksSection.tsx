@@ -267,7 +267,12 @@ export function WebhooksSection() {
                         <button type="button" className="button button--small button--danger" aria-label={`Confirm: disable the webhook to ${w.url}`} autoFocus onClick={() => void disable(w)}>
                           Disable now
                         </button>
-                        <button type="button" className="button button--small" aria-label={`Keep the webhook to ${w.url}`} onClick={() => setConfirming(null)}>
+                        <button type="button" className="button button--small" aria-label={`Keep the webhook to ${w.url}`}
+                          onClick={() => {
+                            setConfirming(null);
+                            endpointsHeading.current?.focus();
+                          }}
+                        >
                           Keep
                         </button>
                       </>
