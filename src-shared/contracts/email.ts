@@ -130,5 +130,29 @@ export const emailSaveTemplate = defineChannel({
   access: 'store',
 });
 
+export const mailOutboxPage = z.object({
+  mailServer: z.object({ configured: z.boolean() }),
+  counts: z.record(z.enum(MAIL_STATES), z.number().int()),
+  mails: z.array(mailOutboxEntry),
+});
+
+/** The outbox (the admin screen's Email outbox panel): states, counts and reasons, no address or text. */
+export const emailOutbox = defineChannel({
+  channel: 'email:outbox',
+  permission: 'email.manage',
+  input: outboxQuery,
+  output: mailOutboxPage,
+  access: 'store',
+});
+
+/** Send a failed or skipped mail again. */
+export const emailRetry = defineChannel({
+  channel: 'email:retry',
+  permission: 'email.manage',
+  input: outboxPath,
+  output: mailOutboxEntry.optional(),
+  access: 'store',
+});
+
 /** This domain's channels (contracts/index.ts composes every domain's group). */
-export const emailChannels = channelGroup(emailTemplates, emailSaveTemplate);
+export const emailChannels = channelGroup(emailTemplates, emailSaveTemplate, emailOutbox, emailRetry);

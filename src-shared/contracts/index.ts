@@ -20,6 +20,7 @@ import { boardChannels } from './board';
 import { reportChannels } from './reports';
 import { emailChannels } from './email';
 import { ingestChannels } from './ingest';
+import { webhookChannels } from './webhooks';
 import { importChannels } from './imports';
 import type { Result } from '../result';
 import type { ScreenPop } from './events';
@@ -50,6 +51,7 @@ export const contracts = composeChannels(
   reportChannels,
   emailChannels,
   ingestChannels,
+  webhookChannels,
   privacyChannels,
   importChannels,
 );

@@ -229,5 +229,14 @@ export const integrationDisable = defineChannel({
   access: 'store',
 });
 
+/** The ingest queue's latest deliveries (the admin screen shows the dead ones: the reason, never the body). */
+export const integrationDeliveries = defineChannel({
+  channel: 'integration:deliveries',
+  permission: 'integrations.manage',
+  input: ingestDeliveriesQuery,
+  output: z.array(ingestDeliveryView),
+  access: 'store',
+});
+
 /** This domain's channels (contracts/index.ts composes every domain's group). */
-export const ingestChannels = channelGroup(integrationList, integrationCreate, integrationDisable);
+export const ingestChannels = channelGroup(integrationList, integrationCreate, integrationDisable, integrationDeliveries);

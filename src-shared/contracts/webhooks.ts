@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { text } from './text';
+import { channelGroup, defineChannel } from './define';
 
 export const WEBHOOK_EVENTS = ['complaint.logged', 'complaint.resolved', 'order.confirmed', 'customer.erased'] as const;
 export type WebhookEventKind = (typeof WEBHOOK_EVENTS)[number];
@@ -74,3 +75,51 @@ export const webhookDeliveryView = z.object({
   deliveredAt: z.number().int().nullable(),
 });
 export type WebhookDeliveryView = z.infer<typeof webhookDeliveryView>;
+
+// ——— IPC channels (answered by main through the store): the admin screen's Webhooks panel ———
+
+export const webhookEndpointPath = z.object({ endpointId: text().uuid({ message: 'Not a webhook endpoint id.' }) }).strict();
+export const webhookDeliveryPath = z.object({ deliveryId: text().uuid({ message: 'Not a webhook delivery id.' }) }).strict();
+
+export const webhookList = defineChannel({
+  channel: 'webhook:list',
+  permission: 'integrations.manage',
+  input: z.object({}).strict(),
+  output: z.array(webhookEndpointView),
+  access: 'store',
+});
+
+export const webhookCreate = defineChannel({
+  channel: 'webhook:create',
+  permission: 'integrations.manage',
+  input: newWebhookEndpoint,
+  output: createdWebhookEndpoint,
+  access: 'store',
+});
+
+export const webhookDisable = defineChannel({
+  channel: 'webhook:disable',
+  permission: 'integrations.manage',
+  input: webhookEndpointPath,
+  output: webhookEndpointView,
+  access: 'store',
+});
+
+export const webhookDeliveries = defineChannel({
+  channel: 'webhook:deliveries',
+  permission: 'integrations.manage',
+  input: webhookDeliveriesQuery,
+  output: z.array(webhookDeliveryView),
+  access: 'store',
+});
+
+export const webhookReplay = defineChannel({
+  channel: 'webhook:replay',
+  permission: 'integrations.manage',
+  input: webhookDeliveryPath,
+  output: z.object({ deliveryId: text(), state: z.literal('pending') }),
+  access: 'store',
+});
+
+/** This domain's channels (contracts/index.ts composes every domain's group). */
+export const webhookChannels = channelGroup(webhookList, webhookCreate, webhookDisable, webhookDeliveries, webhookReplay);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { SQL } from 'drizzle-orm';
-import { buildServer } from '../../server/src/app';
+import { buildServer, type BuildServerOptions } from '../../server/src/app';
 import { openStore, type Store } from '../../server/src/db/connect';
 import { startHost, stopHost, type Credentials, type RunningHost } from './fixtures';
 
@@ -19,11 +19,12 @@ export interface CentralStore {
   close(): Promise<void>;
 }
 
-export async function startCentralStore(setup: (store: Store) => Promise<void>): Promise<CentralStore> {
+/** `options`: more of the server's options (e.g. its webhook worker's retry delays). */
+export async function startCentralStore(setup: (store: Store) => Promise<void>, options: Omit<Partial<BuildServerOptions>, 'store'> = {}): Promise<CentralStore> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-store-'));
   const store = await openStore({ dataDir });
   await setup(store);
-  const app = buildServer({ store, logger: false });
+  const app = buildServer({ logger: false, ...options, store });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,

@@ -48,12 +48,21 @@ const ADMIN_ONLY = [
   // Customer email (issue 23).
   'email:templates',
   'email:save-template',
+  'email:outbox',
+  'email:retry',
   // The full export (issue 23).
   'admin:export-all',
   // Ingest integrations (issue 23).
   'integration:list',
   'integration:create',
   'integration:disable',
+  'integration:deliveries',
+  // Outbound webhooks (issue 23).
+  'webhook:list',
+  'webhook:create',
+  'webhook:disable',
+  'webhook:deliveries',
+  'webhook:replay',
 ];
 /** Approving discounts beyond authority (issue 21): supervisors and admins. */
 const APPROVING = ['order:approvals', 'order:decide'];

@@ -29,8 +29,9 @@ import * as reports from '../../src-shared/contracts/reports';
 import * as suggestions from '../../src-shared/contracts/suggestions';
 import * as sync from '../../src-shared/contracts/sync';
 import * as worklist from '../../src-shared/contracts/worklist';
+import * as webhooks from '../../src-shared/contracts/webhooks';
 
-const MODULES = { admin, app, auth, board, calls, catalogue, complaints, customer, customer360, email, imports, ingest, lookup, notes, orders, privacy, reports, segments, suggestions, sync, worklist };
+const MODULES = { admin, app, auth, board, calls, catalogue, complaints, customer, customer360, email, imports, ingest, lookup, notes, orders, privacy, reports, segments, suggestions, sync, webhooks, worklist };
 
 const isContract = (value: unknown): value is AnyChannelContract =>
   typeof value === 'object' && value !== null && 'channel' in value && 'input' in value && 'output' in value && 'access' in value;
@@ -55,6 +56,14 @@ describe('channel declarations', () => {
     expect(CHANNEL_PERMISSIONS['order:decide']).toBe('discount.approve');
     // order:get stays the past-purchases detail (customer360); the order panel follows an order with order:status.
     expect(contracts['order:get']).toBe(customer360.orderGet);
+  });
+
+  it('declares the admin screen\'s webhook, dead-ingest and email-outbox channels (issue 23) as admin store channels', () => {
+    expect(Object.keys(webhooks.webhookChannels).sort()).toEqual(['webhook:create', 'webhook:deliveries', 'webhook:disable', 'webhook:list', 'webhook:replay']);
+    for (const c of ['webhook:list', 'webhook:create', 'webhook:disable', 'webhook:deliveries', 'webhook:replay', 'integration:deliveries'] as const) {
+      expect(contracts[c]).toMatchObject({ access: 'store', permission: 'integrations.manage' });
+    }
+    for (const c of ['email:outbox', 'email:retry'] as const) expect(contracts[c]).toMatchObject({ access: 'store', permission: 'email.manage' });
   });
 
   it('derives the permission table from the declarations', () => {

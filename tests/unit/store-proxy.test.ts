@@ -32,6 +32,13 @@ describe('the store proxy', () => {
       path: `/orders/${USER}/decision`,
       body: { decision: 'refuse', reason: 'Too generous.' },
     });
+    // The admin screen's webhook, dead-ingest and outbox panels (issue 23).
+    expect(storeRequest('webhook:replay', { deliveryId: USER })).toEqual({ method: 'POST', path: `/admin/webhooks/deliveries/${USER}/replay`, body: {} });
+    expect(storeRequest('webhook:disable', { endpointId: USER })).toEqual({ method: 'POST', path: `/admin/webhooks/${USER}/disable`, body: {} });
+    expect(storeRequest('webhook:deliveries', { limit: 50 })).toEqual({ method: 'GET', path: '/admin/webhooks/deliveries?limit=50', body: undefined });
+    expect(storeRequest('integration:deliveries', { state: 'dead', limit: 100 })).toEqual({ method: 'GET', path: '/admin/ingest/deliveries?state=dead&limit=100', body: undefined });
+    expect(storeRequest('email:outbox', { limit: 100 })).toEqual({ method: 'GET', path: '/admin/email/outbox?limit=100', body: undefined });
+    expect(storeRequest('email:retry', { id: USER })).toEqual({ method: 'POST', path: `/admin/email/outbox/${USER}/retry`, body: {} });
     expect(storeRequest('admin:users', {})).toEqual({ method: 'GET', path: '/admin/users', body: undefined });
     // Supervisor metrics (issue 22): the input as the body, the store checks the scope.
     const filter = { from: '2026-11-01', to: '2026-11-30', currency: 'USD' as const };

@@ -26,6 +26,13 @@ const isImportChannel = (channel: StoreChannel): channel is ImportChannel => cha
 /** How each store channel's (validated) input becomes a request to the store. */
 export type StoreRoutes = { readonly [C in Exclude<StoreChannel, ImportChannel>]: (input: ChannelParsedInput<C>) => StoreRequest };
 
+/** A query string of the input's set fields. */
+const queryString = (input: Record<string, unknown>): string => {
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(input)) if (v !== undefined && v !== null) query.set(k, String(v));
+  return query.toString();
+};
+
 const userPath = (userId: string, rest = '') => `/admin/users/${encodeURIComponent(userId)}${rest}`;
 
 export const STORE_ROUTES: StoreRoutes = {
@@ -63,16 +70,22 @@ export const STORE_ROUTES: StoreRoutes = {
   'integration:list': () => ({ method: 'GET', path: '/admin/integrations', body: undefined }),
   'integration:create': (input) => ({ method: 'POST', path: '/admin/integrations', body: input }),
   'integration:disable': ({ integrationId }) => ({ method: 'POST', path: `/admin/integrations/${encodeURIComponent(integrationId)}/disable`, body: {} }),
+  'integration:deliveries': (input) => ({ method: 'GET', path: `/admin/ingest/deliveries?${queryString(input)}`, body: undefined }),
+  // Outbound webhooks (issue 23): endpoints, the delivery log and replay.
+  'webhook:list': () => ({ method: 'GET', path: '/admin/webhooks', body: undefined }),
+  'webhook:create': (input) => ({ method: 'POST', path: '/admin/webhooks', body: input }),
+  'webhook:disable': ({ endpointId }) => ({ method: 'POST', path: `/admin/webhooks/${encodeURIComponent(endpointId)}/disable`, body: {} }),
+  'webhook:deliveries': (input) => ({ method: 'GET', path: `/admin/webhooks/deliveries?${queryString(input)}`, body: undefined }),
+  'webhook:replay': ({ deliveryId }) => ({ method: 'POST', path: `/admin/webhooks/deliveries/${encodeURIComponent(deliveryId)}/replay`, body: {} }),
+  // The email outbox (issue 23).
+  'email:outbox': (input) => ({ method: 'GET', path: `/admin/email/outbox?${queryString(input)}`, body: undefined }),
+  'email:retry': ({ id }) => ({ method: 'POST', path: `/admin/email/outbox/${encodeURIComponent(id)}/retry`, body: {} }),
   // Consent, data requests and erasure (issue 23); privacy:export-customer saves a ZIP into Downloads.
   'privacy:export-customer': ({ customerId }) => ({ method: 'POST', path: `/privacy/customers/${encodeURIComponent(customerId)}/export`, body: {} }),
   'privacy:request-erasure': (input) => ({ method: 'POST', path: '/privacy/erasure-requests', body: input }),
   'privacy:erasure-requests': ({ status }) => ({ method: 'GET', path: `/privacy/erasure-requests${status ? `?status=${status}` : ''}`, body: undefined }),
   'privacy:decide-erasure': ({ requestId, decision }) => ({ method: 'POST', path: `/privacy/erasure-requests/${encodeURIComponent(requestId)}/decision`, body: { decision } }),
-  'audit:list': (input) => {
-    const query = new URLSearchParams();
-    for (const [k, v] of Object.entries(input)) if (v !== undefined && v !== null) query.set(k, String(v));
-    return { method: 'GET', path: `/audit?${query.toString()}`, body: undefined };
-  },
+  'audit:list': (input) => ({ method: 'GET', path: `/audit?${queryString(input)}`, body: undefined }),
 };
 
 /** The request for `channel`'s call (its input validated against the channel's contract already). */

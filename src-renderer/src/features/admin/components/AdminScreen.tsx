@@ -10,6 +10,9 @@ import { EmailTemplatesSection } from './EmailTemplatesSection';
 import { FullExportSection } from './FullExportSection';
 import { IntegrationsSection } from './IntegrationsSection';
 import { ErasureRequestsSection } from './ErasureRequestsSection';
+import { WebhooksSection } from './WebhooksSection';
+import { DeadIngestSection } from './DeadIngestSection';
+import { EmailOutboxSection } from './EmailOutboxSection';
 import type { ErasureRequest } from '../../../../../src-shared/contracts/privacy';
 
 type Loaded<T> = { status: 'loading' } | { status: 'loaded'; value: T } | { status: 'failed'; message: string };
@@ -110,8 +113,11 @@ export function AdminScreen() {
         </>
       )}
       {storeConfigured && <EmailTemplatesSection />}
+      <EmailOutboxSection />
       {canExportAll && <FullExportSection />}
       <IntegrationsSection />
+      <DeadIngestSection />
+      <WebhooksSection />
       {canErasure && (
         <>
           {erasures.state.status === 'loading' && <p className="muted">Reading erasure requests…</p>}
