@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CountryCode } from 'libphonenumber-js/max';
+import { cachedPhone } from '../../server/src/import/customer-row';
 import { countryName, isPhoneCountry, keepableUnverified, looksLikePhone, normalizePhone, normalizePhoneE164, phoneCountries, unverifiedLookupKeys, unverifiedPhoneKey } from '../../src-shared/domain/phone';
 
 describe('normalizePhone', () => {
@@ -114,6 +115,11 @@ describe('normalizePhoneE164 (the import\'s bulk reading)', () => {
       const full = normalizePhone(text, region);
       const bulk = normalizePhoneE164(text, region);
       expect(bulk, `${text} in ${region}`).toEqual(full.ok ? { ok: true, e164: full.e164 } : full);
+      // The import's cache by raw text and region: the same answer, the first time and again, and per region.
+      expect(cachedPhone(text, region), `${text} in ${region}, cached`).toEqual(bulk);
+      expect(cachedPhone(text, region), `${text} in ${region}, cached again`).toEqual(bulk);
     }
+    expect(cachedPhone('020 7946 0958', 'GB')).toEqual({ ok: true, e164: '+442079460958' });
+    expect(cachedPhone('020 7946 0958', 'US')).toEqual(normalizePhoneE164('020 7946 0958', 'US'));
   });
 });

@@ -100,6 +100,23 @@ const ADDRESS_COLUMN: Record<string, CustomerColumn> = {
 
 const CONSENT: Record<string, boolean> = { true: true, yes: true, y: true, '1': true, false: false, no: false, n: false, '0': false };
 
+type PhoneReading = ReturnType<typeof normalizePhoneE164>;
+/** Readings of raw phone texts by region, bounded (emptied when full): a file repeats switchboard and office numbers. */
+const phoneReadings = new Map<string, PhoneReading>();
+const PHONE_CACHE_LIMIT = 50_000;
+
+/** normalizePhoneE164 with a cache keyed by the raw text and region: the same answer, read once. */
+export function cachedPhone(raw: string, region: CountryCode): PhoneReading {
+  const key = `${region}\u0000${raw}`;
+  let reading = phoneReadings.get(key);
+  if (reading === undefined) {
+    reading = normalizePhoneE164(raw, region);
+    if (phoneReadings.size >= PHONE_CACHE_LIMIT) phoneReadings.clear();
+    phoneReadings.set(key, reading);
+  }
+  return reading;
+}
+
 /** Splits a field that holds several values: ";" (also "," for emails, and " or " / "|" for phones). */
 const splitList = (value: string, separators: RegExp) =>
   value
@@ -184,7 +201,7 @@ export function checkCustomerRow(
         problems.push({ column: 'phone', value: raw, reason: `Phone: at most ${CONTACT_LIMITS.phoneRaw} characters.` });
         continue;
       }
-      const parsed = normalizePhoneE164(raw, region);
+      const parsed = cachedPhone(raw, region);
       if (parsed.ok) {
         if (!phones.some((p) => p.e164 === parsed.e164)) phones.push({ e164: parsed.e164, raw, kind: 'mobile', verified: true });
         continue;
