@@ -5,7 +5,8 @@ CREATE TABLE "customer_category_days" (
 	"lines" integer NOT NULL,
 	CONSTRAINT "customer_category_days_customer_id_category_day_pk" PRIMARY KEY("customer_id","category","day")
 );
-
+--> statement-breakpoint
+CREATE INDEX "customer_category_days_category_day_idx" ON "customer_category_days" USING btree ("category","day","customer_id");
 --> statement-breakpoint
 -- Custom part (issue 22): customer_category_days kept by triggers, rendered by server/src/segments/bought-triggers.ts
 -- (boughtTriggersSql(); tests/unit/segment-bought-triggers.test.ts holds this file to it).

@@ -843,7 +843,11 @@ export const customerCategoryDays = pgTable(
     day: integer('day').notNull(),
     lines: integer('lines').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.customerId, t.category, t.day] })],
+  (t) => [
+    primaryKey({ columns: [t.customerId, t.category, t.day] }),
+    /** The customers who bought in a category in a period, when that set is smaller than the other filters' (the median category). */
+    index('customer_category_days_category_day_idx').on(t.category, t.day, t.customerId),
+  ],
 );
 
 /** A segment a supervisor saved: its name and definition (src-shared/domain/segment.ts, as JSON). */

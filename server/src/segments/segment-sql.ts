@@ -72,8 +72,10 @@ export async function segmentSize(db: StoreDb, def: SegmentDefinition): Promise<
   const query = sql`select c.currency, count(*) as customers, coalesce(sum(s.value_cents), 0) as value
         from ${FROM} where ${segmentWhere(def)} group by c.currency order by c.currency`;
   // JIT off for this statement: compiling it costs more than it saves (~0.2 s of 1.8 s measured at 1,000,000 customers).
+  // work_mem for its hashes (customers ⋈ stats ⋈ the bought rollup's customers): at 1,000,000 customers they spill to disk at the default 4 MB.
   const found = await db.transaction(async (tx) => {
     await tx.execute(sql`set local jit = off`);
+    await tx.execute(sql`set local work_mem = '64MB'`);
     return rows<{ currency: string; customers: string | number; value: string | number }>(tx, query);
   });
   const value = found.map((r) => ({ currency: r.currency, customers: Number(r.customers), valueCents: Number(r.value) }));
