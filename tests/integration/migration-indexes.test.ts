@@ -286,6 +286,13 @@ const STORE_MIGRATIONS: readonly MigrationIndexes[] = [
       orders_placed_idx: `select agent_id from orders where placed_at >= 1 and placed_at < 2`,
     },
   },
+  {
+    migration: '0026_segment_bought',
+    // Segments (issue 22, server/src/segments/segment-sql.ts): the customers who bought in a category in a period, from the rollup (the primary key serves the per-customer probe).
+    indexes: {
+      customer_category_days_category_day_idx: `select customer_id from customer_category_days where category in ('ink') and day >= 1 and day < 2`,
+    },
+  },
 ];
 
 function storeSuite(backend: StoreBackend, skipReason: string | undefined) {

@@ -3,7 +3,9 @@
  * 127.0.0.1:5432 (its own database, dropped after):
  *
  * - parity: fast-check makes random customers, orders of every status (inserted in two statements,
- *   then some restatused and one deleted, so each trigger of customer_order_stats runs), order lines,
+ *   then some restatused and one deleted, so each trigger of customer_order_stats runs), order lines
+ *   (one moved to another product, and products moved to another category, so each trigger of
+ *   customer_category_days runs; that rollup is checked against the lines counted here),
  *   complaints and contacts, and random definitions; the store's one query (size and value per
  *   currency), its members and its export counts and pages equal the plain TypeScript reference
  *   (src-shared/domain/segment.ts);
@@ -87,6 +89,9 @@ const worldArb = fc.record({
   /** Orders given another status after they were inserted (index → status). */
   restatus: fc.array(fc.tuple(fc.nat(), fc.constantFrom(...ORDER_STATUSES)), { maxLength: 3 }),
   deleteOne: fc.option(fc.nat(), { nil: null }),
+  // Products moved to another category, and a line moved to another product, after the orders are in (customer_category_days' triggers).
+  recategorise: fc.array(fc.tuple(fc.nat(), fc.constantFrom('ink', 'paper', 'toner')), { maxLength: 2 }),
+  reline: fc.option(fc.tuple(fc.nat(), fc.nat()), { nil: null }),
   complaints: fc.array(fc.record({ customer: fc.integer({ min: 0, max: CUSTOMERS.length - 1 }), status: fc.constantFrom(...COMPLAINT_STATUSES) }), { maxLength: 5 }),
 });
 type World = typeof worldArb extends fc.Arbitrary<infer T> ? T : never;
@@ -99,7 +104,7 @@ const definitionArb: fc.Arbitrary<SegmentDefinition> = fc
     bought: opt(
       fc.record({
         skus: fc.subarray(PRODUCTS.map((p) => p.sku)),
-        categories: fc.subarray(['ink', 'paper', 'none']),
+        categories: fc.subarray(['ink', 'paper', 'toner', 'none']),
         from: opt(fc.integer({ min: 0, max: 19 }).map(dayStr)),
         to: opt(fc.integer({ min: 0, max: 19 }).map(dayStr)),
       }),
@@ -143,8 +148,11 @@ async function load(store: Store, w: World): Promise<Loaded> {
     lines: o.lines,
   }));
   const contacts: Loaded['contacts'] = new Map();
+  const categoryOf = new Map(PRODUCTS.map((p) => [p.id, p.category]));
+  let lineRows: { id: string; orderId: string; product: number }[] = [];
   await store.db.transaction(async (tx) => {
     for (const t of ['complaints', 'order_lines', 'orders', 'customer_emails', 'customer_phones']) await tx.execute(sql.raw(`DELETE FROM ${t}`));
+    for (const p of PRODUCTS) await tx.execute(sql`UPDATE products SET category = ${p.category} WHERE id = ${p.id}`);
     for (const [i, c] of w.customers.entries()) {
       const id = CUSTOMERS[i]!;
       await tx.execute(sql`UPDATE customers SET loyalty_tier = ${c.tier}, marketing_consent = ${c.consent}, currency = ${c.currency} WHERE id = ${id}`);
@@ -183,6 +191,17 @@ async function load(store: Store, w: World): Promise<Loaded> {
       o.status = status;
       await tx.execute(sql`UPDATE orders SET status = ${status} WHERE id = ${o.id}`);
     }
+    lineRows = orders.flatMap((o) => o.lines.map((p, n) => ({ id: uuid(4, Number(o.id.slice(-6)) * 10 + n), orderId: o.id, product: p })));
+    if (w.reline !== null && lineRows.length > 0) {
+      const line = lineRows[w.reline[0] % lineRows.length]!;
+      line.product = w.reline[1] % PRODUCTS.length;
+      await tx.execute(sql`UPDATE order_lines SET product_id = ${PRODUCTS[line.product]!.id}, sku = ${PRODUCTS[line.product]!.sku} WHERE id = ${line.id}`);
+    }
+    for (const [index, category] of w.recategorise) {
+      const product = PRODUCTS[index % PRODUCTS.length]!;
+      categoryOf.set(product.id, category);
+      await tx.execute(sql`UPDATE products SET category = ${category} WHERE id = ${product.id}`);
+    }
     if (w.deleteOne !== null && orders.length > 0) {
       const [gone] = orders.splice(w.deleteOne % orders.length, 1);
       await tx.execute(sql`DELETE FROM order_lines WHERE order_id = ${gone!.id}`);
@@ -198,7 +217,9 @@ async function load(store: Store, w: World): Promise<Loaded> {
   const data: SegmentData = {
     customers: w.customers.map((c, i) => ({ id: CUSTOMERS[i]!, tier: c.tier as LoyaltyTier, consent: c.consent, currency: c.currency })),
     orders: orders.map(({ lines: _lines, ...o }) => o),
-    lines: orders.flatMap((o) => o.lines.map((p) => ({ orderId: o.id, sku: PRODUCTS[p]!.sku, category: PRODUCTS[p]!.category }))),
+    lines: lineRows
+      .filter((l) => orders.some((o) => o.id === l.orderId))
+      .map((l) => ({ orderId: l.orderId, sku: PRODUCTS[l.product]!.sku, category: categoryOf.get(PRODUCTS[l.product]!.id)! })),
     complaints: w.complaints.map((k) => ({ customerId: CUSTOMERS[k.customer]!, status: k.status as ComplaintStatus })),
   };
   return { data, contacts };
@@ -246,6 +267,22 @@ function paritySuite(backend: StoreBackend, skipReason: string | undefined, runs
           );
           const spenders = CUSTOMERS.filter((id) => loaded.data.orders.some((o) => o.customerId === id && countsAsSpending(o.status)));
           expect(stats.map((s) => s.customer_id)).toEqual(spenders);
+          // customer_category_days equals the lines of spending orders, by customer, category and UTC day, counted here.
+          const days = await queryRows<{ customer_id: string; category: string; day: number; lines: number }>(
+            store,
+            sql`SELECT customer_id, category, day, lines FROM customer_category_days ORDER BY customer_id, category, day`,
+          );
+          const ordersById = new Map(loaded.data.orders.map((o) => [o.id, o]));
+          const counted = new Map<string, number>();
+          for (const l of loaded.data.lines) {
+            const o = ordersById.get(l.orderId)!;
+            if (!countsAsSpending(o.status)) continue;
+            const key = [o.customerId, l.category, Math.floor(o.placedAt / DAY)].join('|');
+            counted.set(key, (counted.get(key) ?? 0) + 1);
+          }
+          expect(days.map((d) => `${d.customer_id}|${d.category}|${d.day}=${Number(d.lines)}`).sort()).toEqual(
+            [...counted].map(([k, n]) => `${k}=${n}`).sort(),
+          );
           for (const def of [{} as SegmentDefinition, ...defs]) {
             const where = JSON.stringify(def);
             const expected = segmentSizeOf(def, loaded.data);

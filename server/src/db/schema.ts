@@ -828,6 +828,28 @@ export const customerOrderStats = pgTable(
   (t) => [index('customer_order_stats_value_idx').on(t.valueCents)],
 );
 
+/**
+ * Segments' "bought" filter (issue 22): per customer, the product categories bought on each UTC day
+ * (days since 1970-01-01, from the line's placed_at) on spending orders (SPENDING_ORDER_STATUSES),
+ * with the number of such lines. Kept by triggers on order_lines, orders and products (migration
+ * 0026_segment_bought.sql, rendered by server/src/segments/bought-triggers.ts): a customer's rows are
+ * rebuilt from their lines whenever a write touches them, so they never disagree with the rows.
+ */
+export const customerCategoryDays = pgTable(
+  'customer_category_days',
+  {
+    customerId: uuid('customer_id').notNull(),
+    category: text('category').notNull(),
+    day: integer('day').notNull(),
+    lines: integer('lines').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.customerId, t.category, t.day] }),
+    /** The customers who bought in a category in a period, when that set is smaller than the other filters' (the median category). */
+    index('customer_category_days_category_day_idx').on(t.category, t.day, t.customerId),
+  ],
+);
+
 /** A segment a supervisor saved: its name and definition (src-shared/domain/segment.ts, as JSON). */
 export const segments = pgTable(
   'segments',
