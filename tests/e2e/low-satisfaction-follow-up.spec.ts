@@ -4,8 +4,11 @@
  * **Show followed up** listing the closed one with who closed it. The store opens the follow-ups
  * when the scores reach calls.satisfaction (here written straight into the store).
  */
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AxeResults } from 'axe-core';
 import { calls, customers } from '../../server/src/db/schema';
 import { createUser } from '../../server/src/auth/users';
 import { startCentralStore, startSyncedHost, type CentralStore } from './central-store';
@@ -14,6 +17,17 @@ import { signIn, type RunningHost } from './fixtures';
 const CSR = { username: 'kim', password: 'orders by phone' };
 const SUPERVISOR = { username: 'sam', password: 'follows up scores' };
 const FAST = { N: 1024, r: 8, p: 1 };
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations, as "id: targets" (run through page.evaluate: the CSP refuses an inline script). */
+async function axeSerious(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const results = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(options?: unknown): Promise<AxeResults> } }).axe;
+    return axe.run({ resultTypes: ['violations'] });
+  });
+  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 const test = base.extend<{ central: CentralStore; workstation: RunningHost }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern.
@@ -69,17 +83,18 @@ test('a supervisor marks a low score followed up with the keyboard; focus moves 
   const open = page.getByRole('list', { name: 'Low satisfaction scores to follow up' });
   await expect(open.getByRole('listitem')).toHaveCount(2, { timeout: 15_000 });
   await expect(open.getByRole('listitem').first()).toContainText('Zoë Ångström');
+  expect(await axeSerious(page)).toEqual([]);
 
   // An empty note is refused at the desk, focus back in the note.
   const zoeNote = open.getByRole('textbox', { name: 'What was done for Zoë Ångström' });
-  await open.getByRole('button', { name: 'Mark Zoë Ångström’s call followed up' }).focus();
+  await open.getByRole('button', { name: 'Mark followed up: Zoë Ångström’s call' }).focus();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('alert')).toContainText('Say what was done to follow up.');
   await expect(zoeNote).toBeFocused();
 
   await page.keyboard.type('Called back; replacement sent.');
   await page.keyboard.press('Tab');
-  await expect(open.getByRole('button', { name: 'Mark Zoë Ångström’s call followed up' })).toBeFocused();
+  await expect(open.getByRole('button', { name: 'Mark followed up: Zoë Ångström’s call' })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('status').filter({ hasText: 'Followed up: Zoë Ångström’s call' })).toBeVisible();
   await expect(open.getByRole('listitem')).toHaveCount(1);
@@ -96,4 +111,5 @@ test('a supervisor marks a low score followed up with the keyboard; focus moves 
   await expect(closed.getByRole('listitem')).toHaveCount(2);
   await expect(closed.getByRole('listitem').first()).toContainText('Followed up by sam');
   await expect(closed).toContainText('Called back; replacement sent.');
+  expect(await axeSerious(page)).toEqual([]);
 });

@@ -70,12 +70,12 @@ function FollowUpRow({ call, onClosed }: { call: LowSatisfactionCall; onClosed(c
           <p className="muted">{claimedBy ? `Taken by ${claimedBy}.` : 'Nobody has taken this yet.'}</p>
           <div className="approval__decide">
             {call.customerId !== null && (
-              <button type="button" className="button" onClick={() => useAppStore.getState().openCustomer(call.customerId!)} aria-label={`Open ${call.customerName ?? 'the caller'} to follow up`}>
+              <button type="button" className="button" onClick={() => useAppStore.getState().openCustomer(call.customerId!)} aria-label={`Open customer ${call.customerName ?? '(the caller)'} to follow up`}>
                 Open customer
               </button>
             )}
             {claimedBy === null && (
-              <button type="button" className="button" disabled={busy} onClick={() => void claim()} aria-label={`Take the follow-up of ${who(call)}’s call`}>
+              <button type="button" className="button" disabled={busy} onClick={() => void claim()} aria-label={`Take it: the follow-up of ${who(call)}’s call`}>
                 Take it
               </button>
             )}
@@ -103,7 +103,7 @@ function FollowUpRow({ call, onClosed }: { call: LowSatisfactionCall; onClosed(c
                 }
               }}
             />
-            <button type="button" className="button button--primary" disabled={busy} onClick={() => void close()} aria-label={`Mark ${who(call)}’s call followed up`}>
+            <button type="button" className="button button--primary" disabled={busy} onClick={() => void close()} aria-label={`Mark followed up: ${who(call)}’s call`}>
               Mark followed up
             </button>
           </div>
