@@ -47,6 +47,9 @@ export const ROUTE_PERMISSIONS = {
   'POST /reports/export': 'data.export',
   /** Calls of the caller's teams whose caller gave a low satisfaction score, to follow up (issue 22). */
   'GET /calls/low-satisfaction': 'metrics.team',
+  /** Take, then close with a note, the follow-up of one such call (the route checks the team; audited). */
+  'POST /calls/:callId/follow-up/claim': 'metrics.team',
+  'POST /calls/:callId/follow-up/close': 'metrics.team',
   /** Import a customer file (CSV or JSON, streamed body; `?dryRun=1` checks it and writes nothing) (issue 23). */
   'POST /import/customers': 'data.import',
   /** Customer email (issue 23): the templates (edits audited), the outbox with its states, sending a mail again (audited). */

@@ -172,6 +172,11 @@ export const AUDIT_ACTIONS = [
   /** An admin confirmed a customer's erasure; the store anonymised them (issue 23): ids and counts only. */
   'erasure_confirmed',
   'erasure_declined',
+  /** A saved audience segment was deleted by its owner or an admin (issue 22): its name and id only. */
+  'segment_deleted',
+  /** A supervisor or admin claimed or closed the follow-up of a low satisfaction score (issue 22): the call id only. */
+  'satisfaction_follow_up_claimed',
+  'satisfaction_follow_up_closed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -176,7 +176,21 @@ export const configLists = defineChannel({
 /** How far back the supervisors' list of low satisfaction scores reaches (issue 22). */
 export const LOW_SATISFACTION_DAYS = 14;
 
-/** A call whose caller answered 1 or 2, as the store lists it to the supervisors of the CSR's teams. */
+/** The follow-up a low score opened (issue 22): open until a supervisor marks it followed up, with a note. */
+export const followUpState = z.object({
+  /** When the score reached the store. */
+  openedAt: isoInstant,
+  /** The supervisor (user name) who took it, or null. */
+  claimedBy: text().nullable(),
+  claimedAt: isoInstant.nullable(),
+  note: text().nullable(),
+  /** Who marked it followed up, and when; null while open. */
+  closedBy: text().nullable(),
+  closedAt: isoInstant.nullable(),
+});
+export type FollowUpState = z.infer<typeof followUpState>;
+
+/** A call whose caller answered 1 or 2, as the store lists it to the supervisors of the CSR's teams, with its follow-up. */
 export const lowSatisfactionCall = z.object({
   callId: text(),
   /** The caller, when identified (the supervisor opens them to follow up); null otherwise. */
@@ -187,22 +201,53 @@ export const lowSatisfactionCall = z.object({
   satisfaction: satisfactionScore,
   dispositionCode: text().nullable(),
   wrapUpNotes: text().nullable(),
-  completedAt: isoInstant,
+  /** Null when the survey answer came before the call was completed on the store. */
+  completedAt: isoInstant.nullable(),
+  followUp: followUpState,
 });
 export type LowSatisfactionCall = z.infer<typeof lowSatisfactionCall>;
 
+/** The longest note a follow-up keeps. */
+export const FOLLOW_UP_NOTE_MAX = 2000;
+
 /**
- * The follow-ups low satisfaction scores open (issue 22): calls completed in the last
- * LOW_SATISFACTION_DAYS days whose caller answered 1 or 2, taken by a CSR of one of the signed-in
- * supervisor's teams (an admin sees every one), newest first — asked of the central store, which
- * knows every team; shown on the supervisor's Approvals screen beside the discounts waiting.
+ * The follow-ups low satisfaction scores open (issue 22), of calls taken by a CSR of one of the
+ * signed-in supervisor's teams (an admin sees every one): every open one first (newest first),
+ * then — with `show: 'all'` — those closed in the last LOW_SATISFACTION_DAYS days, newest first;
+ * asked of the central store, which knows every team; shown on the supervisor's Approvals screen.
  */
 export const callLowSatisfaction = defineChannel({
   channel: 'call:low-satisfaction',
   permission: 'metrics.team',
   access: 'store',
-  input: z.object({}).strict(),
+  input: z.object({ show: z.enum(['open', 'all'], { message: 'Show “open” or “all”.' }).optional() }).strict(),
   output: z.object({ calls: z.array(lowSatisfactionCall) }),
 });
 
-export const callChannels = channelGroup(callStart, callAttachCustomer, callHold, callResume, callEnd, callWrapUp, callGet, callCurrent, configLists, callLowSatisfaction);
+/** A supervisor of the CSR's team (or an admin) takes a low score's follow-up: audited. */
+export const callFollowUpClaim = defineChannel({
+  channel: 'call:follow-up-claim',
+  permission: 'metrics.team',
+  access: 'store',
+  input: z.object({ callId }).strict(),
+  output: lowSatisfactionCall,
+});
+
+/** …and marks it followed up, saying what was done: audited (the call id only, never the note). */
+export const callFollowUpClose = defineChannel({
+  channel: 'call:follow-up-close',
+  permission: 'metrics.team',
+  access: 'store',
+  input: z
+    .object({
+      callId,
+      note: freeText()
+        .trim()
+        .min(1, { message: 'Say what was done to follow up.' })
+        .max(FOLLOW_UP_NOTE_MAX, { message: `At most ${FOLLOW_UP_NOTE_MAX} characters.` }),
+    })
+    .strict(),
+  output: lowSatisfactionCall,
+});
+
+export const callChannels = channelGroup(callStart, callAttachCustomer, callHold, callResume, callEnd, callWrapUp, callGet, callCurrent, configLists, callLowSatisfaction, callFollowUpClaim, callFollowUpClose);

@@ -293,6 +293,14 @@ const STORE_MIGRATIONS: readonly MigrationIndexes[] = [
       customer_category_days_category_day_idx: `select customer_id from customer_category_days where category in ('ink') and day >= 1 and day < 2`,
     },
   },
+  {
+    migration: '0027_satisfaction_follow_ups',
+    // The follow-ups of low satisfaction scores (issue 22, server/src/calls/routes.ts): the open ones newest first; the recently closed ones.
+    indexes: {
+      satisfaction_follow_ups_open_idx: `select call_id from satisfaction_follow_ups where closed_at is null order by opened_at desc limit 100`,
+      satisfaction_follow_ups_closed_idx: `select call_id from satisfaction_follow_ups where closed_at >= 1 order by closed_at desc limit 100`,
+    },
+  },
 ];
 
 function storeSuite(backend: StoreBackend, skipReason: string | undefined) {

@@ -75,7 +75,7 @@ const EXPORTING = ['report:export'];
 /** The supervisors' live board (issue 22): supervisors and admins. */
 const BOARD = ['board:live'];
 /** Following up low satisfaction scores of a team's calls (issue 22): supervisors and admins. */
-const TEAM_FOLLOW_UP = ['call:low-satisfaction'];
+const TEAM_FOLLOW_UP = ['call:low-satisfaction', 'call:follow-up-claim', 'call:follow-up-close'];
 /** Audience segments (issue 22): supervisors and admins. */
 const SEGMENTS = ['segment:preview', 'segment:list', 'segment:save', 'segment:delete', 'segment:export'];
 /** A customer's data on request and asking for their erasure (issue 23): supervisors and admins; confirming an erasure: admins. */

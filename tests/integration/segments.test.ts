@@ -319,13 +319,15 @@ const ROLES = {
   associate: { username: 'abe', password: 'at the counter', role: 'store_associate' },
   supervisor: { username: 'sue', password: 'supervises calls', role: 'supervisor' },
   admin: { username: 'ada', password: 'administers all', role: 'admin' },
+  /** Another supervisor (same team): may use sue's segments, not delete them. */
+  sam: { username: 'sam', password: 'supervises too', role: 'supervisor' },
 } as const;
 
 function routeSuite(backend: StoreBackend, skipReason: string | undefined) {
   describe(`segment routes on ${backend.name}`, () => {
     const served = serveStoreForSuite(backend, skipReason, { scrypt: FAST_SCRYPT });
     let app: FastifyInstance;
-    const tokens: Record<keyof typeof ROLES, string> = { csr: '', associate: '', supervisor: '', admin: '' };
+    const tokens: Record<keyof typeof ROLES, string> = { csr: '', associate: '', supervisor: '', admin: '', sam: '' };
     const ask = (who: keyof typeof ROLES, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) =>
       app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload === undefined ? {} : { payload: payload as object }) });
 
@@ -444,6 +446,30 @@ function routeSuite(backend: StoreBackend, skipReason: string | undefined) {
       }
     });
 
+    it('only the owner or an admin deletes a segment; another supervisor is forbidden; each delete audited with name and id', async () => {
+      const own = await ask('sam', 'POST', '/segments', { name: 'Sam’s silver', definition: { tiers: ['silver'] } });
+      expect(own.statusCode, own.body).toBe(200);
+      const samsId = savedSegment.parse(own.json().value).id;
+      // sue may not delete sam's; nothing changes, nothing audited.
+      const refused = await ask('supervisor', 'DELETE', `/segments/${samsId}`);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect((await ask('supervisor', 'DELETE', '/segments/not-a-uuid')).json()).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'id' } });
+      const names = async () => ((await ask('admin', 'GET', '/segments')).json().value.segments as { name: string }[]).map((s) => s.name);
+      expect(await names()).toEqual(['Gold repeat buyers', 'Sam’s silver']);
+      // sam neither may delete sue's.
+      const suesId = ((await ask('admin', 'GET', '/segments')).json().value.segments as { id: string; name: string }[]).find((s) => s.name === 'Gold repeat buyers')!.id;
+      expect((await ask('sam', 'DELETE', `/segments/${suesId}`)).statusCode).toBe(403);
+      // The owner deletes his own.
+      expect((await ask('sam', 'DELETE', `/segments/${samsId}`)).statusCode).toBe(200);
+      expect(await names()).toEqual(['Gold repeat buyers']);
+      const audit = await queryRows<{ username: string; subject: string; detail: string }>(
+        served.store,
+        sql`SELECT username, subject, detail FROM audit_log WHERE action = 'segment_deleted' ORDER BY seq`,
+      );
+      expect(audit).toEqual([{ username: 'sam', subject: samsId, detail: `Segment “Sam’s silver” (${samsId}) deleted.` }]);
+    });
+
     it('an admin exports and deletes; a deleted segment is gone (404)', async () => {
       const list = await ask('admin', 'GET', '/segments');
       const id = (list.json().value.segments as { id: string }[])[0]!.id;
@@ -453,6 +479,8 @@ function routeSuite(backend: StoreBackend, skipReason: string | undefined) {
       expect([sms.headers[EXPORT_HEADERS.rows], sms.headers[EXPORT_HEADERS.leftOut], sms.headers[EXPORT_HEADERS.noContact]]).toEqual(['0', '3', '7']);
       expect((await ask('admin', 'DELETE', `/segments/${id}`)).statusCode).toBe(200);
       expect((await ask('admin', 'DELETE', `/segments/${id}`)).statusCode).toBe(404);
+      const audit = await queryRows<{ username: string; subject: string }>(served.store, sql`SELECT username, subject FROM audit_log WHERE action = 'segment_deleted' AND username = 'ada'`);
+      expect(audit).toEqual([{ username: 'ada', subject: id }]);
       expect((await ask('admin', 'POST', `/segments/${id}/export`, { channel: 'email' })).statusCode).toBe(404);
     });
   });

@@ -1,11 +1,12 @@
 /**
  * Issue 22: a low satisfaction score opens a follow-up for the team's supervisors. The store's
- * `GET /calls/low-satisfaction` (the supervisor's Approvals screen reads it) lists the calls
- * completed in the last 14 days whose caller answered 1 or 2, taken by a CSR of one of the
- * caller's teams — an admin sees every one, a supervisor of another team none of them, a CSR is
+ * `GET /calls/low-satisfaction` (the supervisor's Approvals screen reads it) lists the open
+ * follow-ups — of any age: a follow-up stays until someone marks it followed up — of calls whose
+ * caller answered 1 or 2, taken by a CSR of one of the caller's teams — an admin sees every one, a supervisor of another team none of them, a CSR is
  * refused — on PGlite and the PostgreSQL at 127.0.0.1:5432.
  */
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../server/src/auth/users';
 import { calls, customers, teams, userTeams } from '../../server/src/db/schema';
@@ -70,23 +71,25 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         call(ids.noAnswer, 'carl', NOW - DAY, null),
         call(ids.otherTeam, 'wendy', NOW - 3 * DAY, 2),
       ]);
+      // The scores reached the store when their calls completed (the trigger stamps the store's real clock).
+      await store.db.execute(sql`update satisfaction_follow_ups f set opened_at = c.completed_at from calls c where c.id = f.call_id`);
       for (const p of Object.values(people)) sessions[p.username] = (await signIn(app, p)).token;
     });
 
     const list = (who: string) => served.app.inject({ method: 'GET', url: '/calls/low-satisfaction', headers: { authorization: `Bearer ${sessions[who]}` } });
 
-    it('lists the low scores of the supervisor’s teams from the last 14 days, newest first', async () => {
+    it('lists the open follow-ups of the supervisor’s teams, newest first, old ones too (open until followed up)', async () => {
       const res = await list('sue');
       expect(res.statusCode).toBe(200);
       const { calls: rows } = callLowSatisfaction.output.parse(res.json().value);
-      expect(rows.map((r) => r.callId)).toEqual([ids.veryLow, ids.low]);
+      expect(rows.map((r) => r.callId)).toEqual([ids.veryLow, ids.low, ids.old]);
       expect(rows[0]).toMatchObject({ customerId: null, customerName: null, agentName: 'carl', satisfaction: 1 });
       expect(rows[1]).toMatchObject({ customerId: zoe, customerName: 'Zoë Ångström', satisfaction: 2, dispositionCode: 'resolved', wrapUpNotes: 'Parcel late again.', completedAt: new Date(NOW - 2 * DAY).toISOString() });
     });
 
     it('shows another team’s supervisor only their own team’s, an admin every one, and refuses a CSR', async () => {
       expect((await list('otto')).json().value.calls.map((r: { callId: string }) => r.callId)).toEqual([ids.otherTeam]);
-      expect((await list('ada')).json().value.calls.map((r: { callId: string }) => r.callId)).toEqual([ids.veryLow, ids.low, ids.otherTeam]);
+      expect((await list('ada')).json().value.calls.map((r: { callId: string }) => r.callId)).toEqual([ids.veryLow, ids.low, ids.otherTeam, ids.old]);
       expect((await list('carl')).statusCode).toBe(403);
       expect((await served.app.inject({ method: 'GET', url: '/calls/low-satisfaction' })).statusCode).toBe(401);
       expect((await served.app.inject({ method: 'GET', url: '/calls/low-satisfaction?x=1', headers: { authorization: `Bearer ${sessions.sue}` } })).statusCode).toBe(400);

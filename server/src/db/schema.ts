@@ -689,6 +689,37 @@ export const calls = pgTable(
   ],
 );
 
+/**
+ * The follow-up a low satisfaction score (1 or 2) opens for the supervisors of the CSR's teams
+ * (issue 22): one row per call, opened by a trigger on calls (server/drizzle/…_satisfaction_follow_ups.sql)
+ * whenever a score of LOW_SATISFACTION_MAX or less arrives — at wrap-up (the `call.wrap_up`
+ * mutation) or later from a survey tool (`POST /ingest/satisfaction`) — once, however often it is
+ * sent. A supervisor claims it, then closes it ("Followed up") with a note (server/src/calls/routes.ts).
+ */
+export const satisfactionFollowUps = pgTable(
+  'satisfaction_follow_ups',
+  {
+    callId: uuid('call_id')
+      .primaryKey()
+      .references(() => calls.id, { onDelete: 'cascade' }),
+    /** When the score reached the store (its clock). */
+    openedAt: ms('opened_at').notNull().default(nowMs),
+    /** The supervisor (or admin) who took it; null: nobody yet. */
+    claimedBy: uuid('claimed_by').references(() => users.id),
+    claimedAt: ms('claimed_at'),
+    /** What was done: required to close. */
+    note: text('note'),
+    closedBy: uuid('closed_by').references(() => users.id),
+    /** Null while open. */
+    closedAt: ms('closed_at'),
+  },
+  (t) => [
+    /** The Approvals screen: open ones first, newest first. */
+    index('satisfaction_follow_ups_open_idx').on(t.openedAt).where(sql`${t.closedAt} IS NULL`),
+    index('satisfaction_follow_ups_closed_idx').on(t.closedAt),
+  ],
+);
+
 export const complaints = pgTable(
   'complaints',
   {

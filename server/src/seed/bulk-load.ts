@@ -123,7 +123,17 @@ export async function loadRowsIntoStore(store: Store, rowsOf: RowSource, options
   }
   // Without triggers nothing marked the days these rows change in the dashboard's rollup
   // (server/src/reports/rollup.ts): it holds no day any more, every figure comes from the rows until rebuilt.
-  if (options.skipChangeLog) await store.db.execute(sql`DELETE FROM report_rollup_days`);
+  if (options.skipChangeLog) {
+    await store.db.execute(sql`DELETE FROM report_rollup_days`);
+    // Nor did the trigger that opens low satisfaction scores' follow-ups (issue 22): those of the last
+    // 14 days are opened here, as the migration that added them did; older history opens none.
+    await store.db.execute(
+      sql`INSERT INTO satisfaction_follow_ups (call_id, opened_at)
+          SELECT id, completed_at FROM calls
+          WHERE satisfaction <= 2 AND completed_at IS NOT NULL AND completed_at >= (extract(epoch from clock_timestamp()) * 1000)::bigint - 14 * 86400000
+          ON CONFLICT (call_id) DO NOTHING`,
+    );
+  }
   summary.ms = performance.now() - started;
   return summary;
 }

@@ -5,7 +5,9 @@
  * - `GET /segments` (metrics.team) → the saved segments, each with its size now.
  * - `POST /segments` (metrics.team) `{ name, definition }` → saved (created_by = the caller); a
  *   name already taken (any case) is a conflict.
- * - `DELETE /segments/:id` (metrics.team).
+ * - `DELETE /segments/:id` (metrics.team): only the segment's owner (created_by) or an admin;
+ *   anyone else is forbidden (403) and nothing changes. Audited (`segment_deleted`) with the
+ *   segment's name and id, in the same transaction as the delete.
  * - `POST /segments/:id/export` (data.export) `{ channel }` → CSV (id, first name, last name, the
  *   contact for the channel), streamed in pages of customer ids inside one repeatable-read
  *   transaction, so the counts — sent first, in the response headers EXPORT_HEADERS, and written
@@ -84,8 +86,25 @@ export function registerSegmentRoutes(app: FastifyInstance): void {
 
   app.delete('/segments/:id', async (request) => {
     const { id } = parseBody(idParam, request.params);
-    const gone = await app.store.db.delete(segments).where(eq(segments.id, id)).returning({ id: segments.id });
-    if (gone.length === 0) throw new HttpError('not_found', 'No saved segment has this id (deleted already?).', 'id');
+    const user = caller(request);
+    const workstationId = request.auth?.workstationId ?? null;
+    const where = { workstationId, workstationName: workstationId ? await workstationName(app.store.db, workstationId) : null };
+    await app.store.db.transaction(async (tx) => {
+      // Locked: a second delete of the same segment waits, then finds it gone (404), and audits nothing.
+      const [saved] = await tx.select({ id: segments.id, name: segments.name, createdBy: segments.createdBy }).from(segments).where(eq(segments.id, id)).for('update');
+      if (!saved) throw new HttpError('not_found', 'No saved segment has this id (deleted already?).', 'id');
+      if (user.role !== 'admin' && saved.createdBy !== user.id) throw new HttpError('forbidden', 'Only the supervisor who saved this segment, or an admin, may delete it.');
+      await tx.delete(segments).where(eq(segments.id, id));
+      await recordAudit(tx, {
+        at: app.clock(),
+        action: 'segment_deleted',
+        userId: user.id,
+        username: user.username,
+        ...where,
+        subject: saved.id,
+        detail: `Segment “${saved.name}” (${saved.id}) deleted.`,
+      });
+    });
     return { ok: true, value: { id } };
   });
 

@@ -62,7 +62,9 @@ export const STORE_ROUTES: StoreRoutes = {
   // The supervisors' live board (issue 22): the store answers for the caller's teams.
   'board:live': () => ({ method: 'GET', path: '/board', body: undefined }),
   // Low satisfaction scores of the supervisor's teams (issue 22): the store knows every team's members.
-  'call:low-satisfaction': () => ({ method: 'GET', path: '/calls/low-satisfaction', body: undefined }),
+  'call:low-satisfaction': ({ show }) => ({ method: 'GET', path: `/calls/low-satisfaction${show ? `?show=${show}` : ''}`, body: undefined }),
+  'call:follow-up-claim': ({ callId }) => ({ method: 'POST', path: `/calls/${encodeURIComponent(callId)}/follow-up/claim`, body: {} }),
+  'call:follow-up-close': ({ callId, note }) => ({ method: 'POST', path: `/calls/${encodeURIComponent(callId)}/follow-up/close`, body: { note } }),
   // Customer email templates (issue 23): the store checks the placeholders and audits the save.
   'email:templates': () => ({ method: 'GET', path: '/admin/email/templates', body: undefined }),
   'email:save-template': ({ kind, language, ...rest }) => ({ method: 'PUT', path: `/admin/email/templates/${encodeURIComponent(kind)}/${encodeURIComponent(language)}`, body: rest }),

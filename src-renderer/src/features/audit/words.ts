@@ -35,4 +35,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   customer_data_exported: 'Customer’s data exported on request',
   erasure_confirmed: 'Erasure confirmed (customer anonymised)',
   erasure_declined: 'Erasure declined',
+  segment_deleted: 'Saved segment deleted',
+  satisfaction_follow_up_claimed: 'Low satisfaction follow-up taken',
+  satisfaction_follow_up_closed: 'Low satisfaction marked followed up',
 };

@@ -12,6 +12,7 @@ import { segmentName, type SavedSegment } from '../../../../../src-shared/contra
 import { LOYALTY_TIERS, ORDER_CHANNELS } from '../../../../../src-shared/domain/customer';
 import { EXPORT_CHANNELS, SEGMENT_LIMITS, type ExportChannel, type SegmentSize } from '../../../../../src-shared/domain/segment';
 import { switchboard } from '../../../api/client';
+import { useSessionStore } from '../../auth/store';
 import { SaveStatus, SelectField, TextField, type SaveState } from '../../../ui/fields';
 import { countFormat, tierLabel } from '../../lookup/format';
 import { EMPTY_FILTERS, definitionFrom, segmentFilterForm, sizeSentence, type SegmentFilterForm } from '../forms';
@@ -123,6 +124,11 @@ function SavedRow({ segment, onDeleted }: { segment: SavedSegment; onDeleted(): 
   const [result, setResult] = useState<SaveState>({ kind: 'idle' });
   const [busy, setBusy] = useState(false);
   const channelId = `segment-channel-${segment.id}`;
+  // Only the supervisor who saved it, or an admin, may delete it (the store checks again).
+  const mayDelete = useSessionStore((s) => {
+    const user = s.session?.state === 'signed_in' ? s.session.user : null;
+    return user !== null && (user.role === 'admin' || user.username === segment.createdBy);
+  });
   const exportIt = async () => {
     setBusy(true);
     setResult({ kind: 'idle' });
@@ -163,9 +169,11 @@ function SavedRow({ segment, onDeleted }: { segment: SavedSegment; onDeleted(): 
         <button type="button" className="button" disabled={busy} onClick={() => void exportIt()}>
           Export {segment.name}
         </button>
-        <button type="button" className="button button--quiet" onClick={() => void remove()}>
-          Delete {segment.name}
-        </button>
+        {mayDelete && (
+          <button type="button" className="button button--quiet" onClick={() => void remove()}>
+            Delete {segment.name}
+          </button>
+        )}
         <SaveStatus state={result} />
       </div>
     </li>
