@@ -105,10 +105,19 @@ async function writeChunk(out: PassThrough, chunk: string | Buffer): Promise<voi
 }
 
 /**
- * Writes the archive into `out` (ended when done). Resolves to what was exported; rejects when the
+ * Writes the archive into `out` (ended when done; `beforeEnd` just before). Resolves to what was exported; rejects when the
  * database fails or `out` goes away. `onProgress` after each table and every few thousand rows.
  */
-export async function writeFullExport(store: Store, out: Writable, options: { now: number; onProgress?: (p: FullExportProgress) => void }): Promise<FullExportSummary> {
+export async function writeFullExport(
+  store: Store,
+  out: Writable,
+  options: {
+    now: number;
+    onProgress?: (p: FullExportProgress) => void;
+    /** Called with every table written, before the archive's directory ends it (the route commits its audit entry here, so a client holding the whole file finds it). */
+    beforeEnd?: (summary: FullExportSummary) => Promise<void>;
+  },
+): Promise<FullExportSummary> {
   const zip = new ZipFile();
   const zipOut = zip.outputStream as unknown as Readable;
   const piped = pipeline(zipOut, out);
@@ -199,6 +208,7 @@ export async function writeFullExport(store: Store, out: Writable, options: { no
       tables: done.map((t) => ({ name: t.name, file: `${t.name}.csv`, rows: t.rows, columns: t.columns, secretColumnsLeftOut: t.omitted })),
     };
     zip.addBuffer(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), 'manifest.json', { mtime, compress: true });
+    await options.beforeEnd?.(summary);
     zip.end();
     await piped;
     return summary;

@@ -35,19 +35,9 @@ export function registerFullExportRoutes(app: FastifyInstance): void {
     });
     let tables: ExportedTable[] = [];
     let rows = 0;
-    let complete = false;
-    try {
-      const summary = await writeFullExport(app.store, out, {
-        now,
-        onProgress: () => undefined,
-      });
-      tables = summary.tables;
-      rows = summary.rows;
-      complete = true;
-    } catch (e) {
-      if (!out.destroyed) request.log.error({ err: e }, 'full export failed mid-stream');
-      out.destroy();
-    } finally {
+    let audited = false;
+    const audit = async (complete: boolean) => {
+      audited = true;
       await recordAudit(app.store.db, {
         at: app.clock(),
         action: 'export',
@@ -57,6 +47,24 @@ export function registerFullExportRoutes(app: FastifyInstance): void {
         subject: 'full',
         detail: fullExportDetail({ tables, rows }, complete),
       }).catch((e: unknown) => request.log.error({ err: e }, 'recording a full export in the audit log failed'));
+    };
+    try {
+      await writeFullExport(app.store, out, {
+        now,
+        onProgress: () => undefined,
+        // Every table is written: the entry is committed before the archive ends, so a client
+        // holding the whole file finds it.
+        beforeEnd: async (summary) => {
+          tables = summary.tables;
+          rows = summary.rows;
+          await audit(true);
+        },
+      });
+    } catch (e) {
+      if (!out.destroyed) request.log.error({ err: e }, 'full export failed mid-stream');
+      out.destroy();
+    } finally {
+      if (!audited) await audit(false);
     }
   });
 }
