@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreProxy } from '../../src-main/core/auth/store-proxy';
-import { CsvRecordCounter, proposedFileName, saveExportFile } from '../../src-main/core/reports/export-file';
+import { CsvRecordCounter, proposedFileName, saveDownloadFile, saveExportFile } from '../../src-main/core/reports/export-file';
 import type { StoreClient } from '../../src-main/core/sync/store-client';
 import { csvCell, csvLine } from '../../src-shared/reports/csv';
 
@@ -68,6 +68,15 @@ describe('saving an export', () => {
   it('leaves nothing behind when the connection breaks', async () => {
     const dir = tempDir();
     await expect(saveExportFile(body(['A\r\n', '1\r\n'], true), dir, 'x.csv')).rejects.toThrow();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('leaves nothing behind when the stream breaks before its first byte, however quickly', async () => {
+    const dir = tempDir();
+    for (let i = 0; i < 30; i++) {
+      await expect(saveExportFile(body([], true), dir, 'x.csv')).rejects.toThrow();
+      await expect(saveDownloadFile(body([], true), dir, 'x.zip')).rejects.toThrow();
+    }
     expect(readdirSync(dir)).toEqual([]);
   });
 

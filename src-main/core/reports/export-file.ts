@@ -5,8 +5,7 @@
  * complete. The rows are counted as they pass (CSV records: line ends outside quotes, the header
  * line not counted).
  */
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { once } from 'node:events';
 import { homedir } from 'node:os';
@@ -68,61 +67,60 @@ export function proposedZipName(contentDisposition: string | null, fallback: str
 }
 
 /**
- * Streams a binary download (the full export's ZIP archive) into `dir/fileName` (a free name), as
- * saveExportFile does: a hidden `.part` file renamed once the last byte is in, removed when the
- * stream breaks. `onBytes` hears the bytes written so far.
+ * Streams `body` into a hidden `.part` file in `dir`, then renames it to a free name made from
+ * `fileName`; `onChunk` sees each chunk as it passes. The file is opened before the first read and
+ * closed before it is removed, so a stream that breaks at once still leaves nothing behind (a
+ * write stream opened lazily could create the file after the removal).
  */
-export async function saveDownloadFile(body: ReadableStream<Uint8Array>, dir: string, fileName: string, onBytes?: (bytes: number) => void): Promise<{ path: string; fileName: string; bytes: number }> {
+async function streamToFile(body: ReadableStream<Uint8Array>, dir: string, fileName: string, onChunk: (chunk: Uint8Array) => void): Promise<{ path: string; fileName: string }> {
   await mkdir(dir, { recursive: true });
   const name = await freeName(dir, fileName);
   const part = join(dir, `.${name}.part`);
-  const out = createWriteStream(part, { flags: 'wx' });
-  let bytes = 0;
+  const handle = await open(part, 'wx');
+  const out = handle.createWriteStream();
   try {
     const reader = body.getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      bytes += value.byteLength;
-      onBytes?.(bytes);
+      onChunk(value);
       if (!out.write(value)) await once(out, 'drain');
     }
     out.end();
     await once(out, 'finish');
+    if (!out.closed) await once(out, 'close');
     const path = join(dir, name);
     await rename(part, path);
-    return { path, fileName: name, bytes };
+    return { path, fileName: name };
   } catch (e) {
-    out.destroy();
+    if (!out.closed) {
+      const closed = once(out, 'close').catch(() => undefined);
+      out.destroy();
+      await closed;
+    }
     await rm(part, { force: true });
     throw e;
   }
 }
 
+/**
+ * Streams a binary download (the full export's ZIP archive) into `dir/fileName` (a free name), as
+ * saveExportFile does: a hidden `.part` file renamed once the last byte is in, removed when the
+ * stream breaks. `onBytes` hears the bytes written so far.
+ */
+export async function saveDownloadFile(body: ReadableStream<Uint8Array>, dir: string, fileName: string, onBytes?: (bytes: number) => void): Promise<{ path: string; fileName: string; bytes: number }> {
+  let bytes = 0;
+  const saved = await streamToFile(body, dir, fileName, (chunk) => {
+    bytes += chunk.byteLength;
+    onBytes?.(bytes);
+  });
+  return { ...saved, bytes };
+}
+
 /** Streams `body` into `dir/fileName` (a free name), counting its records. Throws when the stream breaks (the partial file removed). */
 export async function saveExportFile(body: ReadableStream<Uint8Array>, dir: string, fileName: string): Promise<SavedExport> {
-  await mkdir(dir, { recursive: true });
-  const name = await freeName(dir, fileName);
-  const part = join(dir, `.${name}.part`);
-  const out = createWriteStream(part, { flags: 'wx' });
   const counter = new CsvRecordCounter();
   const decoder = new TextDecoder();
-  try {
-    const reader = body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      counter.push(decoder.decode(value, { stream: true }));
-      if (!out.write(value)) await once(out, 'drain');
-    }
-    out.end();
-    await once(out, 'finish');
-    const path = join(dir, name);
-    await rename(part, path);
-    return { path, fileName: name, rows: Math.max(0, counter.records - 1) };
-  } catch (e) {
-    out.destroy();
-    await rm(part, { force: true });
-    throw e;
-  }
+  const saved = await streamToFile(body, dir, fileName, (chunk) => counter.push(decoder.decode(chunk, { stream: true })));
+  return { ...saved, rows: Math.max(0, counter.records - 1) };
 }
