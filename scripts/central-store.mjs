@@ -5,13 +5,28 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const CENTRAL_STORE_PORT = 5179;
 
 export function defaultStoreDataDir(env = process.env) {
   const base = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
   return join(base, 'switchboard', 'central-store');
+}
+
+/**
+ * Where the demo store writes customer mail (no mail server): \`mail\` beside its data folder
+ * (~/.local/share/switchboard/mail). Not inside it: that folder is PGlite's PostgreSQL data directory.
+ */
+export function defaultStoreMailDir(dataDir = defaultStoreDataDir()) {
+  return join(dirname(dataDir), 'mail');
+}
+
+/** The store's mail settings for \`npm start\`: a mail server named in the environment wins; else the demo's mail folder. */
+export function storeMailEnv(env, dataDir) {
+  if (env.SWITCHBOARD_SMTP_URL) return { env: {}, where: 'through the mail server in SWITCHBOARD_SMTP_URL' };
+  const mailDir = env.SWITCHBOARD_MAIL_DIR || defaultStoreMailDir(dataDir);
+  return { env: { SWITCHBOARD_MAIL_DIR: mailDir }, where: \`as .eml files into \${mailDir} (no mail server; open them with a mail client)\` };
 }
 
 /** True when a Switchboard central store answers /health at `url`. */
@@ -36,10 +51,12 @@ export async function startCentralStore({ root, port = CENTRAL_STORE_PORT, dataD
     return { url, stop: async () => {} };
   }
   mkdirSync(dataDir, { recursive: true });
+  const mail = storeMailEnv(process.env, dataDir);
   console.log(`Starting the central store (embedded PostgreSQL in ${dataDir}) on ${url}…`);
+  console.log(`Customer mail from the store goes ${mail.where}.`);
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/src/main.ts'), '--port', String(port), '--data-dir', dataDir], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? '', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    env: { ...process.env, ...mail.env, DATABASE_URL: process.env.DATABASE_URL ?? '', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   let exited = null;

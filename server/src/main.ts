@@ -13,7 +13,7 @@ import { buildServer } from './app';
 import { DEMO_USERS, seedDemoUsers } from './auth/users';
 import { DEFAULT_DATA_DIR, openStore, redactDatabaseUrl } from './db/connect';
 import { loadDemoIfEmpty } from './seed/demo';
-import { mailOptionsFromEnv, redactSmtpUrl } from './email/sender';
+import { describeMailDelivery, mailOptionsFromEnv } from './email/sender';
 import { DEMO_TEAM, loadDemoHistoryIfAbsent } from './seed/demo-history';
 import { REPORT_ROLLUP_EVERY_MS } from './reports/rollup';
 
@@ -59,8 +59,8 @@ async function main(): Promise<void> {
     mail,
     ...(Number.isFinite(rollupMs) && rollupMs > 0 ? { reportRollupEveryMs: rollupMs } : {}),
   });
-  if (mail.smtpUrl) app.log.info({ smtp: redactSmtpUrl(mail.smtpUrl) }, 'customer mail goes out through this mail server');
-  else app.log.info('no mail server (SWITCHBOARD_SMTP_URL): customer mail waits in the outbox until the store is started with one');
+  const delivery = describeMailDelivery(mail);
+  app.log.info(delivery.where ?? {}, delivery.message);
   app.log.info({ store: store.kind, where: databaseUrl ? redactDatabaseUrl(databaseUrl) : values['data-dir'] }, 'central store open');
 
   const seeded = await seedDemoUsers(store.db);

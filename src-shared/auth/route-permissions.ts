@@ -57,6 +57,8 @@ export const ROUTE_PERMISSIONS = {
   'PUT /admin/email/templates/:kind/:language': 'email.manage',
   'GET /admin/email/outbox': 'email.manage',
   'POST /admin/email/outbox/:id/retry': 'email.manage',
+  /** One mail as the customer gets it (subject, from, to, date, text), rendered now: customer data, admins only. */
+  'GET /admin/email/outbox/:id/message': 'email.manage',
   /** Every table of the store as CSV in one ZIP archive, streamed, audited (issue 23). */
   'POST /admin/export': 'data.export_all',
   /** Ingest integrations (issue 23): create (its secret shown once), list, disable; the ingest queue's log with dead deliveries' reasons. */

@@ -43,6 +43,21 @@ export type MailSkipReason = (typeof MAIL_SKIP_REASONS)[number];
 export const mailLanguage = text()
   .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'A language is a code such as "en", "de" or "pt-BR".');
 
+/** "DE", "de_de", " pt-br " → "de", "de-DE", "pt-BR": the case and separator a source writes are not the customer's choice. */
+export function normalizeLanguageTag(value: string): string {
+  const [language = '', region, ...rest] = value.trim().split(/[-_]/);
+  return [language.toLowerCase(), ...(region === undefined ? [] : [region.toUpperCase()]), ...rest].join('-');
+}
+
+/**
+ * A customer's language as a source gives it (the customer import's `language` column, an ingested
+ * order's customer.language): a language tag, its case and separator normalised ("de_de" → "de-DE").
+ */
+export const customerLanguage = text()
+  .max(20, 'A language is a code such as "en", "de" or "pt-BR".')
+  .transform(normalizeLanguageTag)
+  .pipe(mailLanguage);
+
 export const MAIL_TEMPLATE_LIMITS = { subject: 200, text: 20_000, html: 50_000 } as const;
 
 export const mailTemplate = z.object({
@@ -105,9 +120,13 @@ export const outboxQuery = z
 
 export const outboxPath = z.object({ id: text().uuid('id: not a mail id.') }).strict();
 
+/** How the store delivers mail: `smtp` (SWITCHBOARD_SMTP_URL), `folder` (.eml files in SWITCHBOARD_MAIL_DIR, the demo's), null: nowhere, mails wait. */
+export const MAIL_DELIVERIES = ['smtp', 'folder'] as const;
+export type MailDeliveryKind = (typeof MAIL_DELIVERIES)[number];
+
 export interface MailOutboxPage {
-  /** Whether the store has a mail server (SWITCHBOARD_SMTP_URL); without one every mail waits. */
-  mailServer: { configured: boolean };
+  /** Whether mail goes anywhere (a mail server, or a mail folder), and which; without either every mail waits. */
+  mailServer: { configured: boolean; delivery: MailDeliveryKind | null };
   counts: Record<MailState, number>;
   mails: MailOutboxEntry[];
 }
@@ -131,7 +150,7 @@ export const emailSaveTemplate = defineChannel({
 });
 
 export const mailOutboxPage = z.object({
-  mailServer: z.object({ configured: z.boolean() }),
+  mailServer: z.object({ configured: z.boolean(), delivery: z.enum(MAIL_DELIVERIES).nullable() }),
   counts: z.record(z.enum(MAIL_STATES), z.number().int()),
   mails: z.array(mailOutboxEntry),
 });
@@ -154,5 +173,35 @@ export const emailRetry = defineChannel({
   access: 'store',
 });
 
+/**
+ * One mail as the customer gets it (GET /admin/email/outbox/:id/message): rendered from the
+ * template, address and names as they are now — the outbox keeps no copy of a mail's text, so an
+ * erased customer's mails cannot be read back.
+ */
+export const mailMessage = z.object({
+  id: text().uuid(),
+  kind: z.enum(MAIL_KINDS),
+  state: z.enum(MAIL_STATES),
+  language: text(),
+  messageId: text(),
+  from: text(),
+  to: text(),
+  subject: text(),
+  /** The plain-text body. */
+  text: text(),
+  /** When it was sent (its Date), epoch ms; null for a mail not sent yet. */
+  sentAt: z.number().int().nullable(),
+});
+export type MailMessage = z.infer<typeof mailMessage>;
+
+/** Read one mail as the customer gets it (the Email outbox panel's Read). */
+export const emailMessage = defineChannel({
+  channel: 'email:message',
+  permission: 'email.manage',
+  input: outboxPath,
+  output: mailMessage,
+  access: 'store',
+});
+
 /** This domain's channels (contracts/index.ts composes every domain's group). */
-export const emailChannels = channelGroup(emailTemplates, emailSaveTemplate, emailOutbox, emailRetry);
+export const emailChannels = channelGroup(emailTemplates, emailSaveTemplate, emailOutbox, emailRetry, emailMessage);

@@ -336,7 +336,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       const c = complaint(ben.id, 'Logged while no mail server was set.');
       expect(await push('complaint.log', c)).toBe('applied');
       const waiting = await adminGet<MailOutboxPage>('/admin/email/outbox?state=pending');
-      expect(waiting.body.value.mailServer).toEqual({ configured: false });
+      expect(waiting.body.value.mailServer).toEqual({ configured: false, delivery: null });
       expect(waiting.body.value.mails.find((m) => m.recordId === c.complaintId)).toMatchObject({ state: 'pending', waitingFor: 'mail_server' });
       // A mail a store was sending when it stopped (claimed long ago, never marked sent).
       const midSend = complaint(pedro.id, 'Sent when the store stopped.');

@@ -50,6 +50,7 @@ const ADMIN_ONLY = [
   'email:save-template',
   'email:outbox',
   'email:retry',
+  'email:message',
   // The full export (issue 23).
   'admin:export-all',
   // Ingest integrations (issue 23).

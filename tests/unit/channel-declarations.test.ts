@@ -63,7 +63,7 @@ describe('channel declarations', () => {
     for (const c of ['webhook:list', 'webhook:create', 'webhook:disable', 'webhook:deliveries', 'webhook:replay', 'integration:deliveries'] as const) {
       expect(contracts[c]).toMatchObject({ access: 'store', permission: 'integrations.manage' });
     }
-    for (const c of ['email:outbox', 'email:retry'] as const) expect(contracts[c]).toMatchObject({ access: 'store', permission: 'email.manage' });
+    for (const c of ['email:outbox', 'email:retry', 'email:message'] as const) expect(contracts[c]).toMatchObject({ access: 'store', permission: 'email.manage' });
   });
 
   it('derives the permission table from the declarations', () => {

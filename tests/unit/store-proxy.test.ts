@@ -39,6 +39,7 @@ describe('the store proxy', () => {
     expect(storeRequest('integration:deliveries', { state: 'dead', limit: 100 })).toEqual({ method: 'GET', path: '/admin/ingest/deliveries?state=dead&limit=100', body: undefined });
     expect(storeRequest('email:outbox', { limit: 100 })).toEqual({ method: 'GET', path: '/admin/email/outbox?limit=100', body: undefined });
     expect(storeRequest('email:retry', { id: USER })).toEqual({ method: 'POST', path: `/admin/email/outbox/${USER}/retry`, body: {} });
+    expect(storeRequest('email:message', { id: USER })).toEqual({ method: 'GET', path: `/admin/email/outbox/${USER}/message`, body: undefined });
     expect(storeRequest('admin:users', {})).toEqual({ method: 'GET', path: '/admin/users', body: undefined });
     // Supervisor metrics (issue 22): the input as the body, the store checks the scope.
     const filter = { from: '2026-11-01', to: '2026-11-30', currency: 'USD' as const };

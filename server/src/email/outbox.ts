@@ -10,7 +10,9 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import {
   MAIL_PURPOSE,
   MAIL_STATES,
+  type MailDeliveryKind,
   type MailKind,
+  type MailMessage,
   type MailOutboxEntry,
   type MailOutboxPage,
   type MailSkipReason,
@@ -130,7 +132,8 @@ async function complaintValues(db: Reader, complaintId: string, language: string
 }
 
 /** The outbox as an admin sees it: states and reasons, never an address or a mail's text. */
-export async function readOutbox(db: StoreDb, query: { state?: MailState | undefined; limit: number }, configured: boolean): Promise<MailOutboxPage> {
+export async function readOutbox(db: StoreDb, query: { state?: MailState | undefined; limit: number }, delivery: MailDeliveryKind | null): Promise<MailOutboxPage> {
+  const configured = delivery !== null;
   const rows = await db
     .select()
     .from(mailOutbox)
@@ -141,7 +144,7 @@ export async function readOutbox(db: StoreDb, query: { state?: MailState | undef
   const counts = Object.fromEntries(MAIL_STATES.map((s) => [s, 0])) as Record<MailState, number>;
   for (const c of countRows) counts[c.state] = Number(c.n);
   const mails = rows.map((r) => toEntry(r, configured));
-  return { mailServer: { configured }, counts, mails };
+  return { mailServer: { configured, delivery }, counts, mails };
 }
 
 function toEntry(r: typeof mailOutbox.$inferSelect, configured: boolean): MailOutboxEntry {
@@ -167,6 +170,32 @@ function toEntry(r: typeof mailOutbox.$inferSelect, configured: boolean): MailOu
 export async function readOutboxEntry(db: StoreDb, id: string, configured: boolean): Promise<MailOutboxEntry | undefined> {
   const [row] = await db.select().from(mailOutbox).where(eq(mailOutbox.id, id));
   return row && toEntry(row, configured);
+}
+
+/**
+ * One mail as the customer gets (or got) it, for an admin to read: rendered now, as composeMail
+ * renders it for the sender — the outbox keeps no copy of a mail's text or address, so this is the
+ * template, address and names as they are now. A mail that is not sent to anyone (skipped, or its
+ * customer now without an address, consent or record) has nothing to read: conflict, with why.
+ */
+export async function readMailMessage(db: StoreDb, id: string, from: string): Promise<MailMessage> {
+  const [row] = await db.select().from(mailOutbox).where(eq(mailOutbox.id, id));
+  if (!row) throw new HttpError('not_found', 'No mail in the outbox has this id.', 'id');
+  if (row.state === 'skipped') throw new HttpError('conflict', `This mail was not sent (${row.skipReason ?? 'skipped'}), so there is nothing the customer got to read.`, 'id');
+  const composed = await composeMail(db, { id: row.id, kind: row.kind, recordId: row.recordId, customerId: row.customerId, language: row.language, attempts: row.attempts, messageId: row.messageId });
+  if (!composed.send) throw new HttpError('conflict', `This mail cannot be shown: it would not be sent now (${composed.reason}).`, 'id');
+  return {
+    id: row.id,
+    kind: row.kind,
+    state: row.state,
+    language: row.language,
+    messageId: row.messageId,
+    from,
+    to: composed.to,
+    subject: composed.mail.subject,
+    text: composed.mail.text,
+    sentAt: row.sentAt === null ? null : Number(row.sentAt),
+  };
 }
 
 /**

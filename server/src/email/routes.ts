@@ -5,15 +5,17 @@
  *   is refused, invalid_input naming the part; nothing is written), audited;
  * - GET  /admin/email/outbox?state=&limit=: the outbox with states and reasons, whether a mail
  *   server is configured, and counts per state (no address, name or text of any mail);
- * - POST /admin/email/outbox/:id/retry: send a failed or skipped mail again, audited.
+ * - POST /admin/email/outbox/:id/retry: send a failed or skipped mail again, audited;
+ * - GET  /admin/email/outbox/:id/message: one mail as the customer gets it (subject, from, to,
+ *   date, plain text), rendered now; unknown id not_found, a mail sent to nobody conflict.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { MAIL_PLACEHOLDERS, outboxPath, outboxQuery, saveTemplateRequest, templatePath, type MailOutboxEntry, type MailOutboxPage, type MailTemplate } from '../../../src-shared/contracts/email';
+import { MAIL_PLACEHOLDERS, outboxPath, outboxQuery, saveTemplateRequest, templatePath, type MailMessage, type MailOutboxEntry, type MailOutboxPage, type MailTemplate } from '../../../src-shared/contracts/email';
 import { recordAudit } from '../audit/audit';
 import { workstationName } from '../auth/workstations';
 import { HttpError, parseBody } from '../http/errors';
-import { readOutbox, readOutboxEntry, retryMail } from './outbox';
+import { readMailMessage, readOutbox, readOutboxEntry, retryMail } from './outbox';
 import { listTemplates, saveTemplate } from './templates';
 import type { MailSender } from './sender';
 
@@ -52,7 +54,14 @@ export function registerEmailRoutes(app: FastifyInstance, sender: MailSender): v
 
   app.get('/admin/email/outbox', async (request) => {
     const query = parseBody(outboxQuery, request.query);
-    const value: MailOutboxPage = await readOutbox(app.store.db, query, sender.configured);
+    const value: MailOutboxPage = await readOutbox(app.store.db, query, sender.delivery === 'none' ? null : sender.delivery);
+    return { ok: true, value };
+  });
+
+  app.get('/admin/email/outbox/:id/message', async (request) => {
+    const { id } = parseBody(outboxPath, request.params);
+    parseBody(noQuery, request.query);
+    const value: MailMessage = await readMailMessage(app.store.db, id, sender.from);
     return { ok: true, value };
   });
 

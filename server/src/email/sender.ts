@@ -10,21 +10,27 @@
  * is sent again, with the same Message-ID, so the one ambiguous case is recognisable downstream.
  * A mail is never claimed twice while its claim holds, so it goes out once in every other case.
  *
- * Without a mail server (no SWITCHBOARD_SMTP_URL) the sender does not run: mails wait as
- * `pending`, and the admin's outbox says they wait for a mail server; they go out once the store
- * is started with one.
+ * Without a mail server (no SWITCHBOARD_SMTP_URL) but with a mail folder (SWITCHBOARD_MAIL_DIR,
+ * the demo store's case) the same rounds write each mail there as an `.eml` file instead
+ * (server/src/email/mail-drop.ts): claimed, written, marked sent, the same Message-ID.
+ * With neither the sender does not run: mails wait as `pending`, and the admin's outbox says they
+ * wait for a mail server; they go out once the store is started with one.
  */
+import { resolve } from 'node:path';
 import { and, eq, inArray, lte, or, asc, lt, sql } from 'drizzle-orm';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Store } from '../db/connect';
 import { mailOutbox } from '../db/schema';
 import type { ChangeFeed } from '../sync/change-feed';
+import { MailDrop } from './mail-drop';
 import { composeMail, type OutboxRow } from './outbox';
 
 export interface MailOptions {
   /** smtp://user:pass@host:587 or smtps://…:465 (SWITCHBOARD_SMTP_URL); none → mails wait in the outbox. */
   smtpUrl?: string | undefined;
+  /** A folder each mail is written to as an .eml file when there is no smtpUrl (SWITCHBOARD_MAIL_DIR). */
+  mailDir?: string | undefined;
   /** The From address (SWITCHBOARD_MAIL_FROM); default "Switchboard <no-reply@localhost>". */
   from?: string | undefined;
   /** How often the outbox is looked at besides after each committed change (default 10 s). */
@@ -46,9 +52,26 @@ export interface MailOptions {
 
 export const DEFAULT_FROM = 'Switchboard <no-reply@localhost>';
 
-/** The mail settings from the environment: SWITCHBOARD_SMTP_URL and SWITCHBOARD_MAIL_FROM. */
+/** The mail settings from the environment: SWITCHBOARD_SMTP_URL, SWITCHBOARD_MAIL_DIR and SWITCHBOARD_MAIL_FROM. */
 export function mailOptionsFromEnv(env: NodeJS.ProcessEnv): MailOptions {
-  return { smtpUrl: env.SWITCHBOARD_SMTP_URL || undefined, from: env.SWITCHBOARD_MAIL_FROM || undefined };
+  return { smtpUrl: env.SWITCHBOARD_SMTP_URL || undefined, mailDir: env.SWITCHBOARD_MAIL_DIR || undefined, from: env.SWITCHBOARD_MAIL_FROM || undefined };
+}
+
+/** How the store delivers mail: through a mail server, into a folder (no mail server), or not at all (mails wait). */
+export type MailDelivery = 'smtp' | 'folder' | 'none';
+
+export const mailDeliveryOf = (options: MailOptions): MailDelivery => (options.smtpUrl ? 'smtp' : options.mailDir ? 'folder' : 'none');
+
+/** One line for the log on where customer mail goes: the mail server (password hidden) or the folder; never a customer's data. */
+export function describeMailDelivery(options: MailOptions): { message: string; where?: Record<string, string> } {
+  switch (mailDeliveryOf(options)) {
+    case 'smtp':
+      return { message: 'customer mail goes out through this mail server', where: { smtp: redactSmtpUrl(options.smtpUrl!) } };
+    case 'folder':
+      return { message: 'no mail server (SWITCHBOARD_SMTP_URL): customer mail is written as .eml files into this folder', where: { mailDir: resolve(options.mailDir!) } };
+    case 'none':
+      return { message: 'no mail server (SWITCHBOARD_SMTP_URL) and no mail folder (SWITCHBOARD_MAIL_DIR): customer mail waits in the outbox until the store is started with one' };
+  }
 }
 
 /** The SMTP URL without its password, for logs. */
@@ -68,9 +91,14 @@ interface SmtpError {
 }
 
 export class MailSender {
+  /** Whether mails go anywhere (a mail server or a mail folder); false: they wait in the outbox. */
   readonly configured: boolean;
+  readonly delivery: MailDelivery;
+  /** The From address every mail carries. */
+  readonly from: string;
   private readonly transport: Transporter | undefined;
-  private readonly o: Required<Omit<MailOptions, 'smtpUrl'>>;
+  private readonly drop: MailDrop | undefined;
+  private readonly o: Required<Omit<MailOptions, 'smtpUrl' | 'mailDir'>>;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private wanted = false;
@@ -93,7 +121,9 @@ export class MailSender {
       timeoutMs: options.timeoutMs ?? 15_000,
       clock: options.clock ?? Date.now,
     };
-    this.configured = Boolean(options.smtpUrl);
+    this.from = this.o.from;
+    this.delivery = mailDeliveryOf(options);
+    this.configured = this.delivery !== 'none';
     this.transport = options.smtpUrl
       ? createTransport({
           url: options.smtpUrl,
@@ -102,11 +132,12 @@ export class MailSender {
           socketTimeout: this.o.timeoutMs * 3,
         })
       : undefined;
+    this.drop = this.delivery === 'folder' ? new MailDrop(options.mailDir!) : undefined;
   }
 
-  /** Starts looking at the outbox (now, every pollMs, and after each poke of the change feed). No mail server: nothing to do. */
+  /** Starts looking at the outbox (now, every pollMs, and after each poke of the change feed). Nowhere to deliver: nothing to do. */
   start(changeFeed: ChangeFeed): void {
-    if (!this.transport) return;
+    if (!this.transport && !this.drop) return;
     this.stopped = false;
     this.unsubscribe = changeFeed.subscribe(() => this.kick());
     this.timer = setInterval(() => this.kick(), this.o.pollMs);
@@ -120,6 +151,7 @@ export class MailSender {
     this.unsubscribe?.();
     await this.running;
     this.transport?.close();
+    this.drop?.close();
   }
 
   /** Look at the outbox soon (a mail was owed, or an admin asked to retry one). */
@@ -210,16 +242,19 @@ export class MailSender {
       await this.store.db.update(mailOutbox).set({ state: 'skipped', skipReason: composed.reason, claimedAt: null, nextAttemptAt: null }).where(ours);
       return;
     }
+    const message = {
+      from: this.o.from,
+      to: composed.to,
+      subject: composed.mail.subject,
+      text: composed.mail.text,
+      html: composed.mail.html,
+      messageId: row.messageId,
+      headers: { 'X-Switchboard-Mail': `${row.kind}; attempt=${row.attempts}` },
+    };
     try {
-      await this.transport!.sendMail({
-        from: this.o.from,
-        to: composed.to,
-        subject: composed.mail.subject,
-        text: composed.mail.text,
-        html: composed.mail.html,
-        messageId: row.messageId,
-        headers: { 'X-Switchboard-Mail': `${row.kind}; attempt=${row.attempts}` },
-      });
+      // A folder write that fails (no space, no permission) is retried like a mail server that is down; its code is the fs error's.
+      if (this.transport) await this.transport.sendMail(message);
+      else await this.drop!.deliver(message);
     } catch (e) {
       const err = e as SmtpError;
       const permanent = typeof err.responseCode === 'number' && err.responseCode >= 500 && err.responseCode < 600 && (err.code === 'EENVELOPE' || err.code === 'EMESSAGE');

@@ -82,6 +82,7 @@ export const STORE_ROUTES: StoreRoutes = {
   // The email outbox (issue 23).
   'email:outbox': (input) => ({ method: 'GET', path: `/admin/email/outbox?${queryString(input)}`, body: undefined }),
   'email:retry': ({ id }) => ({ method: 'POST', path: `/admin/email/outbox/${encodeURIComponent(id)}/retry`, body: {} }),
+  'email:message': ({ id }) => ({ method: 'GET', path: `/admin/email/outbox/${encodeURIComponent(id)}/message`, body: undefined }),
   // Consent, data requests and erasure (issue 23); privacy:export-customer saves a ZIP into Downloads.
   'privacy:export-customer': ({ customerId }) => ({ method: 'POST', path: `/privacy/customers/${encodeURIComponent(customerId)}/export`, body: {} }),
   'privacy:request-erasure': (input) => ({ method: 'POST', path: '/privacy/erasure-requests', body: input }),
