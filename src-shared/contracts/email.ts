@@ -95,6 +95,8 @@ export const mailOutboxEntry = z.object({
   kind: z.enum(MAIL_KINDS),
   /** The order or complaint it is about. */
   recordId: text().uuid(),
+  /** What the customer knows it by, as its subject names it: the order number, or the complaint reference (C-…); null for an order gone. */
+  reference: text().nullable(),
   customerId: text().uuid().nullable(),
   language: text(),
   state: z.enum(MAIL_STATES),

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import type { OrderStatus } from '../domain/customer';
 import { EMAIL_ADDRESS } from './customer360';
+import { customerLanguage } from './email';
 import { ORDER_LIMITS } from './orders';
 import { freeText, text } from './text';
 import { channelGroup, defineChannel } from './define';
@@ -44,12 +45,14 @@ const isoTime = (what: string) => text().datetime({ offset: true, message: `${wh
 /** Every delivery may name itself; else the `Idempotency-Key` header must. */
 const delivery = { deliveryId: sourceId('deliveryId').optional() };
 
-/** The customer an order is for: the store's id, the id the source gave it at import, or an email address the store holds. */
+/** The customer an order is for: the store's id, the id the source gave it at import, or an email address the store holds; optionally their language. */
 export const ingestCustomerRef = z
   .object({
     id: text().uuid({ message: 'customer.id: not a customer id.' }).optional(),
     sourceId: sourceId('customer.sourceId').optional(),
     email: text().trim().toLowerCase().regex(EMAIL_ADDRESS, { message: 'customer.email: not an email address.' }).optional(),
+    /** The language the shopper used at the source ("de", "de-DE", "pt_BR"): the store writes to the customer in it from then on. */
+    language: customerLanguage.optional(),
   })
   .strict()
   .refine((c) => c.id !== undefined || c.sourceId !== undefined || c.email !== undefined, { message: 'customer: give id, sourceId or email.' });

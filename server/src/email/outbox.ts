@@ -135,23 +135,25 @@ async function complaintValues(db: Reader, complaintId: string, language: string
 export async function readOutbox(db: StoreDb, query: { state?: MailState | undefined; limit: number }, delivery: MailDeliveryKind | null): Promise<MailOutboxPage> {
   const configured = delivery !== null;
   const rows = await db
-    .select()
+    .select({ mail: mailOutbox, orderNumber: orders.number })
     .from(mailOutbox)
+    .leftJoin(orders, and(eq(mailOutbox.kind, 'order_confirmation'), eq(orders.id, mailOutbox.recordId)))
     .where(query.state === undefined ? undefined : eq(mailOutbox.state, query.state))
     .orderBy(desc(mailOutbox.createdAt), desc(mailOutbox.id))
     .limit(query.limit);
   const countRows = (await db.select({ state: mailOutbox.state, n: sql<number>`count(*)::int` }).from(mailOutbox).groupBy(mailOutbox.state)) as { state: MailState; n: number }[];
   const counts = Object.fromEntries(MAIL_STATES.map((s) => [s, 0])) as Record<MailState, number>;
   for (const c of countRows) counts[c.state] = Number(c.n);
-  const mails = rows.map((r) => toEntry(r, configured));
+  const mails = rows.map((r) => toEntry(r.mail, configured, r.orderNumber));
   return { mailServer: { configured, delivery }, counts, mails };
 }
 
-function toEntry(r: typeof mailOutbox.$inferSelect, configured: boolean): MailOutboxEntry {
+function toEntry(r: typeof mailOutbox.$inferSelect, configured: boolean, orderNumber: string | null): MailOutboxEntry {
   return {
     id: r.id,
     kind: r.kind,
     recordId: r.recordId,
+    reference: r.kind === 'complaint_acknowledgement' ? complaintReference(r.recordId) : orderNumber,
     customerId: r.customerId,
     language: r.language,
     state: r.state,
@@ -168,8 +170,12 @@ function toEntry(r: typeof mailOutbox.$inferSelect, configured: boolean): MailOu
 
 /** One mail of the outbox as an admin sees it, or undefined. */
 export async function readOutboxEntry(db: StoreDb, id: string, configured: boolean): Promise<MailOutboxEntry | undefined> {
-  const [row] = await db.select().from(mailOutbox).where(eq(mailOutbox.id, id));
-  return row && toEntry(row, configured);
+  const [row] = await db
+    .select({ mail: mailOutbox, orderNumber: orders.number })
+    .from(mailOutbox)
+    .leftJoin(orders, and(eq(mailOutbox.kind, 'order_confirmation'), eq(orders.id, mailOutbox.recordId)))
+    .where(eq(mailOutbox.id, id));
+  return row && toEntry(row.mail, configured, row.orderNumber);
 }
 
 /**

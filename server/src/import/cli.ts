@@ -30,7 +30,8 @@ const USAGE = `Usage: npm run import -- --kind customers|products|campaigns|orde
   --data-dir DIR       PGlite data directory when DATABASE_URL is not set (default ${DEFAULT_DATA_DIR})
 
 Customers: source_id, first_name, last_name (required); email, phone (several: separate with ;),
-address_line1, address_line2, city, region, postal_code, country, marketing_consent (yes/no).
+address_line1, address_line2, city, region, postal_code, country, marketing_consent (yes/no),
+language (the customer's mail language: en, de, pt-BR).
 Products: source_id, sku, name, category, price (required); brand, part_number, currency, prices
 (EUR:11.90;GBP:9.99), stock, tax_class, status, consumable, replenish_days, related (accessory:SKU;…).
 Campaigns: source_id, code, name, rule (percent/amount/free_shipping), value, starts_at (required);

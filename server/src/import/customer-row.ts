@@ -5,7 +5,8 @@
  *
  * Columns (header names, any case): source_id (required), first_name, last_name (required),
  * email, phone (several separated by ";"), address_line1, address_line2, city, region,
- * postal_code, country, marketing_consent. Other columns are ignored (and named in the report).
+ * postal_code, country, marketing_consent, language (the language the store writes to the customer
+ * in: "de", "de-DE", "pt_BR", any case). Other columns are ignored (and named in the report).
  * An empty email, phone or address leaves what the store has alone.
  *
  * Phones: read in the row's country (else the import's default region). A number the phone library
@@ -17,6 +18,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { contactAddress, contactForm, CONTACT_LIMITS } from '../../../src-shared/contracts/customer360';
 import { text } from '../../../src-shared/contracts/text';
+import { customerLanguage } from '../../../src-shared/contracts/email';
 import { isPhoneCountry, normalizePhoneE164, UNVERIFIED_DIGITS, countryName } from '../../../src-shared/domain/phone';
 import type { PhoneKind } from '../../../src-shared/domain/customer';
 
@@ -33,6 +35,7 @@ export const CUSTOMER_COLUMNS = [
   'postal_code',
   'country',
   'marketing_consent',
+  'language',
 ] as const;
 export type CustomerColumn = (typeof CUSTOMER_COLUMNS)[number];
 export const REQUIRED_CUSTOMER_COLUMNS: readonly CustomerColumn[] = ['source_id', 'first_name', 'last_name'];
@@ -65,6 +68,8 @@ export interface ImportedCustomer {
   emails: string[] | undefined;
   address: ImportedAddress | undefined;
   marketingConsent: boolean | undefined;
+  /** The language the store writes to the customer in ("de", "pt-BR"); undefined: the column was empty (the store's stays). */
+  language: string | undefined;
   /** A hash of everything above but the source id: the same hash, the same row. */
   hash: string;
 }
@@ -227,6 +232,14 @@ export function checkCustomerRow(
     if (marketingConsent === undefined) problems.push({ column: 'marketing_consent', value: get('marketing_consent'), reason: 'Marketing consent: yes or no (true/false, 1/0).' });
   }
 
+  let language: string | undefined;
+  const languageText = get('language');
+  if (languageText.trim() !== '') {
+    const parsed = customerLanguage.safeParse(languageText);
+    if (parsed.success) language = parsed.data;
+    else problems.push(...issueProblems('language', languageText, parsed.error.issues));
+  }
+
   if (problems.length > 0) return { ok: false, problems };
   // Lists as the store reads them back: the primary (first given) first, then in a stable order.
   if (phones) phones = [phones[0]!, ...phones.slice(1).sort((a, b) => (a.e164 < b.e164 ? -1 : a.e164 > b.e164 ? 1 : 0))].filter(Boolean);
@@ -241,9 +254,10 @@ export function checkCustomerRow(
     emails,
     address,
     marketingConsent,
+    language,
   };
-  const hash = createHash('sha1')
-    .update(JSON.stringify([customer.firstName, customer.lastName, phones, emails, address, marketingConsent]))
-    .digest('base64url');
+  // The language only when given: a file without the column hashes as it did before it existed (a re-import stays unchanged).
+  const hashed = [customer.firstName, customer.lastName, phones, emails, address, marketingConsent, ...(language === undefined ? [] : [language])];
+  const hash = createHash('sha1').update(JSON.stringify(hashed)).digest('base64url');
   return { ok: true, customer: { ...customer, hash } };
 }

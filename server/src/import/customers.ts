@@ -278,8 +278,8 @@ async function insertCustomers(tx: StoreTx, list: ImportedCustomer[], source: st
   const ids = list.map(() => uuidV7());
   await tx.execute(sql`select pg_advisory_xact_lock(${CHANGE_LOG_LOCK_KEY})`);
   await tx.execute(sql`select set_config('sb.change_log_by_writer', 'on', true)`);
-  await tx.execute(sql`insert into customers (id, first_name, last_name, marketing_consent, created_at, updated_at)
-    select id, f, l, c, ${now}::bigint, ${now}::bigint from unnest(${arr(ids, 'uuid')}, ${arr(
+  await tx.execute(sql`insert into customers (id, first_name, last_name, marketing_consent, language, created_at, updated_at)
+    select id, f, l, c, lang, ${now}::bigint, ${now}::bigint from unnest(${arr(ids, 'uuid')}, ${arr(
       list.map((c) => c.firstName),
       'text',
     )}, ${arr(
@@ -288,7 +288,10 @@ async function insertCustomers(tx: StoreTx, list: ImportedCustomer[], source: st
     )}, ${arr(
       list.map((c) => c.marketingConsent ?? false),
       'boolean',
-    )}) as t(id, f, l, c)`);
+    )}, ${arr(
+      list.map((c) => c.language ?? null),
+      'text',
+    )}) as t(id, f, l, c, lang)`);
   await tx.execute(sql`insert into customer_sources (customer_id, source, source_id, source_hash, imported_at)
     select id, ${source}, s, h, ${now}::bigint from unnest(${arr(ids, 'uuid')}, ${arr(
       list.map((c) => c.sourceId),
@@ -397,6 +400,7 @@ interface StoredContact {
   firstName: string;
   lastName: string;
   marketingConsent: boolean;
+  language: string | null;
   phones: { e164: string; kind: string }[];
   emails: { email: string }[];
   address: (ImportedAddress & { id: string }) | null;
@@ -412,11 +416,11 @@ async function updateCustomers(tx: StoreTx, list: { id: string; customer: Import
   const ids = list.map((x) => x.id);
   const idArray = arr(ids, 'uuid');
   const stored = new Map<string, StoredContact>();
-  const base = resultRows<{ id: string; first_name: string; last_name: string; marketing_consent: boolean }>(
+  const base = resultRows<{ id: string; first_name: string; last_name: string; marketing_consent: boolean; language: string | null }>(
     // An erased customer (issue 23, server/src/privacy) is never written again from a source record: left out, counted unchanged.
-    await tx.execute(sql`select id, first_name, last_name, marketing_consent from customers where id = any(${idArray}) and erased_at is null for no key update`),
+    await tx.execute(sql`select id, first_name, last_name, marketing_consent, language from customers where id = any(${idArray}) and erased_at is null for no key update`),
   );
-  for (const r of base) stored.set(r.id, { firstName: r.first_name, lastName: r.last_name, marketingConsent: r.marketing_consent, phones: [], emails: [], address: null });
+  for (const r of base) stored.set(r.id, { firstName: r.first_name, lastName: r.last_name, marketingConsent: r.marketing_consent, language: r.language, phones: [], emails: [], address: null });
   for (const r of resultRows<{ customer_id: string; e164: string; kind: string }>(
     await tx.execute(sql`select customer_id, e164, kind from customer_phones where customer_id = any(${idArray}) order by customer_id, is_primary desc, e164, id`),
   ))
@@ -442,6 +446,8 @@ async function updateCustomers(tx: StoreTx, list: { id: string; customer: Import
   const newEmails: Parameters<typeof insertEmails>[1] = [];
   const addressUpdates: { customerId: string; a: ImportedAddress; id: string }[] = [];
   const addressInserts: { customerId: string; a: ImportedAddress }[] = [];
+  // The language is no contact detail (no contact_edits entry): written where the file gives another one.
+  const languages: { id: string; language: string }[] = [];
   let updated = 0;
   for (const { id, customer: c } of list) {
     const s = stored.get(id);
@@ -480,7 +486,9 @@ async function updateCustomers(tx: StoreTx, list: { id: string; customer: Import
       }
     }
     if (c.marketingConsent !== undefined) edit('marketing_consent', consentText(s.marketingConsent), consentText(c.marketingConsent));
-    if (edits.length > before) updated++;
+    const languageChanged = c.language !== undefined && c.language !== s.language;
+    if (languageChanged) languages.push({ id, language: c.language! });
+    if (edits.length > before || languageChanged) updated++;
     names.push({ id, firstName: c.firstName, lastName: c.lastName, consent: c.marketingConsent ?? s.marketingConsent, hash: c.hash });
   }
 
@@ -527,6 +535,16 @@ async function updateCustomers(tx: StoreTx, list: { id: string; customer: Import
         touched.map((n) => n.consent),
         'boolean',
       )}) as t(id, f, l, mc) where c.id = t.id`);
+  }
+  if (languages.length > 0) {
+    await tx.execute(sql`update customers c set language = t.lang, updated_at = ${now}::bigint
+      from unnest(${arr(
+        languages.map((l) => l.id),
+        'uuid',
+      )}, ${arr(
+        languages.map((l) => l.language),
+        'text',
+      )}) as t(id, lang) where c.id = t.id`);
   }
   if (phoneOwners.length > 0) {
     await tx.execute(sql`delete from customer_phones where customer_id = any(${arr(phoneOwners, 'uuid')})`);

@@ -6,7 +6,8 @@
  * - order: a web order (`channel` web) for the customer named by store id, import source id or
  *   email; lines by SKU at the source's prices (the source priced it; its stock is its own, so
  *   nothing is reserved here). Its number is `<SOURCE>-<number>`, upper-cased; its source id is
- *   kept in order_sources, unique per integration: the same order id again changes nothing.
+ *   kept in order_sources, unique per integration: the same order id again changes nothing. A
+ *   customer.language sets the language the store writes to the customer in (issue 23, email).
  * - order_status: the order of that source id moves to the status.
  * - stock: units on hand per SKU.
  * - satisfaction: the call's satisfaction answer, when it has none yet.
@@ -147,6 +148,8 @@ export async function applyOrderBatch<R>(tx: StoreTx, items: readonly OrderItem<
   const orderRows: (typeof orders.$inferInsert)[] = [];
   const lineRows: (typeof orderLines.$inferInsert)[] = [];
   const sourceRows: (typeof orderSources.$inferInsert)[] = [];
+  /** The customers' languages the applied orders give (the last one given wins). */
+  const languages = new Map<string, string>();
   for (const i of fresh) {
     const o = i.order;
     try {
@@ -199,6 +202,7 @@ export async function applyOrderBatch<R>(tx: StoreTx, items: readonly OrderItem<
         });
       });
       sourceRows.push({ orderId, integrationId: i.sender.id, sourceOrderId: o.orderId, placedAt });
+      if (o.customer.language !== undefined) languages.set(customerId.toLowerCase(), o.customer.language);
       known.add(sourceKey);
       takenNumbers.add(number);
       outcomes.set(i.ref, 'applied');
@@ -212,6 +216,13 @@ export async function applyOrderBatch<R>(tx: StoreTx, items: readonly OrderItem<
     // Chunks keep each statement under PostgreSQL's 65,535 parameters whatever the lines per order.
     for (let i = 0; i < lineRows.length; i += 2000) await tx.insert(orderLines).values(lineRows.slice(i, i + 2000));
     await tx.insert(orderSources).values(sourceRows);
+  }
+  // An erased customer keeps no language; one already in it is not written (no change to sync).
+  for (const [customerId, language] of languages) {
+    await tx
+      .update(customers)
+      .set({ language })
+      .where(and(eq(customers.id, customerId), isNull(customers.erasedAt), sql`${customers.language} is distinct from ${language}`));
   }
   return outcomes;
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
-import { MAIL_STATES, type MailKind, type MailOutboxEntry, type MailOutboxPage, type MailSkipReason, type MailState } from '../../../../../src-shared/contracts/email';
+import { MAIL_STATES, type MailKind, type MailMessage, type MailOutboxEntry, type MailOutboxPage, type MailSkipReason, type MailState } from '../../../../../src-shared/contracts/email';
 import { switchboard } from '../../../api/client';
 import { useCan, useSessionStore } from '../../auth/store';
 import { formatEpoch } from '../../../ui/format';
@@ -23,10 +23,107 @@ function reasonOf(m: MailOutboxEntry): string {
   return '—';
 }
 
+/** A mail's name in the list and on its buttons: its kind and what the customer knows it by (order number, complaint reference). */
+const mailName = (m: MailOutboxEntry) => `${KIND_LABELS[m.kind].toLowerCase()}${m.reference ? ` ${m.reference}` : ''}`;
+
+/**
+ * One mail as the customer gets it, in a modal dialog: subject, from, to, date and the plain-text
+ * body, read from the store when it opens. Focus moves to its heading; Esc or Close brings it back
+ * to the Read button that opened it.
+ */
+function MailReader({ mail, returnTo, onClose }: { mail: MailOutboxEntry; returnTo: HTMLElement | null; onClose(): void }) {
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const id = useId();
+  const [message, setMessage] = useState<MailMessage | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const dialog = dialogRef.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    headingRef.current?.focus();
+  }, []);
+  useEffect(() => {
+    let current = true;
+    void switchboard()
+      .emailMessage({ id: mail.id })
+      .then((r) => {
+        if (!current) return;
+        if (r.ok) setMessage(r.value);
+        else setError(r.error.message);
+      });
+    return () => {
+      current = false;
+    };
+  }, [mail.id]);
+  const close = () => dialogRef.current?.close();
+
+  return (
+    <dialog
+      ref={dialogRef}
+      className="drill mail-reader"
+      aria-labelledby={`${id}-title`}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') {
+          event.preventDefault();
+          event.stopPropagation();
+          close();
+        }
+      }}
+      onClose={() => {
+        onClose();
+        if (returnTo?.isConnected) returnTo.focus();
+      }}
+    >
+      <div className="drill__bar">
+        <h2 id={`${id}-title`} ref={headingRef} tabIndex={-1}>
+          {message ? message.subject : `The ${mailName(mail)}`}
+        </h2>
+        <button type="button" className="button button--quiet" onClick={close}>
+          Close <kbd aria-hidden="true">Esc</kbd>
+        </button>
+      </div>
+      {error !== null && (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      )}
+      {message === null && error === null && <p className="muted">Reading the mail…</p>}
+      {message && (
+        <>
+          <dl className="mail-reader__headers" aria-label="Mail headers">
+            <div>
+              <dt>Subject</dt>
+              <dd>{message.subject}</dd>
+            </div>
+            <div>
+              <dt>From</dt>
+              <dd>{message.from}</dd>
+            </div>
+            <div>
+              <dt>To</dt>
+              <dd>{message.to}</dd>
+            </div>
+            <div>
+              <dt>Date</dt>
+              <dd>{message.sentAt === null ? 'Not sent yet' : formatEpoch(message.sentAt)}</dd>
+            </div>
+          </dl>
+          <pre className="mail-reader__text" aria-label="Mail text" tabIndex={0}>
+            {message.text}
+          </pre>
+          <p className="muted">As the store renders it now: today’s template, the customer’s name and address as they are now (the outbox keeps no copy of a mail).</p>
+        </>
+      )}
+    </dialog>
+  );
+}
+
 /**
  * The email outbox (issue 23; email.manage, admins): the mails the store sends customers, by
  * state with counts, what a waiting one waits for, the last error (a code and SMTP status, never an
- * address), and Send again for a failed one. No address, name or text of any mail is shown.
+ * address), Send again for a failed one, and Read for any mail that goes to someone (the mail as
+ * the customer gets it, read from the store on demand; the list itself shows no address or text).
  */
 export function EmailOutboxSection() {
   const allowed = useCan('email.manage');
@@ -38,6 +135,7 @@ export function EmailOutboxSection() {
   const [failure, setFailure] = useState<string | null>(null);
   const [said, setSaid] = useState('');
   const tableHeading = useRef<HTMLHeadingElement>(null);
+  const [reading, setReading] = useState<{ mail: MailOutboxEntry; returnTo: HTMLElement | null } | null>(null);
 
   const read = useCallback(async (shown: MailState | '') => {
     const r = await switchboard().emailOutbox(shown === '' ? {} : { state: shown });
@@ -74,6 +172,9 @@ export function EmailOutboxSection() {
     <AdminSection titleId="admin-outbox-title" title="Email outbox" count={total} said={said} failure={failure}>
       {page && !page.mailServer.configured && (
         <p className="notice notice--warn">No mail server is configured on the central store (SWITCHBOARD_SMTP_URL): every mail waits until one is.</p>
+      )}
+      {page?.mailServer.delivery === 'folder' && (
+        <p className="notice">No mail server: the central store writes each mail as a file into its mail folder (SWITCHBOARD_MAIL_DIR) instead of sending it.</p>
       )}
       {page && (
         <dl className="admin__counts" aria-label="Mails by state">
@@ -124,7 +225,7 @@ export function EmailOutboxSection() {
             {page.mails.map((m) => (
               <tr key={m.id}>
                 <th scope="row">
-                  {KIND_LABELS[m.kind]} <span className="muted">({m.language})</span>
+                  {KIND_LABELS[m.kind]} {m.reference && <span className="mono">{m.reference}</span>} <span className="muted">({m.language})</span>
                 </th>
                 <td className="nowrap">{formatEpoch(m.createdAt)}</td>
                 <td>{m.state === 'sent' && m.sentAt !== null ? `Sent ${formatEpoch(m.sentAt)}` : STATE_LABELS[m.state]}</td>
@@ -133,6 +234,16 @@ export function EmailOutboxSection() {
                 <td className="mono">{m.lastError ?? '—'}</td>
                 <td className="nowrap">{m.state === 'pending' && m.nextAttemptAt !== null ? formatEpoch(m.nextAttemptAt) : '—'}</td>
                 <td className="admin__actions">
+                  {m.state !== 'skipped' && (
+                    <button
+                      type="button"
+                      className="button button--small"
+                      aria-label={`Read the ${mailName(m)} of ${formatEpoch(m.createdAt)}`}
+                      onClick={(event) => setReading({ mail: m, returnTo: event.currentTarget })}
+                    >
+                      Read
+                    </button>
+                  )}
                   {m.state === 'failed' && (
                     <button type="button" className="button button--small" aria-label={`Send again: ${KIND_LABELS[m.kind].toLowerCase()} of ${formatEpoch(m.createdAt)}`} onClick={() => void sendAgain(m)}>
                       Send again
@@ -144,6 +255,7 @@ export function EmailOutboxSection() {
           </tbody>
         </table>
       )}
+      {reading && <MailReader mail={reading.mail} returnTo={reading.returnTo} onClose={() => setReading(null)} />}
     </AdminSection>
   );
 }
