@@ -8,7 +8,9 @@
  * - the store closed after the commit (no mail server then) and reopened with one: sent once; a
  *   mail left "sending" by a store that stopped mid-send is sent again with the same Message-ID;
  * - a recipient refused (550): failed, then sent again by an admin's retry; a sent mail is not;
- * - bad template input: a typed error, nothing changed; a good edit is audited and used.
+ * - bad template input: a typed error, nothing changed; a good edit is audited and used;
+ * - the language: a customer imported with a `language` column gets German mail (a bad language
+ *   refuses its row; a new one in a later file updates it), as does one whose web-shop order said so.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
@@ -20,7 +22,8 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { buildServer } from '../../server/src/app';
 import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
-import { customerAddresses, customerEmails, customers, mailOutbox, productPrices, products, teams, userTeams } from '../../server/src/db/schema';
+import { customerAddresses, customerEmails, customers, integrations, mailOutbox, productPrices, products, teams, userTeams } from '../../server/src/db/schema';
+import { applyDelivery } from '../../server/src/ingest/apply';
 import type { MailOptions } from '../../server/src/email/sender';
 import { complaintReference, messageIdFor } from '../../server/src/email/outbox';
 import type { MailOutboxPage, MailTemplate } from '../../src-shared/contracts/email';
@@ -377,6 +380,71 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       // An unknown mail id, a malformed one.
       expect((await adminSend('POST', `/admin/email/outbox/${randomUUID()}/retry`, {})).status).toBe(404);
       expect((await adminSend('POST', '/admin/email/outbox/not-an-id/retry', {})).body.error?.code).toBe('invalid_input');
+    });
+
+    it('writes in the language the customer import gives: a German customer’s order confirmation arrives in German', async () => {
+      const token = (await signIn(app, ada)).token;
+      const csv = (rows: string[]) => ['source_id,first_name,last_name,email,address_line1,city,country,language', ...rows].join('\r\n') + '\r\n';
+      const file = csv(['G-1,Greta,Grün,greta@example.test,1 Hauptstr.,Berlin,DE,de_de', 'G-2,Bad,Tag,bad@example.test,1 Main St,Leeds,GB,Deutsch', 'G-3,Eve,Plain,eve@example.test,1 Main St,Leeds,GB,']);
+      const importFile = async (body: string) => {
+        const res = await app.inject({ method: 'POST', url: '/import/customers?source=mailshop', payload: body, headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` } });
+        expect(res.statusCode, res.body).toBe(200);
+        return res.json().value as { created: number; updated: number; unchanged: number; refused: number; errors?: unknown; refusedRows?: { line: number; column: string; value: string }[] } & Record<string, unknown>;
+      };
+      const report = await importFile(file);
+      expect(report).toMatchObject({ created: 2, refused: 1 });
+      expect(JSON.stringify(report)).toMatch(/"column":"language","value":"Deutsch"/);
+      const imported = async (sourceId: string) =>
+        (await queryRows<{ id: string; language: string | null; address_id: string }>(
+          store,
+          sql`select c.id, c.language, a.id as address_id from customer_sources s join customers c on c.id = s.customer_id join customer_addresses a on a.customer_id = c.id where s.source = 'mailshop' and s.source_id = ${sourceId}`,
+        ))[0]!;
+      const greta = await imported('G-1');
+      expect(greta.language).toBe('de-DE');
+      expect((await imported('G-3')).language).toBeNull();
+      // The same file again changes nothing.
+      expect(await importFile(file)).toMatchObject({ created: 0, updated: 0, refused: 1 });
+
+      const o = order(greta.id, greta.address_id);
+      expect(await push('order.submit', o)).toBe('applied');
+      const id = messageIdFor('order_confirmation', o.orderId);
+      await until('Greta’s confirmation', () => sink.received.some((m) => m.messageId === id));
+      const m = sink.received.find((x) => x.messageId === id)!;
+      // de-DE has no template of its own: its base language's, German.
+      expect(m.subject).toMatch(/^Ihre Bestellung SB\d+ ist bestätigt$/);
+      expect(m.text).toContain('Guten Tag Greta Grün');
+      expect((await outboxRow(o.orderId))?.language).toBe('de');
+
+      // A later file with another language updates it.
+      expect(await importFile(csv(['G-1,Greta,Grün,greta@example.test,1 Hauptstr.,Berlin,DE,EN']))).toMatchObject({ updated: 1, refused: 0 });
+      expect((await imported('G-1')).language).toBe('en');
+    });
+
+    it('writes in the language a web-shop order gives for its customer', async () => {
+      const integrationId = randomUUID();
+      await store.db.insert(integrations).values({ id: integrationId, name: 'Mail test shop', source: 'webshop', secret: 'not used here', createdAt: Date.now() });
+      const hans = customer('Hans', null, 'hans@example.test');
+      await store.db.insert(customers).values({ id: hans.id, firstName: hans.first, lastName: 'Meier', createdAt: T0, updatedAt: T0 });
+      await store.db.insert(customerEmails).values({ id: randomUUID(), customerId: hans.id, email: hans.email!, isPrimary: true });
+      const delivery = (language: unknown) =>
+        JSON.stringify({
+          orderId: `W-${randomUUID()}`,
+          customer: { email: 'HANS@example.test', language },
+          currency: 'EUR',
+          placedAt: new Date().toISOString(),
+          lines: [{ sku: shoe.sku, quantity: 1, unitPriceCents: 8999 }],
+          totalCents: 8999,
+        });
+      // A language that is no language tag: refused, nothing written.
+      await expect(store.db.transaction((tx) => applyDelivery(tx, { id: integrationId, source: 'webshop' }, 'order', delivery('German')))).rejects.toThrow(/language/);
+      await store.db.transaction((tx) => applyDelivery(tx, { id: integrationId, source: 'webshop' }, 'order', delivery('DE')));
+      const [row] = await queryRows<{ language: string | null }>(store, sql`select language from customers where id = ${hans.id}`);
+      expect(row?.language).toBe('de');
+      const c = complaint(hans.id, 'Zu klein.');
+      expect(await push('complaint.log', c)).toBe('applied');
+      const id = messageIdFor('complaint_acknowledgement', c.complaintId);
+      await until('Hans’s acknowledgement', () => sink.received.some((m) => m.messageId === id));
+      expect(sink.received.find((m) => m.messageId === id)?.subject).toBe(`Wir haben Ihre Reklamation ${complaintReference(c.complaintId)} erhalten`);
     });
 
     it('refuses bad template input with a typed error and changes nothing; a good edit is audited and used', async () => {
