@@ -109,7 +109,7 @@ function MailReader({ mail, returnTo, onClose }: { mail: MailOutboxEntry; return
               <dd>{message.sentAt === null ? 'Not sent yet' : formatEpoch(message.sentAt)}</dd>
             </div>
           </dl>
-          <pre className="mail-reader__text" aria-label="Mail text" tabIndex={0}>
+          <pre className="mail-reader__text" role="region" aria-label="Mail text" tabIndex={0}>
             {message.text}
           </pre>
           <p className="muted">As the store renders it now: today’s template, the customer’s name and address as they are now (the outbox keeps no copy of a mail).</p>
