@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { test as base, expect } from '@playwright/test';
 import { sql } from 'drizzle-orm';
 import { createUser } from '../../server/src/auth/users';
-import { customerAddresses, customerEmails, customers, orderLines, orders } from '../../server/src/db/schema';
+import { customerAddresses, customerEmails, customers, orderLines, orders, products } from '../../server/src/db/schema';
 import { mailFileName } from '../../server/src/email/mail-drop';
 import { enqueueMail, messageIdFor } from '../../server/src/email/outbox';
 import type { StoreTx } from '../../server/src/sync/mutations/refusal';
@@ -37,10 +37,12 @@ const test = base.extend<{ central: CentralStore; workstation: RunningHost }>({
         await store.db.insert(customers).values({ id: customerId, firstName: 'Greta', lastName: 'Grün', language: 'de', createdAt: now, updatedAt: now });
         await store.db.insert(customerEmails).values({ id: randomUUID(), customerId, email: 'greta@example.test', isPrimary: true });
         await store.db.insert(customerAddresses).values({ id: randomUUID(), customerId, line1: '1 Hauptstr.', city: 'Berlin', country: 'DE', isPrimary: true });
+        const productId = randomUUID();
+        await store.db.insert(products).values({ id: productId, sku: 'TR-1', name: 'Trail runner', brand: 'Acme', category: 'shoes', priceCents: 8999, taxClass: 'standard', status: 'active', stock: 10 });
         // A phone order as the store holds it once a workstation's push applied it, with its mail owed in the same transaction.
         await store.db.transaction(async (tx) => {
           await tx.insert(orders).values({ id: ORDER.id, number: ORDER.number, customerId, channel: 'phone', status: 'placed', currency: 'EUR', subtotalCents: 8999, totalCents: 8999, placedAt: now, deliveryMethod: 'standard' });
-          await tx.insert(orderLines).values({ id: randomUUID(), orderId: ORDER.id, lineNo: 1, customerId, placedAt: now, sku: 'TR-1', name: 'Trail runner', quantity: 1, unitPriceCents: 8999, totalCents: 8999 });
+          await tx.insert(orderLines).values({ id: randomUUID(), orderId: ORDER.id, lineNo: 1, productId, customerId, placedAt: now, sku: 'TR-1', name: 'Trail runner', quantity: 1, unitPriceCents: 8999, totalCents: 8999 });
           await enqueueMail(tx as unknown as StoreTx, { kind: 'order_confirmation', recordId: ORDER.id, customerId, now });
         });
       },
