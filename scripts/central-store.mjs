@@ -15,18 +15,18 @@ export function defaultStoreDataDir(env = process.env) {
 }
 
 /**
- * Where the demo store writes customer mail (no mail server): \`mail\` beside its data folder
+ * Where the demo store writes customer mail (no mail server): `mail` beside its data folder
  * (~/.local/share/switchboard/mail). Not inside it: that folder is PGlite's PostgreSQL data directory.
  */
 export function defaultStoreMailDir(dataDir = defaultStoreDataDir()) {
   return join(dirname(dataDir), 'mail');
 }
 
-/** The store's mail settings for \`npm start\`: a mail server named in the environment wins; else the demo's mail folder. */
+/** The store's mail settings for `npm start`: a mail server named in the environment wins; else the demo's mail folder. */
 export function storeMailEnv(env, dataDir) {
   if (env.SWITCHBOARD_SMTP_URL) return { env: {}, where: 'through the mail server in SWITCHBOARD_SMTP_URL' };
   const mailDir = env.SWITCHBOARD_MAIL_DIR || defaultStoreMailDir(dataDir);
-  return { env: { SWITCHBOARD_MAIL_DIR: mailDir }, where: \`as .eml files into \${mailDir} (no mail server; open them with a mail client)\` };
+  return { env: { SWITCHBOARD_MAIL_DIR: mailDir }, where: `as .eml files into ${mailDir} (no mail server; open them with a mail client)` };
 }
 
 /** True when a Switchboard central store answers /health at `url`. */
