@@ -28,8 +28,8 @@ import type { MailOptions } from '../../server/src/email/sender';
 import { complaintReference, messageIdFor } from '../../server/src/email/outbox';
 import type { MailOutboxPage, MailTemplate } from '../../src-shared/contracts/email';
 import { pushResponse, type PushOutcome } from '../../src-shared/contracts/sync-protocol';
-import { priceOrder } from '../../src-shared/domain/pricing';
-import type { MutationArgs, MutationName } from '../../src-shared/sync/mutations';
+import type { MutationName } from '../../src-shared/sync/mutations';
+import { loggedComplaint, phoneOrder } from '../helpers/mail-mutations';
 import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
 import { MANY_NEW_WORKSTATIONS, signIn, workstationToken, type Credentials } from '../helpers/store-auth';
 
@@ -174,54 +174,8 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       return r!.status === 'rejected' ? `rejected:${r!.code}` : r!.status;
     }
 
-    /** An order of two shoes; with `percentOff` beyond a CSR's 10 %, sent to the supervisors. */
-    function order(customerId: string, addressId: string, percentOff?: number): MutationArgs<'order.submit'> {
-      const lines = [{ lineId: randomUUID(), productId: shoe.id, quantity: 2, unitPriceCents: shoe.price, offerId: null, source: 'search' as const }];
-      const manualDiscount = percentOff === undefined ? null : { kind: 'percent' as const, value: percentOff, reason: 'Late delivery last time.' };
-      const priced = priceOrder({
-        currency: 'USD',
-        lines: [{ key: lines[0]!.lineId, unitPriceCents: shoe.price, quantity: 2, taxClass: 'standard' }],
-        campaign: null,
-        manualDiscount: manualDiscount && { kind: manualDiscount.kind, value: manualDiscount.value },
-        deliveryMethod: 'standard',
-      });
-      return {
-        orderId: randomUUID(),
-        customerId,
-        callId: null,
-        agentId: 'carl',
-        currency: 'USD',
-        lines,
-        campaignCode: null,
-        heardFrom: null,
-        delivery: { addressId },
-        deliveryMethod: 'standard',
-        paymentMethod: 'pay_link',
-        manualDiscount,
-        ...(manualDiscount ? { requestApproval: true } : {}),
-        approval: null,
-        quoted: { subtotalCents: priced.subtotalCents, discountCents: priced.discountCents, taxCents: priced.taxCents, shippingCents: priced.shippingCents, totalCents: priced.totalCents },
-        note: null,
-        createdAt: T0,
-      };
-    }
-
-    const complaint = (customerId: string, description = 'The sole came off <after> a week & more.'): MutationArgs<'complaint.log'> => ({
-      complaintId: randomUUID(),
-      eventId: randomUUID(),
-      customerId,
-      callId: null,
-      orderId: null,
-      orderLineId: null,
-      categoryCode: 'damaged',
-      severity: 'medium',
-      description,
-      desiredResolution: null,
-      followUpOn: null,
-      openedAt: T0,
-      agentId: 'carl',
-      status: 'open',
-    });
+    const order = (customerId: string, addressId: string, percentOff?: number) => phoneOrder(shoe, customerId, addressId, T0, percentOff);
+    const complaint = (customerId: string, description?: string) => loggedComplaint(customerId, T0, description);
 
     const outboxRow = async (recordId: string) =>
       (await queryRows<{ state: string; skip_reason: string | null; attempts: number; last_error: string | null; message_id: string; language: string }>(

@@ -26,8 +26,8 @@ import { messageIdFor } from '../../server/src/email/outbox';
 import { describeMailDelivery, type MailOptions } from '../../server/src/email/sender';
 import type { MailMessage, MailOutboxPage } from '../../src-shared/contracts/email';
 import { pushResponse, type PushOutcome } from '../../src-shared/contracts/sync-protocol';
-import { priceOrder } from '../../src-shared/domain/pricing';
-import type { MutationArgs, MutationName } from '../../src-shared/sync/mutations';
+import type { MutationName } from '../../src-shared/sync/mutations';
+import { loggedComplaint, phoneOrder } from '../helpers/mail-mutations';
 import { pgliteBackend, postgresBackend, postgresSkipReason, queryRows, type StoreBackend, type StoreLocation } from '../helpers/server-db';
 import { MANY_NEW_WORKSTATIONS, signIn, workstationToken, type Credentials } from '../helpers/store-auth';
 
@@ -129,34 +129,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       return r!.status === 'rejected' ? `rejected:${r!.code}` : r!.status;
     }
 
-    function order(customerId: string, addressId: string): MutationArgs<'order.submit'> {
-      const lines = [{ lineId: randomUUID(), productId: shoe.id, quantity: 2, unitPriceCents: shoe.price, offerId: null, source: 'search' as const }];
-      const priced = priceOrder({
-        currency: 'USD',
-        lines: [{ key: lines[0]!.lineId, unitPriceCents: shoe.price, quantity: 2, taxClass: 'standard' }],
-        campaign: null,
-        manualDiscount: null,
-        deliveryMethod: 'standard',
-      });
-      return {
-        orderId: randomUUID(),
-        customerId,
-        callId: null,
-        agentId: 'carl',
-        currency: 'USD',
-        lines,
-        campaignCode: null,
-        heardFrom: null,
-        delivery: { addressId },
-        deliveryMethod: 'standard',
-        paymentMethod: 'pay_link',
-        manualDiscount: null,
-        approval: null,
-        quoted: { subtotalCents: priced.subtotalCents, discountCents: priced.discountCents, taxCents: priced.taxCents, shippingCents: priced.shippingCents, totalCents: priced.totalCents },
-        note: null,
-        createdAt: T0,
-      };
-    }
+    const order = (customerId: string, addressId: string) => phoneOrder(shoe, customerId, addressId, T0);
 
     const outboxRow = async (recordId: string) =>
       (await queryRows<{ id: string; state: string; attempts: number; sent_at: number | null }>(store, sql`select id, state, attempts, sent_at from mail_outbox where record_id = ${recordId}`))[0];
@@ -235,22 +208,7 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(query.body.error?.code).toBe('invalid_input');
 
       // A mail owed to a customer without an address: skipped, nothing to read.
-      const c: MutationArgs<'complaint.log'> = {
-        complaintId: randomUUID(),
-        eventId: randomUUID(),
-        customerId: nomail.id,
-        callId: null,
-        orderId: null,
-        orderLineId: null,
-        categoryCode: 'damaged',
-        severity: 'medium',
-        description: 'The sole came off.',
-        desiredResolution: null,
-        followUpOn: null,
-        openedAt: T0,
-        agentId: 'carl',
-        status: 'open',
-      };
+      const c = loggedComplaint(nomail.id, T0);
       expect(await push('complaint.log', c)).toBe('applied');
       const skipped = (await outboxRow(c.complaintId))!;
       expect(skipped.state).toBe('skipped');
