@@ -10,7 +10,7 @@
  *   a mail sent to nobody conflict.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ import { buildServer } from '../../server/src/app';
 import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
 import { customerAddresses, customerEmails, customers, mailOutbox, productPrices, products, teams, userTeams } from '../../server/src/db/schema';
-import { mailFileName } from '../../server/src/email/mail-drop';
+import { MailDrop, mailFileName } from '../../server/src/email/mail-drop';
 import { messageIdFor } from '../../server/src/email/outbox';
 import { describeMailDelivery, type MailOptions } from '../../server/src/email/sender';
 import type { MailMessage, MailOutboxPage } from '../../src-shared/contracts/email';
@@ -56,6 +56,26 @@ describe('the mail drop settings', () => {
     const id = randomUUID();
     expect(mailFileName(messageIdFor('order_confirmation', id))).toBe(`order_confirmation.${id}.eml`);
     expect(mailFileName('<../../etc/passwd@elsewhere>')).toBe('_.._etc_passwd_elsewhere.eml');
+  });
+
+  it('removes only half-written files older than the lease, never a mail', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-mail-sweep-'));
+    try {
+      const old = `.${randomUUID()}.eml.part`;
+      const fresh = `.${randomUUID()}.eml.part`;
+      const mail = 'order_confirmation.x.eml';
+      for (const f of [old, fresh, mail]) writeFileSync(join(dir, f), 'x');
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      utimesSync(join(dir, old), hourAgo, hourAgo);
+      utimesSync(join(dir, mail), hourAgo, hourAgo);
+      const drop = new MailDrop(dir);
+      expect(await drop.sweepPartFiles(300_000)).toBe(1);
+      expect(readdirSync(dir).sort()).toEqual([fresh, mail].sort());
+      drop.close();
+      expect(await new MailDrop(join(dir, 'none-yet')).sweepPartFiles(0)).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

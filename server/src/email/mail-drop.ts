@@ -7,10 +7,13 @@
  * The file is written under a temporary name and renamed, so a half-written mail never shows under
  * its real name; the real name comes from the Message-ID, so a mail written again (the store died
  * between the file and the `sent` mark, and the claim ran out) replaces the same file instead of
- * making a second one.
+ * making a second one. A temporary file a store left when it died mid-write is removed at the next
+ * start once it is older than the sender's lease (its mail is written again by then).
  */
+
+const PART_FILE = /^\.[0-9a-f-]{36}\.eml\.part$/;
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createTransport, type SendMailOptions, type Transporter } from 'nodemailer';
 
@@ -52,6 +55,27 @@ export class MailDrop {
       throw e;
     }
     return path;
+  }
+
+  /** Removes temporary files older than `olderThanMs` (left by a store that died mid-write); how many. No folder yet: none. */
+  async sweepPartFiles(olderThanMs: number, now = Date.now()): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw e;
+    }
+    let removed = 0;
+    for (const name of names.filter((n) => PART_FILE.test(n))) {
+      const path = join(this.dir, name);
+      const info = await stat(path).catch(() => undefined);
+      if (info && info.mtimeMs < now - olderThanMs) {
+        await rm(path, { force: true });
+        removed++;
+      }
+    }
+    return removed;
   }
 
   close(): void {

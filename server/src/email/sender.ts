@@ -139,6 +139,7 @@ export class MailSender {
   start(changeFeed: ChangeFeed): void {
     if (!this.transport && !this.drop) return;
     this.stopped = false;
+    this.drop?.sweepPartFiles(this.o.leaseMs).catch((e: unknown) => this.log.warn({ err: e }, 'could not tidy the mail folder of half-written files; they stay'));
     this.unsubscribe = changeFeed.subscribe(() => this.kick());
     this.timer = setInterval(() => this.kick(), this.o.pollMs);
     this.timer.unref();
