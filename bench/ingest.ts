@@ -20,7 +20,9 @@
  *
  * INGEST_FIRST=1 runs the ingest phase before the yardsticks (to alternate between runs);
  * INGEST_WINDOW_MS=n gives the ingest route's group commit a window of n ms (default 0: the next
- * turn of the event loop). The figures' names carry neither.
+ * turn of the event loop). The figures' names carry neither. INGEST_ACK_ONLY=1 runs the ingest
+ * route with no worker (nothing applied) and reports `ingest.ack_only.*` instead: what the
+ * acknowledgements alone cost, for comparison (not a figure of the issue).
  */
 import { randomUUID } from 'node:crypto';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -77,6 +79,7 @@ export async function benchIngest(options: { orders?: number } = {}): Promise<Fi
   const total = options.orders ?? INGEST_ORDERS;
   const ingestFirst = process.env.INGEST_FIRST === '1';
   const windowMs = Number(process.env.INGEST_WINDOW_MS ?? 0);
+  const ackOnly = process.env.INGEST_ACK_ONLY === '1';
   const database = `switchboard_bench_2300${process.pid}`;
   await createDatabase(database);
   let store: Store | undefined;
@@ -139,11 +142,19 @@ export async function benchIngest(options: { orders?: number } = {}): Promise<Fi
     };
 
     const ingest = async () => {
-      const app = buildServer({ store: store!, logger: false, ingestAdmission: { windowMs } });
+      const app = buildServer({ store: store!, logger: false, ingestAdmission: { windowMs }, ingestWorker: ackOnly ? false : {} });
       await app.listen({ host: '127.0.0.1', port: 0 });
       try {
         const sent = await senders.send(job(urlOf(app, '/ingest/orders'), 'bench-', true));
         const ackedAt = sent.endedAt;
+        if (ackOnly) {
+          figures.push(
+            { name: 'ingest.ack_only.acks_per_s', value: total / ((ackedAt - sent.startedAt) / 1000), unit: 'deliveries/s' },
+            { name: 'ingest.ack_only.ack_p99_ms', value: percentile(sent.waits, 0.99), unit: 'ms' },
+            { name: 'ingest.ack_only.mean_batch', value: app.ingestAdmission.stats.items / app.ingestAdmission.stats.batches, unit: 'deliveries' },
+          );
+          return;
+        }
         // Until every order is applied (bounded: a minute past the last ack).
         for (;;) {
           const settled = await count(store!, sql`select count(*) as n from ingest_deliveries where state <> 'pending'`);
