@@ -5,14 +5,15 @@
  * (202) and with another body a conflict (409).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { MIGRATIONS_FOLDER, openStore } from '../../server/src/db/connect';
+import { openStore } from '../../server/src/db/connect';
 import { admitBatch } from '../../server/src/ingest/admit';
 import { queryRows } from '../helpers/server-db';
+import { migrationsBefore } from '../helpers/store-migrations';
 
 const TAG = '0028_ingest_body_hash';
 
@@ -26,25 +27,12 @@ const tempDir = () => {
   return d;
 };
 
-/** A copy of the store's migrations up to (not including) `tag`: "the store as released before". */
-function migrationsBefore(tag: string): string {
-  const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
-  const at = journal.entries.findIndex((e) => e.tag === tag);
-  expect(at, `${tag} is in the journal`).toBeGreaterThan(0);
-  const dst = join(tempDir(), 'drizzle');
-  mkdirSync(join(dst, 'meta'), { recursive: true });
-  journal.entries = journal.entries.slice(0, at);
-  writeFileSync(join(dst, 'meta', '_journal.json'), JSON.stringify(journal));
-  for (const e of journal.entries) copyFileSync(join(MIGRATIONS_FOLDER, `${e.tag}.sql`), join(dst, `${e.tag}.sql`));
-  return dst;
-}
-
 describe('migration 0028 (ingest_body_hash)', () => {
   it('hashes the bodies already queued as the route hashes what it receives', { timeout: 120_000 }, async () => {
     const dataDir = join(tempDir(), 'store');
     const integrationId = randomUUID();
     const body = JSON.stringify({ deliveryId: 'd-1', orderId: '1', note: 'Zoë Ångström — ✓' });
-    const old = await openStore({ dataDir, migrationsFolder: migrationsBefore(TAG) });
+    const old = await openStore({ dataDir, migrationsFolder: migrationsBefore(TAG, tempDir()) });
     await old.db.execute(sql`insert into integrations (id, name, source, secret, created_at) values (${integrationId}, 'Shop', 'shop', 'sbk_x', 1)`);
     await old.db.execute(sql`insert into ingest_deliveries (integration_id, kind, idempotency_key, body, received_at, next_attempt_at)
       values (${integrationId}, 'order', 'd-1', ${body}, 1, 1)`);
