@@ -26,6 +26,8 @@ export const ERROR_CODES = [
    * that must check it (a new customer, a contact edit) waits until the directory is in.
    */
   'directory_arriving',
+  /** The same idempotency key was used before for a different request body (the ingest API, issue 23). */
+  'idempotency_conflict',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

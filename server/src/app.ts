@@ -31,6 +31,7 @@ import { registerPushRoutes } from './sync/push-routes';
 import { registerSegmentRoutes } from './segments/routes';
 import { registerEmailRoutes } from './email/routes';
 import { MailSender, type MailOptions } from './email/sender';
+import { ingestAdmission, type IngestAdmission, type IngestAdmissionOptions } from './ingest/admit';
 import { registerIngestRoutes } from './ingest/routes';
 import { IngestWorker, type IngestWorkerOptions } from './ingest/worker';
 import { registerIntegrationRoutes } from './integrations/routes';
@@ -50,6 +51,8 @@ declare module 'fastify' {
     readonly mailSender: MailSender;
     /** Applies queued ingest deliveries (issue 23); null when the app was built without it. */
     readonly ingestWorker: IngestWorker | null;
+    /** Queues checked ingest deliveries by group commit (issue 23, server/src/ingest/admit.ts). */
+    readonly ingestAdmission: IngestAdmission;
     /** Sends pending webhook deliveries (issue 23); null when the app was built without it. */
     readonly webhookWorker: WebhookWorker | null;
   }
@@ -84,6 +87,8 @@ export interface BuildServerOptions {
    * does not apply them (tests of a store that dies after answering). Default: on.
    */
   ingestWorker?: IngestWorkerOptions | false;
+  /** The ingest routes' group commit: batch bounds and window (issue 23). */
+  ingestAdmission?: IngestAdmissionOptions;
   /** The webhook delivery worker (issue 23): its options, or `false` for none. Default: on. */
   webhookWorker?: WebhookWorkerOptions | false;
   /**
@@ -159,13 +164,16 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.decorate('ingestWorker', ingestWorker);
   app.decorate('webhookWorker', webhookWorker);
   registerIntegrationRoutes(app);
-  registerIngestRoutes(app, ingestWorker ?? undefined);
+  const ingestAdmitter = ingestAdmission(app.store, app.log, () => ingestWorker?.kick(), options.ingestAdmission);
+  app.decorate('ingestAdmission', ingestAdmitter);
+  registerIngestRoutes(app, ingestAdmitter);
   registerWebhookRoutes(app, webhookWorker ?? undefined);
   app.addHook('onReady', async () => {
     ingestWorker?.start();
     webhookWorker?.start();
   });
   app.addHook('onClose', async () => {
+    await ingestAdmitter.idle();
     await ingestWorker?.stop();
     await webhookWorker?.stop();
   });

@@ -7,7 +7,7 @@
  * apply dead with its reason while the next is applied; reconciliation; and a webhook delivered to
  * a receiver on 127.0.0.1 that was down and came back, once, under one event id.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildServer, type BuildServerOptions } from '../../server/src/app';
 import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
-import { calls, customerEmails, customers, customerSources, products } from '../../server/src/db/schema';
+import { calls, customerEmails, customers, customerSources, ingestDeliveries, products } from '../../server/src/db/schema';
 import { signPayload } from '../../server/src/ingest/signature';
 import { createdIntegration, ingestAccepted, integrationView, reconcileAnswer } from '../../src-shared/contracts/ingest';
 import { createdWebhookEndpoint, webhookDeliveryView } from '../../src-shared/contracts/webhooks';
@@ -135,6 +135,9 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       totalCents: 8999 + 2 * 1299 - 100 + 495,
       ...fields,
     });
+
+    /** An order placed before the period the reconciliation test asks about. */
+    const november = (orderId: string, fields: Record<string, unknown> = {}) => order(orderId, { placedAt: '2026-11-15T10:00:00Z', ...fields });
 
     const ordersFrom = (sourceOrderId: string) =>
       count(sql`select count(*) as n from order_sources s join orders o on o.id = s.order_id where s.source_order_id = ${sourceOrderId}`);
@@ -261,6 +264,120 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect((await send('/ingest/orders', order('4001'), shop, { idempotencyKey: 'key-4001-retry' })).statusCode).toBe(202);
       await until('both deliveries to settle', async () => (await deliveryState('key-4001'))?.state === 'applied' && (await deliveryState('key-4001-retry'))?.state === 'applied');
       expect(await ordersFrom('4001')).toBe(1);
+    });
+
+    it('refuses the same idempotency key with another body (409 idempotency_conflict), keeping the first; the same body again is still a duplicate', async () => {
+      const first = await send('/ingest/orders', november('4101'), shop, { idempotencyKey: 'key-4101' });
+      expect(ingestAccepted.parse(first.json().value)).toEqual({ deliveryId: 'key-4101', duplicate: false });
+      const changed = await send('/ingest/orders', november('4101', { totalCents: 1 }), shop, { idempotencyKey: 'key-4101' });
+      expect(changed.statusCode, changed.body).toBe(409);
+      expect(changed.json()).toMatchObject({ ok: false, error: { code: 'idempotency_conflict', field: 'idempotencyKey' } });
+      // The same bytes reformatted are another body: the hash is over the bytes as signed.
+      expect((await send('/ingest/orders', null, shop, { idempotencyKey: 'key-4101', raw: JSON.stringify(november('4101'), null, 1) })).statusCode).toBe(409);
+      // The same key on another route is another delivery too.
+      expect((await send('/ingest/order-status', { orderId: '4101', status: 'paid' }, shop, { idempotencyKey: 'key-4101' })).json()).toMatchObject({ error: { code: 'idempotency_conflict' } });
+      const again = await send('/ingest/orders', november('4101'), shop, { idempotencyKey: 'key-4101' });
+      expect(again.statusCode).toBe(202);
+      expect(ingestAccepted.parse(again.json().value)).toEqual({ deliveryId: 'key-4101', duplicate: true });
+      const queued = await rows<{ body: string; body_hash: string }>(sql`select body, body_hash from ingest_deliveries where idempotency_key = 'key-4101'`);
+      expect(queued).toHaveLength(1);
+      expect(queued[0]!.body).toBe(JSON.stringify(november('4101')));
+      expect(queued[0]!.body_hash).toBe(createHash('sha256').update(JSON.stringify(november('4101'))).digest('hex'));
+      await until('the first to apply', async () => (await deliveryState('key-4101'))?.state === 'applied');
+      expect(await rows(sql`select o.total_cents from orders o join order_sources s on s.order_id = o.id where s.source_order_id = '4101'`)).toEqual([{ total_cents: 11992 }]);
+    });
+
+    it('acknowledges 50 concurrent deliveries in fewer transactions than deliveries, each applied exactly once', async () => {
+      const stats = app.ingestAdmission.stats;
+      const before = { batches: stats.batches, items: stats.items };
+      const ids = Array.from({ length: 50 }, (_, i) => String(8000 + i));
+      const answers = await Promise.all(ids.map((id) => send('/ingest/orders', november(id), shop)));
+      for (const [i, res] of answers.entries()) {
+        expect(res.statusCode, res.body).toBe(202);
+        expect(ingestAccepted.parse(res.json().value)).toEqual({ deliveryId: `d-${ids[i]}`, duplicate: false });
+      }
+      expect(stats.items - before.items).toBe(50);
+      // Grouped: some transaction held more than one delivery.
+      expect(stats.batches - before.batches).toBeLessThan(50);
+      expect(await count(sql`select count(*) as n from ingest_deliveries where idempotency_key like 'd-80%'`)).toBe(50);
+      await until('all 50 to apply', async () => (await count(sql`select count(*) as n from order_sources where source_order_id like '80%'`)) === 50);
+      const perOrder = await rows<{ id: string; n: string | number }>(sql`select source_order_id as id, count(*) as n from order_sources where source_order_id like '80%' group by source_order_id`);
+      expect(perOrder.map((r) => [r.id, Number(r.n)]).sort()).toEqual(ids.map((id) => [id, 1]));
+      expect(await count(sql`select count(*) as n from ingest_deliveries where idempotency_key like 'd-80%' and state <> 'applied'`)).toBe(0);
+    });
+
+    it('queues two copies of a delivery in the same batch once (the second a duplicate), and refuses a third with another body', async () => {
+      // A store process whose group commit waits 300 ms for company, so the three share one batch;
+      // the running store's worker applies what it queued.
+      const batched = start({ ingestWorker: false, ingestAdmission: { windowMs: 300 } });
+      await batched.ready();
+      try {
+        const before = batched.ingestAdmission.stats.batches;
+        const [a, b, c] = await Promise.all([
+          send('/ingest/orders', november('4201'), shop, { on: batched }),
+          send('/ingest/orders', november('4201'), shop, { on: batched }),
+          send('/ingest/orders', november('4201', { note: 'changed' }), shop, { on: batched }),
+        ]);
+        expect(batched.ingestAdmission.stats.batches - before).toBe(1);
+        expect([a!.statusCode, b!.statusCode, c!.statusCode]).toEqual([202, 202, 409]);
+        expect([ingestAccepted.parse(a!.json().value).duplicate, ingestAccepted.parse(b!.json().value).duplicate]).toEqual([false, true]);
+        expect(c!.json()).toMatchObject({ ok: false, error: { code: 'idempotency_conflict' } });
+      } finally {
+        await batched.close();
+      }
+      expect(await count(sql`select count(*) as n from ingest_deliveries where idempotency_key = 'd-4201'`)).toBe(1);
+      await until('the order to apply', async () => (await deliveryState('d-4201'))?.state === 'applied');
+      expect(await ordersFrom('4201')).toBe(1);
+      expect(await rows(sql`select o.note from orders o join order_sources s on s.order_id = o.id where s.source_order_id = '4201'`)).toEqual([{ note: null }]);
+    });
+
+    it('answers every delivery of a batch whose transaction fails 503, queues none of them, and takes them all when sent again', async () => {
+      // The store's connection fails after the batch's INSERT, before its COMMIT (once).
+      let faults = 1;
+      const real = store.db;
+      const faultyDb = new Proxy(real, {
+        get(target, prop) {
+          if (prop !== 'transaction') return Reflect.get(target, prop, target) as unknown;
+          return (fn: (tx: unknown) => Promise<unknown>, config?: unknown) =>
+            (target.transaction as (f: (tx: unknown) => Promise<unknown>, c?: unknown) => Promise<unknown>)(async (tx) => {
+              let queues = false;
+              const watched = new Proxy(tx as object, {
+                get(t, p) {
+                  const value = Reflect.get(t, p, t) as unknown;
+                  if (p === 'insert') return (table: unknown) => ((queues ||= table === ingestDeliveries), (value as (x: unknown) => unknown).call(t, table));
+                  return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(t) : value;
+                },
+              });
+              const result = await fn(watched);
+              if (queues && faults > 0) {
+                faults--;
+                throw new Error('injected: the connection to the database was lost before COMMIT');
+              }
+              return result;
+            }, config);
+        },
+      });
+      const faulty = start({ store: { ...store, db: faultyDb }, ingestWorker: false, ingestAdmission: { windowMs: 300 } });
+      await faulty.ready();
+      const ids = Array.from({ length: 10 }, (_, i) => String(8100 + i));
+      try {
+        const before = faulty.ingestAdmission.stats.batches;
+        const answers = await Promise.all(ids.map((id) => send('/ingest/orders', november(id), shop, { on: faulty })));
+        expect(faulty.ingestAdmission.stats.batches - before).toBe(1);
+        for (const res of answers) {
+          expect(res.statusCode, res.body).toBe(503);
+          expect(res.json()).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+        }
+        expect(faults).toBe(0);
+      } finally {
+        await faulty.close();
+      }
+      expect(await count(sql`select count(*) as n from ingest_deliveries where idempotency_key like 'd-81%'`)).toBe(0);
+      // The senders retry (the same keys): each queued now, and applied once.
+      const retried = await Promise.all(ids.map((id) => send('/ingest/orders', november(id), shop)));
+      for (const res of retried) expect(ingestAccepted.parse(res.json().value).duplicate).toBe(false);
+      await until('the retried orders to apply', async () => (await count(sql`select count(*) as n from order_sources where source_order_id like '81%'`)) === 10);
+      expect(await count(sql`select count(*) as n from ingest_deliveries where idempotency_key like 'd-81%'`)).toBe(10);
     });
 
     it('marks a delivery that cannot apply dead with its reason, and applies the one behind it', async () => {

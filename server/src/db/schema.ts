@@ -1000,6 +1000,11 @@ export const ingestDeliveries = pgTable(
     idempotencyKey: text('idempotency_key').notNull(),
     /** The body exactly as signed. */
     body: text('body').notNull(),
+    /**
+     * Hex SHA-256 of the body's bytes: the same idempotency key with another body is refused
+     * (409 `idempotency_conflict`), the same key with the same body is the duplicate it always was.
+     */
+    bodyHash: text('body_hash').notNull(),
     state: text('state', { enum: INGEST_STATES }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     receivedAt: ms('received_at').notNull(),

@@ -35,6 +35,7 @@ export function statusFor(code: ServerErrorCode): number {
     case 'unknown_channel':
       return 404;
     case 'conflict':
+    case 'idempotency_conflict':
       return 409;
     case 'locked':
       return 423;

@@ -5,8 +5,10 @@
  *   delivery is checked — key and timestamp by the route guard, then the HMAC over the raw body
  *   (constant-time) before a byte of it is parsed, then its contract — and queued in
  *   `ingest_deliveries` under its idempotency key (`Idempotency-Key`, else the body's
- *   `deliveryId`). 202 once that row has committed; the ingest worker applies it. The same key
- *   again answers 202 `duplicate: true` and queues nothing.
+ *   `deliveryId`). The deliveries checked at about the same moment are queued together, one
+ *   transaction (group commit, admit.ts); each is answered 202 once that batch has committed, 503
+ *   when it failed; the ingest worker applies them. The same key again with the same body answers
+ *   202 `duplicate: true` and queues nothing; with another body, 409 `idempotency_conflict`.
  * - `POST /ingest/reconcile` `{ from, to, orderIds }`: which of the source's orders the store lacks,
  *   and which the store holds from it in the period that the source did not list.
  *
@@ -24,10 +26,10 @@ import {
   type ReconcileAnswer,
 } from '../../../src-shared/contracts/ingest';
 import { text } from '../../../src-shared/contracts/text';
-import { ingestDeliveries, orderSources } from '../db/schema';
+import { orderSources } from '../db/schema';
 import { HttpError, parseBody } from '../http/errors';
 import { signatureMatches } from './signature';
-import type { IngestWorker } from './worker';
+import { bodyHash, type IngestAdmission } from './admit';
 
 export const INGEST_BODY_LIMIT = 1024 * 1024;
 
@@ -69,7 +71,7 @@ function jsonOf(request: FastifyRequest): unknown {
   }
 }
 
-export function registerIngestRoutes(app: FastifyInstance, worker: IngestWorker | undefined): void {
+export function registerIngestRoutes(app: FastifyInstance, admission: IngestAdmission): void {
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: INGEST_BODY_LIMIT }, (_request, body, done) => done(null, body));
@@ -81,15 +83,16 @@ export function registerIngestRoutes(app: FastifyInstance, worker: IngestWorker 
         const header = request.headers[INGEST_HEADERS.idempotencyKey];
         const key = header !== undefined ? parseBody(idempotencyKey, header) : delivery.deliveryId;
         if (key === undefined) throw new HttpError('invalid_input', 'Name the delivery: an Idempotency-Key header or a deliveryId in the body.', 'deliveryId');
-        const now = app.clock();
-        // One statement, one transaction: the 202 goes out only after this row has committed.
-        const inserted = await app.store.db
-          .insert(ingestDeliveries)
-          .values({ integrationId: request.integration!.id, kind, idempotencyKey: key, body: rawBody(request).toString('utf8'), receivedAt: now, nextAttemptAt: now })
-          .onConflictDoNothing({ target: [ingestDeliveries.integrationId, ingestDeliveries.idempotencyKey] })
-          .returning({ seq: ingestDeliveries.seq });
-        if (inserted.length > 0) worker?.kick();
-        const value: IngestAccepted = { deliveryId: key, duplicate: inserted.length === 0 };
+        const raw = rawBody(request);
+        // Group commit: answered once the batch holding this delivery has committed (admit.ts).
+        const value: IngestAccepted = await admission.submit({
+          integrationId: request.integration!.id,
+          kind,
+          idempotencyKey: key,
+          body: raw.toString('utf8'),
+          bodyHash: bodyHash(raw),
+          receivedAt: app.clock(),
+        });
         return reply.status(202).send({ ok: true, value });
       });
     }

@@ -39,6 +39,8 @@ export class IngestWorker {
   private stopped = true;
   private wake: (() => void) | undefined;
   private kicked = false;
+  /** Batches claimed and deliveries in them (the bench reads these). */
+  readonly stats = { batches: 0, deliveries: 0 };
 
   constructor(
     private readonly store: Store,
@@ -108,6 +110,8 @@ export class IngestWorker {
         .limit(this.options.batchSize)
         .for('update', { skipLocked: true });
       if (batch.length === 0) return 0;
+      this.stats.batches++;
+      this.stats.deliveries += batch.length;
       const senders = await tx
         .select({ id: integrations.id, source: integrations.source })
         .from(integrations)
