@@ -12,6 +12,7 @@
  *   as for an unknown customer (no person made again) and its body dropped after the retention;
  * - the mail outbox: a pending and a failed mail to them are skipped at once and never sent by the
  *   sender (a real SMTP server on 127.0.0.1), while the other customer's is;
+ * - a low-score follow-up of their call closed afterwards keeps `[erased]`, not the note;
  * - every metric's figures are the same before and after.
  */
 import { randomUUID } from 'node:crypto';
@@ -331,6 +332,15 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       for (const table of ['customer_phones', 'customer_emails', 'customer_addresses']) {
         expect(await count(sql`select count(*) as n from ${sql.identifier(table)} where customer_id = ${alice.id}`), table).toBe(0);
       }
+      // A follow-up of her call closed after the erasure keeps no note about her.
+      const lateCall = randomUUID();
+      const now = Date.now();
+      await store.db.execute(
+        sql`insert into calls (id, customer_id, source, agent_id, status, started_at, completed_at, satisfaction) values (${lateCall}, ${alice.id}, 'manual', 'ana', 'completed', ${now - 60_000}, ${now}, 2)`,
+      );
+      const closed = await app.inject({ method: 'POST', url: `/calls/${lateCall}/follow-up/close`, payload: { note: `Rang ${alice.first} on ${alice.phone}` }, headers: auth('admin') });
+      expect(closed.statusCode).toBe(200);
+      expect(await rows(sql`select note from satisfaction_follow_ups where call_id = ${lateCall}`)).toEqual([{ note: '[erased]' }]);
       // What the shop sent afterwards is held only as long as any dead delivery's body: dropped after the retention.
       const late = await scan(needles(alice));
       expect(late.length).toBeGreaterThan(0);
