@@ -27,6 +27,7 @@ import { workstationName } from '../auth/workstations';
 import type { StoreDb } from '../db/connect';
 import { calls, customers, satisfactionFollowUps, users, userTeams } from '../db/schema';
 import { HttpError, parseBody } from '../http/errors';
+import { ERASED_TEXT } from '../../../src-shared/contracts/privacy';
 import type { StoreTx } from '../sync/mutations/refusal';
 
 /** The most follow-ups the list shows of each kind: a follow-up list, not a report (the dashboard counts them all). */
@@ -198,10 +199,17 @@ export function registerCallRoutes(app: FastifyInstance): void {
       const now = app.clock();
       await tx
         .update(satisfactionFollowUps)
-        .set({ note, closedBy: user.id, closedAt: now, claimedBy: row.claimedBy ?? user.id, claimedAt: row.claimedAt ?? now })
+        // A follow-up of an erased customer's call (server/src/privacy) keeps no text about them.
+        .set({ note: (await callOfErasedCustomer(tx, row.callId)) ? ERASED_TEXT : note, closedBy: user.id, closedAt: now, claimedBy: row.claimedBy ?? user.id, claimedAt: row.claimedAt ?? now })
         .where(eq(satisfactionFollowUps.callId, row.callId));
       return true;
     });
     return { ok: true, value };
   });
+}
+
+/** Is this call's customer erased? */
+async function callOfErasedCustomer(tx: StoreTx, callId: string): Promise<boolean> {
+  const [row] = await tx.select({ erasedAt: customers.erasedAt }).from(calls).innerJoin(customers, eq(customers.id, calls.customerId)).where(eq(calls.id, callId));
+  return row?.erasedAt !== null && row?.erasedAt !== undefined;
 }

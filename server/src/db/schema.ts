@@ -998,7 +998,10 @@ export const ingestDeliveries = pgTable(
       .references(() => integrations.id),
     kind: text('kind', { enum: INGEST_KINDS }).notNull(),
     idempotencyKey: text('idempotency_key').notNull(),
-    /** The body exactly as signed. */
+    /**
+     * The body exactly as signed, while it is needed: empty once applied, a week after it died, or
+     * when the customer it names is erased (server/src/ingest/retention.ts).
+     */
     body: text('body').notNull(),
     /**
      * Hex SHA-256 of the body's bytes: the same idempotency key with another body is refused

@@ -10,6 +10,10 @@
  * one in savepoints instead. Marking a row applied commits with what it
  * wrote, so a delivery is applied exactly once, also across a crash (then the whole batch rolls
  * back and is claimed again).
+ *
+ * Retention (server/src/ingest/retention.ts): marking a delivery applied also drops its body, which
+ * names the customer and is never read again; every `sweepEveryMs` the worker drops the bodies of
+ * deliveries dead for longer than INGEST_DEAD_BODY_RETENTION_MS (and of any applied by an older store).
  */
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
@@ -17,6 +21,7 @@ import type { IngestKind } from '../../../src-shared/contracts/ingest';
 import type { Store } from '../db/connect';
 import { ingestDeliveries, integrations } from '../db/schema';
 import { applyDelivery, applyOrderBatch, IngestRefused, parseDelivery, type OrderItem } from './apply';
+import { DROPPED_BODY, dropSettledBodies } from './retention';
 
 export interface IngestWorkerOptions {
   /** Deliveries per transaction. */
@@ -27,9 +32,11 @@ export interface IngestWorkerOptions {
   maxAttempts?: number;
   /** The first retry's delay; each further one doubles it. */
   retryBaseMs?: number;
+  /** How often the bodies past their retention are dropped (also once at start). */
+  sweepEveryMs?: number;
 }
 
-export const INGEST_WORKER_DEFAULTS: Required<IngestWorkerOptions> = { batchSize: 200, pollMs: 500, maxAttempts: 8, retryBaseMs: 1000 };
+export const INGEST_WORKER_DEFAULTS: Required<IngestWorkerOptions> = { batchSize: 200, pollMs: 500, maxAttempts: 8, retryBaseMs: 1000, sweepEveryMs: 600_000 };
 
 const ERROR_MAX = 1000;
 
@@ -41,6 +48,7 @@ export class IngestWorker {
   private kicked = false;
   /** Batches claimed and deliveries in them (the bench reads these). */
   readonly stats = { batches: 0, deliveries: 0 };
+  private lastSweepAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: Store,
@@ -74,6 +82,14 @@ export class IngestWorker {
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
+      if (this.clock() - this.lastSweepAt >= this.options.sweepEveryMs) {
+        this.lastSweepAt = this.clock();
+        try {
+          await this.sweep();
+        } catch (e) {
+          this.log.warn({ err: e }, 'the ingest worker could not drop the bodies past their retention; trying again at the next sweep');
+        }
+      }
       let settled = 0;
       try {
         settled = await this.runOnce();
@@ -172,7 +188,7 @@ export class IngestWorker {
       if (done.length > 0) {
         await tx
           .update(ingestDeliveries)
-          .set({ state: 'applied', attempts: sql`${ingestDeliveries.attempts} + 1`, settledAt: now, lastError: null })
+          .set({ state: 'applied', attempts: sql`${ingestDeliveries.attempts} + 1`, settledAt: now, lastError: null, body: DROPPED_BODY })
           .where(inArray(ingestDeliveries.seq, done));
       }
       applied = done.length;
@@ -180,6 +196,11 @@ export class IngestWorker {
     });
     if (applied > 0) this.onApplied();
     return count;
+  }
+
+  /** Drops the bodies past their retention (retention.ts); answers how many. */
+  sweep(): Promise<number> {
+    return dropSettledBodies(this.store.db, this.clock());
   }
 
   /** Settles everything due now (tests, the bench): runs batches until none is left. */

@@ -152,7 +152,8 @@ export function registerPrivacyRoutes(app: FastifyInstance): void {
         detail:
           `${user.username} confirmed the erasure of customer ${pending.customerId} asked by ${pending.requestedBy} (request ${requestId}): ` +
           `name and consent erased; ${counts.phones} phones, ${counts.emails} e-mails, ${counts.addresses} addresses removed; ` +
-          `free text of ${counts.calls} calls, ${counts.complaints} complaints, ${counts.notes} notes, ${counts.orders} orders and ${counts.contactEdits} contact changes erased; amounts, times and counts kept.`,
+          `free text of ${counts.calls} calls, ${counts.complaints} complaints, ${counts.notes} notes, ${counts.orders} orders, ${counts.contactEdits} contact changes and ${counts.followUps} follow-ups erased; ` +
+          `${counts.ingestDeliveries} ingest deliveries emptied or anonymised; ${counts.mails} mails cancelled; amounts, times and counts kept.`,
       });
       return { status, customerId: pending.customerId };
     });
