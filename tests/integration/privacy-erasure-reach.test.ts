@@ -27,6 +27,7 @@ import type { Store } from '../../server/src/db/connect';
 import { MailSender } from '../../server/src/email/sender';
 import { enqueueMail } from '../../server/src/email/outbox';
 import { IngestWorker } from '../../server/src/ingest/worker';
+import { bodyHash } from '../../server/src/ingest/admit';
 import { INGEST_DEAD_BODY_RETENTION_MS } from '../../server/src/ingest/retention';
 import { signPayload } from '../../server/src/ingest/signature';
 import { runMetricOnStore } from '../../server/src/reports/metrics';
@@ -249,9 +250,10 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         { k: 'P2-k1', state: 'applied', body: '' },
       ]);
       expect(await count(sql`select count(*) as n from ingest_deliveries where state = 'dead' and body <> ''`)).toBe(2);
+      const brokenBody = '{"customer": "' + alice.email + '", broken';
       await store.db.execute(
-        sql`insert into ingest_deliveries (integration_id, kind, idempotency_key, body, state, received_at, next_attempt_at, settled_at, last_error)
-            values (${shop.id}, 'order', 'P1-k3', ${'{"customer": "' + alice.email + '", broken'}, 'dead', ${clock()}, ${clock()}, ${clock()}, 'The body is not JSON.')`,
+        sql`insert into ingest_deliveries (integration_id, kind, idempotency_key, body, body_hash, state, received_at, next_attempt_at, settled_at, last_error)
+            values (${shop.id}, 'order', 'P1-k3', ${brokenBody}, ${bodyHash(brokenBody)}, 'dead', ${clock()}, ${clock()}, ${clock()}, 'The body is not JSON.')`,
       );
       for (const p of [alice, bob]) expect((await deliver('/ingest/orders', webOrder(`${p.tag}-pending`, { email: p.email }, p), `${p.tag}-k4`)).statusCode).toBe(202);
 
