@@ -155,19 +155,25 @@ test('the demo admin imports customers, fixes the error file and imports again; 
   await privacy.getByRole('button', { name: 'Export customer data' }).click();
   await expect(privacy.getByRole('status')).toContainText('Saved as', { timeout: 15_000 });
   expect(readdirSync(downloads).filter((f) => f.endsWith('.zip'))).toHaveLength(1);
+  // From the keyboard: the reason box takes focus, Enter sends, focus goes back to the button.
   await privacy.getByRole('button', { name: 'Request erasure…' }).click();
-  await privacy.getByRole('textbox', { name: 'Reason for erasure' }).fill('Asked by e-mail');
-  await privacy.getByRole('button', { name: 'Send erasure request' }).click();
+  await expect(privacy.getByRole('textbox', { name: 'Reason for erasure' })).toBeFocused();
+  await supervisorPage.keyboard.type('Asked by e-mail');
+  await supervisorPage.keyboard.press('Enter');
   await expect(privacy.getByRole('status')).toContainText('Erasure requested');
+  await expect(privacy.getByRole('button', { name: 'Request erasure…' })).toBeFocused();
 
   mark('requested');
   // The admin confirms it.
   await page.getByRole('button', { name: 'Admin', exact: true }).click();
   const request = page.getByRole('table', { name: /Erasure requests waiting/ }).getByRole('row').filter({ hasText: CUSTOMER.name });
   await expect(request).toContainText('Asked by e-mail', { timeout: 15_000 });
-  await request.getByRole('button', { name: `Confirm erasure of ${CUSTOMER.name}` }).click();
-  await request.getByRole('button', { name: `Erase ${CUSTOMER.name} now` }).click();
+  // From the keyboard: each step's button takes focus as the one pressed goes.
+  await request.getByRole('button', { name: `Confirm erasure of ${CUSTOMER.name}` }).press('Enter');
+  await expect(request.getByRole('button', { name: `Erase ${CUSTOMER.name} now` })).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(page.getByRole('status').filter({ hasText: 'erased' })).toBeVisible();
+  await expect(page.getByRole('table', { name: /Erasure requests waiting/ }).getByRole('rowheader')).toBeFocused();
 
   // Gone from both workstations, by name and by number.
   for (const desk of [page, supervisorPage]) {
