@@ -110,11 +110,13 @@ test('the demo admin imports customers, fixes the error file and imports again; 
   const newIntegration = page.getByRole('form', { name: 'New integration' });
   await newIntegration.getByRole('textbox', { name: 'Integration name' }).fill('Web shop');
   await newIntegration.getByRole('textbox', { name: /^Source/ }).fill('shop');
-  await newIntegration.getByRole('button', { name: /^Create/ }).click();
+  await newIntegration.getByRole('button', { name: 'Create integration' }).click();
   const shown = page.getByRole('group', { name: /Key and secret of Web shop/ });
+  await expect(shown.getByRole('textbox', { name: 'Secret' })).toBeFocused();
   const KEY = await shown.getByRole('textbox', { name: /^Key/ }).inputValue();
   const SECRET = await shown.getByRole('textbox', { name: 'Secret' }).inputValue();
-  await shown.getByRole('button', { name: 'Done, hide the secret' }).click();
+  await shown.getByRole('button', { name: 'Done, hide the secret' }).press('Enter');
+  await expect(newIntegration.getByRole('textbox', { name: 'Integration name' })).toBeFocused();
 
   const body = JSON.stringify({
     deliveryId: 'd-1001',
