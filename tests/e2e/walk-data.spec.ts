@@ -25,9 +25,7 @@ import { openCache } from '../../src-main/core/db/open';
 const test = base.extend<{ demo: CentralStore; downloads: string; adminDesk: RunningHost; supervisorDesk: RunningHost }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern.
   demo: async ({}, use) => {
-    const t = Date.now();
     const demo = await startDemoStore();
-    console.log(`T store ${Date.now() - t}`);
     try {
       await use(demo);
     } finally {
@@ -68,10 +66,10 @@ async function searchUntil(page: Page, query: string, check: () => Promise<void>
     await search(page).fill('');
     await search(page).fill(query);
     await check();
-  }).toPass({ timeout, intervals: [100, 200, 250] });
+  }).toPass({ timeout, intervals: [100, 250, 500] });
 }
 
-// Loading the demo store (its migrations, 2,000 customers, 3,000 calls) and two first copies.
+// Copying the day's demo store, two workstations and their first copies: minutes on a loaded two-core machine.
 test.describe.configure({ timeout: 180_000 });
 
 test('the demo admin imports customers, fixes the error file and imports again; a signed web-shop order shows on a workstation; a customer’s data is saved, and once erased they are gone from two workstations', async ({
@@ -82,14 +80,11 @@ test('the demo admin imports customers, fixes the error file and imports again; 
   adminDesk,
   supervisorDesk,
 }) => {
-  const T0 = Date.now(); const mark = (w: string) => console.log(`T ${w} ${Date.now() - T0}`);
   // Both workstations open, as README's "Try two workstations" has it: the demo supervisor on one.
   const supervisorPage = await (await browser.newContext()).newPage();
   await signInOnDesk(supervisorPage, supervisorDesk, README_ACCOUNTS.supervisor);
-  mark('sup');
   // Import, with the report and the file with errors.
   await signInOnDesk(page, adminDesk, README_ACCOUNTS.admin);
-  mark('admin');
   await page.getByRole('button', { name: 'Admin', exact: true }).click();
   const importing = page.getByRole('region', { name: 'Import' });
   await importing.getByLabel('File (CSV or JSON)').setInputFiles({ name: 'shop-customers.csv', mimeType: 'text/csv', buffer: Buffer.from(FILE, 'utf8') });
@@ -139,19 +134,18 @@ test('the demo admin imports customers, fixes the error file and imports again; 
 
   // On the workstation: the order arrives in its cache (timed from the store's 202), its number
   // finds the customer, and it is in their purchases.
-  await expect.poll(() => cacheHasOrder(adminDesk.dbFile, 'SHOP-1001'), { timeout: 10_000, intervals: [50] }).toBe(true);
-  const arrivedAfter = Date.now() - acknowledged;
-  console.log(`walk.web_order_in_cache_ms=${arrivedAfter}`);
+  // README promises about a second; 5 s leaves room for a loaded two-core machine (2.4–3.2 s seen at a load of 20).
+  await expect.poll(() => cacheHasOrder(adminDesk.dbFile, 'SHOP-1001'), { timeout: 5_000, intervals: [50] }).toBe(true);
+  console.log(`walk.web_order_in_cache_ms=${Date.now() - acknowledged}`);
   await page.keyboard.press('Control+k');
   await expect(search(page)).toBeFocused();
-  await searchUntil(page, 'SHOP-1001', () => expect(found(page, CUSTOMER.name)).toBeVisible({ timeout: 250 }), 10_000);
+  await searchUntil(page, 'SHOP-1001', () => expect(found(page, CUSTOMER.name)).toBeVisible({ timeout: 2_000 }), 15_000);
   await found(page, CUSTOMER.name).click();
   await expect(page.getByRole('heading', { level: 2, name: CUSTOMER.name, exact: true })).toBeVisible();
   await expect(page.getByRole('tabpanel', { name: 'Past purchases' })).toContainText('SHOP-1001');
 
-  mark('web order');
   // The supervisor, on the other workstation: the customer's data, then an erasure request.
-  await searchUntil(supervisorPage, 'Halvorsen', () => expect(found(supervisorPage, CUSTOMER.name)).toBeVisible({ timeout: 500 }), 60_000);
+  await searchUntil(supervisorPage, 'Halvorsen', () => expect(found(supervisorPage, CUSTOMER.name)).toBeVisible({ timeout: 2_000 }), 60_000);
   await found(supervisorPage, CUSTOMER.name).click();
   const privacy = supervisorPage.getByRole('region', { name: 'Customer’s data' });
   await privacy.getByRole('button', { name: 'Export customer data' }).click();
@@ -165,7 +159,6 @@ test('the demo admin imports customers, fixes the error file and imports again; 
   await expect(privacy.getByRole('status')).toContainText('Erasure requested');
   await expect(privacy.getByRole('button', { name: 'Request erasure…' })).toBeFocused();
 
-  mark('requested');
   // The admin confirms it.
   await page.getByRole('button', { name: 'Admin', exact: true }).click();
   const request = page.getByRole('table', { name: /Erasure requests waiting/ }).getByRole('row').filter({ hasText: CUSTOMER.name });
@@ -185,13 +178,14 @@ test('the demo admin imports customers, fixes the error file and imports again; 
         desk,
         query,
         async () => {
-          await expect(found(desk, CUSTOMER.name)).toHaveCount(0, { timeout: 250 });
-          await expect(desk.getByRole('option', { name: /^Erased customer/ })).toHaveCount(0, { timeout: 250 });
+          // The search has answered (the results' count says so), and nobody matches.
+          await expect(desk.getByText('No customers match.')).toBeVisible({ timeout: 2_000 });
+          await expect(found(desk, CUSTOMER.name)).toHaveCount(0);
+          await expect(desk.getByRole('option')).toHaveCount(0);
         },
         20_000,
       );
     }
   }
-  mark('gone');
   await supervisorPage.context().close();
 });

@@ -17,9 +17,7 @@ import type { RunningHost } from './fixtures';
 const test = base.extend<{ demo: CentralStore; downloads: string; supervisorDesk: RunningHost; csrDesk: RunningHost }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern.
   demo: async ({}, use) => {
-    const t = Date.now();
     const demo = await startDemoStore();
-    console.log(`T store ${Date.now() - t}`);
     try {
       await use(demo);
     } finally {
@@ -38,7 +36,7 @@ const count = (text: string) => Number(text.replace(/,/g, ''));
 const agentRow = (page: Page, name: string) =>
   page.getByRole('table', { name: /^Agents of / }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${name}`) }) });
 
-// Loading the demo store (its migrations, 2,000 customers, 3,000 calls) and two first copies.
+// Copying the day's demo store, two workstations and their first copies: minutes on a loaded two-core machine.
 test.describe.configure({ timeout: 180_000 });
 
 test('the demo supervisor sees the team’s figures and charts, the calls behind one, exports them, the tie-out agrees, and a CSR’s new call shows on the live board', async ({
@@ -48,12 +46,10 @@ test('the demo supervisor sees the team’s figures and charts, the calls behind
   csrDesk,
   downloads,
 }) => {
-  const T0 = Date.now(); const mark = (w: string) => console.log(`T ${w} ${Date.now() - T0}`);
   // Both workstations open, as README's "Try two workstations" has it: the demo CSR on one.
   const csrPage = await (await browser.newContext()).newPage();
   await signInOnDesk(csrPage, csrDesk, README_ACCOUNTS.csr);
   await signInOnDesk(page, supervisorDesk, README_ACCOUNTS.supervisor);
-  mark('signed in');
   await page.getByRole('button', { name: 'Dashboard', exact: true }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'Dashboard', exact: true })).toBeFocused();
   const filters = page.getByRole('form', { name: 'Dashboard filters' });
@@ -75,7 +71,6 @@ test('the demo supervisor sees the team’s figures and charts, the calls behind
     { timeout: 60_000 },
   );
 
-  mark('tie-out');
   // The calls behind the figure add up to it; exported, the file has those rows.
   await figure.click();
   const dialog = page.getByRole('dialog', { name: 'The calls behind Calls handled' });
@@ -93,7 +88,6 @@ test('the demo supervisor sees the team’s figures and charts, the calls behind
   await page.keyboard.press('Escape');
   await expect(figure).toBeFocused();
 
-  mark('exported');
   // The live board, and a call the demo CSR takes on the other workstation (a screen-pop).
   await page.getByRole('button', { name: 'Live board' }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'Live board' })).toBeFocused();
@@ -101,6 +95,5 @@ test('the demo supervisor sees the team’s figures and charts, the calls behind
   await csrPage.goto(`${csrDesk.url}&from=${encodeURIComponent('+15550107788')}`);
   await expect(csrPage.getByRole('region', { name: 'Call' }).getByRole('button', { name: /^Hold/ })).toBeVisible();
   await expect(agentRow(page, 'Demo CSR').getByRole('cell').nth(2)).toHaveText('On a call', { timeout: 5_000 });
-  mark('board');
   await csrPage.context().close();
 });
