@@ -141,8 +141,8 @@ test('the demo admin imports customers, fixes the error file and imports again; 
   await expect(search(page)).toBeFocused();
   await searchUntil(page, 'SHOP-1001', () => expect(found(page, CUSTOMER.name)).toBeVisible({ timeout: 2_000 }), 15_000);
   await found(page, CUSTOMER.name).click();
-  await expect(page.getByRole('heading', { level: 2, name: CUSTOMER.name, exact: true })).toBeVisible();
-  await expect(page.getByRole('tabpanel', { name: 'Past purchases' })).toContainText('SHOP-1001');
+  await expect(page.getByRole('heading', { level: 2, name: CUSTOMER.name, exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole('tabpanel', { name: 'Past purchases' })).toContainText('SHOP-1001', { timeout: 15_000 });
 
   // The supervisor, on the other workstation: the customer's data, then an erasure request.
   await searchUntil(supervisorPage, 'Halvorsen', () => expect(found(supervisorPage, CUSTOMER.name)).toBeVisible({ timeout: 2_000 }), 60_000);
@@ -156,7 +156,7 @@ test('the demo admin imports customers, fixes the error file and imports again; 
   await expect(privacy.getByRole('textbox', { name: 'Reason for erasure' })).toBeFocused();
   await supervisorPage.keyboard.type('Asked by e-mail');
   await supervisorPage.keyboard.press('Enter');
-  await expect(privacy.getByRole('status')).toContainText('Erasure requested');
+  await expect(privacy.getByRole('status')).toContainText('Erasure requested', { timeout: 15_000 });
   await expect(privacy.getByRole('button', { name: 'Request erasure…' })).toBeFocused();
 
   // The admin confirms it.
@@ -167,7 +167,7 @@ test('the demo admin imports customers, fixes the error file and imports again; 
   await request.getByRole('button', { name: `Confirm erasure of ${CUSTOMER.name}` }).press('Enter');
   await expect(request.getByRole('button', { name: `Erase ${CUSTOMER.name} now` })).toBeFocused();
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('status').filter({ hasText: 'erased' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'erased' })).toBeVisible({ timeout: 15_000 });
   await expect(page.getByRole('table', { name: /Erasure requests waiting/ }).getByRole('rowheader')).toBeFocused();
 
   // Gone from both workstations, by name and by number.

@@ -74,7 +74,7 @@ test('the demo supervisor sees the team’s figures and charts, the calls behind
   await figure.click();
   const dialog = page.getByRole('dialog', { name: 'The calls behind Calls handled' });
   const n = calls.toLocaleString('en-US');
-  await expect(dialog.getByRole('status').filter({ hasText: `These ${n} calls add up to the figure: Calls handled = ${n}.` })).toBeVisible();
+  await expect(dialog.getByRole('status').filter({ hasText: `These ${n} calls add up to the figure: Calls handled = ${n}.` })).toBeVisible({ timeout: 15_000 });
   await expect(dialog.getByText(`Rows 1–50 of ${n}`)).toBeVisible();
   await expect(dialog.getByRole('row')).toHaveCount(51);
   await dialog.getByRole('button', { name: 'Export CSV' }).click();
@@ -93,6 +93,6 @@ test('the demo supervisor sees the team’s figures and charts, the calls behind
   await expect(agentRow(page, 'Demo CSR').getByRole('cell').nth(2)).toHaveText('Signed in, no call', { timeout: 10_000 });
   await csrPage.goto(`${csrDesk.url}&from=${encodeURIComponent('+15550107788')}`);
   await expect(csrPage.getByRole('region', { name: 'Call' }).getByRole('button', { name: /^Hold/ })).toBeVisible();
-  await expect(agentRow(page, 'Demo CSR').getByRole('cell').nth(2)).toHaveText('On a call', { timeout: 5_000 });
+  await expect(agentRow(page, 'Demo CSR').getByRole('cell').nth(2)).toHaveText('On a call', { timeout: 10_000 });
   await csrPage.context().close();
 });
