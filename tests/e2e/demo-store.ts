@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from '@playwright/test';
+import { test as base, type Page } from '@playwright/test';
 import { seedDemoUsers } from '../../server/src/auth/users';
 import { openStore } from '../../server/src/db/connect';
 import { loadDemoIfEmpty } from '../../server/src/seed/demo';
@@ -86,6 +86,24 @@ async function demoTemplate(): Promise<string> {
 export async function startDemoStore(): Promise<CentralStore> {
   return startCentralStore(async () => {}, {}, await demoTemplate());
 }
+
+/**
+ * A walk's fixtures: the demo store (a fresh copy each test) and a Downloads folder. Specs add
+ * their workstations with `withDesk`.
+ */
+export const demoTest = base.extend<{ demo: CentralStore; downloads: string }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern.
+  demo: async ({}, use) => {
+    const demo = await startDemoStore();
+    try {
+      await use(demo);
+    } finally {
+      await demo.close();
+    }
+  },
+  // eslint-disable-next-line no-empty-pattern -- as above
+  downloads: async ({}, use) => withTempDir('switchboard-walk-downloads-', use),
+});
 
 /** A temporary folder, removed after `use`. */
 export async function withTempDir(prefix: string, use: (dir: string) => Promise<void>): Promise<void> {

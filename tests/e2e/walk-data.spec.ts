@@ -16,24 +16,12 @@
 import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test as base, expect, type Page } from '@playwright/test';
-import type { CentralStore } from './central-store';
-import { README_ACCOUNTS, signInOnDesk, startDemoStore, withDesk, withTempDir } from './demo-store';
+import { expect, type Page } from '@playwright/test';
+import { demoTest, README_ACCOUNTS, signInOnDesk, withDesk } from './demo-store';
 import type { RunningHost } from './fixtures';
 import { openCache } from '../../src-main/core/db/open';
 
-const test = base.extend<{ demo: CentralStore; downloads: string; adminDesk: RunningHost; supervisorDesk: RunningHost }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern.
-  demo: async ({}, use) => {
-    const demo = await startDemoStore();
-    try {
-      await use(demo);
-    } finally {
-      await demo.close();
-    }
-  },
-  // eslint-disable-next-line no-empty-pattern -- as above
-  downloads: async ({}, use) => withTempDir('switchboard-walk-downloads-', use),
+const test = demoTest.extend<{ adminDesk: RunningHost; supervisorDesk: RunningHost }>({
   adminDesk: async ({ demo, downloads }, use) => withDesk(demo, downloads, use),
   supervisorDesk: async ({ demo, downloads }, use) => withDesk(demo, downloads, use),
 });

@@ -8,24 +8,12 @@
  * Everything is found by role and accessible name.
  */
 import { readFileSync } from 'node:fs';
-import { test as base, expect, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
-import type { CentralStore } from './central-store';
-import { README_ACCOUNTS, signInOnDesk, startDemoStore, withDesk, withTempDir } from './demo-store';
+import { demoTest, README_ACCOUNTS, signInOnDesk, withDesk } from './demo-store';
 import type { RunningHost } from './fixtures';
 
-const test = base.extend<{ demo: CentralStore; downloads: string; supervisorDesk: RunningHost; csrDesk: RunningHost }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern.
-  demo: async ({}, use) => {
-    const demo = await startDemoStore();
-    try {
-      await use(demo);
-    } finally {
-      await demo.close();
-    }
-  },
-  // eslint-disable-next-line no-empty-pattern -- as above
-  downloads: async ({}, use) => withTempDir('switchboard-walk-downloads-', use),
+const test = demoTest.extend<{ supervisorDesk: RunningHost; csrDesk: RunningHost }>({
   supervisorDesk: async ({ demo, downloads }, use) => withDesk(demo, downloads, use),
   csrDesk: async ({ demo }, use) => withDesk(demo, null, use),
 });
