@@ -3,7 +3,7 @@
  * 127.0.0.1) and browser hosts syncing with it. Specs set up the store's users and data in `setup`.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -19,9 +19,17 @@ export interface CentralStore {
   close(): Promise<void>;
 }
 
-/** `options`: more of the server's options (e.g. its webhook worker's retry delays). */
-export async function startCentralStore(setup: (store: Store) => Promise<void>, options: Omit<Partial<BuildServerOptions>, 'store'> = {}): Promise<CentralStore> {
+/**
+ * `options`: more of the server's options (e.g. its webhook worker's retry delays). `copyOf`: a
+ * store's data folder to start from (a copy of it; the folder itself is left as it is).
+ */
+export async function startCentralStore(
+  setup: (store: Store) => Promise<void>,
+  options: Omit<Partial<BuildServerOptions>, 'store'> = {},
+  copyOf?: string,
+): Promise<CentralStore> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-store-'));
+  if (copyOf !== undefined) cpSync(copyOf, dataDir, { recursive: true });
   const store = await openStore({ dataDir });
   await setup(store);
   const app = buildServer({ logger: false, ...options, store });

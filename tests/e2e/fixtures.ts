@@ -18,6 +18,7 @@ import type { SyncStatus } from '../../src-shared/contracts/sync';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HOST_SCRIPT = join(REPO_ROOT, 'out/main/host.js');
+const HOST_START_MS = 60_000;
 const HOST_URL = /http:\/\/127\.0\.0\.1:\d+\/\?key=[\w-]+/;
 const SEEDED_CUSTOMERS = 2_000;
 const SEED = 20_240_601;
@@ -196,7 +197,9 @@ export async function startHost(
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => (output += chunk));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The browser host printed no URL within 20 s. Output:\n${output}`)), 20_000);
+    // Generous: on a loaded two-core machine four hosts starting at once (two specs of two
+    // workstations each) took more than 20 s to migrate their caches and print.
+    const timer = setTimeout(() => reject(new Error(`The browser host printed no URL within ${HOST_START_MS / 1000} s. Output:\n${output}`)), HOST_START_MS);
     child.stdout?.on('data', (chunk: string) => {
       output += chunk;
       const match = HOST_URL.exec(output);

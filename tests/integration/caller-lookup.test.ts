@@ -38,6 +38,8 @@ beforeAll(() => {
   const gaiters = plantProduct(db, { sku: 'GA-0100', name: 'Trail Gaiters' });
   plantOrder(db, { customerId: ids.jose, number: 'SB00012345', placedAt: Date.UTC(2025, 2, 10), productIds: [trail] });
   plantOrder(db, { customerId: ids.marta, number: 'SB00012346', placedAt: Date.UTC(2026, 4, 2), productIds: [trail, gaiters] });
+  // A web shop's order, numbered by the ingest API as <SOURCE>-<number> (issue 23).
+  plantOrder(db, { customerId: ids.zoltan, number: 'SHOP-1001', placedAt: Date.UTC(2026, 4, 3), productIds: [gaiters] });
 });
 
 afterAll(() => cache.cleanup());
@@ -106,6 +108,13 @@ describe('name, email, order and SKU lookup', () => {
     for (const q of ['SB00012345', 'sb00012345', '00012345']) {
       expect(lookup().search({ query: q }).hits[0], q).toMatchObject({ customerId: ids.jose, matchedBy: 'order' });
     }
+  });
+
+  it('finds the customer of a web shop’s order number (SHOP-1001), in any case', () => {
+    for (const q of ['SHOP-1001', 'shop-1001', ' Shop-1001 ']) {
+      expect(lookup().search({ query: q }).hits[0], q).toMatchObject({ customerId: ids.zoltan, matchedBy: 'order', matchDetail: 'order SHOP-1001' });
+    }
+    expect(lookup().search({ query: 'SHOP-1002' }).hits).toEqual([]);
   });
 
   it('finds who bought a SKU or part number, most recent buyer first', () => {

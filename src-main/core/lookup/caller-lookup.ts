@@ -173,8 +173,11 @@ export class CallerLookup {
 
   private matchOrder(code: string, out: Candidate[]): boolean {
     const digits = code.replace(/[-#]/g, '');
-    const number = /^\d{8}$/.test(digits) ? `SB${digits}` : digits;
-    if (!ORDER_NUMBER.test(number)) return false;
+    const sb = /^\d{8}$/.test(digits) ? `SB${digits}` : digits;
+    // Our own numbers are found written loosely (`00012345`, `SB-0001-2345`); any other order number
+    // the store holds (a web shop's `SHOP-1001`, issue 23) as it is written, upper-cased: one index read.
+    const number = ORDER_NUMBER.test(sb) ? sb : CODE_LIKE.test(code) ? code : null;
+    if (number === null) return false;
     const order = this.repo.orderByNumber(number);
     if (!order) return false;
     out.push({ customerId: order.customerId, kind: 'order', score: SCORE.order, detail: `order ${order.number}` });

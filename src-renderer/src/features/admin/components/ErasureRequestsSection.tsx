@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ErasureRequest } from '../../../../../src-shared/contracts/privacy';
 import { switchboard } from '../../../api/client';
 import { formatEpoch } from '../../../ui/format';
@@ -17,6 +17,17 @@ export function ErasureRequestsSection({ requests, reload }: { requests: Erasure
   const [said, setSaid] = useState('');
   const [failure, setFailure] = useState<string | null>(null);
   const pending = requests.filter((r) => r.status === 'pending');
+  // Each step replaces the focused button: "Confirm erasure" gives way to "Erase … now" (focused as
+  // it appears), "Keep" gives focus back to "Confirm erasure", and a decision to the row's customer.
+  const table = useRef<HTMLTableElement>(null);
+  const [focusNext, setFocusNext] = useState<string | null>(null);
+  useEffect(() => {
+    if (focusNext === null) return;
+    const target = table.current?.querySelector<HTMLElement>(`[data-focus="${focusNext}"]`);
+    if (!target) return;
+    target.focus();
+    setFocusNext(null);
+  }, [focusNext, requests, confirming]);
 
   const decide = async (r: ErasureRequest, decision: 'confirm' | 'decline') => {
     setBusy(r.id);
@@ -25,6 +36,7 @@ export function ErasureRequestsSection({ requests, reload }: { requests: Erasure
     const result = await switchboard().privacyDecideErasure({ requestId: r.id, decision });
     setBusy(null);
     setConfirming(null);
+    setFocusNext(`customer-${r.id}`);
     if (!result.ok) {
       setFailure(result.error.message);
       return;
@@ -38,7 +50,7 @@ export function ErasureRequestsSection({ requests, reload }: { requests: Erasure
       {requests.length === 0 ? (
         <p className="muted">No customer’s erasure has been requested.</p>
       ) : (
-        <table className="orders admin__table" aria-labelledby="admin-erasure-title">
+        <table ref={table} className="orders admin__table" aria-labelledby="admin-erasure-title">
           <thead>
             <tr>
               <th scope="col">Customer</th>
@@ -52,7 +64,7 @@ export function ErasureRequestsSection({ requests, reload }: { requests: Erasure
           <tbody>
             {requests.map((r) => (
               <tr key={r.id}>
-                <th scope="row" className="admin__name">
+                <th scope="row" className="admin__name" tabIndex={-1} data-focus={`customer-${r.id}`}>
                   {r.customerName}
                 </th>
                 <td>{r.reason}</td>
@@ -63,16 +75,24 @@ export function ErasureRequestsSection({ requests, reload }: { requests: Erasure
                   {r.status === 'pending' &&
                     (confirming === r.id ? (
                       <>
-                        <button type="button" className="button button--danger" disabled={busy === r.id} onClick={() => void decide(r, 'confirm')}>
+                        {/* autoFocus: it replaces the focused "Confirm erasure" button */}
+                        <button type="button" className="button button--danger" disabled={busy === r.id} onClick={() => void decide(r, 'confirm')} autoFocus>
                           Erase {r.customerName} now
                         </button>
-                        <button type="button" className="button button--quiet" onClick={() => setConfirming(null)}>
+                        <button
+                          type="button"
+                          className="button button--quiet"
+                          onClick={() => {
+                            setConfirming(null);
+                            setFocusNext(`confirm-${r.id}`);
+                          }}
+                        >
                           Keep
                         </button>
                       </>
                     ) : (
                       <>
-                        <button type="button" className="button" disabled={busy === r.id} onClick={() => setConfirming(r.id)} aria-label={`Confirm erasure of ${r.customerName}`}>
+                        <button type="button" className="button" disabled={busy === r.id} onClick={() => setConfirming(r.id)} aria-label={`Confirm erasure of ${r.customerName}`} data-focus={`confirm-${r.id}`}>
                           Confirm erasure
                         </button>
                         <button type="button" className="button button--quiet" disabled={busy === r.id} onClick={() => void decide(r, 'decline')} aria-label={`Decline erasure of ${r.customerName}`}>

@@ -24,6 +24,8 @@ export function IntegrationsSection() {
   const [created, setCreated] = useState<CreatedIntegration | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
   const secretField = useRef<HTMLInputElement>(null);
+  /** "Done, hide the secret" removes the focused button: focus goes to the form, ready for the next integration. */
+  const nameField = useRef<HTMLInputElement>(null);
 
   const reload = useCallback(async () => {
     const r = await switchboard().integrationList({});
@@ -99,7 +101,14 @@ export function IntegrationsSection() {
           <button type="button" className="button button--small" onClick={() => void copy()}>
             Copy secret
           </button>
-          <button type="button" className="button button--small" onClick={() => setCreated(null)}>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => {
+              setCreated(null);
+              nameField.current?.focus();
+            }}
+          >
             Done, hide the secret
           </button>
         </div>
@@ -107,7 +116,7 @@ export function IntegrationsSection() {
       <form className="admin__form" aria-label="New integration" onSubmit={(e) => void create(e)}>
         <label>
           Integration name
-          <input className="input" value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />
+          <input ref={nameField} className="input" value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />
         </label>
         <label>
           Source (short name, e.g. shop)

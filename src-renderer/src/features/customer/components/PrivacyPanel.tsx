@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { CustomerCard } from '../../../../../src-shared/contracts/customer';
 import { ERASURE_REASON_MAX } from '../../../../../src-shared/contracts/privacy';
 import { switchboard } from '../../../api/client';
@@ -18,6 +18,18 @@ export function PrivacyPanel({ card }: { card: CustomerCard }) {
   const [failure, setFailure] = useState<string | null>(null);
   const [asking, setAsking] = useState(false);
   const [reason, setReason] = useState('');
+  // The form replaces the "Request erasure…" button: once it closes (sent, cancelled, Esc) focus goes back to that button.
+  const requestButton = useRef<HTMLButtonElement>(null);
+  const [refocus, setRefocus] = useState(false);
+  useEffect(() => {
+    if (!refocus || asking) return;
+    setRefocus(false);
+    requestButton.current?.focus();
+  }, [refocus, asking]);
+  const closeForm = () => {
+    setAsking(false);
+    setRefocus(true);
+  };
   if (!canExport && !canRequest && !card.erased) return null;
 
   const exportData = async () => {
@@ -39,7 +51,7 @@ export function PrivacyPanel({ card }: { card: CustomerCard }) {
       setFailure(r.error.message);
       return;
     }
-    setAsking(false);
+    closeForm();
     setReason('');
     setSaid('Erasure requested: an admin confirms or declines it on the admin screen.');
   };
@@ -65,7 +77,7 @@ export function PrivacyPanel({ card }: { card: CustomerCard }) {
           </button>
         )}
         {canRequest && !card.erased && !asking && (
-          <button type="button" className="button button--quiet" disabled={busy} onClick={() => setAsking(true)}>
+          <button type="button" ref={requestButton} className="button button--quiet" disabled={busy} onClick={() => setAsking(true)}>
             Request erasure…
           </button>
         )}
@@ -81,7 +93,7 @@ export function PrivacyPanel({ card }: { card: CustomerCard }) {
           onKeyDown={(event) => {
             if (event.key === 'Escape') {
               event.preventDefault();
-              setAsking(false);
+              closeForm();
             }
           }}
         >
@@ -102,7 +114,7 @@ export function PrivacyPanel({ card }: { card: CustomerCard }) {
             <button type="submit" className="button" disabled={busy || reason.trim().length < 3}>
               Send erasure request
             </button>
-            <button type="button" className="button button--quiet" onClick={() => setAsking(false)}>
+            <button type="button" className="button button--quiet" onClick={closeForm}>
               Cancel
             </button>
           </div>

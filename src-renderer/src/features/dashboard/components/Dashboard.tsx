@@ -13,7 +13,9 @@ import { ORDER_CHANNELS } from '../../../../../src-shared/domain/customer';
 import { SELLING_CURRENCIES } from '../../../../../src-shared/domain/product';
 import { switchboard } from '../../../api/client';
 import { formatCalendarDate, formatDateTime } from '../../../ui/format';
+import { useAppStore } from '../../../app/store';
 import { useSessionStore } from '../../auth/store';
+import { useDataVersion } from '../../sync/hooks/useDataVersion';
 import { reports } from '../api';
 import { countFormat, TIE_OUT_METRICS, utcDay } from '../format';
 import { Charts, type OpenCell } from './Charts';
@@ -125,6 +127,14 @@ export function Dashboard() {
   const request = useRef(0);
   const formId = useId();
   const problem = formProblem(form);
+  // Rows pulled from the store change what the cache counts: the figures and the tie-out are asked
+  // again when they land — but not for every page of a first copy (or a re-pull), only once it is in.
+  const copying = useAppStore((s) => s.syncStatus?.initialSync ?? null);
+  const dataVersion = useDataVersion();
+  const [settledVersion, setSettledVersion] = useState(dataVersion);
+  useEffect(() => {
+    if (copying === null) setSettledVersion(dataVersion);
+  }, [copying, dataVersion]);
 
   useEffect(() => headingRef.current?.focus(), []);
   useEffect(() => {
@@ -172,7 +182,7 @@ export function Dashboard() {
     if (problem !== null) return;
     const timer = window.setTimeout(() => void load(form), DEBOUNCE_MS);
     return () => window.clearTimeout(timer);
-  }, [form, problem, load, generation]);
+  }, [form, problem, load, generation, settledVersion]);
 
   // The first answer names the team the channel chose (the first of the user's, or every team for an admin).
   const answeredTeam = view?.answer.filter.team ?? null;
@@ -339,8 +349,12 @@ export function Dashboard() {
           ) : (
             tieOut !== null && (
               <div className={`dash-tieout dash-tieout--${tieOut.kind}`}>
-                <p role="status">{tieOut.text}</p>
-                {tieOut.kind !== 'unknown' && (
+                <p role="status">
+                  {copying !== null
+                    ? `Tie-out: this workstation is still copying the store’s data (${countFormat.format(copying.done)} of ${countFormat.format(copying.total)} rows); its cache is compared with the store once the copy is in.`
+                    : tieOut.text}
+                </p>
+                {tieOut.kind !== 'unknown' && copying === null && (
                   <button type="button" className="button button--small" onClick={() => void rePull()}>
                     Re-pull from the store
                   </button>
