@@ -17,8 +17,9 @@ import { buildServer, type BuildServerOptions } from '../../server/src/app';
 import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
 import { calls, customerEmails, customers, customerSources, ingestDeliveries, products } from '../../server/src/db/schema';
+import { applyOrderBatch } from '../../server/src/ingest/apply';
 import { signPayload } from '../../server/src/ingest/signature';
-import { createdIntegration, ingestAccepted, integrationView, reconcileAnswer } from '../../src-shared/contracts/ingest';
+import { createdIntegration, ingestAccepted, ingestOrder, integrationView, reconcileAnswer } from '../../src-shared/contracts/ingest';
 import { createdWebhookEndpoint, webhookDeliveryView } from '../../src-shared/contracts/webhooks';
 import { pullResponse, pushResponse, type PushedMutation } from '../../src-shared/contracts/sync-protocol';
 import type { MutationArgs } from '../../src-shared/sync/mutations';
@@ -518,6 +519,24 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
         expect(await customerOfOrder('N-2002')).toBe(found[0]!.id);
         expect(await count(sql`select count(*) as n from customers`)).toBe(customersBefore + 1);
         expect(await rows(sql`select e164, verified from customer_phones where customer_id = ${found[0]!.id}`)).toEqual([{ e164: '+442079460958', verified: true }]);
+
+        // The batch itself (not its one-by-one fallback after a duplicate source id): both orders applied by one joint write.
+        const lea = { sourceId: 'WEB-NEW-2B', firstName: 'Léa', lastName: 'Brun' };
+        const sender = { id: shop.id, source: 'shop' };
+        const outcomes = await store.db.transaction((tx) =>
+          applyOrderBatch(tx, [
+            { ref: 1, sender, order: ingestOrder.parse(november('N-2101', { customer: lea })) },
+            { ref: 2, sender, order: ingestOrder.parse(november('N-2102', { customer: lea })) },
+          ]),
+        );
+        expect([...outcomes]).toEqual([
+          [1, 'applied'],
+          [2, 'applied'],
+        ]);
+        const [leaRow] = await customerBySource(lea.sourceId);
+        expect(await customerOfOrder('N-2101')).toBe(leaRow!.id);
+        expect(await customerOfOrder('N-2102')).toBe(leaRow!.id);
+        expect(await count(sql`select count(*) as n from customers`)).toBe(customersBefore + 2);
       });
 
       it('lets a workstation pull a new shopper with their order through the normal sync', async () => {
