@@ -9,7 +9,8 @@
  */
 import { z } from 'zod';
 import type { OrderStatus } from '../domain/customer';
-import { EMAIL_ADDRESS } from './customer360';
+import { isPhoneCountry, UNVERIFIED_DIGITS } from '../domain/phone';
+import { contactAddress, contactForm, contactPhone } from './customer360';
 import { customerLanguage } from './email';
 import { ORDER_LIMITS } from './orders';
 import { freeText, text } from './text';
@@ -45,17 +46,39 @@ const isoTime = (what: string) => text().datetime({ offset: true, message: `${wh
 /** Every delivery may name itself; else the `Idempotency-Key` header must. */
 const delivery = { deliveryId: sourceId('deliveryId').optional() };
 
-/** The customer an order is for: the store's id, the id the source gave it at import, or an email address the store holds; optionally their language. */
+/**
+ * The customer an order is for: the store's id, the id the source gave it (at import, or with an
+ * earlier order), or an email address the store holds; optionally their language. A new shopper
+ * (a `sourceId` the store does not know for this integration's source) is created with the order
+ * when `firstName` and `lastName` are given, with the email, phone and language given, checked by
+ * the contracts the contact form and the customer import use (server/src/import/customer-row.ts):
+ * a phone the phone library cannot read (in `country`, else US) is kept as written, unverified.
+ * An email alone never creates anyone.
+ */
 export const ingestCustomerRef = z
   .object({
     id: text().uuid({ message: 'customer.id: not a customer id.' }).optional(),
     sourceId: sourceId('customer.sourceId').optional(),
-    email: text().trim().toLowerCase().regex(EMAIL_ADDRESS, { message: 'customer.email: not an email address.' }).optional(),
+    email: contactForm.shape.emails.element.optional(),
     /** The language the shopper used at the source ("de", "de-DE", "pt_BR"): the store writes to the customer in it from then on. */
     language: customerLanguage.optional(),
+    /** A new shopper's name (both, with sourceId): what creates the customer. */
+    firstName: contactForm.shape.firstName.optional(),
+    lastName: contactForm.shape.lastName.optional(),
+    /** A new shopper's phone, any format (4–20 digits). */
+    phone: contactPhone.shape.number
+      .refine((p) => {
+        const digits = p.replace(/\D/g, '').length;
+        return digits >= UNVERIFIED_DIGITS.min && digits <= UNVERIFIED_DIGITS.max;
+      }, { message: `Phone: ${UNVERIFIED_DIGITS.min} to ${UNVERIFIED_DIGITS.max} digits.` })
+      .optional(),
+    /** Where a new shopper's phone is read when it is national (two letters, e.g. GB); default US. */
+    country: contactAddress.shape.country.refine(isPhoneCountry, { message: 'Country: not a country code we know (two letters, e.g. GB or US).' }).optional(),
   })
   .strict()
-  .refine((c) => c.id !== undefined || c.sourceId !== undefined || c.email !== undefined, { message: 'customer: give id, sourceId or email.' });
+  .refine((c) => c.id !== undefined || c.sourceId !== undefined || c.email !== undefined, { message: 'customer: give id, sourceId or email.' })
+  .refine((c) => (c.firstName === undefined) === (c.lastName === undefined), { message: 'customer: give firstName and lastName together.' })
+  .refine((c) => c.firstName === undefined || c.sourceId !== undefined, { message: 'customer: a new shopper (firstName, lastName) needs their sourceId.', path: ['sourceId'] });
 
 /** The statuses a source may give an order (the store's own workflow states are not among them). */
 export const INGEST_ORDER_STATUSES = ['placed', 'paid', 'shipped', 'delivered', 'returned', 'cancelled'] as const satisfies readonly OrderStatus[];

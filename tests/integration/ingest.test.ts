@@ -17,8 +17,9 @@ import { buildServer, type BuildServerOptions } from '../../server/src/app';
 import { createUser } from '../../server/src/auth/users';
 import type { Store } from '../../server/src/db/connect';
 import { calls, customerEmails, customers, customerSources, ingestDeliveries, products } from '../../server/src/db/schema';
+import { applyOrderBatch } from '../../server/src/ingest/apply';
 import { signPayload } from '../../server/src/ingest/signature';
-import { createdIntegration, ingestAccepted, integrationView, reconcileAnswer } from '../../src-shared/contracts/ingest';
+import { createdIntegration, ingestAccepted, ingestOrder, integrationView, reconcileAnswer } from '../../src-shared/contracts/ingest';
 import { createdWebhookEndpoint, webhookDeliveryView } from '../../src-shared/contracts/webhooks';
 import { pullResponse, pushResponse, type PushedMutation } from '../../src-shared/contracts/sync-protocol';
 import type { MutationArgs } from '../../src-shared/sync/mutations';
@@ -455,6 +456,144 @@ function suite(backend: StoreBackend, skipReason: string | undefined) {
       expect(await count(sql`select count(*) as n from audit_log where action = 'integration_disabled' and subject = ${`integration:${other.id}`}`)).toBe(1);
       expect((await app.inject({ method: 'POST', url: `/admin/integrations/${randomUUID()}/disable`, headers: auth(adminToken) })).statusCode).toBe(404);
       expect((await app.inject({ method: 'POST', url: '/admin/integrations/nope/disable', headers: auth(adminToken) })).json()).toMatchObject({ error: { code: 'invalid_input' } });
+    });
+
+    describe('new shoppers from the web shop', () => {
+      const mia = { sourceId: 'WEB-NEW-1', firstName: '  Mía ', lastName: 'Øster-Łukasz', email: 'MIA@Exämple.de', phone: '555-0199 x12 (evenings)', language: 'de-DE' };
+      const customerBySource = (sourceId: string) =>
+        rows<{ id: string; first_name: string; last_name: string; language: string | null; erased_at: number | null }>(
+          sql`select c.id, c.first_name, c.last_name, c.language, c.erased_at from customers c join customer_sources s on s.customer_id = c.id where s.source = 'shop' and s.source_id = ${sourceId}`,
+        );
+      const customerOfOrder = async (orderId: string) =>
+        (await rows<{ customer_id: string }>(sql`select o.customer_id from orders o join order_sources s on s.order_id = o.id where s.source_order_id = ${orderId}`))[0]?.customer_id;
+
+      it("creates a new shopper with their first order (names byte for byte, email, an unreadable phone kept unverified), and attaches the second order to them", async () => {
+        const customersBefore = await count(sql`select count(*) as n from customers`);
+        expect((await send('/ingest/orders', november('N-1001', { customer: mia }), shop)).statusCode).toBe(202);
+        await until('the new shopper\'s order to apply', async () => (await ordersFrom('N-1001')) === 1);
+        const found = await customerBySource(mia.sourceId);
+        expect(found).toHaveLength(1);
+        const c = found[0]!;
+        expect(c).toMatchObject({ first_name: 'Mía', last_name: 'Øster-Łukasz', language: 'de-DE', erased_at: null });
+        expect(await customerOfOrder('N-1001')).toBe(c.id);
+        expect(await count(sql`select count(*) as n from customers`)).toBe(customersBefore + 1);
+        expect(await rows(sql`select email, is_primary from customer_emails where customer_id = ${c.id}`)).toEqual([{ email: 'mia@exämple.de', is_primary: true }]);
+        // The phone library cannot read it: kept as written, unverified, under its digits (what a CSR's lookup matches).
+        expect(await rows(sql`select e164, raw, verified, is_primary from customer_phones where customer_id = ${c.id}`)).toEqual([
+          { e164: '555019912', raw: '555-0199 x12 (evenings)', verified: false, is_primary: true },
+        ]);
+        for (const table of ['customers', 'customer_emails', 'customer_phones']) {
+          const ids = table === 'customers' ? [c.id] : (await rows<{ id: string }>(sql`select id from ${sql.identifier(table)} where customer_id = ${c.id}`)).map((r) => r.id);
+          for (const id of ids) expect(await count(sql`select count(*) as n from change_log where table_name = ${table} and row_id = ${id}`), table).toBeGreaterThan(0);
+        }
+
+        // The same shopper again, another order under another idempotency key (the shop sends their details every time).
+        expect((await send('/ingest/orders', november('N-1002', { customer: { ...mia, firstName: 'Mia' } }), shop, { idempotencyKey: 'k-N-1002' })).statusCode).toBe(202);
+        expect((await send('/ingest/orders', november('N-1003', { customer: { sourceId: mia.sourceId } }), shop, { idempotencyKey: 'k-N-1003' })).statusCode).toBe(202);
+        await until('the second and third orders to apply', async () => (await ordersFrom('N-1002')) + (await ordersFrom('N-1003')) === 2);
+        expect(await customerOfOrder('N-1002')).toBe(c.id);
+        expect(await customerOfOrder('N-1003')).toBe(c.id);
+        expect(await count(sql`select count(*) as n from customers`)).toBe(customersBefore + 1);
+        // An order never rewrites the customer's details: the store's name stands.
+        expect((await customerBySource(mia.sourceId))[0]).toMatchObject({ first_name: 'Mía' });
+      });
+
+      it('creates one customer for two orders of the same new shopper in one worker batch', async () => {
+        const customersBefore = await count(sql`select count(*) as n from customers`);
+        const noah = { sourceId: 'WEB-NEW-2', firstName: 'Noah', lastName: '山田', phone: '+44 20 7946 0958', country: 'GB' };
+        // Queued by a store whose worker does not run, then applied by the next one: both in its first batch.
+        await app.close();
+        const queueOnly = start({ ingestWorker: false });
+        await queueOnly.ready();
+        expect((await send('/ingest/orders', november('N-2001', { customer: noah }), shop, { on: queueOnly })).statusCode).toBe(202);
+        expect((await send('/ingest/orders', november('N-2002', { customer: noah }), shop, { on: queueOnly })).statusCode).toBe(202);
+        await queueOnly.close();
+        expect(await count(sql`select count(*) as n from ingest_deliveries where idempotency_key in ('d-N-2001', 'd-N-2002') and state = 'pending'`)).toBe(2);
+        app = start();
+        await app.ready();
+        await until('both orders to apply', async () => (await ordersFrom('N-2001')) + (await ordersFrom('N-2002')) === 2);
+        const found = await customerBySource(noah.sourceId);
+        expect(found).toHaveLength(1);
+        expect(found[0]).toMatchObject({ first_name: 'Noah', last_name: '山田' });
+        expect(await customerOfOrder('N-2001')).toBe(found[0]!.id);
+        expect(await customerOfOrder('N-2002')).toBe(found[0]!.id);
+        expect(await count(sql`select count(*) as n from customers`)).toBe(customersBefore + 1);
+        expect(await rows(sql`select e164, verified from customer_phones where customer_id = ${found[0]!.id}`)).toEqual([{ e164: '+442079460958', verified: true }]);
+
+        // The batch itself (not its one-by-one fallback after a duplicate source id): both orders applied by one joint write.
+        const lea = { sourceId: 'WEB-NEW-2B', firstName: 'Léa', lastName: 'Brun' };
+        const sender = { id: shop.id, source: 'shop' };
+        const outcomes = await store.db.transaction((tx) =>
+          applyOrderBatch(tx, [
+            { ref: 1, sender, order: ingestOrder.parse(november('N-2101', { customer: lea })) },
+            { ref: 2, sender, order: ingestOrder.parse(november('N-2102', { customer: lea })) },
+          ]),
+        );
+        expect([...outcomes]).toEqual([
+          [1, 'applied'],
+          [2, 'applied'],
+        ]);
+        const [leaRow] = await customerBySource(lea.sourceId);
+        expect(await customerOfOrder('N-2101')).toBe(leaRow!.id);
+        expect(await customerOfOrder('N-2102')).toBe(leaRow!.id);
+        expect(await count(sql`select count(*) as n from customers`)).toBe(customersBefore + 2);
+      });
+
+      it('lets a workstation pull a new shopper with their order through the normal sync', async () => {
+        const desk = randomUUID();
+        const token = await tokens.for(carl, desk);
+        const pull = async (cursor: string | null) => {
+          const res = await app.inject({ method: 'POST', url: '/sync/pull', headers: auth(token), payload: { clientId: desk, cursor } });
+          expect(res.statusCode, res.body).toBe(200);
+          return pullResponse.parse(res.json().value);
+        };
+        let page = await pull(null);
+        while (page.hasMore) page = await pull(page.cursor);
+        const cursor = page.cursor;
+        const ava = { sourceId: 'WEB-NEW-3', firstName: 'Ava', lastName: 'Ng', email: 'ava@example.com' };
+        expect((await send('/ingest/orders', november('N-3001', { customer: ava }), shop)).statusCode).toBe(202);
+        const column = (changes: typeof page.changes, table: string, name: string) => {
+          const t = changes[table as keyof typeof changes];
+          return t ? t.rows.map((r) => r[t.columns.indexOf(name)]) : [];
+        };
+        let changes = page.changes;
+        await until('the order and its new customer to reach the workstation', async () => {
+          changes = (await pull(cursor)).changes;
+          return column(changes, 'orders', 'number').includes('SHOP-N-3001');
+        });
+        const [created] = await customerBySource(ava.sourceId);
+        expect(column(changes, 'customers', 'id')).toContain(created!.id);
+        expect(column(changes, 'customers', 'last_name')).toContain('Ng');
+        expect(column(changes, 'customer_emails', 'email')).toContain('ava@example.com');
+      });
+
+      it('refuses a new shopper without a name, or with bad details, with a typed reason, writing nothing', async () => {
+        const customersBefore = await count(sql`select count(*) as n from customers`);
+        const queued = await count(sql`select count(*) as n from ingest_deliveries`);
+        const bad = async (customer: Record<string, unknown>, field: string) => {
+          const res = await send('/ingest/orders', november('N-4001', { customer }), shop);
+          expect(res.statusCode, JSON.stringify(customer)).toBe(400);
+          expect(res.json()).toMatchObject({ ok: false, error: { code: 'invalid_input', field } });
+        };
+        await bad({ sourceId: 'WEB-BAD-1', firstName: '  ', lastName: 'Ng' }, 'customer.firstName');
+        await bad({ sourceId: 'WEB-BAD-1', firstName: 'Eli', lastName: 'Ng', email: 'not-an-email' }, 'customer.email');
+        await bad({ sourceId: 'WEB-BAD-1', firstName: 'Eli', lastName: 'Ng', phone: '12' }, 'customer.phone');
+        await bad({ sourceId: 'WEB-BAD-1', firstName: 'Eli', lastName: 'Ng', country: 'XX' }, 'customer.country');
+        await bad({ sourceId: 'WEB-BAD-1', firstName: 'Eli' }, 'customer');
+        await bad({ email: 'eli@example.com', firstName: 'Eli', lastName: 'Ng' }, 'customer.sourceId');
+        expect(await count(sql`select count(*) as n from ingest_deliveries`)).toBe(queued);
+
+        // Accepted, but refused by the worker: no name for an unknown source id; a source id longer than the store keeps.
+        expect((await send('/ingest/orders', november('N-4002', { customer: { sourceId: 'WEB-BAD-2', email: 'eli@example.com' } }), shop)).statusCode).toBe(202);
+        expect((await send('/ingest/orders', november('N-4003', { customer: { sourceId: 'W'.repeat(150), firstName: 'Eli', lastName: 'Ng' } }), shop)).statusCode).toBe(202);
+        await until('both to be dead', async () => (await deliveryState('d-N-4002'))?.state === 'dead' && (await deliveryState('d-N-4003'))?.state === 'dead');
+        expect((await deliveryState('d-N-4002'))?.last_error).toMatch(/^customer: no such customer in the store .*give sourceId with firstName and lastName/);
+        expect((await deliveryState('d-N-4003'))?.last_error).toBe('customer.sourceId: Source id: at most 100 characters.');
+        expect(await ordersFrom('N-4002')).toBe(0);
+        expect(await ordersFrom('N-4003')).toBe(0);
+        expect(await count(sql`select count(*) as n from customers`)).toBe(customersBefore);
+        expect(await count(sql`select count(*) as n from customer_emails where email = 'eli@example.com'`)).toBe(0);
+      });
     });
 
     describe('outbound webhooks', () => {

@@ -227,7 +227,8 @@ function countsOf(r: ImportReport) {
 const arr = (values: unknown[], type: string): SQL => sql`${sql.param(values)}${sql.raw(`::${type}[]`)}`;
 
 /** Serializes imports of one source: two at once would both take a source id as new. */
-const sourceLock = (source: string) => sql`select pg_advisory_xact_lock(hashtext(${`sb.import:${source}`}))`;
+/** Serialises the writers of one source's customers (the import's batches, the ingest worker creating new shoppers). */
+export const sourceLock = (source: string) => sql`select pg_advisory_xact_lock(hashtext(${`sb.import:${source}`}))`;
 
 async function applyBatch(
   store: Store,
@@ -273,9 +274,9 @@ function resultRows<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
 }
 
-async function insertCustomers(tx: StoreTx, list: ImportedCustomer[], source: string, now: number): Promise<void> {
+/** Writes new customers with their source ids, phones, emails and addresses, and their change-log rows; `ids` are theirs (default: new ones). Also the ingest worker's (a web shop's new shoppers). */
+export async function insertCustomers(tx: StoreTx, list: ImportedCustomer[], source: string, now: number, ids: string[] = list.map(() => uuidV7())): Promise<void> {
   if (list.length === 0) return;
-  const ids = list.map(() => uuidV7());
   await tx.execute(sql`select pg_advisory_xact_lock(${CHANGE_LOG_LOCK_KEY})`);
   await tx.execute(sql`select set_config('sb.change_log_by_writer', 'on', true)`);
   await tx.execute(sql`insert into customers (id, first_name, last_name, marketing_consent, language, created_at, updated_at)

@@ -8,6 +8,12 @@
  *   nothing is reserved here). Its number is `<SOURCE>-<number>`, upper-cased; its source id is
  *   kept in order_sources, unique per integration: the same order id again changes nothing. A
  *   customer.language sets the language the store writes to the customer in (issue 23, email).
+ *   A new shopper — a customer.sourceId the store does not know for the source, with firstName
+ *   and lastName — is created with the order, in its transaction, read and written as the
+ *   customer import reads and writes a new row (checkCustomerRow, insertCustomers: customer,
+ *   customer_sources, email, phone, change log), under the import's lock of that source; two
+ *   orders of the same new shopper in one batch create them once. An email alone never creates
+ *   anyone; a source id of an erased customer still finds that (anonymous) customer.
  * - order_status: the order of that source id moves to the status.
  * - stock: units on hand per SKU.
  * - satisfaction: the call's satisfaction answer, when it has none yet.
@@ -20,6 +26,9 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { INGEST_CONTRACTS, type IngestKind, type IngestOrder, type IngestOrderStatus, type IngestSatisfaction, type IngestStock } from '../../../src-shared/contracts/ingest';
 import { calls, customerEmails, customers, customerSources, orderLines, orders, orderSources, products } from '../db/schema';
 import type { StoreTx } from '../sync/mutations/refusal';
+import { checkCustomerRow, type ImportedCustomer } from '../import/customer-row';
+import { insertCustomers, sourceLock } from '../import/customers';
+import { uuidV7 } from '../import/ids';
 
 export class IngestRefused extends Error {
   constructor(message: string) {
@@ -106,7 +115,10 @@ export async function applyOrderBatch<R>(tx: StoreTx, items: readonly OrderItem<
   const ids = [...new Set(fresh.flatMap((i) => (i.order.customer.id ? [i.order.customer.id.toLowerCase()] : [])))];
   if (ids.length > 0) for (const r of await tx.select({ id: customers.id }).from(customers).where(inArray(customers.id, ids))) byId.add(r.id.toLowerCase());
   const bySourceId = new Map<string, string>();
-  for (const [source, sourceIds] of groupBy(fresh.filter((i) => i.order.customer.sourceId !== undefined), (i) => i.sender.source, (i) => i.order.customer.sourceId!)) {
+  const withSourceId = fresh.filter((i) => i.order.customer.sourceId !== undefined);
+  for (const [source, sourceIds] of groupBy(withSourceId, (i) => i.sender.source, (i) => i.order.customer.sourceId!)) {
+    // A batch that may create a new shopper takes the source's lock (the customer import's too) before looking: one writer of a source's customers at a time.
+    if (withSourceId.some((i) => i.sender.source === source && i.order.customer.firstName !== undefined)) await tx.execute(sourceLock(source));
     const rows = await tx
       .select({ id: customerSources.customerId, sourceId: customerSources.sourceId })
       .from(customerSources)
@@ -120,19 +132,25 @@ export async function applyOrderBatch<R>(tx: StoreTx, items: readonly OrderItem<
       byEmail.set(r.email, [...new Set([...(byEmail.get(r.email) ?? []), r.id])]);
     }
   }
-  const customerOf = (i: OrderItem<R>): string => {
+  /** New shoppers this batch creates, by (source, sourceId): the first applied order with their details creates them, later ones attach. */
+  const created = new Map<string, { id: string; customer: ImportedCustomer; source: string }>();
+  /** The order's customer: one the store has, one created earlier in this batch, or a new shopper to create with this order. */
+  const customerOf = (i: OrderItem<R>): { id: string; create?: ImportedCustomer } => {
     const ref = i.order.customer;
-    if (ref.id !== undefined && byId.has(ref.id.toLowerCase())) return ref.id;
+    if (ref.id !== undefined && byId.has(ref.id.toLowerCase())) return { id: ref.id };
     if (ref.sourceId !== undefined) {
-      const found = bySourceId.get(key(i.sender.source, ref.sourceId));
-      if (found) return found;
+      const found = bySourceId.get(key(i.sender.source, ref.sourceId)) ?? created.get(key(i.sender.source, ref.sourceId))?.id;
+      if (found) return { id: found };
     }
     if (ref.email !== undefined) {
       const found = byEmail.get(ref.email) ?? [];
-      if (found.length === 1) return found[0]!;
+      if (found.length === 1) return { id: found[0]! };
       if (found.length > 1) throw new IngestRefused('customer.email: more than one customer has this email address; name the customer by id or sourceId.');
     }
-    throw new IngestRefused('customer: no such customer in the store (import the customer first, or name them by id, sourceId or email).');
+    if (ref.sourceId !== undefined && ref.firstName !== undefined && ref.lastName !== undefined) return { id: uuidV7(), create: newShopper(ref as NewShopperRef) };
+    throw new IngestRefused(
+      'customer: no such customer in the store (import the customer first, name them by id, sourceId or email, or give sourceId with firstName and lastName — and email, phone, language — to create them with the order).',
+    );
   };
 
   const skus = [...new Set(fresh.flatMap((i) => i.order.lines.map((l) => l.sku)))];
@@ -158,7 +176,7 @@ export async function applyOrderBatch<R>(tx: StoreTx, items: readonly OrderItem<
         outcomes.set(i.ref, 'applied'); // earlier in this very batch
         continue;
       }
-      const customerId = customerOf(i);
+      const { id: customerId, create } = customerOf(i);
       const missing = [...new Set(o.lines.map((l) => l.sku))].filter((s) => !bySku.has(s));
       if (missing.length > 0) throw new IngestRefused(`lines: no such product in the store: ${missing.slice(0, 10).join(', ')}.`);
       const number = numberOf(i);
@@ -202,7 +220,8 @@ export async function applyOrderBatch<R>(tx: StoreTx, items: readonly OrderItem<
         });
       });
       sourceRows.push({ orderId, integrationId: i.sender.id, sourceOrderId: o.orderId, placedAt });
-      if (o.customer.language !== undefined) languages.set(customerId.toLowerCase(), o.customer.language);
+      if (create) created.set(key(i.sender.source, create.sourceId), { id: customerId, customer: create, source: i.sender.source });
+      else if (o.customer.language !== undefined) languages.set(customerId.toLowerCase(), o.customer.language);
       known.add(sourceKey);
       takenNumbers.add(number);
       outcomes.set(i.ref, 'applied');
@@ -210,6 +229,17 @@ export async function applyOrderBatch<R>(tx: StoreTx, items: readonly OrderItem<
       if (!(e instanceof IngestRefused)) throw e;
       outcomes.set(i.ref, e.message);
     }
+  }
+  // New shoppers first (their orders name them), as the customer import writes a new customer.
+  for (const source of new Set([...created.values()].map((c) => c.source))) {
+    const shoppers = [...created.values()].filter((c) => c.source === source);
+    await insertCustomers(
+      tx,
+      shoppers.map((c) => c.customer),
+      source,
+      Date.now(),
+      shoppers.map((c) => c.id),
+    );
   }
   if (orderRows.length > 0) {
     await tx.insert(orders).values(orderRows);
@@ -226,6 +256,21 @@ export async function applyOrderBatch<R>(tx: StoreTx, items: readonly OrderItem<
   }
   return outcomes;
 }
+
+type NewShopperRef = IngestOrder['customer'] & { sourceId: string; firstName: string; lastName: string };
+
+/** A new shopper's details read as the customer import reads a row (the same checks, phones kept unverified when unreadable), or IngestRefused naming the field. */
+function newShopper(ref: NewShopperRef): ImportedCustomer {
+  const checked = checkCustomerRow(
+    { source_id: ref.sourceId, first_name: ref.firstName, last_name: ref.lastName, email: ref.email ?? '', phone: ref.phone ?? '', language: ref.language ?? '', country: ref.country ?? '' },
+    'US',
+  );
+  if (checked.ok) return checked.customer;
+  const p = checked.problems[0]!;
+  throw new IngestRefused(`customer.${SHOPPER_FIELD[p.column] ?? p.column}: ${p.reason}`);
+}
+
+const SHOPPER_FIELD: Record<string, string> = { source_id: 'sourceId', first_name: 'firstName', last_name: 'lastName' };
 
 function groupBy<T>(items: readonly T[], by: (t: T) => string, value: (t: T) => string): Map<string, string[]> {
   const groups = new Map<string, Set<string>>();
