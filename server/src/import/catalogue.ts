@@ -14,7 +14,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Store } from '../db/connect';
 import type { StoreTx } from '../sync/mutations/refusal';
 import { checkCampaignRow, checkProductRow, REQUIRED_CAMPAIGN_COLUMNS, REQUIRED_PRODUCT_COLUMNS, CAMPAIGN_COLUMNS, PRODUCT_COLUMNS, type ImportedCampaign, type ImportedProduct } from './catalogue-rows';
-import { SOURCE_PATTERN, DEFAULT_IMPORT_BATCH, ImportColumnsError, type CustomerImportOptions, type ImportReport } from './customers';
+import { SOURCE_PATTERN, DEFAULT_IMPORT_BATCH, ImportColumnsError, newImportReport, type CustomerImportOptions, type ImportReport } from './customers';
 import type { RowProblem } from './customer-row';
 import { ERRORS_COLUMN } from './error-file';
 import { uuidV7 } from './ids';
@@ -52,33 +52,11 @@ export async function importCatalogue(store: Store, records: AsyncIterable<ReadI
   const kind = options.kind;
   const batchRows = options.batchRows ?? DEFAULT_IMPORT_BATCH;
   const clock = options.clock ?? Date.now;
-  const listed = options.refusedListed ?? 1_000;
-  const report: ImportReport = {
-    kind,
-    source: options.source,
-    dryRun: options.dryRun ?? false,
-    rowsRead: 0,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    refused: 0,
-    refusedRows: [],
-    refusedTruncated: false,
-    ignoredColumns: [],
-    ms: 0,
-  };
+  const { report, refuse } = newImportReport(kind, options);
   const seenIds = new SeenIds();
   const fileKeys = new SeenIds();
   // A dry run writes nothing: the SKUs its earlier batches would have written, for later rows' relations.
   const dryKnown = new Set<string>();
-  const refuse = (item: ReadItem, problems: RowProblem[]) => {
-    report.refused++;
-    for (const p of problems) {
-      if (report.refusedRows.length < listed) report.refusedRows.push({ line: item.line, ...p });
-      else report.refusedTruncated = true;
-    }
-    options.onRefused?.(item, problems);
-  };
   let batch: Row[] = [];
   const flush = async () => {
     if (batch.length === 0) return;

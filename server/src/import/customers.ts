@@ -52,6 +52,41 @@ export interface ImportReport {
   ms: number;
 }
 
+/**
+ * A new import's report (every count at zero), and the function that refuses a row into it: the
+ * row counted once, each of its problems listed up to `refusedListed` (default 1,000; the error
+ * file has them all), and `onRefused` told.
+ */
+export function newImportReport(
+  kind: ImportReport['kind'],
+  options: Pick<CustomerImportOptions, 'source' | 'dryRun' | 'refusedListed' | 'onRefused'>,
+): { report: ImportReport; refuse: (item: ReadItem, problems: RowProblem[]) => void } {
+  const listed = options.refusedListed ?? 1_000;
+  const report: ImportReport = {
+    kind,
+    source: options.source,
+    dryRun: options.dryRun ?? false,
+    rowsRead: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    refused: 0,
+    refusedRows: [],
+    refusedTruncated: false,
+    ignoredColumns: [],
+    ms: 0,
+  };
+  const refuse = (item: ReadItem, problems: RowProblem[]) => {
+    report.refused++;
+    for (const p of problems) {
+      if (report.refusedRows.length < listed) report.refusedRows.push({ line: item.line, ...p });
+      else report.refusedTruncated = true;
+    }
+    options.onRefused?.(item, problems);
+  };
+  return { report, refuse };
+}
+
 export interface ImportProgress {
   rowsRead: number;
   created: number;
@@ -122,30 +157,8 @@ export async function importCustomers(store: Store, records: AsyncIterable<ReadI
   const batchRows = options.batchRows ?? CUSTOMER_IMPORT_BATCH;
   const region = options.defaultRegion ?? 'US';
   const clock = options.clock ?? Date.now;
-  const listed = options.refusedListed ?? 1_000;
-  const report: ImportReport = {
-    kind: 'customers',
-    source: options.source,
-    dryRun: options.dryRun ?? false,
-    rowsRead: 0,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    refused: 0,
-    refusedRows: [],
-    refusedTruncated: false,
-    ignoredColumns: [],
-    ms: 0,
-  };
+  const { report, refuse } = newImportReport('customers', options);
   const seen = new SeenIds();
-  const refuse = (item: ReadItem, problems: RowProblem[]) => {
-    report.refused++;
-    for (const p of problems) {
-      if (report.refusedRows.length < listed) report.refusedRows.push({ line: item.line, ...p });
-      else report.refusedTruncated = true;
-    }
-    options.onRefused?.(item, problems);
-  };
   const progress = () => options.onProgress?.({ ...countsOf(report), ms: performance.now() - started });
 
   let batch: Pending[] = [];

@@ -21,7 +21,7 @@ import { SELLING_CURRENCIES } from '../../../src-shared/domain/product';
 import type { Store } from '../db/connect';
 import type { StoreTx } from '../sync/mutations/refusal';
 import { parseCents, parseDate } from './catalogue-rows';
-import { SOURCE_PATTERN, ImportColumnsError, type CustomerImportOptions, type ImportReport } from './customers';
+import { SOURCE_PATTERN, ImportColumnsError, newImportReport, type CustomerImportOptions, type ImportReport } from './customers';
 import { SOURCE_ID_MAX, type RowProblem } from './customer-row';
 import { ERRORS_COLUMN } from './error-file';
 import { uuidV7 } from './ids';
@@ -150,29 +150,7 @@ export async function importOrders(store: Store, records: AsyncIterable<ReadItem
   if (!SOURCE_PATTERN.test(options.source)) throw new RangeError('The source must be a short name: lower-case letters, digits, ".", "_" or "-", e.g. shop.');
   const started = performance.now();
   const clock = options.clock ?? Date.now;
-  const listed = options.refusedListed ?? 1_000;
-  const report: ImportReport = {
-    kind: 'orders',
-    source: options.source,
-    dryRun: options.dryRun ?? false,
-    rowsRead: 0,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    refused: 0,
-    refusedRows: [],
-    refusedTruncated: false,
-    ignoredColumns: [],
-    ms: 0,
-  };
-  const refuse = (item: ReadItem, problems: RowProblem[]) => {
-    report.refused++;
-    for (const p of problems) {
-      if (report.refusedRows.length < listed) report.refusedRows.push({ line: item.line, ...p });
-      else report.refusedTruncated = true;
-    }
-    options.onRefused?.(item, problems);
-  };
+  const { report, refuse } = newImportReport('orders', options);
   /** Refuses every line of `group`: each with its own problems, or as a line of a refused order. */
   const refuseGroup = (group: Group, whole: RowProblem | null) => {
     group.items.forEach((item, i) => {
