@@ -54,7 +54,9 @@ export default defineConfig({
   // A 2-core machine runs the host (with its worker thread) beside each browser.
   workers: 2,
   retries: 0,
-  timeout: 30_000,
+  // A test's budget includes its fixtures: a central store and a synced host start in 10–30 s when
+  // the heavier specs (two or three desks) run beside them.
+  timeout: 60_000,
   expect: { timeout: 5_000 },
   reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
   outputDir: 'test-results',
